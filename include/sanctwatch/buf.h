@@ -1,0 +1,37 @@
+/*
+ * Growable byte buffer with a hard maximum (hostile input must not grow memory without
+ * bound). The caller owns the struct: sw_buf_init() before use, sw_buf_release() after.
+ * data is always NUL-terminated when len > 0 or after any successful append.
+ */
+#ifndef SANCTWATCH_BUF_H
+#define SANCTWATCH_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct sw_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max; /* appends that would make len exceed max fail with SW_ETOOBIG */
+};
+
+/* max == 0 means SW_BUF_DEFAULT_MAX. */
+#define SW_BUF_DEFAULT_MAX ((size_t)1 << 30)
+
+void sw_buf_init(struct sw_buf *b, size_t max);
+void sw_buf_release(struct sw_buf *b);
+/* Keep the allocation, forget the content. */
+void sw_buf_reset(struct sw_buf *b);
+int sw_buf_grow(struct sw_buf *b, size_t extra);
+int sw_buf_append(struct sw_buf *b, const void *data, size_t len);
+int sw_buf_puts(struct sw_buf *b, const char *s);
+int sw_buf_putc(struct sw_buf *b, char c);
+int sw_buf_printf(struct sw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
+/* Append s as a JSON string literal (quotes included), escaping as RFC 8259 requires. */
+int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len);
+/* Hand the data to the caller (free() it); the buffer is left empty. */
+char *sw_buf_detach(struct sw_buf *b, size_t *len);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * Line reader for files, gzip archives and stdin. Plain and gzip input are told apart by
+ * zlib itself, so "x.nmea", "x.nmea.gz" and a gzip stream on stdin all read the same way.
+ * Lines end at '\n'; a trailing '\r' is dropped. A line longer than the maximum is skipped
+ * whole and reported once as SW_ETOOBIG, so hostile input cannot grow memory.
+ */
+#ifndef SANCTWATCH_LINEIO_H
+#define SANCTWATCH_LINEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sw_lines;
+
+#define SW_LINES_DEFAULT_MAX 65536
+
+/* path "-" means stdin. max_line 0 means SW_LINES_DEFAULT_MAX. Caller frees with
+ * sw_lines_free(). Errors: SW_EIO (errno is kept for the caller's message), SW_ENOMEM. */
+int sw_lines_open(struct sw_lines **out, const char *path, size_t max_line);
+/* Takes ownership of fd. */
+int sw_lines_open_fd(struct sw_lines **out, int fd, size_t max_line);
+void sw_lines_free(struct sw_lines *l);
+
+/* Next line, without its terminator. *line is valid until the next call and is NUL
+ * terminated (it may also contain NUL bytes: use *len). Returns SW_OK, SW_EOF at the end,
+ * SW_ETOOBIG for an over-long line (skipped; the next call continues after it), SW_EIO
+ * or SW_EFORMAT (corrupt gzip) on a read error. */
+int sw_lines_next(struct sw_lines *l, const char **line, size_t *len);
+
+/* 1-based number of the line last returned (over-long lines count). */
+uint64_t sw_lines_lineno(const struct sw_lines *l);
+/* Bytes consumed from the underlying file so far (compressed bytes for gzip), and the file
+ * size or 0 when unknown (stdin, pipes): for progress and ETA. */
+uint64_t sw_lines_offset(const struct sw_lines *l);
+uint64_t sw_lines_size(const struct sw_lines *l);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * The embedded store: one SQLite database in WAL mode per investigation. Each engine module
+ * (ingest, events, lists, ledger, ...) owns its tables and brings its own numbered
+ * migrations; sw_store_migrate() applies the missing ones in order, each in a transaction,
+ * and records them in schema_migrations(module, version).
+ */
+#ifndef SANCTWATCH_STORE_H
+#define SANCTWATCH_STORE_H
+
+#include <sqlite3.h>
+
+#define SW_STORE_DEFAULT_PATH "sanctwatch.db"
+
+/* Open (creating if needed) with WAL, foreign keys and a busy timeout. Caller closes with
+ * sw_store_close(). On failure *out is NULL and a message is in err (if non-NULL, 256 bytes). */
+int sw_store_open(const char *path, sqlite3 **out, char *err);
+void sw_store_close(sqlite3 *db);
+
+/* Apply migrations steps[0..n-1] of module (version i+1 is steps[i]) not yet applied. */
+int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n);
+
+/* Run SQL without results; SW_EDB on failure (sqlite3_errmsg(db) has the reason). */
+int sw_store_exec(sqlite3 *db, const char *sql);
+
+#endif

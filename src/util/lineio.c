@@ -1,0 +1,173 @@
+/* Line reader over zlib's gzread (which passes plain files through unchanged). */
+#include "sanctwatch/lineio.h"
+#include "sanctwatch/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+struct sw_lines {
+    gzFile gz;
+    char *buf;
+    size_t cap, start, end;
+    size_t max_line;
+    uint64_t lineno;
+    uint64_t size;
+    int eof;
+    int skipping; /* inside an over-long line, discarding until '\n' */
+};
+
+int sw_lines_open_fd(struct sw_lines **out, int fd, size_t max_line)
+{
+    struct sw_lines *l = calloc(1, sizeof *l);
+    if (!l) {
+        close(fd);
+        return SW_ENOMEM;
+    }
+    l->max_line = max_line ? max_line : SW_LINES_DEFAULT_MAX;
+    l->cap = l->max_line + (1u << 20);
+    l->buf = malloc(l->cap + 1);
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        l->size = (uint64_t)st.st_size;
+    if (!l->buf) {
+        close(fd);
+        free(l);
+        return SW_ENOMEM;
+    }
+    l->gz = gzdopen(fd, "rb");
+    if (!l->gz) {
+        close(fd);
+        free(l->buf);
+        free(l);
+        return SW_ENOMEM;
+    }
+    gzbuffer(l->gz, 1u << 18);
+    *out = l;
+    return SW_OK;
+}
+
+int sw_lines_open(struct sw_lines **out, const char *path, size_t max_line)
+{
+    int fd;
+    if (strcmp(path, "-") == 0)
+        fd = dup(STDIN_FILENO);
+    else
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return SW_EIO;
+    return sw_lines_open_fd(out, fd, max_line);
+}
+
+void sw_lines_free(struct sw_lines *l)
+{
+    if (!l)
+        return;
+    if (l->gz)
+        gzclose(l->gz);
+    free(l->buf);
+    free(l);
+}
+
+/* Refill after moving the unread tail to the front. Returns bytes read, 0 at EOF, <0 error. */
+static int fill(struct sw_lines *l)
+{
+    if (l->start > 0) {
+        memmove(l->buf, l->buf + l->start, l->end - l->start);
+        l->end -= l->start;
+        l->start = 0;
+    }
+    size_t room = l->cap - l->end;
+    if (room == 0)
+        return 0;
+    int n = gzread(l->gz, l->buf + l->end, (unsigned)(room > (1u << 30) ? (1u << 30) : room));
+    if (n < 0) {
+        int zerr;
+        gzerror(l->gz, &zerr);
+        return zerr == Z_DATA_ERROR ? SW_EFORMAT : SW_EIO;
+    }
+    if (n == 0) {
+        int zerr;
+        gzerror(l->gz, &zerr);
+        if (zerr == Z_BUF_ERROR) /* truncated gzip stream */
+            return SW_ETRUNCATED;
+    }
+    l->end += (size_t)n;
+    return n;
+}
+
+int sw_lines_next(struct sw_lines *l, const char **line, size_t *len)
+{
+    for (;;) {
+        char *p = l->start < l->end ? memchr(l->buf + l->start, '\n', l->end - l->start) : NULL;
+        if (p) {
+            size_t s = l->start, e = (size_t)(p - l->buf);
+            l->start = e + 1;
+            if (l->skipping) {
+                l->skipping = 0;
+                continue; /* the tail of an over-long line, already reported */
+            }
+            l->lineno++;
+            if (e - s > l->max_line)
+                return SW_ETOOBIG;
+            if (e > s && l->buf[e - 1] == '\r')
+                e--;
+            l->buf[e] = '\0';
+            *line = l->buf + s;
+            *len = e - s;
+            return SW_OK;
+        }
+        size_t pending = l->end - l->start;
+        if (!l->skipping && pending > l->max_line) {
+            /* No terminator within max_line bytes: report, then drop until the next '\n'. */
+            l->skipping = 1;
+            l->start = l->end = 0;
+            l->lineno++;
+            return SW_ETOOBIG;
+        }
+        if (l->skipping)
+            l->start = l->end = 0;
+        if (l->eof) {
+            if (l->start == l->end)
+                return SW_EOF;
+            if (l->skipping) {
+                l->start = l->end = 0;
+                return SW_EOF;
+            }
+            size_t s = l->start, e = l->end;
+            l->start = l->end;
+            l->lineno++;
+            if (e > s && l->buf[e - 1] == '\r')
+                e--;
+            l->buf[e] = '\0';
+            *line = l->buf + s;
+            *len = e - s;
+            return SW_OK;
+        }
+        int n = fill(l);
+        if (n < 0)
+            return n;
+        if (n == 0)
+            l->eof = 1;
+    }
+}
+
+uint64_t sw_lines_lineno(const struct sw_lines *l)
+{
+    return l->lineno;
+}
+
+uint64_t sw_lines_offset(const struct sw_lines *l)
+{
+    z_off_t o = gzoffset(l->gz);
+    return o < 0 ? 0 : (uint64_t)o;
+}
+
+uint64_t sw_lines_size(const struct sw_lines *l)
+{
+    return l->size;
+}

@@ -1,0 +1,100 @@
+/* Unit tests for the engine's utilities: buffers, time, the line reader. */
+#include "testutil.h"
+
+#include "sanctwatch/buf.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/lineio.h"
+#include "sanctwatch/timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+static void buf_limits_and_json(void **state)
+{
+    struct sw_buf b;
+    sw_buf_init(&b, 16);
+    assert_int_equal(sw_buf_puts(&b, "0123456789"), SW_OK);
+    assert_int_equal(sw_buf_printf(&b, "%d", 12345), SW_OK);
+    assert_int_equal(sw_buf_puts(&b, "xx"), SW_ETOOBIG);
+    assert_string_equal(b.data, "012345678912345");
+    sw_buf_release(&b);
+    sw_buf_init(&b, 0);
+    assert_int_equal(sw_buf_json_string(&b, "a\"b\\\n\x01", 6), SW_OK);
+    assert_string_equal(b.data, "\"a\\\"b\\\\\\n\\u0001\"");
+    sw_buf_release(&b);
+    assert_string_equal(sw_strerror(SW_ECHECKSUM), "checksum mismatch");
+    assert_string_equal(sw_err_name(SW_ETOOBIG), "SW_ETOOBIG");
+}
+
+static void time_roundtrip(void **state)
+{
+    int64_t ms;
+    char buf[32];
+    assert_int_equal(sw_time_parse("2024-03-01T06:20:00Z", 20, &ms), SW_OK);
+    assert_true(ms == 1709274000000LL);
+    assert_string_equal(sw_time_format(ms, 1, buf), "2024-03-01T06:20:00Z");
+    assert_int_equal(sw_time_parse("2012-01-27 09:57:03.250+01:00", 29, &ms), SW_OK);
+    assert_string_equal(sw_time_format(ms, 1, buf), "2012-01-27T08:57:03.250Z");
+    assert_int_equal(sw_time_parse("1969-12-31T23:59:59Z", 20, &ms), SW_OK);
+    assert_true(ms == -1000);
+    assert_string_equal(sw_time_format(ms, 0, buf), "1969-12-31T23:59:59Z");
+    assert_int_equal(sw_time_parse("2024-13-01", 10, &ms), SW_EFORMAT);
+    assert_int_equal(sw_time_parse("2024-03-01T06:20:00Zjunk", 24, &ms), SW_EFORMAT);
+}
+
+static void lines_plain_gzip_and_overlong(void **state)
+{
+    const char *dir = sw_test_tmpdir();
+    char path[256];
+    snprintf(path, sizeof path, "%s/l.gz", dir);
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    gzputs(gz, "one\r\n");
+    for (int i = 0; i < 70000; i++)
+        gzputc(gz, 'x');
+    gzputs(gz, "\ntwo\nlast-without-newline");
+    gzclose(gz);
+
+    struct sw_lines *l;
+    assert_int_equal(sw_lines_open(&l, path, 0), SW_OK);
+    const char *line;
+    size_t len;
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_string_equal(line, "one");
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_ETOOBIG);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_string_equal(line, "two");
+    assert_int_equal(sw_lines_lineno(l), 3);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_string_equal(line, "last-without-newline");
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_EOF);
+    sw_lines_free(l);
+
+    /* a truncated gzip stream is an error, not a silent end */
+    FILE *f = fopen(path, "rb");
+    char raw[4096];
+    size_t n = fread(raw, 1, sizeof raw, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/t.gz", dir);
+    f = fopen(path, "wb");
+    fwrite(raw, 1, n / 2, f);
+    fclose(f);
+    assert_int_equal(sw_lines_open(&l, path, 0), SW_OK);
+    int rc;
+    while ((rc = sw_lines_next(l, &line, &len)) == SW_OK || rc == SW_ETOOBIG)
+        ;
+    assert_int_equal(rc, SW_ETRUNCATED);
+    sw_lines_free(l);
+    assert_int_equal(sw_lines_open(&l, "/nonexistent/x", 0), SW_EIO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(buf_limits_and_json),
+        cmocka_unit_test(time_roundtrip),
+        cmocka_unit_test(lines_plain_gzip_and_overlong),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
