@@ -1,0 +1,771 @@
+/*
+ * NMEA framing for AIS (see sanctwatch/nmea.h and docs/nmea.md): one pass over each line
+ * classifies it, checks its checksums, picks up its metadata (tag block, leading timestamp,
+ * $PGHP header, trailing fields) and either emits a complete payload or stores a fragment in
+ * a bounded table of open multi-sentence groups. Every line is counted under one reason.
+ * Allocation happens once, in sw_nmea_new; the per-line path never allocates.
+ */
+#include "sanctwatch/nmea.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Leading timestamps are looked for in at most this many bytes before the sentence. */
+#define LEADING_MAX 48
+
+struct group {
+    int used;
+    int count;   /* sentences expected */
+    int next;    /* number of the next sentence expected */
+    int nlines;  /* sentences stored so far */
+    int time_rank; /* precedence rank of meta.rxtime_ms (lower is better, 0 = none) */
+    struct sw_nmea_msg meta;
+    size_t len;
+    char *payload; /* SW_NMEA_MAX_PAYLOAD + 1 bytes inside sw_nmea.pool */
+};
+
+struct sw_nmea {
+    struct sw_nmea_config cfg;
+    uint64_t counts[SW_NMEA_NREASONS];
+    uint64_t counters[SW_NMEA_NCOUNTERS];
+    enum sw_nmea_reason last;
+    /* pending $PGHP header */
+    int pghp_pending;
+    int pghp_cs; /* checksum of the sentence it names, -1 = any */
+    int64_t pghp_ms;
+    /* open groups */
+    unsigned nopen;
+    struct group *groups;
+    char *pool;
+    /* the message handed out */
+    struct sw_nmea_msg msg;
+    char out[SW_NMEA_MAX_PAYLOAD + 1];
+};
+
+/* What one line carries besides its sentence fields. */
+struct linemeta {
+    int64_t tb_ms, pghp_ms, trail_ms, lead_ms; /* SW_TIME_NONE when absent */
+    int64_t tag_n;
+    int gid, gnum, gtotal;
+    int checksum_ok;
+    size_t srclen;
+    char source[SW_NMEA_MAX_SOURCE + 1];
+};
+
+static const char *const reason_names[SW_NMEA_NREASONS] = {
+    "lines",   "used",     "empty",    "comment",    "other_nmea", "header",  "checksum", "malformed",
+    "garbage", "nul",      "too_long", "oversize",   "orphan",     "incomplete", "evicted",
+};
+
+static const char *const counter_names[SW_NMEA_NCOUNTERS] = {
+    "messages", "multi_sentence", "lenient_accepted", "pghp_unused",
+};
+
+/* 1 for the characters allowed in an armoured payload ('0'..'W', '`'..'w'). */
+static unsigned char armour_ok[256];
+/* hex digit value + 1, 0 for non-hex */
+static unsigned char hexval[256];
+static int tables_ready;
+
+static void tables_init(void)
+{
+    if (tables_ready)
+        return;
+    for (int c = 0; c < 256; c++) {
+        armour_ok[c] = (unsigned char)((c >= 48 && c <= 87) || (c >= 96 && c <= 119));
+        hexval[c] = c >= '0' && c <= '9'   ? (unsigned char)(c - '0' + 1)
+                    : c >= 'A' && c <= 'F' ? (unsigned char)(c - 'A' + 11)
+                    : c >= 'a' && c <= 'f' ? (unsigned char)(c - 'a' + 11)
+                                           : 0;
+    }
+    tables_ready = 1;
+}
+
+void sw_nmea_config_default(struct sw_nmea_config *cfg)
+{
+    cfg->lenient = 0;
+    cfg->max_groups = 64;
+    cfg->group_lines = 500;
+    cfg->group_timeout_ms = 60000;
+}
+
+int sw_nmea_new(struct sw_nmea **out, const struct sw_nmea_config *cfg)
+{
+    struct sw_nmea *f = NULL;
+    struct sw_nmea_config c;
+    if (cfg)
+        c = *cfg;
+    else
+        sw_nmea_config_default(&c);
+    if (c.max_groups < 1 || c.max_groups > 4096 || c.group_lines < 1 || c.group_timeout_ms < 0)
+        return SW_EINVAL;
+    tables_init();
+    f = calloc(1, sizeof *f);
+    if (!f)
+        goto fail;
+    f->cfg = c;
+    f->groups = calloc(c.max_groups, sizeof *f->groups);
+    f->pool = malloc((size_t)c.max_groups * (SW_NMEA_MAX_PAYLOAD + 1));
+    if (!f->groups || !f->pool)
+        goto fail;
+    for (unsigned i = 0; i < c.max_groups; i++)
+        f->groups[i].payload = f->pool + (size_t)i * (SW_NMEA_MAX_PAYLOAD + 1);
+    f->msg.payload = f->out;
+    *out = f;
+    return SW_OK;
+fail:
+    sw_nmea_free(f);
+    return SW_ENOMEM;
+}
+
+void sw_nmea_free(struct sw_nmea *f)
+{
+    if (!f)
+        return;
+    free(f->groups);
+    free(f->pool);
+    free(f);
+}
+
+unsigned sw_nmea_checksum(const char *s, size_t len)
+{
+    unsigned x = 0;
+    for (size_t i = 0; i < len; i++)
+        x ^= (unsigned char)s[i];
+    return x;
+}
+
+const char *sw_nmea_reason_name(enum sw_nmea_reason r)
+{
+    return (unsigned)r < SW_NMEA_NREASONS ? reason_names[r] : "unknown";
+}
+
+const char *sw_nmea_counter_name(enum sw_nmea_counter c)
+{
+    return (unsigned)c < SW_NMEA_NCOUNTERS ? counter_names[c] : "unknown";
+}
+
+const uint64_t *sw_nmea_counts(const struct sw_nmea *f)
+{
+    return f->counts;
+}
+
+const uint64_t *sw_nmea_counters(const struct sw_nmea *f)
+{
+    return f->counters;
+}
+
+enum sw_nmea_reason sw_nmea_last_reason(const struct sw_nmea *f)
+{
+    return f->last;
+}
+
+static void count(struct sw_nmea *f, enum sw_nmea_reason r)
+{
+    f->counts[r]++;
+    f->last = r;
+}
+
+void sw_nmea_skip(struct sw_nmea *f, enum sw_nmea_reason why)
+{
+    if ((unsigned)why <= SW_NMEA_LINES || (unsigned)why >= SW_NMEA_NREASONS)
+        why = SW_NMEA_GARBAGE;
+    f->counts[SW_NMEA_LINES]++;
+    count(f, why);
+}
+
+static void group_drop(struct sw_nmea *f, struct group *g, enum sw_nmea_reason why)
+{
+    f->counts[why] += (uint64_t)g->nlines;
+    g->used = 0;
+    f->nopen--;
+}
+
+void sw_nmea_flush(struct sw_nmea *f)
+{
+    for (unsigned i = 0; f->nopen && i < f->cfg.max_groups; i++)
+        if (f->groups[i].used)
+            group_drop(f, &f->groups[i], SW_NMEA_INCOMPLETE);
+    if (f->pghp_pending)
+        f->counters[SW_NMEA_C_PGHP_UNUSED]++;
+    f->pghp_pending = 0;
+}
+
+/* Unsigned decimal digits of s[0..n) (n >= 1, at most 18 digits). */
+static int parse_uint(const char *s, size_t n, int64_t *out)
+{
+    int64_t v = 0;
+    if (n == 0 || n > 18)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* An epoch time: digits with an optional ".fraction". An integer part of 12 digits or more
+ * is milliseconds, otherwise seconds. *idigits gets the number of integer digits. */
+static int parse_epoch(const char *s, size_t n, int64_t *ms, size_t *idigits)
+{
+    size_t i = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    int64_t v;
+    if (parse_uint(s, i, &v))
+        return -1;
+    int frac = 0;
+    if (i < n) {
+        if (s[i] != '.' || i + 1 >= n)
+            return -1;
+        int scale = 100;
+        for (size_t j = i + 1; j < n; j++) {
+            unsigned d = (unsigned char)s[j] - '0';
+            if (d > 9)
+                return -1;
+            frac += (int)d * scale;
+            scale /= 10;
+        }
+    }
+    if (idigits)
+        *idigits = i;
+    if (v >= 100000000000LL) /* 12+ digits: already milliseconds */
+        *ms = v;
+    else
+        *ms = v * 1000 + frac;
+    return 0;
+}
+
+/* Two hex digits at s (s[0], s[1] must be readable). */
+static int parse_hex2(const char *s)
+{
+    unsigned a = hexval[(unsigned char)s[0]], b = hexval[(unsigned char)s[1]];
+    if (!a || !b)
+        return -1;
+    return (int)((a - 1) << 4 | (b - 1));
+}
+
+static int is_source_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+}
+
+/* One tag block starting at *pp == '\\'. Returns a reason (SW_NMEA_USED = fine). */
+static enum sw_nmea_reason parse_tagblock(const char **pp, const char *end, struct linemeta *lm,
+                                          int lenient)
+{
+    const char *p = *pp + 1;
+    const char *close = memchr(p, '\\', (size_t)(end - p));
+    if (!close)
+        return SW_NMEA_MALFORMED;
+    *pp = close + 1;
+    const char *star = NULL;
+    for (const char *q = close - 1; q >= p && q >= close - 3; q--)
+        if (*q == '*') {
+            star = q;
+            break;
+        }
+    if (!star || close - star != 3) {
+        lm->checksum_ok = 0;
+        star = close; /* no checksum: the whole content is fields */
+    } else {
+        int want = parse_hex2(star + 1);
+        if (want < 0 || (unsigned)want != sw_nmea_checksum(p, (size_t)(star - p)))
+            lm->checksum_ok = 0;
+    }
+    if (!lm->checksum_ok && !lenient)
+        return SW_NMEA_CHECKSUM;
+    /* fields "k:value" separated by ',' */
+    const char *q = p;
+    while (q < star) {
+        const char *fe = memchr(q, ',', (size_t)(star - q));
+        if (!fe)
+            fe = star;
+        if (fe - q < 2 || q[1] != ':')
+            return SW_NMEA_MALFORMED;
+        const char *v = q + 2;
+        size_t vn = (size_t)(fe - v);
+        switch (q[0]) {
+        case 'c': {
+            int64_t ms;
+            if (parse_epoch(v, vn, &ms, NULL))
+                return SW_NMEA_MALFORMED;
+            lm->tb_ms = ms;
+            break;
+        }
+        case 's':
+            if (vn == 0 || vn > SW_NMEA_MAX_SOURCE)
+                return SW_NMEA_MALFORMED;
+            for (size_t i = 0; i < vn; i++)
+                if (!is_source_char(v[i]))
+                    return SW_NMEA_MALFORMED;
+            memcpy(lm->source, v, vn);
+            lm->source[vn] = '\0';
+            lm->srclen = vn;
+            break;
+        case 'n': {
+            int64_t n;
+            if (parse_uint(v, vn, &n))
+                return SW_NMEA_MALFORMED;
+            lm->tag_n = n;
+            break;
+        }
+        case 'g': {
+            /* sentence-total-groupid */
+            const char *d1 = memchr(v, '-', vn);
+            const char *d2 = d1 ? memchr(d1 + 1, '-', (size_t)(fe - d1 - 1)) : NULL;
+            int64_t a, b, id;
+            if (!d2 || parse_uint(v, (size_t)(d1 - v), &a) ||
+                parse_uint(d1 + 1, (size_t)(d2 - d1 - 1), &b) ||
+                parse_uint(d2 + 1, (size_t)(fe - d2 - 1), &id) || a < 1 || b < 1 || a > b ||
+                b > 99 || id > 999999999)
+                return SW_NMEA_MALFORMED;
+            lm->gnum = (int)a;
+            lm->gtotal = (int)b;
+            lm->gid = (int)id;
+            break;
+        }
+        default: /* d: destination, r: relative time, t: text, q:, T:, ... are ignored */
+            break;
+        }
+        q = fe + 1;
+    }
+    return SW_NMEA_USED;
+}
+
+/* Leading timestamp in [p, s) (s is the start of the sentence or tag block). */
+static int parse_leading(const char *p, const char *s, int64_t *ms)
+{
+    while (s > p && (s[-1] == ' ' || s[-1] == '\t' || s[-1] == ',' || s[-1] == ';' ||
+                     s[-1] == '|'))
+        s--;
+    size_t n = (size_t)(s - p);
+    if (n == 0)
+        return -1;
+    if (parse_epoch(p, n, ms, NULL) == 0)
+        return 0;
+    return sw_time_parse(p, n, ms) == SW_OK ? 0 : -1;
+}
+
+/* Fields after the checksum: ",1327990000000", ",b003669794,1272412827", USCG's
+ * ",d-109,S2105,t050056.00,T56.13,r003669946,1325394060,1325394001". The first epoch of 10
+ * (seconds) or 13 (milliseconds) integer digits is the receive time; an r... or b... field
+ * names the receiving station. */
+static void parse_trailing(const char *p, const char *end, struct linemeta *lm)
+{
+    while (p < end && *p == ',') {
+        const char *v = p + 1;
+        const char *fe = memchr(v, ',', (size_t)(end - v));
+        if (!fe)
+            fe = end;
+        size_t vn = (size_t)(fe - v);
+        if (vn && v[0] >= '0' && v[0] <= '9') {
+            int64_t ms;
+            size_t id;
+            if (lm->trail_ms == SW_TIME_NONE && parse_epoch(v, vn, &ms, &id) == 0 &&
+                (id == 10 || id == 13))
+                lm->trail_ms = ms;
+        } else if (vn >= 2 && vn <= SW_NMEA_MAX_SOURCE && (v[0] == 'r' || v[0] == 'b') &&
+                   lm->srclen == 0) {
+            size_t i = 1;
+            while (i < vn && is_source_char(v[i]))
+                i++;
+            if (i == vn) {
+                memcpy(lm->source, v, vn);
+                lm->source[vn] = '\0';
+                lm->srclen = vn;
+            }
+        }
+        p = fe;
+    }
+}
+
+/* $PGHP,1,YYYY,M,D,h,m,s,ms,mid,region,pss,online,cs*hh: fields between "$PGHP," and '*'. */
+static enum sw_nmea_reason parse_pghp(struct sw_nmea *f, const char *p, const char *star)
+{
+    int64_t v[8];
+    const char *q = p;
+    for (int i = 0; i < 8; i++) {
+        const char *fe = memchr(q, ',', (size_t)(star - q));
+        if (!fe || parse_uint(q, (size_t)(fe - q), &v[i]))
+            return SW_NMEA_MALFORMED;
+        q = fe + 1;
+    }
+    /* the last field names the checksum of the sentence it belongs to */
+    const char *last = star;
+    while (last > q && last[-1] != ',')
+        last--;
+    int cs = -1;
+    if (star - last == 2)
+        cs = parse_hex2(last);
+    else if (star != last)
+        return SW_NMEA_MALFORMED;
+    if (v[0] != 1 || v[1] < 1970 || v[1] > 9999 || v[2] < 1 || v[2] > 12 || v[3] < 1 ||
+        v[3] > 31 || v[4] > 23 || v[5] > 59 || v[6] > 60 || v[7] > 999)
+        return SW_NMEA_MALFORMED;
+    int64_t days = sw_days_from_civil(v[1], (unsigned)v[2], (unsigned)v[3]);
+    if (f->pghp_pending)
+        f->counters[SW_NMEA_C_PGHP_UNUSED]++;
+    f->pghp_pending = 1;
+    f->pghp_cs = cs;
+    f->pghp_ms = ((days * 86400 + v[4] * 3600 + v[5] * 60 + v[6]) * 1000) + v[7];
+    return SW_NMEA_HEADER;
+}
+
+/* Choose the receive time by precedence. */
+static int pick_time(const struct linemeta *lm, int64_t *ms)
+{
+    if (lm->tb_ms != SW_TIME_NONE) {
+        *ms = lm->tb_ms;
+        return SW_NMEA_TIME_TAGBLOCK;
+    }
+    if (lm->pghp_ms != SW_TIME_NONE) {
+        *ms = lm->pghp_ms;
+        return SW_NMEA_TIME_PGHP;
+    }
+    if (lm->trail_ms != SW_TIME_NONE) {
+        *ms = lm->trail_ms;
+        return SW_NMEA_TIME_TRAILING;
+    }
+    if (lm->lead_ms != SW_TIME_NONE) {
+        *ms = lm->lead_ms;
+        return SW_NMEA_TIME_LEADING;
+    }
+    *ms = SW_TIME_NONE;
+    return SW_NMEA_TIME_NONE;
+}
+
+static void fill_meta(struct sw_nmea_msg *m, const struct linemeta *lm, const char *talker,
+                      int own, char channel, int seq, uint64_t lineno)
+{
+    m->time_src = pick_time(lm, &m->rxtime_ms);
+    memcpy(m->source, lm->source, lm->srclen + 1);
+    m->talker[0] = talker[0];
+    m->talker[1] = talker[1];
+    m->talker[2] = '\0';
+    m->channel = channel;
+    m->own = own;
+    m->checksum_ok = lm->checksum_ok;
+    m->seq_id = seq;
+    m->group_id = lm->gid;
+    m->tag_n = lm->tag_n;
+    m->first_line = m->last_line = lineno;
+}
+
+static int group_expired(const struct sw_nmea *f, const struct group *g, uint64_t lineno,
+                         int64_t t)
+{
+    if (lineno > g->meta.first_line && lineno - g->meta.first_line > f->cfg.group_lines)
+        return 1;
+    if (t != SW_TIME_NONE && g->meta.rxtime_ms != SW_TIME_NONE) {
+        int64_t d = t - g->meta.rxtime_ms;
+        if (d > f->cfg.group_timeout_ms || -d > f->cfg.group_timeout_ms)
+            return 1;
+    }
+    return 0;
+}
+
+/* Same (source, talker, channel, sequence id); a tag-block group id, when both have one,
+ * stands in for a source the later sentences of the group leave out. */
+static int group_match(const struct group *g, const struct linemeta *lm, const char *talker,
+                       char channel, int seq, int count)
+{
+    const struct sw_nmea_msg *m = &g->meta;
+    if (g->count != count || m->seq_id != seq || m->channel != channel ||
+        m->talker[0] != talker[0] || m->talker[1] != talker[1])
+        return 0;
+    if (lm->gid >= 0 && m->group_id == lm->gid)
+        return lm->srclen == 0 || strcmp(m->source, lm->source) == 0;
+    return strcmp(m->source, lm->source) == 0;
+}
+
+static struct group *group_alloc(struct sw_nmea *f, uint64_t lineno, int64_t t)
+{
+    struct group *oldest = NULL;
+    if (f->nopen == f->cfg.max_groups) {
+        for (unsigned i = 0; i < f->cfg.max_groups; i++) {
+            struct group *g = &f->groups[i];
+            if (group_expired(f, g, lineno, t))
+                group_drop(f, g, SW_NMEA_INCOMPLETE);
+            else if (!oldest || g->meta.first_line < oldest->meta.first_line)
+                oldest = g;
+        }
+        if (f->nopen == f->cfg.max_groups)
+            group_drop(f, oldest, SW_NMEA_EVICTED);
+    }
+    for (unsigned i = 0; i < f->cfg.max_groups; i++)
+        if (!f->groups[i].used) {
+            f->nopen++;
+            f->groups[i].used = 1;
+            return &f->groups[i];
+        }
+    return NULL; /* not reached */
+}
+
+static int talker_ok(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=' || c == '-';
+}
+
+static int time_rank(int src)
+{
+    return src == SW_NMEA_TIME_NONE ? 99 : src;
+}
+
+int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t lineno,
+                 const struct sw_nmea_msg **msg)
+{
+    const char *p = line, *end = line + len;
+    struct linemeta lm;
+    enum sw_nmea_reason why;
+    *msg = NULL;
+    f->counts[SW_NMEA_LINES]++;
+
+    if (len && memchr(line, '\0', len)) {
+        count(f, SW_NMEA_NUL);
+        return SW_OK;
+    }
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+        end--;
+    if (p == end) {
+        count(f, SW_NMEA_EMPTY);
+        return SW_OK;
+    }
+    if (*p == '#') {
+        count(f, SW_NMEA_COMMENT);
+        return SW_OK;
+    }
+    lm.tb_ms = lm.pghp_ms = lm.trail_ms = lm.lead_ms = SW_TIME_NONE;
+    lm.tag_n = -1;
+    lm.gid = -1;
+    lm.gnum = lm.gtotal = 0;
+    lm.checksum_ok = 1;
+    lm.srclen = 0;
+    lm.source[0] = '\0';
+
+    if (*p != '!' && *p != '$' && *p != '\\') {
+        /* a leading timestamp, or garbage */
+        const char *s = p;
+        const char *lim = end - p > LEADING_MAX ? p + LEADING_MAX : end;
+        while (s < lim && *s != '!' && *s != '$' && *s != '\\')
+            s++;
+        if (s == lim || parse_leading(p, s, &lm.lead_ms)) {
+            count(f, SW_NMEA_GARBAGE);
+            return SW_OK;
+        }
+        p = s;
+    }
+    while (p < end && *p == '\\') {
+        why = parse_tagblock(&p, end, &lm, f->cfg.lenient);
+        if (why != SW_NMEA_USED) {
+            count(f, why);
+            return SW_OK;
+        }
+    }
+    if (p == end || (*p != '!' && *p != '$')) {
+        count(f, p == end ? SW_NMEA_MALFORMED : SW_NMEA_GARBAGE);
+        return SW_OK;
+    }
+
+    /* One pass to the '*': checksum and field boundaries. */
+    const char *body = p + 1;
+    const char *comma[8];
+    int ncomma = 0;
+    unsigned x = 0;
+    const char *q = body;
+    for (; q < end && *q != '*'; q++) {
+        x ^= (unsigned char)*q;
+        if (*q == ',' && ncomma < 8)
+            comma[ncomma++] = q;
+    }
+    const char *star = q < end ? q : NULL;
+    size_t alen = ncomma ? (size_t)(comma[0] - body) : (size_t)(end - body);
+    int is_ais = alen == 5 && body[2] == 'V' && body[3] == 'D' &&
+                 (body[4] == 'M' || body[4] == 'O') && talker_ok(body[0]) && talker_ok(body[1]);
+    if (!is_ais) {
+        if (alen == 4 && *p == '$' && memcmp(body, "PGHP", 4) == 0 && star) {
+            int want = end - star >= 3 ? parse_hex2(star + 1) : -1;
+            if ((want < 0 || (unsigned)want != x) && !f->cfg.lenient) {
+                count(f, SW_NMEA_CHECKSUM);
+                return SW_OK;
+            }
+            count(f, parse_pghp(f, comma[0] + 1, star));
+            return SW_OK;
+        }
+        int ok = alen >= 2 && alen <= 16;
+        for (size_t i = 0; ok && i < alen; i++)
+            ok = (body[i] >= 'A' && body[i] <= 'Z') || (body[i] >= '0' && body[i] <= '9') ||
+                 body[i] == '=';
+        count(f, ok ? SW_NMEA_OTHER : SW_NMEA_GARBAGE);
+        return SW_OK;
+    }
+
+    /* checksum */
+    int sum_cs = -1;
+    if (star && end - star >= 3)
+        sum_cs = parse_hex2(star + 1);
+    if (sum_cs < 0 || (unsigned)sum_cs != x)
+        lm.checksum_ok = 0;
+    if (!lm.checksum_ok && !f->cfg.lenient) {
+        count(f, SW_NMEA_CHECKSUM);
+        return SW_OK;
+    }
+    if (ncomma != 6) {
+        count(f, SW_NMEA_MALFORMED);
+        return SW_OK;
+    }
+    const char *fend = star ? star : end; /* end of the last field */
+    /* fields: count, number, sequence id, channel, payload, fill bits */
+    const char *fc = comma[0] + 1, *fn = comma[1] + 1, *fs = comma[2] + 1, *fch = comma[3] + 1;
+    const char *fp = comma[4] + 1, *ff = comma[5] + 1;
+    if (comma[1] - fc != 1 || comma[2] - fn != 1 || *fc < '1' || *fc > '9' || *fn < '1' ||
+        *fn > *fc || comma[4] - fch > 1 || fend - ff != 1 || *ff < '0' || *ff > '5' ||
+        comma[5] == fp) {
+        count(f, SW_NMEA_MALFORMED);
+        return SW_OK;
+    }
+    int cnt = *fc - '0', num = *fn - '0', fill = *ff - '0';
+    int seq = -1;
+    if (comma[3] != fs) {
+        int64_t s;
+        if (parse_uint(fs, (size_t)(comma[3] - fs), &s) || s > 999) {
+            count(f, SW_NMEA_MALFORMED);
+            return SW_OK;
+        }
+        seq = (int)s;
+    }
+    char channel = comma[4] == fch ? '\0' : *fch;
+    if (channel && (channel == '\\' || (unsigned char)channel < 0x20 ||
+                    (unsigned char)channel > 0x7e)) {
+        count(f, SW_NMEA_MALFORMED);
+        return SW_OK;
+    }
+    size_t plen = (size_t)(comma[5] - fp);
+    for (size_t i = 0; i < plen; i++)
+        if (!armour_ok[(unsigned char)fp[i]]) {
+            count(f, SW_NMEA_MALFORMED);
+            return SW_OK;
+        }
+
+    /* metadata: pending $PGHP, trailing fields */
+    if (f->pghp_pending) {
+        if (f->pghp_cs < 0 || f->pghp_cs == sum_cs)
+            lm.pghp_ms = f->pghp_ms;
+        else
+            f->counters[SW_NMEA_C_PGHP_UNUSED]++;
+        f->pghp_pending = 0;
+    }
+    if (star && end - star > 3)
+        parse_trailing(star + 3, end, &lm);
+    const char *talker = body;
+    int own = body[4] == 'O';
+
+    if (cnt == 1) {
+        if (plen > SW_NMEA_MAX_PAYLOAD) {
+            count(f, SW_NMEA_OVERSIZE);
+            return SW_OK;
+        }
+        struct sw_nmea_msg *m = &f->msg;
+        memcpy(f->out, fp, plen);
+        f->out[plen] = '\0';
+        m->payload = f->out;
+        m->len = plen;
+        m->fill_bits = fill;
+        fill_meta(m, &lm, talker, own, channel, seq, lineno);
+        m->fragments = 1;
+        count(f, SW_NMEA_USED);
+        f->counters[SW_NMEA_C_MESSAGES]++;
+        if (!m->checksum_ok)
+            f->counters[SW_NMEA_C_LENIENT]++;
+        *msg = m;
+        return SW_OK;
+    }
+
+    /* multi-sentence: find the open group with this key */
+    int64_t t;
+    pick_time(&lm, &t);
+    struct group *g = NULL;
+    for (unsigned i = 0; f->nopen && i < f->cfg.max_groups; i++) {
+        struct group *h = &f->groups[i];
+        if (h->used && group_match(h, &lm, talker, channel, seq, cnt)) {
+            g = h;
+            break;
+        }
+    }
+    if (num == 1) {
+        if (g) /* restarted: the old group can never complete */
+            group_drop(f, g, SW_NMEA_INCOMPLETE);
+        g = group_alloc(f, lineno, t);
+        if (!g) { /* cannot happen: group_alloc always frees a slot */
+            count(f, SW_NMEA_EVICTED);
+            return SW_OK;
+        }
+        g->count = cnt;
+        g->next = 1;
+        g->nlines = 0;
+        g->len = 0;
+        fill_meta(&g->meta, &lm, talker, own, channel, seq, lineno);
+        g->time_rank = time_rank(g->meta.time_src);
+    } else {
+        if (!g) {
+            count(f, SW_NMEA_ORPHAN);
+            return SW_OK;
+        }
+        if (g->next != num || group_expired(f, g, lineno, t)) {
+            group_drop(f, g, SW_NMEA_INCOMPLETE);
+            count(f, SW_NMEA_ORPHAN);
+            return SW_OK;
+        }
+        /* later sentences fill in what the first one lacked */
+        struct sw_nmea_msg *gm = &g->meta;
+        int64_t ms;
+        int src = pick_time(&lm, &ms);
+        if (time_rank(src) < g->time_rank) {
+            gm->rxtime_ms = ms;
+            gm->time_src = src;
+            g->time_rank = time_rank(src);
+        }
+        if (!gm->source[0] && lm.srclen)
+            memcpy(gm->source, lm.source, lm.srclen + 1);
+        if (!lm.checksum_ok)
+            gm->checksum_ok = 0;
+        gm->last_line = lineno;
+    }
+    if (g->len + plen > SW_NMEA_MAX_PAYLOAD) {
+        group_drop(f, g, SW_NMEA_OVERSIZE);
+        count(f, SW_NMEA_OVERSIZE);
+        return SW_OK;
+    }
+    memcpy(g->payload + g->len, fp, plen);
+    g->len += plen;
+    g->nlines++;
+    g->next++;
+    f->last = SW_NMEA_USED;
+    if (num < cnt)
+        return SW_OK;
+
+    /* complete */
+    g->payload[g->len] = '\0';
+    f->msg = g->meta;
+    f->msg.payload = g->payload; /* the slot is free but untouched until the next feed */
+    f->msg.len = g->len;
+    f->msg.fill_bits = fill;
+    f->msg.fragments = cnt;
+    f->counts[SW_NMEA_USED] += (uint64_t)g->nlines;
+    g->used = 0;
+    f->nopen--;
+    f->counters[SW_NMEA_C_MESSAGES]++;
+    f->counters[SW_NMEA_C_MULTI]++;
+    if (!f->msg.checksum_ok)
+        f->counters[SW_NMEA_C_LENIENT]++;
+    *msg = &f->msg;
+    return SW_OK;
+}
