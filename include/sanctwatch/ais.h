@@ -9,7 +9,7 @@
  * 6-bit alphabet, cut at the first '@' and with trailing spaces removed, as gpsd does.
  *
  * Ownership: everything lives inside the caller's struct sw_ais; nothing is allocated and
- * nothing points outside it. A struct sw_ais is about 1.5 KB; decode into one you reuse.
+ * nothing points outside it. A struct sw_ais is about 330 bytes; decode into one you reuse.
  */
 #ifndef SANCTWATCH_AIS_H
 #define SANCTWATCH_AIS_H
