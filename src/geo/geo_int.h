@@ -1,0 +1,30 @@
+/*
+ * Internals of the geo module shared by its files (not public API): the sw_geo bundle and a
+ * few helpers for reading data files.
+ */
+#ifndef SANCTWATCH_GEO_INT_H
+#define SANCTWATCH_GEO_INT_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+
+#include "sanctwatch/geo.h"
+
+struct sw_geo {
+    char dir[PATH_MAX];
+    struct sw_land *land;
+    struct sw_zones *zones;
+    struct sw_port *ports; /* sorted by latitude (for the band search) */
+    size_t nports;
+};
+
+/* Polygon/MultiPolygon geometry object -> *out (released on error). */
+int sw_geo_poly_from_json(json_t *geom, size_t max_points, struct sw_geo_poly *out);
+/* Whole file into a malloc'd NUL-terminated buffer of at most max bytes. */
+int sw_geo_read_file(const char *path, char **data, size_t *len, size_t max);
+/* Names (malloc'd) of the regular files in dir ending in suffix, at most max of them.
+ * SW_ENOTFOUND when dir does not exist; SW_ETOOBIG when there are more. */
+int sw_geo_list_dir(const char *dir, const char *suffix, char **names, size_t max, size_t *n);
+
+#endif

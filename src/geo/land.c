@@ -1,0 +1,421 @@
+/*
+ * The land mask: Natural Earth 1:10m land polygons (data/land/ne_10m_land.txt.gz) in a global
+ * grid of 0.25 degree cells. Each cell lists the coastline edges that touch it and knows
+ * whether its centre is on land (computed at load time by walking from a cell known to be at
+ * sea and counting the edges crossed). A query then costs one cell:
+ *   is_land:   count the edges the path centre -> (centre lon, lat) -> (lon, lat) crosses;
+ *   distance:  search the rings of cells around the point, starting at the ring where the
+ *              nearest cell with edges lies (precomputed), until no nearer edge can exist.
+ * All crossing tests are along axis-parallel lines with half-open intervals, so the parity of
+ * joined paths adds up exactly.
+ */
+#include "sanctwatch/geo.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/lineio.h"
+
+#define CELL 0.25
+#define NCOL 1440
+#define NROW 720
+#define MAX_EDGES 20000000u
+#define DEG (M_PI / 180.0)
+
+struct edge {
+    float x1, y1, x2, y2;
+};
+
+struct sw_land {
+    struct edge *e;
+    size_t ne;
+    uint32_t *start; /* NCOL*NROW+1 offsets into idx */
+    uint32_t *idx;   /* edge indices per cell */
+    uint8_t *land;   /* per cell: centre on land */
+    uint16_t *near;  /* per cell: Chebyshev ring (cells) to the nearest cell with edges */
+};
+
+static int col_of(double lon)
+{
+    int c = (int)floor((lon + 180.0) / CELL);
+    return c < 0 ? 0 : c >= NCOL ? NCOL - 1 : c;
+}
+
+static int row_of(double lat)
+{
+    int r = (int)floor((lat + 90.0) / CELL);
+    return r < 0 ? 0 : r >= NROW ? NROW - 1 : r;
+}
+
+static double cx_of(int c)
+{
+    return -180.0 + (c + 0.5) * CELL;
+}
+
+static double cy_of(int r)
+{
+    return -90.0 + (r + 0.5) * CELL;
+}
+
+/* Does edge e cross the vertical line x = x0 at a y in [ya, yb) (ya <= yb)? */
+static int cross_v(const struct edge *e, double x0, double ya, double yb)
+{
+    if ((e->x1 > x0) == (e->x2 > x0))
+        return 0;
+    double y = e->y1 + (x0 - e->x1) * (e->y2 - e->y1) / (e->x2 - e->x1);
+    return y >= ya && y < yb;
+}
+
+/* Does edge e cross the horizontal line y = y0 at an x in [xa, xb)? */
+static int cross_h(const struct edge *e, double y0, double xa, double xb)
+{
+    if ((e->y1 > y0) == (e->y2 > y0))
+        return 0;
+    double x = e->x1 + (y0 - e->y1) * (e->x2 - e->x1) / (e->y2 - e->y1);
+    return x >= xa && x < xb;
+}
+
+static void edge_cells(const struct edge *e, int *c0, int *c1, int *r0, int *r1)
+{
+    *c0 = col_of(fmin(e->x1, e->x2));
+    *c1 = col_of(fmax(e->x1, e->x2));
+    *r0 = row_of(fmin(e->y1, e->y2));
+    *r1 = row_of(fmax(e->y1, e->y2));
+}
+
+static int edge_in_cell(const struct edge *e, int c, int r)
+{
+    int c0, c1, r0, r1;
+    edge_cells(e, &c0, &c1, &r0, &r1);
+    return c >= c0 && c <= c1 && r >= r0 && r <= r1;
+}
+
+static int build_index(struct sw_land *l)
+{
+    size_t ncell = (size_t)NCOL * NROW;
+    l->start = calloc(ncell + 1, sizeof *l->start);
+    l->land = calloc(ncell, 1);
+    l->near = calloc(ncell, sizeof *l->near);
+    if (!l->start || !l->land || !l->near)
+        return SW_ENOMEM;
+    size_t total = 0;
+    for (size_t i = 0; i < l->ne; i++) {
+        int c0, c1, r0, r1;
+        edge_cells(&l->e[i], &c0, &c1, &r0, &r1);
+        size_t k = (size_t)(c1 - c0 + 1) * (size_t)(r1 - r0 + 1);
+        if (k > 4096 || total + k > MAX_EDGES)
+            return SW_ETOOBIG;
+        total += k;
+        for (int r = r0; r <= r1; r++)
+            for (int c = c0; c <= c1; c++)
+                l->start[(size_t)r * NCOL + c + 1]++;
+    }
+    for (size_t i = 0; i < ncell; i++)
+        l->start[i + 1] += l->start[i];
+    l->idx = malloc((total ? total : 1) * sizeof *l->idx);
+    uint32_t *fill = malloc(ncell * sizeof *fill);
+    if (!l->idx || !fill) {
+        free(fill);
+        return SW_ENOMEM;
+    }
+    memcpy(fill, l->start, ncell * sizeof *fill);
+    for (size_t i = 0; i < l->ne; i++) {
+        int c0, c1, r0, r1;
+        edge_cells(&l->e[i], &c0, &c1, &r0, &r1);
+        for (int r = r0; r <= r1; r++)
+            for (int c = c0; c <= c1; c++)
+                l->idx[fill[(size_t)r * NCOL + c]++] = (uint32_t)i;
+    }
+    free(fill);
+
+    /* Land state of every cell centre. The centre of the top-left cell (89.875N) is at sea;
+     * walk down column 0, then along each row, counting crossings on the way. An edge listed
+     * in both cells of a step is counted once. */
+    int state = 0;
+    for (int r = NROW - 1; r >= 0; r--) {
+        if (r < NROW - 1) {
+            size_t a = (size_t)(r + 1) * NCOL, b = (size_t)r * NCOL;
+            double x0 = cx_of(0), ya = cy_of(r), yb = cy_of(r + 1);
+            for (uint32_t k = l->start[a]; k < l->start[a + 1]; k++)
+                state ^= cross_v(&l->e[l->idx[k]], x0, ya, yb);
+            for (uint32_t k = l->start[b]; k < l->start[b + 1]; k++)
+                if (!edge_in_cell(&l->e[l->idx[k]], 0, r + 1))
+                    state ^= cross_v(&l->e[l->idx[k]], x0, ya, yb);
+        }
+        int s = state;
+        l->land[(size_t)r * NCOL] = (uint8_t)s;
+        for (int c = 1; c < NCOL; c++) {
+            size_t a = (size_t)r * NCOL + c - 1, b = a + 1;
+            double y0 = cy_of(r), xa = cx_of(c - 1), xb = cx_of(c);
+            for (uint32_t k = l->start[a]; k < l->start[a + 1]; k++)
+                s ^= cross_h(&l->e[l->idx[k]], y0, xa, xb);
+            for (uint32_t k = l->start[b]; k < l->start[b + 1]; k++)
+                if (!edge_in_cell(&l->e[l->idx[k]], c - 1, r))
+                    s ^= cross_h(&l->e[l->idx[k]], y0, xa, xb);
+            l->land[b] = (uint8_t)s;
+        }
+    }
+
+    /* Chebyshev distance in cells to the nearest cell with edges (longitude wraps), by
+     * chamfer passes repeated until nothing changes. */
+    for (size_t i = 0; i < ncell; i++)
+        l->near[i] = l->start[i + 1] > l->start[i] ? 0 : UINT16_MAX;
+    for (int iter = 0; iter < 16; iter++) {
+        int changed = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int rr = 0; rr < NROW; rr++) {
+                int r = pass ? NROW - 1 - rr : rr;
+                for (int cc = 0; cc < NCOL; cc++) {
+                    int c = pass ? NCOL - 1 - cc : cc;
+                    size_t i = (size_t)r * NCOL + c;
+                    uint16_t best = l->near[i];
+                    for (int dr = -1; dr <= 1; dr++) {
+                        int r2 = r + dr;
+                        if (r2 < 0 || r2 >= NROW)
+                            continue;
+                        for (int dc = -1; dc <= 1; dc++) {
+                            int c2 = (c + dc + NCOL) % NCOL;
+                            uint16_t v = l->near[(size_t)r2 * NCOL + c2];
+                            if (v != UINT16_MAX && v + 1 < best)
+                                best = (uint16_t)(v + 1);
+                        }
+                    }
+                    if (best != l->near[i]) {
+                        l->near[i] = best;
+                        changed = 1;
+                    }
+                }
+            }
+        }
+        if (!changed)
+            break;
+    }
+    return SW_OK;
+}
+
+static int add_edge(struct sw_land *l, size_t *cap, double x1, double y1, double x2, double y2)
+{
+    if (fabs(x2 - x1) > 180.0) /* would wrap the antimeridian: rings are split there */
+        return SW_OK;
+    if (x1 == x2 && y1 == y2)
+        return SW_OK;
+    if (l->ne == *cap) {
+        if (*cap >= MAX_EDGES)
+            return SW_ETOOBIG;
+        size_t nc = *cap ? *cap * 2 : 4096;
+        struct edge *ne = realloc(l->e, nc * sizeof *ne);
+        if (!ne)
+            return SW_ENOMEM;
+        l->e = ne;
+        *cap = nc;
+    }
+    l->e[l->ne++] = (struct edge){(float)x1, (float)y1, (float)x2, (float)y2};
+    return SW_OK;
+}
+
+static int add_ring(struct sw_land *l, size_t *cap, const double *xy, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i + 1 < n ? i + 1 : 0;
+        int rc = add_edge(l, cap, xy[2 * i], xy[2 * i + 1], xy[2 * j], xy[2 * j + 1]);
+        if (rc)
+            return rc;
+    }
+    return SW_OK;
+}
+
+int sw_land_from_poly(struct sw_land **out, const struct sw_geo_poly *p)
+{
+    size_t cap = 0, start = 0;
+    int rc = SW_ENOMEM;
+    struct sw_land *l = calloc(1, sizeof *l);
+    *out = NULL;
+    if (!l)
+        return SW_ENOMEM;
+    for (size_t r = 0; r < p->nrings; r++) {
+        rc = add_ring(l, &cap, p->xy + 2 * start, p->ring_end[r] - start);
+        if (rc)
+            goto fail;
+        start = p->ring_end[r];
+    }
+    rc = build_index(l);
+    if (rc)
+        goto fail;
+    *out = l;
+    return SW_OK;
+fail:
+    sw_land_free(l);
+    return rc;
+}
+
+static int parse_ll(const char *s, long *a, long *b)
+{
+    char *end;
+    *a = strtol(s, &end, 10);
+    if (end == s || *end != ' ')
+        return -1;
+    s = end + 1;
+    *b = strtol(s, &end, 10);
+    return end == s || *end ? -1 : 0;
+}
+
+int sw_land_load(struct sw_land **out, const char *path)
+{
+    struct sw_lines *in = NULL;
+    struct sw_land *l = NULL;
+    double *ring = NULL;
+    size_t cap = 0;
+    const char *line;
+    size_t len;
+    *out = NULL;
+    int rc = sw_lines_open(&in, path, 256);
+    if (rc)
+        return rc;
+    rc = SW_ENOMEM;
+    l = calloc(1, sizeof *l);
+    if (!l)
+        goto fail;
+    size_t want = 0, have = 0;
+    long x = 0, y = 0;
+    while ((rc = sw_lines_next(in, &line, &len)) != SW_EOF) {
+        if (rc)
+            goto fail;
+        if (len == 0 || line[0] == '#')
+            continue;
+        rc = SW_EFORMAT;
+        if (line[0] == 'R') {
+            long kind, n;
+            if (have != want || len < 3 || parse_ll(line + 2, &kind, &n) || n < 3 || n > 5000000)
+                goto fail;
+            want = (size_t)n;
+            have = 0;
+            free(ring);
+            ring = malloc(want * 2 * sizeof *ring);
+            rc = SW_ENOMEM;
+            if (!ring)
+                goto fail;
+            continue;
+        }
+        long dx, dy;
+        if (have >= want || parse_ll(line, &dx, &dy))
+            goto fail;
+        if (have == 0) {
+            x = 0;
+            y = 0;
+        }
+        x += dx;
+        y += dy;
+        if (labs(x) > 1800000 || labs(y) > 900000)
+            goto fail;
+        ring[2 * have] = x / 1e4;
+        ring[2 * have + 1] = y / 1e4;
+        if (++have == want) {
+            rc = add_ring(l, &cap, ring, want);
+            if (rc)
+                goto fail;
+        }
+    }
+    rc = SW_EFORMAT;
+    if (have != want || l->ne == 0)
+        goto fail;
+    rc = build_index(l);
+    if (rc)
+        goto fail;
+    free(ring);
+    sw_lines_free(in);
+    *out = l;
+    return SW_OK;
+fail:
+    free(ring);
+    sw_lines_free(in);
+    sw_land_free(l);
+    return rc;
+}
+
+void sw_land_free(struct sw_land *l)
+{
+    if (!l)
+        return;
+    free(l->e);
+    free(l->start);
+    free(l->idx);
+    free(l->land);
+    free(l->near);
+    free(l);
+}
+
+size_t sw_land_edges(const struct sw_land *l)
+{
+    return l->ne;
+}
+
+int sw_land_is_land(const struct sw_land *l, double lat, double lon)
+{
+    if (!(lat >= -90.0 && lat <= 90.0))
+        return 0;
+    lon = sw_geo_wrap_lon(lon);
+    int c = col_of(lon), r = row_of(lat);
+    size_t i = (size_t)r * NCOL + c;
+    double x0 = cx_of(c), y0 = cy_of(r);
+    int s = l->land[i];
+    for (uint32_t k = l->start[i]; k < l->start[i + 1]; k++) {
+        const struct edge *e = &l->e[l->idx[k]];
+        s ^= cross_v(e, x0, fmin(y0, lat), fmax(y0, lat));
+        s ^= cross_h(e, lat, fmin(x0, lon), fmax(x0, lon));
+    }
+    return s;
+}
+
+/* Distance from (lat, lon) to an edge, metres, in a local equirectangular projection. */
+static double edge_dist(const struct edge *e, double lat, double lon, double coslat)
+{
+    double k = SW_GEO_EARTH_R_M * DEG;
+    double ax = sw_geo_wrap_lon(e->x1 - lon) * coslat * k, ay = (e->y1 - lat) * k;
+    double bx = sw_geo_wrap_lon(e->x2 - lon) * coslat * k, by = (e->y2 - lat) * k;
+    double dx = bx - ax, dy = by - ay, L = dx * dx + dy * dy;
+    double t = L > 0 ? -(ax * dx + ay * dy) / L : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    double px = ax + t * dx, py = ay + t * dy;
+    return sqrt(px * px + py * py);
+}
+
+double sw_land_dist_to_shore_m(const struct sw_land *l, double lat, double lon)
+{
+    if (!(lat >= -90.0 && lat <= 90.0) || !isfinite(lon))
+        return SW_GEO_FAR_M;
+    lon = sw_geo_wrap_lon(lon);
+    int c = col_of(lon), r = row_of(lat);
+    double coslat = cos(lat * DEG), best = SW_GEO_FAR_M;
+    double cell_m = CELL * SW_GEO_EARTH_R_M * DEG;
+    int k0 = l->near[(size_t)r * NCOL + c];
+    if (k0 == UINT16_MAX)
+        return SW_GEO_FAR_M;
+    for (int k = k0; k <= NCOL / 2; k++) {
+        /* No cell of ring k is nearer than (k - 1) cells, counted at the narrowest latitude. */
+        double latmax = fmin(fabs(lat) + (k + 1) * CELL, 89.9);
+        double lb = (k - 1) * cell_m * cos(latmax * DEG);
+        if (k > 0 && lb >= best)
+            break;
+        for (int dr = -k; dr <= k; dr++) {
+            int r2 = r + dr;
+            if (r2 < 0 || r2 >= NROW)
+                continue;
+            int step = (dr == -k || dr == k) ? 1 : (k ? 2 * k : 1);
+            for (int dc = -k; dc <= k; dc += step) {
+                int c2 = ((c + dc) % NCOL + NCOL) % NCOL;
+                size_t i = (size_t)r2 * NCOL + c2;
+                for (uint32_t q = l->start[i]; q < l->start[i + 1]; q++) {
+                    double d = edge_dist(&l->e[l->idx[q]], lat, lon, coslat);
+                    if (d < best)
+                        best = d;
+                }
+            }
+        }
+        if (k >= NCOL / 2)
+            break;
+    }
+    return best;
+}
