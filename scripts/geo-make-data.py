@@ -19,6 +19,7 @@ Outputs:
 import argparse
 import csv
 import gzip
+import io
 import json
 import math
 import os
@@ -73,7 +74,10 @@ def write_land(atlas, out):
     arcs = topo_arcs(topo)
     polys = topo_polys(arcs, topo["objects"]["land"])
     nring = npt = 0
-    with gzip.open(out, "wt", compresslevel=9) as f:
+    # mtime 0 and no file name in the gzip header: the output is byte-for-byte reproducible
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                               compresslevel=9, mtime=0) as gz, \
+            io.TextIOWrapper(gz, encoding="ascii", newline="\n") as f:
         f.write("# sanctwatch land mask v1: Natural Earth 1:10m land (public domain), via npm\n")
         f.write("# world-atlas@2.0.2 land-10m.json; regenerate with scripts/geo-make-data.py\n")
         f.write("# R <outer|hole> <npoints>, then the first point 'lon lat' in 1e-4 degrees,\n")
