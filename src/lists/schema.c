@@ -72,6 +72,8 @@ static const char *const lists_migrations[] = {
     " entry INTEGER NOT NULL REFERENCES entries(id), ref TEXT NOT NULL,"
     " change TEXT NOT NULL CHECK(change IN ('added','removed','changed')));"
     "CREATE INDEX entry_changes_edition ON entry_changes(edition);",
+    /* 2: links resolve by name within a list */
+    "CREATE INDEX entries_name ON entries(list, name);",
 };
 
 int sw_lists_migrate(sqlite3 *db)
