@@ -271,9 +271,11 @@ static enum sw_nmea_reason parse_tagblock(const char **pp, const char *end, stru
             star = q;
             break;
         }
-    if (!star || close - star != 3) {
+    if (!star) {
         lm->checksum_ok = 0;
         star = close; /* no checksum: the whole content is fields */
+    } else if (close - star != 3) {
+        lm->checksum_ok = 0; /* "*A": not two hex digits */
     } else {
         int want = parse_hex2(star + 1);
         if (want < 0 || (unsigned)want != sw_nmea_checksum(p, (size_t)(star - p)))
