@@ -7,6 +7,7 @@
 
 static const struct sw_cmd commands[] = {
     {"decode", cmd_decode, "decode AIS/NMEA into gpsd-style JSON, one message a line"},
+    {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},
     {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
     {"eval", cmd_eval, "score detector events against simulator ground truth, per type"},
     {"simulate", cmd_simulate, "write synthetic AIS traffic with labelled behaviour and its truth"},

@@ -1,0 +1,268 @@
+/*
+ * The tamper-evident evidence ledger: an append-only Merkle tree built exactly as RFC 9162
+ * (Certificate Transparency 2.0) section 2.1 specifies (SHA-256, 0x00 prefix for leaves, 0x01
+ * for interior nodes), over the canonical JSON of each event with its evidence; signed tree
+ * heads in the C2SP tlog-checkpoint "signed note" form with Ed25519 keys; inclusion and
+ * consistency proofs that a partner verifies offline with only the public key and the files.
+ * docs/ledger.md defines every byte (canonical JSON, head, proof and key files, schema).
+ *
+ * Four layers, each usable alone:
+ *   Merkle math    sw_merkle_*      pure functions, no I/O (verifiers and tests)
+ *   canonical JSON sw_canon_*       the exact bytes a leaf hashes
+ *   keys, heads    sw_ledger_key_*, sw_checkpoint_*   signed-note parsing, signing, verifying
+ *   store          sw_ledger_*      the log kept in SQLite (module "ledger" of sw_store_migrate)
+ * and proof files (JSON) in sw_proof_*.
+ *
+ * Ownership: strings returned through char ** are malloc'd, the caller free()s them. json_t
+ * returned are new references (json_decref). Nothing keeps pointers to caller memory after a
+ * call returns unless stated.
+ */
+#ifndef SANCTWATCH_LEDGER_H
+#define SANCTWATCH_LEDGER_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SW_HASH_LEN 32
+/* Largest tree this implementation accepts (sizes and indexes are checked against it). */
+#define SW_MERKLE_MAX_SIZE ((uint64_t)1 << 48)
+/* Longest proof path for SW_MERKLE_MAX_SIZE (inclusion <= 48, consistency <= 2*48). */
+#define SW_MERKLE_MAX_PATH 100
+
+/* ---------------------------------------------------------------- Merkle math (RFC 9162) */
+
+/* SHA-256(0x00 || data). */
+void sw_merkle_leaf_hash(const void *data, size_t len, uint8_t out[SW_HASH_LEN]);
+/* SHA-256(0x01 || left || right). out may alias left or right. */
+void sw_merkle_node_hash(const uint8_t left[SW_HASH_LEN], const uint8_t right[SW_HASH_LEN],
+                         uint8_t out[SW_HASH_LEN]);
+/* MTH of the empty tree: SHA-256 of the empty string. */
+void sw_merkle_empty_root(uint8_t out[SW_HASH_LEN]);
+
+/* The right edge of a tree: for every set bit l of size, the root of the complete subtree of
+ * 2^l leaves there. Appending is O(log n) and never re-hashes the tree. Caller-owned struct,
+ * plain data (copy it freely); zero it (or sw_merkle_frontier_init) for the empty tree. */
+struct sw_merkle_frontier {
+    uint64_t size;
+    uint8_t hash[64][SW_HASH_LEN]; /* hash[l] valid when bit l of size is set */
+};
+void sw_merkle_frontier_init(struct sw_merkle_frontier *f);
+/* Append a leaf hash. If node_cb is non-NULL it is called for every complete subtree the
+ * append closes (level >= 1, index = leftmost leaf >> level), so a store can keep them.
+ * Returns SW_OK, SW_ERANGE when the tree is full, or the first non-zero value of node_cb. */
+int sw_merkle_frontier_append(struct sw_merkle_frontier *f, const uint8_t leaf[SW_HASH_LEN],
+                              int (*node_cb)(void *ctx, unsigned level, uint64_t index,
+                                             const uint8_t hash[SW_HASH_LEN]),
+                              void *ctx);
+/* Root hash (MTH) of the tree the frontier describes. */
+void sw_merkle_frontier_root(const struct sw_merkle_frontier *f, uint8_t out[SW_HASH_LEN]);
+
+/* Source of subtree hashes for proof generation: put MTH(D[start:end]) into out. The range is
+ * always non-empty and within the tree. Returns SW_OK or an error that aborts the proof. */
+typedef int (*sw_merkle_range_fn)(void *ctx, uint64_t start, uint64_t end,
+                                  uint8_t out[SW_HASH_LEN]);
+
+/* RFC 9162 2.1.3.1 inclusion path of leaf index in a tree of size. path must hold
+ * SW_MERKLE_MAX_PATH hashes; *n gets their number. SW_ERANGE if index >= size. */
+int sw_merkle_inclusion_proof(uint64_t index, uint64_t size, sw_merkle_range_fn fn, void *ctx,
+                              uint8_t path[][SW_HASH_LEN], size_t *n);
+/* RFC 9162 2.1.4.1 consistency proof from old_size to new_size (0 < old_size <= new_size). */
+int sw_merkle_consistency_proof(uint64_t old_size, uint64_t new_size, sw_merkle_range_fn fn,
+                                void *ctx, uint8_t path[][SW_HASH_LEN], size_t *n);
+
+/* RFC 9162 2.1.3.2: SW_OK when path proves leaf at index is in the tree of size with root,
+ * else SW_EVERIFY. */
+int sw_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[SW_HASH_LEN],
+                               const uint8_t (*path)[SW_HASH_LEN], size_t n,
+                               const uint8_t root[SW_HASH_LEN]);
+/* RFC 9162 2.1.4.2: SW_OK when path proves the tree of old_size/old_root is a prefix of the
+ * tree of new_size/new_root, else SW_EVERIFY. */
+int sw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
+                                 const uint8_t old_root[SW_HASH_LEN],
+                                 const uint8_t new_root[SW_HASH_LEN],
+                                 const uint8_t (*path)[SW_HASH_LEN], size_t n);
+
+/* ----------------------------------------------------------------------- canonical JSON */
+
+/* Flags of the canonical encoding (jansson): sorted keys, compact, UTF-8 kept as is, reals
+ * rounded to 15 significant digits. See docs/ledger.md. */
+#define SW_CANON_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15))
+/* Largest canonical event accepted. */
+#define SW_CANON_MAX (1u << 20)
+
+/* Parse text as one JSON value the strict way canonical input needs (duplicate keys, invalid
+ * UTF-8, NUL in strings, numbers out of range, trailing data: SW_EFORMAT). *out is a new
+ * reference. err (optional, 256 bytes) gets jansson's reason. */
+int sw_canon_parse(const char *text, size_t len, json_t **out, char *err);
+/* Canonical encoding of v (object or array). *out malloc'd, NUL-terminated, *len without NUL.
+ * SW_ETOOBIG above SW_CANON_MAX. */
+int sw_canon_dump(const json_t *v, char **out, size_t *len);
+
+/* The leaf input of an event: a copy of the event object without evidence.leaf and
+ * evidence.sha256 (and without "evidence" when nothing else is left in it), canonically
+ * encoded. Checks the event carries a non-empty string "id" (<= 256 bytes) and "type".
+ * Errors: SW_EFORMAT (not an object, missing id/type, bad types), SW_ETOOBIG. */
+int sw_canon_event(const json_t *event, char **out, size_t *len);
+
+/* ----------------------------------------------------------------- keys and signed heads */
+
+#define SW_LEDGER_NAME_MAX 128
+#define SW_LEDGER_DEFAULT_KEY "sanctwatch-ledger.key" /* public key: same path + ".pub" */
+#define SW_LEDGER_DEFAULT_NAME "sanctwatch.local/ledger"
+
+/* A verifier key: the C2SP signed-note vkey "<name>+<keyid hex>+<base64(0x01||pk)>". */
+struct sw_ledger_pub {
+    char name[SW_LEDGER_NAME_MAX + 1];
+    uint8_t keyid[4]; /* SHA-256(name || 0x0A || 0x01 || pk)[0:4] */
+    uint8_t pk[32];
+};
+/* A signer key: "PRIVATE+KEY+<name>+<keyid hex>+<base64(0x01||seed)>". Wipe with
+ * sw_ledger_key_wipe(). */
+struct sw_ledger_key {
+    struct sw_ledger_pub pub;
+    uint8_t sk[64]; /* libsodium Ed25519 secret key (seed || pk) */
+};
+
+/* New key pair for a name (signed-note key name rules: non-empty, no '+', no spaces or
+ * control characters, at most SW_LEDGER_NAME_MAX bytes). SW_EINVAL for a bad name. */
+int sw_ledger_key_generate(const char *name, struct sw_ledger_key *out);
+void sw_ledger_key_wipe(struct sw_ledger_key *k);
+/* Text forms (one line, with a trailing newline); *out malloc'd. */
+int sw_ledger_key_format(const struct sw_ledger_key *k, char **out);
+int sw_ledger_pub_format(const struct sw_ledger_pub *p, char **out);
+/* The public key as SPKI PEM ("-----BEGIN PUBLIC KEY-----"), for openssl. */
+int sw_ledger_pub_pem(const struct sw_ledger_pub *p, char **out);
+/* Parse the text forms (trailing whitespace ignored). SW_EFORMAT, or SW_EVERIFY when the
+ * key id does not match the key or the secret does not match its public half. */
+int sw_ledger_key_parse(const char *text, size_t len, struct sw_ledger_key *out);
+int sw_ledger_pub_parse(const char *text, size_t len, struct sw_ledger_pub *out);
+/* Read a key file. The secret key file must be a regular file not readable or writable by
+ * group or others: SW_EINVAL otherwise (errno EPERM). SW_EIO with errno on read errors. */
+int sw_ledger_key_load(const char *path, struct sw_ledger_key *out);
+int sw_ledger_pub_load(const char *path, struct sw_ledger_pub *out);
+/* Write the secret key with mode 0600, refusing to overwrite (SW_EEXISTS). */
+int sw_ledger_key_save(const char *path, const struct sw_ledger_key *k);
+
+/* A tree head (the checkpoint body). */
+struct sw_checkpoint {
+    char origin[SW_LEDGER_NAME_MAX + 1];
+    uint64_t size;
+    uint8_t root[SW_HASH_LEN];
+    int64_t time_ms; /* "timestamp" extension line, SW_TIME_NONE when absent */
+};
+/* Largest checkpoint file accepted. */
+#define SW_CHECKPOINT_MAX 16384
+
+/* Generic signed notes (C2SP signed-note): sign text (non-empty, ending in '\n', no blank
+ * line) into "text\n— name base64(keyid||sig)\n"; verify pub's signature line of a note
+ * (*text_len, optional, gets the length of the signed text). */
+int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, char **out);
+int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub,
+                   size_t *text_len);
+/* Signed note text of c, signed by k: body, blank line, "— <name> <base64(keyid||sig)>". */
+int sw_checkpoint_sign(const struct sw_checkpoint *c, const struct sw_ledger_key *k, char **out);
+/* Parse a signed checkpoint and verify the signature line of pub (other signature lines, e.g.
+ * witnesses', are ignored). SW_EFORMAT for malformed text, SW_EVERIFY when pub's signature is
+ * missing or wrong. */
+int sw_checkpoint_verify(const char *note, size_t len, const struct sw_ledger_pub *pub,
+                         struct sw_checkpoint *out);
+/* Parse without verifying (for display); same syntax checks. */
+int sw_checkpoint_parse(const char *note, size_t len, struct sw_checkpoint *out);
+
+/* ------------------------------------------------------------------------- proof files */
+
+enum sw_proof_kind { SW_PROOF_INCLUSION = 1, SW_PROOF_CONSISTENCY = 2 };
+struct sw_proof {
+    int kind;
+    uint64_t index;    /* inclusion: leaf index */
+    uint64_t size;     /* inclusion: tree size; consistency: new size */
+    uint64_t old_size; /* consistency */
+    uint8_t leaf[SW_HASH_LEN]; /* inclusion: leaf hash */
+    size_t n;
+    uint8_t path[SW_MERKLE_MAX_PATH][SW_HASH_LEN];
+    json_t *event; /* inclusion: the event (canonical, with evidence), or NULL; owned */
+};
+#define SW_PROOF_MAX (4u << 20)
+/* Proof file text (JSON, docs/ledger.md). *out malloc'd. */
+int sw_proof_format(const struct sw_proof *p, char **out);
+/* Parse a proof file. On success the caller calls sw_proof_release(). SW_EFORMAT. */
+int sw_proof_parse(const char *text, size_t len, struct sw_proof *out);
+void sw_proof_release(struct sw_proof *p);
+/* Verify p against a verified head (and, for consistency, the older head). For inclusion, the
+ * leaf hash is recomputed from p->event when present and must equal p->leaf. SW_EVERIFY. */
+int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
+                    const struct sw_checkpoint *old_head);
+
+/* ---------------------------------------------------------------------- the stored log */
+
+/* Migrations of module "ledger": tables events, ledger_leaves, ledger_nodes, ledger_state,
+ * ledger_heads (docs/ledger.md). sw_ledger_open applies them. */
+int sw_ledger_migrate(sqlite3 *db);
+
+struct sw_ledger; /* a handle on a database: prepared statements only, no cached state */
+/* Migrates and prepares. db stays the caller's; close the handle before the db. */
+int sw_ledger_open(sqlite3 *db, struct sw_ledger **out);
+void sw_ledger_close(struct sw_ledger *lg);
+
+/* Append raw leaf hashes (n of them, 32 bytes each). Atomic (a savepoint); call inside the
+ * caller's transaction so the leaves commit with whatever they record. */
+int sw_ledger_append_leaves(struct sw_ledger *lg, const uint8_t *hashes, size_t n,
+                            uint64_t *first_index);
+
+/* Outcome per event of sw_ledger_record_events. */
+struct sw_ledger_rec {
+    int err;       /* SW_OK, SW_EFORMAT/SW_ETOOBIG (bad event), SW_EEXISTS (id recorded with
+                      different content: nothing stored for this one) */
+    int existed;   /* 1: the same event was already recorded (idempotent), leaf is its leaf */
+    uint64_t leaf;
+    uint8_t hash[SW_HASH_LEN];
+};
+/* Record events: canonicalise each, append its leaf, store it in events, and set
+ * event.evidence.leaf and event.evidence.sha256 (hex leaf hash) in the caller's json_t.
+ * Per-event outcomes in out[0..n-1]; the return value is SW_OK unless the store failed
+ * (then nothing of this call is kept). Atomic (a savepoint); call inside a transaction. */
+int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t n,
+                            struct sw_ledger_rec *out);
+/* One event, for callers without a handle (prepares statements each call: slower).
+ * Returns the event's outcome (SW_EEXISTS when the id holds a different event). */
+int sw_ledger_record_event(sqlite3 *db, json_t *event, uint64_t *leaf_out,
+                           uint8_t hash_out[SW_HASH_LEN]);
+
+/* Current size and root. */
+int sw_ledger_tree(struct sw_ledger *lg, uint64_t *size, uint8_t root[SW_HASH_LEN]);
+/* MTH(D[start:end]) from the stored hashes (0 <= start < end <= size). */
+int sw_ledger_range_hash(struct sw_ledger *lg, uint64_t start, uint64_t end,
+                         uint8_t out[SW_HASH_LEN]);
+/* Sign a head for the current tree (origin = key name, time now) and record it in
+ * ledger_heads. *note_out (optional) gets the signed note, malloc'd. */
+int sw_ledger_sign_head(struct sw_ledger *lg, const struct sw_ledger_key *k, int64_t time_ms,
+                        char **note_out);
+/* The latest recorded head whose size is >= min_size (0 for the latest); *note_out malloc'd.
+ * SW_ENOTFOUND when none. */
+int sw_ledger_latest_head(struct sw_ledger *lg, uint64_t min_size, char **note_out);
+/* Recorded head of exactly this size (the latest of them). SW_ENOTFOUND when none. */
+int sw_ledger_head_at(struct sw_ledger *lg, uint64_t size, char **note_out);
+
+/* Inclusion proof of event id in the tree of size (0: current size). The proof carries the
+ * stored event. SW_ENOTFOUND for an unknown id, SW_ERANGE when size does not cover it. */
+int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size,
+                          struct sw_proof *out);
+/* Inclusion proof of the leaf at index (no event attached). */
+int sw_ledger_prove_index(struct sw_ledger *lg, uint64_t index, uint64_t size,
+                          struct sw_proof *out);
+/* Consistency proof between two sizes (0 < old_size <= new_size <= current size). */
+int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_t new_size,
+                                struct sw_proof *out);
+
+/* Full audit: recompute every leaf from the stored canonical events (in leaf order, no gaps),
+ * check stored leaf and node hashes and the stored state, and check every recorded head's
+ * signature (when pub is non-NULL) and root against the recomputed tree. If head is non-NULL
+ * (a head kept elsewhere, already verified), the log must contain it: its size <= the log's
+ * size and its root equal to the recomputed root at that size. On SW_EVERIFY, msg (optional,
+ * 256 bytes) says what is wrong. */
+int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
+                    const struct sw_checkpoint *head, char *msg);
+
+#endif

@@ -1,0 +1,813 @@
+/*
+ * The stored ledger: the RFC 9162 Merkle log kept in the investigation's SQLite database,
+ * beside the events it commits to. An append reads the O(log n) frontier from ledger_state,
+ * writes the leaf, the complete subtrees it closes at every 4th level, the event and the new
+ * frontier, all inside one savepoint of the caller's transaction: the log and the events
+ * commit together or not at all. Proofs read stored leaf and node hashes (a level without
+ * stored nodes costs at most 8 reads of the level below). The audit recomputes the whole tree
+ * from the stored events and checks it against every signed head.
+ */
+#include "sanctwatch/ledger.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/store.h"
+#include "sanctwatch/timeutil.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Interior nodes are stored at levels that are multiples of NODE_STRIDE. */
+#define NODE_STRIDE 4
+#define NODE_ID(level, index) ((sqlite3_int64)(((uint64_t)(level) << 48) | (index)))
+
+static const char *const migrations[] = {
+    /* 1 */
+    "CREATE TABLE events("
+    " id TEXT PRIMARY KEY,"
+    " leaf INTEGER NOT NULL UNIQUE,"
+    " type TEXT NOT NULL,"
+    " start_ms INTEGER,"
+    " end_ms INTEGER,"
+    " json TEXT NOT NULL);" /* canonical leaf input: the event without evidence.leaf/sha256 */
+    "CREATE INDEX events_type_start ON events(type, start_ms);"
+    "CREATE TABLE ledger_leaves(idx INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+    "CREATE TABLE ledger_nodes(id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+    "CREATE TABLE ledger_state(one INTEGER PRIMARY KEY CHECK(one = 1),"
+    " size INTEGER NOT NULL, frontier BLOB NOT NULL);"
+    "INSERT INTO ledger_state VALUES(1, 0, x'');"
+    "CREATE TABLE ledger_heads(id INTEGER PRIMARY KEY, size INTEGER NOT NULL,"
+    " root BLOB NOT NULL, time_ms INTEGER NOT NULL, origin TEXT NOT NULL, note TEXT NOT NULL);",
+};
+
+enum {
+    Q_GET_STATE,
+    Q_PUT_STATE,
+    Q_INS_LEAF,
+    Q_GET_LEAF,
+    Q_INS_NODE,
+    Q_GET_NODE,
+    Q_GET_EVENT,
+    Q_INS_EVENT,
+    Q_INS_HEAD,
+    Q_MAX
+};
+static const char *const queries[Q_MAX] = {
+    "SELECT size, frontier FROM ledger_state WHERE one = 1",
+    "UPDATE ledger_state SET size = ?1, frontier = ?2 WHERE one = 1",
+    "INSERT INTO ledger_leaves(idx, hash) VALUES(?1, ?2)",
+    "SELECT hash FROM ledger_leaves WHERE idx = ?1",
+    "INSERT INTO ledger_nodes(id, hash) VALUES(?1, ?2)",
+    "SELECT hash FROM ledger_nodes WHERE id = ?1",
+    "SELECT leaf, json FROM events WHERE id = ?1",
+    "INSERT INTO events(id, leaf, type, start_ms, end_ms, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO ledger_heads(size, root, time_ms, origin, note) VALUES(?1, ?2, ?3, ?4, ?5)",
+};
+
+struct sw_ledger {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_MAX];
+};
+
+int sw_ledger_migrate(sqlite3 *db)
+{
+    return sw_store_migrate(db, "ledger", migrations,
+                            (int)(sizeof migrations / sizeof migrations[0]));
+}
+
+int sw_ledger_open(sqlite3 *db, struct sw_ledger **out)
+{
+    *out = NULL;
+    if (sodium_init() < 0)
+        return SW_ECRYPTO;
+    int rc = sw_ledger_migrate(db);
+    if (rc)
+        return rc;
+    struct sw_ledger *lg = calloc(1, sizeof *lg);
+    if (!lg)
+        return SW_ENOMEM;
+    lg->db = db;
+    for (int i = 0; i < Q_MAX; i++)
+        if (sqlite3_prepare_v3(db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &lg->q[i], NULL) !=
+            SQLITE_OK) {
+            rc = SW_EDB;
+            goto fail;
+        }
+    *out = lg;
+    return SW_OK;
+fail:
+    sw_ledger_close(lg);
+    return rc;
+}
+
+void sw_ledger_close(struct sw_ledger *lg)
+{
+    if (!lg)
+        return;
+    for (int i = 0; i < Q_MAX; i++)
+        sqlite3_finalize(lg->q[i]);
+    free(lg);
+}
+
+static sqlite3_stmt *Q(struct sw_ledger *lg, int i)
+{
+    sqlite3_reset(lg->q[i]);
+    sqlite3_clear_bindings(lg->q[i]);
+    return lg->q[i];
+}
+
+static int step_done(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+static int savepoint(struct sw_ledger *lg)
+{
+    return sw_store_exec(lg->db, "SAVEPOINT sw_ledger");
+}
+
+static int release(struct sw_ledger *lg, int rc)
+{
+    if (rc == SW_OK) {
+        if (sw_store_exec(lg->db, "RELEASE sw_ledger") == SW_OK)
+            return SW_OK;
+        rc = SW_EDB;
+    }
+    sw_store_exec(lg->db, "ROLLBACK TO sw_ledger");
+    sw_store_exec(lg->db, "RELEASE sw_ledger");
+    return rc;
+}
+
+/* ------------------------------------------------------------------- frontier state */
+
+static int popcount64(uint64_t v)
+{
+    int n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+static int state_load(struct sw_ledger *lg, struct sw_merkle_frontier *f)
+{
+    sqlite3_stmt *s = Q(lg, Q_GET_STATE);
+    int rc = SW_EDB;
+    if (sqlite3_step(s) != SQLITE_ROW)
+        goto fail;
+    sqlite3_int64 size = sqlite3_column_int64(s, 0);
+    const uint8_t *blob = sqlite3_column_blob(s, 1);
+    int len = sqlite3_column_bytes(s, 1);
+    rc = SW_EFORMAT;
+    if (size < 0 || (uint64_t)size > SW_MERKLE_MAX_SIZE ||
+        len != popcount64((uint64_t)size) * SW_HASH_LEN)
+        goto fail;
+    f->size = (uint64_t)size;
+    for (unsigned l = 0, k = 0; l < 64; l++)
+        if (f->size & ((uint64_t)1 << l))
+            memcpy(f->hash[l], blob + SW_HASH_LEN * k++, SW_HASH_LEN);
+    rc = SW_OK;
+fail:
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int state_save(struct sw_ledger *lg, const struct sw_merkle_frontier *f)
+{
+    uint8_t blob[64 * SW_HASH_LEN];
+    size_t k = 0;
+    for (unsigned l = 0; l < 64; l++)
+        if (f->size & ((uint64_t)1 << l))
+            memcpy(blob + SW_HASH_LEN * k++, f->hash[l], SW_HASH_LEN);
+    sqlite3_stmt *s = Q(lg, Q_PUT_STATE);
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)f->size);
+    sqlite3_bind_blob(s, 2, blob, (int)(k * SW_HASH_LEN), SQLITE_TRANSIENT);
+    return step_done(s);
+}
+
+static int store_node(void *ctx, unsigned level, uint64_t index, const uint8_t hash[SW_HASH_LEN])
+{
+    struct sw_ledger *lg = ctx;
+    if (level % NODE_STRIDE)
+        return SW_OK;
+    sqlite3_stmt *s = Q(lg, Q_INS_NODE);
+    sqlite3_bind_int64(s, 1, NODE_ID(level, index));
+    sqlite3_bind_blob(s, 2, hash, SW_HASH_LEN, SQLITE_STATIC);
+    return step_done(s);
+}
+
+static int append_one(struct sw_ledger *lg, struct sw_merkle_frontier *f,
+                      const uint8_t hash[SW_HASH_LEN])
+{
+    if (f->size >= SW_MERKLE_MAX_SIZE)
+        return SW_ERANGE;
+    sqlite3_stmt *s = Q(lg, Q_INS_LEAF);
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)f->size);
+    sqlite3_bind_blob(s, 2, hash, SW_HASH_LEN, SQLITE_STATIC);
+    int rc = step_done(s);
+    if (rc)
+        return rc;
+    return sw_merkle_frontier_append(f, hash, store_node, lg);
+}
+
+int sw_ledger_append_leaves(struct sw_ledger *lg, const uint8_t *hashes, size_t n,
+                            uint64_t *first_index)
+{
+    struct sw_merkle_frontier f;
+    int rc = savepoint(lg);
+    if (rc)
+        return rc;
+    if ((rc = state_load(lg, &f)))
+        goto fail;
+    if (first_index)
+        *first_index = f.size;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = append_one(lg, &f, hashes + i * SW_HASH_LEN)))
+            goto fail;
+    rc = state_save(lg, &f);
+fail:
+    return release(lg, rc);
+}
+
+int sw_ledger_tree(struct sw_ledger *lg, uint64_t *size, uint8_t root[SW_HASH_LEN])
+{
+    struct sw_merkle_frontier f;
+    int rc = state_load(lg, &f);
+    if (rc)
+        return rc;
+    *size = f.size;
+    sw_merkle_frontier_root(&f, root);
+    return SW_OK;
+}
+
+/* --------------------------------------------------------------------------- events */
+
+static int get_leaf_hash(struct sw_ledger *lg, uint64_t idx, uint8_t out[SW_HASH_LEN])
+{
+    sqlite3_stmt *s = Q(lg, Q_GET_LEAF);
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)idx);
+    int rc = SW_ENOTFOUND;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        rc = SW_EFORMAT;
+        if (sqlite3_column_bytes(s, 0) == SW_HASH_LEN) {
+            memcpy(out, sqlite3_column_blob(s, 0), SW_HASH_LEN);
+            rc = SW_OK;
+        }
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Parse an optional time member: absent or null -> NULL column. */
+static int time_member(const json_t *ev, const char *key, int64_t *ms, int *present)
+{
+    const json_t *v = json_object_get(ev, key);
+    *present = 0;
+    if (!v || json_is_null(v))
+        return SW_OK;
+    if (!json_is_string(v) ||
+        sw_time_parse(json_string_value(v), json_string_length(v), ms) != SW_OK)
+        return SW_EFORMAT;
+    *present = 1;
+    return SW_OK;
+}
+
+/* Write evidence.leaf and evidence.sha256 into the caller's event. */
+static int set_evidence(json_t *event, uint64_t leaf, const uint8_t hash[SW_HASH_LEN])
+{
+    char hex[2 * SW_HASH_LEN + 1];
+    json_t *ev = json_object_get(event, "evidence");
+    if (!json_is_object(ev)) {
+        ev = json_object();
+        if (!ev || json_object_set_new(event, "evidence", ev))
+            return SW_ENOMEM;
+    }
+    sodium_bin2hex(hex, sizeof hex, hash, SW_HASH_LEN);
+    if (json_object_set_new(ev, "leaf", json_integer((json_int_t)leaf)) ||
+        json_object_set_new(ev, "sha256", json_string(hex)))
+        return SW_ENOMEM;
+    return SW_OK;
+}
+
+/* One event inside the open savepoint. Returns a store error (abort) or SW_OK with the
+ * event's own outcome in r->err. */
+static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t *event,
+                      struct sw_ledger_rec *r)
+{
+    char *canon = NULL;
+    size_t len = 0;
+    int rc = SW_OK;
+    memset(r, 0, sizeof *r);
+    r->err = sw_canon_event(event, &canon, &len);
+    if (r->err)
+        return r->err == SW_ENOMEM ? SW_ENOMEM : SW_OK;
+    int64_t start = 0, end = 0;
+    int has_start, has_end;
+    if (time_member(event, "start", &start, &has_start) ||
+        time_member(event, "end", &end, &has_end)) {
+        r->err = SW_EFORMAT;
+        goto done;
+    }
+    const char *id = json_string_value(json_object_get(event, "id"));
+    sqlite3_stmt *s = Q(lg, Q_GET_EVENT);
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    int st = sqlite3_step(s);
+    if (st == SQLITE_ROW) {
+        uint64_t leaf = (uint64_t)sqlite3_column_int64(s, 0);
+        int same = (size_t)sqlite3_column_bytes(s, 1) == len &&
+                   memcmp(sqlite3_column_text(s, 1), canon, len) == 0;
+        sqlite3_reset(s);
+        if (!same) {
+            r->err = SW_EEXISTS;
+            goto done;
+        }
+        r->existed = 1;
+        r->leaf = leaf;
+        if ((rc = get_leaf_hash(lg, leaf, r->hash)))
+            goto done;
+        rc = set_evidence(event, r->leaf, r->hash);
+        goto done;
+    }
+    sqlite3_reset(s);
+    if (st != SQLITE_DONE) {
+        rc = SW_EDB;
+        goto done;
+    }
+    r->leaf = f->size;
+    sw_merkle_leaf_hash(canon, len, r->hash);
+    if ((rc = append_one(lg, f, r->hash)))
+        goto done;
+    s = Q(lg, Q_INS_EVENT);
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)r->leaf);
+    sqlite3_bind_text(s, 3, json_string_value(json_object_get(event, "type")), -1, SQLITE_STATIC);
+    if (has_start)
+        sqlite3_bind_int64(s, 4, start);
+    if (has_end)
+        sqlite3_bind_int64(s, 5, end);
+    sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
+    if ((rc = step_done(s)))
+        goto done;
+    rc = set_evidence(event, r->leaf, r->hash);
+done:
+    free(canon);
+    return rc;
+}
+
+int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t n,
+                            struct sw_ledger_rec *out)
+{
+    struct sw_merkle_frontier f;
+    int rc = savepoint(lg);
+    if (rc)
+        return rc;
+    if ((rc = state_load(lg, &f)))
+        goto fail;
+    uint64_t before = f.size;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = record_one(lg, &f, events[i], &out[i])))
+            goto fail;
+    if (f.size != before)
+        rc = state_save(lg, &f);
+fail:
+    return release(lg, rc);
+}
+
+int sw_ledger_record_event(sqlite3 *db, json_t *event, uint64_t *leaf_out,
+                           uint8_t hash_out[SW_HASH_LEN])
+{
+    struct sw_ledger *lg = NULL;
+    struct sw_ledger_rec r;
+    int rc = sw_ledger_open(db, &lg);
+    if (rc)
+        return rc;
+    rc = sw_ledger_record_events(lg, &event, 1, &r);
+    sw_ledger_close(lg);
+    if (rc)
+        return rc;
+    if (r.err)
+        return r.err;
+    if (leaf_out)
+        *leaf_out = r.leaf;
+    if (hash_out)
+        memcpy(hash_out, r.hash, SW_HASH_LEN);
+    return SW_OK;
+}
+
+/* ----------------------------------------------------------------------------- proofs */
+
+/* Hash of the complete subtree at (level, index). */
+static int node_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
+                     uint8_t out[SW_HASH_LEN])
+{
+    if (level == 0)
+        return get_leaf_hash(lg, index, out);
+    if (level % NODE_STRIDE == 0) {
+        sqlite3_stmt *s = Q(lg, Q_GET_NODE);
+        sqlite3_bind_int64(s, 1, NODE_ID(level, index));
+        int rc = SW_ENOTFOUND;
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            rc = SW_EFORMAT;
+            if (sqlite3_column_bytes(s, 0) == SW_HASH_LEN) {
+                memcpy(out, sqlite3_column_blob(s, 0), SW_HASH_LEN);
+                rc = SW_OK;
+            }
+        }
+        sqlite3_reset(s);
+        return rc;
+    }
+    uint8_t l[SW_HASH_LEN], r[SW_HASH_LEN];
+    int rc = node_hash(lg, level - 1, 2 * index, l);
+    if (!rc)
+        rc = node_hash(lg, level - 1, 2 * index + 1, r);
+    if (!rc)
+        sw_merkle_node_hash(l, r, out);
+    return rc;
+}
+
+static int range_cb(void *ctx, uint64_t start, uint64_t end, uint8_t out[SW_HASH_LEN])
+{
+    struct sw_ledger *lg = ctx;
+    uint64_t n = end - start;
+    if ((n & (n - 1)) == 0) {
+        unsigned level = 0;
+        while (((uint64_t)1 << level) < n)
+            level++;
+        if (start % n == 0)
+            return node_hash(lg, level, start >> level, out);
+    }
+    uint64_t k = 1;
+    while (k * 2 < n)
+        k *= 2;
+    uint8_t l[SW_HASH_LEN], r[SW_HASH_LEN];
+    int rc = range_cb(ctx, start, start + k, l);
+    if (!rc)
+        rc = range_cb(ctx, start + k, end, r);
+    if (!rc)
+        sw_merkle_node_hash(l, r, out);
+    return rc;
+}
+
+int sw_ledger_range_hash(struct sw_ledger *lg, uint64_t start, uint64_t end,
+                         uint8_t out[SW_HASH_LEN])
+{
+    uint64_t size;
+    uint8_t root[SW_HASH_LEN];
+    int rc = sw_ledger_tree(lg, &size, root);
+    if (rc)
+        return rc;
+    if (start >= end || end > size)
+        return SW_ERANGE;
+    return range_cb(lg, start, end, out);
+}
+
+int sw_ledger_prove_index(struct sw_ledger *lg, uint64_t index, uint64_t size,
+                          struct sw_proof *out)
+{
+    uint64_t cur;
+    uint8_t root[SW_HASH_LEN];
+    memset(out, 0, sizeof *out);
+    int rc = sw_ledger_tree(lg, &cur, root);
+    if (rc)
+        return rc;
+    if (size == 0)
+        size = cur;
+    if (size > cur || index >= size)
+        return SW_ERANGE;
+    out->kind = SW_PROOF_INCLUSION;
+    out->index = index;
+    out->size = size;
+    if ((rc = get_leaf_hash(lg, index, out->leaf)) ||
+        (rc = sw_merkle_inclusion_proof(index, size, range_cb, lg, out->path, &out->n)))
+        memset(out, 0, sizeof *out);
+    return rc;
+}
+
+int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size,
+                          struct sw_proof *out)
+{
+    uint64_t cur;
+    uint8_t root[SW_HASH_LEN];
+    memset(out, 0, sizeof *out);
+    int rc = sw_ledger_tree(lg, &cur, root);
+    if (rc)
+        return rc;
+    if (size == 0)
+        size = cur;
+    if (size > cur)
+        return SW_ERANGE;
+    sqlite3_stmt *s = Q(lg, Q_GET_EVENT);
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return SW_ENOTFOUND;
+    }
+    uint64_t leaf = (uint64_t)sqlite3_column_int64(s, 0);
+    json_t *ev = NULL;
+    rc = sw_canon_parse((const char *)sqlite3_column_text(s, 1),
+                        (size_t)sqlite3_column_bytes(s, 1), &ev, NULL);
+    sqlite3_reset(s);
+    if (rc)
+        return rc;
+    if (leaf >= size) {
+        rc = SW_ERANGE;
+        goto fail;
+    }
+    out->kind = SW_PROOF_INCLUSION;
+    out->index = leaf;
+    out->size = size;
+    if ((rc = get_leaf_hash(lg, leaf, out->leaf)) || (rc = set_evidence(ev, leaf, out->leaf)))
+        goto fail;
+    if ((rc = sw_merkle_inclusion_proof(leaf, size, range_cb, lg, out->path, &out->n)))
+        goto fail;
+    out->event = ev;
+    return SW_OK;
+fail:
+    json_decref(ev);
+    memset(out, 0, sizeof *out);
+    return rc;
+}
+
+int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_t new_size,
+                                struct sw_proof *out)
+{
+    uint64_t cur;
+    uint8_t root[SW_HASH_LEN];
+    memset(out, 0, sizeof *out);
+    int rc = sw_ledger_tree(lg, &cur, root);
+    if (rc)
+        return rc;
+    if (old_size == 0 || old_size > new_size || new_size > cur)
+        return SW_ERANGE;
+    out->kind = SW_PROOF_CONSISTENCY;
+    out->old_size = old_size;
+    out->size = new_size;
+    return sw_merkle_consistency_proof(old_size, new_size, range_cb, lg, out->path, &out->n);
+}
+
+/* ------------------------------------------------------------------------------ heads */
+
+int sw_ledger_sign_head(struct sw_ledger *lg, const struct sw_ledger_key *k, int64_t time_ms,
+                        char **note_out)
+{
+    struct sw_checkpoint c;
+    char *note = NULL;
+    if (note_out)
+        *note_out = NULL;
+    memset(&c, 0, sizeof c);
+    int rc = savepoint(lg);
+    if (rc)
+        return rc;
+    if ((rc = sw_ledger_tree(lg, &c.size, c.root)))
+        goto fail;
+    memcpy(c.origin, k->pub.name, sizeof c.origin);
+    c.time_ms = time_ms;
+    if ((rc = sw_checkpoint_sign(&c, k, &note)))
+        goto fail;
+    sqlite3_stmt *s = Q(lg, Q_INS_HEAD);
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)c.size);
+    sqlite3_bind_blob(s, 2, c.root, SW_HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, time_ms);
+    sqlite3_bind_text(s, 4, c.origin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, note, -1, SQLITE_STATIC);
+    rc = step_done(s);
+fail:
+    rc = release(lg, rc);
+    if (rc == SW_OK && note_out)
+        *note_out = note;
+    else
+        free(note);
+    return rc;
+}
+
+static int head_query(struct sw_ledger *lg, const char *sql, uint64_t size, char **note_out)
+{
+    sqlite3_stmt *s = NULL;
+    *note_out = NULL;
+    if (sqlite3_prepare_v2(lg->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return SW_EDB;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+    int rc = SW_ENOTFOUND;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(s, 0);
+        rc = SW_ENOMEM;
+        if (t && (*note_out = strdup(t)))
+            rc = SW_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int sw_ledger_latest_head(struct sw_ledger *lg, uint64_t min_size, char **note_out)
+{
+    return head_query(lg, "SELECT note FROM ledger_heads WHERE size >= ?1 ORDER BY id DESC LIMIT 1",
+                      min_size, note_out);
+}
+
+int sw_ledger_head_at(struct sw_ledger *lg, uint64_t size, char **note_out)
+{
+    return head_query(lg, "SELECT note FROM ledger_heads WHERE size = ?1 ORDER BY id DESC LIMIT 1",
+                      size, note_out);
+}
+
+/* ------------------------------------------------------------------------------ audit */
+
+struct audit_head {
+    uint64_t size;
+    uint8_t root[SW_HASH_LEN];
+    sqlite3_int64 id;
+};
+
+struct audit_ctx {
+    struct sw_ledger *lg;
+    uint64_t bad_level, bad_index;
+    int bad;
+};
+
+static int audit_node(void *ctx, unsigned level, uint64_t index, const uint8_t hash[SW_HASH_LEN])
+{
+    struct audit_ctx *a = ctx;
+    if (level % NODE_STRIDE || a->bad)
+        return SW_OK;
+    uint8_t stored[SW_HASH_LEN];
+    if (node_hash(a->lg, level, index, stored) || memcmp(stored, hash, SW_HASH_LEN)) {
+        a->bad = 1;
+        a->bad_level = level;
+        a->bad_index = index;
+    }
+    return SW_OK;
+}
+
+#define AUDIT_FAIL(...)                                                                            \
+    do {                                                                                           \
+        if (msg)                                                                                   \
+            snprintf(msg, 256, __VA_ARGS__);                                                       \
+        rc = SW_EVERIFY;                                                                           \
+        goto fail;                                                                                 \
+    } while (0)
+
+static int audit_load_heads(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
+                            struct audit_head **out, size_t *n, char *msg)
+{
+    sqlite3_stmt *s = NULL;
+    struct audit_head *h = NULL;
+    size_t cap = 0, len = 0;
+    int rc = SW_EDB;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(lg->db, "SELECT id, size, root, note FROM ledger_heads ORDER BY size",
+                           -1, &s, NULL) != SQLITE_OK)
+        goto fail;
+    int st;
+    while ((st = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            struct audit_head *nh = realloc(h, nc * sizeof *nh);
+            if (!nh) {
+                rc = SW_ENOMEM;
+                goto fail;
+            }
+            h = nh;
+            cap = nc;
+        }
+        struct audit_head *e = &h[len++];
+        e->id = sqlite3_column_int64(s, 0);
+        sqlite3_int64 size = sqlite3_column_int64(s, 1);
+        const char *note = (const char *)sqlite3_column_text(s, 3);
+        size_t nlen = (size_t)sqlite3_column_bytes(s, 3);
+        struct sw_checkpoint c;
+        int vr = !note ? SW_EFORMAT
+                 : pub ? sw_checkpoint_verify(note, nlen, pub, &c)
+                       : sw_checkpoint_parse(note, nlen, &c);
+        if (vr)
+            AUDIT_FAIL("signed head #%lld does not verify: %s", (long long)e->id,
+                       sw_strerror(vr));
+        if (size < 0 || (uint64_t)size != c.size || sqlite3_column_bytes(s, 2) != SW_HASH_LEN ||
+            memcmp(sqlite3_column_blob(s, 2), c.root, SW_HASH_LEN))
+            AUDIT_FAIL("signed head #%lld: stored size or root differs from its note",
+                       (long long)e->id);
+        e->size = c.size;
+        memcpy(e->root, c.root, SW_HASH_LEN);
+    }
+    if (st != SQLITE_DONE)
+        goto fail;
+    *out = h;
+    *n = len;
+    h = NULL;
+    rc = SW_OK;
+fail:
+    free(h);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
+                    const struct sw_checkpoint *head, char *msg)
+{
+    struct audit_head *heads = NULL;
+    size_t nheads = 0, hi = 0;
+    sqlite3_stmt *s = NULL;
+    struct sw_merkle_frontier f, stored;
+    struct audit_ctx a = {lg, 0, 0, 0};
+    uint8_t root[SW_HASH_LEN];
+    int rc;
+    if (msg)
+        msg[0] = '\0';
+    sw_merkle_frontier_init(&f);
+    if ((rc = audit_load_heads(lg, pub, &heads, &nheads, msg)))
+        goto fail;
+    rc = state_load(lg, &stored);
+    if (rc == SW_EFORMAT)
+        AUDIT_FAIL("the stored tree state is malformed");
+    if (rc)
+        goto fail;
+    rc = SW_EDB;
+    if (sqlite3_prepare_v2(lg->db, "SELECT id, leaf, json FROM events ORDER BY leaf", -1, &s,
+                           NULL) != SQLITE_OK)
+        goto fail;
+    /* Heads of size 0 commit to the empty tree. */
+    sw_merkle_empty_root(root);
+    for (; hi < nheads && heads[hi].size == 0; hi++)
+        if (memcmp(heads[hi].root, root, SW_HASH_LEN))
+            AUDIT_FAIL("signed head #%lld of size 0 has a wrong root", (long long)heads[hi].id);
+    if (head && head->size == 0 && memcmp(head->root, root, SW_HASH_LEN))
+        AUDIT_FAIL("the given head of size 0 has a wrong root");
+    int st;
+    while ((st = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(s, 0);
+        sqlite3_int64 leaf = sqlite3_column_int64(s, 1);
+        const char *text = (const char *)sqlite3_column_text(s, 2);
+        size_t len = (size_t)sqlite3_column_bytes(s, 2);
+        if (leaf != (sqlite3_int64)f.size)
+            AUDIT_FAIL("leaf %llu has no event (next stored event is at leaf %lld)",
+                       (unsigned long long)f.size, (long long)leaf);
+        /* The stored text must be canonical and belong to its id. */
+        json_t *ev = NULL;
+        char *canon = NULL;
+        size_t clen = 0;
+        int ok = text && sw_canon_parse(text, len, &ev, NULL) == SW_OK &&
+                 sw_canon_event(ev, &canon, &clen) == SW_OK && clen == len &&
+                 !memcmp(canon, text, len) && id &&
+                 !strcmp(json_string_value(json_object_get(ev, "id")), id);
+        free(canon);
+        json_decref(ev);
+        if (!ok)
+            AUDIT_FAIL("event '%s' at leaf %llu is not canonical or does not match its id",
+                       id ? id : "", (unsigned long long)f.size);
+        uint8_t h[SW_HASH_LEN], sh[SW_HASH_LEN];
+        sw_merkle_leaf_hash(text, len, h);
+        if (get_leaf_hash(lg, f.size, sh) || memcmp(h, sh, SW_HASH_LEN))
+            AUDIT_FAIL("event '%s' does not match the stored hash of leaf %llu", id,
+                       (unsigned long long)f.size);
+        if ((rc = sw_merkle_frontier_append(&f, h, audit_node, &a)))
+            goto fail;
+        if (a.bad)
+            AUDIT_FAIL("stored node (level %llu, index %llu) is wrong",
+                       (unsigned long long)a.bad_level, (unsigned long long)a.bad_index);
+        if ((hi < nheads && heads[hi].size == f.size) || (head && head->size == f.size))
+            sw_merkle_frontier_root(&f, root);
+        for (; hi < nheads && heads[hi].size == f.size; hi++)
+            if (memcmp(heads[hi].root, root, SW_HASH_LEN))
+                AUDIT_FAIL("the events do not match signed head #%lld (size %llu)",
+                           (long long)heads[hi].id, (unsigned long long)f.size);
+        if (head && head->size == f.size && memcmp(head->root, root, SW_HASH_LEN))
+            AUDIT_FAIL("the events do not match the given head (size %llu)",
+                       (unsigned long long)f.size);
+    }
+    if (st != SQLITE_DONE) {
+        rc = SW_EDB;
+        goto fail;
+    }
+    if (hi < nheads)
+        AUDIT_FAIL("the log has %llu events but signed head #%lld has size %llu",
+                   (unsigned long long)f.size, (long long)heads[hi].id,
+                   (unsigned long long)heads[hi].size);
+    if (head && head->size > f.size)
+        AUDIT_FAIL("the log has %llu events but the given head has size %llu",
+                   (unsigned long long)f.size, (unsigned long long)head->size);
+    if (stored.size != f.size)
+        AUDIT_FAIL("the stored tree has %llu leaves but there are %llu events",
+                   (unsigned long long)stored.size, (unsigned long long)f.size);
+    uint8_t r2[SW_HASH_LEN];
+    sw_merkle_frontier_root(&f, root);
+    sw_merkle_frontier_root(&stored, r2);
+    if (memcmp(root, r2, SW_HASH_LEN))
+        AUDIT_FAIL("the stored tree state does not match the events");
+    sqlite3_finalize(s);
+    s = NULL;
+    if (sqlite3_prepare_v2(lg->db, "SELECT count(*), coalesce(max(idx), -1) FROM ledger_leaves",
+                           -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+        rc = SW_EDB;
+        goto fail;
+    }
+    if ((uint64_t)sqlite3_column_int64(s, 0) != f.size ||
+        sqlite3_column_int64(s, 1) != (sqlite3_int64)f.size - 1)
+        AUDIT_FAIL("the leaf table holds leaves beyond the %llu events",
+                   (unsigned long long)f.size);
+    rc = SW_OK;
+fail:
+    sqlite3_finalize(s);
+    free(heads);
+    return rc;
+}
