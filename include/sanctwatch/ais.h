@@ -20,9 +20,14 @@
 
 #include "sanctwatch/buf.h"
 
-/* Longest message accepted: 5 slots, as gpsd (1008 bits = 168 payload characters). */
+/* Longest binary payload of a message: 5 slots (1008 bits). The raw-bit arrays below are
+ * sized for it; the types that carry them (6, 8, 17, 25, 26) are never longer. */
 #define SW_AIS_MAX_BITS 1008
 #define SW_AIS_MAX_BYTES ((SW_AIS_MAX_BITS + 7) / 8)
+/* Longest payload accepted at all: gpsd reassembles up to 2046 bits (341 characters) and
+ * decodes over-long messages of the types whose length it checks leniently (1-4, 5, 9-11,
+ * 18, 19, 22, 23, 24 B), ignoring the extra bits; so do we. */
+#define SW_AIS_MAX_INPUT_BITS 2046
 
 /* "Not available" values of the common fields (raw units). */
 #define SW_AIS_LON_NA 108600000  /* 181 deg in 1/10000 min (types 1-4, 9, 11, 18, 19, 21) */
@@ -374,7 +379,7 @@ struct sw_ais {
  * *out. Stateless: type 24 parts come out separately (u.t24.part A or B).
  * Returns SW_OK; SW_EFORMAT for a character outside the 6-bit alphabet or fill_bits out of
  * range; SW_ETRUNCATED when the message is shorter than its type needs; SW_ETOOBIG when it
- * is longer than gpsd accepts for that type (or than SW_AIS_MAX_BITS); SW_EUNSUPPORTED for
+ * is longer than gpsd accepts for that type (or than SW_AIS_MAX_INPUT_BITS); SW_EUNSUPPORTED for
  * type 0 or > 27. *out is undefined after an error. */
 int sw_ais_decode(const char *payload, size_t len, int fill_bits, struct sw_ais *out);
 

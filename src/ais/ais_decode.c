@@ -66,7 +66,7 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
 {
     if (fill_bits < 0 || fill_bits > 5)
         return SW_EFORMAT;
-    if (len * 6 > SW_AIS_MAX_BITS + 5)
+    if (len > (SW_AIS_MAX_INPUT_BITS + 5) / 6 || len * 6 - (size_t)fill_bits > SW_AIS_MAX_INPUT_BITS)
         return SW_ETOOBIG;
     if (len * 6 < (size_t)fill_bits)
         return SW_ETRUNCATED;
@@ -166,7 +166,7 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
         m->u.t4.radio = UB(149, 19);
         return SW_OK;
     case 5:
-        RANGE(420, 426);
+        NEED(420);
         m->u.t5.ais_version = (uint8_t)UB(38, 2);
         m->u.t5.imo = UB(40, 30);
         sw_ais__text(b, 70, 7, m->u.t5.callsign, sizeof m->u.t5.callsign);
@@ -235,7 +235,7 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
         m->u.t9.radio = UB(148, 20);
         return SW_OK;
     case 10:
-        RANGE(70, 72);
+        NEED(72);
         m->u.t10.dest_mmsi = UB(40, 30);
         return SW_OK;
     case 12:
@@ -460,7 +460,9 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
         return SW_OK;
     }
     case 27:
-        RANGE(96, 168);
+        /* gpsd takes exactly one slot (96 bits) or the 168 bits some senders pad it to */
+        if (n != 96 && n != 168)
+            return n < 96 ? SW_ETRUNCATED : SW_ETOOBIG;
         m->u.t27.accuracy = UB(38, 1);
         m->u.t27.raim = UB(39, 1);
         m->u.t27.status = (uint8_t)UB(40, 4);

@@ -12,7 +12,7 @@
 
 /* Bit vector size: the longest message plus slack, so that an 8-byte load at any field
  * inside the message (and fields past its end, which read as zero) stays inside. */
-#define SW_AIS__BUFBYTES (SW_AIS_MAX_BYTES + 16)
+#define SW_AIS__BUFBYTES ((SW_AIS_MAX_INPUT_BITS + 7) / 8 + 16)
 
 /* width (1..32) bits from bit start, MSB first. start + width <= 8 * (SW_AIS__BUFBYTES - 8). */
 static inline uint32_t sw_ais__ub(const uint8_t *b, unsigned start, unsigned width)

@@ -209,13 +209,25 @@ static void test_errors(void **state)
     assert_int_equal(sw_ais_decode(p, 28, 0, &m), SW_OK);
     assert_int_equal(sw_ais_decode("0000000000000000000000000000", 28, 0, &m), SW_EUNSUPPORTED);
     assert_int_equal(sw_ais_decode("w000000000000000000000000000", 28, 0, &m), SW_EUNSUPPORTED);
-    /* type 10 must be 70..72 bits */
+    /* type 10 needs 72 bits, more are ignored (gpsd's lenient check) */
     assert_int_equal(sw_ais_decode(":5MlU41GMK6@", 12, 0, &m), SW_OK);
-    assert_int_equal(sw_ais_decode(":5MlU41GMK6@0", 13, 0, &m), SW_ETOOBIG);
-    /* longer than any AIS message */
-    char big[200];
+    assert_int_equal(sw_ais_decode(":5MlU41GMK6@", 12, 1, &m), SW_ETRUNCATED);
+    assert_int_equal(sw_ais_decode(":5MlU41GMK6@0", 13, 0, &m), SW_OK);
+    /* type 27: 96 or 168 bits only; type 7: 72..168 */
+    assert_int_equal(sw_ais_decode("KC5E2b@U19PFdLbL", 16, 0, &m), SW_OK);
+    assert_int_equal(sw_ais_decode("KC5E2b@U19PFdLbL0", 17, 0, &m), SW_ETOOBIG);
+    assert_int_equal(sw_ais_decode("KC5E2b@U19PFdLbL", 16, 2, &m), SW_ETRUNCATED);
+    assert_int_equal(sw_ais_decode("702R5`hwCjq8", 12, 0, &m), SW_OK);
+    assert_int_equal(sw_ais_decode("702R5`hwCjq8000000000000000000", 30, 0, &m), SW_ETOOBIG);
+    /* longer than gpsd reassembles (2046 bits) */
+    char big[400];
+    memset(big, '1', sizeof big);
+    assert_int_equal(sw_ais_decode(big, 341, 0, &m), SW_OK);
+    assert_int_equal(m.type, 1);
+    assert_int_equal(sw_ais_decode(big, 342, 0, &m), SW_ETOOBIG);
+    assert_int_equal(sw_ais_decode(big, 342, 5, &m), SW_ETOOBIG);
     memset(big, '8', sizeof big);
-    assert_int_equal(sw_ais_decode(big, sizeof big, 0, &m), SW_ETOOBIG);
+    assert_int_equal(sw_ais_decode(big, 200, 0, &m), SW_ETOOBIG); /* type 8 stops at 1008 */
     /* a bounded output buffer refuses to grow */
     struct sw_buf b;
     sw_buf_init(&b, 16);
