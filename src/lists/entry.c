@@ -274,8 +274,16 @@ int lentry_row(struct lentry *e, int tab, int n, const char *const *cols)
             eq = same(e->rows[k].f[i], r.f[i]);
         if (eq)
             goto fail; /* exact repeat */
-        if (tab == LR_NAME && same(e->rows[k].f[0], r.f[0]))
-            goto fail; /* same name with another quality: the first (stronger) one stands */
+        if (tab == LR_NAME && same(e->rows[k].f[0], r.f[0])) {
+            /* same name with another quality: the first one stands, except that the
+             * primary name is always marked primary */
+            if (r.f[1] && !strcmp(r.f[1], "primary")) {
+                free(e->rows[k].f[1]);
+                e->rows[k].f[1] = r.f[1];
+                r.f[1] = NULL;
+            }
+            goto fail;
+        }
     }
     if (e->nrows >= LENTRY_MAX_ROWS) {
         rc = SW_ETOOBIG;
@@ -297,6 +305,19 @@ fail:
     for (int i = 0; i < LR_NF; i++)
         free(r.f[i]);
     return rc;
+}
+
+void lentry_primary_first(struct lentry *e)
+{
+    for (size_t k = 0; k < e->nrows; k++) {
+        struct lrow *r = &e->rows[k];
+        if (r->tab == LR_NAME && r->f[1] && !strcmp(r->f[1], "primary")) {
+            struct lrow keep = *r;
+            memmove(&e->rows[1], &e->rows[0], k * sizeof keep);
+            e->rows[0] = keep;
+            return;
+        }
+    }
 }
 
 int lentry_name(struct lentry *e, const char *name, const char *quality)

@@ -50,8 +50,16 @@ enum sw_list_format sw_lists_detect(const void *head, size_t len)
                     for (const unsigned char *c = p + 4; c + 2 < end && !close; c++)
                         if (c[0] == '-' && c[1] == '-' && c[2] == '>')
                             close = c + 2;
-                } else {
-                    close = memchr(p, '>', (size_t)(end - p));
+                } else { /* a DOCTYPE may hold an internal subset in [...] */
+                    int depth = 0;
+                    for (const unsigned char *c = p + 2; c < end && !close; c++) {
+                        if (*c == '[')
+                            depth++;
+                        else if (*c == ']')
+                            depth--;
+                        else if (*c == '>' && depth <= 0)
+                            close = c;
+                    }
                 }
                 if (!close)
                     return SW_LIST_FMT_UNKNOWN;

@@ -76,6 +76,8 @@ int lentry_row(struct lentry *e, int tab, int n, const char *const *cols);
 int lentry_name(struct lentry *e, const char *name, const char *quality);
 int lentry_id(struct lentry *e, const char *kind, const char *value, const char *country,
               const char *note);
+/* Move the 'primary' name row to the front (the canonical order of an entry). */
+void lentry_primary_first(struct lentry *e);
 /* Hex SHA-256 over the canonical content of the entry (not its ref). */
 void lentry_hash(const struct lentry *e, char hex[65]);
 

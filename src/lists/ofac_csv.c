@@ -21,7 +21,8 @@
 
 struct csv {
     const char *p, *end;
-    unsigned long line;
+    unsigned long line;     /* physical lines consumed */
+    unsigned long rec_line; /* line where the last record began */
 };
 
 struct field {
@@ -46,6 +47,7 @@ static int csv_record(struct lset *s, struct csv *c, struct field *f, int maxf)
         return 0;
     c->line++;
     unsigned long start_line = c->line;
+    c->rec_line = start_line;
     for (;;) {
         if (n >= maxf)
             return lset_fail(s, SW_EFORMAT, "line %lu: more than %d fields", start_line, maxf);
@@ -209,7 +211,7 @@ static int sdn_row(struct lset *s, struct field *f)
 
 int lists_parse_ofac_csv(struct lset *s, enum sw_list_format fmt, const char *data, size_t len)
 {
-    struct csv c = {data, data + len, 0};
+    struct csv c = {data, data + len, 0, 0};
     struct field f[CSV_MAX_FIELDS] = {{NULL}};
     int want = expected_fields(fmt), n, rc = SW_OK;
     if (want < 0)
@@ -220,23 +222,23 @@ int lists_parse_ofac_csv(struct lset *s, enum sw_list_format fmt, const char *da
     }
     while ((n = csv_record(s, &c, f, CSV_MAX_FIELDS)) > 0) {
         if (n != want) {
-            rc = lset_fail(s, SW_EFORMAT, "line %lu: %d fields where the %s file has %d", c.line,
+            rc = lset_fail(s, SW_EFORMAT, "line %lu: %d fields where the %s file has %d", c.rec_line,
                            n, sw_list_format_name(fmt), want);
             goto fail;
         }
         if (!is_ent_num(f[0].v)) {
-            rc = lset_fail(s, SW_EFORMAT, "line %lu: ent_num '%s' is not a number", c.line,
+            rc = lset_fail(s, SW_EFORMAT, "line %lu: ent_num '%s' is not a number", c.rec_line,
                            f[0].v ? f[0].v : "");
             goto fail;
         }
         if (fmt == SW_LIST_FMT_OFAC_SDN) {
             if (!f[1].v) {
-                rc = lset_fail(s, SW_EFORMAT, "line %lu: entry %s has no name", c.line, f[0].v);
+                rc = lset_fail(s, SW_EFORMAT, "line %lu: entry %s has no name", c.rec_line, f[0].v);
                 goto fail;
             }
             if ((rc = sdn_row(s, f))) {
                 if (!s->err[0])
-                    lset_fail(s, rc, "line %lu: %s", c.line, sw_strerror(rc));
+                    lset_fail(s, rc, "line %lu: %s", c.rec_line, sw_strerror(rc));
                 goto fail;
             }
             continue;
@@ -258,7 +260,7 @@ int lists_parse_ofac_csv(struct lset *s, enum sw_list_format fmt, const char *da
         }
         if (rc) {
             if (!s->err[0])
-                lset_fail(s, rc, "line %lu: %s", c.line, sw_strerror(rc));
+                lset_fail(s, rc, "line %lu: %s", c.rec_line, sw_strerror(rc));
             goto fail;
         }
     }

@@ -225,11 +225,7 @@ static int un_end(void *ctx, int depth, const char *name, const char *text, size
         const char *c[2] = {e->name, "primary"};
         if ((rc = lentry_row(e, LR_NAME, 2, c)))
             return rc;
-        if (e->nrows > 1) {
-            struct lrow last = e->rows[e->nrows - 1];
-            memmove(&e->rows[1], &e->rows[0], (e->nrows - 1) * sizeof last);
-            e->rows[0] = last;
-        }
+        lentry_primary_first(e);
         if ((rc = scan_imos(e, e->remarks)))
             return rc;
         u->cur = -1;
