@@ -22,9 +22,12 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_decode(int argc, char **argv);
-int cmd_ledger(int argc, char **argv);
-int cmd_lists(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_vessels(int argc, char **argv);
+int cmd_track(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
+int cmd_lists(int argc, char **argv);
 
 #endif

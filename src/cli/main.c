@@ -7,10 +7,13 @@
 
 static const struct sw_cmd commands[] = {
     {"decode", cmd_decode, "decode AIS/NMEA into gpsd-style JSON, one message a line"},
-    {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},
-    {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
+    {"analyze", cmd_analyze, "ingest AIS inputs into the picture of every vessel (SQLite)"},
+    {"vessels", cmd_vessels, "list the vessels of a database, with identity and latest fix"},
+    {"track", cmd_track, "show the stored track of one vessel (text or GeoJSON)"},
     {"eval", cmd_eval, "score detector events against simulator ground truth, per type"},
     {"simulate", cmd_simulate, "write synthetic AIS traffic with labelled behaviour and its truth"},
+    {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},
+    {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
 };
 
 void cli_error(const char *fmt, ...)

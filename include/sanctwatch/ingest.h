@@ -1,0 +1,190 @@
+/*
+ * Ingest: from sources (files, .gz, stdin, tcp://, udp://) through framing/decoding or CSV
+ * reading to normalised records, then dedup and event-time ordering, the vessel state, the
+ * registered consumers (detectors) and the store. `sanctwatch analyze` is a thin wrapper over
+ * sw_pipeline. See docs/ingest.md for the flow, the counters and the checkpoint rules.
+ *
+ * Ownership: every object here is created by its _new and freed by its _free; pointers the
+ * pipeline hands to consumers are valid only during the call.
+ */
+#ifndef SANCTWATCH_INGEST_H
+#define SANCTWATCH_INGEST_H
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sanctwatch/record.h"
+#include "sanctwatch/vessel.h"
+
+/* ---- counters: every message or line ends in exactly one outcome, plus informative ones */
+#define SW_INGEST_COUNTERS(X)                                                                      \
+    X(LINES, "lines")                     /* input lines read (all inputs) */                     \
+    X(BYTES, "bytes")                     /* input bytes read */                                   \
+    X(MESSAGES, "messages")               /* AIS messages framed, CSV rows read */                 \
+    X(DECODE_ERROR, "decode_error")       /* framed but the payload did not decode */             \
+    X(UNSUPPORTED, "unsupported_type")    /* decoded message type not used for vessels */         \
+    X(BAD_ROW, "bad_row")                 /* CSV row that could not be read */                     \
+    X(BAD_MMSI, "bad_mmsi")               /* MMSI 0 or over 9 digits */                            \
+    X(BASE_STATION, "base_station")       /* base station reports (not vessels) */                 \
+    X(AID, "aid_to_navigation")           /* aids to navigation (kept apart) */                    \
+    X(OTHER_STATION, "other_station")     /* SAR aircraft, etc. */                                 \
+    X(UNTIMED, "untimed")                 /* no time known at all: not placed in time */          \
+    X(TIME_CARRIED, "time_carried")       /* no own time: the input's last time was used */        \
+    X(TIME_ARRIVAL, "time_arrival")       /* live input without time: arrival time used */         \
+    X(TIME_RANGE, "time_out_of_range")    /* before 2000 or more than a day in the future */       \
+    X(NO_POSITION, "position_unavailable") /* position report with lat 91 / lon 181 */            \
+    X(BAD_POSITION, "position_out_of_range")                                                       \
+    X(LATE, "late")                       /* arrived after its time had been passed */             \
+    X(FORCED, "reorder_forced")           /* released early because the buffer was full */         \
+    X(DUPLICATE, "duplicate")             /* same message heard again (other receiver) */          \
+    X(DEDUP_FULL, "dedup_full")           /* dedup table full: kept without a check */             \
+    X(ACCEPTED, "accepted")               /* records that reached the vessel state */              \
+    X(POSITIONS, "positions")             /* of which with a position */                           \
+    X(STATICS, "statics")                 /* of which with identity or voyage data */              \
+    X(VESSEL_FULL, "vessel_table_full")   /* new vessel refused: table at its maximum */           \
+    X(TRACK_POINTS, "track_points")       /* downsampled track points stored */                    \
+    X(IDENTITIES, "identity_changes")     /* identity history rows closed */                       \
+    X(TOOLONG, "line_too_long")           /* lines over the reader's maximum */                    \
+    X(NET_DROPPED, "udp_dropped")         /* datagrams the kernel dropped (SO_RXQ_OVFL) */         \
+    X(NET_TRUNCATED, "udp_truncated")     /* datagrams longer than the receive buffer */           \
+    X(RECONNECTS, "reconnects")           /* tcp connections (re)established */                    \
+    X(INPUT_ERRORS, "input_errors")       /* read errors (corrupt gzip, ...) */
+
+enum sw_ingest_counter {
+#define SW__ICNT(name, str) SW_IC_##name,
+    SW_INGEST_COUNTERS(SW__ICNT)
+#undef SW__ICNT
+        SW_IC_COUNT
+};
+const char *sw_ingest_counter_name(int c); /* "duplicate"; static storage */
+
+/* ---- CSV exports: NOAA MarineCadastre AIS_YYYY_MM_DD.csv and Danish aisdk, by header */
+enum sw_csv_format { SW_CSV_NONE = 0, SW_CSV_MARINECADASTRE, SW_CSV_AISDK };
+
+#define SW_CSV_MAXCOLS 32
+struct sw_csv {
+    int format;                 /* enum sw_csv_format */
+    int ncols;                  /* columns in the header */
+    signed char col[32];        /* field slot -> column index, -1 absent (internal) */
+};
+
+/* Recognise a header line. Returns SW_OK with c->format set, or SW_EFORMAT when the line is
+ * not a known CSV header (c->format = SW_CSV_NONE). */
+int sw_csv_detect(struct sw_csv *c, const char *line, size_t len);
+/* Read one data row into *r (cleared first). Returns SW_OK, or SW_EFORMAT (bad row, wrong
+ * column count, unreadable time), SW_ERANGE (MMSI 0 or too long). Fields with unreadable
+ * values are left unset rather than failing the row. lat/lon outside their ranges are left
+ * out of r->fields and reported by *pos_flag (0 ok/absent, 1 not available, 2 out of range).
+ * The key is a hash of the row without its receiver-specific parts. */
+int sw_csv_row(const struct sw_csv *c, const char *line, size_t len, struct sw_record *r,
+               int *pos_flag);
+const char *sw_csv_format_name(int format); /* "marinecadastre", "aisdk", "none" */
+
+/* ---- decoded AIS messages to records (src/ingest/normalize.c) */
+struct sw_ais;
+/* Fill *r (cleared first) from a decoded message: kind, class, position part (types 1-3, 18,
+ * 19, 21, 27), identity part (5, 19, 21, 24). Time, key and receiver are left for the caller.
+ * *pos_flag: 0 position fine or absent from this type, 1 not available (91/181), 2 out of
+ * range. Returns SW_OK, SW_ERANGE for MMSI 0, SW_EUNSUPPORTED for types with nothing for the
+ * vessel picture (6, 7, 8, 10, ...). Base stations (4, 11) come back as SW_REC_BASE and SAR
+ * aircraft (9) as SW_REC_OTHER. */
+int sw_ais_to_record(const struct sw_ais *m, struct sw_record *r, int *pos_flag);
+
+/* ---- dedup over the ordered stream: same key within window_ms of its first copy */
+struct sw_dedup;
+/* capacity: entries per generation (power of two is used; 0: 1<<20). */
+int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity);
+void sw_dedup_free(struct sw_dedup *d);
+/* Returns 1 if (key, t) repeats a key seen within the window, 0 if new (and remembers it),
+ * 2 if new but the table is full (not remembered). t must not decrease between calls. */
+int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t_ms);
+/* Serialise the live entries for a checkpoint (caller frees *blob) and load them back. */
+int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len);
+int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len);
+
+/* ---- reorder buffer: releases records in (time, key, receiver, seq) order once they are
+ * older than the newest time seen minus the lateness bound */
+struct sw_reorder;
+/* capacity 0: 1<<18 records. */
+int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity);
+void sw_reorder_free(struct sw_reorder *q);
+/* Add a timed record (copied). Returns SW_OK; 1 when it is late (its time is before what
+ * was already released: not added, the caller counts it); SW_EAGAIN when the buffer is full
+ * (release one with SW_REORDER_FORCE first). */
+int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r);
+/* Next record to release into *r: SW_OK, or SW_EOF when none may go yet. mode
+ * SW_REORDER_READY releases records older than the newest time seen minus the lateness,
+ * SW_REORDER_DRAIN everything (end of run), SW_REORDER_FORCE the oldest one regardless
+ * (counted in sw_reorder_forced). */
+enum { SW_REORDER_READY = 0, SW_REORDER_DRAIN = 1, SW_REORDER_FORCE = 2 };
+int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r);
+size_t sw_reorder_pending(const struct sw_reorder *q);
+int sw_reorder_full(const struct sw_reorder *q);
+/* Number of records released early because the buffer was full. */
+uint64_t sw_reorder_forced(const struct sw_reorder *q);
+int sw_reorder_save(const struct sw_reorder *q, void **blob, size_t *len);
+int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len);
+
+/* ---- the pipeline */
+struct sw_pipeline_config {
+    int64_t lateness_ms;       /* reorder bound (default 10 min) */
+    int64_t dedup_window_ms;   /* default 60 s */
+    size_t reorder_capacity;   /* default 1<<18 */
+    size_t dedup_capacity;     /* default 1<<20 */
+    size_t max_vessels;        /* default 4,000,000 */
+    uint64_t checkpoint_lines; /* commit a checkpoint every this many lines (default 1,000,000) */
+    int64_t idle_exit_ms;      /* live inputs end after this long without data (0: never) */
+    int lenient;               /* accept NMEA with bad checksums */
+    struct sw_track_config track;
+    /* Progress callback, called about every 2^16 lines (may be NULL). */
+    void (*progress)(void *ctx, const char *input, uint64_t bytes, uint64_t size,
+                     const uint64_t *counters);
+    void *progress_ctx;
+    volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to stop cleanly */
+};
+void sw_pipeline_config_default(struct sw_pipeline_config *c);
+
+struct sw_pipeline;
+
+/* A consumer sees every accepted record, in event-time order, after the vessel state was
+ * updated with it (v is that vessel; NULL for records of other kinds such as aids). At the
+ * end of a run it is called once with r == NULL and v == NULL. A non-zero return stops the
+ * run with that error. */
+typedef int (*sw_consumer_fn)(void *ctx, const struct sw_record *r, const struct sw_vessel *v);
+
+/* Open the pipeline on an open store: applies the "ingest" migrations and loads the saved
+ * state (vessels, pending records, dedup, counters of an unfinished run). Caller frees with
+ * sw_pipeline_free(). err (256 bytes, may be NULL) gets a message on failure. */
+int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipeline_config *cfg,
+                    char *err);
+void sw_pipeline_free(struct sw_pipeline *p);
+int sw_pipeline_add_consumer(struct sw_pipeline *p, sw_consumer_fn fn, void *ctx);
+/* The vessel state by MMSI (for consumers); NULL when unknown. */
+const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi);
+struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p);
+
+/* Ingest one input: a path ("-" stdin, .gz transparent), "tcp://HOST:PORT" or
+ * "udp://ADDR:PORT". A file already ingested completely in this database is skipped (*skipped
+ * set); a partly ingested one resumes after its checkpoint. Returns SW_OK, or an error with a
+ * message in err (256 bytes). */
+int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, char *err);
+/* Feed one record directly (tests, benchmarks); records must carry a time. */
+int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r);
+/* End the run: release every pending record, tell the consumers, write the state and the run's
+ * counters, commit. */
+int sw_pipeline_finish(struct sw_pipeline *p, char *err);
+/* Commit a checkpoint now (state, pending records, input positions). */
+int sw_pipeline_checkpoint(struct sw_pipeline *p);
+
+/* Counters (SW_IC_COUNT entries) of this run. Valid while p lives. */
+const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p);
+/* NMEA framer line counts of this run (SW_NMEA_NREASONS entries). */
+const uint64_t *sw_pipeline_nmea_counts(const struct sw_pipeline *p);
+
+/* Database schema of the "ingest" module (tables vessels, identity_history, track, aids,
+ * ingest_runs, ingest_inputs, ingest_vessel_state, ingest_pending): applies migrations. */
+int sw_ingest_migrate(sqlite3 *db);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * Vessel state: the picture of every vessel, kept in memory by MMSI while records stream in
+ * (after dedup and event-time ordering) and saved to the store at checkpoints. Per vessel:
+ * the latest fix, a short recent track, the identity (name, IMO, call sign, ship type,
+ * dimensions, flag from the MID) with the time span of the current identity, and the
+ * downsampler that decides which fixes become stored track points. Memory per vessel is
+ * fixed (struct sw_vessel is pointer-free, so it is saved byte for byte in checkpoints).
+ */
+#ifndef SANCTWATCH_VESSEL_H
+#define SANCTWATCH_VESSEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sanctwatch/record.h"
+
+#define SW_VESSEL_RECENT 8 /* fixes kept in the in-memory recent track */
+
+struct sw_fix {
+    int64_t t_ms;
+    double lat, lon;
+    float sog, cog;    /* knots, degrees; NaN when unknown */
+    uint16_t heading;  /* 511 when unknown */
+    uint8_t status;    /* navigation status, 15 when unknown */
+    uint8_t msg_type;
+};
+
+/* The identity a vessel broadcasts. A field is known when its bit is set in `fields`. */
+struct sw_identity {
+    uint32_t fields; /* SW_F_NAME | SW_F_CALLSIGN | SW_F_IMO | SW_F_SHIPTYPE | SW_F_DIMS */
+    uint32_t imo;
+    uint16_t length_m, beam_m;
+    uint8_t ship_type;
+    char name[SW_REC_NAME_MAX + 1];
+    char callsign[SW_REC_CALLSIGN_MAX + 1];
+    char flag[3]; /* from the MMSI's MID, "" when unallocated */
+};
+
+struct sw_vessel {
+    uint32_t mmsi;
+    char cls;                 /* 'A', 'B', 0 unknown */
+    uint8_t dirty;            /* changed since the last checkpoint */
+    uint8_t has_fix;
+    uint8_t last_kept;        /* the latest fix was stored as a track point */
+    uint16_t recent_n, recent_head;
+    int64_t first_seen, last_seen; /* any record */
+    uint64_t n_pos, n_static;
+    struct sw_fix last;       /* latest fix (valid when has_fix) */
+    struct sw_fix kept;       /* latest stored track point (valid when kept.t_ms != 0) */
+    struct sw_fix recent[SW_VESSEL_RECENT]; /* ring, oldest at recent_head */
+    struct sw_identity id;    /* current identity */
+    uint32_t id_seq;          /* number of the current identity (1, 2, ...; 0 before any) */
+    int64_t id_first_seen, id_last_seen;
+    float draught;            /* metres, NaN unknown */
+    char dest[SW_REC_DEST_MAX + 1];
+};
+
+/* Track downsampling: a fix is stored when it is the first, or starts after a gap, or the
+ * course turned, or the vessel stopped or started, or it moved far or long enough since the
+ * last stored point; the fix before a gap, turn or stop is stored too, so shapes survive. */
+struct sw_track_config {
+    int64_t gap_ms;          /* silence that makes a gap (default 30 min) */
+    int64_t max_interval_ms; /* store at least one fix this often (default 10 min) */
+    double max_distance_m;   /* ... or this far from the last stored point (default 5 km) */
+    double turn_deg;         /* course change that makes a turn (default 20) */
+    double stop_kn;          /* below this speed the vessel is stopped (default 0.5) */
+};
+void sw_track_config_default(struct sw_track_config *c);
+
+/* What one update produced for the store. */
+struct sw_vessel_out {
+    int n_points;             /* 0..2 track points to store, in time order */
+    struct sw_fix points[2];
+    int identity_closed;      /* the identity changed: `closed` (seq closed_seq) is final */
+    struct sw_identity closed;
+    uint32_t closed_seq;
+    int64_t closed_first, closed_last;
+};
+
+/* The table of vessels by MMSI. Caller frees with sw_vessels_free(). */
+struct sw_vessels;
+/* max_vessels bounds memory (0: 4,000,000); records for further new MMSIs fail SW_ETOOBIG. */
+int sw_vessels_new(struct sw_vessels **out, size_t max_vessels, const struct sw_track_config *tc);
+void sw_vessels_free(struct sw_vessels *vs);
+
+/* Apply one record (kind SW_REC_VESSEL, ordered by time) to its vessel, creating it when new.
+ * *v is set to the vessel (valid until the next call that may create a vessel). */
+int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct sw_vessel **v,
+                      struct sw_vessel_out *out);
+/* NULL when unknown. Valid until the next update that creates a vessel. */
+struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi);
+size_t sw_vessels_count(const struct sw_vessels *vs);
+/* The i-th vessel (0 <= i < count), in creation order. */
+struct sw_vessel *sw_vessels_at(struct sw_vessels *vs, size_t i);
+/* Put back a saved vessel (from a checkpoint). SW_EEXISTS if its MMSI is present. */
+int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved);
+
+/* Recent fixes of v, oldest first, into out[0..SW_VESSEL_RECENT); returns how many. */
+int sw_vessel_recent(const struct sw_vessel *v, struct sw_fix *out);
+
+/* Great-circle distance in metres (haversine, mean Earth radius). */
+double sw_geo_distance_m(double lat1, double lon1, double lat2, double lon2);
+
+#endif

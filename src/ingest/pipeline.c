@@ -1,0 +1,896 @@
+/*
+ * The ingest pipeline: lines from a source are framed and decoded (NMEA) or read as CSV,
+ * normalised into records, given a time, ordered by event time in the reorder buffer,
+ * deduplicated, applied to the vessel state and handed to the registered consumers. Writes
+ * go to SQLite in one long transaction per checkpoint interval: track points and closed
+ * identities as they happen, vessel rows and the saved state (pending records, dedup table,
+ * counters, input positions) at each checkpoint. Nothing is committed except at a checkpoint,
+ * so a run killed at any moment restarts from a consistent state and ends with the same
+ * tables as an uninterrupted run.
+ */
+#include "source.h"
+
+#include "sanctwatch/ais.h"
+#include "sanctwatch/buf.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/ingest.h"
+#include "sanctwatch/nmea.h"
+#include "sanctwatch/store.h"
+#include "sanctwatch/timeutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CONSUMERS 32
+/* On resume, NMEA lines this far before the checkpoint are fed again (their messages are
+ * discarded) so that multi-sentence groups open at the checkpoint are rebuilt. Larger than
+ * the framer's group expiry (500 lines). */
+#define REWIND_LINES 1000
+#define TIME_MIN_MS 946684800000LL /* 2000-01-01: earlier times are wrong */
+/* Saved-state layout: changes whenever the saved structs change. */
+#define LAYOUT ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 1)
+
+static const char *const counter_names[SW_IC_COUNT] = {
+#define SW__ICNAME(name, str) str,
+    SW_INGEST_COUNTERS(SW__ICNAME)
+#undef SW__ICNAME
+};
+
+const char *sw_ingest_counter_name(int c)
+{
+    return c >= 0 && c < SW_IC_COUNT ? counter_names[c] : "?";
+}
+
+struct consumer {
+    sw_consumer_fn fn;
+    void *ctx;
+};
+
+struct sw_pipeline {
+    sqlite3 *db;
+    struct sw_pipeline_config cfg;
+    struct sw_vessels *vs;
+    struct sw_reorder *rq;
+    struct sw_dedup *dd;
+    struct consumer cons[MAX_CONSUMERS];
+    int ncons;
+    uint64_t c[SW_IC_COUNT];
+    uint64_t nmea_run[SW_NMEA_NREASONS]; /* framer counts, committed part */
+    uint64_t seq;
+    int64_t run_id;
+    int64_t time_max; /* later times are out of range */
+    int finished;
+    sqlite3_stmt *st_track, *st_ident, *st_vessel, *st_vstate, *st_aid, *st_input;
+    /* the input being read */
+    const char *cur;      /* NULL between inputs */
+    int cur_resumable, cur_live, cur_csv_checked;
+    struct sw_csv csv;
+    int64_t cur_time;     /* last event time seen in this input (carried to untimed records) */
+    uint64_t cur_line;    /* lines of this input fully processed */
+    struct sw_nmea *fr;
+    uint64_t nmea_base[SW_NMEA_NREASONS];
+    struct sw_ais ais;
+    struct sw_record rec;
+};
+
+void sw_pipeline_config_default(struct sw_pipeline_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->lateness_ms = 10 * 60 * 1000;
+    c->dedup_window_ms = 60 * 1000;
+    c->reorder_capacity = (size_t)1 << 18;
+    c->dedup_capacity = (size_t)1 << 20;
+    c->max_vessels = 4000000;
+    c->checkpoint_lines = 1000000;
+    sw_track_config_default(&c->track);
+}
+
+static void seterr(char *err, const char *what, sqlite3 *db)
+{
+    if (err)
+        snprintf(err, 256, "%s: %s", what, db ? sqlite3_errmsg(db) : "failed");
+}
+
+static int prep(struct sw_pipeline *p, sqlite3_stmt **st, const char *sql)
+{
+    return sqlite3_prepare_v3(p->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK
+               ? SW_OK
+               : SW_EDB;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s && s[0])
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+/* ---- loading saved state */
+
+static int load_state(struct sw_pipeline *p, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = SW_EDB;
+    if (sqlite3_prepare_v2(p->db, "SELECT state FROM ingest_vessel_state ORDER BY mmsi", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto dberr;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((size_t)sqlite3_column_bytes(st, 0) != sizeof(struct sw_vessel)) {
+            if (err)
+                snprintf(err, 256, "saved vessel state was written by an incompatible build");
+            rc = SW_EUNSUPPORTED;
+            goto fail;
+        }
+        struct sw_vessel v;
+        memcpy(&v, sqlite3_column_blob(st, 0), sizeof v);
+        if ((rc = sw_vessels_restore(p->vs, &v)) != SW_OK) {
+            if (err)
+                snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
+            goto fail;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(p->db,
+                           "SELECT run_id, layout, counters, nmea, reorder, dedup FROM ingest_pending"
+                           " WHERE id = 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_int64(st, 1) != LAYOUT ||
+            (size_t)sqlite3_column_bytes(st, 2) != sizeof p->c + sizeof p->seq ||
+            (size_t)sqlite3_column_bytes(st, 3) != sizeof p->nmea_run) {
+            if (err)
+                snprintf(err, 256, "the unfinished run was saved by an incompatible build");
+            rc = SW_EUNSUPPORTED;
+            goto fail;
+        }
+        p->run_id = sqlite3_column_int64(st, 0);
+        const unsigned char *cb = sqlite3_column_blob(st, 2);
+        memcpy(p->c, cb, sizeof p->c);
+        memcpy(&p->seq, cb + sizeof p->c, sizeof p->seq);
+        memcpy(p->nmea_run, sqlite3_column_blob(st, 3), sizeof p->nmea_run);
+        if ((rc = sw_reorder_load(p->rq, sqlite3_column_blob(st, 4),
+                                  (size_t)sqlite3_column_bytes(st, 4))) != SW_OK ||
+            (rc = sw_dedup_load(p->dd, sqlite3_column_blob(st, 5),
+                                (size_t)sqlite3_column_bytes(st, 5))) != SW_OK) {
+            if (err)
+                snprintf(err, 256, "cannot load the unfinished run: %s", sw_strerror(rc));
+            goto fail;
+        }
+    } else if (rc != SQLITE_DONE) {
+        goto dberr;
+    }
+    sqlite3_finalize(st);
+    return SW_OK;
+dberr:
+    seterr(err, "cannot load the saved state", p->db);
+    rc = SW_EDB;
+fail:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipeline_config *cfg,
+                    char *err)
+{
+    struct sw_pipeline *p = calloc(1, sizeof *p);
+    int rc;
+    *out = NULL;
+    if (!p)
+        return SW_ENOMEM;
+    p->db = db;
+    if (cfg)
+        p->cfg = *cfg;
+    else
+        sw_pipeline_config_default(&p->cfg);
+    p->time_max = sw_time_now_ms() + 86400000LL;
+    if ((rc = sw_ingest_migrate(db)) != SW_OK) {
+        seterr(err, "cannot set up the ingest tables", db);
+        goto fail;
+    }
+    if ((rc = sw_vessels_new(&p->vs, p->cfg.max_vessels, &p->cfg.track)) ||
+        (rc = sw_reorder_new(&p->rq, p->cfg.lateness_ms, p->cfg.reorder_capacity)) ||
+        (rc = sw_dedup_new(&p->dd, p->cfg.dedup_window_ms, p->cfg.dedup_capacity))) {
+        if (err)
+            snprintf(err, 256, "cannot set up the pipeline: %s", sw_strerror(rc));
+        goto fail;
+    }
+    if ((rc = load_state(p, err)) != SW_OK)
+        goto fail;
+    rc = SW_EDB;
+    if (prep(p, &p->st_track,
+             "INSERT OR REPLACE INTO track(mmsi,t,lat,lon,sog,cog,heading,status)"
+             " VALUES(?,?,?,?,?,?,?,?)") ||
+        prep(p, &p->st_ident,
+             "INSERT OR REPLACE INTO identity_history(mmsi,seq,name,callsign,imo,ship_type,"
+             "length_m,beam_m,flag,first_seen,last_seen) VALUES(?,?,?,?,?,?,?,?,?,?,?)") ||
+        prep(p, &p->st_vessel,
+             "INSERT OR REPLACE INTO vessels(mmsi,flag,class,name,callsign,imo,ship_type,"
+             "length_m,beam_m,draught,destination,first_seen,last_seen,positions,statics,"
+             "last_time,last_lat,last_lon,last_sog,last_cog,last_heading,last_status)"
+             " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+        prep(p, &p->st_vstate, "INSERT OR REPLACE INTO ingest_vessel_state(mmsi,state) VALUES(?,?)") ||
+        prep(p, &p->st_aid,
+             "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
+             " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
+             " name=COALESCE(excluded.name,name), aid_type=excluded.aid_type,"
+             " lat=COALESCE(excluded.lat,lat), lon=COALESCE(excluded.lon,lon),"
+             " first_seen=MIN(first_seen,excluded.first_seen),"
+             " last_seen=MAX(last_seen,excluded.last_seen), reports=reports+1") ||
+        prep(p, &p->st_input,
+             "INSERT OR REPLACE INTO ingest_inputs(input,run_id,lines,last_time,done)"
+             " VALUES(?,?,?,?,?)")) {
+        seterr(err, "cannot prepare statements", db);
+        goto fail;
+    }
+    if (sw_store_exec(db, "BEGIN IMMEDIATE")) {
+        seterr(err, "cannot begin a transaction", db);
+        goto fail;
+    }
+    if (p->run_id == 0) {
+        if (sw_store_exec(db, "INSERT INTO ingest_runs(started,status) VALUES("
+                              "strftime('%Y-%m-%dT%H:%M:%SZ','now'),'running')")) {
+            seterr(err, "cannot record the run", db);
+            sw_store_exec(db, "ROLLBACK");
+            goto fail;
+        }
+        p->run_id = sqlite3_last_insert_rowid(db);
+    }
+    *out = p;
+    return SW_OK;
+fail:
+    sw_pipeline_free(p);
+    return rc;
+}
+
+void sw_pipeline_free(struct sw_pipeline *p)
+{
+    if (!p)
+        return;
+    if (!sqlite3_get_autocommit(p->db))
+        sw_store_exec(p->db, "ROLLBACK"); /* work after the last checkpoint is dropped */
+    sqlite3_finalize(p->st_track);
+    sqlite3_finalize(p->st_ident);
+    sqlite3_finalize(p->st_vessel);
+    sqlite3_finalize(p->st_vstate);
+    sqlite3_finalize(p->st_aid);
+    sqlite3_finalize(p->st_input);
+    sw_nmea_free(p->fr);
+    sw_vessels_free(p->vs);
+    sw_reorder_free(p->rq);
+    sw_dedup_free(p->dd);
+    free(p);
+}
+
+int sw_pipeline_add_consumer(struct sw_pipeline *p, sw_consumer_fn fn, void *ctx)
+{
+    if (p->ncons == MAX_CONSUMERS)
+        return SW_ETOOBIG;
+    p->cons[p->ncons].fn = fn;
+    p->cons[p->ncons].ctx = ctx;
+    p->ncons++;
+    return SW_OK;
+}
+
+const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi)
+{
+    return sw_vessels_get(p->vs, mmsi);
+}
+
+struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p)
+{
+    return p->vs;
+}
+
+const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p)
+{
+    return p->c;
+}
+
+const uint64_t *sw_pipeline_nmea_counts(const struct sw_pipeline *p)
+{
+    return p->nmea_run;
+}
+
+/* ---- writing */
+
+static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
+                          const struct sw_identity *id, int64_t first, int64_t last)
+{
+    sqlite3_stmt *st = p->st_ident;
+    sqlite3_bind_int64(st, 1, mmsi);
+    sqlite3_bind_int64(st, 2, seq);
+    bind_text_or_null(st, 3, (id->fields & SW_F_NAME) ? id->name : NULL);
+    bind_text_or_null(st, 4, (id->fields & SW_F_CALLSIGN) ? id->callsign : NULL);
+    if (id->fields & SW_F_IMO)
+        sqlite3_bind_int64(st, 5, id->imo);
+    if (id->fields & SW_F_SHIPTYPE)
+        sqlite3_bind_int(st, 6, id->ship_type);
+    if (id->fields & SW_F_DIMS) {
+        sqlite3_bind_int(st, 7, id->length_m);
+        sqlite3_bind_int(st, 8, id->beam_m);
+    }
+    bind_text_or_null(st, 9, id->flag);
+    sqlite3_bind_int64(st, 10, first);
+    sqlite3_bind_int64(st, 11, last);
+    return step_done(st);
+}
+
+static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
+{
+    sqlite3_stmt *st = p->st_vessel;
+    const struct sw_identity *id = &v->id;
+    char cls[2] = {v->cls, 0};
+    int rc;
+    v->dirty = 0;
+    sqlite3_bind_int64(st, 1, v->mmsi);
+    bind_text_or_null(st, 2, id->flag);
+    bind_text_or_null(st, 3, cls);
+    bind_text_or_null(st, 4, (id->fields & SW_F_NAME) ? id->name : NULL);
+    bind_text_or_null(st, 5, (id->fields & SW_F_CALLSIGN) ? id->callsign : NULL);
+    if (id->fields & SW_F_IMO)
+        sqlite3_bind_int64(st, 6, id->imo);
+    if (id->fields & SW_F_SHIPTYPE)
+        sqlite3_bind_int(st, 7, id->ship_type);
+    if (id->fields & SW_F_DIMS) {
+        sqlite3_bind_int(st, 8, id->length_m);
+        sqlite3_bind_int(st, 9, id->beam_m);
+    }
+    bind_real_or_null(st, 10, v->draught);
+    bind_text_or_null(st, 11, v->dest);
+    sqlite3_bind_int64(st, 12, v->first_seen);
+    sqlite3_bind_int64(st, 13, v->last_seen);
+    sqlite3_bind_int64(st, 14, (sqlite3_int64)v->n_pos);
+    sqlite3_bind_int64(st, 15, (sqlite3_int64)v->n_static);
+    if (v->has_fix) {
+        sqlite3_bind_int64(st, 16, v->last.t_ms);
+        sqlite3_bind_double(st, 17, v->last.lat);
+        sqlite3_bind_double(st, 18, v->last.lon);
+        bind_real_or_null(st, 19, v->last.sog);
+        bind_real_or_null(st, 20, v->last.cog);
+        if (v->last.heading < 360)
+            sqlite3_bind_int(st, 21, v->last.heading);
+        if (v->last.status < 15)
+            sqlite3_bind_int(st, 22, v->last.status);
+    }
+    if ((rc = step_done(st)) != SW_OK)
+        return rc;
+    sqlite3_bind_int64(p->st_vstate, 1, v->mmsi);
+    sqlite3_bind_blob(p->st_vstate, 2, v, sizeof *v, SQLITE_STATIC);
+    if ((rc = step_done(p->st_vstate)) != SW_OK)
+        return rc;
+    if (v->id_seq > 0)
+        return write_identity(p, v->mmsi, v->id_seq, id, v->id_first_seen, v->id_last_seen);
+    return SW_OK;
+}
+
+static int write_point(struct sw_pipeline *p, uint32_t mmsi, const struct sw_fix *f)
+{
+    sqlite3_stmt *st = p->st_track;
+    sqlite3_bind_int64(st, 1, mmsi);
+    sqlite3_bind_int64(st, 2, f->t_ms);
+    sqlite3_bind_double(st, 3, f->lat);
+    sqlite3_bind_double(st, 4, f->lon);
+    bind_real_or_null(st, 5, f->sog);
+    bind_real_or_null(st, 6, f->cog);
+    if (f->heading < 360)
+        sqlite3_bind_int(st, 7, f->heading);
+    if (f->status < 15)
+        sqlite3_bind_int(st, 8, f->status);
+    return step_done(st);
+}
+
+static int write_aid(struct sw_pipeline *p, const struct sw_record *r)
+{
+    sqlite3_stmt *st = p->st_aid;
+    sqlite3_bind_int64(st, 1, r->mmsi);
+    bind_text_or_null(st, 2, (r->fields & SW_F_NAME) ? r->name : NULL);
+    sqlite3_bind_int(st, 3, r->ship_type);
+    if (r->fields & SW_F_POS) {
+        sqlite3_bind_double(st, 4, r->lat);
+        sqlite3_bind_double(st, 5, r->lon);
+    }
+    sqlite3_bind_int64(st, 6, r->t_ms);
+    return step_done(st);
+}
+
+static int write_input(struct sw_pipeline *p, int done)
+{
+    sqlite3_stmt *st = p->st_input;
+    sqlite3_bind_text(st, 1, p->cur, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, p->run_id);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)p->cur_line);
+    if (p->cur_time != SW_TIME_NONE)
+        sqlite3_bind_int64(st, 4, p->cur_time);
+    sqlite3_bind_int(st, 5, done);
+    return step_done(st);
+}
+
+static int write_dirty_vessels(struct sw_pipeline *p)
+{
+    size_t n = sw_vessels_count(p->vs);
+    for (size_t i = 0; i < n; i++) {
+        struct sw_vessel *v = sw_vessels_at(p->vs, i);
+        int rc;
+        if (v->dirty && (rc = write_vessel(p, v)) != SW_OK)
+            return rc;
+    }
+    return SW_OK;
+}
+
+/* Framer counts of the current input not yet in nmea_run. */
+static void nmea_current(const struct sw_pipeline *p, uint64_t *out)
+{
+    const uint64_t *fc = p->fr ? sw_nmea_counts(p->fr) : NULL;
+    for (int i = 0; i < SW_NMEA_NREASONS; i++)
+        out[i] = p->nmea_run[i] + (fc ? fc[i] - p->nmea_base[i] : 0);
+}
+
+int sw_pipeline_checkpoint(struct sw_pipeline *p)
+{
+    void *rb = NULL, *db = NULL;
+    size_t rl = 0, dl = 0;
+    sqlite3_stmt *st = NULL;
+    uint64_t nm[SW_NMEA_NREASONS];
+    unsigned char cb[sizeof p->c + sizeof p->seq];
+    int rc;
+    if (p->finished)
+        return SW_OK;
+    p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
+    if ((rc = write_dirty_vessels(p)) != SW_OK)
+        return rc;
+    if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK)
+        return rc;
+    if ((rc = sw_reorder_save(p->rq, &rb, &rl)) || (rc = sw_dedup_save(p->dd, &db, &dl)))
+        goto fail;
+    nmea_current(p, nm);
+    memcpy(cb, p->c, sizeof p->c);
+    memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
+    rc = SW_EDB;
+    if (sqlite3_prepare_v2(p->db,
+                           "INSERT OR REPLACE INTO ingest_pending(id,run_id,layout,counters,nmea,"
+                           "reorder,dedup) VALUES(1,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_bind_int64(st, 1, p->run_id);
+    sqlite3_bind_int64(st, 2, LAYOUT);
+    sqlite3_bind_blob(st, 3, cb, sizeof cb, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, nm, sizeof nm, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, rb, (int)rl, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, db, (int)dl, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        goto fail;
+    if (sw_store_exec(p->db, "COMMIT") || sw_store_exec(p->db, "BEGIN IMMEDIATE"))
+        goto fail;
+    rc = SW_OK;
+fail:
+    sqlite3_finalize(st);
+    free(rb);
+    free(db);
+    return rc;
+}
+
+/* ---- the record path */
+
+static int deliver(struct sw_pipeline *p, const struct sw_record *r)
+{
+    int d = sw_dedup_check(p->dd, r->key, r->t_ms), rc;
+    if (d == 1) {
+        p->c[SW_IC_DUPLICATE]++;
+        return SW_OK;
+    }
+    if (d == 2)
+        p->c[SW_IC_DEDUP_FULL]++;
+    struct sw_vessel *v = NULL;
+    if (r->kind == SW_REC_AID) {
+        if ((rc = write_aid(p, r)) != SW_OK)
+            return rc;
+    } else {
+        struct sw_vessel_out out;
+        rc = sw_vessels_update(p->vs, r, &v, &out);
+        if (rc == SW_ETOOBIG) {
+            p->c[SW_IC_VESSEL_FULL]++;
+            return SW_OK;
+        }
+        if (rc)
+            return rc;
+        for (int i = 0; i < out.n_points; i++) {
+            if ((rc = write_point(p, r->mmsi, &out.points[i])) != SW_OK)
+                return rc;
+            p->c[SW_IC_TRACK_POINTS]++;
+        }
+        if (out.identity_closed) {
+            if ((rc = write_identity(p, r->mmsi, out.closed_seq, &out.closed, out.closed_first,
+                                     out.closed_last)) != SW_OK)
+                return rc;
+            p->c[SW_IC_IDENTITIES]++;
+        }
+    }
+    p->c[SW_IC_ACCEPTED]++;
+    if (r->fields & SW_F_POS)
+        p->c[SW_IC_POSITIONS]++;
+    if (r->fields & SW_F_STATIC_MASK)
+        p->c[SW_IC_STATICS]++;
+    for (int i = 0; i < p->ncons; i++)
+        if ((rc = p->cons[i].fn(p->cons[i].ctx, r, v)) != 0)
+            return rc;
+    return SW_OK;
+}
+
+static int release(struct sw_pipeline *p, int mode)
+{
+    struct sw_record out;
+    int rc;
+    while (sw_reorder_pop(p->rq, mode, &out) == SW_OK)
+        if ((rc = deliver(p, &out)) != SW_OK)
+            return rc;
+    return SW_OK;
+}
+
+int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r)
+{
+    int rc;
+    if (r->t_ms < TIME_MIN_MS || r->t_ms > p->time_max) {
+        p->c[SW_IC_TIME_RANGE]++;
+        return SW_OK;
+    }
+    r->seq = ++p->seq;
+    if (sw_reorder_full(p->rq)) {
+        struct sw_record out;
+        if (sw_reorder_pop(p->rq, SW_REORDER_FORCE, &out) == SW_OK &&
+            (rc = deliver(p, &out)) != SW_OK)
+            return rc;
+    }
+    rc = sw_reorder_push(p->rq, r);
+    if (rc == 1) {
+        p->c[SW_IC_LATE]++;
+        return SW_OK;
+    }
+    if (rc)
+        return rc;
+    return release(p, SW_REORDER_READY);
+}
+
+/* A normalised record from the current input: checks, time, then into the buffer. */
+static int process(struct sw_pipeline *p, struct sw_record *r, int pos_flag)
+{
+    switch (r->kind) {
+    case SW_REC_BASE:
+        p->c[SW_IC_BASE_STATION]++;
+        return SW_OK;
+    case SW_REC_OTHER:
+        p->c[SW_IC_OTHER_STATION]++;
+        return SW_OK;
+    case SW_REC_AID:
+        p->c[SW_IC_AID]++;
+        break;
+    default:
+        break;
+    }
+    if (pos_flag) {
+        p->c[pos_flag == 1 ? SW_IC_NO_POSITION : SW_IC_BAD_POSITION]++;
+        r->fields &= ~(SW_F_SOG | SW_F_COG | SW_F_HEADING | SW_F_STATUS);
+        if (!(r->fields & SW_F_STATIC_MASK))
+            return SW_OK; /* a position report without a position says nothing more */
+    }
+    if (r->t_ms == SW_TIME_NONE) {
+        if (p->cur_time != SW_TIME_NONE) {
+            r->t_ms = p->cur_time;
+            p->c[SW_IC_TIME_CARRIED]++;
+        } else if (p->cur_live) {
+            r->t_ms = sw_time_now_ms();
+            p->c[SW_IC_TIME_ARRIVAL]++;
+        } else {
+            p->c[SW_IC_UNTIMED]++;
+            return SW_OK;
+        }
+    } else if (r->t_ms >= TIME_MIN_MS && r->t_ms <= p->time_max) {
+        p->cur_time = r->t_ms;
+    }
+    return sw_pipeline_feed(p, r);
+}
+
+static int nmea_message(struct sw_pipeline *p, const struct sw_nmea_msg *m)
+{
+    struct sw_record *r = &p->rec;
+    int pos_flag;
+    p->c[SW_IC_MESSAGES]++;
+    if (sw_ais_decode(m->payload, m->len, m->fill_bits, &p->ais) != SW_OK) {
+        p->c[SW_IC_DECODE_ERROR]++;
+        return SW_OK;
+    }
+    int rc = sw_ais_to_record(&p->ais, r, &pos_flag);
+    if (rc == SW_EUNSUPPORTED) {
+        p->c[SW_IC_UNSUPPORTED]++;
+        return SW_OK;
+    }
+    if (rc == SW_ERANGE) {
+        p->c[SW_IC_BAD_MMSI]++;
+        return SW_OK;
+    }
+    r->t_ms = m->rxtime_ms;
+    r->key = sw_hash64(SW_HASH_INIT ^ (uint64_t)m->fill_bits, m->payload, m->len);
+    sw_record_text(r->receiver, sizeof r->receiver, m->source, strlen(m->source));
+    return process(p, r, pos_flag);
+}
+
+static int csv_row(struct sw_pipeline *p, const char *line, size_t len)
+{
+    int pos_flag;
+    struct sw_record *r = &p->rec;
+    p->c[SW_IC_MESSAGES]++;
+    int rc = sw_csv_row(&p->csv, line, len, r, &pos_flag);
+    if (rc == SW_ERANGE) {
+        p->c[SW_IC_BAD_MMSI]++;
+        return SW_OK;
+    }
+    if (rc) {
+        p->c[SW_IC_BAD_ROW]++;
+        return SW_OK;
+    }
+    return process(p, r, pos_flag);
+}
+
+static void progress(struct sw_pipeline *p, struct sw_source *src)
+{
+    if (p->cfg.progress)
+        p->cfg.progress(p->cfg.progress_ctx, p->cur, sw_source_offset(src), sw_source_size(src),
+                        p->c);
+}
+
+/* Where a resumable input stands: SW_OK with *done / *lines / *time, or SW_EDB. */
+static int input_status(struct sw_pipeline *p, const char *input, int *done, uint64_t *lines,
+                        int64_t *t)
+{
+    sqlite3_stmt *st = NULL;
+    *done = 0;
+    *lines = 0;
+    *t = SW_TIME_NONE;
+    if (sqlite3_prepare_v2(p->db, "SELECT done, lines, last_time FROM ingest_inputs WHERE input=?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return SW_EDB;
+    sqlite3_bind_text(st, 1, input, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *done = sqlite3_column_int(st, 0);
+        *lines = (uint64_t)sqlite3_column_int64(st, 1);
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            *t = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, char *err)
+{
+    struct sw_source *src = NULL;
+    struct sw_nmea_config nc;
+    uint64_t resume = 0;
+    int done = 0, rc, interrupted = 0;
+    *skipped = 0;
+    if (p->finished)
+        return SW_EINVAL;
+    p->cur_live = strncmp(input, "tcp://", 6) == 0 || strncmp(input, "udp://", 6) == 0;
+    p->cur_resumable = !p->cur_live && strcmp(input, "-") != 0;
+    p->cur_time = SW_TIME_NONE;
+    if (p->cur_resumable) {
+        if ((rc = input_status(p, input, &done, &resume, &p->cur_time)) != SW_OK) {
+            seterr(err, "cannot read the input checkpoints", p->db);
+            return rc;
+        }
+        if (done) {
+            *skipped = 1;
+            return SW_OK;
+        }
+    }
+    if ((rc = sw_source_open(&src, input, 0, p->cfg.idle_exit_ms, err)) != SW_OK)
+        return rc;
+    sw_nmea_config_default(&nc);
+    nc.lenient = p->cfg.lenient;
+    if ((rc = sw_nmea_new(&p->fr, &nc)) != SW_OK) {
+        snprintf(err, 256, "cannot set up the NMEA framer: %s", sw_strerror(rc));
+        goto fail;
+    }
+    memset(p->nmea_base, 0, sizeof p->nmea_base);
+    p->cur = input;
+    p->cur_line = resume;
+    p->cur_csv_checked = 0;
+    p->csv.format = SW_CSV_NONE;
+    uint64_t replay_from = resume > REWIND_LINES ? resume - REWIND_LINES : 0;
+    const char *line;
+    size_t len;
+    for (;;) {
+        if (p->cfg.stop && *p->cfg.stop) {
+            interrupted = 1;
+            break;
+        }
+        rc = sw_source_next(src, &line, &len);
+        if (rc == SW_EAGAIN)
+            continue;
+        if (rc == SW_EOF)
+            break;
+        uint64_t lineno = sw_source_lineno(src);
+        if (rc == SW_ETOOBIG) {
+            if (lineno <= resume)
+                continue;
+            p->c[SW_IC_LINES]++;
+            p->c[SW_IC_TOOLONG]++;
+            if (p->csv.format == SW_CSV_NONE)
+                sw_nmea_skip(p->fr, SW_NMEA_TOOLONG);
+            p->cur_line = lineno;
+            continue;
+        }
+        if (rc < 0) {
+            if (p->cfg.stop && *p->cfg.stop) { /* a signal interrupted the read */
+                interrupted = 1;
+                break;
+            }
+            p->c[SW_IC_INPUT_ERRORS]++;
+            snprintf(err, 256, "cannot read '%s': %s", input, sw_strerror(rc));
+            break; /* keep what was read; the caller reports it */
+        }
+        if (!p->cur_csv_checked && len > 0) {
+            p->cur_csv_checked = 1;
+            if (sw_csv_detect(&p->csv, line, len) == SW_OK) {
+                if (lineno > resume) {
+                    p->c[SW_IC_LINES]++;
+                    p->c[SW_IC_BYTES] += len + 1;
+                    p->cur_line = lineno;
+                }
+                continue;
+            }
+        }
+        if (lineno <= replay_from)
+            continue;
+        if (lineno <= resume) {
+            if (p->csv.format == SW_CSV_NONE) {
+                const struct sw_nmea_msg *m;
+                sw_nmea_feed(p->fr, line, len, lineno, &m); /* rebuild groups, drop messages */
+                if (lineno == resume)
+                    memcpy(p->nmea_base, sw_nmea_counts(p->fr), sizeof p->nmea_base);
+            }
+            continue;
+        }
+        p->c[SW_IC_LINES]++;
+        p->c[SW_IC_BYTES] += len + 1;
+        if (p->csv.format != SW_CSV_NONE) {
+            rc = csv_row(p, line, len);
+        } else {
+            const struct sw_nmea_msg *m;
+            sw_nmea_feed(p->fr, line, len, lineno, &m);
+            rc = m ? nmea_message(p, m) : SW_OK;
+        }
+        if (rc != SW_OK) {
+            seterr(err, "cannot store", p->db);
+            goto fail;
+        }
+        p->cur_line = lineno;
+        if ((p->c[SW_IC_LINES] & 0xffff) == 0)
+            progress(p, src);
+        if (p->cfg.checkpoint_lines && p->c[SW_IC_LINES] % p->cfg.checkpoint_lines == 0 &&
+            (rc = sw_pipeline_checkpoint(p)) != SW_OK) {
+            seterr(err, "cannot write a checkpoint", p->db);
+            goto fail;
+        }
+    }
+    progress(p, src);
+    {
+        const struct sw_source_stats *ss = sw_source_stats(src);
+        p->c[SW_IC_NET_DROPPED] += ss->dropped;
+        p->c[SW_IC_NET_TRUNCATED] += ss->truncated;
+        p->c[SW_IC_RECONNECTS] += ss->reconnects;
+        if (p->cur_live)
+            p->c[SW_IC_TOOLONG] += 0; /* socket over-long lines are counted through SW_ETOOBIG */
+    }
+    if (interrupted) {
+        /* Save where we are; a file is resumed by running again. */
+        if (p->cur_resumable && (rc = sw_pipeline_checkpoint(p)) != SW_OK) {
+            seterr(err, "cannot write a checkpoint", p->db);
+            goto fail;
+        }
+        rc = SW_EAGAIN;
+        if (!p->cur_resumable) {
+            rc = SW_OK; /* a live input ends when interrupted */
+            interrupted = 0;
+        }
+    }
+    if (!interrupted) {
+        sw_nmea_flush(p->fr);
+        const uint64_t *fc = sw_nmea_counts(p->fr);
+        for (int i = 0; i < SW_NMEA_NREASONS; i++)
+            p->nmea_run[i] += fc[i] - p->nmea_base[i];
+        if (p->cur_resumable && (rc = write_input(p, 1)) != SW_OK) {
+            seterr(err, "cannot record the input", p->db);
+            goto fail;
+        }
+        rc = SW_OK;
+    }
+fail:
+    sw_nmea_free(p->fr);
+    p->fr = NULL;
+    p->cur = NULL;
+    sw_source_free(src);
+    return rc;
+}
+
+static int counters_json(struct sw_pipeline *p, struct sw_buf *b)
+{
+    int rc = sw_buf_putc(b, '{');
+    for (int i = 0; i < SW_IC_COUNT && !rc; i++)
+        rc = sw_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", counter_names[i],
+                           (unsigned long long)p->c[i]);
+    for (int i = 1; i < SW_NMEA_NREASONS && !rc; i++)
+        rc = sw_buf_printf(b, ",\"nmea_%s\":%llu", sw_nmea_reason_name((enum sw_nmea_reason)i),
+                           (unsigned long long)p->nmea_run[i]);
+    if (!rc)
+        rc = sw_buf_putc(b, '}');
+    return rc;
+}
+
+int sw_pipeline_finish(struct sw_pipeline *p, char *err)
+{
+    struct sw_buf b;
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (p->finished)
+        return SW_OK;
+    sw_buf_init(&b, 1 << 16);
+    if ((rc = release(p, SW_REORDER_DRAIN)) != SW_OK) {
+        seterr(err, "cannot store", p->db);
+        goto fail;
+    }
+    for (int i = 0; i < p->ncons; i++)
+        if ((rc = p->cons[i].fn(p->cons[i].ctx, NULL, NULL)) != 0) {
+            if (err)
+                snprintf(err, 256, "a consumer failed at the end of the run: %s", sw_strerror(rc));
+            goto fail;
+        }
+    p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
+    if ((rc = write_dirty_vessels(p)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
+        seterr(err, "cannot store the vessels", p->db);
+        goto fail;
+    }
+    rc = SW_EDB;
+    if (sqlite3_prepare_v2(p->db,
+                           "UPDATE ingest_runs SET finished=strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
+                           " status='done', counters=? WHERE id=?",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    sqlite3_bind_text(st, 1, b.data, (int)b.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, p->run_id);
+    if (sqlite3_step(st) != SQLITE_DONE || sw_store_exec(p->db, "DELETE FROM ingest_pending") ||
+        sw_store_exec(p->db, "COMMIT"))
+        goto dberr;
+    p->finished = 1;
+    rc = SW_OK;
+    goto fail;
+dberr:
+    seterr(err, "cannot finish the run", p->db);
+fail:
+    sqlite3_finalize(st);
+    sw_buf_release(&b);
+    return rc;
+}

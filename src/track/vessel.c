@@ -1,0 +1,325 @@
+/*
+ * Vessel state by MMSI: an open-addressing index over a growable array of fixed-size
+ * vessels (bounded by max_vessels), the identity merge (class B parts A and B, CSV rows,
+ * type 5) with its history, and the track downsampler that keeps a track's shape (first
+ * fix, both ends of gaps, turns, stops and starts, and a point at least every interval or
+ * distance) while storing a small fraction of the fixes.
+ */
+#include "sanctwatch/vessel.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/mid.h"
+#include "sanctwatch/timeutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sw_vessels {
+    struct sw_vessel *v;
+    size_t n, cap, max;
+    uint32_t *index; /* slot -> vessel number + 1, 0 empty */
+    size_t icap;
+    struct sw_track_config tc;
+};
+
+void sw_track_config_default(struct sw_track_config *c)
+{
+    c->gap_ms = 30 * 60 * 1000;
+    c->max_interval_ms = 10 * 60 * 1000;
+    c->max_distance_m = 5000;
+    c->turn_deg = 20;
+    c->stop_kn = 0.5;
+}
+
+int sw_vessels_new(struct sw_vessels **out, size_t max_vessels, const struct sw_track_config *tc)
+{
+    struct sw_vessels *vs = calloc(1, sizeof *vs);
+    if (!vs)
+        return SW_ENOMEM;
+    vs->max = max_vessels ? max_vessels : 4000000;
+    if (tc)
+        vs->tc = *tc;
+    else
+        sw_track_config_default(&vs->tc);
+    vs->icap = 1024;
+    vs->index = calloc(vs->icap, sizeof *vs->index);
+    if (!vs->index) {
+        free(vs);
+        return SW_ENOMEM;
+    }
+    *out = vs;
+    return SW_OK;
+}
+
+void sw_vessels_free(struct sw_vessels *vs)
+{
+    if (!vs)
+        return;
+    free(vs->v);
+    free(vs->index);
+    free(vs);
+}
+
+static size_t slot_of(uint32_t mmsi, size_t icap)
+{
+    uint64_t h = (uint64_t)mmsi * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 32) & (icap - 1);
+}
+
+static size_t lookup(const struct sw_vessels *vs, uint32_t mmsi)
+{
+    size_t i = slot_of(mmsi, vs->icap);
+    while (vs->index[i] && vs->v[vs->index[i] - 1].mmsi != mmsi)
+        i = (i + 1) & (vs->icap - 1);
+    return i;
+}
+
+struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi)
+{
+    size_t i = lookup(vs, mmsi);
+    return vs->index[i] ? &vs->v[vs->index[i] - 1] : NULL;
+}
+
+size_t sw_vessels_count(const struct sw_vessels *vs)
+{
+    return vs->n;
+}
+
+struct sw_vessel *sw_vessels_at(struct sw_vessels *vs, size_t i)
+{
+    return i < vs->n ? &vs->v[i] : NULL;
+}
+
+/* Room for one more vessel: grow the array and keep the index under half full. */
+static int reserve(struct sw_vessels *vs)
+{
+    if (vs->n >= vs->max)
+        return SW_ETOOBIG;
+    if (vs->n == vs->cap) {
+        size_t nc = vs->cap ? vs->cap * 2 : 1024;
+        if (nc > vs->max)
+            nc = vs->max;
+        struct sw_vessel *nv = realloc(vs->v, nc * sizeof *nv);
+        if (!nv)
+            return SW_ENOMEM;
+        vs->v = nv;
+        vs->cap = nc;
+    }
+    if ((vs->n + 1) * 2 > vs->icap) {
+        size_t nic = vs->icap * 2;
+        uint32_t *ni = calloc(nic, sizeof *ni);
+        if (!ni)
+            return SW_ENOMEM;
+        for (size_t k = 0; k < vs->n; k++) {
+            size_t i = slot_of(vs->v[k].mmsi, nic);
+            while (ni[i])
+                i = (i + 1) & (nic - 1);
+            ni[i] = (uint32_t)(k + 1);
+        }
+        free(vs->index);
+        vs->index = ni;
+        vs->icap = nic;
+    }
+    return SW_OK;
+}
+
+static struct sw_vessel *insert(struct sw_vessels *vs, const struct sw_vessel *init)
+{
+    size_t i = lookup(vs, init->mmsi);
+    vs->v[vs->n] = *init;
+    vs->index[i] = (uint32_t)(vs->n + 1);
+    return &vs->v[vs->n++];
+}
+
+int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved)
+{
+    if (sw_vessels_get(vs, saved->mmsi))
+        return SW_EEXISTS;
+    int rc = reserve(vs);
+    if (rc)
+        return rc;
+    insert(vs, saved);
+    return SW_OK;
+}
+
+double sw_geo_distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+    const double r = 6371008.8, d2r = M_PI / 180;
+    double dlat = (lat2 - lat1) * d2r, dlon = (lon2 - lon1) * d2r;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * d2r) * cos(lat2 * d2r) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * r * asin(sqrt(a < 1 ? a : 1));
+}
+
+/* Cheap distance for the downsampler (equirectangular; good to <1% under 50 km). */
+static double approx_m(const struct sw_fix *a, const struct sw_fix *b)
+{
+    const double d2r = M_PI / 180, r = 6371008.8;
+    double dlon = fabs(b->lon - a->lon);
+    if (dlon > 180)
+        dlon = 360 - dlon;
+    double x = dlon * d2r * cos((a->lat + b->lat) * 0.5 * d2r);
+    double y = (b->lat - a->lat) * d2r;
+    return r * sqrt(x * x + y * y);
+}
+
+static double angle_diff(double a, double b)
+{
+    double d = fabs(a - b);
+    return d > 180 ? 360 - d : d;
+}
+
+static int stopped(const struct sw_fix *f, double stop_kn)
+{
+    return !isnan(f->sog) && f->sog < stop_kn;
+}
+
+static void downsample(const struct sw_track_config *tc, struct sw_vessel *v,
+                       const struct sw_fix *fix, struct sw_vessel_out *out)
+{
+    int keep = 0, keep_prev = 0;
+    const struct sw_fix *prev = &v->last;
+    if (!v->has_fix || v->kept.t_ms == 0) {
+        keep = 1;
+    } else {
+        if (fix->t_ms - prev->t_ms >= tc->gap_ms)
+            keep = keep_prev = 1; /* both ends of the gap */
+        if (stopped(fix, tc->stop_kn) != stopped(prev, tc->stop_kn))
+            keep = keep_prev = 1; /* stop or start: the last fix of the old state too */
+        if (!isnan(fix->cog) && !isnan(v->kept.cog) && !stopped(fix, tc->stop_kn) &&
+            angle_diff(fix->cog, v->kept.cog) >= tc->turn_deg)
+            keep = keep_prev = 1; /* turn: the corner is the fix before it */
+        if (fix->t_ms - v->kept.t_ms >= tc->max_interval_ms ||
+            approx_m(&v->kept, fix) >= tc->max_distance_m)
+            keep = 1;
+    }
+    if (keep_prev && !v->last_kept && prev->t_ms != v->kept.t_ms && prev->t_ms < fix->t_ms)
+        out->points[out->n_points++] = *prev;
+    if (keep) {
+        out->points[out->n_points++] = *fix;
+        v->kept = *fix;
+    } else if (out->n_points) {
+        v->kept = *prev;
+    }
+    v->last_kept = (uint8_t)keep;
+}
+
+int sw_vessel_recent(const struct sw_vessel *v, struct sw_fix *out)
+{
+    for (int i = 0; i < v->recent_n; i++)
+        out[i] = v->recent[(v->recent_head + i) % SW_VESSEL_RECENT];
+    return v->recent_n;
+}
+
+static int identity_differs(const struct sw_identity *id, const struct sw_record *r)
+{
+    if ((r->fields & SW_F_NAME) && (id->fields & SW_F_NAME) && strcmp(id->name, r->name))
+        return 1;
+    if ((r->fields & SW_F_CALLSIGN) && (id->fields & SW_F_CALLSIGN) &&
+        strcmp(id->callsign, r->callsign))
+        return 1;
+    if ((r->fields & SW_F_IMO) && (id->fields & SW_F_IMO) && id->imo != r->imo)
+        return 1;
+    if ((r->fields & SW_F_SHIPTYPE) && (id->fields & SW_F_SHIPTYPE) &&
+        id->ship_type != r->ship_type)
+        return 1;
+    if ((r->fields & SW_F_DIMS) && (id->fields & SW_F_DIMS) &&
+        (id->length_m != r->length_m || id->beam_m != r->beam_m))
+        return 1;
+    return 0;
+}
+
+static void identity_apply(struct sw_identity *id, const struct sw_record *r)
+{
+    if (r->fields & SW_F_NAME)
+        memcpy(id->name, r->name, sizeof id->name);
+    if (r->fields & SW_F_CALLSIGN)
+        memcpy(id->callsign, r->callsign, sizeof id->callsign);
+    if (r->fields & SW_F_IMO)
+        id->imo = r->imo;
+    if (r->fields & SW_F_SHIPTYPE)
+        id->ship_type = r->ship_type;
+    if (r->fields & SW_F_DIMS) {
+        id->length_m = r->length_m;
+        id->beam_m = r->beam_m;
+    }
+    id->fields |= r->fields & (SW_F_NAME | SW_F_CALLSIGN | SW_F_IMO | SW_F_SHIPTYPE | SW_F_DIMS);
+}
+
+int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct sw_vessel **vout,
+                      struct sw_vessel_out *out)
+{
+    out->n_points = 0;
+    out->identity_closed = 0;
+    struct sw_vessel *v = sw_vessels_get(vs, r->mmsi);
+    if (!v) {
+        int rc = reserve(vs);
+        if (rc)
+            return rc;
+        struct sw_vessel init;
+        memset(&init, 0, sizeof init);
+        init.mmsi = r->mmsi;
+        init.first_seen = r->t_ms;
+        init.last_seen = r->t_ms;
+        init.draught = NAN;
+        const char *flag = sw_mid_flag(r->mmsi);
+        memcpy(init.id.flag, flag, strlen(flag) < 3 ? strlen(flag) + 1 : 1);
+        v = insert(vs, &init);
+    }
+    *vout = v;
+    v->dirty = 1;
+    if (r->t_ms < v->first_seen)
+        v->first_seen = r->t_ms;
+    if (r->t_ms > v->last_seen)
+        v->last_seen = r->t_ms;
+    if (r->cls)
+        v->cls = r->cls;
+    if (r->fields & SW_F_POS) {
+        struct sw_fix fix;
+        memset(&fix, 0, sizeof fix);
+        fix.t_ms = r->t_ms;
+        fix.lat = r->lat;
+        fix.lon = r->lon;
+        fix.sog = (r->fields & SW_F_SOG) ? r->sog : NAN;
+        fix.cog = (r->fields & SW_F_COG) ? r->cog : NAN;
+        fix.heading = (r->fields & SW_F_HEADING) ? r->heading : 511;
+        fix.status = (r->fields & SW_F_STATUS) ? r->nav_status : 15;
+        fix.msg_type = r->msg_type;
+        v->n_pos++;
+        downsample(&vs->tc, v, &fix, out);
+        if (v->recent_n < SW_VESSEL_RECENT) {
+            v->recent[(v->recent_head + v->recent_n++) % SW_VESSEL_RECENT] = fix;
+        } else {
+            v->recent[v->recent_head] = fix;
+            v->recent_head = (uint16_t)((v->recent_head + 1) % SW_VESSEL_RECENT);
+        }
+        v->last = fix;
+        v->has_fix = 1;
+    }
+    if (r->fields & SW_F_STATIC_MASK) {
+        v->n_static++;
+        uint32_t idf = SW_F_NAME | SW_F_CALLSIGN | SW_F_IMO | SW_F_SHIPTYPE | SW_F_DIMS;
+        if (r->fields & idf) {
+            if (v->id_seq > 0 && identity_differs(&v->id, r)) {
+                out->identity_closed = 1;
+                out->closed = v->id;
+                out->closed_seq = v->id_seq;
+                out->closed_first = v->id_first_seen;
+                out->closed_last = v->id_last_seen;
+                v->id_seq++;
+                v->id_first_seen = r->t_ms;
+            } else if (v->id_seq == 0) {
+                v->id_seq = 1;
+                v->id_first_seen = r->t_ms;
+            }
+            identity_apply(&v->id, r);
+        }
+        if (r->fields & SW_F_DRAUGHT)
+            v->draught = r->draught;
+        if (r->fields & SW_F_DEST)
+            memcpy(v->dest, r->dest, sizeof v->dest);
+    }
+    if (v->id_seq > 0 && r->t_ms > v->id_last_seen)
+        v->id_last_seen = r->t_ms;
+    return SW_OK;
+}

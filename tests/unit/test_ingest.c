@@ -1,0 +1,311 @@
+/* Unit tests for the ingest core: reorder buffer, dedup, the pipeline and its consumers, and
+ * checkpoints (a pipeline dropped without finishing resumes to the same tables). */
+#include "testutil.h"
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/ingest.h"
+#include "sanctwatch/store.h"
+#include "sanctwatch/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T0 1709274000000LL
+
+static struct sw_record rec(uint32_t mmsi, int64_t t, uint64_t key)
+{
+    struct sw_record r;
+    sw_record_clear(&r);
+    r.mmsi = mmsi;
+    r.t_ms = t;
+    r.key = key;
+    r.lat = 38 + (double)(t - T0) / 1e9;
+    r.lon = 124 + (double)mmsi / 1e10;
+    r.sog = 8;
+    r.cog = 45;
+    r.fields = SW_F_POS | SW_F_SOG | SW_F_COG;
+    r.cls = 'A';
+    return r;
+}
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t xorshift(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static void reorder_sorts_within_bound(void **state)
+{
+    struct sw_reorder *q;
+    const int64_t L = 600000;
+    const int N = 20000;
+    assert_int_equal(sw_reorder_new(&q, L, 0), SW_OK);
+    int64_t *ts = malloc(N * sizeof *ts);
+    for (int i = 0; i < N; i++)
+        ts[i] = T0 + (int64_t)i * 100;
+    /* Shuffle: arrival order is time plus a random delay under L/2, so every record
+     * arrives within the bound. (ts[] holds time in the high bits, delay-sorted.) */
+    int64_t *key = malloc(N * sizeof *key);
+    for (int i = 0; i < N; i++)
+        key[i] = ts[i] + (int64_t)(xorshift() % (uint64_t)(L / 2));
+    for (int i = 1; i < N; i++) /* insertion sort of (key, ts) by key: nearly sorted input */
+        for (int j = i; j > 0 && key[j] < key[j - 1]; j--) {
+            int64_t x = key[j];
+            key[j] = key[j - 1];
+            key[j - 1] = x;
+            x = ts[j];
+            ts[j] = ts[j - 1];
+            ts[j - 1] = x;
+        }
+    free(key);
+    struct sw_record out;
+    int64_t last = INT64_MIN;
+    int got = 0;
+    for (int i = 0; i < N; i++) {
+        struct sw_record r = rec(1, ts[i], (uint64_t)ts[i]);
+        assert_int_equal(sw_reorder_push(q, &r), SW_OK);
+        while (sw_reorder_pop(q, SW_REORDER_READY, &out) == SW_OK) {
+            assert_true(out.t_ms >= last);
+            last = out.t_ms;
+            got++;
+        }
+    }
+    assert_true(got < N); /* some held back by the bound */
+    while (sw_reorder_pop(q, SW_REORDER_DRAIN, &out) == SW_OK) {
+        assert_true(out.t_ms >= last);
+        last = out.t_ms;
+        got++;
+    }
+    assert_int_equal(got, N);
+    /* Now a record from before what was released is late. */
+    struct sw_record old = rec(1, T0, 1);
+    assert_int_equal(sw_reorder_push(q, &old), 1);
+    free(ts);
+    sw_reorder_free(q);
+}
+
+static void reorder_outlier_and_capacity(void **state)
+{
+    struct sw_reorder *q;
+    struct sw_record out;
+    assert_int_equal(sw_reorder_new(&q, 60000, 100), SW_OK);
+    /* One record a day ahead does not make the following ones late. */
+    struct sw_record r = rec(1, T0, 1);
+    assert_int_equal(sw_reorder_push(q, &r), SW_OK);
+    r = rec(1, T0 + 86400000, 2);
+    assert_int_equal(sw_reorder_push(q, &r), SW_OK);
+    for (int i = 1; i <= 50; i++) {
+        r = rec(1, T0 + i * 1000, (uint64_t)(10 + i));
+        assert_int_equal(sw_reorder_push(q, &r), SW_OK);
+    }
+    /* Full buffer: SW_EAGAIN until one is forced out. */
+    for (int i = 51; i <= 98; i++) {
+        r = rec(1, T0 + i * 1000, (uint64_t)(10 + i));
+        assert_int_equal(sw_reorder_push(q, &r), SW_OK);
+    }
+    assert_true(sw_reorder_full(q));
+    r = rec(1, T0 + 99000, 200);
+    assert_int_equal(sw_reorder_push(q, &r), SW_EAGAIN);
+    assert_int_equal(sw_reorder_pop(q, SW_REORDER_FORCE, &out), SW_OK);
+    assert_true(out.t_ms == T0);
+    assert_int_equal(sw_reorder_forced(q), 1);
+    assert_int_equal(sw_reorder_push(q, &r), SW_OK);
+    /* Save and load: the same records come out in the same order. */
+    void *blob;
+    size_t len;
+    struct sw_reorder *q2;
+    assert_int_equal(sw_reorder_save(q, &blob, &len), SW_OK);
+    assert_int_equal(sw_reorder_new(&q2, 60000, 100), SW_OK);
+    assert_int_equal(sw_reorder_load(q2, blob, len), SW_OK);
+    free(blob);
+    struct sw_record a, b;
+    int n = 0;
+    while (sw_reorder_pop(q, SW_REORDER_DRAIN, &a) == SW_OK) {
+        assert_int_equal(sw_reorder_pop(q2, SW_REORDER_DRAIN, &b), SW_OK);
+        assert_memory_equal(&a, &b, sizeof a);
+        n++;
+    }
+    assert_int_equal(n, 100);
+    assert_int_equal(sw_reorder_pop(q2, SW_REORDER_DRAIN, &b), SW_EOF);
+    assert_true(a.t_ms == T0 + 86400000); /* the outlier comes out last */
+    sw_reorder_free(q);
+    sw_reorder_free(q2);
+}
+
+static void dedup_window_and_capacity(void **state)
+{
+    struct sw_dedup *d;
+    assert_int_equal(sw_dedup_new(&d, 60000, 1024), SW_OK);
+    assert_int_equal(sw_dedup_check(d, 42, T0), 0);
+    assert_int_equal(sw_dedup_check(d, 42, T0 + 1000), 1);
+    assert_int_equal(sw_dedup_check(d, 43, T0 + 1000), 0);
+    assert_int_equal(sw_dedup_check(d, 42, T0 + 60000), 1);
+    assert_int_equal(sw_dedup_check(d, 42, T0 + 60001), 0); /* a new transmission */
+    /* Save and load keep the answers. */
+    void *blob;
+    size_t len;
+    struct sw_dedup *d2;
+    assert_int_equal(sw_dedup_save(d, &blob, &len), SW_OK);
+    assert_int_equal(sw_dedup_new(&d2, 60000, 1024), SW_OK);
+    assert_int_equal(sw_dedup_load(d2, blob, len), SW_OK);
+    free(blob);
+    assert_int_equal(sw_dedup_check(d2, 43, T0 + 2000), 1);
+    assert_int_equal(sw_dedup_check(d2, 42, T0 + 62000), 1);
+    sw_dedup_free(d2);
+    /* Far more distinct keys than room within one window: some pass unremembered (2). */
+    int full = 0;
+    for (uint64_t k = 1000; k < 3000; k++)
+        full += sw_dedup_check(d, k, T0 + 70000) == 2;
+    assert_true(full > 0);
+    /* After a window passes, room again. */
+    assert_int_equal(sw_dedup_check(d, 5000, T0 + 200000), 0);
+    assert_int_equal(sw_dedup_check(d, 5001, T0 + 300000), 0);
+    sw_dedup_free(d);
+}
+
+struct seen {
+    int n, ended, with_vessel;
+    int64_t last;
+    struct sw_pipeline *p;
+};
+
+static int consumer(void *ctx, const struct sw_record *r, const struct sw_vessel *v)
+{
+    struct seen *s = ctx;
+    if (!r) {
+        s->ended++;
+        return 0;
+    }
+    assert_true(r->t_ms >= s->last);
+    s->last = r->t_ms;
+    s->n++;
+    if (v) {
+        assert_int_equal(v->mmsi, r->mmsi);
+        assert_true(sw_pipeline_vessel(s->p, r->mmsi) == v); /* reachable by MMSI */
+        assert_true(v->last.t_ms == r->t_ms);               /* state already updated */
+        s->with_vessel++;
+    }
+    return 0;
+}
+
+static char *dump(sqlite3 *db)
+{
+    static const char *const q[] = {
+        "SELECT * FROM vessels ORDER BY mmsi", "SELECT * FROM identity_history ORDER BY mmsi, seq",
+        "SELECT * FROM track ORDER BY mmsi, t", "SELECT * FROM aids ORDER BY mmsi"};
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, q[i], -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *t = sqlite3_column_text(st, c);
+                size_t n = t ? strlen((const char *)t) : 4;
+                while (len + n + 2 >= cap)
+                    out = realloc(out, cap *= 2);
+                memcpy(out + len, t ? (const char *)t : "NULL", n);
+                len += n;
+                out[len++] = c + 1 < sqlite3_column_count(st) ? '|' : '\n';
+                out[len] = '\0';
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return out;
+}
+
+#define NV 50
+#define NR 6000
+
+static void feed_range(struct sw_pipeline *p, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        uint32_t mmsi = 412000000 + (uint32_t)(i % NV);
+        int64_t t = T0 + (int64_t)i * 2000 - (int64_t)(xorshift() % 60000); /* jitter < L */
+        struct sw_record r = rec(mmsi, t, (uint64_t)i * 7919);
+        if (i % 97 == 0) { /* an identity every so often, the name changing once */
+            r.fields |= SW_F_NAME;
+            snprintf(r.name, sizeof r.name, "SHIP %u%s", mmsi % 1000, i > NR / 2 ? " II" : "");
+        }
+        assert_int_equal(sw_pipeline_feed(p, &r), SW_OK);
+        if (i % 5 == 0) { /* the same message from a second receiver */
+            snprintf(r.receiver, sizeof r.receiver, "rB");
+            assert_int_equal(sw_pipeline_feed(p, &r), SW_OK);
+        }
+    }
+}
+
+static void pipeline_consumers_and_resume(void **state)
+{
+    char path1[512], path2[512], err[256];
+    snprintf(path1, sizeof path1, "%s/straight.db", sw_test_tmpdir());
+    snprintf(path2, sizeof path2, "%s/resumed.db", sw_test_tmpdir());
+    sqlite3 *db;
+    struct sw_pipeline *p;
+    struct sw_pipeline_config cfg;
+    sw_pipeline_config_default(&cfg);
+    cfg.lateness_ms = 120000;
+
+    /* Uninterrupted. */
+    rng = 12345;
+    assert_int_equal(sw_store_open(path1, &db, err), SW_OK);
+    assert_int_equal(sw_pipeline_new(&p, db, &cfg, err), SW_OK);
+    struct seen s = {0, 0, 0, INT64_MIN, p};
+    assert_int_equal(sw_pipeline_add_consumer(p, consumer, &s), SW_OK);
+    feed_range(p, 0, NR);
+    assert_int_equal(sw_pipeline_finish(p, err), SW_OK);
+    const uint64_t *c = sw_pipeline_counters(p);
+    assert_int_equal(c[SW_IC_DUPLICATE], NR / 5);
+    assert_int_equal(c[SW_IC_LATE], 0);
+    assert_int_equal(c[SW_IC_ACCEPTED], NR);
+    assert_int_equal(s.n, NR);
+    assert_int_equal(s.with_vessel, NR);
+    assert_int_equal(s.ended, 1);
+    assert_int_equal(sw_vessels_count(sw_pipeline_vessels(p)), NV);
+    sw_pipeline_free(p);
+    char *a = dump(db);
+    sw_store_close(db);
+
+    /* Interrupted twice: checkpoint, more work that is never committed, drop; resume. */
+    rng = 12345;
+    assert_int_equal(sw_store_open(path2, &db, err), SW_OK);
+    assert_int_equal(sw_pipeline_new(&p, db, &cfg, err), SW_OK);
+    feed_range(p, 0, 2000);
+    assert_int_equal(sw_pipeline_checkpoint(p), SW_OK);
+    uint64_t saved = rng;
+    feed_range(p, 2000, 2500); /* lost: not committed */
+    sw_pipeline_free(p);
+    rng = saved;
+    assert_int_equal(sw_pipeline_new(&p, db, &cfg, err), SW_OK);
+    feed_range(p, 2000, 4000);
+    assert_int_equal(sw_pipeline_checkpoint(p), SW_OK);
+    sw_pipeline_free(p);
+    assert_int_equal(sw_pipeline_new(&p, db, &cfg, err), SW_OK);
+    feed_range(p, 4000, NR);
+    assert_int_equal(sw_pipeline_finish(p, err), SW_OK);
+    assert_int_equal(sw_pipeline_counters(p)[SW_IC_ACCEPTED], NR); /* counters carried over */
+    sw_pipeline_free(p);
+    char *b = dump(db);
+    sw_store_close(db);
+    assert_true(strlen(a) > 1000);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reorder_sorts_within_bound),
+        cmocka_unit_test(reorder_outlier_and_capacity),
+        cmocka_unit_test(dedup_window_and_capacity),
+        cmocka_unit_test(pipeline_consumers_and_resume),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
