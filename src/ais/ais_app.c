@@ -195,11 +195,11 @@ static void met31(const uint8_t *b, struct sw_ais_met *w)
 enum sw_ais_app sw_ais__app8(const uint8_t *b, size_t n, unsigned dac, unsigned fid,
                              union sw_ais_app_data *d)
 {
-    if (dac == 1 && fid == 11 && n >= 346) {
+    if (dac == 1 && fid == 11) { /* gpsd decodes it at any length */
         met11(b, &d->met);
         return SW_AIS_APP_8_1_11;
     }
-    if (dac == 1 && fid == 31 && n >= 350) {
+    if (dac == 1 && fid == 31) {
         met31(b, &d->met);
         return SW_AIS_APP_8_1_31;
     }

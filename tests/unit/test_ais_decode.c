@@ -129,6 +129,13 @@ static void test_binary_and_apps(void **state)
     assert_int_equal(m.u.t8.app, SW_AIS_APP_8_1_11);
     assert_int_equal(m.u.t8.data.met.wspeed, 11);
     assert_int_equal(m.u.t8.data.met.pressure, 232);
+    /* ... cut short: gpsd still decodes it, the missing fields read as zero */
+    assert_int_equal(sw_ais_decode("8@2<HW@0BkdhF0dcH59=RiRRDqnJ7wfRwwwwwwwwwwwwwwwwwwwwwwwwwt0",
+                                   57, 0, &m),
+                     SW_OK);
+    assert_int_equal(m.u.t8.app, SW_AIS_APP_8_1_11);
+    assert_int_equal(m.u.t8.data.met.wspeed, 11);
+    assert_int_equal(m.u.t8.data.met.ice, 0);
     /* type 8, DAC 200 FID 10 of the wrong length: gpsd shows it raw */
     decode_ok("802`m000BkGTp0b<j59?000000000000000Op0000000000<0000000@000", 2);
     assert_int_equal(m.type, 8);
