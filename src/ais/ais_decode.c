@@ -70,7 +70,7 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
         return SW_ETOOBIG;
     if (len * 6 < (size_t)fill_bits)
         return SW_ETRUNCATED;
-    memset(bits, 0, SW_AIS__BUFBYTES);
+    /* every byte before the end of the message is written below, the rest zeroed at the end */
     const unsigned char *p = (const unsigned char *)payload;
     uint8_t *o = bits;
     size_t i = 0;

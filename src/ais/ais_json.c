@@ -43,9 +43,16 @@ static void key(struct em *e, const char *k)
 static void num(struct em *e, const char *k, long long v)
 {
     char tmp[24];
+    char *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
     key(e, k);
-    int n = snprintf(tmp, sizeof tmp, "%lld", v);
-    raw(e, tmp, (size_t)n);
+    raw(e, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void flt(struct em *e, const char *k, const char *fmt, double v)
