@@ -1,0 +1,1173 @@
+/*
+ * The screening index and its queries. Names are normalised once when added (normalize.c);
+ * their tokens, Korean keys and character trigrams are posted in an inverted index (one
+ * sorted array of (key hash, name) pairs and an open-addressing table over it), and each
+ * token gets an IDF weight. A query gathers candidates from the postings, scores the best
+ * of them by token alignment (score.c-style greedy assignment below) and explains the
+ * matches it keeps. Identifiers (IMO, MMSI, passport...) are matched exactly.
+ */
+#include "screen_int.h"
+
+#include "sanctwatch/buf.h"
+#include "sanctwatch/error.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+#define TOPK 48          /* candidates scored per query */
+#ifndef ALIGN_Q
+#define ALIGN_Q 0.7 /* share of the score from the query's side of the alignment */
+#endif
+#define SIM_FLOOR 0.80   /* token similarities below this count as no match */
+#define VARIANT_SIM 0.95 /* same Korean key, different spelling */
+#define INITIAL_SIM 0.85
+#ifndef JW_STRETCH
+#define JW_STRETCH 1.5
+#endif
+#define ARENA_MAX ((size_t)1 << 31)
+
+struct entry {
+    uint32_t key, list, ref, primary; /* arena offsets */
+    int8_t type;
+    uint8_t primary_q;
+};
+
+struct iname {
+    uint32_t entry, text, tok0;
+    uint8_t ntok, quality, korean;
+};
+
+struct itok {
+    uint32_t str, key; /* arena offsets (key: NONE when not Korean) */
+    uint8_t len, klen, flags;
+    float w;
+};
+
+struct post {
+    uint64_t h;
+    uint32_t name;
+};
+
+struct idrec {
+    uint64_t h;
+    uint32_t entry, kind, value;
+};
+
+struct bucket {
+    uint64_t h;
+    uint32_t start, count;
+};
+
+struct sw_screen_index {
+    struct sws_norm norm;
+    struct sw_buf arena;
+    struct entry *ent;
+    size_t nent, capent;
+    uint32_t *emap; /* entry index + 1, by key hash */
+    size_t emap_cap;
+    struct iname *names;
+    size_t nnames, capnames;
+    struct itok *toks;
+    size_t ntoks, captoks;
+    struct post *posts;
+    size_t nposts, capposts;
+    struct idrec *ids;
+    size_t nids, capids;
+    int built;
+    /* After build. */
+    struct bucket *table;
+    size_t table_cap;
+    float *acc;
+    uint32_t *touched;
+    /* Query scratch. */
+    struct sws_toks q, qalt, ca, cb;
+};
+
+/* ---- small helpers ---- */
+
+static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return SW_OK;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > SIZE_MAX / elem)
+        return SW_ENOMEM;
+    void *np = realloc(*p, ncap * elem);
+    if (!np)
+        return SW_ENOMEM;
+    *p = np;
+    *cap = ncap;
+    return SW_OK;
+}
+
+static int arena_put(struct sw_screen_index *idx, const char *s, size_t len, uint32_t *off)
+{
+    if (idx->arena.len + len + 1 >= ARENA_MAX)
+        return SW_ETOOBIG;
+    *off = (uint32_t)idx->arena.len;
+    int rc = sw_buf_append(&idx->arena, s, len);
+    if (!rc)
+        rc = sw_buf_putc(&idx->arena, '\0');
+    return rc;
+}
+
+static const char *S(const struct sw_screen_index *idx, uint32_t off)
+{
+    return off == NONE ? NULL : idx->arena.data + off;
+}
+
+const char *sw_screen_type_name(int type)
+{
+    static const char *const names[] = {"person", "organization", "vessel", "aircraft", "other"};
+    if (type >= 0 && type <= SW_SCREEN_OTHER)
+        return names[type];
+    return "any";
+}
+
+int sw_screen_type_parse(const char *s, int *type)
+{
+    if (!s)
+        return SW_EINVAL;
+    if (!strcmp(s, "any")) {
+        *type = SW_SCREEN_ANY;
+        return SW_OK;
+    }
+    for (int t = 0; t <= SW_SCREEN_OTHER; t++)
+        if (!strcmp(s, sw_screen_type_name(t))) {
+            *type = t;
+            return SW_OK;
+        }
+    if (!strcmp(s, "individual")) {
+        *type = SW_SCREEN_PERSON;
+        return SW_OK;
+    }
+    if (!strcmp(s, "entity") || !strcmp(s, "company")) {
+        *type = SW_SCREEN_ORGANIZATION;
+        return SW_OK;
+    }
+    return SW_EINVAL;
+}
+
+int sw_screen_quality_parse(const char *s)
+{
+    if (!s || !strcmp(s, "primary"))
+        return SW_SCREEN_Q_PRIMARY;
+    if (!strcmp(s, "aka") || !strcmp(s, "original_script") || !strcmp(s, "nka"))
+        return SW_SCREEN_Q_AKA;
+    if (!strcmp(s, "aka_weak"))
+        return SW_SCREEN_Q_AKA_WEAK;
+    if (!strcmp(s, "fka"))
+        return SW_SCREEN_Q_FKA;
+    return SW_SCREEN_Q_OTHER;
+}
+
+const char *sw_screen_how_name(int how)
+{
+    static const char *const names[] = {"exact",        "transliteration", "romanization variant",
+                                        "joined",       "jaro-winkler",    "initial",
+                                        "identifier"};
+    if (how >= 0 && how <= SW_SCREEN_HOW_IDENTIFIER)
+        return names[how];
+    return "unmatched";
+}
+
+/* ---- life cycle ---- */
+
+int sw_screen_index_new(struct sw_screen_index **out, const char *data_dir)
+{
+    *out = NULL;
+    struct sw_screen_index *idx = calloc(1, sizeof *idx);
+    if (!idx)
+        return SW_ENOMEM;
+    sw_buf_init(&idx->arena, ARENA_MAX);
+    int rc = sws_norm_init(&idx->norm, data_dir);
+    if (rc)
+        goto fail;
+    *out = idx;
+    return SW_OK;
+fail:
+    sw_screen_index_free(idx);
+    return rc;
+}
+
+void sw_screen_index_free(struct sw_screen_index *idx)
+{
+    if (!idx)
+        return;
+    sws_norm_release(&idx->norm);
+    sw_buf_release(&idx->arena);
+    free(idx->ent);
+    free(idx->emap);
+    free(idx->names);
+    free(idx->toks);
+    free(idx->posts);
+    free(idx->ids);
+    free(idx->table);
+    free(idx->acc);
+    free(idx->touched);
+    free(idx);
+}
+
+size_t sw_screen_index_entries(const struct sw_screen_index *idx)
+{
+    return idx->nent;
+}
+
+size_t sw_screen_index_names(const struct sw_screen_index *idx)
+{
+    return idx->nnames;
+}
+
+/* ---- entries ---- */
+
+static int emap_rehash(struct sw_screen_index *idx)
+{
+    size_t ncap = idx->emap_cap ? idx->emap_cap * 2 : 1024;
+    uint32_t *nm = calloc(ncap, sizeof *nm);
+    if (!nm)
+        return SW_ENOMEM;
+    for (size_t e = 0; e < idx->nent; e++) {
+        const char *k = S(idx, idx->ent[e].key);
+        size_t i = (size_t)sws_hash('e', k, strlen(k)) & (ncap - 1);
+        while (nm[i])
+            i = (i + 1) & (ncap - 1);
+        nm[i] = (uint32_t)e + 1;
+    }
+    free(idx->emap);
+    idx->emap = nm;
+    idx->emap_cap = ncap;
+    return SW_OK;
+}
+
+/* Find or create the entry of key; *e its index. */
+static int entry_get(struct sw_screen_index *idx, const char *key, int type, uint32_t *e)
+{
+    size_t klen = strlen(key);
+    if ((idx->nent + 1) * 2 > idx->emap_cap && emap_rehash(idx))
+        return SW_ENOMEM;
+    size_t i = (size_t)sws_hash('e', key, klen) & (idx->emap_cap - 1);
+    while (idx->emap[i]) {
+        if (!strcmp(S(idx, idx->ent[idx->emap[i] - 1].key), key)) {
+            *e = idx->emap[i] - 1;
+            return SW_OK;
+        }
+        i = (i + 1) & (idx->emap_cap - 1);
+    }
+    if (idx->nent >= NONE - 1)
+        return SW_ETOOBIG;
+    int rc = grow_array((void **)&idx->ent, &idx->capent, idx->nent + 1, sizeof *idx->ent);
+    if (rc)
+        return rc;
+    struct entry *en = &idx->ent[idx->nent];
+    memset(en, 0, sizeof *en);
+    if ((rc = arena_put(idx, key, klen, &en->key)))
+        return rc;
+    en->list = NONE;
+    en->ref = en->key;
+    en->primary = NONE;
+    en->primary_q = 255;
+    en->type = (int8_t)(type >= 0 && type <= SW_SCREEN_OTHER ? type : SW_SCREEN_OTHER);
+    idx->emap[i] = (uint32_t)idx->nent + 1;
+    *e = (uint32_t)idx->nent++;
+    return SW_OK;
+}
+
+int sw_screen_index_add_entry(struct sw_screen_index *idx, const char *entry_key,
+                              const char *list, const char *ref, int type)
+{
+    if (!idx || !entry_key || !*entry_key)
+        return SW_EINVAL;
+    uint32_t e;
+    int rc = entry_get(idx, entry_key, type, &e);
+    if (rc)
+        return rc;
+    if (list && (rc = arena_put(idx, list, strlen(list), &idx->ent[e].list)))
+        return rc;
+    if (ref && (rc = arena_put(idx, ref, strlen(ref), &idx->ent[e].ref)))
+        return rc;
+    if (type >= 0 && type <= SW_SCREEN_OTHER)
+        idx->ent[e].type = (int8_t)type;
+    return SW_OK;
+}
+
+/* ---- postings ---- */
+
+static int post(struct sw_screen_index *idx, uint64_t h, uint32_t name)
+{
+    int rc = grow_array((void **)&idx->posts, &idx->capposts, idx->nposts + 1, sizeof *idx->posts);
+    if (rc)
+        return rc;
+    idx->posts[idx->nposts].h = h;
+    idx->posts[idx->nposts].name = name;
+    idx->nposts++;
+    return SW_OK;
+}
+
+/* Calls fn for every posting key of token i of t. */
+typedef int (*key_fn)(void *ctx, uint64_t h, int kind);
+enum { KEY_TOKEN, KEY_KOREAN, KEY_TRIGRAM };
+
+static int token_keys(const struct sws_toks *t, int i, key_fn fn, void *ctx)
+{
+    int rc = fn(ctx, sws_hash('t', t->tok[i], t->len[i]), KEY_TOKEN);
+    if (!rc && t->klen[i])
+        rc = fn(ctx, sws_hash('k', t->key[i], t->klen[i]), KEY_KOREAN);
+    char pad[SWS_TOKLEN + 2];
+    size_t n = t->len[i];
+    pad[0] = ' ';
+    memcpy(pad + 1, t->tok[i], n);
+    pad[n + 1] = ' ';
+    for (size_t j = 0; !rc && j + 3 <= n + 2; j++)
+        rc = fn(ctx, sws_hash('g', pad + j, 3), KEY_TRIGRAM);
+    return rc;
+}
+
+struct post_ctx {
+    struct sw_screen_index *idx;
+    uint32_t name;
+};
+
+static int post_key(void *ctx, uint64_t h, int kind)
+{
+    struct post_ctx *p = ctx;
+    (void)kind;
+    return post(p->idx, h, p->name);
+}
+
+static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int quality,
+                    const struct sws_toks *t)
+{
+    if (t->n == 0)
+        return SW_OK;
+    if (idx->nnames >= NONE - 1)
+        return SW_ETOOBIG;
+    int rc = grow_array((void **)&idx->names, &idx->capnames, idx->nnames + 1, sizeof *idx->names);
+    if (!rc)
+        rc = grow_array((void **)&idx->toks, &idx->captoks, idx->ntoks + (size_t)t->n,
+                        sizeof *idx->toks);
+    if (rc)
+        return rc;
+    uint32_t nid = (uint32_t)idx->nnames;
+    struct iname *nm = &idx->names[nid];
+    nm->entry = e;
+    nm->text = text;
+    nm->tok0 = (uint32_t)idx->ntoks;
+    nm->ntok = (uint8_t)t->n;
+    nm->quality = (uint8_t)quality;
+    nm->korean = (uint8_t)t->korean;
+    for (int i = 0; i < t->n; i++) {
+        struct itok *tk = &idx->toks[idx->ntoks + (size_t)i];
+        memset(tk, 0, sizeof *tk);
+        if ((rc = arena_put(idx, t->tok[i], t->len[i], &tk->str)))
+            return rc;
+        tk->key = NONE;
+        if (t->klen[i] && (rc = arena_put(idx, t->key[i], t->klen[i], &tk->key)))
+            return rc;
+        tk->len = t->len[i];
+        tk->klen = t->klen[i];
+        tk->flags = t->flags[i];
+        tk->w = 1.0f;
+    }
+    struct post_ctx pc = {idx, nid};
+    for (int i = 0; i < t->n; i++)
+        if ((rc = token_keys(t, i, post_key, &pc)))
+            return rc;
+    idx->ntoks += (size_t)t->n;
+    idx->nnames++;
+    return SW_OK;
+}
+
+int sw_screen_index_add_name(struct sw_screen_index *idx, const char *entry_key, int type,
+                             const char *name, int quality)
+{
+    if (!idx || !entry_key || !*entry_key || !name)
+        return SW_EINVAL;
+    size_t len = strlen(name);
+    if (len > SWS_MAX_INPUT)
+        len = SWS_MAX_INPUT;
+    int has_alt = 0;
+    int rc = sws_norm_name(&idx->norm, name, len, &idx->ca, &idx->cb, &has_alt);
+    if (rc)
+        return rc;
+    if (idx->ca.n == 0 && !has_alt)
+        return SW_OK;
+    uint32_t e, text;
+    if ((rc = entry_get(idx, entry_key, type, &e)))
+        return rc;
+    if ((rc = arena_put(idx, name, len, &text)))
+        return rc;
+    struct entry *en = &idx->ent[e];
+    if (en->primary == NONE || (quality == SW_SCREEN_Q_PRIMARY && en->primary_q != 0)) {
+        en->primary = text;
+        en->primary_q = (uint8_t)quality;
+    }
+    idx->built = 0;
+    if ((rc = add_toks(idx, e, text, quality, &idx->ca)))
+        return rc;
+    if (has_alt)
+        rc = add_toks(idx, e, text, quality, &idx->cb);
+    return rc;
+}
+
+/* Identifier for comparison: upper-case letters and digits; a leading "IMO" or "MMSI"
+ * before digits is dropped. Returns the length (0: not an identifier worth matching). */
+static size_t norm_id(const char *v, char *out, size_t outsz)
+{
+    size_t n = 0;
+    for (const char *p = v; *p && n + 1 < outsz; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) || c >= 0x80)
+            out[n++] = (char)(c < 0x80 ? toupper(c) : c);
+    }
+    out[n] = '\0';
+    size_t skip = 0;
+    if (n > 3 && !memcmp(out, "IMO", 3) && isdigit((unsigned char)out[3]))
+        skip = 3;
+    else if (n > 4 && !memcmp(out, "MMSI", 4) && isdigit((unsigned char)out[4]))
+        skip = 4;
+    if (skip) {
+        memmove(out, out + skip, n - skip + 1);
+        n -= skip;
+    }
+    int digit = 0;
+    for (size_t i = 0; i < n; i++)
+        digit |= isdigit((unsigned char)out[i]) != 0;
+    return n >= 5 && digit ? n : 0;
+}
+
+int sw_screen_index_add_id(struct sw_screen_index *idx, const char *entry_key,
+                           const char *kind, const char *value)
+{
+    if (!idx || !entry_key || !*entry_key || !kind || !value)
+        return SW_EINVAL;
+    char norm[128];
+    size_t n = norm_id(value, norm, sizeof norm);
+    if (!n)
+        return SW_OK;
+    uint32_t e;
+    int rc = entry_get(idx, entry_key, -1, &e);
+    if (!rc)
+        rc = grow_array((void **)&idx->ids, &idx->capids, idx->nids + 1, sizeof *idx->ids);
+    if (rc)
+        return rc;
+    struct idrec *r = &idx->ids[idx->nids];
+    r->h = sws_hash('i', norm, n);
+    r->entry = e;
+    if ((rc = arena_put(idx, kind, strlen(kind), &r->kind)) ||
+        (rc = arena_put(idx, norm, n, &r->value)))
+        return rc;
+    idx->nids++;
+    idx->built = 0;
+    return SW_OK;
+}
+
+/* ---- build ---- */
+
+static int cmp_post(const void *a, const void *b)
+{
+    const struct post *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->name < y->name ? -1 : x->name > y->name;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    const struct idrec *x = a, *y = b;
+    return x->h < y->h ? -1 : x->h > y->h;
+}
+
+static const struct bucket *lookup(const struct sw_screen_index *idx, uint64_t h)
+{
+    if (!idx->table_cap)
+        return NULL;
+    size_t i = (size_t)(h ^ (h >> 29)) & (idx->table_cap - 1);
+    while (idx->table[i].count) {
+        if (idx->table[i].h == h)
+            return &idx->table[i];
+        i = (i + 1) & (idx->table_cap - 1);
+    }
+    return NULL;
+}
+
+static float weight_of(const struct sw_screen_index *idx, const char *tok, size_t len,
+                       const char *key, size_t klen)
+{
+    const struct bucket *b = lookup(idx, sws_hash('t', tok, len));
+    double df = b ? b->count : 0;
+    if (klen) {
+        const struct bucket *kb = lookup(idx, sws_hash('k', key, klen));
+        if (kb && kb->count > df)
+            df = kb->count;
+    }
+    double w = log(1.0 + ((double)idx->nnames + 1.0) / (df + 1.0));
+    if (len == 1)
+        w *= 0.3;
+    return (float)(w > 0.05 ? w : 0.05);
+}
+
+int sw_screen_index_build(struct sw_screen_index *idx)
+{
+    if (idx->built)
+        return SW_OK;
+    if (idx->nposts)
+        qsort(idx->posts, idx->nposts, sizeof *idx->posts, cmp_post);
+    size_t o = 0, nkeys = 0;
+    for (size_t i = 0; i < idx->nposts; i++) {
+        if (o && idx->posts[o - 1].h == idx->posts[i].h &&
+            idx->posts[o - 1].name == idx->posts[i].name)
+            continue;
+        if (!o || idx->posts[o - 1].h != idx->posts[i].h)
+            nkeys++;
+        idx->posts[o++] = idx->posts[i];
+    }
+    idx->nposts = o;
+    if (idx->nids)
+        qsort(idx->ids, idx->nids, sizeof *idx->ids, cmp_id);
+    size_t cap = 64;
+    while (cap < nkeys * 2)
+        cap *= 2;
+    struct bucket *t = calloc(cap, sizeof *t);
+    float *acc = calloc(idx->nnames + 1, sizeof *acc);
+    uint32_t *touched = malloc((idx->nnames + 1) * sizeof *touched);
+    if (!t || !acc || !touched) {
+        free(t);
+        free(acc);
+        free(touched);
+        return SW_ENOMEM;
+    }
+    for (size_t i = 0; i < idx->nposts;) {
+        size_t j = i;
+        while (j < idx->nposts && idx->posts[j].h == idx->posts[i].h)
+            j++;
+        uint64_t h = idx->posts[i].h;
+        size_t s = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        while (t[s].count)
+            s = (s + 1) & (cap - 1);
+        t[s].h = h;
+        t[s].start = (uint32_t)i;
+        t[s].count = (uint32_t)(j - i);
+        i = j;
+    }
+    free(idx->table);
+    free(idx->acc);
+    free(idx->touched);
+    idx->table = t;
+    idx->table_cap = cap;
+    idx->acc = acc;
+    idx->touched = touched;
+    for (size_t i = 0; i < idx->ntoks; i++) {
+        struct itok *tk = &idx->toks[i];
+        tk->w = weight_of(idx, S(idx, tk->str), tk->len, tk->key == NONE ? NULL : S(idx, tk->key),
+                          tk->klen);
+    }
+    idx->built = 1;
+    return SW_OK;
+}
+
+/* ---- scoring ---- */
+
+/* One side of a comparison: tokens with weights, as plain arrays. */
+struct side {
+    int n, korean;
+    const char *tok[SWS_MAX_TOK], *key[SWS_MAX_TOK];
+    uint8_t len[SWS_MAX_TOK], klen[SWS_MAX_TOK], flags[SWS_MAX_TOK];
+    float w[SWS_MAX_TOK];
+};
+
+static void side_from_toks(const struct sw_screen_index *idx, const struct sws_toks *t,
+                           struct side *s)
+{
+    s->n = t->n;
+    s->korean = t->korean;
+    for (int i = 0; i < t->n; i++) {
+        s->tok[i] = t->tok[i];
+        s->len[i] = t->len[i];
+        s->key[i] = t->key[i];
+        s->klen[i] = t->klen[i];
+        s->flags[i] = t->flags[i];
+        s->w[i] = weight_of(idx, t->tok[i], t->len[i], t->key[i], t->klen[i]);
+    }
+}
+
+static void side_from_name(const struct sw_screen_index *idx, const struct iname *nm,
+                           struct side *s)
+{
+    s->n = nm->ntok;
+    s->korean = nm->korean;
+    for (int i = 0; i < nm->ntok; i++) {
+        const struct itok *tk = &idx->toks[nm->tok0 + (uint32_t)i];
+        s->tok[i] = S(idx, tk->str);
+        s->len[i] = tk->len;
+        s->key[i] = tk->key == NONE ? "" : S(idx, tk->key);
+        s->klen[i] = tk->klen;
+        s->flags[i] = tk->flags;
+        s->w[i] = tk->w;
+    }
+}
+
+struct pair {
+    uint8_t qi, qn, ci, cn; /* token spans */
+    uint8_t how;
+    float sim;
+};
+
+static int has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return 1;
+    return 0;
+}
+
+/* Concatenate n tokens from i (strings or keys) into buf; returns length. */
+static size_t concat(const char *const *v, const uint8_t *l, int i, int n, char *buf)
+{
+    size_t o = 0;
+    for (int k = i; k < i + n; k++) {
+        memcpy(buf + o, v[k], l[k]);
+        o += l[k];
+    }
+    buf[o] = '\0';
+    return o;
+}
+
+static int span_sim(const struct side *q, int qi, int qn, const struct side *c, int ci, int cn,
+                    int korean, struct pair *p)
+{
+    char qa[SWS_TOKLEN * 3], ca[SWS_TOKLEN * 3];
+    size_t ql = concat(q->tok, q->len, qi, qn, qa);
+    size_t cl = concat(c->tok, c->len, ci, cn, ca);
+    int joined = qn + cn > 2;
+    int translit = 0;
+    for (int k = qi; k < qi + qn; k++)
+        translit |= q->flags[k] & SWS_TF_TRANSLIT;
+    for (int k = ci; k < ci + cn; k++)
+        translit |= c->flags[k] & SWS_TF_TRANSLIT;
+    p->qi = (uint8_t)qi;
+    p->qn = (uint8_t)qn;
+    p->ci = (uint8_t)ci;
+    p->cn = (uint8_t)cn;
+    if (ql == cl && !memcmp(qa, ca, ql)) {
+        p->sim = 1.0f;
+        p->how = joined ? SW_SCREEN_HOW_JOINED
+                        : (translit ? SW_SCREEN_HOW_TRANSLIT : SW_SCREEN_HOW_EXACT);
+        return 1;
+    }
+    if (korean) {
+        char qk[SWS_TOKLEN * 3], ck[SWS_TOKLEN * 3];
+        size_t qkl = concat(q->key, q->klen, qi, qn, qk);
+        size_t ckl = concat(c->key, c->klen, ci, cn, ck);
+        if (qkl && qkl == ckl && !memcmp(qk, ck, qkl)) {
+            p->sim = (float)VARIANT_SIM;
+            p->how = SW_SCREEN_HOW_VARIANT;
+            return 1;
+        }
+    }
+    if (joined)
+        return 0; /* joined spans count only when equal */
+    if (ql == 1 || cl == 1) {
+        if (qa[0] == ca[0] && !has_digit(qa, ql)) {
+            p->sim = (float)INITIAL_SIM;
+            p->how = SW_SCREEN_HOW_INITIAL;
+            return 1;
+        }
+        return 0;
+    }
+    if (has_digit(qa, ql) || has_digit(ca, cl))
+        return 0;
+    double jw = sw_jaro_winkler(qa, ql, ca, cl);
+    if (jw < SIM_FLOOR)
+        return 0;
+    /* Stretch: a near-miss token (Sancho / Sanchez, JW 0.92) counts for less than its raw
+     * JW, a typo in a long token (Scholze / Scholz, 0.97) for nearly all of it. */
+    p->sim = (float)(1.0 - JW_STRETCH * (1.0 - jw));
+    p->how = SW_SCREEN_HOW_JW;
+    return 1;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    if (x->sim != y->sim)
+        return x->sim > y->sim ? -1 : 1;
+    int xs = x->qn + x->cn, ys = y->qn + y->cn;
+    return xs - ys;
+}
+
+#define MAX_PAIRS (SWS_MAX_TOK * SWS_MAX_TOK * 5)
+
+/* Align q and c; returns the score; chosen pairs into sel (may be NULL). */
+static double align(const struct side *q, const struct side *c, struct pair *sel, int *nsel)
+{
+    struct pair pairs[MAX_PAIRS];
+    int np = 0;
+    int korean = q->korean && c->korean;
+    for (int i = 0; i < q->n; i++) {
+        for (int j = 0; j < c->n; j++) {
+            if (span_sim(q, i, 1, c, j, 1, korean, &pairs[np]))
+                np++;
+            /* Joined tokens: up to 3 on one side against one on the other. */
+            for (int k = 2; k <= 3; k++) {
+                if (i + k <= q->n && span_sim(q, i, k, c, j, 1, korean, &pairs[np]))
+                    np++;
+                if (j + k <= c->n && span_sim(q, i, 1, c, j, k, korean, &pairs[np]))
+                    np++;
+            }
+        }
+    }
+    if (np > 1)
+        qsort(pairs, (size_t)np, sizeof pairs[0], cmp_pair);
+    float qs[SWS_MAX_TOK] = {0}, cs[SWS_MAX_TOK] = {0};
+    uint8_t qused[SWS_MAX_TOK] = {0}, cused[SWS_MAX_TOK] = {0};
+    int ns = 0;
+    for (int k = 0; k < np; k++) {
+        const struct pair *p = &pairs[k];
+        int ok = 1;
+        for (int i = p->qi; i < p->qi + p->qn; i++)
+            ok &= !qused[i];
+        for (int j = p->ci; j < p->ci + p->cn; j++)
+            ok &= !cused[j];
+        if (!ok)
+            continue;
+        for (int i = p->qi; i < p->qi + p->qn; i++) {
+            qused[i] = 1;
+            qs[i] = p->sim;
+        }
+        for (int j = p->ci; j < p->ci + p->cn; j++) {
+            cused[j] = 1;
+            cs[j] = p->sim;
+        }
+        if (sel)
+            sel[ns] = *p;
+        ns++;
+    }
+    if (nsel)
+        *nsel = ns;
+    double qw = 0, qm = 0, cw = 0, cm = 0;
+    for (int i = 0; i < q->n; i++) {
+        qw += q->w[i];
+        qm += q->w[i] * qs[i];
+    }
+    for (int j = 0; j < c->n; j++) {
+        cw += c->w[j];
+        cm += c->w[j] * cs[j];
+    }
+    if (qw <= 0 || cw <= 0)
+        return 0;
+    return ALIGN_Q * qm / qw + (1.0 - ALIGN_Q) * cm / cw;
+}
+
+static void span_text(const struct side *s, int i, int n, char *out)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (int k = i; k < i + n; k++) {
+        size_t l = s->len[k];
+        if (o + l + 2 >= SW_SCREEN_TOKLEN)
+            break;
+        if (k > i)
+            out[o++] = ' ';
+        memcpy(out + o, s->tok[k], l);
+        o += l;
+        out[o] = '\0';
+    }
+}
+
+static void explain(const struct side *q, const struct side *c, struct sw_screen_match *m)
+{
+    struct pair sel[SWS_MAX_TOK * 2];
+    int ns = 0;
+    m->score = align(q, c, sel, &ns);
+    m->n_tokens = 0;
+    uint8_t qcov[SWS_MAX_TOK] = {0}, ccov[SWS_MAX_TOK] = {0};
+    /* In query order. */
+    for (int i = 0; i < q->n; i++) {
+        for (int k = 0; k < ns; k++) {
+            if (sel[k].qi != i || m->n_tokens >= SW_SCREEN_MAX_EXPLAIN)
+                continue;
+            struct sw_screen_token_match *tm = &m->tokens[m->n_tokens++];
+            span_text(q, sel[k].qi, sel[k].qn, tm->query);
+            span_text(c, sel[k].ci, sel[k].cn, tm->cand);
+            tm->how = sel[k].how;
+            tm->sim = sel[k].sim;
+            for (int x = sel[k].qi; x < sel[k].qi + sel[k].qn; x++)
+                qcov[x] = 1;
+            for (int x = sel[k].ci; x < sel[k].ci + sel[k].cn; x++)
+                ccov[x] = 1;
+        }
+    }
+    for (int i = 0; i < q->n && m->n_tokens < SW_SCREEN_MAX_EXPLAIN; i++) {
+        if (qcov[i])
+            continue;
+        struct sw_screen_token_match *tm = &m->tokens[m->n_tokens++];
+        span_text(q, i, 1, tm->query);
+        tm->cand[0] = '\0';
+        tm->how = -1;
+        tm->sim = 0;
+    }
+    for (int j = 0; j < c->n && m->n_tokens < SW_SCREEN_MAX_EXPLAIN; j++) {
+        if (ccov[j])
+            continue;
+        struct sw_screen_token_match *tm = &m->tokens[m->n_tokens++];
+        tm->query[0] = '\0';
+        span_text(c, j, 1, tm->cand);
+        tm->how = -1;
+        tm->sim = 0;
+    }
+}
+
+static double quality_factor(int q)
+{
+    return q == SW_SCREEN_Q_AKA_WEAK ? 0.97 : 1.0;
+}
+
+/* ---- queries ---- */
+
+struct gather {
+    struct sw_screen_index *idx;
+    size_t ntouched;
+    uint32_t cap; /* trigram buckets larger than this are skipped */
+};
+
+static int gather_key(void *ctx, uint64_t h, int kind)
+{
+    struct gather *g = ctx;
+    const struct bucket *b = lookup(g->idx, h);
+    if (!b || (kind == KEY_TRIGRAM && b->count > g->cap))
+        return 0;
+    float add = kind == KEY_TRIGRAM ? 1.0f : 3.0f;
+    const struct post *p = g->idx->posts + b->start;
+    float *acc = g->idx->acc;
+    for (uint32_t i = 0; i < b->count; i++) {
+        uint32_t n = p[i].name;
+        if (acc[n] == 0.0f)
+            g->idx->touched[g->ntouched++] = n;
+        acc[n] += add;
+    }
+    return 0;
+}
+
+struct cand {
+    float acc;
+    uint32_t name;
+};
+
+static void heap_push(struct cand *h, int *n, struct cand c)
+{
+    if (*n == TOPK) {
+        if (c.acc <= h[0].acc)
+            return;
+        h[0] = c; /* replace the smallest, sift down */
+        int i = 0;
+        for (;;) {
+            int l = 2 * i + 1, r = l + 1, m = i;
+            if (l < *n && h[l].acc < h[m].acc)
+                m = l;
+            if (r < *n && h[r].acc < h[m].acc)
+                m = r;
+            if (m == i)
+                break;
+            struct cand t = h[i];
+            h[i] = h[m];
+            h[m] = t;
+            i = m;
+        }
+        return;
+    }
+    int i = (*n)++;
+    h[i] = c;
+    while (i > 0 && h[(i - 1) / 2].acc > h[i].acc) {
+        struct cand t = h[i];
+        h[i] = h[(i - 1) / 2];
+        h[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+/* Candidates of one query form, scored; best per entry merged into best[]. */
+struct best {
+    uint32_t entry, name;
+    double score;
+    int alt;
+};
+
+static void add_best(struct best *bs, int *nb, uint32_t entry, uint32_t name, double score,
+                     int alt)
+{
+    for (int i = 0; i < *nb; i++) {
+        if (bs[i].entry == entry) {
+            if (score > bs[i].score) {
+                bs[i].name = name;
+                bs[i].score = score;
+                bs[i].alt = alt;
+            }
+            return;
+        }
+    }
+    if (*nb < TOPK * 2) {
+        bs[*nb].entry = entry;
+        bs[*nb].name = name;
+        bs[*nb].score = score;
+        bs[*nb].alt = alt;
+        (*nb)++;
+    }
+}
+
+static void run_form(struct sw_screen_index *idx, const struct sws_toks *t, int alt, int type,
+                     double threshold, struct best *bs, int *nb)
+{
+    struct gather g = {idx, 0, (uint32_t)(idx->nnames / 50 > 200 ? idx->nnames / 50 : 200)};
+    for (int i = 0; i < t->n; i++)
+        token_keys(t, i, gather_key, &g);
+    struct cand heap[TOPK];
+    int nh = 0;
+    for (size_t i = 0; i < g.ntouched; i++) {
+        uint32_t n = idx->touched[i];
+        if (idx->acc[n] >= 2.0f &&
+            (type < 0 || idx->ent[idx->names[n].entry].type == type))
+            heap_push(heap, &nh, (struct cand){idx->acc[n], n});
+        idx->acc[n] = 0.0f;
+    }
+    struct side q, c;
+    side_from_toks(idx, t, &q);
+    for (int i = 0; i < nh; i++) {
+        const struct iname *nm = &idx->names[heap[i].name];
+        side_from_name(idx, nm, &c);
+        double s = align(&q, &c, NULL, NULL) * quality_factor(nm->quality);
+        if (s >= threshold)
+            add_best(bs, nb, nm->entry, heap[i].name, s, alt);
+    }
+}
+
+static int cmp_best(const void *a, const void *b)
+{
+    const struct best *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static void fill_entry(const struct sw_screen_index *idx, uint32_t e, struct sw_screen_match *m)
+{
+    const struct entry *en = &idx->ent[e];
+    m->entry_key = S(idx, en->key);
+    m->list = en->list == NONE ? "" : S(idx, en->list);
+    m->ref = S(idx, en->ref);
+    m->primary = en->primary == NONE ? "" : S(idx, en->primary);
+    m->type = en->type;
+}
+
+static void toks_text(const struct sws_toks *t, char *out, size_t outsz)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (int i = 0; i < t->n; i++) {
+        size_t l = t->len[i];
+        if (o + l + 2 >= outsz)
+            break;
+        if (i)
+            out[o++] = ' ';
+        memcpy(out + o, t->tok[i], l);
+        o += l;
+        out[o] = '\0';
+    }
+}
+
+int sw_screen_query(struct sw_screen_index *idx, const char *query,
+                    const struct sw_screen_opts *opts, struct sw_screen_result *res)
+{
+    if (!idx || !query || !res)
+        return SW_EINVAL;
+    res->n = 0;
+    res->norm[0] = '\0';
+    double threshold = opts && opts->threshold > 0 ? opts->threshold : SW_SCREEN_DEFAULT_THRESHOLD;
+    int type = opts ? opts->type : SW_SCREEN_ANY;
+    size_t maxr = opts && opts->max_results ? opts->max_results : 10;
+    if (maxr > SW_SCREEN_MAX_RESULTS)
+        maxr = SW_SCREEN_MAX_RESULTS;
+    int rc = sw_screen_index_build(idx);
+    if (rc)
+        return rc;
+    size_t len = strlen(query);
+    /* Identifiers: the whole query, and each space-separated part. */
+    char idn[128];
+    const char *p = query;
+    int whole = 1;
+    while (res->n < maxr) {
+        char part[128];
+        size_t pl;
+        if (whole) {
+            pl = len < sizeof part - 1 ? len : sizeof part - 1;
+            memcpy(part, query, pl);
+        } else {
+            while (*p == ' ' || *p == ',' || *p == ';')
+                p++;
+            if (!*p)
+                break;
+            const char *s = p;
+            while (*p && *p != ' ' && *p != ',' && *p != ';')
+                p++;
+            pl = (size_t)(p - s) < sizeof part - 1 ? (size_t)(p - s) : sizeof part - 1;
+            memcpy(part, s, pl);
+        }
+        part[pl] = '\0';
+        size_t n = norm_id(part, idn, sizeof idn);
+        if (n) {
+            uint64_t h = sws_hash('i', idn, n);
+            size_t lo = 0, hi = idx->nids;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (idx->ids[mid].h < h)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t i = lo; i < idx->nids && idx->ids[i].h == h && res->n < maxr; i++) {
+                const struct idrec *r = &idx->ids[i];
+                if (strcmp(S(idx, r->value), idn))
+                    continue;
+                if (type >= 0 && idx->ent[r->entry].type != type)
+                    continue;
+                int dup = 0;
+                for (size_t k = 0; k < res->n; k++)
+                    dup |= res->m[k].entry_key == S(idx, idx->ent[r->entry].key);
+                if (dup)
+                    continue;
+                struct sw_screen_match *m = &res->m[res->n++];
+                memset(m, 0, sizeof *m);
+                fill_entry(idx, r->entry, m);
+                m->name = m->primary;
+                m->score = 1.0;
+                m->by_identifier = 1;
+                m->id_kind = S(idx, r->kind);
+                m->id_value = S(idx, r->value);
+                m->n_tokens = 1;
+                snprintf(m->tokens[0].query, SW_SCREEN_TOKLEN, "%.60s", idn);
+                snprintf(m->tokens[0].cand, SW_SCREEN_TOKLEN, "%.16s %.44s", m->id_kind, m->id_value);
+                m->tokens[0].how = SW_SCREEN_HOW_IDENTIFIER;
+                m->tokens[0].sim = 1.0;
+            }
+        }
+        if (whole) {
+            whole = 0;
+            if (!strchr(query, ' ') && !strchr(query, ',') && !strchr(query, ';'))
+                break;
+        }
+    }
+    int has_alt = 0;
+    rc = sws_norm_name(&idx->norm, query, len, &idx->q, &idx->qalt, &has_alt);
+    if (rc)
+        return rc;
+    toks_text(&idx->q, res->norm, sizeof res->norm);
+    struct best bs[TOPK * 2];
+    int nb = 0;
+    if (idx->q.n)
+        run_form(idx, &idx->q, 0, type, threshold, bs, &nb);
+    if (has_alt)
+        run_form(idx, &idx->qalt, 1, type, threshold, bs, &nb);
+    if (nb > 1)
+        qsort(bs, (size_t)nb, sizeof bs[0], cmp_best);
+    for (int i = 0; i < nb && res->n < maxr; i++) {
+        const char *key = S(idx, idx->ent[bs[i].entry].key);
+        int dup = 0;
+        for (size_t k = 0; k < res->n; k++)
+            dup |= res->m[k].entry_key == key;
+        if (dup)
+            continue;
+        struct sw_screen_match *m = &res->m[res->n++];
+        memset(m, 0, sizeof *m);
+        fill_entry(idx, bs[i].entry, m);
+        const struct iname *nm = &idx->names[bs[i].name];
+        m->name = S(idx, nm->text);
+        m->quality = nm->quality;
+        struct side q, c;
+        side_from_toks(idx, bs[i].alt ? &idx->qalt : &idx->q, &q);
+        side_from_name(idx, nm, &c);
+        explain(&q, &c, m);
+        m->score = bs[i].score;
+    }
+    return SW_OK;
+}
+
+int sw_screen_compare(struct sw_screen_index *idx, const char *a, const char *b, double *score,
+                      struct sw_screen_match *ex)
+{
+    if (!idx || !a || !b || !score)
+        return SW_EINVAL;
+    *score = 0;
+    int rc = sw_screen_index_build(idx);
+    if (rc)
+        return rc;
+    int aalt = 0, balt = 0;
+    if ((rc = sws_norm_name(&idx->norm, a, strlen(a), &idx->q, &idx->qalt, &aalt)) ||
+        (rc = sws_norm_name(&idx->norm, b, strlen(b), &idx->ca, &idx->cb, &balt)))
+        return rc;
+    const struct sws_toks *as[2] = {&idx->q, aalt ? &idx->qalt : NULL};
+    const struct sws_toks *bs[2] = {&idx->ca, balt ? &idx->cb : NULL};
+    int bi = 0, bj = 0;
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            if (!as[i] || !bs[j] || !as[i]->n || !bs[j]->n)
+                continue;
+            struct side q, c;
+            side_from_toks(idx, as[i], &q);
+            side_from_toks(idx, bs[j], &c);
+            double s = align(&q, &c, NULL, NULL);
+            if (s > *score) {
+                *score = s;
+                bi = i;
+                bj = j;
+            }
+        }
+    }
+    if (ex) {
+        memset(ex, 0, sizeof *ex);
+        if (as[bi] && bs[bj] && as[bi]->n && bs[bj]->n) {
+            struct side q, c;
+            side_from_toks(idx, as[bi], &q);
+            side_from_toks(idx, bs[bj], &c);
+            explain(&q, &c, ex);
+        }
+        ex->score = *score;
+    }
+    return SW_OK;
+}
+
+int sw_screen_normalize(struct sw_screen_index *idx, const char *name, char *out, size_t outsz)
+{
+    if (!idx || !name || !out || !outsz)
+        return SW_EINVAL;
+    int alt = 0;
+    int rc = sws_norm_name(&idx->norm, name, strlen(name), &idx->q, &idx->qalt, &alt);
+    if (rc)
+        return rc;
+    struct sw_buf b;
+    sw_buf_init(&b, outsz > 1 ? outsz - 1 : 1);
+    for (int f = 0; f < 1 + alt && !rc; f++) {
+        const struct sws_toks *t = f ? &idx->qalt : &idx->q;
+        if (f)
+            rc = sw_buf_puts(&b, " | ");
+        for (int i = 0; i < t->n && !rc; i++)
+            rc = sw_buf_printf(&b, "%s%s", i ? " " : "", t->tok[i]);
+        if (t->korean && !rc) {
+            rc = sw_buf_puts(&b, " [");
+            for (int i = 0; i < t->n && !rc; i++)
+                rc = sw_buf_printf(&b, "%s%s", i ? " " : "", t->key[i]);
+            if (!rc)
+                rc = sw_buf_puts(&b, "]");
+        }
+    }
+    size_t n = b.len < outsz - 1 ? b.len : outsz - 1;
+    if (n)
+        memcpy(out, b.data, n);
+    out[n] = '\0';
+    sw_buf_release(&b);
+    return rc == SW_ETOOBIG ? SW_OK : rc;
+}

@@ -1,0 +1,310 @@
+/*
+ * Unit tests of the screening engine: Jaro-Winkler against published values, the
+ * normaliser (scripts, apostrophes, legal forms, Korean keys), Korean romanization variants
+ * (Kim Jong Un / Kim Chong-un / 김정은 / 金正恩 / Kimjongun; Ri, Lee, Rhee; Pak, Park),
+ * identifiers, type filters, explanations, hostile input, and the loader from the lists
+ * tables.
+ */
+#include "testutil.h"
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/screen.h"
+#include "sanctwatch/store.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct sw_screen_index *new_index(void)
+{
+    struct sw_screen_index *idx = NULL;
+    assert_int_equal(sw_screen_index_new(&idx, sw_test_root("data/screening")), SW_OK);
+    return idx;
+}
+
+static void jaro_winkler_values(void **state)
+{
+    /* Winkler (1990) / the usual textbook values. */
+    assert_true(fabs(sw_jaro_winkler("martha", 6, "marhta", 6) - 0.9611) < 0.001);
+    assert_true(fabs(sw_jaro_winkler("dwayne", 6, "duane", 5) - 0.84) < 0.001);
+    assert_true(fabs(sw_jaro_winkler("dixon", 5, "dicksonx", 8) - 0.8133) < 0.001);
+    assert_true(sw_jaro_winkler("abc", 3, "abc", 3) == 1.0);
+    assert_true(sw_jaro_winkler("abc", 3, "xyz", 3) == 0.0);
+    assert_true(sw_jaro_winkler("", 0, "", 0) == 1.0);
+    assert_true(sw_jaro_winkler("a", 1, "", 0) == 0.0);
+}
+
+static void normalise(void **state)
+{
+    struct sw_screen_index *idx = new_index();
+    char out[256];
+    assert_int_equal(sw_screen_normalize(idx, "KOREA MINING DEVELOPMENT TRADING CO., LTD.", out,
+                                         sizeof out),
+                     SW_OK);
+    assert_string_equal(out, "korea mining development trading");
+    assert_int_equal(sw_screen_normalize(idx, "Paek Ch'ang-Ho", out, sizeof out), SW_OK);
+    assert_string_equal(out, "paek chang ho [PEK CHANG HO]");
+    assert_int_equal(sw_screen_normalize(idx, "Cho’n Myo’ng-kuk", out, sizeof out), SW_OK);
+    assert_string_equal(out, "chon myong kuk [CHON MYONG KOK]");
+    assert_int_equal(sw_screen_normalize(idx, "김정은", out, sizeof out), SW_OK);
+    assert_string_equal(out, "gim jeong eun [KIM CHONG ON]");
+    assert_int_equal(sw_screen_normalize(idx, "Владимир Путин", out, sizeof out), SW_OK);
+    assert_string_equal(out, "vladimir putin");
+    assert_int_equal(sw_screen_normalize(idx, "Щукин", out, sizeof out), SW_OK);
+    assert_string_equal(out, "shchukin");
+    assert_int_equal(sw_screen_normalize(idx, "金正恩", out, sizeof out), SW_OK);
+    assert_string_equal(out, "jin zheng en | kim chong un [KIM CHONG ON]");
+    assert_int_equal(sw_screen_normalize(idx, "Ｓｉｅｍｅｎｓ Aktiengesellschaft", out, sizeof out),
+                     SW_OK);
+    assert_string_equal(out, "siemens");
+    /* A name made only of legal-form words keeps them. */
+    assert_int_equal(sw_screen_normalize(idx, "Co Ltd", out, sizeof out), SW_OK);
+    assert_string_equal(out, "co ltd");
+    assert_int_equal(sw_screen_normalize(idx, "Sergey Sergey Shoigu", out, sizeof out), SW_OK);
+    assert_string_equal(out, "sergey shoigu");
+    sw_screen_index_free(idx);
+}
+
+static void add_dprk(struct sw_screen_index *idx)
+{
+    assert_int_equal(sw_screen_index_add_entry(idx, "un_sc:KPi.033", "un_sc", "KPi.033",
+                                               SW_SCREEN_PERSON),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.033", SW_SCREEN_PERSON,
+                                              "KIM JONG UN", SW_SCREEN_Q_PRIMARY),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.034", SW_SCREEN_PERSON,
+                                              "RI HONG CHOL", SW_SCREEN_Q_PRIMARY),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.035", SW_SCREEN_PERSON,
+                                              "PAK CHOL SU", SW_SCREEN_Q_PRIMARY),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.036", SW_SCREEN_PERSON,
+                                              "KIM YONG CHOL", SW_SCREEN_Q_PRIMARY),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPe.001", SW_SCREEN_ORGANIZATION,
+                                              "KOREA MINING DEVELOPMENT TRADING CORPORATION",
+                                              SW_SCREEN_Q_PRIMARY),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPe.001", SW_SCREEN_ORGANIZATION,
+                                              "KOMID", SW_SCREEN_Q_AKA),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "ofac:1", SW_SCREEN_VESSEL, "CHON MA SAN",
+                                              SW_SCREEN_Q_PRIMARY),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_id(idx, "ofac:1", "imo", "IMO 8660313"), SW_OK);
+    assert_int_equal(sw_screen_index_add_id(idx, "un_sc:KPi.034", "passport", "PD 563220012"),
+                     SW_OK);
+    /* Names that must not be confused with them. */
+    assert_int_equal(sw_screen_index_add_name(idx, "x:1", SW_SCREEN_PERSON, "John Kimball", 0),
+                     SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "x:2", SW_SCREEN_PERSON, "Parker Jones", 0),
+                     SW_OK);
+}
+
+/* The top match of q is key, with a score of at least min. */
+static const struct sw_screen_match *expect_top(struct sw_screen_index *idx, const char *q,
+                                                const char *key, struct sw_screen_result *r)
+{
+    assert_int_equal(sw_screen_query(idx, q, NULL, r), SW_OK);
+    if (r->n == 0 || strcmp(r->m[0].entry_key, key)) {
+        printf("query '%s': expected %s, got %s\n", q, key, r->n ? r->m[0].entry_key : "nothing");
+        fail();
+    }
+    assert_true(r->m[0].score >= SW_SCREEN_DEFAULT_THRESHOLD);
+    return &r->m[0];
+}
+
+static void korean_variants(void **state)
+{
+    struct sw_screen_index *idx = new_index();
+    add_dprk(idx);
+    struct sw_screen_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    static const char *const kim[] = {"Kim Jong Un", "Kim Chong-un", "KIM Jong-Un",
+                                      "Kim Jong-un", "Kimjongun",   "Kim Jongun",
+                                      "김정은",      "金正恩",      "Gim Jeong-eun",
+                                      "Kim Cheong Eun"};
+    for (size_t i = 0; i < sizeof kim / sizeof kim[0]; i++)
+        expect_top(idx, kim[i], "un_sc:KPi.033", r);
+    static const char *const ri[] = {"Ri Hong Chol", "Lee Hong Chol", "Rhee Hong-chol",
+                                     "Yi Hong Chul", "I Hong Cheol",  "리홍철",
+                                     "이홍철"};
+    for (size_t i = 0; i < sizeof ri / sizeof ri[0]; i++)
+        expect_top(idx, ri[i], "un_sc:KPi.034", r);
+    static const char *const pak[] = {"Park Chol Su", "Pak Chol-su", "Bak Cheol Su",
+                                      "박철수"};
+    for (size_t i = 0; i < sizeof pak / sizeof pak[0]; i++)
+        expect_top(idx, pak[i], "un_sc:KPi.035", r);
+    /* The explanation says how. */
+    const struct sw_screen_match *m = expect_top(idx, "Kim Chong-un", "un_sc:KPi.033", r);
+    assert_string_equal(m->list, "un_sc");
+    assert_string_equal(m->ref, "KPi.033");
+    assert_string_equal(m->primary, "KIM JONG UN");
+    assert_int_equal(m->n_tokens, 3);
+    assert_string_equal(m->tokens[1].query, "chong");
+    assert_string_equal(m->tokens[1].cand, "jong");
+    assert_int_equal(m->tokens[1].how, SW_SCREEN_HOW_VARIANT);
+    m = expect_top(idx, "Kimjongun", "un_sc:KPi.033", r);
+    assert_int_equal(m->tokens[0].how, SW_SCREEN_HOW_JOINED);
+    assert_string_equal(m->tokens[0].cand, "kim jong un");
+    m = expect_top(idx, "김정은", "un_sc:KPi.033", r);
+    assert_string_equal(m->tokens[0].query, "gim");
+    /* A surname alone or another Kim is not Kim Jong Un. */
+    assert_int_equal(sw_screen_query(idx, "Kim", NULL, r), SW_OK);
+    assert_int_equal(r->n, 0);
+    assert_int_equal(sw_screen_query(idx, "Kim Yong Su", NULL, r), SW_OK);
+    for (size_t i = 0; i < r->n; i++)
+        assert_string_not_equal(r->m[i].entry_key, "un_sc:KPi.033");
+    free(r);
+    sw_screen_index_free(idx);
+}
+
+static void identifiers_types_orgs(void **state)
+{
+    struct sw_screen_index *idx = new_index();
+    add_dprk(idx);
+    struct sw_screen_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    const struct sw_screen_match *m = expect_top(idx, "IMO 8660313", "ofac:1", r);
+    assert_int_equal(m->by_identifier, 1);
+    assert_string_equal(m->id_kind, "imo");
+    assert_string_equal(m->id_value, "8660313");
+    assert_int_equal(m->tokens[0].how, SW_SCREEN_HOW_IDENTIFIER);
+    expect_top(idx, "8660313", "ofac:1", r);
+    expect_top(idx, "pd563220012", "un_sc:KPi.034", r);
+    assert_int_equal(sw_screen_query(idx, "8660314", NULL, r), SW_OK);
+    assert_int_equal(r->n, 0);
+    expect_top(idx, "Korea Mining Development Trading Co Ltd", "un_sc:KPe.001", r);
+    expect_top(idx, "KOMID", "un_sc:KPe.001", r);
+    m = expect_top(idx, "Chon Ma San", "ofac:1", r);
+    assert_int_equal(m->type, SW_SCREEN_VESSEL);
+    /* Type filter. */
+    struct sw_screen_opts o = {0, SW_SCREEN_PERSON, 0};
+    assert_int_equal(sw_screen_query(idx, "Chon Ma San", &o, r), SW_OK);
+    assert_int_equal(r->n, 0);
+    o.type = SW_SCREEN_VESSEL;
+    assert_int_equal(sw_screen_query(idx, "Chon Ma San", &o, r), SW_OK);
+    assert_int_equal(r->n, 1);
+    /* Threshold: a stricter one drops the variant match. */
+    o.type = SW_SCREEN_ANY;
+    o.threshold = 0.999;
+    assert_int_equal(sw_screen_query(idx, "Lee Hong Chol", &o, r), SW_OK);
+    assert_int_equal(r->n, 0);
+    /* Names that look alike in Latin only. */
+    assert_int_equal(sw_screen_query(idx, "John Smith", NULL, r), SW_OK);
+    assert_int_equal(r->n, 0);
+    int t;
+    assert_int_equal(sw_screen_type_parse("vessel", &t), SW_OK);
+    assert_int_equal(t, SW_SCREEN_VESSEL);
+    assert_int_equal(sw_screen_type_parse("boat", &t), SW_EINVAL);
+    free(r);
+    sw_screen_index_free(idx);
+}
+
+static void compare_pairs(void **state)
+{
+    struct sw_screen_index *idx = new_index();
+    double s;
+    struct sw_screen_match m;
+    assert_int_equal(sw_screen_compare(idx, "Vladimir Putin", "PUTIN, Vladimir", &s, &m), SW_OK);
+    assert_true(s > 0.99);
+    assert_int_equal(sw_screen_compare(idx, "Olaf Scholze", "Olaf Scholz", &s, &m), SW_OK);
+    assert_true(s >= SW_SCREEN_DEFAULT_THRESHOLD);
+    assert_int_equal(m.tokens[1].how, SW_SCREEN_HOW_JW);
+    assert_int_equal(sw_screen_compare(idx, "Angelo Cruz", "Angela Merkel", &s, NULL), SW_OK);
+    assert_true(s < SW_SCREEN_DEFAULT_THRESHOLD);
+    assert_int_equal(sw_screen_compare(idx, "Siemens AG", "Siemens Aktiengesellschaft", &s, NULL),
+                     SW_OK);
+    assert_true(s > 0.99);
+    sw_screen_index_free(idx);
+}
+
+static void hostile_input(void **state)
+{
+    struct sw_screen_index *idx = new_index();
+    add_dprk(idx);
+    struct sw_screen_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    /* Invalid UTF-8, control bytes, a huge name, ligatures that expand under NFKC. */
+    assert_int_equal(sw_screen_query(idx, "\xff\xfe\xc3(Kim \x01Jong\x80 Un", NULL, r), SW_OK);
+    size_t big = 100000;
+    char *s = malloc(big + 1);
+    assert_non_null(s);
+    for (size_t i = 0; i < big; i++)
+        s[i] = "Kim Jong Un "[i % 12];
+    s[big] = '\0';
+    assert_int_equal(sw_screen_query(idx, s, NULL, r), SW_OK);
+    for (size_t i = 0; i + 3 <= big; i += 3)
+        memcpy(s + i, "\xef\xb7\xba", 3); /* U+FDFA expands to 18 characters */
+    s[big - big % 3] = '\0';
+    int rc = sw_screen_query(idx, s, NULL, r);
+    assert_true(rc == SW_OK || rc == SW_ETOOBIG);
+    assert_int_equal(sw_screen_query(idx, "", NULL, r), SW_OK);
+    assert_int_equal(r->n, 0);
+    assert_int_equal(sw_screen_index_add_name(idx, "k", 0, "", 0), SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "", 0, "x", 0), SW_EINVAL);
+    free(s);
+    free(r);
+    sw_screen_index_free(idx);
+    /* Without tables the engine still works (no stopwords, no Korean keys). */
+    assert_int_equal(sw_screen_index_new(&idx, NULL), SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "a", 0, "Kim Jong Un", 0), SW_OK);
+    r = malloc(sizeof *r);
+    assert_non_null(r);
+    assert_int_equal(sw_screen_query(idx, "kim jong un", NULL, r), SW_OK);
+    assert_int_equal(r->n, 1);
+    free(r);
+    sw_screen_index_free(idx);
+    assert_int_equal(sw_screen_index_new(&idx, "/nonexistent"), SW_EIO);
+}
+
+static void load_from_db(void **state)
+{
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/screen.db", sw_test_tmpdir());
+    sqlite3 *db = NULL;
+    assert_int_equal(sw_store_open(path, &db, err), SW_OK);
+    struct sw_screen_index *idx = new_index();
+    assert_int_equal(sw_screen_index_load_db(idx, db), SW_ENOTFOUND);
+    /* The lists module's tables, as lists.h documents them (only the columns read here). */
+    assert_int_equal(
+        sw_store_exec(db,
+                      "CREATE TABLE entries(id INTEGER PRIMARY KEY, list TEXT, ref TEXT, "
+                      "type TEXT, name TEXT, active INTEGER);"
+                      "CREATE TABLE entry_names(entry INTEGER, name TEXT, quality TEXT);"
+                      "CREATE TABLE entry_ids(entry INTEGER, kind TEXT, value TEXT, norm TEXT);"
+                      "INSERT INTO entries VALUES(1,'un_sc','KPi.033','person','KIM JONG UN',1),"
+                      "(2,'ofac_sdn','9001','vessel','CHON MA SAN',1),"
+                      "(3,'ofac_sdn','9002','person','OLD NAME',0);"
+                      "INSERT INTO entry_names VALUES(1,'Kim Chong-un','aka'),"
+                      "(1,'KIM JONG UN','primary'),(2,'CHON MA SAN','primary'),"
+                      "(3,'OLD NAME','primary');"
+                      "INSERT INTO entry_ids VALUES(2,'imo','IMO 8660313','8660313');"),
+        SW_OK);
+    assert_int_equal(sw_screen_index_load_db(idx, db), SW_OK);
+    assert_int_equal(sw_screen_index_entries(idx), 2);
+    assert_int_equal(sw_screen_index_names(idx), 3);
+    struct sw_screen_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    const struct sw_screen_match *m = expect_top(idx, "kim jong un", "un_sc:KPi.033", r);
+    assert_string_equal(m->primary, "KIM JONG UN");
+    assert_string_equal(m->list, "un_sc");
+    expect_top(idx, "8660313", "ofac_sdn:9001", r);
+    assert_int_equal(sw_screen_query(idx, "old name", NULL, r), SW_OK);
+    assert_int_equal(r->n, 0);
+    free(r);
+    sw_screen_index_free(idx);
+    sw_store_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(jaro_winkler_values), cmocka_unit_test(normalise),
+        cmocka_unit_test(korean_variants),     cmocka_unit_test(identifiers_types_orgs),
+        cmocka_unit_test(compare_pairs),       cmocka_unit_test(hostile_input),
+        cmocka_unit_test(load_from_db)};
+    return cmocka_run_group_tests_name("screen", tests, NULL, NULL);
+}
