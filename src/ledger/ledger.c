@@ -3,9 +3,11 @@
  * beside the events it commits to. An append reads the O(log n) frontier from ledger_state,
  * writes the leaf, the complete subtrees it closes at every 4th level, the event and the new
  * frontier, all inside one savepoint of the caller's transaction: the log and the events
- * commit together or not at all. Proofs read stored leaf and node hashes (a level without
- * stored nodes costs at most 8 reads of the level below). The audit recomputes the whole tree
- * from the stored events and checks it against every signed head.
+ * commit together or not at all. Hashes are stored in tiles of 16 consecutive hashes of one
+ * level (levels 0, 4, 8, ...), one row per tile, so an append costs a fraction of a row write
+ * and a proof one tile read per level (a level between stored ones is rebuilt from at most 8
+ * hashes of one tile below). The audit recomputes the whole tree from the stored events and
+ * checks it against every signed head.
  */
 #include "sanctwatch/ledger.h"
 #include "sanctwatch/error.h"
@@ -17,9 +19,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Interior nodes are stored at levels that are multiples of NODE_STRIDE. */
+/* Hashes are stored at levels that are multiples of NODE_STRIDE, TILE_W to a row. */
 #define NODE_STRIDE 4
-#define NODE_ID(level, index) ((sqlite3_int64)(((uint64_t)(level) << 48) | (index)))
+#define TILE_W 16
+#define TILE_ID(level, tile) ((sqlite3_int64)(((uint64_t)(level) << 48) | (tile)))
+#define SLOTS (48 / NODE_STRIDE + 1)
+
+/* The tile being filled at one stored level during a write call. */
+struct tilebuf {
+    int active, dirty;
+    uint64_t tile;
+    unsigned count;
+    uint8_t h[TILE_W][SW_HASH_LEN];
+};
 
 static const char *const migrations[] = {
     /* 1 */
@@ -31,8 +43,9 @@ static const char *const migrations[] = {
     " end_ms INTEGER,"
     " json TEXT NOT NULL);" /* canonical leaf input: the event without evidence.leaf/sha256 */
     "CREATE INDEX events_type_start ON events(type, start_ms);"
-    "CREATE TABLE ledger_leaves(idx INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
-    "CREATE TABLE ledger_nodes(id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+    /* id = level << 48 | tile; hashes = up to 16 hashes (32 bytes each) of that level,
+     * indexes tile*16 ... ; level 0 holds the leaf hashes. */
+    "CREATE TABLE ledger_tiles(id INTEGER PRIMARY KEY, hashes BLOB NOT NULL);"
     "CREATE TABLE ledger_state(one INTEGER PRIMARY KEY CHECK(one = 1),"
     " size INTEGER NOT NULL, frontier BLOB NOT NULL);"
     "INSERT INTO ledger_state VALUES(1, 0, x'');"
@@ -43,10 +56,8 @@ static const char *const migrations[] = {
 enum {
     Q_GET_STATE,
     Q_PUT_STATE,
-    Q_INS_LEAF,
-    Q_GET_LEAF,
-    Q_INS_NODE,
-    Q_GET_NODE,
+    Q_PUT_TILE,
+    Q_GET_TILE,
     Q_GET_EVENT,
     Q_INS_EVENT,
     Q_INS_HEAD,
@@ -55,10 +66,8 @@ enum {
 static const char *const queries[Q_MAX] = {
     "SELECT size, frontier FROM ledger_state WHERE one = 1",
     "UPDATE ledger_state SET size = ?1, frontier = ?2 WHERE one = 1",
-    "INSERT INTO ledger_leaves(idx, hash) VALUES(?1, ?2)",
-    "SELECT hash FROM ledger_leaves WHERE idx = ?1",
-    "INSERT INTO ledger_nodes(id, hash) VALUES(?1, ?2)",
-    "SELECT hash FROM ledger_nodes WHERE id = ?1",
+    "INSERT OR REPLACE INTO ledger_tiles(id, hashes) VALUES(?1, ?2)",
+    "SELECT hashes FROM ledger_tiles WHERE id = ?1",
     "SELECT leaf, json FROM events WHERE id = ?1",
     "INSERT INTO events(id, leaf, type, start_ms, end_ms, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO ledger_heads(size, root, time_ms, origin, note) VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -67,6 +76,11 @@ static const char *const queries[Q_MAX] = {
 struct sw_ledger {
     sqlite3 *db;
     sqlite3_stmt *q[Q_MAX];
+    struct tilebuf wb[SLOTS]; /* write buffers, flushed before a write call returns */
+    int rc_valid;             /* read cache: one tile */
+    sqlite3_int64 rc_id;
+    unsigned rc_count;
+    uint8_t rc_h[TILE_W][SW_HASH_LEN];
 };
 
 int sw_ledger_migrate(sqlite3 *db)
@@ -186,15 +200,126 @@ static int state_save(struct sw_ledger *lg, const struct sw_merkle_frontier *f)
     return step_done(s);
 }
 
+static void bufs_reset(struct sw_ledger *lg)
+{
+    for (int i = 0; i < SLOTS; i++)
+        lg->wb[i].active = lg->wb[i].dirty = 0;
+    lg->rc_valid = 0;
+}
+
+/* Read a stored tile into h; *count gets its number of hashes (0 when absent). */
+static int tile_read(struct sw_ledger *lg, sqlite3_int64 id, uint8_t h[TILE_W][SW_HASH_LEN],
+                     unsigned *count)
+{
+    sqlite3_stmt *s = Q(lg, Q_GET_TILE);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = SW_OK;
+    *count = 0;
+    int st = sqlite3_step(s);
+    if (st == SQLITE_ROW) {
+        int len = sqlite3_column_bytes(s, 0);
+        if (len <= 0 || len > TILE_W * SW_HASH_LEN || len % SW_HASH_LEN)
+            rc = SW_EFORMAT;
+        else {
+            memcpy(h, sqlite3_column_blob(s, 0), (size_t)len);
+            *count = (unsigned)len / SW_HASH_LEN;
+        }
+    } else if (st != SQLITE_DONE) {
+        rc = SW_EDB;
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int tile_flush(struct sw_ledger *lg, unsigned slot)
+{
+    struct tilebuf *t = &lg->wb[slot];
+    if (!t->dirty)
+        return SW_OK;
+    sqlite3_stmt *s = Q(lg, Q_PUT_TILE);
+    sqlite3_bind_int64(s, 1, TILE_ID(slot * NODE_STRIDE, t->tile));
+    sqlite3_bind_blob(s, 2, t->h, (int)(t->count * SW_HASH_LEN), SQLITE_STATIC);
+    t->dirty = 0;
+    lg->rc_valid = 0;
+    return step_done(s);
+}
+
+static int tiles_flush(struct sw_ledger *lg)
+{
+    for (unsigned i = 0; i < SLOTS; i++) {
+        int rc = tile_flush(lg, i);
+        if (rc)
+            return rc;
+    }
+    return SW_OK;
+}
+
+/* Store the hash at (level, index); indexes of a level arrive in order. */
+static int put_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
+                    const uint8_t hash[SW_HASH_LEN])
+{
+    unsigned slot = level / NODE_STRIDE;
+    if (slot >= SLOTS)
+        return SW_ERANGE;
+    struct tilebuf *t = &lg->wb[slot];
+    uint64_t tile = index / TILE_W;
+    unsigned off = (unsigned)(index % TILE_W);
+    int rc;
+    if (!t->active || t->tile != tile) {
+        if ((rc = tile_flush(lg, slot)))
+            return rc;
+        t->active = 1;
+        t->tile = tile;
+        t->count = 0;
+        if (off && (rc = tile_read(lg, TILE_ID(level, tile), t->h, &t->count)))
+            return rc;
+    }
+    if (t->count != off)
+        return SW_EFORMAT; /* the stored tile does not end where the tree does */
+    memcpy(t->h[off], hash, SW_HASH_LEN);
+    t->count++;
+    t->dirty = 1;
+    if (t->count == TILE_W) {
+        rc = tile_flush(lg, slot);
+        t->active = 0;
+        return rc;
+    }
+    return SW_OK;
+}
+
+/* The stored hash at (level, index), level a multiple of NODE_STRIDE. */
+static int get_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
+                    uint8_t out[SW_HASH_LEN])
+{
+    unsigned slot = level / NODE_STRIDE;
+    uint64_t tile = index / TILE_W;
+    unsigned off = (unsigned)(index % TILE_W);
+    if (slot >= SLOTS)
+        return SW_ERANGE;
+    const struct tilebuf *t = &lg->wb[slot];
+    if (t->active && t->tile == tile && off < t->count) {
+        memcpy(out, t->h[off], SW_HASH_LEN);
+        return SW_OK;
+    }
+    sqlite3_int64 id = TILE_ID(level, tile);
+    if (!lg->rc_valid || lg->rc_id != id) {
+        int rc = tile_read(lg, id, lg->rc_h, &lg->rc_count);
+        if (rc)
+            return rc;
+        lg->rc_valid = 1;
+        lg->rc_id = id;
+    }
+    if (off >= lg->rc_count)
+        return SW_ENOTFOUND;
+    memcpy(out, lg->rc_h[off], SW_HASH_LEN);
+    return SW_OK;
+}
+
 static int store_node(void *ctx, unsigned level, uint64_t index, const uint8_t hash[SW_HASH_LEN])
 {
-    struct sw_ledger *lg = ctx;
     if (level % NODE_STRIDE)
         return SW_OK;
-    sqlite3_stmt *s = Q(lg, Q_INS_NODE);
-    sqlite3_bind_int64(s, 1, NODE_ID(level, index));
-    sqlite3_bind_blob(s, 2, hash, SW_HASH_LEN, SQLITE_STATIC);
-    return step_done(s);
+    return put_hash(ctx, level, index, hash);
 }
 
 static int append_one(struct sw_ledger *lg, struct sw_merkle_frontier *f,
@@ -202,10 +327,7 @@ static int append_one(struct sw_ledger *lg, struct sw_merkle_frontier *f,
 {
     if (f->size >= SW_MERKLE_MAX_SIZE)
         return SW_ERANGE;
-    sqlite3_stmt *s = Q(lg, Q_INS_LEAF);
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)f->size);
-    sqlite3_bind_blob(s, 2, hash, SW_HASH_LEN, SQLITE_STATIC);
-    int rc = step_done(s);
+    int rc = put_hash(lg, 0, f->size, hash);
     if (rc)
         return rc;
     return sw_merkle_frontier_append(f, hash, store_node, lg);
@@ -215,6 +337,7 @@ int sw_ledger_append_leaves(struct sw_ledger *lg, const uint8_t *hashes, size_t 
                             uint64_t *first_index)
 {
     struct sw_merkle_frontier f;
+    bufs_reset(lg);
     int rc = savepoint(lg);
     if (rc)
         return rc;
@@ -225,14 +348,17 @@ int sw_ledger_append_leaves(struct sw_ledger *lg, const uint8_t *hashes, size_t 
     for (size_t i = 0; i < n; i++)
         if ((rc = append_one(lg, &f, hashes + i * SW_HASH_LEN)))
             goto fail;
-    rc = state_save(lg, &f);
+    if ((rc = tiles_flush(lg)) == SW_OK)
+        rc = state_save(lg, &f);
 fail:
+    bufs_reset(lg);
     return release(lg, rc);
 }
 
 int sw_ledger_tree(struct sw_ledger *lg, uint64_t *size, uint8_t root[SW_HASH_LEN])
 {
     struct sw_merkle_frontier f;
+    bufs_reset(lg); /* every public entry starts from what the database holds */
     int rc = state_load(lg, &f);
     if (rc)
         return rc;
@@ -245,18 +371,7 @@ int sw_ledger_tree(struct sw_ledger *lg, uint64_t *size, uint8_t root[SW_HASH_LE
 
 static int get_leaf_hash(struct sw_ledger *lg, uint64_t idx, uint8_t out[SW_HASH_LEN])
 {
-    sqlite3_stmt *s = Q(lg, Q_GET_LEAF);
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)idx);
-    int rc = SW_ENOTFOUND;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        rc = SW_EFORMAT;
-        if (sqlite3_column_bytes(s, 0) == SW_HASH_LEN) {
-            memcpy(out, sqlite3_column_blob(s, 0), SW_HASH_LEN);
-            rc = SW_OK;
-        }
-    }
-    sqlite3_reset(s);
-    return rc;
+    return get_hash(lg, 0, idx, out);
 }
 
 /* Parse an optional time member: absent or null -> NULL column. */
@@ -359,6 +474,7 @@ int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t 
                             struct sw_ledger_rec *out)
 {
     struct sw_merkle_frontier f;
+    bufs_reset(lg);
     int rc = savepoint(lg);
     if (rc)
         return rc;
@@ -368,9 +484,10 @@ int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t 
     for (size_t i = 0; i < n; i++)
         if ((rc = record_one(lg, &f, events[i], &out[i])))
             goto fail;
-    if (f.size != before)
+    if (f.size != before && (rc = tiles_flush(lg)) == SW_OK)
         rc = state_save(lg, &f);
 fail:
+    bufs_reset(lg);
     return release(lg, rc);
 }
 
@@ -401,22 +518,8 @@ int sw_ledger_record_event(sqlite3 *db, json_t *event, uint64_t *leaf_out,
 static int node_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
                      uint8_t out[SW_HASH_LEN])
 {
-    if (level == 0)
-        return get_leaf_hash(lg, index, out);
-    if (level % NODE_STRIDE == 0) {
-        sqlite3_stmt *s = Q(lg, Q_GET_NODE);
-        sqlite3_bind_int64(s, 1, NODE_ID(level, index));
-        int rc = SW_ENOTFOUND;
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            rc = SW_EFORMAT;
-            if (sqlite3_column_bytes(s, 0) == SW_HASH_LEN) {
-                memcpy(out, sqlite3_column_blob(s, 0), SW_HASH_LEN);
-                rc = SW_OK;
-            }
-        }
-        sqlite3_reset(s);
-        return rc;
-    }
+    if (level % NODE_STRIDE == 0)
+        return get_hash(lg, level, index, out);
     uint8_t l[SW_HASH_LEN], r[SW_HASH_LEN];
     int rc = node_hash(lg, level - 1, 2 * index, l);
     if (!rc)
@@ -712,6 +815,7 @@ int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
     struct audit_ctx a = {lg, 0, 0, 0};
     uint8_t root[SW_HASH_LEN];
     int rc;
+    bufs_reset(lg);
     if (msg)
         msg[0] = '\0';
     sw_merkle_frontier_init(&f);
@@ -796,13 +900,25 @@ int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
         AUDIT_FAIL("the stored tree state does not match the events");
     sqlite3_finalize(s);
     s = NULL;
-    if (sqlite3_prepare_v2(lg->db, "SELECT count(*), coalesce(max(idx), -1) FROM ledger_leaves",
-                           -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+    /* No leaf beyond the events: the last leaf tile ends at the last leaf. */
+    if (sqlite3_prepare_v2(lg->db,
+                           "SELECT count(*), coalesce(max(id), -1) FROM ledger_tiles WHERE id < ?1",
+                           -1, &s, NULL) != SQLITE_OK) {
         rc = SW_EDB;
         goto fail;
     }
-    if ((uint64_t)sqlite3_column_int64(s, 0) != f.size ||
-        sqlite3_column_int64(s, 1) != (sqlite3_int64)f.size - 1)
+    sqlite3_bind_int64(s, 1, TILE_ID(1, 0));
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = SW_EDB;
+        goto fail;
+    }
+    uint64_t tiles = (f.size + TILE_W - 1) / TILE_W;
+    unsigned last_count = 0;
+    uint8_t last[TILE_W][SW_HASH_LEN];
+    if ((uint64_t)sqlite3_column_int64(s, 0) != tiles ||
+        sqlite3_column_int64(s, 1) != (sqlite3_int64)tiles - 1 ||
+        (tiles && (tile_read(lg, TILE_ID(0, tiles - 1), last, &last_count) ||
+                   last_count != (unsigned)((f.size - 1) % TILE_W + 1))))
         AUDIT_FAIL("the leaf table holds leaves beyond the %llu events",
                    (unsigned long long)f.size);
     rc = SW_OK;
