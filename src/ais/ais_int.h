@@ -11,7 +11,8 @@
 #include "sanctwatch/ais.h"
 
 /* Bit vector size: the longest message plus slack, so that an 8-byte load at any field
- * inside the message (and fields past its end, which read as zero) stays inside. */
+ * inside the message stays inside. Past the end of a message the vector is zero up to byte
+ * max(end, 64) + 16: fields at fixed offsets (all below bit 512) past the end read as zero. */
 #define SW_AIS__BUFBYTES ((SW_AIS_MAX_INPUT_BITS + 7) / 8 + 16)
 
 /* width (1..32) bits from bit start, MSB first. start + width <= 8 * (SW_AIS__BUFBYTES - 8). */
