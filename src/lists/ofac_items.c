@@ -94,8 +94,9 @@ static int add_id(struct lentry *e, const char *kind, const char *label, const c
             country = dup(open + 1, (size_t)(close - open - 1));
             const char *after = close + 1;
             size_t al = len - (size_t)(after - v);
-            if (trim(&after, al))
-                note = dup(after, trim(&after, al));
+            size_t tl = trim(&after, al);
+            if (tl)
+                note = dup(after, tl);
         } else {
             vl = len;
         }
