@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include "sanctwatch/detect.h" /* detectors: --events/--config/--no-detect (detect engineer) */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/nmea.h"
@@ -41,7 +42,10 @@ static void usage(FILE *f)
             "  --checkpoint N        commit a checkpoint every N lines (default 1000000)\n"
             "  --idle-exit SEC       a live input ends after SEC without data (default never)\n"
             "  --lenient             accept NMEA sentences with a bad or missing checksum\n"
-            "  --quiet               no progress and no counters on stderr\n\n"
+            "  --quiet               no progress and no counters on stderr\n"
+            "  --events FILE         write detected events as JSON lines to FILE ('-' stdout)\n"
+            "  --config FILE         detector parameters (default: data/detect.conf defaults)\n"
+            "  --no-detect           run no detectors (ingest only)\n\n"
             "A run stopped by a signal or killed is resumed by running the same command again;\n"
             "files already ingested into DB are skipped.\n",
             SW_STORE_DEFAULT_PATH);
@@ -102,8 +106,69 @@ static void print_counters(struct sw_pipeline *p, size_t vessels)
                     n[i]);
 }
 
+/* ---- detectors (detect engineer): events to a FILE*, parameters from --config */
+static int emit_line(void *ctx, const char *line, size_t len)
+{
+    FILE *f = ctx;
+    if (fwrite(line, 1, len, f) != len || fputc('\n', f) == EOF)
+        return SW_EIO;
+    return SW_OK;
+}
+
+static int detect_setup(sqlite3 *db, const char *config, const char *events, struct sw_geo **g,
+                        struct sw_detect **det, FILE **evf)
+{
+    struct sw_detect_params dp;
+    struct sw_config *conf = NULL;
+    const char *errpath = NULL;
+    char err[256] = "", key[64] = "";
+    size_t line = 0;
+    int rc;
+    sw_detect_params_default(&dp);
+    if (config) {
+        if ((rc = sw_config_load(&conf, config, &line)) != SW_OK) {
+            if (rc == SW_EIO)
+                cli_error("cannot open '%s': %s", config, strerror(errno));
+            else
+                cli_error("'%s' line %zu: %s", config, line, sw_strerror(rc));
+            return -1;
+        }
+        rc = sw_detect_params_load(&dp, conf, key);
+        sw_config_free(conf);
+        if (rc != SW_OK) {
+            cli_error("'%s': bad value for '%s'", config, key);
+            return -1;
+        }
+    }
+    if ((rc = sw_geo_open(g, NULL, &errpath)) != SW_OK) {
+        cli_error("cannot load the geographic data%s%s%s: %s", errpath ? " '" : "",
+                  errpath ? errpath : "", errpath ? "'" : "", sw_strerror(rc));
+        return -1;
+    }
+    if (events) {
+        *evf = strcmp(events, "-") ? fopen(events, "w") : stdout;
+        if (!*evf) {
+            cli_error("cannot open '%s': %s", events, strerror(errno));
+            return -1;
+        }
+    }
+    if (sw_detect_new(det, *g, db, &dp, NULL, err) != SW_OK) {
+        cli_error("cannot start the detectors: %s", err);
+        return -1;
+    }
+    if (*evf)
+        sw_detect_set_emit(*det, emit_line, *evf);
+    return 0;
+}
+/* ---- end of the detector part */
+
 int cmd_analyze(int argc, char **argv)
 {
+    const char *events = NULL, *config = NULL; /* detectors */
+    int no_detect = 0;
+    struct sw_geo *geo = NULL;
+    struct sw_detect *det = NULL;
+    FILE *evf = NULL;
     const char *dbpath = SW_STORE_DEFAULT_PATH;
     struct sw_pipeline_config cfg;
     int quiet = 0, first = argc, status = 1;
@@ -138,6 +203,12 @@ int cmd_analyze(int argc, char **argv)
             cfg.idle_exit_ms = (int64_t)(v * 1000);
         } else if (!strcmp(a, "--lenient")) {
             cfg.lenient = 1;
+        } else if (!strcmp(a, "--events") && i + 1 < argc) {
+            events = argv[++i];
+        } else if (!strcmp(a, "--config") && i + 1 < argc) {
+            config = argv[++i];
+        } else if (!strcmp(a, "--no-detect")) {
+            no_detect = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (!strcmp(a, "--")) {
@@ -177,10 +248,14 @@ int cmd_analyze(int argc, char **argv)
         cli_error("%s", err);
         return 1;
     }
+    if (!no_detect && detect_setup(db, config, events, &geo, &det, &evf))
+        goto out; /* before the pipeline opens its transaction: the ledger migrates */
     if (sw_pipeline_new(&p, db, &cfg, err) != SW_OK) {
         cli_error("%s", err);
         goto out;
     }
+    if (det && sw_pipeline_add_consumer(p, sw_detect_consume, det) != SW_OK)
+        goto out;
     int failed = 0;
     for (int i = first; i < argc; i++) {
         int skipped = 0;
@@ -215,8 +290,23 @@ int cmd_analyze(int argc, char **argv)
     }
     if (!quiet)
         print_counters(p, sw_vessels_count(sw_pipeline_vessels(p)));
+    if (det && !quiet) {
+        const struct sw_detect_stats *ds = sw_detect_get_stats(det);
+        for (int t = 0; t < SW_DT_COUNT; t++)
+            if (ds->events[t])
+                fprintf(stderr, "  event_%-18s %" PRIu64 "\n", sw_detect_type_name(t),
+                        ds->events[t]);
+    }
+    if (evf && fflush(evf) == EOF) {
+        cli_error("cannot write '%s': %s", events, strerror(errno));
+        failed = 1;
+    }
     status = failed ? 1 : 0;
 out:
+    sw_detect_free(det);
+    sw_geo_free(geo);
+    if (evf && evf != stdout)
+        fclose(evf);
     sw_pipeline_free(p);
     sw_store_close(db);
     return status;

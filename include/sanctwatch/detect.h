@@ -1,0 +1,131 @@
+/*
+ * Streaming detectors: every event type of DESIGN.md (encounter, dark_rendezvous, loitering,
+ * ais_gap, port_call, zone_entry, position_spoof, identity_change, identity_fraud,
+ * listed_vessel) computed incrementally from the ordered record stream of the ingest pipeline
+ * (a consumer, see ingest.h). Event time drives everything, never the wall clock, so a file
+ * and the same data over a live feed give the same events. docs/detection.md documents every
+ * rule, its parameters and what it cannot see.
+ *
+ * Each event is built as a JSON object in the DESIGN.md format, with "details" (rule name,
+ * parameters, measured values) and "evidence.fixes" (a bounded sample of the supporting
+ * fixes), recorded through the ledger (sw_ledger_record_events, in the pipeline's open
+ * transaction) when a database is given, then handed to the emit callback as one JSON line.
+ * Event ids are a hash of type, vessels and start, so a rerun records nothing twice; an event
+ * whose id is already in the ledger with other content (an event that was ongoing when an
+ * earlier run ended) is recorded as a new revision with "supersedes" naming the old id.
+ *
+ * Memory is bounded: per-vessel state lives in a fixed-capacity table (max_vessels), pairs,
+ * the spatial grid, the reception grid and the loitering ring all have fixed maxima; what
+ * does not fit is counted (sw_detect_stats), never grown.
+ *
+ * Ownership: sw_detect_new allocates, sw_detect_free releases. The geo, config and database
+ * handles are the caller's and must outlive the detector. The line passed to the emit
+ * callback is valid only during the call.
+ */
+#ifndef SANCTWATCH_DETECT_H
+#define SANCTWATCH_DETECT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sanctwatch/config.h"
+#include "sanctwatch/geo.h"
+#include "sanctwatch/record.h"
+#include "sanctwatch/vessel.h"
+
+/* The event types, in DESIGN.md order. */
+#define SW_DETECT_TYPES(X)                                                                         \
+    X(ENCOUNTER, "encounter")                                                                      \
+    X(DARK_RENDEZVOUS, "dark_rendezvous")                                                          \
+    X(LOITERING, "loitering")                                                                      \
+    X(AIS_GAP, "ais_gap")                                                                          \
+    X(PORT_CALL, "port_call")                                                                      \
+    X(ZONE_ENTRY, "zone_entry")                                                                    \
+    X(POSITION_SPOOF, "position_spoof")                                                            \
+    X(IDENTITY_CHANGE, "identity_change")                                                          \
+    X(IDENTITY_FRAUD, "identity_fraud")                                                            \
+    X(LISTED_VESSEL, "listed_vessel")
+
+enum sw_detect_type {
+#define SW__DTYPE(name, str) SW_DT_##name,
+    SW_DETECT_TYPES(SW__DTYPE)
+#undef SW__DTYPE
+        SW_DT_COUNT
+};
+/* "encounter", ...; "?" out of range. Static storage. */
+const char *sw_detect_type_name(int type);
+
+/* Parameters (defaults are DESIGN.md's; data/detect.conf documents the same keys). */
+struct sw_detect_params {
+    double enc_max_distance_m, enc_min_duration_h, enc_max_median_sog_kn, enc_min_port_km;
+    double enc_max_gap_min;      /* a pair apart (or unheard) longer than this ends (60) */
+    double dr_min_gap_h, dr_slack, dr_min_usual_sog_kn;
+    double dr_min_alongside_h;   /* time alongside the loiterer the detour must leave (4) */
+    double loi_max_sog_kn, loi_min_duration_h, loi_min_shore_nm;
+    double loi_max_gap_h;        /* silence that ends a loitering episode (6) */
+    double gap_min_h, gap_radius_km, gap_min_others;
+    double pc_max_sog_kn, pc_min_duration_min;
+    char pc_countries[64];       /* comma-separated ISO alpha-2, "KP" */
+    double zone_min_fixes;
+    double zone_reentry_h;       /* back inside within this after leaving: same visit (2) */
+    double sp_max_speed_kn, sp_min_jump_km, sp_min_inland_m, sp_same_time_s;
+    double sp_min_fixes;         /* anomalous fixes before an episode is an event (2) */
+    double sp_max_excursion_h;   /* an excursion without return after this is dropped (24) */
+    double idc_confirm;          /* a new identity value must be heard this often (2) */
+    int idc_fields;              /* bits: 1 name, 2 callsign, 4 imo, 8 flag */
+    int idf_check_imo, idf_check_mid;
+    double lv_min_name_score;
+    uint32_t enabled;            /* bit per enum sw_detect_type (all by default) */
+};
+void sw_detect_params_default(struct sw_detect_params *p);
+/* Read the keys of data/detect.conf from c over the defaults already in *p. Unknown keys of
+ * the detector sections are an error (a typo must not silently keep a default). Errors:
+ * SW_EFORMAT with the offending key in key_out (64 bytes, may be NULL). */
+int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c, char *key_out);
+
+/* Limits (0: defaults). */
+struct sw_detect_limits {
+    size_t max_vessels;  /* per-vessel detector state (default 1<<21) */
+    size_t max_pairs;    /* open encounter pairs (default 1<<16) */
+    size_t grid_cells;   /* reception grid (cell, hour) entries (default 1<<18) */
+};
+
+/* Called with each event as one JSON line (no newline). Return non-zero to stop the run. */
+typedef int (*sw_detect_emit_fn)(void *ctx, const char *line, size_t len);
+
+struct sw_detect;
+
+/* g is required (land, ports, zones). db may be NULL (no recording, no lists). When db is
+ * given, the ledger tables are migrated and the designated vessels of the lists tables
+ * (if present) are loaded for listed_vessel and identity_fraud. err (256 bytes, may be NULL)
+ * explains a failure. */
+int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
+                  const struct sw_detect_params *p, const struct sw_detect_limits *lim,
+                  char *err);
+void sw_detect_free(struct sw_detect *d);
+void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx);
+
+/* Add designated vessels directly (tests, or callers without a lists database): imo 0 and
+ * mmsi 0 mean unknown, name may be NULL. ref names the list entry. */
+int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uint32_t mmsi,
+                         const char *name, const char *list);
+
+/* The pipeline consumer (sw_consumer_fn): ctx is the struct sw_detect. r == NULL ends the
+ * run (sw_detect_finish). Records must come in event-time order. */
+int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vessel *v);
+/* End of input: closes every open episode (events still open are written with "ongoing":
+ * true and "end": null). Idempotent. */
+int sw_detect_finish(struct sw_detect *d);
+
+struct sw_detect_stats {
+    uint64_t events[SW_DT_COUNT];   /* emitted per type */
+    uint64_t recorded, existed, revised; /* ledger outcomes */
+    uint64_t fixes, statics;
+    uint64_t vessel_full, pair_full, grid_full, listed_loaded;
+    uint64_t spoof_single;          /* lone jump-and-return fixes not reported */
+    uint64_t port_calls_context;    /* calls at ports of other countries (not events) */
+};
+const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d);
+
+#endif

@@ -1,0 +1,424 @@
+/*
+ * The detector engine: parameters (data/detect.conf keys), the per-vessel state table by
+ * MMSI (bounded), and the consumer the ingest pipeline calls with every ordered record. Each
+ * record goes to the identity rules, each fix to the per-vessel track rules (track.c) and to
+ * the encounter grid (pair.c); the end of the run closes every open episode.
+ */
+#include "detect_int.h"
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[SW_DT_COUNT] = {
+#define SW__DTNAME(name, str) str,
+    SW_DETECT_TYPES(SW__DTNAME)
+#undef SW__DTNAME
+};
+
+const char *sw_detect_type_name(int type)
+{
+    return type >= 0 && type < SW_DT_COUNT ? type_names[type] : "?";
+}
+
+void sw_detect_params_default(struct sw_detect_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->enc_max_distance_m = 500;
+    p->enc_min_duration_h = 2;
+    p->enc_max_median_sog_kn = 2;
+    p->enc_min_port_km = 10;
+    p->enc_max_gap_min = 60;
+    p->dr_min_gap_h = 12;
+    p->dr_slack = 1.2;
+    p->dr_min_usual_sog_kn = 5;
+    p->dr_min_alongside_h = 4;
+    p->loi_max_sog_kn = 2;
+    p->loi_min_duration_h = 4;
+    p->loi_min_shore_nm = 20;
+    p->loi_max_gap_h = 6;
+    p->gap_min_h = 12;
+    p->gap_radius_km = 50;
+    p->gap_min_others = 3;
+    p->pc_max_sog_kn = 0.5;
+    p->pc_min_duration_min = 30;
+    snprintf(p->pc_countries, sizeof p->pc_countries, "KP");
+    p->zone_min_fixes = 2;
+    p->zone_reentry_h = 2;
+    p->sp_max_speed_kn = 50;
+    p->sp_min_jump_km = 5;
+    p->sp_min_inland_m = 2000;
+    p->sp_same_time_s = 60;
+    p->sp_min_fixes = 2;
+    p->sp_max_excursion_h = 24;
+    p->idc_confirm = 2;
+    p->idc_fields = 1 | 2 | 4 | 8;
+    p->idf_check_imo = 1;
+    p->idf_check_mid = 1;
+    p->lv_min_name_score = 0.92;
+    p->enabled = (1u << SW_DT_COUNT) - 1;
+}
+
+struct pkey {
+    const char *key;
+    size_t off;
+};
+#define PK(k, f) {k, offsetof(struct sw_detect_params, f)}
+static const struct pkey pkeys[] = {
+    PK("encounter.max_distance_m", enc_max_distance_m),
+    PK("encounter.min_duration_h", enc_min_duration_h),
+    PK("encounter.max_median_sog_kn", enc_max_median_sog_kn),
+    PK("encounter.min_port_distance_km", enc_min_port_km),
+    PK("encounter.max_gap_min", enc_max_gap_min),
+    PK("dark_rendezvous.min_gap_h", dr_min_gap_h),
+    PK("dark_rendezvous.slack", dr_slack),
+    PK("dark_rendezvous.min_usual_sog_kn", dr_min_usual_sog_kn),
+    PK("dark_rendezvous.min_alongside_h", dr_min_alongside_h),
+    PK("loitering.max_sog_kn", loi_max_sog_kn),
+    PK("loitering.min_duration_h", loi_min_duration_h),
+    PK("loitering.min_shore_distance_nm", loi_min_shore_nm),
+    PK("loitering.max_gap_h", loi_max_gap_h),
+    PK("ais_gap.min_gap_h", gap_min_h),
+    PK("ais_gap.reception_radius_km", gap_radius_km),
+    PK("ais_gap.min_other_vessels", gap_min_others),
+    PK("port_call.max_sog_kn", pc_max_sog_kn),
+    PK("port_call.min_duration_min", pc_min_duration_min),
+    PK("zone_entry.min_fixes", zone_min_fixes),
+    PK("zone_entry.reentry_h", zone_reentry_h),
+    PK("position_spoof.max_speed_kn", sp_max_speed_kn),
+    PK("position_spoof.min_jump_km", sp_min_jump_km),
+    PK("position_spoof.min_inland_m", sp_min_inland_m),
+    PK("position_spoof.same_time_s", sp_same_time_s),
+    PK("position_spoof.min_fixes", sp_min_fixes),
+    PK("position_spoof.max_excursion_h", sp_max_excursion_h),
+    PK("identity_change.confirm", idc_confirm),
+    PK("listed_vessel.min_name_score", lv_min_name_score),
+};
+
+static const char *const sections[] = {"encounter.",      "dark_rendezvous.", "loitering.",
+                                       "ais_gap.",        "port_call.",       "zone_entry.",
+                                       "position_spoof.", "identity_change.", "identity_fraud.",
+                                       "listed_vessel."};
+
+static int field_bits(const char *v)
+{
+    int bits = 0;
+    const char *s = v;
+    while (*s) {
+        size_t n = strcspn(s, ", ");
+        if (n == 4 && !strncmp(s, "name", 4))
+            bits |= 1;
+        else if (n == 8 && !strncmp(s, "callsign", 8))
+            bits |= 2;
+        else if (n == 3 && !strncmp(s, "imo", 3))
+            bits |= 4;
+        else if (n == 4 && !strncmp(s, "flag", 4))
+            bits |= 8;
+        else if (n)
+            return -1;
+        s += n;
+        while (*s == ',' || *s == ' ')
+            s++;
+    }
+    return bits;
+}
+
+int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c, char *key_out)
+{
+    for (size_t i = 0; i < sw_config_count(c); i++) {
+        const char *k = sw_config_key(c, i), *v = sw_config_value(c, i);
+        int sect = -1;
+        for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
+            if (!strncmp(k, sections[s], strlen(sections[s])))
+                sect = (int)s;
+        if (sect < 0)
+            continue; /* not ours */
+        int ok = 0;
+        for (size_t j = 0; j < sizeof pkeys / sizeof pkeys[0]; j++)
+            if (!strcmp(k, pkeys[j].key)) {
+                double *dst = (double *)((char *)p + pkeys[j].off);
+                ok = sw_config_double(c, k, *dst, dst) == SW_OK && *dst >= 0;
+                break;
+            }
+        if (!strcmp(k, "port_call.event_countries")) {
+            ok = strlen(v) < sizeof p->pc_countries;
+            if (ok)
+                snprintf(p->pc_countries, sizeof p->pc_countries, "%s", v);
+        } else if (!strcmp(k, "identity_change.fields")) {
+            int b = field_bits(v);
+            ok = b >= 0;
+            if (ok)
+                p->idc_fields = b;
+        } else if (!strcmp(k, "identity_fraud.check_imo") ||
+                   !strcmp(k, "identity_fraud.check_mid")) {
+            double x;
+            ok = sw_config_double(c, k, 1, &x) == SW_OK;
+            if (ok)
+                *(!strcmp(k, "identity_fraud.check_imo") ? &p->idf_check_imo : &p->idf_check_mid) =
+                    x != 0;
+        } else if (!strcmp(k + strlen(sections[sect]), "enabled")) {
+            double x;
+            ok = sw_config_double(c, k, 1, &x) == SW_OK;
+            if (ok) {
+                if (x != 0)
+                    p->enabled |= 1u << sect;
+                else
+                    p->enabled &= ~(1u << sect);
+            }
+        }
+        if (!ok) {
+            if (key_out)
+                snprintf(key_out, 64, "%s", k);
+            return SW_EFORMAT;
+        }
+    }
+    return SW_OK;
+}
+
+/* ---- vessel table */
+
+static size_t vslot(uint32_t mmsi, size_t cap)
+{
+    return (size_t)(((uint64_t)mmsi * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+}
+
+static int vgrow(struct sw_detect *d)
+{
+    if (d->nv + 1 > d->capv) {
+        size_t nc = d->capv ? d->capv * 2 : 1024;
+        if (nc > d->lim.max_vessels)
+            nc = d->lim.max_vessels;
+        struct dvessel *nv = realloc(d->v, nc * sizeof *nv);
+        if (!nv)
+            return SW_ENOMEM;
+        d->v = nv;
+        d->capv = nc;
+    }
+    if ((d->nv + 1) * 2 > d->vicap) {
+        size_t nc = d->vicap * 2;
+        uint32_t *ni = calloc(nc, sizeof *ni);
+        if (!ni)
+            return SW_ENOMEM;
+        for (size_t i = 0; i < d->nv; i++) {
+            size_t s = vslot(d->v[i].mmsi, nc);
+            while (ni[s])
+                s = (s + 1) & (nc - 1);
+            ni[s] = (uint32_t)i + 1;
+        }
+        free(d->vidx);
+        d->vidx = ni;
+        d->vicap = nc;
+    }
+    return SW_OK;
+}
+
+struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
+{
+    size_t s = vslot(mmsi, d->vicap);
+    while (d->vidx[s]) {
+        struct dvessel *dv = &d->v[d->vidx[s] - 1];
+        if (dv->mmsi == mmsi)
+            return dv;
+        s = (s + 1) & (d->vicap - 1);
+    }
+    if (!create)
+        return NULL;
+    if (d->nv >= d->lim.max_vessels) {
+        d->st.vessel_full++;
+        return NULL;
+    }
+    if (vgrow(d) != SW_OK)
+        return NULL;
+    s = vslot(mmsi, d->vicap);
+    while (d->vidx[s])
+        s = (s + 1) & (d->vicap - 1);
+    struct dvessel *dv = &d->v[d->nv];
+    memset(dv, 0, sizeof *dv);
+    dv->mmsi = mmsi;
+    dv->usual_sog = NAN;
+    dv->shore_m = -1;
+    dv->loi.ring = DET_NOIDX;
+    dv->pc.port = -1;
+    dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
+    for (int i = 0; i < DET_ZONE_EPS; i++)
+        dv->zep[i].zone = -1;
+    d->vidx[s] = (uint32_t)d->nv + 1;
+    d->nv++;
+    return dv;
+}
+
+int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port)
+{
+    const struct sw_port *pp = NULL;
+    int in = sw_ports_area(d->g, lat, lon, &pp) == SW_OK;
+    if (port)
+        *port = in ? pp : NULL;
+    return in;
+}
+
+/* Distance to shore, cached per vessel while it stays within 2 km of the cached point. */
+double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double lon)
+{
+    if (dv->shore_m >= 0 && fabs(lat - dv->shore_lat) < 0.018 &&
+        fabs(lon - dv->shore_lon) * cos(lat * M_PI / 180) < 0.018)
+        return dv->shore_m;
+    dv->shore_lat = lat;
+    dv->shore_lon = lon;
+    dv->shore_m = sw_geo_dist_to_shore_m(d->g, lat, lon);
+    return dv->shore_m;
+}
+
+/* ---- life cycle */
+
+int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
+                  const struct sw_detect_params *p, const struct sw_detect_limits *lim,
+                  char *err)
+{
+    int rc = SW_ENOMEM;
+    struct sw_detect *d = calloc(1, sizeof *d);
+    *out = NULL;
+    if (!d)
+        goto fail;
+    d->g = g;
+    d->db = db;
+    if (p)
+        d->p = *p;
+    else
+        sw_detect_params_default(&d->p);
+    if (lim)
+        d->lim = *lim;
+    if (!d->lim.max_vessels)
+        d->lim.max_vessels = (size_t)1 << 21;
+    if (!d->lim.max_pairs)
+        d->lim.max_pairs = (size_t)1 << 16;
+    if (!d->lim.grid_cells)
+        d->lim.grid_cells = (size_t)1 << 18;
+    d->now = SW_TIME_NONE;
+    d->next_sweep = SW_TIME_NONE;
+    d->vicap = 2048;
+    d->gbuckets = (size_t)1 << 18;
+    d->picap = 1;
+    while (d->picap < d->lim.max_pairs * 2)
+        d->picap <<= 1;
+    d->rgcap = 1;
+    while (d->rgcap < d->lim.grid_cells)
+        d->rgcap <<= 1;
+    d->imcap = (size_t)1 << 16;
+    d->vidx = calloc(d->vicap, sizeof *d->vidx);
+    d->gheads = malloc(d->gbuckets * sizeof *d->gheads);
+    d->pairs = malloc(d->lim.max_pairs * sizeof *d->pairs);
+    d->pidx = calloc(d->picap, sizeof *d->pidx);
+    d->rg = calloc(d->rgcap, sizeof *d->rg);
+    d->im = calloc(d->imcap, sizeof *d->im);
+    if (!d->vidx || !d->gheads || !d->pairs || !d->pidx || !d->rg || !d->im)
+        goto fail;
+    memset(d->gheads, 0xff, d->gbuckets * sizeof *d->gheads);
+    for (size_t i = 0; i < DET_LOI_RING; i++)
+        d->ring[i].mmsi = 0;
+    if (db) {
+        if ((rc = sw_ledger_open(db, &d->lg)) != SW_OK) {
+            if (err)
+                snprintf(err, 256, "cannot open the ledger: %s", sqlite3_errmsg(db));
+            goto fail;
+        }
+        if ((rc = det_lists_load(d, err)) != SW_OK)
+            goto fail;
+    }
+    *out = d;
+    return SW_OK;
+fail:
+    if (rc == SW_ENOMEM && err)
+        snprintf(err, 256, "%s", sw_strerror(rc));
+    sw_detect_free(d);
+    return rc;
+}
+
+void sw_detect_free(struct sw_detect *d)
+{
+    if (!d)
+        return;
+    if (d->lg)
+        sw_ledger_close(d->lg);
+    free(d->v);
+    free(d->vidx);
+    free(d->gheads);
+    free(d->pairs);
+    free(d->pidx);
+    free(d->rg);
+    free(d->im);
+    free(d->ls);
+    free(d->by_imo);
+    free(d->by_mmsi);
+    free(d->by_name);
+    free(d);
+}
+
+void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx)
+{
+    d->emit = fn;
+    d->emit_ctx = ctx;
+}
+
+const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d)
+{
+    return &d->st;
+}
+
+/* ---- the stream */
+
+int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vessel *v)
+{
+    struct sw_detect *d = ctx;
+    int rc;
+    (void)v;
+    if (!r)
+        return sw_detect_finish(d);
+    if (r->kind != SW_REC_VESSEL || d->finished)
+        return SW_OK;
+    if (d->now == SW_TIME_NONE || r->t_ms > d->now)
+        d->now = r->t_ms;
+    if (d->next_sweep == SW_TIME_NONE)
+        d->next_sweep = d->now + 10 * 60000;
+    if (d->now >= d->next_sweep) {
+        if ((rc = det_pair_sweep(d, 0)) != SW_OK)
+            return rc;
+        d->next_sweep = d->now + 10 * 60000;
+    }
+    struct dvessel *dv = det_vessel(d, r->mmsi, 1);
+    if (!dv)
+        return d->nv >= d->lim.max_vessels ? SW_OK : SW_ENOMEM;
+    uint32_t vi = (uint32_t)(dv - d->v);
+    if (r->fields & SW_F_STATIC_MASK)
+        d->st.statics++;
+    if ((rc = det_identity(d, dv, r)) != SW_OK)
+        return rc;
+    if (!(r->fields & SW_F_POS))
+        return SW_OK;
+    d->st.fixes++;
+    struct dfix f = {r->t_ms, r->lat, r->lon, (r->fields & SW_F_SOG) ? r->sog : NAN, r->mmsi};
+    if ((rc = det_recep_add(d, &f)) != SW_OK)
+        return rc;
+    if ((rc = det_track_fix(d, &d->v[vi], &f, r)) != SW_OK)
+        return rc;
+    dv = &d->v[vi];
+    if ((d->p.enabled & (1u << SW_DT_ENCOUNTER)) &&
+        (rc = det_pair_fix(d, dv, &f, dv->last_in_port)) != SW_OK)
+        return rc;
+    return SW_OK;
+}
+
+int sw_detect_finish(struct sw_detect *d)
+{
+    int rc;
+    if (d->finished)
+        return SW_OK;
+    d->finished = 1;
+    for (size_t i = 0; i < d->nv; i++)
+        if ((rc = det_track_finish(d, &d->v[i])) != SW_OK)
+            return rc;
+    return det_pair_sweep(d, 1);
+}

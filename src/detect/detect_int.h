@@ -1,0 +1,216 @@
+/*
+ * Internals of the streaming detectors (src/detect/): the per-vessel state, the pair table
+ * and spatial grid for encounters, the reception grid for AIS gaps, the loitering ring for
+ * dark rendezvous, and the event builder. Only src/detect/ includes this.
+ */
+#ifndef SW_DETECT_INT_H
+#define SW_DETECT_INT_H
+
+#include "sanctwatch/detect.h"
+#include "sanctwatch/ledger.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define DET_SAMPLES 6      /* sampled fixes kept per episode, besides first/last/special */
+#define DET_ZONE_EPS 4     /* zone episodes tracked per vessel */
+#define DET_HIST 21        /* speed histogram: 0.1 kn bins 0..2 kn, last bin = above */
+#define DET_LOI_RING 4096  /* recent loitering episodes kept for dark rendezvous */
+#define DET_NOIDX UINT32_MAX
+
+struct dfix {
+    int64_t t;
+    double lat, lon;
+    float sog; /* NaN unknown */
+    uint32_t mmsi;
+};
+
+/* Deterministic decimating sample: keeps every stride-th fix, halving when full. */
+struct sampler {
+    struct dfix f[DET_SAMPLES];
+    uint32_t n, stride, seen;
+};
+
+struct hist {
+    uint32_t b[DET_HIST];
+    uint32_t n;
+};
+
+struct zone_ep {
+    int16_t zone; /* index in the geo zones, -1 unused */
+    uint8_t n_in, n_out, reported, inside, suppressed;
+    int64_t out_since; /* time of the first fix outside, 0 while inside */
+    struct dfix first;
+};
+
+/* An identity field being tracked for changes (value as text). */
+struct idfield {
+    char cur[24], pend[24];
+    uint8_t pend_n, has;
+    int64_t pend_t;
+};
+
+struct dvessel {
+    uint32_t mmsi;
+    uint8_t has_last, last_in_port, in_grid;
+    uint8_t fraud_done;  /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
+    uint8_t listed_done; /* bits: 1 mmsi, 2 imo, 4 name */
+    uint32_t fraud_imo;  /* IMO reported for a bad check digit */
+    struct dfix last;
+    float usual_sog;     /* EWMA of speed while under way, NaN unknown */
+    /* identity as broadcast (for event vessel objects) */
+    char name[SW_REC_NAME_MAX + 1];
+    uint32_t imo;
+    uint8_t ship_type;
+    struct idfield idf[3]; /* name, callsign, imo */
+    /* shore distance cache */
+    double shore_lat, shore_lon, shore_m;
+    /* loitering */
+    struct {
+        int open;
+        int64_t start;
+        struct dfix first, lastf;
+        uint32_t n;
+        double sumlat, sumlon, min_shore;
+        struct hist h;
+        struct sampler s;
+        uint32_t ring; /* slot in the loitering ring once qualified, DET_NOIDX */
+    } loi;
+    /* port call */
+    struct {
+        int port; /* -1 none */
+        int64_t enter, stop_start;
+        struct dfix first_stop, lastf;
+        uint32_t n, n_out;
+        uint8_t called;
+    } pc;
+    struct zone_ep zep[DET_ZONE_EPS];
+    /* position spoofing */
+    struct {
+        uint8_t exc_open, ep_open, land_run;
+        uint32_t exc_n;
+        struct dfix origin, exc_first, exc_last;
+        double exc_max_kn, exc_max_km;
+        uint32_t ep_n, ep_jumps, ep_land;
+        int64_t ep_start, ep_last;
+        double ep_max_kn, ep_max_km, ep_max_inland_m;
+        struct dfix ep_origin, ep_first, ep_return;
+        struct sampler s;
+    } sp;
+    /* encounter grid membership (intrusive list of vessel indices per bucket) */
+    uint64_t gcell;
+    uint32_t gnext, gprev, gbucket;
+    struct dfix gfix;
+};
+
+struct pair {
+    uint32_t a, b; /* mmsi, a < b */
+    int64_t start, last_close;
+    uint32_t n;
+    double min_d, sumlat, sumlon;
+    struct dfix close_a, close_b;
+    struct hist h;
+    struct sampler s;
+};
+
+struct loiter_rec {
+    uint32_t mmsi;
+    int64_t start, end;
+    double lat, lon;
+};
+
+struct recep {
+    uint64_t key; /* 0 empty: cell and hour, +1 */
+    uint32_t mm[3];
+    uint8_t n;
+};
+
+struct listed {
+    char ref[48], list[32];
+    uint32_t imo, mmsi;
+    char name[64]; /* normalised: upper-case ASCII letters and digits only */
+    char tclass;   /* 'T' tanker, 'C' cargo, 'F' fishing, 0 unknown */
+    uint32_t group; /* records of one list entry share it */
+};
+
+struct sw_detect {
+    const struct sw_geo *g;
+    sqlite3 *db;
+    struct sw_ledger *lg;
+    struct sw_detect_params p;
+    struct sw_detect_limits lim;
+    sw_detect_emit_fn emit;
+    void *emit_ctx;
+    struct sw_detect_stats st;
+    int finished;
+    int64_t now; /* latest event time seen */
+    /* vessels */
+    struct dvessel *v;
+    size_t nv, capv;
+    uint32_t *vidx; /* open addressing: slot -> index + 1 */
+    size_t vicap;
+    /* encounter grid and pairs */
+    uint32_t *gheads; /* bucket -> vessel index, DET_NOIDX */
+    size_t gbuckets;
+    struct pair *pairs;
+    size_t npairs;
+    uint32_t *pidx;
+    size_t picap;
+    int64_t next_sweep;
+    /* loitering ring */
+    struct loiter_rec ring[DET_LOI_RING];
+    uint32_t ring_next;
+    /* reception grid */
+    struct recep *rg;
+    size_t rgcap, rgn;
+    int64_t rg_newest_hour;
+    /* IMO -> MMSI map */
+    struct imomap {
+        uint32_t imo, mmsi, prev;
+    } *im;
+    size_t imcap, imn;
+    /* lists */
+    struct listed *ls;
+    size_t nls, capls;
+    struct listed *by_imo, *by_mmsi, *by_name; /* sorted copies of ls */
+    int ls_dirty;
+    uint32_t ls_groups;
+};
+
+/* detect.c */
+struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create);
+int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port);
+double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double lon);
+
+/* event.c */
+void det_sample_add(struct sampler *s, const struct dfix *f);
+void det_hist_add(struct hist *h, float sog);
+double det_hist_median(const struct hist *h);
+json_t *det_event_new(int type, int64_t start, int64_t end, int ongoing, double lat, double lon,
+                      double confidence);
+int det_event_vessel(struct sw_detect *d, json_t *ev, uint32_t mmsi);
+int det_event_fix(json_t *ev, const struct dfix *f, const char *role);
+int det_event_samples(json_t *ev, const struct sampler *s);
+json_t *det_details(json_t *ev, const char *rule);
+/* Assign the id, record in the ledger, emit; takes ownership of ev. */
+int det_event_finish(struct sw_detect *d, json_t *ev, int type);
+void det_num(json_t *o, const char *key, double v);
+
+/* track.c: per-vessel rules on positions */
+int det_track_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
+                  const struct sw_record *r);
+int det_track_finish(struct sw_detect *d, struct dvessel *dv);
+int det_recep_add(struct sw_detect *d, const struct dfix *f);
+
+/* pair.c: encounter and dark rendezvous */
+int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port);
+int det_pair_sweep(struct sw_detect *d, int final);
+int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv);
+int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct dfix *p0,
+                        const struct dfix *p1);
+
+/* identity.c */
+int det_identity(struct sw_detect *d, struct dvessel *dv, const struct sw_record *r);
+int det_lists_load(struct sw_detect *d, char *err);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * Building the events: the DESIGN.md JSON object (id, type, start, end, position, vessels,
+ * confidence, details, evidence), the bounded evidence samples and speed histograms every
+ * rule keeps, the deterministic id (hash of type, vessels and start), recording through the
+ * ledger in the pipeline's transaction, and the JSON line handed to the emit callback.
+ */
+#include "detect_int.h"
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/mid.h"
+#include "sanctwatch/timeutil.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void det_sample_add(struct sampler *s, const struct dfix *f)
+{
+    if (s->stride == 0)
+        s->stride = 1;
+    if (s->seen++ % s->stride)
+        return;
+    if (s->n == DET_SAMPLES) { /* keep every other one, double the stride */
+        for (uint32_t i = 0; i < DET_SAMPLES / 2; i++)
+            s->f[i] = s->f[2 * i];
+        s->n = DET_SAMPLES / 2;
+        s->stride *= 2;
+        if ((s->seen - 1) % s->stride)
+            return;
+    }
+    s->f[s->n++] = *f;
+}
+
+void det_hist_add(struct hist *h, float sog)
+{
+    if (isnan(sog))
+        return;
+    int b = sog < 0 ? 0 : (int)(sog * 10);
+    if (b >= DET_HIST)
+        b = DET_HIST - 1;
+    h->b[b]++;
+    h->n++;
+}
+
+/* Median speed to 0.1 kn (the bin's middle); 99 when most speeds are above the range, NaN
+ * when no speed was known. */
+double det_hist_median(const struct hist *h)
+{
+    if (!h->n)
+        return NAN;
+    uint32_t half = (h->n + 1) / 2, acc = 0;
+    for (int i = 0; i < DET_HIST; i++) {
+        acc += h->b[i];
+        if (acc >= half)
+            return i == DET_HIST - 1 ? 99 : i * 0.1 + 0.05;
+    }
+    return 99;
+}
+
+void det_num(json_t *o, const char *key, double v)
+{
+    if (isnan(v) || isinf(v))
+        return;
+    double r = round(v * 1000) / 1000;
+    if (r == (double)(json_int_t)r && fabs(r) < 1e15)
+        json_object_set_new(o, key, json_integer((json_int_t)r));
+    else
+        json_object_set_new(o, key, json_real(r));
+}
+
+static json_t *jtime(int64_t ms)
+{
+    char buf[32];
+    return json_string(sw_time_format(ms, 0, buf));
+}
+
+static json_t *jcoord(double v)
+{
+    return json_real(round(v * 1e6) / 1e6);
+}
+
+json_t *det_event_new(int type, int64_t start, int64_t end, int ongoing, double lat, double lon,
+                      double confidence)
+{
+    json_t *ev = json_object();
+    if (!ev)
+        return NULL;
+    json_object_set_new(ev, "id", json_string(""));
+    json_object_set_new(ev, "type", json_string(sw_detect_type_name(type)));
+    json_object_set_new(ev, "start", jtime(start));
+    json_object_set_new(ev, "end", ongoing ? json_null() : jtime(end < start ? start : end));
+    if (ongoing)
+        json_object_set_new(ev, "ongoing", json_true());
+    if (!isnan(lat) && !isnan(lon)) {
+        json_object_set_new(ev, "lat", jcoord(lat));
+        json_object_set_new(ev, "lon", jcoord(lon));
+    }
+    json_object_set_new(ev, "vessels", json_array());
+    if (confidence > 0.99)
+        confidence = 0.99;
+    if (confidence < 0.05)
+        confidence = 0.05;
+    json_object_set_new(ev, "confidence", json_real(round(confidence * 100) / 100));
+    json_object_set_new(ev, "details", json_object());
+    json_t *evd = json_object();
+    json_object_set_new(evd, "fixes", json_array());
+    json_object_set_new(ev, "evidence", evd);
+    return ev;
+}
+
+json_t *det_details(json_t *ev, const char *rule)
+{
+    json_t *d = json_object_get(ev, "details");
+    json_object_set_new(d, "rule", json_string(rule));
+    return d;
+}
+
+int det_event_vessel(struct sw_detect *d, json_t *ev, uint32_t mmsi)
+{
+    json_t *o = json_object();
+    if (!o)
+        return SW_ENOMEM;
+    json_object_set_new(o, "mmsi", json_integer(mmsi));
+    const struct dvessel *dv = det_vessel(d, mmsi, 0);
+    if (dv && dv->imo)
+        json_object_set_new(o, "imo", json_integer(dv->imo));
+    if (dv && dv->name[0])
+        json_object_set_new(o, "name", json_string(dv->name));
+    const char *flag = sw_mid_flag(mmsi);
+    if (flag && flag[0])
+        json_object_set_new(o, "flag", json_string(flag));
+    return json_array_append_new(json_object_get(ev, "vessels"), o) ? SW_ENOMEM : SW_OK;
+}
+
+int det_event_fix(json_t *ev, const struct dfix *f, const char *role)
+{
+    if (!f || f->t == 0)
+        return SW_OK;
+    json_t *o = json_object();
+    if (!o)
+        return SW_ENOMEM;
+    json_object_set_new(o, "mmsi", json_integer(f->mmsi));
+    json_object_set_new(o, "t", jtime(f->t));
+    json_object_set_new(o, "lat", jcoord(f->lat));
+    json_object_set_new(o, "lon", jcoord(f->lon));
+    if (!isnan(f->sog))
+        det_num(o, "sog", f->sog);
+    if (role)
+        json_object_set_new(o, "role", json_string(role));
+    json_t *fx = json_object_get(json_object_get(ev, "evidence"), "fixes");
+    return json_array_append_new(fx, o) ? SW_ENOMEM : SW_OK;
+}
+
+int det_event_samples(json_t *ev, const struct sampler *s)
+{
+    int rc;
+    for (uint32_t i = 0; i < s->n; i++)
+        if ((rc = det_event_fix(ev, &s->f[i], "sample")) != SW_OK)
+            return rc;
+    return SW_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void hex(const unsigned char *h, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[h[i] >> 4];
+        out[2 * i + 1] = digits[h[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* id = first 16 bytes of SHA-256("type|mmsi,mmsi,...|start"), hex; vessels sorted. */
+static void event_id(json_t *ev, char out[33])
+{
+    uint32_t m[16];
+    size_t n = 0, i;
+    json_t *vv;
+    json_array_foreach(json_object_get(ev, "vessels"), i, vv) if (n < 16) m[n++] =
+        (uint32_t)json_integer_value(json_object_get(vv, "mmsi"));
+    qsort(m, n, sizeof m[0], cmp_u32);
+    char buf[256];
+    int len = snprintf(buf, sizeof buf, "%s|", json_string_value(json_object_get(ev, "type")));
+    for (i = 0; i < n && len < 200; i++)
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%u", i ? "," : "", m[i]);
+    len += snprintf(buf + len, sizeof buf - (size_t)len, "|%s",
+                    json_string_value(json_object_get(ev, "start")));
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)buf, (unsigned long long)len);
+    hex(h, 16, out);
+}
+
+int det_event_finish(struct sw_detect *d, json_t *ev, int type)
+{
+    int rc = SW_ENOMEM;
+    char id[33], *line = NULL;
+    if (!ev)
+        return SW_ENOMEM;
+    event_id(ev, id);
+    json_object_set_new(ev, "id", json_string(id));
+    if (d->lg) {
+        struct sw_ledger_rec r;
+        json_t *arr[1] = {ev};
+        if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK)
+            goto fail;
+        if (r.err == SW_EEXISTS) {
+            /* an earlier run recorded this event differently (it was ongoing then): keep
+             * both, the new one as a revision naming the old */
+            char *canon = NULL, rid[128];
+            size_t clen = 0;
+            unsigned char h[crypto_hash_sha256_BYTES];
+            char hx[2 * crypto_hash_sha256_BYTES + 1];
+            if ((rc = sw_canon_event(ev, &canon, &clen)) != SW_OK)
+                goto fail;
+            crypto_hash_sha256(h, (const unsigned char *)canon, clen);
+            free(canon);
+            hex(h, 6, hx);
+            snprintf(rid, sizeof rid, "%s-%s", id, hx);
+            json_object_set_new(ev, "supersedes", json_string(id));
+            json_object_set_new(ev, "id", json_string(rid));
+            if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK)
+                goto fail;
+            d->st.revised++;
+        }
+        if (r.err != SW_OK) {
+            rc = r.err;
+            goto fail;
+        }
+        if (r.existed)
+            d->st.existed++;
+        else
+            d->st.recorded++;
+    }
+    d->st.events[type]++;
+    if (d->emit) {
+        line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        if (!line) {
+            rc = SW_ENOMEM;
+            goto fail;
+        }
+        if ((rc = d->emit(d->emit_ctx, line, strlen(line))) != 0)
+            goto fail;
+    }
+    rc = SW_OK;
+fail:
+    free(line);
+    json_decref(ev);
+    return rc;
+}

@@ -1,0 +1,313 @@
+/*
+ * Rules that pair vessels. encounter: a spatial grid of the latest slow fix of every vessel
+ * (cells of 0.01 degree, about 1 km, in hashed buckets; a query looks at the cell and its
+ * halo), so each fix costs a few bucket walks; pairs that come within the distance are kept
+ * in a bounded pair table and judged when they part. dark_rendezvous: a ring of recent
+ * loitering episodes, searched when an AIS gap closes for a loiterer the silent vessel could
+ * have reached and left within the gap at its usual speed.
+ */
+#include "detect_int.h"
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_MS 60000LL
+#define HOUR_MS 3600000LL
+#define SYNC_MS (10 * MIN_MS) /* two fixes this close in time count as simultaneous */
+#define CELL_DEG 0.01
+
+static uint64_t cell_of(double lat, double lon)
+{
+    int64_t li = (int64_t)floor(lat / CELL_DEG) + 9000, lo = (int64_t)floor(lon / CELL_DEG) + 18000;
+    return (uint64_t)li << 32 | (uint64_t)lo;
+}
+
+static uint32_t bucket_of(const struct sw_detect *d, uint64_t cell)
+{
+    return (uint32_t)(((cell * 0x9E3779B97F4A7C15ULL) >> 24) & (d->gbuckets - 1));
+}
+
+static void grid_unlink(struct sw_detect *d, struct dvessel *dv)
+{
+    if (!dv->in_grid)
+        return;
+    if (dv->gprev != DET_NOIDX)
+        d->v[dv->gprev].gnext = dv->gnext;
+    else
+        d->gheads[dv->gbucket] = dv->gnext;
+    if (dv->gnext != DET_NOIDX)
+        d->v[dv->gnext].gprev = dv->gprev;
+    dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
+    dv->in_grid = 0;
+}
+
+static void grid_link(struct sw_detect *d, struct dvessel *dv, uint64_t cell)
+{
+    uint32_t b = bucket_of(d, cell), self = (uint32_t)(dv - d->v);
+    dv->gcell = cell;
+    dv->gbucket = b;
+    dv->gprev = DET_NOIDX;
+    dv->gnext = d->gheads[b];
+    if (dv->gnext != DET_NOIDX)
+        d->v[dv->gnext].gprev = self;
+    d->gheads[b] = self;
+    dv->in_grid = 1;
+}
+
+/* ---- pair table */
+
+static size_t pslot(uint32_t a, uint32_t b, size_t cap)
+{
+    uint64_t k = (uint64_t)a << 32 | b;
+    return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 21) & (cap - 1);
+}
+
+static void pidx_rebuild(struct sw_detect *d)
+{
+    memset(d->pidx, 0, d->picap * sizeof *d->pidx);
+    for (size_t i = 0; i < d->npairs; i++) {
+        size_t s = pslot(d->pairs[i].a, d->pairs[i].b, d->picap);
+        while (d->pidx[s])
+            s = (s + 1) & (d->picap - 1);
+        d->pidx[s] = (uint32_t)i + 1;
+    }
+}
+
+static int pair_emit(struct sw_detect *d, const struct pair *p, int ongoing)
+{
+    int64_t dur = p->last_close - p->start;
+    if (dur < d->p.enc_min_duration_h * HOUR_MS)
+        return SW_OK;
+    double med = det_hist_median(&p->h);
+    if (isnan(med) || med >= d->p.enc_max_median_sog_kn)
+        return SW_OK;
+    double lat = p->sumlat / p->n, lon = p->sumlon / p->n;
+    const struct sw_port *pt;
+    double pd;
+    if (sw_ports_nearest(d->g, lat, lon, d->p.enc_min_port_km * 1000, &pt, &pd) == SW_OK)
+        return SW_OK;
+    double h = (double)dur / HOUR_MS;
+    double conf = 0.55 + 0.1 * (h - d->p.enc_min_duration_h) +
+                  0.2 * (1 - p->min_d / d->p.enc_max_distance_m);
+    json_t *ev = det_event_new(SW_DT_ENCOUNTER, p->start, p->last_close, ongoing, lat, lon, conf);
+    if (!ev)
+        return SW_ENOMEM;
+    det_event_vessel(d, ev, p->a);
+    det_event_vessel(d, ev, p->b);
+    json_t *dt = det_details(ev, "encounter");
+    det_num(dt, "min_distance_m", round(p->min_d));
+    det_num(dt, "median_sog_kn", med);
+    det_num(dt, "positions", p->n);
+    det_num(dt, "duration_h", h);
+    det_num(dt, "max_distance_m", d->p.enc_max_distance_m);
+    det_num(dt, "min_duration_h", d->p.enc_min_duration_h);
+    det_num(dt, "max_median_sog_kn", d->p.enc_max_median_sog_kn);
+    det_num(dt, "min_port_distance_km", d->p.enc_min_port_km);
+    det_event_fix(ev, &p->close_a, "closest");
+    det_event_fix(ev, &p->close_b, "closest");
+    det_event_samples(ev, &p->s);
+    return det_event_finish(d, ev, SW_DT_ENCOUNTER);
+}
+
+static int pair_observe(struct sw_detect *d, const struct dfix *fa, const struct dfix *fb,
+                        double dist)
+{
+    uint32_t a = fa->mmsi < fb->mmsi ? fa->mmsi : fb->mmsi;
+    uint32_t b = fa->mmsi < fb->mmsi ? fb->mmsi : fa->mmsi;
+    size_t s = pslot(a, b, d->picap);
+    struct pair *p = NULL;
+    int rc;
+    while (d->pidx[s]) {
+        struct pair *q = &d->pairs[d->pidx[s] - 1];
+        if (q->a == a && q->b == b) {
+            p = q;
+            break;
+        }
+        s = (s + 1) & (d->picap - 1);
+    }
+    if (p && fa->t - p->last_close > d->p.enc_max_gap_min * MIN_MS) {
+        if ((rc = pair_emit(d, p, 0)) != SW_OK)
+            return rc;
+        uint32_t keep_a = p->a, keep_b = p->b;
+        memset(p, 0, sizeof *p);
+        p->a = keep_a;
+        p->b = keep_b;
+        p->start = fa->t;
+        p->min_d = INFINITY;
+    }
+    if (!p) {
+        if (d->npairs >= d->lim.max_pairs) {
+            d->st.pair_full++;
+            return SW_OK;
+        }
+        p = &d->pairs[d->npairs];
+        memset(p, 0, sizeof *p);
+        p->a = a;
+        p->b = b;
+        p->start = fb->t < fa->t ? fb->t : fa->t;
+        p->min_d = INFINITY;
+        d->pidx[s] = (uint32_t)++d->npairs;
+    }
+    p->last_close = fa->t;
+    p->n++;
+    if (dist < p->min_d) {
+        p->min_d = dist;
+        p->close_a = *fa;
+        p->close_b = *fb;
+    }
+    p->sumlat += (fa->lat + fb->lat) / 2;
+    p->sumlon += (fa->lon + fb->lon) / 2;
+    det_hist_add(&p->h, fa->sog);
+    det_hist_add(&p->h, fb->sog);
+    det_sample_add(&p->s, fa);
+    return SW_OK;
+}
+
+int det_pair_sweep(struct sw_detect *d, int final)
+{
+    size_t w = 0;
+    int rc;
+    int64_t max_gap = (int64_t)(d->p.enc_max_gap_min * MIN_MS);
+    for (size_t i = 0; i < d->npairs; i++) {
+        struct pair *p = &d->pairs[i];
+        int expired = d->now - p->last_close > max_gap;
+        if (final || expired) {
+            if ((rc = pair_emit(d, p, final && !expired)) != SW_OK)
+                return rc;
+            continue;
+        }
+        if (w != i)
+            d->pairs[w] = *p;
+        w++;
+    }
+    if (w != d->npairs) {
+        d->npairs = w;
+        pidx_rebuild(d);
+    }
+    return SW_OK;
+}
+
+int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
+{
+    int rc;
+    grid_unlink(d, dv);
+    if (in_port || (!isnan(f->sog) && f->sog >= 2 * d->p.enc_max_median_sog_kn))
+        return SW_OK;
+    double maxd = d->p.enc_max_distance_m;
+    int hl = (int)ceil(maxd / (CELL_DEG * 111195.0));
+    double c = cos(f->lat * M_PI / 180);
+    int hlo = (int)ceil(maxd / (CELL_DEG * 111195.0 * (c > 0.05 ? c : 0.05)));
+    if (hl > 5)
+        hl = 5;
+    if (hlo > 10)
+        hlo = 10;
+    uint64_t me = cell_of(f->lat, f->lon);
+    for (int i = -hl; i <= hl; i++)
+        for (int j = -hlo; j <= hlo; j++) {
+            uint64_t cell = me + ((uint64_t)(int64_t)i << 32) + (uint64_t)(int64_t)j;
+            uint32_t k = d->gheads[bucket_of(d, cell)];
+            while (k != DET_NOIDX) {
+                struct dvessel *o = &d->v[k];
+                k = o->gnext;
+                if (o->gcell != cell || o->mmsi == dv->mmsi)
+                    continue;
+                if (f->t - o->gfix.t > SYNC_MS) {
+                    grid_unlink(d, o); /* stale */
+                    continue;
+                }
+                double dist = sw_geo_dist_m(f->lat, f->lon, o->gfix.lat, o->gfix.lon);
+                if (dist <= maxd && (rc = pair_observe(d, f, &o->gfix, dist)) != SW_OK)
+                    return rc;
+            }
+        }
+    dv->gfix = *f;
+    grid_link(d, dv, me);
+    return SW_OK;
+}
+
+/* ---- dark rendezvous */
+
+int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv)
+{
+    struct loiter_rec *r;
+    if (dv->loi.ring != DET_NOIDX && d->ring[dv->loi.ring].mmsi == dv->mmsi &&
+        d->ring[dv->loi.ring].start == dv->loi.start) {
+        r = &d->ring[dv->loi.ring];
+    } else {
+        dv->loi.ring = d->ring_next;
+        d->ring_next = (d->ring_next + 1) % DET_LOI_RING;
+        r = &d->ring[dv->loi.ring];
+        r->mmsi = dv->mmsi;
+        r->start = dv->loi.start;
+    }
+    r->end = dv->loi.lastf.t;
+    r->lat = dv->loi.sumlat / dv->loi.n;
+    r->lon = dv->loi.sumlon / dv->loi.n;
+    return SW_OK;
+}
+
+int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct dfix *p0,
+                        const struct dfix *p1)
+{
+    double u = dv->usual_sog;
+    if (isnan(u) || u < d->p.dr_min_usual_sog_kn)
+        return SW_OK;
+    double gap_h = (double)(p1->t - p0->t) / HOUR_MS;
+    double v_kmh = d->p.dr_slack * u * 1.852, reach = v_kmh * gap_h;
+    const struct loiter_rec *best = NULL;
+    double best_ratio = 2, best_detour = 0;
+    int cand = 0;
+    for (size_t i = 0; i < DET_LOI_RING; i++) {
+        const struct loiter_rec *r = &d->ring[i];
+        if (!r->mmsi || r->mmsi == dv->mmsi || r->start >= p1->t || r->end <= p0->t)
+            continue;
+        double a = sw_geo_dist_m(p0->lat, p0->lon, r->lat, r->lon) / 1000;
+        double b = sw_geo_dist_m(r->lat, r->lon, p1->lat, p1->lon) / 1000;
+        if (a + b > reach)
+            continue;
+        /* alongside while the other loitered there, for at least min_alongside_h */
+        double arrive = (double)p0->t + a / v_kmh * HOUR_MS;
+        double leave = (double)p1->t - b / v_kmh * HOUR_MS;
+        double from = arrive > (double)r->start ? arrive : (double)r->start;
+        double to = leave < (double)r->end ? leave : (double)r->end;
+        if (to - from < d->p.dr_min_alongside_h * HOUR_MS)
+            continue;
+        cand++;
+        double ratio = (a + b) / reach;
+        if (ratio < best_ratio) {
+            best_ratio = ratio;
+            best = r;
+            best_detour = a + b;
+        }
+    }
+    if (!best)
+        return SW_OK;
+    double conf = (0.5 + 0.4 * (1 - best_ratio)) / sqrt((double)cand);
+    json_t *ev = det_event_new(SW_DT_DARK_RENDEZVOUS, p0->t, p1->t, 0, best->lat, best->lon, conf);
+    if (!ev)
+        return SW_ENOMEM;
+    det_event_vessel(d, ev, dv->mmsi);
+    det_event_vessel(d, ev, best->mmsi);
+    json_t *dt = det_details(ev, "dark_rendezvous");
+    det_num(dt, "gap_h", gap_h);
+    det_num(dt, "usual_sog_kn", u);
+    det_num(dt, "detour_km", best_detour);
+    det_num(dt, "reach_km", reach);
+    det_num(dt, "candidates", cand);
+    char buf[32];
+    json_object_set_new(dt, "loitering_start", json_string(sw_time_format(best->start, 0, buf)));
+    json_object_set_new(dt, "loitering_end", json_string(sw_time_format(best->end, 0, buf)));
+    det_num(dt, "min_gap_h", d->p.dr_min_gap_h);
+    det_num(dt, "slack", d->p.dr_slack);
+    det_num(dt, "min_usual_sog_kn", d->p.dr_min_usual_sog_kn);
+    det_num(dt, "min_alongside_h", d->p.dr_min_alongside_h);
+    det_event_fix(ev, p0, "last_before");
+    det_event_fix(ev, p1, "first_after");
+    struct dfix lf = {best->start, best->lat, best->lon, NAN, best->mmsi};
+    det_event_fix(ev, &lf, "loiterer");
+    return det_event_finish(d, ev, SW_DT_DARK_RENDEZVOUS);
+}
