@@ -77,7 +77,16 @@ int sw_land_is_land(const struct sw_land *l, double lat, double lon);
  * nearest coast, bounded by SW_GEO_FAR_M. */
 #define SW_GEO_FAR_M 1000000.0
 double sw_land_dist_to_shore_m(const struct sw_land *l, double lat, double lon);
+/* Same, but the search stops at cap_m (returned when the shore is at least that far): the
+ * cheap form of "is the point at least cap_m from shore?" that detectors ask per fix. */
+double sw_land_dist_to_shore_capped_m(const struct sw_land *l, double lat, double lon,
+                                      double cap_m);
 size_t sw_land_edges(const struct sw_land *l);
+/* Read the land-mask file's rings in file order: cb gets each ring's lon/lat pairs (valid
+ * during the call) and returns SW_OK to go on, or an error that stops the reading and is
+ * returned. Errors also: SW_EIO (errno kept), SW_EFORMAT, SW_ENOMEM. */
+typedef int (*sw_land_ring_fn)(void *ctx, const double *xy, size_t n);
+int sw_land_read_rings(const char *path, sw_land_ring_fn cb, void *ctx);
 
 /* ---- ports ---------------------------------------------------------------------------- */
 
@@ -130,6 +139,7 @@ const char *sw_geo_dir(const struct sw_geo *g);
 
 int sw_geo_is_land(const struct sw_geo *g, double lat, double lon);
 double sw_geo_dist_to_shore_m(const struct sw_geo *g, double lat, double lon);
+double sw_geo_dist_to_shore_capped_m(const struct sw_geo *g, double lat, double lon, double cap_m);
 const struct sw_land *sw_geo_land(const struct sw_geo *g);
 
 /* Load ports.csv (columns name,country,lat,lon,radius_km,kind,source) into g, replacing the

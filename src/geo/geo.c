@@ -458,6 +458,11 @@ double sw_geo_dist_to_shore_m(const struct sw_geo *g, double lat, double lon)
     return g->land ? sw_land_dist_to_shore_m(g->land, lat, lon) : SW_GEO_FAR_M;
 }
 
+double sw_geo_dist_to_shore_capped_m(const struct sw_geo *g, double lat, double lon, double cap_m)
+{
+    return g->land ? sw_land_dist_to_shore_capped_m(g->land, lat, lon, cap_m) : cap_m;
+}
+
 const struct sw_land *sw_geo_land(const struct sw_geo *g)
 {
     return g->land;

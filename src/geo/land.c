@@ -382,31 +382,41 @@ static double edge_dist(const struct edge *e, double lat, double lon, double cos
     return sqrt(px * px + py * py);
 }
 
-double sw_land_dist_to_shore_m(const struct sw_land *l, double lat, double lon)
+double sw_land_dist_to_shore_capped_m(const struct sw_land *l, double lat, double lon,
+                                      double cap_m)
 {
     if (!(lat >= -90.0 && lat <= 90.0) || !isfinite(lon))
-        return SW_GEO_FAR_M;
+        return cap_m;
     lon = sw_geo_wrap_lon(lon);
     int c = col_of(lon), r = row_of(lat);
-    double coslat = cos(lat * DEG), best = SW_GEO_FAR_M;
-    double cell_m = CELL * SW_GEO_EARTH_R_M * DEG;
+    double coslat = cos(lat * DEG), best = cap_m;
+    double k_m = SW_GEO_EARTH_R_M * DEG, cell_m = CELL * k_m;
     int k0 = l->near[(size_t)r * NCOL + c];
     if (k0 == UINT16_MAX)
-        return SW_GEO_FAR_M;
+        return cap_m;
+    /* Distances are measured in the equirectangular projection at the query's latitude (as
+     * edge_dist does), where a cell k rings away is at least (k - 1) cells * coslat away. */
     for (int k = k0; k <= NCOL / 2; k++) {
-        /* No cell of ring k is nearer than (k - 1) cells, counted at the narrowest latitude. */
-        double latmax = fmin(fabs(lat) + (k + 1) * CELL, 89.9);
-        double lb = (k - 1) * cell_m * cos(latmax * DEG);
-        if (k > 0 && lb >= best)
+        if (k > 0 && (k - 1) * cell_m * coslat >= best)
             break;
         for (int dr = -k; dr <= k; dr++) {
             int r2 = r + dr;
             if (r2 < 0 || r2 >= NROW)
                 continue;
+            double y0 = -90.0 + r2 * CELL, y1 = y0 + CELL;
+            double dy = lat < y0 ? y0 - lat : lat > y1 ? lat - y1 : 0;
             int step = (dr == -k || dr == k) ? 1 : (k ? 2 * k : 1);
             for (int dc = -k; dc <= k; dc += step) {
                 int c2 = ((c + dc) % NCOL + NCOL) % NCOL;
                 size_t i = (size_t)r2 * NCOL + c2;
+                if (l->start[i] == l->start[i + 1])
+                    continue;
+                /* prune: the cell's box is already farther than the best edge */
+                double x0 = -180.0 + c2 * CELL;
+                double ax = fabs(sw_geo_wrap_lon(x0 - lon)), bx = fabs(sw_geo_wrap_lon(x0 + CELL - lon));
+                double dx = (lon >= x0 && lon <= x0 + CELL) ? 0 : fmin(ax, bx);
+                if (hypot(dx * coslat, dy) * k_m >= best)
+                    continue;
                 for (uint32_t q = l->start[i]; q < l->start[i + 1]; q++) {
                     double d = edge_dist(&l->e[l->idx[q]], lat, lon, coslat);
                     if (d < best)
@@ -414,8 +424,11 @@ double sw_land_dist_to_shore_m(const struct sw_land *l, double lat, double lon)
                 }
             }
         }
-        if (k >= NCOL / 2)
-            break;
     }
     return best;
+}
+
+double sw_land_dist_to_shore_m(const struct sw_land *l, double lat, double lon)
+{
+    return sw_land_dist_to_shore_capped_m(l, lat, lon, SW_GEO_FAR_M);
 }

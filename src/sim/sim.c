@@ -235,7 +235,7 @@ static int sea_path(const struct sim *s, double la0, double lo0, double la1, dou
             continue;
         if (!in_region(la, lo) || sw_geo_is_land(s->g, la, lo))
             return 0;
-        if (min_shore_m > 0 && sw_geo_dist_to_shore_m(s->g, la, lo) < min_shore_m)
+        if (min_shore_m > 0 && sw_geo_dist_to_shore_capped_m(s->g, la, lo, min_shore_m) < min_shore_m)
             return 0;
     }
     return 1;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEGM (SW_GEO_EARTH_R_M * M_PI / 180.0)
 
@@ -248,6 +249,43 @@ static void land_real(void **state)
     sw_geo_poly_release(&p);
 }
 
+/* Cost per query, printed for the record (never asserted: machines differ). */
+static void land_speed(void **state)
+{
+    struct timespec a, b;
+    double sum = 0;
+    int n = 0, land = 0;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (double la = 30.0; la < 44.0; la += 0.037)
+        for (double lo = 118.0; lo < 136.0; lo += 0.041) {
+            land += sw_geo_is_land(G, la, lo);
+            sum += sw_geo_dist_to_shore_m(G, la, lo);
+            n++;
+        }
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / n;
+    printf("NOTE land mask: %d points over 30-44N 118-136E (%d on land), %.2f us per "
+           "is_land + dist_to_shore pair (mean distance %.0f m)\n", n, land, us, sum / n);
+    assert_true(n > 100000);
+    /* the capped form, as a detector asks "at least 20 nm from shore?"; it agrees with the
+     * uncapped one */
+    int far = 0;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (double la = 30.0; la < 44.0; la += 0.037)
+        for (double lo = 118.0; lo < 136.0; lo += 0.041)
+            far += sw_geo_dist_to_shore_capped_m(G, la, lo, 20 * SW_GEO_NM_M) >= 20 * SW_GEO_NM_M;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / n;
+    printf("NOTE land mask: %.2f us per capped (20 nm) distance query, %d of %d points "
+           "at least 20 nm from shore\n", us, far, n);
+    for (double la = 33.0; la < 40.0; la += 0.53)
+        for (double lo = 122.0; lo < 132.0; lo += 0.47) {
+            double d = sw_geo_dist_to_shore_m(G, la, lo);
+            double dc = sw_geo_dist_to_shore_capped_m(G, la, lo, 20 * SW_GEO_NM_M);
+            assert_true(d >= 20 * SW_GEO_NM_M ? dc == 20 * SW_GEO_NM_M : fabs(dc - d) < 1e-9);
+        }
+}
+
 static void ports(void **state)
 {
     const struct sw_port *p;
@@ -445,6 +483,7 @@ int main(void)
         cmocka_unit_test(polygons),
         cmocka_unit_test(land_synthetic),
         cmocka_unit_test(land_real),
+        cmocka_unit_test(land_speed),
         cmocka_unit_test(ports),
         cmocka_unit_test(zones),
         cmocka_unit_test(zones_vs_reference),
