@@ -109,7 +109,10 @@ enum sw_list_format sw_lists_detect(const void *head, size_t len);
 /* Options for an import; all fields may be NULL/0. */
 struct sw_lists_import_opts {
     const char *list;    /* override the list name */
-    const char *edition; /* override the edition date */
+    const char *edition; /* override the edition date ("YYYY-MM-DD") */
+    /* An edition that would remove more than half of a list's active entries (and more
+     * than 10) looks like a partial file and is refused with SW_ERANGE unless this is set. */
+    int allow_mass_removal;
 };
 
 /* What an import did. */
@@ -133,7 +136,8 @@ struct sw_lists_report {
  * order, told apart by content). Paths may be "-" (stdin) or gzip. One transaction: on any
  * error nothing is written and the lists already loaded stay as they were; rep->err says
  * why. An edition older than the latest loaded of the same list is refused (SW_ERANGE);
- * the same bytes imported again give SW_OK with rep->already set.
+ * the same bytes imported again give SW_OK with rep->already set; a file without entries is
+ * refused (SW_EFORMAT), and so is a mass removal (see allow_mass_removal).
  * Errors: SW_EIO (errno kept), SW_EFORMAT, SW_ETRUNCATED, SW_ETOOBIG, SW_EUNSUPPORTED,
  * SW_ERANGE, SW_EDB, SW_ENOMEM.
  */

@@ -9,6 +9,7 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/lists.h"
 #include "sanctwatch/store.h"
+#include "sanctwatch/timeutil.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +22,8 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: sanctwatch lists import [--db DB] [--list NAME] [--edition DATE] FILE...\n"
+            "usage: sanctwatch lists import [--db DB] [--list NAME] [--edition DATE]\n"
+            "                               [--allow-removals] FILE...\n"
             "       sanctwatch lists show [--db DB] [--list L] [--type T]\n"
             "       sanctwatch lists changes [--db DB] [--list L] [--edition N]\n\n"
             "import  load list editions: the UN Security Council consolidated list (XML),\n"
@@ -34,7 +36,10 @@ static void usage(FILE *f)
             "        edition of each list)\n\n"
             "  --db DB        database (default %s)\n"
             "  --list NAME    list name instead of the one read from the file\n"
-            "  --edition DATE edition date instead of the one read from the file or its name\n",
+            "  --edition DATE edition date (YYYY-MM-DD) instead of the one read from the file\n"
+            "                 or its name\n"
+            "  --allow-removals  accept an edition that removes more than half of a list\n"
+            "                 (refused by default: it looks like a partial file)\n",
             SW_STORE_DEFAULT_PATH);
 }
 
@@ -255,7 +260,7 @@ fail:
 int cmd_lists(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH, *list = NULL, *type = NULL, *edition = NULL;
-    struct sw_lists_import_opts o = {NULL, NULL};
+    struct sw_lists_import_opts o = {NULL, NULL, 0};
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -271,6 +276,10 @@ int cmd_lists(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
+        }
+        if (!strcmp(a, "--allow-removals")) {
+            o.allow_mass_removal = 1;
+            continue;
         }
         if (!strcmp(a, "--")) {
             i++;
@@ -296,6 +305,11 @@ int cmd_lists(int argc, char **argv)
     if (!strcmp(sub, "import")) {
         if (type) {
             cli_error("'--type' is for 'lists show'");
+            return 2;
+        }
+        int64_t ms;
+        if (edition && (strlen(edition) != 10 || sw_time_parse(edition, 10, &ms))) {
+            cli_error("--edition '%s' is not a date (YYYY-MM-DD)", edition);
             return 2;
         }
         o.list = list;

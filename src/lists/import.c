@@ -420,8 +420,9 @@ static int exec_bind(sqlite3 *db, const char *sql, const char *list, int64_t eid
 }
 
 static int write_edition(sqlite3 *db, struct lset *s, const char *files, const char *sha,
-                         struct sw_lists_report *rep)
+                         int allow_mass_removal, struct sw_lists_report *rep)
 {
+    long prev_active = 0;
     struct writer w = {.db = db, .s = s, .rep = rep};
     sqlite3_stmt *q = NULL;
     int rc = SW_EDB;
@@ -474,6 +475,14 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
     sqlite3_finalize(q);
     q = NULL;
     w.eid = sqlite3_last_insert_rowid(db);
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM entries WHERE list=?1 AND active=1", -1, &q,
+                           NULL) != SQLITE_OK)
+        goto fail;
+    bind_text(q, 1, s->list);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        prev_active = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
     for (int i = 0; i < Q_DEL0; i++)
         if (sqlite3_prepare_v2(db, q_sql[i], -1, &w.q[i], NULL) != SQLITE_OK)
             goto fail;
@@ -495,8 +504,16 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
     if (exec_bind(db,
                   "INSERT INTO entry_changes(edition, entry, ref, change) SELECT ?2, id, ref, "
                   "'removed' FROM entries WHERE list=?1 AND active=1 AND last_edition<>?2",
-                  s->list, w.eid, &rep->removed) ||
-        exec_bind(db,
+                  s->list, w.eid, &rep->removed))
+        goto fail;
+    if (!allow_mass_removal && rep->removed > 10 && rep->removed * 2 > prev_active) {
+        rc = lset_fail(s, SW_ERANGE,
+                       "edition %s would remove %ld of the %ld active entries of %s (a partial "
+                       "file?); nothing imported",
+                       s->edition, rep->removed, prev_active, s->list);
+        goto fail;
+    }
+    if (exec_bind(db,
                   "UPDATE entries SET active=0, removed_edition=?2 WHERE list=?1 AND active=1 AND "
                   "last_edition<>?2",
                   s->list, w.eid, NULL) ||
@@ -650,6 +667,10 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
         goto parse_fail;
     if ((rc = lset_unique_refs(&s)))
         goto parse_fail;
+    if (s.n == 0) {
+        rc = lset_fail(&s, SW_EFORMAT, "no entries in the file");
+        goto parse_fail;
+    }
     if (fmt[primary] == SW_LIST_FMT_OFAC_XML && strstr(base(paths[primary]), "cons"))
         snprintf(s.list, sizeof s.list, "ofac_cons");
     if (opts && opts->list)
@@ -670,7 +691,8 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
     snprintf(rep->edition, sizeof rep->edition, "%s", s.edition);
     rep->format = fmt[primary];
     rep->orphans = s.orphans;
-    if ((rc = write_edition(db, &s, files.data ? files.data : "", sha, rep))) {
+    if ((rc = write_edition(db, &s, files.data ? files.data : "", sha,
+                            opts ? opts->allow_mass_removal : 0, rep))) {
         snprintf(rep->err, sizeof rep->err, "%s", s.err[0] ? s.err : sw_strerror(rc));
         memset(rep->n_type, 0, sizeof rep->n_type);
         rep->n_entries = rep->added = rep->removed = rep->changed = 0;

@@ -407,6 +407,51 @@ static void editions_add_remove_change(void **state)
     sw_store_close(db);
 }
 
+/* An edition that drops most of a list looks like a partial file: refused unless asked for;
+ * a file without entries is refused. */
+static void mass_removal_and_empty(void **state)
+{
+    const char *dir = sw_test_tmpdir();
+    sqlite3 *db = fresh_db(dir, "mass.db");
+    struct sw_lists_report r;
+    char ents[8192] = "", doc[12288], path[512];
+    snprintf(path, sizeof path, "%s/un.xml", dir);
+    for (int i = 1; i <= 30; i++) {
+        char e[256];
+        snprintf(e, sizeof e,
+                 "<ENTITY><FIRST_NAME>ENTITY %d</FIRST_NAME><UN_LIST_TYPE>DPRK</UN_LIST_TYPE>"
+                 "<REFERENCE_NUMBER>KPe.%03d</REFERENCE_NUMBER></ENTITY>",
+                 i, i);
+        strncat(ents, e, sizeof ents - strlen(ents) - 1);
+        if (i == 5) { /* edition 2 keeps only the first five */
+            un_doc(doc, sizeof doc, "2026-02-01T00:00:00Z", ents);
+        }
+    }
+    char doc2[12288];
+    snprintf(doc2, sizeof doc2, "%s", doc);
+    un_doc(doc, sizeof doc, "2026-01-01T00:00:00Z", ents);
+    write_file(path, doc, strlen(doc));
+    assert_int_equal(import1(db, path, &r), SW_OK);
+    assert_int_equal(r.added, 30);
+    write_file(path, doc2, strlen(doc2));
+    assert_int_equal(import1(db, path, &r), SW_ERANGE);
+    assert_non_null(strstr(r.err, "would remove 25 of the 30 active entries of un_sc"));
+    assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE active=1"), 30);
+    assert_int_equal(q1(db, "SELECT count(*) FROM list_editions"), 1);
+    struct sw_lists_import_opts o = {NULL, NULL, 1};
+    const char *p[1] = {path};
+    assert_int_equal(sw_lists_import(db, p, 1, &o, &r), SW_OK);
+    assert_int_equal(r.removed, 25);
+    assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE active=1"), 5);
+
+    un_doc(doc, sizeof doc, "2026-03-01T00:00:00Z", "");
+    write_file(path, doc, strlen(doc));
+    assert_int_equal(import1(db, path, &r), SW_EFORMAT);
+    assert_string_equal(r.err, "no entries in the file");
+    assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE active=1"), 5);
+    sw_store_close(db);
+}
+
 /* OFAC CSV editions: ids, links and the rules on companion files. */
 static void ofac_csv_small(void **state)
 {
@@ -482,6 +527,7 @@ int main(void)
         cmocka_unit_test(parse_mem_errors),
         cmocka_unit_test(ofac_csv_small),
         cmocka_unit_test(editions_add_remove_change),
+        cmocka_unit_test(mass_removal_and_empty),
         cmocka_unit_test(refused_files_leave_store_intact),
         cmocka_unit_test(shared_counts),
     };
