@@ -384,22 +384,28 @@ struct sw_ais {
 int sw_ais_decode(const char *payload, size_t len, int fill_bits, struct sw_ais *out);
 
 /* gpsd-compatible stream decoding: keeps the last 8 type-24 part A names by MMSI, as gpsd
- * does, and reports a part B merged with its part A (u.t24.part == SW_AIS_PART_AB).
+ * does, and reports a part B merged with its part A (u.t24.part == SW_AIS_PART_AB). Like
+ * gpsd it keeps one such queue per radio channel (A, '1' or none; B or '2'), so a part B
+ * only finds a part A heard on the same channel.
  * The caller owns the struct (plain data, no release needed); sw_ais_session_init zeroes it. */
 struct sw_ais_session {
     struct {
         uint32_t mmsi;
         char shipname[21];
-    } t24[8];
-    unsigned t24_next;
+    } t24[2][8];
+    unsigned t24_next[2];
 };
 void sw_ais_session_init(struct sw_ais_session *s);
 /* As sw_ais_decode, then: a type 24 part A is stashed and SW_EAGAIN returned (gpsd prints
  * nothing); a part B with a stashed part A of the same MMSI is merged and returned as
  * SW_AIS_PART_AB (the stash entry is used up); a part B without one gives SW_EAGAIN.
- * Everything else is returned as sw_ais_decode returns it. */
+ * Everything else is returned as sw_ais_decode returns it. Uses channel A's queue. */
 int sw_ais_session_decode(struct sw_ais_session *s, const char *payload, size_t len,
                           int fill_bits, struct sw_ais *out);
+/* The same for a message heard on channel (the AIVDM channel field: 'A', 'B', '1', '2', or
+ * '\0' when empty), which selects the type 24 queue as gpsd does. */
+int sw_ais_session_decode_on(struct sw_ais_session *s, char channel, const char *payload,
+                             size_t len, int fill_bits, struct sw_ais *out);
 
 /* Append the gpsd-style JSON fields of *m ("type":..,"repeat":..,...) without braces and
  * without "class"/"device", so the caller can add its own fields. scaled selects gpsd's -j

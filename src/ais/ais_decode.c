@@ -497,26 +497,34 @@ void sw_ais_session_init(struct sw_ais_session *s)
     memset(s, 0, sizeof *s);
 }
 
-int sw_ais_session_decode(struct sw_ais_session *s, const char *payload, size_t len,
-                          int fill_bits, struct sw_ais *out)
+int sw_ais_session_decode_on(struct sw_ais_session *s, char channel, const char *payload,
+                             size_t len, int fill_bits, struct sw_ais *out)
 {
     int rc = sw_ais_decode(payload, len, fill_bits, out);
     if (rc || out->type != 24)
         return rc;
-    const size_t nq = sizeof s->t24 / sizeof s->t24[0];
+    const unsigned ch = (channel == 'B' || channel == '2') ? 1 : 0;
+    const size_t nq = sizeof s->t24[0] / sizeof s->t24[0][0];
     if (out->u.t24.part == SW_AIS_PART_A) {
-        s->t24[s->t24_next].mmsi = out->mmsi;
-        memcpy(s->t24[s->t24_next].shipname, out->u.t24.shipname, sizeof out->u.t24.shipname);
-        s->t24_next = (unsigned)((s->t24_next + 1) % nq);
+        unsigned i = s->t24_next[ch] % nq;
+        s->t24[ch][i].mmsi = out->mmsi;
+        memcpy(s->t24[ch][i].shipname, out->u.t24.shipname, sizeof out->u.t24.shipname);
+        s->t24_next[ch] = (unsigned)((i + 1) % nq);
         return SW_EAGAIN;
     }
     for (size_t i = 0; i < nq; i++) {
-        if (s->t24[i].mmsi == out->mmsi && out->mmsi != 0) {
-            memcpy(out->u.t24.shipname, s->t24[i].shipname, sizeof out->u.t24.shipname);
+        if (s->t24[ch][i].mmsi == out->mmsi && out->mmsi != 0) {
+            memcpy(out->u.t24.shipname, s->t24[ch][i].shipname, sizeof out->u.t24.shipname);
             out->u.t24.part = SW_AIS_PART_AB;
-            s->t24[i].mmsi = 0;
+            s->t24[ch][i].mmsi = 0;
             return SW_OK;
         }
     }
     return SW_EAGAIN;
+}
+
+int sw_ais_session_decode(struct sw_ais_session *s, const char *payload, size_t len,
+                          int fill_bits, struct sw_ais *out)
+{
+    return sw_ais_session_decode_on(s, 'A', payload, len, fill_bits, out);
 }

@@ -191,6 +191,27 @@ static void test_type24_session(void **state)
                "\"model\":12,\"serial\":199796,\"callsign\":\"TC6163\",\"to_bow\":0,"
                "\"to_stern\":15,\"to_port\":0,\"to_starboard\":5");
     assert_int_equal(sw_ais_session_decode(&s, b, strlen(b), 0, &m), SW_EAGAIN);
+    /* one queue per channel, as gpsd: B on channel 2 finds A from channel B, not from A */
+    sw_ais_session_init(&s);
+    assert_int_equal(sw_ais_session_decode_on(&s, 'B', a, strlen(a), 2, &m), SW_EAGAIN);
+    assert_int_equal(sw_ais_session_decode_on(&s, 'A', b, strlen(b), 0, &m), SW_EAGAIN);
+    assert_int_equal(sw_ais_session_decode_on(&s, '2', b, strlen(b), 0, &m), SW_OK);
+    /* eight part As are kept per channel: the ninth pushes the oldest out */
+    sw_ais_session_init(&s);
+    assert_int_equal(sw_ais_session_decode_on(&s, 'A', a, strlen(a), 2, &m), SW_EAGAIN);
+    for (int i = 0; i < 8; i++) {
+        const char *other = "H42O55i18tMET00000000000000";
+        char o[32];
+        memcpy(o, other, 28);
+        o[5] = (char)('a' + i); /* another MMSI */
+        assert_int_equal(sw_ais_session_decode_on(&s, i < 7 ? 'A' : '1', o, 27, 2, &m),
+                         SW_EAGAIN);
+        if (i == 6) {
+            struct sw_ais_session copy = s;
+            assert_int_equal(sw_ais_session_decode_on(&copy, 'A', b, strlen(b), 0, &m), SW_OK);
+        }
+    }
+    assert_int_equal(sw_ais_session_decode_on(&s, 'A', b, strlen(b), 0, &m), SW_EAGAIN);
     /* part numbers 2 and 3 do not exist */
     assert_int_equal(sw_ais_decode("H3KLehdt00000000?6ekkjm000000", 29, 0, &m), SW_EUNSUPPORTED);
 }
