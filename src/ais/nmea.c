@@ -520,6 +520,66 @@ static int time_rank(int src)
     return src == SW_NMEA_TIME_NONE ? 99 : src;
 }
 
+/* Count a skipped line; a line holding a NUL byte is counted as such whatever else is wrong. */
+static int skip_line(struct sw_nmea *f, const char *line, size_t len, enum sw_nmea_reason why)
+{
+    count(f, len && memchr(line, '\0', len) ? SW_NMEA_NUL : why);
+    return SW_OK;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* XOR of s[0..n) and whether it holds a NUL byte, eight bytes at a time. */
+static unsigned xor_span(const char *s, size_t n, int *has_nul)
+{
+    uint64_t acc = 0, zero = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = load64(s + i);
+        acc ^= w;
+        zero |= (w - ONES) & ~w & HIGHS;
+    }
+    acc ^= acc >> 32;
+    acc ^= acc >> 16;
+    acc ^= acc >> 8;
+    unsigned x = (unsigned)(acc & 0xff);
+    for (; i < n; i++) {
+        x ^= (unsigned char)s[i];
+        zero |= s[i] == '\0';
+    }
+    *has_nul = zero != 0;
+    return x;
+}
+
+/* 1 when every byte of s[0..n) is an armour character ('0'..'W', '`'..'w'). */
+static int armour_span(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = load64(s + i);
+        if (w & HIGHS)
+            return 0;
+        /* with bytes below 0x80, w + (0x80 - k) sets a byte's high bit iff the byte >= k */
+        uint64_t ge48 = w + ONES * (0x80 - 48), ge88 = w + ONES * (0x80 - 88);
+        uint64_t ge96 = w + ONES * (0x80 - 96), ge120 = w + ONES * (0x80 - 120);
+        uint64_t ok = ((ge48 & ~ge88) | (ge96 & ~ge120)) & HIGHS;
+        if (ok != HIGHS)
+            return 0;
+    }
+    for (; i < n; i++)
+        if (!armour_ok[(unsigned char)s[i]])
+            return 0;
+    return 1;
+}
+
 int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t lineno,
                  const struct sw_nmea_msg **msg)
 {
@@ -529,22 +589,14 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     *msg = NULL;
     f->counts[SW_NMEA_LINES]++;
 
-    if (len && memchr(line, '\0', len)) {
-        count(f, SW_NMEA_NUL);
-        return SW_OK;
-    }
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
     while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
         end--;
-    if (p == end) {
-        count(f, SW_NMEA_EMPTY);
-        return SW_OK;
-    }
-    if (*p == '#') {
-        count(f, SW_NMEA_COMMENT);
-        return SW_OK;
-    }
+    if (p == end)
+        return skip_line(f, line, len, SW_NMEA_EMPTY);
+    if (*p == '#')
+        return skip_line(f, line, len, SW_NMEA_COMMENT);
     lm.tb_ms = lm.pghp_ms = lm.trail_ms = lm.lead_ms = SW_TIME_NONE;
     lm.tag_n = -1;
     lm.gid = -1;
@@ -559,55 +611,108 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
         const char *lim = end - p > LEADING_MAX ? p + LEADING_MAX : end;
         while (s < lim && *s != '!' && *s != '$' && *s != '\\')
             s++;
-        if (s == lim || parse_leading(p, s, &lm.lead_ms)) {
-            count(f, SW_NMEA_GARBAGE);
-            return SW_OK;
-        }
+        if (s == lim || parse_leading(p, s, &lm.lead_ms))
+            return skip_line(f, line, len, SW_NMEA_GARBAGE);
         p = s;
     }
     while (p < end && *p == '\\') {
         why = parse_tagblock(&p, end, &lm, f->cfg.lenient);
-        if (why != SW_NMEA_USED) {
-            count(f, why);
-            return SW_OK;
+        if (why != SW_NMEA_USED)
+            return skip_line(f, line, len, why);
+    }
+    if (p == end || (*p != '!' && *p != '$'))
+        return skip_line(f, line, len, p == end ? SW_NMEA_MALFORMED : SW_NMEA_GARBAGE);
+
+    /* the sentence: body[0..send) up to the '*' */
+    const char *body = p + 1;
+    const char *star, *send, *q;
+    int cnt = 0, num = 0, seq = -1, fill = 0, nul;
+    unsigned x;
+    char channel = '\0';
+    const char *fp = NULL;
+    size_t plen = 0;
+    enum sw_nmea_reason bad = SW_NMEA_USED; /* a field error, reported after the checksum */
+    int is_ais = end - body >= 6 && body[5] == ',' && body[2] == 'V' && body[3] == 'D' &&
+                 (body[4] == 'M' || body[4] == 'O') && talker_ok(body[0]) && talker_ok(body[1]);
+    if (!is_ais)
+        goto not_ais;
+    /* fields: count, number, sequence id, channel, payload, fill bits; the payload's comma
+     * is found with memchr and the '*' is expected two bytes later */
+    q = body + 6;
+    if (end - q < 4 || q[1] != ',' || q[3] != ',' || q[0] < '1' || q[0] > '9' || q[2] < '1' ||
+        q[2] > q[0]) {
+        bad = SW_NMEA_MALFORMED;
+        goto slow;
+    }
+    cnt = q[0] - '0';
+    num = q[2] - '0';
+    q += 4;
+    if (q < end && *q != ',') {
+        seq = 0;
+        for (int i = 0; q < end && *q != ','; i++, q++) {
+            if (i == 3 || *q < '0' || *q > '9') {
+                bad = SW_NMEA_MALFORMED;
+                goto slow;
+            }
+            seq = seq * 10 + (*q - '0');
         }
     }
-    if (p == end || (*p != '!' && *p != '$')) {
-        count(f, p == end ? SW_NMEA_MALFORMED : SW_NMEA_GARBAGE);
-        return SW_OK;
+    if (q == end) {
+        bad = SW_NMEA_MALFORMED;
+        goto slow;
     }
+    q++; /* channel */
+    if (q < end && *q != ',') {
+        channel = *q++;
+        if (channel == '\\' || channel == '*' || (unsigned char)channel < 0x20 ||
+            (unsigned char)channel > 0x7e) {
+            bad = SW_NMEA_MALFORMED;
+            goto slow;
+        }
+    }
+    if (q == end || *q != ',') {
+        bad = SW_NMEA_MALFORMED;
+        goto slow;
+    }
+    fp = q + 1;
+    {
+        const char *pe = memchr(fp, ',', (size_t)(end - fp));
+        if (!pe || pe == fp || end - pe < 2 || pe[1] < '0' || pe[1] > '5' ||
+            (end - pe > 2 && pe[2] != '*')) {
+            bad = SW_NMEA_MALFORMED;
+            goto slow;
+        }
+        fill = pe[1] - '0';
+        plen = (size_t)(pe - fp);
+        star = end - pe > 2 ? pe + 2 : NULL;
+        send = pe + 2;
+    }
+    if (!armour_span(fp, plen))
+        bad = SW_NMEA_MALFORMED;
+    goto checksum;
 
-    /* One pass to the '*': checksum and field boundaries. */
-    const char *body = p + 1;
-    const char *comma[8];
-    int ncomma = 0;
-    unsigned x = 0;
-    const char *q = body;
-    for (; q < end && *q != '*'; q++) {
-        x ^= (unsigned char)*q;
-        if (*q == ',' && ncomma < 8)
-            comma[ncomma++] = q;
-    }
-    const char *star = q < end ? q : NULL;
-    size_t alen = ncomma ? (size_t)(comma[0] - body) : (size_t)(end - body);
-    int is_ais = alen == 5 && body[2] == 'V' && body[3] == 'D' &&
-                 (body[4] == 'M' || body[4] == 'O') && talker_ok(body[0]) && talker_ok(body[1]);
+slow: /* malformed AIS fields: still check the checksum first, as for any sentence */
+not_ais:
+    star = memchr(body, '*', (size_t)(end - body));
+    send = star ? star : end;
+checksum:
+    x = xor_span(body, (size_t)(send - body), &nul);
+    if (nul)
+        return skip_line(f, line, len, SW_NMEA_NUL);
     if (!is_ais) {
+        const char *c0 = memchr(body, ',', (size_t)(send - body));
+        size_t alen = c0 ? (size_t)(c0 - body) : (size_t)(send - body);
         if (alen == 4 && *p == '$' && memcmp(body, "PGHP", 4) == 0 && star) {
             int want = end - star >= 3 ? parse_hex2(star + 1) : -1;
-            if ((want < 0 || (unsigned)want != x) && !f->cfg.lenient) {
-                count(f, SW_NMEA_CHECKSUM);
-                return SW_OK;
-            }
-            count(f, parse_pghp(f, comma[0] + 1, star));
-            return SW_OK;
+            if ((want < 0 || (unsigned)want != x) && !f->cfg.lenient)
+                return skip_line(f, line, len, SW_NMEA_CHECKSUM);
+            return skip_line(f, line, len, parse_pghp(f, c0 + 1, star));
         }
         int ok = alen >= 2 && alen <= 16;
         for (size_t i = 0; ok && i < alen; i++)
             ok = (body[i] >= 'A' && body[i] <= 'Z') || (body[i] >= '0' && body[i] <= '9') ||
                  body[i] == '=';
-        count(f, ok ? SW_NMEA_OTHER : SW_NMEA_GARBAGE);
-        return SW_OK;
+        return skip_line(f, line, len, ok ? SW_NMEA_OTHER : SW_NMEA_GARBAGE);
     }
 
     /* checksum */
@@ -616,46 +721,16 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
         sum_cs = parse_hex2(star + 1);
     if (sum_cs < 0 || (unsigned)sum_cs != x)
         lm.checksum_ok = 0;
-    if (!lm.checksum_ok && !f->cfg.lenient) {
-        count(f, SW_NMEA_CHECKSUM);
-        return SW_OK;
-    }
-    if (ncomma != 6) {
-        count(f, SW_NMEA_MALFORMED);
-        return SW_OK;
-    }
-    const char *fend = star ? star : end; /* end of the last field */
-    /* fields: count, number, sequence id, channel, payload, fill bits */
-    const char *fc = comma[0] + 1, *fn = comma[1] + 1, *fs = comma[2] + 1, *fch = comma[3] + 1;
-    const char *fp = comma[4] + 1, *ff = comma[5] + 1;
-    if (comma[1] - fc != 1 || comma[2] - fn != 1 || *fc < '1' || *fc > '9' || *fn < '1' ||
-        *fn > *fc || comma[4] - fch > 1 || fend - ff != 1 || *ff < '0' || *ff > '5' ||
-        comma[5] == fp) {
-        count(f, SW_NMEA_MALFORMED);
-        return SW_OK;
-    }
-    int cnt = *fc - '0', num = *fn - '0', fill = *ff - '0';
-    int seq = -1;
-    if (comma[3] != fs) {
-        int64_t s;
-        if (parse_uint(fs, (size_t)(comma[3] - fs), &s) || s > 999) {
-            count(f, SW_NMEA_MALFORMED);
-            return SW_OK;
-        }
-        seq = (int)s;
-    }
-    char channel = comma[4] == fch ? '\0' : *fch;
-    if (channel && (channel == '\\' || (unsigned char)channel < 0x20 ||
-                    (unsigned char)channel > 0x7e)) {
-        count(f, SW_NMEA_MALFORMED);
-        return SW_OK;
-    }
-    size_t plen = (size_t)(comma[5] - fp);
-    for (size_t i = 0; i < plen; i++)
-        if (!armour_ok[(unsigned char)fp[i]]) {
-            count(f, SW_NMEA_MALFORMED);
-            return SW_OK;
-        }
+    if (!lm.checksum_ok && !f->cfg.lenient)
+        return skip_line(f, line, len, SW_NMEA_CHECKSUM);
+    if (bad != SW_NMEA_USED)
+        return skip_line(f, line, len, bad);
+    /* a NUL before the sentence or after its checksum */
+    for (q = send; q < end; q++)
+        if (*q == '\0')
+            return skip_line(f, line, len, SW_NMEA_NUL);
+    if (p > line && memchr(line, '\0', (size_t)(p - line)))
+        return skip_line(f, line, len, SW_NMEA_NUL);
 
     /* metadata: pending $PGHP, trailing fields */
     if (f->pghp_pending) {
