@@ -159,6 +159,15 @@ int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
             free(canon);
             if (sodium_memcmp(h, p->leaf, SW_HASH_LEN))
                 return SW_EVERIFY;
+            /* The evidence the event claims must be this proof's. */
+            const json_t *ev = json_object_get(p->event, "evidence");
+            const json_t *leaf = json_object_get(ev, "leaf"), *sha = json_object_get(ev, "sha256");
+            uint8_t claimed[SW_HASH_LEN];
+            if (leaf && (!json_is_integer(leaf) || json_integer_value(leaf) < 0 ||
+                         (uint64_t)json_integer_value(leaf) != p->index))
+                return SW_EVERIFY;
+            if (sha && (hex_parse(sha, claimed) || sodium_memcmp(claimed, p->leaf, SW_HASH_LEN)))
+                return SW_EVERIFY;
         }
         return sw_merkle_verify_inclusion(p->index, p->size, p->leaf,
                                           (const uint8_t(*)[SW_HASH_LEN])p->path, p->n,

@@ -451,6 +451,17 @@ static json_t *mk_event(int i, const char *extra)
     return v;
 }
 
+static json_t *kept[4];
+static size_t nkept;
+/* An event freed at the end of the test. */
+static json_t *mk_event_keep(int i)
+{
+    json_t *v = mk_event(i, "");
+    if (nkept < 4)
+        kept[nkept++] = v;
+    return v;
+}
+
 static void record_prove_audit(void **state)
 {
     sqlite3 *db = mem_db();
@@ -509,6 +520,11 @@ static void record_prove_audit(void **state)
     free(text);
     assert_int_equal(sw_proof_verify(&q, &c1, NULL), SW_OK);
     assert_int_equal(sw_proof_verify(&q, &c2, NULL), SW_EVERIFY); /* other size */
+    /* An event claiming another leaf fails. */
+    json_object_set_new(json_object_get(q.event, "evidence"), "leaf", json_integer(8));
+    assert_int_equal(sw_proof_verify(&q, &c1, NULL), SW_EVERIFY);
+    json_object_set_new(json_object_get(q.event, "evidence"), "leaf", json_integer(7));
+    assert_int_equal(sw_proof_verify(&q, &c1, NULL), SW_OK);
     /* An edited event in the proof fails. */
     json_object_set_new(json_object_get(q.event, "details"), "n", json_integer(8));
     assert_int_equal(sw_proof_verify(&q, &c1, NULL), SW_EVERIFY);
@@ -547,12 +563,31 @@ static void record_prove_audit(void **state)
         assert_int_equal(sw_store_exec(db, cases[i].undo), SW_OK);
         assert_int_equal(sw_ledger_audit(lg, &k.pub, &c1, msg), SW_OK);
     }
+    /* Hostile database content is reported, never trusted or crashed on. */
+    assert_int_equal(sw_store_exec(db, "CREATE TEMP TABLE st AS SELECT * FROM ledger_state;"
+                                       "CREATE TEMP TABLE t0 AS SELECT * FROM ledger_tiles "
+                                       "WHERE id = 0;"
+                                       "UPDATE ledger_tiles SET hashes = x'00' WHERE id = 0"),
+                     SW_OK);
+    assert_int_equal(sw_ledger_audit(lg, &k.pub, &c1, msg), SW_EVERIFY);
+    assert_int_equal(sw_ledger_prove_event(lg, "ev-0001", 0, &p), SW_EFORMAT);
+    assert_int_equal(sw_store_exec(db, "UPDATE ledger_state SET frontier = x'0102'"), SW_OK);
+    assert_int_equal(sw_ledger_record_event(db, mk_event_keep(99), &leaf, h), SW_EFORMAT);
+    assert_int_equal(sw_ledger_audit(lg, &k.pub, &c1, msg), SW_EVERIFY);
+    printf("NOTE: malformed state caught: %s\n", msg);
+    assert_int_equal(sw_store_exec(db, "DELETE FROM ledger_state; INSERT INTO ledger_state "
+                                       "SELECT * FROM st; INSERT OR REPLACE INTO ledger_tiles "
+                                       "SELECT * FROM t0"),
+                     SW_OK);
+    assert_int_equal(sw_ledger_audit(lg, &k.pub, &c1, msg), SW_OK);
     /* Deleting the last events (and rolling the state back) leaves signed heads unmatched. */
     assert_int_equal(sw_store_exec(db, "DELETE FROM events WHERE leaf >= 30"), SW_OK);
     assert_int_equal(sw_ledger_audit(lg, &k.pub, NULL, msg), SW_EVERIFY);
     printf("NOTE: truncation caught: %s\n", msg);
     free(head1);
     free(head2);
+    for (size_t i = 0; i < nkept; i++)
+        json_decref(kept[i]);
     for (int i = 0; i < N; i++)
         json_decref(ev[i]);
     sw_ledger_close(lg);
