@@ -13,6 +13,7 @@ static const struct sw_cmd commands[] = {
     {"eval", cmd_eval, "score detector events against simulator ground truth, per type"},
     {"simulate", cmd_simulate, "write synthetic AIS traffic with labelled behaviour and its truth"},
     {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},
+    {"report", cmd_report, "write the report: HTML with maps and evidence, JSON, GeoJSON, KML, CSV"},
     {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
 };
 

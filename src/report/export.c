@@ -1,0 +1,384 @@
+/*
+ * Machine-readable exports of the report model: report.json (the model itself),
+ * events.geojson and tracks.geojson (RFC 7946: [lon, lat] positions), events.kml (OGC KML 2.2,
+ * for Google Earth) and events.csv (RFC 4180). Every writer reads the same model that the
+ * HTML report shows.
+ */
+#include "sanctwatch/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
+#include "report_int.h"
+
+const char *rep_str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+void rep_xml_escape(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default:
+            /* Control characters are not allowed in XML 1.0: shown as U+FFFD. */
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+                fputs("\xEF\xBF\xBD", f);
+            else
+                fputc(*s, f);
+        }
+    }
+}
+
+void rep_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void rep_event_vessels(const json_t *ev, const char *key, char *buf, size_t n)
+{
+    size_t i, used = 0;
+    json_t *v;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(ev, "vessels"), i, v)
+    {
+        json_t *x = json_object_get(v, key);
+        char item[96];
+        if (json_is_integer(x))
+            snprintf(item, sizeof item, "%lld", (long long)json_integer_value(x));
+        else if (json_is_string(x))
+            snprintf(item, sizeof item, "%s", json_string_value(x));
+        else
+            item[0] = '\0';
+        int w = snprintf(buf + used, n - used, "%s%s", i ? ";" : "", item);
+        if (w < 0 || (size_t)w >= n - used)
+            break;
+        used += (size_t)w;
+    }
+}
+
+int sw_report_write_json(const json_t *model, FILE *f)
+{
+    if (json_dumpf(model, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) != 0)
+        return SW_EIO;
+    fputc('\n', f);
+    return ferror(f) ? SW_EIO : SW_OK;
+}
+
+static int has_point(const json_t *ev)
+{
+    json_t *lat = json_object_get(ev, "lat"), *lon = json_object_get(ev, "lon");
+    return json_is_number(lat) && json_is_number(lon) && fabs(json_number_value(lat)) <= 90 &&
+           fabs(json_number_value(lon)) <= 180;
+}
+
+int sw_report_write_events_geojson(const json_t *model, FILE *f)
+{
+    json_t *fc = json_object(), *features = json_array();
+    size_t i;
+    json_t *inc;
+    json_array_foreach(json_object_get(model, "incidents"), i, inc)
+    {
+        json_t *ev = json_object_get(inc, "event");
+        json_t *props = json_deep_copy(ev);
+        json_object_del(props, "lat");
+        json_object_del(props, "lon");
+        json_t *geom = has_point(ev)
+                           ? json_pack("{s:s,s:[f,f]}", "type", "Point", "coordinates",
+                                       json_number_value(json_object_get(ev, "lon")),
+                                       json_number_value(json_object_get(ev, "lat")))
+                           : json_null();
+        json_array_append_new(features,
+                              json_pack("{s:s,s:O,s:o,s:o}", "type", "Feature", "id",
+                                        json_object_get(ev, "id"), "geometry", geom,
+                                        "properties", props));
+    }
+    json_object_set_new(fc, "type", json_string("FeatureCollection"));
+    json_object_set_new(fc, "features", features);
+    int rc = json_dumpf(fc, f, JSON_COMPACT | JSON_ENSURE_ASCII) ? SW_EIO : SW_OK;
+    fputc('\n', f);
+    json_decref(fc);
+    return rc;
+}
+
+int sw_report_write_tracks_geojson(const json_t *model, FILE *f)
+{
+    json_t *fc = json_object(), *features = json_array();
+    json_t *vessels = json_object_get(model, "vessels");
+    size_t i, j, k;
+    json_t *inc, *t, *p;
+    json_array_foreach(json_object_get(model, "incidents"), i, inc)
+    {
+        json_array_foreach(json_object_get(inc, "tracks"), j, t)
+        {
+            json_t *pts = json_object_get(t, "points");
+            if (json_array_size(pts) < 2)
+                continue;
+            json_t *coords = json_array(), *times = json_array();
+            json_array_foreach(pts, k, p)
+            {
+                json_array_append_new(coords, json_pack("[OO]", json_array_get(p, 2),
+                                                        json_array_get(p, 1)));
+                char iso[32];
+                json_array_append_new(
+                    times, json_string(sw_time_format(json_integer_value(json_array_get(p, 0)), 0, iso)));
+            }
+            char key[24];
+            json_int_t mmsi = json_integer_value(json_object_get(t, "mmsi"));
+            snprintf(key, sizeof key, "%lld", (long long)mmsi);
+            json_t *d = json_object_get(vessels, key);
+            json_t *props = json_pack("{s:O,s:I,s:s,s:o}", "incident", json_object_get(inc, "id"),
+                                      "mmsi", mmsi, "name", rep_str(d, "name"), "times", times);
+            json_array_append_new(
+                features, json_pack("{s:s,s:{s:s,s:o},s:o}", "type", "Feature", "geometry",
+                                    "type", "LineString", "coordinates", coords, "properties",
+                                    props));
+        }
+    }
+    json_object_set_new(fc, "type", json_string("FeatureCollection"));
+    json_object_set_new(fc, "features", features);
+    int rc = json_dumpf(fc, f, JSON_COMPACT | JSON_ENSURE_ASCII) ? SW_EIO : SW_OK;
+    fputc('\n', f);
+    json_decref(fc);
+    return rc;
+}
+
+/* An event type as an XML id: types are [a-z_] words; anything else becomes "other". */
+static const char *safe_type(const char *type)
+{
+    if (!*type || strspn(type, "abcdefghijklmnopqrstuvwxyz_") != strlen(type))
+        return "other";
+    return type;
+}
+
+/* KML colours are aabbggrr. */
+static const char *kml_colour(const char *type)
+{
+    static const struct {
+        const char *type, *colour;
+    } c[] = {{"encounter", "ff0000d0"},      {"dark_rendezvous", "ff8000a0"},
+             {"loitering", "ff00a0e0"},      {"ais_gap", "ff606060"},
+             {"port_call", "ffd07000"},      {"zone_entry", "ff00c0c0"},
+             {"position_spoof", "ffd000d0"}, {"identity_change", "ff40a040"},
+             {"identity_fraud", "ff2040ff"}, {"listed_vessel", "ff0000ff"}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        if (!strcmp(c[i].type, type))
+            return c[i].colour;
+    return "ffffffff";
+}
+
+int sw_report_write_kml(const json_t *model, FILE *f)
+{
+    json_t *incidents = json_object_get(model, "incidents");
+    json_t *by_type = json_object_get(json_object_get(model, "summary"), "by_type");
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>",
+          f);
+    rep_xml_escape(f, rep_str(model, "title"));
+    fputs("</name>\n<description>", f);
+    rep_xml_escape(f, rep_str(model, "generator"));
+    fputs(", generated ", f);
+    rep_xml_escape(f, rep_str(model, "generated"));
+    fputs("</description>\n", f);
+    const char *type;
+    json_t *cnt;
+    json_object_foreach(by_type, type, cnt)
+    {
+        fprintf(f, "<Style id=\"%s\"><IconStyle><color>%s</color></IconStyle>"
+                   "<LineStyle><color>%s</color><width>2</width></LineStyle></Style>\n",
+                safe_type(type), kml_colour(type), kml_colour(type));
+    }
+    json_object_foreach(by_type, type, cnt)
+    {
+        fputs("<Folder>\n<name>", f);
+        rep_xml_escape(f, type);
+        fputs("</name>\n", f);
+        size_t i;
+        json_t *inc;
+        json_array_foreach(incidents, i, inc)
+        {
+            json_t *ev = json_object_get(inc, "event");
+            if (strcmp(rep_str(ev, "type"), type) != 0 || !has_point(ev))
+                continue;
+            char mmsis[512], names[1024];
+            rep_event_vessels(ev, "mmsi", mmsis, sizeof mmsis);
+            rep_event_vessels(ev, "name", names, sizeof names);
+            fputs("<Placemark id=\"", f);
+            rep_xml_escape(f, rep_str(ev, "id"));
+            fputs("\">\n<name>", f);
+            rep_xml_escape(f, type);
+            fputs(" ", f);
+            rep_xml_escape(f, mmsis);
+            fputs("</name>\n<description>", f);
+            rep_xml_escape(f, names);
+            fputs(" — ", f);
+            rep_xml_escape(f, rep_str(ev, "id"));
+            fputs("</description>\n<TimeSpan><begin>", f);
+            rep_xml_escape(f, rep_str(ev, "start"));
+            fputs("</begin>", f);
+            if (*rep_str(ev, "end")) {
+                fputs("<end>", f);
+                rep_xml_escape(f, rep_str(ev, "end"));
+                fputs("</end>", f);
+            }
+            fprintf(f, "</TimeSpan>\n<styleUrl>#%s</styleUrl>\n", safe_type(type));
+            fprintf(f, "<Point><coordinates>%.6f,%.6f</coordinates></Point>\n</Placemark>\n",
+                    json_number_value(json_object_get(ev, "lon")),
+                    json_number_value(json_object_get(ev, "lat")));
+        }
+        fputs("</Folder>\n", f);
+    }
+    /* The tracks around each incident, one LineString per vessel. */
+    fputs("<Folder>\n<name>tracks</name>\n", f);
+    size_t i, j, k;
+    json_t *inc, *t, *p;
+    json_array_foreach(incidents, i, inc)
+    {
+        json_array_foreach(json_object_get(inc, "tracks"), j, t)
+        {
+            json_t *pts = json_object_get(t, "points");
+            if (json_array_size(pts) < 2)
+                continue;
+            fprintf(f, "<Placemark>\n<name>%lld</name>\n<description>",
+                    (long long)json_integer_value(json_object_get(t, "mmsi")));
+            rep_xml_escape(f, rep_str(inc, "id"));
+            fputs("</description>\n<LineString><tessellate>1</tessellate><coordinates>", f);
+            json_array_foreach(pts, k, p)
+            {
+                fprintf(f, "%s%.6f,%.6f", k ? " " : "", json_real_value(json_array_get(p, 2)),
+                        json_real_value(json_array_get(p, 1)));
+            }
+            fputs("</coordinates></LineString>\n</Placemark>\n", f);
+        }
+    }
+    fputs("</Folder>\n</Document>\n</kml>\n", f);
+    return ferror(f) ? SW_EIO : SW_OK;
+}
+
+int sw_report_write_csv(const json_t *model, FILE *f)
+{
+    fputs("id,type,start,end,ongoing,lat,lon,mmsi,name,imo,flag,port,port_country,confidence,"
+          "rule,leaf,sha256\r\n",
+          f);
+    size_t i;
+    json_t *inc;
+    json_array_foreach(json_object_get(model, "incidents"), i, inc)
+    {
+        json_t *ev = json_object_get(inc, "event");
+        json_t *ev_evidence = json_object_get(ev, "evidence");
+        json_t *port = json_object_get(ev, "port");
+        char buf[1024];
+        rep_csv_field(f, rep_str(ev, "id"));
+        fputc(',', f);
+        rep_csv_field(f, rep_str(ev, "type"));
+        fputc(',', f);
+        rep_csv_field(f, rep_str(ev, "start"));
+        fputc(',', f);
+        rep_csv_field(f, rep_str(ev, "end"));
+        fprintf(f, ",%s,", json_is_true(json_object_get(ev, "ongoing")) ? "true" : "false");
+        if (has_point(ev))
+            fprintf(f, "%.6f,%.6f", json_number_value(json_object_get(ev, "lat")),
+                    json_number_value(json_object_get(ev, "lon")));
+        else
+            fputc(',', f);
+        static const char *const vkeys[] = {"mmsi", "name", "imo", "flag"};
+        for (size_t k = 0; k < 4; k++) {
+            fputc(',', f);
+            rep_event_vessels(ev, vkeys[k], buf, sizeof buf);
+            rep_csv_field(f, buf);
+        }
+        fputc(',', f);
+        rep_csv_field(f, rep_str(port, "name"));
+        fputc(',', f);
+        rep_csv_field(f, rep_str(port, "country"));
+        json_t *conf = json_object_get(ev, "confidence");
+        if (json_is_number(conf))
+            fprintf(f, ",%.3f,", json_number_value(conf));
+        else
+            fputs(",,", f);
+        rep_csv_field(f, rep_str(json_object_get(ev, "details"), "rule"));
+        json_t *leaf = json_object_get(ev_evidence, "leaf");
+        if (json_is_integer(leaf))
+            fprintf(f, ",%lld,", (long long)json_integer_value(leaf));
+        else
+            fputs(",,", f);
+        rep_csv_field(f, rep_str(ev_evidence, "sha256"));
+        fputs("\r\n", f);
+    }
+    return ferror(f) ? SW_EIO : SW_OK;
+}
+
+typedef int (*writer_fn)(const json_t *, FILE *);
+
+static int write_file(const char *dir, const char *name, const json_t *model, writer_fn fn,
+                      const struct sw_geo *geo, char *err)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        if (err)
+            snprintf(err, 256, "cannot write '%.200s': %s", tmp, strerror(errno));
+        return SW_EIO;
+    }
+    int rc = fn ? fn(model, f) : sw_report_write_html(model, geo, f);
+    if (fclose(f) != 0 && rc == SW_OK)
+        rc = SW_EIO;
+    /* Written whole, then renamed: a reader never sees half a report. */
+    if (rc == SW_OK && rename(tmp, path) != 0)
+        rc = SW_EIO;
+    if (rc) {
+        remove(tmp);
+        if (err)
+            snprintf(err, 256, "cannot write '%.200s': %s", path, sw_strerror(rc));
+    }
+    return rc;
+}
+
+int sw_report_write(const json_t *model, const struct sw_geo *geo, const char *dir, char *err)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        if (err)
+            snprintf(err, 256, "cannot create '%.200s': %s", dir, strerror(errno));
+        return SW_EIO;
+    }
+    static const struct {
+        const char *name;
+        writer_fn fn;
+    } files[] = {
+        {"report.json", sw_report_write_json},
+        {"events.geojson", sw_report_write_events_geojson},
+        {"tracks.geojson", sw_report_write_tracks_geojson},
+        {"events.kml", sw_report_write_kml},
+        {"events.csv", sw_report_write_csv},
+        {"report.html", NULL},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        int rc = write_file(dir, files[i].name, model, files[i].fn, geo, err);
+        if (rc)
+            return rc;
+    }
+    return SW_OK;
+}

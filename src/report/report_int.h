@@ -1,0 +1,28 @@
+/* Internals shared by the report writers (src/report/). */
+#ifndef SW_REPORT_INT_H
+#define SW_REPORT_INT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "sanctwatch/geo.h"
+
+/* Write s escaped for XML/HTML text and attribute values. */
+void rep_xml_escape(FILE *f, const char *s);
+/* Write s as one RFC 4180 CSV field (quoted when it holds a comma, quote or line break). */
+void rep_csv_field(FILE *f, const char *s);
+/* Comma-separated MMSIs (or names, IMOs) of an event's vessels into buf. */
+void rep_event_vessels(const json_t *ev, const char *key, char *buf, size_t n);
+/* The event's string field or "" (never NULL). */
+const char *rep_str(const json_t *o, const char *key);
+
+/* Incident maps (map.c): tiles of coast and the zones, shared by every map of a report. */
+struct rep_map;
+int rep_map_new(struct rep_map **out, const struct sw_geo *geo, const json_t *incidents);
+int rep_map_write_defs(struct rep_map *m, FILE *f);
+void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc);
+void rep_map_free(struct rep_map *m);
+/* Colour of the i-th vessel's track, the same on the map and the timeline. */
+const char *rep_track_colour(size_t i);
+
+#endif
