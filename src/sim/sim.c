@@ -19,7 +19,7 @@
 #define KN 0.514444 /* m/s per knot */
 #define MIN_MS 60000LL
 #define HOUR_MS 3600000LL
-#define MAXLEG 96
+#define MAXLEG 256
 #define MAXZ 16
 #define MAX_DELAY_MS 600000LL
 #define ZONE_REENTRY_MS (2 * HOUR_MS)
@@ -492,6 +492,9 @@ static int witnesses(struct sim *s, double la, double lo, int64_t t0, int64_t t1
             co = no;
         }
         truth_item(s, 1, "fishing_speed", t0, t, a, o, f->mmsi, 0);
+        /* then fish on elsewhere until the end: a vessel that falls silent at sea in good
+         * coverage would be an AIS gap */
+        wander(s, f, s->t1, kn);
     }
     return 0;
 }

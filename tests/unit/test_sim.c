@@ -300,6 +300,8 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
     int64_t maxrx = 0, maxlate = 0;
     char sources[64][32];
     int nsrc = 0;
+    static int64_t lastseen[1024][2];
+    int nlast = 0;
     while (*p) {
         const char *nl = strchr(p, '\n');
         const struct sw_nmea_msg *m;
@@ -330,6 +332,13 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
             continue;
         }
         positions++;
+        int k = 0;
+        while (k < nlast && lastseen[k][0] != a.mmsi)
+            k++;
+        if (k == nlast && nlast < 1024)
+            lastseen[nlast++][0] = a.mmsi;
+        if (k < 1024 && m->rxtime_ms > lastseen[k][1])
+            lastseen[k][1] = m->rxtime_ms;
         if (!sw_geo_is_land(G, la, lo))
             continue;
         onland++;
@@ -355,6 +364,15 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
         }
     }
     sw_nmea_free(f);
+    /* nobody falls silent at sea for good: every MMSI is heard within 12 h of the end (an
+     * unlabelled open AIS gap otherwise) */
+    int64_t end = jtime(truth, "end");
+    for (int k = 0; k < nlast; k++)
+        if (lastseen[k][1] < end - 12 * 3600000LL) {
+            printf("seed %llu: mmsi %lld last heard 12 h before the end\n",
+                   (unsigned long long)seed, (long long)lastseen[k][0]);
+            bad++;
+        }
     printf("RESULT simulate seed %llu: %llu lines, %llu position reports (%llu class B), %d "
            "receivers, %llu on land (%llu in port areas, %llu labelled spoofs, %llu other), "
            "max lateness %lld s, %zu truth events, %zu negatives\n",
