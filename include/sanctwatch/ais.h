@@ -312,7 +312,8 @@ struct sw_ais {
         } t20;
         struct {   /* type 21: aid-to-navigation report */
             uint8_t aid_type;
-            char name[35];         /* 20 characters plus up to 14 of name extension */
+            char name[35];         /* 20 characters plus the name extension (up to 14
+                                      kept), spaces inside kept as gpsd does */
             bool accuracy;
             int32_t lon, lat;
             uint16_t to_bow, to_stern;

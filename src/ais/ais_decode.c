@@ -36,7 +36,8 @@ static const uint8_t armour[256] = {
 /* 6-bit character set of AIS text fields. */
 static const char sixchr[65] = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
 
-void sw_ais__text(const uint8_t *bits, unsigned start, unsigned nchars, char *to, size_t tosize)
+size_t sw_ais__text_raw(const uint8_t *bits, unsigned start, unsigned nchars, char *to,
+                        size_t tosize)
 {
     size_t n = 0;
     for (unsigned i = 0; i < nchars && n + 1 < tosize; i++) {
@@ -45,9 +46,20 @@ void sw_ais__text(const uint8_t *bits, unsigned start, unsigned nchars, char *to
             break;
         to[n++] = c;
     }
-    while (n > 0 && to[n - 1] == ' ')
-        n--;
     to[n] = '\0';
+    return n;
+}
+
+void sw_ais__trim(char *s, size_t n)
+{
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    s[n] = '\0';
+}
+
+void sw_ais__text(const uint8_t *bits, unsigned start, unsigned nchars, char *to, size_t tosize)
+{
+    sw_ais__trim(to, sw_ais__text_raw(bits, start, nchars, to, tosize));
 }
 
 void sw_ais__copybits(const uint8_t *bits, unsigned start, unsigned count, uint8_t *to)
@@ -344,7 +356,6 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
     case 21: {
         RANGE(272, 368);
         m->u.t21.aid_type = (uint8_t)UB(38, 5);
-        sw_ais__text(b, 43, 20, m->u.t21.name, sizeof m->u.t21.name);
         m->u.t21.accuracy = UB(163, 1);
         m->u.t21.lon = SB(164, 28);
         m->u.t21.lat = SB(192, 27);
@@ -359,10 +370,13 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
         m->u.t21.raim = UB(268, 1);
         m->u.t21.virtual_aid = UB(269, 1);
         m->u.t21.assigned = UB(270, 1);
-        size_t l = strlen(m->u.t21.name);
+        /* as gpsd: when the name fills its 20 characters (no '@' end mark), the extension
+         * follows them untrimmed ("B. OCEANIA WRECK    &"); then trim once */
+        size_t l = sw_ais__text_raw(b, 43, 20, m->u.t21.name, sizeof m->u.t21.name);
         if (l == 20 && n > 272)
-            sw_ais__text(b, 272, (unsigned)((n - 272) / 6), m->u.t21.name + 20,
-                         sizeof m->u.t21.name - 20);
+            l += sw_ais__text_raw(b, 272, (unsigned)((n - 272) / 6), m->u.t21.name + l,
+                                  sizeof m->u.t21.name - l);
+        sw_ais__trim(m->u.t21.name, l);
         return SW_OK;
     }
     case 22:

@@ -38,6 +38,11 @@ static inline int32_t sw_ais__sb(const uint8_t *b, unsigned start, unsigned widt
 /* nchars 6-bit characters from bit start into to (tosize bytes), cut at the first '@' and
  * right-trimmed of spaces, as gpsd does. */
 void sw_ais__text(const uint8_t *bits, unsigned start, unsigned nchars, char *to, size_t tosize);
+/* The same without the trimming; returns the length written. */
+size_t sw_ais__text_raw(const uint8_t *bits, unsigned start, unsigned nchars, char *to,
+                        size_t tosize);
+/* Cut the trailing spaces of s (of length n). */
+void sw_ais__trim(char *s, size_t n);
 /* count bits from bit start into to[], MSB first, in whole bytes: the bits after count in the
  * last byte are whatever follows in the message (gpsd's hex dumps show them too). */
 void sw_ais__copybits(const uint8_t *bits, unsigned start, unsigned count, uint8_t *to);

@@ -144,7 +144,7 @@ const char *sw_ais_shiptype_text(unsigned st)
                "Wing in ground (WIG) - Reserved for future use",
                "Wing in ground (WIG) - Reserved for future use",
                "Wing in ground (WIG) - Reserved for future use",
-               "Wing in ground (WIG) - No additional information"},
+               "Wing in ground (WIG) - Reserved for future use"}, /* sic, gpsd for 29 */
         [4] = {"High speed craft (HSC) - all ships of this type",
                "High speed craft (HSC) - Hazardous category A",
                "High speed craft (HSC) - Hazardous category B",
@@ -181,7 +181,7 @@ const char *sw_ais_shiptype_text(unsigned st)
     if (st < 20)
         return "Reserved for future use";
     if (st >= 100)
-        return "Unknown";
+        return "INVALID SHIP TYPE";
     unsigned d = st / 10, u = st % 10;
     if (d == 3)
         return t3[u];
@@ -247,7 +247,7 @@ static const char *station_type_text(unsigned t)
         "All types of Class B mobile stations",
         "SAR airborne mobile station",
         "Aid to Navigation station",
-        "Class B shipborne mobile station (IEC62287 only)",
+        "Class B shipborne mobile station",
         "Regional use and inland waterways",
         "Regional use and inland waterways",
         "Regional use and inland waterways",

@@ -161,6 +161,10 @@ static void test_class_b_and_others(void **state)
     json_is(0, "\"type\":27,\"repeat\":1,\"mmsi\":206914217,\"scaled\":false,\"status\":2,"
                "\"accuracy\":false,\"lon\":82214,\"lat\":2904,\"speed\":57,\"course\":167,"
                "\"raim\":false,\"gnss\":false");
+    /* type 21: a name filling its 20 characters takes the extension after them untrimmed */
+    decode_ok("E>m>80N1G@7QRPW4Ph;a2QUh@@@3d3fn0IlnQT<S;;wP19P", 2);
+    assert_int_equal(m.type, 21);
+    assert_string_equal(m.u.t21.name, "B. OCEANIA WRECK    &");
     /* type 12 text */
     decode_ok("<02:oP0kKcv0@<51C5PB5@?BDPD?P:?2?EB7PDB16693P381>>5<PikP", 0);
     assert_int_equal(m.type, 12);
