@@ -18,7 +18,12 @@
 #include <string.h>
 
 #define NONE UINT32_MAX
-#define TOPK 48          /* candidates scored per query */
+#ifndef TOPK
+#define TOPK 16 /* candidates scored per query */
+#endif
+#ifndef MIN_ACC
+#define MIN_ACC 3.0f /* candidate evidence needed: a token or key (3), trigrams (1 each) */
+#endif
 #ifndef ALIGN_Q
 #define ALIGN_Q 0.7 /* share of the score from the query's side of the alignment */
 #endif
@@ -29,6 +34,7 @@
 #define JW_STRETCH 1.5
 #endif
 #define ARENA_MAX ((size_t)1 << 31)
+#define MEMO_CAP 8192 /* remembered (query token, candidate token) similarities */
 
 struct entry {
     uint32_t key, list, ref, primary; /* arena offsets */
@@ -83,8 +89,18 @@ struct sw_screen_index {
     size_t table_cap;
     float *acc;
     uint32_t *touched;
+    /* Distinct token strings: arena offset + 1, by hash (identical tokens share one
+     * string, so per-query similarities can be remembered by offset). */
+    uint32_t *itab;
+    size_t itab_cap, itab_n;
     /* Query scratch. */
     struct sws_toks q, qalt, ca, cb;
+    uint32_t gen; /* memo generation: one per query form */
+    struct memo {
+        uint32_t gen, off;
+        uint8_t qi, korean, ok, how;
+        float sim;
+    } memo[MEMO_CAP];
 };
 
 /* ---- small helpers ---- */
@@ -211,6 +227,7 @@ void sw_screen_index_free(struct sw_screen_index *idx)
     free(idx->table);
     free(idx->acc);
     free(idx->touched);
+    free(idx->itab);
     free(idx);
 }
 
@@ -340,6 +357,44 @@ static int post_key(void *ctx, uint64_t h, int kind)
     return post(p->idx, h, p->name);
 }
 
+/* The arena offset of token s (added once). */
+static int intern(struct sw_screen_index *idx, const char *s, size_t len, uint32_t *off)
+{
+    if ((idx->itab_n + 1) * 2 > idx->itab_cap) {
+        size_t ncap = idx->itab_cap ? idx->itab_cap * 2 : 4096;
+        uint32_t *nt = calloc(ncap, sizeof *nt);
+        if (!nt)
+            return SW_ENOMEM;
+        for (size_t i = 0; i < idx->itab_cap; i++) {
+            if (!idx->itab[i])
+                continue;
+            const char *t = S(idx, idx->itab[i] - 1);
+            size_t j = (size_t)sws_hash('s', t, strlen(t)) & (ncap - 1);
+            while (nt[j])
+                j = (j + 1) & (ncap - 1);
+            nt[j] = idx->itab[i];
+        }
+        free(idx->itab);
+        idx->itab = nt;
+        idx->itab_cap = ncap;
+    }
+    size_t j = (size_t)sws_hash('s', s, len) & (idx->itab_cap - 1);
+    while (idx->itab[j]) {
+        const char *t = S(idx, idx->itab[j] - 1);
+        if (!strncmp(t, s, len) && t[len] == '\0') {
+            *off = idx->itab[j] - 1;
+            return SW_OK;
+        }
+        j = (j + 1) & (idx->itab_cap - 1);
+    }
+    int rc = arena_put(idx, s, len, off);
+    if (rc)
+        return rc;
+    idx->itab[j] = *off + 1;
+    idx->itab_n++;
+    return SW_OK;
+}
+
 static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int quality,
                     const struct sws_toks *t)
 {
@@ -364,7 +419,7 @@ static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int 
     for (int i = 0; i < t->n; i++) {
         struct itok *tk = &idx->toks[idx->ntoks + (size_t)i];
         memset(tk, 0, sizeof *tk);
-        if ((rc = arena_put(idx, t->tok[i], t->len[i], &tk->str)))
+        if ((rc = intern(idx, t->tok[i], t->len[i], &tk->str)))
             return rc;
         tk->key = NONE;
         if (t->klen[i] && (rc = arena_put(idx, t->key[i], t->klen[i], &tk->key)))
@@ -579,6 +634,7 @@ struct side {
     const char *tok[SWS_MAX_TOK], *key[SWS_MAX_TOK];
     uint8_t len[SWS_MAX_TOK], klen[SWS_MAX_TOK], flags[SWS_MAX_TOK];
     float w[SWS_MAX_TOK];
+    uint32_t off[SWS_MAX_TOK]; /* interned string of an index token, else NONE */
 };
 
 static void side_from_toks(const struct sw_screen_index *idx, const struct sws_toks *t,
@@ -593,6 +649,7 @@ static void side_from_toks(const struct sw_screen_index *idx, const struct sws_t
         s->klen[i] = t->klen[i];
         s->flags[i] = t->flags[i];
         s->w[i] = weight_of(idx, t->tok[i], t->len[i], t->key[i], t->klen[i]);
+        s->off[i] = NONE;
     }
 }
 
@@ -609,6 +666,7 @@ static void side_from_name(const struct sw_screen_index *idx, const struct iname
         s->klen[i] = tk->klen;
         s->flags[i] = tk->flags;
         s->w[i] = tk->w;
+        s->off[i] = tk->str;
     }
 }
 
@@ -638,12 +696,57 @@ static size_t concat(const char *const *v, const uint8_t *l, int i, int n, char 
     return o;
 }
 
+/* Upper bound of Jaro-Winkler from letters in common: matches m are at most the
+ * positions of each string whose byte occurs in the other; with a prefix bonus of at most
+ * 4 x 0.1, JW <= jaro + 0.4 (1 - jaro). Skips most hopeless pairs cheaply. */
+static int jw_can_reach(const char *a, size_t la, const char *b, size_t lb)
+{
+    uint64_t ma = 0, mb = 0;
+    for (size_t i = 0; i < la; i++)
+        ma |= 1ULL << ((unsigned char)a[i] & 63);
+    for (size_t i = 0; i < lb; i++)
+        mb |= 1ULL << ((unsigned char)b[i] & 63);
+    size_t ca = 0, cb = 0;
+    for (size_t i = 0; i < la; i++)
+        ca += (mb >> ((unsigned char)a[i] & 63)) & 1;
+    for (size_t i = 0; i < lb; i++)
+        cb += (ma >> ((unsigned char)b[i] & 63)) & 1;
+    double m = (double)(ca < cb ? ca : cb);
+    if (m == 0)
+        return 0;
+    double jaro = (m / (double)la + m / (double)lb + 1.0) / 3.0;
+    return jaro + 0.4 * (1.0 - jaro) >= SIM_FLOOR;
+}
+
 static int span_sim(const struct side *q, int qi, int qn, const struct side *c, int ci, int cn,
                     int korean, struct pair *p)
 {
-    char qa[SWS_TOKLEN * 3], ca[SWS_TOKLEN * 3];
-    size_t ql = concat(q->tok, q->len, qi, qn, qa);
-    size_t cl = concat(c->tok, c->len, ci, cn, ca);
+    /* Cheap rejections first: joined spans count only when equal (as text or as Korean
+     * keys), and Jaro-Winkler cannot reach the floor when the lengths differ too much. */
+    size_t tl = 0, tkl = 0, ul = 0, ukl = 0;
+    for (int k = qi; k < qi + qn; k++) {
+        tl += q->len[k];
+        tkl += q->klen[k];
+    }
+    for (int k = ci; k < ci + cn; k++) {
+        ul += c->len[k];
+        ukl += c->klen[k];
+    }
+    if (qn + cn > 2 && tl != ul && !(korean && tkl && tkl == ukl))
+        return 0;
+    if (qn + cn == 2 && tl > 1 && ul > 1) {
+        size_t mn = tl < ul ? tl : ul, mx = tl < ul ? ul : tl;
+        double up = (1.0 + (double)mn / (double)mx + 1.0) / 3.0;
+        if (up + 0.4 * (1.0 - up) < SIM_FLOOR && !(korean && tkl && ukl))
+            return 0;
+    }
+    char qbuf[SWS_TOKLEN * 3], cbuf[SWS_TOKLEN * 3];
+    const char *qa = q->tok[qi], *ca = c->tok[ci];
+    size_t ql = tl, cl = ul;
+    if (qn > 1)
+        concat(q->tok, q->len, qi, qn, qbuf), qa = qbuf;
+    if (cn > 1)
+        concat(c->tok, c->len, ci, cn, cbuf), ca = cbuf;
     int joined = qn + cn > 2;
     int translit = 0;
     for (int k = qi; k < qi + qn; k++)
@@ -661,9 +764,13 @@ static int span_sim(const struct side *q, int qi, int qn, const struct side *c, 
         return 1;
     }
     if (korean) {
-        char qk[SWS_TOKLEN * 3], ck[SWS_TOKLEN * 3];
-        size_t qkl = concat(q->key, q->klen, qi, qn, qk);
-        size_t ckl = concat(c->key, c->klen, ci, cn, ck);
+        char qbk[SWS_TOKLEN * 3], cbk[SWS_TOKLEN * 3];
+        const char *qk = q->key[qi], *ck = c->key[ci];
+        size_t qkl = tkl, ckl = ukl;
+        if (qn > 1)
+            concat(q->key, q->klen, qi, qn, qbk), qk = qbk;
+        if (cn > 1)
+            concat(c->key, c->klen, ci, cn, cbk), ck = cbk;
         if (qkl && qkl == ckl && !memcmp(qk, ck, qkl)) {
             p->sim = (float)VARIANT_SIM;
             p->how = SW_SCREEN_HOW_VARIANT;
@@ -681,6 +788,8 @@ static int span_sim(const struct side *q, int qi, int qn, const struct side *c, 
         return 0;
     }
     if (has_digit(qa, ql) || has_digit(ca, cl))
+        return 0;
+    if (!jw_can_reach(qa, ql, ca, cl))
         return 0;
     double jw = sw_jaro_winkler(qa, ql, ca, cl);
     if (jw < SIM_FLOOR)
@@ -704,26 +813,82 @@ static int cmp_pair(const void *a, const void *b)
 #define MAX_PAIRS (SWS_MAX_TOK * SWS_MAX_TOK * 5)
 
 /* Align q and c; returns the score; chosen pairs into sel (may be NULL). */
-static double align(const struct side *q, const struct side *c, struct pair *sel, int *nsel)
+/* span_sim of single tokens, remembered per query form when mi is given. */
+static int token_sim(struct sw_screen_index *mi, const struct side *q, int i, const struct side *c,
+                     int j, int korean, struct pair *p)
+{
+    if (!mi || c->off[j] == NONE)
+        return span_sim(q, i, 1, c, j, 1, korean, p);
+    uint32_t h = (c->off[j] * 2654435761u) ^ ((uint32_t)i << 1 | (uint32_t)korean);
+    struct memo *m = &mi->memo[h & (MEMO_CAP - 1)];
+    if (m->gen == mi->gen && m->off == c->off[j] && m->qi == i && m->korean == korean) {
+        if (!m->ok)
+            return 0;
+        p->qi = (uint8_t)i;
+        p->qn = 1;
+        p->ci = (uint8_t)j;
+        p->cn = 1;
+        p->how = m->how;
+        p->sim = m->sim;
+        return 1;
+    }
+    int ok = span_sim(q, i, 1, c, j, 1, korean, p);
+    m->gen = mi->gen;
+    m->off = c->off[j];
+    m->qi = (uint8_t)i;
+    m->korean = (uint8_t)korean;
+    m->ok = (uint8_t)ok;
+    m->how = ok ? p->how : 0;
+    m->sim = ok ? p->sim : 0;
+    return ok;
+}
+
+static double align(struct sw_screen_index *mi, const struct side *q, const struct side *c,
+                    struct pair *sel, int *nsel)
 {
     struct pair pairs[MAX_PAIRS];
     int np = 0;
     int korean = q->korean && c->korean;
+    /* Prefix sums of token and key lengths: joined spans are tried only when their
+     * lengths agree with the token they would equal. */
+    int ql[SWS_MAX_TOK + 1], qk[SWS_MAX_TOK + 1], cl[SWS_MAX_TOK + 1], ck[SWS_MAX_TOK + 1];
+    ql[0] = qk[0] = cl[0] = ck[0] = 0;
+    for (int i = 0; i < q->n; i++) {
+        ql[i + 1] = ql[i] + q->len[i];
+        qk[i + 1] = q->klen[i] ? qk[i] + q->klen[i] : -1000;
+    }
+    for (int j = 0; j < c->n; j++) {
+        cl[j + 1] = cl[j] + c->len[j];
+        ck[j + 1] = c->klen[j] ? ck[j] + c->klen[j] : -1000;
+    }
     for (int i = 0; i < q->n; i++) {
         for (int j = 0; j < c->n; j++) {
-            if (span_sim(q, i, 1, c, j, 1, korean, &pairs[np]))
+            if (token_sim(mi, q, i, c, j, korean, &pairs[np]))
                 np++;
             /* Joined tokens: up to 3 on one side against one on the other. */
             for (int k = 2; k <= 3; k++) {
-                if (i + k <= q->n && span_sim(q, i, k, c, j, 1, korean, &pairs[np]))
+                if (i + k <= q->n &&
+                    (ql[i + k] - ql[i] == c->len[j] ||
+                     (korean && c->klen[j] && qk[i + k] - qk[i] == c->klen[j])) &&
+                    span_sim(q, i, k, c, j, 1, korean, &pairs[np]))
                     np++;
-                if (j + k <= c->n && span_sim(q, i, 1, c, j, k, korean, &pairs[np]))
+                if (j + k <= c->n &&
+                    (cl[j + k] - cl[j] == q->len[i] ||
+                     (korean && q->klen[i] && ck[j + k] - ck[j] == q->klen[i])) &&
+                    span_sim(q, i, 1, c, j, k, korean, &pairs[np]))
                     np++;
             }
         }
     }
-    if (np > 1)
-        qsort(pairs, (size_t)np, sizeof pairs[0], cmp_pair);
+    for (int k = 1; k < np; k++) { /* insertion sort: few pairs survive span_sim */
+        struct pair x = pairs[k];
+        int m = k - 1;
+        while (m >= 0 && cmp_pair(&pairs[m], &x) > 0) {
+            pairs[m + 1] = pairs[m];
+            m--;
+        }
+        pairs[m + 1] = x;
+    }
     float qs[SWS_MAX_TOK] = {0}, cs[SWS_MAX_TOK] = {0};
     uint8_t qused[SWS_MAX_TOK] = {0}, cused[SWS_MAX_TOK] = {0};
     int ns = 0;
@@ -784,7 +949,7 @@ static void explain(const struct side *q, const struct side *c, struct sw_screen
 {
     struct pair sel[SWS_MAX_TOK * 2];
     int ns = 0;
-    m->score = align(q, c, sel, &ns);
+    m->score = align(NULL, q, c, sel, &ns);
     m->n_tokens = 0;
     uint8_t qcov[SWS_MAX_TOK] = {0}, ccov[SWS_MAX_TOK] = {0};
     /* In query order. */
@@ -923,24 +1088,29 @@ static void add_best(struct best *bs, int *nb, uint32_t entry, uint32_t name, do
 static void run_form(struct sw_screen_index *idx, const struct sws_toks *t, int alt, int type,
                      double threshold, struct best *bs, int *nb)
 {
-    struct gather g = {idx, 0, (uint32_t)(idx->nnames / 50 > 200 ? idx->nnames / 50 : 200)};
+    struct gather g = {idx, 0, (uint32_t)(idx->nnames / 200 > 100 ? idx->nnames / 200 : 100)};
     for (int i = 0; i < t->n; i++)
         token_keys(t, i, gather_key, &g);
     struct cand heap[TOPK];
     int nh = 0;
     for (size_t i = 0; i < g.ntouched; i++) {
         uint32_t n = idx->touched[i];
-        if (idx->acc[n] >= 2.0f &&
+        if (idx->acc[n] >= MIN_ACC &&
             (type < 0 || idx->ent[idx->names[n].entry].type == type))
             heap_push(heap, &nh, (struct cand){idx->acc[n], n});
         idx->acc[n] = 0.0f;
     }
     struct side q, c;
     side_from_toks(idx, t, &q);
+    idx->gen++;
+    if (idx->gen == 0) { /* wrapped: forget everything */
+        memset(idx->memo, 0, sizeof idx->memo);
+        idx->gen = 1;
+    }
     for (int i = 0; i < nh; i++) {
         const struct iname *nm = &idx->names[heap[i].name];
         side_from_name(idx, nm, &c);
-        double s = align(&q, &c, NULL, NULL) * quality_factor(nm->quality);
+        double s = align(idx, &q, &c, NULL, NULL) * quality_factor(nm->quality);
         if (s >= threshold)
             add_best(bs, nb, nm->entry, heap[i].name, s, alt);
     }
@@ -1119,7 +1289,7 @@ int sw_screen_compare(struct sw_screen_index *idx, const char *a, const char *b,
             struct side q, c;
             side_from_toks(idx, as[i], &q);
             side_from_toks(idx, bs[j], &c);
-            double s = align(&q, &c, NULL, NULL);
+            double s = align(NULL, &q, &c, NULL, NULL);
             if (s > *score) {
                 *score = s;
                 bi = i;
