@@ -32,7 +32,7 @@ struct sw_report_opts {
     const char *title;                       /* NULL: a default title */
     int64_t generated_ms;                    /* time written in the report */
     double track_margin_h;                   /* track context before and after an event */
-    size_t max_track_points;                 /* per vessel and incident (0: 400) */
+    size_t max_track_points;                 /* per vessel and incident (0: 150) */
     const struct sw_ledger_key *key;         /* sign a fresh head when none covers the
                                                 events; NULL: use the latest recorded head */
     const struct sw_ledger_pub *pub;         /* written into the report for verifiers */

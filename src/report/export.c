@@ -80,7 +80,7 @@ void rep_event_vessels(const json_t *ev, const char *key, char *buf, size_t n)
 
 int sw_report_write_json(const json_t *model, FILE *f)
 {
-    if (json_dumpf(model, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) != 0)
+    if (json_dumpf(model, f, JSON_COMPACT | JSON_ENSURE_ASCII) != 0)
         return SW_EIO;
     fputc('\n', f);
     return ferror(f) ? SW_EIO : SW_OK;

@@ -67,7 +67,7 @@ static void write_timeline(FILE *f, const json_t *inc, const json_t *vessels)
         fprintf(f, "<path stroke=\"%s\" class=\"ticks\" d=\"", rep_track_colour(i));
         json_array_foreach(json_object_get(t, "points"), k, p)
         {
-            fprintf(f, "M%.1f %.0fv10", TX(json_integer_value(json_array_get(p, 0))), y + 2);
+            fprintf(f, "M%.0f %.0fv10", TX(json_integer_value(json_array_get(p, 0))), y + 2);
         }
         fputs("\"/>", f);
     }
@@ -171,13 +171,13 @@ static void write_evidence(FILE *f, const json_t *inc)
             (long long)json_integer_value(json_object_get(pr, "tree_size")),
             json_array_size(json_object_get(pr, "path")));
     fputs("<details class=\"proof\"><summary>inclusion proof and event record</summary><pre>", f);
-    char *s = json_dumps(pr, JSON_INDENT(1));
+    char *s = json_dumps(pr, JSON_COMPACT);
     if (s) {
         rep_xml_escape(f, s);
         free(s);
     }
     fputs("</pre><pre>", f);
-    s = json_dumps(ev, JSON_INDENT(1) | JSON_SORT_KEYS);
+    s = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
     if (s) {
         rep_xml_escape(f, s);
         free(s);

@@ -463,11 +463,19 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
         json_t *pts = json_object_get(tr, "points");
         if (!json_array_size(pts))
             continue;
-        fprintf(f, "<polyline class=\"trk\" stroke=\"%s\" points=\"", rep_track_colour(i));
+        /* A path in relative moves: about half the bytes of absolute polyline points. */
+        fprintf(f, "<path class=\"trk\" stroke=\"%s\" d=\"", rep_track_colour(i));
+        long px = 0, py = 0;
         json_array_foreach(pts, k, p)
         {
-            fprintf(f, "%s%.0f,%.0f", k ? " " : "", proj_x(json_real_value(json_array_get(p, 2))),
-                    proj_y(json_real_value(json_array_get(p, 1))));
+            long x = lround(proj_x(json_real_value(json_array_get(p, 2))));
+            long y = lround(proj_y(json_real_value(json_array_get(p, 1))));
+            if (k == 0)
+                fprintf(f, "M%ld %ld", x, y);
+            else
+                fprintf(f, "l%ld %ld", x - px, y - py);
+            px = x;
+            py = y;
         }
         fputs("\"/>", f);
         json_t *last = json_array_get(pts, json_array_size(pts) - 1);

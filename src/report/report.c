@@ -26,7 +26,7 @@ void sw_report_opts_default(struct sw_report_opts *o)
     o->to_ms = SW_TIME_NONE;
     o->generated_ms = sw_time_now_ms();
     o->track_margin_h = 12;
-    o->max_track_points = 400;
+    o->max_track_points = 150;
 }
 
 /* What each rule looks for, in the words of docs/detection.md, for the methods annex. */
@@ -234,7 +234,7 @@ static json_t *track_points(struct build *b, json_int_t mmsi, int64_t from, int6
                                      : json_real(sqlite3_column_double(b->q_track, 3)));
         json_array_append_new(pts, p);
     }
-    size_t n = json_array_size(pts), max = b->o->max_track_points ? b->o->max_track_points : 400;
+    size_t n = json_array_size(pts), max = b->o->max_track_points ? b->o->max_track_points : 150;
     if (n <= max)
         return pts;
     json_t *thin = json_array();
