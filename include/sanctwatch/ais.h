@@ -54,11 +54,15 @@ enum sw_ais_app {
     SW_AIS_APP_6_1_18,   /* IMO 289 clearance time to enter port: app.clearance */
     SW_AIS_APP_6_1_30,   /* IMO 289 text (addressed): app.text */
     SW_AIS_APP_6_1_32,   /* IMO 289 tidal window: app.tidal_window */
-    SW_AIS_APP_6_200_55, /* inland (DAC 200) persons on board: app.persons */
+    SW_AIS_APP_6_200_55, /* inland (DAC 200) persons on board: app.persons_onboard */
     SW_AIS_APP_6_235_10, /* UK/ROI (DAC 235, 250) AtoN monitoring data: app.aton_mon */
     SW_AIS_APP_8_1_11,   /* IMO 236 meteorological/hydrological data: app.met */
     SW_AIS_APP_8_1_31,   /* IMO 289 meteorological/hydrological data: app.met */
     SW_AIS_APP_8_200_10, /* inland ship static and voyage data: app.inland_static */
+    SW_AIS_APP_6_1_15,   /* IMO 289 extended ship static data (air draught): app.airdraught */
+    SW_AIS_APP_6_1_16,   /* IMO 289 number of persons on board: app.persons_onboard */
+    SW_AIS_APP_8_1_15,   /* IMO 289 extended ship static data, broadcast: app.airdraught */
+    SW_AIS_APP_8_1_29,   /* IMO 289 text, broadcast: app.text */
 };
 
 /* Meteorological / hydrological report (8/1/11 and 8/1/31). Raw units; "n/a" values are
@@ -122,8 +126,9 @@ union sw_ais_app_data {
     } dangerous_cargo;
     struct {                  /* 6/1/14 and 6/1/32 */
         uint8_t month, day;
-        uint8_t ntidals;      /* 0..3 */
-        struct sw_ais_tidal tidals[3];
+        uint8_t ntidals;      /* as gpsd: one entry per started block from bit 97 (0..11;
+                                 the standard has 3, the rest of a long message follows) */
+        struct sw_ais_tidal tidals[11];
     } tidal_window;
     struct {                  /* 6/1/18 */
         uint16_t linkage;
@@ -132,10 +137,12 @@ union sw_ais_app_data {
         char destination[6];
         int32_t lon, lat;     /* 1/1000 min, 25 and 24 bits */
     } clearance;
-    struct {                  /* 6/1/30 */
+    struct {                  /* 6/1/30 and 8/1/29 */
         uint16_t linkage;
         char text[162];
     } text;
+    uint16_t airdraught;      /* 6/1/15 and 8/1/15: air draught in metres, 0 n/a */
+    uint16_t persons_onboard; /* 6/1/16: persons on board, 0 n/a */
     struct {                  /* 6/200/55 */
         uint8_t crew;         /* 255 unknown */
         uint16_t passengers;  /* 8191 unknown */

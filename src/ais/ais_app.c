@@ -13,10 +13,12 @@
 
 static void tidals(const uint8_t *b, size_t n, int imo289, union sw_ais_app_data *d)
 {
+    /* as gpsd: every block that starts inside the message counts, read to its end */
+    const unsigned max = sizeof d->tidal_window.tidals / sizeof d->tidal_window.tidals[0];
     unsigned size = imo289 ? 88 : 93;
-    unsigned count = n > 97 ? (unsigned)((n - 97 + size - 1) / size) : 0;
-    if (count > 3)
-        count = 3;
+    unsigned count = n >= 97 ? (unsigned)((n - 97) / size + 1) : 0;
+    if (count > max)
+        count = max;
     d->tidal_window.month = (uint8_t)UB(88, 4);
     d->tidal_window.day = (uint8_t)UB(92, 5);
     d->tidal_window.ntidals = (uint8_t)count;
@@ -67,6 +69,14 @@ enum sw_ais_app sw_ais__app6(const uint8_t *b, size_t n, unsigned dac, unsigned 
         tidals(b, n, 0, d);
         return SW_AIS_APP_6_1_14;
     }
+    if (dac == 1 && fid == 15) {
+        d->airdraught = (uint16_t)UB(88, 11);
+        return SW_AIS_APP_6_1_15;
+    }
+    if (dac == 1 && fid == 16) {
+        d->persons_onboard = (uint16_t)UB(88, 13);
+        return SW_AIS_APP_6_1_16;
+    }
     if (dac == 1 && fid == 18) {
         d->clearance.linkage = (uint16_t)UB(88, 10);
         d->clearance.month = (uint8_t)UB(98, 4);
@@ -88,13 +98,13 @@ enum sw_ais_app sw_ais__app6(const uint8_t *b, size_t n, unsigned dac, unsigned 
         tidals(b, n, 1, d);
         return SW_AIS_APP_6_1_32;
     }
-    if (dac == 200 && fid == 55 && n >= 117) {
+    if (dac == 200 && fid == 55 && n == 168) { /* gpsd: exactly 168 bits */
         d->persons.crew = (uint8_t)UB(88, 8);
         d->persons.passengers = (uint16_t)UB(96, 13);
         d->persons.personnel = (uint8_t)UB(109, 8);
         return SW_AIS_APP_6_200_55;
     }
-    if ((dac == 235 || dac == 250) && fid == 10 && n >= 132) {
+    if ((dac == 235 || dac == 250) && fid == 10 && n == 136) { /* exactly 136 */
         d->aton_mon.ana_int = (uint16_t)UB(88, 10);
         d->aton_mon.ana_ext1 = (uint16_t)UB(98, 10);
         d->aton_mon.ana_ext2 = (uint16_t)UB(108, 10);
@@ -203,7 +213,18 @@ enum sw_ais_app sw_ais__app8(const uint8_t *b, size_t n, unsigned dac, unsigned 
         met31(b, &d->met);
         return SW_AIS_APP_8_1_31;
     }
-    if (dac == 200 && fid == 10 && n == 168) {
+    if (dac == 1 && fid == 15) {
+        d->airdraught = (uint16_t)UB(56, 11);
+        return SW_AIS_APP_8_1_15;
+    }
+    if (dac == 1 && fid == 29) {
+        d->text.linkage = (uint16_t)UB(56, 10);
+        sw_ais__text(b, 66, n > 66 ? (unsigned)((n - 66) / 6) : 0, d->text.text,
+                     sizeof d->text.text);
+        return SW_AIS_APP_8_1_29;
+    }
+    /* gpsd: exactly 168 bits, and a hazard code above 5 makes it show the raw bits */
+    if (dac == 200 && fid == 10 && n == 168 && UB(141, 3) <= 5) {
         sw_ais__text(b, 56, 8, d->inland_static.vin, sizeof d->inland_static.vin);
         d->inland_static.length = (uint16_t)UB(104, 13);
         d->inland_static.beam = (uint16_t)UB(117, 10);

@@ -115,9 +115,10 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
     size_t nb = *nbits;
     if (nb & 7)
         bits[nb / 8] &= (uint8_t)(0xff << (8 - (nb & 7)));
-    /* zero what a fixed-offset field of a short message may read: every fixed field ends
-     * before bit 512, a 64-bit load reads 8 bytes from its start */
-    size_t used = (nb + 7) / 8, upto = (used > 64 ? used : 64) + 16;
+    /* zero what a field past the end may read: every fixed field ends before bit 512, a
+     * block started inside the message (at most 93 bits) ends 12 bytes past it, and a
+     * 64-bit load reads 8 bytes from a field's start (see SW_AIS__BUFBYTES) */
+    size_t used = (nb + 7) / 8, upto = (used > 64 ? used : 64) + 24;
     memset(bits + used, 0, upto - used);
     return SW_OK;
 }

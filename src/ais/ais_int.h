@@ -12,8 +12,9 @@
 
 /* Bit vector size: the longest message plus slack, so that an 8-byte load at any field
  * inside the message stays inside. Past the end of a message the vector is zero up to byte
- * max(end, 64) + 16: fields at fixed offsets (all below bit 512) past the end read as zero. */
-#define SW_AIS__BUFBYTES ((SW_AIS_MAX_INPUT_BITS + 7) / 8 + 16)
+ * max(end, 64) + 24: fields at fixed offsets (all below bit 512) past the end read as zero,
+ * and so do those of a repeated block (tidal windows, at most 88 bits) started inside. */
+#define SW_AIS__BUFBYTES ((SW_AIS_MAX_INPUT_BITS + 7) / 8 + 32)
 
 /* width (1..32) bits from bit start, MSB first. start + width <= 8 * (SW_AIS__BUFBYTES - 8). */
 static inline uint32_t sw_ais__ub(const uint8_t *b, unsigned start, unsigned width)

@@ -401,7 +401,7 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
         num(e, "day", d->tidal_window.day);
         key(e, "tidals");
         raw(e, "[", 1);
-        for (unsigned i = 0; i < d->tidal_window.ntidals && i < 3; i++) {
+        for (unsigned i = 0; i < d->tidal_window.ntidals && i < 11; i++) {
             const struct sw_ais_tidal *t = &d->tidal_window.tidals[i];
             if (i)
                 raw(e, ",", 1);
@@ -440,7 +440,15 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
             num(e, "lat", d->clearance.lat);
         }
         break;
+    case SW_AIS_APP_6_1_15:
+    case SW_AIS_APP_8_1_15:
+        num(e, "airdraught", d->airdraught);
+        break;
+    case SW_AIS_APP_6_1_16:
+        num(e, "persons", d->persons_onboard);
+        break;
     case SW_AIS_APP_6_1_30:
+    case SW_AIS_APP_8_1_29:
         num(e, "linkage", d->text.linkage);
         str(e, "text", d->text.text);
         break;
@@ -570,7 +578,7 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
                                               "2 blue cones/lights", "3 blue cones/lights",
                                               "4 B-Flag", "Unknown", "Unknown", "Unknown"};
         static const char *const loaded[4] = {"N/A (default)", "Unloaded", "Loaded",
-                                              "do not use"};
+                                              "INVALID LOAD STATUS"};
         str(e, "vin", d->inland_static.vin);
         num(e, "length", d->inland_static.length);
         num(e, "beam", d->inland_static.beam);

@@ -136,6 +136,15 @@ static void test_binary_and_apps(void **state)
     assert_int_equal(m.u.t8.app, SW_AIS_APP_8_1_11);
     assert_int_equal(m.u.t8.data.met.wspeed, 11);
     assert_int_equal(m.u.t8.data.met.ice, 0);
+    /* 6/1/14 tidal window: one entry per block started from bit 97 (gpsd's count) */
+    {
+        static const char tw[] = "6h2E:81>NmKC04p0J<000?vv20Ru";
+        decode_ok(tw, 0); /* 168 bits: one entry */
+        assert_int_equal(m.u.t6.app, SW_AIS_APP_6_1_14);
+        assert_int_equal(m.u.t6.data.tidal_window.ntidals, 1);
+        assert_int_equal(m.u.t6.data.tidal_window.tidals[0].lon, 16760328);
+        assert_int_equal(m.u.t6.data.tidal_window.tidals[0].lat, -24379392);
+    }
     /* type 8, DAC 200 FID 10 of the wrong length: gpsd shows it raw */
     decode_ok("802`m000BkGTp0b<j59?000000000000000Op0000000000<0000000@000", 2);
     assert_int_equal(m.type, 8);
