@@ -248,6 +248,15 @@ static int same(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+static uint64_t fnv(const char *s, uint64_t h)
+{
+    if (!s)
+        return (h ^ 0xff) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h * 1099511628211ULL; /* end of the string */
+}
+
 int lentry_row(struct lentry *e, int tab, int n, const char *const *cols)
 {
     struct lrow r = {.tab = tab};
@@ -266,8 +275,14 @@ int lentry_row(struct lentry *e, int tab, int n, const char *const *cols)
         if (!any)
             goto fail;
     }
+    r.h0 = fnv(r.f[0], 14695981039346656037ULL);
+    r.h = r.h0;
+    for (int i = 1; i < LR_NF; i++)
+        r.h = fnv(r.f[i], r.h);
     for (size_t k = 0; k < e->nrows; k++) {
         if (e->rows[k].tab != tab)
+            continue;
+        if (e->rows[k].h != r.h && (tab != LR_NAME || e->rows[k].h0 != r.h0))
             continue;
         int eq = 1;
         for (int i = 0; i < LR_NF && eq; i++)

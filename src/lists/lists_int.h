@@ -9,6 +9,7 @@
 #include "sanctwatch/lists.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Rows of the child tables, with their columns in f[] (NULL = SQL NULL):
  *   LR_NAME  name, quality, script, lang
@@ -22,7 +23,7 @@ enum lrow_tab { LR_NAME, LR_ID, LR_DOB, LR_NAT, LR_ADDR, LR_LINK, LR_FFLAG, LR_N
 #define LR_NF 7
 
 /* Hostile input must not grow one entry without bound. */
-#define LENTRY_MAX_ROWS 4096
+#define LENTRY_MAX_ROWS 2048 /* the shared lists' largest entry has 136 */
 #define LFIELD_MAX (1u << 20)
 /* Largest list file read into memory (after gzip). */
 #define LISTS_MAX_FILE ((size_t)512 << 20)
@@ -30,6 +31,7 @@ enum lrow_tab { LR_NAME, LR_ID, LR_DOB, LR_NAT, LR_ADDR, LR_LINK, LR_FFLAG, LR_N
 struct lrow {
     int tab;
     char *f[LR_NF];
+    uint64_t h, h0; /* hashes of all columns and of the first: cheap duplicate checks */
 };
 
 struct lentry {
