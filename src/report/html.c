@@ -338,7 +338,8 @@ static const char css[] =
     "margin:.6em 0}.toolbar button{margin-right:6px}.nomap{color:#777}"
     "svg.defs{position:absolute;width:0;height:0;overflow:hidden}"
     "@media print{.toolbar{display:none}section.incident{page-break-inside:avoid}"
-    "pre{max-height:none}body{max-width:none}}";
+    "pre{max-height:none}body{max-width:none;font-size:11pt}.cols{flex-wrap:nowrap}"
+    ".cols>div{flex:1 1 50%}svg.map{max-height:11cm}details.proof pre{font-size:7pt}}";
 
 static const char script[] =
     "(function(){function all(o){document.querySelectorAll('details').forEach(function(d)"
