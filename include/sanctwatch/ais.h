@@ -63,6 +63,7 @@ enum sw_ais_app {
     SW_AIS_APP_6_1_16,   /* IMO 289 number of persons on board: app.persons_onboard */
     SW_AIS_APP_8_1_15,   /* IMO 289 extended ship static data, broadcast: app.airdraught */
     SW_AIS_APP_8_1_29,   /* IMO 289 text, broadcast: app.text */
+    SW_AIS_APP_8_200_24, /* inland water levels: app.water_level */
 };
 
 /* Meteorological / hydrological report (8/1/11 and 8/1/31). Raw units; "n/a" values are
@@ -141,6 +142,13 @@ union sw_ais_app_data {
         uint16_t linkage;
         char text[162];
     } text;
+    struct {                  /* 8/200/24 inland water levels */
+        char country[3];      /* UN country code, 2 characters */
+        struct {
+            uint16_t id;      /* gauge id, 0 unknown */
+            int16_t level;    /* cm, 14-bit two's complement as gpsd reads it */
+        } gauges[4];
+    } water_level;
     uint16_t airdraught;      /* 6/1/15 and 8/1/15: air draught in metres, 0 n/a */
     uint16_t persons_onboard; /* 6/1/16: persons on board, 0 n/a */
     struct {                  /* 6/200/55 */

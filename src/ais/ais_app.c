@@ -223,6 +223,14 @@ enum sw_ais_app sw_ais__app8(const uint8_t *b, size_t n, unsigned dac, unsigned 
                      sizeof d->text.text);
         return SW_AIS_APP_8_1_29;
     }
+    if (dac == 200 && fid == 24 && n == 168) { /* gpsd: exactly 168 bits */
+        sw_ais__text(b, 56, 2, d->water_level.country, sizeof d->water_level.country);
+        for (unsigned i = 0; i < 4; i++) {
+            d->water_level.gauges[i].id = (uint16_t)UB(68 + 25 * i, 11);
+            d->water_level.gauges[i].level = (int16_t)SB(79 + 25 * i, 14);
+        }
+        return SW_AIS_APP_8_200_24;
+    }
     /* gpsd: exactly 168 bits, and a hazard code above 5 makes it show the raw bits */
     if (dac == 200 && fid == 10 && n == 168 && UB(141, 3) <= 5) {
         sw_ais__text(b, 56, 8, d->inland_static.vin, sizeof d->inland_static.vin);

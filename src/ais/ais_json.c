@@ -444,6 +444,20 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
     case SW_AIS_APP_8_1_15:
         num(e, "airdraught", d->airdraught);
         break;
+    case SW_AIS_APP_8_200_24:
+        str(e, "country", d->water_level.country);
+        key(e, "gauges");
+        raw(e, "[", 1);
+        for (unsigned i = 0; i < 4; i++) {
+            if (i)
+                raw(e, ",", 1);
+            raw(e, "{", 1);
+            num(e, "id", d->water_level.gauges[i].id);
+            num(e, "level", d->water_level.gauges[i].level);
+            raw(e, "}", 1);
+        }
+        raw(e, "]", 1);
+        break;
     case SW_AIS_APP_6_1_16:
         num(e, "persons", d->persons_onboard);
         break;

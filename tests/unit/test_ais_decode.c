@@ -145,6 +145,12 @@ static void test_binary_and_apps(void **state)
         assert_int_equal(m.u.t6.data.tidal_window.tidals[0].lon, 16760328);
         assert_int_equal(m.u.t6.data.tidal_window.tidals[0].lat, -24379392);
     }
+    /* 8/200/24 inland water levels (vector checked against gpsdecode 3.22) */
+    decode_ok("80003r0j65QVC>icO<N;M4demKEM", 0);
+    assert_int_equal(m.u.t8.app, SW_AIS_APP_8_200_24);
+    json_is(0, "\"type\":8,\"repeat\":0,\"mmsi\":1000,\"scaled\":false,\"dac\":200,\"fid\":24,"
+               "\"country\":\"VF\",\"gauges\":[{\"id\":806,\"level\":7565},{\"id\":892,"
+               "\"level\":-3614},{\"id\":1768,\"level\":-6762},{\"id\":1878,\"level\":-2723}]");
     /* type 8, DAC 200 FID 10 of the wrong length: gpsd shows it raw */
     decode_ok("802`m000BkGTp0b<j59?000000000000000Op0000000000<0000000@000", 2);
     assert_int_equal(m.type, 8);
