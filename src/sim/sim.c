@@ -652,14 +652,56 @@ static int spoof_target_ok(const struct sim *s, double la, double lo, int want_l
     return !sw_geo_is_land(s->g, la, lo) && sw_geo_dist_to_shore_m(s->g, la, lo) > 10000;
 }
 
+/* Well inside a shore station's range (short events must not fall in satellite-only water). */
+static int covered(double la, double lo)
+{
+    for (size_t i = 0; i < NSTATIONS; i++)
+        if (sw_geo_dist_m(la, lo, STATIONS[i].lat, STATIONS[i].lon) < STATION_RANGE_M - 30000)
+            return 1;
+    return 0;
+}
+
+/* A time in [lo, hi) when the vessel's planned track is covered by a shore station; -1 if
+ * none was found. */
+static int64_t covered_time(struct sim *s, const struct vessel *v, int64_t lo, int64_t hi)
+{
+    for (int tries = 0; tries < 60; tries++) {
+        int64_t t = rtime(s, lo, hi);
+        double a, o;
+        track_pos(v, t, &a, &o);
+        if (covered(a, o))
+            return t;
+    }
+    return -1;
+}
+
+static int sc_spoof_once(struct sim *s, int variant);
+
+/* A spoofing vessel may roam where no spoof can be staged (satellite-only water, no land in
+ * reach): it then stays as plain traffic and another one is tried. */
 static int sc_spoof(struct sim *s, int variant)
 {
+    for (int k = 0; k < 4; k++) {
+        size_t nev = json_array_size(s->events);
+        int rc = sc_spoof_once(s, variant);
+        if (rc || json_array_size(s->events) > nev)
+            return rc;
+        if (s->nv && !strcmp(s->v[s->nv - 1].role, "position_spoof"))
+            s->v[s->nv - 1].role = "background";
+    }
+    return 0;
+}
+
+static int sc_spoof_once(struct sim *s, int variant)
+{
     double la, lo;
-    int64_t t = rtime(s, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
     struct vessel *v = wanderer(s, "position_spoof", 'A', s->t0 + rpick(&s->r, 120) * MIN_MS, 11,
                                 &la, &lo);
     if (!v)
         return 0;
+    int64_t t = covered_time(s, v, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
+    if (t < 0)
+        t = rtime(s, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
     double pa, po, ta = 0, to = 0;
     track_pos(v, t, &pa, &po);
     if (variant == 2) { /* a second transmitter with the same MMSI, far away */
@@ -695,7 +737,13 @@ static int sc_spoof(struct sim *s, int variant)
         return 0;
     }
     int ok = 0;
-    for (int tries = 0; tries < 400 && !ok; tries++) {
+    for (int tries = 0; tries < 1600 && !ok; tries++) {
+        if (tries && tries % 200 == 0) { /* another moment, another place */
+            int64_t t2 = covered_time(s, v, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
+            if (t2 >= 0)
+                t = t2;
+            track_pos(v, t, &pa, &po);
+        }
         sw_geo_dest(pa, po, rrange(&s->r, 0, 360), rrange(&s->r, 40000, variant ? 250000 : 120000),
                     &ta, &to);
         ok = spoof_target_ok(s, ta, to, variant == 1);
@@ -884,6 +932,7 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
     v->next_tx = t + iv + (int64_t)rrange(&s->r, -15000, 15000);
     if (in_span(v->silent, v->nsilent, t) >= 0)
         return SW_OK;
+    double tla = la, tlo = lo; /* receivers hear the ship where it is, not where it claims */
     int sp = in_span(v->spoof, v->nspoof, t);
     if (sp >= 0) {
         double a = v->spoof[sp].la, o = v->spoof[sp].lo;
@@ -912,6 +961,9 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
     else
         m.type = v->b19 && t >= v->next_static ? 19 : 18;
     int rename = v->t_rename && t >= v->t_rename;
+    int64_t tchange = v->t_rename ? v->t_rename : v->t_mmsi2;
+    if (tchange && t >= tchange && t < tchange + 30 * MIN_MS)
+        v->next_static = t; /* a transponder sends changed static data at once */
     const char *name = rename ? v->name2 : v->name, *cs = rename ? v->callsign2 : v->callsign;
     snprintf(m.name, sizeof m.name, "%s", name);
     snprintf(m.callsign, sizeof m.callsign, "%s", cs);
@@ -920,7 +972,7 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
     m.to_stern = v->len - m.to_bow;
     m.to_port = v->beam / 2;
     m.to_starboard = v->beam - m.to_port;
-    int rc = transmit(s, &m, t, la, lo);
+    int rc = transmit(s, &m, t, tla, tlo);
     if (rc || t < v->next_static)
         return rc;
     v->next_static = t + 360000 + (int64_t)rrange(&s->r, -20000, 20000);
@@ -933,15 +985,15 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
         m.eta_day = 5;
         m.eta_hour = 12;
         m.eta_minute = 0;
-        return transmit(s, &m, t + 1000, la, lo);
+        return transmit(s, &m, t + 1000, tla, tlo);
     }
     if (m.type == 19)
         return SW_OK;
     m.type = 24;
     m.part = 0;
-    rc = transmit(s, &m, t + 1000, la, lo);
+    rc = transmit(s, &m, t + 1000, tla, tlo);
     m.part = 1;
-    return rc ? rc : transmit(s, &m, t + 2000, la, lo);
+    return rc ? rc : transmit(s, &m, t + 2000, tla, tlo);
 }
 
 /* ---- the run ------------------------------------------------------------------------------- */
@@ -1012,7 +1064,9 @@ static int build(struct sim *s)
     /* identity_change: a new name and call sign */
     struct vessel *v = wanderer(s, "identity_change", 'A', s->t0, 10, &la, &lo);
     if (v) {
-        v->t_rename = rtime(s, s->t0 + 8 * HOUR_MS, s->t1 - 6 * HOUR_MS);
+        v->t_rename = covered_time(s, v, s->t0 + 8 * HOUR_MS, s->t1 - 6 * HOUR_MS);
+        if (v->t_rename < 0)
+            v->t_rename = rtime(s, s->t0 + 8 * HOUR_MS, s->t1 - 6 * HOUR_MS);
         char tmp[48];
         snprintf(tmp, sizeof tmp, "NEW %s", v->name);
         memcpy(v->name2, tmp, sizeof v->name2 - 1);
@@ -1027,7 +1081,9 @@ static int build(struct sim *s)
      * silence must not read as a 12 h gap) */
     v = wanderer(s, "identity_change_mmsi", 'A', s->t0, 10, &la, &lo);
     if (v) {
-        v->t_mmsi2 = rtime(s, s->t1 - 10 * HOUR_MS, s->t1 - 5 * HOUR_MS);
+        v->t_mmsi2 = covered_time(s, v, s->t1 - 10 * HOUR_MS, s->t1 - 5 * HOUR_MS);
+        if (v->t_mmsi2 < 0)
+            v->t_mmsi2 = rtime(s, s->t1 - 10 * HOUR_MS, s->t1 - 5 * HOUR_MS);
         v->mmsi2 = MIDS[rpick(&s->r, 10)] * 1000000u + 900000u + (uint32_t)(s->serial++ % 99999);
         json_t *o = truth_item(s, 0, "identity_change", v->t_mmsi2, v->t_mmsi2, la, lo, v->mmsi,
                                v->mmsi2);
