@@ -202,7 +202,10 @@ int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
 int sw_ledger_migrate(sqlite3 *db);
 
 struct sw_ledger; /* a handle on a database: prepared statements only, no cached state */
-/* Migrates and prepares. db stays the caller's; close the handle before the db. */
+/* Migrates and prepares. db stays the caller's; close the handle before the db. Call it
+ * outside a transaction (a missing migration runs in its own BEGIN IMMEDIATE). Writers should
+ * open their transactions with BEGIN IMMEDIATE so concurrent appenders queue instead of
+ * failing with SQLITE_BUSY. */
 int sw_ledger_open(sqlite3 *db, struct sw_ledger **out);
 void sw_ledger_close(struct sw_ledger *lg);
 

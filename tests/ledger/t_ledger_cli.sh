@@ -28,6 +28,9 @@ check "append" "$BIN" ledger append --db t.db a.jsonl
 grep -q "recorded 5 new events" out.txt || { echo "FAIL: $(cat out.txt)"; fail=1; }
 check "append again" "$BIN" ledger append --db t.db a.jsonl
 grep -q "recorded 0 new events (5 already present" out.txt || { echo "FAIL: not idempotent: $(cat out.txt)"; fail=1; }
+gzip -c a.jsonl >a.jsonl.gz
+check "append gzip from stdin" sh -c "\"$BIN\" ledger append --db z.db - <a.jsonl.gz"
+grep -q "recorded 5 new events" out.txt || { echo "FAIL: stdin/gzip: $(cat out.txt)"; fail=1; }
 check "head 1" "$BIN" ledger head --db t.db --key k --out h5
 printf '{"id":"e6","type":"loitering","start":"2024-03-06T00:00:00Z"}\n{"id":"e2","type":"port_call","start":"2024-03-02T00:00:00Z"}\nnot json\n' >b.jsonl
 refuse "conflicting id and a bad line" "$BIN" ledger append --db t.db b.jsonl
