@@ -25,7 +25,8 @@ static void usage(FILE *f)
             "usage: sanctwatch lists import [--db DB] [--list NAME] [--edition DATE]\n"
             "                               [--allow-removals] FILE...\n"
             "       sanctwatch lists show [--db DB] [--list L] [--type T]\n"
-            "       sanctwatch lists changes [--db DB] [--list L] [--edition N]\n\n"
+            "       sanctwatch lists changes [--db DB] [--list L] [--edition N]\n"
+            "       sanctwatch lists vessels [--db DB] [--list L] [--programme P]\n\n"
             "import  load list editions: the UN Security Council consolidated list (XML),\n"
             "        OFAC's SDN CSV set (sdn.csv with add/alt/comments, given together) or\n"
             "        XML (sdn.xml, consolidated.xml), OpenSanctions FollowTheMoney JSON\n"
@@ -33,7 +34,9 @@ static void usage(FILE *f)
             "        Each edition is one transaction: a bad file changes nothing.\n"
             "show    entries per list and type (active and removed), and the editions\n"
             "changes entries added, removed or changed by an edition (default: the latest\n"
-            "        edition of each list)\n\n"
+            "        edition of each list)\n"
+            "vessels designated vessels with IMO (flagged when the check digit is wrong),\n"
+            "        MMSI, call sign, flag and type, one a line (tab-separated)\n\n"
             "  --db DB        database (default %s)\n"
             "  --list NAME    list name instead of the one read from the file\n"
             "  --edition DATE edition date (YYYY-MM-DD) instead of the one read from the file\n"
@@ -257,9 +260,54 @@ fail:
     return status;
 }
 
+static int list_vessels(const char *dbpath, const char *list, const char *programme)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q = NULL;
+    if (open_db(dbpath, &db))
+        return 1;
+    int status = 1, rc;
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT e.list, e.ref, e.name,"
+            " (SELECT group_concat(norm || CASE valid WHEN 0 THEN '(bad check digit)' ELSE '' END,"
+            "  ' ') FROM entry_ids WHERE entry=e.id AND kind='imo'),"
+            " (SELECT group_concat(norm, ' ') FROM entry_ids WHERE entry=e.id AND kind='mmsi'),"
+            " (SELECT group_concat(norm, ' ') FROM entry_ids WHERE entry=e.id AND"
+            "  kind='call_sign'),"
+            " v.flag, v.vessel_type, e.programmes FROM entries e"
+            " LEFT JOIN entry_vessels v ON v.entry=e.id"
+            " WHERE e.type='vessel' AND e.active=1 AND (?1 IS NULL OR e.list=?1)"
+            " AND (?2 IS NULL OR instr(e.programmes, ?2) > 0)"
+            " ORDER BY e.list, e.name",
+            -1, &q, NULL) != SQLITE_OK)
+        goto fail;
+    if (list)
+        sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
+    if (programme)
+        sqlite3_bind_text(q, 2, programme, -1, SQLITE_STATIC);
+    printf("list\tref\tname\timo\tmmsi\tcall_sign\tflag\ttype\tprogrammes\n");
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int c = 0; c < 9; c++) {
+            const char *v = (const char *)sqlite3_column_text(q, c);
+            printf("%s%s", v ? v : "-", c < 8 ? "\t" : "\n");
+        }
+    }
+    if (rc != SQLITE_DONE)
+        goto fail;
+    status = 0;
+fail:
+    if (status)
+        cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
+    sqlite3_finalize(q);
+    sw_store_close(db);
+    return status;
+}
+
 int cmd_lists(int argc, char **argv)
 {
-    const char *dbpath = SW_STORE_DEFAULT_PATH, *list = NULL, *type = NULL, *edition = NULL;
+    const char *dbpath = SW_STORE_DEFAULT_PATH, *list = NULL, *type = NULL, *edition = NULL,
+               *programme = NULL;
     struct sw_lists_import_opts o = {NULL, NULL, 0};
     if (argc < 2) {
         usage(stderr);
@@ -291,6 +339,7 @@ int cmd_lists(int argc, char **argv)
                             : !strcmp(a, "--list")    ? &list
                             : !strcmp(a, "--type")    ? &type
                             : !strcmp(a, "--edition") ? &edition
+                            : !strcmp(a, "--programme") ? &programme
                                                       : NULL;
         if (!slot) {
             cli_error("unknown option '%s'; see 'sanctwatch lists --help'", a);
@@ -324,6 +373,8 @@ int cmd_lists(int argc, char **argv)
         return cmd_show(dbpath, list, type);
     if (!strcmp(sub, "changes"))
         return cmd_changes(dbpath, list, edition);
+    if (!strcmp(sub, "vessels"))
+        return list_vessels(dbpath, list, programme);
     cli_error("'%s' is not a lists command; see 'sanctwatch lists --help'", sub);
     return 2;
 }

@@ -30,6 +30,12 @@ grep -Eq '^un_sc +person +730 +0$' "$T/show1" || fail "show un_sc person"
 grep -Eq '^ofac_sdn +vessel +851 +0$' "$T/show1" || fail "show ofac vessel"
 "$SW_BIN" lists show --db "$DB" --list un_sc --type organization | grep -Eq '^un_sc +organization +273 +0$' || fail "show filter"
 
+# the DPRK vessel subset, from the imported OFAC data: 105 vessels, each with an IMO number
+n=$("$SW_BIN" lists vessels --db "$DB" --list ofac_sdn --programme DPRK | awk -F'\t' 'NR > 1 && $4 ~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9]$/' | wc -l)
+echo "RESULT: $n DPRK-programme vessels with an IMO number in ofac_sdn"
+[ "$n" -eq 105 ] || fail "DPRK vessels with IMO: $n"
+"$SW_BIN" lists vessels --db "$DB" --programme DPRK | grep -q "^ofac_sdn	17104	RYONG GUN BONG	8606173	" || fail "RYONG GUN BONG"
+
 # truncated XML: refused, nothing changed
 head -c 1000000 "$UN" >"$T/un_sc_consolidated_2026-03-01.xml"
 "$SW_BIN" lists import --db "$DB" "$T/un_sc_consolidated_2026-03-01.xml" 2>"$T/err" && fail "truncated XML accepted"
