@@ -29,6 +29,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const struct sw_cmd commands[] = {
     {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},
     {"report", cmd_report, "write the report: HTML with maps and evidence, JSON, GeoJSON, KML, CSV"},
     {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
+    {"screen", cmd_screen, "screen names or identifiers against the lists, explaining each match"},
 };
 
 void cli_error(const char *fmt, ...)
