@@ -658,7 +658,11 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
         num(E, "status", m->u.t1.status);
         str(E, "status_text", sw_ais_status_text(m->u.t1.status));
         turn(E, m->u.t1.turn, scaled);
-        if (scaled)
+        if (scaled && m->u.t1.speed == SW_AIS_SPEED_NA)
+            str(E, "speed", "nan");
+        else if (scaled && m->u.t1.speed == SW_AIS_SPEED_NA - 1)
+            str(E, "speed", "fast");
+        else if (scaled)
             flt(E, "speed", "%.1f", m->u.t1.speed / 10.0);
         else
             num(E, "speed", m->u.t1.speed);
@@ -736,8 +740,14 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
             app_json(E, m->u.t8.app, &m->u.t8.data, scaled);
         break;
     case 9:
-        num(E, "alt", m->u.t9.alt);
-        num(E, "speed", m->u.t9.speed);
+        if (scaled && m->u.t9.alt == 4095)
+            str(E, "alt", "nan");
+        else
+            num(E, "alt", m->u.t9.alt);
+        if (scaled && m->u.t9.speed == 1023)
+            str(E, "speed", "nan");
+        else
+            num(E, "speed", m->u.t9.speed);
         boolean(E, "accuracy", m->u.t9.accuracy);
         deg7(E, "lon", m->u.t9.lon, scaled);
         deg7(E, "lat", m->u.t9.lat, scaled);

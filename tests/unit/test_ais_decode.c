@@ -65,6 +65,25 @@ static void test_type1(void **state)
                "\"second\":35,\"maneuver\":0,\"raim\":false,\"radio\":0");
 }
 
+static void test_scaled_not_available(void **state)
+{
+    (void)state;
+    struct sw_buf b;
+    sw_buf_init(&b, 0);
+    decode_ok("15RTgt0PAso;90TKcjM8h6g208CQ", 0);
+    m.u.t1.speed = SW_AIS_SPEED_NA;
+    assert_int_equal(sw_ais_json_fields(&m, 1, &b), SW_OK);
+    assert_non_null(strstr(b.data, ",\"speed\":\"nan\","));
+    sw_buf_reset(&b);
+    m.u.t1.speed = SW_AIS_SPEED_NA - 1;
+    assert_int_equal(sw_ais_json_fields(&m, 1, &b), SW_OK);
+    assert_non_null(strstr(b.data, ",\"speed\":\"fast\","));
+    sw_buf_reset(&b);
+    assert_int_equal(sw_ais_json_fields(&m, 0, &b), SW_OK);
+    assert_non_null(strstr(b.data, ",\"speed\":1022,"));
+    sw_buf_release(&b);
+}
+
 static void test_fill_bits_short_type1(void **state)
 {
     (void)state;
@@ -326,6 +345,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type1),
+        cmocka_unit_test(test_scaled_not_available),
         cmocka_unit_test(test_fill_bits_short_type1),
         cmocka_unit_test(test_type4_and_5),
         cmocka_unit_test(test_binary_and_apps),
