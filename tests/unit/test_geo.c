@@ -35,6 +35,26 @@ static int teardown(void **state)
     return 0;
 }
 
+static void datadir_order(void **state)
+{
+    char buf[4096], want[4096];
+    snprintf(want, sizeof want, "%s", sw_test_root("data"));
+    setenv("SANCTWATCH_DATA", want, 1);
+    assert_int_equal(sw_geo_datadir(buf, sizeof buf), SW_OK);
+    assert_string_equal(buf, want);
+    /* a directory without ports.csv is passed over: the executable's project is next */
+    setenv("SANCTWATCH_DATA", "/nonexistent", 1);
+    assert_int_equal(sw_geo_datadir(buf, sizeof buf), SW_OK);
+    size_t l = strlen(buf);
+    assert_true(l >= 5 && !strcmp(buf + l - 5, "/data"));
+    assert_int_equal(sw_geo_datadir(buf, 4), SW_ETOOBIG);
+    unsetenv("SANCTWATCH_DATA");
+    struct sw_geo *g;
+    const char *err;
+    assert_int_equal(sw_geo_open(&g, "/nonexistent", &err), SW_EIO);
+    assert_string_equal(err, "/nonexistent/land/ne_10m_land.txt.gz");
+}
+
 static void distances(void **state)
 {
     assert_true(fabs(sw_geo_dist_m(0, 0, 1, 0) - DEGM) < 0.01);
@@ -479,6 +499,7 @@ static void config(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(datadir_order),
         cmocka_unit_test(distances),
         cmocka_unit_test(polygons),
         cmocka_unit_test(land_synthetic),
