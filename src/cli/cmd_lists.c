@@ -64,24 +64,20 @@ static int open_db(const char *path, sqlite3 **db)
 /* Format of a file from its first bytes (gzip transparent); UNKNOWN when unreadable. */
 static enum sw_list_format peek(const char *path)
 {
-    if (!strcmp(path, "-"))
-        return SW_LIST_FMT_UNKNOWN;
+    if (!strcmp(path, "-")) return SW_LIST_FMT_UNKNOWN;
     gzFile gz = gzopen(path, "rb");
-    if (!gz)
-        return SW_LIST_FMT_UNKNOWN;
+    if (!gz) return SW_LIST_FMT_UNKNOWN;
     char head[8192];
     int n = gzread(gz, head, sizeof head - 1);
     gzclose(gz);
-    if (n <= 0)
-        return SW_LIST_FMT_UNKNOWN;
+    if (n <= 0) return SW_LIST_FMT_UNKNOWN;
     head[n] = '\0';
     return sw_lists_detect(head, (size_t)n);
 }
 
 static int companion(enum sw_list_format f)
 {
-    return f == SW_LIST_FMT_OFAC_ADD || f == SW_LIST_FMT_OFAC_ALT ||
-           f == SW_LIST_FMT_OFAC_COMMENTS;
+    return f == SW_LIST_FMT_OFAC_ADD || f == SW_LIST_FMT_OFAC_ALT || f == SW_LIST_FMT_OFAC_COMMENTS;
 }
 
 static int import_one(sqlite3 *db, const char *const *paths, size_t n,
@@ -106,8 +102,7 @@ static int import_one(sqlite3 *db, const char *const *paths, size_t n,
     for (int t = 0; t < SW_ENTRY_NTYPES; t++)
         printf(" %ld %s%s", r.n_type[t], sw_entry_type_name(t), t + 1 < SW_ENTRY_NTYPES ? "," : "");
     printf("; %ld added, %ld removed, %ld changed", r.added, r.removed, r.changed);
-    if (r.orphans)
-        printf("; %ld orphan rows ignored", r.orphans);
+    if (r.orphans) printf("; %ld orphan rows ignored", r.orphans);
     printf("\n");
     return 0;
 }
@@ -141,8 +136,7 @@ static int cmd_import(int argc, char **argv, const char *dbpath, struct sw_lists
         return 2;
     }
     sqlite3 *db;
-    if (open_db(dbpath, &db))
-        return 1;
+    if (open_db(dbpath, &db)) return 1;
     int status = 0;
     if (sdn >= 0) { /* the CSV set is one edition */
         const char *set[8];
@@ -160,8 +154,7 @@ static int cmd_import(int argc, char **argv, const char *dbpath, struct sw_lists
         status |= import_one(db, set, n, o);
     }
     for (int i = 0; i < argc; i++) {
-        if (i == sdn || companion(fmt[i]))
-            continue;
+        if (i == sdn || companion(fmt[i])) continue;
         const char *one[1] = {argv[i]};
         status |= import_one(db, one, 1, o);
     }
@@ -173,8 +166,7 @@ static int cmd_show(const char *dbpath, const char *list, const char *type)
 {
     sqlite3 *db;
     sqlite3_stmt *q = NULL;
-    if (open_db(dbpath, &db))
-        return 1;
+    if (open_db(dbpath, &db)) return 1;
     int status = 1;
     if (sqlite3_prepare_v2(db,
                            "SELECT list, type, sum(active), sum(1-active) FROM entries"
@@ -182,18 +174,15 @@ static int cmd_show(const char *dbpath, const char *list, const char *type)
                            " GROUP BY list, type ORDER BY list, type",
                            -1, &q, NULL) != SQLITE_OK)
         goto fail;
-    if (list)
-        sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
-    if (type)
-        sqlite3_bind_text(q, 2, type, -1, SQLITE_STATIC);
+    if (list) sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
+    if (type) sqlite3_bind_text(q, 2, type, -1, SQLITE_STATIC);
     printf("%-16s %-13s %8s %8s\n", "list", "type", "active", "removed");
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         printf("%-16s %-13s %8lld %8lld\n", (const char *)sqlite3_column_text(q, 0),
                (const char *)sqlite3_column_text(q, 1), sqlite3_column_int64(q, 2),
                sqlite3_column_int64(q, 3));
-    if (rc != SQLITE_DONE)
-        goto fail;
+    if (rc != SQLITE_DONE) goto fail;
     sqlite3_finalize(q);
     q = NULL;
     if (sqlite3_prepare_v2(db,
@@ -202,8 +191,7 @@ static int cmd_show(const char *dbpath, const char *list, const char *type)
                            " WHERE (?1 IS NULL OR list=?1) ORDER BY list, id",
                            -1, &q, NULL) != SQLITE_OK)
         goto fail;
-    if (list)
-        sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
+    if (list) sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
     printf("\neditions:\n");
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         printf("  #%lld %s %s (%s) imported %s: %lld entries, %lld added, %lld removed, "
@@ -213,12 +201,10 @@ static int cmd_show(const char *dbpath, const char *list, const char *type)
                (const char *)sqlite3_column_text(q, 4), sqlite3_column_int64(q, 5),
                sqlite3_column_int64(q, 6), sqlite3_column_int64(q, 7), sqlite3_column_int64(q, 8),
                sqlite3_column_int64(q, 9), (const char *)sqlite3_column_text(q, 10));
-    if (rc != SQLITE_DONE)
-        goto fail;
+    if (rc != SQLITE_DONE) goto fail;
     status = 0;
 fail:
-    if (status)
-        cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
+    if (status) cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
     sqlite3_finalize(q);
     sw_store_close(db);
     return status;
@@ -228,8 +214,7 @@ static int cmd_changes(const char *dbpath, const char *list, const char *edition
 {
     sqlite3 *db;
     sqlite3_stmt *q = NULL;
-    if (open_db(dbpath, &db))
-        return 1;
+    if (open_db(dbpath, &db)) return 1;
     int status = 1, rc;
     if (sqlite3_prepare_v2(
             db,
@@ -240,21 +225,17 @@ static int cmd_changes(const char *dbpath, const char *list, const char *edition
             " ORDER BY e.list, c.change, c.ref",
             -1, &q, NULL) != SQLITE_OK)
         goto fail;
-    if (list)
-        sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
-    if (edition)
-        sqlite3_bind_int64(q, 2, strtoll(edition, NULL, 10));
+    if (list) sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
+    if (edition) sqlite3_bind_int64(q, 2, strtoll(edition, NULL, 10));
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         printf("%s\t%s\t%s\t%s\t%s\t%s\n", (const char *)sqlite3_column_text(q, 0),
                (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2),
                (const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
                (const char *)sqlite3_column_text(q, 5));
-    if (rc != SQLITE_DONE)
-        goto fail;
+    if (rc != SQLITE_DONE) goto fail;
     status = 0;
 fail:
-    if (status)
-        cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
+    if (status) cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
     sqlite3_finalize(q);
     sw_store_close(db);
     return status;
@@ -264,8 +245,7 @@ static int list_vessels(const char *dbpath, const char *list, const char *progra
 {
     sqlite3 *db;
     sqlite3_stmt *q = NULL;
-    if (open_db(dbpath, &db))
-        return 1;
+    if (open_db(dbpath, &db)) return 1;
     int status = 1, rc;
     if (sqlite3_prepare_v2(
             db,
@@ -282,10 +262,8 @@ static int list_vessels(const char *dbpath, const char *list, const char *progra
             " ORDER BY e.list, e.name",
             -1, &q, NULL) != SQLITE_OK)
         goto fail;
-    if (list)
-        sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
-    if (programme)
-        sqlite3_bind_text(q, 2, programme, -1, SQLITE_STATIC);
+    if (list) sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
+    if (programme) sqlite3_bind_text(q, 2, programme, -1, SQLITE_STATIC);
     printf("list\tref\tname\timo\tmmsi\tcall_sign\tflag\ttype\tprogrammes\n");
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         for (int c = 0; c < 9; c++) {
@@ -293,12 +271,10 @@ static int list_vessels(const char *dbpath, const char *list, const char *progra
             printf("%s%s", v ? v : "-", c < 8 ? "\t" : "\n");
         }
     }
-    if (rc != SQLITE_DONE)
-        goto fail;
+    if (rc != SQLITE_DONE) goto fail;
     status = 0;
 fail:
-    if (status)
-        cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
+    if (status) cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
     sqlite3_finalize(q);
     sw_store_close(db);
     return status;
@@ -333,14 +309,13 @@ int cmd_lists(int argc, char **argv)
             i++;
             break;
         }
-        if (a[0] != '-' || !a[1])
-            break;
-        const char **slot = !strcmp(a, "--db")        ? &dbpath
-                            : !strcmp(a, "--list")    ? &list
-                            : !strcmp(a, "--type")    ? &type
-                            : !strcmp(a, "--edition") ? &edition
+        if (a[0] != '-' || !a[1]) break;
+        const char **slot = !strcmp(a, "--db")          ? &dbpath
+                            : !strcmp(a, "--list")      ? &list
+                            : !strcmp(a, "--type")      ? &type
+                            : !strcmp(a, "--edition")   ? &edition
                             : !strcmp(a, "--programme") ? &programme
-                                                      : NULL;
+                                                        : NULL;
         if (!slot) {
             cli_error("unknown option '%s'; see 'sanctwatch lists --help'", a);
             return 2;
@@ -369,12 +344,9 @@ int cmd_lists(int argc, char **argv)
         cli_error("'lists %s' takes no file arguments", sub);
         return 2;
     }
-    if (!strcmp(sub, "show") || !strcmp(sub, "stats"))
-        return cmd_show(dbpath, list, type);
-    if (!strcmp(sub, "changes"))
-        return cmd_changes(dbpath, list, edition);
-    if (!strcmp(sub, "vessels"))
-        return list_vessels(dbpath, list, programme);
+    if (!strcmp(sub, "show") || !strcmp(sub, "stats")) return cmd_show(dbpath, list, type);
+    if (!strcmp(sub, "changes")) return cmd_changes(dbpath, list, edition);
+    if (!strcmp(sub, "vessels")) return list_vessels(dbpath, list, programme);
     cli_error("'%s' is not a lists command; see 'sanctwatch lists --help'", sub);
     return 2;
 }

@@ -21,8 +21,9 @@ void lset_init(struct lset *s)
 
 static void lentry_free(struct lentry *e)
 {
-    char **str[] = {&e->ref,  &e->source_id, &e->name,  &e->programmes, &e->listed_on, &e->remarks,
-                    &e->vflag, &e->vtype,    &e->tonnage, &e->grt,      &e->owner};
+    char **str[] = {&e->ref,       &e->source_id, &e->name,  &e->programmes,
+                    &e->listed_on, &e->remarks,   &e->vflag, &e->vtype,
+                    &e->tonnage,   &e->grt,       &e->owner};
     for (size_t i = 0; i < sizeof str / sizeof str[0]; i++)
         free(*str[i]);
     for (size_t r = 0; r < e->nrows; r++)
@@ -47,8 +48,7 @@ int lset_add(struct lset *s, struct lentry **out)
     if (s->n == s->cap) {
         size_t nc = s->cap ? s->cap * 2 : 256;
         struct lentry *ne = realloc(s->e, nc * sizeof *ne);
-        if (!ne)
-            return SW_ENOMEM;
+        if (!ne) return SW_ENOMEM;
         s->e = ne;
         s->cap = nc;
     }
@@ -73,8 +73,7 @@ static int cmp_ref(const void *a, const void *b)
     const char *ra = sort_set->e[*(const size_t *)a].ref;
     const char *rb = sort_set->e[*(const size_t *)b].ref;
     int c = strcmp(ra ? ra : "", rb ? rb : "");
-    if (c)
-        return c;
+    if (c) return c;
     size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
     return ia < ib ? -1 : ia > ib;
 }
@@ -83,8 +82,7 @@ int lset_index(struct lset *s)
 {
     free(s->index);
     s->index = malloc((s->n ? s->n : 1) * sizeof *s->index);
-    if (!s->index)
-        return SW_ENOMEM;
+    if (!s->index) return SW_ENOMEM;
     for (size_t i = 0; i < s->n; i++)
         s->index[i] = i;
     sort_set = s;
@@ -95,15 +93,13 @@ int lset_index(struct lset *s)
 
 struct lentry *lset_find(const struct lset *s, const char *ref, size_t len)
 {
-    if (!s->index)
-        return NULL;
+    if (!s->index) return NULL;
     size_t lo = 0, hi = s->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *r = s->e[s->index[mid]].ref ? s->e[s->index[mid]].ref : "";
         int c = strncmp(r, ref, len);
-        if (c == 0 && r[len] != '\0')
-            c = 1;
+        if (c == 0 && r[len] != '\0') c = 1;
         if (c < 0)
             lo = mid + 1;
         else
@@ -111,8 +107,7 @@ struct lentry *lset_find(const struct lset *s, const char *ref, size_t len)
     }
     if (lo < s->n) {
         const char *r = s->e[s->index[lo]].ref ? s->e[s->index[lo]].ref : "";
-        if (!strncmp(r, ref, len) && r[len] == '\0')
-            return &s->e[s->index[lo]];
+        if (!strncmp(r, ref, len) && r[len] == '\0') return &s->e[s->index[lo]];
     }
     return NULL;
 }
@@ -120,8 +115,7 @@ struct lentry *lset_find(const struct lset *s, const char *ref, size_t len)
 int lset_unique_refs(struct lset *s)
 {
     int rc = lset_index(s);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     size_t k = 1;
     for (size_t i = 1; i < s->n; i++) {
         struct lentry *first = &s->e[s->index[i - k]], *e = &s->e[s->index[i]];
@@ -134,8 +128,7 @@ int lset_unique_refs(struct lset *s)
         char suf[24];
         snprintf(suf, sizeof suf, "#%zu", k);
         rc = lstr_append(&e->ref, "", suf, strlen(suf));
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return lset_index(s);
 }
@@ -160,15 +153,12 @@ static size_t utf8_valid_len(const unsigned char *s, size_t len)
         } else {
             return i;
         }
-        if (i + n >= len)
-            return i;
+        if (i + n >= len) return i;
         for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
+            if ((s[i + k] & 0xC0) != 0x80) return i;
             c = (c << 6) | (s[i + k] & 0x3F);
         }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return i;
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return i;
         i += n + 1;
     }
     return i;
@@ -182,18 +172,15 @@ int lstr_set(char **slot, const char *s, size_t len)
         len--;
     free(*slot);
     *slot = NULL;
-    if (len == 0)
-        return SW_OK;
-    if (len > LFIELD_MAX)
-        return SW_ETOOBIG;
+    if (len == 0) return SW_OK;
+    if (len > LFIELD_MAX) return SW_ETOOBIG;
     int utf8 = utf8_valid_len((const unsigned char *)s, len) == len;
     size_t out = len;
     if (!utf8)
         for (size_t i = 0; i < len; i++)
             out += (unsigned char)s[i] >= 0x80;
     char *d = malloc(out + 1);
-    if (!d)
-        return SW_ENOMEM;
+    if (!d) return SW_ENOMEM;
     if (utf8) {
         memcpy(d, s, len);
     } else { /* Latin-1 */
@@ -209,8 +196,7 @@ int lstr_set(char **slot, const char *s, size_t len)
         }
     }
     for (size_t i = 0; i < out; i++)
-        if (d[i] == '\0')
-            d[i] = ' '; /* SQLite TEXT and C strings: no embedded NUL */
+        if (d[i] == '\0') d[i] = ' '; /* SQLite TEXT and C strings: no embedded NUL */
     d[out] = '\0';
     *slot = d;
     return SW_OK;
@@ -220,8 +206,7 @@ int lstr_append(char **slot, const char *sep, const char *s, size_t len)
 {
     char *add = NULL;
     int rc = lstr_set(&add, s, len);
-    if (rc || !add)
-        return rc;
+    if (rc || !add) return rc;
     if (!*slot) {
         *slot = add;
         return SW_OK;
@@ -250,8 +235,7 @@ static int same(const char *a, const char *b)
 
 static uint64_t fnv(const char *s, uint64_t h)
 {
-    if (!s)
-        return (h ^ 0xff) * 1099511628211ULL;
+    if (!s) return (h ^ 0xff) * 1099511628211ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h * 1099511628211ULL; /* end of the string */
@@ -262,33 +246,27 @@ int lentry_row(struct lentry *e, int tab, int n, const char *const *cols)
     struct lrow r = {.tab = tab};
     int rc = SW_OK;
     for (int i = 0; i < n && i < LR_NF; i++)
-        if (cols[i] && (rc = lstr_set(&r.f[i], cols[i], strlen(cols[i]))))
-            goto fail;
+        if (cols[i] && (rc = lstr_set(&r.f[i], cols[i], strlen(cols[i])))) goto fail;
     /* the meaningful column: the name, the id value, the country, the flag */
     int key = tab == LR_ID ? 1 : tab == LR_ADDR || tab == LR_LINK || tab == LR_DOB ? -1 : 0;
-    if (key >= 0 && !r.f[key])
-        goto fail; /* nothing to keep */
+    if (key >= 0 && !r.f[key]) goto fail; /* nothing to keep */
     if (tab == LR_ADDR || tab == LR_LINK || tab == LR_DOB) {
         int any = 0;
         for (int i = tab == LR_DOB ? 0 : 1; i < LR_NF; i++)
             any |= r.f[i] != NULL;
-        if (!any)
-            goto fail;
+        if (!any) goto fail;
     }
     r.h0 = fnv(r.f[0], 14695981039346656037ULL);
     r.h = r.h0;
     for (int i = 1; i < LR_NF; i++)
         r.h = fnv(r.f[i], r.h);
     for (size_t k = 0; k < e->nrows; k++) {
-        if (e->rows[k].tab != tab)
-            continue;
-        if (e->rows[k].h != r.h && (tab != LR_NAME || e->rows[k].h0 != r.h0))
-            continue;
+        if (e->rows[k].tab != tab) continue;
+        if (e->rows[k].h != r.h && (tab != LR_NAME || e->rows[k].h0 != r.h0)) continue;
         int eq = 1;
         for (int i = 0; i < LR_NF && eq; i++)
             eq = same(e->rows[k].f[i], r.f[i]);
-        if (eq)
-            goto fail; /* exact repeat */
+        if (eq) goto fail; /* exact repeat */
         if (tab == LR_NAME && same(e->rows[k].f[0], r.f[0])) {
             /* same name with another quality: the first one stands, except that the
              * primary name is always marked primary */
@@ -391,11 +369,9 @@ void ldate_norm(const char *in, char *out, size_t outsz)
 {
     unsigned y = 0, mo = 0, d = 0;
     char mon[4] = "", tail = 0;
-    if (!outsz)
-        return;
+    if (!outsz) return;
     out[0] = '\0';
-    if (!in)
-        return;
+    if (!in) return;
     if (sscanf(in, "%4u-%2u-%2u%c", &y, &mo, &d, &tail) == 3 && mo >= 1 && mo <= 12 && d >= 1 &&
         d <= 31)
         snprintf(out, outsz, "%04u-%02u-%02u", y, mo, d);

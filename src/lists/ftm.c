@@ -24,21 +24,19 @@ struct ftm {
     char last_seen[16];
 };
 
-static int each(json_t *props, const char *key, int (*fn)(struct lentry *, const char *, const void *),
-                struct lentry *e, const void *arg)
+static int each(json_t *props, const char *key,
+                int (*fn)(struct lentry *, const char *, const void *), struct lentry *e,
+                const void *arg)
 {
     json_t *a = json_object_get(props, key);
     size_t i;
     json_t *v;
-    if (!json_is_array(a))
-        return SW_OK;
+    if (!json_is_array(a)) return SW_OK;
     json_array_foreach(a, i, v)
     {
-        if (!json_is_string(v))
-            continue;
+        if (!json_is_string(v)) continue;
         int rc = fn(e, json_string_value(v), arg);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
     }
     return SW_OK;
 }
@@ -54,8 +52,7 @@ static int do_name(struct lentry *e, const char *v, const void *q)
 {
     int rc;
     if (!e->name) { /* the first name seen (the caption) is the primary one */
-        if ((rc = lstr_set(&e->name, v, strlen(v))))
-            return rc;
+        if ((rc = lstr_set(&e->name, v, strlen(v)))) return rc;
         return lentry_name(e, v, "primary");
     }
     return lentry_name(e, v, q);
@@ -77,8 +74,7 @@ static int do_dob(struct lentry *e, const char *v, const void *unused)
 {
     char d[64], y[8] = "";
     ldate_norm(v, d, sizeof d);
-    if (d[0] >= '0' && d[0] <= '9')
-        snprintf(y, sizeof y, "%.4s", d);
+    if (d[0] >= '0' && d[0] <= '9') snprintf(y, sizeof y, "%.4s", d);
     const char *c[4] = {d, y[0] ? y : NULL, y[0] ? y : NULL, NULL};
     return lentry_row(e, LR_DOB, 4, c);
 }
@@ -110,15 +106,11 @@ static enum sw_entry_type schema_type(const char *schema, int *is_entry)
 {
     static const char *const orgs[] = {"Organization", "Company", "LegalEntity", "PublicBody"};
     *is_entry = 1;
-    if (!strcmp(schema, "Person"))
-        return SW_ENTRY_PERSON;
+    if (!strcmp(schema, "Person")) return SW_ENTRY_PERSON;
     for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++)
-        if (!strcmp(schema, orgs[i]))
-            return SW_ENTRY_ORGANIZATION;
-    if (!strcmp(schema, "Vessel"))
-        return SW_ENTRY_VESSEL;
-    if (!strcmp(schema, "Airplane"))
-        return SW_ENTRY_AIRCRAFT;
+        if (!strcmp(schema, orgs[i])) return SW_ENTRY_ORGANIZATION;
+    if (!strcmp(schema, "Vessel")) return SW_ENTRY_VESSEL;
+    if (!strcmp(schema, "Airplane")) return SW_ENTRY_AIRCRAFT;
     *is_entry = 0;
     return SW_ENTRY_OTHER;
 }
@@ -129,15 +121,13 @@ static int entity(struct ftm *f, json_t *o, const char *id, const char *schema, 
     enum sw_entry_type type = schema_type(schema, &is_entry);
     struct lentry *e;
     if (is_entry) {
-        if ((rc = lset_add(f->s, &e)))
-            return rc;
+        if ((rc = lset_add(f->s, &e))) return rc;
         e->type = type;
-        if ((rc = lstr_set(&e->ref, id, strlen(id))))
-            return rc;
+        if ((rc = lstr_set(&e->ref, id, strlen(id)))) return rc;
         const char *cap = json_string_value(json_object_get(o, "caption"));
-        if (cap && (rc = do_name(e, cap, "aka")))
-            return rc;
-        if ((rc = each(p, "name", do_name, e, "aka")) || (rc = each(p, "alias", do_alias, e, "aka")) ||
+        if (cap && (rc = do_name(e, cap, "aka"))) return rc;
+        if ((rc = each(p, "name", do_name, e, "aka")) ||
+            (rc = each(p, "alias", do_alias, e, "aka")) ||
             (rc = each(p, "weakAlias", do_alias, e, "aka_weak")) ||
             (rc = each(p, "previousName", do_alias, e, "fka")) ||
             (rc = each(p, "passportNumber", do_id, e, "passport")) ||
@@ -149,7 +139,8 @@ static int entity(struct ftm *f, json_t *o, const char *id, const char *schema, 
             (rc = each(p, "innCode", do_id, e, "tax_id")) ||
             (rc = each(p, "vatCode", do_id, e, "tax_id")) ||
             (rc = each(p, "swiftBic", do_id, e, "swift")) ||
-            (rc = each(p, "imoNumber", do_id, e, "imo")) || (rc = each(p, "mmsi", do_id, e, "mmsi")) ||
+            (rc = each(p, "imoNumber", do_id, e, "imo")) ||
+            (rc = each(p, "mmsi", do_id, e, "mmsi")) ||
             (rc = each(p, "callSign", do_id, e, "call_sign")) ||
             (rc = each(p, "serialNumber", do_id, e, "aircraft_serial")) ||
             (rc = each(p, "birthDate", do_dob, e, NULL)) ||
@@ -168,32 +159,32 @@ static int entity(struct ftm *f, json_t *o, const char *id, const char *schema, 
             (rc = each(p, "pastFlags", do_fflag, e, NULL)))
             return rc;
         const char *created = first(p, "createdAt");
-        if (created && (rc = lstr_set(&e->listed_on, created, strlen(created) < 10 ? strlen(created) : 10)))
+        if (created &&
+            (rc = lstr_set(&e->listed_on, created, strlen(created) < 10 ? strlen(created) : 10)))
             return rc;
         if (type == SW_ENTRY_VESSEL || type == SW_ENTRY_AIRCRAFT) {
             const char *v;
-            if ((v = first(p, "flag")) && (rc = lstr_set(&e->vflag, v, strlen(v))))
-                return rc;
-            if ((v = first(p, "type")) && (rc = lstr_set(&e->vtype, v, strlen(v))))
-                return rc;
-            if ((v = first(p, "tonnage")) && (rc = lstr_set(&e->tonnage, v, strlen(v))))
-                return rc;
+            if ((v = first(p, "flag")) && (rc = lstr_set(&e->vflag, v, strlen(v)))) return rc;
+            if ((v = first(p, "type")) && (rc = lstr_set(&e->vtype, v, strlen(v)))) return rc;
+            if ((v = first(p, "tonnage")) && (rc = lstr_set(&e->tonnage, v, strlen(v)))) return rc;
             if ((v = first(p, "grossRegisteredTonnage")) && (rc = lstr_set(&e->grt, v, strlen(v))))
                 return rc;
         }
-        if (!e->name)
-            return lset_fail(f->s, SW_EFORMAT, "entity '%s' has no name", id);
+        if (!e->name) return lset_fail(f->s, SW_EFORMAT, "entity '%s' has no name", id);
         return SW_OK;
     }
     /* auxiliary entities, attached after the whole file is read */
-    if ((rc = lset_add(&f->aux, &e)))
-        return rc;
+    if ((rc = lset_add(&f->aux, &e))) return rc;
     if (!strcmp(schema, "Address")) {
-        if ((rc = lstr_set(&e->ref, id, strlen(id))))
-            return rc;
+        if ((rc = lstr_set(&e->ref, id, strlen(id)))) return rc;
         const char *full = first(p, "full");
-        const char *c[7] = {"address", full ? full : first(p, "street"), first(p, "city"),
-                            first(p, "region"), first(p, "postalCode"), first(p, "country"), NULL};
+        const char *c[7] = {"address",
+                            full ? full : first(p, "street"),
+                            first(p, "city"),
+                            first(p, "region"),
+                            first(p, "postalCode"),
+                            first(p, "country"),
+                            NULL};
         return lentry_row(e, LR_ADDR, 7, c);
     }
     /* relation entities: e->ref is the entry they attach to */
@@ -208,17 +199,16 @@ static int entity(struct ftm *f, json_t *o, const char *id, const char *schema, 
         target = first(p, "entity");
     else if (!strcmp(schema, "CryptoWallet"))
         target = first(p, "holder");
-    if (!target)
-        return SW_OK;
-    if ((rc = lstr_set(&e->ref, target, strlen(target))))
-        return rc;
-    if (rel && other)
-        return do_link(e, other, rel);
+    if (!target) return SW_OK;
+    if ((rc = lstr_set(&e->ref, target, strlen(target)))) return rc;
+    if (rel && other) return do_link(e, other, rel);
     if (!strcmp(schema, "Sanction")) {
         const char *start = first(p, "startDate");
-        if ((rc = each(p, "program", do_prog, e, NULL)) || (rc = each(p, "programId", do_prog, e, NULL)))
+        if ((rc = each(p, "program", do_prog, e, NULL)) ||
+            (rc = each(p, "programId", do_prog, e, NULL)))
             return rc;
-        return start ? lstr_set(&e->listed_on, start, strlen(start) < 10 ? strlen(start) : 10) : SW_OK;
+        return start ? lstr_set(&e->listed_on, start, strlen(start) < 10 ? strlen(start) : 10)
+                     : SW_OK;
     }
     const char *key = first(p, "publicKey");
     return key ? lentry_id(e, "crypto", key, NULL, first(p, "currency")) : SW_OK;
@@ -229,19 +219,18 @@ static int attach(struct ftm *f)
 {
     struct lset *s = f->s;
     int rc;
-    if ((rc = lset_index(s)) || (rc = lset_index(&f->aux)))
-        return rc;
+    if ((rc = lset_index(s)) || (rc = lset_index(&f->aux))) return rc;
     for (size_t i = 0; i < f->aux.n; i++) {
         struct lentry *a = &f->aux.e[i];
         if (!a->ref || (a->nrows && a->rows[0].tab == LR_ADDR))
             continue; /* addresses are pulled by the entries below */
         struct lentry *e = lset_find(s, a->ref, strlen(a->ref));
-        if (!e)
-            continue;
+        if (!e) continue;
         for (size_t r = 0; r < a->nrows; r++)
             if ((rc = lentry_row(e, a->rows[r].tab, LR_NF, (const char *const *)a->rows[r].f)))
                 return rc;
-        if (a->programmes && (rc = lstr_append(&e->programmes, "; ", a->programmes, strlen(a->programmes))))
+        if (a->programmes &&
+            (rc = lstr_append(&e->programmes, "; ", a->programmes, strlen(a->programmes))))
             return rc;
         if (a->listed_on && (rc = lstr_set(&e->listed_on, a->listed_on, strlen(a->listed_on))))
             return rc;
@@ -257,13 +246,11 @@ static int attach(struct ftm *f)
                 continue; /* unresolved: kept as a link to the address id */
             struct lrow nr = {.tab = LR_ADDR};
             for (int k = 0; k < LR_NF; k++)
-                if (a->rows[0].f[k] && !(nr.f[k] = strdup(a->rows[0].f[k])))
-                    rc = SW_ENOMEM;
+                if (a->rows[0].f[k] && !(nr.f[k] = strdup(a->rows[0].f[k]))) rc = SW_ENOMEM;
             for (int k = 0; k < LR_NF; k++)
                 free(row->f[k]);
             *row = nr;
-            if (rc)
-                return rc;
+            if (rc) return rc;
         }
     }
     return SW_OK;
@@ -274,14 +261,13 @@ static int line(struct ftm *f, const char *l, size_t len, unsigned long lineno)
     json_error_t jerr;
     json_t *o = json_loadb(l, len, JSON_REJECT_DUPLICATES, &jerr);
     int rc = SW_OK;
-    if (!o)
-        return lset_fail(f->s, SW_EFORMAT, "line %lu: invalid JSON: %s", lineno, jerr.text);
+    if (!o) return lset_fail(f->s, SW_EFORMAT, "line %lu: invalid JSON: %s", lineno, jerr.text);
     const char *id = json_string_value(json_object_get(o, "id"));
     const char *schema = json_string_value(json_object_get(o, "schema"));
     json_t *p = json_object_get(o, "properties");
     if (!json_is_object(o) || !id || !schema || !json_is_object(p)) {
-        rc = lset_fail(f->s, SW_EFORMAT, "line %lu: not a FollowTheMoney entity (id, schema, properties)",
-                       lineno);
+        rc = lset_fail(f->s, SW_EFORMAT,
+                       "line %lu: not a FollowTheMoney entity (id, schema, properties)", lineno);
         goto out;
     }
     json_t *ds = json_object_get(o, "datasets");
@@ -293,8 +279,7 @@ static int line(struct ftm *f, const char *l, size_t len, unsigned long lineno)
         json_array_foreach(ds, i, v)
         {
             const char *d = json_string_value(v);
-            if (!d)
-                continue;
+            if (!d) continue;
             if (!f->dataset[0] && strlen(d) < sizeof f->dataset)
                 snprintf(f->dataset, sizeof f->dataset, "%s", d);
             else if (strcmp(d, f->dataset))
@@ -305,8 +290,7 @@ static int line(struct ftm *f, const char *l, size_t len, unsigned long lineno)
     if (ls && strlen(ls) >= 10 && strncmp(ls, f->last_seen, 10) > 0)
         snprintf(f->last_seen, sizeof f->last_seen, "%.10s", ls);
     rc = entity(f, o, id, schema, p);
-    if (rc && !f->s->err[0])
-        lset_fail(f->s, rc, "line %lu: %s", lineno, sw_strerror(rc));
+    if (rc && !f->s->err[0]) lset_fail(f->s, rc, "line %lu: %s", lineno, sw_strerror(rc));
 out:
     json_decref(o);
     return rc;
@@ -337,12 +321,10 @@ int lists_parse_ftm(struct lset *s, const char *data, size_t len)
         }
         p = nl ? nl + 1 : end;
     }
-    if ((rc = attach(&f)))
-        goto fail;
+    if ((rc = attach(&f))) goto fail;
     snprintf(s->list, sizeof s->list, "%s%s", f.dataset[0] && !f.mixed ? "ftm:" : "ftm",
              f.dataset[0] && !f.mixed ? f.dataset : "");
-    if (f.last_seen[0])
-        snprintf(s->edition, sizeof s->edition, "%s", f.last_seen);
+    if (f.last_seen[0]) snprintf(s->edition, sizeof s->edition, "%s", f.last_seen);
 fail:
     lset_free(&f.aux);
     return rc;

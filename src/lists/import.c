@@ -28,28 +28,22 @@
 enum sw_list_format sw_lists_detect(const void *head, size_t len)
 {
     const unsigned char *p = head, *end = p + len;
-    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-        p += 3;
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) p += 3;
     while (p < end && isspace(*p))
         p++;
-    if (p >= end)
-        return SW_LIST_FMT_UNKNOWN;
-    if (*p == '[')
-        return SW_LIST_FMT_JSON_ARRAY;
-    if (*p == '{')
-        return SW_LIST_FMT_FTM_JSON;
+    if (p >= end) return SW_LIST_FMT_UNKNOWN;
+    if (*p == '[') return SW_LIST_FMT_JSON_ARRAY;
+    if (*p == '{') return SW_LIST_FMT_FTM_JSON;
     if (*p == '<') {
         while (p < end) {
             while (p < end && isspace(*p))
                 p++;
-            if (p + 1 >= end || *p != '<')
-                return SW_LIST_FMT_UNKNOWN;
+            if (p + 1 >= end || *p != '<') return SW_LIST_FMT_UNKNOWN;
             if (p[1] == '?' || p[1] == '!') { /* declaration, comment, doctype */
                 const unsigned char *close = NULL;
                 if (p[1] == '!' && p + 3 < end && p[2] == '-' && p[3] == '-') {
                     for (const unsigned char *c = p + 4; c + 2 < end && !close; c++)
-                        if (c[0] == '-' && c[1] == '-' && c[2] == '>')
-                            close = c + 2;
+                        if (c[0] == '-' && c[1] == '-' && c[2] == '>') close = c + 2;
                 } else { /* a DOCTYPE may hold an internal subset in [...] */
                     int depth = 0;
                     for (const unsigned char *c = p + 2; c < end && !close; c++) {
@@ -61,8 +55,7 @@ enum sw_list_format sw_lists_detect(const void *head, size_t len)
                             close = c;
                     }
                 }
-                if (!close)
-                    return SW_LIST_FMT_UNKNOWN;
+                if (!close) return SW_LIST_FMT_UNKNOWN;
                 p = close + 1;
                 continue;
             }
@@ -70,13 +63,10 @@ enum sw_list_format sw_lists_detect(const void *head, size_t len)
             while (ne < end && !isspace(*ne) && *ne != '>' && *ne != '/')
                 ne++;
             const unsigned char *colon = memchr(n, ':', (size_t)(ne - n));
-            if (colon)
-                n = colon + 1;
+            if (colon) n = colon + 1;
             size_t nl = (size_t)(ne - n);
-            if (nl == 17 && !memcmp(n, "CONSOLIDATED_LIST", 17))
-                return SW_LIST_FMT_UN_XML;
-            if (nl == 7 && !memcmp(n, "sdnList", 7))
-                return SW_LIST_FMT_OFAC_XML;
+            if (nl == 17 && !memcmp(n, "CONSOLIDATED_LIST", 17)) return SW_LIST_FMT_UN_XML;
+            if (nl == 7 && !memcmp(n, "sdnList", 7)) return SW_LIST_FMT_OFAC_XML;
             return SW_LIST_FMT_UNKNOWN;
         }
         return SW_LIST_FMT_UNKNOWN;
@@ -91,14 +81,18 @@ enum sw_list_format sw_lists_detect(const void *head, size_t len)
             else if ((*p == '\n' || *p == '\r') && !quoted)
                 break;
         }
-        if (p >= end && quoted)
-            return SW_LIST_FMT_UNKNOWN;
+        if (p >= end && quoted) return SW_LIST_FMT_UNKNOWN;
         switch (fields) {
-        case 12: return SW_LIST_FMT_OFAC_SDN;
-        case 6: return SW_LIST_FMT_OFAC_ADD;
-        case 5: return SW_LIST_FMT_OFAC_ALT;
-        case 2: return SW_LIST_FMT_OFAC_COMMENTS;
-        default: return SW_LIST_FMT_UNKNOWN;
+        case 12:
+            return SW_LIST_FMT_OFAC_SDN;
+        case 6:
+            return SW_LIST_FMT_OFAC_ADD;
+        case 5:
+            return SW_LIST_FMT_OFAC_ALT;
+        case 2:
+            return SW_LIST_FMT_OFAC_COMMENTS;
+        default:
+            return SW_LIST_FMT_UNKNOWN;
         }
     }
     return SW_LIST_FMT_UNKNOWN;
@@ -107,9 +101,12 @@ enum sw_list_format sw_lists_detect(const void *head, size_t len)
 static int parse_one(struct lset *s, enum sw_list_format fmt, const char *data, size_t len)
 {
     switch (fmt) {
-    case SW_LIST_FMT_UN_XML: return lists_parse_un(s, data, len);
-    case SW_LIST_FMT_OFAC_XML: return lists_parse_ofac_xml(s, data, len);
-    case SW_LIST_FMT_FTM_JSON: return lists_parse_ftm(s, data, len);
+    case SW_LIST_FMT_UN_XML:
+        return lists_parse_un(s, data, len);
+    case SW_LIST_FMT_OFAC_XML:
+        return lists_parse_ofac_xml(s, data, len);
+    case SW_LIST_FMT_FTM_JSON:
+        return lists_parse_ftm(s, data, len);
     case SW_LIST_FMT_OFAC_SDN: {
         int rc = lists_parse_ofac_csv(s, fmt, data, len);
         return rc ? rc : lset_index(s);
@@ -119,15 +116,15 @@ static int parse_one(struct lset *s, enum sw_list_format fmt, const char *data, 
     case SW_LIST_FMT_OFAC_COMMENTS:
         if (!s->index) {
             int rc = lset_index(s);
-            if (rc)
-                return rc;
+            if (rc) return rc;
         }
         return lists_parse_ofac_csv(s, fmt, data, len);
     case SW_LIST_FMT_JSON_ARRAY:
         return lset_fail(s, SW_EUNSUPPORTED,
                          "a JSON array is not a list edition (a derived subset such as "
                          "sdn_*_dprk_related_vessels.json: import the sdn.csv it came from)");
-    default: return lset_fail(s, SW_EUNSUPPORTED, "not a UN, OFAC or FollowTheMoney list file");
+    default:
+        return lset_fail(s, SW_EUNSUPPORTED, "not a UN, OFAC or FollowTheMoney list file");
     }
 }
 
@@ -140,12 +137,9 @@ int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, lo
     if (!rc && (fmt == SW_LIST_FMT_OFAC_SDN || fmt == SW_LIST_FMT_OFAC_ADD ||
                 fmt == SW_LIST_FMT_OFAC_ALT || fmt == SW_LIST_FMT_OFAC_COMMENTS))
         rc = lofac_csv_finish(&s);
-    if (!rc)
-        rc = lset_unique_refs(&s);
-    if (n_entries)
-        *n_entries = (long)s.n;
-    if (err)
-        snprintf(err, 320, "%s", rc ? (s.err[0] ? s.err : sw_strerror(rc)) : "");
+    if (!rc) rc = lset_unique_refs(&s);
+    if (n_entries) *n_entries = (long)s.n;
+    if (err) snprintf(err, 320, "%s", rc ? (s.err[0] ? s.err : sw_strerror(rc)) : "");
     lset_free(&s);
     return rc;
 }
@@ -154,8 +148,7 @@ int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, lo
 static int read_all(const char *path, struct sw_buf *b, time_t *mtime)
 {
     int fd = !strcmp(path, "-") ? dup(0) : open(path, O_RDONLY);
-    if (fd < 0)
-        return SW_EIO;
+    if (fd < 0) return SW_EIO;
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
         *mtime = st.st_mtime;
@@ -174,8 +167,7 @@ static int read_all(const char *path, struct sw_buf *b, time_t *mtime)
     gzbuffer(gz, 1 << 17);
     int rc = SW_OK;
     for (;;) {
-        if ((rc = sw_buf_grow(b, 1 << 16)))
-            break;
+        if ((rc = sw_buf_grow(b, 1 << 16))) break;
         int n = gzread(gz, b->data + b->len, (unsigned)(b->cap - b->len - 1));
         if (n < 0) {
             int zerr;
@@ -183,18 +175,15 @@ static int read_all(const char *path, struct sw_buf *b, time_t *mtime)
             rc = zerr == Z_BUF_ERROR ? SW_ETRUNCATED : zerr == Z_ERRNO ? SW_EIO : SW_EFORMAT;
             break;
         }
-        if (n == 0)
-            break;
+        if (n == 0) break;
         b->len += (size_t)n;
         b->data[b->len] = '\0';
     }
     int zerr = 0;
     gzerror(gz, &zerr);
-    if (!rc && zerr == Z_BUF_ERROR)
-        rc = SW_ETRUNCATED; /* gzip stream cut short */
+    if (!rc && zerr == Z_BUF_ERROR) rc = SW_ETRUNCATED; /* gzip stream cut short */
     gzclose(gz);
-    if (!rc && b->data)
-        b->data[b->len] = '\0';
+    if (!rc && b->data) b->data[b->len] = '\0';
     return rc;
 }
 
@@ -225,30 +214,48 @@ static int date_in_name(const char *name, char out[11])
 
 /* ---- writing ---------------------------------------------------------------------------- */
 
-enum { Q_SEL, Q_INS, Q_UPD, Q_TOUCH, Q_CHANGE, Q_NAME, Q_ID, Q_DOB, Q_NAT, Q_ADDR, Q_LINK, Q_FFLAG,
-       Q_VESSEL, Q_DEL0, Q_NQ = Q_DEL0 + 8 };
+enum {
+    Q_SEL,
+    Q_INS,
+    Q_UPD,
+    Q_TOUCH,
+    Q_CHANGE,
+    Q_NAME,
+    Q_ID,
+    Q_DOB,
+    Q_NAT,
+    Q_ADDR,
+    Q_LINK,
+    Q_FFLAG,
+    Q_VESSEL,
+    Q_DEL0,
+    Q_NQ = Q_DEL0 + 8
+};
 
 static const char *const q_sql[Q_DEL0] = {
     "SELECT id, content_sha256, active FROM entries WHERE list=?1 AND ref=?2",
     "INSERT INTO entries(list, ref, source_id, type, name, programmes, listed_on, remarks,"
-    " content_sha256, first_edition, last_edition, active) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,1)",
+    " content_sha256, first_edition, last_edition, active) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,1)",
     "UPDATE entries SET source_id=?3, type=?4, name=?5, programmes=?6, listed_on=?7, remarks=?8,"
     " content_sha256=?9, last_edition=?10, active=1, removed_edition=NULL WHERE id=?11",
     "UPDATE entries SET last_edition=?1 WHERE id=?2",
     "INSERT INTO entry_changes(edition, entry, ref, change) VALUES(?,?,?,?)",
     "INSERT INTO entry_names(entry, name, quality, script, lang) VALUES(?1,?2,?3,?4,?5)",
-    "INSERT INTO entry_ids(entry, kind, value, country, note, norm, valid) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    "INSERT INTO entry_ids(entry, kind, value, country, note, norm, valid) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7)",
     "INSERT INTO entry_dobs(entry, date, year_from, year_to, note) VALUES(?1,?2,?3,?4,?5)",
     "INSERT INTO entry_nationalities(entry, country, kind) VALUES(?1,?2,?3)",
     "INSERT INTO entry_addresses(entry, kind, street, city, region, postal, country, note)"
     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
     "INSERT INTO entry_links(entry, relation, target_ref, target_name) VALUES(?1,?2,?3,?4)",
     "INSERT INTO entry_former_flags(entry, flag) VALUES(?1,?2)",
-    "INSERT INTO entry_vessels(entry, flag, vessel_type, tonnage, grt, owner) VALUES(?1,?2,?3,?4,?5,?6)",
+    "INSERT INTO entry_vessels(entry, flag, vessel_type, tonnage, grt, owner) "
+    "VALUES(?1,?2,?3,?4,?5,?6)",
 };
-static const char *const child_tables[8] = {"entry_names",        "entry_ids",       "entry_dobs",
+static const char *const child_tables[8] = {"entry_names",         "entry_ids",       "entry_dobs",
                                             "entry_nationalities", "entry_addresses", "entry_links",
-                                            "entry_former_flags", "entry_vessels"};
+                                            "entry_former_flags",  "entry_vessels"};
 
 struct writer {
     sqlite3 *db;
@@ -297,8 +304,7 @@ static int write_rows(struct writer *w, int64_t id, const struct lentry *e)
             for (int i = 0; i < 4; i++)
                 bind_text(q, i + 2, f[i]);
             sqlite3_bind_text(q, 6, norm, -1, SQLITE_TRANSIENT);
-            if (valid >= 0)
-                sqlite3_bind_int(q, 7, valid);
+            if (valid >= 0) sqlite3_bind_int(q, 7, valid);
             break;
         }
         case LR_DOB:
@@ -316,8 +322,10 @@ static int write_rows(struct writer *w, int64_t id, const struct lentry *e)
         case LR_NAT:
         case LR_LINK:
         case LR_FFLAG: {
-            int n = e->rows[r].tab == LR_NAME ? 4 : e->rows[r].tab == LR_LINK ? 3
-                    : e->rows[r].tab == LR_NAT ? 2 : 1;
+            int n = e->rows[r].tab == LR_NAME   ? 4
+                    : e->rows[r].tab == LR_LINK ? 3
+                    : e->rows[r].tab == LR_NAT  ? 2
+                                                : 1;
             for (int i = 0; i < n; i++)
                 bind_text(q, i + 2, f[i]);
             break;
@@ -375,8 +383,7 @@ static int write_entry(struct writer *w, const struct lentry *e)
     if (exists) {
         for (int t = 0; t < 8; t++) {
             sqlite3_bind_int64(w->q[Q_DEL0 + t], 1, id);
-            if ((rc = run(w->q[Q_DEL0 + t])))
-                return rc;
+            if ((rc = run(w->q[Q_DEL0 + t]))) return rc;
         }
     }
     q = w->q[exists ? Q_UPD : Q_INS];
@@ -390,14 +397,10 @@ static int write_entry(struct writer *w, const struct lentry *e)
     bind_text(q, 8, e->remarks);
     bind_text(q, 9, hex);
     sqlite3_bind_int64(q, 10, w->eid);
-    if (exists)
-        sqlite3_bind_int64(q, 11, id);
-    if ((rc = run(q)))
-        return rc;
-    if (!exists)
-        id = sqlite3_last_insert_rowid(w->db);
-    if ((rc = write_rows(w, id, e)))
-        return rc;
+    if (exists) sqlite3_bind_int64(q, 11, id);
+    if ((rc = run(q))) return rc;
+    if (!exists) id = sqlite3_last_insert_rowid(w->db);
+    if ((rc = write_rows(w, id, e))) return rc;
     if (!exists || !active)
         w->rep->added++;
     else
@@ -408,13 +411,11 @@ static int write_entry(struct writer *w, const struct lentry *e)
 static int exec_bind(sqlite3 *db, const char *sql, const char *list, int64_t eid, long *changes)
 {
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-        return SW_EDB;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) return SW_EDB;
     bind_text(q, 1, list);
     sqlite3_bind_int64(q, 2, eid);
     int rc = sqlite3_step(q) == SQLITE_DONE ? SW_OK : SW_EDB;
-    if (changes)
-        *changes = sqlite3_changes(db);
+    if (changes) *changes = sqlite3_changes(db);
     sqlite3_finalize(q);
     return rc;
 }
@@ -465,13 +466,13 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
         goto fail;
     bind_text(q, 1, s->list);
     bind_text(q, 2, s->edition);
-    bind_text(q, 3, s->format == SW_LIST_FMT_OFAC_SDN ? "ofac_csv" : sw_list_format_name(s->format));
+    bind_text(q, 3,
+              s->format == SW_LIST_FMT_OFAC_SDN ? "ofac_csv" : sw_list_format_name(s->format));
     bind_text(q, 4, files);
     bind_text(q, 5, sha);
     bind_text(q, 6, now);
     sqlite3_bind_int64(q, 7, s->orphans);
-    if (sqlite3_step(q) != SQLITE_DONE)
-        goto fail;
+    if (sqlite3_step(q) != SQLITE_DONE) goto fail;
     sqlite3_finalize(q);
     q = NULL;
     w.eid = sqlite3_last_insert_rowid(db);
@@ -479,18 +480,15 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
                            NULL) != SQLITE_OK)
         goto fail;
     bind_text(q, 1, s->list);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        prev_active = (long)sqlite3_column_int64(q, 0);
+    if (sqlite3_step(q) == SQLITE_ROW) prev_active = (long)sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
     q = NULL;
     for (int i = 0; i < Q_DEL0; i++)
-        if (sqlite3_prepare_v2(db, q_sql[i], -1, &w.q[i], NULL) != SQLITE_OK)
-            goto fail;
+        if (sqlite3_prepare_v2(db, q_sql[i], -1, &w.q[i], NULL) != SQLITE_OK) goto fail;
     for (int t = 0; t < 8; t++) {
         char sql[80];
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE entry=?1", child_tables[t]);
-        if (sqlite3_prepare_v2(db, sql, -1, &w.q[Q_DEL0 + t], NULL) != SQLITE_OK)
-            goto fail;
+        if (sqlite3_prepare_v2(db, sql, -1, &w.q[Q_DEL0 + t], NULL) != SQLITE_OK) goto fail;
     }
     for (size_t i = 0; i < s->n; i++) {
         if ((rc = write_entry(&w, &s->e[i]))) {
@@ -543,8 +541,7 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
     sqlite3_bind_int64(q, 8, rep->removed);
     sqlite3_bind_int64(q, 9, rep->changed);
     sqlite3_bind_int64(q, 10, w.eid);
-    if (sqlite3_step(q) != SQLITE_DONE)
-        goto fail;
+    if (sqlite3_step(q) != SQLITE_DONE) goto fail;
     sqlite3_finalize(q);
     q = NULL;
     for (int i = 0; i < Q_NQ; i++)
@@ -557,8 +554,7 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
     rep->edition_id = w.eid;
     return SW_OK;
 fail:
-    if (!s->err[0])
-        lset_fail(s, SW_EDB, "database: %s", sqlite3_errmsg(db));
+    if (!s->err[0]) lset_fail(s, SW_EDB, "database: %s", sqlite3_errmsg(db));
     sqlite3_finalize(q);
     for (int i = 0; i < Q_NQ; i++)
         sqlite3_finalize(w.q[i]);
@@ -568,8 +564,7 @@ fail:
 
 static int is_companion(enum sw_list_format f)
 {
-    return f == SW_LIST_FMT_OFAC_ADD || f == SW_LIST_FMT_OFAC_ALT ||
-           f == SW_LIST_FMT_OFAC_COMMENTS;
+    return f == SW_LIST_FMT_OFAC_ADD || f == SW_LIST_FMT_OFAC_ALT || f == SW_LIST_FMT_OFAC_COMMENTS;
 }
 
 int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
@@ -612,8 +607,8 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
         if (!is_companion(fmt[i])) {
             if (primary < n) {
                 snprintf(rep->err, sizeof rep->err,
-                         "'%s' and '%s' are two editions: import them separately",
-                         paths[primary], paths[i]);
+                         "'%s' and '%s' are two editions: import them separately", paths[primary],
+                         paths[i]);
                 rc = SW_EINVAL;
                 goto out;
             }
@@ -627,16 +622,15 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
         goto out;
     }
     if (n > 1 && fmt[primary] != SW_LIST_FMT_OFAC_SDN) {
-        snprintf(rep->err, sizeof rep->err, "'%s' (%s) takes no companion files",
-                 paths[primary], sw_list_format_name(fmt[primary]));
+        snprintf(rep->err, sizeof rep->err, "'%s' (%s) takes no companion files", paths[primary],
+                 sw_list_format_name(fmt[primary]));
         rc = SW_EINVAL;
         goto out;
     }
     /* primary first, then the companions in format order: the same set hashes the same */
     order[0] = primary;
     for (size_t i = 0, k = 1; i < n; i++)
-        if (i != primary)
-            order[k++] = i;
+        if (i != primary) order[k++] = i;
     for (size_t a = 1; a < n; a++)
         for (size_t b = a + 1; b < n; b++)
             if (fmt[order[b]] < fmt[order[a]]) {
@@ -650,8 +644,7 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
         size_t i = order[k];
         if (data[i].len)
             crypto_hash_sha256_update(&st, (const unsigned char *)data[i].data, data[i].len);
-        if ((rc = sw_buf_printf(&files, "%s%s", k ? "; " : "", base(paths[i]))))
-            goto out;
+        if ((rc = sw_buf_printf(&files, "%s%s", k ? "; " : "", base(paths[i])))) goto out;
         if ((rc = parse_one(&s, fmt[i], data[i].data ? data[i].data : "", data[i].len))) {
             snprintf(rep->err_file, sizeof rep->err_file, "%s", paths[i]);
             snprintf(rep->err, sizeof rep->err, "%s", s.err[0] ? s.err : sw_strerror(rc));
@@ -663,18 +656,15 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
     char sha[65];
     crypto_hash_sha256_final(&st, h);
     sodium_bin2hex(sha, sizeof sha, h, sizeof h);
-    if (fmt[primary] == SW_LIST_FMT_OFAC_SDN && (rc = lofac_csv_finish(&s)))
-        goto parse_fail;
-    if ((rc = lset_unique_refs(&s)))
-        goto parse_fail;
+    if (fmt[primary] == SW_LIST_FMT_OFAC_SDN && (rc = lofac_csv_finish(&s))) goto parse_fail;
+    if ((rc = lset_unique_refs(&s))) goto parse_fail;
     if (s.n == 0) {
         rc = lset_fail(&s, SW_EFORMAT, "no entries in the file");
         goto parse_fail;
     }
     if (fmt[primary] == SW_LIST_FMT_OFAC_XML && strstr(base(paths[primary]), "cons"))
         snprintf(s.list, sizeof s.list, "ofac_cons");
-    if (opts && opts->list)
-        snprintf(s.list, sizeof s.list, "%s", opts->list);
+    if (opts && opts->list) snprintf(s.list, sizeof s.list, "%s", opts->list);
     if (opts && opts->edition) {
         snprintf(s.edition, sizeof s.edition, "%s", opts->edition);
     } else if (!s.edition[0]) {

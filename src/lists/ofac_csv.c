@@ -39,12 +39,10 @@ static int csv_record(struct lset *s, struct csv *c, struct field *f, int maxf)
     }
     /* skip empty lines and the DOS EOF byte */
     while (c->p < c->end && (*c->p == '\n' || *c->p == '\r' || *c->p == 0x1a)) {
-        if (*c->p == '\n')
-            c->line++;
+        if (*c->p == '\n') c->line++;
         c->p++;
     }
-    if (c->p >= c->end)
-        return 0;
+    if (c->p >= c->end) return 0;
     c->line++;
     unsigned long start_line = c->line;
     c->rec_line = start_line;
@@ -96,8 +94,7 @@ static int csv_record(struct lset *s, struct csv *c, struct field *f, int maxf)
             while (q < c->end && *q == ' ')
                 q++;
             if (q < c->end && *q != ',' && *q != '\n' && *q != '\r')
-                return lset_fail(s, SW_EFORMAT, "line %lu: text after a closing quote",
-                                 start_line);
+                return lset_fail(s, SW_EFORMAT, "line %lu: text after a closing quote", start_line);
         } else {
             const char *b = q;
             while (q < c->end && *q != ',' && *q != '\n' && *q != '\r') {
@@ -114,16 +111,14 @@ static int csv_record(struct lset *s, struct csv *c, struct field *f, int maxf)
                 f[n].v = NULL;
             }
         }
-        if (rc)
-            return lset_fail(s, rc, "line %lu: %s", start_line, sw_strerror(rc));
+        if (rc) return lset_fail(s, rc, "line %lu: %s", start_line, sw_strerror(rc));
         n++;
         if (q < c->end && *q == ',') {
             c->p = q + 1;
             continue;
         }
         /* end of record */
-        if (q < c->end && *q == '\r')
-            q++;
+        if (q < c->end && *q == '\r') q++;
         if (q < c->end && *q == '\n') {
             q++;
         }
@@ -135,21 +130,24 @@ static int csv_record(struct lset *s, struct csv *c, struct field *f, int maxf)
 static int expected_fields(enum sw_list_format fmt)
 {
     switch (fmt) {
-    case SW_LIST_FMT_OFAC_SDN: return 12;
-    case SW_LIST_FMT_OFAC_ADD: return 6;
-    case SW_LIST_FMT_OFAC_ALT: return 5;
-    case SW_LIST_FMT_OFAC_COMMENTS: return 2;
-    default: return -1;
+    case SW_LIST_FMT_OFAC_SDN:
+        return 12;
+    case SW_LIST_FMT_OFAC_ADD:
+        return 6;
+    case SW_LIST_FMT_OFAC_ALT:
+        return 5;
+    case SW_LIST_FMT_OFAC_COMMENTS:
+        return 2;
+    default:
+        return -1;
     }
 }
 
 static int is_ent_num(const char *v)
 {
-    if (!v || !*v || strlen(v) > 12)
-        return 0;
+    if (!v || !*v || strlen(v) > 12) return 0;
     for (const char *p = v; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return 0;
+        if (!isdigit((unsigned char)*p)) return 0;
     return 1;
 }
 
@@ -157,12 +155,11 @@ static int sdn_row(struct lset *s, struct field *f)
 {
     struct lentry *e;
     int rc = lset_add(s, &e);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     e->ref = f[0].v, f[0].v = NULL;
     e->name = f[1].v, f[1].v = NULL;
     const char *t = f[2].v;
-    e->type = !t                           ? SW_ENTRY_ORGANIZATION
+    e->type = !t                         ? SW_ENTRY_ORGANIZATION
               : !strcmp(t, "individual") ? SW_ENTRY_PERSON
               : !strcmp(t, "vessel")     ? SW_ENTRY_VESSEL
               : !strcmp(t, "aircraft")   ? SW_ENTRY_AIRCRAFT
@@ -182,8 +179,7 @@ static int sdn_row(struct lset *s, struct field *f)
                 free(clean);
                 return rc;
             }
-            if (next)
-                next++;
+            if (next) next++;
         }
         e->programmes = clean;
     }
@@ -192,8 +188,7 @@ static int sdn_row(struct lset *s, struct field *f)
             (rc = lstr_append(&e->remarks, "", f[4].v, strlen(f[4].v))))
             return rc;
     }
-    if (f[5].v && (rc = lentry_id(e, "call_sign", f[5].v, NULL, NULL)) < 0)
-        return rc;
+    if (f[5].v && (rc = lentry_id(e, "call_sign", f[5].v, NULL, NULL)) < 0) return rc;
     e->vtype = f[6].v, f[6].v = NULL;
     e->tonnage = f[7].v, f[7].v = NULL;
     e->grt = f[8].v, f[8].v = NULL;
@@ -201,11 +196,9 @@ static int sdn_row(struct lset *s, struct field *f)
     e->owner = f[10].v, f[10].v = NULL;
     if (e->owner) {
         const char *c[3] = {"owner", NULL, e->owner};
-        if ((rc = lentry_row(e, LR_LINK, 3, c)))
-            return rc;
+        if ((rc = lentry_row(e, LR_LINK, 3, c))) return rc;
     }
-    if (f[11].v && (rc = lstr_append(&e->remarks, "; ", f[11].v, strlen(f[11].v))))
-        return rc;
+    if (f[11].v && (rc = lstr_append(&e->remarks, "; ", f[11].v, strlen(f[11].v)))) return rc;
     return lentry_name(e, e->name, "primary");
 }
 
@@ -214,16 +207,15 @@ int lists_parse_ofac_csv(struct lset *s, enum sw_list_format fmt, const char *da
     struct csv c = {data, data + len, 0, 0};
     struct field f[CSV_MAX_FIELDS] = {{NULL}};
     int want = expected_fields(fmt), n, rc = SW_OK;
-    if (want < 0)
-        return lset_fail(s, SW_EINVAL, "not an OFAC CSV file");
+    if (want < 0) return lset_fail(s, SW_EINVAL, "not an OFAC CSV file");
     if (fmt == SW_LIST_FMT_OFAC_SDN) {
         snprintf(s->list, sizeof s->list, "ofac_sdn");
         s->format = SW_LIST_FMT_OFAC_SDN;
     }
     while ((n = csv_record(s, &c, f, CSV_MAX_FIELDS)) > 0) {
         if (n != want) {
-            rc = lset_fail(s, SW_EFORMAT, "line %lu: %d fields where the %s file has %d", c.rec_line,
-                           n, sw_list_format_name(fmt), want);
+            rc = lset_fail(s, SW_EFORMAT, "line %lu: %d fields where the %s file has %d",
+                           c.rec_line, n, sw_list_format_name(fmt), want);
             goto fail;
         }
         if (!is_ent_num(f[0].v)) {
@@ -237,8 +229,7 @@ int lists_parse_ofac_csv(struct lset *s, enum sw_list_format fmt, const char *da
                 goto fail;
             }
             if ((rc = sdn_row(s, f))) {
-                if (!s->err[0])
-                    lset_fail(s, rc, "line %lu: %s", c.rec_line, sw_strerror(rc));
+                if (!s->err[0]) lset_fail(s, rc, "line %lu: %s", c.rec_line, sw_strerror(rc));
                 goto fail;
             }
             continue;
@@ -259,8 +250,7 @@ int lists_parse_ofac_csv(struct lset *s, enum sw_list_format fmt, const char *da
             rc = lstr_append(&e->remarks, "", f[1].v ? f[1].v : "", f[1].v ? strlen(f[1].v) : 0);
         }
         if (rc) {
-            if (!s->err[0])
-                lset_fail(s, rc, "line %lu: %s", c.rec_line, sw_strerror(rc));
+            if (!s->err[0]) lset_fail(s, rc, "line %lu: %s", c.rec_line, sw_strerror(rc));
             goto fail;
         }
     }
@@ -275,11 +265,9 @@ int lofac_csv_finish(struct lset *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         struct lentry *e = &s->e[i];
-        if (!e->remarks)
-            continue;
+        if (!e->remarks) continue;
         char *r = strdup(e->remarks);
-        if (!r)
-            return SW_ENOMEM;
+        if (!r) return SW_ENOMEM;
         /* items are separated by "; " */
         for (char *p = r; p && *p;) {
             char *semi = strstr(p, "; ");

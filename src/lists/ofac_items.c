@@ -74,8 +74,7 @@ static int prefix(const char *s, size_t len, const char *p)
 static char *dup(const char *s, size_t len)
 {
     char *d = NULL;
-    if (lstr_set(&d, s, len))
-        return NULL;
+    if (lstr_set(&d, s, len)) return NULL;
     return d;
 }
 
@@ -95,15 +94,13 @@ static int add_id(struct lentry *e, const char *kind, const char *label, const c
             const char *after = close + 1;
             size_t al = len - (size_t)(after - v);
             size_t tl = trim(&after, al);
-            if (tl)
-                note = dup(after, tl);
+            if (tl) note = dup(after, tl);
         } else {
             vl = len;
         }
     }
     value = dup(v, vl);
-    if (!value)
-        goto out;
+    if (!value) goto out;
     const char *k = kind;
     char lab[160];
     snprintf(lab, sizeof lab, "%s%s%s", label, note ? "; " : "", note ? note : "");
@@ -119,8 +116,7 @@ static int add_id(struct lentry *e, const char *kind, const char *label, const c
             while (isdigit((unsigned char)p[n]))
                 n++;
             k = n == 7 && p[7] == '\0' && !country ? "imo" : "registration";
-            if (!strcmp(k, "imo"))
-                snprintf(lab, sizeof lab, "%s (no IMO prefix)", label);
+            if (!strcmp(k, "imo")) snprintf(lab, sizeof lab, "%s (no IMO prefix)", label);
         }
     }
     rc = lentry_id(e, k, value, country_given ? country_given : country, lab);
@@ -133,17 +129,14 @@ out:
 
 int lofac_id(struct lentry *e, const char *type, const char *number, const char *country)
 {
-    if (!type || !number)
-        return 0;
+    if (!type || !number) return 0;
     const char *t = type;
     size_t tl = trim(&t, strlen(type));
     int alt = 0;
-    if (tl > 5 && !strncmp(t, "alt. ", 5))
-        t += 5, tl -= 5, alt = 1;
+    if (tl > 5 && !strncmp(t, "alt. ", 5)) t += 5, tl -= 5, alt = 1;
     (void)alt;
     if (tl == 18 && !strncmp(t, "Former Vessel Flag", 18)) {
-        if (!strcmp(number, "None Identified"))
-            return 1;
+        if (!strcmp(number, "None Identified")) return 1;
         const char *c[1] = {number};
         int rc = lentry_row(e, LR_FFLAG, 1, c);
         return rc < 0 ? rc : 1;
@@ -169,13 +162,10 @@ int lofac_id(struct lentry *e, const char *type, const char *number, const char 
 static int add_name(struct lentry *e, const char *quality, const char *v, size_t len)
 {
     len = trim(&v, len);
-    if (len >= 2 && (v[0] == '\'' || v[0] == '"'))
-        v++, len--;
-    if (len && (v[len - 1] == '\'' || v[len - 1] == '"'))
-        len--;
+    if (len >= 2 && (v[0] == '\'' || v[0] == '"')) v++, len--;
+    if (len && (v[len - 1] == '\'' || v[len - 1] == '"')) len--;
     char *n = dup(v, len);
-    if (!n)
-        return 0;
+    if (!n) return 0;
     int rc = lentry_name(e, n, quality);
     free(n);
     return rc < 0 ? rc : 1;
@@ -185,21 +175,15 @@ int lofac_item(struct lentry *e, const char *item, size_t len)
 {
     const char *s = item;
     len = trim(&s, len);
-    if (len > 5 && !strncmp(s, "alt. ", 5))
-        s += 5, len -= 5;
-    if (!len)
-        return 0;
-    if (prefix(s, len, "a.k.a."))
-        return add_name(e, "aka_weak", s + 6, len - 6);
-    if (prefix(s, len, "f.k.a."))
-        return add_name(e, "fka", s + 6, len - 6);
-    if (prefix(s, len, "n.k.a."))
-        return add_name(e, "nka", s + 6, len - 6);
+    if (len > 5 && !strncmp(s, "alt. ", 5)) s += 5, len -= 5;
+    if (!len) return 0;
+    if (prefix(s, len, "a.k.a.")) return add_name(e, "aka_weak", s + 6, len - 6);
+    if (prefix(s, len, "f.k.a.")) return add_name(e, "fka", s + 6, len - 6);
+    if (prefix(s, len, "n.k.a.")) return add_name(e, "nka", s + 6, len - 6);
     char *v = NULL;
     int rc = 0;
     if (prefix(s, len, "DOB")) {
-        if (!(v = dup(s + 4, len - 4)))
-            return 0;
+        if (!(v = dup(s + 4, len - 4))) return 0;
         char d[64] = "", y1[8] = "", y2[8] = "";
         const char *note = NULL;
         const char *to = strstr(v, " to ");
@@ -208,19 +192,18 @@ int lofac_item(struct lentry *e, const char *item, size_t len)
             note = "circa";
         } else if (to) {
             snprintf(y1, sizeof y1, "%.4s", v + (to - v >= 4 ? to - v - 4 : 0));
-            snprintf(y2, sizeof y2, "%.4s", to + 4 + (strlen(to + 4) >= 4 ? strlen(to + 4) - 4 : 0));
+            snprintf(y2, sizeof y2, "%.4s",
+                     to + 4 + (strlen(to + 4) >= 4 ? strlen(to + 4) - 4 : 0));
             snprintf(d, sizeof d, "%s", v);
             note = "between";
         } else {
             ldate_norm(v, d, sizeof d);
         }
-        if (!y1[0] && isdigit((unsigned char)d[0]))
-            snprintf(y1, sizeof y1, "%.4s", d);
+        if (!y1[0] && isdigit((unsigned char)d[0])) snprintf(y1, sizeof y1, "%.4s", d);
         const char *c[4] = {d, y1[0] ? y1 : NULL, y2[0] ? y2 : (y1[0] ? y1 : NULL), note};
         rc = lentry_row(e, LR_DOB, 4, c);
     } else if (prefix(s, len, "POB")) {
-        if (!(v = dup(s + 4, len - 4)))
-            return 0;
+        if (!(v = dup(s + 4, len - 4))) return 0;
         char *comma = strrchr(v, ',');
         const char *c[7] = {"birth_place", NULL, NULL, NULL, NULL, NULL, NULL};
         if (comma) {
@@ -234,17 +217,14 @@ int lofac_item(struct lentry *e, const char *item, size_t len)
     } else if (prefix(s, len, "nationality") || prefix(s, len, "citizen")) {
         int nat = s[0] == 'n';
         size_t skip = nat ? 12 : 8;
-        if (!(v = dup(s + skip, len - skip)))
-            return 0;
+        if (!(v = dup(s + skip, len - skip))) return 0;
         const char *c[2] = {v, nat ? "nationality" : "citizenship"};
         rc = lentry_row(e, LR_NAT, 2, c);
     } else if (prefix(s, len, "Linked To")) {
         const char *t = s + 9;
         size_t tl = len - 9;
-        if (tl && *t == ':')
-            t++, tl--;
-        if (!(v = dup(t, tl)))
-            return 0;
+        if (tl && *t == ':') t++, tl--;
+        if (!(v = dup(t, tl))) return 0;
         const char *c[3] = {"linked", NULL, v};
         rc = lentry_row(e, LR_LINK, 3, c);
     } else {
@@ -252,17 +232,14 @@ int lofac_item(struct lentry *e, const char *item, size_t len)
         size_t best = 0;
         for (size_t i = 0; i < sizeof id_labels / sizeof id_labels[0]; i++) {
             size_t n = strlen(id_labels[i].label);
-            if (n > best && prefix(s, len, id_labels[i].label))
-                best = n;
+            if (n > best && prefix(s, len, id_labels[i].label)) best = n;
         }
-        if (prefix(s, len, "Former Vessel Flag"))
-            best = 18;
+        if (prefix(s, len, "Former Vessel Flag")) best = 18;
         if (prefix(s, len, "Digital Currency Address -")) {
             const char *sp = memchr(s + 27, ' ', len - 27);
             best = sp ? (size_t)(sp - s) : 0;
         }
-        if (!best)
-            return 0;
+        if (!best) return 0;
         char *label = dup(s, best);
         if (!label || !(v = dup(s + best, len - best))) {
             free(label);

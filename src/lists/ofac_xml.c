@@ -37,18 +37,15 @@ static int ox_start(void *ctx, int depth, const char *name, void *reader)
     if (depth == 1 && !strcmp(name, "sdnEntry")) {
         struct lentry *e;
         int rc = lset_add(o->s, &e);
-        if (rc)
-            return rc;
+        if (rc) return rc;
         o->cur = (long)(o->s->n - 1);
         e->type = SW_ENTRY_OTHER;
         free(o->first);
         free(o->last);
         o->first = o->last = NULL;
     }
-    if (depth == 2 && !strcmp(name, "vesselInfo"))
-        o->in_vessel = 1;
-    if (depth == 3)
-        clear(o);
+    if (depth == 2 && !strcmp(name, "vesselInfo")) o->in_vessel = 1;
+    if (depth == 3) clear(o);
     return SW_OK;
 }
 
@@ -67,8 +64,7 @@ static int field_slot(const char *parent_hint, const char *name)
               : !strcmp(parent_hint, "address") ? 2
                                                 : 3;
     for (int i = 0; i < F_N; i++)
-        if (names[row][i] && !strcmp(names[row][i], name))
-            return i;
+        if (names[row][i] && !strcmp(names[row][i], name)) return i;
     return -1;
 }
 
@@ -86,17 +82,16 @@ static int flush(struct ox *o, struct lentry *e, const char *sub)
     }
     if (!strcmp(sub, "aka")) {
         char *n = NULL;
-        if (f[F_C] && (rc = lstr_append(&n, "", f[F_C], strlen(f[F_C]))))
-            return rc;
+        if (f[F_C] && (rc = lstr_append(&n, "", f[F_C], strlen(f[F_C])))) return rc;
         if (f[F_D] && (rc = lstr_append(&n, ", ", f[F_D], strlen(f[F_D])))) {
             free(n);
             return rc;
         }
         const char *t = f[F_A] ? f[F_A] : "a.k.a.";
-        const char *q = !strcmp(t, "f.k.a.")                        ? "fka"
-                        : !strcmp(t, "n.k.a.")                      ? "nka"
-                        : f[F_B] && !strcmp(f[F_B], "weak")         ? "aka_weak"
-                                                                    : "aka";
+        const char *q = !strcmp(t, "f.k.a.")                ? "fka"
+                        : !strcmp(t, "n.k.a.")              ? "nka"
+                        : f[F_B] && !strcmp(f[F_B], "weak") ? "aka_weak"
+                                                            : "aka";
         rc = n ? lentry_name(e, n, q) : SW_OK;
         free(n);
         return rc;
@@ -104,11 +99,9 @@ static int flush(struct ox *o, struct lentry *e, const char *sub)
     if (!strcmp(sub, "address")) {
         char *street = NULL;
         for (int i = F_A; i <= F_C && !rc; i++)
-            if (f[i])
-                rc = lstr_append(&street, ", ", f[i], strlen(f[i]));
+            if (f[i]) rc = lstr_append(&street, ", ", f[i], strlen(f[i]));
         const char *c[7] = {"address", street, f[F_D], f[F_E], f[F_F], f[F_G], NULL};
-        if (!rc)
-            rc = lentry_row(e, LR_ADDR, 7, c);
+        if (!rc) rc = lentry_row(e, LR_ADDR, 7, c);
         free(street);
         return rc;
     }
@@ -119,8 +112,7 @@ static int flush(struct ox *o, struct lentry *e, const char *sub)
     if (!strcmp(sub, "dateOfBirthItem") && f[F_B]) {
         char d[64], y[8] = "";
         ldate_norm(f[F_B], d, sizeof d);
-        if (d[0] >= '0' && d[0] <= '9')
-            snprintf(y, sizeof y, "%.4s", d);
+        if (d[0] >= '0' && d[0] <= '9') snprintf(y, sizeof y, "%.4s", d);
         const char *c[4] = {d, y[0] ? y : NULL, y[0] ? y : NULL, NULL};
         return lentry_row(e, LR_DOB, 4, c);
     }
@@ -143,8 +135,7 @@ static int set_date(char **slot, const char *text, size_t len)
 {
     char *raw = NULL;
     int rc = lstr_set(&raw, text, len);
-    if (rc || !raw)
-        return rc;
+    if (rc || !raw) return rc;
     unsigned m, d, y;
     char out[40], tail;
     if (sscanf(raw, "%2u/%2u/%4u%c", &m, &d, &y, &tail) == 3)
@@ -162,32 +153,24 @@ static int ox_end(void *ctx, int depth, const char *name, const char *text, size
     if (depth == 2 && !strcmp(name, "Publish_Date")) {
         char *d = NULL;
         o->saw_publish = 1;
-        if ((rc = set_date(&d, text, len)) || !d)
-            return rc;
+        if ((rc = set_date(&d, text, len)) || !d) return rc;
         snprintf(o->s->edition, sizeof o->s->edition, "%s", d);
         free(d);
         return SW_OK;
     }
-    if (o->cur < 0)
-        return SW_OK;
+    if (o->cur < 0) return SW_OK;
     struct lentry *e = &o->s->e[o->cur];
     if (depth == 1) { /* end of sdnEntry */
-        if (!e->ref)
-            return lset_fail(o->s, SW_EFORMAT, "sdnEntry without uid");
-        if (o->last && (rc = lstr_append(&e->name, "", o->last, strlen(o->last))))
-            return rc;
-        if (o->first && (rc = lstr_append(&e->name, ", ", o->first, strlen(o->first))))
-            return rc;
-        if (!e->name)
-            return lset_fail(o->s, SW_EFORMAT, "sdnEntry %s without a name", e->ref);
+        if (!e->ref) return lset_fail(o->s, SW_EFORMAT, "sdnEntry without uid");
+        if (o->last && (rc = lstr_append(&e->name, "", o->last, strlen(o->last)))) return rc;
+        if (o->first && (rc = lstr_append(&e->name, ", ", o->first, strlen(o->first)))) return rc;
+        if (!e->name) return lset_fail(o->s, SW_EFORMAT, "sdnEntry %s without a name", e->ref);
         const char *c[2] = {e->name, "primary"};
-        if ((rc = lentry_row(e, LR_NAME, 2, c)))
-            return rc;
+        if ((rc = lentry_row(e, LR_NAME, 2, c))) return rc;
         lentry_primary_first(e);
         if (e->owner) {
             const char *l[3] = {"owner", NULL, e->owner};
-            if ((rc = lentry_row(e, LR_LINK, 3, l)))
-                return rc;
+            if ((rc = lentry_row(e, LR_LINK, 3, l))) return rc;
         }
         o->cur = -1;
         return SW_OK;
@@ -208,9 +191,8 @@ static int ox_end(void *ctx, int depth, const char *name, const char *text, size
                 rc = lstr_append(&e->remarks, "", text, len);
         } else if (!strcmp(name, "sdnType")) {
             char *t = NULL;
-            if ((rc = lstr_set(&t, text, len)))
-                return rc;
-            e->type = !t                      ? SW_ENTRY_OTHER
+            if ((rc = lstr_set(&t, text, len))) return rc;
+            e->type = !t                         ? SW_ENTRY_OTHER
                       : !strcmp(t, "Individual") ? SW_ENTRY_PERSON
                       : !strcmp(t, "Entity")     ? SW_ENTRY_ORGANIZATION
                       : !strcmp(t, "Vessel")     ? SW_ENTRY_VESSEL
@@ -228,29 +210,24 @@ static int ox_end(void *ctx, int depth, const char *name, const char *text, size
                           : !strcmp(name, "tonnage")                ? &e->tonnage
                           : !strcmp(name, "grossRegisteredTonnage") ? &e->grt
                                                                     : NULL;
-            if (slot)
-                return lstr_set(slot, text, len);
+            if (slot) return lstr_set(slot, text, len);
             if (!strcmp(name, "callSign")) {
                 char *v = NULL;
-                if ((rc = lstr_set(&v, text, len)) || !v)
-                    return rc;
+                if ((rc = lstr_set(&v, text, len)) || !v) return rc;
                 rc = lentry_id(e, "call_sign", v, NULL, NULL);
                 free(v);
             }
             return rc;
         }
-        if (!strcmp(name, "program"))
-            return lstr_append(&e->programmes, "; ", text, len);
+        if (!strcmp(name, "program")) return lstr_append(&e->programmes, "; ", text, len);
         rc = flush(o, e, name);
         clear(o);
         return rc;
     }
     if (depth == 4) {
         int i = field_slot(o->sub, name);
-        if (i < 0)
-            i = field_slot("", name);
-        if (i >= 0)
-            return lstr_set(&o->f[i], text, len);
+        if (i < 0) i = field_slot("", name);
+        if (i >= 0) return lstr_set(&o->f[i], text, len);
     }
     return SW_OK;
 }
@@ -258,8 +235,7 @@ static int ox_end(void *ctx, int depth, const char *name, const char *text, size
 static int ox_start_track(void *ctx, int depth, const char *name, void *reader)
 {
     struct ox *o = ctx;
-    if (depth == 3)
-        snprintf(o->sub, sizeof o->sub, "%s", name);
+    if (depth == 3) snprintf(o->sub, sizeof o->sub, "%s", name);
     return ox_start(ctx, depth, name, reader);
 }
 

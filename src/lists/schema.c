@@ -91,22 +91,30 @@ const char *sw_entry_type_name(enum sw_entry_type t)
 const char *sw_list_format_name(enum sw_list_format f)
 {
     switch (f) {
-    case SW_LIST_FMT_UN_XML: return "un_xml";
-    case SW_LIST_FMT_OFAC_XML: return "ofac_xml";
-    case SW_LIST_FMT_OFAC_SDN: return "ofac_sdn_csv";
-    case SW_LIST_FMT_OFAC_ADD: return "ofac_add_csv";
-    case SW_LIST_FMT_OFAC_ALT: return "ofac_alt_csv";
-    case SW_LIST_FMT_OFAC_COMMENTS: return "ofac_comments_csv";
-    case SW_LIST_FMT_FTM_JSON: return "ftm_json";
-    case SW_LIST_FMT_JSON_ARRAY: return "json_array";
-    default: return "unknown";
+    case SW_LIST_FMT_UN_XML:
+        return "un_xml";
+    case SW_LIST_FMT_OFAC_XML:
+        return "ofac_xml";
+    case SW_LIST_FMT_OFAC_SDN:
+        return "ofac_sdn_csv";
+    case SW_LIST_FMT_OFAC_ADD:
+        return "ofac_add_csv";
+    case SW_LIST_FMT_OFAC_ALT:
+        return "ofac_alt_csv";
+    case SW_LIST_FMT_OFAC_COMMENTS:
+        return "ofac_comments_csv";
+    case SW_LIST_FMT_FTM_JSON:
+        return "ftm_json";
+    case SW_LIST_FMT_JSON_ARRAY:
+        return "json_array";
+    default:
+        return "unknown";
     }
 }
 
 int sw_lists_imo_valid(uint32_t imo)
 {
-    if (imo < 1000000 || imo > 9999999)
-        return 0;
+    if (imo < 1000000 || imo > 9999999) return 0;
     unsigned sum = 0, check = imo % 10, rest = imo / 10;
     for (unsigned w = 2; w <= 7; w++, rest /= 10)
         sum += (rest % 10) * w;
@@ -116,17 +124,14 @@ int sw_lists_imo_valid(uint32_t imo)
 int sw_lists_norm_id(const char *kind, const char *value, char *out, size_t outsz)
 {
     size_t n = 0;
-    if (!kind || !value || !out || outsz == 0)
-        return SW_EINVAL;
+    if (!kind || !value || !out || outsz == 0) return SW_EINVAL;
     int digits_only = !strcmp(kind, "imo") || !strcmp(kind, "mmsi");
     for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
         unsigned char c = *p;
         if (digits_only) {
-            if (!isdigit(c))
-                continue;
+            if (!isdigit(c)) continue;
         } else if (c < 0x80) {
-            if (!isalnum(c))
-                continue;
+            if (!isalnum(c)) continue;
             c = (unsigned char)toupper(c);
         }
         if (n + 1 >= outsz) {

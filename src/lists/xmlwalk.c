@@ -25,8 +25,7 @@ struct walk {
 static void on_error(void *arg, xmlErrorPtr err)
 {
     struct walk *w = arg;
-    if (w->have || !err || err->level < XML_ERR_ERROR)
-        return;
+    if (w->have || !err || err->level < XML_ERR_ERROR) return;
     w->have = 1;
     w->line = err->line;
     snprintf(w->msg, sizeof w->msg, "%s", err->message ? err->message : "error");
@@ -38,8 +37,7 @@ static void on_error(void *arg, xmlErrorPtr err)
 char *lxml_attr(void *reader, const char *name)
 {
     xmlChar *v = xmlTextReaderGetAttribute(reader, (const xmlChar *)name);
-    if (!v)
-        return NULL;
+    if (!v) return NULL;
     char *d = strdup((const char *)v);
     xmlFree(v);
     return d;
@@ -78,8 +76,7 @@ int lxml_walk(struct lset *s, const char *data, size_t len, const char *root,
         }
         if (type == XML_READER_TYPE_ELEMENT) {
             const char *name = (const char *)xmlTextReaderConstLocalName(rd);
-            if (!name)
-                name = "";
+            if (!name) name = "";
             if (depth == 0) {
                 if (depth_seen) {
                     rc = lset_fail(s, SW_EFORMAT, "more than one root element");
@@ -92,15 +89,14 @@ int lxml_walk(struct lset *s, const char *data, size_t len, const char *root,
                 }
             }
             sw_buf_reset(&text);
-            if (cb->start && (rc = cb->start(ctx, depth, name, rd)))
-                goto fail_line;
+            if (cb->start && (rc = cb->start(ctx, depth, name, rd))) goto fail_line;
             if (xmlTextReaderIsEmptyElement(rd) && cb->end &&
                 (rc = cb->end(ctx, depth, name, "", 0)))
                 goto fail_line;
         } else if (type == XML_READER_TYPE_END_ELEMENT) {
             const char *name = (const char *)xmlTextReaderConstLocalName(rd);
-            if (cb->end && (rc = cb->end(ctx, depth, name ? name : "", text.data ? text.data : "",
-                                         text.len)))
+            if (cb->end &&
+                (rc = cb->end(ctx, depth, name ? name : "", text.data ? text.data : "", text.len)))
                 goto fail_line;
             sw_buf_reset(&text);
         } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
@@ -130,8 +126,7 @@ fail_line:
     if (!s->err[0])
         lset_fail(s, rc, "line %d: %s", xmlTextReaderGetParserLineNumber(rd), sw_strerror(rc));
 fail:
-    if (rd)
-        xmlFreeTextReader(rd);
+    if (rd) xmlFreeTextReader(rd);
     sw_buf_release(&text);
     return rc;
 }

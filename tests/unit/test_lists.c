@@ -29,8 +29,7 @@ static long q1(sqlite3 *db, const char *sql)
         print_error("%s: %s\n", sql, sqlite3_errmsg(db));
         return -2;
     }
-    if (sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
+    if (sqlite3_step(q) == SQLITE_ROW) v = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
     return v;
 }
@@ -143,17 +142,23 @@ static void shared_counts(void **state)
     assert_int_equal(r.n_type[SW_ENTRY_ORGANIZATION], 273);
     assert_int_equal(r.added, 1003);
     assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE list='un_sc' AND ref LIKE 'KPi.%'"
-                            " AND type='person' AND programmes='DPRK'"), 80);
+                            " AND type='person' AND programmes='DPRK'"),
+                     80);
     assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE list='un_sc' AND ref LIKE 'KPe.%'"
-                            " AND type='organization' AND programmes='DPRK'"), 75);
+                            " AND type='organization' AND programmes='DPRK'"),
+                     75);
     /* every entry has its primary name; KPe.055 keeps its Chinese alias */
-    assert_int_equal(q1(db, "SELECT count(*) FROM entries e WHERE list='un_sc' AND NOT EXISTS("
-                            "SELECT 1 FROM entry_names n WHERE n.entry=e.id AND quality='primary')"), 0);
+    assert_int_equal(q1(db,
+                        "SELECT count(*) FROM entries e WHERE list='un_sc' AND NOT EXISTS("
+                        "SELECT 1 FROM entry_names n WHERE n.entry=e.id AND quality='primary')"),
+                     0);
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_names n JOIN entries e ON e.id=n.entry"
-                            " WHERE e.ref='KPe.055' AND n.name='長安海連技術有限公司'"), 1);
+                            " WHERE e.ref='KPe.055' AND n.name='長安海連技術有限公司'"),
+                     1);
     /* the IMO number in KPe.056's narrative */
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids i JOIN entries e ON e.id=i.entry"
-                            " WHERE e.ref='KPe.056' AND i.kind='imo' AND i.norm='5571322'"), 1);
+                            " WHERE e.ref='KPe.056' AND i.kind='imo' AND i.norm='5571322'"),
+                     1);
 
     /* OFAC CSV set, joined by ent_num */
     const char *set[4] = {alt, sdn, com, add}; /* any order */
@@ -205,17 +210,21 @@ static void shared_counts(void **state)
 
     /* remarks parsed: CHONG CHON GANG's IMO with a valid check digit, vessel details */
     assert_int_equal(q1(db, "SELECT valid FROM entry_ids i JOIN entries e ON e.id=i.entry WHERE"
-                            " e.list='ofac_sdn' AND e.ref='17069' AND i.kind='imo'"), 1);
+                            " e.list='ofac_sdn' AND e.ref='17069' AND i.kind='imo'"),
+                     1);
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_vessels v JOIN entries e ON e.id=v.entry"
-                            " WHERE e.ref='17069' AND v.vessel_type='General Cargo'"), 1);
+                            " WHERE e.ref='17069' AND v.vessel_type='General Cargo'"),
+                     1);
     /* EBANO: former names from the remarks (f.k.a.) */
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_names n JOIN entries e ON e.id=n.entry"
-                            " WHERE e.list='ofac_sdn' AND e.ref='4243' AND n.quality='fka'"), 2);
+                            " WHERE e.list='ofac_sdn' AND e.ref='4243' AND n.quality='fka'"),
+                     2);
     /* alt.csv aliases are strong: BANCO NACIONAL DE CUBA a.k.a. NATIONAL BANK OF CUBA; the
      * remarks' a.k.a. 'BNC' is weak */
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_names n JOIN entries e ON e.id=n.entry"
                             " WHERE e.ref='306' AND ((n.name='NATIONAL BANK OF CUBA' AND"
-                            " n.quality='aka') OR (n.name='BNC' AND n.quality='aka_weak'))"), 2);
+                            " n.quality='aka') OR (n.name='BNC' AND n.quality='aka_weak'))"),
+                     2);
     /* MMSI numbers and crypto addresses are identifiers */
     assert_true(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='mmsi' AND valid=1") > 100);
     assert_true(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='crypto'") > 90);
@@ -230,7 +239,8 @@ static void shared_counts(void **state)
     assert_int_equal(r.n_type[SW_ENTRY_VESSEL], 74);
     /* counted with grep on the file: 639 sdnEntry, 74 vesselInfo */
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_vessels v JOIN entries e ON e.id=v.entry"
-                            " WHERE e.list='ofac_cons'"), 74);
+                            " WHERE e.list='ofac_cons'"),
+                     74);
 
     /* FollowTheMoney: 4 persons, 2 organizations, 1 address attached */
     assert_int_equal(import1(db, ftm, &r), SW_OK);
@@ -239,7 +249,8 @@ static void shared_counts(void **state)
     assert_int_equal(r.n_type[SW_ENTRY_ORGANIZATION], 2);
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids i JOIN entries e ON e.id=i.entry"
                             " WHERE e.list='ftm:eu_fsf' AND i.kind='registration' AND"
-                            " i.value='808000714'"), 1);
+                            " i.value='808000714'"),
+                     1);
 
     /* the same bytes again change nothing */
     long before = q1(db, "SELECT count(*) FROM list_editions");
@@ -277,10 +288,11 @@ static void refused_files_leave_store_intact(void **state)
     assert_non_null(strstr(r.err, "malformed XML at line"));
     assert_int_equal(q1(db, counts), before);
     /* an XML with a DOCTYPE (entity expansion, XXE) is refused */
-    const char *xxe = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                      "<CONSOLIDATED_LIST dateGenerated=\"2026-03-02T00:00:00Z\"><INDIVIDUALS>"
-                      "<INDIVIDUAL><FIRST_NAME>&e;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS>"
-                      "</CONSOLIDATED_LIST>";
+    const char *xxe =
+        "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+        "<CONSOLIDATED_LIST dateGenerated=\"2026-03-02T00:00:00Z\"><INDIVIDUALS>"
+        "<INDIVIDUAL><FIRST_NAME>&e;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS>"
+        "</CONSOLIDATED_LIST>";
     snprintf(path, sizeof path, "%s/xxe.xml", dir);
     write_file(path, xxe, strlen(xxe));
     assert_int_equal(import1(db, path, &r), SW_EUNSUPPORTED);
@@ -329,8 +341,8 @@ static const char *un_doc(char *buf, size_t sz, const char *date, const char *en
 
 #define ENT(ref, name, alias)                                                                      \
     "<ENTITY><DATAID>1</DATAID><FIRST_NAME>" name "</FIRST_NAME><UN_LIST_TYPE>DPRK</UN_LIST_TYPE>" \
-    "<REFERENCE_NUMBER>" ref " </REFERENCE_NUMBER><LISTED_ON>2017-08-05</LISTED_ON>"             \
-    "<ENTITY_ALIAS><QUALITY>a.k.a.</QUALITY><ALIAS_NAME>" alias "</ALIAS_NAME></ENTITY_ALIAS>"   \
+    "<REFERENCE_NUMBER>" ref " </REFERENCE_NUMBER><LISTED_ON>2017-08-05</LISTED_ON>"               \
+    "<ENTITY_ALIAS><QUALITY>a.k.a.</QUALITY><ALIAS_NAME>" alias "</ALIAS_NAME></ENTITY_ALIAS>"     \
     "</ENTITY>"
 
 /* A newer edition records what was added, removed and changed. */
@@ -368,17 +380,21 @@ static void editions_add_remove_change(void **state)
              "change='added'))",
              (long long)ed);
     assert_int_equal(q1(db, sql), 3);
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM entries WHERE ref='KPe.002' AND active=0 AND removed_edition=%lld",
-             (long long)ed);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM entries WHERE ref='KPe.002' AND active=0 AND removed_edition=%lld",
+        (long long)ed);
     assert_int_equal(q1(db, sql), 1);
     /* the removed entry keeps its names: evidence is not deleted */
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_names n JOIN entries e ON e.id=n.entry"
-                            " WHERE e.ref='KPe.002'"), 2);
+                            " WHERE e.ref='KPe.002'"),
+                     2);
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_names n JOIN entries e ON e.id=n.entry"
-                            " WHERE e.ref='KPe.003' AND n.name='OMM CO'"), 1);
+                            " WHERE e.ref='KPe.003' AND n.name='OMM CO'"),
+                     1);
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_names n JOIN entries e ON e.id=n.entry"
-                            " WHERE e.ref='KPe.003' AND n.name='OMM'"), 0);
+                            " WHERE e.ref='KPe.003' AND n.name='OMM'"),
+                     0);
 
     /* an older edition is refused */
     un_doc(doc, sizeof doc, "2025-12-01T00:00:00Z", ENT("KPe.001", "KOREA MINING", "KOMID"));
@@ -403,7 +419,8 @@ static void editions_add_remove_change(void **state)
            ENT("KPe.001", "KOREA MINING", "KOMID") ENT("KPe.001", "OTHER", "X"));
     write_file(path, doc, strlen(doc));
     assert_int_equal(import1(db, path, &r), SW_OK);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE ref='KPe.001#2' AND name='OTHER'"), 1);
+    assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE ref='KPe.001#2' AND name='OTHER'"),
+                     1);
     sw_store_close(db);
 }
 
@@ -483,22 +500,41 @@ static void ofac_csv_small(void **state)
     assert_int_equal(r.orphans, 1);
     assert_int_equal(r.n_type[SW_ENTRY_VESSEL], 1);
     assert_int_equal(r.n_type[SW_ENTRY_ORGANIZATION], 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE ref='100' AND programmes='DPRK3; DPRK4'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='imo' AND norm='9074729' AND valid=1"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='mmsi' AND norm='445123456' AND valid=1"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='call_sign' AND value='HMXX'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='crypto' AND value='1AbC' AND note='XBT'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='passport' AND norm='1234' AND country='Korea, North'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_dobs WHERE date='1960-01-12' AND year_from=1960"), 1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entries WHERE ref='100' AND programmes='DPRK3; DPRK4'"), 1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entry_ids WHERE kind='imo' AND norm='9074729' AND valid=1"),
+        1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entry_ids WHERE kind='mmsi' AND norm='445123456' AND valid=1"),
+        1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entry_ids WHERE kind='call_sign' AND value='HMXX'"), 1);
+    assert_int_equal(
+        q1(db,
+           "SELECT count(*) FROM entry_ids WHERE kind='crypto' AND value='1AbC' AND note='XBT'"),
+        1);
+    assert_int_equal(q1(db, "SELECT count(*) FROM entry_ids WHERE kind='passport' AND norm='1234' "
+                            "AND country='Korea, North'"),
+                     1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entry_dobs WHERE date='1960-01-12' AND year_from=1960"), 1);
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_former_flags WHERE flag='Panama'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_names WHERE name='OLD ONE' AND quality='fka'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_names WHERE name='SHIP 1' AND quality='aka'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_names WHERE name='OC' AND quality='aka_weak'"), 1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entry_names WHERE name='OLD ONE' AND quality='fka'"), 1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entry_names WHERE name='SHIP 1' AND quality='aka'"), 1);
+    assert_int_equal(
+        q1(db, "SELECT count(*) FROM entry_names WHERE name='OC' AND quality='aka_weak'"), 1);
     assert_int_equal(q1(db, "SELECT count(*) FROM entry_addresses WHERE city='Pyongyang'"), 1);
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_vessels WHERE flag='Korea, North' AND vessel_type='Oil Tanker' AND grt='2000'"), 1);
+    assert_int_equal(q1(db, "SELECT count(*) FROM entry_vessels WHERE flag='Korea, North' AND "
+                            "vessel_type='Oil Tanker' AND grt='2000'"),
+                     1);
     /* vessel -> owner, resolved to the owner's entry by its name */
-    assert_int_equal(q1(db, "SELECT count(*) FROM entry_links l JOIN entries t ON t.id=l.target_entry"
-                            " WHERE l.relation='owner' AND t.ref='101'"), 1);
+    assert_int_equal(q1(db,
+                        "SELECT count(*) FROM entry_links l JOIN entries t ON t.id=l.target_entry"
+                        " WHERE l.relation='owner' AND t.ref='101'"),
+                     1);
     sw_store_close(db);
 }
 
@@ -506,8 +542,10 @@ static void parse_mem_errors(void **state)
 {
     char err[320];
     long n;
-    const char *bad = "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n{\"id\":";
-    assert_int_equal(sw_lists_parse_mem(SW_LIST_FMT_FTM_JSON, bad, strlen(bad), &n, err), SW_EFORMAT);
+    const char *bad =
+        "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n{\"id\":";
+    assert_int_equal(sw_lists_parse_mem(SW_LIST_FMT_FTM_JSON, bad, strlen(bad), &n, err),
+                     SW_EFORMAT);
     assert_non_null(strstr(err, "line 2"));
     const char *ok = "{\"id\":\"x\",\"schema\":\"Vessel\",\"properties\":{\"name\":[\"A\"],"
                      "\"imoNumber\":[\"IMO 9074729\"],\"flag\":[\"kp\"]}}\n";
@@ -516,7 +554,8 @@ static void parse_mem_errors(void **state)
     const char *deep = "<sdnList><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>"
                        "<a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>"
                        "<a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>";
-    assert_int_equal(sw_lists_parse_mem(SW_LIST_FMT_OFAC_XML, deep, strlen(deep), &n, err), SW_EFORMAT);
+    assert_int_equal(sw_lists_parse_mem(SW_LIST_FMT_OFAC_XML, deep, strlen(deep), &n, err),
+                     SW_EFORMAT);
 }
 
 int main(void)
