@@ -9,6 +9,7 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,9 +267,9 @@ static enum sw_nmea_reason parse_tagblock(const char **pp, const char *end, stru
         return SW_NMEA_MALFORMED;
     *pp = close + 1;
     const char *star = NULL;
-    for (const char *q = close - 1; q >= p && q >= close - 3; q--)
-        if (*q == '*') {
-            star = q;
+    for (size_t i = 1; i <= 3 && i <= (size_t)(close - p); i++)
+        if (close[-(ptrdiff_t)i] == '*') {
+            star = close - i;
             break;
         }
     if (!star) {
@@ -706,6 +707,8 @@ checksum:
             int want = end - star >= 3 ? parse_hex2(star + 1) : -1;
             if ((want < 0 || (unsigned)want != x) && !f->cfg.lenient)
                 return skip_line(f, line, len, SW_NMEA_CHECKSUM);
+            if (!c0) /* "$PGHP*hh": no fields at all */
+                return skip_line(f, line, len, SW_NMEA_MALFORMED);
             return skip_line(f, line, len, parse_pghp(f, c0 + 1, star));
         }
         int ok = alen >= 2 && alen <= 16;

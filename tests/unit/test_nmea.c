@@ -132,10 +132,16 @@ static void test_tagblock(void **state)
     sw_nmea_free(f);
 
     f = new_framer(1);
+    /* regression (fuzz_decode): a lenient "$PGHP" without fields read through a NULL comma */
+    assert_null(feed(f, "$PGHP*00", 1));
+    assert_int_equal(sw_nmea_last_reason(f), SW_NMEA_MALFORMED);
+    assert_null(feed(f, "$PGHP,*23", 2));
+    assert_int_equal(sw_nmea_last_reason(f), SW_NMEA_MALFORMED);
     m = feed(f, bad, 1);
     assert_non_null(m);
     assert_int_equal(m->checksum_ok, 0);
     assert_int_equal(sw_nmea_counters(f)[SW_NMEA_C_LENIENT], 1);
+    assert_sum(f);
     sw_nmea_free(f);
 }
 
