@@ -25,6 +25,11 @@
 #ifndef SO_RXQ_OVFL
 #define SO_RXQ_OVFL 40
 #endif
+#ifndef SO_MEMINFO
+#define SO_MEMINFO 55
+#endif
+#define MEMINFO_DROPS 8 /* SK_MEMINFO_DROPS in linux/sock_diag.h */
+
 
 enum { SRC_LINES, SRC_TCP, SRC_UDP };
 
@@ -43,6 +48,18 @@ struct sw_source {
     int dgram_pending; /* the buffer holds the rest of a datagram (lines without '\n') */
     struct sw_source_stats st;
 };
+
+/* Datagrams dropped on this socket so far, from the kernel's socket memory info: this also
+ * sees drops after the last datagram received (which SO_RXQ_OVFL cannot report). */
+static void udp_drops(struct sw_source *s)
+{
+    uint32_t mi[16];
+    socklen_t len = sizeof mi;
+    memset(mi, 0, sizeof mi);
+    if (s->fd >= 0 && getsockopt(s->fd, SOL_SOCKET, SO_MEMINFO, mi, &len) == 0 &&
+        len > MEMINFO_DROPS * sizeof(uint32_t) && mi[MEMINFO_DROPS] > s->st.dropped)
+        s->st.dropped = mi[MEMINFO_DROPS];
+}
 
 static int split_hostport(const char *s, char *host, size_t hsz, char *port, size_t psz)
 {
@@ -171,8 +188,10 @@ uint64_t sw_source_size(const struct sw_source *s)
     return s->kind == SRC_LINES ? sw_lines_size(s->lines) : 0;
 }
 
-const struct sw_source_stats *sw_source_stats(const struct sw_source *s)
+const struct sw_source_stats *sw_source_stats(struct sw_source *s)
 {
+    if (s->kind == SRC_UDP)
+        udp_drops(s);
     return &s->st;
 }
 

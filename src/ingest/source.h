@@ -33,6 +33,7 @@ int sw_source_live(const struct sw_source *s);
 uint64_t sw_source_lineno(const struct sw_source *s);
 uint64_t sw_source_offset(const struct sw_source *s);
 uint64_t sw_source_size(const struct sw_source *s);
-const struct sw_source_stats *sw_source_stats(const struct sw_source *s);
+/* Counters so far (for UDP, the kernel's drop count is read again now). */
+const struct sw_source_stats *sw_source_stats(struct sw_source *s);
 
 #endif
