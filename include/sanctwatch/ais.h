@@ -64,6 +64,8 @@ enum sw_ais_app {
     SW_AIS_APP_8_1_15,   /* IMO 289 extended ship static data, broadcast: app.airdraught */
     SW_AIS_APP_8_1_29,   /* IMO 289 text, broadcast: app.text */
     SW_AIS_APP_8_200_24, /* inland water levels: app.water_level */
+    SW_AIS_APP_6_1_28,   /* IMO 289 route information, addressed: app.route */
+    SW_AIS_APP_8_1_27,   /* IMO 289 route information, broadcast: app.route */
 };
 
 /* Meteorological / hydrological report (8/1/11 and 8/1/31). Raw units; "n/a" values are
@@ -149,6 +151,18 @@ union sw_ais_app_data {
             int16_t level;    /* cm, 14-bit two's complement as gpsd reads it */
         } gauges[4];
     } water_level;
+    struct {                  /* 6/1/28 and 8/1/27 route information */
+        uint16_t linkage;
+        uint8_t sender;       /* 0 ship, 1 authority */
+        uint8_t rtype;        /* route type, 0 undefined .. 31 cancel */
+        uint8_t month, day, hour, minute; /* start, 0/0/24/60 n/a */
+        uint32_t duration;    /* minutes, 0 cancel */
+        uint8_t nwaypoints;   /* the count field (0..31), as gpsd: points past the end
+                                 of the message read as 0 */
+        struct {
+            int32_t lon, lat; /* 1/10000 min (28 and 27 bits) */
+        } waypoints[31];
+    } route;
     uint16_t airdraught;      /* 6/1/15 and 8/1/15: air draught in metres, 0 n/a */
     uint16_t persons_onboard; /* 6/1/16: persons on board, 0 n/a */
     struct {                  /* 6/200/55 */

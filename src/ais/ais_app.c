@@ -43,6 +43,29 @@ static void tidals(const uint8_t *b, size_t n, int imo289, union sw_ais_app_data
     }
 }
 
+/* Route information from bit s (56 broadcast, 88 addressed). */
+static void route(const uint8_t *b, size_t n, unsigned s, union sw_ais_app_data *d)
+{
+    d->route.linkage = (uint16_t)UB(s, 10);
+    d->route.sender = (uint8_t)UB(s + 10, 3);
+    d->route.rtype = (uint8_t)UB(s + 13, 5);
+    d->route.month = (uint8_t)UB(s + 18, 4);
+    d->route.day = (uint8_t)UB(s + 22, 5);
+    d->route.hour = (uint8_t)UB(s + 27, 5);
+    d->route.minute = (uint8_t)UB(s + 32, 6);
+    d->route.duration = UB(s + 38, 18);
+    d->route.nwaypoints = (uint8_t)UB(s + 56, 5);
+    for (unsigned i = 0; i < d->route.nwaypoints; i++) {
+        unsigned w = s + 61 + 55 * i;
+        if (w < n) { /* a point started inside the message; the rest read as zero */
+            d->route.waypoints[i].lon = SB(w, 28);
+            d->route.waypoints[i].lat = SB(w + 28, 27);
+        } else {
+            d->route.waypoints[i].lon = d->route.waypoints[i].lat = 0;
+        }
+    }
+}
+
 enum sw_ais_app sw_ais__app6(const uint8_t *b, size_t n, unsigned dac, unsigned fid,
                              union sw_ais_app_data *d)
 {
@@ -88,6 +111,10 @@ enum sw_ais_app sw_ais__app6(const uint8_t *b, size_t n, unsigned dac, unsigned 
         d->clearance.lon = SB(268, 25);
         d->clearance.lat = SB(293, 24);
         return SW_AIS_APP_6_1_18;
+    }
+    if (dac == 1 && fid == 28) {
+        route(b, n, 88, d);
+        return SW_AIS_APP_6_1_28;
     }
     if (dac == 1 && fid == 30 && n >= 98) {
         d->text.linkage = (uint16_t)UB(88, 10);
@@ -216,6 +243,10 @@ enum sw_ais_app sw_ais__app8(const uint8_t *b, size_t n, unsigned dac, unsigned 
     if (dac == 1 && fid == 15) {
         d->airdraught = (uint16_t)UB(56, 11);
         return SW_AIS_APP_8_1_15;
+    }
+    if (dac == 1 && fid == 27) {
+        route(b, n, 56, d);
+        return SW_AIS_APP_8_1_27;
     }
     if (dac == 1 && fid == 29) {
         d->text.linkage = (uint16_t)UB(56, 10);

@@ -444,6 +444,38 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
     case SW_AIS_APP_8_1_15:
         num(e, "airdraught", d->airdraught);
         break;
+    case SW_AIS_APP_6_1_28:
+    case SW_AIS_APP_8_1_27: {
+        static const char *const rtype[6] = {"Undefined (default)", "Mandatory", "Recommended",
+                                             "Alternative", "Recommended route through ice",
+                                             "Ship route plan"};
+        unsigned rt = d->route.rtype;
+        num(e, "linkage", d->route.linkage);
+        num(e, "sender", d->route.sender);
+        num(e, "rtype", rt);
+        str(e, "rtype_text", rt < 6     ? rtype[rt]
+                             : rt == 31 ? "Cancel route identified by message linkage"
+                                        : "Reserved for future use.");
+        ddhhmm(e, "start", d->route.month, d->route.day, d->route.hour, d->route.minute);
+        num(e, "duration", d->route.duration);
+        key(e, "waypoints");
+        raw(e, "[", 1);
+        for (unsigned i = 0; i < d->route.nwaypoints && i < 31; i++) {
+            if (i)
+                raw(e, ",", 1);
+            raw(e, "{", 1);
+            if (scaled) {
+                flt(e, "lon", "%.6f", d->route.waypoints[i].lon / 600000.0);
+                flt(e, "lat", "%.6f", d->route.waypoints[i].lat / 600000.0);
+            } else {
+                num(e, "lon", d->route.waypoints[i].lon);
+                num(e, "lat", d->route.waypoints[i].lat);
+            }
+            raw(e, "}", 1);
+        }
+        raw(e, "]", 1);
+        break;
+    }
     case SW_AIS_APP_8_200_24:
         str(e, "country", d->water_level.country);
         key(e, "gauges");

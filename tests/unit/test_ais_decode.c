@@ -170,6 +170,14 @@ static void test_binary_and_apps(void **state)
     json_is(0, "\"type\":8,\"repeat\":0,\"mmsi\":1000,\"scaled\":false,\"dac\":200,\"fid\":24,"
                "\"country\":\"VF\",\"gauges\":[{\"id\":806,\"level\":7565},{\"id\":892,"
                "\"level\":-3614},{\"id\":1768,\"level\":-6762},{\"id\":1878,\"level\":-2723}]");
+    /* 8/1/27 route information (vector checked against gpsdecode 3.22) */
+    decode_ok("8000CR@0Fh58C8DH0vP@0?4P09vw7wwwvwwwwj", 1);
+    assert_int_equal(m.u.t8.app, SW_AIS_APP_8_1_27);
+    assert_int_equal(m.u.t8.data.route.nwaypoints, 2);
+    json_is(1, "\"type\":8,\"repeat\":0,\"mmsi\":5001,\"scaled\":true,\"dac\":1,\"fid\":27,"
+               "\"linkage\":5,\"sender\":1,\"rtype\":1,\"rtype_text\":\"Mandatory\","
+               "\"start\":\"03-04T05:06Z\",\"duration\":1000,\"waypoints\":[{\"lon\":0.205760,"
+               "\"lat\":1.090535},{\"lon\":-0.000008,\"lat\":-0.000012}]");
     /* type 8, DAC 200 FID 10 of the wrong length: gpsd shows it raw */
     decode_ok("802`m000BkGTp0b<j59?000000000000000Op0000000000<0000000@000", 2);
     assert_int_equal(m.type, 8);
