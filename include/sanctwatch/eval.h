@@ -24,8 +24,8 @@
 
 #include "sanctwatch/buf.h"
 
-#define SW_EVAL_MAX_VESSELS 8       /* MMSIs kept per item */
-#define SW_EVAL_MAX_ITEMS 2000000   /* truth items + negatives + events */
+#define SW_EVAL_MAX_VESSELS 8     /* MMSIs kept per item */
+#define SW_EVAL_MAX_ITEMS 2000000 /* truth items + negatives + events */
 #define SW_EVAL_TYPE_MAX 31
 
 struct sw_eval_item {

@@ -104,9 +104,9 @@ struct sw_port {
 /* ---- zones ---------------------------------------------------------------------------- */
 
 struct sw_zone {
-    char id[32];      /* "kp-ts", "kp-eez-east", ... */
+    char id[32]; /* "kp-ts", "kp-eez-east", ... */
     char name[96];
-    char kind[24];    /* territorial_sea, eez, transfer_area, corridor, ... */
+    char kind[24]; /* territorial_sea, eez, transfer_area, corridor, ... */
     struct sw_geo_poly poly;
 };
 

@@ -26,19 +26,19 @@
 /* What to encode. Units are physical (degrees, knots, metres); the encoder rounds to the
  * message's resolution and writes "not available" for NAN / negative values as noted. */
 struct sw_aisenc_msg {
-    int type;       /* 1, 2, 3, 5, 18, 19, 24 */
-    int part;       /* type 24: 0 = part A (name), 1 = part B (type, call sign, dimensions) */
+    int type; /* 1, 2, 3, 5, 18, 19, 24 */
+    int part; /* type 24: 0 = part A (name), 1 = part B (type, call sign, dimensions) */
     uint32_t mmsi;
     int repeat;
     /* position reports (1/2/3, 18, 19) */
-    double lat, lon;   /* NAN: not available */
-    double sog_kn;     /* NAN: not available */
-    double cog_deg;    /* NAN: not available */
-    int heading;       /* -1: not available */
-    int nav_status;    /* 0..15 (types 1/2/3) */
-    int second;        /* UTC second 0..59, 60 n/a */
+    double lat, lon; /* NAN: not available */
+    double sog_kn;   /* NAN: not available */
+    double cog_deg;  /* NAN: not available */
+    int heading;     /* -1: not available */
+    int nav_status;  /* 0..15 (types 1/2/3) */
+    int second;      /* UTC second 0..59, 60 n/a */
     /* static (5, 19, 24) */
-    uint32_t imo;      /* 0 n/a */
+    uint32_t imo; /* 0 n/a */
     char callsign[8];
     char name[21];
     char dest[21];
@@ -66,9 +66,9 @@ int sw_aisenc_nmea(const char *payload, size_t len, int fill_bits, const char *s
 
 struct sw_sim_opts {
     uint64_t seed;
-    double hours;      /* length of the run (24..168), default 36 */
-    int vessels;       /* background vessels on the lanes (0..500), default 30 */
-    int64_t start_ms;  /* start time, default 2024-03-01T00:00:00Z */
+    double hours;     /* length of the run (24..168), default 36 */
+    int vessels;      /* background vessels on the lanes (0..500), default 30 */
+    int64_t start_ms; /* start time, default 2024-03-01T00:00:00Z */
 };
 
 void sw_sim_opts_default(struct sw_sim_opts *o);
@@ -86,8 +86,8 @@ struct sw_sim_stats {
  * checked against them). Writes the truth JSON (docs/simulate.md) into *truth. Memory is
  * bounded by the number of vessels and the reorder window, not by the length of the run.
  * Errors: SW_EINVAL (options out of range), SW_ENOMEM, or the emit callback's value. */
-int sw_sim_run(const struct sw_sim_opts *o, const struct sw_geo *g, sw_sim_emit_fn emit,
-               void *ctx, struct sw_buf *truth, struct sw_sim_stats *stats);
+int sw_sim_run(const struct sw_sim_opts *o, const struct sw_geo *g, sw_sim_emit_fn emit, void *ctx,
+               struct sw_buf *truth, struct sw_sim_stats *stats);
 
 /* IMO number check digit rule: 1 when the 7-digit number's last digit is right. */
 int sw_sim_imo_valid(uint32_t imo);

@@ -29,14 +29,11 @@ static int read_all(const char *path, struct sw_buf *b)
     const char *line;
     size_t len;
     int rc = sw_lines_open(&in, path, 1 << 20);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     while ((rc = sw_lines_next(in, &line, &len)) == SW_OK) {
         rc = sw_buf_append(b, line, len);
-        if (!rc)
-            rc = sw_buf_putc(b, '\n');
-        if (rc)
-            break;
+        if (!rc) rc = sw_buf_putc(b, '\n');
+        if (rc) break;
     }
     sw_lines_free(in);
     return rc == SW_EOF ? SW_OK : rc;
@@ -89,7 +86,8 @@ int cmd_eval(int argc, char **argv)
     }
     rc = read_all(files[0], &tb);
     if (rc) {
-        cli_error("cannot read '%s': %s", files[0], rc == SW_EIO ? strerror(errno) : sw_strerror(rc));
+        cli_error("cannot read '%s': %s", files[0],
+                  rc == SW_EIO ? strerror(errno) : sw_strerror(rc));
         goto fail;
     }
     const char *why;
@@ -100,7 +98,8 @@ int cmd_eval(int argc, char **argv)
     }
     rc = sw_lines_open(&in, files[1], 1 << 20);
     if (rc) {
-        cli_error("cannot open '%s': %s", files[1], rc == SW_EIO ? strerror(errno) : sw_strerror(rc));
+        cli_error("cannot open '%s': %s", files[1],
+                  rc == SW_EIO ? strerror(errno) : sw_strerror(rc));
         goto fail;
     }
     const char *line;
@@ -122,8 +121,7 @@ int cmd_eval(int argc, char **argv)
         }
     }
     rc = sw_eval_run(e);
-    if (!rc)
-        rc = json ? sw_eval_report_json(e, &out) : sw_eval_report_text(e, &out);
+    if (!rc) rc = json ? sw_eval_report_json(e, &out) : sw_eval_report_text(e, &out);
     if (rc) {
         cli_error("%s", sw_strerror(rc));
         goto fail;

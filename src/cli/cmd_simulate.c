@@ -30,20 +30,17 @@ static void usage(FILE *f)
 static int emit_line(void *ctx, const char *line, size_t len)
 {
     FILE *f = ctx;
-    if (fwrite(line, 1, len, f) != len || fputc('\n', f) == EOF)
-        return SW_EIO;
+    if (fwrite(line, 1, len, f) != len || fputc('\n', f) == EOF) return SW_EIO;
     return SW_OK;
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     char *end;
-    if (!*s || *s == '-')
-        return -1;
+    if (!*s || *s == '-') return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
+    if (errno || *end || v > max) return -1;
     *out = v;
     return 0;
 }
@@ -147,8 +144,7 @@ int cmd_simulate(int argc, char **argv)
             st.negatives);
     status = 0;
 fail:
-    if (fo && fo != stdout)
-        fclose(fo);
+    if (fo && fo != stdout) fclose(fo);
     sw_geo_free(g);
     sw_buf_release(&tb);
     return status;

@@ -14,10 +14,9 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
 
-static const char *const TYPES[] = {"encounter",      "dark_rendezvous", "loitering",
-                                    "ais_gap",        "port_call",       "zone_entry",
-                                    "position_spoof", "identity_change", "identity_fraud",
-                                    "listed_vessel"};
+static const char *const TYPES[] = {
+    "encounter",  "dark_rendezvous", "loitering",       "ais_gap",        "port_call",
+    "zone_entry", "position_spoof",  "identity_change", "identity_fraud", "listed_vessel"};
 #define NTYPES (sizeof TYPES / sizeof TYPES[0])
 #define MAX_EXTRA_TYPES 64
 
@@ -41,8 +40,7 @@ int sw_eval_new(struct sw_eval **out, const struct sw_eval_opts *opts)
 {
     struct sw_eval *e = calloc(1, sizeof *e);
     *out = NULL;
-    if (!e)
-        return SW_ENOMEM;
+    if (!e) return SW_ENOMEM;
     e->o.tolerance_ms = opts && opts->tolerance_ms >= 0 ? opts->tolerance_ms : 3600000;
     *out = e;
     return SW_OK;
@@ -50,8 +48,7 @@ int sw_eval_new(struct sw_eval **out, const struct sw_eval_opts *opts)
 
 void sw_eval_free(struct sw_eval *e)
 {
-    if (!e)
-        return;
+    if (!e) return;
     free(e->truth.v);
     free(e->neg.v);
     free(e->ev.v);
@@ -66,13 +63,11 @@ static size_t total(const struct sw_eval *e)
 
 static int push(struct sw_eval *e, struct list *l, const struct sw_eval_item *it)
 {
-    if (total(e) >= SW_EVAL_MAX_ITEMS)
-        return SW_ETOOBIG;
+    if (total(e) >= SW_EVAL_MAX_ITEMS) return SW_ETOOBIG;
     if (l->n == l->cap) {
         size_t nc = l->cap ? l->cap * 2 : 64;
         struct sw_eval_item *nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return SW_ENOMEM;
+        if (!nv) return SW_ENOMEM;
         l->v = nv;
         l->cap = nc;
     }
@@ -88,21 +83,17 @@ static int cmp_u32(const void *a, const void *b)
 
 static int get_mmsi(json_t *v, uint32_t *m)
 {
-    if (json_is_object(v))
-        v = json_object_get(v, "mmsi");
-    if (!json_is_integer(v))
-        return -1;
+    if (json_is_object(v)) v = json_object_get(v, "mmsi");
+    if (!json_is_integer(v)) return -1;
     json_int_t i = json_integer_value(v);
-    if (i <= 0 || i > 999999999)
-        return -1;
+    if (i <= 0 || i > 999999999) return -1;
     *m = (uint32_t)i;
     return 0;
 }
 
 static int get_time(json_t *v, int64_t *ms)
 {
-    if (!json_is_string(v))
-        return -1;
+    if (!json_is_string(v)) return -1;
     return sw_time_parse(json_string_value(v), json_string_length(v), ms) ? -1 : 0;
 }
 
@@ -110,8 +101,7 @@ static void copy_s(char *dst, size_t n, json_t *v)
 {
     const char *s = json_is_string(v) ? json_string_value(v) : "";
     size_t l = strlen(s);
-    if (l >= n)
-        l = n - 1;
+    if (l >= n) l = n - 1;
     memcpy(dst, s, l);
     dst[l] = '\0';
 }
@@ -122,37 +112,29 @@ static int parse_item(json_t *o, const char *typekey, int end_may_be_null, struc
     memset(it, 0, sizeof *it);
     it->match = it->negative = -1;
     it->lat = it->lon = NAN;
-    if (!json_is_object(o))
-        return -1;
+    if (!json_is_object(o)) return -1;
     json_t *t = json_object_get(o, typekey);
-    if (!json_is_string(t) || !json_string_length(t) ||
-        json_string_length(t) > SW_EVAL_TYPE_MAX)
+    if (!json_is_string(t) || !json_string_length(t) || json_string_length(t) > SW_EVAL_TYPE_MAX)
         return -1;
     copy_s(it->type, sizeof it->type, t);
     copy_s(it->id, sizeof it->id, json_object_get(o, "id"));
     json_t *vs = json_object_get(o, "vessels");
-    if (!json_is_array(vs) || json_array_size(vs) == 0)
-        return -1;
+    if (!json_is_array(vs) || json_array_size(vs) == 0) return -1;
     for (size_t i = 0; i < json_array_size(vs); i++) {
         uint32_t m;
-        if (get_mmsi(json_array_get(vs, i), &m))
-            return -1;
+        if (get_mmsi(json_array_get(vs, i), &m)) return -1;
         int dup = 0;
         for (int k = 0; k < it->nmmsi; k++)
             dup |= it->mmsi[k] == m;
-        if (dup)
-            continue;
-        if (it->nmmsi == SW_EVAL_MAX_VESSELS)
-            return -1;
+        if (dup) continue;
+        if (it->nmmsi == SW_EVAL_MAX_VESSELS) return -1;
         it->mmsi[it->nmmsi++] = m;
     }
     qsort(it->mmsi, (size_t)it->nmmsi, sizeof it->mmsi[0], cmp_u32);
-    if (get_time(json_object_get(o, "start"), &it->start))
-        return -1;
+    if (get_time(json_object_get(o, "start"), &it->start)) return -1;
     json_t *end = json_object_get(o, "end");
     if (json_is_null(end) || (!end && end_may_be_null)) {
-        if (!end_may_be_null)
-            return -1;
+        if (!end_may_be_null) return -1;
         it->end = INT64_MAX;
     } else if (get_time(end, &it->end) || it->end < it->start) {
         return -1;
@@ -171,43 +153,34 @@ int sw_eval_truth(struct sw_eval *e, const char *json, size_t len, const char **
     int rc = SW_EFORMAT;
     static const char *reason;
     reason = "not a JSON object";
-    if (why)
-        *why = reason;
-    if (e->have_truth)
-        return SW_EINVAL;
+    if (why) *why = reason;
+    if (e->have_truth) return SW_EINVAL;
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
-    if (!json_is_object(root))
-        goto fail;
+    if (!json_is_object(root)) goto fail;
     json_t *evs = json_object_get(root, "events"), *negs = json_object_get(root, "negatives");
     reason = "no \"events\" array";
-    if (!json_is_array(evs) || (negs && !json_is_array(negs)))
-        goto fail;
+    if (!json_is_array(evs) || (negs && !json_is_array(negs))) goto fail;
     for (size_t i = 0; i < json_array_size(evs); i++) {
         struct sw_eval_item it;
         reason = "a truth event lacks type, vessels, start or end";
         rc = SW_EFORMAT;
-        if (parse_item(json_array_get(evs, i), "type", 1, &it))
-            goto fail;
+        if (parse_item(json_array_get(evs, i), "type", 1, &it)) goto fail;
         rc = push(e, &e->truth, &it);
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
     }
     for (size_t i = 0; i < json_array_size(negs); i++) {
         struct sw_eval_item it;
         reason = "a negative lacks kind, vessels, start or end";
         rc = SW_EFORMAT;
-        if (parse_item(json_array_get(negs, i), "kind", 0, &it))
-            goto fail;
+        if (parse_item(json_array_get(negs, i), "kind", 0, &it)) goto fail;
         rc = push(e, &e->neg, &it);
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
     }
     e->have_truth = 1;
     json_decref(root);
     return SW_OK;
 fail:
-    if (why)
-        *why = reason;
+    if (why) *why = reason;
     e->truth.n = e->neg.n = 0;
     json_decref(root);
     return rc;
@@ -218,8 +191,7 @@ int sw_eval_event(struct sw_eval *e, const char *line, size_t len, size_t lineno
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
         i++;
-    if (i == len)
-        return SW_OK;
+    if (i == len) return SW_OK;
     json_error_t err;
     json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
     struct sw_eval_item it;
@@ -241,11 +213,9 @@ size_t sw_eval_malformed(const struct sw_eval *e)
 
 static int same_set(const struct sw_eval_item *a, const struct sw_eval_item *b)
 {
-    if (a->nmmsi != b->nmmsi)
-        return 0;
+    if (a->nmmsi != b->nmmsi) return 0;
     for (int i = 0; i < a->nmmsi; i++)
-        if (a->mmsi[i] != b->mmsi[i])
-            return 0;
+        if (a->mmsi[i] != b->mmsi[i]) return 0;
     return 1;
 }
 
@@ -253,8 +223,7 @@ static int share_vessel(const struct sw_eval_item *a, const struct sw_eval_item 
 {
     for (int i = 0; i < a->nmmsi; i++)
         for (int k = 0; k < b->nmmsi; k++)
-            if (a->mmsi[i] == b->mmsi[k])
-                return 1;
+            if (a->mmsi[i] == b->mmsi[k]) return 1;
     return 0;
 }
 
@@ -273,20 +242,16 @@ struct pair {
 static int cmp_pair(const void *a, const void *b)
 {
     const struct pair *x = a, *y = b;
-    if (x->dist != y->dist)
-        return x->dist < y->dist ? -1 : 1;
-    if (x->ev != y->ev)
-        return x->ev < y->ev ? -1 : 1;
+    if (x->dist != y->dist) return x->dist < y->dist ? -1 : 1;
+    if (x->ev != y->ev) return x->ev < y->ev ? -1 : 1;
     return (x->tr > y->tr) - (x->tr < y->tr);
 }
 
 static struct sw_eval_result *result_for(struct sw_eval *e, const char *type)
 {
     for (size_t i = 0; i < e->nres; i++)
-        if (!strcmp(e->res[i].type, type))
-            return &e->res[i];
-    if (e->nres == NTYPES + MAX_EXTRA_TYPES)
-        return NULL;
+        if (!strcmp(e->res[i].type, type)) return &e->res[i];
+    if (e->nres == NTYPES + MAX_EXTRA_TYPES) return NULL;
     struct sw_eval_result *r = &e->res[e->nres++];
     memset(r, 0, sizeof *r);
     memcpy(r->type, type, strlen(type) + 1);
@@ -295,8 +260,7 @@ static struct sw_eval_result *result_for(struct sw_eval *e, const char *type)
 
 int sw_eval_run(struct sw_eval *e)
 {
-    if (e->ran)
-        return SW_EINVAL;
+    if (e->ran) return SW_EINVAL;
     e->ran = 1;
     e->nres = 0;
     for (size_t i = 0; i < NTYPES; i++)
@@ -315,25 +279,21 @@ int sw_eval_run(struct sw_eval *e)
                 continue;
             if (np == cap) {
                 rc = SW_ETOOBIG;
-                if (cap >= 4 * (size_t)SW_EVAL_MAX_ITEMS)
-                    goto fail;
+                if (cap >= 4 * (size_t)SW_EVAL_MAX_ITEMS) goto fail;
                 cap = cap ? cap * 2 : 256;
                 struct pair *nv = realloc(pairs, cap * sizeof *nv);
                 rc = SW_ENOMEM;
-                if (!nv)
-                    goto fail;
+                if (!nv) goto fail;
                 pairs = nv;
             }
             int64_t d = ev->start - tr->start;
             pairs[np++] = (struct pair){i, k, d < 0 ? -d : d};
         }
     }
-    if (np)
-        qsort(pairs, np, sizeof *pairs, cmp_pair);
+    if (np) qsort(pairs, np, sizeof *pairs, cmp_pair);
     for (size_t p = 0; p < np; p++) {
         struct sw_eval_item *ev = &e->ev.v[pairs[p].ev], *tr = &e->truth.v[pairs[p].tr];
-        if (ev->match >= 0 || tr->match >= 0)
-            continue;
+        if (ev->match >= 0 || tr->match >= 0) continue;
         ev->match = (long)pairs[p].tr;
         tr->match = (long)pairs[p].ev;
     }
@@ -342,21 +302,17 @@ int sw_eval_run(struct sw_eval *e)
 
     rc = SW_ENOMEM;
     e->hits = malloc((e->ev.n ? e->ev.n : 1) * sizeof *e->hits);
-    if (!e->hits)
-        goto fail;
+    if (!e->hits) goto fail;
     for (size_t k = 0; k < e->truth.n; k++) {
         struct sw_eval_result *r = result_for(e, e->truth.v[k].type);
-        if (!r)
-            continue;
+        if (!r) continue;
         r->truth++;
-        if (e->truth.v[k].match < 0)
-            r->fn++;
+        if (e->truth.v[k].match < 0) r->fn++;
     }
     for (size_t i = 0; i < e->ev.n; i++) {
         struct sw_eval_item *ev = &e->ev.v[i];
         struct sw_eval_result *r = result_for(e, ev->type);
-        if (!r)
-            continue;
+        if (!r) continue;
         r->events++;
         if (ev->match >= 0) {
             r->tp++;
@@ -412,8 +368,7 @@ void sw_eval_neg_hit(const struct sw_eval *e, size_t i, const struct sw_eval_ite
 
 static int put_ratio(struct sw_buf *b, double v, int json)
 {
-    if (isnan(v))
-        return sw_buf_puts(b, json ? "null" : "     -");
+    if (isnan(v)) return sw_buf_puts(b, json ? "null" : "     -");
     return sw_buf_printf(b, json ? "%.4f" : "%6.3f", v);
 }
 
@@ -423,16 +378,12 @@ int sw_eval_report_text(const struct sw_eval *e, struct sw_buf *out)
                            "events", "tp", "fp", "fn", "precision", "recall", "on_neg");
     for (size_t i = 0; i < e->nres && !rc; i++) {
         const struct sw_eval_result *r = &e->res[i];
-        rc = sw_buf_printf(out, "%-16s %6zu %6zu %6zu %6zu %6zu    ", r->type, r->truth,
-                           r->events, r->tp, r->fp, r->fn);
-        if (!rc)
-            rc = put_ratio(out, r->precision, 0);
-        if (!rc)
-            rc = sw_buf_puts(out, " ");
-        if (!rc)
-            rc = put_ratio(out, r->recall, 0);
-        if (!rc)
-            rc = sw_buf_printf(out, " %6zu\n", r->on_negative);
+        rc = sw_buf_printf(out, "%-16s %6zu %6zu %6zu %6zu %6zu    ", r->type, r->truth, r->events,
+                           r->tp, r->fp, r->fn);
+        if (!rc) rc = put_ratio(out, r->precision, 0);
+        if (!rc) rc = sw_buf_puts(out, " ");
+        if (!rc) rc = put_ratio(out, r->recall, 0);
+        if (!rc) rc = sw_buf_printf(out, " %6zu\n", r->on_negative);
     }
     if (!rc)
         rc = sw_buf_printf(out, "hard negatives: %zu planted, %zu events on them\n", e->neg.n,
@@ -441,12 +392,10 @@ int sw_eval_report_text(const struct sw_eval *e, struct sw_buf *out)
         const struct sw_eval_item *ev, *ng;
         sw_eval_neg_hit(e, i, &ev, &ng);
         char t[32];
-        rc = sw_buf_printf(out, "  line %zu: %s %u at %s on negative %s (%s)\n", ev->line,
-                           ev->type, ev->mmsi[0], sw_time_format(ev->start, 0, t), ng->id,
-                           ng->type);
+        rc = sw_buf_printf(out, "  line %zu: %s %u at %s on negative %s (%s)\n", ev->line, ev->type,
+                           ev->mmsi[0], sw_time_format(ev->start, 0, t), ng->id, ng->type);
     }
-    if (!rc && e->malformed)
-        rc = sw_buf_printf(out, "malformed event lines: %zu\n", e->malformed);
+    if (!rc && e->malformed) rc = sw_buf_printf(out, "malformed event lines: %zu\n", e->malformed);
     return rc;
 }
 
@@ -459,39 +408,28 @@ int sw_eval_report_json(const struct sw_eval *e, struct sw_buf *out)
         const struct sw_eval_item *ev, *ng;
         sw_eval_neg_hit(e, i, &ev, &ng);
         rc = sw_buf_printf(out, "%s{\"line\":%zu,\"negative\":", i ? "," : "", ev->line);
-        if (!rc)
-            rc = sw_buf_json_string(out, ng->id, strlen(ng->id));
-        if (!rc)
-            rc = sw_buf_puts(out, ",\"kind\":");
-        if (!rc)
-            rc = sw_buf_json_string(out, ng->type, strlen(ng->type));
-        if (!rc)
-            rc = sw_buf_puts(out, ",\"type\":");
-        if (!rc)
-            rc = sw_buf_json_string(out, ev->type, strlen(ev->type));
-        if (!rc)
-            rc = sw_buf_puts(out, "}");
+        if (!rc) rc = sw_buf_json_string(out, ng->id, strlen(ng->id));
+        if (!rc) rc = sw_buf_puts(out, ",\"kind\":");
+        if (!rc) rc = sw_buf_json_string(out, ng->type, strlen(ng->type));
+        if (!rc) rc = sw_buf_puts(out, ",\"type\":");
+        if (!rc) rc = sw_buf_json_string(out, ev->type, strlen(ev->type));
+        if (!rc) rc = sw_buf_puts(out, "}");
     }
-    if (!rc)
-        rc = sw_buf_puts(out, "],\"types\":{");
+    if (!rc) rc = sw_buf_puts(out, "],\"types\":{");
     for (size_t i = 0; i < e->nres && !rc; i++) {
         const struct sw_eval_result *r = &e->res[i];
         rc = sw_buf_printf(out, "%s", i ? "," : "");
+        if (!rc) rc = sw_buf_json_string(out, r->type, strlen(r->type));
         if (!rc)
-            rc = sw_buf_json_string(out, r->type, strlen(r->type));
-        if (!rc)
-            rc = sw_buf_printf(out, ":{\"events\":%zu,\"fn\":%zu,\"fp\":%zu,\"on_negative\":%zu,"
-                               "\"precision\":", r->events, r->fn, r->fp, r->on_negative);
-        if (!rc)
-            rc = put_ratio(out, r->precision, 1);
-        if (!rc)
-            rc = sw_buf_puts(out, ",\"recall\":");
-        if (!rc)
-            rc = put_ratio(out, r->recall, 1);
-        if (!rc)
-            rc = sw_buf_printf(out, ",\"tp\":%zu,\"truth\":%zu}", r->tp, r->truth);
+            rc = sw_buf_printf(out,
+                               ":{\"events\":%zu,\"fn\":%zu,\"fp\":%zu,\"on_negative\":%zu,"
+                               "\"precision\":",
+                               r->events, r->fn, r->fp, r->on_negative);
+        if (!rc) rc = put_ratio(out, r->precision, 1);
+        if (!rc) rc = sw_buf_puts(out, ",\"recall\":");
+        if (!rc) rc = put_ratio(out, r->recall, 1);
+        if (!rc) rc = sw_buf_printf(out, ",\"tp\":%zu,\"truth\":%zu}", r->tp, r->truth);
     }
-    if (!rc)
-        rc = sw_buf_puts(out, "}}\n");
+    if (!rc) rc = sw_buf_puts(out, "}}\n");
     return rc;
 }

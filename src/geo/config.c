@@ -31,8 +31,7 @@ int sw_config_new(struct sw_config **out)
 
 void sw_config_free(struct sw_config *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (size_t i = 0; i < c->n; i++) {
         free(c->key[i]);
         free(c->val[i]);
@@ -69,35 +68,27 @@ static char *dup_n(const char *s, size_t n)
 
 static int feed_line(struct sw_config *c, const char *s, size_t len)
 {
-    if (len > MAX_LINE)
-        return SW_ETOOBIG;
-    if (memchr(s, '\0', len))
-        return SW_EFORMAT;
+    if (len > MAX_LINE) return SW_ETOOBIG;
+    if (memchr(s, '\0', len)) return SW_EFORMAT;
     trim(&s, &len);
-    if (!len || s[0] == '#' || s[0] == ';')
-        return SW_OK;
+    if (!len || s[0] == '#' || s[0] == ';') return SW_OK;
     if (s[0] == '[') {
-        if (s[len - 1] != ']' || len < 3)
-            return SW_EFORMAT;
+        if (s[len - 1] != ']' || len < 3) return SW_EFORMAT;
         for (size_t i = 1; i + 1 < len; i++)
-            if (!key_char(s[i]))
-                return SW_EFORMAT;
+            if (!key_char(s[i])) return SW_EFORMAT;
         memcpy(c->section, s + 1, len - 2);
         c->section[len - 2] = '\0';
         return SW_OK;
     }
     const char *eq = memchr(s, '=', len);
-    if (!eq)
-        return SW_EFORMAT;
+    if (!eq) return SW_EFORMAT;
     const char *k = s, *v = eq + 1;
     size_t kl = (size_t)(eq - s), vl = len - kl - 1;
     trim(&k, &kl);
     trim(&v, &vl);
-    if (!kl)
-        return SW_EFORMAT;
+    if (!kl) return SW_EFORMAT;
     for (size_t i = 0; i < kl; i++)
-        if (!key_char(k[i]))
-            return SW_EFORMAT;
+        if (!key_char(k[i])) return SW_EFORMAT;
     for (size_t i = 0; i + 1 < vl; i++)
         if (isspace((unsigned char)v[i]) && v[i + 1] == '#') {
             vl = i;
@@ -114,19 +105,15 @@ static int feed_line(struct sw_config *c, const char *s, size_t len)
     }
     memcpy(full + fl, k, kl);
     full[fl + kl] = '\0';
-    if (sw_config_get(c, full))
-        return SW_EEXISTS;
-    if (c->n == MAX_ENTRIES)
-        return SW_ETOOBIG;
+    if (sw_config_get(c, full)) return SW_EEXISTS;
+    if (c->n == MAX_ENTRIES) return SW_ETOOBIG;
     if (c->n == c->cap) {
         size_t nc = c->cap ? c->cap * 2 : 32;
         char **nk = realloc(c->key, nc * sizeof *nk);
-        if (!nk)
-            return SW_ENOMEM;
+        if (!nk) return SW_ENOMEM;
         c->key = nk;
         char **nv = realloc(c->val, nc * sizeof *nv);
-        if (!nv)
-            return SW_ENOMEM;
+        if (!nv) return SW_ENOMEM;
         c->val = nv;
         c->cap = nc;
     }
@@ -148,22 +135,19 @@ int sw_config_parse(struct sw_config **out, const char *text, size_t len, size_t
     int rc = sw_config_new(&c);
     size_t lineno = 0, pos = 0;
     *out = NULL;
-    if (rc)
-        return rc;
+    if (rc) return rc;
     while (pos < len) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t l = nl ? (size_t)(nl - (text + pos)) : len - pos;
         lineno++;
         rc = feed_line(c, text + pos, l);
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
         pos += l + (nl ? 1 : 0);
     }
     *out = c;
     return SW_OK;
 fail:
-    if (errline)
-        *errline = lineno;
+    if (errline) *errline = lineno;
     sw_config_free(c);
     return rc;
 }
@@ -176,24 +160,19 @@ int sw_config_load(struct sw_config **out, const char *path, size_t *errline)
     size_t len;
     *out = NULL;
     int rc = sw_lines_open(&in, path, MAX_LINE);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     rc = sw_config_new(&c);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     while ((rc = sw_lines_next(in, &line, &len)) != SW_EOF) {
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
         rc = feed_line(c, line, len);
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
     }
     sw_lines_free(in);
     *out = c;
     return SW_OK;
 fail:
-    if (errline)
-        *errline = (size_t)sw_lines_lineno(in);
+    if (errline) *errline = (size_t)sw_lines_lineno(in);
     sw_lines_free(in);
     sw_config_free(c);
     return rc;
@@ -202,8 +181,7 @@ fail:
 const char *sw_config_get(const struct sw_config *c, const char *key)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (!strcmp(c->key[i], key))
-            return c->val[i];
+        if (!strcmp(c->key[i], key)) return c->val[i];
     return NULL;
 }
 
@@ -211,12 +189,10 @@ int sw_config_double(const struct sw_config *c, const char *key, double def, dou
 {
     const char *v = sw_config_get(c, key);
     *out = def;
-    if (!v)
-        return SW_OK;
+    if (!v) return SW_OK;
     char *end;
     double d = strtod(v, &end);
-    if (end == v || *end || !isfinite(d))
-        return SW_EFORMAT;
+    if (end == v || *end || !isfinite(d)) return SW_EFORMAT;
     *out = d;
     return SW_OK;
 }

@@ -26,11 +26,9 @@
 
 double sw_geo_wrap_lon(double lon)
 {
-    if (lon >= -180.0 && lon < 180.0)
-        return lon;
+    if (lon >= -180.0 && lon < 180.0) return lon;
     lon = fmod(lon + 180.0, 360.0);
-    if (lon < 0)
-        lon += 360.0;
+    if (lon < 0) lon += 360.0;
     return lon - 180.0;
 }
 
@@ -40,8 +38,7 @@ double sw_geo_dist_m(double lat1, double lon1, double lat2, double lon2)
     double dp = p2 - p1, dl = (lon2 - lon1) * DEG;
     double s1 = sin(dp / 2), s2 = sin(dl / 2);
     double a = s1 * s1 + cos(p1) * cos(p2) * s2 * s2;
-    if (a > 1.0)
-        a = 1.0;
+    if (a > 1.0) a = 1.0;
     return 2.0 * SW_GEO_EARTH_R_M * asin(sqrt(a));
 }
 
@@ -78,8 +75,7 @@ int sw_geo_poly_contains(const struct sw_geo_poly *p, double lat, double lon)
         for (size_t i = start, j = end - 1; i < end; j = i++) {
             double xi = p->xy[2 * i], yi = p->xy[2 * i + 1];
             double xj = p->xy[2 * j], yj = p->xy[2 * j + 1];
-            if ((yi > lat) != (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi)
-                in = !in;
+            if ((yi > lat) != (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) in = !in;
         }
         start = end;
     }
@@ -124,13 +120,11 @@ struct polybuild {
 static int pb_point(struct polybuild *b, double lon, double lat)
 {
     struct sw_geo_poly *p = b->p;
-    if (p->npoints >= b->max_points)
-        return SW_ETOOBIG;
+    if (p->npoints >= b->max_points) return SW_ETOOBIG;
     if (p->npoints == b->cap_pts) {
         size_t nc = b->cap_pts ? b->cap_pts * 2 : 64;
         double *n = realloc(p->xy, nc * 2 * sizeof *n);
-        if (!n)
-            return SW_ENOMEM;
+        if (!n) return SW_ENOMEM;
         p->xy = n;
         b->cap_pts = nc;
     }
@@ -155,8 +149,7 @@ static int pb_ring_end(struct polybuild *b)
     if (p->nrings == b->cap_rings) {
         size_t nc = b->cap_rings ? b->cap_rings * 2 : 8;
         size_t *n = realloc(p->ring_end, nc * sizeof *n);
-        if (!n)
-            return SW_ENOMEM;
+        if (!n) return SW_ENOMEM;
         p->ring_end = n;
         b->cap_rings = nc;
     }
@@ -166,36 +159,29 @@ static int pb_ring_end(struct polybuild *b)
 
 static int parse_ring(struct polybuild *b, json_t *ring)
 {
-    if (!json_is_array(ring) || json_array_size(ring) < 4)
-        return SW_EFORMAT;
+    if (!json_is_array(ring) || json_array_size(ring) < 4) return SW_EFORMAT;
     size_t n = json_array_size(ring);
     for (size_t i = 0; i < n; i++) {
         json_t *pt = json_array_get(ring, i);
-        if (!json_is_array(pt) || json_array_size(pt) < 2)
-            return SW_EFORMAT;
+        if (!json_is_array(pt) || json_array_size(pt) < 2) return SW_EFORMAT;
         json_t *x = json_array_get(pt, 0), *y = json_array_get(pt, 1);
-        if (!json_is_number(x) || !json_is_number(y))
-            return SW_EFORMAT;
+        if (!json_is_number(x) || !json_is_number(y)) return SW_EFORMAT;
         double lon = json_number_value(x), lat = json_number_value(y);
-        if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0))
-            return SW_EFORMAT;
+        if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0)) return SW_EFORMAT;
         if (i == n - 1) /* GeoJSON repeats the first point; the even-odd test closes rings */
             break;
         int rc = pb_point(b, lon, lat);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return pb_ring_end(b);
 }
 
 static int parse_polygon(struct polybuild *b, json_t *rings)
 {
-    if (!json_is_array(rings) || json_array_size(rings) == 0)
-        return SW_EFORMAT;
+    if (!json_is_array(rings) || json_array_size(rings) == 0) return SW_EFORMAT;
     for (size_t i = 0; i < json_array_size(rings); i++) {
         int rc = parse_ring(b, json_array_get(rings, i));
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return SW_OK;
 }
@@ -207,19 +193,16 @@ int sw_geo_poly_from_json(json_t *geom, size_t max_points, struct sw_geo_poly *o
     memset(out, 0, sizeof *out);
     json_t *type = json_object_get(geom, "type");
     json_t *coords = json_object_get(geom, "coordinates");
-    if (!json_is_string(type) || !json_is_array(coords))
-        goto fail;
+    if (!json_is_string(type) || !json_is_array(coords)) goto fail;
     if (!strcmp(json_string_value(type), "Polygon")) {
         rc = parse_polygon(&b, coords);
     } else if (!strcmp(json_string_value(type), "MultiPolygon")) {
-        if (json_array_size(coords) == 0)
-            goto fail;
+        if (json_array_size(coords) == 0) goto fail;
         rc = SW_OK;
         for (size_t i = 0; i < json_array_size(coords) && !rc; i++)
             rc = parse_polygon(&b, json_array_get(coords, i));
     }
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     return SW_OK;
 fail:
     sw_geo_poly_release(out);
@@ -231,8 +214,7 @@ int sw_geo_poly_parse(const char *json, size_t len, size_t max_points, struct sw
     json_error_t err;
     memset(out, 0, sizeof *out);
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return SW_EFORMAT;
+    if (!root) return SW_EFORMAT;
     int rc = json_is_object(root) ? sw_geo_poly_from_json(root, max_points, out) : SW_EFORMAT;
     json_decref(root);
     return rc;
@@ -250,8 +232,7 @@ static int is_datadir(const char *dir)
 
 static int put_dir(char *buf, size_t n, const char *dir)
 {
-    if (strlen(dir) >= n)
-        return SW_ETOOBIG;
+    if (strlen(dir) >= n) return SW_ETOOBIG;
     memcpy(buf, dir, strlen(dir) + 1);
     return SW_OK;
 }
@@ -259,10 +240,8 @@ static int put_dir(char *buf, size_t n, const char *dir)
 int sw_geo_datadir(char *buf, size_t n)
 {
     const char *env = getenv("SANCTWATCH_DATA");
-    if (env && *env && is_datadir(env))
-        return put_dir(buf, n, env);
-    if (is_datadir(SW_DATADIR))
-        return put_dir(buf, n, SW_DATADIR);
+    if (env && *env && is_datadir(env)) return put_dir(buf, n, env);
+    if (is_datadir(SW_DATADIR)) return put_dir(buf, n, SW_DATADIR);
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len > 0) {
@@ -281,8 +260,7 @@ int sw_geo_datadir(char *buf, size_t n)
             }
         }
     }
-    if (is_datadir("data"))
-        return put_dir(buf, n, "data");
+    if (is_datadir("data")) return put_dir(buf, n, "data");
     return SW_ENOTFOUND;
 }
 
@@ -292,8 +270,7 @@ static char g_errpath[PATH_MAX];
 static int set_errpath(const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-    if (la + lb + lc >= sizeof g_errpath)
-        return SW_ETOOBIG;
+    if (la + lb + lc >= sizeof g_errpath) return SW_ETOOBIG;
     memcpy(g_errpath, a, la);
     memcpy(g_errpath + la, b, lb);
     memcpy(g_errpath + la + lb, c, lc + 1);
@@ -303,8 +280,7 @@ static int set_errpath(const char *a, const char *b, const char *c)
 static int read_file(const char *path, char **data, size_t *len, size_t max)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return SW_EIO;
+    if (!f) return SW_EIO;
     int rc = SW_OK;
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
@@ -361,28 +337,23 @@ static int load_zones_dir(struct sw_geo *g, const char *dir)
 {
     char zdir[PATH_MAX];
     int m = snprintf(zdir, sizeof zdir, "%s/zones", dir);
-    if (m < 0 || (size_t)m >= sizeof zdir)
-        return SW_ETOOBIG;
+    if (m < 0 || (size_t)m >= sizeof zdir) return SW_ETOOBIG;
     char *names[256];
     size_t nn = 0;
     int rc = SW_OK;
     char *data = NULL;
     rc = sw_geo_list_dir(zdir, ".geojson", names, 256, &nn);
-    if (rc)
-        return rc == SW_ENOTFOUND ? SW_OK : rc;
+    if (rc) return rc == SW_ENOTFOUND ? SW_OK : rc;
     qsort(names, nn, sizeof names[0], cmp_str);
     for (size_t i = 0; i < nn; i++) {
         size_t len;
         rc = set_errpath(zdir, "/", names[i]);
-        if (!rc)
-            rc = read_file(g_errpath, &data, &len, 64u << 20);
-        if (rc)
-            goto fail;
+        if (!rc) rc = read_file(g_errpath, &data, &len, 64u << 20);
+        if (rc) goto fail;
         rc = sw_zones_add_geojson(g->zones, data, len);
         free(data);
         data = NULL;
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
     }
 fail:
     for (size_t i = 0; i < nn; i++)
@@ -396,35 +367,25 @@ int sw_geo_open(struct sw_geo **out, const char *datadir, const char **errpath)
     struct sw_geo *g = calloc(1, sizeof *g);
     *out = NULL;
     g_errpath[0] = '\0';
-    if (errpath)
-        *errpath = g_errpath;
-    if (!g)
-        return SW_ENOMEM;
+    if (errpath) *errpath = g_errpath;
+    if (!g) return SW_ENOMEM;
     if (datadir) {
         rc = put_dir(g->dir, sizeof g->dir, datadir);
     } else {
         rc = sw_geo_datadir(g->dir, sizeof g->dir);
-        if (rc == SW_ENOTFOUND)
-            set_errpath("data", "", "");
+        if (rc == SW_ENOTFOUND) set_errpath("data", "", "");
     }
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     rc = set_errpath(g->dir, "/land/ne_10m_land.txt.gz", "");
-    if (!rc)
-        rc = sw_land_load(&g->land, g_errpath);
-    if (rc)
-        goto fail;
+    if (!rc) rc = sw_land_load(&g->land, g_errpath);
+    if (rc) goto fail;
     rc = set_errpath(g->dir, "/ports.csv", "");
-    if (!rc)
-        rc = sw_ports_load(g, g_errpath, NULL);
-    if (rc)
-        goto fail;
+    if (!rc) rc = sw_ports_load(g, g_errpath, NULL);
+    if (rc) goto fail;
     rc = sw_zones_new(&g->zones);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     rc = load_zones_dir(g, g->dir);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     g_errpath[0] = '\0';
     *out = g;
     return SW_OK;
@@ -435,8 +396,7 @@ fail:
 
 void sw_geo_free(struct sw_geo *g)
 {
-    if (!g)
-        return;
+    if (!g) return;
     sw_land_free(g->land);
     sw_zones_free(g->zones);
     free(g->ports);
@@ -481,8 +441,7 @@ int sw_zones_lookup(const struct sw_geo *g, double lat, double lon, const struct
     for (size_t i = 0; i < nz; i++) {
         const struct sw_zone *z = sw_zones_get(g->zones, i);
         if (sw_geo_poly_contains(&z->poly, lat, lon)) {
-            if (found < max)
-                out[found] = z;
+            if (found < max) out[found] = z;
             found++;
         }
     }

@@ -63,8 +63,7 @@ static double cy_of(int r)
 /* Does edge e cross the vertical line x = x0 at a y in [ya, yb) (ya <= yb)? */
 static int cross_v(const struct edge *e, double x0, double ya, double yb)
 {
-    if ((e->x1 > x0) == (e->x2 > x0))
-        return 0;
+    if ((e->x1 > x0) == (e->x2 > x0)) return 0;
     double y = e->y1 + (x0 - e->x1) * (e->y2 - e->y1) / (e->x2 - e->x1);
     return y >= ya && y < yb;
 }
@@ -72,8 +71,7 @@ static int cross_v(const struct edge *e, double x0, double ya, double yb)
 /* Does edge e cross the horizontal line y = y0 at an x in [xa, xb)? */
 static int cross_h(const struct edge *e, double y0, double xa, double xb)
 {
-    if ((e->y1 > y0) == (e->y2 > y0))
-        return 0;
+    if ((e->y1 > y0) == (e->y2 > y0)) return 0;
     double x = e->x1 + (y0 - e->y1) * (e->x2 - e->x1) / (e->y2 - e->y1);
     return x >= xa && x < xb;
 }
@@ -99,15 +97,13 @@ static int build_index(struct sw_land *l)
     l->start = calloc(ncell + 1, sizeof *l->start);
     l->land = calloc(ncell, 1);
     l->near = calloc(ncell, sizeof *l->near);
-    if (!l->start || !l->land || !l->near)
-        return SW_ENOMEM;
+    if (!l->start || !l->land || !l->near) return SW_ENOMEM;
     size_t total = 0;
     for (size_t i = 0; i < l->ne; i++) {
         int c0, c1, r0, r1;
         edge_cells(&l->e[i], &c0, &c1, &r0, &r1);
         size_t k = (size_t)(c1 - c0 + 1) * (size_t)(r1 - r0 + 1);
-        if (k > 4096 || total + k > MAX_EDGES)
-            return SW_ETOOBIG;
+        if (k > 4096 || total + k > MAX_EDGES) return SW_ETOOBIG;
         total += k;
         for (int r = r0; r <= r1; r++)
             for (int c = c0; c <= c1; c++)
@@ -174,13 +170,11 @@ static int build_index(struct sw_land *l)
                     uint16_t best = l->near[i];
                     for (int dr = -1; dr <= 1; dr++) {
                         int r2 = r + dr;
-                        if (r2 < 0 || r2 >= NROW)
-                            continue;
+                        if (r2 < 0 || r2 >= NROW) continue;
                         for (int dc = -1; dc <= 1; dc++) {
                             int c2 = (c + dc + NCOL) % NCOL;
                             uint16_t v = l->near[(size_t)r2 * NCOL + c2];
-                            if (v != UINT16_MAX && v + 1 < best)
-                                best = (uint16_t)(v + 1);
+                            if (v != UINT16_MAX && v + 1 < best) best = (uint16_t)(v + 1);
                         }
                     }
                     if (best != l->near[i]) {
@@ -190,8 +184,7 @@ static int build_index(struct sw_land *l)
                 }
             }
         }
-        if (!changed)
-            break;
+        if (!changed) break;
     }
     return SW_OK;
 }
@@ -200,15 +193,12 @@ static int add_edge(struct sw_land *l, size_t *cap, double x1, double y1, double
 {
     if (fabs(x2 - x1) > 180.0) /* would wrap the antimeridian: rings are split there */
         return SW_OK;
-    if (x1 == x2 && y1 == y2)
-        return SW_OK;
+    if (x1 == x2 && y1 == y2) return SW_OK;
     if (l->ne == *cap) {
-        if (*cap >= MAX_EDGES)
-            return SW_ETOOBIG;
+        if (*cap >= MAX_EDGES) return SW_ETOOBIG;
         size_t nc = *cap ? *cap * 2 : 4096;
         struct edge *ne = realloc(l->e, nc * sizeof *ne);
-        if (!ne)
-            return SW_ENOMEM;
+        if (!ne) return SW_ENOMEM;
         l->e = ne;
         *cap = nc;
     }
@@ -221,8 +211,7 @@ static int add_ring(struct sw_land *l, size_t *cap, const double *xy, size_t n)
     for (size_t i = 0; i < n; i++) {
         size_t j = i + 1 < n ? i + 1 : 0;
         int rc = add_edge(l, cap, xy[2 * i], xy[2 * i + 1], xy[2 * j], xy[2 * j + 1]);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return SW_OK;
 }
@@ -233,17 +222,14 @@ int sw_land_from_poly(struct sw_land **out, const struct sw_geo_poly *p)
     int rc = SW_ENOMEM;
     struct sw_land *l = calloc(1, sizeof *l);
     *out = NULL;
-    if (!l)
-        return SW_ENOMEM;
+    if (!l) return SW_ENOMEM;
     for (size_t r = 0; r < p->nrings; r++) {
         rc = add_ring(l, &cap, p->xy + 2 * start, p->ring_end[r] - start);
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
         start = p->ring_end[r];
     }
     rc = build_index(l);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     *out = l;
     return SW_OK;
 fail:
@@ -255,8 +241,7 @@ static int parse_ll(const char *s, long *a, long *b)
 {
     char *end;
     *a = strtol(s, &end, 10);
-    if (end == s || *end != ' ')
-        return -1;
+    if (end == s || *end != ' ') return -1;
     s = end + 1;
     *b = strtol(s, &end, 10);
     return end == s || *end ? -1 : 0;
@@ -272,19 +257,15 @@ int sw_land_load(struct sw_land **out, const char *path)
     size_t len;
     *out = NULL;
     int rc = sw_lines_open(&in, path, 256);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     rc = SW_ENOMEM;
     l = calloc(1, sizeof *l);
-    if (!l)
-        goto fail;
+    if (!l) goto fail;
     size_t want = 0, have = 0;
     long x = 0, y = 0;
     while ((rc = sw_lines_next(in, &line, &len)) != SW_EOF) {
-        if (rc)
-            goto fail;
-        if (len == 0 || line[0] == '#')
-            continue;
+        if (rc) goto fail;
+        if (len == 0 || line[0] == '#') continue;
         rc = SW_EFORMAT;
         if (line[0] == 'R') {
             long kind, n;
@@ -295,35 +276,29 @@ int sw_land_load(struct sw_land **out, const char *path)
             free(ring);
             ring = malloc(want * 2 * sizeof *ring);
             rc = SW_ENOMEM;
-            if (!ring)
-                goto fail;
+            if (!ring) goto fail;
             continue;
         }
         long dx, dy;
-        if (have >= want || parse_ll(line, &dx, &dy))
-            goto fail;
+        if (have >= want || parse_ll(line, &dx, &dy)) goto fail;
         if (have == 0) {
             x = 0;
             y = 0;
         }
         x += dx;
         y += dy;
-        if (labs(x) > 1800000 || labs(y) > 900000)
-            goto fail;
+        if (labs(x) > 1800000 || labs(y) > 900000) goto fail;
         ring[2 * have] = x / 1e4;
         ring[2 * have + 1] = y / 1e4;
         if (++have == want) {
             rc = add_ring(l, &cap, ring, want);
-            if (rc)
-                goto fail;
+            if (rc) goto fail;
         }
     }
     rc = SW_EFORMAT;
-    if (have != want || l->ne == 0)
-        goto fail;
+    if (have != want || l->ne == 0) goto fail;
     rc = build_index(l);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     free(ring);
     sw_lines_free(in);
     *out = l;
@@ -337,8 +312,7 @@ fail:
 
 void sw_land_free(struct sw_land *l)
 {
-    if (!l)
-        return;
+    if (!l) return;
     free(l->e);
     free(l->start);
     free(l->idx);
@@ -354,8 +328,7 @@ size_t sw_land_edges(const struct sw_land *l)
 
 int sw_land_is_land(const struct sw_land *l, double lat, double lon)
 {
-    if (!(lat >= -90.0 && lat <= 90.0))
-        return 0;
+    if (!(lat >= -90.0 && lat <= 90.0)) return 0;
     lon = sw_geo_wrap_lon(lon);
     int c = col_of(lon), r = row_of(lat);
     size_t i = (size_t)r * NCOL + c;
@@ -382,45 +355,38 @@ static double edge_dist(const struct edge *e, double lat, double lon, double cos
     return sqrt(px * px + py * py);
 }
 
-double sw_land_dist_to_shore_capped_m(const struct sw_land *l, double lat, double lon,
-                                      double cap_m)
+double sw_land_dist_to_shore_capped_m(const struct sw_land *l, double lat, double lon, double cap_m)
 {
-    if (!(lat >= -90.0 && lat <= 90.0) || !isfinite(lon))
-        return cap_m;
+    if (!(lat >= -90.0 && lat <= 90.0) || !isfinite(lon)) return cap_m;
     lon = sw_geo_wrap_lon(lon);
     int c = col_of(lon), r = row_of(lat);
     double coslat = cos(lat * DEG), best = cap_m;
     double k_m = SW_GEO_EARTH_R_M * DEG, cell_m = CELL * k_m;
     int k0 = l->near[(size_t)r * NCOL + c];
-    if (k0 == UINT16_MAX)
-        return cap_m;
+    if (k0 == UINT16_MAX) return cap_m;
     /* Distances are measured in the equirectangular projection at the query's latitude (as
      * edge_dist does), where a cell k rings away is at least (k - 1) cells * coslat away. */
     for (int k = k0; k <= NCOL / 2; k++) {
-        if (k > 0 && (k - 1) * cell_m * coslat >= best)
-            break;
+        if (k > 0 && (k - 1) * cell_m * coslat >= best) break;
         for (int dr = -k; dr <= k; dr++) {
             int r2 = r + dr;
-            if (r2 < 0 || r2 >= NROW)
-                continue;
+            if (r2 < 0 || r2 >= NROW) continue;
             double y0 = -90.0 + r2 * CELL, y1 = y0 + CELL;
             double dy = lat < y0 ? y0 - lat : lat > y1 ? lat - y1 : 0;
             int step = (dr == -k || dr == k) ? 1 : (k ? 2 * k : 1);
             for (int dc = -k; dc <= k; dc += step) {
                 int c2 = ((c + dc) % NCOL + NCOL) % NCOL;
                 size_t i = (size_t)r2 * NCOL + c2;
-                if (l->start[i] == l->start[i + 1])
-                    continue;
+                if (l->start[i] == l->start[i + 1]) continue;
                 /* prune: the cell's box is already farther than the best edge */
                 double x0 = -180.0 + c2 * CELL;
-                double ax = fabs(sw_geo_wrap_lon(x0 - lon)), bx = fabs(sw_geo_wrap_lon(x0 + CELL - lon));
+                double ax = fabs(sw_geo_wrap_lon(x0 - lon)),
+                       bx = fabs(sw_geo_wrap_lon(x0 + CELL - lon));
                 double dx = (lon >= x0 && lon <= x0 + CELL) ? 0 : fmin(ax, bx);
-                if (hypot(dx * coslat, dy) * k_m >= best)
-                    continue;
+                if (hypot(dx * coslat, dy) * k_m >= best) continue;
                 for (uint32_t q = l->start[i]; q < l->start[i + 1]; q++) {
                     double d = edge_dist(&l->e[l->idx[q]], lat, lon, coslat);
-                    if (d < best)
-                        best = d;
+                    if (d < best) best = d;
                 }
             }
         }

@@ -15,22 +15,18 @@
 #define MAX_PORTS 100000
 
 /* Split a CSV line (RFC 4180 quotes) into at most max fields, in place into buf. */
-static int csv_split(const char *line, size_t len, char *buf, size_t bufsz, char **fields,
-                     int max)
+static int csv_split(const char *line, size_t len, char *buf, size_t bufsz, char **fields, int max)
 {
     int nf = 0;
     size_t o = 0, i = 0;
-    if (len >= bufsz)
-        return -1;
+    if (len >= bufsz) return -1;
     for (;;) {
-        if (nf == max)
-            return -1;
+        if (nf == max) return -1;
         fields[nf++] = buf + o;
         if (i < len && line[i] == '"') {
             i++;
             for (;;) {
-                if (i >= len)
-                    return -1;
+                if (i >= len) return -1;
                 if (line[i] == '"') {
                     if (i + 1 < len && line[i + 1] == '"') {
                         buf[o++] = '"';
@@ -47,10 +43,8 @@ static int csv_split(const char *line, size_t len, char *buf, size_t bufsz, char
                 buf[o++] = line[i++];
         }
         buf[o++] = '\0';
-        if (i >= len)
-            return nf;
-        if (line[i] != ',')
-            return -1;
+        if (i >= len) return nf;
+        if (line[i] != ',') return -1;
         i++;
     }
 }
@@ -58,8 +52,7 @@ static int csv_split(const char *line, size_t len, char *buf, size_t bufsz, char
 static int parse_num(const char *s, double *v)
 {
     char *end;
-    if (!*s)
-        return -1;
+    if (!*s) return -1;
     *v = strtod(s, &end);
     return *end || !isfinite(*v) ? -1 : 0;
 }
@@ -73,8 +66,7 @@ static int cmp_lat(const void *a, const void *b)
 static void copy_field(char *dst, size_t n, const char *s)
 {
     size_t l = strlen(s);
-    if (l >= n)
-        l = n - 1;
+    if (l >= n) l = n - 1;
     memcpy(dst, s, l);
     dst[l] = '\0';
 }
@@ -87,17 +79,13 @@ int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline)
     const char *line;
     size_t len;
     int rc = sw_lines_open(&in, path, 4096);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     while ((rc = sw_lines_next(in, &line, &len)) != SW_EOF) {
-        if (rc)
-            goto fail;
-        if (sw_lines_lineno(in) == 1 || len == 0 || line[0] == '#')
-            continue;
+        if (rc) goto fail;
+        if (sw_lines_lineno(in) == 1 || len == 0 || line[0] == '#') continue;
         char buf[4096], *f[8];
         rc = SW_EFORMAT;
-        if (csv_split(line, len, buf, sizeof buf, f, 8) != 7)
-            goto fail;
+        if (csv_split(line, len, buf, sizeof buf, f, 8) != 7) goto fail;
         struct sw_port p;
         memset(&p, 0, sizeof p);
         double rad;
@@ -118,13 +106,11 @@ int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline)
         copy_field(p.source, sizeof p.source, f[6]);
         if (n == cap) {
             rc = SW_ETOOBIG;
-            if (cap >= MAX_PORTS)
-                goto fail;
+            if (cap >= MAX_PORTS) goto fail;
             cap = cap ? cap * 2 : 256;
             struct sw_port *np = realloc(ports, cap * sizeof *np);
             rc = SW_ENOMEM;
-            if (!np)
-                goto fail;
+            if (!np) goto fail;
             ports = np;
         }
         ports[n++] = p;
@@ -137,8 +123,7 @@ int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline)
     sw_lines_free(in);
     return SW_OK;
 fail:
-    if (errline)
-        *errline = (size_t)sw_lines_lineno(in);
+    if (errline) *errline = (size_t)sw_lines_lineno(in);
     free(ports);
     sw_lines_free(in);
     return rc;
@@ -174,18 +159,17 @@ int sw_ports_nearest(const struct sw_geo *g, double lat, double lon, double max_
     double band = max_m / 111000.0 + 0.01;
     const struct sw_port *best = NULL;
     double bd = max_m;
-    for (size_t i = lower_bound(g, lat - band); i < g->nports && g->ports[i].lat <= lat + band; i++) {
+    for (size_t i = lower_bound(g, lat - band); i < g->nports && g->ports[i].lat <= lat + band;
+         i++) {
         double d = sw_geo_dist_m(lat, lon, g->ports[i].lat, g->ports[i].lon);
         if (d <= bd) {
             bd = d;
             best = &g->ports[i];
         }
     }
-    if (!best)
-        return SW_ENOTFOUND;
+    if (!best) return SW_ENOTFOUND;
     *port = best;
-    if (dist_m)
-        *dist_m = bd;
+    if (dist_m) *dist_m = bd;
     return SW_OK;
 }
 
@@ -194,15 +178,15 @@ int sw_ports_area(const struct sw_geo *g, double lat, double lon, const struct s
     double band = 100000.0 / 111000.0 + 0.01; /* radius_m is at most 100 km */
     const struct sw_port *best = NULL;
     double bd = 0;
-    for (size_t i = lower_bound(g, lat - band); i < g->nports && g->ports[i].lat <= lat + band; i++) {
+    for (size_t i = lower_bound(g, lat - band); i < g->nports && g->ports[i].lat <= lat + band;
+         i++) {
         double d = sw_geo_dist_m(lat, lon, g->ports[i].lat, g->ports[i].lon);
         if (d <= g->ports[i].radius_m && (!best || d < bd)) {
             bd = d;
             best = &g->ports[i];
         }
     }
-    if (!best)
-        return SW_ENOTFOUND;
+    if (!best) return SW_ENOTFOUND;
     *port = best;
     return SW_OK;
 }

@@ -22,8 +22,7 @@ static void put(struct bits *w, size_t width, uint64_t v)
 {
     for (size_t i = 0; i < width; i++) {
         unsigned bit = (unsigned)((v >> (width - 1 - i)) & 1u);
-        if (bit)
-            w->b[w->n / 8] |= (uint8_t)(0x80u >> (w->n % 8));
+        if (bit) w->b[w->n / 8] |= (uint8_t)(0x80u >> (w->n % 8));
         w->n++;
     }
 }
@@ -39,8 +38,7 @@ static void put_text(struct bits *w, const char *s, size_t nchars)
     size_t l = strlen(s);
     for (size_t i = 0; i < nchars; i++) {
         unsigned c = i < l ? (unsigned char)s[i] : '@';
-        if (c >= 'a' && c <= 'z')
-            c -= 32;
+        if (c >= 'a' && c <= 'z') c -= 32;
         unsigned v;
         if (c >= 64 && c < 96)
             v = c - 64;
@@ -54,23 +52,20 @@ static void put_text(struct bits *w, const char *s, size_t nchars)
 
 static int32_t coord(double deg, int is_lon)
 {
-    if (isnan(deg))
-        return is_lon ? 108600000 : 54600000;
+    if (isnan(deg)) return is_lon ? 108600000 : 54600000;
     return (int32_t)lround(deg * 600000.0);
 }
 
 static unsigned speed10(double kn)
 {
-    if (isnan(kn) || kn < 0)
-        return 1023;
+    if (isnan(kn) || kn < 0) return 1023;
     long v = lround(kn * 10.0);
     return v > 1022 ? 1022 : (unsigned)v;
 }
 
 static unsigned course10(double deg)
 {
-    if (isnan(deg) || deg < 0)
-        return 3600;
+    if (isnan(deg) || deg < 0) return 3600;
     return (unsigned)(lround(deg * 10.0) % 3600);
 }
 
@@ -91,8 +86,7 @@ int sw_aisenc_encode(const struct sw_aisenc_msg *m, char *payload, size_t *len, 
 {
     struct bits w;
     memset(&w, 0, sizeof w);
-    if (m->mmsi > 999999999u || m->repeat < 0 || m->repeat > 3)
-        return SW_EINVAL;
+    if (m->mmsi > 999999999u || m->repeat < 0 || m->repeat > 3) return SW_EINVAL;
     put(&w, 6, (unsigned)m->type);
     put(&w, 2, (unsigned)m->repeat);
     put(&w, 30, m->mmsi);
@@ -183,8 +177,7 @@ int sw_aisenc_encode(const struct sw_aisenc_msg *m, char *payload, size_t *len, 
         return SW_EINVAL;
     }
     size_t nch = (w.n + 5) / 6;
-    if (nch > SW_AISENC_MAX_PAYLOAD)
-        return SW_EINVAL;
+    if (nch > SW_AISENC_MAX_PAYLOAD) return SW_EINVAL;
     for (size_t i = 0; i < nch; i++) {
         unsigned v = 0;
         for (size_t k = 0; k < 6; k++) {
@@ -211,46 +204,37 @@ int sw_aisenc_nmea(const char *payload, size_t len, int fill_bits, const char *s
                    int64_t time_s, char channel, int seq, int group_id, struct sw_buf *out)
 {
     size_t nsent = len ? (len + 59) / 60 : 1;
-    if (nsent > 9 || fill_bits < 0 || fill_bits > 5 || group_id < 0)
-        return SW_EINVAL;
+    if (nsent > 9 || fill_bits < 0 || fill_bits > 5 || group_id < 0) return SW_EINVAL;
     for (size_t k = 0; k < nsent; k++) {
         char tag[96];
         size_t tl = 0;
         int n;
         if (nsent > 1) {
             n = snprintf(tag, sizeof tag, "g:%zu-%zu-%d", k + 1, nsent, group_id);
-            if (n < 0 || (size_t)n >= sizeof tag)
-                return SW_EINVAL;
+            if (n < 0 || (size_t)n >= sizeof tag) return SW_EINVAL;
             tl = (size_t)n;
         }
         if (k == 0 && source) {
             n = snprintf(tag + tl, sizeof tag - tl, "%ss:%s", tl ? "," : "", source);
-            if (n < 0 || (size_t)n >= sizeof tag - tl)
-                return SW_EINVAL;
+            if (n < 0 || (size_t)n >= sizeof tag - tl) return SW_EINVAL;
             tl += (size_t)n;
         }
         if (k == 0 && time_s >= 0) {
             n = snprintf(tag + tl, sizeof tag - tl, "%sc:%lld", tl ? "," : "", (long long)time_s);
-            if (n < 0 || (size_t)n >= sizeof tag - tl)
-                return SW_EINVAL;
+            if (n < 0 || (size_t)n >= sizeof tag - tl) return SW_EINVAL;
             tl += (size_t)n;
         }
         int rc = SW_OK;
-        if (tl)
-            rc = sw_buf_printf(out, "\\%.*s*%02X\\", (int)tl, tag, xor_sum(tag, tl));
+        if (tl) rc = sw_buf_printf(out, "\\%.*s*%02X\\", (int)tl, tag, xor_sum(tag, tl));
         size_t off = k * 60, pl = len - off > 60 ? 60 : len - off;
         char sent[128];
         char seqs[4] = "";
-        if (nsent > 1)
-            snprintf(seqs, sizeof seqs, "%d", seq % 10);
-        n = snprintf(sent, sizeof sent, "AIVDM,%zu,%zu,%s,%c,%.*s,%d", nsent, k + 1, seqs,
-                     channel, (int)pl, payload + off, k + 1 == nsent ? fill_bits : 0);
-        if (n < 0 || (size_t)n >= sizeof sent)
-            return SW_EINVAL;
-        if (!rc)
-            rc = sw_buf_printf(out, "!%s*%02X\n", sent, xor_sum(sent, (size_t)n));
-        if (rc)
-            return rc;
+        if (nsent > 1) snprintf(seqs, sizeof seqs, "%d", seq % 10);
+        n = snprintf(sent, sizeof sent, "AIVDM,%zu,%zu,%s,%c,%.*s,%d", nsent, k + 1, seqs, channel,
+                     (int)pl, payload + off, k + 1 == nsent ? fill_bits : 0);
+        if (n < 0 || (size_t)n >= sizeof sent) return SW_EINVAL;
+        if (!rc) rc = sw_buf_printf(out, "!%s*%02X\n", sent, xor_sum(sent, (size_t)n));
+        if (rc) return rc;
     }
     return SW_OK;
 }

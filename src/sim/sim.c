@@ -74,13 +74,13 @@ struct span {
 struct vessel {
     uint32_t mmsi, mmsi2; /* mmsi2 from t_mmsi2 on (0: none) */
     int64_t t_mmsi2;
-    char cls;             /* 'A' or 'B' */
-    int b19;              /* class B sending type 19 */
-    int clone;            /* second transmitter of another vessel's MMSI */
+    char cls;  /* 'A' or 'B' */
+    int b19;   /* class B sending type 19 */
+    int clone; /* second transmitter of another vessel's MMSI */
     const char *role;
     char name[21], callsign[8], dest[21];
     char name2[21], callsign2[8];
-    int64_t t_rename;     /* 0: none */
+    int64_t t_rename; /* 0: none */
     uint32_t imo;
     int ship_type, len, beam;
     double draught;
@@ -112,12 +112,12 @@ struct station {
 
 /* Shore receivers (public locations of coastal towns and islands) and one satellite. */
 static const struct station STATIONS[] = {
-    {"rShanghai", 31.23, 121.95}, {"rZhoushan", 30.0, 122.4},   {"rQingdao", 36.05, 120.45},
-    {"rShidao", 36.88, 122.43},   {"rDalian", 38.9, 121.65},    {"rDandong", 39.85, 124.15},
+    {"rShanghai", 31.23, 121.95}, {"rZhoushan", 30.0, 122.4},     {"rQingdao", 36.05, 120.45},
+    {"rShidao", 36.88, 122.43},   {"rDalian", 38.9, 121.65},      {"rDandong", 39.85, 124.15},
     {"rIncheon", 37.45, 126.6},   {"rBaengnyeong", 37.95, 124.7}, {"rMokpo", 34.8, 126.38},
-    {"rJeju", 33.5, 126.52},      {"rBusan", 35.1, 129.05},     {"rPohang", 36.02, 129.4},
-    {"rUlleung", 37.5, 130.87},   {"rVladivostok", 43.1, 131.9}, {"rNakhodka", 42.8, 132.9},
-    {"rPosyet", 42.65, 130.8},    {"rFukuoka", 33.6, 130.4},    {"rOki", 36.2, 133.3},
+    {"rJeju", 33.5, 126.52},      {"rBusan", 35.1, 129.05},       {"rPohang", 36.02, 129.4},
+    {"rUlleung", 37.5, 130.87},   {"rVladivostok", 43.1, 131.9},  {"rNakhodka", 42.8, 132.9},
+    {"rPosyet", 42.65, 130.8},    {"rFukuoka", 33.6, 130.4},      {"rOki", 36.2, 133.3},
     {"rSadoga", 38.0, 138.4},     {"rShinpo", 40.0, 128.2},
 };
 #define NSTATIONS (sizeof STATIONS / sizeof STATIONS[0])
@@ -131,11 +131,20 @@ struct lane {
 
 static const struct lane LANES[] = {
     /* Yellow Sea, Shanghai approaches to the Bohai strait */
-    {7, {{31.0, 123.2}, {32.5, 123.5}, {34.5, 123.7}, {36.3, 123.5}, {37.6, 123.2}, {38.2, 122.5}, {38.45, 122.15}}},
+    {7,
+     {{31.0, 123.2},
+      {32.5, 123.5},
+      {34.5, 123.7},
+      {36.3, 123.5},
+      {37.6, 123.2},
+      {38.2, 122.5},
+      {38.45, 122.15}}},
     /* Korea Strait to the East China Sea */
-    {6, {{34.9, 129.35}, {34.4, 128.7}, {34.05, 127.6}, {33.85, 126.9}, {33.0, 125.0}, {31.6, 123.6}}},
+    {6,
+     {{34.9, 129.35}, {34.4, 128.7}, {34.05, 127.6}, {33.85, 126.9}, {33.0, 125.0}, {31.6, 123.6}}},
     /* East Sea: Busan to Peter the Great Bay */
-    {6, {{35.2, 129.6}, {36.5, 130.2}, {38.0, 131.0}, {40.0, 132.0}, {41.8, 132.3}, {42.45, 132.1}}},
+    {6,
+     {{35.2, 129.6}, {36.5, 130.2}, {38.0, 131.0}, {40.0, 132.0}, {41.8, 132.3}, {42.45, 132.1}}},
     /* Incheon to Shandong */
     {5, {{37.25, 125.9}, {37.0, 125.0}, {36.8, 124.0}, {36.6, 123.0}, {36.55, 122.75}}},
     /* Vostochny to the Tumen estuary (the Rajin corridor) */
@@ -185,7 +194,7 @@ static const struct {
     const char *name;
     uint32_t imo;
 } LISTED[] = {
-    {"CHONG CHON GANG", 7937317}, {"AM NOK GANG", 8132835}, {"BAEK MA KANG", 7944683},
+    {"CHONG CHON GANG", 7937317}, {"AM NOK GANG", 8132835},     {"BAEK MA KANG", 7944683},
     {"DAI HONG DAN", 7944695},    {"HWANG GUM SAN 2", 8405270}, {"HYOK SIN 2", 8018900},
     {"JON JIN 2", 8018912},       {"MU DU BONG", 8328197},
 };
@@ -231,11 +240,10 @@ static int sea_path(const struct sim *s, double la0, double lo0, double la1, dou
     for (int i = 0; i <= n; i++) {
         double f = (double)i / n, la = la0 + f * (la1 - la0), lo = lo0 + f * (lo1 - lo0);
         const struct sw_port *p;
-        if (ports_ok && sw_ports_area(s->g, la, lo, &p) == SW_OK)
-            continue;
-        if (!in_region(la, lo) || sw_geo_is_land(s->g, la, lo))
-            return 0;
-        if (min_shore_m > 0 && sw_geo_dist_to_shore_capped_m(s->g, la, lo, min_shore_m) < min_shore_m)
+        if (ports_ok && sw_ports_area(s->g, la, lo, &p) == SW_OK) continue;
+        if (!in_region(la, lo) || sw_geo_is_land(s->g, la, lo)) return 0;
+        if (min_shore_m > 0 &&
+            sw_geo_dist_to_shore_capped_m(s->g, la, lo, min_shore_m) < min_shore_m)
             return 0;
     }
     return 1;
@@ -247,14 +255,15 @@ static struct vessel *new_vessel(struct sim *s, const char *role, char cls)
         return NULL;
     struct vessel *v = &s->v[s->nv++];
     memset(v, 0, sizeof *v);
-    static const char *const W1[] = {"OCEAN", "SEA",  "STAR", "PACIFIC", "GOLDEN", "EAST",
-                                     "HAI",   "XIN",  "DA",   "HONG",    "KUM",    "SONG",
-                                     "RICH",  "GRAND", "BLUE", "JIN",    "MING",   "TIAN"};
-    static const char *const W2[] = {"GLORY", "WAY",   "FORTUNE", "PIONEER", "LUCK",  "SPRING",
-                                     "TRADER", "SUN",  "WIND",    "RIVER",   "PEARL", "DRAGON"};
+    static const char *const W1[] = {"OCEAN", "SEA",   "STAR", "PACIFIC", "GOLDEN", "EAST",
+                                     "HAI",   "XIN",   "DA",   "HONG",    "KUM",    "SONG",
+                                     "RICH",  "GRAND", "BLUE", "JIN",     "MING",   "TIAN"};
+    static const char *const W2[] = {"GLORY",  "WAY", "FORTUNE", "PIONEER", "LUCK",  "SPRING",
+                                     "TRADER", "SUN", "WIND",    "RIVER",   "PEARL", "DRAGON"};
     s->serial++;
     uint32_t mid = MIDS[rpick(&s->r, (int)(sizeof MIDS / sizeof MIDS[0]))];
-    v->mmsi = mid * 1000000u + 100000u + (s->serial * 7919u + (uint32_t)(s->o->seed % 1000)) % 900000u;
+    v->mmsi =
+        mid * 1000000u + 100000u + (s->serial * 7919u + (uint32_t)(s->o->seed % 1000)) % 900000u;
     v->cls = cls;
     v->role = role;
     snprintf(v->name, sizeof v->name, "%s %s %d", W1[rpick(&s->r, 18)], W2[rpick(&s->r, 12)],
@@ -269,7 +278,7 @@ static struct vessel *new_vessel(struct sim *s, const char *role, char cls)
     v->len = cls == 'A' ? 80 + rpick(&s->r, 150) : 15 + rpick(&s->r, 20);
     v->beam = v->len / 7 + 2;
     v->draught = cls == 'A' ? rrange(&s->r, 4, 12) : 0;
-    static const char *const DEST[] = {"SHANGHAI", "DALIAN", "BUSAN", "QINGDAO", "VLADIVOSTOK",
+    static const char *const DEST[] = {"SHANGHAI", "DALIAN",  "BUSAN",   "QINGDAO", "VLADIVOSTOK",
                                        "NAKHODKA", "INCHEON", "TIANJIN", "NINGBO"};
     snprintf(v->dest, sizeof v->dest, "%s", DEST[rpick(&s->r, 9)]);
     v->b19 = cls == 'B' && rpick(&s->r, 3) == 0;
@@ -288,11 +297,10 @@ static void end_pos(const struct vessel *v, double *la, double *lo)
     *lo = l->lo1;
 }
 
-static int64_t add_move(struct vessel *v, int64_t t, double la0, double lo0, double la1,
-                        double lo1, double kn)
+static int64_t add_move(struct vessel *v, int64_t t, double la0, double lo0, double la1, double lo1,
+                        double kn)
 {
-    if (v->nlegs == MAXLEG)
-        return t;
+    if (v->nlegs == MAXLEG) return t;
     double d = sw_geo_dist_m(la0, lo0, la1, lo1);
     int64_t t1 = t + (int64_t)(d / (kn * KN) * 1000.0) + 1000;
     v->legs[v->nlegs++] = (struct leg){t, t1, la0, lo0, la1, lo1, kn, 0, LEG_MOVE, 0};
@@ -302,8 +310,7 @@ static int64_t add_move(struct vessel *v, int64_t t, double la0, double lo0, dou
 static int64_t add_stay(struct vessel *v, int64_t t0, int64_t t1, double la, double lo,
                         double drift_kn, double radius, int status)
 {
-    if (v->nlegs == MAXLEG)
-        return t1;
+    if (v->nlegs == MAXLEG) return t1;
     v->legs[v->nlegs++] = (struct leg){t0, t1, la, lo, la, lo, drift_kn, radius, LEG_STAY, status};
     return t1;
 }
@@ -336,8 +343,7 @@ static int approach(struct sim *s, struct vessel *v, double la, double lo, int64
     for (int tries = 0; tries < 60; tries++) {
         double la0, lo0;
         sw_geo_dest(la, lo, rrange(&s->r, 0, 360), rrange(&s->r, 30000, 55000), &la0, &lo0);
-        if (!sea_path(s, la0, lo0, la, lo, 8000, 0))
-            continue;
+        if (!sea_path(s, la0, lo0, la, lo, 8000, 0)) continue;
         double d = sw_geo_dist_m(la0, lo0, la, lo);
         int64_t t = t_arrive - (int64_t)(d / (kn * KN) * 1000.0) - 1000;
         add_move(v, t, la0, lo0, la, lo, kn);
@@ -355,18 +361,15 @@ static int pick_spot(struct sim *s, double min_shore_m, double *la, double *lo)
         if (sw_geo_is_land(s->g, a, o) || sw_geo_dist_to_shore_m(s->g, a, o) < min_shore_m)
             continue;
         const struct sw_port *p;
-        if (sw_ports_nearest(s->g, a, o, 30000, &p, NULL) == SW_OK)
-            continue;
+        if (sw_ports_nearest(s->g, a, o, 30000, &p, NULL) == SW_OK) continue;
         int near = 0;
         for (int i = 0; i < s->nspots && !near; i++)
             near = sw_geo_dist_m(a, o, s->spots[i][0], s->spots[i][1]) < 50000;
-        if (near)
-            continue;
+        if (near) continue;
         int heard = 0;
         for (size_t i = 0; i < NSTATIONS && !heard; i++)
             heard = sw_geo_dist_m(a, o, STATIONS[i].lat, STATIONS[i].lon) < STATION_RANGE_M - 20000;
-        if (!heard)
-            continue;
+        if (!heard) continue;
         if (s->nspots < 128) {
             s->spots[s->nspots][0] = a;
             s->spots[s->nspots][1] = o;
@@ -395,8 +398,7 @@ static json_t *truth_item(struct sim *s, int neg, const char *type, int64_t t0, 
     json_object_set_new(o, neg ? "kind" : "type", json_string(type));
     json_t *vs = json_array();
     json_array_append_new(vs, json_integer(m1));
-    if (m2)
-        json_array_append_new(vs, json_integer(m2));
+    if (m2) json_array_append_new(vs, json_integer(m2));
     json_object_set_new(o, "vessels", vs);
     put_time(o, "start", t0);
     put_time(o, "end", t1);
@@ -408,8 +410,7 @@ static json_t *truth_item(struct sim *s, int neg, const char *type, int64_t t0, 
 
 static int64_t rtime(struct sim *s, int64_t lo, int64_t hi)
 {
-    if (hi <= lo)
-        return lo;
+    if (hi <= lo) return lo;
     return lo + (int64_t)(runif(&s->r) * (double)(hi - lo)) / MIN_MS * MIN_MS;
 }
 
@@ -418,42 +419,36 @@ static int64_t rtime(struct sim *s, int64_t lo, int64_t hi)
 static int sc_encounter(struct sim *s)
 {
     double la, lo;
-    if (pick_spot(s, 40000, &la, &lo))
-        return 0;
+    if (pick_spot(s, 40000, &la, &lo)) return 0;
     int64_t dur = (int64_t)(rrange(&s->r, 2.5, 3.5) * HOUR_MS);
     int64_t t = rtime(s, s->t0 + 4 * HOUR_MS, s->t1 - dur - 4 * HOUR_MS);
     struct vessel *a = new_vessel(s, "encounter", 'A');
-    if (!a || approach(s, a, la, lo, t, 11))
-        return -1;
+    if (!a || approach(s, a, la, lo, t, 11)) return -1;
     double lb, ob;
     sw_geo_dest(la, lo, rrange(&s->r, 0, 360), rrange(&s->r, 80, 250), &lb, &ob);
     add_stay(a, t, t + dur, la, lo, 0.5, 60, 0);
     wander(s, a, s->t1, 11);
     struct vessel *b = new_vessel(s, "encounter", 'A');
-    if (!b || approach(s, b, lb, ob, t - 10 * MIN_MS, 10))
-        return -1;
+    if (!b || approach(s, b, lb, ob, t - 10 * MIN_MS, 10)) return -1;
     add_stay(b, t - 10 * MIN_MS, t + dur + 5 * MIN_MS, lb, ob, 0.5, 60, 0);
     wander(s, b, s->t1, 10);
     json_t *o = truth_item(s, 0, "encounter", t, t + dur, la, lo, a->mmsi, b->mmsi);
-    json_object_set_new(o, "details", json_pack("{s:f}", "distance_m",
-                                                 round(sw_geo_dist_m(la, lo, lb, ob))));
+    json_object_set_new(o, "details",
+                        json_pack("{s:f}", "distance_m", round(sw_geo_dist_m(la, lo, lb, ob))));
     return 0;
 }
 
-static int sc_loitering(struct sim *s, struct vessel **out, double *pla, double *plo,
-                        int64_t t, int64_t dur)
+static int sc_loitering(struct sim *s, struct vessel **out, double *pla, double *plo, int64_t t,
+                        int64_t dur)
 {
     double la, lo;
-    if (pick_spot(s, 50000, &la, &lo))
-        return 0;
+    if (pick_spot(s, 50000, &la, &lo)) return 0;
     struct vessel *a = new_vessel(s, "loitering", 'A');
-    if (!a || approach(s, a, la, lo, t, 10))
-        return -1;
+    if (!a || approach(s, a, la, lo, t, 10)) return -1;
     add_stay(a, t, t + dur, la, lo, 0.6, 400, 0);
     wander(s, a, s->t1, 10);
     truth_item(s, 0, "loitering", t, t + dur, la, lo, a->mmsi, 0);
-    if (out)
-        *out = a;
+    if (out) *out = a;
     if (pla) {
         *pla = la;
         *plo = lo;
@@ -467,13 +462,11 @@ static int witnesses(struct sim *s, double la, double lo, int64_t t0, int64_t t1
 {
     for (int k = 0; k < n; k++) {
         struct vessel *f = new_vessel(s, "fishing", 'B');
-        if (!f)
-            return -1;
+        if (!f) return -1;
         double a = la, o = lo;
         for (int tries = 0; tries < 50; tries++) {
             sw_geo_dest(la, lo, rrange(&s->r, 0, 360), rrange(&s->r, 5000, 25000), &a, &o);
-            if (!sw_geo_is_land(s->g, a, o) && sw_geo_dist_to_shore_m(s->g, a, o) > 10000)
-                break;
+            if (!sw_geo_is_land(s->g, a, o) && sw_geo_dist_to_shore_m(s->g, a, o) > 10000) break;
         }
         double kn = rrange(&s->r, 2.8, 4.0);
         int64_t t = t0;
@@ -502,13 +495,11 @@ static int witnesses(struct sim *s, double la, double lo, int64_t t0, int64_t t1
 static int sc_ais_gap(struct sim *s)
 {
     double la, lo;
-    if (pick_spot(s, 30000, &la, &lo))
-        return 0;
+    if (pick_spot(s, 30000, &la, &lo)) return 0;
     int64_t gap = (int64_t)(rrange(&s->r, 13, 18) * HOUR_MS);
     int64_t t = rtime(s, s->t0 + 3 * HOUR_MS, s->t1 - gap - 3 * HOUR_MS);
     struct vessel *v = new_vessel(s, "ais_gap", 'A');
-    if (!v || approach(s, v, la, lo, t, 9))
-        return -1;
+    if (!v || approach(s, v, la, lo, t, 9)) return -1;
     wander(s, v, s->t1, 9);
     v->silent[v->nsilent++] = (struct span){t, t + gap, 0, 0};
     truth_item(s, 0, "ais_gap", t, t + gap, la, lo, v->mmsi, 0);
@@ -531,8 +522,7 @@ static int sc_dark_rendezvous(struct sim *s)
         return s->nv == before ? 0 : -1;
     (void)nev;
     struct vessel *d = new_vessel(s, "dark_rendezvous", 'A');
-    if (!d)
-        return -1;
+    if (!d) return -1;
     double p1a = 0, p1o = 0, p2a = 0, p2o = 0;
     int ok = 0;
     for (int tries = 0; tries < 100 && !ok; tries++) {
@@ -541,26 +531,23 @@ static int sc_dark_rendezvous(struct sim *s)
         sw_geo_dest(la, lo, b + rrange(&s->r, 60, 180), rrange(&s->r, 60000, 90000), &p2a, &p2o);
         ok = sea_path(s, p1a, p1o, la, lo, 8000, 0) && sea_path(s, la, lo, p2a, p2o, 8000, 0);
     }
-    if (!ok)
-        return 0;
+    if (!ok) return 0;
     /* sail in towards P1, dark at P1 at time t; reach L, stay until lt1 - 1 h, sail to P2 */
-    if (approach(s, d, p1a, p1o, t, kn))
-        return -1;
+    if (approach(s, d, p1a, p1o, t, kn)) return -1;
     double d2 = sw_geo_dist_m(la, lo, p2a, p2o);
     int64_t leave = t + gap - (int64_t)(d2 / (kn * KN) * 1000.0) - 2000;
     double ala, alo;
     sw_geo_dest(la, lo, rrange(&s->r, 0, 360), 150, &ala, &alo);
     add_move(d, t, p1a, p1o, ala, alo, kn);
-    if (leave < last_t(d) + HOUR_MS)
-        leave = last_t(d) + HOUR_MS;
+    if (leave < last_t(d) + HOUR_MS) leave = last_t(d) + HOUR_MS;
     add_stay(d, last_t(d), leave, ala, alo, 0.5, 50, 0);
     add_move(d, leave, ala, alo, p2a, p2o, kn);
     int64_t back = last_t(d);
     wander(s, d, s->t1, kn);
     d->silent[d->nsilent++] = (struct span){t, back, 0, 0};
     json_t *o = truth_item(s, 0, "dark_rendezvous", t, back, la, lo, l->mmsi, d->mmsi);
-    json_object_set_new(o, "details", json_pack("{s:s,s:s}", "loiterer", "first", "dark",
-                                                "second"));
+    json_object_set_new(o, "details",
+                        json_pack("{s:s,s:s}", "loiterer", "first", "dark", "second"));
     truth_item(s, 0, "ais_gap", t, back, p1a, p1o, d->mmsi, 0);
     return witnesses(s, la, lo, t - 2 * HOUR_MS, back + 2 * HOUR_MS, 3);
 }
@@ -570,8 +557,7 @@ static struct vessel *port_visit(struct sim *s, const struct approach *ap, const
                                  int64_t t_arrive, int64_t stay, double *la, double *lo)
 {
     struct vessel *v = new_vessel(s, role, 'A');
-    if (!v)
-        return NULL;
+    if (!v) return NULL;
     double kn = 10;
     double d1 = sw_geo_dist_m(ap->far_la, ap->far_lo, ap->near_la, ap->near_lo);
     double d2 = sw_geo_dist_m(ap->near_la, ap->near_lo, ap->port_la, ap->port_lo);
@@ -592,14 +578,14 @@ static int sc_port_call(struct sim *s, const struct approach *ap)
     int64_t t = rtime(s, s->t0 + 6 * HOUR_MS, s->t1 - stay - 6 * HOUR_MS);
     double la, lo;
     struct vessel *v = port_visit(s, ap, "port_call", t, stay, &la, &lo);
-    if (!v)
-        return -1;
+    if (!v) return -1;
     /* the stop begins when the vessel reaches the berth: find the STAY leg */
     for (int i = 0; i < v->nlegs; i++)
         if (v->legs[i].kind == LEG_STAY) {
-            json_t *o = truth_item(s, 0, "port_call", v->legs[i].t0, v->legs[i].t1, la, lo,
-                                   v->mmsi, 0);
-            json_object_set_new(o, "port", json_pack("{s:s,s:s}", "name", ap->port, "country", "KP"));
+            json_t *o =
+                truth_item(s, 0, "port_call", v->legs[i].t0, v->legs[i].t1, la, lo, v->mmsi, 0);
+            json_object_set_new(o, "port",
+                                json_pack("{s:s,s:s}", "name", ap->port, "country", "KP"));
             break;
         }
     return 0;
@@ -609,11 +595,9 @@ static int sc_port_call(struct sim *s, const struct approach *ap)
 static struct vessel *wanderer(struct sim *s, const char *role, char cls, int64_t t0, double kn,
                                double *la, double *lo)
 {
-    if (pick_spot(s, 30000, la, lo))
-        return NULL;
+    if (pick_spot(s, 30000, la, lo)) return NULL;
     struct vessel *v = new_vessel(s, role, cls);
-    if (!v)
-        return NULL;
+    if (!v) return NULL;
     add_stay(v, t0, t0 + 1000, *la, *lo, kn, 0, 0);
     v->legs[0].kind = LEG_MOVE; /* a zero-length move: start here */
     wander(s, v, s->t1, kn);
@@ -669,8 +653,7 @@ static int64_t covered_time(struct sim *s, const struct vessel *v, int64_t lo, i
         int64_t t = rtime(s, lo, hi);
         double a, o;
         track_pos(v, t, &a, &o);
-        if (covered(a, o))
-            return t;
+        if (covered(a, o)) return t;
     }
     return -1;
 }
@@ -684,8 +667,7 @@ static int sc_spoof(struct sim *s, int variant)
     for (int k = 0; k < 4; k++) {
         size_t nev = json_array_size(s->events);
         int rc = sc_spoof_once(s, variant);
-        if (rc || json_array_size(s->events) > nev)
-            return rc;
+        if (rc || json_array_size(s->events) > nev) return rc;
         if (s->nv && !strcmp(s->v[s->nv - 1].role, "position_spoof"))
             s->v[s->nv - 1].role = "background";
     }
@@ -695,13 +677,11 @@ static int sc_spoof(struct sim *s, int variant)
 static int sc_spoof_once(struct sim *s, int variant)
 {
     double la, lo;
-    struct vessel *v = wanderer(s, "position_spoof", 'A', s->t0 + rpick(&s->r, 120) * MIN_MS, 11,
-                                &la, &lo);
-    if (!v)
-        return 0;
+    struct vessel *v =
+        wanderer(s, "position_spoof", 'A', s->t0 + rpick(&s->r, 120) * MIN_MS, 11, &la, &lo);
+    if (!v) return 0;
     int64_t t = covered_time(s, v, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
-    if (t < 0)
-        t = rtime(s, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
+    if (t < 0) t = rtime(s, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
     double pa, po, ta = 0, to = 0;
     track_pos(v, t, &pa, &po);
     if (variant == 2) { /* a second transmitter with the same MMSI, far away */
@@ -709,8 +689,7 @@ static int sc_spoof_once(struct sim *s, int variant)
         double ca, co;
         int64_t dur = (int64_t)(rrange(&s->r, 2, 4) * HOUR_MS);
         for (int tries = 0; tries < 20; tries++) {
-            if (pick_spot(s, 30000, &ca, &co))
-                return 0;
+            if (pick_spot(s, 30000, &ca, &co)) return 0;
             double dd = 1e18;
             for (int64_t u = t; u <= t + dur; u += 10 * MIN_MS) {
                 double qa, qo;
@@ -722,8 +701,7 @@ static int sc_spoof_once(struct sim *s, int variant)
                 break;
             }
         }
-        if (!c)
-            return 0;
+        if (!c) return 0;
         c->clone = 1;
         c->mmsi = v->mmsi;
         c->imo = v->imo;
@@ -740,16 +718,14 @@ static int sc_spoof_once(struct sim *s, int variant)
     for (int tries = 0; tries < 1600 && !ok; tries++) {
         if (tries && tries % 200 == 0) { /* another moment, another place */
             int64_t t2 = covered_time(s, v, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
-            if (t2 >= 0)
-                t = t2;
+            if (t2 >= 0) t = t2;
             track_pos(v, t, &pa, &po);
         }
         sw_geo_dest(pa, po, rrange(&s->r, 0, 360), rrange(&s->r, 40000, variant ? 250000 : 120000),
                     &ta, &to);
         ok = spoof_target_ok(s, ta, to, variant == 1);
     }
-    if (!ok)
-        return 0;
+    if (!ok) return 0;
     int64_t dur = (int64_t)(variant ? rrange(&s->r, 20, 40) : rrange(&s->r, 6, 12)) * MIN_MS;
     v->spoof[v->nspoof++] = (struct span){t, t + dur, ta, to};
     json_t *o = truth_item(s, 0, "position_spoof", t, t + dur, ta, to, v->mmsi, 0);
@@ -763,17 +739,14 @@ static int pend_push(struct sim *s, int64_t deliver, const char *text, size_t le
 {
     if (s->npend == s->cappend) {
         size_t nc = s->cappend ? s->cappend * 2 : 1024;
-        if (nc > 4000000)
-            return SW_ETOOBIG;
+        if (nc > 4000000) return SW_ETOOBIG;
         struct pend *np = realloc(s->pend, nc * sizeof *np);
-        if (!np)
-            return SW_ENOMEM;
+        if (!np) return SW_ENOMEM;
         s->pend = np;
         s->cappend = nc;
     }
     char *c = malloc(len + 1);
-    if (!c)
-        return SW_ENOMEM;
+    if (!c) return SW_ENOMEM;
     memcpy(c, text, len);
     c[len] = '\0';
     s->pend[s->npend++] = (struct pend){deliver, s->seq++, c, len};
@@ -783,16 +756,14 @@ static int pend_push(struct sim *s, int64_t deliver, const char *text, size_t le
 static int cmp_pend(const void *a, const void *b)
 {
     const struct pend *x = a, *y = b;
-    if (x->deliver != y->deliver)
-        return x->deliver < y->deliver ? -1 : 1;
+    if (x->deliver != y->deliver) return x->deliver < y->deliver ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Emit every pending line delivered before `before`, in delivery order. */
 static int flush(struct sim *s, int64_t before)
 {
-    if (!s->npend)
-        return SW_OK;
+    if (!s->npend) return SW_OK;
     qsort(s->pend, s->npend, sizeof *s->pend, cmp_pend);
     size_t k = 0;
     int rc = SW_OK;
@@ -807,11 +778,9 @@ static int flush(struct sim *s, int64_t before)
             p += l + 1;
         }
         free(s->pend[k].line);
-        if (rc)
-            break;
+        if (rc) break;
     }
-    if (rc && k < s->npend)
-        k++;
+    if (rc && k < s->npend) k++;
     memmove(s->pend, s->pend + k, (s->npend - k) * sizeof *s->pend);
     s->npend -= k;
     return rc;
@@ -825,8 +794,7 @@ static int transmit(struct sim *s, const struct sw_aisenc_msg *m, int64_t t, dou
     size_t plen;
     int fill;
     int rc = sw_aisenc_encode(m, payload, &plen, &fill);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     s->st->transmissions++;
     int heard = 0;
     for (size_t i = 0; i <= NSTATIONS; i++) {
@@ -835,8 +803,7 @@ static int transmit(struct sim *s, const struct sw_aisenc_msg *m, int64_t t, dou
         const char *name;
         if (i < NSTATIONS) {
             double d = sw_geo_dist_m(la, lo, STATIONS[i].lat, STATIONS[i].lon);
-            if (d > STATION_RANGE_M)
-                continue;
+            if (d > STATION_RANGE_M) continue;
             p = 0.97 - 0.3 * d / STATION_RANGE_M;
             delay = 50 + (int64_t)rrange(&s->r, 0, 2500);
             name = STATIONS[i].name;
@@ -845,20 +812,15 @@ static int transmit(struct sim *s, const struct sw_aisenc_msg *m, int64_t t, dou
             delay = 120000 + (int64_t)rrange(&s->r, 0, (double)(MAX_DELAY_MS - 120000));
             name = "sSAT1";
         }
-        if (runif(&s->r) >= p)
-            continue;
+        if (runif(&s->r) >= p) continue;
         sw_buf_reset(&s->line);
         char ch = runif(&s->r) < 0.5 ? 'A' : 'B';
         rc = sw_aisenc_nmea(payload, plen, fill, name, t / 1000, ch, s->stseq[i]++ % 10,
                             1 + s->stgroup[i]++ % 9999, &s->line);
-        if (!rc)
-            rc = pend_push(s, t + delay, s->line.data, s->line.len - 1);
-        if (rc)
-            return rc;
-        if (heard)
-            s->st->duplicates++;
-        if (i == NSTATIONS)
-            s->st->late++;
+        if (!rc) rc = pend_push(s, t + delay, s->line.data, s->line.len - 1);
+        if (rc) return rc;
+        if (heard) s->st->duplicates++;
+        if (i == NSTATIONS) s->st->late++;
         heard = 1;
     }
     if (!heard)
@@ -884,11 +846,9 @@ static void zones_update(struct sim *s, struct vessel *v, uint32_t mmsi, int64_t
             }
             v->zstate[i] = 2;
             v->zlast_in[i] = t;
-            if (v->zopen[i])
-                put_time(v->zopen[i], "end", t);
+            if (v->zopen[i]) put_time(v->zopen[i], "end", t);
         } else {
-            if (v->zstate[i] == 2)
-                v->zout_since[i] = t;
+            if (v->zstate[i] == 2) v->zout_since[i] = t;
             v->zstate[i] = 1;
         }
     }
@@ -897,15 +857,13 @@ static void zones_update(struct sim *s, struct vessel *v, uint32_t mmsi, int64_t
 static int in_span(const struct span *sp, int n, int64_t t)
 {
     for (int i = 0; i < n; i++)
-        if (t >= sp[i].t0 && t < sp[i].t1)
-            return i;
+        if (t >= sp[i].t0 && t < sp[i].t1) return i;
     return -1;
 }
 
 static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
 {
-    if (!v->nlegs || t < v->legs[0].t0 || t >= last_t(v) || t < v->next_tx)
-        return SW_OK;
+    if (!v->nlegs || t < v->legs[0].t0 || t >= last_t(v) || t < v->next_tx) return SW_OK;
     while (v->cur + 1 < v->nlegs && v->legs[v->cur].t1 <= t)
         v->cur++;
     const struct leg *l = &v->legs[v->cur];
@@ -918,20 +876,21 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
         double brg = sw_geo_bearing_deg(l->la0, l->lo0, l->la1, l->lo1);
         sw_geo_dest(l->la0, l->lo0, brg, f * d, &la, &lo);
         sog = l->kn + rrange(&s->r, -0.3, 0.3);
-        cog = fmod(sw_geo_bearing_deg(la, lo, l->la1, l->lo1) + rrange(&s->r, -1.5, 1.5) + 360, 360);
+        cog =
+            fmod(sw_geo_bearing_deg(la, lo, l->la1, l->lo1) + rrange(&s->r, -1.5, 1.5) + 360, 360);
         status = 0;
     } else {
         /* slow wander around the point: a smooth loop of radius l->radius */
         double ph = (double)(t - l->t0) / (double)HOUR_MS * 0.7 + (double)(v->mmsi % 360);
-        sw_geo_dest(l->la0, l->lo0, fmod(ph * 57.3, 360), l->radius * (0.5 + 0.5 * sin(ph)), &la, &lo);
+        sw_geo_dest(l->la0, l->lo0, fmod(ph * 57.3, 360), l->radius * (0.5 + 0.5 * sin(ph)), &la,
+                    &lo);
         sog = fmax(0, l->kn * rrange(&s->r, 0.3, 1.0));
         cog = rrange(&s->r, 0, 360);
         status = l->status;
     }
     int64_t iv = v->cls == 'B' ? 180000 : moving ? 120000 : 360000;
     v->next_tx = t + iv + (int64_t)rrange(&s->r, -15000, 15000);
-    if (in_span(v->silent, v->nsilent, t) >= 0)
-        return SW_OK;
+    if (in_span(v->silent, v->nsilent, t) >= 0) return SW_OK;
     double tla = la, tlo = lo; /* receivers hear the ship where it is, not where it claims */
     int sp = in_span(v->spoof, v->nspoof, t);
     if (sp >= 0) {
@@ -939,13 +898,10 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
         sw_geo_dest(a, o, rrange(&s->r, 0, 360), rrange(&s->r, 0, 300), &la, &lo);
     }
     uint32_t mmsi = v->mmsi2 && t >= v->t_mmsi2 ? v->mmsi2 : v->mmsi;
-    if (mmsi == v->mmsi2 && !v->first_tx2)
-        v->first_tx2 = t;
-    if (!v->first_tx)
-        v->first_tx = t;
+    if (mmsi == v->mmsi2 && !v->first_tx2) v->first_tx2 = t;
+    if (!v->first_tx) v->first_tx = t;
     v->last_tx = t;
-    if (!v->clone)
-        zones_update(s, v, mmsi, t, la, lo);
+    if (!v->clone) zones_update(s, v, mmsi, t, la, lo);
     struct sw_aisenc_msg m;
     memset(&m, 0, sizeof m);
     m.mmsi = mmsi;
@@ -973,8 +929,7 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
     m.to_port = v->beam / 2;
     m.to_starboard = v->beam - m.to_port;
     int rc = transmit(s, &m, t, tla, tlo);
-    if (rc || t < v->next_static)
-        return rc;
+    if (rc || t < v->next_static) return rc;
     v->next_static = t + 360000 + (int64_t)rrange(&s->r, -20000, 20000);
     if (v->cls == 'A') {
         m.type = 5;
@@ -987,8 +942,7 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
         m.eta_minute = 0;
         return transmit(s, &m, t + 1000, tla, tlo);
     }
-    if (m.type == 19)
-        return SW_OK;
+    if (m.type == 19) return SW_OK;
     m.type = 24;
     m.part = 0;
     rc = transmit(s, &m, t + 1000, tla, tlo);
@@ -1026,8 +980,7 @@ static void lane_walker(struct sim *s, struct vessel *v)
         t = add_move(v, t, la, lo, oa, oo, kn * rrange(&s->r, 0.95, 1.05));
         la = oa;
         lo = oo;
-        if (next + dir < 0 || next + dir >= ln->n)
-            dir = -dir;
+        if (next + dir < 0 || next + dir >= ln->n) dir = -dir;
         next += dir;
     }
 }
@@ -1037,8 +990,7 @@ static int build(struct sim *s)
     int rc = 0;
     for (int i = 0; i < s->o->vessels; i++) {
         struct vessel *v = new_vessel(s, "background", rpick(&s->r, 5) ? 'A' : 'B');
-        if (!v)
-            return SW_ENOMEM;
+        if (!v) return SW_ENOMEM;
         lane_walker(s, v);
     }
     /* behaviour of every type */
@@ -1046,7 +998,8 @@ static int build(struct sim *s)
     rc |= sc_encounter(s);
     {
         int64_t dur = (int64_t)(rrange(&s->r, 5, 8) * HOUR_MS);
-        rc |= sc_loitering(s, NULL, NULL, NULL, rtime(s, s->t0 + 4 * HOUR_MS, s->t1 - dur - 4 * HOUR_MS), dur);
+        rc |= sc_loitering(s, NULL, NULL, NULL,
+                           rtime(s, s->t0 + 4 * HOUR_MS, s->t1 - dur - 4 * HOUR_MS), dur);
     }
     rc |= sc_ais_gap(s);
     rc |= sc_dark_rendezvous(s);
@@ -1058,44 +1011,40 @@ static int build(struct sim *s)
     rc |= sc_spoof(s, 0);
     rc |= sc_spoof(s, 1);
     rc |= sc_spoof(s, 2);
-    if (rc)
-        return SW_ENOMEM;
+    if (rc) return SW_ENOMEM;
     double la, lo;
     /* identity_change: a new name and call sign */
     struct vessel *v = wanderer(s, "identity_change", 'A', s->t0, 10, &la, &lo);
     if (v) {
         v->t_rename = covered_time(s, v, s->t0 + 8 * HOUR_MS, s->t1 - 6 * HOUR_MS);
-        if (v->t_rename < 0)
-            v->t_rename = rtime(s, s->t0 + 8 * HOUR_MS, s->t1 - 6 * HOUR_MS);
+        if (v->t_rename < 0) v->t_rename = rtime(s, s->t0 + 8 * HOUR_MS, s->t1 - 6 * HOUR_MS);
         char tmp[48];
         snprintf(tmp, sizeof tmp, "NEW %s", v->name);
         memcpy(v->name2, tmp, sizeof v->name2 - 1);
         snprintf(tmp, sizeof tmp, "%c%c%04d", 'A' + rpick(&s->r, 26), 'A' + rpick(&s->r, 26),
                  rpick(&s->r, 10000));
         memcpy(v->callsign2, tmp, sizeof v->callsign2 - 1);
-        json_t *o = truth_item(s, 0, "identity_change", v->t_rename, v->t_rename, la, lo, v->mmsi, 0);
-        json_object_set_new(o, "details", json_pack("{s:s,s:s}", "old_name", v->name, "new_name",
-                                                    v->name2));
+        json_t *o =
+            truth_item(s, 0, "identity_change", v->t_rename, v->t_rename, la, lo, v->mmsi, 0);
+        json_object_set_new(o, "details",
+                            json_pack("{s:s,s:s}", "old_name", v->name, "new_name", v->name2));
     }
     /* identity_change: the same IMO under a new MMSI (late in the run: the old MMSI's
      * silence must not read as a 12 h gap) */
     v = wanderer(s, "identity_change_mmsi", 'A', s->t0, 10, &la, &lo);
     if (v) {
         v->t_mmsi2 = covered_time(s, v, s->t1 - 10 * HOUR_MS, s->t1 - 5 * HOUR_MS);
-        if (v->t_mmsi2 < 0)
-            v->t_mmsi2 = rtime(s, s->t1 - 10 * HOUR_MS, s->t1 - 5 * HOUR_MS);
+        if (v->t_mmsi2 < 0) v->t_mmsi2 = rtime(s, s->t1 - 10 * HOUR_MS, s->t1 - 5 * HOUR_MS);
         v->mmsi2 = MIDS[rpick(&s->r, 10)] * 1000000u + 900000u + (uint32_t)(s->serial++ % 99999);
-        json_t *o = truth_item(s, 0, "identity_change", v->t_mmsi2, v->t_mmsi2, la, lo, v->mmsi,
-                               v->mmsi2);
+        json_t *o =
+            truth_item(s, 0, "identity_change", v->t_mmsi2, v->t_mmsi2, la, lo, v->mmsi, v->mmsi2);
         json_object_set_new(o, "details", json_pack("{s:s}", "change", "imo_new_mmsi"));
     }
     /* identity_fraud: wrong IMO check digit; unallocated MID. Presence filled in later. */
     v = wanderer(s, "identity_fraud_imo", 'A', s->t0 + rpick(&s->r, 240) * MIN_MS, 10, &la, &lo);
-    if (v)
-        v->imo = v->imo / 10 * 10 + (uint32_t)(v->imo % 10 + 1 + rpick(&s->r, 8)) % 10;
+    if (v) v->imo = v->imo / 10 * 10 + (uint32_t)(v->imo % 10 + 1 + rpick(&s->r, 8)) % 10;
     v = wanderer(s, "identity_fraud_mid", 'A', s->t0 + rpick(&s->r, 240) * MIN_MS, 10, &la, &lo);
-    if (v)
-        v->mmsi = BAD_MIDS[rpick(&s->r, 5)] * 1000000u + v->mmsi % 1000000u;
+    if (v) v->mmsi = BAD_MIDS[rpick(&s->r, 5)] * 1000000u + v->mmsi % 1000000u;
     /* listed_vessel: a designated DPRK vessel under its own name and IMO */
     v = wanderer(s, "listed_vessel", 'A', s->t0 + rpick(&s->r, 240) * MIN_MS, 9, &la, &lo);
     if (v) {
@@ -1106,24 +1055,21 @@ static int build(struct sim *s)
     }
 
     /* hard negatives */
-    {   /* two ships at anchor together in an anchorage */
+    { /* two ships at anchor together in an anchorage */
         const struct approach *ap = &OTHER_PORTS[1 + rpick(&s->r, 3)];
         int64_t stay = (int64_t)(rrange(&s->r, 6, 10) * HOUR_MS);
         int64_t t = rtime(s, s->t0 + 5 * HOUR_MS, s->t1 - stay - 5 * HOUR_MS);
         double a1, o1, a2, o2;
         struct vessel *x = port_visit(s, ap, "anchored_together", t, stay, &a1, &o1);
         struct vessel *y = port_visit(s, ap, "anchored_together", t + 20 * MIN_MS, stay, &a2, &o2);
-        if (!x || !y)
-            return SW_ENOMEM;
+        if (!x || !y) return SW_ENOMEM;
         for (int i = 0; i < x->nlegs; i++)
-            if (x->legs[i].kind == LEG_STAY)
-                x->legs[i].status = 1;
+            if (x->legs[i].kind == LEG_STAY) x->legs[i].status = 1;
         for (int i = 0; i < y->nlegs; i++)
-            if (y->legs[i].kind == LEG_STAY)
-                y->legs[i].status = 1;
+            if (y->legs[i].kind == LEG_STAY) y->legs[i].status = 1;
         truth_item(s, 1, "anchored_together", t, t + stay, a1, o1, x->mmsi, y->mmsi);
     }
-    {   /* two ships passing close at speed on reciprocal courses */
+    { /* two ships passing close at speed on reciprocal courses */
         if (!pick_spot(s, 30000, &la, &lo)) {
             int64_t t = rtime(s, s->t0 + 4 * HOUR_MS, s->t1 - 4 * HOUR_MS);
             double b = 0, pa = 0, po = 0, qa = 0, qo = 0;
@@ -1136,8 +1082,7 @@ static int build(struct sim *s)
             }
             struct vessel *x = new_vessel(s, "passing_close", 'A');
             struct vessel *y = new_vessel(s, "passing_close", 'A');
-            if (!x || !y)
-                return SW_ENOMEM;
+            if (!x || !y) return SW_ENOMEM;
             if (ok) {
                 double pa2, po2, xa2, xo2, qa2, qo2, kn = 12;
                 sw_geo_dest(pa, po, b + 90, 250, &pa2, &po2);
@@ -1151,17 +1096,17 @@ static int build(struct sim *s)
                 add_move(y, ty, xa2, xo2, pa2, po2, kn);
                 wander(s, x, s->t1, kn);
                 wander(s, y, s->t1, kn);
-                truth_item(s, 1, "passing_close", t - HOUR_MS, t + HOUR_MS, la, lo, x->mmsi, y->mmsi);
+                truth_item(s, 1, "passing_close", t - HOUR_MS, t + HOUR_MS, la, lo, x->mmsi,
+                           y->mmsi);
             }
         }
     }
-    {   /* tug and tow: together at 5 kn for hours */
+    { /* tug and tow: together at 5 kn for hours */
         if (!pick_spot(s, 30000, &la, &lo)) {
             int64_t t = rtime(s, s->t0 + 2 * HOUR_MS, s->t1 - 10 * HOUR_MS);
             struct vessel *x = new_vessel(s, "tug", 'A');
             struct vessel *y = new_vessel(s, "tow", 'A');
-            if (!x || !y)
-                return SW_ENOMEM;
+            if (!x || !y) return SW_ENOMEM;
             x->ship_type = 52;
             y->ship_type = 31;
             add_stay(x, t, t + 1000, la, lo, 5, 0, 0);
@@ -1180,7 +1125,7 @@ static int build(struct sim *s)
             truth_item(s, 1, "tug_tow", t, tend, la, lo, x->mmsi, y->mmsi);
         }
     }
-    {   /* a pilot boat alongside for half an hour, 15-25 km from a port */
+    { /* a pilot boat alongside for half an hour, 15-25 km from a port */
         const struct approach *ap = &OTHER_PORTS[0];
         double pa, po;
         sw_geo_dest(ap->far_la, ap->far_lo, 180, 5000, &pa, &po);
@@ -1188,8 +1133,7 @@ static int build(struct sim *s)
         int64_t dur = (int64_t)rrange(&s->r, 20, 40) * MIN_MS;
         struct vessel *x = new_vessel(s, "pilot_visit_ship", 'A');
         struct vessel *y = new_vessel(s, "pilot", 'A');
-        if (!x || !y)
-            return SW_ENOMEM;
+        if (!x || !y) return SW_ENOMEM;
         y->ship_type = 50;
         if (!approach(s, x, pa, po, t, 10) && !approach(s, y, pa, po, t - 5 * MIN_MS, 15)) {
             add_stay(x, t, t + dur, pa, po, 1.0, 30, 0);
@@ -1201,7 +1145,7 @@ static int build(struct sim *s)
             truth_item(s, 1, "pilot_visit", t, t + dur, pa, po, x->mmsi, y->mmsi);
         }
     }
-    {   /* a short reception gap at sea */
+    { /* a short reception gap at sea */
         v = wanderer(s, "short_gap", 'A', s->t0, 10, &la, &lo);
         if (v) {
             int64_t t = rtime(s, s->t0 + 4 * HOUR_MS, s->t1 - 8 * HOUR_MS);
@@ -1210,13 +1154,12 @@ static int build(struct sim *s)
             truth_item(s, 1, "short_gap", t, t + dur, la, lo, v->mmsi, 0);
         }
     }
-    {   /* a port stop with AIS off in port, outside the DPRK */
+    { /* a port stop with AIS off in port, outside the DPRK */
         int64_t stay = (int64_t)(rrange(&s->r, 15, 18) * HOUR_MS);
         int64_t t = rtime(s, s->t0 + 3 * HOUR_MS, s->t1 - stay - 5 * HOUR_MS);
         double a1, o1;
         v = port_visit(s, &OTHER_PORTS[0], "port_stop", t, stay, &a1, &o1);
-        if (!v)
-            return SW_ENOMEM;
+        if (!v) return SW_ENOMEM;
         v->silent[v->nsilent++] = (struct span){t + HOUR_MS, t + stay - HOUR_MS, 0, 0};
         truth_item(s, 1, "port_stop", t, t + stay, a1, o1, v->mmsi, 0);
     }
@@ -1235,19 +1178,19 @@ static void presence_truth(struct sim *s)
             type = "identity_fraud";
         else if (!strcmp(v->role, "listed_vessel"))
             type = "listed_vessel";
-        if (!type || !v->first_tx)
-            continue;
+        if (!type || !v->first_tx) continue;
         double la, lo;
         track_pos(v, v->first_tx, &la, &lo);
         json_t *o = truth_item(s, 0, type, v->first_tx, v->last_tx, la, lo, v->mmsi, 0);
         if (!strcmp(v->role, "identity_fraud_imo"))
-            json_object_set_new(o, "details", json_pack("{s:s,s:I}", "rule", "imo_check_digit",
-                                                        "imo", (json_int_t)v->imo));
+            json_object_set_new(
+                o, "details",
+                json_pack("{s:s,s:I}", "rule", "imo_check_digit", "imo", (json_int_t)v->imo));
         else if (!strcmp(v->role, "identity_fraud_mid"))
             json_object_set_new(o, "details", json_pack("{s:s}", "rule", "unallocated_mid"));
         else
-            json_object_set_new(o, "details", json_pack("{s:I,s:s}", "imo", (json_int_t)v->imo,
-                                                        "name", v->name));
+            json_object_set_new(o, "details",
+                                json_pack("{s:I,s:s}", "imo", (json_int_t)v->imo, "name", v->name));
     }
 }
 
@@ -1256,28 +1199,24 @@ static json_t *vessels_json(const struct sim *s)
     json_t *a = json_array();
     for (size_t i = 0; i < s->nv; i++) {
         const struct vessel *v = &s->v[i];
-        if (v->clone)
-            continue;
-        json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "mmsi", (json_int_t)v->mmsi, "name",
-                              v->name, "callsign", v->callsign, "class", v->cls == 'A' ? "A" : "B",
-                              "role", v->role);
-        if (v->imo)
-            json_object_set_new(o, "imo", json_integer(v->imo));
-        if (v->mmsi2)
-            json_object_set_new(o, "mmsi_after", json_integer(v->mmsi2));
+        if (v->clone) continue;
+        json_t *o =
+            json_pack("{s:I,s:s,s:s,s:s,s:s}", "mmsi", (json_int_t)v->mmsi, "name", v->name,
+                      "callsign", v->callsign, "class", v->cls == 'A' ? "A" : "B", "role", v->role);
+        if (v->imo) json_object_set_new(o, "imo", json_integer(v->imo));
+        if (v->mmsi2) json_object_set_new(o, "mmsi_after", json_integer(v->mmsi2));
         json_array_append_new(a, o);
     }
     return a;
 }
 
-int sw_sim_run(const struct sw_sim_opts *o, const struct sw_geo *g, sw_sim_emit_fn emit,
-               void *ctx, struct sw_buf *truth, struct sw_sim_stats *stats)
+int sw_sim_run(const struct sw_sim_opts *o, const struct sw_geo *g, sw_sim_emit_fn emit, void *ctx,
+               struct sw_buf *truth, struct sw_sim_stats *stats)
 {
     struct sw_sim_stats st0;
     struct sim s;
     memset(&s, 0, sizeof s);
-    if (!stats)
-        stats = &st0;
+    if (!stats) stats = &st0;
     memset(stats, 0, sizeof *stats);
     if (!(o->hours >= 24 && o->hours <= 168) || o->vessels < 0 || o->vessels > 500)
         return SW_EINVAL;
@@ -1293,27 +1232,21 @@ int sw_sim_run(const struct sw_sim_opts *o, const struct sw_geo *g, sw_sim_emit_
     s.negatives = json_array();
     sw_buf_init(&s.line, 4096);
     int rc = SW_ENOMEM;
-    if (!s.events || !s.negatives)
-        goto fail;
+    if (!s.events || !s.negatives) goto fail;
     s.capv = (size_t)o->vessels + 256;
     s.v = calloc(s.capv, sizeof *s.v);
-    if (!s.v)
-        goto fail;
+    if (!s.v) goto fail;
     rc = build(&s);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     for (int64_t t = s.t0; t < s.t1; t += 10000) {
         for (size_t i = 0; i < s.nv && !rc; i++)
             if (s.v[i].next_tx < t + 10000)
                 rc = vessel_tick(&s, &s.v[i], s.v[i].next_tx > t ? s.v[i].next_tx : t);
-        if (!rc && (t / 10000) % 30 == 0)
-            rc = flush(&s, t);
-        if (rc)
-            goto fail;
+        if (!rc && (t / 10000) % 30 == 0) rc = flush(&s, t);
+        if (rc) goto fail;
     }
     rc = flush(&s, INT64_MAX);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     presence_truth(&s);
     stats->vessels = s.nv;
     stats->truth_events = json_array_size(s.events);
@@ -1336,11 +1269,9 @@ int sw_sim_run(const struct sw_sim_opts *o, const struct sw_geo *g, sw_sim_emit_
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
     json_decref(root);
     rc = SW_ENOMEM;
-    if (!text)
-        goto fail;
+    if (!text) goto fail;
     rc = sw_buf_puts(truth, text);
-    if (!rc)
-        rc = sw_buf_putc(truth, '\n');
+    if (!rc) rc = sw_buf_putc(truth, '\n');
     free(text);
 fail:
     for (size_t i = 0; i < s.npend; i++)

@@ -12,14 +12,16 @@
 static const char TRUTH[] =
     "{\"seed\":1,\"events\":["
     "{\"id\":\"t1\",\"type\":\"encounter\",\"vessels\":[412000001,412000002],"
-    "\"start\":\"2024-03-01T06:00:00Z\",\"end\":\"2024-03-01T10:00:00Z\",\"lat\":30.9,\"lon\":124.6},"
+    "\"start\":\"2024-03-01T06:00:00Z\",\"end\":\"2024-03-01T10:00:00Z\",\"lat\":30.9,\"lon\":124."
+    "6},"
     "{\"id\":\"t2\",\"type\":\"encounter\",\"vessels\":[412000003,412000004],"
     "\"start\":\"2024-03-02T06:00:00Z\",\"end\":\"2024-03-02T10:00:00Z\"},"
     "{\"id\":\"t3\",\"type\":\"ais_gap\",\"vessels\":[445000001],"
     "\"start\":\"2024-03-01T00:00:00Z\",\"end\":\"2024-03-01T14:00:00Z\"},"
     "{\"id\":\"t4\",\"type\":\"loitering\",\"vessels\":[445000002],"
     "\"start\":\"2024-03-01T00:00:00Z\",\"end\":\"2024-03-01T08:00:00Z\"}],"
-    "\"negatives\":[{\"id\":\"n1\",\"kind\":\"anchored_together\",\"vessels\":[413000001,413000002],"
+    "\"negatives\":[{\"id\":\"n1\",\"kind\":\"anchored_together\",\"vessels\":[413000001,413000002]"
+    ","
     "\"start\":\"2024-03-01T00:00:00Z\",\"end\":\"2024-03-01T12:00:00Z\"}]}";
 
 static struct sw_eval *run(const char *const *lines, size_t n, int64_t tol_ms)
@@ -38,8 +40,7 @@ static struct sw_eval *run(const char *const *lines, size_t n, int64_t tol_ms)
 static const struct sw_eval_result *res(struct sw_eval *e, const char *type)
 {
     for (size_t i = 0; i < sw_eval_ntypes(e); i++)
-        if (!strcmp(sw_eval_result(e, i)->type, type))
-            return sw_eval_result(e, i);
+        if (!strcmp(sw_eval_result(e, i)->type, type)) return sw_eval_result(e, i);
     fail_msg("no type %s", type);
     return NULL;
 }
@@ -71,8 +72,9 @@ static void perfect(void **state)
     struct sw_buf b;
     sw_buf_init(&b, 0);
     assert_int_equal(sw_eval_report_json(e, &b), SW_OK);
-    assert_non_null(strstr(b.data, "\"encounter\":{\"events\":2,\"fn\":0,\"fp\":0,\"on_negative\":0,"
-                                    "\"precision\":1.0000,\"recall\":1.0000,\"tp\":2,\"truth\":2}"));
+    assert_non_null(strstr(b.data,
+                           "\"encounter\":{\"events\":2,\"fn\":0,\"fp\":0,\"on_negative\":0,"
+                           "\"precision\":1.0000,\"recall\":1.0000,\"tp\":2,\"truth\":2}"));
     sw_buf_release(&b);
     sw_eval_free(e);
 }

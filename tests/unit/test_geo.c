@@ -24,8 +24,7 @@ static int setup(void **state)
 {
     const char *err;
     int rc = sw_geo_open(&G, sw_test_root("data"), &err);
-    if (rc)
-        printf("geo open: %s: %s\n", err, sw_strerror(rc));
+    if (rc) printf("geo open: %s: %s\n", err, sw_strerror(rc));
     return rc ? -1 : 0;
 }
 
@@ -122,8 +121,7 @@ static double brute_dist(const struct sw_geo_poly *p, double lat, double lon)
             double t = L > 0 ? -(ax * dx + ay * dy) / L : 0;
             t = t < 0 ? 0 : t > 1 ? 1 : t;
             double d = hypot(ax + t * dx, ay + t * dy);
-            if (d < best)
-                best = d;
+            if (d < best) best = d;
         }
         start = end;
     }
@@ -169,16 +167,14 @@ static int read_land_band(const char *path, double lat0, double lat1, struct sw_
     long x = 0, y = 0;
     double ymin = 0, ymax = 0;
     memset(p, 0, sizeof *p);
-    if (sw_lines_open(&in, path, 256))
-        return -1;
+    if (sw_lines_open(&in, path, 256)) return -1;
     p->minlon = -180;
     p->maxlon = 180;
     p->minlat = -90;
     p->maxlat = 90;
     int rc;
     while ((rc = sw_lines_next(in, &line, &len)) == SW_OK) {
-        if (line[0] == '#')
-            continue;
+        if (line[0] == '#') continue;
         if (line[0] == 'R') {
             long k, n;
             sscanf(line + 2, "%ld %ld", &k, &n);
@@ -189,8 +185,7 @@ static int read_land_band(const char *path, double lat0, double lat1, struct sw_
         }
         long dx, dy;
         sscanf(line, "%ld %ld", &dx, &dy);
-        if (have == 0)
-            x = y = 0;
+        if (have == 0) x = y = 0;
         x += dx;
         y += dy;
         if (p->npoints == cap) {
@@ -201,8 +196,7 @@ static int read_land_band(const char *path, double lat0, double lat1, struct sw_
         p->xy[2 * p->npoints + 1] = y / 1e4;
         p->npoints++;
         double la = y / 1e4;
-        if (have == 0)
-            ymin = ymax = la;
+        if (have == 0) ymin = ymax = la;
         ymin = fmin(ymin, la);
         ymax = fmax(ymax, la);
         if (++have == want) {
@@ -229,8 +223,8 @@ static void land_real(void **state)
         {41.79, 129.78}, {35.68, 139.76}, {40.10, 124.40}, {42.25, 130.28},
     };
     static const double seapts[][2] = {
-        {36.0, 124.0}, {40.0, 132.0}, {38.6, 120.0}, {30.9, 124.6}, {0, -150}, {38.75, 125.05},
-        {39.5, 124.0}, {41.0, 130.5}, {31.0, 123.0},
+        {36.0, 124.0},   {40.0, 132.0}, {38.6, 120.0}, {30.9, 124.6}, {0, -150},
+        {38.75, 125.05}, {39.5, 124.0}, {41.0, 130.5}, {31.0, 123.0},
     };
     for (size_t i = 0; i < sizeof landpts / sizeof landpts[0]; i++)
         if (!sw_geo_is_land(G, landpts[i][0], landpts[i][1])) {
@@ -248,7 +242,8 @@ static void land_real(void **state)
     /* The index against a brute force over the same rings, on a lattice over the Korean
      * peninsula and the seas around it (36.1N..39.9N, 123E..131E). */
     struct sw_geo_poly p;
-    assert_int_equal(read_land_band(sw_test_root("data/land/ne_10m_land.txt.gz"), 36.0, 40.0, &p), 0);
+    assert_int_equal(read_land_band(sw_test_root("data/land/ne_10m_land.txt.gz"), 36.0, 40.0, &p),
+                     0);
     int n = 0, land = 0, bad = 0;
     for (double la = 36.1; la < 40.0; la += 0.173)
         for (double lo = 123.0; lo < 131.0; lo += 0.291) {
@@ -285,7 +280,8 @@ static void land_speed(void **state)
     clock_gettime(CLOCK_MONOTONIC, &b);
     double us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / n;
     printf("NOTE land mask: %d points over 30-44N 118-136E (%d on land), %.2f us per "
-           "is_land + dist_to_shore pair (mean distance %.0f m)\n", n, land, us, sum / n);
+           "is_land + dist_to_shore pair (mean distance %.0f m)\n",
+           n, land, us, sum / n);
     assert_true(n > 100000);
     /* the capped form, as a detector asks "at least 20 nm from shore?"; it agrees with the
      * uncapped one */
@@ -297,7 +293,8 @@ static void land_speed(void **state)
     clock_gettime(CLOCK_MONOTONIC, &b);
     us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / n;
     printf("NOTE land mask: %.2f us per capped (20 nm) distance query, %d of %d points "
-           "at least 20 nm from shore\n", us, far, n);
+           "at least 20 nm from shore\n",
+           us, far, n);
     for (double la = 33.0; la < 40.0; la += 0.53)
         for (double lo = 122.0; lo < 132.0; lo += 0.47) {
             double d = sw_geo_dist_to_shore_m(G, la, lo);
@@ -312,14 +309,13 @@ static void ports(void **state)
     double d;
     assert_true(sw_ports_count(G) > 200);
     /* every DPRK port the brief names is present */
-    static const char *const kp[] = {"Nampo", "Songnim", "Haeju", "Ch'ongjin", "Najin",
-                                     "Hungnam", "Wonsan", "Kimch'aek", "Senbong", "Taean"};
+    static const char *const kp[] = {"Nampo",   "Songnim", "Haeju",     "Ch'ongjin", "Najin",
+                                     "Hungnam", "Wonsan",  "Kimch'aek", "Senbong",   "Taean"};
     for (size_t k = 0; k < sizeof kp / sizeof kp[0]; k++) {
         int found = 0;
         for (size_t i = 0; i < sw_ports_count(G); i++) {
             p = sw_ports_get(G, i);
-            if (!strcmp(p->country, "KP") && strstr(p->name, kp[k]))
-                found = 1;
+            if (!strcmp(p->country, "KP") && strstr(p->name, kp[k])) found = 1;
         }
         if (!found) {
             printf("missing DPRK port %s\n", kp[k]);
@@ -349,8 +345,7 @@ static void ports(void **state)
             }
             int rc = sw_ports_nearest(G, la, lo, 200000, &p, &d);
             assert_int_equal(rc, bp ? SW_OK : SW_ENOTFOUND);
-            if (bp)
-                assert_true(fabs(d - bd) < 1e-6);
+            if (bp) assert_true(fabs(d - bd) < 1e-6);
         }
 }
 
@@ -360,18 +355,17 @@ static int in_zone(double lat, double lon, const char *id)
     size_t n;
     sw_zones_lookup(G, lat, lon, z, 16, &n);
     for (size_t i = 0; i < n && i < 16; i++)
-        if (!strcmp(z[i]->id, id))
-            return 1;
+        if (!strcmp(z[i]->id, id)) return 1;
     return 0;
 }
 
 static void zones(void **state)
 {
     assert_true(sw_zones_count(sw_geo_zones(G)) >= 6);
-    assert_true(in_zone(38.75, 125.05, "kp-ts"));    /* off Nampo */
-    assert_true(in_zone(41.60, 129.95, "kp-ts"));    /* off Chongjin */
+    assert_true(in_zone(38.75, 125.05, "kp-ts")); /* off Nampo */
+    assert_true(in_zone(41.60, 129.95, "kp-ts")); /* off Chongjin */
     assert_false(in_zone(36.0, 124.0, "kp-ts"));
-    assert_false(in_zone(37.45, 126.45, "kp-ts"));   /* Incheon approaches (ROK) */
+    assert_false(in_zone(37.45, 126.45, "kp-ts")); /* Incheon approaches (ROK) */
     assert_true(in_zone(40.0, 131.0, "kp-eez-east"));
     assert_false(in_zone(37.0, 131.0, "kp-eez-east"));
     assert_true(in_zone(39.0, 124.0, "kp-eez-west"));
@@ -403,8 +397,7 @@ static void zones_vs_reference(void **state)
     for (; g[i]; i++) {
         depth += g[i] == '{';
         depth -= g[i] == '}';
-        if (!depth)
-            break;
+        if (!depth) break;
     }
     struct sw_geo_poly rp;
     assert_int_equal(sw_geo_poly_parse(g, i + 1, 0, &rp), SW_OK);
@@ -413,8 +406,7 @@ static void zones_vs_reference(void **state)
     int both = 0, only_ref = 0, only_ours = 0;
     for (double la = 37.5; la < 43.0; la += 0.05)
         for (double lo = 127.5; lo < 134.0; lo += 0.05) {
-            if (sw_geo_is_land(G, la, lo))
-                continue;
+            if (sw_geo_is_land(G, la, lo)) continue;
             int a = sw_geo_poly_contains(&rp, la, lo), b = in_zone(la, lo, "kp-eez-east");
             both += a && b;
             only_ref += a && !b;
@@ -422,7 +414,8 @@ static void zones_vs_reference(void **state)
         }
     double agree = (double)both / (both + only_ref + only_ours);
     printf("RESULT kp-eez-east vs GFW reference: %d sea samples in both, %d only reference, "
-           "%d only ours: agreement (IoU) %.3f\n", both, only_ref, only_ours, agree);
+           "%d only ours: agreement (IoU) %.3f\n",
+           both, only_ref, only_ours, agree);
     assert_true(agree >= 0.90);
     sw_geo_poly_release(&rp);
     sw_zones_free(rz);
@@ -480,11 +473,16 @@ static void config(void **state)
         const char *k;
         double v;
     } want[] = {
-        {"encounter.max_distance_m", 500},   {"encounter.min_duration_h", 2},
-        {"encounter.max_median_sog_kn", 2},  {"encounter.min_port_distance_km", 10},
-        {"loitering.max_sog_kn", 2},         {"loitering.min_duration_h", 4},
-        {"loitering.min_shore_distance_nm", 20}, {"ais_gap.min_gap_h", 12},
-        {"port_call.max_sog_kn", 0.5},       {"position_spoof.max_speed_kn", 50},
+        {"encounter.max_distance_m", 500},
+        {"encounter.min_duration_h", 2},
+        {"encounter.max_median_sog_kn", 2},
+        {"encounter.min_port_distance_km", 10},
+        {"loitering.max_sog_kn", 2},
+        {"loitering.min_duration_h", 4},
+        {"loitering.min_shore_distance_nm", 20},
+        {"ais_gap.min_gap_h", 12},
+        {"port_call.max_sog_kn", 0.5},
+        {"position_spoof.max_speed_kn", 50},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_int_equal(sw_config_double(c, want[i].k, -1, &v), SW_OK);

@@ -26,8 +26,7 @@ static int setup(void **state)
 {
     const char *err;
     int rc = sw_geo_open(&G, sw_test_root("data"), &err);
-    if (rc)
-        printf("geo open: %s: %s\n", err, sw_strerror(rc));
+    if (rc) printf("geo open: %s: %s\n", err, sw_strerror(rc));
     return rc ? -1 : 0;
 }
 
@@ -88,7 +87,8 @@ static void encoder_roundtrip(void **state)
         assert_int_equal(len, 28);
         assert_int_equal(fill, 0);
         sw_buf_reset(&b);
-        assert_int_equal(sw_aisenc_nmea(payload, len, fill, "rTest", 1709251200, 'A', 0, 1, &b), SW_OK);
+        assert_int_equal(sw_aisenc_nmea(payload, len, fill, "rTest", 1709251200, 'A', 0, 1, &b),
+                         SW_OK);
         frame_decode(b.data, &a, src, &rx);
         assert_int_equal(a.type, type);
         assert_int_equal(a.mmsi, 445123456);
@@ -275,22 +275,23 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
     json_t *truth;
     run_sim(seed, 36, 30, &c, &truth);
     json_t *events = json_object_get(truth, "events"), *negs = json_object_get(truth, "negatives");
-    static const char *const TYPES[] = {"encounter", "dark_rendezvous", "loitering", "ais_gap",
-                                        "port_call", "zone_entry", "position_spoof",
-                                        "identity_change", "identity_fraud", "listed_vessel"};
+    static const char *const TYPES[] = {
+        "encounter",  "dark_rendezvous", "loitering",       "ais_gap",        "port_call",
+        "zone_entry", "position_spoof",  "identity_change", "identity_fraud", "listed_vessel"};
     static const char *const NEGS[] = {"anchored_together", "passing_close", "tug_tow",
-                                       "pilot_visit", "short_gap", "port_stop", "fishing_speed"};
+                                       "pilot_visit",       "short_gap",     "port_stop",
+                                       "fishing_speed"};
     size_t i;
     json_t *e;
-    json_array_foreach(events, i, e) {
+    json_array_foreach(events, i, e)
+    {
         for (int k = 0; k < 10; k++)
-            if (!strcmp(json_string_value(json_object_get(e, "type")), TYPES[k]))
-                types_seen[k]++;
+            if (!strcmp(json_string_value(json_object_get(e, "type")), TYPES[k])) types_seen[k]++;
     }
-    json_array_foreach(negs, i, e) {
+    json_array_foreach(negs, i, e)
+    {
         for (int k = 0; k < 7; k++)
-            if (!strcmp(json_string_value(json_object_get(e, "kind")), NEGS[k]))
-                negs_seen[k]++;
+            if (!strcmp(json_string_value(json_object_get(e, "kind")), NEGS[k])) negs_seen[k]++;
     }
 
     struct sw_nmea *f;
@@ -307,19 +308,15 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
         const struct sw_nmea_msg *m;
         sw_nmea_feed(f, p, (size_t)(nl - p), ++ln, &m);
         p = nl + 1;
-        if (!m)
-            continue;
+        if (!m) continue;
         struct sw_ais a;
         assert_int_equal(sw_ais_decode(m->payload, m->len, m->fill_bits, &a), SW_OK);
-        if (m->rxtime_ms > maxrx)
-            maxrx = m->rxtime_ms;
-        if (maxrx - m->rxtime_ms > maxlate)
-            maxlate = maxrx - m->rxtime_ms;
+        if (m->rxtime_ms > maxrx) maxrx = m->rxtime_ms;
+        if (maxrx - m->rxtime_ms > maxlate) maxlate = maxrx - m->rxtime_ms;
         int known = 0;
         for (int k = 0; k < nsrc; k++)
             known |= !strcmp(sources[k], m->source);
-        if (!known && nsrc < 64)
-            snprintf(sources[nsrc++], 32, "%s", m->source);
+        if (!known && nsrc < 64) snprintf(sources[nsrc++], 32, "%s", m->source);
         double la, lo;
         if (a.type >= 1 && a.type <= 3) {
             la = a.u.t1.lat / 600000.0;
@@ -335,12 +332,9 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
         int k = 0;
         while (k < nlast && lastseen[k][0] != a.mmsi)
             k++;
-        if (k == nlast && nlast < 1024)
-            lastseen[nlast++][0] = a.mmsi;
-        if (k < 1024 && m->rxtime_ms > lastseen[k][1])
-            lastseen[k][1] = m->rxtime_ms;
-        if (!sw_geo_is_land(G, la, lo))
-            continue;
+        if (k == nlast && nlast < 1024) lastseen[nlast++][0] = a.mmsi;
+        if (k < 1024 && m->rxtime_ms > lastseen[k][1]) lastseen[k][1] = m->rxtime_ms;
+        if (!sw_geo_is_land(G, la, lo)) continue;
         onland++;
         const struct sw_port *port;
         if (sw_ports_area(G, la, lo, &port) == SW_OK) {
@@ -348,12 +342,13 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
             continue;
         }
         int ok = 0;
-        json_array_foreach(events, i, e) {
-            if (strcmp(json_string_value(json_object_get(e, "type")), "position_spoof"))
-                continue;
+        json_array_foreach(events, i, e)
+        {
+            if (strcmp(json_string_value(json_object_get(e, "type")), "position_spoof")) continue;
             if (json_integer_value(json_array_get(json_object_get(e, "vessels"), 0)) != a.mmsi)
                 continue;
-            ok |= m->rxtime_ms >= jtime(e, "start") - 2000 && m->rxtime_ms <= jtime(e, "end") + 2000;
+            ok |=
+                m->rxtime_ms >= jtime(e, "start") - 2000 && m->rxtime_ms <= jtime(e, "end") + 2000;
         }
         if (ok) {
             spoofed++;
@@ -377,9 +372,9 @@ static void check_run(uint64_t seed, int *types_seen, int *negs_seen)
            "receivers, %llu on land (%llu in port areas, %llu labelled spoofs, %llu other), "
            "max lateness %lld s, %zu truth events, %zu negatives\n",
            (unsigned long long)seed, (unsigned long long)ln, (unsigned long long)positions,
-           (unsigned long long)classb, nsrc, (unsigned long long)onland,
-           (unsigned long long)inport, (unsigned long long)spoofed, (unsigned long long)bad,
-           (long long)(maxlate / 1000), json_array_size(events), json_array_size(negs));
+           (unsigned long long)classb, nsrc, (unsigned long long)onland, (unsigned long long)inport,
+           (unsigned long long)spoofed, (unsigned long long)bad, (long long)(maxlate / 1000),
+           json_array_size(events), json_array_size(negs));
     assert_int_equal(bad, 0);
     assert_true(maxlate <= 600000);
     assert_true(nsrc >= 5);
@@ -421,7 +416,8 @@ static void truth_scores_itself(void **state)
         size_t i;
         json_t *ev;
         size_t ln = 0;
-        json_array_foreach(json_object_get(truth, "events"), i, ev) {
+        json_array_foreach(json_object_get(truth, "events"), i, ev)
+        {
             if (drop && !strcmp(json_string_value(json_object_get(ev, "type")), "ais_gap"))
                 continue;
             char *line = json_dumps(ev, JSON_COMPACT);
