@@ -9,7 +9,7 @@
  * 6-bit alphabet, cut at the first '@' and with trailing spaces removed, as gpsd does.
  *
  * Ownership: everything lives inside the caller's struct sw_ais; nothing is allocated and
- * nothing points outside it. A struct sw_ais is about 330 bytes; decode into one you reuse.
+ * nothing points outside it. A struct sw_ais is about 430 bytes; decode into one you reuse.
  */
 #ifndef SANCTWATCH_AIS_H
 #define SANCTWATCH_AIS_H
@@ -439,7 +439,9 @@ int sw_ais_session_decode_on(struct sw_ais_session *s, char channel, const char 
 
 /* Append the gpsd-style JSON fields of *m ("type":..,"repeat":..,...) without braces and
  * without "class"/"device", so the caller can add its own fields. scaled selects gpsd's -j
- * (scaled) or -u (raw integer) form. Returns SW_OK or the sw_buf error. */
+ * (scaled) or -u (raw integer) form. *m must have been filled by a successful decode (its
+ * strings NUL-terminated). Returns SW_OK or the sw_buf error (SW_ETOOBIG when out's
+ * maximum would be exceeded; out then holds a partial object and should be reset). */
 int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out);
 
 /* Text tables as gpsd prints them (static strings, never NULL). */
