@@ -45,6 +45,10 @@ struct decode_ctx {
     int scaled;
     uint64_t dcount[D_N];
     int write_failed;
+    /* the last receive second formatted (inputs are mostly in time order) */
+    int64_t rx_sec;
+    size_t rx_len;
+    char rx_text[32];
 };
 
 static void usage(FILE *f)
@@ -69,6 +73,27 @@ static int flush_out(struct decode_ctx *c)
     return c->write_failed ? -1 : 0;
 }
 
+/* ,"rxtime":"YYYY-MM-DDTHH:MM:SS[.mmm]Z" as sw_time_format writes it, the seconds part
+ * formatted once per distinct second. */
+static int put_rxtime(struct decode_ctx *c, int64_t ms)
+{
+    int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    int frac = (int)(ms - sec * 1000);
+    if (sec != c->rx_sec || !c->rx_len) {
+        sw_time_format(sec * 1000, 0, c->rx_text); /* ends in 'Z' */
+        c->rx_len = strlen(c->rx_text) - 1;
+        c->rx_sec = sec;
+    }
+    char tail[8] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
+                    (char)('0' + frac % 10), 'Z', '"'};
+    int rc = PUT_LIT(&c->out, ",\"rxtime\":\"");
+    if (rc == SW_OK)
+        rc = sw_buf_append(&c->out, c->rx_text, c->rx_len);
+    if (rc == SW_OK)
+        rc = frac ? sw_buf_append(&c->out, tail, 6) : sw_buf_append(&c->out, tail + 4, 2);
+    return rc;
+}
+
 static int emit(struct decode_ctx *c, const struct sw_nmea_msg *m)
 {
     int rc = sw_ais_session_decode(&c->sess, m->payload, m->len, m->fill_bits, &c->ais);
@@ -85,10 +110,8 @@ static int emit(struct decode_ctx *c, const struct sw_nmea_msg *m)
     rc = PUT_LIT(&c->out, "{\"class\":\"AIS\",\"device\":\"stdin\",");
     if (rc == SW_OK)
         rc = sw_ais_json_fields(&c->ais, c->scaled, &c->out);
-    if (rc == SW_OK && m->rxtime_ms != SW_TIME_NONE) {
-        char t[32];
-        rc = sw_buf_printf(&c->out, ",\"rxtime\":\"%s\"", sw_time_format(m->rxtime_ms, 1, t));
-    }
+    if (rc == SW_OK && m->rxtime_ms != SW_TIME_NONE)
+        rc = put_rxtime(c, m->rxtime_ms);
     if (rc == SW_OK && m->source[0]) {
         rc = PUT_LIT(&c->out, ",\"source\":");
         if (rc == SW_OK)
