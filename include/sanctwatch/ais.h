@@ -66,6 +66,7 @@ enum sw_ais_app {
     SW_AIS_APP_8_200_24, /* inland water levels: app.water_level */
     SW_AIS_APP_6_1_28,   /* IMO 289 route information, addressed: app.route */
     SW_AIS_APP_8_1_27,   /* IMO 289 route information, broadcast: app.route */
+    SW_AIS_APP_6_1_25,   /* IMO 289 dangerous cargo indication: app.cargo */
 };
 
 /* Meteorological / hydrological report (8/1/11 and 8/1/31). Raw units; "n/a" values are
@@ -163,6 +164,15 @@ union sw_ais_app_data {
             int32_t lon, lat; /* 1/10000 min (28 and 27 bits) */
         } waypoints[31];
     } route;
+    struct {                  /* 6/1/25 IMO 289 dangerous cargo indication */
+        uint8_t unit;         /* 0 n/a, 1 kg, 2 tonnes, 3 1000 tonnes */
+        uint16_t amount;
+        uint8_t ncargos;      /* one per 17-bit block started from bit 100 (0..54) */
+        struct {
+            uint8_t code;     /* 4 bits: cargo class (IMDG, IBC, ...) */
+            uint16_t subtype; /* 13 bits */
+        } cargos[54];
+    } cargo;
     uint16_t airdraught;      /* 6/1/15 and 8/1/15: air draught in metres, 0 n/a */
     uint16_t persons_onboard; /* 6/1/16: persons on board, 0 n/a */
     struct {                  /* 6/200/55 */

@@ -112,6 +112,21 @@ enum sw_ais_app sw_ais__app6(const uint8_t *b, size_t n, unsigned dac, unsigned 
         d->clearance.lat = SB(293, 24);
         return SW_AIS_APP_6_1_18;
     }
+    if (dac == 1 && fid == 25) {
+        /* as gpsd: every 17-bit block started inside the message counts */
+        const unsigned max = sizeof d->cargo.cargos / sizeof d->cargo.cargos[0];
+        unsigned count = n > 100 ? (unsigned)((n - 100 + 16) / 17) : 0;
+        if (count > max)
+            count = max;
+        d->cargo.unit = (uint8_t)UB(88, 2);
+        d->cargo.amount = (uint16_t)UB(90, 10);
+        d->cargo.ncargos = (uint8_t)count;
+        for (unsigned i = 0; i < count; i++) {
+            d->cargo.cargos[i].code = (uint8_t)UB(100 + 17 * i, 4);
+            d->cargo.cargos[i].subtype = (uint16_t)UB(104 + 17 * i, 13);
+        }
+        return SW_AIS_APP_6_1_25;
+    }
     if (dac == 1 && fid == 28) {
         route(b, n, 88, d);
         return SW_AIS_APP_6_1_28;

@@ -444,6 +444,21 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
     case SW_AIS_APP_8_1_15:
         num(e, "airdraught", d->airdraught);
         break;
+    case SW_AIS_APP_6_1_25:
+        num(e, "unit", d->cargo.unit);
+        num(e, "amount", d->cargo.amount);
+        key(e, "cargos");
+        raw(e, "[", 1);
+        for (unsigned i = 0; i < d->cargo.ncargos && i < 54; i++) {
+            if (i)
+                raw(e, ",", 1);
+            raw(e, "{", 1);
+            num(e, "code", d->cargo.cargos[i].code);
+            num(e, "subtype", d->cargo.cargos[i].subtype);
+            raw(e, "}", 1);
+        }
+        raw(e, "]", 1);
+        break;
     case SW_AIS_APP_6_1_28:
     case SW_AIS_APP_8_1_27: {
         static const char *const rtype[6] = {"Undefined (default)", "Mandatory", "Recommended",

@@ -178,6 +178,13 @@ static void test_binary_and_apps(void **state)
                "\"linkage\":5,\"sender\":1,\"rtype\":1,\"rtype_text\":\"Mandatory\","
                "\"start\":\"03-04T05:06Z\",\"duration\":1000,\"waypoints\":[{\"lon\":0.205760,"
                "\"lat\":1.090535},{\"lon\":-0.000008,\"lat\":-0.000012}]");
+    /* 6/1/25 dangerous cargo (vector checked against gpsdecode 3.22) */
+    decode_ok("6000OiPMKkAD05VID1u0Sr@", 4);
+    assert_int_equal(m.u.t6.app, SW_AIS_APP_6_1_25);
+    json_is(0, "\"type\":6,\"repeat\":0,\"mmsi\":8134,\"scaled\":false,\"seqno\":0,"
+               "\"dest_mmsi\":123456789,\"retransmit\":false,\"dac\":1,\"fid\":25,\"unit\":2,"
+               "\"amount\":405,\"cargos\":[{\"code\":0,\"subtype\":1000},{\"code\":1,"
+               "\"subtype\":1001}]");
     /* type 8, DAC 200 FID 10 of the wrong length: gpsd shows it raw */
     decode_ok("802`m000BkGTp0b<j59?000000000000000Op0000000000<0000000@000", 2);
     assert_int_equal(m.type, 8);
