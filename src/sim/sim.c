@@ -148,7 +148,7 @@ static const struct lane LANES[] = {
     /* Incheon to Shandong */
     {5, {{37.25, 125.9}, {37.0, 125.0}, {36.8, 124.0}, {36.6, 123.0}, {36.55, 122.75}}},
     /* Vostochny to the Tumen estuary (the Rajin corridor) */
-    {4, {{42.6, 132.95}, {42.5, 132.3}, {42.3, 131.4}, {42.12, 130.6}}},
+    {4, {{42.6, 132.95}, {42.5, 132.3}, {42.3, 131.4}, {42.16, 130.45}}},
     /* East China Sea to the Korea Strait, south of Jeju */
     {5, {{29.6, 123.5}, {31.0, 124.5}, {32.5, 125.8}, {32.9, 127.2}, {33.9, 128.4}}},
 };
@@ -223,6 +223,7 @@ struct sim {
     void *ctx;
     struct sw_sim_stats *st;
     struct sw_buf line;
+    int last_heard; /* the last transmit() reached some receiver */
 };
 
 static int in_region(double la, double lo)
@@ -696,7 +697,10 @@ static int sc_spoof_once(struct sim *s, int variant)
                 track_pos(v, u, &qa, &qo);
                 dd = fmin(dd, sw_geo_dist_m(qa, qo, ca, co));
             }
-            if (dd > 150000) {
+            const struct sw_zone *zz[2];
+            size_t nzz;
+            sw_zones_lookup(s->g, ca, co, zz, 2, &nzz);
+            if (dd > 150000 && nzz == 0) {
                 c = new_vessel(s, "clone", 'A');
                 break;
             }
@@ -707,10 +711,8 @@ static int sc_spoof_once(struct sim *s, int variant)
         c->imo = v->imo;
         memcpy(c->name, v->name, sizeof c->name);
         memcpy(c->callsign, v->callsign, sizeof c->callsign);
-        add_stay(c, t, t + 1000, ca, co, 10, 0, 0);
-        c->legs[0].kind = LEG_MOVE;
-        wander(s, c, t + dur, 10);
-        c->legs[c->nlegs - 1].t1 = t + dur;
+        /* the clone circles slowly where it is (outside every zone) */
+        add_stay(c, t, t + dur, ca, co, 1.5, 1500, 0);
         truth_item(s, 0, "position_spoof", t, t + dur, ca, co, v->mmsi, 0);
         return 0;
     }
@@ -823,6 +825,7 @@ static int transmit(struct sim *s, const struct sw_aisenc_msg *m, int64_t t, dou
         if (i == NSTATIONS) s->st->late++;
         heard = 1;
     }
+    s->last_heard = heard;
     if (!heard)
         s->st->lost++;
     else
@@ -901,7 +904,6 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
     if (mmsi == v->mmsi2 && !v->first_tx2) v->first_tx2 = t;
     if (!v->first_tx) v->first_tx = t;
     v->last_tx = t;
-    if (!v->clone) zones_update(s, v, mmsi, t, la, lo);
     struct sw_aisenc_msg m;
     memset(&m, 0, sizeof m);
     m.mmsi = mmsi;
@@ -929,6 +931,9 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
     m.to_port = v->beam / 2;
     m.to_starboard = v->beam - m.to_port;
     int rc = transmit(s, &m, t, tla, tlo);
+    /* zone entries are labelled from the positions some receiver heard (what a detector can
+     * know), spoofed ones included, a clone's not */
+    if (!rc && s->last_heard && !v->clone) zones_update(s, v, mmsi, t, la, lo);
     if (rc || t < v->next_static) return rc;
     v->next_static = t + 360000 + (int64_t)rrange(&s->r, -20000, 20000);
     if (v->cls == 'A') {
