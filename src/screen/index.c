@@ -30,6 +30,7 @@
 #define SIM_FLOOR 0.80   /* token similarities below this count as no match */
 #define VARIANT_SIM 0.95 /* same Korean key, different spelling */
 #define INITIAL_SIM 0.85
+#define SKELETON_SIM 0.90 /* Arabic/Hebrew against Latin: same consonant skeleton */
 #ifndef JW_STRETCH
 #define JW_STRETCH 1.5
 #endif
@@ -330,9 +331,42 @@ static int post(struct sw_screen_index *idx, uint64_t h, uint32_t name)
 typedef int (*key_fn)(void *ctx, uint64_t h, int kind);
 enum { KEY_TOKEN, KEY_KOREAN, KEY_TRIGRAM };
 
-static int token_keys(const struct sws_toks *t, int i, key_fn fn, void *ctx)
+/* Consonant skeleton of a token: vowels and the letters that carry them (w, y) dropped
+ * after the first letter (an initial vowel reads "a"), doubled letters once, v/p/q read as
+ * f/b/k. Arabic and Hebrew write few vowels: "mhmd" (محمد) and "mohamed"
+ * share the skeleton "mhmd". Returns its length. */
+static size_t skeleton(const char *s, size_t len, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < SWS_TOKLEN; i++) {
+        char c = s[i];
+        if (c == 'v')
+            c = 'f'; /* Arabic writes v as f (ف), p as b (ب), q and k apart */
+        else if (c == 'p')
+            c = 'b';
+        else if (c == 'q')
+            c = 'k';
+        if (i == 0 && strchr("aeiou", c))
+            c = 'a'; /* an initial vowel is written (alif): kept, as one letter */
+        else if (i > 0 && strchr("aeiouwy", c))
+            continue;
+        if (o && out[o - 1] == c)
+            continue;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static int token_keys(const struct sws_toks *t, int i, key_fn fn, void *ctx, int index_side)
 {
     int rc = fn(ctx, sws_hash('t', t->tok[i], t->len[i]), KEY_TOKEN);
+    if (!rc && (index_side || (t->flags[i] & SWS_TF_ABJAD))) {
+        char sk[SWS_TOKLEN];
+        size_t n = skeleton(t->tok[i], t->len[i], sk);
+        if (n >= 2)
+            rc = fn(ctx, sws_hash('z', sk, n), KEY_KOREAN);
+    }
     if (!rc && t->klen[i])
         rc = fn(ctx, sws_hash('k', t->key[i], t->klen[i]), KEY_KOREAN);
     char pad[SWS_TOKLEN + 2];
@@ -431,7 +465,7 @@ static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int 
     }
     struct post_ctx pc = {idx, nid};
     for (int i = 0; i < t->n; i++)
-        if ((rc = token_keys(t, i, post_key, &pc)))
+        if ((rc = token_keys(t, i, post_key, &pc, 1)))
             return rc;
     idx->ntoks += (size_t)t->n;
     idx->nnames++;
@@ -779,6 +813,15 @@ static int span_sim(const struct side *q, int qi, int qn, const struct side *c, 
     }
     if (joined)
         return 0; /* joined spans count only when equal */
+    if ((q->flags[qi] ^ c->flags[ci]) & SWS_TF_ABJAD) {
+        char qs[SWS_TOKLEN], cs[SWS_TOKLEN];
+        size_t qsl = skeleton(qa, ql, qs), csl = skeleton(ca, cl, cs);
+        if (qsl >= 2 && qsl == csl && !memcmp(qs, cs, qsl)) {
+            p->sim = (float)SKELETON_SIM;
+            p->how = SW_SCREEN_HOW_TRANSLIT;
+            return 1;
+        }
+    }
     if (ql == 1 || cl == 1) {
         if (qa[0] == ca[0] && !has_digit(qa, ql)) {
             p->sim = (float)INITIAL_SIM;
@@ -819,9 +862,10 @@ static int token_sim(struct sw_screen_index *mi, const struct side *q, int i, co
 {
     if (!mi || c->off[j] == NONE)
         return span_sim(q, i, 1, c, j, 1, korean, p);
-    uint32_t h = (c->off[j] * 2654435761u) ^ ((uint32_t)i << 1 | (uint32_t)korean);
+    int kf = korean | (c->flags[j] & SWS_TF_ABJAD); /* what the similarity depends on */
+    uint32_t h = (c->off[j] * 2654435761u) ^ ((uint32_t)i << 3 | (uint32_t)kf);
     struct memo *m = &mi->memo[h & (MEMO_CAP - 1)];
-    if (m->gen == mi->gen && m->off == c->off[j] && m->qi == i && m->korean == korean) {
+    if (m->gen == mi->gen && m->off == c->off[j] && m->qi == i && m->korean == kf) {
         if (!m->ok)
             return 0;
         p->qi = (uint8_t)i;
@@ -836,7 +880,7 @@ static int token_sim(struct sw_screen_index *mi, const struct side *q, int i, co
     m->gen = mi->gen;
     m->off = c->off[j];
     m->qi = (uint8_t)i;
-    m->korean = (uint8_t)korean;
+    m->korean = (uint8_t)kf;
     m->ok = (uint8_t)ok;
     m->how = ok ? p->how : 0;
     m->sim = ok ? p->sim : 0;
@@ -1090,7 +1134,7 @@ static void run_form(struct sw_screen_index *idx, const struct sws_toks *t, int 
 {
     struct gather g = {idx, 0, (uint32_t)(idx->nnames / 200 > 100 ? idx->nnames / 200 : 100)};
     for (int i = 0; i < t->n; i++)
-        token_keys(t, i, gather_key, &g);
+        token_keys(t, i, gather_key, &g, 0);
     struct cand heap[TOPK];
     int nh = 0;
     for (size_t i = 0; i < g.ntouched; i++) {

@@ -166,7 +166,7 @@ static void tokenize(struct sws_norm *n, const char *s, size_t len, int translit
         memcpy(t->tok[k], raw[i], rlen[i]);
         t->tok[k][rlen[i]] = '\0';
         t->len[k] = rlen[i];
-        t->flags[k] = translit ? SWS_TF_TRANSLIT : 0;
+        t->flags[k] = (uint8_t)translit; /* SWS_TF_TRANSLIT and SWS_TF_ABJAD bits */
         int kl = sws_korean_key(&n->korean, t->tok[k], rlen[k], t->key[k]);
         t->klen[k] = (uint8_t)kl;
         if (kl) {
@@ -261,7 +261,10 @@ int sws_norm_name(struct sws_norm *n, const char *name, size_t len, struct sws_t
         UErrorCode se = U_ZERO_ERROR;
         UScriptCode sc = uscript_getScript(c, &se);
         if (sc != USCRIPT_LATIN && sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED)
-            translit = 1;
+            translit |= SWS_TF_TRANSLIT;
+        if (sc == USCRIPT_ARABIC || sc == USCRIPT_HEBREW || sc == USCRIPT_SYRIAC ||
+            sc == USCRIPT_THAANA)
+            translit |= SWS_TF_ABJAD;
         if (is_han(c)) {
             han = 1;
             char u8[8];
@@ -302,7 +305,7 @@ int sws_norm_name(struct sws_norm *n, const char *name, size_t len, struct sws_t
                 w->c[o++] = ' ';
         }
         int32_t lc = space_hangul(w->c, o, w->b);
-        int rc = finish(n, w->b, lc, 1, alt);
+        int rc = finish(n, w->b, lc, SWS_TF_TRANSLIT, alt);
         if (rc)
             return rc;
         *has_alt = alt->n > 0;

@@ -17,6 +17,7 @@
 /* Token flags. */
 #define SWS_TF_TRANSLIT 1u /* came from a non-Latin script */
 #define SWS_TF_KOREAN 2u   /* parses as Korean syllables: key is set */
+#define SWS_TF_ABJAD 4u    /* from Arabic, Hebrew, Syriac or Thaana: vowels mostly unwritten */
 
 /* A name as tokens. Fixed size: filled without allocation. */
 struct sws_toks {

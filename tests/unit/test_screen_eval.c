@@ -29,7 +29,7 @@
 #define FLOOR_OFAC_P 0.92
 #define FLOOR_OFAC_R 0.57
 #define FLOOR_WM_P 0.95
-#define FLOOR_WM_R 0.65
+#define FLOOR_WM_R 0.70
 #define FLOOR_DPRK_P 0.97
 #define FLOOR_DPRK_R 0.38
 #define FLOOR_PUTIN_R 0.60
