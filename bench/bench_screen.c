@@ -75,8 +75,7 @@ static int import_shared(const char *dbpath)
         memset(&rep, 0, sizeof rep);
         rc = sw_lists_import(db, ofac, 3, NULL, &rep);
     }
-    if (rc)
-        fprintf(stderr, "bench_screen: import failed: %s: %s\n", sw_strerror(rc), rep.err);
+    if (rc) fprintf(stderr, "bench_screen: import failed: %s: %s\n", sw_strerror(rc), rep.err);
     sw_store_close(db);
     return rc ? -1 : 0;
 }
@@ -90,12 +89,10 @@ static void perturb(const char *name, char *out, size_t outsz)
     while (*p && n < 16) {
         while (*p == ' ' || *p == ',')
             p++;
-        if (!*p)
-            break;
+        if (!*p) break;
         size_t l = 0;
         while (*p && *p != ' ' && *p != ',') {
-            if (l < 63)
-                toks[n][l++] = *p;
+            if (l < 63) toks[n][l++] = *p;
             p++;
         }
         toks[n++][l] = '\0';
@@ -110,8 +107,7 @@ static void perturb(const char *name, char *out, size_t outsz)
     case 1: { /* typo: replace one letter */
         int t = (int)(rnd() % (uint32_t)n);
         size_t l = strlen(toks[t]);
-        if (l > 2)
-            toks[t][rnd() % l] = (char)('a' + rnd() % 26);
+        if (l > 2) toks[t][rnd() % l] = (char)('a' + rnd() % 26);
         break;
     }
     case 2: /* reverse the order */
@@ -123,8 +119,7 @@ static void perturb(const char *name, char *out, size_t outsz)
         }
         break;
     case 3: /* drop the last token */
-        if (n > 2)
-            n--;
+        if (n > 2) n--;
         break;
     case 4: /* Korean spelling variants */
         for (int i = 0; i < n; i++) {
@@ -141,8 +136,7 @@ static void perturb(const char *name, char *out, size_t outsz)
     default: /* lower case, joined with hyphens */
         for (int i = 0; i < n; i++)
             for (char *c = toks[i]; *c; c++)
-                if (*c >= 'A' && *c <= 'Z')
-                    *c = (char)(*c - 'A' + 'a');
+                if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
         break;
     }
     size_t o = 0;
@@ -153,15 +147,14 @@ static void perturb(const char *name, char *out, size_t outsz)
 
 static void negative(char *out, size_t outsz)
 {
-    static const char *const syl[] = {"an", "ber", "ca", "dor", "el", "fin", "gus", "har",
-                                      "is", "jo", "kel", "lin", "mar", "nor", "ol", "per",
-                                      "qui", "ros", "sten", "tor", "ul", "ven", "wil", "yan"};
+    static const char *const syl[] = {"an",  "ber", "ca",   "dor", "el",  "fin", "gus", "har",
+                                      "is",  "jo",  "kel",  "lin", "mar", "nor", "ol",  "per",
+                                      "qui", "ros", "sten", "tor", "ul",  "ven", "wil", "yan"};
     size_t o = 0;
     int ntok = 2 + (int)(rnd() % 2);
     out[0] = '\0';
     for (int t = 0; t < ntok; t++) {
-        if (t && o + 1 < outsz)
-            out[o++] = ' ';
+        if (t && o + 1 < outsz) out[o++] = ' ';
         int ns = 2 + (int)(rnd() % 2);
         for (int s = 0; s < ns; s++)
             o += (size_t)snprintf(out + o, outsz - o, "%s", syl[rnd() % 24]);
@@ -184,8 +177,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (nq < 1)
-        nq = 1;
+    if (nq < 1) nq = 1;
     char tmpdb[64] = "";
     if (!dbpath) {
         if (access("../shared/data/sanctions/un/un_sc_consolidated_2026-02-27.xml", R_OK)) {
@@ -194,8 +186,7 @@ int main(int argc, char **argv)
         }
         snprintf(tmpdb, sizeof tmpdb, "/tmp/bench_screen.%ld.db", (long)getpid());
         double t0 = now();
-        if (import_shared(tmpdb))
-            return 1;
+        if (import_shared(tmpdb)) return 1;
         printf("import UN + OFAC SDN into the store: %.2f s\n", now() - t0);
         dbpath = tmpdb;
     }
@@ -228,8 +219,7 @@ int main(int argc, char **argv)
         if (nn == cap) {
             cap = cap ? cap * 2 : 4096;
             names = realloc(names, cap * sizeof *names);
-            if (!names)
-                return 1;
+            if (!names) return 1;
         }
         names[nn++] = strdup((const char *)sqlite3_column_text(st, 0));
     }
@@ -237,8 +227,7 @@ int main(int argc, char **argv)
     char(*queries)[160] = malloc((size_t)nq * 160);
     double *lat = malloc((size_t)nq * sizeof *lat);
     struct sw_screen_result *res = malloc(sizeof *res);
-    if (!queries || !lat || !res || !nn)
-        return 1;
+    if (!queries || !lat || !res || !nn) return 1;
     for (long i = 0; i < nq; i++) {
         if (rnd() % 10 < 7)
             perturb(names[rnd() % nn], queries[i], 160);
@@ -246,14 +235,12 @@ int main(int argc, char **argv)
             negative(queries[i], 160);
     }
     double *cpu = malloc((size_t)nq * sizeof *cpu);
-    if (!cpu)
-        return 1;
+    if (!cpu) return 1;
     long hits = 0;
     double start = now(), cstart = cpu_now();
     for (long i = 0; i < nq; i++) {
         double q0 = now(), c0 = cpu_now();
-        if (sw_screen_query(idx, queries[i], NULL, res))
-            return 1;
+        if (sw_screen_query(idx, queries[i], NULL, res)) return 1;
         cpu[i] = cpu_now() - c0;
         lat[i] = now() - q0;
         hits += res->n > 0;

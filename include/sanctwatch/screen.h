@@ -42,13 +42,13 @@ enum sw_screen_quality {
 
 /* How a query token was matched to a candidate token. */
 enum sw_screen_how {
-    SW_SCREEN_HOW_EXACT = 0,    /* same normalised token */
-    SW_SCREEN_HOW_TRANSLIT,     /* same token after transliteration from another script */
-    SW_SCREEN_HOW_VARIANT,      /* Korean romanization variant (same syllable key) */
-    SW_SCREEN_HOW_JOINED,       /* tokens joined or split ("Jong Un" / "Jongun") */
-    SW_SCREEN_HOW_JW,           /* Jaro-Winkler similarity */
-    SW_SCREEN_HOW_INITIAL,      /* an initial ("L.") against a token starting with it */
-    SW_SCREEN_HOW_IDENTIFIER    /* exact identifier (IMO, MMSI, passport...) */
+    SW_SCREEN_HOW_EXACT = 0, /* same normalised token */
+    SW_SCREEN_HOW_TRANSLIT,  /* same token after transliteration from another script */
+    SW_SCREEN_HOW_VARIANT,   /* Korean romanization variant (same syllable key) */
+    SW_SCREEN_HOW_JOINED,    /* tokens joined or split ("Jong Un" / "Jongun") */
+    SW_SCREEN_HOW_JW,        /* Jaro-Winkler similarity */
+    SW_SCREEN_HOW_INITIAL,   /* an initial ("L.") against a token starting with it */
+    SW_SCREEN_HOW_IDENTIFIER /* exact identifier (IMO, MMSI, passport...) */
 };
 
 /* "person", "organization", "vessel", "aircraft", "other"; "any" for SW_SCREEN_ANY. */
@@ -73,8 +73,8 @@ void sw_screen_index_free(struct sw_screen_index *idx);
 
 /* Describe an entry (optional: entries first met through add_name get list "", ref = key).
  * Strings are copied. SW_EEXISTS is not an error here: the description is updated. */
-int sw_screen_index_add_entry(struct sw_screen_index *idx, const char *entry_key,
-                              const char *list, const char *ref, int type);
+int sw_screen_index_add_entry(struct sw_screen_index *idx, const char *entry_key, const char *list,
+                              const char *ref, int type);
 /* Add one name of an entry (created if new; its first SW_SCREEN_Q_PRIMARY name, else its
  * first name, is the entry's primary name). Names over 1,024 bytes are cut. A name that
  * normalises to nothing is ignored (SW_OK). Errors: SW_EINVAL, SW_ENOMEM, SW_ETOOBIG. */
@@ -82,8 +82,8 @@ int sw_screen_index_add_name(struct sw_screen_index *idx, const char *entry_key,
                              const char *name, int quality);
 /* Add an identifier (kind "imo", "mmsi", "passport", ...); value is compared upper-cased,
  * letters and digits only ("IMO 9123456" is stored as "9123456" for kind imo). */
-int sw_screen_index_add_id(struct sw_screen_index *idx, const char *entry_key,
-                           const char *kind, const char *value);
+int sw_screen_index_add_id(struct sw_screen_index *idx, const char *entry_key, const char *kind,
+                           const char *value);
 /* Add every active entry, name and identifier of the lists tables (sanctwatch/lists.h);
  * entry keys are "<list>:<ref>". SW_ENOTFOUND when the tables do not exist, SW_EDB. */
 int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db);
@@ -118,9 +118,9 @@ struct sw_screen_token_match {
 struct sw_screen_match {
     const char *entry_key, *list, *ref, *primary; /* owned by the index */
     int type;
-    const char *name; /* the entry's name that matched (owned by the index) */
-    int quality;      /* of that name */
-    double score;     /* 0..1 */
+    const char *name;  /* the entry's name that matched (owned by the index) */
+    int quality;       /* of that name */
+    double score;      /* 0..1 */
     int by_identifier; /* 1: an identifier matched; id_kind and id_value say which */
     const char *id_kind, *id_value;
     size_t n_tokens;

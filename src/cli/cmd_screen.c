@@ -49,8 +49,7 @@ static void usage(FILE *f)
 static int is_dir_with_tables(const char *d)
 {
     char p[PATH_MAX];
-    if (snprintf(p, sizeof p, "%s/stopwords.txt", d) >= (int)sizeof p)
-        return 0;
+    if (snprintf(p, sizeof p, "%s/stopwords.txt", d) >= (int)sizeof p) return 0;
     return access(p, R_OK) == 0;
 }
 
@@ -58,8 +57,7 @@ static int is_dir_with_tables(const char *d)
  * <exe>/../share/sanctwatch/screening, ./data/screening. */
 static const char *find_data(const char *opt, char *buf, size_t bufsz)
 {
-    if (opt)
-        return opt;
+    if (opt) return opt;
     const char *env = getenv("SANCTWATCH_DATA");
     if (env) {
         if (snprintf(buf, bufsz, "%s/screening", env) < (int)bufsz && is_dir_with_tables(buf))
@@ -103,8 +101,7 @@ static void print_text(FILE *out, const char *query, const struct sw_screen_resu
             fprintf(out, "     identifier %s %s\n", m->id_kind, m->id_value);
             continue;
         }
-        if (strcmp(m->name, m->primary))
-            fprintf(out, "     matched name: %s\n", m->name);
+        if (strcmp(m->name, m->primary)) fprintf(out, "     matched name: %s\n", m->name);
         for (size_t t = 0; t < m->n_tokens; t++) {
             const struct sw_screen_token_match *tm = &m->tokens[t];
             if (tm->how < 0)
@@ -165,8 +162,7 @@ static int print_json(FILE *out, const char *query, const struct sw_screen_resul
     json_object_set_new(o, "matches", arr);
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     json_decref(o);
-    if (!s)
-        return -1;
+    if (!s) return -1;
     fprintf(out, "%s\n", s);
     free(s);
     return 0;
@@ -176,31 +172,24 @@ static int print_json(FILE *out, const char *query, const struct sw_screen_resul
  * run hostile names as formulas. */
 static void csv_field(struct sw_buf *b, const char *s, int first)
 {
-    if (!first)
-        sw_buf_putc(b, ',');
+    if (!first) sw_buf_putc(b, ',');
     int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
     int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-    if (guard)
-        quote = 1;
-    if (quote)
-        sw_buf_putc(b, '"');
-    if (guard)
-        sw_buf_putc(b, '\'');
+    if (guard) quote = 1;
+    if (quote) sw_buf_putc(b, '"');
+    if (guard) sw_buf_putc(b, '\'');
     for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            sw_buf_putc(b, '"');
+        if (*p == '"') sw_buf_putc(b, '"');
         sw_buf_putc(b, *p);
     }
-    if (quote)
-        sw_buf_putc(b, '"');
+    if (quote) sw_buf_putc(b, '"');
 }
 
 static void explanation_text(const struct sw_screen_match *m, struct sw_buf *b)
 {
     for (size_t t = 0; t < m->n_tokens; t++) {
         const struct sw_screen_token_match *tm = &m->tokens[t];
-        if (t)
-            sw_buf_puts(b, "; ");
+        if (t) sw_buf_puts(b, "; ");
         if (tm->how < 0)
             sw_buf_printf(b, "%s->%s (unmatched)", tm->query[0] ? tm->query : "-",
                           tm->cand[0] ? tm->cand : "-");
@@ -216,22 +205,19 @@ static int csv_split(const char *line, size_t len, char f[MAX_CSV_FIELDS][MAX_QU
     int n = 0;
     size_t i = 0;
     for (;;) {
-        if (n == MAX_CSV_FIELDS)
-            return n;
+        if (n == MAX_CSV_FIELDS) return n;
         size_t o = 0;
         if (i < len && line[i] == '"') {
             i++;
             while (i < len) {
                 if (line[i] == '"' && i + 1 < len && line[i + 1] == '"') {
-                    if (o < MAX_QUERY)
-                        f[n][o++] = '"';
+                    if (o < MAX_QUERY) f[n][o++] = '"';
                     i += 2;
                 } else if (line[i] == '"') {
                     i++;
                     break;
                 } else {
-                    if (o < MAX_QUERY)
-                        f[n][o++] = line[i];
+                    if (o < MAX_QUERY) f[n][o++] = line[i];
                     i++;
                 }
             }
@@ -239,14 +225,12 @@ static int csv_split(const char *line, size_t len, char f[MAX_CSV_FIELDS][MAX_QU
                 i++;
         } else {
             while (i < len && line[i] != ',') {
-                if (o < MAX_QUERY)
-                    f[n][o++] = line[i];
+                if (o < MAX_QUERY) f[n][o++] = line[i];
                 i++;
             }
         }
         f[n++][o] = '\0';
-        if (i >= len)
-            return n;
+        if (i >= len) return n;
         i++;
     }
 }
@@ -287,11 +271,9 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
             status = 1;
             break;
         }
-        if (len == 0)
-            continue;
+        if (len == 0) continue;
         int nf = csv_split(line, len, f);
-        if (ln == 1 && nf >= 2 && !strcmp(f[0], "id") && !strcmp(f[1], "name"))
-            continue;
+        if (ln == 1 && nf >= 2 && !strcmp(f[0], "id") && !strcmp(f[1], "name")) continue;
         if (nf < 2 || !f[1][0]) {
             cli_warn("%s:%llu: expected id,name[,type], skipped", in, (unsigned long long)ln);
             nbad++;
@@ -342,8 +324,7 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
         cli_error("cannot write '%s': %s", outpath ? outpath : "stdout", strerror(errno));
         status = 1;
     }
-    if (out != stdout)
-        fclose(out);
+    if (out != stdout) fclose(out);
     fprintf(stderr, "screened %ld queries: %ld with matches, %ld lines skipped\n", nq, nmatched,
             nbad);
     return status;
@@ -366,8 +347,7 @@ int cmd_screen(int argc, char **argv)
                 cli_error("query too long (at most %d bytes)", MAX_QUERY);
                 return 2;
             }
-            if (nwords++)
-                query[ql++] = ' ';
+            if (nwords++) query[ql++] = ' ';
             memcpy(query + ql, a, n);
             ql += n;
             query[ql] = '\0';
@@ -444,8 +424,7 @@ int cmd_screen(int argc, char **argv)
     }
     rc = sw_screen_index_load_db(idx, db);
     if (rc == SW_ENOTFOUND || (!rc && sw_screen_index_entries(idx) == 0)) {
-        cli_error("no sanctions lists in '%s'; load them with 'sanctwatch lists import'",
-                  dbpath);
+        cli_error("no sanctions lists in '%s'; load them with 'sanctwatch lists import'", dbpath);
         goto fail;
     }
     if (rc) {
@@ -468,7 +447,8 @@ int cmd_screen(int argc, char **argv)
         cli_error("cannot screen '%s': %s", query, sw_strerror(rc));
         goto fail;
     }
-    if (json ? print_json(stdout, query, res, threshold) : (print_text(stdout, query, res, threshold), 0)) {
+    if (json ? print_json(stdout, query, res, threshold)
+             : (print_text(stdout, query, res, threshold), 0)) {
         cli_error("out of memory");
         goto fail;
     }

@@ -108,16 +108,13 @@ struct sw_screen_index {
 
 static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return SW_OK;
+    if (need <= *cap) return SW_OK;
     size_t ncap = *cap ? *cap : 64;
     while (ncap < need)
         ncap *= 2;
-    if (ncap > SIZE_MAX / elem)
-        return SW_ENOMEM;
+    if (ncap > SIZE_MAX / elem) return SW_ENOMEM;
     void *np = realloc(*p, ncap * elem);
-    if (!np)
-        return SW_ENOMEM;
+    if (!np) return SW_ENOMEM;
     *p = np;
     *cap = ncap;
     return SW_OK;
@@ -125,12 +122,10 @@ static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
 
 static int arena_put(struct sw_screen_index *idx, const char *s, size_t len, uint32_t *off)
 {
-    if (idx->arena.len + len + 1 >= ARENA_MAX)
-        return SW_ETOOBIG;
+    if (idx->arena.len + len + 1 >= ARENA_MAX) return SW_ETOOBIG;
     *off = (uint32_t)idx->arena.len;
     int rc = sw_buf_append(&idx->arena, s, len);
-    if (!rc)
-        rc = sw_buf_putc(&idx->arena, '\0');
+    if (!rc) rc = sw_buf_putc(&idx->arena, '\0');
     return rc;
 }
 
@@ -142,15 +137,13 @@ static const char *S(const struct sw_screen_index *idx, uint32_t off)
 const char *sw_screen_type_name(int type)
 {
     static const char *const names[] = {"person", "organization", "vessel", "aircraft", "other"};
-    if (type >= 0 && type <= SW_SCREEN_OTHER)
-        return names[type];
+    if (type >= 0 && type <= SW_SCREEN_OTHER) return names[type];
     return "any";
 }
 
 int sw_screen_type_parse(const char *s, int *type)
 {
-    if (!s)
-        return SW_EINVAL;
+    if (!s) return SW_EINVAL;
     if (!strcmp(s, "any")) {
         *type = SW_SCREEN_ANY;
         return SW_OK;
@@ -173,24 +166,20 @@ int sw_screen_type_parse(const char *s, int *type)
 
 int sw_screen_quality_parse(const char *s)
 {
-    if (!s || !strcmp(s, "primary"))
-        return SW_SCREEN_Q_PRIMARY;
+    if (!s || !strcmp(s, "primary")) return SW_SCREEN_Q_PRIMARY;
     if (!strcmp(s, "aka") || !strcmp(s, "original_script") || !strcmp(s, "nka"))
         return SW_SCREEN_Q_AKA;
-    if (!strcmp(s, "aka_weak"))
-        return SW_SCREEN_Q_AKA_WEAK;
-    if (!strcmp(s, "fka"))
-        return SW_SCREEN_Q_FKA;
+    if (!strcmp(s, "aka_weak")) return SW_SCREEN_Q_AKA_WEAK;
+    if (!strcmp(s, "fka")) return SW_SCREEN_Q_FKA;
     return SW_SCREEN_Q_OTHER;
 }
 
 const char *sw_screen_how_name(int how)
 {
-    static const char *const names[] = {"exact",        "transliteration", "romanization variant",
-                                        "joined",       "jaro-winkler",    "initial",
+    static const char *const names[] = {"exact",     "transliteration", "romanization variant",
+                                        "joined",    "jaro-winkler",    "initial",
                                         "identifier"};
-    if (how >= 0 && how <= SW_SCREEN_HOW_IDENTIFIER)
-        return names[how];
+    if (how >= 0 && how <= SW_SCREEN_HOW_IDENTIFIER) return names[how];
     return "unmatched";
 }
 
@@ -200,12 +189,10 @@ int sw_screen_index_new(struct sw_screen_index **out, const char *data_dir)
 {
     *out = NULL;
     struct sw_screen_index *idx = calloc(1, sizeof *idx);
-    if (!idx)
-        return SW_ENOMEM;
+    if (!idx) return SW_ENOMEM;
     sw_buf_init(&idx->arena, ARENA_MAX);
     int rc = sws_norm_init(&idx->norm, data_dir);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     *out = idx;
     return SW_OK;
 fail:
@@ -215,8 +202,7 @@ fail:
 
 void sw_screen_index_free(struct sw_screen_index *idx)
 {
-    if (!idx)
-        return;
+    if (!idx) return;
     sws_norm_release(&idx->norm);
     sw_buf_release(&idx->arena);
     free(idx->ent);
@@ -248,8 +234,7 @@ static int emap_rehash(struct sw_screen_index *idx)
 {
     size_t ncap = idx->emap_cap ? idx->emap_cap * 2 : 1024;
     uint32_t *nm = calloc(ncap, sizeof *nm);
-    if (!nm)
-        return SW_ENOMEM;
+    if (!nm) return SW_ENOMEM;
     for (size_t e = 0; e < idx->nent; e++) {
         const char *k = S(idx, idx->ent[e].key);
         size_t i = (size_t)sws_hash('e', k, strlen(k)) & (ncap - 1);
@@ -267,8 +252,7 @@ static int emap_rehash(struct sw_screen_index *idx)
 static int entry_get(struct sw_screen_index *idx, const char *key, int type, uint32_t *e)
 {
     size_t klen = strlen(key);
-    if ((idx->nent + 1) * 2 > idx->emap_cap && emap_rehash(idx))
-        return SW_ENOMEM;
+    if ((idx->nent + 1) * 2 > idx->emap_cap && emap_rehash(idx)) return SW_ENOMEM;
     size_t i = (size_t)sws_hash('e', key, klen) & (idx->emap_cap - 1);
     while (idx->emap[i]) {
         if (!strcmp(S(idx, idx->ent[idx->emap[i] - 1].key), key)) {
@@ -277,15 +261,12 @@ static int entry_get(struct sw_screen_index *idx, const char *key, int type, uin
         }
         i = (i + 1) & (idx->emap_cap - 1);
     }
-    if (idx->nent >= NONE - 1)
-        return SW_ETOOBIG;
+    if (idx->nent >= NONE - 1) return SW_ETOOBIG;
     int rc = grow_array((void **)&idx->ent, &idx->capent, idx->nent + 1, sizeof *idx->ent);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     struct entry *en = &idx->ent[idx->nent];
     memset(en, 0, sizeof *en);
-    if ((rc = arena_put(idx, key, klen, &en->key)))
-        return rc;
+    if ((rc = arena_put(idx, key, klen, &en->key))) return rc;
     en->list = NONE;
     en->ref = en->key;
     en->primary = NONE;
@@ -296,21 +277,16 @@ static int entry_get(struct sw_screen_index *idx, const char *key, int type, uin
     return SW_OK;
 }
 
-int sw_screen_index_add_entry(struct sw_screen_index *idx, const char *entry_key,
-                              const char *list, const char *ref, int type)
+int sw_screen_index_add_entry(struct sw_screen_index *idx, const char *entry_key, const char *list,
+                              const char *ref, int type)
 {
-    if (!idx || !entry_key || !*entry_key)
-        return SW_EINVAL;
+    if (!idx || !entry_key || !*entry_key) return SW_EINVAL;
     uint32_t e;
     int rc = entry_get(idx, entry_key, type, &e);
-    if (rc)
-        return rc;
-    if (list && (rc = arena_put(idx, list, strlen(list), &idx->ent[e].list)))
-        return rc;
-    if (ref && (rc = arena_put(idx, ref, strlen(ref), &idx->ent[e].ref)))
-        return rc;
-    if (type >= 0 && type <= SW_SCREEN_OTHER)
-        idx->ent[e].type = (int8_t)type;
+    if (rc) return rc;
+    if (list && (rc = arena_put(idx, list, strlen(list), &idx->ent[e].list))) return rc;
+    if (ref && (rc = arena_put(idx, ref, strlen(ref), &idx->ent[e].ref))) return rc;
+    if (type >= 0 && type <= SW_SCREEN_OTHER) idx->ent[e].type = (int8_t)type;
     return SW_OK;
 }
 
@@ -319,8 +295,7 @@ int sw_screen_index_add_entry(struct sw_screen_index *idx, const char *entry_key
 static int post(struct sw_screen_index *idx, uint64_t h, uint32_t name)
 {
     int rc = grow_array((void **)&idx->posts, &idx->capposts, idx->nposts + 1, sizeof *idx->posts);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     idx->posts[idx->nposts].h = h;
     idx->posts[idx->nposts].name = name;
     idx->nposts++;
@@ -350,8 +325,7 @@ static size_t skeleton(const char *s, size_t len, char *out)
             c = 'a'; /* an initial vowel is written (alif): kept, as one letter */
         else if (i > 0 && strchr("aeiouwy", c))
             continue;
-        if (o && out[o - 1] == c)
-            continue;
+        if (o && out[o - 1] == c) continue;
         out[o++] = c;
     }
     out[o] = '\0';
@@ -364,11 +338,9 @@ static int token_keys(const struct sws_toks *t, int i, key_fn fn, void *ctx, int
     if (!rc && (index_side || (t->flags[i] & SWS_TF_ABJAD))) {
         char sk[SWS_TOKLEN];
         size_t n = skeleton(t->tok[i], t->len[i], sk);
-        if (n >= 2)
-            rc = fn(ctx, sws_hash('z', sk, n), KEY_KOREAN);
+        if (n >= 2) rc = fn(ctx, sws_hash('z', sk, n), KEY_KOREAN);
     }
-    if (!rc && t->klen[i])
-        rc = fn(ctx, sws_hash('k', t->key[i], t->klen[i]), KEY_KOREAN);
+    if (!rc && t->klen[i]) rc = fn(ctx, sws_hash('k', t->key[i], t->klen[i]), KEY_KOREAN);
     char pad[SWS_TOKLEN + 2];
     size_t n = t->len[i];
     pad[0] = ' ';
@@ -397,11 +369,9 @@ static int intern(struct sw_screen_index *idx, const char *s, size_t len, uint32
     if ((idx->itab_n + 1) * 2 > idx->itab_cap) {
         size_t ncap = idx->itab_cap ? idx->itab_cap * 2 : 4096;
         uint32_t *nt = calloc(ncap, sizeof *nt);
-        if (!nt)
-            return SW_ENOMEM;
+        if (!nt) return SW_ENOMEM;
         for (size_t i = 0; i < idx->itab_cap; i++) {
-            if (!idx->itab[i])
-                continue;
+            if (!idx->itab[i]) continue;
             const char *t = S(idx, idx->itab[i] - 1);
             size_t j = (size_t)sws_hash('s', t, strlen(t)) & (ncap - 1);
             while (nt[j])
@@ -422,8 +392,7 @@ static int intern(struct sw_screen_index *idx, const char *s, size_t len, uint32
         j = (j + 1) & (idx->itab_cap - 1);
     }
     int rc = arena_put(idx, s, len, off);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     idx->itab[j] = *off + 1;
     idx->itab_n++;
     return SW_OK;
@@ -432,16 +401,13 @@ static int intern(struct sw_screen_index *idx, const char *s, size_t len, uint32
 static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int quality,
                     const struct sws_toks *t)
 {
-    if (t->n == 0)
-        return SW_OK;
-    if (idx->nnames >= NONE - 1)
-        return SW_ETOOBIG;
+    if (t->n == 0) return SW_OK;
+    if (idx->nnames >= NONE - 1) return SW_ETOOBIG;
     int rc = grow_array((void **)&idx->names, &idx->capnames, idx->nnames + 1, sizeof *idx->names);
     if (!rc)
         rc = grow_array((void **)&idx->toks, &idx->captoks, idx->ntoks + (size_t)t->n,
                         sizeof *idx->toks);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     uint32_t nid = (uint32_t)idx->nnames;
     struct iname *nm = &idx->names[nid];
     nm->entry = e;
@@ -453,11 +419,9 @@ static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int 
     for (int i = 0; i < t->n; i++) {
         struct itok *tk = &idx->toks[idx->ntoks + (size_t)i];
         memset(tk, 0, sizeof *tk);
-        if ((rc = intern(idx, t->tok[i], t->len[i], &tk->str)))
-            return rc;
+        if ((rc = intern(idx, t->tok[i], t->len[i], &tk->str))) return rc;
         tk->key = NONE;
-        if (t->klen[i] && (rc = arena_put(idx, t->key[i], t->klen[i], &tk->key)))
-            return rc;
+        if (t->klen[i] && (rc = arena_put(idx, t->key[i], t->klen[i], &tk->key))) return rc;
         tk->len = t->len[i];
         tk->klen = t->klen[i];
         tk->flags = t->flags[i];
@@ -465,8 +429,7 @@ static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int 
     }
     struct post_ctx pc = {idx, nid};
     for (int i = 0; i < t->n; i++)
-        if ((rc = token_keys(t, i, post_key, &pc, 1)))
-            return rc;
+        if ((rc = token_keys(t, i, post_key, &pc, 1))) return rc;
     idx->ntoks += (size_t)t->n;
     idx->nnames++;
     return SW_OK;
@@ -475,32 +438,24 @@ static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int 
 int sw_screen_index_add_name(struct sw_screen_index *idx, const char *entry_key, int type,
                              const char *name, int quality)
 {
-    if (!idx || !entry_key || !*entry_key || !name)
-        return SW_EINVAL;
+    if (!idx || !entry_key || !*entry_key || !name) return SW_EINVAL;
     size_t len = strlen(name);
-    if (len > SWS_MAX_INPUT)
-        len = SWS_MAX_INPUT;
+    if (len > SWS_MAX_INPUT) len = SWS_MAX_INPUT;
     int has_alt = 0;
     int rc = sws_norm_name(&idx->norm, name, len, &idx->ca, &idx->cb, &has_alt);
-    if (rc)
-        return rc;
-    if (idx->ca.n == 0 && !has_alt)
-        return SW_OK;
+    if (rc) return rc;
+    if (idx->ca.n == 0 && !has_alt) return SW_OK;
     uint32_t e, text;
-    if ((rc = entry_get(idx, entry_key, type, &e)))
-        return rc;
-    if ((rc = arena_put(idx, name, len, &text)))
-        return rc;
+    if ((rc = entry_get(idx, entry_key, type, &e))) return rc;
+    if ((rc = arena_put(idx, name, len, &text))) return rc;
     struct entry *en = &idx->ent[e];
     if (en->primary == NONE || (quality == SW_SCREEN_Q_PRIMARY && en->primary_q != 0)) {
         en->primary = text;
         en->primary_q = (uint8_t)quality;
     }
     idx->built = 0;
-    if ((rc = add_toks(idx, e, text, quality, &idx->ca)))
-        return rc;
-    if (has_alt)
-        rc = add_toks(idx, e, text, quality, &idx->cb);
+    if ((rc = add_toks(idx, e, text, quality, &idx->ca))) return rc;
+    if (has_alt) rc = add_toks(idx, e, text, quality, &idx->cb);
     return rc;
 }
 
@@ -511,8 +466,7 @@ static size_t norm_id(const char *v, char *out, size_t outsz)
     size_t n = 0;
     for (const char *p = v; *p && n + 1 < outsz; p++) {
         unsigned char c = (unsigned char)*p;
-        if (isalnum(c) || c >= 0x80)
-            out[n++] = (char)(c < 0x80 ? toupper(c) : c);
+        if (isalnum(c) || c >= 0x80) out[n++] = (char)(c < 0x80 ? toupper(c) : c);
     }
     out[n] = '\0';
     size_t skip = 0;
@@ -530,21 +484,17 @@ static size_t norm_id(const char *v, char *out, size_t outsz)
     return n >= 5 && digit ? n : 0;
 }
 
-int sw_screen_index_add_id(struct sw_screen_index *idx, const char *entry_key,
-                           const char *kind, const char *value)
+int sw_screen_index_add_id(struct sw_screen_index *idx, const char *entry_key, const char *kind,
+                           const char *value)
 {
-    if (!idx || !entry_key || !*entry_key || !kind || !value)
-        return SW_EINVAL;
+    if (!idx || !entry_key || !*entry_key || !kind || !value) return SW_EINVAL;
     char norm[128];
     size_t n = norm_id(value, norm, sizeof norm);
-    if (!n)
-        return SW_OK;
+    if (!n) return SW_OK;
     uint32_t e;
     int rc = entry_get(idx, entry_key, -1, &e);
-    if (!rc)
-        rc = grow_array((void **)&idx->ids, &idx->capids, idx->nids + 1, sizeof *idx->ids);
-    if (rc)
-        return rc;
+    if (!rc) rc = grow_array((void **)&idx->ids, &idx->capids, idx->nids + 1, sizeof *idx->ids);
+    if (rc) return rc;
     struct idrec *r = &idx->ids[idx->nids];
     r->h = sws_hash('i', norm, n);
     r->entry = e;
@@ -561,8 +511,7 @@ int sw_screen_index_add_id(struct sw_screen_index *idx, const char *entry_key,
 static int cmp_post(const void *a, const void *b)
 {
     const struct post *x = a, *y = b;
-    if (x->h != y->h)
-        return x->h < y->h ? -1 : 1;
+    if (x->h != y->h) return x->h < y->h ? -1 : 1;
     return x->name < y->name ? -1 : x->name > y->name;
 }
 
@@ -574,12 +523,10 @@ static int cmp_id(const void *a, const void *b)
 
 static const struct bucket *lookup(const struct sw_screen_index *idx, uint64_t h)
 {
-    if (!idx->table_cap)
-        return NULL;
+    if (!idx->table_cap) return NULL;
     size_t i = (size_t)(h ^ (h >> 29)) & (idx->table_cap - 1);
     while (idx->table[i].count) {
-        if (idx->table[i].h == h)
-            return &idx->table[i];
+        if (idx->table[i].h == h) return &idx->table[i];
         i = (i + 1) & (idx->table_cap - 1);
     }
     return NULL;
@@ -592,33 +539,27 @@ static float weight_of(const struct sw_screen_index *idx, const char *tok, size_
     double df = b ? b->count : 0;
     if (klen) {
         const struct bucket *kb = lookup(idx, sws_hash('k', key, klen));
-        if (kb && kb->count > df)
-            df = kb->count;
+        if (kb && kb->count > df) df = kb->count;
     }
     double w = log(1.0 + ((double)idx->nnames + 1.0) / (df + 1.0));
-    if (len == 1)
-        w *= 0.3;
+    if (len == 1) w *= 0.3;
     return (float)(w > 0.05 ? w : 0.05);
 }
 
 int sw_screen_index_build(struct sw_screen_index *idx)
 {
-    if (idx->built)
-        return SW_OK;
-    if (idx->nposts)
-        qsort(idx->posts, idx->nposts, sizeof *idx->posts, cmp_post);
+    if (idx->built) return SW_OK;
+    if (idx->nposts) qsort(idx->posts, idx->nposts, sizeof *idx->posts, cmp_post);
     size_t o = 0, nkeys = 0;
     for (size_t i = 0; i < idx->nposts; i++) {
         if (o && idx->posts[o - 1].h == idx->posts[i].h &&
             idx->posts[o - 1].name == idx->posts[i].name)
             continue;
-        if (!o || idx->posts[o - 1].h != idx->posts[i].h)
-            nkeys++;
+        if (!o || idx->posts[o - 1].h != idx->posts[i].h) nkeys++;
         idx->posts[o++] = idx->posts[i];
     }
     idx->nposts = o;
-    if (idx->nids)
-        qsort(idx->ids, idx->nids, sizeof *idx->ids, cmp_id);
+    if (idx->nids) qsort(idx->ids, idx->nids, sizeof *idx->ids, cmp_id);
     size_t cap = 64;
     while (cap < nkeys * 2)
         cap *= 2;
@@ -713,8 +654,7 @@ struct pair {
 static int has_digit(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i] >= '0' && s[i] <= '9')
-            return 1;
+        if (s[i] >= '0' && s[i] <= '9') return 1;
     return 0;
 }
 
@@ -746,8 +686,7 @@ static int jw_can_reach(const char *a, size_t la, const char *b, size_t lb)
     for (size_t i = 0; i < lb; i++)
         cb += (ma >> ((unsigned char)b[i] & 63)) & 1;
     double m = (double)(ca < cb ? ca : cb);
-    if (m == 0)
-        return 0;
+    if (m == 0) return 0;
     double jaro = (m / (double)la + m / (double)lb + 1.0) / 3.0;
     return jaro + 0.4 * (1.0 - jaro) >= SIM_FLOOR;
 }
@@ -766,21 +705,17 @@ static int span_sim(const struct side *q, int qi, int qn, const struct side *c, 
         ul += c->len[k];
         ukl += c->klen[k];
     }
-    if (qn + cn > 2 && tl != ul && !(korean && tkl && tkl == ukl))
-        return 0;
+    if (qn + cn > 2 && tl != ul && !(korean && tkl && tkl == ukl)) return 0;
     if (qn + cn == 2 && tl > 1 && ul > 1) {
         size_t mn = tl < ul ? tl : ul, mx = tl < ul ? ul : tl;
         double up = (1.0 + (double)mn / (double)mx + 1.0) / 3.0;
-        if (up + 0.4 * (1.0 - up) < SIM_FLOOR && !(korean && tkl && ukl))
-            return 0;
+        if (up + 0.4 * (1.0 - up) < SIM_FLOOR && !(korean && tkl && ukl)) return 0;
     }
     char qbuf[SWS_TOKLEN * 3], cbuf[SWS_TOKLEN * 3];
     const char *qa = q->tok[qi], *ca = c->tok[ci];
     size_t ql = tl, cl = ul;
-    if (qn > 1)
-        concat(q->tok, q->len, qi, qn, qbuf), qa = qbuf;
-    if (cn > 1)
-        concat(c->tok, c->len, ci, cn, cbuf), ca = cbuf;
+    if (qn > 1) concat(q->tok, q->len, qi, qn, qbuf), qa = qbuf;
+    if (cn > 1) concat(c->tok, c->len, ci, cn, cbuf), ca = cbuf;
     int joined = qn + cn > 2;
     int translit = 0;
     for (int k = qi; k < qi + qn; k++)
@@ -801,18 +736,15 @@ static int span_sim(const struct side *q, int qi, int qn, const struct side *c, 
         char qbk[SWS_TOKLEN * 3], cbk[SWS_TOKLEN * 3];
         const char *qk = q->key[qi], *ck = c->key[ci];
         size_t qkl = tkl, ckl = ukl;
-        if (qn > 1)
-            concat(q->key, q->klen, qi, qn, qbk), qk = qbk;
-        if (cn > 1)
-            concat(c->key, c->klen, ci, cn, cbk), ck = cbk;
+        if (qn > 1) concat(q->key, q->klen, qi, qn, qbk), qk = qbk;
+        if (cn > 1) concat(c->key, c->klen, ci, cn, cbk), ck = cbk;
         if (qkl && qkl == ckl && !memcmp(qk, ck, qkl)) {
             p->sim = (float)VARIANT_SIM;
             p->how = SW_SCREEN_HOW_VARIANT;
             return 1;
         }
     }
-    if (joined)
-        return 0; /* joined spans count only when equal */
+    if (joined) return 0; /* joined spans count only when equal */
     if ((q->flags[qi] ^ c->flags[ci]) & SWS_TF_ABJAD) {
         char qs[SWS_TOKLEN], cs[SWS_TOKLEN];
         size_t qsl = skeleton(qa, ql, qs), csl = skeleton(ca, cl, cs);
@@ -830,13 +762,10 @@ static int span_sim(const struct side *q, int qi, int qn, const struct side *c, 
         }
         return 0;
     }
-    if (has_digit(qa, ql) || has_digit(ca, cl))
-        return 0;
-    if (!jw_can_reach(qa, ql, ca, cl))
-        return 0;
+    if (has_digit(qa, ql) || has_digit(ca, cl)) return 0;
+    if (!jw_can_reach(qa, ql, ca, cl)) return 0;
     double jw = sw_jaro_winkler(qa, ql, ca, cl);
-    if (jw < SIM_FLOOR)
-        return 0;
+    if (jw < SIM_FLOOR) return 0;
     /* Stretch: a near-miss token (Sancho / Sanchez, JW 0.92) counts for less than its raw
      * JW, a typo in a long token (Scholze / Scholz, 0.97) for nearly all of it. */
     p->sim = (float)(1.0 - JW_STRETCH * (1.0 - jw));
@@ -847,8 +776,7 @@ static int span_sim(const struct side *q, int qi, int qn, const struct side *c, 
 static int cmp_pair(const void *a, const void *b)
 {
     const struct pair *x = a, *y = b;
-    if (x->sim != y->sim)
-        return x->sim > y->sim ? -1 : 1;
+    if (x->sim != y->sim) return x->sim > y->sim ? -1 : 1;
     int xs = x->qn + x->cn, ys = y->qn + y->cn;
     return xs - ys;
 }
@@ -860,14 +788,12 @@ static int cmp_pair(const void *a, const void *b)
 static int token_sim(struct sw_screen_index *mi, const struct side *q, int i, const struct side *c,
                      int j, int korean, struct pair *p)
 {
-    if (!mi || c->off[j] == NONE)
-        return span_sim(q, i, 1, c, j, 1, korean, p);
+    if (!mi || c->off[j] == NONE) return span_sim(q, i, 1, c, j, 1, korean, p);
     int kf = korean | (c->flags[j] & SWS_TF_ABJAD); /* what the similarity depends on */
     uint32_t h = (c->off[j] * 2654435761u) ^ ((uint32_t)i << 3 | (uint32_t)kf);
     struct memo *m = &mi->memo[h & (MEMO_CAP - 1)];
     if (m->gen == mi->gen && m->off == c->off[j] && m->qi == i && m->korean == kf) {
-        if (!m->ok)
-            return 0;
+        if (!m->ok) return 0;
         p->qi = (uint8_t)i;
         p->qn = 1;
         p->ci = (uint8_t)j;
@@ -907,8 +833,7 @@ static double align(struct sw_screen_index *mi, const struct side *q, const stru
     }
     for (int i = 0; i < q->n; i++) {
         for (int j = 0; j < c->n; j++) {
-            if (token_sim(mi, q, i, c, j, korean, &pairs[np]))
-                np++;
+            if (token_sim(mi, q, i, c, j, korean, &pairs[np])) np++;
             /* Joined tokens: up to 3 on one side against one on the other. */
             for (int k = 2; k <= 3; k++) {
                 if (i + k <= q->n &&
@@ -943,8 +868,7 @@ static double align(struct sw_screen_index *mi, const struct side *q, const stru
             ok &= !qused[i];
         for (int j = p->ci; j < p->ci + p->cn; j++)
             ok &= !cused[j];
-        if (!ok)
-            continue;
+        if (!ok) continue;
         for (int i = p->qi; i < p->qi + p->qn; i++) {
             qused[i] = 1;
             qs[i] = p->sim;
@@ -953,12 +877,10 @@ static double align(struct sw_screen_index *mi, const struct side *q, const stru
             cused[j] = 1;
             cs[j] = p->sim;
         }
-        if (sel)
-            sel[ns] = *p;
+        if (sel) sel[ns] = *p;
         ns++;
     }
-    if (nsel)
-        *nsel = ns;
+    if (nsel) *nsel = ns;
     double qw = 0, qm = 0, cw = 0, cm = 0;
     for (int i = 0; i < q->n; i++) {
         qw += q->w[i];
@@ -968,8 +890,7 @@ static double align(struct sw_screen_index *mi, const struct side *q, const stru
         cw += c->w[j];
         cm += c->w[j] * cs[j];
     }
-    if (qw <= 0 || cw <= 0)
-        return 0;
+    if (qw <= 0 || cw <= 0) return 0;
     return ALIGN_Q * qm / qw + (1.0 - ALIGN_Q) * cm / cw;
 }
 
@@ -979,10 +900,8 @@ static void span_text(const struct side *s, int i, int n, char *out)
     out[0] = '\0';
     for (int k = i; k < i + n; k++) {
         size_t l = s->len[k];
-        if (o + l + 2 >= SW_SCREEN_TOKLEN)
-            break;
-        if (k > i)
-            out[o++] = ' ';
+        if (o + l + 2 >= SW_SCREEN_TOKLEN) break;
+        if (k > i) out[o++] = ' ';
         memcpy(out + o, s->tok[k], l);
         o += l;
         out[o] = '\0';
@@ -999,8 +918,7 @@ static void explain(const struct side *q, const struct side *c, struct sw_screen
     /* In query order. */
     for (int i = 0; i < q->n; i++) {
         for (int k = 0; k < ns; k++) {
-            if (sel[k].qi != i || m->n_tokens >= SW_SCREEN_MAX_EXPLAIN)
-                continue;
+            if (sel[k].qi != i || m->n_tokens >= SW_SCREEN_MAX_EXPLAIN) continue;
             struct sw_screen_token_match *tm = &m->tokens[m->n_tokens++];
             span_text(q, sel[k].qi, sel[k].qn, tm->query);
             span_text(c, sel[k].ci, sel[k].cn, tm->cand);
@@ -1013,8 +931,7 @@ static void explain(const struct side *q, const struct side *c, struct sw_screen
         }
     }
     for (int i = 0; i < q->n && m->n_tokens < SW_SCREEN_MAX_EXPLAIN; i++) {
-        if (qcov[i])
-            continue;
+        if (qcov[i]) continue;
         struct sw_screen_token_match *tm = &m->tokens[m->n_tokens++];
         span_text(q, i, 1, tm->query);
         tm->cand[0] = '\0';
@@ -1022,8 +939,7 @@ static void explain(const struct side *q, const struct side *c, struct sw_screen
         tm->sim = 0;
     }
     for (int j = 0; j < c->n && m->n_tokens < SW_SCREEN_MAX_EXPLAIN; j++) {
-        if (ccov[j])
-            continue;
+        if (ccov[j]) continue;
         struct sw_screen_token_match *tm = &m->tokens[m->n_tokens++];
         tm->query[0] = '\0';
         span_text(c, j, 1, tm->cand);
@@ -1049,15 +965,13 @@ static int gather_key(void *ctx, uint64_t h, int kind)
 {
     struct gather *g = ctx;
     const struct bucket *b = lookup(g->idx, h);
-    if (!b || (kind == KEY_TRIGRAM && b->count > g->cap))
-        return 0;
+    if (!b || (kind == KEY_TRIGRAM && b->count > g->cap)) return 0;
     float add = kind == KEY_TRIGRAM ? 1.0f : 3.0f;
     const struct post *p = g->idx->posts + b->start;
     float *acc = g->idx->acc;
     for (uint32_t i = 0; i < b->count; i++) {
         uint32_t n = p[i].name;
-        if (acc[n] == 0.0f)
-            g->idx->touched[g->ntouched++] = n;
+        if (acc[n] == 0.0f) g->idx->touched[g->ntouched++] = n;
         acc[n] += add;
     }
     return 0;
@@ -1071,18 +985,14 @@ struct cand {
 static void heap_push(struct cand *h, int *n, struct cand c)
 {
     if (*n == TOPK) {
-        if (c.acc <= h[0].acc)
-            return;
+        if (c.acc <= h[0].acc) return;
         h[0] = c; /* replace the smallest, sift down */
         int i = 0;
         for (;;) {
             int l = 2 * i + 1, r = l + 1, m = i;
-            if (l < *n && h[l].acc < h[m].acc)
-                m = l;
-            if (r < *n && h[r].acc < h[m].acc)
-                m = r;
-            if (m == i)
-                break;
+            if (l < *n && h[l].acc < h[m].acc) m = l;
+            if (r < *n && h[r].acc < h[m].acc) m = r;
+            if (m == i) break;
             struct cand t = h[i];
             h[i] = h[m];
             h[m] = t;
@@ -1107,8 +1017,7 @@ struct best {
     int alt;
 };
 
-static void add_best(struct best *bs, int *nb, uint32_t entry, uint32_t name, double score,
-                     int alt)
+static void add_best(struct best *bs, int *nb, uint32_t entry, uint32_t name, double score, int alt)
 {
     for (int i = 0; i < *nb; i++) {
         if (bs[i].entry == entry) {
@@ -1139,8 +1048,7 @@ static void run_form(struct sw_screen_index *idx, const struct sws_toks *t, int 
     int nh = 0;
     for (size_t i = 0; i < g.ntouched; i++) {
         uint32_t n = idx->touched[i];
-        if (idx->acc[n] >= MIN_ACC &&
-            (type < 0 || idx->ent[idx->names[n].entry].type == type))
+        if (idx->acc[n] >= MIN_ACC && (type < 0 || idx->ent[idx->names[n].entry].type == type))
             heap_push(heap, &nh, (struct cand){idx->acc[n], n});
         idx->acc[n] = 0.0f;
     }
@@ -1155,16 +1063,14 @@ static void run_form(struct sw_screen_index *idx, const struct sws_toks *t, int 
         const struct iname *nm = &idx->names[heap[i].name];
         side_from_name(idx, nm, &c);
         double s = align(idx, &q, &c, NULL, NULL) * quality_factor(nm->quality);
-        if (s >= threshold)
-            add_best(bs, nb, nm->entry, heap[i].name, s, alt);
+        if (s >= threshold) add_best(bs, nb, nm->entry, heap[i].name, s, alt);
     }
 }
 
 static int cmp_best(const void *a, const void *b)
 {
     const struct best *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
     return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
@@ -1184,10 +1090,8 @@ static void toks_text(const struct sws_toks *t, char *out, size_t outsz)
     out[0] = '\0';
     for (int i = 0; i < t->n; i++) {
         size_t l = t->len[i];
-        if (o + l + 2 >= outsz)
-            break;
-        if (i)
-            out[o++] = ' ';
+        if (o + l + 2 >= outsz) break;
+        if (i) out[o++] = ' ';
         memcpy(out + o, t->tok[i], l);
         o += l;
         out[o] = '\0';
@@ -1197,18 +1101,15 @@ static void toks_text(const struct sws_toks *t, char *out, size_t outsz)
 int sw_screen_query(struct sw_screen_index *idx, const char *query,
                     const struct sw_screen_opts *opts, struct sw_screen_result *res)
 {
-    if (!idx || !query || !res)
-        return SW_EINVAL;
+    if (!idx || !query || !res) return SW_EINVAL;
     res->n = 0;
     res->norm[0] = '\0';
     double threshold = opts && opts->threshold > 0 ? opts->threshold : SW_SCREEN_DEFAULT_THRESHOLD;
     int type = opts ? opts->type : SW_SCREEN_ANY;
     size_t maxr = opts && opts->max_results ? opts->max_results : 10;
-    if (maxr > SW_SCREEN_MAX_RESULTS)
-        maxr = SW_SCREEN_MAX_RESULTS;
+    if (maxr > SW_SCREEN_MAX_RESULTS) maxr = SW_SCREEN_MAX_RESULTS;
     int rc = sw_screen_index_build(idx);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     size_t len = strlen(query);
     /* Identifiers: the whole query, and each space-separated part. */
     char idn[128];
@@ -1223,8 +1124,7 @@ int sw_screen_query(struct sw_screen_index *idx, const char *query,
         } else {
             while (*p == ' ' || *p == ',' || *p == ';')
                 p++;
-            if (!*p)
-                break;
+            if (!*p) break;
             const char *s = p;
             while (*p && *p != ' ' && *p != ',' && *p != ';')
                 p++;
@@ -1245,15 +1145,12 @@ int sw_screen_query(struct sw_screen_index *idx, const char *query,
             }
             for (size_t i = lo; i < idx->nids && idx->ids[i].h == h && res->n < maxr; i++) {
                 const struct idrec *r = &idx->ids[i];
-                if (strcmp(S(idx, r->value), idn))
-                    continue;
-                if (type >= 0 && idx->ent[r->entry].type != type)
-                    continue;
+                if (strcmp(S(idx, r->value), idn)) continue;
+                if (type >= 0 && idx->ent[r->entry].type != type) continue;
                 int dup = 0;
                 for (size_t k = 0; k < res->n; k++)
                     dup |= res->m[k].entry_key == S(idx, idx->ent[r->entry].key);
-                if (dup)
-                    continue;
+                if (dup) continue;
                 struct sw_screen_match *m = &res->m[res->n++];
                 memset(m, 0, sizeof *m);
                 fill_entry(idx, r->entry, m);
@@ -1264,37 +1161,32 @@ int sw_screen_query(struct sw_screen_index *idx, const char *query,
                 m->id_value = S(idx, r->value);
                 m->n_tokens = 1;
                 snprintf(m->tokens[0].query, SW_SCREEN_TOKLEN, "%.60s", idn);
-                snprintf(m->tokens[0].cand, SW_SCREEN_TOKLEN, "%.16s %.44s", m->id_kind, m->id_value);
+                snprintf(m->tokens[0].cand, SW_SCREEN_TOKLEN, "%.16s %.44s", m->id_kind,
+                         m->id_value);
                 m->tokens[0].how = SW_SCREEN_HOW_IDENTIFIER;
                 m->tokens[0].sim = 1.0;
             }
         }
         if (whole) {
             whole = 0;
-            if (!strchr(query, ' ') && !strchr(query, ',') && !strchr(query, ';'))
-                break;
+            if (!strchr(query, ' ') && !strchr(query, ',') && !strchr(query, ';')) break;
         }
     }
     int has_alt = 0;
     rc = sws_norm_name(&idx->norm, query, len, &idx->q, &idx->qalt, &has_alt);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     toks_text(&idx->q, res->norm, sizeof res->norm);
     struct best bs[TOPK * 2];
     int nb = 0;
-    if (idx->q.n)
-        run_form(idx, &idx->q, 0, type, threshold, bs, &nb);
-    if (has_alt)
-        run_form(idx, &idx->qalt, 1, type, threshold, bs, &nb);
-    if (nb > 1)
-        qsort(bs, (size_t)nb, sizeof bs[0], cmp_best);
+    if (idx->q.n) run_form(idx, &idx->q, 0, type, threshold, bs, &nb);
+    if (has_alt) run_form(idx, &idx->qalt, 1, type, threshold, bs, &nb);
+    if (nb > 1) qsort(bs, (size_t)nb, sizeof bs[0], cmp_best);
     for (int i = 0; i < nb && res->n < maxr; i++) {
         const char *key = S(idx, idx->ent[bs[i].entry].key);
         int dup = 0;
         for (size_t k = 0; k < res->n; k++)
             dup |= res->m[k].entry_key == key;
-        if (dup)
-            continue;
+        if (dup) continue;
         struct sw_screen_match *m = &res->m[res->n++];
         memset(m, 0, sizeof *m);
         fill_entry(idx, bs[i].entry, m);
@@ -1313,12 +1205,10 @@ int sw_screen_query(struct sw_screen_index *idx, const char *query,
 int sw_screen_compare(struct sw_screen_index *idx, const char *a, const char *b, double *score,
                       struct sw_screen_match *ex)
 {
-    if (!idx || !a || !b || !score)
-        return SW_EINVAL;
+    if (!idx || !a || !b || !score) return SW_EINVAL;
     *score = 0;
     int rc = sw_screen_index_build(idx);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int aalt = 0, balt = 0;
     if ((rc = sws_norm_name(&idx->norm, a, strlen(a), &idx->q, &idx->qalt, &aalt)) ||
         (rc = sws_norm_name(&idx->norm, b, strlen(b), &idx->ca, &idx->cb, &balt)))
@@ -1328,8 +1218,7 @@ int sw_screen_compare(struct sw_screen_index *idx, const char *a, const char *b,
     int bi = 0, bj = 0;
     for (int i = 0; i < 2; i++) {
         for (int j = 0; j < 2; j++) {
-            if (!as[i] || !bs[j] || !as[i]->n || !bs[j]->n)
-                continue;
+            if (!as[i] || !bs[j] || !as[i]->n || !bs[j]->n) continue;
             struct side q, c;
             side_from_toks(idx, as[i], &q);
             side_from_toks(idx, bs[j], &c);
@@ -1356,31 +1245,26 @@ int sw_screen_compare(struct sw_screen_index *idx, const char *a, const char *b,
 
 int sw_screen_normalize(struct sw_screen_index *idx, const char *name, char *out, size_t outsz)
 {
-    if (!idx || !name || !out || !outsz)
-        return SW_EINVAL;
+    if (!idx || !name || !out || !outsz) return SW_EINVAL;
     int alt = 0;
     int rc = sws_norm_name(&idx->norm, name, strlen(name), &idx->q, &idx->qalt, &alt);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     struct sw_buf b;
     sw_buf_init(&b, outsz > 1 ? outsz - 1 : 1);
     for (int f = 0; f < 1 + alt && !rc; f++) {
         const struct sws_toks *t = f ? &idx->qalt : &idx->q;
-        if (f)
-            rc = sw_buf_puts(&b, " | ");
+        if (f) rc = sw_buf_puts(&b, " | ");
         for (int i = 0; i < t->n && !rc; i++)
             rc = sw_buf_printf(&b, "%s%s", i ? " " : "", t->tok[i]);
         if (t->korean && !rc) {
             rc = sw_buf_puts(&b, " [");
             for (int i = 0; i < t->n && !rc; i++)
                 rc = sw_buf_printf(&b, "%s%s", i ? " " : "", t->key[i]);
-            if (!rc)
-                rc = sw_buf_puts(&b, "]");
+            if (!rc) rc = sw_buf_puts(&b, "]");
         }
     }
     size_t n = b.len < outsz - 1 ? b.len : outsz - 1;
-    if (n)
-        memcpy(out, b.data, n);
+    if (n) memcpy(out, b.data, n);
     out[n] = '\0';
     sw_buf_release(&b);
     return rc == SW_ETOOBIG ? SW_OK : rc;

@@ -11,16 +11,11 @@
 
 double sw_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen)
 {
-    if (alen > JW_MAX)
-        alen = JW_MAX;
-    if (blen > JW_MAX)
-        blen = JW_MAX;
-    if (alen == 0 && blen == 0)
-        return 1.0;
-    if (alen == 0 || blen == 0)
-        return 0.0;
-    if (alen == blen && !memcmp(a, b, alen))
-        return 1.0;
+    if (alen > JW_MAX) alen = JW_MAX;
+    if (blen > JW_MAX) blen = JW_MAX;
+    if (alen == 0 && blen == 0) return 1.0;
+    if (alen == 0 || blen == 0) return 0.0;
+    if (alen == blen && !memcmp(a, b, alen)) return 1.0;
     size_t longer = alen > blen ? alen : blen;
     /* The usual window is max(len)/2 - 1; at least 1 here so that short tokens ("un",
      * "uun") can match a shifted letter. */
@@ -38,22 +33,18 @@ double sw_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen)
             }
         }
     }
-    if (m == 0)
-        return 0.0;
+    if (m == 0) return 0.0;
     size_t t = 0, k = 0;
     for (size_t i = 0; i < alen; i++) {
-        if (!am[i])
-            continue;
+        if (!am[i]) continue;
         while (!bm[k])
             k++;
-        if (a[i] != b[k])
-            t++;
+        if (a[i] != b[k]) t++;
         k++;
     }
     double md = (double)m;
     double jaro = (md / (double)alen + md / (double)blen + (md - (double)t / 2.0) / md) / 3.0;
-    if (jaro <= 0.7)
-        return jaro;
+    if (jaro <= 0.7) return jaro;
     size_t p = 0;
     while (p < 4 && p < alen && p < blen && a[p] == b[p])
         p++;

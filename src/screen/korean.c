@@ -22,13 +22,10 @@ static int load_line(struct sws_korean *k, char *line)
 {
     char *save = NULL;
     char *kind = strtok_r(line, " \t", &save);
-    if (!kind || kind[0] == '#')
-        return SW_OK;
+    if (!kind || kind[0] == '#') return SW_OK;
     char *canon = strtok_r(NULL, " \t", &save);
-    if (!canon)
-        return SW_EFORMAT;
-    if (!strcmp(canon, "-"))
-        canon = "";
+    if (!canon) return SW_EFORMAT;
+    if (!strcmp(canon, "-")) canon = "";
     struct sws_strmap *m;
     int *max;
     if (!strcmp(kind, "initial")) {
@@ -49,15 +46,12 @@ static int load_line(struct sws_korean *k, char *line)
     char *v;
     while ((v = strtok_r(NULL, " \t", &save))) {
         size_t n = strlen(v);
-        if (n == 0 || n >= 8)
-            return SW_EFORMAT;
+        if (n == 0 || n >= 8) return SW_EFORMAT;
         for (size_t i = 0; i < n; i++)
             v[i] = (char)tolower((unsigned char)v[i]);
         int rc = sws_strmap_put(m, v, n, canon);
-        if (rc)
-            return rc;
-        if (max && (int)n > *max)
-            *max = (int)n;
+        if (rc) return rc;
+        if (max && (int)n > *max) *max = (int)n;
     }
     return SW_OK;
 }
@@ -66,21 +60,17 @@ int sws_korean_load(struct sws_korean *k, const char *path)
 {
     struct sw_lines *l = NULL;
     int rc = sw_lines_open(&l, path, 4096);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     const char *line;
     size_t len;
     char tmp[4096];
     while ((rc = sw_lines_next(l, &line, &len)) == SW_OK) {
-        if (len >= sizeof tmp)
-            continue;
+        if (len >= sizeof tmp) continue;
         memcpy(tmp, line, len);
         tmp[len] = '\0';
-        if ((rc = load_line(k, tmp)))
-            goto fail;
+        if ((rc = load_line(k, tmp))) goto fail;
     }
-    if (rc != SW_EOF)
-        goto fail;
+    if (rc != SW_EOF) goto fail;
     rc = SW_OK;
     k->loaded = 1;
 fail:
@@ -109,8 +99,7 @@ struct parse {
 static int put(struct parse *p, const char *c)
 {
     size_t n = strlen(c);
-    if (p->klen + n >= SWS_TOKLEN)
-        return 0;
+    if (p->klen + n >= SWS_TOKLEN) return 0;
     memcpy(p->key + p->klen, c, n);
     p->klen += n;
     return 1;
@@ -118,44 +107,34 @@ static int put(struct parse *p, const char *c)
 
 static int parse_at(struct parse *p, size_t pos, int nsyl)
 {
-    if (pos == p->len)
-        return nsyl > 0;
-    if (nsyl == MAX_SYL || ++p->steps > STEP_BUDGET)
-        return 0;
+    if (pos == p->len) return nsyl > 0;
+    if (nsyl == MAX_SYL || ++p->steps > STEP_BUDGET) return 0;
     size_t mark = p->klen;
     /* Whole-syllable spellings first (lee, park, choi...), longest first. */
     for (size_t n = p->len - pos < 7 ? p->len - pos : 7; n >= 1; n--) {
         const char *c = sws_strmap_get(&p->k->syllable, p->s + pos, n);
-        if (c && put(p, c) && parse_at(p, pos + n, nsyl + 1))
-            return 1;
+        if (c && put(p, c) && parse_at(p, pos + n, nsyl + 1)) return 1;
         p->klen = mark;
     }
     for (int il = p->k->max_initial; il >= 0; il--) {
-        if (pos + (size_t)il > p->len)
-            continue;
+        if (pos + (size_t)il > p->len) continue;
         const char *ic = il ? sws_strmap_get(&p->k->initial, p->s + pos, (size_t)il) : "";
-        if (!ic)
-            continue;
+        if (!ic) continue;
         for (int vl = p->k->max_vowel; vl >= 1; vl--) {
             size_t vpos = pos + (size_t)il;
-            if (vpos + (size_t)vl > p->len)
-                continue;
+            if (vpos + (size_t)vl > p->len) continue;
             const char *vc = sws_strmap_get(&p->k->vowel, p->s + vpos, (size_t)vl);
-            if (!vc)
-                continue;
+            if (!vc) continue;
             for (int fl = p->k->max_final; fl >= 0; fl--) {
                 size_t fpos = vpos + (size_t)vl;
-                if (fpos + (size_t)fl > p->len)
-                    continue;
+                if (fpos + (size_t)fl > p->len) continue;
                 const char *fc = fl ? sws_strmap_get(&p->k->final, p->s + fpos, (size_t)fl) : "";
-                if (!fc)
-                    continue;
+                if (!fc) continue;
                 if (put(p, ic) && put(p, vc) && put(p, fc) &&
                     parse_at(p, fpos + (size_t)fl, nsyl + 1))
                     return 1;
                 p->klen = mark;
-                if (p->steps > STEP_BUDGET)
-                    return 0;
+                if (p->steps > STEP_BUDGET) return 0;
             }
         }
     }
@@ -164,14 +143,11 @@ static int parse_at(struct parse *p, size_t pos, int nsyl)
 
 int sws_korean_key(const struct sws_korean *k, const char *tok, size_t len, char *key)
 {
-    if (!k->loaded || len == 0 || len > MAX_KOREAN_TOKEN)
-        return 0;
+    if (!k->loaded || len == 0 || len > MAX_KOREAN_TOKEN) return 0;
     for (size_t i = 0; i < len; i++)
-        if (tok[i] < 'a' || tok[i] > 'z')
-            return 0;
+        if (tok[i] < 'a' || tok[i] > 'z') return 0;
     struct parse p = {k, tok, len, key, 0, 0};
-    if (!parse_at(&p, 0, 0))
-        return 0;
+    if (!parse_at(&p, 0, 0)) return 0;
     key[p.klen] = '\0';
     return (int)p.klen;
 }

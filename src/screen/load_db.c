@@ -13,8 +13,8 @@ static int table_exists(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *st = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1,
-                           &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st,
+                           NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         found = sqlite3_step(st) == SQLITE_ROW;
     }
@@ -30,10 +30,8 @@ static const char *col(sqlite3_stmt *st, int i)
 
 int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db)
 {
-    if (!idx || !db)
-        return SW_EINVAL;
-    if (!table_exists(db, "entries") || !table_exists(db, "entry_names"))
-        return SW_ENOTFOUND;
+    if (!idx || !db) return SW_EINVAL;
+    if (!table_exists(db, "entries") || !table_exists(db, "entry_names")) return SW_ENOTFOUND;
     sqlite3_stmt *st = NULL;
     int rc = SW_OK, src;
     char key[512];
@@ -45,8 +43,7 @@ int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db)
         int type = SW_SCREEN_OTHER;
         sw_screen_type_parse(col(st, 2), &type);
         snprintf(key, sizeof key, "%s:%s", col(st, 0), col(st, 1));
-        if ((rc = sw_screen_index_add_entry(idx, key, col(st, 0), col(st, 1), type)))
-            goto fail;
+        if ((rc = sw_screen_index_add_entry(idx, key, col(st, 0), col(st, 1), type))) goto fail;
     }
     if (src != SQLITE_DONE) {
         rc = SW_EDB;
@@ -69,10 +66,8 @@ int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db)
         snprintf(key, sizeof key, "%s:%s", col(st, 0), col(st, 1));
         rc = sw_screen_index_add_name(idx, key, type, col(st, 3),
                                       sw_screen_quality_parse(col(st, 4)));
-        if (rc == SW_ETOOBIG)
-            rc = SW_OK; /* a name ICU cannot expand within bounds: skipped */
-        if (rc)
-            goto fail;
+        if (rc == SW_ETOOBIG) rc = SW_OK; /* a name ICU cannot expand within bounds: skipped */
+        if (rc) goto fail;
     }
     if (src != SQLITE_DONE) {
         rc = SW_EDB;
@@ -92,8 +87,7 @@ int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db)
         }
         while ((src = sqlite3_step(st)) == SQLITE_ROW) {
             snprintf(key, sizeof key, "%s:%s", col(st, 0), col(st, 1));
-            if ((rc = sw_screen_index_add_id(idx, key, col(st, 2), col(st, 3))))
-                goto fail;
+            if ((rc = sw_screen_index_add_id(idx, key, col(st, 2), col(st, 3)))) goto fail;
         }
         if (src != SQLITE_DONE) {
             rc = SW_EDB;

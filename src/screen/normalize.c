@@ -31,16 +31,13 @@ static int load_list(struct sws_strmap *m, const char *path, int pairs)
 {
     struct sw_lines *l = NULL;
     int rc = sw_lines_open(&l, path, 4096);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     const char *line;
     size_t len;
     while ((rc = sw_lines_next(l, &line, &len)) == SW_OK) {
-        if (len == 0 || line[0] == '#')
-            continue;
+        if (len == 0 || line[0] == '#') continue;
         if (!pairs) {
-            if ((rc = sws_strmap_put(m, line, len, "")))
-                goto fail;
+            if ((rc = sws_strmap_put(m, line, len, ""))) goto fail;
             continue;
         }
         const char *tab = memchr(line, '\t', len);
@@ -48,8 +45,7 @@ static int load_list(struct sws_strmap *m, const char *path, int pairs)
             rc = SW_EFORMAT;
             goto fail;
         }
-        if ((rc = sws_strmap_put(m, line, (size_t)(tab - line), tab + 1)))
-            goto fail;
+        if ((rc = sws_strmap_put(m, line, (size_t)(tab - line), tab + 1))) goto fail;
     }
     rc = rc == SW_EOF ? SW_OK : rc;
 fail:
@@ -62,37 +58,30 @@ int sws_norm_init(struct sws_norm *n, const char *data_dir)
     memset(n, 0, sizeof *n);
     UErrorCode e = U_ZERO_ERROR;
     n->nfkc = (void *)unorm2_getNFKCInstance(&e);
-    if (U_FAILURE(e))
-        return SW_EUNSUPPORTED;
+    if (U_FAILURE(e)) return SW_EUNSUPPORTED;
     /* Russian BGN/PCGN first (Ch, Sh, Zh, Kh as names are usually spelled in English);
      * then every other script; then accents off. */
     static const char idc[] = "Russian-Latin/BGN; Any-Latin; Latin-ASCII";
     UChar id[64];
     u_uastrncpy(id, idc, (int32_t)(sizeof id / sizeof id[0]));
     n->any_latin = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
-    if (U_FAILURE(e))
-        return SW_EUNSUPPORTED;
+    if (U_FAILURE(e)) return SW_EUNSUPPORTED;
     n->work = malloc(sizeof(struct work));
-    if (!n->work)
-        return SW_ENOMEM;
-    if (!data_dir)
-        return SW_OK;
+    if (!n->work) return SW_ENOMEM;
+    if (!data_dir) return SW_OK;
     char path[4096];
     int rc;
     snprintf(path, sizeof path, "%s/stopwords.txt", data_dir);
-    if ((rc = load_list(&n->stop, path, 0)))
-        return rc;
+    if ((rc = load_list(&n->stop, path, 0))) return rc;
     snprintf(path, sizeof path, "%s/hanja_korean.tsv", data_dir);
-    if ((rc = load_list(&n->hanja, path, 1)))
-        return rc;
+    if ((rc = load_list(&n->hanja, path, 1))) return rc;
     snprintf(path, sizeof path, "%s/korean_romanization.tsv", data_dir);
     return sws_korean_load(&n->korean, path);
 }
 
 void sws_norm_release(struct sws_norm *n)
 {
-    if (n->any_latin)
-        utrans_close(n->any_latin);
+    if (n->any_latin) utrans_close(n->any_latin);
     free(n->work);
     sws_strmap_release(&n->stop);
     sws_strmap_release(&n->hanja);
@@ -127,8 +116,7 @@ static void tokenize(struct sws_norm *n, const char *s, size_t len, int translit
     int nraw = 0, cur = -1;
     for (size_t i = 0; i < len && nraw <= SWS_MAX_TOK * 2; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch == '\'' || ch == '`')
-            continue;
+        if (ch == '\'' || ch == '`') continue;
         int word = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80;
         if (ch >= 'A' && ch <= 'Z') {
             ch = (unsigned char)(ch - 'A' + 'a');
@@ -139,29 +127,24 @@ static void tokenize(struct sws_norm *n, const char *s, size_t len, int translit
             continue;
         }
         if (cur < 0) {
-            if (nraw == SWS_MAX_TOK * 2)
-                break;
+            if (nraw == SWS_MAX_TOK * 2) break;
             cur = nraw++;
             rlen[cur] = 0;
         }
-        if (rlen[cur] < SWS_TOKLEN - 1)
-            raw[cur][rlen[cur]++] = (char)ch;
+        if (rlen[cur] < SWS_TOKLEN - 1) raw[cur][rlen[cur]++] = (char)ch;
     }
     int keep_stop = 1;
     for (int i = 0; i < nraw; i++)
-        if (!sws_strmap_get(&n->stop, raw[i], rlen[i]))
-            keep_stop = 0;
+        if (!sws_strmap_get(&n->stop, raw[i], rlen[i])) keep_stop = 0;
     t->n = 0;
     t->korean = 0;
     int nkorean = 0;
     for (int i = 0; i < nraw && t->n < SWS_MAX_TOK; i++) {
-        if (!keep_stop && sws_strmap_get(&n->stop, raw[i], rlen[i]))
-            continue;
+        if (!keep_stop && sws_strmap_get(&n->stop, raw[i], rlen[i])) continue;
         int dup = 0; /* "Sergey Sergey Shoigu": a repeated token counts once */
         for (int k = 0; k < t->n && !dup; k++)
             dup = t->len[k] == rlen[i] && !memcmp(t->tok[k], raw[i], rlen[i]);
-        if (dup)
-            continue;
+        if (dup) continue;
         int k = t->n++;
         memcpy(t->tok[k], raw[i], rlen[i]);
         t->tok[k][rlen[i]] = '\0';
@@ -186,13 +169,11 @@ static int finish(struct sws_norm *n, UChar *buf, int32_t len, int translit, str
     UErrorCode e = U_ZERO_ERROR;
     int ascii = 1;
     for (int32_t i = 0; i < len; i++)
-        if (buf[i] >= 0x80)
-            ascii = 0;
+        if (buf[i] >= 0x80) ascii = 0;
     if (!ascii) {
         int32_t limit = len;
         utrans_transUChars(n->any_latin, buf, &len, UCAP, 0, &limit, &e);
-        if (U_FAILURE(e) || len >= UCAP)
-            return SW_ETOOBIG;
+        if (U_FAILURE(e) || len >= UCAP) return SW_ETOOBIG;
     }
     /* Drop apostrophe-like marks, then UTF-8. */
     int32_t o = 0;
@@ -200,16 +181,14 @@ static int finish(struct sws_norm *n, UChar *buf, int32_t len, int translit, str
         UChar32 c;
         int32_t start = i;
         U16_NEXT(buf, i, len, c);
-        if (is_apostrophe(c))
-            continue;
+        if (is_apostrophe(c)) continue;
         for (int32_t j = start; j < i; j++)
             buf[o++] = buf[j];
     }
     int32_t u8len = 0;
     e = U_ZERO_ERROR;
     u_strToUTF8WithSub(w->u8, (int32_t)sizeof w->u8, &u8len, buf, o, 0xFFFD, NULL, &e);
-    if (U_FAILURE(e))
-        return SW_ETOOBIG;
+    if (U_FAILURE(e)) return SW_ETOOBIG;
     tokenize(n, w->u8, (size_t)u8len, translit, t);
     return SW_OK;
 }
@@ -219,8 +198,7 @@ static int32_t space_hangul(const UChar *src, int32_t len, UChar *dst)
 {
     int32_t o = 0;
     for (int32_t i = 0; i < len && o < UCAP - 2; i++) {
-        if (i > 0 && is_hangul(src[i]) && is_hangul(src[i - 1]))
-            dst[o++] = ' ';
+        if (i > 0 && is_hangul(src[i]) && is_hangul(src[i - 1])) dst[o++] = ' ';
         dst[o++] = src[i];
     }
     return o;
@@ -229,14 +207,11 @@ static int32_t space_hangul(const UChar *src, int32_t len, UChar *dst)
 int sws_norm_name(struct sws_norm *n, const char *name, size_t len, struct sws_toks *t,
                   struct sws_toks *alt, int *has_alt)
 {
-    if (has_alt)
-        *has_alt = 0;
-    if (len > SWS_MAX_INPUT)
-        len = SWS_MAX_INPUT;
+    if (has_alt) *has_alt = 0;
+    if (len > SWS_MAX_INPUT) len = SWS_MAX_INPUT;
     int ascii = 1;
     for (size_t i = 0; i < len; i++)
-        if ((unsigned char)name[i] >= 0x80)
-            ascii = 0;
+        if ((unsigned char)name[i] >= 0x80) ascii = 0;
     if (ascii) {
         tokenize(n, name, len, 0, t);
         return SW_OK;
@@ -245,14 +220,11 @@ int sws_norm_name(struct sws_norm *n, const char *name, size_t len, struct sws_t
     UErrorCode e = U_ZERO_ERROR;
     int32_t l16 = 0;
     u_strFromUTF8WithSub(w->a, UCAP, &l16, name, (int32_t)len, 0xFFFD, NULL, &e);
-    if (U_FAILURE(e))
-        return SW_ETOOBIG;
+    if (U_FAILURE(e)) return SW_ETOOBIG;
     int32_t lb = unorm2_normalize(n->nfkc, w->a, l16, w->b, UCAP, &e);
-    if (U_FAILURE(e) || lb >= UCAP)
-        return SW_ETOOBIG;
+    if (U_FAILURE(e) || lb >= UCAP) return SW_ETOOBIG;
     int32_t la = u_strFoldCase(w->a, UCAP, w->b, lb, U_FOLD_CASE_DEFAULT, &e);
-    if (U_FAILURE(e) || la >= UCAP)
-        return SW_ETOOBIG;
+    if (U_FAILURE(e) || la >= UCAP) return SW_ETOOBIG;
     /* Another script than Latin? Han characters, all with a Korean reading? */
     int translit = 0, han = 0, han_known = 1;
     for (int32_t i = 0; i < la;) {
@@ -274,8 +246,7 @@ int sws_norm_name(struct sws_norm *n, const char *name, size_t len, struct sws_t
             int32_t ol = 0;
             U16_APPEND_UNSAFE(one, ol, c);
             u_strToUTF8(u8, (int32_t)sizeof u8, &ul, one, ol, &ue);
-            if (U_FAILURE(ue) || !sws_strmap_get(&n->hanja, u8, (size_t)ul))
-                han_known = 0;
+            if (U_FAILURE(ue) || !sws_strmap_get(&n->hanja, u8, (size_t)ul)) han_known = 0;
         }
     }
     if (alt && has_alt && han && han_known) {
@@ -295,19 +266,15 @@ int sws_norm_name(struct sws_norm *n, const char *name, size_t len, struct sws_t
             UErrorCode ue = U_ZERO_ERROR;
             u_strToUTF8(u8, (int32_t)sizeof u8, &ul, w->a + start, i - start, &ue);
             const char *rd = sws_strmap_get(&n->hanja, u8, (size_t)ul);
-            if (!rd)
-                continue;
-            if (o < UCAP - 1)
-                w->c[o++] = ' ';
+            if (!rd) continue;
+            if (o < UCAP - 1) w->c[o++] = ' ';
             for (const char *p = rd; *p && o < UCAP - 1; p++)
                 w->c[o++] = (UChar)(unsigned char)*p;
-            if (o < UCAP - 1)
-                w->c[o++] = ' ';
+            if (o < UCAP - 1) w->c[o++] = ' ';
         }
         int32_t lc = space_hangul(w->c, o, w->b);
         int rc = finish(n, w->b, lc, SWS_TF_TRANSLIT, alt);
-        if (rc)
-            return rc;
+        if (rc) return rc;
         *has_alt = alt->n > 0;
     }
     int32_t ls = space_hangul(w->a, la, w->b);

@@ -52,8 +52,8 @@ int sws_korean_key(const struct sws_korean *k, const char *tok, size_t len, char
 
 /* Normaliser: ICU objects and the tables (normalize.c). */
 struct sws_norm {
-    void *nfkc;       /* const UNormalizer2 * */
-    void *any_latin;  /* UTransliterator *: "Russian-Latin/BGN; Any-Latin; Latin-ASCII" */
+    void *nfkc;              /* const UNormalizer2 * */
+    void *any_latin;         /* UTransliterator *: "Russian-Latin/BGN; Any-Latin; Latin-ASCII" */
     struct sws_strmap stop;  /* legal-form stopwords */
     struct sws_strmap hanja; /* one Han character (UTF-8) -> Korean reading */
     struct sws_korean korean;

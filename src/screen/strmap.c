@@ -42,16 +42,14 @@ static size_t slot(const struct sws_strmap *m, const char *k, size_t klen)
 static int grow(struct sws_strmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 64;
-    struct sws_strmap nm = {calloc(ncap, sizeof(char *)), calloc(ncap, sizeof(char *)), ncap,
-                            m->n};
+    struct sws_strmap nm = {calloc(ncap, sizeof(char *)), calloc(ncap, sizeof(char *)), ncap, m->n};
     if (!nm.keys || !nm.vals) {
         free(nm.keys);
         free(nm.vals);
         return SW_ENOMEM;
     }
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
+        if (!m->keys[i]) continue;
         size_t j = slot(&nm, m->keys[i], strlen(m->keys[i]));
         nm.keys[j] = m->keys[i];
         nm.vals[j] = m->vals[i];
@@ -64,12 +62,10 @@ static int grow(struct sws_strmap *m)
 
 int sws_strmap_put(struct sws_strmap *m, const char *k, size_t klen, const char *v)
 {
-    if ((m->n + 1) * 2 > m->cap && grow(m))
-        return SW_ENOMEM;
+    if ((m->n + 1) * 2 > m->cap && grow(m)) return SW_ENOMEM;
     size_t i = slot(m, k, klen);
     char *nv = dupn(v, strlen(v));
-    if (!nv)
-        return SW_ENOMEM;
+    if (!nv) return SW_ENOMEM;
     if (m->keys[i]) {
         free(m->vals[i]);
         m->vals[i] = nv;
@@ -87,8 +83,7 @@ int sws_strmap_put(struct sws_strmap *m, const char *k, size_t klen, const char 
 
 const char *sws_strmap_get(const struct sws_strmap *m, const char *k, size_t klen)
 {
-    if (!m->cap)
-        return NULL;
+    if (!m->cap) return NULL;
     size_t i = slot(m, k, klen);
     return m->keys[i] ? m->vals[i] : NULL;
 }

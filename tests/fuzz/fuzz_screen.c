@@ -22,8 +22,7 @@ static struct sw_screen_index *make_index(void)
 {
     struct sw_screen_index *idx = NULL;
     const char *dir = access("data/screening/stopwords.txt", R_OK) ? NULL : "data/screening";
-    if (sw_screen_index_new(&idx, dir))
-        abort();
+    if (sw_screen_index_new(&idx, dir)) abort();
     return idx;
 }
 
@@ -38,24 +37,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sw_screen_index_add_name(query_idx, "c", SW_SCREEN_VESSEL, "CHON MA SAN", 0);
         sw_screen_index_add_id(query_idx, "c", "imo", "IMO 8660313");
     }
-    if (size > 4096)
-        size = 4096;
+    if (size > 4096) size = 4096;
     char *s = malloc(size + 1);
-    if (!s)
-        return 0;
+    if (!s) return 0;
     memcpy(s, data, size);
     s[size] = '\0';
     char out[512];
     sw_screen_normalize(query_idx, s, out, sizeof out);
-    if (memchr(out, '\0', sizeof out) == NULL)
-        abort();
+    if (memchr(out, '\0', sizeof out) == NULL) abort();
     struct sw_screen_opts o = {0.5, SW_SCREEN_ANY, SW_SCREEN_MAX_RESULTS};
     if (sw_screen_query(query_idx, s, &o, &res) == SW_OK) {
-        if (res.n > SW_SCREEN_MAX_RESULTS)
-            abort();
+        if (res.n > SW_SCREEN_MAX_RESULTS) abort();
         for (size_t i = 0; i < res.n; i++)
-            if (!(res.m[i].score >= 0.5 && res.m[i].score <= 1.0001))
-                abort();
+            if (!(res.m[i].score >= 0.5 && res.m[i].score <= 1.0001)) abort();
     }
     /* The two halves as a pair. */
     size_t half = strlen(s) / 2;

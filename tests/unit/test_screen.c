@@ -39,9 +39,9 @@ static void normalise(void **state)
 {
     struct sw_screen_index *idx = new_index();
     char out[256];
-    assert_int_equal(sw_screen_normalize(idx, "KOREA MINING DEVELOPMENT TRADING CO., LTD.", out,
-                                         sizeof out),
-                     SW_OK);
+    assert_int_equal(
+        sw_screen_normalize(idx, "KOREA MINING DEVELOPMENT TRADING CO., LTD.", out, sizeof out),
+        SW_OK);
     assert_string_equal(out, "korea mining development trading");
     assert_int_equal(sw_screen_normalize(idx, "Paek Ch'ang-Ho", out, sizeof out), SW_OK);
     assert_string_equal(out, "paek chang ho [PEK CHANG HO]");
@@ -68,17 +68,17 @@ static void normalise(void **state)
 
 static void add_dprk(struct sw_screen_index *idx)
 {
-    assert_int_equal(sw_screen_index_add_entry(idx, "un_sc:KPi.033", "un_sc", "KPi.033",
-                                               SW_SCREEN_PERSON),
-                     SW_OK);
-    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.033", SW_SCREEN_PERSON,
-                                              "KIM JONG UN", SW_SCREEN_Q_PRIMARY),
+    assert_int_equal(
+        sw_screen_index_add_entry(idx, "un_sc:KPi.033", "un_sc", "KPi.033", SW_SCREEN_PERSON),
+        SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.033", SW_SCREEN_PERSON, "KIM JONG UN",
+                                              SW_SCREEN_Q_PRIMARY),
                      SW_OK);
     assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.034", SW_SCREEN_PERSON,
                                               "RI HONG CHOL", SW_SCREEN_Q_PRIMARY),
                      SW_OK);
-    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.035", SW_SCREEN_PERSON,
-                                              "PAK CHOL SU", SW_SCREEN_Q_PRIMARY),
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.035", SW_SCREEN_PERSON, "PAK CHOL SU",
+                                              SW_SCREEN_Q_PRIMARY),
                      SW_OK);
     assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPi.036", SW_SCREEN_PERSON,
                                               "KIM YONG CHOL", SW_SCREEN_Q_PRIMARY),
@@ -87,8 +87,8 @@ static void add_dprk(struct sw_screen_index *idx)
                                               "KOREA MINING DEVELOPMENT TRADING CORPORATION",
                                               SW_SCREEN_Q_PRIMARY),
                      SW_OK);
-    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPe.001", SW_SCREEN_ORGANIZATION,
-                                              "KOMID", SW_SCREEN_Q_AKA),
+    assert_int_equal(sw_screen_index_add_name(idx, "un_sc:KPe.001", SW_SCREEN_ORGANIZATION, "KOMID",
+                                              SW_SCREEN_Q_AKA),
                      SW_OK);
     assert_int_equal(sw_screen_index_add_name(idx, "ofac:1", SW_SCREEN_VESSEL, "CHON MA SAN",
                                               SW_SCREEN_Q_PRIMARY),
@@ -122,10 +122,9 @@ static void korean_variants(void **state)
     add_dprk(idx);
     struct sw_screen_result *r = malloc(sizeof *r);
     assert_non_null(r);
-    static const char *const kim[] = {"Kim Jong Un", "Kim Chong-un", "KIM Jong-Un",
-                                      "Kim Jong-un", "Kimjongun",   "Kim Jongun",
-                                      "김정은",      "金正恩",      "Gim Jeong-eun",
-                                      "Kim Cheong Eun"};
+    static const char *const kim[] = {
+        "Kim Jong Un", "Kim Chong-un", "KIM Jong-Un", "Kim Jong-un",   "Kimjongun",
+        "Kim Jongun",  "김정은",       "金正恩",      "Gim Jeong-eun", "Kim Cheong Eun"};
     for (size_t i = 0; i < sizeof kim / sizeof kim[0]; i++)
         expect_top(idx, kim[i], "un_sc:KPi.033", r);
     static const char *const ri[] = {"Ri Hong Chol", "Lee Hong Chol", "Rhee Hong-chol",
@@ -133,8 +132,7 @@ static void korean_variants(void **state)
                                      "이홍철"};
     for (size_t i = 0; i < sizeof ri / sizeof ri[0]; i++)
         expect_top(idx, ri[i], "un_sc:KPi.034", r);
-    static const char *const pak[] = {"Park Chol Su", "Pak Chol-su", "Bak Cheol Su",
-                                      "박철수"};
+    static const char *const pak[] = {"Park Chol Su", "Pak Chol-su", "Bak Cheol Su", "박철수"};
     for (size_t i = 0; i < sizeof pak / sizeof pak[0]; i++)
         expect_top(idx, pak[i], "un_sc:KPi.035", r);
     /* The explanation says how. */
@@ -333,7 +331,6 @@ int main(void)
         cmocka_unit_test(jaro_winkler_values), cmocka_unit_test(normalise),
         cmocka_unit_test(korean_variants),     cmocka_unit_test(identifiers_types_orgs),
         cmocka_unit_test(compare_pairs),       cmocka_unit_test(abjad_skeleton),
-        cmocka_unit_test(hostile_input),
-        cmocka_unit_test(load_from_db)};
+        cmocka_unit_test(hostile_input),       cmocka_unit_test(load_from_db)};
     return cmocka_run_group_tests_name("screen", tests, NULL, NULL);
 }

@@ -52,15 +52,13 @@ static int csv_split(const char *line, size_t len, char f[MAXF][FLEN])
             i++;
             while (i < len) {
                 if (line[i] == '"' && i + 1 < len && line[i + 1] == '"') {
-                    if (o < FLEN - 1)
-                        f[n][o++] = '"';
+                    if (o < FLEN - 1) f[n][o++] = '"';
                     i += 2;
                 } else if (line[i] == '"') {
                     i++;
                     break;
                 } else {
-                    if (o < FLEN - 1)
-                        f[n][o++] = line[i];
+                    if (o < FLEN - 1) f[n][o++] = line[i];
                     i++;
                 }
             }
@@ -68,14 +66,12 @@ static int csv_split(const char *line, size_t len, char f[MAXF][FLEN])
                 i++;
         } else {
             while (i < len && line[i] != ',') {
-                if (o < FLEN - 1)
-                    f[n][o++] = line[i];
+                if (o < FLEN - 1) f[n][o++] = line[i];
                 i++;
             }
         }
         f[n++][o] = '\0';
-        if (i >= len)
-            break;
+        if (i >= len) break;
         i++; /* comma */
     }
     return n;
@@ -136,7 +132,11 @@ struct pr {
 static struct pr pr_of(size_t tp, size_t fp, size_t fn, size_t tn)
 {
     struct pr x = {tp + fp ? (double)tp / (double)(tp + fp) : 1.0,
-                   tp + fn ? (double)tp / (double)(tp + fn) : 1.0, tp, fp, fn, tn};
+                   tp + fn ? (double)tp / (double)(tp + fn) : 1.0,
+                   tp,
+                   fp,
+                   fn,
+                   tn};
     return x;
 }
 
@@ -205,8 +205,7 @@ typedef void (*row_fn)(struct pairset *ps, char f[MAXF][FLEN], int nf);
 static int read_rows(const char *path, int skip_header, row_fn fn, struct pairset *ps)
 {
     struct sw_lines *l = NULL;
-    if (sw_lines_open(&l, path, 0))
-        return -1;
+    if (sw_lines_open(&l, path, 0)) return -1;
     const char *line;
     size_t len;
     static char f[MAXF][FLEN];
@@ -216,8 +215,7 @@ static int read_rows(const char *path, int skip_header, row_fn fn, struct pairse
             first = 0;
             continue;
         }
-        if (len == 0 || line[0] == '#')
-            continue;
+        if (len == 0 || line[0] == '#') continue;
         int nf = csv_split(line, len, f);
         fn(ps, f, nf);
     }
@@ -262,8 +260,7 @@ static void nomenklatura_cases(void **state)
 
 static void row_ofac(struct pairset *ps, char f[MAXF][FLEN], int nf)
 {
-    if (nf >= 3 && strcmp(f[2], "-1"))
-        ps_add(ps, f[0], f[1], strtol(f[2], NULL, 10) >= 90);
+    if (nf >= 3 && strcmp(f[2], "-1")) ps_add(ps, f[0], f[1], strtol(f[2], NULL, 10) >= 90);
 }
 
 static void ofac_observed(void **state)
@@ -282,8 +279,7 @@ static void ofac_observed(void **state)
 
 static void row_watchman(struct pairset *ps, char f[MAXF][FLEN], int nf)
 {
-    if (nf >= 2 && f[0][0])
-        ps_add(ps, f[0], f[1], 1);
+    if (nf >= 2 && f[0][0]) ps_add(ps, f[0], f[1], 1);
 }
 
 static void watchman_cross_script(void **state)
@@ -303,8 +299,7 @@ static void watchman_cross_script(void **state)
 
 static void row_dprk(struct pairset *ps, char f[MAXF][FLEN], int nf)
 {
-    if (nf >= 7 && !strcmp(f[6], "true"))
-        ps_add(ps, f[3], f[4], 1);
+    if (nf >= 7 && !strcmp(f[6], "true")) ps_add(ps, f[3], f[4], 1);
 }
 
 static void un_dprk_aliases(void **state)
@@ -332,8 +327,7 @@ static void putin_names(void **state)
     size_t len;
     char buf[FLEN];
     while (sw_lines_next(l, &line, &len) == SW_OK) {
-        if (!len || len >= sizeof buf)
-            continue;
+        if (!len || len >= sizeof buf) continue;
         memcpy(buf, line, len);
         buf[len] = '\0';
         ps_add(&ps, buf, "Vladimir Vladimirovich PUTIN", 1);
@@ -360,8 +354,7 @@ struct unlist {
 
 static void un_add(struct unlist *u, const char *key, int type, const char *name, int q)
 {
-    if (!name[0])
-        return;
+    if (!name[0]) return;
     assert_int_equal(sw_screen_index_add_name(u->idx, key, type, name, q), SW_OK);
     if (u->n == u->cap) {
         u->cap = u->cap ? u->cap * 2 : 1024;
@@ -375,8 +368,7 @@ static void un_add(struct unlist *u, const char *key, int type, const char *name
 static int load_un(struct unlist *u, const char *path)
 {
     xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
-    if (!r)
-        return -1;
+    if (!r) return -1;
     char el[64] = "", ref[64] = "", parts[4][FLEN], orig[FLEN] = "";
     char aliases[64][FLEN];
     int nal = 0, type = 0;
@@ -412,8 +404,7 @@ static int load_un(struct unlist *u, const char *path)
                    (!strcmp(name, "INDIVIDUAL") || !strcmp(name, "ENTITY"))) {
             char full[FLEN * 4 + 4] = "", key[80];
             for (int i = 0; i < 4; i++) {
-                if (!parts[i][0])
-                    continue;
+                if (!parts[i][0]) continue;
                 size_t o = strlen(full);
                 snprintf(full + o, sizeof full - o, "%s%s", o ? " " : "", parts[i]);
             }
@@ -434,12 +425,9 @@ static struct unlist UN;
 static int un_setup(void **state)
 {
     const char *p = sw_test_shared("data/sanctions/un/un_sc_consolidated_2026-02-27.xml");
-    if (!p)
-        return 0;
-    if (sw_screen_index_new(&UN.idx, data_dir()))
-        return -1;
-    if (load_un(&UN, p))
-        return -1;
+    if (!p) return 0;
+    if (sw_screen_index_new(&UN.idx, data_dir())) return -1;
+    if (load_un(&UN, p)) return -1;
     return sw_screen_index_build(UN.idx) ? -1 : 0;
 }
 
@@ -457,8 +445,7 @@ struct qstats {
 
 static void row_query(struct pairset *ps, char f[MAXF][FLEN], int nf)
 {
-    if (nf >= 1 && f[0][0])
-        ps_add(ps, f[0], "", 1);
+    if (nf >= 1 && f[0][0]) ps_add(ps, f[0], "", 1);
 }
 
 static struct qstats screen_file(const char *rel, const char *name)
