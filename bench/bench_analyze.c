@@ -256,7 +256,8 @@ int main(int argc, char **argv)
            (unsigned long long)c[SW_IC_MESSAGES], (unsigned long long)c[SW_IC_LINES], nv);
     printf("  wall %.2f s, cpu %.2f s: %.0f messages/s (wall), %.0f messages/s (cpu)\n", wall,
            cpu, (double)c[SW_IC_MESSAGES] / wall, (double)c[SW_IC_MESSAGES] / cpu);
-    printf("  peak RSS %.1f MB\n", (double)r1.ru_maxrss / 1024.0);
+    printf("  peak RSS %.1f MB (of which SQLite at most %.1f MB)\n", (double)r1.ru_maxrss / 1024.0,
+           (double)sqlite3_memory_highwater(0) / 1048576.0);
     printf("  accepted %llu, duplicate %llu, late %llu, reorder_forced %llu, track_points %llu\n",
            (unsigned long long)c[SW_IC_ACCEPTED], (unsigned long long)c[SW_IC_DUPLICATE],
            (unsigned long long)c[SW_IC_LATE], (unsigned long long)c[SW_IC_FORCED],

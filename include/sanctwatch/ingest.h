@@ -125,6 +125,11 @@ int sw_reorder_full(const struct sw_reorder *q);
 /* Number of records released early because the buffer was full. */
 uint64_t sw_reorder_forced(const struct sw_reorder *q);
 int sw_reorder_save(const struct sw_reorder *q, void **blob, size_t *len);
+/* The same without one big buffer: the blob's size, then its bytes in order through put
+ * (which returns 0, or an error that stops the save and is returned). */
+size_t sw_reorder_saved_size(const struct sw_reorder *q);
+int sw_reorder_save_to(const struct sw_reorder *q,
+                       int (*put)(void *ctx, const void *data, size_t len), void *ctx);
 int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len);
 
 /* ---- the pipeline */

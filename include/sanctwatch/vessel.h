@@ -84,10 +84,11 @@ int sw_vessels_new(struct sw_vessels **out, size_t max_vessels, const struct sw_
 void sw_vessels_free(struct sw_vessels *vs);
 
 /* Apply one record (kind SW_REC_VESSEL, ordered by time) to its vessel, creating it when new.
- * *v is set to the vessel (valid until the next call that may create a vessel). */
+ * *v is set to the vessel. Vessels never move: the pointer stays valid until
+ * sw_vessels_free(). */
 int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct sw_vessel **v,
                       struct sw_vessel_out *out);
-/* NULL when unknown. Valid until the next update that creates a vessel. */
+/* NULL when unknown. Valid until sw_vessels_free(). */
 struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi);
 size_t sw_vessels_count(const struct sw_vessels *vs);
 /* The i-th vessel (0 <= i < count), in creation order. */

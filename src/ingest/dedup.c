@@ -1,15 +1,18 @@
 /*
  * Dedup over the event-time ordered stream: the same message heard by several receivers
- * (equal key) within the window of its first copy counts once. Two fixed-size generations
- * of an open-addressing table: a key is looked up in both, inserted in the current one, and
- * the older generation is dropped once the current one spans a window. Memory is fixed at
- * creation; a full table lets records through (counted by the caller), it never grows.
+ * (equal key) within the window of its first copy counts once. A fixed table of 4-way
+ * buckets, one 64-byte cache line each, so a check costs one memory access: a key is looked
+ * for in its bucket; a new key takes a free slot (empty, or holding an entry older than the
+ * window), else the oldest entry is forgotten early (counted by the caller as dedup_full, as a
+ * later copy of it may then pass). Memory is fixed at creation.
  */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define WAYS 4
 
 struct entry {
     uint64_t key; /* 0 = empty (a real key 0 is stored as 1) */
@@ -18,11 +21,9 @@ struct entry {
 
 struct sw_dedup {
     int64_t window;
-    size_t cap, limit; /* slots per generation; fill limit */
-    struct entry *gen[2];
-    size_t used[2];
-    int cur;
-    int64_t cur_start; /* time of the first entry of the current generation */
+    size_t nbuckets; /* power of two */
+    struct entry *tab; /* nbuckets * WAYS */
+    int64_t last_t;    /* newest time checked */
 };
 
 int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity)
@@ -30,21 +31,20 @@ int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity)
     struct sw_dedup *d = calloc(1, sizeof *d);
     if (!d)
         return SW_ENOMEM;
-    size_t cap = 1024;
     if (capacity == 0)
         capacity = (size_t)1 << 20;
-    while (cap < capacity)
-        cap <<= 1;
+    d->nbuckets = 256;
+    while (d->nbuckets * WAYS < capacity)
+        d->nbuckets <<= 1;
     d->window = window_ms;
-    d->cap = cap;
-    d->limit = cap / 10 * 7;
-    d->gen[0] = calloc(cap, sizeof(struct entry));
-    d->gen[1] = calloc(cap, sizeof(struct entry));
-    if (!d->gen[0] || !d->gen[1]) {
-        sw_dedup_free(d);
+    d->last_t = INT64_MIN;
+    /* aligned so that each bucket is one cache line */
+    d->tab = aligned_alloc(64, d->nbuckets * WAYS * sizeof(struct entry));
+    if (!d->tab) {
+        free(d);
         return SW_ENOMEM;
     }
-    d->cur_start = INT64_MIN;
+    memset(d->tab, 0, d->nbuckets * WAYS * sizeof(struct entry));
     *out = d;
     return SW_OK;
 }
@@ -53,86 +53,73 @@ void sw_dedup_free(struct sw_dedup *d)
 {
     if (!d)
         return;
-    free(d->gen[0]);
-    free(d->gen[1]);
+    free(d->tab);
     free(d);
 }
 
-static uint64_t mix(uint64_t k)
+static struct entry *bucket(const struct sw_dedup *d, uint64_t key)
 {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    return k;
-}
-
-static struct entry *find(struct entry *tab, size_t cap, uint64_t key)
-{
-    size_t i = (size_t)mix(key) & (cap - 1);
-    for (;;) {
-        if (tab[i].key == key || tab[i].key == 0)
-            return &tab[i];
-        i = (i + 1) & (cap - 1);
-    }
-}
-
-static void rotate(struct sw_dedup *d, int64_t t)
-{
-    int old = 1 - d->cur;
-    memset(d->gen[old], 0, d->cap * sizeof(struct entry));
-    d->used[old] = 0;
-    d->cur = old;
-    d->cur_start = t;
+    uint64_t h = key * 0x9E3779B97F4A7C15ULL;
+    return &d->tab[(size_t)(h >> 40) % d->nbuckets * WAYS];
 }
 
 int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t)
 {
     if (key == 0)
         key = 1;
-    if (d->cur_start == INT64_MIN)
-        d->cur_start = t;
-    else if (t - d->cur_start > d->window)
-        rotate(d, t); /* the other generation is older than a window: forget it */
-    for (int g = 0; g < 2; g++) {
-        struct entry *e = find(d->gen[g], d->cap, key);
-        if (e->key == key && t - e->t <= d->window)
+    if (t > d->last_t)
+        d->last_t = t;
+    struct entry *b = bucket(d, key), *free_slot = NULL, *oldest = &b[0];
+    for (int i = 0; i < WAYS; i++) {
+        if (b[i].key == key && t - b[i].t <= d->window)
             return 1;
+        int live = b[i].key != 0 && t - b[i].t <= d->window;
+        if (!live && !free_slot)
+            free_slot = &b[i];
+        if (b[i].t < oldest->t)
+            oldest = &b[i];
     }
-    struct entry *e = find(d->gen[d->cur], d->cap, key);
-    if (e->key == key) { /* seen before the window: a new copy starts a new window */
-        e->t = t;
-        return 0;
+    /* A stale copy of the same key is simply refreshed. */
+    for (int i = 0; i < WAYS; i++)
+        if (b[i].key == key) {
+            b[i].t = t;
+            return 0;
+        }
+    int rc = 0;
+    if (!free_slot) {
+        free_slot = oldest; /* forgotten before its window ended */
+        rc = 2;
     }
-    if (d->used[d->cur] >= d->limit)
-        return 2; /* full before a window passed: let it through unremembered */
-    e->key = key;
-    e->t = t;
-    d->used[d->cur]++;
-    return 0;
+    free_slot->key = key;
+    free_slot->t = t;
+    return rc;
 }
 
-/* Blob: header {window, cur_start} then (gen, key, t) triples of live entries, current
- * generation last so that reloading rebuilds the same two generations. */
+/* Blob: {window, last_t} then (slot index u64, key, t) for every entry still within the
+ * window: an empty slot and an expired one are treated alike by sw_dedup_check. */
+static int live_entry(const struct sw_dedup *d, const struct entry *e)
+{
+    return e->key != 0 && d->last_t - e->t <= d->window;
+}
+
 int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len)
 {
-    size_t n = d->used[0] + d->used[1];
-    size_t sz = 2 * sizeof(int64_t) + n * (sizeof(uint64_t) * 2 + 1);
-    unsigned char *b = malloc(sz ? sz : 1), *p = b;
+    size_t n = 0, total = d->nbuckets * WAYS;
+    for (size_t i = 0; i < total; i++)
+        n += live_entry(d, &d->tab[i]);
+    unsigned char *b = malloc(16 + n * 24), *p = b + 16;
     if (!b)
         return SW_ENOMEM;
-    memcpy(p, &d->window, 8);
-    memcpy(p + 8, &d->cur_start, 8);
-    p += 16;
-    for (int k = 0; k < 2; k++) {
-        int g = k == 0 ? 1 - d->cur : d->cur;
-        for (size_t i = 0; i < d->cap; i++)
-            if (d->gen[g][i].key) {
-                *p++ = (unsigned char)k;
-                memcpy(p, &d->gen[g][i].key, 8);
-                memcpy(p + 8, &d->gen[g][i].t, 8);
-                p += 16;
-            }
-    }
+    memcpy(b, &d->window, 8);
+    memcpy(b + 8, &d->last_t, 8);
+    for (size_t i = 0; i < total; i++)
+        if (live_entry(d, &d->tab[i])) {
+            uint64_t idx = i;
+            memcpy(p, &idx, 8);
+            memcpy(p + 8, &d->tab[i].key, 8);
+            memcpy(p + 16, &d->tab[i].t, 8);
+            p += 24;
+        }
     *blob = b;
     *len = (size_t)(p - b);
     return SW_OK;
@@ -141,25 +128,18 @@ int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len)
 int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len)
 {
     const unsigned char *p = blob;
-    if (len < 16 || (len - 16) % 17 != 0)
+    size_t total = d->nbuckets * WAYS;
+    if (len < 16 || (len - 16) % 24 != 0)
         return SW_EFORMAT;
-    for (int g = 0; g < 2; g++) {
-        memset(d->gen[g], 0, d->cap * sizeof(struct entry));
-        d->used[g] = 0;
-    }
-    d->cur = 1;
-    memcpy(&d->cur_start, p + 8, 8);
-    for (size_t off = 16; off < len; off += 17) {
-        int g = p[off] ? 1 : 0;
-        struct entry e;
-        memcpy(&e.key, p + off + 1, 8);
-        memcpy(&e.t, p + off + 9, 8);
-        if (d->used[g] >= d->limit)
-            return SW_ETOOBIG;
-        struct entry *slot = find(d->gen[g], d->cap, e.key);
-        if (slot->key == 0)
-            d->used[g]++;
-        *slot = e;
+    memset(d->tab, 0, total * sizeof(struct entry));
+    memcpy(&d->last_t, p + 8, 8);
+    for (size_t off = 16; off < len; off += 24) {
+        uint64_t idx;
+        memcpy(&idx, p + off, 8);
+        if (idx >= total)
+            return SW_EFORMAT; /* saved with another capacity */
+        memcpy(&d->tab[idx].key, p + off + 8, 8);
+        memcpy(&d->tab[idx].t, p + off + 16, 8);
     }
     return SW_OK;
 }

@@ -449,11 +449,26 @@ static void nmea_current(const struct sw_pipeline *p, uint64_t *out)
         out[i] = p->nmea_run[i] + (fc ? fc[i] - p->nmea_base[i] : 0);
 }
 
+struct blobw {
+    sqlite3_blob *b;
+    int off;
+};
+
+static int put_blob(void *ctx, const void *data, size_t len)
+{
+    struct blobw *w = ctx;
+    if (sqlite3_blob_write(w->b, data, (int)len, w->off) != SQLITE_OK)
+        return SW_EDB;
+    w->off += (int)len;
+    return 0;
+}
+
 int sw_pipeline_checkpoint(struct sw_pipeline *p)
 {
-    void *rb = NULL, *db = NULL;
-    size_t rl = 0, dl = 0;
+    void *db = NULL;
+    size_t rl, dl = 0;
     sqlite3_stmt *st = NULL;
+    struct blobw w = {NULL, 0};
     uint64_t nm[SW_NMEA_NREASONS];
     unsigned char cb[sizeof p->c + sizeof p->seq];
     int rc;
@@ -464,31 +479,42 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p)
         return rc;
     if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK)
         return rc;
-    if ((rc = sw_reorder_save(p->rq, &rb, &rl)) || (rc = sw_dedup_save(p->dd, &db, &dl)))
+    if ((rc = sw_dedup_save(p->dd, &db, &dl)) != SW_OK)
         goto fail;
+    rl = sw_reorder_saved_size(p->rq);
     nmea_current(p, nm);
     memcpy(cb, p->c, sizeof p->c);
     memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
     rc = SW_EDB;
+    if (rl > INT32_MAX)
+        goto fail;
+    /* The pending records are streamed into a zeroblob: no second copy in memory. */
     if (sqlite3_prepare_v2(p->db,
                            "INSERT OR REPLACE INTO ingest_pending(id,run_id,layout,counters,nmea,"
-                           "reorder,dedup) VALUES(1,?,?,?,?,?,?)",
+                           "reorder,dedup) VALUES(1,?,?,?,?,zeroblob(?),?)",
                            -1, &st, NULL) != SQLITE_OK)
         goto fail;
     sqlite3_bind_int64(st, 1, p->run_id);
     sqlite3_bind_int64(st, 2, LAYOUT);
     sqlite3_bind_blob(st, 3, cb, sizeof cb, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, nm, sizeof nm, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 5, rb, (int)rl, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)rl);
     sqlite3_bind_blob(st, 6, db, (int)dl, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto fail;
+    if (sqlite3_blob_open(p->db, "main", "ingest_pending", "reorder", 1, 1, &w.b) != SQLITE_OK)
+        goto fail;
+    if (sw_reorder_save_to(p->rq, put_blob, &w) != SW_OK || (size_t)w.off != rl)
+        goto fail;
+    sqlite3_blob_close(w.b);
+    w.b = NULL;
     if (sw_store_exec(p->db, "COMMIT") || sw_store_exec(p->db, "BEGIN IMMEDIATE"))
         goto fail;
     rc = SW_OK;
 fail:
+    if (w.b)
+        sqlite3_blob_close(w.b);
     sqlite3_finalize(st);
-    free(rb);
     free(db);
     return rc;
 }

@@ -1,9 +1,15 @@
 /*
- * Reorder buffer: a bounded min-heap that turns records arriving roughly in time order
- * (several receivers, satellite delays, interleaved files) into a stream strictly ordered by
- * (event time, key, receiver, arrival). A record is released once it is older than the newest
- * time seen minus the lateness bound; one arriving after its time was passed is late.
- * Records live in a fixed pool of slots; the heap orders small (time, key, slot) entries.
+ * Reorder buffer: turns records arriving roughly in time order (several receivers, satellite
+ * delays, interleaved files) into a stream strictly ordered by (event time, key, receiver,
+ * arrival). A record is released once it is older than the newest time seen minus the
+ * lateness bound; one arriving after its time was passed is late.
+ *
+ * A calendar queue, because input is nearly sorted and large: a ring of time buckets (1 s
+ * wide, wider for long bounds) covering the lateness window holds unsorted lists of records;
+ * a bucket is sorted only when its whole time span may be released. Records outside the ring
+ * (far ahead: a bad clock or a jump not yet believed; or before the ring at the start) wait
+ * in a small heap and are merged in when their bucket comes. Records live in a fixed pool of
+ * slots, so memory is fixed at creation.
  */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
@@ -14,6 +20,8 @@
 
 #define AHEAD_SLACK_MS 60000
 #define AHEAD_CONFIRM 64
+#define MAX_BUCKETS 65536
+#define NIL UINT32_MAX
 
 struct hent {
     int64_t t;
@@ -23,15 +31,30 @@ struct hent {
 
 struct sw_reorder {
     int64_t lateness;
-    int64_t maxt;     /* newest time pushed */
-    int64_t released; /* time of the last record released */
+    int64_t maxt;     /* newest time believed */
+    int64_t floor;    /* records before this are late (INT64_MIN until the first release) */
     uint64_t forced;
     uint64_t ahead_run; /* consecutive records far ahead of maxt (a jump not yet believed) */
-    size_t cap, n;
-    struct hent *heap;
+    size_t cap, n;      /* pool slots, records held (ring + far + staged) */
     struct sw_record *pool;
-    uint32_t *free_slots; /* stack of free slot numbers */
+    uint32_t *next;     /* per slot: next in its bucket list */
+    uint32_t *free_slots;
     size_t nfree;
+    /* the ring */
+    int64_t bw;         /* bucket width, ms */
+    uint32_t nb;        /* buckets (power of two) */
+    int have_base;
+    int64_t base;       /* start time of the bucket at head */
+    uint32_t head;
+    uint32_t *bfirst, *blast;
+    size_t nring;
+    /* records outside the ring */
+    struct hent *far;
+    size_t nfar;
+    /* a released bucket, sorted, handed out one by one */
+    struct hent *stage;
+    size_t nstage, istage;
+    struct hent *scratch; /* merge sort buffer, cap / 2 + 1 entries */
 };
 
 int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity)
@@ -40,19 +63,35 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
     if (!q)
         return SW_ENOMEM;
     q->cap = capacity ? capacity : (size_t)1 << 18;
-    q->lateness = lateness_ms;
+    q->lateness = lateness_ms < 0 ? 0 : lateness_ms;
     q->maxt = INT64_MIN;
-    q->released = INT64_MIN;
-    q->heap = malloc(q->cap * sizeof *q->heap);
+    q->floor = INT64_MIN;
+    /* The ring spans the lateness plus the slack a record may run ahead, plus two buckets. */
+    int64_t span = q->lateness + AHEAD_SLACK_MS;
+    q->bw = 1000;
+    while (span / q->bw + 2 > MAX_BUCKETS)
+        q->bw *= 2;
+    q->nb = 64;
+    while ((int64_t)q->nb < span / q->bw + 2)
+        q->nb *= 2;
     q->pool = malloc(q->cap * sizeof *q->pool);
+    q->next = malloc(q->cap * sizeof *q->next);
     q->free_slots = malloc(q->cap * sizeof *q->free_slots);
-    if (!q->heap || !q->pool || !q->free_slots) {
+    q->far = malloc(q->cap * sizeof *q->far);
+    q->stage = malloc(q->cap * sizeof *q->stage);
+    q->scratch = malloc((q->cap / 2 + 1) * sizeof *q->scratch);
+    q->bfirst = malloc(q->nb * sizeof *q->bfirst);
+    q->blast = malloc(q->nb * sizeof *q->blast);
+    if (!q->pool || !q->next || !q->free_slots || !q->far || !q->stage || !q->scratch ||
+        !q->bfirst || !q->blast) {
         sw_reorder_free(q);
         return SW_ENOMEM;
     }
     for (size_t i = 0; i < q->cap; i++)
         q->free_slots[i] = (uint32_t)(q->cap - 1 - i);
     q->nfree = q->cap;
+    for (uint32_t i = 0; i < q->nb; i++)
+        q->bfirst[i] = q->blast[i] = NIL;
     *out = q;
     return SW_OK;
 }
@@ -61,9 +100,14 @@ void sw_reorder_free(struct sw_reorder *q)
 {
     if (!q)
         return;
-    free(q->heap);
     free(q->pool);
+    free(q->next);
     free(q->free_slots);
+    free(q->far);
+    free(q->stage);
+    free(q->scratch);
+    free(q->bfirst);
+    free(q->blast);
     free(q);
 }
 
@@ -80,50 +124,81 @@ static int less(const struct sw_reorder *q, const struct hent *a, const struct h
     return ra->seq < rb->seq;
 }
 
-static void sift_up(struct sw_reorder *q, size_t i)
+static void far_push(struct sw_reorder *q, struct hent e)
 {
-    struct hent e = q->heap[i];
+    size_t i = q->nfar++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (!less(q, &e, &q->heap[p]))
+        if (!less(q, &e, &q->far[p]))
             break;
-        q->heap[i] = q->heap[p];
+        q->far[i] = q->far[p];
         i = p;
     }
-    q->heap[i] = e;
+    q->far[i] = e;
 }
 
-static void sift_down(struct sw_reorder *q, size_t i)
+static struct hent far_pop(struct sw_reorder *q)
 {
-    struct hent e = q->heap[i];
+    struct hent top = q->far[0], e = q->far[--q->nfar];
+    size_t i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
-        if (c >= q->n)
+        if (c >= q->nfar)
             break;
-        if (c + 1 < q->n && less(q, &q->heap[c + 1], &q->heap[c]))
+        if (c + 1 < q->nfar && less(q, &q->far[c + 1], &q->far[c]))
             c++;
-        if (!less(q, &q->heap[c], &e))
+        if (!less(q, &q->far[c], &e))
             break;
-        q->heap[i] = q->heap[c];
+        q->far[i] = q->far[c];
         i = c;
     }
-    q->heap[i] = e;
+    if (q->nfar)
+        q->far[i] = e;
+    return top;
+}
+
+static int64_t align(const struct sw_reorder *q, int64_t t)
+{
+    int64_t r = t % q->bw;
+    return r < 0 ? t - r - q->bw : t - r;
+}
+
+/* Put a slot into its bucket, or into the far heap when outside the ring. */
+static void place(struct sw_reorder *q, uint32_t slot)
+{
+    int64_t t = q->pool[slot].t_ms;
+    if (!q->have_base) {
+        q->have_base = 1;
+        q->base = align(q, t);
+        q->head = 0;
+    }
+    if (t >= q->base && (t - q->base) / q->bw < (int64_t)q->nb) {
+        uint32_t b = (uint32_t)((q->head + (uint64_t)((t - q->base) / q->bw)) & (q->nb - 1));
+        q->next[slot] = NIL;
+        if (q->blast[b] == NIL)
+            q->bfirst[b] = slot;
+        else
+            q->next[q->blast[b]] = slot;
+        q->blast[b] = slot;
+        q->nring++;
+    } else {
+        struct hent e = {t, q->pool[slot].key, slot};
+        far_push(q, e);
+    }
 }
 
 int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r)
 {
     if (r->t_ms == SW_TIME_NONE)
         return SW_EINVAL;
-    if (r->t_ms < q->released)
+    if (r->t_ms < q->floor)
         return 1;
     if (q->n == q->cap)
         return SW_EAGAIN;
     uint32_t slot = q->free_slots[--q->nfree];
     q->pool[slot] = *r;
-    q->heap[q->n].t = r->t_ms;
-    q->heap[q->n].key = r->key;
-    q->heap[q->n].slot = slot;
-    sift_up(q, q->n++);
+    q->n++;
+    place(q, slot);
     /* One record far ahead (a bad clock, a stray row) must not make everything after it
      * late: the newest time moves only for records near it, or after AHEAD_CONFIRM records
      * in a row agree that time really jumped (a gap in a recording). */
@@ -138,22 +213,102 @@ int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r)
     return SW_OK;
 }
 
+
+/* qsort_r is not C11: a small merge sort over the staged entries instead. */
+static void sort_stage(struct sw_reorder *q, struct hent *a, struct hent *tmp, size_t n)
+{
+    if (n < 16) {
+        for (size_t i = 1; i < n; i++) {
+            struct hent e = a[i];
+            size_t j = i;
+            while (j > 0 && less(q, &e, &a[j - 1])) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = e;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_stage(q, a, tmp, h);
+    sort_stage(q, a + h, tmp, n - h);
+    if (!less(q, &a[h], &a[h - 1]))
+        return; /* already in order (the usual case for sorted input) */
+    memcpy(tmp, a, h * sizeof *a);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        a[k++] = less(q, &a[j], &tmp[i]) ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+/* Release the bucket at head (with far records before its end) into the stage; advance. */
+static void release_head(struct sw_reorder *q)
+{
+    int64_t end = q->base + q->bw;
+    size_t n = 0;
+    for (uint32_t s = q->bfirst[q->head]; s != NIL; s = q->next[s]) {
+        q->stage[n].t = q->pool[s].t_ms;
+        q->stage[n].key = q->pool[s].key;
+        q->stage[n].slot = s;
+        n++;
+    }
+    q->nring -= n;
+    while (q->nfar && q->far[0].t < end)
+        q->stage[n++] = far_pop(q);
+    q->bfirst[q->head] = q->blast[q->head] = NIL;
+    q->head = (q->head + 1) & (q->nb - 1);
+    q->base = end;
+    q->floor = end;
+    q->nstage = n;
+    q->istage = 0;
+    if (n > 1)
+        sort_stage(q, q->stage, q->scratch, n);
+}
+
+/* With the ring empty, move its start to the earliest far record (skipping empty time). */
+static void jump_to_far(struct sw_reorder *q)
+{
+    if (q->nring == 0 && q->nfar && align(q, q->far[0].t) > q->base) {
+        q->base = align(q, q->far[0].t);
+        q->head = 0;
+    }
+}
+
 int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r)
 {
-    if (q->n == 0)
-        return SW_EOF;
-    if (mode == SW_REORDER_READY && q->heap[0].t >= q->maxt - q->lateness)
-        return SW_EOF;
-    uint32_t slot = q->heap[0].slot;
+    while (q->istage == q->nstage) {
+        if (q->nring == 0 && q->nfar == 0)
+            return SW_EOF;
+        if (mode == SW_REORDER_FORCE && q->nring == 0) {
+            struct hent e = far_pop(q); /* only far records: release the oldest alone */
+            q->stage[0] = e;
+            q->nstage = 1;
+            q->istage = 0;
+            q->forced++;
+            if (e.t > q->floor)
+                q->floor = e.t; /* nothing before it may come later */
+            break;
+        }
+        jump_to_far(q);
+        int64_t end = q->base + q->bw;
+        if (mode == SW_REORDER_READY &&
+            (q->maxt == INT64_MIN || end > q->maxt - q->lateness))
+            return SW_EOF;
+        if (q->bfirst[q->head] == NIL && !(q->nfar && q->far[0].t < end)) {
+            q->head = (q->head + 1) & (q->nb - 1); /* empty bucket: move on */
+            q->base = end;
+            q->floor = end;
+            continue;
+        }
+        release_head(q);
+        if (mode == SW_REORDER_FORCE)
+            q->forced += q->nstage; /* the whole bucket goes early */
+    }
+    uint32_t slot = q->stage[q->istage++].slot;
     *r = q->pool[slot];
     q->free_slots[q->nfree++] = slot;
-    q->heap[0] = q->heap[--q->n];
-    if (q->n)
-        sift_down(q, 0);
-    if (r->t_ms > q->released)
-        q->released = r->t_ms;
-    if (mode == SW_REORDER_FORCE)
-        q->forced++;
+    q->n--;
     return SW_OK;
 }
 
@@ -172,25 +327,64 @@ uint64_t sw_reorder_forced(const struct sw_reorder *q)
     return q->forced;
 }
 
-/* Blob: {lateness, maxt, released, forced, ahead_run, n} then n records (in heap order). */
+/* Blob: {lateness, maxt, floor, forced, ahead_run, have_base, base, n} then n records. */
+#define HDR (8 * 8)
+size_t sw_reorder_saved_size(const struct sw_reorder *q)
+{
+    return HDR + q->n * sizeof(struct sw_record);
+}
+
+int sw_reorder_save_to(const struct sw_reorder *q,
+                       int (*put)(void *ctx, const void *data, size_t len), void *ctx)
+{
+    unsigned char h[HDR];
+    int64_t hb = q->have_base;
+    uint64_t n = q->n;
+    int rc;
+    memcpy(h, &q->lateness, 8);
+    memcpy(h + 8, &q->maxt, 8);
+    memcpy(h + 16, &q->floor, 8);
+    memcpy(h + 24, &q->forced, 8);
+    memcpy(h + 32, &q->ahead_run, 8);
+    memcpy(h + 40, &hb, 8);
+    memcpy(h + 48, &q->base, 8);
+    memcpy(h + 56, &n, 8);
+    if ((rc = put(ctx, h, HDR)) != 0)
+        return rc;
+    for (size_t i = q->istage; i < q->nstage; i++)
+        if ((rc = put(ctx, &q->pool[q->stage[i].slot], sizeof(struct sw_record))) != 0)
+            return rc;
+    for (uint32_t k = 0; k < q->nb; k++)
+        for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
+            if ((rc = put(ctx, &q->pool[s], sizeof(struct sw_record))) != 0)
+                return rc;
+    for (size_t i = 0; i < q->nfar; i++)
+        if ((rc = put(ctx, &q->pool[q->far[i].slot], sizeof(struct sw_record))) != 0)
+            return rc;
+    return SW_OK;
+}
+
+struct membuf {
+    unsigned char *p;
+    size_t off;
+};
+
+static int put_mem(void *ctx, const void *data, size_t len)
+{
+    struct membuf *m = ctx;
+    memcpy(m->p + m->off, data, len);
+    m->off += len;
+    return 0;
+}
+
 int sw_reorder_save(const struct sw_reorder *q, void **blob, size_t *len)
 {
-    size_t sz = 6 * 8 + q->n * sizeof(struct sw_record);
-    unsigned char *b = malloc(sz), *p;
-    if (!b)
+    struct membuf m = {malloc(sw_reorder_saved_size(q)), 0};
+    if (!m.p)
         return SW_ENOMEM;
-    uint64_t n = q->n;
-    memcpy(b, &q->lateness, 8);
-    memcpy(b + 8, &q->maxt, 8);
-    memcpy(b + 16, &q->released, 8);
-    memcpy(b + 24, &q->forced, 8);
-    memcpy(b + 32, &q->ahead_run, 8);
-    memcpy(b + 40, &n, 8);
-    p = b + 48;
-    for (size_t i = 0; i < q->n; i++, p += sizeof(struct sw_record))
-        memcpy(p, &q->pool[q->heap[i].slot], sizeof(struct sw_record));
-    *blob = b;
-    *len = sz;
+    sw_reorder_save_to(q, put_mem, &m);
+    *blob = m.p;
+    *len = m.off;
     return SW_OK;
 }
 
@@ -198,30 +392,34 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
 {
     const unsigned char *b = blob;
     uint64_t n;
-    if (len < 48)
+    int64_t hb;
+    if (len < HDR)
         return SW_EFORMAT;
-    memcpy(&n, b + 40, 8);
-    if (len != 48 + n * sizeof(struct sw_record))
-        return SW_EFORMAT;
+    memcpy(&n, b + 56, 8);
     if (n > q->cap)
         return SW_ETOOBIG;
+    if (len != HDR + n * sizeof(struct sw_record))
+        return SW_EFORMAT;
+    for (uint32_t k = 0; k < q->nb; k++)
+        q->bfirst[k] = q->blast[k] = NIL;
+    q->nring = q->nfar = q->nstage = q->istage = 0;
     q->n = 0;
     q->nfree = q->cap;
     for (size_t i = 0; i < q->cap; i++)
         q->free_slots[i] = (uint32_t)(q->cap - 1 - i);
     memcpy(&q->maxt, b + 8, 8);
-    memcpy(&q->released, b + 16, 8);
+    memcpy(&q->floor, b + 16, 8);
     memcpy(&q->forced, b + 24, 8);
     memcpy(&q->ahead_run, b + 32, 8);
+    memcpy(&hb, b + 40, 8);
+    memcpy(&q->base, b + 48, 8);
+    q->have_base = hb != 0;
+    q->head = 0;
     for (uint64_t i = 0; i < n; i++) {
-        struct sw_record r;
-        memcpy(&r, b + 48 + i * sizeof r, sizeof r);
         uint32_t slot = q->free_slots[--q->nfree];
-        q->pool[slot] = r;
-        q->heap[q->n].t = r.t_ms;
-        q->heap[q->n].key = r.key;
-        q->heap[q->n].slot = slot;
-        sift_up(q, q->n++);
+        memcpy(&q->pool[slot], b + HDR + i * sizeof(struct sw_record), sizeof(struct sw_record));
+        q->n++;
+        place(q, slot);
     }
     return SW_OK;
 }

@@ -44,7 +44,8 @@ static const char *const steps[] = {
     "CREATE TABLE ingest_vessel_state(mmsi INTEGER PRIMARY KEY, state BLOB NOT NULL);"
     "CREATE TABLE ingest_pending("
     " id INTEGER PRIMARY KEY CHECK (id = 1), run_id INTEGER NOT NULL, layout INTEGER NOT NULL,"
-    " counters BLOB NOT NULL, nmea BLOB NOT NULL, reorder BLOB NOT NULL, dedup BLOB NOT NULL);",
+    " counters BLOB NOT NULL, nmea BLOB NOT NULL, dedup BLOB NOT NULL,"
+    " reorder BLOB NOT NULL);", /* last: a zeroblob there is written without a copy */
 };
 
 int sw_ingest_migrate(sqlite3 *db)

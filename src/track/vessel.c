@@ -14,9 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Vessels live in pages of PAGE_N that never move: no copy when the table grows, and a
+ * vessel's address stays valid. */
+#define PAGE_SHIFT 12
+#define PAGE_N ((size_t)1 << PAGE_SHIFT)
+#define VAT(vs, i) (&(vs)->pages[(i) >> PAGE_SHIFT][(i) & (PAGE_N - 1)])
+
 struct sw_vessels {
-    struct sw_vessel *v;
-    size_t n, cap, max;
+    struct sw_vessel **pages;
+    size_t npages, pcap;
+    size_t n, max;
     uint32_t *index; /* slot -> vessel number + 1, 0 empty */
     size_t icap;
     struct sw_track_config tc;
@@ -55,7 +62,9 @@ void sw_vessels_free(struct sw_vessels *vs)
 {
     if (!vs)
         return;
-    free(vs->v);
+    for (size_t i = 0; i < vs->npages; i++)
+        free(vs->pages[i]);
+    free(vs->pages);
     free(vs->index);
     free(vs);
 }
@@ -69,7 +78,7 @@ static size_t slot_of(uint32_t mmsi, size_t icap)
 static size_t lookup(const struct sw_vessels *vs, uint32_t mmsi)
 {
     size_t i = slot_of(mmsi, vs->icap);
-    while (vs->index[i] && vs->v[vs->index[i] - 1].mmsi != mmsi)
+    while (vs->index[i] && VAT(vs, vs->index[i] - 1)->mmsi != mmsi)
         i = (i + 1) & (vs->icap - 1);
     return i;
 }
@@ -77,7 +86,7 @@ static size_t lookup(const struct sw_vessels *vs, uint32_t mmsi)
 struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi)
 {
     size_t i = lookup(vs, mmsi);
-    return vs->index[i] ? &vs->v[vs->index[i] - 1] : NULL;
+    return vs->index[i] ? VAT(vs, vs->index[i] - 1) : NULL;
 }
 
 size_t sw_vessels_count(const struct sw_vessels *vs)
@@ -87,7 +96,7 @@ size_t sw_vessels_count(const struct sw_vessels *vs)
 
 struct sw_vessel *sw_vessels_at(struct sw_vessels *vs, size_t i)
 {
-    return i < vs->n ? &vs->v[i] : NULL;
+    return i < vs->n ? VAT(vs, i) : NULL;
 }
 
 /* Room for one more vessel: grow the array and keep the index under half full. */
@@ -95,15 +104,19 @@ static int reserve(struct sw_vessels *vs)
 {
     if (vs->n >= vs->max)
         return SW_ETOOBIG;
-    if (vs->n == vs->cap) {
-        size_t nc = vs->cap ? vs->cap * 2 : 1024;
-        if (nc > vs->max)
-            nc = vs->max;
-        struct sw_vessel *nv = realloc(vs->v, nc * sizeof *nv);
-        if (!nv)
+    if (vs->n == vs->npages * PAGE_N) {
+        if (vs->npages == vs->pcap) {
+            size_t nc = vs->pcap ? vs->pcap * 2 : 16;
+            struct sw_vessel **np = realloc(vs->pages, nc * sizeof *np);
+            if (!np)
+                return SW_ENOMEM;
+            vs->pages = np;
+            vs->pcap = nc;
+        }
+        vs->pages[vs->npages] = malloc(PAGE_N * sizeof(struct sw_vessel));
+        if (!vs->pages[vs->npages])
             return SW_ENOMEM;
-        vs->v = nv;
-        vs->cap = nc;
+        vs->npages++;
     }
     if ((vs->n + 1) * 2 > vs->icap) {
         size_t nic = vs->icap * 2;
@@ -111,7 +124,7 @@ static int reserve(struct sw_vessels *vs)
         if (!ni)
             return SW_ENOMEM;
         for (size_t k = 0; k < vs->n; k++) {
-            size_t i = slot_of(vs->v[k].mmsi, nic);
+            size_t i = slot_of(VAT(vs, k)->mmsi, nic);
             while (ni[i])
                 i = (i + 1) & (nic - 1);
             ni[i] = (uint32_t)(k + 1);
@@ -126,9 +139,11 @@ static int reserve(struct sw_vessels *vs)
 static struct sw_vessel *insert(struct sw_vessels *vs, const struct sw_vessel *init)
 {
     size_t i = lookup(vs, init->mmsi);
-    vs->v[vs->n] = *init;
+    *VAT(vs, vs->n) = *init;
     vs->index[i] = (uint32_t)(vs->n + 1);
-    return &vs->v[vs->n++];
+    struct sw_vessel *v = VAT(vs, vs->n);
+    vs->n++;
+    return v;
 }
 
 int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved)
