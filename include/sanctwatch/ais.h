@@ -67,6 +67,7 @@ enum sw_ais_app {
     SW_AIS_APP_6_1_28,   /* IMO 289 route information, addressed: app.route */
     SW_AIS_APP_8_1_27,   /* IMO 289 route information, broadcast: app.route */
     SW_AIS_APP_6_1_25,   /* IMO 289 dangerous cargo indication: app.cargo */
+    SW_AIS_APP_8_1_13,   /* IMO 289 fairway closed: app.fairway */
 };
 
 /* Meteorological / hydrological report (8/1/11 and 8/1/31). Raw units; "n/a" values are
@@ -173,6 +174,15 @@ union sw_ais_app_data {
             uint16_t subtype; /* 13 bits */
         } cargos[54];
     } cargo;
+    struct {                  /* 8/1/13 IMO 289 fairway closed */
+        char reason[21];
+        char closefrom[21];   /* location names */
+        char closeto[21];
+        uint16_t radius;      /* extension of the closed area, in extunit */
+        uint8_t extunit;      /* 0 m, 1 km, 2 nm, 3 cable */
+        uint8_t fmonth, fday, fhour, fminute; /* closed from (UTC) */
+        uint8_t tmonth, tday, thour, tminute; /* closed to */
+    } fairway;
     uint16_t airdraught;      /* 6/1/15 and 8/1/15: air draught in metres, 0 n/a */
     uint16_t persons_onboard; /* 6/1/16: persons on board, 0 n/a */
     struct {                  /* 6/200/55 */

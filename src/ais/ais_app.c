@@ -255,6 +255,22 @@ enum sw_ais_app sw_ais__app8(const uint8_t *b, size_t n, unsigned dac, unsigned 
         met31(b, &d->met);
         return SW_AIS_APP_8_1_31;
     }
+    if (dac == 1 && fid == 13) {
+        sw_ais__text(b, 56, 20, d->fairway.reason, sizeof d->fairway.reason);
+        sw_ais__text(b, 176, 20, d->fairway.closefrom, sizeof d->fairway.closefrom);
+        sw_ais__text(b, 296, 20, d->fairway.closeto, sizeof d->fairway.closeto);
+        d->fairway.radius = (uint16_t)UB(416, 10);
+        d->fairway.extunit = (uint8_t)UB(426, 2);
+        d->fairway.fday = (uint8_t)UB(428, 5);
+        d->fairway.fmonth = (uint8_t)UB(433, 4);
+        d->fairway.fhour = (uint8_t)UB(437, 5);
+        d->fairway.fminute = (uint8_t)UB(442, 6);
+        d->fairway.tday = (uint8_t)UB(448, 5);
+        d->fairway.tmonth = (uint8_t)UB(453, 4);
+        d->fairway.thour = (uint8_t)UB(457, 5);
+        d->fairway.tminute = (uint8_t)UB(462, 6);
+        return SW_AIS_APP_8_1_13;
+    }
     if (dac == 1 && fid == 15) {
         d->airdraught = (uint16_t)UB(56, 11);
         return SW_AIS_APP_8_1_15;

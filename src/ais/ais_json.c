@@ -444,6 +444,21 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
     case SW_AIS_APP_8_1_15:
         num(e, "airdraught", d->airdraught);
         break;
+    case SW_AIS_APP_8_1_13: {
+        char t[40];
+        str(e, "reason", d->fairway.reason);
+        str(e, "closefrom", d->fairway.closefrom);
+        str(e, "closeto", d->fairway.closeto);
+        num(e, "radius", d->fairway.radius);
+        num(e, "extunit", d->fairway.extunit);
+        snprintf(t, sizeof t, "%02u-%02uT%02u:%02u", d->fairway.fmonth, d->fairway.fday,
+                 d->fairway.fhour, d->fairway.fminute);
+        str(e, "from", t);
+        snprintf(t, sizeof t, "%02u-%02uT%02u:%02u", d->fairway.tmonth, d->fairway.tday,
+                 d->fairway.thour, d->fairway.tminute);
+        str(e, "to", t);
+        break;
+    }
     case SW_AIS_APP_6_1_25:
         num(e, "unit", d->cargo.unit);
         num(e, "amount", d->cargo.amount);

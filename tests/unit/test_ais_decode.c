@@ -185,6 +185,12 @@ static void test_binary_and_apps(void **state)
                "\"dest_mmsi\":123456789,\"retransmit\":false,\"dac\":1,\"fid\":25,\"unit\":2,"
                "\"amount\":405,\"cargos\":[{\"code\":0,\"subtype\":1000},{\"code\":1,"
                "\"subtype\":1001}]");
+    /* 8/1/13 fairway closed (vector checked against gpsdecode 3.22) */
+    decode_ok("8000SS00CB@iH80000000000000000UCnH<@00000000000000UCnH<`00000000000005IUfnmT>j0", 2);
+    assert_int_equal(m.u.t8.app, SW_AIS_APP_8_1_13);
+    json_is(1, "\"type\":8,\"repeat\":0,\"mmsi\":9100,\"scaled\":true,\"dac\":1,\"fid\":13,"
+               "\"reason\":\"ICE\",\"closefrom\":\"BUOY 1\",\"closeto\":\"BUOY 2\","
+               "\"radius\":345,\"extunit\":2,\"from\":\"07-11T13:45\",\"to\":\"08-12T14:50\"");
     /* type 8, DAC 200 FID 10 of the wrong length: gpsd shows it raw */
     decode_ok("802`m000BkGTp0b<j59?000000000000000Op0000000000<0000000@000", 2);
     assert_int_equal(m.type, 8);
