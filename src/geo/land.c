@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "sanctwatch/error.h"
-#include "sanctwatch/lineio.h"
 
 #define CELL 0.25
 #define NCOL 1440
@@ -237,77 +236,32 @@ fail:
     return rc;
 }
 
-static int parse_ll(const char *s, long *a, long *b)
+struct load_ctx {
+    struct sw_land *l;
+    size_t cap;
+};
+
+static int load_ring(void *ctx, const double *xy, size_t n)
 {
-    char *end;
-    *a = strtol(s, &end, 10);
-    if (end == s || *end != ' ') return -1;
-    s = end + 1;
-    *b = strtol(s, &end, 10);
-    return end == s || *end ? -1 : 0;
+    struct load_ctx *c = ctx;
+    return add_ring(c->l, &c->cap, xy, n);
 }
 
 int sw_land_load(struct sw_land **out, const char *path)
 {
-    struct sw_lines *in = NULL;
-    struct sw_land *l = NULL;
-    double *ring = NULL;
-    size_t cap = 0;
-    const char *line;
-    size_t len;
+    struct load_ctx c = {0};
     *out = NULL;
-    int rc = sw_lines_open(&in, path, 256);
-    if (rc) return rc;
-    rc = SW_ENOMEM;
-    l = calloc(1, sizeof *l);
-    if (!l) goto fail;
-    size_t want = 0, have = 0;
-    long x = 0, y = 0;
-    while ((rc = sw_lines_next(in, &line, &len)) != SW_EOF) {
-        if (rc) goto fail;
-        if (len == 0 || line[0] == '#') continue;
-        rc = SW_EFORMAT;
-        if (line[0] == 'R') {
-            long kind, n;
-            if (have != want || len < 3 || parse_ll(line + 2, &kind, &n) || n < 3 || n > 5000000)
-                goto fail;
-            want = (size_t)n;
-            have = 0;
-            free(ring);
-            ring = malloc(want * 2 * sizeof *ring);
-            rc = SW_ENOMEM;
-            if (!ring) goto fail;
-            continue;
-        }
-        long dx, dy;
-        if (have >= want || parse_ll(line, &dx, &dy)) goto fail;
-        if (have == 0) {
-            x = 0;
-            y = 0;
-        }
-        x += dx;
-        y += dy;
-        if (labs(x) > 1800000 || labs(y) > 900000) goto fail;
-        ring[2 * have] = x / 1e4;
-        ring[2 * have + 1] = y / 1e4;
-        if (++have == want) {
-            rc = add_ring(l, &cap, ring, want);
-            if (rc) goto fail;
-        }
+    c.l = calloc(1, sizeof *c.l);
+    if (!c.l) return SW_ENOMEM;
+    int rc = sw_land_read_rings(path, load_ring, &c);
+    if (rc == SW_OK && c.l->ne == 0) rc = SW_EFORMAT;
+    if (rc == SW_OK) rc = build_index(c.l);
+    if (rc) {
+        sw_land_free(c.l);
+        return rc;
     }
-    rc = SW_EFORMAT;
-    if (have != want || l->ne == 0) goto fail;
-    rc = build_index(l);
-    if (rc) goto fail;
-    free(ring);
-    sw_lines_free(in);
-    *out = l;
+    *out = c.l;
     return SW_OK;
-fail:
-    free(ring);
-    sw_lines_free(in);
-    sw_land_free(l);
-    return rc;
 }
 
 void sw_land_free(struct sw_land *l)
