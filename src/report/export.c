@@ -41,6 +41,22 @@ void rep_xml_escape(FILE *f, const char *s)
     }
 }
 
+void rep_tag(FILE *f, const char *before, const char *text, const char *after)
+{
+    fputs(before, f);
+    rep_xml_escape(f, text);
+    fputs(after, f);
+}
+
+void rep_xml_json(FILE *f, const json_t *v, size_t flags)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | flags);
+    if (s) {
+        rep_xml_escape(f, s);
+        free(s);
+    }
+}
+
 void rep_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
@@ -93,9 +109,19 @@ static int has_point(const json_t *ev)
            fabs(json_number_value(lon)) <= 180;
 }
 
+/* Write a FeatureCollection of features (a new reference, consumed). */
+static int write_collection(json_t *features, FILE *f)
+{
+    json_t *fc = json_pack("{s:s,s:o}", "type", "FeatureCollection", "features", features);
+    int rc = !fc || json_dumpf(fc, f, JSON_COMPACT | JSON_ENSURE_ASCII) ? SW_EIO : SW_OK;
+    fputc('\n', f);
+    json_decref(fc);
+    return rc;
+}
+
 int sw_report_write_events_geojson(const json_t *model, FILE *f)
 {
-    json_t *fc = json_object(), *features = json_array();
+    json_t *features = json_array();
     size_t i;
     json_t *inc;
     json_array_foreach(json_object_get(model, "incidents"), i, inc)
@@ -114,17 +140,12 @@ int sw_report_write_events_geojson(const json_t *model, FILE *f)
                                         json_object_get(ev, "id"), "geometry", geom,
                                         "properties", props));
     }
-    json_object_set_new(fc, "type", json_string("FeatureCollection"));
-    json_object_set_new(fc, "features", features);
-    int rc = json_dumpf(fc, f, JSON_COMPACT | JSON_ENSURE_ASCII) ? SW_EIO : SW_OK;
-    fputc('\n', f);
-    json_decref(fc);
-    return rc;
+    return write_collection(features, f);
 }
 
 int sw_report_write_tracks_geojson(const json_t *model, FILE *f)
 {
-    json_t *fc = json_object(), *features = json_array();
+    json_t *features = json_array();
     json_t *vessels = json_object_get(model, "vessels");
     size_t i, j, k;
     json_t *inc, *t, *p;
@@ -156,12 +177,7 @@ int sw_report_write_tracks_geojson(const json_t *model, FILE *f)
                                     props));
         }
     }
-    json_object_set_new(fc, "type", json_string("FeatureCollection"));
-    json_object_set_new(fc, "features", features);
-    int rc = json_dumpf(fc, f, JSON_COMPACT | JSON_ENSURE_ASCII) ? SW_EIO : SW_OK;
-    fputc('\n', f);
-    json_decref(fc);
-    return rc;
+    return write_collection(features, f);
 }
 
 /* An event type as an XML id: types are [a-z_] words; anything else becomes "other". */
@@ -196,9 +212,7 @@ int sw_report_write_kml(const json_t *model, FILE *f)
           "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>",
           f);
     rep_xml_escape(f, rep_str(model, "title"));
-    fputs("</name>\n<description>", f);
-    rep_xml_escape(f, rep_str(model, "generator"));
-    fputs(", generated ", f);
+    rep_tag(f, "</name>\n<description>", rep_str(model, "generator"), ", generated ");
     rep_xml_escape(f, rep_str(model, "generated"));
     fputs("</description>\n", f);
     const char *type;
@@ -211,9 +225,7 @@ int sw_report_write_kml(const json_t *model, FILE *f)
     }
     json_object_foreach(by_type, type, cnt)
     {
-        fputs("<Folder>\n<name>", f);
-        rep_xml_escape(f, type);
-        fputs("</name>\n", f);
+        rep_tag(f, "<Folder>\n<name>", type, "</name>\n");
         size_t i;
         json_t *inc;
         json_array_foreach(incidents, i, inc)
@@ -224,23 +236,15 @@ int sw_report_write_kml(const json_t *model, FILE *f)
             char mmsis[512], names[1024];
             rep_event_vessels(ev, "mmsi", mmsis, sizeof mmsis);
             rep_event_vessels(ev, "name", names, sizeof names);
-            fputs("<Placemark id=\"", f);
-            rep_xml_escape(f, rep_str(ev, "id"));
-            fputs("\">\n<name>", f);
+            rep_tag(f, "<Placemark id=\"", rep_str(ev, "id"), "\">\n<name>");
             rep_xml_escape(f, type);
-            fputs(" ", f);
-            rep_xml_escape(f, mmsis);
-            fputs("</name>\n<description>", f);
+            rep_tag(f, " ", mmsis, "</name>\n<description>");
             rep_xml_escape(f, names);
-            fputs(" — ", f);
-            rep_xml_escape(f, rep_str(ev, "id"));
-            fputs("</description>\n<TimeSpan><begin>", f);
+            rep_tag(f, " — ", rep_str(ev, "id"), "</description>\n<TimeSpan><begin>");
             rep_xml_escape(f, rep_str(ev, "start"));
             fputs("</begin>", f);
             if (*rep_str(ev, "end")) {
-                fputs("<end>", f);
-                rep_xml_escape(f, rep_str(ev, "end"));
-                fputs("</end>", f);
+                rep_tag(f, "<end>", rep_str(ev, "end"), "</end>");
             }
             fprintf(f, "</TimeSpan>\n<styleUrl>#%s</styleUrl>\n", safe_type(type));
             fprintf(f, "<Point><coordinates>%.6f,%.6f</coordinates></Point>\n</Placemark>\n",

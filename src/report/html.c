@@ -88,19 +88,13 @@ static void write_kv_table(FILE *f, const json_t *obj)
     json_t *v;
     json_object_foreach((json_t *)obj, k, v)
     {
-        fputs("<tr><th>", f);
-        rep_xml_escape(f, k);
-        fputs("</th><td>", f);
+        rep_tag(f, "<tr><th>", k, "</th><td>");
         if (json_is_string(v)) {
             rep_xml_escape(f, json_string_value(v));
         } else if (json_is_real(v)) {
             fprintf(f, "%.6g", json_real_value(v)); /* measured values, not 17 digits */
         } else {
-            char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-            if (s) {
-                rep_xml_escape(f, s);
-                free(s);
-            }
+            rep_xml_json(f, v, 0);
         }
         fputs("</td></tr>", f);
     }
@@ -138,22 +132,16 @@ static void write_vessels_table(FILE *f, const json_t *ev, const json_t *vessels
             imo = json_object_get(d, "imo");
         if (json_is_integer(imo))
             fprintf(f, "%lld", (long long)json_integer_value(imo));
-        fputs("</td><td>", f);
-        rep_xml_escape(f, rep_str(d, "callsign"));
-        fputs("</td><td>", f);
+        rep_tag(f, "</td><td>", rep_str(d, "callsign"), "</td><td>");
         rep_xml_escape(f, *rep_str(v, "flag") ? rep_str(v, "flag") : rep_str(d, "flag"));
         fputs("</td><td>", f);
         size_t j;
         json_t *m;
         json_array_foreach(json_object_get(d, "designations"), j, m)
         {
-            fputs("<span class=\"desig\">", f);
-            rep_xml_escape(f, rep_str(m, "list"));
-            fputs(" ", f);
+            rep_tag(f, "<span class=\"desig\">", rep_str(m, "list"), " ");
             rep_xml_escape(f, rep_str(m, "ref"));
-            fputs(" (", f);
-            rep_xml_escape(f, rep_str(m, "matched_on"));
-            fputs(")</span> ", f);
+            rep_tag(f, " (", rep_str(m, "matched_on"), ")</span> ");
         }
         fputs("</td></tr>", f);
     }
@@ -171,17 +159,9 @@ static void write_evidence(FILE *f, const json_t *inc)
             (long long)json_integer_value(json_object_get(pr, "tree_size")),
             json_array_size(json_object_get(pr, "path")));
     fputs("<details class=\"proof\"><summary>inclusion proof and event record</summary><pre>", f);
-    char *s = json_dumps(pr, JSON_COMPACT);
-    if (s) {
-        rep_xml_escape(f, s);
-        free(s);
-    }
+    rep_xml_json(f, pr, 0);
     fputs("</pre><pre>", f);
-    s = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
-    if (s) {
-        rep_xml_escape(f, s);
-        free(s);
-    }
+    rep_xml_json(f, ev, JSON_SORT_KEYS);
     fputs("</pre></details></div>\n", f);
 }
 
@@ -202,9 +182,7 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
             fputs(" &amp; ", f);
         vessel_link(f, vessels, json_integer_value(json_object_get(v, "mmsi")));
     }
-    fputs("</h3>\n<p class=\"when\">", f);
-    rep_xml_escape(f, rep_str(ev, "start"));
-    fputs(" – ", f);
+    rep_tag(f, "</h3>\n<p class=\"when\">", rep_str(ev, "start"), " – ");
     if (json_is_true(json_object_get(ev, "ongoing")))
         fputs("ongoing when the data ended", f);
     else
@@ -214,9 +192,7 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
         fprintf(f, " · %.4f, %.4f", json_number_value(lat), json_number_value(lon));
     json_t *port = json_object_get(ev, "port");
     if (port) {
-        fputs(" · port: ", f);
-        rep_xml_escape(f, rep_str(port, "name"));
-        fputs(" (", f);
+        rep_tag(f, " · port: ", rep_str(port, "name"), " (");
         rep_xml_escape(f, rep_str(port, "country"));
         fputs(")", f);
     }
@@ -240,9 +216,7 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
 
 static void write_dossier(FILE *f, const char *key, const json_t *d, const json_t *incidents)
 {
-    fputs("<details class=\"dossier\" id=\"v-", f);
-    rep_xml_escape(f, key);
-    fputs("\"><summary>", f);
+    rep_tag(f, "<details class=\"dossier\" id=\"v-", key, "\"><summary>");
     rep_xml_escape(f, *rep_str(d, "name") ? rep_str(d, "name") : "(no name broadcast)");
     fprintf(f, " — MMSI %s", key);
     if (json_array_size(json_object_get(d, "designations")))
@@ -260,20 +234,14 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
     json_t *h;
     json_array_foreach(json_object_get(d, "identity_history"), i, h)
     {
-        fputs("<tr><td>", f);
-        rep_xml_escape(f, rep_str(h, "first_seen_iso"));
-        fputs("</td><td>", f);
+        rep_tag(f, "<tr><td>", rep_str(h, "first_seen_iso"), "</td><td>");
         rep_xml_escape(f, rep_str(h, "last_seen_iso"));
-        fputs("</td><td>", f);
-        rep_xml_escape(f, rep_str(h, "name"));
-        fputs("</td><td>", f);
+        rep_tag(f, "</td><td>", rep_str(h, "name"), "</td><td>");
         rep_xml_escape(f, rep_str(h, "callsign"));
         fputs("</td><td>", f);
         if (json_is_integer(json_object_get(h, "imo")))
             fprintf(f, "%lld", (long long)json_integer_value(json_object_get(h, "imo")));
-        fputs("</td><td>", f);
-        rep_xml_escape(f, rep_str(h, "flag"));
-        fputs("</td><td>", f);
+        rep_tag(f, "</td><td>", rep_str(h, "flag"), "</td><td>");
         if (json_is_integer(json_object_get(h, "ship_type")))
             fprintf(f, "%lld", (long long)json_integer_value(json_object_get(h, "ship_type")));
         fputs("</td></tr>", f);
@@ -299,13 +267,9 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
             snprintf(k2, sizeof k2, "%lld", (long long)json_integer_value(json_object_get(v, "mmsi")));
             if (strcmp(k2, key) != 0)
                 continue;
-            fputs("<li><a href=\"#i-", f);
-            rep_xml_escape(f, rep_str(inc, "id"));
-            fputs("\">", f);
+            rep_tag(f, "<li><a href=\"#i-", rep_str(inc, "id"), "\">");
             rep_xml_escape(f, rep_str(ev, "type"));
-            fputs(" ", f);
-            rep_xml_escape(f, rep_str(ev, "start"));
-            fputs("</a></li>", f);
+            rep_tag(f, " ", rep_str(ev, "start"), "</a></li>");
             break;
         }
     }
@@ -365,14 +329,10 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     rep_xml_escape(f, rep_str(model, "title"));
     fprintf(f, "</title><style>%s</style></head><body>\n<h1>", css);
     rep_xml_escape(f, rep_str(model, "title"));
-    fputs("</h1>\n<p class=\"meta\">Generated ", f);
-    rep_xml_escape(f, rep_str(model, "generated"));
-    fputs(" by ", f);
+    rep_tag(f, "</h1>\n<p class=\"meta\">Generated ", rep_str(model, "generated"), " by ");
     rep_xml_escape(f, rep_str(model, "generator"));
     json_t *flt = json_object_get(model, "filters");
-    fputs(" · period: ", f);
-    rep_xml_escape(f, *rep_str(flt, "from") ? rep_str(flt, "from") : "start of data");
-    fputs(" to ", f);
+    rep_tag(f, " · period: ", *rep_str(flt, "from") ? rep_str(flt, "from") : "start of data", " to ");
     rep_xml_escape(f, *rep_str(flt, "to") ? rep_str(flt, "to") : "end of data");
     fprintf(f, " · %zu incidents · every incident is a leaf of the evidence ledger whose signed "
                "tree head (size %lld) is in Annex C.</p>\n",
@@ -398,9 +358,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     json_t *cnt;
     json_object_foreach(json_object_get(summary, "by_type"), type, cnt)
     {
-        fputs("<tr><td><a href=\"#t-", f);
-        rep_xml_escape(f, type);
-        fputs("\">", f);
+        rep_tag(f, "<tr><td><a href=\"#t-", type, "\">");
         rep_xml_escape(f, type);
         fprintf(f, "</a></td><td>%lld</td></tr>", (long long)json_integer_value(cnt));
     }
@@ -411,9 +369,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     json_t *mt;
     json_object_foreach(json_object_get(summary, "by_month"), month, mt)
     {
-        fputs("<tr><td>", f);
-        rep_xml_escape(f, month);
-        fputs("</td><td>", f);
+        rep_tag(f, "<tr><td>", month, "</td><td>");
         json_object_foreach(mt, type, cnt)
         {
             rep_xml_escape(f, type);
@@ -432,9 +388,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         json_t *ev = json_object_get(inc, "event");
         fprintf(f, "<tr><td>%zu</td><td><a href=\"#i-", i + 1);
         rep_xml_escape(f, rep_str(inc, "id"));
-        fputs("\">", f);
-        rep_xml_escape(f, rep_str(ev, "type"));
-        fputs("</a></td><td>", f);
+        rep_tag(f, "\">", rep_str(ev, "type"), "</a></td><td>");
         rep_xml_escape(f, rep_str(ev, "start"));
         fputs("</td><td>", f);
         char names[512];
@@ -473,17 +427,13 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         write_dossier(f, key, d, incidents);
     }
     json_t *methods = json_object_get(model, "methods");
-    fputs("<h2 id=\"annex-b\">Annex B. Methods</h2>\n<p>", f);
-    rep_xml_escape(f, rep_str(methods, "ledger"));
-    fputs(".</p><h4>rules</h4>", f);
+    rep_tag(f, "<h2 id=\"annex-b\">Annex B. Methods</h2>\n<p>", rep_str(methods, "ledger"), ".</p><h4>rules</h4>");
     write_kv_table(f, json_object_get(methods, "rules"));
     fputs("<h4>parameters</h4><table class=\"kv\">", f);
     json_t *kv;
     json_array_foreach(json_object_get(methods, "parameters"), i, kv)
     {
-        fputs("<tr><th>", f);
-        rep_xml_escape(f, json_string_value(json_array_get(kv, 0)));
-        fputs("</th><td>", f);
+        rep_tag(f, "<tr><th>", json_string_value(json_array_get(kv, 0)), "</th><td>");
         rep_xml_escape(f, json_string_value(json_array_get(kv, 1)));
         fputs("</td></tr>", f);
     }
@@ -496,9 +446,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     rep_xml_escape(f, rep_str(ledger, "note"));
     fputs("</pre>", f);
     if (*rep_str(ledger, "public_key")) {
-        fputs("<p>Verifier key:</p><pre>", f);
-        rep_xml_escape(f, rep_str(ledger, "public_key"));
-        fputs("</pre><pre>", f);
+        rep_tag(f, "<p>Verifier key:</p><pre>", rep_str(ledger, "public_key"), "</pre><pre>");
         rep_xml_escape(f, rep_str(ledger, "public_key_pem"));
         fputs("</pre>", f);
     }

@@ -9,6 +9,10 @@
 
 /* Write s escaped for XML/HTML text and attribute values. */
 void rep_xml_escape(FILE *f, const char *s);
+/* before, then text escaped for XML/HTML, then after: the unit most markup is written in. */
+void rep_tag(FILE *f, const char *before, const char *text, const char *after);
+/* v as compact JSON, escaped for XML/HTML (flags: extra jansson flags). */
+void rep_xml_json(FILE *f, const json_t *v, size_t flags);
 /* Write s as one RFC 4180 CSV field (quoted when it holds a comma, quote or line break). */
 void rep_csv_field(FILE *f, const char *s);
 /* Comma-separated MMSIs (or names, IMOs) of an event's vessels into buf. */
