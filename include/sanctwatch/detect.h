@@ -65,12 +65,13 @@ struct sw_detect_params {
     double loi_max_sog_kn, loi_min_duration_h, loi_min_shore_nm;
     double loi_max_gap_h;        /* silence that ends a loitering episode (6) */
     double gap_min_h, gap_radius_km, gap_min_others;
+    double gap_min_covered;      /* fraction of the gap's hours with others heard (0.8) */
     double pc_max_sog_kn, pc_min_duration_min;
     char pc_countries[64];       /* comma-separated ISO alpha-2, "KP" */
-    double zone_min_fixes;
+    double zone_min_fixes;       /* fixes inside that make an entry (1) */
     double zone_reentry_h;       /* back inside within this after leaving: same visit (2) */
     double sp_max_speed_kn, sp_min_jump_km, sp_min_inland_m, sp_same_time_s;
-    double sp_min_fixes;         /* anomalous fixes before an episode is an event (2) */
+    double sp_min_fixes;         /* anomalous fixes before an episode is an event (1) */
     double sp_max_excursion_h;   /* an excursion without return after this is dropped (24) */
     double idc_confirm;          /* a new identity value must be heard this often (2) */
     int idc_fields;              /* bits: 1 name, 2 callsign, 4 imo, 8 flag */

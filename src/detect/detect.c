@@ -44,16 +44,17 @@ void sw_detect_params_default(struct sw_detect_params *p)
     p->gap_min_h = 12;
     p->gap_radius_km = 50;
     p->gap_min_others = 3;
+    p->gap_min_covered = 0.8;
     p->pc_max_sog_kn = 0.5;
     p->pc_min_duration_min = 30;
     snprintf(p->pc_countries, sizeof p->pc_countries, "KP");
-    p->zone_min_fixes = 2;
+    p->zone_min_fixes = 1;
     p->zone_reentry_h = 2;
     p->sp_max_speed_kn = 50;
     p->sp_min_jump_km = 5;
     p->sp_min_inland_m = 2000;
     p->sp_same_time_s = 60;
-    p->sp_min_fixes = 2;
+    p->sp_min_fixes = 1;
     p->sp_max_excursion_h = 24;
     p->idc_confirm = 2;
     p->idc_fields = 1 | 2 | 4 | 8;
@@ -85,6 +86,7 @@ static const struct pkey pkeys[] = {
     PK("ais_gap.min_gap_h", gap_min_h),
     PK("ais_gap.reception_radius_km", gap_radius_km),
     PK("ais_gap.min_other_vessels", gap_min_others),
+    PK("ais_gap.min_hours_covered", gap_min_covered),
     PK("port_call.max_sog_kn", pc_max_sog_kn),
     PK("port_call.min_duration_min", pc_min_duration_min),
     PK("zone_entry.min_fixes", zone_min_fixes),
@@ -148,6 +150,11 @@ int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c,
             ok = strlen(v) < sizeof p->pc_countries;
             if (ok)
                 snprintf(p->pc_countries, sizeof p->pc_countries, "%s", v);
+        } else if (!strcmp(k, "zone_entry.reentry_min")) {
+            double x;
+            ok = sw_config_double(c, k, p->zone_reentry_h * 60, &x) == SW_OK && x >= 0;
+            if (ok)
+                p->zone_reentry_h = x / 60;
         } else if (!strcmp(k, "identity_change.fields")) {
             int b = field_bits(v);
             ok = b >= 0;
@@ -200,14 +207,14 @@ static int vgrow(struct sw_detect *d)
     }
     if ((d->nv + 1) * 2 > d->vicap) {
         size_t nc = d->vicap * 2;
-        uint32_t *ni = calloc(nc, sizeof *ni);
+        uint64_t *ni = calloc(nc, sizeof *ni);
         if (!ni)
             return SW_ENOMEM;
         for (size_t i = 0; i < d->nv; i++) {
             size_t s = vslot(d->v[i].mmsi, nc);
             while (ni[s])
                 s = (s + 1) & (nc - 1);
-            ni[s] = (uint32_t)i + 1;
+            ni[s] = (uint64_t)d->v[i].mmsi << 32 | ((uint64_t)i + 1);
         }
         free(d->vidx);
         d->vidx = ni;
@@ -216,13 +223,13 @@ static int vgrow(struct sw_detect *d)
     return SW_OK;
 }
 
+/* The index holds the MMSI beside the vessel number, so a lookup touches one array. */
 struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
 {
     size_t s = vslot(mmsi, d->vicap);
     while (d->vidx[s]) {
-        struct dvessel *dv = &d->v[d->vidx[s] - 1];
-        if (dv->mmsi == mmsi)
-            return dv;
+        if ((uint32_t)(d->vidx[s] >> 32) == mmsi)
+            return &d->v[(d->vidx[s] & 0xffffffffu) - 1];
         s = (s + 1) & (d->vicap - 1);
     }
     if (!create)
@@ -241,23 +248,90 @@ struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
     dv->mmsi = mmsi;
     dv->usual_sog = NAN;
     dv->shore_m = -1;
+    dv->port_free_m = -1;
+    dv->zone_free_m = -1;
     dv->loi.ring = DET_NOIDX;
     dv->pc.port = -1;
     dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
     for (int i = 0; i < DET_ZONE_EPS; i++)
         dv->zep[i].zone = -1;
-    d->vidx[s] = (uint32_t)d->nv + 1;
+    d->vidx[s] = (uint64_t)mmsi << 32 | ((uint64_t)d->nv + 1);
     d->nv++;
     return dv;
+}
+
+/* Equirectangular distance, metres: cheap, within 1% of the great circle under 500 km away
+ * from the poles (used only for bounds with a margin). */
+double det_approx_m(double lat1, double lon1, double lat2, double lon2)
+{
+    double x = (lon2 - lon1) * cos((lat1 + lat2) * (M_PI / 360));
+    double y = lat2 - lat1;
+    if (x > 180)
+        x -= 360;
+    else if (x < -180)
+        x += 360;
+    return sqrt(x * x + y * y) * 111195.0;
+}
+
+/* Port area lookup with a per-vessel bound: after a lookup finds no port area, the distance
+ * to the nearest port area edge is kept, and fixes closer to the lookup point than that (with
+ * a 10% margin) are outside every port area without a lookup. */
+static int in_port_cached(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
+                          const struct sw_port **port)
+{
+    if (dv && dv->port_free_m > 0 &&
+        det_approx_m(dv->port_lat, dv->port_lon, lat, lon) < dv->port_free_m * 0.9) {
+        *port = NULL;
+        return 0;
+    }
+    const struct sw_port *pp = NULL;
+    int in = sw_ports_area(d->g, lat, lon, &pp) == SW_OK;
+    *port = in ? pp : NULL;
+    if (dv) {
+        /* ports are sorted by latitude: look at the band that can be within 200 km */
+        double free_m = 200000, band = (free_m + 100000) / 111195.0, c = cos(lat * M_PI / 180);
+        size_t n = sw_ports_count(d->g), lo = 0, hi = n;
+        while (lo < hi) {
+            size_t m = lo + (hi - lo) / 2;
+            if (sw_ports_get(d->g, m)->lat < lat - band)
+                lo = m + 1;
+            else
+                hi = m;
+        }
+        for (size_t i = lo; i < n && !in; i++) {
+            const struct sw_port *q = sw_ports_get(d->g, i);
+            if (q->lat > lat + band)
+                break;
+            double y = (q->lat - lat) * 111195.0, x = q->lon - lon;
+            if (x > 180)
+                x -= 360;
+            else if (x < -180)
+                x += 360;
+            x *= 111195.0 * c;
+            double e = sqrt(x * x + y * y) * 0.99 - q->radius_m;
+            if (e < free_m)
+                free_m = e;
+        }
+        dv->port_lat = lat;
+        dv->port_lon = lon;
+        dv->port_free_m = in ? -1 : free_m;
+    }
+    return in;
 }
 
 int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port)
 {
     const struct sw_port *pp = NULL;
-    int in = sw_ports_area(d->g, lat, lon, &pp) == SW_OK;
+    int in = in_port_cached(d, NULL, lat, lon, &pp);
     if (port)
-        *port = in ? pp : NULL;
+        *port = pp;
     return in;
+}
+
+int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
+                  const struct sw_port **port)
+{
+    return in_port_cached(d, dv, lat, lon, port);
 }
 
 /* Distance to shore, cached per vessel while it stays within 2 km of the cached point. */
@@ -392,15 +466,18 @@ int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vess
     if (!dv)
         return d->nv >= d->lim.max_vessels ? SW_OK : SW_ENOMEM;
     uint32_t vi = (uint32_t)(dv - d->v);
+    if (!dv->first_t)
+        dv->first_t = r->t_ms;
     if (r->fields & SW_F_STATIC_MASK)
         d->st.statics++;
     if ((rc = det_identity(d, dv, r)) != SW_OK)
         return rc;
+    d->v[vi].last_t = r->t_ms;
     if (!(r->fields & SW_F_POS))
         return SW_OK;
     d->st.fixes++;
     struct dfix f = {r->t_ms, r->lat, r->lon, (r->fields & SW_F_SOG) ? r->sog : NAN, r->mmsi};
-    if ((rc = det_recep_add(d, &f)) != SW_OK)
+    if ((rc = det_recep_add(d, &d->v[vi], &f)) != SW_OK)
         return rc;
     if ((rc = det_track_fix(d, &d->v[vi], &f, r)) != SW_OK)
         return rc;

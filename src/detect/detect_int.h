@@ -47,60 +47,67 @@ struct zone_ep {
 struct idfield {
     char cur[24], pend[24];
     uint8_t pend_n, has;
-    int64_t pend_t;
+    int64_t pend_t, cur_t; /* first time the pending value was heard, last time the current */
 };
 
+/* Per-vessel detector state. Fields every fix touches come first, so that a fix costs few
+ * cache lines; episode details and samples (touched rarely) come last. */
 struct dvessel {
     uint32_t mmsi;
     uint8_t has_last, last_in_port, in_grid;
     uint8_t fraud_done;  /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
     uint8_t listed_done; /* bits: 1 mmsi, 2 imo, 4 name */
-    uint32_t fraud_imo;  /* IMO reported for a bad check digit */
-    struct dfix last;
-    float usual_sog;     /* EWMA of speed while under way, NaN unknown */
-    /* identity as broadcast (for event vessel objects) */
-    char name[SW_REC_NAME_MAX + 1];
-    uint32_t imo;
     uint8_t ship_type;
-    struct idfield idf[3]; /* name, callsign, imo */
-    /* shore distance cache */
-    double shore_lat, shore_lon, shore_m;
+    uint32_t fraud_imo;  /* IMO reported for a bad check digit */
+    uint32_t imo;        /* as broadcast (confirmed) */
+    float usual_sog;     /* EWMA of speed while under way, NaN unknown */
+    int64_t first_t, last_t; /* first and latest record of any kind */
+    uint64_t rg_last;    /* reception grid key last counted for this vessel */
+    /* port area cache: no port area within port_free_m of (port_lat, port_lon) */
+    double port_lat, port_lon, port_free_m;
+    /* zone cache: no zone's bounding box within zone_free_m of (zone_lat, zone_lon) */
+    double zone_lat, zone_lon, zone_free_m;
+    uint8_t zep_active; /* zone episodes in use */
+    struct dfix last;    /* latest fix */
+    /* position spoofing: flags and times first */
+    struct {
+        uint8_t exc_open, ep_open;
+        uint32_t exc_n, exc_land;
+        int64_t ep_start, ep_last;
+        uint32_t ep_n, ep_jumps, ep_land;
+        double exc_max_inland, exc_max_kn, exc_max_km;
+        double ep_max_kn, ep_max_km, ep_max_inland_m;
+        struct dfix origin, exc_first, exc_last;
+        struct dfix ep_origin, ep_first, ep_return;
+    } sp;
     /* loitering */
     struct {
         int open;
+        uint32_t n, ring; /* ring: slot in the loitering ring once qualified, DET_NOIDX */
         int64_t start;
-        struct dfix first, lastf;
-        uint32_t n;
         double sumlat, sumlon, min_shore;
-        struct hist h;
-        struct sampler s;
-        uint32_t ring; /* slot in the loitering ring once qualified, DET_NOIDX */
+        struct dfix first, lastf;
     } loi;
     /* port call */
     struct {
         int port; /* -1 none */
-        int64_t enter, stop_start;
-        struct dfix first_stop, lastf;
         uint32_t n, n_out;
         uint8_t called;
+        int64_t enter, stop_start;
+        struct dfix first_stop, lastf;
     } pc;
     struct zone_ep zep[DET_ZONE_EPS];
-    /* position spoofing */
-    struct {
-        uint8_t exc_open, ep_open, land_run;
-        uint32_t exc_n;
-        struct dfix origin, exc_first, exc_last;
-        double exc_max_kn, exc_max_km;
-        uint32_t ep_n, ep_jumps, ep_land;
-        int64_t ep_start, ep_last;
-        double ep_max_kn, ep_max_km, ep_max_inland_m;
-        struct dfix ep_origin, ep_first, ep_return;
-        struct sampler s;
-    } sp;
     /* encounter grid membership (intrusive list of vessel indices per bucket) */
     uint64_t gcell;
     uint32_t gnext, gprev, gbucket;
     struct dfix gfix;
+    /* cold: identity text, caches used by slow vessels, samples */
+    struct dfix first; /* first fix */
+    char name[SW_REC_NAME_MAX + 1];
+    struct idfield idf[3]; /* name, callsign, imo */
+    double shore_lat, shore_lon, shore_m;
+    struct hist loi_h;
+    struct sampler loi_s, sp_s;
 };
 
 struct pair {
@@ -117,6 +124,7 @@ struct loiter_rec {
     uint32_t mmsi;
     int64_t start, end;
     double lat, lon;
+    double paired_ratio; /* detour ratio of the rendezvous reported with it, 0 none */
 };
 
 struct recep {
@@ -147,7 +155,7 @@ struct sw_detect {
     /* vessels */
     struct dvessel *v;
     size_t nv, capv;
-    uint32_t *vidx; /* open addressing: slot -> index + 1 */
+    uint64_t *vidx; /* open addressing: slot -> mmsi << 32 | (index + 1), 0 empty */
     size_t vicap;
     /* encounter grid and pairs */
     uint32_t *gheads; /* bucket -> vessel index, DET_NOIDX */
@@ -178,8 +186,11 @@ struct sw_detect {
 };
 
 /* detect.c */
+double det_approx_m(double lat1, double lon1, double lat2, double lon2);
 struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create);
 int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port);
+int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
+                  const struct sw_port **port);
 double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double lon);
 
 /* event.c */
@@ -200,7 +211,7 @@ void det_num(json_t *o, const char *key, double v);
 int det_track_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
                   const struct sw_record *r);
 int det_track_finish(struct sw_detect *d, struct dvessel *dv);
-int det_recep_add(struct sw_detect *d, const struct dfix *f);
+int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f);
 
 /* pair.c: encounter and dark rendezvous */
 int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port);

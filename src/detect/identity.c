@@ -239,10 +239,12 @@ static int field_update(struct idfield *f, const char *val, int64_t t, int confi
     if (!f->has) {
         copy_str(f->cur, sizeof f->cur, val);
         f->has = 1;
+        f->cur_t = t;
         return 0;
     }
     if (!strcmp(f->cur, val)) {
         f->pend_n = 0;
+        f->cur_t = t;
         return 0;
     }
     if (f->pend_n && !strcmp(f->pend, val)) {
@@ -257,7 +259,7 @@ static int field_update(struct idfield *f, const char *val, int64_t t, int confi
     copy_str(from, 24, f->cur);
     copy_str(f->cur, sizeof f->cur, f->pend);
     f->pend_n = 0;
-    return 1;
+    return 1; /* the caller reads cur_t (last time the old value was heard), then sets it */
 }
 
 static int imo_moved(struct sw_detect *d, struct dvessel *dv, uint32_t imo, int64_t t)
@@ -283,9 +285,20 @@ static int imo_moved(struct sw_detect *d, struct dvessel *dv, uint32_t imo, int6
     e->mmsi = dv->mmsi;
     if (back || !enabled(d, SW_DT_IDENTITY_CHANGE) || !(d->p.idc_fields & 8))
         return SW_OK;
-    json_t *ev = det_event_new(SW_DT_IDENTITY_CHANGE, t, t, 0, dv->last.lat, dv->last.lon, 0.85);
+    /* the change happened when the new MMSI was first heard (after the old one's last), it
+     * is known once the IMO is heard under it */
+    const struct dvessel *ov = det_vessel(d, old, 0);
+    int64_t start = dv->first_t && dv->first_t < t ? dv->first_t : t;
+    if (ov && ov->last_t > start && ov->last_t < t)
+        start = ov->last_t;
+    json_t *ev = det_event_new(SW_DT_IDENTITY_CHANGE, start, t, 0, dv->last.lat, dv->last.lon,
+                               0.85);
     if (!ev)
         return SW_ENOMEM;
+    if (ov && ov->has_last)
+        det_event_fix(ev, &ov->last, "last_old_mmsi");
+    if (dv->first.t)
+        det_event_fix(ev, &dv->first, "first_new_mmsi");
     if (!dv->has_last) {
         json_object_del(ev, "lat");
         json_object_del(ev, "lon");
@@ -441,13 +454,21 @@ int det_identity(struct sw_detect *d, struct dvessel *dv, const struct sw_record
             snprintf(vals[2], 24, "%u", r->imo);
         if (confirm < 1)
             confirm = 1;
+        int64_t first_new = t;
         for (int i = 0; i < 3; i++) {
             int64_t pt = dv->idf[i].pend_n ? dv->idf[i].pend_t : t;
+            int64_t old_t = dv->idf[i].cur_t;
             changed[i] = field_update(&dv->idf[i], vals[i], t, confirm, from[i]);
-            if (changed[i] && (d->p.idc_fields & (1 << i))) {
-                any = 1;
-                if (pt < start)
-                    start = pt;
+            if (changed[i]) {
+                dv->idf[i].cur_t = t;
+                if (d->p.idc_fields & (1 << i)) {
+                    /* the change happened between the last old and the first new value */
+                    any = 1;
+                    if (old_t < start)
+                        start = old_t;
+                    if (pt < first_new)
+                        first_new = pt;
+                }
             }
         }
         uint32_t old_imo = dv->imo;
@@ -474,6 +495,10 @@ int det_identity(struct sw_detect *d, struct dvessel *dv, const struct sw_record
             }
             json_object_set_new(dt, "changes", ch);
             det_num(dt, "confirm", confirm);
+            char buf[32];
+            json_object_set_new(dt, "last_old_heard", json_string(sw_time_format(start, 0, buf)));
+            json_object_set_new(dt, "first_new_heard",
+                                json_string(sw_time_format(first_new, 0, buf)));
             if ((rc = det_event_finish(d, ev, SW_DT_IDENTITY_CHANGE)) != SW_OK)
                 return rc;
         }

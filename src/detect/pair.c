@@ -243,6 +243,7 @@ int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv)
         r = &d->ring[dv->loi.ring];
         r->mmsi = dv->mmsi;
         r->start = dv->loi.start;
+        r->paired_ratio = 0;
     }
     r->end = dv->loi.lastf.t;
     r->lat = dv->loi.sumlat / dv->loi.n;
@@ -258,11 +259,11 @@ int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct df
         return SW_OK;
     double gap_h = (double)(p1->t - p0->t) / HOUR_MS;
     double v_kmh = d->p.dr_slack * u * 1.852, reach = v_kmh * gap_h;
-    const struct loiter_rec *best = NULL;
+    struct loiter_rec *best = NULL;
     double best_ratio = 2, best_detour = 0;
     int cand = 0;
     for (size_t i = 0; i < DET_LOI_RING; i++) {
-        const struct loiter_rec *r = &d->ring[i];
+        struct loiter_rec *r = &d->ring[i];
         if (!r->mmsi || r->mmsi == dv->mmsi || r->start >= p1->t || r->end <= p0->t)
             continue;
         double a = sw_geo_dist_m(p0->lat, p0->lon, r->lat, r->lon) / 1000;
@@ -278,6 +279,10 @@ int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct df
             continue;
         cand++;
         double ratio = (a + b) / reach;
+        /* one partner per loitering episode: a looser fit than the one already reported
+         * with this loiterer is not reported again (its gap still is an ais_gap event) */
+        if (r->paired_ratio > 0 && ratio >= r->paired_ratio)
+            continue;
         if (ratio < best_ratio) {
             best_ratio = ratio;
             best = r;
@@ -286,6 +291,7 @@ int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct df
     }
     if (!best)
         return SW_OK;
+    best->paired_ratio = best_ratio;
     double conf = (0.5 + 0.4 * (1 - best_ratio)) / sqrt((double)cand);
     json_t *ev = det_event_new(SW_DT_DARK_RENDEZVOUS, p0->t, p1->t, 0, best->lat, best->lon, conf);
     if (!ev)

@@ -78,7 +78,7 @@ static int rg_purge(struct sw_detect *d)
     return SW_OK;
 }
 
-int det_recep_add(struct sw_detect *d, const struct dfix *f)
+int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
 {
     if (!enabled(d, SW_DT_AIS_GAP) && !enabled(d, SW_DT_DARK_RENDEZVOUS))
         return SW_OK;
@@ -88,6 +88,9 @@ int det_recep_add(struct sw_detect *d, const struct dfix *f)
         d->rg_newest_hour = hour;
     rg_cell(f->lat, f->lon, &li, &lo);
     uint64_t key = rg_key(li, lo, hour);
+    if (dv->rg_last == key)
+        return SW_OK; /* this vessel is already counted in this cell and hour */
+    dv->rg_last = key;
     struct recep *e = rg_find(d, key);
     if (!e) {
         if ((d->rgn + 1) * 10 > d->rgcap * 7) {
@@ -116,19 +119,25 @@ int det_recep_add(struct sw_detect *d, const struct dfix *f)
     return SW_OK;
 }
 
-/* Other vessels heard near either end of a silence of `self` between t0 and t1. */
-static int rg_others(struct sw_detect *d, uint32_t self, const struct dfix *a,
-                     const struct dfix *b, int64_t t0, int64_t t1, int need)
+/* Reception around a silence of `self` from t0 to t1: the distinct other vessels heard near
+ * either end (up to 16) into *others, and the fraction of the whole hours strictly inside the
+ * silence in which at least one other vessel was heard there into *covered. A receiver
+ * outage (or a hole in a recording) leaves hours without anybody heard. */
+static void rg_reception(struct sw_detect *d, uint32_t self, const struct dfix *a,
+                         const struct dfix *b, int64_t t0, int64_t t1, int *others,
+                         double *covered)
 {
     uint32_t seen[16];
     int n = 0;
-    int64_t h0 = t0 / HOUR_MS, h1 = t1 / HOUR_MS;
+    int64_t h0 = t0 / HOUR_MS + 1, h1 = t1 / HOUR_MS - 1, hours = 0, hit = 0;
     int64_t step = (h1 - h0) / RG_HORIZON_H + 1;
     int rad = (int)ceil(d->p.gap_radius_km / (RG_CELL_DEG * 111.0));
     if (rad > 3)
         rad = 3;
-    for (int64_t h = h0; h <= h1 && n < need; h += step)
-        for (int end = 0; end < 2 && n < need; end++) {
+    for (int64_t h = h0; h <= h1; h += step) {
+        int any = 0;
+        hours++;
+        for (int end = 0; end < 2; end++) {
             const struct dfix *p = end ? b : a;
             if (!p)
                 continue;
@@ -140,7 +149,10 @@ static int rg_others(struct sw_detect *d, uint32_t self, const struct dfix *a,
                     if (!e)
                         continue;
                     for (int k = 0; k < e->n; k++) {
-                        int dup = e->mm[k] == self;
+                        if (e->mm[k] == self)
+                            continue;
+                        any = 1;
+                        int dup = 0;
                         for (int q = 0; q < n && !dup; q++)
                             dup = seen[q] == e->mm[k];
                         if (!dup && n < 16)
@@ -148,7 +160,10 @@ static int rg_others(struct sw_detect *d, uint32_t self, const struct dfix *a,
                     }
                 }
         }
-    return n;
+        hit += any;
+    }
+    *others = n;
+    *covered = hours ? (double)hit / (double)hours : 0;
 }
 
 /* ---- ais_gap */
@@ -157,12 +172,14 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
                      const struct dfix *b, int64_t t_end, int end_in_port)
 {
     int need = (int)d->p.gap_min_others;
-    /* a closed gap: others heard near either end during it; a gap still open at the end of
-     * input: others heard near the last fix during the last min_gap_h (the area is still
+    /* a closed gap: reception near either end during it; a gap still open at the end of
+     * input: reception near the last fix during the last min_gap_h (the area is still
      * covered, and the vessel is not heard there) */
     int64_t from = b ? a->t : t_end - (int64_t)(d->p.gap_min_h * HOUR_MS);
-    int others = rg_others(d, dv->mmsi, a, b, from < a->t ? a->t : from, t_end, need);
-    if (others < need)
+    int others;
+    double covered;
+    rg_reception(d, dv->mmsi, a, b, from < a->t ? a->t : from, t_end, &others, &covered);
+    if (others < need || covered < d->p.gap_min_covered)
         return SW_OK;
     double gap_h = (double)(t_end - a->t) / HOUR_MS;
     int rc;
@@ -179,6 +196,8 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
         det_num(dt, "reception_radius_km", d->p.gap_radius_km);
         det_num(dt, "others_heard", others);
         det_num(dt, "min_other_vessels", need);
+        det_num(dt, "hours_covered", covered);
+        det_num(dt, "min_hours_covered", d->p.gap_min_covered);
         json_object_set_new(dt, "start_in_port", json_boolean(dv->last_in_port));
         if (b) {
             double km = sw_geo_dist_m(a->lat, a->lon, b->lat, b->lon) / 1000;
@@ -216,14 +235,14 @@ static int loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
     det_event_vessel(d, ev, dv->mmsi);
     json_t *dt = det_details(ev, "loitering");
     det_num(dt, "duration_h", h);
-    det_num(dt, "median_sog_kn", det_hist_median(&dv->loi.h));
+    det_num(dt, "median_sog_kn", det_hist_median(&dv->loi_h));
     det_num(dt, "positions", dv->loi.n);
     det_num(dt, "min_shore_distance_nm", dv->loi.min_shore / SW_GEO_NM_M);
     det_num(dt, "max_sog_kn", d->p.loi_max_sog_kn);
     det_num(dt, "min_duration_h", d->p.loi_min_duration_h);
     det_num(dt, "min_shore_distance_nm_rule", d->p.loi_min_shore_nm);
     det_event_fix(ev, &dv->loi.first, "first");
-    det_event_samples(ev, &dv->loi.s);
+    det_event_samples(ev, &dv->loi_s);
     det_event_fix(ev, &dv->loi.lastf, "last");
     return det_event_finish(d, ev, SW_DT_LOITERING);
 }
@@ -244,6 +263,8 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
         return rc;
     if (!dv->loi.open) {
         memset(&dv->loi, 0, sizeof dv->loi);
+        memset(&dv->loi_h, 0, sizeof dv->loi_h);
+        memset(&dv->loi_s, 0, sizeof dv->loi_s);
         dv->loi.open = 1;
         dv->loi.start = f->t;
         dv->loi.first = *f;
@@ -256,8 +277,8 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
     dv->loi.sumlon += f->lon;
     if (shore < dv->loi.min_shore)
         dv->loi.min_shore = shore;
-    det_hist_add(&dv->loi.h, sog);
-    det_sample_add(&dv->loi.s, f);
+    det_hist_add(&dv->loi_h, sog);
+    det_sample_add(&dv->loi_s, f);
     if (f->t - dv->loi.start >= d->p.loi_min_duration_h * HOUR_MS)
         return det_loiter_ring_put(d, dv);
     return SW_OK;
@@ -357,6 +378,22 @@ static int pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
 
 /* ---- zone_entry */
 
+/* Distance from the point to the nearest zone bounding box (0 when inside one), metres,
+ * at most 200 km: a lower bound of the distance to every zone. */
+static double zone_free_m(const struct sw_zones *all, double lat, double lon)
+{
+    double best = 200000;
+    for (size_t z = 0; z < sw_zones_count(all); z++) {
+        const struct sw_geo_poly *p = &sw_zones_get(all, z)->poly;
+        double cla = lat < p->minlat ? p->minlat : lat > p->maxlat ? p->maxlat : lat;
+        double clo = lon < p->minlon ? p->minlon : lon > p->maxlon ? p->maxlon : lon;
+        double e = det_approx_m(lat, lon, cla, clo);
+        if (e < best)
+            best = e;
+    }
+    return best;
+}
+
 static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
 {
     const struct sw_zone *zs[8];
@@ -364,7 +401,15 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     const struct sw_zones *all = sw_geo_zones(d->g);
     if (!all || !sw_zones_count(all))
         return SW_OK;
-    sw_zones_lookup(d->g, f->lat, f->lon, zs, 8, &n);
+    /* far from every zone and no episode open: nothing to do until it has moved closer */
+    if (!dv->zep_active && dv->zone_free_m > 0 &&
+        det_approx_m(dv->zone_lat, dv->zone_lon, f->lat, f->lon) < dv->zone_free_m * 0.9)
+        return SW_OK;
+    dv->zone_lat = f->lat;
+    dv->zone_lon = f->lon;
+    dv->zone_free_m = zone_free_m(all, f->lat, f->lon);
+    if (dv->zone_free_m <= 0)
+        sw_zones_lookup(d->g, f->lat, f->lon, zs, 8, &n);
     if (n > 8)
         n = 8;
     int in[8];
@@ -395,7 +440,8 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
                             f->t - ze->out_since >= d->p.zone_reentry_h * HOUR_MS))
             ze->zone = -1;
     }
-    for (size_t i = 0; i < n; i++) {
+    int rc = SW_OK;
+    for (size_t i = 0; i < n && rc == SW_OK; i++) {
         struct zone_ep *ze = NULL, *fr = NULL;
         for (int e = 0; e < DET_ZONE_EPS; e++) {
             if (dv->zep[e].zone == in[i])
@@ -436,11 +482,12 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
         det_num(dt, "reentry_h", d->p.zone_reentry_h);
         det_event_fix(ev, &ze->first, "first_inside");
         det_event_fix(ev, f, "confirming");
-        int rc = det_event_finish(d, ev, SW_DT_ZONE_ENTRY);
-        if (rc)
-            return rc;
+        rc = det_event_finish(d, ev, SW_DT_ZONE_ENTRY);
     }
-    return SW_OK;
+    dv->zep_active = 0;
+    for (int e = 0; e < DET_ZONE_EPS; e++)
+        dv->zep_active += dv->zep[e].zone >= 0;
+    return rc;
 }
 
 /* ---- position_spoof */
@@ -458,6 +505,8 @@ static double kn_between(const struct dfix *a, const struct dfix *b, double *km)
 static int jump(const struct sw_detect *d, const struct dfix *a, const struct dfix *b,
                 double *kn, double *km)
 {
+    if (det_approx_m(a->lat, a->lon, b->lat, b->lon) < d->p.sp_min_jump_km * 900)
+        return 0; /* well under the minimum jump: no great-circle distance needed */
     *kn = kn_between(a, b, km);
     if (*km < d->p.sp_min_jump_km)
         return 0;
@@ -479,11 +528,12 @@ static int sp_close(struct sw_detect *d, struct dvessel *dv)
     int ongoing = d->finished && d->now - dv->sp.ep_last < 6 * HOUR_MS;
     const struct dfix *at = dv->sp.ep_first.t ? &dv->sp.ep_first : &dv->sp.ep_origin;
     json_t *ev = det_event_new(SW_DT_POSITION_SPOOF, dv->sp.ep_start, dv->sp.ep_last, ongoing,
-                               at->lat, at->lon, 0.6 + 0.08 * dv->sp.ep_n);
+                               at->lat, at->lon, 0.45 + 0.1 * dv->sp.ep_n);
     if (!ev)
         return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
-    json_t *dt = det_details(ev, dv->sp.ep_jumps ? "jump_and_return" : "on_land");
+    json_t *dt = det_details(ev, "jump_and_return");
+    json_object_set_new(dt, "on_land", json_boolean(dv->sp.ep_land > 0));
     det_num(dt, "anomalous_fixes", dv->sp.ep_n);
     det_num(dt, "excursions", dv->sp.ep_jumps);
     det_num(dt, "land_fixes", dv->sp.ep_land);
@@ -496,7 +546,7 @@ static int sp_close(struct sw_detect *d, struct dvessel *dv)
     det_num(dt, "min_fixes", d->p.sp_min_fixes);
     det_event_fix(ev, &dv->sp.ep_origin, "origin");
     det_event_fix(ev, &dv->sp.ep_first, "first_anomalous");
-    det_event_samples(ev, &dv->sp.s);
+    det_event_samples(ev, &dv->sp_s);
     det_event_fix(ev, &dv->sp.ep_return, "return");
     return det_event_finish(d, ev, SW_DT_POSITION_SPOOF);
 }
@@ -508,7 +558,7 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
     if (dv->sp.ep_open && start - dv->sp.ep_last > 6 * HOUR_MS && (rc = sp_close(d, dv)))
         return rc;
     if (!dv->sp.ep_open) {
-        memset(&dv->sp.s, 0, sizeof dv->sp.s);
+        memset(&dv->sp_s, 0, sizeof dv->sp_s);
         dv->sp.ep_open = 1;
         dv->sp.ep_start = start;
         dv->sp.ep_n = dv->sp.ep_jumps = dv->sp.ep_land = 0;
@@ -523,6 +573,20 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
     return SW_OK;
 }
 
+/* Fixes of an excursion that lie on land away from ports (a detail of the excursion: a track
+ * that stays on land is an inland waterway the coarse land mask does not know). */
+static void sp_land(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
+{
+    if (in_port || !sw_geo_is_land(d->g, f->lat, f->lon))
+        return;
+    double inland = sw_geo_dist_to_shore_m(d->g, f->lat, f->lon);
+    if (inland < d->p.sp_min_inland_m)
+        return;
+    dv->sp.exc_land++;
+    if (inland > dv->sp.exc_max_inland)
+        dv->sp.exc_max_inland = inland;
+}
+
 static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
 {
     int rc;
@@ -530,20 +594,6 @@ static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     if (dv->sp.ep_open && f->t - dv->sp.ep_last > 6 * HOUR_MS && !dv->sp.exc_open &&
         (rc = sp_close(d, dv)) != SW_OK)
         return rc;
-    /* fixes on land, away from ports */
-    if (!in_port && sw_geo_is_land(d->g, f->lat, f->lon)) {
-        double inland = sw_geo_dist_to_shore_m(d->g, f->lat, f->lon);
-        if (inland >= d->p.sp_min_inland_m) {
-            if ((rc = sp_anomaly(d, dv, f->t, f->t, 1)) != SW_OK)
-                return rc;
-            dv->sp.ep_land++;
-            if (inland > dv->sp.ep_max_inland_m)
-                dv->sp.ep_max_inland_m = inland;
-            if (!dv->sp.ep_first.t)
-                dv->sp.ep_first = *f;
-            det_sample_add(&dv->sp.s, f);
-        }
-    }
     if (!dv->has_last)
         return SW_OK;
     if (!dv->sp.exc_open) {
@@ -552,26 +602,34 @@ static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
             dv->sp.origin = dv->last;
             dv->sp.exc_first = dv->sp.exc_last = *f;
             dv->sp.exc_n = 1;
+            dv->sp.exc_land = 0;
+            dv->sp.exc_max_inland = 0;
             dv->sp.exc_max_kn = kn;
             dv->sp.exc_max_km = km;
+            sp_land(d, dv, f, in_port);
         }
         return SW_OK;
     }
-    /* an excursion is open: does this fix return to where the origin could be by now? */
+    /* an excursion is open: a return is a jump away from the excursion that lands where the
+     * vessel could be by now coming from the origin */
     double okn, okm;
     okn = kn_between(&dv->sp.origin, f, &okm);
-    if (okm < d->p.sp_min_jump_km || okn <= d->p.sp_max_speed_kn) {
+    if ((okm < d->p.sp_min_jump_km || okn <= d->p.sp_max_speed_kn) &&
+        jump(d, &dv->sp.exc_last, f, &kn, &km)) {
         dv->sp.exc_open = 0;
         int64_t s = dv->sp.exc_first.t;
         if ((rc = sp_anomaly(d, dv, s, dv->sp.exc_last.t, dv->sp.exc_n)) != SW_OK)
             return rc;
         dv->sp.ep_jumps++;
+        dv->sp.ep_land += dv->sp.exc_land;
+        if (dv->sp.exc_max_inland > dv->sp.ep_max_inland_m)
+            dv->sp.ep_max_inland_m = dv->sp.exc_max_inland;
         if (!dv->sp.ep_origin.t)
             dv->sp.ep_origin = dv->sp.origin;
         if (!dv->sp.ep_first.t)
             dv->sp.ep_first = dv->sp.exc_first;
         dv->sp.ep_return = *f;
-        det_sample_add(&dv->sp.s, &dv->sp.exc_last);
+        det_sample_add(&dv->sp_s, &dv->sp.exc_last);
         if (dv->sp.exc_max_kn > dv->sp.ep_max_kn)
             dv->sp.ep_max_kn = dv->sp.exc_max_kn;
         if (dv->sp.exc_max_km > dv->sp.ep_max_km)
@@ -584,6 +642,7 @@ static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     }
     dv->sp.exc_n++;
     dv->sp.exc_last = *f;
+    sp_land(d, dv, f, in_port);
     return SW_OK;
 }
 
@@ -594,7 +653,7 @@ int det_track_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
 {
     int rc;
     const struct sw_port *pt = NULL;
-    int in_port = det_in_port(d, f->lat, f->lon, &pt);
+    int in_port = det_in_port_v(d, dv, f->lat, f->lon, &pt);
     float sog = f->sog;
     if (isnan(sog) && dv->has_last && f->t > dv->last.t && f->t - dv->last.t < 2 * HOUR_MS) {
         double km;
@@ -621,6 +680,8 @@ int det_track_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     if (!isnan(f->sog) && f->sog >= 3 && f->sog < 40)
         dv->usual_sog = isnan(dv->usual_sog) ? f->sog : 0.9f * dv->usual_sog + 0.1f * f->sog;
     dv->last_in_port = (uint8_t)in_port;
+    if (!dv->has_last)
+        dv->first = *f;
     dv->last = *f;
     dv->has_last = 1;
     return SW_OK;

@@ -1,0 +1,350 @@
+/*
+ * Unit tests of the streaming detectors: records built here are fed straight to sw_detect (no
+ * pipeline, no store), each rule with a case that must fire (with its measured values checked
+ * against what the case was built with) and one that must not.
+ */
+#include "testutil.h"
+
+#include "sanctwatch/config.h"
+#include "sanctwatch/detect.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/geo.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T0 1709251200000LL /* 2024-03-01T00:00:00Z */
+#define MIN 60000LL
+#define HOUR 3600000LL
+/* Open sea in the middle of the Yellow Sea: far from shore and from every port. */
+#define SEA_LAT 35.0
+#define SEA_LON 123.5
+
+static struct sw_geo *geo;
+
+struct out {
+    json_t *ev[256];
+    int n;
+};
+
+static int collect(void *ctx, const char *line, size_t len)
+{
+    struct out *o = ctx;
+    json_t *j = json_loadb(line, len, 0, NULL);
+    if (!j || o->n >= 256)
+        return SW_ETOOBIG;
+    o->ev[o->n++] = j;
+    return SW_OK;
+}
+
+static void out_free(struct out *o)
+{
+    for (int i = 0; i < o->n; i++)
+        json_decref(o->ev[i]);
+    o->n = 0;
+}
+
+static int count(const struct out *o, const char *type)
+{
+    int n = 0;
+    for (int i = 0; i < o->n; i++)
+        n += !strcmp(json_string_value(json_object_get(o->ev[i], "type")), type);
+    return n;
+}
+
+static json_t *first(const struct out *o, const char *type)
+{
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(json_string_value(json_object_get(o->ev[i], "type")), type))
+            return o->ev[i];
+    return NULL;
+}
+
+static double detail(json_t *ev, const char *key)
+{
+    return json_number_value(json_object_get(json_object_get(ev, "details"), key));
+}
+
+static struct sw_detect *new_det(struct out *o)
+{
+    struct sw_detect *d = NULL;
+    char err[256];
+    assert_int_equal(sw_detect_new(&d, geo, NULL, NULL, NULL, err), SW_OK);
+    sw_detect_set_emit(d, collect, o);
+    return d;
+}
+
+static void fix(struct sw_detect *d, uint32_t mmsi, int64_t t, double lat, double lon, double sog)
+{
+    struct sw_record r;
+    sw_record_clear(&r);
+    r.t_ms = t;
+    r.mmsi = mmsi;
+    r.kind = SW_REC_VESSEL;
+    r.lat = lat;
+    r.lon = lon;
+    r.sog = (float)sog;
+    r.fields = SW_F_POS | SW_F_SOG;
+    assert_int_equal(sw_detect_consume(d, &r, NULL), SW_OK);
+}
+
+static void stat_rec(struct sw_detect *d, uint32_t mmsi, int64_t t, const char *name,
+                     uint32_t imo)
+{
+    struct sw_record r;
+    sw_record_clear(&r);
+    r.t_ms = t;
+    r.mmsi = mmsi;
+    r.kind = SW_REC_VESSEL;
+    snprintf(r.name, sizeof r.name, "%s", name);
+    r.imo = imo;
+    r.fields = SW_F_NAME | (imo ? SW_F_IMO : 0);
+    assert_int_equal(sw_detect_consume(d, &r, NULL), SW_OK);
+}
+
+/* Point dist_m east of the sea point. */
+static double east(double dist_m)
+{
+    return SEA_LON + dist_m / (111195.0 * cos(SEA_LAT * M_PI / 180));
+}
+
+static void test_encounter(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 3; variant++) {
+        struct out o = {0};
+        struct sw_detect *d = new_det(&o);
+        double sep = variant == 1 ? 900 : 200;     /* 1: too far apart */
+        double sog = variant == 2 ? 8 : 0.4;       /* 2: under way together */
+        for (int64_t t = T0; t <= T0 + 3 * HOUR; t += 5 * MIN) {
+            double moved = variant == 2 ? (double)(t - T0) / HOUR * sog * 1852 : 0;
+            fix(d, 412000001, t, SEA_LAT, east(moved), sog);
+            fix(d, 412000002, t + 30000, SEA_LAT, east(moved + sep), sog);
+        }
+        for (int64_t t = T0 + 3 * HOUR + 5 * MIN; t < T0 + 6 * HOUR; t += 5 * MIN) {
+            fix(d, 412000001, t, SEA_LAT + 0.2, SEA_LON, 10);
+            fix(d, 412000002, t, SEA_LAT - 0.2, SEA_LON, 10);
+        }
+        assert_int_equal(sw_detect_finish(d), SW_OK);
+        if (variant == 0) {
+            assert_int_equal(count(&o, "encounter"), 1);
+            json_t *ev = first(&o, "encounter");
+            double md = detail(ev, "min_distance_m");
+            printf("NOTE: encounter min_distance_m %.0f (built 200), duration_h %.2f\n", md,
+                   detail(ev, "duration_h"));
+            assert_true(fabs(md - 200) < 30); /* 30 s apart at 0.4 kn: a few metres */
+            assert_true(fabs(detail(ev, "duration_h") - 3) < 0.2);
+            assert_true(json_array_size(json_object_get(json_object_get(ev, "evidence"), "fixes")) >= 2);
+        } else {
+            assert_int_equal(count(&o, "encounter"), 0);
+        }
+        out_free(&o);
+        sw_detect_free(d);
+    }
+}
+
+static void test_loitering(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 2; variant++) {
+        struct out o = {0};
+        struct sw_detect *d = new_det(&o);
+        int64_t dur = variant ? 3 * HOUR : 5 * HOUR; /* 1: too short */
+        for (int64_t t = T0; t <= T0 + dur; t += 6 * MIN)
+            fix(d, 413000001, t, SEA_LAT, east((double)(t - T0) / HOUR * 0.5 * 1852), 0.5);
+        fix(d, 413000001, T0 + dur + 6 * MIN, SEA_LAT, east(2000), 11);
+        assert_int_equal(sw_detect_finish(d), SW_OK);
+        assert_int_equal(count(&o, "loitering"), variant ? 0 : 1);
+        if (!variant) {
+            json_t *ev = first(&o, "loitering");
+            assert_true(fabs(detail(ev, "duration_h") - 5) < 0.01);
+            assert_true(fabs(detail(ev, "median_sog_kn") - 0.55) < 0.01); /* 0.5 kn bin */
+            assert_true(detail(ev, "min_shore_distance_nm") >= 20);
+        }
+        out_free(&o);
+        sw_detect_free(d);
+    }
+}
+
+static void test_ais_gap(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 2; variant++) {
+        struct out o = {0};
+        struct sw_detect *d = new_det(&o);
+        /* the silent vessel: fixes, then 14 h nothing, then fixes again */
+        for (int64_t t = T0; t <= T0 + 16 * HOUR; t += 10 * MIN) {
+            if (t <= T0 + HOUR || t >= T0 + 15 * HOUR)
+                fix(d, 414000001, t, SEA_LAT, SEA_LON, 10);
+            if (!variant) /* 1: nobody else around: a receiver outage, not a gap */
+                for (uint32_t k = 0; k < 4; k++)
+                    fix(d, 414000100 + k, t + 1000 * k, SEA_LAT + 0.05 * k, SEA_LON + 0.1, 9);
+        }
+        assert_int_equal(sw_detect_finish(d), SW_OK);
+        assert_int_equal(count(&o, "ais_gap"), variant ? 0 : 1);
+        if (!variant) {
+            json_t *ev = first(&o, "ais_gap");
+            assert_true(fabs(detail(ev, "gap_h") - 14) < 0.01);
+            assert_true(detail(ev, "others_heard") >= 3);
+        }
+        out_free(&o);
+        sw_detect_free(d);
+    }
+}
+
+static void test_position_spoof(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 3; variant++) {
+        struct out o = {0};
+        struct sw_detect *d = new_det(&o);
+        for (int i = 0; i < 30; i++) {
+            int64_t t = T0 + i * 2 * MIN;
+            double lon = east(i * 2.0 / 60 * 10 * 1852), lat = SEA_LAT;
+            if (i == 10 && variant == 0)
+                lat += 1.0; /* one fix 111 km away, then back */
+            if (i >= 10 && variant == 1)
+                lat += 1.0; /* 0: stays there: a jump without return */
+            fix(d, 415000001, t, lat, lon, 10);
+            if (variant == 2) /* a second receiver's copy 100 m off, same second */
+                fix(d, 415000001, t, lat + 0.001, lon, 10);
+        }
+        assert_int_equal(sw_detect_finish(d), SW_OK);
+        assert_int_equal(count(&o, "position_spoof"), variant == 0 ? 1 : 0);
+        if (!variant) {
+            json_t *ev = first(&o, "position_spoof");
+            assert_true(fabs(detail(ev, "jump_km") - 111.2) < 1.5);
+            assert_int_equal((int)detail(ev, "anomalous_fixes"), 1);
+        }
+        out_free(&o);
+        sw_detect_free(d);
+    }
+}
+
+static void test_identity(void **state)
+{
+    (void)state;
+    struct out o = {0};
+    struct sw_detect *d = new_det(&o);
+    /* valid IMO 9074729; a garbled name once is not a change; a new name twice is */
+    stat_rec(d, 416000001, T0, "OCEAN STAR", 9074729);
+    stat_rec(d, 416000001, T0 + 6 * MIN, "OCEAN STXR", 9074729);
+    stat_rec(d, 416000001, T0 + 12 * MIN, "OCEAN STAR", 9074729);
+    stat_rec(d, 416000001, T0 + 18 * MIN, "SEA PRIDE", 9074729);
+    stat_rec(d, 416000001, T0 + 24 * MIN, "SEA PRIDE", 9074729);
+    /* the same IMO appears under a new MMSI (new flag) */
+    stat_rec(d, 351000001, T0 + 2 * HOUR, "SEA PRIDE", 9074729);
+    /* wrong check digit; unallocated MID 402 */
+    stat_rec(d, 417000001, T0, "BAD IMO", 9074728);
+    stat_rec(d, 402000001, T0, "NO MID", 0);
+    assert_int_equal(sw_detect_finish(d), SW_OK);
+    assert_int_equal(count(&o, "identity_change"), 2);
+    assert_int_equal(count(&o, "identity_fraud"), 2);
+    json_t *ev = first(&o, "identity_change");
+    json_t *ch = json_array_get(json_object_get(json_object_get(ev, "details"), "changes"), 0);
+    assert_string_equal(json_string_value(json_object_get(ch, "from")), "OCEAN STAR");
+    assert_string_equal(json_string_value(json_object_get(ch, "to")), "SEA PRIDE");
+    out_free(&o);
+    sw_detect_free(d);
+}
+
+static void test_listed(void **state)
+{
+    (void)state;
+    struct out o = {0};
+    struct sw_detect *d = new_det(&o);
+    assert_int_equal(sw_detect_add_listed(d, "17069", 7937317, 0, "CHONG CHON GANG", "ofac_sdn"),
+                     SW_OK);
+    stat_rec(d, 445000001, T0, "CHONG CHON GANG", 7937317);
+    stat_rec(d, 445000001, T0 + 6 * MIN, "CHONG CHON GANG", 7937317);
+    stat_rec(d, 412000009, T0, "OTHER SHIP", 9074729);
+    assert_int_equal(sw_detect_finish(d), SW_OK);
+    assert_int_equal(count(&o, "listed_vessel"), 1);
+    json_t *ev = first(&o, "listed_vessel");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(json_object_get(ev, "vessels"), 0), "mmsi")),
+                     445000001);
+    out_free(&o);
+    sw_detect_free(d);
+}
+
+/* Same input twice gives byte-identical events (ids are deterministic). */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    char *a[2] = {NULL, NULL};
+    for (int run = 0; run < 2; run++) {
+        struct out o = {0};
+        struct sw_detect *d = new_det(&o);
+        for (int64_t t = T0; t <= T0 + 5 * HOUR; t += 6 * MIN)
+            fix(d, 413000001, t, SEA_LAT, SEA_LON, 0.3);
+        assert_int_equal(sw_detect_finish(d), SW_OK);
+        assert_int_equal(o.n, 1);
+        assert_true(json_is_true(json_object_get(o.ev[0], "ongoing")));
+        assert_true(json_is_null(json_object_get(o.ev[0], "end")));
+        a[run] = json_dumps(o.ev[0], JSON_SORT_KEYS | JSON_COMPACT);
+        out_free(&o);
+        sw_detect_free(d);
+    }
+    assert_string_equal(a[0], a[1]);
+    free(a[0]);
+    free(a[1]);
+}
+
+static void test_params(void **state)
+{
+    (void)state;
+    struct sw_detect_params p;
+    struct sw_config *c = NULL;
+    char key[64] = "";
+    sw_detect_params_default(&p);
+    const char *good = "[encounter]\nmax_distance_m = 300\n[loitering]\nenabled = 0\n";
+    assert_int_equal(sw_config_parse(&c, good, strlen(good), NULL), SW_OK);
+    assert_int_equal(sw_detect_params_load(&p, c, key), SW_OK);
+    assert_true(p.enc_max_distance_m == 300);
+    assert_false(p.enabled & (1u << SW_DT_LOITERING));
+    sw_config_free(c);
+    const char *bad = "[encounter]\nmax_distanse_m = 300\n";
+    assert_int_equal(sw_config_parse(&c, bad, strlen(bad), NULL), SW_OK);
+    assert_int_equal(sw_detect_params_load(&p, c, key), SW_EFORMAT);
+    assert_string_equal(key, "encounter.max_distanse_m");
+    sw_config_free(c);
+    /* the shipped defaults file loads and matches the built-in defaults */
+    struct sw_detect_params q, dflt;
+    sw_detect_params_default(&q);
+    sw_detect_params_default(&dflt);
+    assert_int_equal(sw_config_load(&c, sw_test_root("data/detect.conf"), NULL), SW_OK);
+    int lrc = sw_detect_params_load(&q, c, key);
+    if (lrc)
+        printf("NOTE: bad key %s\n", key);
+    assert_int_equal(lrc, SW_OK);
+    assert_memory_equal(&q, &dflt, sizeof q);
+    sw_config_free(c);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return sw_geo_open(&geo, sw_test_root("data"), NULL) == SW_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sw_geo_free(geo);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_encounter),   cmocka_unit_test(test_loitering),
+        cmocka_unit_test(test_ais_gap),     cmocka_unit_test(test_position_spoof),
+        cmocka_unit_test(test_identity),    cmocka_unit_test(test_listed),
+        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_params),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
