@@ -45,7 +45,8 @@ void sw_report_opts_default(struct sw_report_opts *o);
  * head covers (a fresh head is signed when opts->key is set and the log grew since). On
  * success *model is a new reference the caller releases with json_decref(). err (256 bytes)
  * says what went wrong: SW_ENOTFOUND when no signed head exists and no key was given,
- * SW_EDB, SW_ENOMEM, SW_EVERIFY (a stored head does not match the log). */
+ * SW_EDB, SW_ENOMEM, SW_EVERIFY (a stored head does not match the log, or a stored event
+ * no longer hashes to its ledger leaf). */
 int sw_report_build(sqlite3 *db, const struct sw_report_opts *opts, json_t **model, char *err);
 
 /* Write every output file of the model into dir (created if missing). geo (may be NULL)

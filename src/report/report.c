@@ -283,14 +283,25 @@ static int64_t event_ms(json_t *ev, const char *key)
 
 /* One incident: the event as published (with evidence.leaf/sha256), its proof, the tracks
  * of its vessels around it and its map extent. */
-static int add_incident(struct build *b, json_t *incidents, const char *id, uint64_t head_size)
+static int add_incident(struct build *b, json_t *incidents, const char *id,
+                        const struct sw_checkpoint *head)
 {
     struct sw_proof pr;
-    int rc = sw_ledger_prove_event(b->lg, id, head_size, &pr);
+    int rc = sw_ledger_prove_event(b->lg, id, head->size, &pr);
     if (rc) {
         if (b->err)
             snprintf(b->err, 256, "cannot prove event '%s': %s", id, sw_strerror(rc));
         return rc;
+    }
+    /* The stored event must still hash to its leaf: an event edited after it was recorded is
+     * not published with a proof that would fail in the reader's hands. */
+    if (sw_proof_verify(&pr, head, NULL) != SW_OK) {
+        if (b->err)
+            snprintf(b->err, 256, "event '%s' (leaf %llu) does not match its ledger leaf: "
+                                  "run 'sanctwatch ledger verify --db'",
+                     id, (unsigned long long)pr.index);
+        sw_proof_release(&pr);
+        return SW_EVERIFY;
     }
     char *text = NULL;
     rc = sw_proof_format(&pr, &text);
@@ -507,7 +518,7 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
     b.vessels = json_object();
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = add_incident(&b, incidents, (const char *)sqlite3_column_text(q, 0), cp.size);
+        rc = add_incident(&b, incidents, (const char *)sqlite3_column_text(q, 0), &cp);
         if (rc)
             goto fail;
     }
