@@ -193,12 +193,27 @@ static int finish(struct sws_norm *n, UChar *buf, int32_t len, int translit, str
     return SW_OK;
 }
 
-/* Copy src to dst with a space between two adjacent Hangul syllables. */
+/* Cyrillic hushing consonants (zh, ch, sh, shch), after which yo is written o. */
+static int is_hush(UChar c)
+{
+    return c == 0x0436 || c == 0x0447 || c == 0x0448 || c == 0x0449;
+}
+
+/* Copy src (case-folded) to dst with a space between two adjacent Hangul syllables, and the
+ * Cyrillic yo (U+0451) spelt out as "yo" (o after a hushing consonant): BGN/PCGN writes it
+ * e-diaeresis, which loses the y once the accents are off, so the Korean names Russian
+ * writes with it (Ри Су Ён, Рён) would read "yen", "ren" instead of Yong, Ryong, and
+ * Пётр/Семён "petr", "semen" instead of the English Pyotr, Semyon. */
 static int32_t space_hangul(const UChar *src, int32_t len, UChar *dst)
 {
     int32_t o = 0;
-    for (int32_t i = 0; i < len && o < UCAP - 2; i++) {
+    for (int32_t i = 0; i < len && o < UCAP - 3; i++) {
         if (i > 0 && is_hangul(src[i]) && is_hangul(src[i - 1])) dst[o++] = ' ';
+        if (src[i] == 0x0451) {
+            if (i == 0 || !is_hush(src[i - 1])) dst[o++] = 0x0439; /* short i: BGN "y" */
+            dst[o++] = 0x043E;                                     /* o */
+            continue;
+        }
         dst[o++] = src[i];
     }
     return o;

@@ -53,6 +53,11 @@ static void normalise(void **state)
     assert_string_equal(out, "vladimir putin");
     assert_int_equal(sw_screen_normalize(idx, "Щукин", out, sizeof out), SW_OK);
     assert_string_equal(out, "shchukin");
+    /* Regression: Cyrillic yo read "e" (Ри Су Ён -> "ri su yen", missing RI SU YONG). */
+    assert_int_equal(sw_screen_normalize(idx, "Ри Су Ён", out, sizeof out), SW_OK);
+    assert_string_equal(out, "ri su yon [LI SO YON]");
+    assert_int_equal(sw_screen_normalize(idx, "Пётр Семёнов Горбачёв", out, sizeof out), SW_OK);
+    assert_string_equal(out, "pyotr semyonov gorbachov");
     assert_int_equal(sw_screen_normalize(idx, "金正恩", out, sizeof out), SW_OK);
     assert_string_equal(out, "jin zheng en | kim chong un [KIM CHONG ON]");
     assert_int_equal(sw_screen_normalize(idx, "Ｓｉｅｍｅｎｓ Aktiengesellschaft", out, sizeof out),
