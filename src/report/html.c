@@ -81,13 +81,58 @@ static void write_timeline(FILE *f, const json_t *inc, const json_t *vessels)
 #undef TX
 }
 
-static void write_kv_table(FILE *f, const json_t *obj)
+/* Is this member of an event's details a threshold of its rule rather than a measurement?
+ * The detectors put both side by side; the reader must not mistake a threshold
+ * (min_duration_h 2) for a measured value. A threshold is "rule", a name ending in "_rule",
+ * a parameter of the methods annex ("type.key") holding the configured value (loitering's
+ * measured min_shore_distance_nm shares the name of its threshold), or one of the few
+ * thresholds the detectors write under a name of their own. */
+static int is_rule_param(const json_t *params, const char *type, const char *key,
+                         const json_t *value)
+{
+    static const char *const own[][2] = {
+        {"ais_gap", "min_hours_covered"}, {"port_call", "port_radius_km"},
+        {"zone_entry", "reentry_h"},      {"dark_rendezvous", "min_alongside_h"},
+        {"position_spoof", "min_fixes"},
+    };
+    size_t tl = strlen(type), kl = strlen(key), i;
+    if (!strcmp(key, "rule") || (kl > 5 && !strcmp(key + kl - 5, "_rule")))
+        return 1;
+    for (i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (!strcmp(own[i][0], type) && !strcmp(own[i][1], key))
+            return 1;
+    json_t *kv;
+    json_array_foreach(params, i, kv)
+    {
+        const char *name = json_string_value(json_array_get(kv, 0));
+        const char *text = json_string_value(json_array_get(kv, 1));
+        if (!name || !text || strncmp(name, type, tl) || name[tl] != '.' ||
+            strcmp(name + tl + 1, key))
+            continue;
+        if (json_is_string(value))
+            return !strcmp(json_string_value(value), text);
+        if (json_is_number(value)) {
+            char *end;
+            double x = strtod(text, &end);
+            return end != text && !*end && fabs(x - json_number_value(value)) <= 1e-9 * fabs(x);
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* The members of obj as a two-column table; with params, only the rule's parameters (want 1)
+ * or only the rest (want 0). */
+static void write_kv_rows(FILE *f, const json_t *obj, const json_t *params, const char *type,
+                          int want)
 {
     fputs("<table class=\"kv\">", f);
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)obj, k, v)
     {
+        if (params && is_rule_param(params, type, k, v) != want)
+            continue;
         rep_tag(f, "<tr><th>", k, "</th><td>");
         if (json_is_string(v)) {
             rep_xml_escape(f, json_string_value(v));
@@ -99,6 +144,11 @@ static void write_kv_table(FILE *f, const json_t *obj)
         fputs("</td></tr>", f);
     }
     fputs("</table>\n", f);
+}
+
+static void write_kv_table(FILE *f, const json_t *obj)
+{
+    write_kv_rows(f, obj, NULL, NULL, 0);
 }
 
 static void vessel_link(FILE *f, const json_t *vessels, json_int_t mmsi)
@@ -166,7 +216,7 @@ static void write_evidence(FILE *f, const json_t *inc)
 }
 
 static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
-                           struct rep_map *map, size_t number)
+                           const json_t *params, struct rep_map *map, size_t number)
 {
     json_t *ev = json_object_get(inc, "event");
     fputs("<section class=\"incident\" id=\"i-", f);
@@ -206,8 +256,17 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
     write_vessels_table(f, ev, vessels);
     json_t *details = json_object_get(ev, "details");
     if (json_is_object(details)) {
-        fputs("<h4>rule and measurements</h4>", f);
-        write_kv_table(f, details);
+        const char *type = rep_str(ev, "type");
+        if (!json_is_array(params)) { /* no parameters to tell thresholds apart */
+            fputs("<h4>rule and measurements</h4>", f);
+            params = NULL;
+        } else
+            fputs("<h4>measurements</h4>", f);
+        write_kv_rows(f, details, params, type, 0);
+        if (params) {
+            fputs("<h4>rule and its thresholds</h4>", f);
+            write_kv_rows(f, details, params, type, 1);
+        }
     }
     fputs("</div></div>\n", f);
     write_evidence(f, inc);
@@ -320,6 +379,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     json_t *vessels = json_object_get(model, "vessels");
     json_t *summary = json_object_get(model, "summary");
     json_t *ledger = json_object_get(model, "ledger");
+    json_t *params = json_object_get(json_object_get(model, "methods"), "parameters");
     size_t n = json_array_size(incidents);
     int open = n <= OPEN_LIMIT;
 
@@ -413,7 +473,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
             json_t *ev = json_object_get(inc, "event");
             if (strcmp(rep_str(ev, "type"), type) != 0)
                 continue;
-            write_incident(f, inc, vessels, map, ++number);
+            write_incident(f, inc, vessels, params, map, ++number);
         }
         fputs("</details>\n", f);
     }

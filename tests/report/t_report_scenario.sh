@@ -133,3 +133,28 @@ if "$SW_BIN" ledger verify --pub k.key.pub --head head.txt --proof bad.json >/de
     fail "ledger verify accepted a tampered event"
 fi
 echo "RESULT ledger verify accepted all $n proofs in the report and refused a tampered one"
+
+# Each incident shows measurements apart from its rule's thresholds (regression: one table
+# mixed min_distance_m 80, measured, with min_duration_h 2, a threshold). Loitering's measured
+# min_shore_distance_nm shares its name with the parameter and must stay a measurement.
+python3 - <<'PY' || fail "measurements and thresholds"
+import re
+h = open("out/report.html").read()
+want = {"encounter": ("min_distance_m", "min_duration_h"),
+        "loitering": ("min_shore_distance_nm", "min_duration_h"),
+        "port_call": ("duration_h", "port_radius_km"),
+        "ais_gap": ("gap_h", "min_gap_h")}
+seen = set()
+for m in re.finditer(r'<h3>\d+\. (\w+):.*?<h4>measurements</h4>(.*?)</table>\s*'
+                     r'<h4>rule and its thresholds</h4>(.*?)</table>', h, re.S):
+    t = m.group(1)
+    if t not in want:
+        continue
+    meas, rule = (re.findall(r"<th>(.*?)</th>", g) for g in (m.group(2), m.group(3)))
+    assert want[t][0] in meas and want[t][0] not in rule, (t, meas, rule)
+    assert want[t][1] in rule and want[t][1] not in meas, (t, meas, rule)
+    assert "rule" in rule
+    seen.add(t)
+assert seen == set(want), f"incident types seen: {seen}"
+print(f"RESULT thresholds apart from measurements in {sorted(seen)}")
+PY
