@@ -216,6 +216,28 @@ static int cmd_changes(const char *dbpath, const char *list, const char *edition
     sqlite3_stmt *q = NULL;
     if (open_db(dbpath, &db)) return 1;
     int status = 1, rc;
+    long long ed = 0;
+    if (edition) { /* an edition id that is not there must not read as "no changes" */
+        char *end;
+        errno = 0;
+        ed = strtoll(edition, &end, 10);
+        if (errno || end == edition || *end || ed <= 0 ||
+            sqlite3_prepare_v2(db, "SELECT 1 FROM list_editions WHERE id=?1", -1, &q, NULL) !=
+                SQLITE_OK)
+            rc = SQLITE_DONE;
+        else {
+            sqlite3_bind_int64(q, 1, ed);
+            rc = sqlite3_step(q);
+        }
+        sqlite3_finalize(q);
+        q = NULL;
+        if (rc != SQLITE_ROW) {
+            cli_error("no edition '%s' in '%s'; 'sanctwatch lists show' lists them", edition,
+                      dbpath);
+            sw_store_close(db);
+            return 1;
+        }
+    }
     if (sqlite3_prepare_v2(
             db,
             "SELECT e.list, e.edition, c.change, c.ref, n.type, n.name FROM entry_changes c"
@@ -226,7 +248,7 @@ static int cmd_changes(const char *dbpath, const char *list, const char *edition
             -1, &q, NULL) != SQLITE_OK)
         goto fail;
     if (list) sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
-    if (edition) sqlite3_bind_int64(q, 2, strtoll(edition, NULL, 10));
+    if (edition) sqlite3_bind_int64(q, 2, ed);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         printf("%s\t%s\t%s\t%s\t%s\t%s\n", (const char *)sqlite3_column_text(q, 0),
                (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2),

@@ -78,4 +78,11 @@ case $out in *"already imported"*) ;; *) fail "gz not recognised as the same edi
 "$SW_BIN" lists import --db "$DB" "$OF/add_2025-02-27.csv" 2>/dev/null; [ $? -eq 2 ] || fail "add.csv alone"
 "$SW_BIN" lists import --db "$DB" "$T/nonexistent.xml" 2>"$T/err"; [ $? -eq 1 ] || fail "missing file"
 grep -q "cannot import '.*nonexistent.xml': No such file or directory" "$T/err" || fail "missing file message"
+# an edition id that is not there is an error, not an empty list of changes
+for e in 99 abc 1x -1; do
+    "$SW_BIN" lists changes --db "$DB" --edition "$e" >"$T/out" 2>"$T/err"; rc=$?
+    [ $rc -eq 1 ] && [ ! -s "$T/out" ] || fail "changes --edition $e: exit $rc"
+    grep -q "^sanctwatch: no edition '$e' in " "$T/err" || fail "changes --edition $e message"
+done
+"$SW_BIN" lists changes --db "$DB" --edition 1 | grep -q "^un_sc	2026-02-27	added	KPe.075	" || fail "changes --edition 1"
 echo "RESULT: lists CLI ok"
