@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sanctwatch/config.h"
+#include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/geo.h"
 #include "sanctwatch/report.h"
@@ -27,8 +28,10 @@ static const char usage_text[] =
     "\n"
     "  --db DB        database (default " SW_STORE_DEFAULT_PATH ")\n"
     "  --from, --to   ISO 8601 times (2024-03-01 or 2024-03-01T06:00:00Z): incidents that\n"
-    "                 start in this period\n"
-    "  --type T       only these event types (repeat, or separate with commas)\n"
+    "                 start in this period; a date alone as --to takes in its whole day\n"
+    "  --type T       only these event types (repeat, or separate with commas): encounter,\n"
+    "                 dark_rendezvous, loitering, ais_gap, port_call, zone_entry,\n"
+    "                 position_spoof, identity_change, identity_fraud, listed_vessel\n"
     "  --key FILE     ledger secret key: signs a fresh tree head when the log grew since the\n"
     "                 last one (default " SW_LEDGER_DEFAULT_KEY " when it exists)\n"
     "  --pub FILE     verifier key written into the report (default: the key's own, or\n"
@@ -44,6 +47,14 @@ static int parse_time(const char *opt, const char *s, int64_t *out)
         cli_error("report: %s expects an ISO 8601 time, not '%s'", opt, s);
         return -1;
     }
+    return 0;
+}
+
+static int known_type(const char *t)
+{
+    for (int i = 0; i < SW_DT_COUNT; i++)
+        if (!strcmp(t, sw_detect_type_name(i)))
+            return 1;
     return 0;
 }
 
@@ -87,6 +98,8 @@ int cmd_report(int argc, char **argv)
         } else if (!strcmp(a, "--to")) {
             if (parse_time(a, v, &o.to_ms))
                 return 2;
+            if (strlen(v) == 10) /* a date alone: through the end of that day */
+                o.to_ms += 86400000 - 1;
         } else if (!strcmp(a, "--type")) {
             /* Split on commas into the static buffer; the opts point into it. */
             size_t len = strlen(v);
@@ -99,6 +112,10 @@ int cmd_report(int argc, char **argv)
             typeused += len + 1;
             char *save = NULL;
             for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (!known_type(t)) { /* a typo must not give an empty report */
+                    cli_error("report: unknown event type '%s'", t);
+                    return 2;
+                }
                 if (o.ntypes == SW_REPORT_MAX_TYPES) {
                     cli_error("report: at most %d event types", SW_REPORT_MAX_TYPES);
                     return 2;
@@ -110,6 +127,10 @@ int cmd_report(int argc, char **argv)
             fputs(usage_text, stderr);
             return 2;
         }
+    }
+    if (o.from_ms != SW_TIME_NONE && o.to_ms != SW_TIME_NONE && o.from_ms > o.to_ms) {
+        cli_error("report: --from is after --to");
+        return 2;
     }
     if (!out) {
         cli_error("report: --out DIR is required");

@@ -55,4 +55,22 @@ PY
     lat_removed) grep -q 'does not match its ledger leaf' err.txt || fail "message: $(cat err.txt)" ;;
     esac
 done
+
+# Options an analyst can get wrong: a mistyped event type and a reversed period are errors,
+# not empty reports; a date alone as --to takes in its whole day.
+for args in "--type encounters" "--from 2024-03-05 --to 2024-03-01"; do
+    # shellcheck disable=SC2086
+    "$SW_BIN" report --db s.db --key k.key $args --out opt >/dev/null 2>err.txt
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "report $args exited $rc"
+done
+day=$(python3 -c 'import json; print(json.load(open("s.json"))["events"][0]["start"][:10])') ||
+    fail "truth start"
+count() {
+    "$SW_BIN" report --db s.db --key k.key "$@" --out c >/dev/null 2>&1 || fail "report $*"
+    python3 -c 'import json; print(len(json.load(open("c/report.json"))["incidents"]))'
+}
+a=$(count --from "$day" --to "$day")
+b=$(count --from "$day" --to "${day}T23:59:59.999Z")
+[ "$a" -gt 0 ] && [ "$a" -eq "$b" ] || fail "--to $day gave $a incidents, the whole day $b"
 echo "RESULT missing, junk, empty and edited stores: errors or an empty report, no crash"
