@@ -327,6 +327,10 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
     if (out != stdout) fclose(out);
     fprintf(stderr, "screened %ld queries: %ld with matches, %ld lines skipped\n", nq, nmatched,
             nbad);
+    if (!status && nq == 0 && nbad > 0) { /* not a CSV of queries: "no match" would mislead */
+        cli_error("no query could be read from '%s'", in);
+        status = 1;
+    }
     return status;
 }
 
@@ -396,6 +400,10 @@ int cmd_screen(int argc, char **argv)
     if (!batch == !ql) {
         cli_error(batch ? "give a query or --batch, not both" : "nothing to screen");
         usage(stderr);
+        return 2;
+    }
+    if (json && batch) {
+        cli_error("--json is for a query; --batch writes CSV");
         return 2;
     }
     if (outpath && !batch) {

@@ -78,5 +78,13 @@ sqlite3 "$tmp/empty.db" 'create table t(x)' 2>/dev/null || python3 -c "import sq
 "$SW_BIN" screen --db "$tmp/empty.db" x 2>"$tmp/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "no sanctions lists in" "$tmp/err" || fail "db without lists: rc=$rc $(cat "$tmp/err")"
 
+# Regression: a file with no readable query (one column) was "0 queries", exit 0, like no match;
+# --json with --batch was silently ignored.
+printf 'Kim Jong Un\nRi Je Son\n' >"$tmp/one.csv"
+"$SW_BIN" screen --db "$tmp/db" --batch "$tmp/one.csv" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "no query could be read from '$tmp/one.csv'" "$tmp/err" || fail "batch without queries: rc=$rc $(cat "$tmp/err")"
+"$SW_BIN" screen --db "$tmp/db" --json --batch "$tmp/q.csv" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q -- "--json is for a query" "$tmp/err" || fail "--json --batch: rc=$rc"
+
 [ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "screen CLI: all checks passed"
