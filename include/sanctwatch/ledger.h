@@ -139,7 +139,8 @@ int sw_ledger_pub_pem(const struct sw_ledger_pub *p, char **out);
 int sw_ledger_key_parse(const char *text, size_t len, struct sw_ledger_key *out);
 int sw_ledger_pub_parse(const char *text, size_t len, struct sw_ledger_pub *out);
 /* Read a key file. The secret key file must be a regular file not readable or writable by
- * group or others: SW_EINVAL otherwise (errno EPERM). SW_EIO with errno on read errors. */
+ * group or others: SW_EINVAL otherwise (errno EPERM; EINVAL for a file that is not a regular
+ * one). SW_EIO with errno on read errors (EISDIR for a directory). */
 int sw_ledger_key_load(const char *path, struct sw_ledger_key *out);
 int sw_ledger_pub_load(const char *path, struct sw_ledger_pub *out);
 /* Write the secret key with mode 0600, refusing to overwrite (SW_EEXISTS). */

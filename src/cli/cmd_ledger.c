@@ -220,6 +220,8 @@ static int load_key(const char *path, struct sw_ledger_key *k)
         cli_error("cannot read key '%s': %s", path, strerror(errno));
     else if (rc == SW_EINVAL && errno == EPERM)
         cli_error("secret key '%s' is accessible by others; run 'chmod 600 %s'", path, path);
+    else if (rc == SW_EINVAL)
+        cli_error("cannot use key '%s': not a regular file", path);
     else
         cli_error("cannot use key '%s': %s", path, sw_strerror(rc));
     return -1;
@@ -238,6 +240,8 @@ static int load_pub(const struct opts *o, struct sw_ledger_pub *p)
         return 0;
     if (rc == SW_EIO)
         cli_error("cannot read public key '%s': %s", path, strerror(errno));
+    else if (rc == SW_EINVAL)
+        cli_error("cannot use public key '%s': not a regular file", path);
     else
         cli_error("cannot use public key '%s': %s", path, sw_strerror(rc));
     return -1;
@@ -396,7 +400,8 @@ static int do_append(struct opts *o)
                 continue;
             }
             if (rc) {
-                cli_error("cannot read '%s': %s", path, sw_strerror(rc));
+                cli_error("cannot read '%s': %s", path,
+                          rc == SW_EIO ? strerror(errno) : sw_strerror(rc));
                 sw_lines_free(in);
                 goto fail;
             }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_QUERY 1024
@@ -239,6 +240,12 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
                      const struct sw_screen_opts *opts, struct sw_screen_result *res)
 {
     struct sw_lines *l = NULL;
+    struct stat st;
+    if (strcmp(in, "-") && !stat(in, &st) && S_ISDIR(st.st_mode)) {
+        /* refused before anything is written: a CSV header alone would read as "no match" */
+        cli_error("cannot read '%s': %s", in, strerror(EISDIR));
+        return 1;
+    }
     int rc = sw_lines_open(&l, in, 0);
     if (rc) {
         cli_error("cannot open '%s': %s", in, rc == SW_EIO ? strerror(errno) : sw_strerror(rc));
@@ -267,7 +274,7 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
             continue;
         }
         if (rc) {
-            cli_error("cannot read '%s': %s", in, sw_strerror(rc));
+            cli_error("cannot read '%s': %s", in, rc == SW_EIO ? strerror(errno) : sw_strerror(rc));
             status = 1;
             break;
         }

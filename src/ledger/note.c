@@ -265,6 +265,11 @@ static int read_small(const char *path, int secret, char *buf, size_t cap, size_
         rc = SW_EIO;
         goto fail;
     }
+    if (S_ISDIR(st.st_mode)) { /* read(2) would say EISDIR: say it the same way */
+        errno = EISDIR;
+        rc = SW_EIO;
+        goto fail;
+    }
     if (!S_ISREG(st.st_mode)) {
         errno = EINVAL;
         rc = SW_EINVAL;

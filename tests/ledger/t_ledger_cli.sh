@@ -60,6 +60,14 @@ chmod 644 k
 refuse "secret key readable by others" "$BIN" ledger head --db t.db --key k
 chmod 600 k
 refuse "proof file that is not JSON" "$BIN" ledger verify --pub k.pub --head h6 --proof a.jsonl
+# Regression: a directory given as a file said "input/output error" / "invalid argument".
+mkdir -p adir
+for c in "append --db t.db --key k adir" "verify --pub adir h6" "head --db t.db --key adir"; do
+    refuse "directory: $c" "$BIN" ledger $c
+    [ ! -s out.txt ] && grep -q "'adir': Is a directory$" err.txt || { echo "FAIL: directory message for '$c': $(cat err.txt)"; fail=1; }
+done
+refuse "public key that is not a regular file" "$BIN" ledger verify --pub /dev/null h6
+grep -q "not a regular file" err.txt || { echo "FAIL: /dev/null key message: $(cat err.txt)"; fail=1; }
 # Stock tools: the signed text and signature of the head check with openssl.
 if command -v openssl >/dev/null && openssl pkeyutl -help 2>&1 | grep -q rawin; then
     awk '/^$/ { exit } { print }' h6 >msg

@@ -85,6 +85,10 @@ printf 'Kim Jong Un\nRi Je Son\n' >"$tmp/one.csv"
 [ $rc -eq 1 ] && grep -q "no query could be read from '$tmp/one.csv'" "$tmp/err" || fail "batch without queries: rc=$rc $(cat "$tmp/err")"
 "$SW_BIN" screen --db "$tmp/db" --json --batch "$tmp/q.csv" >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q -- "--json is for a query" "$tmp/err" || fail "--json --batch: rc=$rc"
+# Regression: a directory as --batch FILE printed the CSV header, then "input/output error".
+mkdir -p "$tmp/adir"
+"$SW_BIN" screen --db "$tmp/db" --batch "$tmp/adir" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "cannot read '$tmp/adir': Is a directory" "$tmp/err" || fail "batch directory: rc=$rc $(cat "$tmp/err")"
 
 [ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "screen CLI: all checks passed"
