@@ -192,10 +192,16 @@ static int write_out(const char *path, const char *text, mode_t mode)
     return 0;
 }
 
-static int open_db(const char *path, sqlite3 **db, struct sw_ledger **lg)
+/* Only append creates a database: a misspelt --db must not sign or prove an empty log. */
+static int open_db(const char *path, int create, sqlite3 **db, struct sw_ledger **lg)
 {
     char err[256];
     *lg = NULL;
+    *db = NULL;
+    if (!create && access(path, F_OK)) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
     if (sw_store_open(path, db, err)) {
         cli_error("%s", err);
         return -1;
@@ -372,7 +378,7 @@ static int do_append(struct opts *o)
             return 1;
         k = &key;
     }
-    if (open_db(o->db, &db, &lg))
+    if (open_db(o->db, 1, &db, &lg))
         goto fail;
     b.ev = calloc(o->batch, sizeof *b.ev);
     b.line = calloc(o->batch, sizeof *b.line);
@@ -462,7 +468,7 @@ static int do_head(struct opts *o)
             return 1;
         have_key = 1;
     }
-    if (open_db(o->db, &db, &lg))
+    if (open_db(o->db, 0, &db, &lg))
         goto fail;
     int rc;
     if (o->show)
@@ -504,7 +510,7 @@ static int do_prove(struct opts *o)
         cli_error("ledger prove: give --event ID, or --from N --to M");
         return 2;
     }
-    if (open_db(o->db, &db, &lg))
+    if (open_db(o->db, 0, &db, &lg))
         goto fail;
     if (o->event) {
         uint64_t size = o->size;
@@ -689,11 +695,7 @@ static int do_verify(struct opts *o)
         sqlite3 *db = NULL;
         struct sw_ledger *lg = NULL;
         char msg[256];
-        if (access(o->db, F_OK)) {
-            cli_error("cannot open '%s': %s", o->db, strerror(errno));
-            return 1;
-        }
-        if (open_db(o->db, &db, &lg))
+        if (open_db(o->db, 0, &db, &lg))
             return 1;
         int rc = sw_ledger_audit(lg, &pub, head_path ? &head : NULL, msg);
         uint64_t size = 0;

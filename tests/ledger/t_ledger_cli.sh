@@ -66,6 +66,11 @@ for c in "append --db t.db --key k adir" "verify --pub adir h6" "head --db t.db 
     refuse "directory: $c" "$BIN" ledger $c
     [ ! -s out.txt ] && grep -q "'adir': Is a directory$" err.txt || { echo "FAIL: directory message for '$c': $(cat err.txt)"; fail=1; }
 done
+# Regression: head/prove on a misspelt --db created it and signed a head of the empty log.
+for c in "head --db nodb.db --key k" "head --show --db nodb.db" "prove --db nodb.db --event e1"; do
+    refuse "absent database: $c" "$BIN" ledger $c
+    [ ! -e nodb.db ] && [ ! -s out.txt ] && grep -q "cannot open 'nodb.db': No such file or directory" err.txt || { echo "FAIL: absent database '$c' (created or wrong message)"; fail=1; }
+done
 refuse "public key that is not a regular file" "$BIN" ledger verify --pub /dev/null h6
 grep -q "not a regular file" err.txt || { echo "FAIL: /dev/null key message: $(cat err.txt)"; fail=1; }
 # Stock tools: the signed text and signature of the head check with openssl.
