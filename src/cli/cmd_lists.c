@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define MAX_ARGS_FILES 256
@@ -46,9 +47,15 @@ static void usage(FILE *f)
             SW_STORE_DEFAULT_PATH);
 }
 
-static int open_db(const char *path, sqlite3 **db)
+/* Only import creates a database: show/changes/vessels on a misspelt --db must not print an
+ * empty table as if no list were loaded. */
+static int open_db(const char *path, int create, sqlite3 **db)
 {
     char err[256];
+    if (!create && access(path, F_OK)) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
     if (sw_store_open(path, db, err)) {
         cli_error("%s", err);
         return -1;
@@ -136,7 +143,7 @@ static int cmd_import(int argc, char **argv, const char *dbpath, struct sw_lists
         return 2;
     }
     sqlite3 *db;
-    if (open_db(dbpath, &db)) return 1;
+    if (open_db(dbpath, 1, &db)) return 1;
     int status = 0;
     if (sdn >= 0) { /* the CSV set is one edition */
         const char *set[8];
@@ -166,7 +173,7 @@ static int cmd_show(const char *dbpath, const char *list, const char *type)
 {
     sqlite3 *db;
     sqlite3_stmt *q = NULL;
-    if (open_db(dbpath, &db)) return 1;
+    if (open_db(dbpath, 0, &db)) return 1;
     int status = 1;
     if (sqlite3_prepare_v2(db,
                            "SELECT list, type, sum(active), sum(1-active) FROM entries"
@@ -214,7 +221,7 @@ static int cmd_changes(const char *dbpath, const char *list, const char *edition
 {
     sqlite3 *db;
     sqlite3_stmt *q = NULL;
-    if (open_db(dbpath, &db)) return 1;
+    if (open_db(dbpath, 0, &db)) return 1;
     int status = 1, rc;
     long long ed = 0;
     if (edition) { /* an edition id that is not there must not read as "no changes" */
@@ -267,7 +274,7 @@ static int list_vessels(const char *dbpath, const char *list, const char *progra
 {
     sqlite3 *db;
     sqlite3_stmt *q = NULL;
-    if (open_db(dbpath, &db)) return 1;
+    if (open_db(dbpath, 0, &db)) return 1;
     int status = 1, rc;
     if (sqlite3_prepare_v2(
             db,

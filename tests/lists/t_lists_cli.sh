@@ -85,4 +85,10 @@ for e in 99 abc 1x -1; do
     grep -q "^sanctwatch: no edition '$e' in " "$T/err" || fail "changes --edition $e message"
 done
 "$SW_BIN" lists changes --db "$DB" --edition 1 | grep -q "^un_sc	2026-02-27	added	KPe.075	" || fail "changes --edition 1"
+# Regression: show/changes/vessels on a misspelt --db created it and printed empty tables, exit 0.
+for c in show changes vessels; do
+    "$SW_BIN" lists $c --db "$T/typo.db" >"$T/out" 2>"$T/err"; rc=$?
+    [ $rc -eq 1 ] && [ ! -s "$T/out" ] && [ ! -e "$T/typo.db" ] || fail "lists $c on an absent db: exit $rc"
+    grep -q "^sanctwatch: cannot open '$T/typo.db': No such file or directory" "$T/err" || fail "lists $c absent db message"
+done
 echo "RESULT: lists CLI ok"
