@@ -57,7 +57,8 @@ int sw_eval_new(struct sw_eval **out, const struct sw_eval_opts *opts);
 void sw_eval_free(struct sw_eval *e);
 
 /* Load the truth (JSON text: {"events":[...], "negatives":[...]}). May be called once.
- * Errors: SW_EFORMAT (with a short reason in *why, static storage), SW_ETOOBIG, SW_ENOMEM. */
+ * Errors: SW_EFORMAT (with a short reason in *why, valid until e is freed), SW_ETOOBIG,
+ * SW_ENOMEM. */
 int sw_eval_truth(struct sw_eval *e, const char *json, size_t len, const char **why);
 /* One line of the events file. Blank lines are ignored; a line that is not a valid event is
  * counted (sw_eval_malformed) and otherwise ignored: returns SW_OK either way, or

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,7 @@ struct sw_eval {
     size_t nres;
     size_t *hits; /* indices into ev of events on a negative */
     size_t nhits;
+    char why[200]; /* the reason sw_eval_truth refused the truth */
 };
 
 int sw_eval_new(struct sw_eval **out, const struct sw_eval_opts *opts)
@@ -151,28 +153,40 @@ int sw_eval_truth(struct sw_eval *e, const char *json, size_t len, const char **
 {
     json_error_t err;
     int rc = SW_EFORMAT;
-    static const char *reason;
-    reason = "not a JSON object";
-    if (why) *why = reason;
+    if (why) *why = e->why;
+    snprintf(e->why, sizeof e->why, "the truth was already loaded");
     if (e->have_truth) return SW_EINVAL;
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
+    if (!root) {
+        /* jansson's own words: a number out of range is not "not an object" */
+        snprintf(e->why, sizeof e->why, "not JSON: %s (line %d, column %d)", err.text,
+                 err.line, err.column);
+        goto fail;
+    }
+    snprintf(e->why, sizeof e->why, "not a JSON object");
     if (!json_is_object(root)) goto fail;
     json_t *evs = json_object_get(root, "events"), *negs = json_object_get(root, "negatives");
-    reason = "no \"events\" array";
+    snprintf(e->why, sizeof e->why, "no \"events\" array");
     if (!json_is_array(evs) || (negs && !json_is_array(negs))) goto fail;
     for (size_t i = 0; i < json_array_size(evs); i++) {
         struct sw_eval_item it;
-        reason = "a truth event lacks type, vessels, start or end";
         rc = SW_EFORMAT;
-        if (parse_item(json_array_get(evs, i), "type", 1, &it)) goto fail;
+        if (parse_item(json_array_get(evs, i), "type", 1, &it)) {
+            snprintf(e->why, sizeof e->why,
+                     "a truth event (#%zu) lacks type, vessels, start or end", i + 1);
+            goto fail;
+        }
         rc = push(e, &e->truth, &it);
         if (rc) goto fail;
     }
     for (size_t i = 0; i < json_array_size(negs); i++) {
         struct sw_eval_item it;
-        reason = "a negative lacks kind, vessels, start or end";
         rc = SW_EFORMAT;
-        if (parse_item(json_array_get(negs, i), "kind", 0, &it)) goto fail;
+        if (parse_item(json_array_get(negs, i), "kind", 0, &it)) {
+            snprintf(e->why, sizeof e->why,
+                     "a negative (#%zu) lacks kind, vessels, start or end", i + 1);
+            goto fail;
+        }
         rc = push(e, &e->neg, &it);
         if (rc) goto fail;
     }
@@ -180,7 +194,6 @@ int sw_eval_truth(struct sw_eval *e, const char *json, size_t len, const char **
     json_decref(root);
     return SW_OK;
 fail:
-    if (why) *why = reason;
     e->truth.n = e->neg.n = 0;
     json_decref(root);
     return rc;

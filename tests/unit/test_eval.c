@@ -142,7 +142,17 @@ static void bad_truth(void **state)
     const char *t = "{\"events\":[{\"type\":\"encounter\",\"vessels\":[],"
                     "\"start\":\"2024-03-01T00:00:00Z\",\"end\":\"2024-03-01T00:00:00Z\"}]}";
     assert_int_equal(sw_eval_truth(e, t, strlen(t), &why), SW_EFORMAT);
-    assert_non_null(strstr(why, "truth event"));
+    assert_non_null(strstr(why, "truth event (#1)"));
+    sw_eval_free(e);
+    /* regression: an object whose number is out of range was refused as "not a JSON object";
+     * the reason now says it is not JSON and where */
+    assert_int_equal(sw_eval_new(&e, NULL), SW_OK);
+    t = "{\"events\":[{\"vessels\":[18446744073709551616]}]}";
+    assert_int_equal(sw_eval_truth(e, t, strlen(t), &why), SW_EFORMAT);
+    assert_non_null(strstr(why, "not JSON"));
+    assert_non_null(strstr(why, "column"));
+    assert_int_equal(sw_eval_truth(e, "[]", 2, &why), SW_EFORMAT);
+    assert_string_equal(why, "not a JSON object");
     sw_eval_free(e);
 }
 
