@@ -79,12 +79,8 @@ int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t)
         if (b[i].t < oldest->t)
             oldest = &b[i];
     }
-    /* A stale copy of the same key is simply refreshed. */
-    for (int i = 0; i < WAYS; i++)
-        if (b[i].key == key) {
-            b[i].t = t;
-            return 0;
-        }
+    /* (A stale copy of the same key is left to be reused like any expired slot: the result
+     * must not depend on expired entries, which a checkpoint does not keep.) */
     int rc = 0;
     if (!free_slot) {
         free_slot = oldest; /* forgotten before its window ended */

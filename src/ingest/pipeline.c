@@ -246,6 +246,9 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
         seterr(err, "cannot prepare statements", db);
         goto fail;
     }
+    /* A run writes one long transaction per checkpoint: a larger page cache keeps SQLite
+     * from spilling dirty pages to the WAL and reading them back (bounded: 24 MB). */
+    sw_store_exec(db, "PRAGMA cache_size=-24576");
     if (sw_store_exec(db, "BEGIN IMMEDIATE")) {
         seterr(err, "cannot begin a transaction", db);
         goto fail;

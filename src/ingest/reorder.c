@@ -266,34 +266,32 @@ static void release_head(struct sw_reorder *q)
         sort_stage(q, q->stage, q->scratch, n);
 }
 
-/* With the ring empty, move its start to the earliest far record (skipping empty time). */
-static void jump_to_far(struct sw_reorder *q)
-{
-    if (q->nring == 0 && q->nfar && align(q, q->far[0].t) > q->base) {
-        q->base = align(q, q->far[0].t);
-        q->head = 0;
-    }
-}
-
+/* Release order and lateness depend only on the records held, base and floor, never on
+ * whether a record sits in the ring or in the far heap (a reloaded checkpoint places records
+ * afresh): so an empty ring skips ahead in one step exactly as walking its empty buckets
+ * would, and a forced release takes the whole earliest bucket wherever its records are. */
 int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r)
 {
     while (q->istage == q->nstage) {
         if (q->nring == 0 && q->nfar == 0)
             return SW_EOF;
-        if (mode == SW_REORDER_FORCE && q->nring == 0) {
-            struct hent e = far_pop(q); /* only far records: release the oldest alone */
-            q->stage[0] = e;
-            q->nstage = 1;
-            q->istage = 0;
-            q->forced++;
-            if (e.t > q->floor)
-                q->floor = e.t; /* nothing before it may come later */
-            break;
+        if (mode == SW_REORDER_READY && q->maxt == INT64_MIN)
+            return SW_EOF;
+        if (q->nring == 0) {
+            int64_t target = align(q, q->far[0].t);
+            if (mode == SW_REORDER_READY) {
+                int64_t lim = align(q, q->maxt - q->lateness);
+                if (lim < target)
+                    target = lim;
+            }
+            if (target > q->base) {
+                q->base = target;
+                q->floor = target;
+                q->head = 0;
+            }
         }
-        jump_to_far(q);
         int64_t end = q->base + q->bw;
-        if (mode == SW_REORDER_READY &&
-            (q->maxt == INT64_MIN || end > q->maxt - q->lateness))
+        if (mode == SW_REORDER_READY && end > q->maxt - q->lateness)
             return SW_EOF;
         if (q->bfirst[q->head] == NIL && !(q->nfar && q->far[0].t < end)) {
             q->head = (q->head + 1) & (q->nb - 1); /* empty bucket: move on */

@@ -54,7 +54,7 @@ dump "$T/k.db" >"$T/k.dump"
 echo "RESULT: killed $kills times ($resumed times with a checkpoint to resume from), then finished"
 [ "$resumed" -gt 0 ] || { echo "SKIP: no kill landed after a checkpoint (machine too fast?)"; exit 77; }
 [ "$(wc -l <"$T/full.dump")" -gt 1000 ] || fail "too little state to compare"
-diff -q "$T/full.dump" "$T/k.dump" >/dev/null || { diff "$T/full.dump" "$T/k.dump" | head -5; fail "killed-and-resumed database differs"; }
+diff -q "$T/full.dump" "$T/k.dump" >/dev/null || { diff "$T/full.dump" "$T/k.dump" | head -8; fail "killed-and-resumed database differs"; }
 echo "RESULT: killed-and-resumed database equals the uninterrupted one ($(wc -l <"$T/full.dump") rows)"
 
 # SIGINT: checkpoint and exit 130; the same command finishes the job.
