@@ -590,16 +590,7 @@ int sw_ledger_prove_index(struct sw_ledger *lg, uint64_t index, uint64_t size,
 int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size,
                           struct sw_proof *out)
 {
-    uint64_t cur;
-    uint8_t root[SW_HASH_LEN];
     memset(out, 0, sizeof *out);
-    int rc = sw_ledger_tree(lg, &cur, root);
-    if (rc)
-        return rc;
-    if (size == 0)
-        size = cur;
-    if (size > cur)
-        return SW_ERANGE;
     sqlite3_stmt *s = Q(lg, Q_GET_EVENT);
     sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_ROW) {
@@ -608,28 +599,20 @@ int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size,
     }
     uint64_t leaf = (uint64_t)sqlite3_column_int64(s, 0);
     json_t *ev = NULL;
-    rc = sw_canon_parse((const char *)sqlite3_column_text(s, 1),
-                        (size_t)sqlite3_column_bytes(s, 1), &ev, NULL);
+    int rc = sw_canon_parse((const char *)sqlite3_column_text(s, 1),
+                            (size_t)sqlite3_column_bytes(s, 1), &ev, NULL);
     sqlite3_reset(s);
     if (rc)
         return rc;
-    if (leaf >= size) {
-        rc = SW_ERANGE;
-        goto fail;
+    /* The proof of its leaf (size checks included), then the event with its evidence. */
+    if ((rc = sw_ledger_prove_index(lg, leaf, size, out)) ||
+        (rc = set_evidence(ev, leaf, out->leaf))) {
+        json_decref(ev);
+        memset(out, 0, sizeof *out);
+        return rc;
     }
-    out->kind = SW_PROOF_INCLUSION;
-    out->index = leaf;
-    out->size = size;
-    if ((rc = get_leaf_hash(lg, leaf, out->leaf)) || (rc = set_evidence(ev, leaf, out->leaf)))
-        goto fail;
-    if ((rc = sw_merkle_inclusion_proof(leaf, size, range_cb, lg, out->path, &out->n)))
-        goto fail;
     out->event = ev;
     return SW_OK;
-fail:
-    json_decref(ev);
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
 int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_t new_size,
