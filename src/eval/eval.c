@@ -149,6 +149,23 @@ static int parse_item(json_t *o, const char *typekey, int end_may_be_null, struc
     return 0;
 }
 
+/* The items of one truth array (events by "type", negatives by "kind") into list. */
+static int load_items(struct sw_eval *e, const json_t *arr, const char *key,
+                      int end_may_be_null, const char *what, struct list *list)
+{
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        struct sw_eval_item it;
+        if (parse_item(json_array_get(arr, i), key, end_may_be_null, &it)) {
+            snprintf(e->why, sizeof e->why, "%s (#%zu) lacks %s, vessels, start or end", what,
+                     i + 1, key);
+            return SW_EFORMAT;
+        }
+        int rc = push(e, list, &it);
+        if (rc) return rc;
+    }
+    return SW_OK;
+}
+
 int sw_eval_truth(struct sw_eval *e, const char *json, size_t len, const char **why)
 {
     json_error_t err;
@@ -168,28 +185,9 @@ int sw_eval_truth(struct sw_eval *e, const char *json, size_t len, const char **
     json_t *evs = json_object_get(root, "events"), *negs = json_object_get(root, "negatives");
     snprintf(e->why, sizeof e->why, "no \"events\" array");
     if (!json_is_array(evs) || (negs && !json_is_array(negs))) goto fail;
-    for (size_t i = 0; i < json_array_size(evs); i++) {
-        struct sw_eval_item it;
-        rc = SW_EFORMAT;
-        if (parse_item(json_array_get(evs, i), "type", 1, &it)) {
-            snprintf(e->why, sizeof e->why,
-                     "a truth event (#%zu) lacks type, vessels, start or end", i + 1);
-            goto fail;
-        }
-        rc = push(e, &e->truth, &it);
-        if (rc) goto fail;
-    }
-    for (size_t i = 0; i < json_array_size(negs); i++) {
-        struct sw_eval_item it;
-        rc = SW_EFORMAT;
-        if (parse_item(json_array_get(negs, i), "kind", 0, &it)) {
-            snprintf(e->why, sizeof e->why,
-                     "a negative (#%zu) lacks kind, vessels, start or end", i + 1);
-            goto fail;
-        }
-        rc = push(e, &e->neg, &it);
-        if (rc) goto fail;
-    }
+    if ((rc = load_items(e, evs, "type", 1, "a truth event", &e->truth)) ||
+        (rc = load_items(e, negs, "kind", 0, "a negative", &e->neg)))
+        goto fail;
     e->have_truth = 1;
     json_decref(root);
     return SW_OK;

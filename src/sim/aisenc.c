@@ -82,6 +82,19 @@ static void put_dims(struct bits *w, const struct sw_aisenc_msg *m)
     put(w, 6, clampu(m->to_starboard, 0, 63));
 }
 
+/* The fix as class A (types 1-3) and class B (18, 19) position reports carry it alike: speed,
+ * accuracy, longitude, latitude, course, heading, UTC second. */
+static void put_fix(struct bits *w, const struct sw_aisenc_msg *m)
+{
+    put(w, 10, speed10(m->sog_kn));
+    put(w, 1, 1); /* position accuracy: high */
+    put_signed(w, 28, coord(m->lon, 1));
+    put_signed(w, 27, coord(m->lat, 0));
+    put(w, 12, course10(m->cog_deg));
+    put(w, 9, m->heading < 0 || m->heading > 359 ? 511 : (unsigned)m->heading);
+    put(w, 6, clampu(m->second, 0, 63));
+}
+
 int sw_aisenc_encode(const struct sw_aisenc_msg *m, char *payload, size_t *len, int *fill_bits)
 {
     struct bits w;
@@ -90,21 +103,13 @@ int sw_aisenc_encode(const struct sw_aisenc_msg *m, char *payload, size_t *len, 
     put(&w, 6, (unsigned)m->type);
     put(&w, 2, (unsigned)m->repeat);
     put(&w, 30, m->mmsi);
-    unsigned heading = m->heading < 0 || m->heading > 359 ? 511 : (unsigned)m->heading;
-    unsigned second = clampu(m->second, 0, 63);
     switch (m->type) {
     case 1:
     case 2:
     case 3:
         put(&w, 4, clampu(m->nav_status, 0, 15));
         put_signed(&w, 8, -128); /* rate of turn not available */
-        put(&w, 10, speed10(m->sog_kn));
-        put(&w, 1, 1);
-        put_signed(&w, 28, coord(m->lon, 1));
-        put_signed(&w, 27, coord(m->lat, 0));
-        put(&w, 12, course10(m->cog_deg));
-        put(&w, 9, heading);
-        put(&w, 6, second);
+        put_fix(&w, m);
         put(&w, 2, 0);  /* maneuver */
         put(&w, 3, 0);  /* spare */
         put(&w, 1, 0);  /* RAIM */
@@ -130,13 +135,7 @@ int sw_aisenc_encode(const struct sw_aisenc_msg *m, char *payload, size_t *len, 
     case 18:
     case 19:
         put(&w, 8, 0);
-        put(&w, 10, speed10(m->sog_kn));
-        put(&w, 1, 1);
-        put_signed(&w, 28, coord(m->lon, 1));
-        put_signed(&w, 27, coord(m->lat, 0));
-        put(&w, 12, course10(m->cog_deg));
-        put(&w, 9, heading);
-        put(&w, 6, second);
+        put_fix(&w, m);
         if (m->type == 18) {
             put(&w, 2, 0); /* regional */
             put(&w, 1, 1); /* CS unit */
