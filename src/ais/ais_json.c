@@ -348,6 +348,15 @@ static void deg7(struct em *e, const char *k, int32_t v, int scaled)
         num(e, k, v);
 }
 
+/* A value in tenths (speed, course): "%.1f" scaled as gpsd -j prints it, the raw integer as -u. */
+static void tenths(struct em *e, const char *k, unsigned v, int scaled)
+{
+    if (scaled)
+        flt(e, k, "%.1f", v / 10.0);
+    else
+        num(e, k, v);
+}
+
 static void ddhhmm(struct em *e, const char *k, unsigned mo, unsigned d, unsigned h, unsigned mi)
 {
     char tmp[40];
@@ -731,10 +740,7 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
         boolean(E, "accuracy", m->u.t1.accuracy);
         deg7(E, "lon", m->u.t1.lon, scaled);
         deg7(E, "lat", m->u.t1.lat, scaled);
-        if (scaled)
-            flt(E, "course", "%.1f", m->u.t1.course / 10.0);
-        else
-            num(E, "course", m->u.t1.course);
+        tenths(E, "course", m->u.t1.course, scaled);
         num(E, "heading", m->u.t1.heading);
         num(E, "second", m->u.t1.second);
         num(E, "maneuver", m->u.t1.maneuver);
@@ -768,10 +774,7 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
         num(E, "epfd", m->u.t5.epfd);
         str(E, "epfd_text", sw_ais_epfd_text(m->u.t5.epfd));
         ddhhmm(E, "eta", m->u.t5.month, m->u.t5.day, m->u.t5.hour, m->u.t5.minute);
-        if (scaled)
-            flt(E, "draught", "%.1f", m->u.t5.draught / 10.0);
-        else
-            num(E, "draught", m->u.t5.draught);
+        tenths(E, "draught", m->u.t5.draught, scaled);
         str(E, "destination", m->u.t5.destination);
         num(E, "dte", m->u.t5.dte);
         break;
@@ -813,10 +816,7 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
         boolean(E, "accuracy", m->u.t9.accuracy);
         deg7(E, "lon", m->u.t9.lon, scaled);
         deg7(E, "lat", m->u.t9.lat, scaled);
-        if (scaled)
-            flt(E, "course", "%.1f", m->u.t9.course / 10.0);
-        else
-            num(E, "course", m->u.t9.course);
+        tenths(E, "course", m->u.t9.course, scaled);
         num(E, "second", m->u.t9.second);
         num(E, "regional", m->u.t9.regional);
         num(E, "dte", m->u.t9.dte);
@@ -866,17 +866,11 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
     case 18:
     case 19: {
         num(E, "reserved", m->u.t18.reserved);
-        if (scaled)
-            flt(E, "speed", "%.1f", m->u.t18.speed / 10.0);
-        else
-            num(E, "speed", m->u.t18.speed);
+        tenths(E, "speed", m->u.t18.speed, scaled);
         boolean(E, "accuracy", m->u.t18.accuracy);
         deg7(E, "lon", m->u.t18.lon, scaled);
         deg7(E, "lat", m->u.t18.lat, scaled);
-        if (scaled)
-            flt(E, "course", "%.1f", m->u.t18.course / 10.0);
-        else
-            num(E, "course", m->u.t18.course);
+        tenths(E, "course", m->u.t18.course, scaled);
         num(E, "heading", m->u.t18.heading);
         num(E, "second", m->u.t18.second);
         num(E, "regional", m->u.t18.regional);
