@@ -36,7 +36,7 @@ static void usage(FILE *f)
             "by token. Import lists first with 'sanctwatch lists import'.\n\n"
             "  --db DB          database (default %s)\n"
             "  --type T         person, organization, vessel, aircraft or other (default: any)\n"
-            "  --threshold X    lowest score reported, 0..1 (default %.2f)\n"
+            "  --threshold X    lowest score reported, above 0 and at most 1 (default %.2f)\n"
             "  --limit N        matches per query (default 10, at most %d)\n"
             "  --json           one JSON object per query\n"
             "  --batch FILE     CSV of queries with columns id,name[,type] (a header line\n"
