@@ -430,10 +430,13 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     json_object_foreach(json_object_get(summary, "by_month"), month, mt)
     {
         rep_tag(f, "<tr><td>", month, "</td><td>");
+        const char *sep = ""; /* "a 1; b 2", no separator after the last */
         json_object_foreach(mt, type, cnt)
         {
+            fputs(sep, f);
             rep_xml_escape(f, type);
-            fprintf(f, " %lld; ", (long long)json_integer_value(cnt));
+            fprintf(f, " %lld", (long long)json_integer_value(cnt));
+            sep = "; ";
         }
         fputs("</td></tr>", f);
     }

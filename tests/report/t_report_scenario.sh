@@ -158,3 +158,10 @@ for m in re.finditer(r'<h3>\d+\. (\w+):.*?<h4>measurements</h4>(.*?)</table>\s*'
 assert seen == set(want), f"incident types seen: {seen}"
 print(f"RESULT thresholds apart from measurements in {sorted(seen)}")
 PY
+
+# The by-month summary lists "type n" separated by "; " with none after the last (regression:
+# every row ended in a dangling "; ").
+grep -q '; </td>' out/report.html && fail "by-month row ends in a separator"
+grep -Eq '<td>[0-9]{4}-[0-9]{2}</td><td>[a-z_]+ [0-9]+(; [a-z_]+ [0-9]+)*</td>' out/report.html ||
+    fail "by-month row not in the form 'type n; type n'"
+echo "RESULT by-month rows without a dangling separator"
