@@ -352,7 +352,7 @@ static const char css[] =
     ".zone.transfer_area{fill:#e80;stroke:#e80}.zone.corridor{fill:#80e;stroke:#80e}"
     ".trk{fill:none;stroke-width:2;vector-effect:non-scaling-stroke}"
     ".ev{fill:none;stroke:#000;stroke-width:2.5;vector-effect:non-scaling-stroke}"
-    ".port{fill:#333}.portname,.scaletext{fill:#333;font-family:sans-serif}"
+    ".port{fill:#333}.portname,.scaletext,.coord{fill:#333;font-family:sans-serif}"
     ".scale{stroke:#000;stroke-width:3;vector-effect:non-scaling-stroke}"
     "svg.timeline{width:100%;max-width:640px;height:auto}.evspan{fill:#fde3a7}"
     ".lane,.axis{font:11px sans-serif;fill:#333}.laneline{stroke:#ccc}.ticks{stroke-width:1}"

@@ -53,6 +53,21 @@ static double proj_y(double lat)
     return -log(tan(M_PI / 4 + phi / 2)) * (180.0 / M_PI) * SCALE;
 }
 
+/* Inverse of proj_y. */
+static double unproj_y(double y)
+{
+    return (2 * atan(exp(-y / SCALE * M_PI / 180.0)) - M_PI / 2) * 180.0 / M_PI;
+}
+
+/* "38.62°N 131.31°E" at (x, y), anchored at its start or end. */
+static void coord_label(FILE *f, double x, double y, double fs, const char *anchor, double lat,
+                        double lon)
+{
+    fprintf(f, "<text class=\"coord\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\" "
+               "text-anchor=\"%s\">%.2f°%c %.2f°%c</text>",
+            x, y, fs, anchor, fabs(lat), lat < 0 ? 'S' : 'N', fabs(lon), lon < 0 ? 'W' : 'E');
+}
+
 struct box {
     double x0, y0, x1, y1; /* lon/lat */
 };
@@ -500,5 +515,9 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
                "<text class=\"scaletext\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\">%g km</text>",
             x0 + w * 0.04, y0 + h * 0.94, x0 + w * 0.04 + bar, y0 + h * 0.94, x0 + w * 0.04,
             y0 + h * 0.94 - fs * 0.5, fs, km);
+    /* The corners' coordinates, so that a printed map can be placed on a chart. */
+    coord_label(f, x0 + w * 0.01, y0 + fs, fs * 0.8, "start", unproj_y(y0), x0 / SCALE);
+    coord_label(f, x0 + w * 0.99, y0 + h - fs * 0.4, fs * 0.8, "end", unproj_y(y0 + h),
+                (x0 + w) / SCALE);
     fputs("</svg>\n", f);
 }

@@ -165,3 +165,25 @@ grep -q '; </td>' out/report.html && fail "by-month row ends in a separator"
 grep -Eq '<td>[0-9]{4}-[0-9]{2}</td><td>[a-z_]+ [0-9]+(; [a-z_]+ [0-9]+)*</td>' out/report.html ||
     fail "by-month row not in the form 'type n; type n'"
 echo "RESULT by-month rows without a dangling separator"
+
+# Every map names its corners' coordinates (regression: maps had a scale bar but nothing to
+# place them on a chart), and the corners bracket the incident's own position.
+python3 - <<'PY' || fail "map corner coordinates"
+import json, re
+h = open("out/report.html").read()
+m = json.load(open("out/report.json"))
+maps = re.findall(r'<svg class="map".*?</svg>', h, re.S)
+assert len(maps) == sum(1 for i in m["incidents"] if i.get("bbox")), len(maps)
+def val(t):
+    la, ns, lo, ew = re.match(r"([\d.]+)°([NS]) ([\d.]+)°([EW])", t).groups()
+    return (float(la) * (1 if ns == "N" else -1), float(lo) * (1 if ew == "E" else -1))
+byid = {i["id"]: i["event"] for i in m["incidents"]}
+for s in maps:
+    c = re.findall(r'<text class="coord"[^>]*>([^<]*)</text>', s)
+    assert len(c) == 2, c
+    (n, w), (so, e) = val(c[0]), val(c[1])
+    ev = byid[re.search(r'aria-label="map of ([^"]*)"', s).group(1)]
+    if ev.get("lat") is not None:
+        assert so - 0.01 <= ev["lat"] <= n + 0.01 and w - 0.01 <= ev["lon"] <= e + 0.01, (c, ev["lat"], ev["lon"])
+print(f"RESULT {len(maps)} maps with corner coordinates around their incident")
+PY
