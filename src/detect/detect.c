@@ -273,9 +273,66 @@ double det_approx_m(double lat1, double lon1, double lat2, double lon2)
     return sqrt(x * x + y * y) * 111195.0;
 }
 
-/* Port area lookup with a per-vessel bound: after a lookup finds no port area, the distance
- * to the nearest port area edge is kept, and fixes closer to the lookup point than that (with
- * a 10% margin) are outside every port area without a lookup. */
+#define PORT_MARGIN_M 60000.0
+#define PG_CELLS (180 * 360)
+
+static size_t pg_cell(double lat, double lon)
+{
+    int li = (int)floor(lat + 90), lo = (int)floor(sw_geo_wrap_lon(lon) + 180);
+    li = li < 0 ? 0 : li > 179 ? 179 : li;
+    lo = lo < 0 ? 0 : lo > 359 ? 359 : lo;
+    return (size_t)li * 360 + (size_t)lo;
+}
+
+/* Two passes over the ports: count per cell, then fill. */
+static int port_grid_build(struct sw_detect *d)
+{
+    size_t n = sw_ports_count(d->g), total = 0;
+    d->pg_start = calloc(PG_CELLS + 1, sizeof *d->pg_start);
+    if (!d->pg_start)
+        return SW_ENOMEM;
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t *fill = NULL;
+        if (pass) {
+            for (size_t c = 0; c < PG_CELLS; c++) { /* counts -> offsets */
+                uint32_t k = d->pg_start[c];
+                d->pg_start[c] = (uint32_t)total;
+                total += k;
+            }
+            d->pg_start[PG_CELLS] = (uint32_t)total;
+            d->pg_list = malloc(total * sizeof *d->pg_list + 1);
+            fill = calloc(PG_CELLS, sizeof *fill);
+            if (!d->pg_list || !fill) {
+                free(fill);
+                return SW_ENOMEM;
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            const struct sw_port *q = sw_ports_get(d->g, i);
+            double span = (q->radius_m + PORT_MARGIN_M) / 111195.0;
+            double c = cos((fabs(q->lat) + span > 89 ? 89 : fabs(q->lat) + span) * M_PI / 180);
+            double lspan = span / c > 180 ? 180 : span / c;
+            for (double la = floor(q->lat - span); la <= q->lat + span; la += 1)
+                for (double lo = floor(q->lon - lspan); lo <= q->lon + lspan; lo += 1) {
+                    if (la < -90 || la > 89)
+                        continue;
+                    size_t cell = pg_cell(la + 0.5, lo + 0.5);
+                    if (pass)
+                        d->pg_list[d->pg_start[cell] + fill[cell]++] = (uint32_t)i;
+                    else
+                        d->pg_start[cell]++;
+                }
+        }
+        if (pass)
+            free(fill);
+    }
+    return SW_OK;
+}
+
+/* Port area lookup (the nearest port whose circle holds the point, as sw_ports_area) over the
+ * ports of the fix's grid cell, with a per-vessel bound: after a lookup finds no port area,
+ * the distance to the nearest port area edge (at most PORT_MARGIN_M) is kept, and fixes
+ * closer than that to the lookup point (with a 10% margin) skip the lookup. */
 static int in_port_cached(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
                           const struct sw_port **port)
 {
@@ -284,39 +341,30 @@ static int in_port_cached(struct sw_detect *d, struct dvessel *dv, double lat, d
         *port = NULL;
         return 0;
     }
-    const struct sw_port *pp = NULL;
-    int in = sw_ports_area(d->g, lat, lon, &pp) == SW_OK;
-    *port = in ? pp : NULL;
+    size_t cell = pg_cell(lat, lon);
+    double free_m = PORT_MARGIN_M, bd = 0;
+    const struct sw_port *best = NULL;
+    for (uint32_t k = d->pg_start[cell]; k < d->pg_start[cell + 1]; k++) {
+        const struct sw_port *q = sw_ports_get(d->g, d->pg_list[k]);
+        double a = det_approx_m(lat, lon, q->lat, q->lon);
+        double e = a * 0.99 - q->radius_m;
+        if (e < free_m)
+            free_m = e;
+        if (a <= q->radius_m * 1.02 + 200) {
+            double x = sw_geo_dist_m(lat, lon, q->lat, q->lon);
+            if (x <= q->radius_m && (!best || x < bd)) {
+                best = q;
+                bd = x;
+            }
+        }
+    }
+    *port = best;
     if (dv) {
-        /* ports are sorted by latitude: look at the band that can be within 200 km */
-        double free_m = 200000, band = (free_m + 100000) / 111195.0, c = cos(lat * M_PI / 180);
-        size_t n = sw_ports_count(d->g), lo = 0, hi = n;
-        while (lo < hi) {
-            size_t m = lo + (hi - lo) / 2;
-            if (sw_ports_get(d->g, m)->lat < lat - band)
-                lo = m + 1;
-            else
-                hi = m;
-        }
-        for (size_t i = lo; i < n && !in; i++) {
-            const struct sw_port *q = sw_ports_get(d->g, i);
-            if (q->lat > lat + band)
-                break;
-            double y = (q->lat - lat) * 111195.0, x = q->lon - lon;
-            if (x > 180)
-                x -= 360;
-            else if (x < -180)
-                x += 360;
-            x *= 111195.0 * c;
-            double e = sqrt(x * x + y * y) * 0.99 - q->radius_m;
-            if (e < free_m)
-                free_m = e;
-        }
         dv->port_lat = lat;
         dv->port_lon = lon;
-        dv->port_free_m = in ? -1 : free_m;
+        dv->port_free_m = best ? -1 : free_m;
     }
-    return in;
+    return best != NULL;
 }
 
 int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port)
@@ -342,7 +390,8 @@ double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double l
         return dv->shore_m;
     dv->shore_lat = lat;
     dv->shore_lon = lon;
-    dv->shore_m = sw_geo_dist_to_shore_m(d->g, lat, lon);
+    dv->shore_m = sw_geo_dist_to_shore_capped_m(d->g, lat, lon,
+                                                 d->p.loi_min_shore_nm * SW_GEO_NM_M + 4000);
     return dv->shore_m;
 }
 
@@ -393,6 +442,8 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     memset(d->gheads, 0xff, d->gbuckets * sizeof *d->gheads);
     for (size_t i = 0; i < DET_LOI_RING; i++)
         d->ring[i].mmsi = 0;
+    if ((rc = port_grid_build(d)) != SW_OK)
+        goto fail;
     if (db) {
         if ((rc = sw_ledger_open(db, &d->lg)) != SW_OK) {
             if (err)
@@ -425,6 +476,8 @@ void sw_detect_free(struct sw_detect *d)
     free(d->rg);
     free(d->im);
     free(d->ls);
+    free(d->pg_start);
+    free(d->pg_list);
     free(d->by_imo);
     free(d->by_mmsi);
     free(d->by_name);

@@ -177,6 +177,9 @@ struct sw_detect {
         uint32_t imo, mmsi, prev;
     } *im;
     size_t imcap, imn;
+    /* port grid: 1 degree cells, each listing the ports whose area plus PORT_MARGIN_M
+     * reaches into it (cell c's ports are pg_list[pg_start[c] .. pg_start[c + 1])) */
+    uint32_t *pg_start, *pg_list;
     /* lists */
     struct listed *ls;
     size_t nls, capls;

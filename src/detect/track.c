@@ -17,6 +17,7 @@
 #define HOUR_MS 3600000LL
 #define RG_HORIZON_H (14 * 24)
 #define RG_CELL_DEG 0.5
+#define ZONE_STEP_M 100.0 /* zone membership is evaluated every this much movement */
 
 static int enabled(const struct sw_detect *d, int type)
 {
@@ -253,7 +254,7 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
     int rc;
     int slow = !isnan(sog) && sog < d->p.loi_max_sog_kn;
     double shore = 0;
-    if (slow && !in_port)
+    if (slow && !in_port) /* capped: only "at least min_shore_distance_nm" matters */
         shore = det_shore_m(d, dv, f->lat, f->lon);
     int at_sea = !in_port && shore >= d->p.loi_min_shore_nm * SW_GEO_NM_M;
     if (!slow || !at_sea)
@@ -401,9 +402,12 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     const struct sw_zones *all = sw_geo_zones(d->g);
     if (!all || !sw_zones_count(all))
         return SW_OK;
-    /* far from every zone and no episode open: nothing to do until it has moved closer */
-    if (!dv->zep_active && dv->zone_free_m > 0 &&
-        det_approx_m(dv->zone_lat, dv->zone_lon, f->lat, f->lon) < dv->zone_free_m * 0.9)
+    /* far from every zone and no episode open: nothing to do until it has moved closer;
+     * near or inside a zone, membership is evaluated again after ZONE_STEP_M of movement */
+    double moved = det_approx_m(dv->zone_lat, dv->zone_lon, f->lat, f->lon);
+    if (!dv->zep_active && dv->zone_free_m > 0 && moved < dv->zone_free_m * 0.9)
+        return SW_OK;
+    if (dv->zone_free_m == 0 && moved < ZONE_STEP_M)
         return SW_OK;
     dv->zone_lat = f->lat;
     dv->zone_lon = f->lon;
