@@ -351,6 +351,35 @@ static int token_keys(const struct sws_toks *t, int i, key_fn fn, void *ctx, int
     return rc;
 }
 
+/* Calls fn with the keys of each run of 2 or 3 adjacent tokens of t read as one token
+ * ("chon ma san" gives "chonmasan", and its Korean key), tk and kk their hash prefixes, so
+ * that a name written joined on one side and spaced on the other is a candidate even when the trigrams of its syllables
+ * are too common to count (Chonmasan / CHON MA SAN). */
+static int joined_keys(const struct sws_toks *t, char tk, char kk, key_fn fn, void *ctx)
+{
+    char buf[SWS_TOKLEN], kb[SWS_TOKLEN];
+    for (int i = 0; i + 1 < t->n; i++) {
+        size_t n = 0, kn = 0;
+        int keys = 1;
+        for (int j = i; j < t->n && j < i + 3; j++) {
+            if (n + t->len[j] >= sizeof buf) break;
+            memcpy(buf + n, t->tok[j], t->len[j]);
+            n += t->len[j];
+            if (keys && t->klen[j] && kn + t->klen[j] < sizeof kb) {
+                memcpy(kb + kn, t->key[j], t->klen[j]);
+                kn += t->klen[j];
+            } else {
+                keys = 0;
+            }
+            if (j == i) continue;
+            int rc = fn(ctx, sws_hash(tk, buf, n), KEY_TOKEN);
+            if (!rc && keys) rc = fn(ctx, sws_hash(kk, kb, kn), KEY_KOREAN);
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
 struct post_ctx {
     struct sw_screen_index *idx;
     uint32_t name;
@@ -430,6 +459,8 @@ static int add_toks(struct sw_screen_index *idx, uint32_t e, uint32_t text, int 
     struct post_ctx pc = {idx, nid};
     for (int i = 0; i < t->n; i++)
         if ((rc = token_keys(t, i, post_key, &pc, 1))) return rc;
+    /* under keys of their own ('j', 'q'), apart from the tokens and their document counts */
+    if ((rc = joined_keys(t, 'j', 'q', post_key, &pc))) return rc;
     idx->ntoks += (size_t)t->n;
     idx->nnames++;
     return SW_OK;
@@ -1044,6 +1075,12 @@ static void run_form(struct sw_screen_index *idx, const struct sws_toks *t, int 
     struct gather g = {idx, 0, (uint32_t)(idx->nnames / 200 > 100 ? idx->nnames / 200 : 100)};
     for (int i = 0; i < t->n; i++)
         token_keys(t, i, gather_key, &g, 0);
+    /* joined on this side against a token of a name; a token against a joined run */
+    joined_keys(t, 't', 'k', gather_key, &g);
+    for (int i = 0; i < t->n; i++) {
+        gather_key(&g, sws_hash('j', t->tok[i], t->len[i]), KEY_TOKEN);
+        if (t->klen[i]) gather_key(&g, sws_hash('q', t->key[i], t->klen[i]), KEY_KOREAN);
+    }
     struct cand heap[TOPK];
     int nh = 0;
     for (size_t i = 0; i < g.ntouched; i++) {

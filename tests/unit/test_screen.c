@@ -99,6 +99,9 @@ static void add_dprk(struct sw_screen_index *idx)
                                               SW_SCREEN_Q_PRIMARY),
                      SW_OK);
     assert_int_equal(sw_screen_index_add_id(idx, "ofac:1", "imo", "IMO 8660313"), SW_OK);
+    assert_int_equal(sw_screen_index_add_name(idx, "ofac:2", SW_SCREEN_VESSEL, "RYONGGUNBONG",
+                                              SW_SCREEN_Q_PRIMARY),
+                     SW_OK);
     assert_int_equal(sw_screen_index_add_id(idx, "un_sc:KPi.034", "passport", "PD 563220012"),
                      SW_OK);
     /* Names that must not be confused with them. */
@@ -252,6 +255,27 @@ static void abjad_skeleton(void **state)
     sw_screen_index_free(idx);
 }
 
+/* Regression: "Chonmasan" did not find CHON MA SAN once the trigrams of its syllables were
+ * common enough to be skipped (a real list has hundreds of Chon..., ...san names). */
+static void joined_among_common_syllables(void **state)
+{
+    struct sw_screen_index *idx = new_index();
+    add_dprk(idx);
+    char key[32], name[64];
+    for (int i = 0; i < 150; i++) {
+        snprintf(key, sizeof key, "f:%d", i);
+        snprintf(name, sizeof name, "CHONG SANGIL %d", i);
+        assert_int_equal(sw_screen_index_add_name(idx, key, SW_SCREEN_PERSON, name, 0), SW_OK);
+    }
+    struct sw_screen_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    const struct sw_screen_match *m = expect_top(idx, "Chonmasan", "ofac:1", r);
+    assert_true(m->score >= 0.99);
+    expect_top(idx, "Ryong Gunbong", "ofac:2", r);
+    free(r);
+    sw_screen_index_free(idx);
+}
+
 static void hostile_input(void **state)
 {
     struct sw_screen_index *idx = new_index();
@@ -336,6 +360,7 @@ int main(void)
         cmocka_unit_test(jaro_winkler_values), cmocka_unit_test(normalise),
         cmocka_unit_test(korean_variants),     cmocka_unit_test(identifiers_types_orgs),
         cmocka_unit_test(compare_pairs),       cmocka_unit_test(abjad_skeleton),
-        cmocka_unit_test(hostile_input),       cmocka_unit_test(load_from_db)};
+        cmocka_unit_test(hostile_input),       cmocka_unit_test(load_from_db),
+        cmocka_unit_test(joined_among_common_syllables)};
     return cmocka_run_group_tests_name("screen", tests, NULL, NULL);
 }
