@@ -155,29 +155,33 @@ static int build_index(struct sw_land *l)
     }
 
     /* Chebyshev distance in cells to the nearest cell with edges (longitude wraps), by
-     * chamfer passes repeated until nothing changes. */
+     * chamfer passes repeated until nothing changes: the forward pass relaxes each cell from
+     * the neighbours already visited (previous row, previous column), the backward pass from
+     * the others, so one forward + backward pair settles everything but the wrap-around,
+     * which the next pair finishes. The fixed point is the 8-neighbour graph distance. */
     for (size_t i = 0; i < ncell; i++)
         l->near[i] = l->start[i + 1] > l->start[i] ? 0 : UINT16_MAX;
-    for (int iter = 0; iter < 16; iter++) {
+    for (int iter = 0; iter < 32; iter++) {
         int changed = 0;
         for (int pass = 0; pass < 2; pass++) {
+            int dr = pass ? 1 : -1; /* the row already visited */
             for (int rr = 0; rr < NROW; rr++) {
                 int r = pass ? NROW - 1 - rr : rr;
+                int r2 = r + dr;
+                uint16_t *row = l->near + (size_t)r * NCOL;
+                const uint16_t *prev = r2 >= 0 && r2 < NROW ? l->near + (size_t)r2 * NCOL : NULL;
                 for (int cc = 0; cc < NCOL; cc++) {
                     int c = pass ? NCOL - 1 - cc : cc;
-                    size_t i = (size_t)r * NCOL + c;
-                    uint16_t best = l->near[i];
-                    for (int dr = -1; dr <= 1; dr++) {
-                        int r2 = r + dr;
-                        if (r2 < 0 || r2 >= NROW) continue;
-                        for (int dc = -1; dc <= 1; dc++) {
-                            int c2 = (c + dc + NCOL) % NCOL;
-                            uint16_t v = l->near[(size_t)r2 * NCOL + c2];
-                            if (v != UINT16_MAX && v + 1 < best) best = (uint16_t)(v + 1);
-                        }
+                    int cl = c == 0 ? NCOL - 1 : c - 1, cr = c == NCOL - 1 ? 0 : c + 1;
+                    unsigned m = pass ? row[cr] : row[cl];
+                    if (prev) {
+                        unsigned a = prev[cl], b = prev[c], d = prev[cr];
+                        if (a < m) m = a;
+                        if (b < m) m = b;
+                        if (d < m) m = d;
                     }
-                    if (best != l->near[i]) {
-                        l->near[i] = best;
+                    if (m != UINT16_MAX && m + 1 < row[c]) {
+                        row[c] = (uint16_t)(m + 1);
                         changed = 1;
                     }
                 }

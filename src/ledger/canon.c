@@ -37,17 +37,29 @@ int sw_canon_dump(const json_t *v, char **out, size_t *len)
     *len = 0;
     if (!json_is_object(v) && !json_is_array(v))
         return SW_EINVAL;
-    size_t need = json_dumpb(v, NULL, 0, SW_CANON_FLAGS);
-    if (need == 0)
-        return SW_EFORMAT; /* jansson refuses (e.g. a non-finite real, invalid UTF-8) */
-    if (need > SW_CANON_MAX)
-        return SW_ETOOBIG;
-    char *s = malloc(need + 1);
+    /* One encoding pass in the common case: dump into a buffer of a typical event's size and
+     * only when the text is longer, allocate what jansson said it needs and dump again. */
+    size_t cap = 4096;
+    char *s = malloc(cap);
     if (!s)
         return SW_ENOMEM;
-    if (json_dumpb(v, s, need, SW_CANON_FLAGS) != need) {
+    size_t need = json_dumpb(v, s, cap - 1, SW_CANON_FLAGS);
+    if (need == 0) {
         free(s);
-        return SW_EFORMAT;
+        return SW_EFORMAT; /* jansson refuses (e.g. a non-finite real, invalid UTF-8) */
+    }
+    if (need > SW_CANON_MAX) {
+        free(s);
+        return SW_ETOOBIG;
+    }
+    if (need > cap - 1) {
+        free(s);
+        if (!(s = malloc(need + 1)))
+            return SW_ENOMEM;
+        if (json_dumpb(v, s, need, SW_CANON_FLAGS) != need) {
+            free(s);
+            return SW_EFORMAT;
+        }
     }
     s[need] = '\0';
     *out = s;
