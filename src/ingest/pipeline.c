@@ -763,8 +763,14 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
             break;
         uint64_t lineno = sw_source_lineno(src);
         if (rc == SW_ETOOBIG) {
-            if (lineno <= resume)
+            if (lineno <= resume) { /* replayed: the framer counts it as before */
+                if (lineno > replay_from && p->csv.format == SW_CSV_NONE) {
+                    sw_nmea_skip(p->fr, SW_NMEA_TOOLONG);
+                    if (lineno == resume)
+                        memcpy(p->nmea_base, sw_nmea_counts(p->fr), sizeof p->nmea_base);
+                }
                 continue;
+            }
             p->c[SW_IC_LINES]++;
             p->c[SW_IC_TOOLONG]++;
             if (p->csv.format == SW_CSV_NONE)
@@ -831,8 +837,6 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
         p->c[SW_IC_NET_DROPPED] += ss->dropped;
         p->c[SW_IC_NET_TRUNCATED] += ss->truncated;
         p->c[SW_IC_RECONNECTS] += ss->reconnects;
-        if (p->cur_live)
-            p->c[SW_IC_TOOLONG] += 0; /* socket over-long lines are counted through SW_ETOOBIG */
     }
     if (interrupted) {
         /* Save where we are; a file is resumed by running again. */
