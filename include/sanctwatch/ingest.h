@@ -94,18 +94,19 @@ int sw_ais_to_record(const struct sw_ais *m, struct sw_record *r, int *pos_flag)
 
 /* ---- dedup over the ordered stream: same key within window_ms of its first copy */
 struct sw_dedup;
-/* capacity: entries per generation (power of two is used; 0: 1<<20). */
+/* capacity: entries (rounded up to 4-way buckets of a power-of-two count; 0: 1<<20). */
 int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity);
 void sw_dedup_free(struct sw_dedup *d);
 /* Returns 1 if (key, t) repeats a key seen within the window, 0 if new (and remembers it),
- * 2 if new but the table is full (not remembered). t must not decrease between calls. */
+ * 2 if new and remembered, but only by forgetting an older key still within its window (the
+ * table is full there). t must not decrease between calls. */
 int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t_ms);
 /* Serialise the live entries for a checkpoint (caller frees *blob) and load them back. */
 int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len);
 int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len);
 
 /* ---- reorder buffer: releases records in (time, key, receiver, seq) order once they are
- * older than the newest time seen minus the lateness bound */
+ * older than the newest time seen minus the lateness bound (a calendar queue: see reorder.c) */
 struct sw_reorder;
 /* capacity 0: 1<<18 records. */
 int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity);
@@ -115,9 +116,9 @@ void sw_reorder_free(struct sw_reorder *q);
  * (release one with SW_REORDER_FORCE first). */
 int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r);
 /* Next record to release into *r: SW_OK, or SW_EOF when none may go yet. mode
- * SW_REORDER_READY releases records older than the newest time seen minus the lateness,
- * SW_REORDER_DRAIN everything (end of run), SW_REORDER_FORCE the oldest one regardless
- * (counted in sw_reorder_forced). */
+ * SW_REORDER_READY releases records older than the newest time seen minus the lateness
+ * (whole 1 s buckets), SW_REORDER_DRAIN everything (end of run), SW_REORDER_FORCE the oldest
+ * bucket regardless (its records counted in sw_reorder_forced). */
 enum { SW_REORDER_READY = 0, SW_REORDER_DRAIN = 1, SW_REORDER_FORCE = 2 };
 int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r);
 size_t sw_reorder_pending(const struct sw_reorder *q);
