@@ -350,11 +350,24 @@ int cmd_lists(int argc, char **argv)
         }
         *slot = argv[++i];
     }
+    /* an option the subcommand does not use must not be ignored silently */
+    if (type && strcmp(sub, "show") && strcmp(sub, "stats")) {
+        cli_error("'--type' is for 'lists show'");
+        return 2;
+    }
+    if (programme && strcmp(sub, "vessels")) {
+        cli_error("'--programme' is for 'lists vessels'");
+        return 2;
+    }
+    if (edition && strcmp(sub, "changes") && strcmp(sub, "import")) {
+        cli_error("'--edition' is for 'lists import' and 'lists changes'");
+        return 2;
+    }
+    if (o.allow_mass_removal && strcmp(sub, "import")) {
+        cli_error("'--allow-removals' is for 'lists import'");
+        return 2;
+    }
     if (!strcmp(sub, "import")) {
-        if (type) {
-            cli_error("'--type' is for 'lists show'");
-            return 2;
-        }
         int64_t ms;
         if (edition && (strlen(edition) != 10 || sw_time_parse(edition, 10, &ms))) {
             cli_error("--edition '%s' is not a date (YYYY-MM-DD)", edition);
@@ -367,6 +380,15 @@ int cmd_lists(int argc, char **argv)
     if (i < argc) {
         cli_error("'lists %s' takes no file arguments", sub);
         return 2;
+    }
+    if (type) { /* a misspelt type would print an empty table */
+        int t = 0;
+        while (t < SW_ENTRY_NTYPES && strcmp(type, sw_entry_type_name(t)))
+            t++;
+        if (t == SW_ENTRY_NTYPES) {
+            cli_error("unknown type '%s' (person, organization, vessel, aircraft or other)", type);
+            return 2;
+        }
     }
     if (!strcmp(sub, "show") || !strcmp(sub, "stats")) return cmd_show(dbpath, list, type);
     if (!strcmp(sub, "changes")) return cmd_changes(dbpath, list, edition);

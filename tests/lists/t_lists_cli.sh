@@ -91,4 +91,11 @@ for c in show changes vessels; do
     [ $rc -eq 1 ] && [ ! -s "$T/out" ] && [ ! -e "$T/typo.db" ] || fail "lists $c on an absent db: exit $rc"
     grep -q "^sanctwatch: cannot open '$T/typo.db': No such file or directory" "$T/err" || fail "lists $c absent db message"
 done
+# Regression: a misspelt --type printed an empty table; options of another subcommand were ignored.
+for c in "show --type vessels" "changes --type vessel" "vessels --type vessel" "show --programme DPRK" \
+         "import --programme DPRK $UN" "vessels --edition 1" "show --allow-removals"; do
+    "$SW_BIN" lists $c --db "$DB" >"$T/out" 2>"$T/err"; rc=$?
+    [ $rc -eq 2 ] && [ ! -s "$T/out" ] && grep -q "^sanctwatch: " "$T/err" || fail "lists $c: exit $rc"
+done
+"$SW_BIN" lists show --db "$DB" --type vessel | grep -Eq '^ofac_sdn +vessel +851 +0$' || fail "show --type vessel"
 echo "RESULT: lists CLI ok"
