@@ -2,9 +2,9 @@
  * Decode throughput, in process: read a file with sw_lines, frame it with sw_nmea and decode
  * every message with sw_ais_decode into one reused struct ("struct" mode), or also format the
  * gpsd-style JSON into a buffer that is then dropped ("json" mode). Prints one line per mode:
- *   RESULT mode=struct lines=N messages=N decoded=N ... wall_s=S cpu_s=S msgs_per_cpu_s=R maxrss_kb=K
- * Rates are per CPU second of this process, so that a busy shared machine does not skew them.
- * Used by bench/decode.sh, which compares with gpsdecode; see bench/README.md.
+ *   RESULT mode=struct lines=N messages=N decoded=N ... wall_s=S cpu_s=S msgs_per_cpu_s=R
+ * maxrss_kb=K Rates are per CPU second of this process, so that a busy shared machine does not skew
+ * them. Used by bench/decode.sh, which compares with gpsdecode; see bench/README.md.
  */
 #include "sanctwatch/ais.h"
 #include "sanctwatch/buf.h"
@@ -39,33 +39,29 @@ static int run(const char *path, int json)
         fprintf(stderr, "bench_decode: cannot open '%s'\n", path);
         goto fail;
     }
-    if (sw_nmea_new(&fr, NULL) != SW_OK)
-        goto fail;
+    if (sw_nmea_new(&fr, NULL) != SW_OK) goto fail;
     double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
     for (;;) {
         const char *line;
         size_t len;
         const struct sw_nmea_msg *m;
         rc = sw_lines_next(in, &line, &len);
-        if (rc == SW_EOF)
-            break;
+        if (rc == SW_EOF) break;
         lines++;
         if (rc == SW_ETOOBIG) {
             sw_nmea_skip(fr, SW_NMEA_TOOLONG);
             continue;
         }
-        if (rc != SW_OK)
-            goto fail;
+        if (rc != SW_OK) goto fail;
         sw_nmea_feed(fr, line, len, lines, &m);
-        if (!m)
-            continue;
+        if (!m) continue;
         msgs++;
         if (!json) {
-            if (sw_ais_decode(m->payload, m->len, m->fill_bits, &ais) == SW_OK)
-                decoded++;
+            if (sw_ais_decode(m->payload, m->len, m->fill_bits, &ais) == SW_OK) decoded++;
             continue;
         }
-        if (sw_ais_session_decode(&sess, m->payload, m->len, m->fill_bits, &ais) == SW_OK) {
+        if (sw_ais_session_decode_on(&sess, m->channel, m->payload, m->len, m->fill_bits, &ais) ==
+            SW_OK) {
             sw_buf_reset(&out);
             sw_buf_puts(&out, "{\"class\":\"AIS\",\"device\":\"stdin\",");
             sw_ais_json_fields(&ais, 1, &out);
@@ -99,9 +95,7 @@ int main(int argc, char **argv)
     }
     const char *mode = argc > 2 ? argv[2] : "both";
     int status = 0;
-    if (strcmp(mode, "json") != 0)
-        status |= run(argv[1], 0);
-    if (strcmp(mode, "struct") != 0)
-        status |= run(argv[1], 1);
+    if (strcmp(mode, "json") != 0) status |= run(argv[1], 0);
+    if (strcmp(mode, "struct") != 0) status |= run(argv[1], 1);
     return status;
 }

@@ -79,11 +79,11 @@ enum sw_nmea_counter {
 struct sw_nmea_msg {
     const char *payload; /* armoured 6-bit payload, NUL-terminated, len characters */
     size_t len;
-    int fill_bits;       /* 0..5, from the last sentence */
-    int64_t rxtime_ms;   /* receive time, ms since the epoch UTC, or SW_TIME_NONE */
-    int time_src;        /* enum sw_nmea_time_src */
+    int fill_bits;                       /* 0..5, from the last sentence */
+    int64_t rxtime_ms;                   /* receive time, ms since the epoch UTC, or SW_TIME_NONE */
+    int time_src;                        /* enum sw_nmea_time_src */
     char source[SW_NMEA_MAX_SOURCE + 1]; /* receiving station ("rORBCOMM008"), "" if none */
-    char talker[3];      /* "AI", "BS", "AB", "=I", ... */
+    char talker[3];                      /* "AI", "BS", "AB", "=I", ... */
     char channel;        /* 'A', 'B', '1', '2', '0', ...; '\0' when the field was empty */
     int own;             /* 1 for VDO (own vessel), 0 for VDM */
     int checksum_ok;     /* 0 only in lenient mode, when some checksum failed or was missing */

@@ -18,9 +18,9 @@
 
 struct group {
     int used;
-    int count;   /* sentences expected */
-    int next;    /* number of the next sentence expected */
-    int nlines;  /* sentences stored so far */
+    int count;     /* sentences expected */
+    int next;      /* number of the next sentence expected */
+    int nlines;    /* sentences stored so far */
     int time_rank; /* precedence rank of meta.rxtime_ms (lower is better, 0 = none) */
     struct sw_nmea_msg meta;
     size_t len;
@@ -56,12 +56,15 @@ struct linemeta {
 };
 
 static const char *const reason_names[SW_NMEA_NREASONS] = {
-    "lines",   "used",     "empty",    "comment",    "other_nmea", "header",  "checksum", "malformed",
-    "garbage", "nul",      "too_long", "oversize",   "orphan",     "incomplete", "evicted",
+    "lines",   "used", "empty",    "comment",  "other_nmea", "header",     "checksum", "malformed",
+    "garbage", "nul",  "too_long", "oversize", "orphan",     "incomplete", "evicted",
 };
 
 static const char *const counter_names[SW_NMEA_NCOUNTERS] = {
-    "messages", "multi_sentence", "lenient_accepted", "pghp_unused",
+    "messages",
+    "multi_sentence",
+    "lenient_accepted",
+    "pghp_unused",
 };
 
 /* 1 for the characters allowed in an armoured payload ('0'..'W', '`'..'w'). */
@@ -72,8 +75,7 @@ static int tables_ready;
 
 static void tables_init(void)
 {
-    if (tables_ready)
-        return;
+    if (tables_ready) return;
     for (int c = 0; c < 256; c++) {
         armour_ok[c] = (unsigned char)((c >= 48 && c <= 87) || (c >= 96 && c <= 119));
         hexval[c] = c >= '0' && c <= '9'   ? (unsigned char)(c - '0' + 1)
@@ -104,13 +106,11 @@ int sw_nmea_new(struct sw_nmea **out, const struct sw_nmea_config *cfg)
         return SW_EINVAL;
     tables_init();
     f = calloc(1, sizeof *f);
-    if (!f)
-        goto fail;
+    if (!f) goto fail;
     f->cfg = c;
     f->groups = calloc(c.max_groups, sizeof *f->groups);
     f->pool = malloc((size_t)c.max_groups * (SW_NMEA_MAX_PAYLOAD + 1));
-    if (!f->groups || !f->pool)
-        goto fail;
+    if (!f->groups || !f->pool) goto fail;
     for (unsigned i = 0; i < c.max_groups; i++)
         f->groups[i].payload = f->pool + (size_t)i * (SW_NMEA_MAX_PAYLOAD + 1);
     f->msg.payload = f->out;
@@ -123,8 +123,7 @@ fail:
 
 void sw_nmea_free(struct sw_nmea *f)
 {
-    if (!f)
-        return;
+    if (!f) return;
     free(f->groups);
     free(f->pool);
     free(f);
@@ -171,8 +170,7 @@ static void count(struct sw_nmea *f, enum sw_nmea_reason r)
 
 void sw_nmea_skip(struct sw_nmea *f, enum sw_nmea_reason why)
 {
-    if ((unsigned)why <= SW_NMEA_LINES || (unsigned)why >= SW_NMEA_NREASONS)
-        why = SW_NMEA_GARBAGE;
+    if ((unsigned)why <= SW_NMEA_LINES || (unsigned)why >= SW_NMEA_NREASONS) why = SW_NMEA_GARBAGE;
     f->counts[SW_NMEA_LINES]++;
     count(f, why);
 }
@@ -187,10 +185,8 @@ static void group_drop(struct sw_nmea *f, struct group *g, enum sw_nmea_reason w
 void sw_nmea_flush(struct sw_nmea *f)
 {
     for (unsigned i = 0; f->nopen && i < f->cfg.max_groups; i++)
-        if (f->groups[i].used)
-            group_drop(f, &f->groups[i], SW_NMEA_INCOMPLETE);
-    if (f->pghp_pending)
-        f->counters[SW_NMEA_C_PGHP_UNUSED]++;
+        if (f->groups[i].used) group_drop(f, &f->groups[i], SW_NMEA_INCOMPLETE);
+    if (f->pghp_pending) f->counters[SW_NMEA_C_PGHP_UNUSED]++;
     f->pghp_pending = 0;
 }
 
@@ -198,12 +194,10 @@ void sw_nmea_flush(struct sw_nmea *f)
 static int parse_uint(const char *s, size_t n, int64_t *out)
 {
     int64_t v = 0;
-    if (n == 0 || n > 18)
-        return -1;
+    if (n == 0 || n > 18) return -1;
     for (size_t i = 0; i < n; i++) {
         unsigned d = (unsigned char)s[i] - '0';
-        if (d > 9)
-            return -1;
+        if (d > 9) return -1;
         v = v * 10 + d;
     }
     *out = v;
@@ -218,23 +212,19 @@ static int parse_epoch(const char *s, size_t n, int64_t *ms, size_t *idigits)
     while (i < n && s[i] >= '0' && s[i] <= '9')
         i++;
     int64_t v;
-    if (parse_uint(s, i, &v))
-        return -1;
+    if (parse_uint(s, i, &v)) return -1;
     int frac = 0;
     if (i < n) {
-        if (s[i] != '.' || i + 1 >= n)
-            return -1;
+        if (s[i] != '.' || i + 1 >= n) return -1;
         int scale = 100;
         for (size_t j = i + 1; j < n; j++) {
             unsigned d = (unsigned char)s[j] - '0';
-            if (d > 9)
-                return -1;
+            if (d > 9) return -1;
             frac += (int)d * scale;
             scale /= 10;
         }
     }
-    if (idigits)
-        *idigits = i;
+    if (idigits) *idigits = i;
     if (v >= 100000000000LL) /* 12+ digits: already milliseconds */
         *ms = v;
     else
@@ -246,15 +236,14 @@ static int parse_epoch(const char *s, size_t n, int64_t *ms, size_t *idigits)
 static int parse_hex2(const char *s)
 {
     unsigned a = hexval[(unsigned char)s[0]], b = hexval[(unsigned char)s[1]];
-    if (!a || !b)
-        return -1;
+    if (!a || !b) return -1;
     return (int)((a - 1) << 4 | (b - 1));
 }
 
 static int is_source_char(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
+           c == '_' || c == '.' || c == ':' || c == '/';
 }
 
 /* One tag block starting at *pp == '\\'. Returns a reason (SW_NMEA_USED = fine). */
@@ -263,8 +252,7 @@ static enum sw_nmea_reason parse_tagblock(const char **pp, const char *end, stru
 {
     const char *p = *pp + 1;
     const char *close = memchr(p, '\\', (size_t)(end - p));
-    if (!close)
-        return SW_NMEA_MALFORMED;
+    if (!close) return SW_NMEA_MALFORMED;
     *pp = close + 1;
     const char *star = NULL;
     for (size_t i = 1; i <= 3 && i <= (size_t)(close - p); i++)
@@ -282,40 +270,33 @@ static enum sw_nmea_reason parse_tagblock(const char **pp, const char *end, stru
         if (want < 0 || (unsigned)want != sw_nmea_checksum(p, (size_t)(star - p)))
             lm->checksum_ok = 0;
     }
-    if (!lm->checksum_ok && !lenient)
-        return SW_NMEA_CHECKSUM;
+    if (!lm->checksum_ok && !lenient) return SW_NMEA_CHECKSUM;
     /* fields "k:value" separated by ',' */
     const char *q = p;
     while (q < star) {
         const char *fe = memchr(q, ',', (size_t)(star - q));
-        if (!fe)
-            fe = star;
-        if (fe - q < 2 || q[1] != ':')
-            return SW_NMEA_MALFORMED;
+        if (!fe) fe = star;
+        if (fe - q < 2 || q[1] != ':') return SW_NMEA_MALFORMED;
         const char *v = q + 2;
         size_t vn = (size_t)(fe - v);
         switch (q[0]) {
         case 'c': {
             int64_t ms;
-            if (parse_epoch(v, vn, &ms, NULL))
-                return SW_NMEA_MALFORMED;
+            if (parse_epoch(v, vn, &ms, NULL)) return SW_NMEA_MALFORMED;
             lm->tb_ms = ms;
             break;
         }
         case 's':
-            if (vn == 0 || vn > SW_NMEA_MAX_SOURCE)
-                return SW_NMEA_MALFORMED;
+            if (vn == 0 || vn > SW_NMEA_MAX_SOURCE) return SW_NMEA_MALFORMED;
             for (size_t i = 0; i < vn; i++)
-                if (!is_source_char(v[i]))
-                    return SW_NMEA_MALFORMED;
+                if (!is_source_char(v[i])) return SW_NMEA_MALFORMED;
             memcpy(lm->source, v, vn);
             lm->source[vn] = '\0';
             lm->srclen = vn;
             break;
         case 'n': {
             int64_t n;
-            if (parse_uint(v, vn, &n))
-                return SW_NMEA_MALFORMED;
+            if (parse_uint(v, vn, &n)) return SW_NMEA_MALFORMED;
             lm->tag_n = n;
             break;
         }
@@ -345,14 +326,11 @@ static enum sw_nmea_reason parse_tagblock(const char **pp, const char *end, stru
 /* Leading timestamp in [p, s) (s is the start of the sentence or tag block). */
 static int parse_leading(const char *p, const char *s, int64_t *ms)
 {
-    while (s > p && (s[-1] == ' ' || s[-1] == '\t' || s[-1] == ',' || s[-1] == ';' ||
-                     s[-1] == '|'))
+    while (s > p && (s[-1] == ' ' || s[-1] == '\t' || s[-1] == ',' || s[-1] == ';' || s[-1] == '|'))
         s--;
     size_t n = (size_t)(s - p);
-    if (n == 0)
-        return -1;
-    if (parse_epoch(p, n, ms, NULL) == 0)
-        return 0;
+    if (n == 0) return -1;
+    if (parse_epoch(p, n, ms, NULL) == 0) return 0;
     return sw_time_parse(p, n, ms) == SW_OK ? 0 : -1;
 }
 
@@ -365,8 +343,7 @@ static void parse_trailing(const char *p, const char *end, struct linemeta *lm)
     while (p < end && *p == ',') {
         const char *v = p + 1;
         const char *fe = memchr(v, ',', (size_t)(end - v));
-        if (!fe)
-            fe = end;
+        if (!fe) fe = end;
         size_t vn = (size_t)(fe - v);
         if (vn && v[0] >= '0' && v[0] <= '9') {
             int64_t ms;
@@ -396,8 +373,7 @@ static enum sw_nmea_reason parse_pghp(struct sw_nmea *f, const char *p, const ch
     const char *q = p;
     for (int i = 0; i < 8; i++) {
         const char *fe = memchr(q, ',', (size_t)(star - q));
-        if (!fe || parse_uint(q, (size_t)(fe - q), &v[i]))
-            return SW_NMEA_MALFORMED;
+        if (!fe || parse_uint(q, (size_t)(fe - q), &v[i])) return SW_NMEA_MALFORMED;
         q = fe + 1;
     }
     /* the last field names the checksum of the sentence it belongs to */
@@ -409,12 +385,11 @@ static enum sw_nmea_reason parse_pghp(struct sw_nmea *f, const char *p, const ch
         cs = parse_hex2(last);
     else if (star != last)
         return SW_NMEA_MALFORMED;
-    if (v[0] != 1 || v[1] < 1970 || v[1] > 9999 || v[2] < 1 || v[2] > 12 || v[3] < 1 ||
-        v[3] > 31 || v[4] > 23 || v[5] > 59 || v[6] > 60 || v[7] > 999)
+    if (v[0] != 1 || v[1] < 1970 || v[1] > 9999 || v[2] < 1 || v[2] > 12 || v[3] < 1 || v[3] > 31 ||
+        v[4] > 23 || v[5] > 59 || v[6] > 60 || v[7] > 999)
         return SW_NMEA_MALFORMED;
     int64_t days = sw_days_from_civil(v[1], (unsigned)v[2], (unsigned)v[3]);
-    if (f->pghp_pending)
-        f->counters[SW_NMEA_C_PGHP_UNUSED]++;
+    if (f->pghp_pending) f->counters[SW_NMEA_C_PGHP_UNUSED]++;
     f->pghp_pending = 1;
     f->pghp_cs = cs;
     f->pghp_ms = ((days * 86400 + v[4] * 3600 + v[5] * 60 + v[6]) * 1000) + v[7];
@@ -444,8 +419,8 @@ static int pick_time(const struct linemeta *lm, int64_t *ms)
     return SW_NMEA_TIME_NONE;
 }
 
-static void fill_meta(struct sw_nmea_msg *m, const struct linemeta *lm, const char *talker,
-                      int own, char channel, int seq, uint64_t lineno)
+static void fill_meta(struct sw_nmea_msg *m, const struct linemeta *lm, const char *talker, int own,
+                      char channel, int seq, uint64_t lineno)
 {
     m->time_src = pick_time(lm, &m->rxtime_ms);
     memcpy(m->source, lm->source, lm->srclen + 1);
@@ -461,15 +436,12 @@ static void fill_meta(struct sw_nmea_msg *m, const struct linemeta *lm, const ch
     m->first_line = m->last_line = lineno;
 }
 
-static int group_expired(const struct sw_nmea *f, const struct group *g, uint64_t lineno,
-                         int64_t t)
+static int group_expired(const struct sw_nmea *f, const struct group *g, uint64_t lineno, int64_t t)
 {
-    if (lineno > g->meta.first_line && lineno - g->meta.first_line > f->cfg.group_lines)
-        return 1;
+    if (lineno > g->meta.first_line && lineno - g->meta.first_line > f->cfg.group_lines) return 1;
     if (t != SW_TIME_NONE && g->meta.rxtime_ms != SW_TIME_NONE) {
         int64_t d = t - g->meta.rxtime_ms;
-        if (d > f->cfg.group_timeout_ms || -d > f->cfg.group_timeout_ms)
-            return 1;
+        if (d > f->cfg.group_timeout_ms || -d > f->cfg.group_timeout_ms) return 1;
     }
     return 0;
 }
@@ -499,8 +471,7 @@ static struct group *group_alloc(struct sw_nmea *f, uint64_t lineno, int64_t t)
             else if (!oldest || g->meta.first_line < oldest->meta.first_line)
                 oldest = g;
         }
-        if (f->nopen == f->cfg.max_groups)
-            group_drop(f, oldest, SW_NMEA_EVICTED);
+        if (f->nopen == f->cfg.max_groups) group_drop(f, oldest, SW_NMEA_EVICTED);
     }
     for (unsigned i = 0; i < f->cfg.max_groups; i++)
         if (!f->groups[i].used) {
@@ -566,18 +537,15 @@ static int armour_span(const char *s, size_t n)
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t w = load64(s + i);
-        if (w & HIGHS)
-            return 0;
+        if (w & HIGHS) return 0;
         /* with bytes below 0x80, w + (0x80 - k) sets a byte's high bit iff the byte >= k */
         uint64_t ge48 = w + ONES * (0x80 - 48), ge88 = w + ONES * (0x80 - 88);
         uint64_t ge96 = w + ONES * (0x80 - 96), ge120 = w + ONES * (0x80 - 120);
         uint64_t ok = ((ge48 & ~ge88) | (ge96 & ~ge120)) & HIGHS;
-        if (ok != HIGHS)
-            return 0;
+        if (ok != HIGHS) return 0;
     }
     for (; i < n; i++)
-        if (!armour_ok[(unsigned char)s[i]])
-            return 0;
+        if (!armour_ok[(unsigned char)s[i]]) return 0;
     return 1;
 }
 
@@ -594,10 +562,8 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
         p++;
     while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
         end--;
-    if (p == end)
-        return skip_line(f, line, len, SW_NMEA_EMPTY);
-    if (*p == '#')
-        return skip_line(f, line, len, SW_NMEA_COMMENT);
+    if (p == end) return skip_line(f, line, len, SW_NMEA_EMPTY);
+    if (*p == '#') return skip_line(f, line, len, SW_NMEA_COMMENT);
     lm.tb_ms = lm.pghp_ms = lm.trail_ms = lm.lead_ms = SW_TIME_NONE;
     lm.tag_n = -1;
     lm.gid = -1;
@@ -618,8 +584,7 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     }
     while (p < end && *p == '\\') {
         why = parse_tagblock(&p, end, &lm, f->cfg.lenient);
-        if (why != SW_NMEA_USED)
-            return skip_line(f, line, len, why);
+        if (why != SW_NMEA_USED) return skip_line(f, line, len, why);
     }
     if (p == end || (*p != '!' && *p != '$'))
         return skip_line(f, line, len, p == end ? SW_NMEA_MALFORMED : SW_NMEA_GARBAGE);
@@ -635,8 +600,7 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     enum sw_nmea_reason bad = SW_NMEA_USED; /* a field error, reported after the checksum */
     int is_ais = end - body >= 6 && body[5] == ',' && body[2] == 'V' && body[3] == 'D' &&
                  (body[4] == 'M' || body[4] == 'O') && talker_ok(body[0]) && talker_ok(body[1]);
-    if (!is_ais)
-        goto not_ais;
+    if (!is_ais) goto not_ais;
     /* fields: count, number, sequence id, channel, payload, fill bits; the payload's comma
      * is found with memchr and the '*' is expected two bytes later */
     q = body + 6;
@@ -688,8 +652,7 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
         star = end - pe > 2 ? pe + 2 : NULL;
         send = pe + 2;
     }
-    if (!armour_span(fp, plen))
-        bad = SW_NMEA_MALFORMED;
+    if (!armour_span(fp, plen)) bad = SW_NMEA_MALFORMED;
     goto checksum;
 
 slow: /* malformed AIS fields: still check the checksum first, as for any sentence */
@@ -698,8 +661,7 @@ not_ais:
     send = star ? star : end;
 checksum:
     x = xor_span(body, (size_t)(send - body), &nul);
-    if (nul)
-        return skip_line(f, line, len, SW_NMEA_NUL);
+    if (nul) return skip_line(f, line, len, SW_NMEA_NUL);
     if (!is_ais) {
         const char *c0 = memchr(body, ',', (size_t)(send - body));
         size_t alen = c0 ? (size_t)(c0 - body) : (size_t)(send - body);
@@ -720,18 +682,13 @@ checksum:
 
     /* checksum */
     int sum_cs = -1;
-    if (star && end - star >= 3)
-        sum_cs = parse_hex2(star + 1);
-    if (sum_cs < 0 || (unsigned)sum_cs != x)
-        lm.checksum_ok = 0;
-    if (!lm.checksum_ok && !f->cfg.lenient)
-        return skip_line(f, line, len, SW_NMEA_CHECKSUM);
-    if (bad != SW_NMEA_USED)
-        return skip_line(f, line, len, bad);
+    if (star && end - star >= 3) sum_cs = parse_hex2(star + 1);
+    if (sum_cs < 0 || (unsigned)sum_cs != x) lm.checksum_ok = 0;
+    if (!lm.checksum_ok && !f->cfg.lenient) return skip_line(f, line, len, SW_NMEA_CHECKSUM);
+    if (bad != SW_NMEA_USED) return skip_line(f, line, len, bad);
     /* a NUL before the sentence or after its checksum */
     for (q = send; q < end; q++)
-        if (*q == '\0')
-            return skip_line(f, line, len, SW_NMEA_NUL);
+        if (*q == '\0') return skip_line(f, line, len, SW_NMEA_NUL);
     if (p > line && memchr(line, '\0', (size_t)(p - line)))
         return skip_line(f, line, len, SW_NMEA_NUL);
 
@@ -743,8 +700,7 @@ checksum:
             f->counters[SW_NMEA_C_PGHP_UNUSED]++;
         f->pghp_pending = 0;
     }
-    if (star && end - star > 3)
-        parse_trailing(star + 3, end, &lm);
+    if (star && end - star > 3) parse_trailing(star + 3, end, &lm);
     const char *talker = body;
     int own = body[4] == 'O';
 
@@ -763,8 +719,7 @@ checksum:
         m->fragments = 1;
         count(f, SW_NMEA_USED);
         f->counters[SW_NMEA_C_MESSAGES]++;
-        if (!m->checksum_ok)
-            f->counters[SW_NMEA_C_LENIENT]++;
+        if (!m->checksum_ok) f->counters[SW_NMEA_C_LENIENT]++;
         *msg = m;
         return SW_OK;
     }
@@ -813,10 +768,8 @@ checksum:
             gm->time_src = src;
             g->time_rank = time_rank(src);
         }
-        if (!gm->source[0] && lm.srclen)
-            memcpy(gm->source, lm.source, lm.srclen + 1);
-        if (!lm.checksum_ok)
-            gm->checksum_ok = 0;
+        if (!gm->source[0] && lm.srclen) memcpy(gm->source, lm.source, lm.srclen + 1);
+        if (!lm.checksum_ok) gm->checksum_ok = 0;
         gm->last_line = lineno;
     }
     if (g->len + plen > SW_NMEA_MAX_PAYLOAD) {
@@ -829,8 +782,7 @@ checksum:
     g->nlines++;
     g->next++;
     f->last = SW_NMEA_USED;
-    if (num < cnt)
-        return SW_OK;
+    if (num < cnt) return SW_OK;
 
     /* complete */
     g->payload[g->len] = '\0';
@@ -844,8 +796,7 @@ checksum:
     f->nopen--;
     f->counters[SW_NMEA_C_MESSAGES]++;
     f->counters[SW_NMEA_C_MULTI]++;
-    if (!f->msg.checksum_ok)
-        f->counters[SW_NMEA_C_LENIENT]++;
+    if (!f->msg.checksum_ok) f->counters[SW_NMEA_C_LENIENT]++;
     *msg = &f->msg;
     return SW_OK;
 }

@@ -23,14 +23,14 @@
 
 /* Outcomes of framed messages at the decoder. */
 enum {
-    D_DECODED = 0,   /* printed */
-    D_T24_HELD,      /* type 24 part A kept for its part B, or part B without A (gpsd prints
-                        nothing for either) */
-    D_TOO_SHORT,     /* SW_ETRUNCATED */
-    D_BAD_PAYLOAD,   /* SW_EFORMAT */
-    D_UNSUPPORTED,   /* SW_EUNSUPPORTED */
-    D_TOO_LONG,      /* SW_ETOOBIG: longer than the message type allows */
-    D_OTHER,         /* anything else */
+    D_DECODED = 0, /* printed */
+    D_T24_HELD,    /* type 24 part A kept for its part B, or part B without A (gpsd prints
+                      nothing for either) */
+    D_TOO_SHORT,   /* SW_ETRUNCATED */
+    D_BAD_PAYLOAD, /* SW_EFORMAT */
+    D_UNSUPPORTED, /* SW_EUNSUPPORTED */
+    D_TOO_LONG,    /* SW_ETOOBIG: longer than the message type allows */
+    D_OTHER,       /* anything else */
     D_N
 };
 static const char *const d_names[D_N] = {"decoded",     "type24_held", "too_short",
@@ -67,8 +67,7 @@ static void usage(FILE *f)
 
 static int flush_out(struct decode_ctx *c)
 {
-    if (c->out.len && fwrite(c->out.data, 1, c->out.len, stdout) != c->out.len)
-        c->write_failed = 1;
+    if (c->out.len && fwrite(c->out.data, 1, c->out.len, stdout) != c->out.len) c->write_failed = 1;
     sw_buf_reset(&c->out);
     return c->write_failed ? -1 : 0;
 }
@@ -84,11 +83,11 @@ static int put_rxtime(struct decode_ctx *c, int64_t ms)
         c->rx_len = strlen(c->rx_text) - 1;
         c->rx_sec = sec;
     }
-    char tail[8] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
-                    (char)('0' + frac % 10), 'Z', '"'};
+    char tail[8] = {
+        '.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10), (char)('0' + frac % 10), 'Z',
+        '"'};
     int rc = PUT_LIT(&c->out, ",\"rxtime\":\"");
-    if (rc == SW_OK)
-        rc = sw_buf_append(&c->out, c->rx_text, c->rx_len);
+    if (rc == SW_OK) rc = sw_buf_append(&c->out, c->rx_text, c->rx_len);
     if (rc == SW_OK)
         rc = frac ? sw_buf_append(&c->out, tail, 6) : sw_buf_append(&c->out, tail + 4, 2);
     return rc;
@@ -96,39 +95,34 @@ static int put_rxtime(struct decode_ctx *c, int64_t ms)
 
 static int emit(struct decode_ctx *c, const struct sw_nmea_msg *m)
 {
-    int rc = sw_ais_session_decode(&c->sess, m->payload, m->len, m->fill_bits, &c->ais);
+    int rc =
+        sw_ais_session_decode_on(&c->sess, m->channel, m->payload, m->len, m->fill_bits, &c->ais);
     if (rc != SW_OK) {
-        c->dcount[rc == SW_EAGAIN        ? D_T24_HELD
-                  : rc == SW_ETRUNCATED  ? D_TOO_SHORT
-                  : rc == SW_EFORMAT     ? D_BAD_PAYLOAD
+        c->dcount[rc == SW_EAGAIN         ? D_T24_HELD
+                  : rc == SW_ETRUNCATED   ? D_TOO_SHORT
+                  : rc == SW_EFORMAT      ? D_BAD_PAYLOAD
                   : rc == SW_EUNSUPPORTED ? D_UNSUPPORTED
-                  : rc == SW_ETOOBIG     ? D_TOO_LONG
-                                         : D_OTHER]++;
+                  : rc == SW_ETOOBIG      ? D_TOO_LONG
+                                          : D_OTHER]++;
         return 0;
     }
     size_t mark = c->out.len;
     rc = PUT_LIT(&c->out, "{\"class\":\"AIS\",\"device\":\"stdin\",");
-    if (rc == SW_OK)
-        rc = sw_ais_json_fields(&c->ais, c->scaled, &c->out);
-    if (rc == SW_OK && m->rxtime_ms != SW_TIME_NONE)
-        rc = put_rxtime(c, m->rxtime_ms);
+    if (rc == SW_OK) rc = sw_ais_json_fields(&c->ais, c->scaled, &c->out);
+    if (rc == SW_OK && m->rxtime_ms != SW_TIME_NONE) rc = put_rxtime(c, m->rxtime_ms);
     if (rc == SW_OK && m->source[0]) {
         rc = PUT_LIT(&c->out, ",\"source\":");
-        if (rc == SW_OK)
-            rc = sw_buf_json_string(&c->out, m->source, strlen(m->source));
+        if (rc == SW_OK) rc = sw_buf_json_string(&c->out, m->source, strlen(m->source));
     }
-    if (rc == SW_OK && !m->checksum_ok)
-        rc = PUT_LIT(&c->out, ",\"checksum_ok\":false");
-    if (rc == SW_OK)
-        rc = PUT_LIT(&c->out, "}\n");
+    if (rc == SW_OK && !m->checksum_ok) rc = PUT_LIT(&c->out, ",\"checksum_ok\":false");
+    if (rc == SW_OK) rc = PUT_LIT(&c->out, "}\n");
     if (rc != SW_OK) {
         c->out.len = mark; /* drop the partial object */
         c->dcount[D_OTHER]++;
         return rc == SW_ENOMEM ? -1 : 0;
     }
     c->dcount[D_DECODED]++;
-    if (c->out.len >= OUT_FLUSH)
-        return flush_out(c);
+    if (c->out.len >= OUT_FLUSH) return flush_out(c);
     return 0;
 }
 
@@ -148,8 +142,7 @@ static int decode_one(struct decode_ctx *c, const char *path)
         size_t len;
         const struct sw_nmea_msg *m;
         rc = sw_lines_next(in, &line, &len);
-        if (rc == SW_EOF)
-            break;
+        if (rc == SW_EOF) break;
         if (rc == SW_ETOOBIG) {
             sw_nmea_skip(c->fr, SW_NMEA_TOOLONG);
             continue;
@@ -202,8 +195,7 @@ int cmd_decode(int argc, char **argv)
             i++;
             break;
         }
-        if (a[0] != '-' || !strcmp(a, "-"))
-            break;
+        if (a[0] != '-' || !strcmp(a, "-")) break;
         if (!strcmp(a, "--unscaled") || !strcmp(a, "-u"))
             c.scaled = 0;
         else if (!strcmp(a, "--lenient"))
@@ -231,8 +223,7 @@ int cmd_decode(int argc, char **argv)
         status = 1;
         goto fail;
     }
-    if (i == argc)
-        status |= decode_one(&c, "-");
+    if (i == argc) status |= decode_one(&c, "-");
     for (; i < argc && !c.write_failed; i++)
         status |= decode_one(&c, argv[i]);
     flush_out(&c);
@@ -240,8 +231,7 @@ int cmd_decode(int argc, char **argv)
         cli_error("cannot write output: %s", strerror(errno));
         status = 1;
     }
-    if (!quiet)
-        summary(&c);
+    if (!quiet) summary(&c);
 fail:
     sw_buf_release(&c.out);
     sw_nmea_free(c.fr);

@@ -28,8 +28,7 @@ static void run(const char *text, size_t size, int lenient)
     cfg.max_groups = 3;
     cfg.group_lines = 20;
     cfg.group_timeout_ms = 10000;
-    if (sw_nmea_new(&fr, &cfg) != SW_OK)
-        return;
+    if (sw_nmea_new(&fr, &cfg) != SW_OK) return;
     sw_ais_session_init(&sess);
     sw_buf_init(&out, 1u << 20);
     uint64_t lineno = 0;
@@ -43,8 +42,7 @@ static void run(const char *text, size_t size, int lenient)
             sw_nmea_skip(fr, SW_NMEA_TOOLONG);
         } else {
             size_t l = len;
-            if (l && text[pos + l - 1] == '\r')
-                l--;
+            if (l && text[pos + l - 1] == '\r') l--;
             sw_nmea_feed(fr, text + pos, l, lineno, &m);
             if (m) {
                 if (m->len > SW_NMEA_MAX_PAYLOAD || strlen(m->payload) != m->len ||
@@ -65,8 +63,7 @@ static void run(const char *text, size_t size, int lenient)
     uint64_t sum = 0;
     for (int r = SW_NMEA_LINES + 1; r < SW_NMEA_NREASONS; r++)
         sum += n[r];
-    if (sum != n[SW_NMEA_LINES] || n[SW_NMEA_LINES] != lineno)
-        abort();
+    if (sum != n[SW_NMEA_LINES] || n[SW_NMEA_LINES] != lineno) abort();
     sw_buf_release(&out);
     sw_nmea_free(fr);
 }

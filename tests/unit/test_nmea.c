@@ -87,7 +87,8 @@ static void test_single(void **state)
     m = feed(f, "!AIVDO,1,1,,,B000000002EgKjv=lCL03wQ5wP06,0*0F", 5);
     assert_non_null(m);
     assert_int_equal(m->channel, '\0');
-    m = feed(f, "!--VDM,1,1,,A,802R5Ph0BkAgoPNCkQn0Q@sMKgwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwt,2*57", 6);
+    m = feed(f, "!--VDM,1,1,,A,802R5Ph0BkAgoPNCkQn0Q@sMKgwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwt,2*57",
+             6);
     assert_non_null(m);
     assert_int_equal(m->fill_bits, 2);
     assert_int_equal(sw_nmea_counters(f)[SW_NMEA_C_MESSAGES], 5);
@@ -105,8 +106,9 @@ static void test_tagblock(void **state)
     assert_int_equal(m->time_src, SW_NMEA_TIME_TAGBLOCK);
     assert_true(m->rxtime_ms == 1334337317000LL);
     /* libais ORBCOMM line with q: and T: (ignored) */
-    m = feed(f, "\\s:rORBCOMM104,q:u,c:1418172113,T:2014-12-10 00.41.53*55\\!AIVDM,1,1,,B,"
-                "13F?Vv700<DJuLEtvep`iToV0<00,0*78",
+    m = feed(f,
+             "\\s:rORBCOMM104,q:u,c:1418172113,T:2014-12-10 00.41.53*55\\!AIVDM,1,1,,B,"
+             "13F?Vv700<DJuLEtvep`iToV0<00,0*78",
              2);
     assert_non_null(m);
     assert_string_equal(m->source, "rORBCOMM104");
@@ -124,7 +126,8 @@ static void test_tagblock(void **state)
     assert_null(feed(f, bad, 4));
     assert_int_equal(sw_nmea_last_reason(f), SW_NMEA_CHECKSUM);
     /* broken tag blocks */
-    assert_null(feed(f, "\\s:rEV02,c:1334337317*58!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F", 5));
+    assert_null(
+        feed(f, "\\s:rEV02,c:1334337317*58!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F", 5));
     assert_int_equal(sw_nmea_last_reason(f), SW_NMEA_MALFORMED);
     assert_null(feed(f, "\\c:12x4*58\\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F", 6));
     assert_int_equal(sw_nmea_last_reason(f), SW_NMEA_CHECKSUM);
@@ -149,14 +152,16 @@ static void test_tagblock(void **state)
 static void test_tagblock_group(void **state)
 {
     struct sw_nmea *f = new_framer(0);
-    assert_null(feed(f, "\\g:1-2-3985,s:rEV02,c:1334337317*2D\\!AIVDM,2,1,9,B,58KvN<42ACikUKW77F1H"
-                        "4hF0<PTp622222222216`0`cF5BF0RT13H0T,0*70",
+    assert_null(feed(f,
+                     "\\g:1-2-3985,s:rEV02,c:1334337317*2D\\!AIVDM,2,1,9,B,58KvN<42ACikUKW77F1H"
+                     "4hF0<PTp622222222216`0`cF5BF0RT13H0T,0*70",
                      10));
     assert_int_equal(sw_nmea_last_reason(f), SW_NMEA_USED);
     /* an unrelated single sentence in between */
     assert_non_null(
         feed(f, "\\s:rEV02,c:1334337317*58\\!AIVDM,1,1,,B,33:JeT0OjqVls4qfDlpT7CF@20U@,0*03", 11));
-    const struct sw_nmea_msg *m = feed(f, "\\g:2-2-3985*5A\\!AIVDM,2,2,9,B,PFRC88888888880,2*29", 12);
+    const struct sw_nmea_msg *m =
+        feed(f, "\\g:2-2-3985*5A\\!AIVDM,2,2,9,B,PFRC88888888880,2*29", 12);
     assert_non_null(m);
     assert_int_equal(m->fragments, 2);
     assert_string_equal(m->payload, "58KvN<42ACikUKW77F1H4hF0<PTp622222222216`0`cF5BF0RT13H0T"
@@ -179,7 +184,11 @@ static void test_interleaved(void **state)
     struct sw_nmea *f = new_framer(0);
     char b[256];
     /* two groups with different sequence ids, and the same id on another channel */
-    assert_null(feed(f, mk(b, sizeof b, "", "AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0", 0), 1));
+    assert_null(
+        feed(f,
+             mk(b, sizeof b, "",
+                "AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0", 0),
+             1));
     assert_null(feed(f, mk(b, sizeof b, "", "AIVDM,2,1,2,A,5AAAAAAAAAA,0", 0), 2));
     assert_null(feed(f, mk(b, sizeof b, "", "AIVDM,2,1,1,B,5BBBBBBBBBB,0", 0), 3));
     const struct sw_nmea_msg *m = feed(f, mk(b, sizeof b, "", "AIVDM,2,2,2,A,aa,2", 0), 4);
@@ -301,8 +310,9 @@ static void test_times(void **state)
     assert_non_null(m);
     assert_int_equal(m->time_src, SW_NMEA_TIME_TRAILING);
     assert_true(m->rxtime_ms == 1328133720087LL);
-    m = feed(f, "!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,d-080,S2118,t050056.00,"
-                "T56.4837741,r003669946,1325394060,1325394001",
+    m = feed(f,
+             "!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,d-080,S2118,t050056.00,"
+             "T56.4837741,r003669946,1325394060,1325394001",
              5);
     assert_non_null(m);
     assert_true(m->rxtime_ms == 1325394060000LL);
@@ -322,8 +332,9 @@ static void test_times(void **state)
     assert_int_equal(m->time_src, SW_NMEA_TIME_NONE);
     assert_int_equal(sw_nmea_counters(f)[SW_NMEA_C_PGHP_UNUSED], 1);
     /* precedence: tag block over trailing over leading */
-    m = feed(f, "1300000000 \\s:rEV02,c:1334337317*58\\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,"
-                "0*5F,1328133720087",
+    m = feed(f,
+             "1300000000 \\s:rEV02,c:1334337317*58\\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,"
+             "0*5F,1328133720087",
              10);
     assert_non_null(m);
     assert_int_equal(m->time_src, SW_NMEA_TIME_TAGBLOCK);
@@ -353,7 +364,8 @@ static void test_bad_lines(void **state)
         {"!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0", SW_NMEA_CHECKSUM},
         {"!BSVDM,1,1,,A,3", SW_NMEA_CHECKSUM},
         {"!AIVDM,1,1,,B,,0*25", SW_NMEA_MALFORMED},
-        {"\\g:1-2-73874,n:157036,s:r003669945,c:12415440354*A\\!AIVDM,1,1,,B,15N4cJ005Jrek0H@9nDW5608EP,013",
+        {"\\g:1-2-73874,n:157036,s:r003669945,c:12415440354*A\\!AIVDM,1,1,,B,15N4cJ005Jrek0H@"
+         "9nDW5608EP,013",
          SW_NMEA_CHECKSUM},
     };
     char b[256];
@@ -361,13 +373,14 @@ static void test_bad_lines(void **state)
         assert_null(feed(f, cases[i].line, i + 1));
         if (sw_nmea_last_reason(f) != cases[i].why)
             fail_msg("line '%s': %s, want %s", cases[i].line,
-                     sw_nmea_reason_name(sw_nmea_last_reason(f)), sw_nmea_reason_name(cases[i].why));
+                     sw_nmea_reason_name(sw_nmea_last_reason(f)),
+                     sw_nmea_reason_name(cases[i].why));
     }
     /* malformed fields, with a correct checksum */
     static const char *const mal[] = {
-        "AIVDM,0,1,,A,13HOI,0",   "AIVDM,1,2,,A,13HOI,0",   "AIVDM,1,1,,A,13HOI,6",
-        "AIVDM,1,1,,A,13H I,0",   "AIVDM,1,1,,AB,13HOI,0",  "AIVDM,1,1,x,A,13HOI,0",
-        "AIVDM,1,1,,A,13HOI,0,9", "AIVDM,1,1,,A,13HOI",     "AIVDM,11,1,,A,13HOI,0",
+        "AIVDM,0,1,,A,13HOI,0",   "AIVDM,1,2,,A,13HOI,0",    "AIVDM,1,1,,A,13HOI,6",
+        "AIVDM,1,1,,A,13H I,0",   "AIVDM,1,1,,AB,13HOI,0",   "AIVDM,1,1,x,A,13HOI,0",
+        "AIVDM,1,1,,A,13HOI,0,9", "AIVDM,1,1,,A,13HOI",      "AIVDM,11,1,,A,13HOI,0",
         "AIVDM,1,1,,A,13HOI,",    "AIVDM,1,1,,A,13HO\x7f,0",
     };
     for (size_t i = 0; i < sizeof mal / sizeof mal[0]; i++) {
@@ -436,16 +449,11 @@ static void test_files_add_up(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_checksum),
-        cmocka_unit_test(test_single),
-        cmocka_unit_test(test_tagblock),
-        cmocka_unit_test(test_tagblock_group),
-        cmocka_unit_test(test_interleaved),
-        cmocka_unit_test(test_orphans_restart_timeout),
-        cmocka_unit_test(test_oversize),
-        cmocka_unit_test(test_times),
-        cmocka_unit_test(test_bad_lines),
-        cmocka_unit_test(test_files_add_up),
+        cmocka_unit_test(test_checksum),    cmocka_unit_test(test_single),
+        cmocka_unit_test(test_tagblock),    cmocka_unit_test(test_tagblock_group),
+        cmocka_unit_test(test_interleaved), cmocka_unit_test(test_orphans_restart_timeout),
+        cmocka_unit_test(test_oversize),    cmocka_unit_test(test_times),
+        cmocka_unit_test(test_bad_lines),   cmocka_unit_test(test_files_add_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
