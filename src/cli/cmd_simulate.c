@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ static void usage(FILE *f)
                "                           --out FILE.nmea --truth FILE.json\n\n"
                "Write synthetic AIS traffic in the seas around Korea with injected behaviour of\n"
                "every event type and hard negatives, and its ground truth. The same seed gives\n"
-               "the same bytes. '--out -' writes the NMEA to stdout.\n\n"
+               "the same bytes. '--out -' writes the NMEA to stdout, '--truth -' the truth\n"
+               "(not both); --out and --truth must be different files.\n\n"
                "  --seed N      random seed (1)\n"
                "  --hours H     length of the run, 24..168 (36)\n"
                "  --vessels N   background vessels on the shipping lanes, 0..500 (30)\n"
@@ -96,6 +98,10 @@ int cmd_simulate(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!strcmp(out, truth)) { /* the truth would overwrite the traffic, or mix with it */
+        cli_error("--out and --truth are both '%s'", out);
+        return 2;
+    }
     int status = 1;
     struct sw_geo *g = NULL;
     FILE *fo = NULL, *ft = NULL;
@@ -116,6 +122,12 @@ int cmd_simulate(int argc, char **argv)
         cli_error("cannot open '%s': %s", out, strerror(errno));
         goto fail;
     }
+    struct stat so, sl;
+    if (fo != stdout && strcmp(truth, "-") && fstat(fileno(fo), &so) == 0 &&
+        stat(truth, &sl) == 0 && so.st_dev == sl.st_dev && so.st_ino == sl.st_ino) {
+        cli_error("--out '%s' and --truth '%s' are the same file", out, truth);
+        goto fail;
+    }
     struct sw_sim_stats st;
     rc = sw_sim_run(&o, g, emit_line, fo, &tb, &st);
     if (rc) {
@@ -128,8 +140,9 @@ int cmd_simulate(int argc, char **argv)
         goto fail;
     }
     fo = NULL;
-    ft = fopen(truth, "w");
-    if (!ft || fwrite(tb.data, 1, tb.len, ft) != tb.len || fclose(ft)) {
+    ft = strcmp(truth, "-") ? fopen(truth, "w") : stdout;
+    if (!ft || fwrite(tb.data, 1, tb.len, ft) != tb.len ||
+        (ft != stdout ? fclose(ft) : fflush(ft))) {
         cli_error("cannot write '%s': %s", truth, strerror(errno));
         ft = NULL;
         goto fail;

@@ -71,4 +71,12 @@ grep -q "cannot read '$T/nope.json': No such file or directory" "$T/err" || fail
 echo '{"x":1}' >"$T/bad.json"
 "$BIN" eval "$T/bad.json" "$T/ev.jsonl" 2>"$T/err"; [ $? -eq 1 ] || fail "bad truth accepted"
 SANCTWATCH_DATA=/nonexistent "$BIN" simulate --data "$T" --out "$T/x" --truth "$T/y" 2>"$T/err"; [ $? -eq 1 ] || fail "missing data accepted"
+# regression: --out and --truth naming one file (or both stdout) wrote the truth over the
+# traffic, or mixed the two, and exited 0
+"$BIN" simulate --out - --truth - >/dev/null 2>&1; [ $? -eq 2 ] || fail "both on stdout accepted"
+"$BIN" simulate --out "$T/same" --truth "$T/same" 2>/dev/null; [ $? -eq 2 ] || fail "one file accepted"
+"$BIN" simulate --out "$T/same" --truth "$T/./same" 2>"$T/err"; [ $? -eq 1 ] || fail "one file by two names accepted"
+grep -q "are the same file" "$T/err" || fail "message: $(cat "$T/err")"
+"$BIN" simulate --hours 24 --vessels 0 --out "$T/x" --truth - 2>/dev/null |
+    python3 -c 'import json, sys; assert json.load(sys.stdin)["events"]' || fail "--truth - on stdout"
 echo "ok"
