@@ -65,6 +65,32 @@ static void flt(struct em *e, const char *k, const char *fmt, double v)
     raw(e, tmp, (size_t)n);
 }
 
+/* v * 10^dec / den printed with dec decimals, in integer arithmetic (glibc's printf of a
+ * double was half the decoder's JSON time). For the scales used here (den 10, 600000) the
+ * exact quotient is never within 1/6 of a last-digit step of a rounding tie, so rounding the
+ * exact value gives the same digits as printf("%.*f") of the double v / den. */
+static void fixed(struct em *e, const char *k, long long v, long long den, int dec)
+{
+    static const long long p10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    unsigned long long q = a * (unsigned long long)p10[dec], w = q / (unsigned long long)den;
+    if (2 * (q % (unsigned long long)den) >= (unsigned long long)den)
+        w++;
+    char tmp[40];
+    char *p = tmp + sizeof tmp;
+    for (int i = 0; i < dec; i++, w /= 10)
+        *--p = (char)('0' + w % 10);
+    *--p = '.';
+    do {
+        *--p = (char)('0' + w % 10);
+        w /= 10;
+    } while (w);
+    if (v < 0)
+        *--p = '-';
+    key(e, k);
+    raw(e, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 static void boolean(struct em *e, const char *k, bool v)
 {
     key(e, k);
@@ -343,7 +369,7 @@ static const char *ice_text(unsigned t)
 static void deg7(struct em *e, const char *k, int32_t v, int scaled)
 {
     if (scaled)
-        flt(e, k, "%.7f", v / 600000.0);
+        fixed(e, k, v, 600000, 7);
     else
         num(e, k, v);
 }
@@ -352,7 +378,7 @@ static void deg7(struct em *e, const char *k, int32_t v, int scaled)
 static void tenths(struct em *e, const char *k, unsigned v, int scaled)
 {
     if (scaled)
-        flt(e, k, "%.1f", v / 10.0);
+        fixed(e, k, v, 10, 1);
     else
         num(e, k, v);
 }
@@ -734,7 +760,7 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
         else if (scaled && m->u.t1.speed == SW_AIS_SPEED_NA - 1)
             str(E, "speed", "fast");
         else if (scaled)
-            flt(E, "speed", "%.1f", m->u.t1.speed / 10.0);
+            fixed(E, "speed", m->u.t1.speed, 10, 1);
         else
             num(E, "speed", m->u.t1.speed);
         boolean(E, "accuracy", m->u.t1.accuracy);
