@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanctwatch/ais.h"
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
@@ -284,6 +285,27 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
     json_t *cur = json_deep_copy(d);
     json_object_del(cur, "identity_history");
     json_object_del(cur, "designations");
+    /* For the reader: times once, in ISO 8601 (not also as epoch milliseconds), and the
+     * ship type and navigation status codes with their ITU meaning. */
+    const char *k;
+    json_t *kv;
+    void *tmp;
+    json_object_foreach_safe(cur, tmp, k, kv)
+    {
+        char iso[64];
+        snprintf(iso, sizeof iso, "%s_iso", k);
+        if (json_object_get(cur, iso))
+            json_object_del(cur, k);
+    }
+    json_t *st = json_object_get(cur, "ship_type"), *ns = json_object_get(cur, "last_status");
+    if (json_is_integer(st) && json_integer_value(st) >= 0 && json_integer_value(st) <= 255)
+        json_object_set_new(cur, "ship_type", json_sprintf("%lld (%s)",
+                            (long long)json_integer_value(st),
+                            sw_ais_shiptype_text((unsigned)json_integer_value(st))));
+    if (json_is_integer(ns) && json_integer_value(ns) >= 0 && json_integer_value(ns) <= 15)
+        json_object_set_new(cur, "last_status", json_sprintf("%lld (%s)",
+                            (long long)json_integer_value(ns),
+                            sw_ais_status_text((unsigned)json_integer_value(ns))));
     write_kv_table(f, cur);
     json_decref(cur);
     fputs("<h4>identity history</h4><table class=\"grid\"><tr><th>from</th><th>to</th>"

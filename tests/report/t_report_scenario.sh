@@ -187,3 +187,19 @@ for s in maps:
         assert so - 0.01 <= ev["lat"] <= n + 0.01 and w - 0.01 <= ev["lon"] <= e + 0.01, (c, ev["lat"], ev["lon"])
 print(f"RESULT {len(maps)} maps with corner coordinates around their incident")
 PY
+
+# Dossiers give times once, in ISO 8601, and codes with their meaning (regression: epoch
+# milliseconds beside every ISO time, ship type and status as bare numbers).
+python3 - <<'PY' || fail "dossier fields"
+import re
+h = open("out/report.html").read()
+ds = re.findall(r'<details class="dossier".*?</table>', h, re.S)
+assert ds
+for d in ds:
+    keys = re.findall(r"<th>(\w+)</th>", d)
+    assert not [k for k in keys if k + "_iso" in keys], keys
+    for code in ("ship_type", "last_status"):
+        m = re.search(r"<th>%s</th><td>([^<]*)</td>" % code, d)
+        assert m is None or m.group(1) == "null" or re.fullmatch(r"\d+ \(.+\)", m.group(1)), (code, m.group(1))
+print(f"RESULT {len(ds)} dossiers: ISO times only, codes with their meaning")
+PY
