@@ -187,13 +187,19 @@ static void edition_row(sqlite3_stmt *q)
            sqlite3_column_int64(q, 9), (const char *)sqlite3_column_text(q, 10));
 }
 
-/* Every column, tab-separated, "-" for NULL. */
+/* Every column, tab-separated, "-" for NULL; control characters of hostile list text (a tab
+ * or newline would shift the columns, ESC drive the terminal) written as \xHH. */
 static void tsv_row(sqlite3_stmt *q)
 {
     int n = sqlite3_column_count(q);
     for (int c = 0; c < n; c++) {
         const char *v = (const char *)sqlite3_column_text(q, c);
-        printf("%s%s", v ? v : "-", c + 1 < n ? "\t" : "\n");
+        for (const char *p = v ? v : "-"; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                printf("\\x%02x", (unsigned)(unsigned char)*p);
+            else
+                putchar(*p);
+        putchar(c + 1 < n ? '\t' : '\n');
     }
 }
 

@@ -85,10 +85,23 @@ static const char *find_data(const char *opt, char *buf, size_t bufsz)
 
 /* ---- output ---- */
 
+/* Text from the lists or the user, control characters as \xHH (ESC must not drive the
+ * terminal of the analyst reading hostile list names). */
+static void put_clean(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            fprintf(out, "\\x%02x", (unsigned)(unsigned char)*s);
+        else
+            putc(*s, out);
+}
+
 static void print_text(FILE *out, const char *query, const struct sw_screen_result *r,
                        double threshold)
 {
-    fprintf(out, "query: %s\n", query);
+    fputs("query: ", out);
+    put_clean(out, query);
+    fputc('\n', out);
     fprintf(out, "normalised: %s\n", r->norm);
     if (r->n == 0) {
         fprintf(out, "no match at threshold %.2f\n", threshold);
@@ -96,13 +109,24 @@ static void print_text(FILE *out, const char *query, const struct sw_screen_resu
     }
     for (size_t i = 0; i < r->n; i++) {
         const struct sw_screen_match *m = &r->m[i];
-        fprintf(out, "%zu. %.3f  %s %s  %s  %s\n", i + 1, m->score, m->list, m->ref,
-                sw_screen_type_name(m->type), m->primary);
+        fprintf(out, "%zu. %.3f  ", i + 1, m->score);
+        put_clean(out, m->list);
+        fputc(' ', out);
+        put_clean(out, m->ref);
+        fprintf(out, "  %s  ", sw_screen_type_name(m->type));
+        put_clean(out, m->primary);
+        fputc('\n', out);
         if (m->by_identifier) {
-            fprintf(out, "     identifier %s %s\n", m->id_kind, m->id_value);
+            fprintf(out, "     identifier %s ", m->id_kind);
+            put_clean(out, m->id_value);
+            fputc('\n', out);
             continue;
         }
-        if (strcmp(m->name, m->primary)) fprintf(out, "     matched name: %s\n", m->name);
+        if (strcmp(m->name, m->primary)) {
+            fputs("     matched name: ", out);
+            put_clean(out, m->name);
+            fputc('\n', out);
+        }
         for (size_t t = 0; t < m->n_tokens; t++) {
             const struct sw_screen_token_match *tm = &m->tokens[t];
             if (tm->how < 0)

@@ -98,4 +98,10 @@ for c in "show --type vessels" "changes --type vessel" "vessels --type vessel" "
     [ $rc -eq 2 ] && [ ! -s "$T/out" ] && grep -q "^sanctwatch: " "$T/err" || fail "lists $c: exit $rc"
 done
 "$SW_BIN" lists show --db "$DB" --type vessel | grep -Eq '^ofac_sdn +vessel +851 +0$' || fail "show --type vessel"
+# Regression: control characters of a hostile name reached the terminal and split the TSV.
+printf '{"id":"x1","schema":"Vessel","properties":{"name":["EVIL\\u001b[31m\\tSHIP"]},"datasets":["d"],"last_seen":"2024-01-01"}\n' >"$T/esc.json"
+"$SW_BIN" lists import --db "$T/esc.db" "$T/esc.json" >/dev/null || fail "esc import"
+"$SW_BIN" lists vessels --db "$T/esc.db" >"$T/out" || fail "esc vessels"
+grep -q 'EVIL\\x1b\[31m\\x09SHIP' "$T/out" && ! grep -q "$(printf '\033')" "$T/out" || fail "control characters not escaped: $(cat -v "$T/out")"
+[ "$(awk -F'\t' 'NR == 2 { print NF }' "$T/out")" = 9 ] || fail "TSV columns shifted"
 echo "RESULT: lists CLI ok"

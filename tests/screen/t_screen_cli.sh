@@ -90,5 +90,11 @@ mkdir -p "$tmp/adir"
 "$SW_BIN" screen --db "$tmp/db" --batch "$tmp/adir" >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "cannot read '$tmp/adir': Is a directory" "$tmp/err" || fail "batch directory: rc=$rc $(cat "$tmp/err")"
 
+# Regression: a hostile list name with ESC drove the analyst's terminal in the text output.
+printf '{"id":"x1","schema":"Person","properties":{"name":["Evilname \\u001b[31mRed"]},"datasets":["d"],"last_seen":"2024-01-01"}\n' >"$tmp/esc.json"
+"$SW_BIN" lists import --db "$tmp/esc.db" "$tmp/esc.json" >/dev/null || fail "esc import"
+"$SW_BIN" screen --db "$tmp/esc.db" "Evilname 31mred" >"$tmp/out" 2>&1
+grep -q 'Evilname \\x1b\[31mRed' "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out" || fail "ESC not escaped: $(cat -v "$tmp/out")"
+
 [ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "screen CLI: all checks passed"
