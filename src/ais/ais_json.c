@@ -17,8 +17,27 @@ struct em {
 
 static void raw(struct em *e, const char *s, size_t len)
 {
+    struct sw_buf *b = e->b;
+    /* Fast path: room reserved (sw_ais_json_fields reserves a message's worth up front). */
+    if (!e->rc && b->len + len < b->cap && b->len + len <= b->max) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return;
+    }
     if (!e->rc)
-        e->rc = sw_buf_append(e->b, s, len);
+        e->rc = sw_buf_append(b, s, len);
+}
+
+static void uint_digits(struct em *e, unsigned v)
+{
+    char tmp[12];
+    char *p = tmp + sizeof tmp;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    raw(e, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void key(struct em *e, const char *k)
@@ -402,6 +421,8 @@ static void turn(struct em *e, int t, int scaled)
         str(e, "turn", "fastleft");
     } else if (t == 127) {
         str(e, "turn", "fastright");
+    } else if (t == 0) {
+        str(e, "turn", "0.00");
     } else {
         double r = t / 4.733;
         r = r * r;
@@ -744,10 +765,14 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
     if (!m || !out)
         return SW_EINVAL;
     /* first key: no separating comma even if the caller's buffer ends in one */
-    char head[96];
-    int hn = snprintf(head, sizeof head, "\"type\":%d,\"repeat\":%d,\"mmsi\":%u,\"scaled\":%s",
-                      m->type, m->repeat, (unsigned)m->mmsi, scaled ? "true" : "false");
-    raw(E, head, (size_t)hn);
+    (void)sw_buf_grow(out, 1024); /* best effort: most messages fit, raw() then skips checks */
+    raw(E, "\"type\":", 7);
+    uint_digits(E, (unsigned)m->type);
+    raw(E, ",\"repeat\":", 10);
+    uint_digits(E, (unsigned)m->repeat);
+    raw(E, ",\"mmsi\":", 8);
+    uint_digits(E, (unsigned)m->mmsi);
+    raw(E, scaled ? ",\"scaled\":true" : ",\"scaled\":false", scaled ? 14 : 15);
     switch (m->type) {
     case 1:
     case 2:

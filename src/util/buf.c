@@ -103,8 +103,14 @@ int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len)
     if (rc)
         return rc;
     b->data[b->len++] = '"';
+    size_t run = 0; /* start of the pending run of characters that need no escape */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        if (i > run && (rc = sw_buf_append(b, s + run, i - run)))
+            return rc;
+        run = i + 1;
         char esc = 0;
         switch (c) {
         case '"': esc = '"'; break;
@@ -119,15 +125,15 @@ int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len)
         if (esc) {
             char e[2] = {'\\', esc};
             rc = sw_buf_append(b, e, 2);
-        } else if (c < 0x20) {
+        } else {
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             rc = sw_buf_append(b, e, 6);
-        } else {
-            rc = sw_buf_append(b, &s[i], 1);
         }
         if (rc)
             return rc;
     }
+    if (len > run && (rc = sw_buf_append(b, s + run, len - run)))
+        return rc;
     return sw_buf_putc(b, '"');
 }
 
