@@ -84,6 +84,43 @@ static void test_scaled_not_available(void **state)
     sw_buf_release(&b);
 }
 
+/* Every rate of turn prints as gpsd prints it: "%.2f" of the signed square of turn / 4.733
+ * (the JSON writer keeps these in a table; this catches a stale table). Also lon/lat and
+ * speed/course, formatted in integer arithmetic, against printf of the double. */
+static void test_scaled_formats_match_printf(void **state)
+{
+    (void)state;
+    struct sw_buf b;
+    sw_buf_init(&b, 0);
+    decode_ok("15RTgt0PAso;90TKcjM8h6g208CQ", 0);
+    for (int t = -126; t <= 126; t++) {
+        double r = t / 4.733;
+        r = r * r;
+        char want[64];
+        snprintf(want, sizeof want, ",\"turn\":\"%.2f\",", t < 0 ? -r : r);
+        m.u.t1.turn = t;
+        sw_buf_reset(&b);
+        assert_int_equal(sw_ais_json_fields(&m, 1, &b), SW_OK);
+        if (!strstr(b.data, want))
+            printf("turn %d: want %s in %s\n", t, want, b.data);
+        assert_non_null(strstr(b.data, want));
+    }
+    static const int32_t lons[] = {-108000000, -107999999, -1, 1, 5, 599999, 600001, 74037230,
+                                   108000000, 108600000};
+    for (size_t i = 0; i < sizeof lons / sizeof lons[0]; i++) {
+        char want[64];
+        m.u.t1.lon = lons[i];
+        m.u.t1.speed = (uint16_t)(i * 97 % 1023);
+        sw_buf_reset(&b);
+        assert_int_equal(sw_ais_json_fields(&m, 1, &b), SW_OK);
+        snprintf(want, sizeof want, ",\"lon\":%.7f,", lons[i] / 600000.0);
+        assert_non_null(strstr(b.data, want));
+        snprintf(want, sizeof want, ",\"speed\":%.1f,", m.u.t1.speed / 10.0);
+        assert_non_null(strstr(b.data, want));
+    }
+    sw_buf_release(&b);
+}
+
 static void test_fill_bits_short_type1(void **state)
 {
     (void)state;
@@ -367,6 +404,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type1),
         cmocka_unit_test(test_scaled_not_available),
+        cmocka_unit_test(test_scaled_formats_match_printf),
         cmocka_unit_test(test_fill_bits_short_type1),
         cmocka_unit_test(test_type4_and_5),
         cmocka_unit_test(test_binary_and_apps),
