@@ -402,10 +402,36 @@ static void tenths(struct em *e, const char *k, unsigned v, int scaled)
         num(e, k, v);
 }
 
+/* Append v zero-padded to width digits, as printf("%0*u") does (wider values keep all their
+ * digits); returns the new end. dst needs room for 10 digits. */
+static char *zpad(char *dst, unsigned v, int width)
+{
+    char tmp[10];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < 10);
+    while (n < width)
+        tmp[n++] = '0';
+    while (n)
+        *dst++ = tmp[--n];
+    return dst;
+}
+
+/* "MM-DDTHH:MMZ" (gpsd's ETA), without printf on the per-message path. */
 static void ddhhmm(struct em *e, const char *k, unsigned mo, unsigned d, unsigned h, unsigned mi)
 {
-    char tmp[40];
-    snprintf(tmp, sizeof tmp, "%02u-%02uT%02u:%02uZ", mo, d, h, mi);
+    char tmp[48], *p = tmp;
+    p = zpad(p, mo, 2);
+    *p++ = '-';
+    p = zpad(p, d, 2);
+    *p++ = 'T';
+    p = zpad(p, h, 2);
+    *p++ = ':';
+    p = zpad(p, mi, 2);
+    *p++ = 'Z';
+    *p = '\0';
     str(e, k, tmp);
 }
 
@@ -843,9 +869,20 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
     }
     case 4:
     case 11: {
-        char ts[48];
-        snprintf(ts, sizeof ts, "%04u-%02u-%02uT%02u:%02u:%02uZ", m->u.t4.year, m->u.t4.month,
-                 m->u.t4.day, m->u.t4.hour, m->u.t4.minute, m->u.t4.second);
+        char ts[80], *p = ts; /* "%04u-%02u-%02uT%02u:%02u:%02uZ" */
+        p = zpad(p, m->u.t4.year, 4);
+        *p++ = '-';
+        p = zpad(p, m->u.t4.month, 2);
+        *p++ = '-';
+        p = zpad(p, m->u.t4.day, 2);
+        *p++ = 'T';
+        p = zpad(p, m->u.t4.hour, 2);
+        *p++ = ':';
+        p = zpad(p, m->u.t4.minute, 2);
+        *p++ = ':';
+        p = zpad(p, m->u.t4.second, 2);
+        *p++ = 'Z';
+        *p = '\0';
         str(E, "timestamp", ts);
         boolean(E, "accuracy", m->u.t4.accuracy);
         deg7(E, "lon", m->u.t4.lon, scaled);
