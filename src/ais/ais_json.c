@@ -44,6 +44,23 @@ static void key(struct em *e, const char *k)
 {
     char tmp[48];
     size_t kl = strlen(k);
+    struct sw_buf *b = e->b;
+    /* Fast path: write ,"k": straight into the reserved room. */
+    if (!e->rc && kl <= 40 && b->len > 0 && b->len + kl + 5 < b->cap &&
+        b->len + kl + 4 <= b->max) {
+        char *p = b->data + b->len;
+        char last = p[-1];
+        if (last != '{' && last != '[')
+            *p++ = ',';
+        *p++ = '"';
+        memcpy(p, k, kl);
+        p += kl;
+        *p++ = '"';
+        *p++ = ':';
+        *p = '\0';
+        b->len = (size_t)(p - b->data);
+        return;
+    }
     if (kl + 4 > sizeof tmp) {
         e->rc = e->rc ? e->rc : SW_EINVAL;
         return;
