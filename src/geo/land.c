@@ -83,11 +83,14 @@ static void edge_cells(const struct edge *e, int *c0, int *c1, int *r0, int *r1)
     *r1 = row_of(fmax(e->y1, e->y2));
 }
 
-static int edge_in_cell(const struct edge *e, int c, int r)
+/* The cells an edge touches, as edge_cells gives them, computed once while building. */
+struct span {
+    int16_t c0, c1, r0, r1;
+};
+
+static int span_has(const struct span *sp, int c, int r)
 {
-    int c0, c1, r0, r1;
-    edge_cells(e, &c0, &c1, &r0, &r1);
-    return c >= c0 && c <= c1 && r >= r0 && r <= r1;
+    return c >= sp->c0 && c <= sp->c1 && r >= sp->r0 && r <= sp->r1;
 }
 
 static int build_index(struct sw_land *l)
@@ -97,12 +100,18 @@ static int build_index(struct sw_land *l)
     l->land = calloc(ncell, 1);
     l->near = calloc(ncell, sizeof *l->near);
     if (!l->start || !l->land || !l->near) return SW_ENOMEM;
+    struct span *sp = malloc((l->ne ? l->ne : 1) * sizeof *sp);
+    if (!sp) return SW_ENOMEM;
     size_t total = 0;
     for (size_t i = 0; i < l->ne; i++) {
         int c0, c1, r0, r1;
         edge_cells(&l->e[i], &c0, &c1, &r0, &r1);
+        sp[i] = (struct span){(int16_t)c0, (int16_t)c1, (int16_t)r0, (int16_t)r1};
         size_t k = (size_t)(c1 - c0 + 1) * (size_t)(r1 - r0 + 1);
-        if (k > 4096 || total + k > MAX_EDGES) return SW_ETOOBIG;
+        if (k > 4096 || total + k > MAX_EDGES) {
+            free(sp);
+            return SW_ETOOBIG;
+        }
         total += k;
         for (int r = r0; r <= r1; r++)
             for (int c = c0; c <= c1; c++)
@@ -114,12 +123,12 @@ static int build_index(struct sw_land *l)
     uint32_t *fill = malloc(ncell * sizeof *fill);
     if (!l->idx || !fill) {
         free(fill);
+        free(sp);
         return SW_ENOMEM;
     }
     memcpy(fill, l->start, ncell * sizeof *fill);
     for (size_t i = 0; i < l->ne; i++) {
-        int c0, c1, r0, r1;
-        edge_cells(&l->e[i], &c0, &c1, &r0, &r1);
+        int c0 = sp[i].c0, c1 = sp[i].c1, r0 = sp[i].r0, r1 = sp[i].r1;
         for (int r = r0; r <= r1; r++)
             for (int c = c0; c <= c1; c++)
                 l->idx[fill[(size_t)r * NCOL + c]++] = (uint32_t)i;
@@ -137,7 +146,7 @@ static int build_index(struct sw_land *l)
             for (uint32_t k = l->start[a]; k < l->start[a + 1]; k++)
                 state ^= cross_v(&l->e[l->idx[k]], x0, ya, yb);
             for (uint32_t k = l->start[b]; k < l->start[b + 1]; k++)
-                if (!edge_in_cell(&l->e[l->idx[k]], 0, r + 1))
+                if (!span_has(&sp[l->idx[k]], 0, r + 1))
                     state ^= cross_v(&l->e[l->idx[k]], x0, ya, yb);
         }
         int s = state;
@@ -148,11 +157,12 @@ static int build_index(struct sw_land *l)
             for (uint32_t k = l->start[a]; k < l->start[a + 1]; k++)
                 s ^= cross_h(&l->e[l->idx[k]], y0, xa, xb);
             for (uint32_t k = l->start[b]; k < l->start[b + 1]; k++)
-                if (!edge_in_cell(&l->e[l->idx[k]], c - 1, r))
+                if (!span_has(&sp[l->idx[k]], c - 1, r))
                     s ^= cross_h(&l->e[l->idx[k]], y0, xa, xb);
             l->land[b] = (uint8_t)s;
         }
     }
+    free(sp);
 
     /* Chebyshev distance in cells to the nearest cell with edges (longitude wraps), by
      * chamfer passes repeated until nothing changes: the forward pass relaxes each cell from
