@@ -52,6 +52,7 @@ struct linemeta {
     int gid, gnum, gtotal;
     int checksum_ok;
     size_t srclen;
+    int src_trailing; /* the source came from a station field after the checksum */
     char source[SW_NMEA_MAX_SOURCE + 1];
 };
 
@@ -360,6 +361,7 @@ static void parse_trailing(const char *p, const char *end, struct linemeta *lm)
                 memcpy(lm->source, v, vn);
                 lm->source[vn] = '\0';
                 lm->srclen = vn;
+                lm->src_trailing = 1;
             }
         }
         p = fe;
@@ -447,7 +449,9 @@ static int group_expired(const struct sw_nmea *f, const struct group *g, uint64_
 }
 
 /* Same (source, talker, channel, sequence id); a tag-block group id, when both have one,
- * stands in for a source the later sentences of the group leave out. */
+ * stands in for a source the later sentences of the group leave out. A station named only
+ * after a later fragment's checksum (",b003660465") joins a group begun without a source, as
+ * gpsd joins it: some feeds stamp the station on the last fragment only. */
 static int group_match(const struct group *g, const struct linemeta *lm, const char *talker,
                        char channel, int seq, int count)
 {
@@ -457,7 +461,7 @@ static int group_match(const struct group *g, const struct linemeta *lm, const c
         return 0;
     if (lm->gid >= 0 && m->group_id == lm->gid)
         return lm->srclen == 0 || strcmp(m->source, lm->source) == 0;
-    return strcmp(m->source, lm->source) == 0;
+    return strcmp(m->source, lm->source) == 0 || (lm->src_trailing && m->source[0] == '\0');
 }
 
 static struct group *group_alloc(struct sw_nmea *f, uint64_t lineno, int64_t t)
@@ -570,6 +574,7 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     lm.gnum = lm.gtotal = 0;
     lm.checksum_ok = 1;
     lm.srclen = 0;
+    lm.src_trailing = 0;
     lm.source[0] = '\0';
 
     if (*p != '!' && *p != '$' && *p != '\\') {

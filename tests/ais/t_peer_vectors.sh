@@ -49,7 +49,7 @@ check pyais/tests/ais_test_messages "" "lines=9 used=8 comment=1 messages=7 deco
 check pyais/tests/messages.ais "" "lines=11 used=6 empty=3 comment=2 messages=6 decoded=6 $clean"
 check pyais/tests/mixed.txt "" "lines=35 used=12 empty=7 comment=5 other_nmea=4 header=1 checksum=4 garbage=2 messages=10 decoded=10 multi_sentence=2 $clean"
 check pyais/tests/nmea_data_sample.txt "" "lines=898 used=778 malformed=100 incomplete=20 messages=778 decoded=777 type24_held=1 $clean"
-check gpsd/test/sample.aivdm "" "lines=1121 used=116 empty=1 comment=1001 garbage=1 orphan=1 incomplete=1 messages=101 multi_sentence=13"
+check gpsd/test/sample.aivdm "" "lines=1121 used=118 empty=1 comment=1001 garbage=1 orphan=0 incomplete=0 messages=102 multi_sentence=14 decoded=97"
 check gpsd/test/daemon/ais-nmea.log "" "lines=1500 used=183 comment=4 other_nmea=1313 messages=171 multi_sentence=12"
 check gpsd/test/daemon/ais-nmea-type6-fid55.log "" "lines=1487 used=1480 comment=7 messages=1326 multi_sentence=154"
 check gpsd/test/daemon/ais-raw-messages.log "" "lines=121 used=114 comment=7 messages=109 multi_sentence=5"

@@ -222,6 +222,27 @@ static void test_interleaved(void **state)
     sw_nmea_free(f);
 }
 
+/* Regression (gpsd sample.aivdm, MMSI 999999999): a station field after the last fragment's
+ * checksum (",b003660465") named a source the first fragment lacked, so the group never
+ * completed. It joins the group, and a different station on both fragments still keeps two
+ * streams apart. */
+static void test_trailing_station_joins_group(void **state)
+{
+    struct sw_nmea *f = new_framer(0);
+    assert_null(feed(f, "!AIVDM,2,1,6,A,8>qc9wiKf>d=Cq5r0mdew:?DLq>1LmhHrsqmBCKnJ50,0*30", 1));
+    const struct sw_nmea_msg *m = feed(f, "!AIVDM,2,2,6,A,3OLc=UCRp,0*4A,b003660465", 2);
+    assert_non_null(m);
+    assert_string_equal(m->payload, "8>qc9wiKf>d=Cq5r0mdew:?DLq>1LmhHrsqmBCKnJ503OLc=UCRp");
+    assert_string_equal(m->source, "b003660465");
+    /* stations on both fragments: r1's part 2 cannot complete r2's part 1 */
+    assert_null(feed(f, "!AIVDM,2,1,6,A,8>qc9wiKf>d=Cq5r0mdew:?DLq>1LmhHrsqmBCKnJ50,0*30,r2", 3));
+    assert_null(feed(f, "!AIVDM,2,2,6,A,3OLc=UCRp,0*4A,r1", 4));
+    assert_int_equal(sw_nmea_last_reason(f), SW_NMEA_ORPHAN);
+    sw_nmea_flush(f);
+    assert_sum(f);
+    sw_nmea_free(f);
+}
+
 static void test_orphans_restart_timeout(void **state)
 {
     struct sw_nmea_config c;
@@ -454,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_interleaved), cmocka_unit_test(test_orphans_restart_timeout),
         cmocka_unit_test(test_oversize),    cmocka_unit_test(test_times),
         cmocka_unit_test(test_bad_lines),   cmocka_unit_test(test_files_add_up),
+        cmocka_unit_test(test_trailing_station_joins_group),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
