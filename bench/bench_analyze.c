@@ -31,8 +31,7 @@ struct bits {
 static void put(struct bits *w, uint64_t v, int n)
 {
     for (int i = n - 1; i >= 0; i--, w->n++)
-        if ((v >> i) & 1)
-            w->b[w->n / 8] |= (unsigned char)(0x80 >> (w->n % 8));
+        if ((v >> i) & 1) w->b[w->n / 8] |= (unsigned char)(0x80 >> (w->n % 8));
 }
 
 static void put_text(struct bits *w, const char *s, int chars)
@@ -116,7 +115,7 @@ static int write_recording(const char *path, long messages, long vessels)
         s[v].sog = urand() < 0.2 ? 0.1 : 5 + urand() * 10;
         s[v].cog = urand() * 360;
     }
-    const int64_t t0 = 1709251200000LL; /* 2024-03-01T00:00:00Z */
+    const int64_t t0 = 1709251200000LL;             /* 2024-03-01T00:00:00Z */
     const double dt_ms = 10000.0 / (double)vessels; /* each vessel every 10 s */
     long written = 0;
     int seq = 0;
@@ -124,15 +123,12 @@ static int write_recording(const char *path, long messages, long vessels)
         long v = i % vessels;
         int64_t t = t0 + (int64_t)((double)i * dt_ms);
         struct ship *p = &s[v];
-        if (urand() < 0.01)
-            p->cog = fmod(p->cog + 30 + urand() * 60, 360); /* a turn */
-        if (urand() < 0.005)
-            p->sog = p->sog < 1 ? 8 : 0.1; /* stop or start */
-        double d = p->sog * 1852.0 / 3600.0 * 10; /* metres in 10 s */
+        if (urand() < 0.01) p->cog = fmod(p->cog + 30 + urand() * 60, 360); /* a turn */
+        if (urand() < 0.005) p->sog = p->sog < 1 ? 8 : 0.1;                 /* stop or start */
+        double d = p->sog * 1852.0 / 3600.0 * 10;                           /* metres in 10 s */
         p->lat += d * cos(p->cog * M_PI / 180) / 111195.0;
         p->lon += d * sin(p->cog * M_PI / 180) / (111195.0 * cos(p->lat * M_PI / 180));
-        if (p->lat > 60 || p->lat < 0)
-            p->cog = fmod(p->cog + 180, 360);
+        if (p->lat > 60 || p->lat < 0) p->cog = fmod(p->cog + 180, 360);
         uint32_t mmsi = 200000000u + (uint32_t)(v * 7919 % 500000000);
         char rx[8] = "rA";
         struct bits w;
@@ -213,8 +209,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_analyze: bad --messages or --vessels\n");
         return 2;
     }
-    if (write_only)
-        return write_recording(write_only, messages, vessels);
+    if (write_only) return write_recording(write_only, messages, vessels);
     char fbuf[512], dbuf[512];
     if (!file) {
         snprintf(fbuf, sizeof fbuf, "/tmp/sw-bench-%ld-%ld.nmea", messages, vessels);
@@ -222,8 +217,7 @@ int main(int argc, char **argv)
     }
     if (access(file, R_OK) != 0) {
         fprintf(stderr, "writing %s (%ld messages, %ld vessels)...\n", file, messages, vessels);
-        if (write_recording(file, messages, vessels))
-            return 1;
+        if (write_recording(file, messages, vessels)) return 1;
     }
     if (!dbpath) {
         snprintf(dbuf, sizeof dbuf, "/tmp/sw-bench-%d.db", (int)getpid());
@@ -254,8 +248,8 @@ int main(int argc, char **argv)
     size_t nv = sw_vessels_count(sw_pipeline_vessels(p));
     printf("analyze bench: %llu messages (%llu lines), %zu vessels\n",
            (unsigned long long)c[SW_IC_MESSAGES], (unsigned long long)c[SW_IC_LINES], nv);
-    printf("  wall %.2f s, cpu %.2f s: %.0f messages/s (wall), %.0f messages/s (cpu)\n", wall,
-           cpu, (double)c[SW_IC_MESSAGES] / wall, (double)c[SW_IC_MESSAGES] / cpu);
+    printf("  wall %.2f s, cpu %.2f s: %.0f messages/s (wall), %.0f messages/s (cpu)\n", wall, cpu,
+           (double)c[SW_IC_MESSAGES] / wall, (double)c[SW_IC_MESSAGES] / cpu);
     printf("  peak RSS %.1f MB (of which SQLite at most %.1f MB)\n", (double)r1.ru_maxrss / 1024.0,
            (double)sqlite3_memory_highwater(0) / 1048576.0);
     printf("  accepted %llu, duplicate %llu, late %llu, reorder_forced %llu, track_points %llu\n",

@@ -61,8 +61,8 @@ static int grow(sqlite3 *db, struct sw_ledger *lg, uint64_t from, uint64_t to, d
     for (uint64_t i = from; i < to;) {
         size_t n = to - i > BATCH ? BATCH : (size_t)(to - i);
         make_leaves(buf, i, n);
-        if (sw_store_exec(db, "BEGIN IMMEDIATE") ||
-            sw_ledger_append_leaves(lg, buf, n, NULL) || sw_store_exec(db, "COMMIT")) {
+        if (sw_store_exec(db, "BEGIN IMMEDIATE") || sw_ledger_append_leaves(lg, buf, n, NULL) ||
+            sw_store_exec(db, "COMMIT")) {
             fprintf(stderr, "append failed: %s\n", sqlite3_errmsg(db));
             return -1;
         }
@@ -90,8 +90,7 @@ static void proofs_at(struct sw_ledger *lg, uint64_t size)
             continue;
         }
         inc_len += p.n;
-        if (p.n > inc_max)
-            inc_max = p.n;
+        if (p.n > inc_max) inc_max = p.n;
     }
     double t_inc = (now_s() - t0) / REPS, c_inc = (cpu_s() - c0) / REPS;
     /* Verify the last one, and time verification. */
@@ -110,8 +109,7 @@ static void proofs_at(struct sw_ledger *lg, uint64_t size)
             continue;
         }
         con_len += p.n;
-        if (p.n > con_max)
-            con_max = p.n;
+        if (p.n > con_max) con_max = p.n;
     }
     double t_con = (now_s() - t0) / REPS, c_con = (cpu_s() - c0) / REPS;
     unsigned lg2 = 0;
@@ -133,8 +131,7 @@ static int bench_events(const char *dir)
     unlink(path);
     sqlite3 *db;
     struct sw_ledger *lg;
-    if (sw_store_open(path, &db, NULL) || sw_ledger_open(db, &lg))
-        return -1;
+    if (sw_store_open(path, &db, NULL) || sw_ledger_open(db, &lg)) return -1;
     json_t **ev = calloc(BATCH, sizeof *ev);
     struct sw_ledger_rec *rec = calloc(BATCH, sizeof *rec);
     double t0 = now_s(), c0 = cpu_s();
@@ -142,12 +139,11 @@ static int bench_events(const char *dir)
         for (int k = 0; k < BATCH; k++) {
             char id[32];
             snprintf(id, sizeof id, "ev-%08d", i + k);
-            ev[k] = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:[{s:i,s:s}],s:f,s:{s:s,s:i,s:f}}",
-                              "id", id, "type", "encounter", "start", "2024-03-01T06:20:00Z",
-                              "end", "2024-03-01T11:20:00Z", "lat", 30.9, "lon", 124.6,
-                              "vessels", "mmsi", 412000000 + i + k, "name", "VESSEL",
-                              "confidence", 0.9, "details", "rule", "encounter", "positions",
-                              212, "median_sog_kn", 0.4);
+            ev[k] = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:[{s:i,s:s}],s:f,s:{s:s,s:i,s:f}}", "id",
+                              id, "type", "encounter", "start", "2024-03-01T06:20:00Z", "end",
+                              "2024-03-01T11:20:00Z", "lat", 30.9, "lon", 124.6, "vessels", "mmsi",
+                              412000000 + i + k, "name", "VESSEL", "confidence", 0.9, "details",
+                              "rule", "encounter", "positions", 212, "median_sog_kn", 0.4);
         }
         if (sw_store_exec(db, "BEGIN IMMEDIATE") || sw_ledger_record_events(lg, ev, BATCH, rec) ||
             sw_store_exec(db, "COMMIT"))
@@ -189,8 +185,7 @@ int main(int argc, char **argv)
     double total = 0, total_cpu = 0;
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0] && sizes[i] <= max; i++) {
         double secs, cpu;
-        if (grow(db, lg, have, sizes[i], &secs, &cpu))
-            return 1;
+        if (grow(db, lg, have, sizes[i], &secs, &cpu)) return 1;
         total += secs;
         total_cpu += cpu;
         if (sizes[i] >= 100000)
@@ -200,13 +195,11 @@ int main(int argc, char **argv)
                    (double)(sizes[i] - have) / cpu, (double)sizes[i] / total,
                    (double)sizes[i] / total_cpu);
         have = sizes[i];
-        if (sizes[i] != 1000000)
-            proofs_at(lg, have);
+        if (sizes[i] != 1000000) proofs_at(lg, have);
     }
     sw_ledger_close(lg);
     sw_store_close(db);
-    if (bench_events(dir))
-        fprintf(stderr, "event bench failed\n");
+    if (bench_events(dir)) fprintf(stderr, "event bench failed\n");
     unlink(path);
     snprintf(path, sizeof path, "%s/bench_ledger.db-wal", dir);
     unlink(path);

@@ -30,15 +30,15 @@
 #define SW_AIS_MAX_INPUT_BITS 2046
 
 /* "Not available" values of the common fields (raw units). */
-#define SW_AIS_LON_NA 108600000  /* 181 deg in 1/10000 min (types 1-4, 9, 11, 18, 19, 21) */
-#define SW_AIS_LAT_NA 54600000   /* 91 deg in 1/10000 min */
-#define SW_AIS_LON_NA_27 108600  /* 181 deg in 1/10 min (type 27; also 17, 22, 23 are 1/10 min) */
-#define SW_AIS_LAT_NA_27 54600   /* 91 deg in 1/10 min */
-#define SW_AIS_SPEED_NA 1023     /* speed over ground in 1/10 knot; 1022 means >= 102.2 kn */
-#define SW_AIS_COURSE_NA 3600    /* course over ground in 1/10 degree */
-#define SW_AIS_HEADING_NA 511    /* true heading in degrees */
-#define SW_AIS_TURN_NA (-128)    /* rate of turn, raw ROT_AIS */
-#define SW_AIS_SECOND_NA 60      /* UTC second of the fix; 61 manual, 62 dead reckoning, 63 off */
+#define SW_AIS_LON_NA 108600000 /* 181 deg in 1/10000 min (types 1-4, 9, 11, 18, 19, 21) */
+#define SW_AIS_LAT_NA 54600000  /* 91 deg in 1/10000 min */
+#define SW_AIS_LON_NA_27 108600 /* 181 deg in 1/10 min (type 27; also 17, 22, 23 are 1/10 min) */
+#define SW_AIS_LAT_NA_27 54600  /* 91 deg in 1/10 min */
+#define SW_AIS_SPEED_NA 1023    /* speed over ground in 1/10 knot; 1022 means >= 102.2 kn */
+#define SW_AIS_COURSE_NA 3600   /* course over ground in 1/10 degree */
+#define SW_AIS_HEADING_NA 511   /* true heading in degrees */
+#define SW_AIS_TURN_NA (-128)   /* rate of turn, raw ROT_AIS */
+#define SW_AIS_SECOND_NA 60     /* UTC second of the fix; 61 manual, 62 dead reckoning, 63 off */
 #define SW_AIS_IMO_NA 0
 #define SW_AIS_DRAUGHT_NA 0
 
@@ -73,52 +73,52 @@ enum sw_ais_app {
 /* Meteorological / hydrological report (8/1/11 and 8/1/31). Raw units; "n/a" values are
  * given per field for 1/11 (IMO 236) and 1/31 (IMO 289), which differ. */
 struct sw_ais_met {
-    int32_t lon, lat;   /* 1/11: 1/1000 min (25/24 bits); 1/31: 1/1000 min (25/24 bits) */
-    bool accuracy;      /* 1/31 only */
+    int32_t lon, lat; /* 1/11: 1/1000 min (25/24 bits); 1/31: 1/1000 min (25/24 bits) */
+    bool accuracy;    /* 1/31 only */
     uint8_t day, hour, minute;
-    uint8_t wspeed, wgust;    /* knots, 127 n/a */
-    uint16_t wdir, wgustdir;  /* degrees; 1/11: 511 n/a, 1/31: 360 n/a */
-    int16_t airtemp;          /* 1/11: (raw - 600) / 10 degC unsigned 11 bits, 2047 n/a;
-                                 1/31: signed 11 bits, 0.1 degC, -1024 n/a */
-    uint8_t humidity;         /* percent; 1/11: 127 n/a, 1/31: 101 n/a */
-    int16_t dewpoint;         /* 1/11: (raw - 200) / 10 degC, 1023 n/a; 1/31: signed 0.1 degC, 501 n/a */
-    uint16_t pressure;        /* 1/11: raw + 800 hPa, 511 n/a; 1/31: raw + 799 hPa, 511 n/a */
-    uint8_t pressuretend;     /* 0 steady, 1 decreasing, 2 increasing, 3 n/a */
-    bool visgreater;          /* 1/31 only */
-    uint8_t visibility;       /* 0.1 nm; 1/11: 8 bits (255 n/a), 1/31: 7 bits (127 n/a) */
-    int16_t waterlevel;       /* 1/11: (raw - 100) / 10 m, 511 n/a; 1/31: signed 0.01 m, 4001 n/a */
-    uint8_t leveltrend;       /* as pressuretend */
-    uint8_t cspeed;           /* 0.1 kn, 255 n/a */
-    uint16_t cdir;            /* degrees */
+    uint8_t wspeed, wgust;   /* knots, 127 n/a */
+    uint16_t wdir, wgustdir; /* degrees; 1/11: 511 n/a, 1/31: 360 n/a */
+    int16_t airtemp;         /* 1/11: (raw - 600) / 10 degC unsigned 11 bits, 2047 n/a;
+                                1/31: signed 11 bits, 0.1 degC, -1024 n/a */
+    uint8_t humidity;        /* percent; 1/11: 127 n/a, 1/31: 101 n/a */
+    int16_t dewpoint;  /* 1/11: (raw - 200) / 10 degC, 1023 n/a; 1/31: signed 0.1 degC, 501 n/a */
+    uint16_t pressure; /* 1/11: raw + 800 hPa, 511 n/a; 1/31: raw + 799 hPa, 511 n/a */
+    uint8_t pressuretend; /* 0 steady, 1 decreasing, 2 increasing, 3 n/a */
+    bool visgreater;      /* 1/31 only */
+    uint8_t visibility;   /* 0.1 nm; 1/11: 8 bits (255 n/a), 1/31: 7 bits (127 n/a) */
+    int16_t waterlevel;   /* 1/11: (raw - 100) / 10 m, 511 n/a; 1/31: signed 0.01 m, 4001 n/a */
+    uint8_t leveltrend;   /* as pressuretend */
+    uint8_t cspeed;       /* 0.1 kn, 255 n/a */
+    uint16_t cdir;        /* degrees */
     uint8_t cspeed2;
     uint16_t cdir2;
-    uint8_t cdepth2;          /* m (1/31: 0.1 m) */
+    uint8_t cdepth2; /* m (1/31: 0.1 m) */
     uint8_t cspeed3;
     uint16_t cdir3;
     uint8_t cdepth3;
-    uint8_t waveheight;       /* 0.1 m, 255 n/a */
-    uint8_t waveperiod;       /* seconds, 63 n/a */
+    uint8_t waveheight; /* 0.1 m, 255 n/a */
+    uint8_t waveperiod; /* seconds, 63 n/a */
     uint16_t wavedir;
     uint8_t swellheight;
     uint8_t swellperiod;
     uint16_t swelldir;
-    uint8_t seastate;         /* Beaufort, 13 (1/31) or 15 n/a */
-    int16_t watertemp;        /* 1/11: (raw - 100) / 10 degC, 1023 n/a; 1/31: signed 0.1 degC, 501 n/a */
-    uint8_t preciptype;       /* 1/11: 7 n/a; 1/31: 7 n/a */
-    uint16_t salinity;        /* 0.1 permille, 1/11: 511 n/a, 1/31: 510 n/a, 511 n/a */
-    uint8_t ice;              /* 0 no, 1 yes, 3 n/a */
+    uint8_t seastate;   /* Beaufort, 13 (1/31) or 15 n/a */
+    int16_t watertemp;  /* 1/11: (raw - 100) / 10 degC, 1023 n/a; 1/31: signed 0.1 degC, 501 n/a */
+    uint8_t preciptype; /* 1/11: 7 n/a; 1/31: 7 n/a */
+    uint16_t salinity;  /* 0.1 permille, 1/11: 511 n/a, 1/31: 510 n/a, 511 n/a */
+    uint8_t ice;        /* 0 no, 1 yes, 3 n/a */
 };
 
 struct sw_ais_tidal {
-    int32_t lon, lat;         /* 1/1000 min (6/1/14: lat 27 bits, lon 28; 6/1/32: 25, 24 bits) */
+    int32_t lon, lat; /* 1/1000 min (6/1/14: lat 27 bits, lon 28; 6/1/32: 25, 24 bits) */
     uint8_t from_hour, from_min, to_hour, to_min;
-    uint16_t cdir;            /* degrees, 360 n/a */
-    uint8_t cspeed;           /* 0.1 kn, 127 (1/14) or 251 (1/32) n/a */
+    uint16_t cdir;  /* degrees, 360 n/a */
+    uint8_t cspeed; /* 0.1 kn, 127 (1/14) or 251 (1/32) n/a */
 };
 
 /* Application payloads of types 6 and 8 (selected by sw_ais.t6 / t8 .app). */
 union sw_ais_app_data {
-    struct {                  /* 6/1/12 */
+    struct { /* 6/1/12 */
         char lastport[6];
         uint8_t lmonth, lday, lhour, lminute;
         char nextport[6];
@@ -129,57 +129,57 @@ union sw_ais_app_data {
         uint16_t amount;
         uint8_t unit;
     } dangerous_cargo;
-    struct {                  /* 6/1/14 and 6/1/32 */
+    struct { /* 6/1/14 and 6/1/32 */
         uint8_t month, day;
-        uint8_t ntidals;      /* as gpsd: one entry per started block from bit 97 (0..11;
-                                 the standard has 3, the rest of a long message follows) */
+        uint8_t ntidals; /* as gpsd: one entry per started block from bit 97 (0..11;
+                            the standard has 3, the rest of a long message follows) */
         struct sw_ais_tidal tidals[11];
     } tidal_window;
-    struct {                  /* 6/1/18 */
+    struct { /* 6/1/18 */
         uint16_t linkage;
         uint8_t month, day, hour, minute;
         char portname[21];
         char destination[6];
-        int32_t lon, lat;     /* 1/1000 min, 25 and 24 bits */
+        int32_t lon, lat; /* 1/1000 min, 25 and 24 bits */
     } clearance;
-    struct {                  /* 6/1/30 and 8/1/29 */
+    struct { /* 6/1/30 and 8/1/29 */
         uint16_t linkage;
         char text[162];
     } text;
-    struct {                  /* 8/200/24 inland water levels */
-        char country[3];      /* UN country code, 2 characters */
+    struct {             /* 8/200/24 inland water levels */
+        char country[3]; /* UN country code, 2 characters */
         struct {
-            uint16_t id;      /* gauge id, 0 unknown */
-            int16_t level;    /* cm, 14-bit two's complement as gpsd reads it */
+            uint16_t id;   /* gauge id, 0 unknown */
+            int16_t level; /* cm, 14-bit two's complement as gpsd reads it */
         } gauges[4];
     } water_level;
-    struct {                  /* 6/1/28 and 8/1/27 route information */
+    struct { /* 6/1/28 and 8/1/27 route information */
         uint16_t linkage;
-        uint8_t sender;       /* 0 ship, 1 authority */
-        uint8_t rtype;        /* route type, 0 undefined .. 31 cancel */
+        uint8_t sender;                   /* 0 ship, 1 authority */
+        uint8_t rtype;                    /* route type, 0 undefined .. 31 cancel */
         uint8_t month, day, hour, minute; /* start, 0/0/24/60 n/a */
-        uint32_t duration;    /* minutes, 0 cancel */
-        uint8_t nwaypoints;   /* the count field (0..31), as gpsd: points past the end
-                                 of the message read as 0 */
+        uint32_t duration;                /* minutes, 0 cancel */
+        uint8_t nwaypoints;               /* the count field (0..31), as gpsd: points past the end
+                                             of the message read as 0 */
         struct {
             int32_t lon, lat; /* 1/10000 min (28 and 27 bits) */
         } waypoints[31];
     } route;
-    struct {                  /* 6/1/25 IMO 289 dangerous cargo indication */
-        uint8_t unit;         /* 0 n/a, 1 kg, 2 tonnes, 3 1000 tonnes */
+    struct {          /* 6/1/25 IMO 289 dangerous cargo indication */
+        uint8_t unit; /* 0 n/a, 1 kg, 2 tonnes, 3 1000 tonnes */
         uint16_t amount;
-        uint8_t ncargos;      /* one per 17-bit block started from bit 100 (0..54) */
+        uint8_t ncargos; /* one per 17-bit block started from bit 100 (0..54) */
         struct {
             uint8_t code;     /* 4 bits: cargo class (IMDG, IBC, ...) */
             uint16_t subtype; /* 13 bits */
         } cargos[54];
     } cargo;
-    struct {                  /* 8/1/13 IMO 289 fairway closed */
+    struct { /* 8/1/13 IMO 289 fairway closed */
         char reason[21];
-        char closefrom[21];   /* location names */
+        char closefrom[21]; /* location names */
         char closeto[21];
-        uint16_t radius;      /* extension of the closed area, in extunit */
-        uint8_t extunit;      /* 0 m, 1 km, 2 nm, 3 cable */
+        uint16_t radius;                      /* extension of the closed area, in extunit */
+        uint8_t extunit;                      /* 0 m, 1 km, 2 nm, 3 cable */
         uint8_t fmonth, fday, fhour, fminute; /* closed from (UTC) */
         uint8_t tmonth, tday, thour, tminute; /* closed to */
     } fairway;
@@ -190,25 +190,25 @@ union sw_ais_app_data {
         uint16_t passengers;  /* 8191 unknown */
         uint8_t personnel;    /* 255 unknown */
     } persons;
-    struct {                  /* 6/235/10 and 6/250/10 */
-        uint16_t ana_int;     /* 0.05 V */
-        uint16_t ana_ext1;    /* 0.05 V */
-        uint16_t ana_ext2;    /* 0.05 V */
-        uint8_t racon;        /* 0 none, 1 not monitored, 2 operational, 3 error */
-        uint8_t light;        /* 0 none, 1 on, 2 off, 3 error */
+    struct {               /* 6/235/10 and 6/250/10 */
+        uint16_t ana_int;  /* 0.05 V */
+        uint16_t ana_ext1; /* 0.05 V */
+        uint16_t ana_ext2; /* 0.05 V */
+        uint8_t racon;     /* 0 none, 1 not monitored, 2 operational, 3 error */
+        uint8_t light;     /* 0 none, 1 on, 2 off, 3 error */
         bool alarm;
-        uint8_t stat_ext;     /* 8 status bits */
+        uint8_t stat_ext; /* 8 status bits */
         bool off_pos;
     } aton_mon;
-    struct sw_ais_met met;    /* 8/1/11 and 8/1/31 */
-    struct {                  /* 8/200/10 */
-        char vin[9];          /* ENI number */
-        uint16_t length;      /* 0.1 m */
-        uint16_t beam;        /* 0.1 m */
-        uint16_t shiptype;    /* ERI code */
-        uint8_t hazard;       /* number of blue cones, 5 unknown */
-        uint16_t draught;     /* 0.01 m */
-        uint8_t loaded;       /* 0 n/a, 1 loaded, 2 unloaded */
+    struct sw_ais_met met; /* 8/1/11 and 8/1/31 */
+    struct {               /* 8/200/10 */
+        char vin[9];       /* ENI number */
+        uint16_t length;   /* 0.1 m */
+        uint16_t beam;     /* 0.1 m */
+        uint16_t shiptype; /* ERI code */
+        uint8_t hazard;    /* number of blue cones, 5 unknown */
+        uint16_t draught;  /* 0.01 m */
+        uint8_t loaded;    /* 0 n/a, 1 loaded, 2 unloaded */
         bool speed_q, course_q, heading_q;
     } inland_static;
 };
@@ -220,99 +220,99 @@ struct sw_ais {
     int repeat;    /* 0..3 */
     uint32_t mmsi; /* 30 bits */
     union {
-        struct {   /* types 1, 2, 3: class A position report */
-            uint8_t status;        /* navigation status 0..15, 15 undefined */
-            int8_t turn;           /* ROT_AIS raw -128..127, SW_AIS_TURN_NA */
-            uint16_t speed;        /* 0.1 kn, SW_AIS_SPEED_NA */
+        struct {            /* types 1, 2, 3: class A position report */
+            uint8_t status; /* navigation status 0..15, 15 undefined */
+            int8_t turn;    /* ROT_AIS raw -128..127, SW_AIS_TURN_NA */
+            uint16_t speed; /* 0.1 kn, SW_AIS_SPEED_NA */
             bool accuracy;
-            int32_t lon, lat;      /* 1/10000 min, SW_AIS_LON_NA / SW_AIS_LAT_NA */
-            uint16_t course;       /* 0.1 deg, SW_AIS_COURSE_NA */
-            uint16_t heading;      /* deg, SW_AIS_HEADING_NA */
-            uint8_t second;        /* SW_AIS_SECOND_NA */
-            uint8_t maneuver;      /* 0 n/a, 1 no special, 2 special */
+            int32_t lon, lat; /* 1/10000 min, SW_AIS_LON_NA / SW_AIS_LAT_NA */
+            uint16_t course;  /* 0.1 deg, SW_AIS_COURSE_NA */
+            uint16_t heading; /* deg, SW_AIS_HEADING_NA */
+            uint8_t second;   /* SW_AIS_SECOND_NA */
+            uint8_t maneuver; /* 0 n/a, 1 no special, 2 special */
             bool raim;
-            uint32_t radio;        /* 19 bits of radio status */
+            uint32_t radio; /* 19 bits of radio status */
         } t1;
-        struct {   /* types 4 and 11: base station report / UTC response */
-            uint16_t year;         /* 0 n/a */
-            uint8_t month, day;    /* 0 n/a */
-            uint8_t hour;          /* 24 n/a */
-            uint8_t minute;        /* 60 n/a */
-            uint8_t second;        /* 60 n/a */
+        struct {                /* types 4 and 11: base station report / UTC response */
+            uint16_t year;      /* 0 n/a */
+            uint8_t month, day; /* 0 n/a */
+            uint8_t hour;       /* 24 n/a */
+            uint8_t minute;     /* 60 n/a */
+            uint8_t second;     /* 60 n/a */
             bool accuracy;
             int32_t lon, lat;
-            uint8_t epfd;          /* 0..15, see sw_ais_epfd_text() */
+            uint8_t epfd; /* 0..15, see sw_ais_epfd_text() */
             bool raim;
             uint32_t radio;
         } t4;
-        struct {   /* type 5: static and voyage data */
+        struct { /* type 5: static and voyage data */
             uint8_t ais_version;
-            uint32_t imo;          /* SW_AIS_IMO_NA */
+            uint32_t imo; /* SW_AIS_IMO_NA */
             char callsign[8];
             char shipname[21];
-            uint8_t shiptype;      /* 0 n/a */
-            uint16_t to_bow;       /* metres, 0 n/a */
+            uint8_t shiptype; /* 0 n/a */
+            uint16_t to_bow;  /* metres, 0 n/a */
             uint16_t to_stern;
             uint8_t to_port;
             uint8_t to_starboard;
             uint8_t epfd;
-            uint8_t month, day;    /* ETA, 0 n/a */
-            uint8_t hour;          /* 24 n/a */
-            uint8_t minute;        /* 60 n/a */
-            uint8_t draught;       /* 0.1 m, SW_AIS_DRAUGHT_NA */
+            uint8_t month, day; /* ETA, 0 n/a */
+            uint8_t hour;       /* 24 n/a */
+            uint8_t minute;     /* 60 n/a */
+            uint8_t draught;    /* 0.1 m, SW_AIS_DRAUGHT_NA */
             char destination[21];
             bool dte;
         } t5;
-        struct {   /* type 6: addressed binary message */
+        struct { /* type 6: addressed binary message */
             uint8_t seqno;
             uint32_t dest_mmsi;
             bool retransmit;
             uint16_t dac;
             uint8_t fid;
-            enum sw_ais_app app;   /* which of .data is valid */
-            uint16_t bitcount;     /* application bits after dac/fid (bit 88 on) */
+            enum sw_ais_app app;               /* which of .data is valid */
+            uint16_t bitcount;                 /* application bits after dac/fid (bit 88 on) */
             uint8_t bitdata[SW_AIS_MAX_BYTES]; /* MSB first, unused bits zero */
             union sw_ais_app_data data;
         } t6;
-        struct {   /* types 7 and 13: binary / safety acknowledge */
-            uint32_t mmsi[4];      /* 0 = absent */
+        struct {              /* types 7 and 13: binary / safety acknowledge */
+            uint32_t mmsi[4]; /* 0 = absent */
             uint8_t seqno[4];
-            uint8_t count;         /* acknowledgements present, 1..4 */
+            uint8_t count; /* acknowledgements present, 1..4 */
         } t7;
-        struct {   /* type 8: broadcast binary message */
+        struct { /* type 8: broadcast binary message */
             uint16_t dac;
             uint8_t fid;
             enum sw_ais_app app;
-            uint16_t bitcount;     /* bits after dac/fid (bit 56 on) */
+            uint16_t bitcount; /* bits after dac/fid (bit 56 on) */
             uint8_t bitdata[SW_AIS_MAX_BYTES];
             union sw_ais_app_data data;
         } t8;
-        struct {   /* type 9: SAR aircraft position report */
-            uint16_t alt;          /* metres, 4095 n/a, 4094 means >= 4094 */
-            uint16_t speed;        /* knots (not tenths), 1023 n/a, 1022 >= 1022 */
+        struct {            /* type 9: SAR aircraft position report */
+            uint16_t alt;   /* metres, 4095 n/a, 4094 means >= 4094 */
+            uint16_t speed; /* knots (not tenths), 1023 n/a, 1022 >= 1022 */
             bool accuracy;
             int32_t lon, lat;
-            uint16_t course;       /* 0.1 deg */
+            uint16_t course; /* 0.1 deg */
             uint8_t second;
             uint8_t regional;
             bool dte;
             bool assigned;
             bool raim;
-            uint32_t radio;        /* 20 bits */
+            uint32_t radio; /* 20 bits */
         } t9;
-        struct {   /* type 10: UTC/date inquiry */
+        struct { /* type 10: UTC/date inquiry */
             uint32_t dest_mmsi;
         } t10;
-        struct {   /* type 12: addressed safety message */
+        struct { /* type 12: addressed safety message */
             uint8_t seqno;
             uint32_t dest_mmsi;
             bool retransmit;
             char text[158];
         } t12;
-        struct {   /* type 14: broadcast safety message */
+        struct { /* type 14: broadcast safety message */
             char text[162];
         } t14;
-        struct {   /* type 15: interrogation */
+        struct { /* type 15: interrogation */
             uint32_t mmsi1;
             uint8_t type1_1;
             uint16_t offset1_1;
@@ -322,47 +322,47 @@ struct sw_ais {
             uint8_t type2_1;
             uint16_t offset2_1;
         } t15;
-        struct {   /* type 16: assignment mode command */
+        struct { /* type 16: assignment mode command */
             uint32_t mmsi1;
             uint16_t offset1, increment1;
-            uint32_t mmsi2;        /* 0 when only one assignment was sent */
+            uint32_t mmsi2; /* 0 when only one assignment was sent */
             uint16_t offset2, increment2;
         } t16;
-        struct {   /* type 17: DGNSS broadcast */
-            int32_t lon, lat;      /* 1/10 min, 18 and 17 bits */
-            uint16_t bitcount;     /* correction bits from bit 80 on */
+        struct {               /* type 17: DGNSS broadcast */
+            int32_t lon, lat;  /* 1/10 min, 18 and 17 bits */
+            uint16_t bitcount; /* correction bits from bit 80 on */
             uint8_t bitdata[SW_AIS_MAX_BYTES];
         } t17;
-        struct {   /* types 18 and 19: class B position (19 adds static data) */
-            uint8_t reserved;      /* 8 bits regional reserve */
-            uint16_t speed;        /* 0.1 kn */
+        struct {              /* types 18 and 19: class B position (19 adds static data) */
+            uint8_t reserved; /* 8 bits regional reserve */
+            uint16_t speed;   /* 0.1 kn */
             bool accuracy;
             int32_t lon, lat;
-            uint16_t course;       /* 0.1 deg */
+            uint16_t course; /* 0.1 deg */
             uint16_t heading;
             uint8_t second;
-            uint8_t regional;      /* 2 bits (type 18) / 4 bits (type 19) */
+            uint8_t regional;                   /* 2 bits (type 18) / 4 bits (type 19) */
             bool cs, display, dsc, band, msg22; /* type 18 only */
             bool assigned;
             bool raim;
-            uint32_t radio;        /* type 18 only, 20 bits */
-            char shipname[21];     /* type 19 only from here */
+            uint32_t radio;    /* type 18 only, 20 bits */
+            char shipname[21]; /* type 19 only from here */
             uint8_t shiptype;
             uint16_t to_bow, to_stern;
             uint8_t to_port, to_starboard;
             uint8_t epfd;
             bool dte;
         } t18;
-        struct {   /* type 20: data link management; unused slots are 0 */
+        struct { /* type 20: data link management; unused slots are 0 */
             uint16_t offset[4];
             uint8_t number[4];
             uint8_t timeout[4];
             uint16_t increment[4];
         } t20;
-        struct {   /* type 21: aid-to-navigation report */
+        struct { /* type 21: aid-to-navigation report */
             uint8_t aid_type;
-            char name[35];         /* 20 characters plus the name extension (up to 14
-                                      kept), spaces inside kept as gpsd does */
+            char name[35]; /* 20 characters plus the name extension (up to 14
+                              kept), spaces inside kept as gpsd does */
             bool accuracy;
             int32_t lon, lat;
             uint16_t to_bow, to_stern;
@@ -375,7 +375,7 @@ struct sw_ais {
             bool virtual_aid;
             bool assigned;
         } t21;
-        struct {   /* type 22: channel management */
+        struct { /* type 22: channel management */
             uint16_t channel_a, channel_b;
             uint8_t txrx;
             bool power;
@@ -385,42 +385,42 @@ struct sw_ais {
             bool band_a, band_b;
             uint8_t zonesize;
         } t22;
-        struct {   /* type 23: group assignment command */
+        struct {                                    /* type 23: group assignment command */
             int32_t ne_lon, ne_lat, sw_lon, sw_lat; /* 1/10 min */
             uint8_t stationtype;
             uint8_t shiptype;
             uint8_t txrx;
             uint8_t interval;
-            uint8_t quiet;         /* minutes, 0 none */
+            uint8_t quiet; /* minutes, 0 none */
         } t23;
-        struct {   /* type 24: class B static data, part A (name) or B (the rest) */
+        struct { /* type 24: class B static data, part A (name) or B (the rest) */
             enum sw_ais_part part;
-            char shipname[21];     /* part A (or merged) */
-            uint8_t shiptype;      /* part B from here */
+            char shipname[21]; /* part A (or merged) */
+            uint8_t shiptype;  /* part B from here */
             char vendorid[8];
             uint8_t model;
             uint32_t serial;
             char callsign[8];
-            uint16_t to_bow, to_stern;   /* dimensions, unless auxiliary craft (MMSI 98XXXXXXX) */
+            uint16_t to_bow, to_stern; /* dimensions, unless auxiliary craft (MMSI 98XXXXXXX) */
             uint8_t to_port, to_starboard;
-            uint32_t mothership_mmsi;    /* auxiliary craft only */
+            uint32_t mothership_mmsi; /* auxiliary craft only */
         } t24;
-        struct {   /* types 25 and 26: single / multiple slot binary */
+        struct { /* types 25 and 26: single / multiple slot binary */
             bool addressed, structured;
-            uint32_t dest_mmsi;    /* 0 when not addressed */
-            uint16_t app_id;       /* dac << 6 | fid, 0 when unstructured */
+            uint32_t dest_mmsi; /* 0 when not addressed */
+            uint16_t app_id;    /* dac << 6 | fid, 0 when unstructured */
             uint16_t bitcount;
             uint8_t bitdata[SW_AIS_MAX_BYTES];
-            uint32_t radio;        /* type 26 only, 20 bits */
+            uint32_t radio; /* type 26 only, 20 bits */
         } t25;
-        struct {   /* type 27: long-range position */
+        struct { /* type 27: long-range position */
             bool accuracy;
             bool raim;
             uint8_t status;
-            int32_t lon, lat;      /* 1/10 min, SW_AIS_LON_NA_27 / SW_AIS_LAT_NA_27 */
-            uint8_t speed;         /* knots, 63 n/a */
-            uint16_t course;       /* degrees, 511 n/a */
-            bool gnss;             /* false: current GNSS position, true: not */
+            int32_t lon, lat; /* 1/10 min, SW_AIS_LON_NA_27 / SW_AIS_LAT_NA_27 */
+            uint8_t speed;    /* knots, 63 n/a */
+            uint16_t course;  /* degrees, 511 n/a */
+            bool gnss;        /* false: current GNSS position, true: not */
         } t27;
     } u;
 };
@@ -450,8 +450,8 @@ void sw_ais_session_init(struct sw_ais_session *s);
  * nothing); a part B with a stashed part A of the same MMSI is merged and returned as
  * SW_AIS_PART_AB (the stash entry is used up); a part B without one gives SW_EAGAIN.
  * Everything else is returned as sw_ais_decode returns it. Uses channel A's queue. */
-int sw_ais_session_decode(struct sw_ais_session *s, const char *payload, size_t len,
-                          int fill_bits, struct sw_ais *out);
+int sw_ais_session_decode(struct sw_ais_session *s, const char *payload, size_t len, int fill_bits,
+                          struct sw_ais *out);
 /* The same for a message heard on channel (the AIVDM channel field: 'A', 'B', '1', '2', or
  * '\0' when empty), which selects the type 24 queue as gpsd does. */
 int sw_ais_session_decode_on(struct sw_ais_session *s, char channel, const char *payload,

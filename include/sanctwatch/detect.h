@@ -59,25 +59,25 @@ const char *sw_detect_type_name(int type);
 /* Parameters (defaults are DESIGN.md's; data/detect.conf documents the same keys). */
 struct sw_detect_params {
     double enc_max_distance_m, enc_min_duration_h, enc_max_median_sog_kn, enc_min_port_km;
-    double enc_max_gap_min;      /* a pair apart (or unheard) longer than this ends (60) */
+    double enc_max_gap_min; /* a pair apart (or unheard) longer than this ends (60) */
     double dr_min_gap_h, dr_slack, dr_min_usual_sog_kn;
-    double dr_min_alongside_h;   /* time alongside the loiterer the detour must leave (4) */
+    double dr_min_alongside_h; /* time alongside the loiterer the detour must leave (4) */
     double loi_max_sog_kn, loi_min_duration_h, loi_min_shore_nm;
-    double loi_max_gap_h;        /* silence that ends a loitering episode (6) */
+    double loi_max_gap_h; /* silence that ends a loitering episode (6) */
     double gap_min_h, gap_radius_km, gap_min_others;
-    double gap_min_covered;      /* fraction of the gap's hours with others heard (0.8) */
+    double gap_min_covered; /* fraction of the gap's hours with others heard (0.8) */
     double pc_max_sog_kn, pc_min_duration_min;
-    char pc_countries[64];       /* comma-separated ISO alpha-2, "KP" */
-    double zone_min_fixes;       /* fixes inside that make an entry (1) */
-    double zone_reentry_h;       /* back inside within this after leaving: same visit (2) */
+    char pc_countries[64]; /* comma-separated ISO alpha-2, "KP" */
+    double zone_min_fixes; /* fixes inside that make an entry (1) */
+    double zone_reentry_h; /* back inside within this after leaving: same visit (2) */
     double sp_max_speed_kn, sp_min_jump_km, sp_min_inland_m, sp_same_time_s;
-    double sp_min_fixes;         /* anomalous fixes before an episode is an event (1) */
-    double sp_max_excursion_h;   /* an excursion without return after this is dropped (24) */
-    double idc_confirm;          /* a new identity value must be heard this often (2) */
-    int idc_fields;              /* bits: 1 name, 2 callsign, 4 imo, 8 flag */
+    double sp_min_fixes;       /* anomalous fixes before an episode is an event (1) */
+    double sp_max_excursion_h; /* an excursion without return after this is dropped (24) */
+    double idc_confirm;        /* a new identity value must be heard this often (2) */
+    int idc_fields;            /* bits: 1 name, 2 callsign, 4 imo, 8 flag */
     int idf_check_imo, idf_check_mid;
     double lv_min_name_score;
-    uint32_t enabled;            /* bit per enum sw_detect_type (all by default) */
+    uint32_t enabled; /* bit per enum sw_detect_type (all by default) */
 };
 void sw_detect_params_default(struct sw_detect_params *p);
 /* Read the keys of data/detect.conf from c over the defaults already in *p. Unknown keys of
@@ -87,9 +87,9 @@ int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c,
 
 /* Limits (0: defaults). */
 struct sw_detect_limits {
-    size_t max_vessels;  /* per-vessel detector state (default 1<<21) */
-    size_t max_pairs;    /* open encounter pairs (default 1<<16) */
-    size_t grid_cells;   /* reception grid (cell, hour) entries (default 1<<18) */
+    size_t max_vessels; /* per-vessel detector state (default 1<<21) */
+    size_t max_pairs;   /* open encounter pairs (default 1<<16) */
+    size_t grid_cells;  /* reception grid (cell, hour) entries (default 1<<18) */
 };
 
 /* Called with each event as one JSON line (no newline). Return non-zero to stop the run. */
@@ -102,8 +102,7 @@ struct sw_detect;
  * (if present) are loaded for listed_vessel and identity_fraud. err (256 bytes, may be NULL)
  * explains a failure. */
 int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
-                  const struct sw_detect_params *p, const struct sw_detect_limits *lim,
-                  char *err);
+                  const struct sw_detect_params *p, const struct sw_detect_limits *lim, char *err);
 void sw_detect_free(struct sw_detect *d);
 void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx);
 
@@ -120,12 +119,12 @@ int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vess
 int sw_detect_finish(struct sw_detect *d);
 
 struct sw_detect_stats {
-    uint64_t events[SW_DT_COUNT];   /* emitted per type */
+    uint64_t events[SW_DT_COUNT];        /* emitted per type */
     uint64_t recorded, existed, revised; /* ledger outcomes */
     uint64_t fixes, statics;
     uint64_t vessel_full, pair_full, grid_full, listed_loaded;
-    uint64_t spoof_single;          /* lone jump-and-return fixes not reported */
-    uint64_t port_calls_context;    /* calls at ports of other countries (not events) */
+    uint64_t spoof_single;       /* lone jump-and-return fixes not reported */
+    uint64_t port_calls_context; /* calls at ports of other countries (not events) */
 };
 const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d);
 

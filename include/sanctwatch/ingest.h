@@ -20,37 +20,37 @@
 
 /* ---- counters: every message or line ends in exactly one outcome, plus informative ones */
 #define SW_INGEST_COUNTERS(X)                                                                      \
-    X(LINES, "lines")                     /* input lines read (all inputs) */                     \
-    X(BYTES, "bytes")                     /* input bytes read */                                   \
-    X(MESSAGES, "messages")               /* AIS messages framed, CSV rows read */                 \
-    X(DECODE_ERROR, "decode_error")       /* framed but the payload did not decode */             \
-    X(UNSUPPORTED, "unsupported_type")    /* decoded message type not used for vessels */         \
-    X(BAD_ROW, "bad_row")                 /* CSV row that could not be read */                     \
-    X(BAD_MMSI, "bad_mmsi")               /* MMSI 0 or over 9 digits */                            \
-    X(BASE_STATION, "base_station")       /* base station reports (not vessels) */                 \
-    X(AID, "aid_to_navigation")           /* aids to navigation (kept apart) */                    \
-    X(OTHER_STATION, "other_station")     /* SAR aircraft, etc. */                                 \
-    X(UNTIMED, "untimed")                 /* no time known at all: not placed in time */          \
-    X(TIME_CARRIED, "time_carried")       /* no own time: the input's last time was used */        \
-    X(TIME_ARRIVAL, "time_arrival")       /* live input without time: arrival time used */         \
-    X(TIME_RANGE, "time_out_of_range")    /* before 2000 or more than a day in the future */       \
-    X(NO_POSITION, "position_unavailable") /* position report with lat 91 / lon 181 */            \
+    X(LINES, "lines")                      /* input lines read (all inputs) */                     \
+    X(BYTES, "bytes")                      /* input bytes read */                                  \
+    X(MESSAGES, "messages")                /* AIS messages framed, CSV rows read */                \
+    X(DECODE_ERROR, "decode_error")        /* framed but the payload did not decode */             \
+    X(UNSUPPORTED, "unsupported_type")     /* decoded message type not used for vessels */         \
+    X(BAD_ROW, "bad_row")                  /* CSV row that could not be read */                    \
+    X(BAD_MMSI, "bad_mmsi")                /* MMSI 0 or over 9 digits */                           \
+    X(BASE_STATION, "base_station")        /* base station reports (not vessels) */                \
+    X(AID, "aid_to_navigation")            /* aids to navigation (kept apart) */                   \
+    X(OTHER_STATION, "other_station")      /* SAR aircraft, etc. */                                \
+    X(UNTIMED, "untimed")                  /* no time known at all: not placed in time */          \
+    X(TIME_CARRIED, "time_carried")        /* no own time: the input's last time was used */       \
+    X(TIME_ARRIVAL, "time_arrival")        /* live input without time: arrival time used */        \
+    X(TIME_RANGE, "time_out_of_range")     /* before 2000 or more than a day in the future */      \
+    X(NO_POSITION, "position_unavailable") /* position report with lat 91 / lon 181 */             \
     X(BAD_POSITION, "position_out_of_range")                                                       \
-    X(LATE, "late")                       /* arrived after its time had been passed */             \
-    X(FORCED, "reorder_forced")           /* released early because the buffer was full */         \
-    X(DUPLICATE, "duplicate")             /* same message heard again (other receiver) */          \
-    X(DEDUP_FULL, "dedup_full")           /* dedup table full: kept without a check */             \
-    X(ACCEPTED, "accepted")               /* records that reached the vessel state */              \
-    X(POSITIONS, "positions")             /* of which with a position */                           \
-    X(STATICS, "statics")                 /* of which with identity or voyage data */              \
-    X(VESSEL_FULL, "vessel_table_full")   /* new vessel refused: table at its maximum */           \
-    X(TRACK_POINTS, "track_points")       /* downsampled track points stored */                    \
-    X(IDENTITIES, "identity_changes")     /* identity history rows closed */                       \
-    X(TOOLONG, "line_too_long")           /* lines over the reader's maximum */                    \
-    X(NET_DROPPED, "udp_dropped")         /* datagrams the kernel dropped (SO_RXQ_OVFL) */         \
-    X(NET_TRUNCATED, "udp_truncated")     /* datagrams longer than the receive buffer */           \
-    X(RECONNECTS, "reconnects")           /* tcp connections (re)established */                    \
-    X(INPUT_ERRORS, "input_errors")       /* read errors (corrupt gzip, ...) */
+    X(LATE, "late")                     /* arrived after its time had been passed */               \
+    X(FORCED, "reorder_forced")         /* released early because the buffer was full */           \
+    X(DUPLICATE, "duplicate")           /* same message heard again (other receiver) */            \
+    X(DEDUP_FULL, "dedup_full")         /* dedup table full: kept without a check */               \
+    X(ACCEPTED, "accepted")             /* records that reached the vessel state */                \
+    X(POSITIONS, "positions")           /* of which with a position */                             \
+    X(STATICS, "statics")               /* of which with identity or voyage data */                \
+    X(VESSEL_FULL, "vessel_table_full") /* new vessel refused: table at its maximum */             \
+    X(TRACK_POINTS, "track_points")     /* downsampled track points stored */                      \
+    X(IDENTITIES, "identity_changes")   /* identity history rows closed */                         \
+    X(TOOLONG, "line_too_long")         /* lines over the reader's maximum */                      \
+    X(NET_DROPPED, "udp_dropped")       /* datagrams the kernel dropped (SO_RXQ_OVFL) */           \
+    X(NET_TRUNCATED, "udp_truncated")   /* datagrams longer than the receive buffer */             \
+    X(RECONNECTS, "reconnects")         /* tcp connections (re)established */                      \
+    X(INPUT_ERRORS, "input_errors")     /* read errors (corrupt gzip, ...) */
 
 enum sw_ingest_counter {
 #define SW__ICNT(name, str) SW_IC_##name,
@@ -65,9 +65,9 @@ enum sw_csv_format { SW_CSV_NONE = 0, SW_CSV_MARINECADASTRE, SW_CSV_AISDK };
 
 #define SW_CSV_MAXCOLS 32
 struct sw_csv {
-    int format;                 /* enum sw_csv_format */
-    int ncols;                  /* columns in the header */
-    signed char col[32];        /* field slot -> column index, -1 absent (internal) */
+    int format;          /* enum sw_csv_format */
+    int ncols;           /* columns in the header */
+    signed char col[32]; /* field slot -> column index, -1 absent (internal) */
 };
 
 /* Recognise a header line. Returns SW_OK with c->format set, or SW_EFORMAT when the line is

@@ -160,8 +160,7 @@ struct sw_checkpoint {
  * line) into "text\n— name base64(keyid||sig)\n"; verify pub's signature line of a note
  * (*text_len, optional, gets the length of the signed text). */
 int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, char **out);
-int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub,
-                   size_t *text_len);
+int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub, size_t *text_len);
 /* Signed note text of c, signed by k: body, blank line, "— <name> <base64(keyid||sig)>". */
 int sw_checkpoint_sign(const struct sw_checkpoint *c, const struct sw_ledger_key *k, char **out);
 /* Parse a signed checkpoint and verify the signature line of pub (other signature lines, e.g.
@@ -177,9 +176,9 @@ int sw_checkpoint_parse(const char *note, size_t len, struct sw_checkpoint *out)
 enum sw_proof_kind { SW_PROOF_INCLUSION = 1, SW_PROOF_CONSISTENCY = 2 };
 struct sw_proof {
     int kind;
-    uint64_t index;    /* inclusion: leaf index */
-    uint64_t size;     /* inclusion: tree size; consistency: new size */
-    uint64_t old_size; /* consistency */
+    uint64_t index;            /* inclusion: leaf index */
+    uint64_t size;             /* inclusion: tree size; consistency: new size */
+    uint64_t old_size;         /* consistency */
     uint8_t leaf[SW_HASH_LEN]; /* inclusion: leaf hash */
     size_t n;
     uint8_t path[SW_MERKLE_MAX_PATH][SW_HASH_LEN];
@@ -217,9 +216,9 @@ int sw_ledger_append_leaves(struct sw_ledger *lg, const uint8_t *hashes, size_t 
 
 /* Outcome per event of sw_ledger_record_events. */
 struct sw_ledger_rec {
-    int err;       /* SW_OK, SW_EFORMAT/SW_ETOOBIG (bad event), SW_EEXISTS (id recorded with
-                      different content: nothing stored for this one) */
-    int existed;   /* 1: the same event was already recorded (idempotent), leaf is its leaf */
+    int err;     /* SW_OK, SW_EFORMAT/SW_ETOOBIG (bad event), SW_EEXISTS (id recorded with
+                    different content: nothing stored for this one) */
+    int existed; /* 1: the same event was already recorded (idempotent), leaf is its leaf */
     uint64_t leaf;
     uint8_t hash[SW_HASH_LEN];
 };

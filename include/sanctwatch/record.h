@@ -29,24 +29,24 @@ enum sw_rec_kind {
 #define SW_F_CALLSIGN (1u << 6)
 #define SW_F_IMO (1u << 7)
 #define SW_F_SHIPTYPE (1u << 8)
-#define SW_F_DIMS (1u << 9)    /* length_m, beam_m (sum of dimension-to-reference fields) */
+#define SW_F_DIMS (1u << 9) /* length_m, beam_m (sum of dimension-to-reference fields) */
 #define SW_F_DRAUGHT (1u << 10)
 #define SW_F_DEST (1u << 11)
 #define SW_F_STATIC_MASK                                                                           \
     (SW_F_NAME | SW_F_CALLSIGN | SW_F_IMO | SW_F_SHIPTYPE | SW_F_DIMS | SW_F_DRAUGHT | SW_F_DEST)
 
-#define SW_REC_NAME_MAX 20     /* AIS name: 20 six-bit characters */
+#define SW_REC_NAME_MAX 20 /* AIS name: 20 six-bit characters */
 #define SW_REC_CALLSIGN_MAX 7
 #define SW_REC_DEST_MAX 20
 #define SW_REC_RECEIVER_MAX 15
 
 struct sw_record {
-    int64_t t_ms;     /* event time, ms since the epoch UTC, or SW_TIME_NONE */
-    uint64_t key;     /* dedup key: equal keys within the dedup window are one message */
-    uint64_t seq;     /* arrival sequence number (set by the pipeline; a final tie-break) */
-    double lat, lon;  /* degrees, WGS 84 */
+    int64_t t_ms;    /* event time, ms since the epoch UTC, or SW_TIME_NONE */
+    uint64_t key;    /* dedup key: equal keys within the dedup window are one message */
+    uint64_t seq;    /* arrival sequence number (set by the pipeline; a final tie-break) */
+    double lat, lon; /* degrees, WGS 84 */
     uint32_t mmsi;
-    uint32_t fields;  /* SW_F_* */
+    uint32_t fields; /* SW_F_* */
     uint32_t imo;
     float sog, cog, draught;
     uint16_t heading;

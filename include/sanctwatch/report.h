@@ -26,17 +26,17 @@ struct sw_config;
 #define SW_REPORT_MAX_TYPES 16
 
 struct sw_report_opts {
-    int64_t from_ms, to_ms;                  /* SW_TIME_NONE: open */
-    const char *types[SW_REPORT_MAX_TYPES];  /* event types to include; none: all */
+    int64_t from_ms, to_ms;                 /* SW_TIME_NONE: open */
+    const char *types[SW_REPORT_MAX_TYPES]; /* event types to include; none: all */
     size_t ntypes;
-    const char *title;                       /* NULL: a default title */
-    int64_t generated_ms;                    /* time written in the report */
-    double track_margin_h;                   /* track context before and after an event */
-    size_t max_track_points;                 /* per vessel and incident (0: 150) */
-    const struct sw_ledger_key *key;         /* sign a fresh head when none covers the
-                                                events; NULL: use the latest recorded head */
-    const struct sw_ledger_pub *pub;         /* written into the report for verifiers */
-    const struct sw_config *params;          /* detector parameters for the methods annex */
+    const char *title;               /* NULL: a default title */
+    int64_t generated_ms;            /* time written in the report */
+    double track_margin_h;           /* track context before and after an event */
+    size_t max_track_points;         /* per vessel and incident (0: 150) */
+    const struct sw_ledger_key *key; /* sign a fresh head when none covers the
+                                        events; NULL: use the latest recorded head */
+    const struct sw_ledger_pub *pub; /* written into the report for verifiers */
+    const struct sw_config *params;  /* detector parameters for the methods annex */
 };
 
 void sw_report_opts_default(struct sw_report_opts *o);

@@ -19,9 +19,9 @@
 struct sw_fix {
     int64_t t_ms;
     double lat, lon;
-    float sog, cog;    /* knots, degrees; NaN when unknown */
-    uint16_t heading;  /* 511 when unknown */
-    uint8_t status;    /* navigation status, 15 when unknown */
+    float sog, cog;   /* knots, degrees; NaN when unknown */
+    uint16_t heading; /* 511 when unknown */
+    uint8_t status;   /* navigation status, 15 when unknown */
     uint8_t msg_type;
 };
 
@@ -38,20 +38,20 @@ struct sw_identity {
 
 struct sw_vessel {
     uint32_t mmsi;
-    char cls;                 /* 'A', 'B', 0 unknown */
-    uint8_t dirty;            /* changed since the last checkpoint */
+    char cls;      /* 'A', 'B', 0 unknown */
+    uint8_t dirty; /* changed since the last checkpoint */
     uint8_t has_fix;
-    uint8_t last_kept;        /* the latest fix was stored as a track point */
+    uint8_t last_kept; /* the latest fix was stored as a track point */
     uint16_t recent_n, recent_head;
     int64_t first_seen, last_seen; /* any record */
     uint64_t n_pos, n_static;
-    struct sw_fix last;       /* latest fix (valid when has_fix) */
-    struct sw_fix kept;       /* latest stored track point (valid when kept.t_ms != 0) */
+    struct sw_fix last; /* latest fix (valid when has_fix) */
+    struct sw_fix kept; /* latest stored track point (valid when kept.t_ms != 0) */
     struct sw_fix recent[SW_VESSEL_RECENT]; /* ring, oldest at recent_head */
-    struct sw_identity id;    /* current identity */
-    uint32_t id_seq;          /* number of the current identity (1, 2, ...; 0 before any) */
+    struct sw_identity id;                  /* current identity */
+    uint32_t id_seq; /* number of the current identity (1, 2, ...; 0 before any) */
     int64_t id_first_seen, id_last_seen;
-    float draught;            /* metres, NaN unknown */
+    float draught; /* metres, NaN unknown */
     char dest[SW_REC_DEST_MAX + 1];
 };
 
@@ -69,9 +69,9 @@ void sw_track_config_default(struct sw_track_config *c);
 
 /* What one update produced for the store. */
 struct sw_vessel_out {
-    int n_points;             /* 0..2 track points to store, in time order */
+    int n_points; /* 0..2 track points to store, in time order */
     struct sw_fix points[2];
-    int identity_closed;      /* the identity changed: `closed` (seq closed_seq) is final */
+    int identity_closed; /* the identity changed: `closed` (seq closed_seq) is final */
     struct sw_identity closed;
     uint32_t closed_seq;
     int64_t closed_first, closed_last;

@@ -17,8 +17,7 @@ static void tidals(const uint8_t *b, size_t n, int imo289, union sw_ais_app_data
     const unsigned max = sizeof d->tidal_window.tidals / sizeof d->tidal_window.tidals[0];
     unsigned size = imo289 ? 88 : 93;
     unsigned count = n >= 97 ? (unsigned)((n - 97) / size + 1) : 0;
-    if (count > max)
-        count = max;
+    if (count > max) count = max;
     d->tidal_window.month = (uint8_t)UB(88, 4);
     d->tidal_window.day = (uint8_t)UB(92, 5);
     d->tidal_window.ntidals = (uint8_t)count;
@@ -80,8 +79,7 @@ enum sw_ais_app sw_ais__app6(const uint8_t *b, size_t n, unsigned dac, unsigned 
         d->dangerous_cargo.nday = (uint8_t)UB(172, 5);
         d->dangerous_cargo.nhour = (uint8_t)UB(177, 5);
         d->dangerous_cargo.nminute = (uint8_t)UB(182, 6);
-        sw_ais__text(b, 188, 20, d->dangerous_cargo.dangerous,
-                     sizeof d->dangerous_cargo.dangerous);
+        sw_ais__text(b, 188, 20, d->dangerous_cargo.dangerous, sizeof d->dangerous_cargo.dangerous);
         sw_ais__text(b, 308, 4, d->dangerous_cargo.imdcat, sizeof d->dangerous_cargo.imdcat);
         d->dangerous_cargo.unid = (uint16_t)UB(332, 13);
         d->dangerous_cargo.amount = (uint16_t)UB(345, 10);
@@ -116,8 +114,7 @@ enum sw_ais_app sw_ais__app6(const uint8_t *b, size_t n, unsigned dac, unsigned 
         /* as gpsd: every 17-bit block started inside the message counts */
         const unsigned max = sizeof d->cargo.cargos / sizeof d->cargo.cargos[0];
         unsigned count = n > 100 ? (unsigned)((n - 100 + 16) / 17) : 0;
-        if (count > max)
-            count = max;
+        if (count > max) count = max;
         d->cargo.unit = (uint8_t)UB(88, 2);
         d->cargo.amount = (uint16_t)UB(90, 10);
         d->cargo.ncargos = (uint8_t)count;

@@ -14,22 +14,17 @@
 /* 6-bit value of each armour character, 0xff for characters outside the alphabet. */
 #define X 0xff
 static const uint8_t armour[256] = {
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-    32, 33, 34, 35, 36, 37, 38, 39, X, X, X, X, X, X, X, X,
-    40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55,
-    56, 57, 58, 59, 60, 61, 62, 63, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+    24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, X,  X,  X,  X,  X,  X,  X,  X,
+    40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
 };
 #undef X
 
@@ -42,8 +37,7 @@ size_t sw_ais__text_raw(const uint8_t *bits, unsigned start, unsigned nchars, ch
     size_t n = 0;
     for (unsigned i = 0; i < nchars && n + 1 < tosize; i++) {
         char c = sixchr[sw_ais__ub(bits, start + 6 * i, 6)];
-        if (c == '@')
-            break;
+        if (c == '@') break;
         to[n++] = c;
     }
     to[n] = '\0';
@@ -76,20 +70,18 @@ void sw_ais__copybits(const uint8_t *bits, unsigned start, unsigned count, uint8
 /* De-armour payload into bits (zeroed first); *nbits gets the message length. */
 static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bits, size_t *nbits)
 {
-    if (fill_bits < 0 || fill_bits > 5)
-        return SW_EFORMAT;
-    if (len > (SW_AIS_MAX_INPUT_BITS + 5) / 6 || len * 6 - (size_t)fill_bits > SW_AIS_MAX_INPUT_BITS)
+    if (fill_bits < 0 || fill_bits > 5) return SW_EFORMAT;
+    if (len > (SW_AIS_MAX_INPUT_BITS + 5) / 6 ||
+        len * 6 - (size_t)fill_bits > SW_AIS_MAX_INPUT_BITS)
         return SW_ETOOBIG;
-    if (len * 6 < (size_t)fill_bits)
-        return SW_ETRUNCATED;
+    if (len * 6 < (size_t)fill_bits) return SW_ETRUNCATED;
     /* every byte before the end of the message is written below, the rest zeroed at the end */
     const unsigned char *p = (const unsigned char *)payload;
     uint8_t *o = bits;
     size_t i = 0;
     for (; i + 4 <= len; i += 4) {
         uint32_t a = armour[p[i]], b = armour[p[i + 1]], c = armour[p[i + 2]], d = armour[p[i + 3]];
-        if ((a | b | c | d) & 0x80)
-            return SW_EFORMAT;
+        if ((a | b | c | d) & 0x80) return SW_EFORMAT;
         uint32_t v = a << 18 | b << 12 | c << 6 | d;
         *o++ = (uint8_t)(v >> 16);
         *o++ = (uint8_t)(v >> 8);
@@ -99,8 +91,7 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
     unsigned have = 0;
     for (; i < len; i++) {
         uint32_t a = armour[p[i]];
-        if (a & 0x80)
-            return SW_EFORMAT;
+        if (a & 0x80) return SW_EFORMAT;
         v = v << 6 | a;
         have += 6;
     }
@@ -113,8 +104,7 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
     *nbits = len * 6 - (size_t)fill_bits;
     /* clear the fill bits so raw-data dumps do not depend on them */
     size_t nb = *nbits;
-    if (nb & 7)
-        bits[nb / 8] &= (uint8_t)(0xff << (8 - (nb & 7)));
+    if (nb & 7) bits[nb / 8] &= (uint8_t)(0xff << (8 - (nb & 7)));
     /* zero what a field past the end may read: every fixed field ends before bit 512, a
      * block started inside the message (at most 93 bits) ends 12 bytes past it, and a
      * 64-bit load reads 8 bytes from a field's start (see SW_AIS__BUFBYTES) */
@@ -126,15 +116,12 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
 /* gpsd's two length rules: at least min bits (extra bits ignored), or within [min, max]. */
 #define NEED(min)                                                                                  \
     do {                                                                                           \
-        if (n < (min))                                                                             \
-            return SW_ETRUNCATED;                                                                  \
+        if (n < (min)) return SW_ETRUNCATED;                                                       \
     } while (0)
 #define RANGE(min, max)                                                                            \
     do {                                                                                           \
-        if (n < (min))                                                                             \
-            return SW_ETRUNCATED;                                                                  \
-        if (n > (max))                                                                             \
-            return SW_ETOOBIG;                                                                     \
+        if (n < (min)) return SW_ETRUNCATED;                                                       \
+        if (n > (max)) return SW_ETOOBIG;                                                          \
     } while (0)
 
 #define UB(s, w) sw_ais__ub(b, (s), (w))
@@ -142,8 +129,7 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
 
 static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
 {
-    if (n < 38)
-        return SW_ETRUNCATED;
+    if (n < 38) return SW_ETRUNCATED;
     m->type = (int)UB(0, 6);
     m->repeat = (int)UB(6, 2);
     m->mmsi = UB(8, 30);
@@ -217,8 +203,7 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
     case 13: {
         RANGE(72, 168);
         unsigned count = (unsigned)((n - 40 + 31) / 32); /* a partial last entry counts */
-        if (count > 4)
-            count = 4;
+        if (count > 4) count = 4;
         m->u.t7.count = (uint8_t)count;
         for (unsigned i = 0; i < 4; i++) {
             m->u.t7.mmsi[i] = i < count ? UB(40 + 32 * i, 30) : 0;
@@ -465,13 +450,11 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
         }
         size_t end = n;
         if (m->type == 26) {
-            if (n < s + 20)
-                return SW_ETRUNCATED;
+            if (n < s + 20) return SW_ETRUNCATED;
             end = n - 20;
             m->u.t25.radio = UB((unsigned)end, 20);
         }
-        if (end < s)
-            return SW_ETRUNCATED;
+        if (end < s) return SW_ETRUNCATED;
         m->u.t25.bitcount = (uint16_t)(end - s);
         memset(m->u.t25.bitdata, 0, sizeof m->u.t25.bitdata);
         sw_ais__copybits(b, s, (unsigned)(end - s), m->u.t25.bitdata);
@@ -479,8 +462,7 @@ static int decode_bits(const uint8_t *b, size_t n, struct sw_ais *m)
     }
     case 27:
         /* gpsd takes exactly one slot (96 bits) or the 168 bits some senders pad it to */
-        if (n != 96 && n != 168)
-            return n < 96 ? SW_ETRUNCATED : SW_ETOOBIG;
+        if (n != 96 && n != 168) return n < 96 ? SW_ETRUNCATED : SW_ETOOBIG;
         m->u.t27.accuracy = UB(38, 1);
         m->u.t27.raim = UB(39, 1);
         m->u.t27.status = (uint8_t)UB(40, 4);
@@ -499,11 +481,9 @@ int sw_ais_decode(const char *payload, size_t len, int fill_bits, struct sw_ais 
 {
     uint8_t bits[SW_AIS__BUFBYTES];
     size_t n = 0;
-    if (!payload || !out)
-        return SW_EINVAL;
+    if (!payload || !out) return SW_EINVAL;
     int rc = dearmour(payload, len, fill_bits, bits, &n);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     return decode_bits(bits, n, out);
 }
 
@@ -516,8 +496,7 @@ int sw_ais_session_decode_on(struct sw_ais_session *s, char channel, const char 
                              size_t len, int fill_bits, struct sw_ais *out)
 {
     int rc = sw_ais_decode(payload, len, fill_bits, out);
-    if (rc || out->type != 24)
-        return rc;
+    if (rc || out->type != 24) return rc;
     const unsigned ch = (channel == 'B' || channel == '2') ? 1 : 0;
     const size_t nq = sizeof s->t24[0] / sizeof s->t24[0][0];
     if (out->u.t24.part == SW_AIS_PART_A) {
@@ -538,8 +517,8 @@ int sw_ais_session_decode_on(struct sw_ais_session *s, char channel, const char 
     return SW_EAGAIN;
 }
 
-int sw_ais_session_decode(struct sw_ais_session *s, const char *payload, size_t len,
-                          int fill_bits, struct sw_ais *out)
+int sw_ais_session_decode(struct sw_ais_session *s, const char *payload, size_t len, int fill_bits,
+                          struct sw_ais *out)
 {
     return sw_ais_session_decode_on(s, 'A', payload, len, fill_bits, out);
 }

@@ -31,8 +31,7 @@ static inline int32_t sw_ais__sb(const uint8_t *b, unsigned start, unsigned widt
 {
     uint32_t u = sw_ais__ub(b, start, width);
     int32_t v = (int32_t)u;
-    if (u >> (width - 1))
-        v -= (int32_t)(1u << width);
+    if (u >> (width - 1)) v -= (int32_t)(1u << width);
     return v;
 }
 

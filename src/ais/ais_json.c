@@ -25,8 +25,7 @@ static void raw(struct em *e, const char *s, size_t len)
         b->data[b->len] = '\0';
         return;
     }
-    if (!e->rc)
-        e->rc = sw_buf_append(b, s, len);
+    if (!e->rc) e->rc = sw_buf_append(b, s, len);
 }
 
 static void uint_digits(struct em *e, unsigned v)
@@ -46,12 +45,10 @@ static void key(struct em *e, const char *k)
     size_t kl = strlen(k);
     struct sw_buf *b = e->b;
     /* Fast path: write ,"k": straight into the reserved room. */
-    if (!e->rc && kl <= 40 && b->len > 0 && b->len + kl + 5 < b->cap &&
-        b->len + kl + 4 <= b->max) {
+    if (!e->rc && kl <= 40 && b->len > 0 && b->len + kl + 5 < b->cap && b->len + kl + 4 <= b->max) {
         char *p = b->data + b->len;
         char last = p[-1];
-        if (last != '{' && last != '[')
-            *p++ = ',';
+        if (last != '{' && last != '[') *p++ = ',';
         *p++ = '"';
         memcpy(p, k, kl);
         p += kl;
@@ -85,8 +82,7 @@ static void num(struct em *e, const char *k, long long v)
         *--p = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (v < 0)
-        *--p = '-';
+    if (v < 0) *--p = '-';
     key(e, k);
     raw(e, p, (size_t)(tmp + sizeof tmp - p));
 }
@@ -96,8 +92,7 @@ static void flt(struct em *e, const char *k, const char *fmt, double v)
     char tmp[64];
     key(e, k);
     int n = snprintf(tmp, sizeof tmp, fmt, v);
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        n = 0;
+    if (n < 0 || (size_t)n >= sizeof tmp) n = 0;
     raw(e, tmp, (size_t)n);
 }
 
@@ -110,8 +105,7 @@ static void fixed(struct em *e, const char *k, long long v, long long den, int d
     static const long long p10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
     unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     unsigned long long q = a * (unsigned long long)p10[dec], w = q / (unsigned long long)den;
-    if (2 * (q % (unsigned long long)den) >= (unsigned long long)den)
-        w++;
+    if (2 * (q % (unsigned long long)den) >= (unsigned long long)den) w++;
     char tmp[40];
     char *p = tmp + sizeof tmp;
     for (int i = 0; i < dec; i++, w /= 10)
@@ -121,8 +115,7 @@ static void fixed(struct em *e, const char *k, long long v, long long den, int d
         *--p = (char)('0' + w % 10);
         w /= 10;
     } while (w);
-    if (v < 0)
-        *--p = '-';
+    if (v < 0) *--p = '-';
     key(e, k);
     raw(e, p, (size_t)(tmp + sizeof tmp - p));
 }
@@ -136,8 +129,7 @@ static void boolean(struct em *e, const char *k, bool v)
 static void str(struct em *e, const char *k, const char *s)
 {
     key(e, k);
-    if (!e->rc)
-        e->rc = sw_buf_json_string(e->b, s, strlen(s));
+    if (!e->rc) e->rc = sw_buf_json_string(e->b, s, strlen(s));
 }
 
 static void hexdata(struct em *e, const char *k, unsigned bitcount, const uint8_t *data)
@@ -147,8 +139,7 @@ static void hexdata(struct em *e, const char *k, unsigned bitcount, const uint8_
     int n = snprintf(tmp, sizeof tmp, "\"%u:", bitcount);
     size_t len = (size_t)n;
     unsigned nbytes = (bitcount + 7) / 8;
-    if (nbytes > SW_AIS_MAX_BYTES)
-        nbytes = SW_AIS_MAX_BYTES;
+    if (nbytes > SW_AIS_MAX_BYTES) nbytes = SW_AIS_MAX_BYTES;
     for (unsigned i = 0; i < nbytes; i++) {
         tmp[len++] = hx[data[i] >> 4];
         tmp[len++] = hx[data[i] & 15];
@@ -186,14 +177,28 @@ const char *sw_ais_status_text(unsigned status)
 const char *sw_ais_shiptype_text(unsigned st)
 {
     static const char *const t3[10] = {
-        "Fishing", "Towing", "Towing: length exceeds 200m or breadth exceeds 25m",
-        "Dredging or underwater ops", "Diving ops", "Military ops", "Sailing",
-        "Pleasure Craft", "Reserved", "Reserved",
+        "Fishing",
+        "Towing",
+        "Towing: length exceeds 200m or breadth exceeds 25m",
+        "Dredging or underwater ops",
+        "Diving ops",
+        "Military ops",
+        "Sailing",
+        "Pleasure Craft",
+        "Reserved",
+        "Reserved",
     };
     static const char *const t5[10] = {
-        "Pilot Vessel", "Search and Rescue vessel", "Tug", "Port Tender",
-        "Anti-pollution equipment", "Law Enforcement", "Spare - Local Vessel",
-        "Spare - Local Vessel", "Medical Transport", "Ship according to RR Resolution No. 18",
+        "Pilot Vessel",
+        "Search and Rescue vessel",
+        "Tug",
+        "Port Tender",
+        "Anti-pollution equipment",
+        "Law Enforcement",
+        "Spare - Local Vessel",
+        "Spare - Local Vessel",
+        "Medical Transport",
+        "Ship according to RR Resolution No. 18",
     };
     /* "<decade> - <suffix>" for 20-29, 40-49, 60-99 */
     static const char *const full[10][10] = {
@@ -238,26 +243,34 @@ const char *sw_ais_shiptype_text(unsigned st)
                "Other Type - Reserved for future use", "Other Type - Reserved for future use",
                "Other Type - Reserved for future use", "Other Type - no additional information"},
     };
-    if (st == 0)
-        return "Not available";
-    if (st < 20)
-        return "Reserved for future use";
-    if (st >= 100)
-        return "INVALID SHIP TYPE";
+    if (st == 0) return "Not available";
+    if (st < 20) return "Reserved for future use";
+    if (st >= 100) return "INVALID SHIP TYPE";
     unsigned d = st / 10, u = st % 10;
-    if (d == 3)
-        return t3[u];
-    if (d == 5)
-        return t5[u];
+    if (d == 3) return t3[u];
+    if (d == 5) return t5[u];
     return full[d][u];
 }
 
 const char *sw_ais_epfd_text(unsigned epfd)
 {
     static const char *const t[16] = {
-        "Undefined", "GPS", "GLONASS", "Combined GPS/GLONASS", "Loran-C", "Chayka",
-        "Integrated navigation system", "Surveyed", "Galileo", "Reserved (9)", "Reserved (10)",
-        "Reserved (11)", "Reserved (12)", "Reserved (13)", "Reserved (14)", "Internal GNSS",
+        "Undefined",
+        "GPS",
+        "GLONASS",
+        "Combined GPS/GLONASS",
+        "Loran-C",
+        "Chayka",
+        "Integrated navigation system",
+        "Surveyed",
+        "Galileo",
+        "Reserved (9)",
+        "Reserved (10)",
+        "Reserved (11)",
+        "Reserved (12)",
+        "Reserved (13)",
+        "Reserved (14)",
+        "Internal GNSS",
     };
     return epfd < 16 ? t[epfd] : "Undefined";
 }
@@ -376,8 +389,7 @@ static const char *eri_text(unsigned t)
         {8390, "Pushtow, nine or more barges at least one tanker or gas barge"},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-        if (tab[i].code == t)
-            return tab[i].text;
+        if (tab[i].code == t) return tab[i].text;
     return "Illegal ship type value.";
 }
 
@@ -389,8 +401,8 @@ static const char *trend_text(unsigned t)
 
 static const char *precip_text(unsigned t)
 {
-    static const char *const tab[8] = {"reserved", "rain", "thunderstorm", "freezing rain",
-                                       "mixed/ice", "snow", "reserved", "N/A"};
+    static const char *const tab[8] = {"reserved",  "rain", "thunderstorm", "freezing rain",
+                                       "mixed/ice", "snow", "reserved",     "N/A"};
     return tab[t & 7];
 }
 
@@ -455,49 +467,38 @@ static void ddhhmm(struct em *e, const char *k, unsigned mo, unsigned d, unsigne
 /* printf("%.2f") of the signed square of t / 4.733 for t = -126..126 (gpsd's scaled ROT),
  * generated once so that the per-message path has no printf of a double. */
 static const char *const rot_text[253] = {
-    "-708.71", "-697.50", "-686.39", "-675.36", "-664.43", "-653.58",
-    "-642.82", "-632.15", "-621.57", "-611.08", "-600.68", "-590.37",
-    "-580.15", "-570.01", "-559.97", "-550.01", "-540.15", "-530.37",
-    "-520.68", "-511.09", "-501.58", "-492.16", "-482.83", "-473.59",
-    "-464.44", "-455.38", "-446.40", "-437.52", "-428.73", "-420.02",
-    "-411.40", "-402.88", "-394.44", "-386.09", "-377.84", "-369.67",
-    "-361.59", "-353.60", "-345.69", "-337.88", "-330.16", "-322.53",
-    "-314.98", "-307.53", "-300.16", "-292.88", "-285.70", "-278.60",
-    "-271.59", "-264.67", "-257.84", "-251.10", "-244.45", "-237.89",
-    "-231.42", "-225.03", "-218.74", "-212.53", "-206.42", "-200.39",
-    "-194.45", "-188.61", "-182.85", "-177.18", "-171.60", "-166.11",
-    "-160.71", "-155.39", "-150.17", "-145.04", "-139.99", "-135.04",
-    "-130.17", "-125.39", "-120.71", "-116.11", "-111.60", "-107.18",
-    "-102.85", "-98.61", "-94.46", "-90.40", "-86.42", "-82.54",
-    "-78.75", "-75.04", "-71.42", "-67.90", "-64.46", "-61.11",
-    "-57.85", "-54.68", "-51.60", "-48.61", "-45.71", "-42.90",
-    "-40.18", "-37.54", "-35.00", "-32.54", "-30.18", "-27.90",
-    "-25.71", "-23.61", "-21.61", "-19.69", "-17.86", "-16.12",
-    "-14.46", "-12.90", "-11.43", "-10.04", "-8.75", "-7.54",
-    "-6.43", "-5.40", "-4.46", "-3.62", "-2.86", "-2.19",
-    "-1.61", "-1.12", "-0.71", "-0.40", "-0.18", "-0.04",
-    "0.00", "0.04", "0.18", "0.40", "0.71", "1.12",
-    "1.61", "2.19", "2.86", "3.62", "4.46", "5.40",
-    "6.43", "7.54", "8.75", "10.04", "11.43", "12.90",
-    "14.46", "16.12", "17.86", "19.69", "21.61", "23.61",
-    "25.71", "27.90", "30.18", "32.54", "35.00", "37.54",
-    "40.18", "42.90", "45.71", "48.61", "51.60", "54.68",
-    "57.85", "61.11", "64.46", "67.90", "71.42", "75.04",
-    "78.75", "82.54", "86.42", "90.40", "94.46", "98.61",
-    "102.85", "107.18", "111.60", "116.11", "120.71", "125.39",
-    "130.17", "135.04", "139.99", "145.04", "150.17", "155.39",
-    "160.71", "166.11", "171.60", "177.18", "182.85", "188.61",
-    "194.45", "200.39", "206.42", "212.53", "218.74", "225.03",
-    "231.42", "237.89", "244.45", "251.10", "257.84", "264.67",
-    "271.59", "278.60", "285.70", "292.88", "300.16", "307.53",
-    "314.98", "322.53", "330.16", "337.88", "345.69", "353.60",
-    "361.59", "369.67", "377.84", "386.09", "394.44", "402.88",
-    "411.40", "420.02", "428.73", "437.52", "446.40", "455.38",
-    "464.44", "473.59", "482.83", "492.16", "501.58", "511.09",
-    "520.68", "530.37", "540.15", "550.01", "559.97", "570.01",
-    "580.15", "590.37", "600.68", "611.08", "621.57", "632.15",
-    "642.82", "653.58", "664.43", "675.36", "686.39", "697.50",
-    "708.71",
+    "-708.71", "-697.50", "-686.39", "-675.36", "-664.43", "-653.58", "-642.82", "-632.15",
+    "-621.57", "-611.08", "-600.68", "-590.37", "-580.15", "-570.01", "-559.97", "-550.01",
+    "-540.15", "-530.37", "-520.68", "-511.09", "-501.58", "-492.16", "-482.83", "-473.59",
+    "-464.44", "-455.38", "-446.40", "-437.52", "-428.73", "-420.02", "-411.40", "-402.88",
+    "-394.44", "-386.09", "-377.84", "-369.67", "-361.59", "-353.60", "-345.69", "-337.88",
+    "-330.16", "-322.53", "-314.98", "-307.53", "-300.16", "-292.88", "-285.70", "-278.60",
+    "-271.59", "-264.67", "-257.84", "-251.10", "-244.45", "-237.89", "-231.42", "-225.03",
+    "-218.74", "-212.53", "-206.42", "-200.39", "-194.45", "-188.61", "-182.85", "-177.18",
+    "-171.60", "-166.11", "-160.71", "-155.39", "-150.17", "-145.04", "-139.99", "-135.04",
+    "-130.17", "-125.39", "-120.71", "-116.11", "-111.60", "-107.18", "-102.85", "-98.61",
+    "-94.46",  "-90.40",  "-86.42",  "-82.54",  "-78.75",  "-75.04",  "-71.42",  "-67.90",
+    "-64.46",  "-61.11",  "-57.85",  "-54.68",  "-51.60",  "-48.61",  "-45.71",  "-42.90",
+    "-40.18",  "-37.54",  "-35.00",  "-32.54",  "-30.18",  "-27.90",  "-25.71",  "-23.61",
+    "-21.61",  "-19.69",  "-17.86",  "-16.12",  "-14.46",  "-12.90",  "-11.43",  "-10.04",
+    "-8.75",   "-7.54",   "-6.43",   "-5.40",   "-4.46",   "-3.62",   "-2.86",   "-2.19",
+    "-1.61",   "-1.12",   "-0.71",   "-0.40",   "-0.18",   "-0.04",   "0.00",    "0.04",
+    "0.18",    "0.40",    "0.71",    "1.12",    "1.61",    "2.19",    "2.86",    "3.62",
+    "4.46",    "5.40",    "6.43",    "7.54",    "8.75",    "10.04",   "11.43",   "12.90",
+    "14.46",   "16.12",   "17.86",   "19.69",   "21.61",   "23.61",   "25.71",   "27.90",
+    "30.18",   "32.54",   "35.00",   "37.54",   "40.18",   "42.90",   "45.71",   "48.61",
+    "51.60",   "54.68",   "57.85",   "61.11",   "64.46",   "67.90",   "71.42",   "75.04",
+    "78.75",   "82.54",   "86.42",   "90.40",   "94.46",   "98.61",   "102.85",  "107.18",
+    "111.60",  "116.11",  "120.71",  "125.39",  "130.17",  "135.04",  "139.99",  "145.04",
+    "150.17",  "155.39",  "160.71",  "166.11",  "171.60",  "177.18",  "182.85",  "188.61",
+    "194.45",  "200.39",  "206.42",  "212.53",  "218.74",  "225.03",  "231.42",  "237.89",
+    "244.45",  "251.10",  "257.84",  "264.67",  "271.59",  "278.60",  "285.70",  "292.88",
+    "300.16",  "307.53",  "314.98",  "322.53",  "330.16",  "337.88",  "345.69",  "353.60",
+    "361.59",  "369.67",  "377.84",  "386.09",  "394.44",  "402.88",  "411.40",  "420.02",
+    "428.73",  "437.52",  "446.40",  "455.38",  "464.44",  "473.59",  "482.83",  "492.16",
+    "501.58",  "511.09",  "520.68",  "530.37",  "540.15",  "550.01",  "559.97",  "570.01",
+    "580.15",  "590.37",  "600.68",  "611.08",  "621.57",  "632.15",  "642.82",  "653.58",
+    "664.43",  "675.36",  "686.39",  "697.50",  "708.71",
 };
 
 static void turn(struct em *e, int t, int scaled)
@@ -519,8 +520,7 @@ static void turn(struct em *e, int t, int scaled)
     }
 }
 
-static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_data *d,
-                     int scaled)
+static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_data *d, int scaled)
 {
     switch (app) {
     case SW_AIS_APP_6_1_12:
@@ -544,8 +544,7 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
         raw(e, "[", 1);
         for (unsigned i = 0; i < d->tidal_window.ntidals && i < 11; i++) {
             const struct sw_ais_tidal *t = &d->tidal_window.tidals[i];
-            if (i)
-                raw(e, ",", 1);
+            if (i) raw(e, ",", 1);
             raw(e, "{", 1);
             if (scaled) {
                 flt(e, "lon", "%.6f", t->lon / 60000.0);
@@ -606,8 +605,7 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
         key(e, "cargos");
         raw(e, "[", 1);
         for (unsigned i = 0; i < d->cargo.ncargos && i < 54; i++) {
-            if (i)
-                raw(e, ",", 1);
+            if (i) raw(e, ",", 1);
             raw(e, "{", 1);
             num(e, "code", d->cargo.cargos[i].code);
             num(e, "subtype", d->cargo.cargos[i].subtype);
@@ -617,23 +615,23 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
         break;
     case SW_AIS_APP_6_1_28:
     case SW_AIS_APP_8_1_27: {
-        static const char *const rtype[6] = {"Undefined (default)", "Mandatory", "Recommended",
-                                             "Alternative", "Recommended route through ice",
-                                             "Ship route plan"};
+        static const char *const rtype[6] = {
+            "Undefined (default)",           "Mandatory",      "Recommended", "Alternative",
+            "Recommended route through ice", "Ship route plan"};
         unsigned rt = d->route.rtype;
         num(e, "linkage", d->route.linkage);
         num(e, "sender", d->route.sender);
         num(e, "rtype", rt);
-        str(e, "rtype_text", rt < 6     ? rtype[rt]
-                             : rt == 31 ? "Cancel route identified by message linkage"
-                                        : "Reserved for future use.");
+        str(e, "rtype_text",
+            rt < 6     ? rtype[rt]
+            : rt == 31 ? "Cancel route identified by message linkage"
+                       : "Reserved for future use.");
         ddhhmm(e, "start", d->route.month, d->route.day, d->route.hour, d->route.minute);
         num(e, "duration", d->route.duration);
         key(e, "waypoints");
         raw(e, "[", 1);
         for (unsigned i = 0; i < d->route.nwaypoints && i < 31; i++) {
-            if (i)
-                raw(e, ",", 1);
+            if (i) raw(e, ",", 1);
             raw(e, "{", 1);
             if (scaled) {
                 flt(e, "lon", "%.6f", d->route.waypoints[i].lon / 600000.0);
@@ -652,8 +650,7 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
         key(e, "gauges");
         raw(e, "[", 1);
         for (unsigned i = 0; i < 4; i++) {
-            if (i)
-                raw(e, ",", 1);
+            if (i) raw(e, ",", 1);
             raw(e, "{", 1);
             num(e, "id", d->water_level.gauges[i].id);
             num(e, "level", d->water_level.gauges[i].level);
@@ -677,8 +674,8 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
     case SW_AIS_APP_6_235_10: {
         static const char *const racon[4] = {"No RACON installed", "RACON not monitored",
                                              "RACON operational", "RACON ERROR"};
-        static const char *const light[4] = {"No light or no monitoring", "Light ON",
-                                             "Light OFF", "Light ERROR"};
+        static const char *const light[4] = {"No light or no monitoring", "Light ON", "Light OFF",
+                                             "Light ERROR"};
         boolean(e, "off_pos", d->aton_mon.off_pos);
         boolean(e, "alarm", d->aton_mon.alarm);
         num(e, "stat_ext", d->aton_mon.stat_ext);
@@ -709,8 +706,7 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
             num(e, "lat", w->lat);
             num(e, "lon", w->lon);
         }
-        if (v31)
-            boolean(e, "accuracy", w->accuracy);
+        if (v31) boolean(e, "accuracy", w->accuracy);
         snprintf(ts, sizeof ts, "%02uT%02u:%02uZ", w->day, w->hour, w->minute);
         str(e, "timestamp", ts);
         num(e, "wspeed", w->wspeed);
@@ -729,11 +725,11 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
             num(e, "pressure", w->pressure);
             num(e, "pressuretend", w->pressuretend);
         }
-        if (v31)
-            boolean(e, "visgreater", w->visgreater);
+        if (v31) boolean(e, "visgreater", w->visgreater);
         if (scaled) {
             flt(e, "visibility", "%.1f", w->visibility * 0.1);
-            flt(e, "waterlevel", "%.1f", v31 ? w->waterlevel * 0.01 - 10 : w->waterlevel * 0.1 - 10);
+            flt(e, "waterlevel", "%.1f",
+                v31 ? w->waterlevel * 0.01 - 10 : w->waterlevel * 0.1 - 10);
             str(e, "leveltrend", trend_text(w->leveltrend));
             flt(e, "cspeed", "%.1f", w->cspeed * 0.1);
         } else {
@@ -776,8 +772,7 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
             str(e, "preciptype", precip_text(w->preciptype));
         else
             num(e, "preciptype", w->preciptype);
-        if (!v31)
-            str(e, "preciptype_text", precip_text(w->preciptype));
+        if (!v31) str(e, "preciptype_text", precip_text(w->preciptype));
         if (scaled)
             flt(e, "salinity", "%.1f", w->salinity * 0.1);
         else
@@ -786,14 +781,18 @@ static void app_json(struct em *e, enum sw_ais_app app, const union sw_ais_app_d
             str(e, "ice", ice_text(w->ice));
         else
             num(e, "ice", w->ice);
-        if (!v31)
-            str(e, "ice_text", ice_text(w->ice));
+        if (!v31) str(e, "ice_text", ice_text(w->ice));
         break;
     }
     case SW_AIS_APP_8_200_10: {
-        static const char *const hazard[8] = {"0 blue cones/lights", "1 blue cone/light",
-                                              "2 blue cones/lights", "3 blue cones/lights",
-                                              "4 B-Flag", "Unknown", "Unknown", "Unknown"};
+        static const char *const hazard[8] = {"0 blue cones/lights",
+                                              "1 blue cone/light",
+                                              "2 blue cones/lights",
+                                              "3 blue cones/lights",
+                                              "4 B-Flag",
+                                              "Unknown",
+                                              "Unknown",
+                                              "Unknown"};
         static const char *const loaded[4] = {"N/A (default)", "Unloaded", "Loaded",
                                               "INVALID LOAD STATUS"};
         str(e, "vin", d->inland_static.vin);
@@ -847,8 +846,7 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
 {
     struct em e = {out, 0};
     struct em *E = &e;
-    if (!m || !out)
-        return SW_EINVAL;
+    if (!m || !out) return SW_EINVAL;
     /* first key: no separating comma even if the caller's buffer ends in one */
     (void)sw_buf_grow(out, 1024); /* best effort: most messages fit, raw() then skips checks */
     raw(E, "\"type\":", 7);
@@ -1063,8 +1061,7 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
             boolean(E, "accuracy", m->u.t21.accuracy);
         deg7(E, "lon", m->u.t21.lon, scaled);
         deg7(E, "lat", m->u.t21.lat, scaled);
-        if (scaled)
-            boolean(E, "accuracy", m->u.t21.accuracy);
+        if (scaled) boolean(E, "accuracy", m->u.t21.accuracy);
         dims(E, m->u.t21.to_bow, m->u.t21.to_stern, m->u.t21.to_port, m->u.t21.to_starboard);
         num(E, "epfd", m->u.t21.epfd);
         str(E, "epfd_text", sw_ais_epfd_text(m->u.t21.epfd));
@@ -1102,8 +1099,7 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
     case 24: {
         if (m->u.t24.part != SW_AIS_PART_AB)
             str(E, "part", m->u.t24.part == SW_AIS_PART_A ? "A" : "B");
-        if (m->u.t24.part != SW_AIS_PART_B)
-            str(E, "shipname", m->u.t24.shipname);
+        if (m->u.t24.part != SW_AIS_PART_B) str(E, "shipname", m->u.t24.shipname);
         if (m->u.t24.part != SW_AIS_PART_A) {
             num(E, "shiptype", m->u.t24.shiptype);
             str(E, "shiptype_text", sw_ais_shiptype_text(m->u.t24.shiptype));
@@ -1114,7 +1110,8 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
             if (m->mmsi / 10000000 == 98)
                 num(E, "mothership_mmsi", m->u.t24.mothership_mmsi);
             else
-                dims(E, m->u.t24.to_bow, m->u.t24.to_stern, m->u.t24.to_port, m->u.t24.to_starboard);
+                dims(E, m->u.t24.to_bow, m->u.t24.to_stern, m->u.t24.to_port,
+                     m->u.t24.to_starboard);
         }
         break;
     }
@@ -1125,13 +1122,11 @@ int sw_ais_json_fields(const struct sw_ais *m, int scaled, struct sw_buf *out)
         num(E, "dest_mmsi", m->u.t25.dest_mmsi);
         num(E, "app_id", m->u.t25.app_id);
         hexdata(E, "data", m->u.t25.bitcount, m->u.t25.bitdata);
-        if (m->type == 26)
-            num(E, "radio", m->u.t25.radio);
+        if (m->type == 26) num(E, "radio", m->u.t25.radio);
         break;
     case 27:
         num(E, "status", m->u.t27.status);
-        if (scaled)
-            str(E, "status_text", sw_ais_status_text(m->u.t27.status));
+        if (scaled) str(E, "status_text", sw_ais_status_text(m->u.t27.status));
         boolean(E, "accuracy", m->u.t27.accuracy);
         if (scaled) {
             flt(E, "lon", "%.4f", m->u.t27.lon / 600.0);

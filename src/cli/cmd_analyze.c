@@ -74,8 +74,7 @@ static void on_progress(void *ctx, const char *input, uint64_t bytes, uint64_t s
 {
     struct prog *pg = ctx;
     int64_t now = sw_time_now_ms();
-    if (now - pg->last < 1000)
-        return;
+    if (now - pg->last < 1000) return;
     double dt = (double)(now - pg->last) / 1000.0;
     double rate = (double)(c[SW_IC_MESSAGES] - pg->last_msgs) / (dt > 0 ? dt : 1);
     pg->last = now;
@@ -98,20 +97,18 @@ static void print_counters(struct sw_pipeline *p, size_t vessels)
     const uint64_t *n = sw_pipeline_nmea_counts(p);
     fprintf(stderr, "analyze: %zu vessels\n", vessels);
     for (int i = 0; i < SW_IC_COUNT; i++)
-        if (c[i])
-            fprintf(stderr, "  %-24s %" PRIu64 "\n", sw_ingest_counter_name(i), c[i]);
+        if (c[i]) fprintf(stderr, "  %-24s %" PRIu64 "\n", sw_ingest_counter_name(i), c[i]);
     for (int i = 1; i < SW_NMEA_NREASONS; i++)
         if (n[i])
-            fprintf(stderr, "  nmea_%-19s %" PRIu64 "\n", sw_nmea_reason_name((enum sw_nmea_reason)i),
-                    n[i]);
+            fprintf(stderr, "  nmea_%-19s %" PRIu64 "\n",
+                    sw_nmea_reason_name((enum sw_nmea_reason)i), n[i]);
 }
 
 /* ---- detectors (detect engineer): events to a FILE*, parameters from --config */
 static int emit_line(void *ctx, const char *line, size_t len)
 {
     FILE *f = ctx;
-    if (fwrite(line, 1, len, f) != len || fputc('\n', f) == EOF)
-        return SW_EIO;
+    if (fwrite(line, 1, len, f) != len || fputc('\n', f) == EOF) return SW_EIO;
     return SW_OK;
 }
 
@@ -156,8 +153,7 @@ static int detect_setup(sqlite3 *db, const char *config, const char *events, str
         cli_error("cannot start the detectors: %s", err);
         return -1;
     }
-    if (*evf)
-        sw_detect_set_emit(*det, emit_line, *evf);
+    if (*evf) sw_detect_set_emit(*det, emit_line, *evf);
     return 0;
 }
 /* ---- end of the detector part */
@@ -182,24 +178,19 @@ int cmd_analyze(int argc, char **argv)
         } else if (!strcmp(a, "--db") && i + 1 < argc) {
             dbpath = argv[++i];
         } else if (!strcmp(a, "--lateness")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 86400 * 30, &v))
-                return 2;
+            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 86400 * 30, &v)) return 2;
             cfg.lateness_ms = (int64_t)(v * 1000);
         } else if (!strcmp(a, "--dedup-window")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 86400, &v))
-                return 2;
+            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 86400, &v)) return 2;
             cfg.dedup_window_ms = (int64_t)(v * 1000);
         } else if (!strcmp(a, "--reorder-max")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 1, 1 << 26, &v))
-                return 2;
+            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 1, 1 << 26, &v)) return 2;
             cfg.reorder_capacity = (size_t)v;
         } else if (!strcmp(a, "--checkpoint")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 1, 1e12, &v))
-                return 2;
+            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 1, 1e12, &v)) return 2;
             cfg.checkpoint_lines = (uint64_t)v;
         } else if (!strcmp(a, "--idle-exit")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 1e7, &v))
-                return 2;
+            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 1e7, &v)) return 2;
             cfg.idle_exit_ms = (int64_t)(v * 1000);
         } else if (!strcmp(a, "--lenient")) {
             cfg.lenient = 1;
@@ -254,15 +245,13 @@ int cmd_analyze(int argc, char **argv)
         cli_error("%s", err);
         goto out;
     }
-    if (det && sw_pipeline_add_consumer(p, sw_detect_consume, det) != SW_OK)
-        goto out;
+    if (det && sw_pipeline_add_consumer(p, sw_detect_consume, det) != SW_OK) goto out;
     int failed = 0;
     for (int i = first; i < argc; i++) {
         int skipped = 0;
         err[0] = '\0';
         int rc = sw_pipeline_input(p, argv[i], &skipped, err);
-        if (tty)
-            fputs("\n", stderr);
+        if (tty) fputs("\n", stderr);
         if (rc == SW_EAGAIN) {
             cli_error("interrupted in '%s'; run the same command again to resume", argv[i]);
             status = 130;
@@ -270,8 +259,7 @@ int cmd_analyze(int argc, char **argv)
         }
         if (rc != SW_OK) {
             cli_error("%s", err[0] ? err : sw_strerror(rc));
-            if (rc == SW_EDB)
-                goto out;
+            if (rc == SW_EDB) goto out;
             failed = 1;
             continue;
         }
@@ -281,15 +269,13 @@ int cmd_analyze(int argc, char **argv)
         }
         if (skipped && !quiet)
             cli_warn("'%s' was already ingested into '%s'; skipped", argv[i], dbpath);
-        if (stop_flag)
-            break;
+        if (stop_flag) break;
     }
     if (sw_pipeline_finish(p, err) != SW_OK) {
         cli_error("%s", err);
         goto out;
     }
-    if (!quiet)
-        print_counters(p, sw_vessels_count(sw_pipeline_vessels(p)));
+    if (!quiet) print_counters(p, sw_vessels_count(sw_pipeline_vessels(p)));
     if (det && !quiet) {
         const struct sw_detect_stats *ds = sw_detect_get_stats(det);
         for (int t = 0; t < SW_DT_COUNT; t++)
@@ -305,8 +291,7 @@ int cmd_analyze(int argc, char **argv)
 out:
     sw_detect_free(det);
     sw_geo_free(geo);
-    if (evf && evf != stdout)
-        fclose(evf);
+    if (evf && evf != stdout) fclose(evf);
     sw_pipeline_free(p);
     sw_store_close(db);
     return status;

@@ -71,8 +71,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     o->batch = 1000;
     o->args = noargs;
     char **args = calloc((size_t)argc + 1, sizeof *args);
-    if (!args)
-        return 2;
+    if (!args) return 2;
     o->args = args;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -84,10 +83,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->show = 1;
             continue;
         }
-        static const char *const with_value[] = {"--db",    "--key",  "--pub",   "--name",
-                                                 "--out",   "--event", "--head", "--old",
-                                                 "--proof", "--size", "--from",  "--to",
-                                                 "--batch"};
+        static const char *const with_value[] = {"--db",    "--key",  "--pub",  "--name",  "--out",
+                                                 "--event", "--head", "--old",  "--proof", "--size",
+                                                 "--from",  "--to",   "--batch"};
         const char *val = NULL;
         size_t k;
         for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
@@ -110,18 +108,46 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             return 2;
         }
         switch (k) {
-        case 0: o->db = val; o->db_set = 1; break;
-        case 1: o->key = val; o->key_set = 1; break;
-        case 2: o->pub = val; break;
-        case 3: o->name = val; break;
-        case 4: o->out = val; break;
-        case 5: o->event = val; break;
-        case 6: o->head = val; break;
-        case 7: o->old = val; break;
-        case 8: o->proof = val; break;
-        case 9: if (parse_u64_arg(a, val, &o->size)) return 2; break;
-        case 10: if (parse_u64_arg(a, val, &o->from)) return 2; o->have_from = 1; break;
-        case 11: if (parse_u64_arg(a, val, &o->to)) return 2; o->have_to = 1; break;
+        case 0:
+            o->db = val;
+            o->db_set = 1;
+            break;
+        case 1:
+            o->key = val;
+            o->key_set = 1;
+            break;
+        case 2:
+            o->pub = val;
+            break;
+        case 3:
+            o->name = val;
+            break;
+        case 4:
+            o->out = val;
+            break;
+        case 5:
+            o->event = val;
+            break;
+        case 6:
+            o->head = val;
+            break;
+        case 7:
+            o->old = val;
+            break;
+        case 8:
+            o->proof = val;
+            break;
+        case 9:
+            if (parse_u64_arg(a, val, &o->size)) return 2;
+            break;
+        case 10:
+            if (parse_u64_arg(a, val, &o->from)) return 2;
+            o->have_from = 1;
+            break;
+        case 11:
+            if (parse_u64_arg(a, val, &o->to)) return 2;
+            o->have_to = 1;
+            break;
         default:
             if (parse_u64_arg(a, val, &o->batch) || o->batch == 0 || o->batch > 1000000) {
                 cli_error("ledger: --batch must be 1 to 1000000");
@@ -144,8 +170,7 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
     char *buf = malloc(max + 1);
     size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
     int err = ferror(f);
-    if (f != stdin)
-        fclose(f);
+    if (f != stdin) fclose(f);
     if (!buf || err) {
         cli_error("cannot read '%s': %s", path, buf ? strerror(errno) : "out of memory");
         free(buf);
@@ -176,8 +201,7 @@ static int write_out(const char *path, const char *text, mode_t mode)
     size_t len = strlen(text), off = 0;
     while (off < len) {
         ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             cli_error("cannot write '%s': %s", path, strerror(errno));
             close(fd);
@@ -220,8 +244,7 @@ static int open_db(const char *path, int create, sqlite3 **db, struct sw_ledger 
 static int load_key(const char *path, struct sw_ledger_key *k)
 {
     int rc = sw_ledger_key_load(path, k);
-    if (rc == SW_OK)
-        return 0;
+    if (rc == SW_OK) return 0;
     if (rc == SW_EIO)
         cli_error("cannot read key '%s': %s", path, strerror(errno));
     else if (rc == SW_EINVAL && errno == EPERM)
@@ -242,8 +265,7 @@ static int load_pub(const struct opts *o, struct sw_ledger_pub *p)
         path = def;
     }
     int rc = sw_ledger_pub_load(path, p);
-    if (rc == SW_OK)
-        return 0;
+    if (rc == SW_OK) return 0;
     if (rc == SW_EIO)
         cli_error("cannot read public key '%s': %s", path, strerror(errno));
     else if (rc == SW_EINVAL)
@@ -268,8 +290,7 @@ static int do_keygen(struct opts *o)
     }
     int rc = sw_ledger_key_generate(o->name, &k);
     if (rc == SW_EINVAL) {
-        cli_error("ledger: invalid key name '%s' (printable ASCII without spaces or '+')",
-                  o->name);
+        cli_error("ledger: invalid key name '%s' (printable ASCII without spaces or '+')", o->name);
         return 2;
     }
     if (rc) {
@@ -293,8 +314,7 @@ static int do_keygen(struct opts *o)
         cli_error("out of memory");
         goto fail;
     }
-    if (write_out(pub, text, 0644) || write_out(pem, ptext, 0644))
-        goto fail;
+    if (write_out(pub, text, 0644) || write_out(pem, ptext, 0644)) goto fail;
     printf("secret key: %s (mode 0600)\npublic key: %s\n           %s\nverifier key: %s", o->key,
            pub, pem, text);
     ret = 0;
@@ -315,20 +335,15 @@ struct batch {
 };
 
 static int flush_batch(sqlite3 *db, struct sw_ledger *lg, struct batch *b, const char *path,
-                       const struct sw_ledger_key *k, uint64_t *added, uint64_t *had,
-                       uint64_t *bad)
+                       const struct sw_ledger_key *k, uint64_t *added, uint64_t *had, uint64_t *bad)
 {
     int rc = sw_store_exec(db, "BEGIN IMMEDIATE");
-    if (rc == SW_OK)
-        rc = sw_ledger_record_events(lg, b->ev, b->n, b->rec);
+    if (rc == SW_OK) rc = sw_ledger_record_events(lg, b->ev, b->n, b->rec);
     uint64_t new_here = 0;
     for (size_t i = 0; rc == SW_OK && i < b->n; i++)
-        if (b->rec[i].err == SW_OK && !b->rec[i].existed)
-            new_here++;
-    if (rc == SW_OK && k && new_here > 0)
-        rc = sw_ledger_sign_head(lg, k, sw_time_now_ms(), NULL);
-    if (rc == SW_OK)
-        rc = sw_store_exec(db, "COMMIT");
+        if (b->rec[i].err == SW_OK && !b->rec[i].existed) new_here++;
+    if (rc == SW_OK && k && new_here > 0) rc = sw_ledger_sign_head(lg, k, sw_time_now_ms(), NULL);
+    if (rc == SW_OK) rc = sw_store_exec(db, "COMMIT");
     if (rc) {
         cli_error("cannot record events from '%s': %s (%s)", path, sw_strerror(rc),
                   sqlite3_errmsg(db));
@@ -374,12 +389,10 @@ static int do_append(struct opts *o)
     uint64_t added = 0, had = 0, bad = 0;
     /* --key signs a head per batch; only when given explicitly. */
     if (o->key_set) {
-        if (load_key(o->key, &key))
-            return 1;
+        if (load_key(o->key, &key)) return 1;
         k = &key;
     }
-    if (open_db(o->db, 1, &db, &lg))
-        goto fail;
+    if (open_db(o->db, 1, &db, &lg)) goto fail;
     b.ev = calloc(o->batch, sizeof *b.ev);
     b.line = calloc(o->batch, sizeof *b.line);
     b.rec = calloc(o->batch, sizeof *b.rec);
@@ -414,8 +427,7 @@ static int do_append(struct opts *o)
             size_t s = 0;
             while (s < len && (line[s] == ' ' || line[s] == '\t'))
                 s++;
-            if (s == len)
-                continue;
+            if (s == len) continue;
             json_t *ev;
             char why[256];
             if (sw_canon_parse(line, len, &ev, why)) {
@@ -431,8 +443,7 @@ static int do_append(struct opts *o)
             }
         }
         sw_lines_free(in);
-        if (b.n && flush_batch(db, lg, &b, path, k, &added, &had, &bad))
-            goto fail;
+        if (b.n && flush_batch(db, lg, &b, path, k, &added, &had, &bad)) goto fail;
     }
     uint64_t size;
     uint8_t root[SW_HASH_LEN];
@@ -449,8 +460,7 @@ fail:
     free(b.rec);
     sw_ledger_close(lg);
     sw_store_close(db);
-    if (k)
-        sw_ledger_key_wipe(k);
+    if (k) sw_ledger_key_wipe(k);
     return ret;
 }
 
@@ -464,12 +474,10 @@ static int do_head(struct opts *o)
     char *note = NULL;
     int ret = 1, have_key = 0;
     if (!o->show) {
-        if (load_key(o->key, &k))
-            return 1;
+        if (load_key(o->key, &k)) return 1;
         have_key = 1;
     }
-    if (open_db(o->db, 0, &db, &lg))
-        goto fail;
+    if (open_db(o->db, 0, &db, &lg)) goto fail;
     int rc;
     if (o->show)
         rc = o->size ? sw_ledger_head_at(lg, o->size, &note) : sw_ledger_latest_head(lg, 0, &note);
@@ -484,15 +492,13 @@ static int do_head(struct opts *o)
         cli_error("cannot %s the head: %s", o->show ? "read" : "sign", sw_strerror(rc));
         goto fail;
     }
-    if (write_out(o->out, note, 0644))
-        goto fail;
+    if (write_out(o->out, note, 0644)) goto fail;
     ret = 0;
 fail:
     free(note);
     sw_ledger_close(lg);
     sw_store_close(db);
-    if (have_key)
-        sw_ledger_key_wipe(&k);
+    if (have_key) sw_ledger_key_wipe(&k);
     return ret;
 }
 
@@ -510,8 +516,7 @@ static int do_prove(struct opts *o)
         cli_error("ledger prove: give --event ID, or --from N --to M");
         return 2;
     }
-    if (open_db(o->db, 0, &db, &lg))
-        goto fail;
+    if (open_db(o->db, 0, &db, &lg)) goto fail;
     if (o->event) {
         uint64_t size = o->size;
         if (size == 0) {
@@ -534,8 +539,7 @@ static int do_prove(struct opts *o)
             goto fail;
         }
         if (rc == SW_ERANGE) {
-            cli_error("event '%s' is not covered by a tree of size %" PRIu64
-                      "; sign a newer head",
+            cli_error("event '%s' is not covered by a tree of size %" PRIu64 "; sign a newer head",
                       o->event, size);
             goto fail;
         }
@@ -558,13 +562,11 @@ static int do_prove(struct opts *o)
     }
     size_t tl = strlen(text);
     char *t2 = realloc(text, tl + 2);
-    if (!t2)
-        goto fail;
+    if (!t2) goto fail;
     text = t2;
     text[tl] = '\n';
     text[tl + 1] = '\0';
-    if (write_out(o->out, text, 0644))
-        goto fail;
+    if (write_out(o->out, text, 0644)) goto fail;
     ret = 0;
 fail:
     free(text);
@@ -580,8 +582,7 @@ static int read_head(const char *path, const struct sw_ledger_pub *pub, struct s
 {
     char *text;
     size_t len;
-    if (read_file(path, SW_CHECKPOINT_MAX, &text, &len))
-        return -1;
+    if (read_file(path, SW_CHECKPOINT_MAX, &text, &len)) return -1;
     int rc = sw_checkpoint_verify(text, len, pub, c);
     free(text);
     if (rc == SW_EFORMAT) {
@@ -615,8 +616,7 @@ static int do_verify(struct opts *o)
     struct sw_ledger_pub pub;
     struct sw_checkpoint head, old;
     const char *head_path = o->head;
-    if (!head_path && o->nargs == 1)
-        head_path = o->args[0];
+    if (!head_path && o->nargs == 1) head_path = o->args[0];
     if (o->nargs > (o->head ? 0 : 1)) {
         cli_error("ledger verify: too many arguments");
         return 2;
@@ -625,12 +625,9 @@ static int do_verify(struct opts *o)
         cli_error("ledger verify: give a HEAD file, --db DB, or both");
         return 2;
     }
-    if (load_pub(o, &pub))
-        return 1;
-    if (head_path && read_head(head_path, &pub, &head))
-        return 1;
-    if (o->old && read_head(o->old, &pub, &old))
-        return 1;
+    if (load_pub(o, &pub)) return 1;
+    if (head_path && read_head(head_path, &pub, &head)) return 1;
+    if (o->old && read_head(o->old, &pub, &old)) return 1;
     if (o->proof) {
         char *text;
         size_t len;
@@ -639,8 +636,7 @@ static int do_verify(struct opts *o)
             cli_error("ledger verify: --proof needs --head HEAD");
             return 2;
         }
-        if (read_file(o->proof, SW_PROOF_MAX, &text, &len))
-            return 1;
+        if (read_file(o->proof, SW_PROOF_MAX, &text, &len)) return 1;
         int rc = sw_proof_parse(text, len, &p);
         free(text);
         if (rc) {
@@ -679,11 +675,11 @@ static int do_verify(struct opts *o)
         if (p.kind == SW_PROOF_INCLUSION)
             printf("ok: %s '%s' is leaf %" PRIu64 " of the log at size %" PRIu64 "\n",
                    p.event ? "event" : "leaf",
-                   p.event ? json_string_value(json_object_get(p.event, "id")) : "",
-                   p.index, p.size);
+                   p.event ? json_string_value(json_object_get(p.event, "id")) : "", p.index,
+                   p.size);
         else
-            printf("ok: the log at size %" PRIu64 " extends the log at size %" PRIu64 "\n",
-                   p.size, p.old_size);
+            printf("ok: the log at size %" PRIu64 " extends the log at size %" PRIu64 "\n", p.size,
+                   p.old_size);
         sw_proof_release(&p);
         return 0;
     }
@@ -695,13 +691,11 @@ static int do_verify(struct opts *o)
         sqlite3 *db = NULL;
         struct sw_ledger *lg = NULL;
         char msg[256];
-        if (open_db(o->db, 0, &db, &lg))
-            return 1;
+        if (open_db(o->db, 0, &db, &lg)) return 1;
         int rc = sw_ledger_audit(lg, &pub, head_path ? &head : NULL, msg);
         uint64_t size = 0;
         uint8_t root[SW_HASH_LEN];
-        if (rc == SW_OK)
-            rc = sw_ledger_tree(lg, &size, root);
+        if (rc == SW_OK) rc = sw_ledger_tree(lg, &size, root);
         sw_ledger_close(lg);
         sw_store_close(db);
         if (rc == SW_EVERIFY) {

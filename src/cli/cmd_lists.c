@@ -237,12 +237,12 @@ static int cmd_show(const char *dbpath, const char *list, const char *type)
 {
     sqlite3 *db;
     if (open_db(dbpath, 0, &db)) return 1;
-    int rc = each_row(db,
-                      "SELECT list, type, sum(active), sum(1-active) FROM entries"
-                      " WHERE (?1 IS NULL OR list=?1) AND (?2 IS NULL OR type=?2)"
-                      " GROUP BY list, type ORDER BY list, type",
-                      list, type, 0, "list             type            active  removed\n",
-                      type_row);
+    int rc =
+        each_row(db,
+                 "SELECT list, type, sum(active), sum(1-active) FROM entries"
+                 " WHERE (?1 IS NULL OR list=?1) AND (?2 IS NULL OR type=?2)"
+                 " GROUP BY list, type ORDER BY list, type",
+                 list, type, 0, "list             type            active  removed\n", type_row);
     if (rc == SQLITE_DONE)
         rc = each_row(db,
                       "SELECT id, list, edition, format, imported_at, n_entries, n_added,"
@@ -277,14 +277,14 @@ static int cmd_changes(const char *dbpath, const char *list, const char *edition
             return 1;
         }
     }
-    int rc = each_row(
-        db,
-        "SELECT e.list, e.edition, c.change, c.ref, n.type, n.name FROM entry_changes c"
-        " JOIN list_editions e ON e.id=c.edition JOIN entries n ON n.id=c.entry"
-        " WHERE (?1 IS NULL OR e.list=?1) AND (CASE WHEN ?2 IS NULL THEN"
-        " e.id=(SELECT max(id) FROM list_editions x WHERE x.list=e.list) ELSE e.id=?2 END)"
-        " ORDER BY e.list, c.change, c.ref",
-        list, NULL, ed, NULL, tsv_row);
+    int rc =
+        each_row(db,
+                 "SELECT e.list, e.edition, c.change, c.ref, n.type, n.name FROM entry_changes c"
+                 " JOIN list_editions e ON e.id=c.edition JOIN entries n ON n.id=c.entry"
+                 " WHERE (?1 IS NULL OR e.list=?1) AND (CASE WHEN ?2 IS NULL THEN"
+                 " e.id=(SELECT max(id) FROM list_editions x WHERE x.list=e.list) ELSE e.id=?2 END)"
+                 " ORDER BY e.list, c.change, c.ref",
+                 list, NULL, ed, NULL, tsv_row);
     return close_db(db, dbpath, rc);
 }
 

@@ -53,8 +53,7 @@ static int parse_time(const char *opt, const char *s, int64_t *out)
 static int known_type(const char *t)
 {
     for (int i = 0; i < SW_DT_COUNT; i++)
-        if (!strcmp(t, sw_detect_type_name(i)))
-            return 1;
+        if (!strcmp(t, sw_detect_type_name(i))) return 1;
     return 0;
 }
 
@@ -93,11 +92,9 @@ int cmd_report(int argc, char **argv)
         else if (!strcmp(a, "--title"))
             o.title = v;
         else if (!strcmp(a, "--from")) {
-            if (parse_time(a, v, &o.from_ms))
-                return 2;
+            if (parse_time(a, v, &o.from_ms)) return 2;
         } else if (!strcmp(a, "--to")) {
-            if (parse_time(a, v, &o.to_ms))
-                return 2;
+            if (parse_time(a, v, &o.to_ms)) return 2;
             if (strlen(v) == 10) /* a date alone: through the end of that day */
                 o.to_ms += 86400000 - 1;
         } else if (!strcmp(a, "--type")) {
@@ -187,8 +184,7 @@ int cmd_report(int argc, char **argv)
     char cfgpath[4096];
     if (!config_path && geo) {
         snprintf(cfgpath, sizeof cfgpath, "%s/detect.conf", sw_geo_dir(geo));
-        if (access(cfgpath, R_OK) == 0)
-            config_path = cfgpath;
+        if (access(cfgpath, R_OK) == 0) config_path = cfgpath;
     }
     if (config_path) {
         size_t line = 0;
@@ -225,7 +221,6 @@ done:
     sw_store_close(db);
     sw_config_free(cfg);
     sw_geo_free(geo);
-    if (have_key)
-        sw_ledger_key_wipe(&key);
+    if (have_key) sw_ledger_key_wipe(&key);
     return status;
 }

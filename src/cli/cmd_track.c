@@ -17,8 +17,7 @@
 
 static int parse_time(const char *s, int64_t *out)
 {
-    if (sw_time_parse(s, strlen(s), out) == SW_OK)
-        return 0;
+    if (sw_time_parse(s, strlen(s), out) == SW_OK) return 0;
     cli_error("track: bad time '%s' (expected YYYY-MM-DD[THH:MM[:SS]][Z])", s);
     return -1;
 }
@@ -32,11 +31,9 @@ int cmd_track(int argc, char **argv)
         if (!strcmp(argv[i], "--db") && i + 1 < argc) {
             dbpath = argv[++i];
         } else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
-            if (parse_time(argv[++i], &from))
-                return 2;
+            if (parse_time(argv[++i], &from)) return 2;
         } else if (!strcmp(argv[i], "--to") && i + 1 < argc) {
-            if (parse_time(argv[++i], &to))
-                return 2;
+            if (parse_time(argv[++i], &to)) return 2;
         } else if (!strcmp(argv[i], "--geojson")) {
             geojson = 1;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -83,8 +80,7 @@ int cmd_track(int argc, char **argv)
     sqlite3_bind_int64(st, 1, (sqlite3_int64)mmsi);
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
-    if (!geojson)
-        printf("time,lat,lon,sog,cog,heading,status\n");
+    if (!geojson) printf("time,lat,lon,sog,cog,heading,status\n");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char tb[32];
         sw_time_format(sqlite3_column_int64(st, 0), 1, tb);
@@ -122,8 +118,7 @@ int cmd_track(int argc, char **argv)
                    b.data, mmsi, times.data);
         printf("]}\n");
     }
-    if (n == 0)
-        cli_warn("no track points for MMSI %llu in '%s'", mmsi, dbpath);
+    if (n == 0) cli_warn("no track points for MMSI %llu in '%s'", mmsi, dbpath);
     status = fflush(stdout) == 0 ? 0 : 1;
 out:
     sw_buf_release(&b);

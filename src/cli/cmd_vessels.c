@@ -86,8 +86,7 @@ int cmd_vessels(int argc, char **argv)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int status = 1;
-    if (open_existing(dbpath, &db))
-        return 1;
+    if (open_existing(dbpath, &db)) return 1;
     if (sqlite3_prepare_v2(db,
                            "SELECT mmsi, flag, class, name, callsign, imo, ship_type, length_m,"
                            " beam_m, draught, destination, first_seen, last_seen, positions,"
@@ -110,9 +109,9 @@ int cmd_vessels(int argc, char **argv)
         if (json) {
             sw_buf_reset(&b);
             sw_buf_printf(&b, "{\"mmsi\":%lld", (long long)sqlite3_column_int64(st, 0));
-            static const char *const names[] = {
-                NULL, "flag", "class", "name", "callsign", "imo", "ship_type", "length_m",
-                "beam_m", "draught", "destination"};
+            static const char *const names[] = {NULL,       "flag",    "class",      "name",
+                                                "callsign", "imo",     "ship_type",  "length_m",
+                                                "beam_m",   "draught", "destination"};
             for (int i = 1; i <= 10; i++)
                 json_field(&b, st, i, names[i]);
             json_time(&b, st, 11, "first_seen");

@@ -13,7 +13,8 @@ static const struct sw_cmd commands[] = {
     {"eval", cmd_eval, "score detector events against simulator ground truth, per type"},
     {"simulate", cmd_simulate, "write synthetic AIS traffic with labelled behaviour and its truth"},
     {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},
-    {"report", cmd_report, "write the report: HTML with maps and evidence, JSON, GeoJSON, KML, CSV"},
+    {"report", cmd_report,
+     "write the report: HTML with maps and evidence, JSON, GeoJSON, KML, CSV"},
     {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
     {"screen", cmd_screen, "screen names or identifiers against the lists, explaining each match"},
 };
@@ -40,9 +41,10 @@ void cli_warn(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sanctwatch <command> [options] [args]\n\n"
-               "Independent monitoring of the UN sanctions on the DPRK from vessel-tracking data.\n\n"
-               "commands:\n");
+    fprintf(f,
+            "usage: sanctwatch <command> [options] [args]\n\n"
+            "Independent monitoring of the UN sanctions on the DPRK from vessel-tracking data.\n\n"
+            "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'sanctwatch <command> --help' describes a command.\n");
@@ -63,8 +65,7 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
     cli_error("'%s' is not a sanctwatch command; see 'sanctwatch --help'", argv[1]);
     return 2;
 }

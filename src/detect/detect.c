@@ -68,7 +68,10 @@ struct pkey {
     const char *key;
     size_t off;
 };
-#define PK(k, f) {k, offsetof(struct sw_detect_params, f)}
+#define PK(k, f)                                                                                   \
+    {                                                                                              \
+        k, offsetof(struct sw_detect_params, f)                                                    \
+    }
 static const struct pkey pkeys[] = {
     PK("encounter.max_distance_m", enc_max_distance_m),
     PK("encounter.min_duration_h", enc_min_duration_h),
@@ -101,10 +104,9 @@ static const struct pkey pkeys[] = {
     PK("listed_vessel.min_name_score", lv_min_name_score),
 };
 
-static const char *const sections[] = {"encounter.",      "dark_rendezvous.", "loitering.",
-                                       "ais_gap.",        "port_call.",       "zone_entry.",
-                                       "position_spoof.", "identity_change.", "identity_fraud.",
-                                       "listed_vessel."};
+static const char *const sections[] = {
+    "encounter.",  "dark_rendezvous.", "loitering.",       "ais_gap.",        "port_call.",
+    "zone_entry.", "position_spoof.",  "identity_change.", "identity_fraud.", "listed_vessel."};
 
 static int field_bits(const char *v)
 {
@@ -135,10 +137,8 @@ int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c,
         const char *k = sw_config_key(c, i), *v = sw_config_value(c, i);
         int sect = -1;
         for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
-            if (!strncmp(k, sections[s], strlen(sections[s])))
-                sect = (int)s;
-        if (sect < 0)
-            continue; /* not ours */
+            if (!strncmp(k, sections[s], strlen(sections[s]))) sect = (int)s;
+        if (sect < 0) continue; /* not ours */
         int ok = 0;
         for (size_t j = 0; j < sizeof pkeys / sizeof pkeys[0]; j++)
             if (!strcmp(k, pkeys[j].key)) {
@@ -148,18 +148,15 @@ int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c,
             }
         if (!strcmp(k, "port_call.event_countries")) {
             ok = strlen(v) < sizeof p->pc_countries;
-            if (ok)
-                snprintf(p->pc_countries, sizeof p->pc_countries, "%s", v);
+            if (ok) snprintf(p->pc_countries, sizeof p->pc_countries, "%s", v);
         } else if (!strcmp(k, "zone_entry.reentry_min")) {
             double x;
             ok = sw_config_double(c, k, p->zone_reentry_h * 60, &x) == SW_OK && x >= 0;
-            if (ok)
-                p->zone_reentry_h = x / 60;
+            if (ok) p->zone_reentry_h = x / 60;
         } else if (!strcmp(k, "identity_change.fields")) {
             int b = field_bits(v);
             ok = b >= 0;
-            if (ok)
-                p->idc_fields = b;
+            if (ok) p->idc_fields = b;
         } else if (!strcmp(k, "identity_fraud.check_imo") ||
                    !strcmp(k, "identity_fraud.check_mid")) {
             double x;
@@ -178,8 +175,7 @@ int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c,
             }
         }
         if (!ok) {
-            if (key_out)
-                snprintf(key_out, 64, "%s", k);
+            if (key_out) snprintf(key_out, 64, "%s", k);
             return SW_EFORMAT;
         }
     }
@@ -197,19 +193,16 @@ static int vgrow(struct sw_detect *d)
 {
     if (d->nv + 1 > d->capv) {
         size_t nc = d->capv ? d->capv * 2 : 1024;
-        if (nc > d->lim.max_vessels)
-            nc = d->lim.max_vessels;
+        if (nc > d->lim.max_vessels) nc = d->lim.max_vessels;
         struct dvessel *nv = realloc(d->v, nc * sizeof *nv);
-        if (!nv)
-            return SW_ENOMEM;
+        if (!nv) return SW_ENOMEM;
         d->v = nv;
         d->capv = nc;
     }
     if ((d->nv + 1) * 2 > d->vicap) {
         size_t nc = d->vicap * 2;
         uint64_t *ni = calloc(nc, sizeof *ni);
-        if (!ni)
-            return SW_ENOMEM;
+        if (!ni) return SW_ENOMEM;
         for (size_t i = 0; i < d->nv; i++) {
             size_t s = vslot(d->v[i].mmsi, nc);
             while (ni[s])
@@ -228,18 +221,15 @@ struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
 {
     size_t s = vslot(mmsi, d->vicap);
     while (d->vidx[s]) {
-        if ((uint32_t)(d->vidx[s] >> 32) == mmsi)
-            return &d->v[(d->vidx[s] & 0xffffffffu) - 1];
+        if ((uint32_t)(d->vidx[s] >> 32) == mmsi) return &d->v[(d->vidx[s] & 0xffffffffu) - 1];
         s = (s + 1) & (d->vicap - 1);
     }
-    if (!create)
-        return NULL;
+    if (!create) return NULL;
     if (d->nv >= d->lim.max_vessels) {
         d->st.vessel_full++;
         return NULL;
     }
-    if (vgrow(d) != SW_OK)
-        return NULL;
+    if (vgrow(d) != SW_OK) return NULL;
     s = vslot(mmsi, d->vicap);
     while (d->vidx[s])
         s = (s + 1) & (d->vicap - 1);
@@ -289,8 +279,7 @@ static int port_grid_build(struct sw_detect *d)
 {
     size_t n = sw_ports_count(d->g), total = 0;
     d->pg_start = calloc(PG_CELLS + 1, sizeof *d->pg_start);
-    if (!d->pg_start)
-        return SW_ENOMEM;
+    if (!d->pg_start) return SW_ENOMEM;
     for (int pass = 0; pass < 2; pass++) {
         uint32_t *fill = NULL;
         if (pass) {
@@ -314,8 +303,7 @@ static int port_grid_build(struct sw_detect *d)
             double lspan = span / c > 180 ? 180 : span / c;
             for (double la = floor(q->lat - span); la <= q->lat + span; la += 1)
                 for (double lo = floor(q->lon - lspan); lo <= q->lon + lspan; lo += 1) {
-                    if (la < -90 || la > 89)
-                        continue;
+                    if (la < -90 || la > 89) continue;
                     size_t cell = pg_cell(la + 0.5, lo + 0.5);
                     if (pass)
                         d->pg_list[d->pg_start[cell] + fill[cell]++] = (uint32_t)i;
@@ -323,8 +311,7 @@ static int port_grid_build(struct sw_detect *d)
                         d->pg_start[cell]++;
                 }
         }
-        if (pass)
-            free(fill);
+        if (pass) free(fill);
     }
     return SW_OK;
 }
@@ -348,8 +335,7 @@ static int in_port_cached(struct sw_detect *d, struct dvessel *dv, double lat, d
         const struct sw_port *q = sw_ports_get(d->g, d->pg_list[k]);
         double a = det_approx_m(lat, lon, q->lat, q->lon);
         double e = a * 0.99 - q->radius_m;
-        if (e < free_m)
-            free_m = e;
+        if (e < free_m) free_m = e;
         if (a <= q->radius_m * 1.02 + 200) {
             double x = sw_geo_dist_m(lat, lon, q->lat, q->lon);
             if (x <= q->radius_m && (!best || x < bd)) {
@@ -371,8 +357,7 @@ int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_por
 {
     const struct sw_port *pp = NULL;
     int in = in_port_cached(d, NULL, lat, lon, &pp);
-    if (port)
-        *port = pp;
+    if (port) *port = pp;
     return in;
 }
 
@@ -390,36 +375,30 @@ double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double l
         return dv->shore_m;
     dv->shore_lat = lat;
     dv->shore_lon = lon;
-    dv->shore_m = sw_geo_dist_to_shore_capped_m(d->g, lat, lon,
-                                                 d->p.loi_min_shore_nm * SW_GEO_NM_M + 4000);
+    dv->shore_m =
+        sw_geo_dist_to_shore_capped_m(d->g, lat, lon, d->p.loi_min_shore_nm * SW_GEO_NM_M + 4000);
     return dv->shore_m;
 }
 
 /* ---- life cycle */
 
 int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
-                  const struct sw_detect_params *p, const struct sw_detect_limits *lim,
-                  char *err)
+                  const struct sw_detect_params *p, const struct sw_detect_limits *lim, char *err)
 {
     int rc = SW_ENOMEM;
     struct sw_detect *d = calloc(1, sizeof *d);
     *out = NULL;
-    if (!d)
-        goto fail;
+    if (!d) goto fail;
     d->g = g;
     d->db = db;
     if (p)
         d->p = *p;
     else
         sw_detect_params_default(&d->p);
-    if (lim)
-        d->lim = *lim;
-    if (!d->lim.max_vessels)
-        d->lim.max_vessels = (size_t)1 << 21;
-    if (!d->lim.max_pairs)
-        d->lim.max_pairs = (size_t)1 << 16;
-    if (!d->lim.grid_cells)
-        d->lim.grid_cells = (size_t)1 << 18;
+    if (lim) d->lim = *lim;
+    if (!d->lim.max_vessels) d->lim.max_vessels = (size_t)1 << 21;
+    if (!d->lim.max_pairs) d->lim.max_pairs = (size_t)1 << 16;
+    if (!d->lim.grid_cells) d->lim.grid_cells = (size_t)1 << 18;
     d->now = SW_TIME_NONE;
     d->next_sweep = SW_TIME_NONE;
     d->vicap = 2048;
@@ -437,37 +416,30 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     d->pidx = calloc(d->picap, sizeof *d->pidx);
     d->rg = calloc(d->rgcap, sizeof *d->rg);
     d->im = calloc(d->imcap, sizeof *d->im);
-    if (!d->vidx || !d->gheads || !d->pairs || !d->pidx || !d->rg || !d->im)
-        goto fail;
+    if (!d->vidx || !d->gheads || !d->pairs || !d->pidx || !d->rg || !d->im) goto fail;
     memset(d->gheads, 0xff, d->gbuckets * sizeof *d->gheads);
     for (size_t i = 0; i < DET_LOI_RING; i++)
         d->ring[i].mmsi = 0;
-    if ((rc = port_grid_build(d)) != SW_OK)
-        goto fail;
+    if ((rc = port_grid_build(d)) != SW_OK) goto fail;
     if (db) {
         if ((rc = sw_ledger_open(db, &d->lg)) != SW_OK) {
-            if (err)
-                snprintf(err, 256, "cannot open the ledger: %s", sqlite3_errmsg(db));
+            if (err) snprintf(err, 256, "cannot open the ledger: %s", sqlite3_errmsg(db));
             goto fail;
         }
-        if ((rc = det_lists_load(d, err)) != SW_OK)
-            goto fail;
+        if ((rc = det_lists_load(d, err)) != SW_OK) goto fail;
     }
     *out = d;
     return SW_OK;
 fail:
-    if (rc == SW_ENOMEM && err)
-        snprintf(err, 256, "%s", sw_strerror(rc));
+    if (rc == SW_ENOMEM && err) snprintf(err, 256, "%s", sw_strerror(rc));
     sw_detect_free(d);
     return rc;
 }
 
 void sw_detect_free(struct sw_detect *d)
 {
-    if (!d)
-        return;
-    if (d->lg)
-        sw_ledger_close(d->lg);
+    if (!d) return;
+    if (d->lg) sw_ledger_close(d->lg);
     free(d->v);
     free(d->vidx);
     free(d->gheads);
@@ -502,38 +474,26 @@ int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vess
     struct sw_detect *d = ctx;
     int rc;
     (void)v;
-    if (!r)
-        return sw_detect_finish(d);
-    if (r->kind != SW_REC_VESSEL || d->finished)
-        return SW_OK;
-    if (d->now == SW_TIME_NONE || r->t_ms > d->now)
-        d->now = r->t_ms;
-    if (d->next_sweep == SW_TIME_NONE)
-        d->next_sweep = d->now + 10 * 60000;
+    if (!r) return sw_detect_finish(d);
+    if (r->kind != SW_REC_VESSEL || d->finished) return SW_OK;
+    if (d->now == SW_TIME_NONE || r->t_ms > d->now) d->now = r->t_ms;
+    if (d->next_sweep == SW_TIME_NONE) d->next_sweep = d->now + 10 * 60000;
     if (d->now >= d->next_sweep) {
-        if ((rc = det_pair_sweep(d, 0)) != SW_OK)
-            return rc;
+        if ((rc = det_pair_sweep(d, 0)) != SW_OK) return rc;
         d->next_sweep = d->now + 10 * 60000;
     }
     struct dvessel *dv = det_vessel(d, r->mmsi, 1);
-    if (!dv)
-        return d->nv >= d->lim.max_vessels ? SW_OK : SW_ENOMEM;
+    if (!dv) return d->nv >= d->lim.max_vessels ? SW_OK : SW_ENOMEM;
     uint32_t vi = (uint32_t)(dv - d->v);
-    if (!dv->first_t)
-        dv->first_t = r->t_ms;
-    if (r->fields & SW_F_STATIC_MASK)
-        d->st.statics++;
-    if ((rc = det_identity(d, dv, r)) != SW_OK)
-        return rc;
+    if (!dv->first_t) dv->first_t = r->t_ms;
+    if (r->fields & SW_F_STATIC_MASK) d->st.statics++;
+    if ((rc = det_identity(d, dv, r)) != SW_OK) return rc;
     d->v[vi].last_t = r->t_ms;
-    if (!(r->fields & SW_F_POS))
-        return SW_OK;
+    if (!(r->fields & SW_F_POS)) return SW_OK;
     d->st.fixes++;
     struct dfix f = {r->t_ms, r->lat, r->lon, (r->fields & SW_F_SOG) ? r->sog : NAN, r->mmsi};
-    if ((rc = det_recep_add(d, &d->v[vi], &f)) != SW_OK)
-        return rc;
-    if ((rc = det_track_fix(d, &d->v[vi], &f, r)) != SW_OK)
-        return rc;
+    if ((rc = det_recep_add(d, &d->v[vi], &f)) != SW_OK) return rc;
+    if ((rc = det_track_fix(d, &d->v[vi], &f, r)) != SW_OK) return rc;
     dv = &d->v[vi];
     if ((d->p.enabled & (1u << SW_DT_ENCOUNTER)) &&
         (rc = det_pair_fix(d, dv, &f, dv->last_in_port)) != SW_OK)
@@ -544,11 +504,9 @@ int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vess
 int sw_detect_finish(struct sw_detect *d)
 {
     int rc;
-    if (d->finished)
-        return SW_OK;
+    if (d->finished) return SW_OK;
     d->finished = 1;
     for (size_t i = 0; i < d->nv; i++)
-        if ((rc = det_track_finish(d, &d->v[i])) != SW_OK)
-            return rc;
+        if ((rc = det_track_finish(d, &d->v[i])) != SW_OK) return rc;
     return det_pair_sweep(d, 1);
 }

@@ -12,10 +12,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define DET_SAMPLES 6      /* sampled fixes kept per episode, besides first/last/special */
-#define DET_ZONE_EPS 4     /* zone episodes tracked per vessel */
-#define DET_HIST 21        /* speed histogram: 0.1 kn bins 0..2 kn, last bin = above */
-#define DET_LOI_RING 4096  /* recent loitering episodes kept for dark rendezvous */
+#define DET_SAMPLES 6     /* sampled fixes kept per episode, besides first/last/special */
+#define DET_ZONE_EPS 4    /* zone episodes tracked per vessel */
+#define DET_HIST 21       /* speed histogram: 0.1 kn bins 0..2 kn, last bin = above */
+#define DET_LOI_RING 4096 /* recent loitering episodes kept for dark rendezvous */
 #define DET_NOIDX UINT32_MAX
 
 struct dfix {
@@ -58,17 +58,17 @@ struct dvessel {
     uint8_t fraud_done;  /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
     uint8_t listed_done; /* bits: 1 mmsi, 2 imo, 4 name */
     uint8_t ship_type;
-    uint32_t fraud_imo;  /* IMO reported for a bad check digit */
-    uint32_t imo;        /* as broadcast (confirmed) */
-    float usual_sog;     /* EWMA of speed while under way, NaN unknown */
+    uint32_t fraud_imo;      /* IMO reported for a bad check digit */
+    uint32_t imo;            /* as broadcast (confirmed) */
+    float usual_sog;         /* EWMA of speed while under way, NaN unknown */
     int64_t first_t, last_t; /* first and latest record of any kind */
-    uint64_t rg_last;    /* reception grid key last counted for this vessel */
+    uint64_t rg_last;        /* reception grid key last counted for this vessel */
     /* port area cache: no port area within port_free_m of (port_lat, port_lon) */
     double port_lat, port_lon, port_free_m;
     /* zone cache: no zone's bounding box within zone_free_m of (zone_lat, zone_lon) */
     double zone_lat, zone_lon, zone_free_m;
     uint8_t zep_active; /* zone episodes in use */
-    struct dfix last;    /* latest fix */
+    struct dfix last;   /* latest fix */
     /* position spoofing: flags and times first */
     struct {
         uint8_t exc_open, ep_open;
@@ -136,8 +136,8 @@ struct recep {
 struct listed {
     char ref[48], list[32];
     uint32_t imo, mmsi;
-    char name[64]; /* normalised: upper-case ASCII letters and digits only */
-    char tclass;   /* 'T' tanker, 'C' cargo, 'F' fishing, 0 unknown */
+    char name[64];  /* normalised: upper-case ASCII letters and digits only */
+    char tclass;    /* 'T' tanker, 'C' cargo, 'F' fishing, 0 unknown */
     uint32_t group; /* records of one list entry share it */
 };
 
@@ -175,7 +175,7 @@ struct sw_detect {
     /* IMO -> MMSI map */
     struct imomap {
         uint32_t imo, mmsi, prev;
-    } *im;
+    } * im;
     size_t imcap, imn;
     /* port grid: 1 degree cells, each listing the ports whose area plus PORT_MARGIN_M
      * reaches into it (cell c's ports are pg_list[pg_start[c] .. pg_start[c + 1])) */

@@ -18,28 +18,23 @@
 
 void det_sample_add(struct sampler *s, const struct dfix *f)
 {
-    if (s->stride == 0)
-        s->stride = 1;
-    if (s->seen++ % s->stride)
-        return;
+    if (s->stride == 0) s->stride = 1;
+    if (s->seen++ % s->stride) return;
     if (s->n == DET_SAMPLES) { /* keep every other one, double the stride */
         for (uint32_t i = 0; i < DET_SAMPLES / 2; i++)
             s->f[i] = s->f[2 * i];
         s->n = DET_SAMPLES / 2;
         s->stride *= 2;
-        if ((s->seen - 1) % s->stride)
-            return;
+        if ((s->seen - 1) % s->stride) return;
     }
     s->f[s->n++] = *f;
 }
 
 void det_hist_add(struct hist *h, float sog)
 {
-    if (isnan(sog))
-        return;
+    if (isnan(sog)) return;
     int b = sog < 0 ? 0 : (int)(sog * 10);
-    if (b >= DET_HIST)
-        b = DET_HIST - 1;
+    if (b >= DET_HIST) b = DET_HIST - 1;
     h->b[b]++;
     h->n++;
 }
@@ -48,21 +43,18 @@ void det_hist_add(struct hist *h, float sog)
  * when no speed was known. */
 double det_hist_median(const struct hist *h)
 {
-    if (!h->n)
-        return NAN;
+    if (!h->n) return NAN;
     uint32_t half = (h->n + 1) / 2, acc = 0;
     for (int i = 0; i < DET_HIST; i++) {
         acc += h->b[i];
-        if (acc >= half)
-            return i == DET_HIST - 1 ? 99 : i * 0.1 + 0.05;
+        if (acc >= half) return i == DET_HIST - 1 ? 99 : i * 0.1 + 0.05;
     }
     return 99;
 }
 
 void det_num(json_t *o, const char *key, double v)
 {
-    if (isnan(v) || isinf(v))
-        return;
+    if (isnan(v) || isinf(v)) return;
     double r = round(v * 1000) / 1000;
     if (r == (double)(json_int_t)r && fabs(r) < 1e15)
         json_object_set_new(o, key, json_integer((json_int_t)r));
@@ -85,23 +77,19 @@ json_t *det_event_new(int type, int64_t start, int64_t end, int ongoing, double 
                       double confidence)
 {
     json_t *ev = json_object();
-    if (!ev)
-        return NULL;
+    if (!ev) return NULL;
     json_object_set_new(ev, "id", json_string(""));
     json_object_set_new(ev, "type", json_string(sw_detect_type_name(type)));
     json_object_set_new(ev, "start", jtime(start));
     json_object_set_new(ev, "end", ongoing ? json_null() : jtime(end < start ? start : end));
-    if (ongoing)
-        json_object_set_new(ev, "ongoing", json_true());
+    if (ongoing) json_object_set_new(ev, "ongoing", json_true());
     if (!isnan(lat) && !isnan(lon)) {
         json_object_set_new(ev, "lat", jcoord(lat));
         json_object_set_new(ev, "lon", jcoord(lon));
     }
     json_object_set_new(ev, "vessels", json_array());
-    if (confidence > 0.99)
-        confidence = 0.99;
-    if (confidence < 0.05)
-        confidence = 0.05;
+    if (confidence > 0.99) confidence = 0.99;
+    if (confidence < 0.05) confidence = 0.05;
     json_object_set_new(ev, "confidence", json_real(round(confidence * 100) / 100));
     json_object_set_new(ev, "details", json_object());
     json_t *evd = json_object();
@@ -120,35 +108,27 @@ json_t *det_details(json_t *ev, const char *rule)
 int det_event_vessel(struct sw_detect *d, json_t *ev, uint32_t mmsi)
 {
     json_t *o = json_object();
-    if (!o)
-        return SW_ENOMEM;
+    if (!o) return SW_ENOMEM;
     json_object_set_new(o, "mmsi", json_integer(mmsi));
     const struct dvessel *dv = det_vessel(d, mmsi, 0);
-    if (dv && dv->imo)
-        json_object_set_new(o, "imo", json_integer(dv->imo));
-    if (dv && dv->name[0])
-        json_object_set_new(o, "name", json_string(dv->name));
+    if (dv && dv->imo) json_object_set_new(o, "imo", json_integer(dv->imo));
+    if (dv && dv->name[0]) json_object_set_new(o, "name", json_string(dv->name));
     const char *flag = sw_mid_flag(mmsi);
-    if (flag && flag[0])
-        json_object_set_new(o, "flag", json_string(flag));
+    if (flag && flag[0]) json_object_set_new(o, "flag", json_string(flag));
     return json_array_append_new(json_object_get(ev, "vessels"), o) ? SW_ENOMEM : SW_OK;
 }
 
 int det_event_fix(json_t *ev, const struct dfix *f, const char *role)
 {
-    if (!f || f->t == 0)
-        return SW_OK;
+    if (!f || f->t == 0) return SW_OK;
     json_t *o = json_object();
-    if (!o)
-        return SW_ENOMEM;
+    if (!o) return SW_ENOMEM;
     json_object_set_new(o, "mmsi", json_integer(f->mmsi));
     json_object_set_new(o, "t", jtime(f->t));
     json_object_set_new(o, "lat", jcoord(f->lat));
     json_object_set_new(o, "lon", jcoord(f->lon));
-    if (!isnan(f->sog))
-        det_num(o, "sog", f->sog);
-    if (role)
-        json_object_set_new(o, "role", json_string(role));
+    if (!isnan(f->sog)) det_num(o, "sog", f->sog);
+    if (role) json_object_set_new(o, "role", json_string(role));
     json_t *fx = json_object_get(json_object_get(ev, "evidence"), "fixes");
     return json_array_append_new(fx, o) ? SW_ENOMEM : SW_OK;
 }
@@ -157,8 +137,7 @@ int det_event_samples(json_t *ev, const struct sampler *s)
 {
     int rc;
     for (uint32_t i = 0; i < s->n; i++)
-        if ((rc = det_event_fix(ev, &s->f[i], "sample")) != SW_OK)
-            return rc;
+        if ((rc = det_event_fix(ev, &s->f[i], "sample")) != SW_OK) return rc;
     return SW_OK;
 }
 
@@ -202,15 +181,13 @@ int det_event_finish(struct sw_detect *d, json_t *ev, int type)
 {
     int rc = SW_ENOMEM;
     char id[33], *line = NULL;
-    if (!ev)
-        return SW_ENOMEM;
+    if (!ev) return SW_ENOMEM;
     event_id(ev, id);
     json_object_set_new(ev, "id", json_string(id));
     if (d->lg) {
         struct sw_ledger_rec r;
         json_t *arr[1] = {ev};
-        if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK)
-            goto fail;
+        if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK) goto fail;
         if (r.err == SW_EEXISTS) {
             /* an earlier run recorded this event differently (it was ongoing then): keep
              * both, the new one as a revision naming the old */
@@ -218,16 +195,14 @@ int det_event_finish(struct sw_detect *d, json_t *ev, int type)
             size_t clen = 0;
             unsigned char h[crypto_hash_sha256_BYTES];
             char hx[2 * crypto_hash_sha256_BYTES + 1];
-            if ((rc = sw_canon_event(ev, &canon, &clen)) != SW_OK)
-                goto fail;
+            if ((rc = sw_canon_event(ev, &canon, &clen)) != SW_OK) goto fail;
             crypto_hash_sha256(h, (const unsigned char *)canon, clen);
             free(canon);
             hex(h, 6, hx);
             snprintf(rid, sizeof rid, "%s-%s", id, hx);
             json_object_set_new(ev, "supersedes", json_string(id));
             json_object_set_new(ev, "id", json_string(rid));
-            if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK)
-                goto fail;
+            if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK) goto fail;
             d->st.revised++;
         }
         if (r.err != SW_OK) {
@@ -246,8 +221,7 @@ int det_event_finish(struct sw_detect *d, json_t *ev, int type)
             rc = SW_ENOMEM;
             goto fail;
         }
-        if ((rc = d->emit(d->emit_ctx, line, strlen(line))) != 0)
-            goto fail;
+        if ((rc = d->emit(d->emit_ctx, line, strlen(line))) != 0) goto fail;
     }
     rc = SW_OK;
 fail:

@@ -33,14 +33,12 @@ static uint32_t bucket_of(const struct sw_detect *d, uint64_t cell)
 
 static void grid_unlink(struct sw_detect *d, struct dvessel *dv)
 {
-    if (!dv->in_grid)
-        return;
+    if (!dv->in_grid) return;
     if (dv->gprev != DET_NOIDX)
         d->v[dv->gprev].gnext = dv->gnext;
     else
         d->gheads[dv->gbucket] = dv->gnext;
-    if (dv->gnext != DET_NOIDX)
-        d->v[dv->gnext].gprev = dv->gprev;
+    if (dv->gnext != DET_NOIDX) d->v[dv->gnext].gprev = dv->gprev;
     dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
     dv->in_grid = 0;
 }
@@ -52,8 +50,7 @@ static void grid_link(struct sw_detect *d, struct dvessel *dv, uint64_t cell)
     dv->gbucket = b;
     dv->gprev = DET_NOIDX;
     dv->gnext = d->gheads[b];
-    if (dv->gnext != DET_NOIDX)
-        d->v[dv->gnext].gprev = self;
+    if (dv->gnext != DET_NOIDX) d->v[dv->gnext].gprev = self;
     d->gheads[b] = self;
     dv->in_grid = 1;
 }
@@ -80,22 +77,19 @@ static void pidx_rebuild(struct sw_detect *d)
 static int pair_emit(struct sw_detect *d, const struct pair *p, int ongoing)
 {
     int64_t dur = p->last_close - p->start;
-    if (dur < d->p.enc_min_duration_h * HOUR_MS)
-        return SW_OK;
+    if (dur < d->p.enc_min_duration_h * HOUR_MS) return SW_OK;
     double med = det_hist_median(&p->h);
-    if (isnan(med) || med >= d->p.enc_max_median_sog_kn)
-        return SW_OK;
+    if (isnan(med) || med >= d->p.enc_max_median_sog_kn) return SW_OK;
     double lat = p->sumlat / p->n, lon = p->sumlon / p->n;
     const struct sw_port *pt;
     double pd;
     if (sw_ports_nearest(d->g, lat, lon, d->p.enc_min_port_km * 1000, &pt, &pd) == SW_OK)
         return SW_OK;
     double h = (double)dur / HOUR_MS;
-    double conf = 0.55 + 0.1 * (h - d->p.enc_min_duration_h) +
-                  0.2 * (1 - p->min_d / d->p.enc_max_distance_m);
+    double conf =
+        0.55 + 0.1 * (h - d->p.enc_min_duration_h) + 0.2 * (1 - p->min_d / d->p.enc_max_distance_m);
     json_t *ev = det_event_new(SW_DT_ENCOUNTER, p->start, p->last_close, ongoing, lat, lon, conf);
-    if (!ev)
-        return SW_ENOMEM;
+    if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, p->a);
     det_event_vessel(d, ev, p->b);
     json_t *dt = det_details(ev, "encounter");
@@ -130,8 +124,7 @@ static int pair_observe(struct sw_detect *d, const struct dfix *fa, const struct
         s = (s + 1) & (d->picap - 1);
     }
     if (p && fa->t - p->last_close > d->p.enc_max_gap_min * MIN_MS) {
-        if ((rc = pair_emit(d, p, 0)) != SW_OK)
-            return rc;
+        if ((rc = pair_emit(d, p, 0)) != SW_OK) return rc;
         uint32_t keep_a = p->a, keep_b = p->b;
         memset(p, 0, sizeof *p);
         p->a = keep_a;
@@ -176,12 +169,10 @@ int det_pair_sweep(struct sw_detect *d, int final)
         struct pair *p = &d->pairs[i];
         int expired = d->now - p->last_close > max_gap;
         if (final || expired) {
-            if ((rc = pair_emit(d, p, final && !expired)) != SW_OK)
-                return rc;
+            if ((rc = pair_emit(d, p, final && !expired)) != SW_OK) return rc;
             continue;
         }
-        if (w != i)
-            d->pairs[w] = *p;
+        if (w != i) d->pairs[w] = *p;
         w++;
     }
     if (w != d->npairs) {
@@ -195,16 +186,13 @@ int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, 
 {
     int rc;
     grid_unlink(d, dv);
-    if (in_port || (!isnan(f->sog) && f->sog >= 2 * d->p.enc_max_median_sog_kn))
-        return SW_OK;
+    if (in_port || (!isnan(f->sog) && f->sog >= 2 * d->p.enc_max_median_sog_kn)) return SW_OK;
     double maxd = d->p.enc_max_distance_m;
     int hl = (int)ceil(maxd / (CELL_DEG * 111195.0));
     double c = cos(f->lat * M_PI / 180);
     int hlo = (int)ceil(maxd / (CELL_DEG * 111195.0 * (c > 0.05 ? c : 0.05)));
-    if (hl > 5)
-        hl = 5;
-    if (hlo > 10)
-        hlo = 10;
+    if (hl > 5) hl = 5;
+    if (hlo > 10) hlo = 10;
     uint64_t me = cell_of(f->lat, f->lon);
     for (int i = -hl; i <= hl; i++)
         for (int j = -hlo; j <= hlo; j++) {
@@ -213,15 +201,13 @@ int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, 
             while (k != DET_NOIDX) {
                 struct dvessel *o = &d->v[k];
                 k = o->gnext;
-                if (o->gcell != cell || o->mmsi == dv->mmsi)
-                    continue;
+                if (o->gcell != cell || o->mmsi == dv->mmsi) continue;
                 if (f->t - o->gfix.t > SYNC_MS) {
                     grid_unlink(d, o); /* stale */
                     continue;
                 }
                 double dist = sw_geo_dist_m(f->lat, f->lon, o->gfix.lat, o->gfix.lon);
-                if (dist <= maxd && (rc = pair_observe(d, f, &o->gfix, dist)) != SW_OK)
-                    return rc;
+                if (dist <= maxd && (rc = pair_observe(d, f, &o->gfix, dist)) != SW_OK) return rc;
             }
         }
     dv->gfix = *f;
@@ -255,8 +241,7 @@ int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct df
                         const struct dfix *p1)
 {
     double u = dv->usual_sog;
-    if (isnan(u) || u < d->p.dr_min_usual_sog_kn)
-        return SW_OK;
+    if (isnan(u) || u < d->p.dr_min_usual_sog_kn) return SW_OK;
     double gap_h = (double)(p1->t - p0->t) / HOUR_MS;
     double v_kmh = d->p.dr_slack * u * 1.852, reach = v_kmh * gap_h;
     struct loiter_rec *best = NULL;
@@ -264,38 +249,32 @@ int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct df
     int cand = 0;
     for (size_t i = 0; i < DET_LOI_RING; i++) {
         struct loiter_rec *r = &d->ring[i];
-        if (!r->mmsi || r->mmsi == dv->mmsi || r->start >= p1->t || r->end <= p0->t)
-            continue;
+        if (!r->mmsi || r->mmsi == dv->mmsi || r->start >= p1->t || r->end <= p0->t) continue;
         double a = sw_geo_dist_m(p0->lat, p0->lon, r->lat, r->lon) / 1000;
         double b = sw_geo_dist_m(r->lat, r->lon, p1->lat, p1->lon) / 1000;
-        if (a + b > reach)
-            continue;
+        if (a + b > reach) continue;
         /* alongside while the other loitered there, for at least min_alongside_h */
         double arrive = (double)p0->t + a / v_kmh * HOUR_MS;
         double leave = (double)p1->t - b / v_kmh * HOUR_MS;
         double from = arrive > (double)r->start ? arrive : (double)r->start;
         double to = leave < (double)r->end ? leave : (double)r->end;
-        if (to - from < d->p.dr_min_alongside_h * HOUR_MS)
-            continue;
+        if (to - from < d->p.dr_min_alongside_h * HOUR_MS) continue;
         cand++;
         double ratio = (a + b) / reach;
         /* one partner per loitering episode: a looser fit than the one already reported
          * with this loiterer is not reported again (its gap still is an ais_gap event) */
-        if (r->paired_ratio > 0 && ratio >= r->paired_ratio)
-            continue;
+        if (r->paired_ratio > 0 && ratio >= r->paired_ratio) continue;
         if (ratio < best_ratio) {
             best_ratio = ratio;
             best = r;
             best_detour = a + b;
         }
     }
-    if (!best)
-        return SW_OK;
+    if (!best) return SW_OK;
     best->paired_ratio = best_ratio;
     double conf = (0.5 + 0.4 * (1 - best_ratio)) / sqrt((double)cand);
     json_t *ev = det_event_new(SW_DT_DARK_RENDEZVOUS, p0->t, p1->t, 0, best->lat, best->lon, conf);
-    if (!ev)
-        return SW_ENOMEM;
+    if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     det_event_vessel(d, ev, best->mmsi);
     json_t *dt = det_details(ev, "dark_rendezvous");

@@ -29,7 +29,8 @@ static int enabled(const struct sw_detect *d, int type)
 static uint64_t rg_key(int lat_i, int lon_i, int64_t hour)
 {
     return ((uint64_t)(unsigned)lat_i << 34 | (uint64_t)(unsigned)lon_i << 24 |
-            ((uint64_t)hour & 0xffffff)) + 1;
+            ((uint64_t)hour & 0xffffff)) +
+           1;
 }
 
 static void rg_cell(double lat, double lon, int *li, int *lo)
@@ -47,8 +48,7 @@ static struct recep *rg_find(struct sw_detect *d, uint64_t key)
 {
     size_t s = rg_slot(key, d->rgcap);
     while (d->rg[s].key) {
-        if (d->rg[s].key == key)
-            return &d->rg[s];
+        if (d->rg[s].key == key) return &d->rg[s];
         s = (s + 1) & (d->rgcap - 1);
     }
     return NULL;
@@ -58,15 +58,12 @@ static struct recep *rg_find(struct sw_detect *d, uint64_t key)
 static int rg_purge(struct sw_detect *d)
 {
     struct recep *old = d->rg, *nw = calloc(d->rgcap, sizeof *nw);
-    if (!nw)
-        return SW_ENOMEM;
+    if (!nw) return SW_ENOMEM;
     size_t n = 0;
     for (size_t i = 0; i < d->rgcap; i++) {
-        if (!old[i].key)
-            continue;
+        if (!old[i].key) continue;
         int64_t h = (int64_t)((old[i].key - 1) & 0xffffff);
-        if (h < (d->rg_newest_hour & 0xffffff) - RG_HORIZON_H)
-            continue;
+        if (h < (d->rg_newest_hour & 0xffffff) - RG_HORIZON_H) continue;
         size_t s = rg_slot(old[i].key, d->rgcap);
         while (nw[s].key)
             s = (s + 1) & (d->rgcap - 1);
@@ -81,23 +78,19 @@ static int rg_purge(struct sw_detect *d)
 
 int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
 {
-    if (!enabled(d, SW_DT_AIS_GAP) && !enabled(d, SW_DT_DARK_RENDEZVOUS))
-        return SW_OK;
+    if (!enabled(d, SW_DT_AIS_GAP) && !enabled(d, SW_DT_DARK_RENDEZVOUS)) return SW_OK;
     int li, lo;
     int64_t hour = f->t / HOUR_MS;
-    if (hour > d->rg_newest_hour)
-        d->rg_newest_hour = hour;
+    if (hour > d->rg_newest_hour) d->rg_newest_hour = hour;
     rg_cell(f->lat, f->lon, &li, &lo);
     uint64_t key = rg_key(li, lo, hour);
-    if (dv->rg_last == key)
-        return SW_OK; /* this vessel is already counted in this cell and hour */
+    if (dv->rg_last == key) return SW_OK; /* this vessel is already counted in this cell and hour */
     dv->rg_last = key;
     struct recep *e = rg_find(d, key);
     if (!e) {
         if ((d->rgn + 1) * 10 > d->rgcap * 7) {
             int rc = rg_purge(d);
-            if (rc)
-                return rc;
+            if (rc) return rc;
             if ((d->rgn + 1) * 10 > d->rgcap * 7) {
                 d->st.grid_full++;
                 return SW_OK;
@@ -111,11 +104,9 @@ int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
         e->key = key;
         d->rgn++;
     }
-    if (e->n >= 3)
-        return SW_OK;
+    if (e->n >= 3) return SW_OK;
     for (int i = 0; i < e->n; i++)
-        if (e->mm[i] == f->mmsi)
-            return SW_OK;
+        if (e->mm[i] == f->mmsi) return SW_OK;
     e->mm[e->n++] = f->mmsi;
     return SW_OK;
 }
@@ -125,39 +116,33 @@ int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
  * silence in which at least one other vessel was heard there into *covered. A receiver
  * outage (or a hole in a recording) leaves hours without anybody heard. */
 static void rg_reception(struct sw_detect *d, uint32_t self, const struct dfix *a,
-                         const struct dfix *b, int64_t t0, int64_t t1, int *others,
-                         double *covered)
+                         const struct dfix *b, int64_t t0, int64_t t1, int *others, double *covered)
 {
     uint32_t seen[16];
     int n = 0;
     int64_t h0 = t0 / HOUR_MS + 1, h1 = t1 / HOUR_MS - 1, hours = 0, hit = 0;
     int64_t step = (h1 - h0) / RG_HORIZON_H + 1;
     int rad = (int)ceil(d->p.gap_radius_km / (RG_CELL_DEG * 111.0));
-    if (rad > 3)
-        rad = 3;
+    if (rad > 3) rad = 3;
     for (int64_t h = h0; h <= h1; h += step) {
         int any = 0;
         hours++;
         for (int end = 0; end < 2; end++) {
             const struct dfix *p = end ? b : a;
-            if (!p)
-                continue;
+            if (!p) continue;
             int li, lo;
             rg_cell(p->lat, p->lon, &li, &lo);
             for (int i = li - rad; i <= li + rad; i++)
                 for (int j = lo - rad; j <= lo + rad; j++) {
                     struct recep *e = rg_find(d, rg_key(i, j, h));
-                    if (!e)
-                        continue;
+                    if (!e) continue;
                     for (int k = 0; k < e->n; k++) {
-                        if (e->mm[k] == self)
-                            continue;
+                        if (e->mm[k] == self) continue;
                         any = 1;
                         int dup = 0;
                         for (int q = 0; q < n && !dup; q++)
                             dup = seen[q] == e->mm[k];
-                        if (!dup && n < 16)
-                            seen[n++] = e->mm[k];
+                        if (!dup && n < 16) seen[n++] = e->mm[k];
                     }
                 }
         }
@@ -180,16 +165,14 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
     int others;
     double covered;
     rg_reception(d, dv->mmsi, a, b, from < a->t ? a->t : from, t_end, &others, &covered);
-    if (others < need || covered < d->p.gap_min_covered)
-        return SW_OK;
+    if (others < need || covered < d->p.gap_min_covered) return SW_OK;
     double gap_h = (double)(t_end - a->t) / HOUR_MS;
     int rc;
     if (enabled(d, SW_DT_AIS_GAP)) {
         double conf = 0.55 + 0.1 * others + 0.02 * (gap_h - d->p.gap_min_h);
         json_t *ev = det_event_new(SW_DT_AIS_GAP, a->t, b ? b->t : 0, b == NULL, a->lat, a->lon,
                                    conf > 0.95 ? 0.95 : conf);
-        if (!ev)
-            return SW_ENOMEM;
+        if (!ev) return SW_ENOMEM;
         det_event_vessel(d, ev, dv->mmsi);
         json_t *dt = det_details(ev, "ais_gap");
         det_num(dt, "gap_h", gap_h);
@@ -207,10 +190,8 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
             json_object_set_new(dt, "end_in_port", json_boolean(end_in_port));
         }
         det_event_fix(ev, a, "last_before");
-        if (b)
-            det_event_fix(ev, b, "first_after");
-        if ((rc = det_event_finish(d, ev, SW_DT_AIS_GAP)) != SW_OK)
-            return rc;
+        if (b) det_event_fix(ev, b, "first_after");
+        if ((rc = det_event_finish(d, ev, SW_DT_AIS_GAP)) != SW_OK) return rc;
     }
     if (b && enabled(d, SW_DT_DARK_RENDEZVOUS) && (t_end - a->t) >= d->p.dr_min_gap_h * HOUR_MS)
         return det_dark_rendezvous(d, dv, a, b);
@@ -221,18 +202,15 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
 
 static int loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
 {
-    if (!dv->loi.open)
-        return SW_OK;
+    if (!dv->loi.open) return SW_OK;
     dv->loi.open = 0;
     int64_t dur = dv->loi.lastf.t - dv->loi.start;
-    if (dur < d->p.loi_min_duration_h * HOUR_MS || !enabled(d, SW_DT_LOITERING))
-        return SW_OK;
+    if (dur < d->p.loi_min_duration_h * HOUR_MS || !enabled(d, SW_DT_LOITERING)) return SW_OK;
     double h = (double)dur / HOUR_MS;
     double lat = dv->loi.sumlat / dv->loi.n, lon = dv->loi.sumlon / dv->loi.n;
-    json_t *ev = det_event_new(SW_DT_LOITERING, dv->loi.start, dv->loi.lastf.t, ongoing, lat,
-                               lon, 0.6 + 0.05 * (h - d->p.loi_min_duration_h));
-    if (!ev)
-        return SW_ENOMEM;
+    json_t *ev = det_event_new(SW_DT_LOITERING, dv->loi.start, dv->loi.lastf.t, ongoing, lat, lon,
+                               0.6 + 0.05 * (h - d->p.loi_min_duration_h));
+    if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     json_t *dt = det_details(ev, "loitering");
     det_num(dt, "duration_h", h);
@@ -257,8 +235,7 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
     if (slow && !in_port) /* capped: only "at least min_shore_distance_nm" matters */
         shore = det_shore_m(d, dv, f->lat, f->lon);
     int at_sea = !in_port && shore >= d->p.loi_min_shore_nm * SW_GEO_NM_M;
-    if (!slow || !at_sea)
-        return loi_close(d, dv, 0);
+    if (!slow || !at_sea) return loi_close(d, dv, 0);
     if (dv->loi.open && f->t - dv->loi.lastf.t > d->p.loi_max_gap_h * HOUR_MS &&
         (rc = loi_close(d, dv, 0)) != SW_OK)
         return rc;
@@ -276,8 +253,7 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
     dv->loi.n++;
     dv->loi.sumlat += f->lat;
     dv->loi.sumlon += f->lon;
-    if (shore < dv->loi.min_shore)
-        dv->loi.min_shore = shore;
+    if (shore < dv->loi.min_shore) dv->loi.min_shore = shore;
     det_hist_add(&dv->loi_h, sog);
     det_sample_add(&dv->loi_s, f);
     if (f->t - dv->loi.start >= d->p.loi_min_duration_h * HOUR_MS)
@@ -290,12 +266,10 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
 static int country_listed(const char *list, const char *cc)
 {
     size_t n = strlen(cc);
-    if (!n)
-        return 0;
+    if (!n) return 0;
     for (const char *s = list; *s;) {
         size_t k = strcspn(s, ", ");
-        if (k == n && !strncmp(s, cc, n))
-            return 1;
+        if (k == n && !strncmp(s, cc, n)) return 1;
         s += k;
         while (*s == ',' || *s == ' ')
             s++;
@@ -308,11 +282,9 @@ static int pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
     int port = dv->pc.port, called = dv->pc.called;
     dv->pc.port = -1;
     dv->pc.called = 0;
-    if (port < 0 || !called)
-        return SW_OK;
+    if (port < 0 || !called) return SW_OK;
     const struct sw_port *pt = sw_ports_get(d->g, (size_t)port);
-    if (!pt || !enabled(d, SW_DT_PORT_CALL))
-        return SW_OK;
+    if (!pt || !enabled(d, SW_DT_PORT_CALL)) return SW_OK;
     if (!country_listed(d->p.pc_countries, pt->country)) {
         d->st.port_calls_context++;
         return SW_OK;
@@ -320,8 +292,7 @@ static int pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
     double h = (double)(dv->pc.lastf.t - dv->pc.first_stop.t) / HOUR_MS;
     json_t *ev = det_event_new(SW_DT_PORT_CALL, dv->pc.first_stop.t, dv->pc.lastf.t, ongoing,
                                dv->pc.first_stop.lat, dv->pc.first_stop.lon, h >= 2 ? 0.95 : 0.85);
-    if (!ev)
-        return SW_ENOMEM;
+    if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     json_t *po = json_object();
     json_object_set_new(po, "name", json_string(pt->name));
@@ -347,30 +318,25 @@ static int pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     if (port != dv->pc.port) {
         if (dv->pc.port >= 0 && port < 0 && ++dv->pc.n_out < 2)
             return SW_OK; /* one fix outside the area is not yet a departure */
-        if ((rc = pc_close(d, dv, 0)) != SW_OK)
-            return rc;
+        if ((rc = pc_close(d, dv, 0)) != SW_OK) return rc;
         dv->pc.port = port;
         dv->pc.enter = f->t;
         dv->pc.stop_start = SW_TIME_NONE;
         dv->pc.n = 0;
         dv->pc.called = 0;
-        if (port < 0)
-            return SW_OK;
+        if (port < 0) return SW_OK;
     }
     dv->pc.n_out = 0;
-    if (port < 0)
-        return SW_OK;
+    if (port < 0) return SW_OK;
     dv->pc.n++;
     dv->pc.lastf = *f;
-    if (dv->pc.called)
-        return SW_OK;
+    if (dv->pc.called) return SW_OK;
     if (!isnan(sog) && sog < d->p.pc_max_sog_kn) {
         if (dv->pc.stop_start == SW_TIME_NONE) {
             dv->pc.stop_start = f->t;
             dv->pc.first_stop = *f;
         }
-        if (f->t - dv->pc.stop_start >= d->p.pc_min_duration_min * 60000)
-            dv->pc.called = 1;
+        if (f->t - dv->pc.stop_start >= d->p.pc_min_duration_min * 60000) dv->pc.called = 1;
     } else {
         dv->pc.stop_start = SW_TIME_NONE;
     }
@@ -389,8 +355,7 @@ static double zone_free_m(const struct sw_zones *all, double lat, double lon)
         double cla = lat < p->minlat ? p->minlat : lat > p->maxlat ? p->maxlat : lat;
         double clo = lon < p->minlon ? p->minlon : lon > p->maxlon ? p->maxlon : lon;
         double e = det_approx_m(lat, lon, cla, clo);
-        if (e < best)
-            best = e;
+        if (e < best) best = e;
     }
     return best;
 }
@@ -400,43 +365,34 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     const struct sw_zone *zs[8];
     size_t n = 0;
     const struct sw_zones *all = sw_geo_zones(d->g);
-    if (!all || !sw_zones_count(all))
-        return SW_OK;
+    if (!all || !sw_zones_count(all)) return SW_OK;
     /* far from every zone and no episode open: nothing to do until it has moved closer;
      * near or inside a zone, membership is evaluated again after ZONE_STEP_M of movement */
     double moved = det_approx_m(dv->zone_lat, dv->zone_lon, f->lat, f->lon);
-    if (!dv->zep_active && dv->zone_free_m > 0 && moved < dv->zone_free_m * 0.9)
-        return SW_OK;
-    if (dv->zone_free_m == 0 && moved < ZONE_STEP_M)
-        return SW_OK;
+    if (!dv->zep_active && dv->zone_free_m > 0 && moved < dv->zone_free_m * 0.9) return SW_OK;
+    if (dv->zone_free_m == 0 && moved < ZONE_STEP_M) return SW_OK;
     dv->zone_lat = f->lat;
     dv->zone_lon = f->lon;
     dv->zone_free_m = zone_free_m(all, f->lat, f->lon);
-    if (dv->zone_free_m <= 0)
-        sw_zones_lookup(d->g, f->lat, f->lon, zs, 8, &n);
-    if (n > 8)
-        n = 8;
+    if (dv->zone_free_m <= 0) sw_zones_lookup(d->g, f->lat, f->lon, zs, 8, &n);
+    if (n > 8) n = 8;
     int in[8];
     for (size_t i = 0; i < n; i++) {
         in[i] = -1;
         for (size_t z = 0; z < sw_zones_count(all); z++)
-            if (sw_zones_get(all, z) == zs[i])
-                in[i] = (int)z;
+            if (sw_zones_get(all, z) == zs[i]) in[i] = (int)z;
     }
     /* episodes of zones not containing this fix: leaving (after min_fixes fixes outside),
      * and forgetting a visit once the re-entry window has passed */
     for (int e = 0; e < DET_ZONE_EPS; e++) {
         struct zone_ep *ze = &dv->zep[e];
-        if (ze->zone < 0)
-            continue;
+        if (ze->zone < 0) continue;
         int inside = 0;
         for (size_t i = 0; i < n; i++)
             inside |= in[i] == ze->zone;
-        if (inside)
-            continue;
+        if (inside) continue;
         if (ze->inside) {
-            if (!ze->out_since)
-                ze->out_since = f->t;
+            if (!ze->out_since) ze->out_since = f->t;
             if (++ze->n_out >= d->p.zone_min_fixes || !ze->reported || ze->suppressed)
                 ze->inside = 0;
         }
@@ -454,8 +410,7 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
                 fr = &dv->zep[e];
         }
         if (!ze) {
-            if (!fr)
-                continue;
+            if (!fr) continue;
             ze = fr;
             memset(ze, 0, sizeof *ze);
             ze->zone = (int16_t)in[i];
@@ -466,16 +421,13 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
         ze->inside = 1;
         ze->n_out = 0;
         ze->out_since = 0;
-        if (ze->n_in < 255)
-            ze->n_in++;
-        if (ze->reported || ze->n_in < d->p.zone_min_fixes)
-            continue;
+        if (ze->n_in < 255) ze->n_in++;
+        if (ze->reported || ze->n_in < d->p.zone_min_fixes) continue;
         ze->reported = 1;
         const struct sw_zone *z = sw_zones_get(all, (size_t)ze->zone);
         json_t *ev = det_event_new(SW_DT_ZONE_ENTRY, ze->first.t, f->t, 0, ze->first.lat,
                                    ze->first.lon, 0.9);
-        if (!ev)
-            return SW_ENOMEM;
+        if (!ev) return SW_ENOMEM;
         det_event_vessel(d, ev, dv->mmsi);
         json_t *dt = det_details(ev, "zone_entry");
         json_object_set_new(dt, "zone", json_string(z->id));
@@ -500,41 +452,36 @@ static double kn_between(const struct dfix *a, const struct dfix *b, double *km)
 {
     *km = sw_geo_dist_m(a->lat, a->lon, b->lat, b->lon) / 1000;
     double dt_s = fabs((double)(b->t - a->t)) / 1000;
-    if (dt_s < 1)
-        dt_s = 1;
+    if (dt_s < 1) dt_s = 1;
     return *km / 1.852 / (dt_s / 3600);
 }
 
 /* Movement no ship can make between a and b. */
-static int jump(const struct sw_detect *d, const struct dfix *a, const struct dfix *b,
-                double *kn, double *km)
+static int jump(const struct sw_detect *d, const struct dfix *a, const struct dfix *b, double *kn,
+                double *km)
 {
     if (det_approx_m(a->lat, a->lon, b->lat, b->lon) < d->p.sp_min_jump_km * 900)
         return 0; /* well under the minimum jump: no great-circle distance needed */
     *kn = kn_between(a, b, km);
-    if (*km < d->p.sp_min_jump_km)
-        return 0;
+    if (*km < d->p.sp_min_jump_km) return 0;
     return llabs(b->t - a->t) <= (int64_t)(d->p.sp_same_time_s * 1000) ||
            *kn > d->p.sp_max_speed_kn;
 }
 
 static int sp_close(struct sw_detect *d, struct dvessel *dv)
 {
-    if (!dv->sp.ep_open)
-        return SW_OK;
+    if (!dv->sp.ep_open) return SW_OK;
     dv->sp.ep_open = 0;
     if (dv->sp.ep_n < d->p.sp_min_fixes) {
         d->st.spoof_single++;
         return SW_OK;
     }
-    if (!enabled(d, SW_DT_POSITION_SPOOF))
-        return SW_OK;
+    if (!enabled(d, SW_DT_POSITION_SPOOF)) return SW_OK;
     int ongoing = d->finished && d->now - dv->sp.ep_last < 6 * HOUR_MS;
     const struct dfix *at = dv->sp.ep_first.t ? &dv->sp.ep_first : &dv->sp.ep_origin;
     json_t *ev = det_event_new(SW_DT_POSITION_SPOOF, dv->sp.ep_start, dv->sp.ep_last, ongoing,
                                at->lat, at->lon, 0.45 + 0.1 * dv->sp.ep_n);
-    if (!ev)
-        return SW_ENOMEM;
+    if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     json_t *dt = det_details(ev, "jump_and_return");
     json_object_set_new(dt, "on_land", json_boolean(dv->sp.ep_land > 0));
@@ -543,8 +490,7 @@ static int sp_close(struct sw_detect *d, struct dvessel *dv)
     det_num(dt, "land_fixes", dv->sp.ep_land);
     det_num(dt, "implied_speed_kn", dv->sp.ep_max_kn);
     det_num(dt, "jump_km", dv->sp.ep_max_km);
-    if (dv->sp.ep_land)
-        det_num(dt, "max_inland_m", dv->sp.ep_max_inland_m);
+    if (dv->sp.ep_land) det_num(dt, "max_inland_m", dv->sp.ep_max_inland_m);
     det_num(dt, "max_speed_kn", d->p.sp_max_speed_kn);
     det_num(dt, "min_jump_km", d->p.sp_min_jump_km);
     det_num(dt, "min_fixes", d->p.sp_min_fixes);
@@ -559,8 +505,7 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
                       uint32_t n)
 {
     int rc;
-    if (dv->sp.ep_open && start - dv->sp.ep_last > 6 * HOUR_MS && (rc = sp_close(d, dv)))
-        return rc;
+    if (dv->sp.ep_open && start - dv->sp.ep_last > 6 * HOUR_MS && (rc = sp_close(d, dv))) return rc;
     if (!dv->sp.ep_open) {
         memset(&dv->sp_s, 0, sizeof dv->sp_s);
         dv->sp.ep_open = 1;
@@ -572,8 +517,7 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
         memset(&dv->sp.ep_return, 0, sizeof dv->sp.ep_return);
     }
     dv->sp.ep_n += n;
-    if (end > dv->sp.ep_last || dv->sp.ep_n == n)
-        dv->sp.ep_last = end;
+    if (end > dv->sp.ep_last || dv->sp.ep_n == n) dv->sp.ep_last = end;
     return SW_OK;
 }
 
@@ -581,14 +525,11 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
  * that stays on land is an inland waterway the coarse land mask does not know). */
 static void sp_land(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
 {
-    if (in_port || !sw_geo_is_land(d->g, f->lat, f->lon))
-        return;
+    if (in_port || !sw_geo_is_land(d->g, f->lat, f->lon)) return;
     double inland = sw_geo_dist_to_shore_m(d->g, f->lat, f->lon);
-    if (inland < d->p.sp_min_inland_m)
-        return;
+    if (inland < d->p.sp_min_inland_m) return;
     dv->sp.exc_land++;
-    if (inland > dv->sp.exc_max_inland)
-        dv->sp.exc_max_inland = inland;
+    if (inland > dv->sp.exc_max_inland) dv->sp.exc_max_inland = inland;
 }
 
 static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
@@ -598,8 +539,7 @@ static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     if (dv->sp.ep_open && f->t - dv->sp.ep_last > 6 * HOUR_MS && !dv->sp.exc_open &&
         (rc = sp_close(d, dv)) != SW_OK)
         return rc;
-    if (!dv->has_last)
-        return SW_OK;
+    if (!dv->has_last) return SW_OK;
     if (!dv->sp.exc_open) {
         if (jump(d, &dv->last, f, &kn, &km)) {
             dv->sp.exc_open = 1;
@@ -622,22 +562,17 @@ static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
         jump(d, &dv->sp.exc_last, f, &kn, &km)) {
         dv->sp.exc_open = 0;
         int64_t s = dv->sp.exc_first.t;
-        if ((rc = sp_anomaly(d, dv, s, dv->sp.exc_last.t, dv->sp.exc_n)) != SW_OK)
-            return rc;
+        if ((rc = sp_anomaly(d, dv, s, dv->sp.exc_last.t, dv->sp.exc_n)) != SW_OK) return rc;
         dv->sp.ep_jumps++;
         dv->sp.ep_land += dv->sp.exc_land;
         if (dv->sp.exc_max_inland > dv->sp.ep_max_inland_m)
             dv->sp.ep_max_inland_m = dv->sp.exc_max_inland;
-        if (!dv->sp.ep_origin.t)
-            dv->sp.ep_origin = dv->sp.origin;
-        if (!dv->sp.ep_first.t)
-            dv->sp.ep_first = dv->sp.exc_first;
+        if (!dv->sp.ep_origin.t) dv->sp.ep_origin = dv->sp.origin;
+        if (!dv->sp.ep_first.t) dv->sp.ep_first = dv->sp.exc_first;
         dv->sp.ep_return = *f;
         det_sample_add(&dv->sp_s, &dv->sp.exc_last);
-        if (dv->sp.exc_max_kn > dv->sp.ep_max_kn)
-            dv->sp.ep_max_kn = dv->sp.exc_max_kn;
-        if (dv->sp.exc_max_km > dv->sp.ep_max_km)
-            dv->sp.ep_max_km = dv->sp.exc_max_km;
+        if (dv->sp.exc_max_kn > dv->sp.ep_max_kn) dv->sp.ep_max_kn = dv->sp.exc_max_kn;
+        if (dv->sp.exc_max_km > dv->sp.ep_max_km) dv->sp.ep_max_km = dv->sp.exc_max_km;
         return SW_OK;
     }
     if (f->t - dv->sp.exc_first.t > d->p.sp_max_excursion_h * HOUR_MS) {
@@ -666,26 +601,21 @@ int det_track_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     (void)r;
     /* a silence ends here */
     if (dv->has_last && f->t - dv->last.t >= d->p.gap_min_h * HOUR_MS) {
-        if ((rc = loi_close(d, dv, 0)) != SW_OK)
-            return rc;
+        if ((rc = loi_close(d, dv, 0)) != SW_OK) return rc;
         if (!(dv->last_in_port && in_port) &&
             (rc = gap_event(d, dv, &dv->last, f, f->t, in_port)) != SW_OK)
             return rc;
     }
-    if (enabled(d, SW_DT_POSITION_SPOOF) && (rc = sp_fix(d, dv, f, in_port)) != SW_OK)
-        return rc;
+    if (enabled(d, SW_DT_POSITION_SPOOF) && (rc = sp_fix(d, dv, f, in_port)) != SW_OK) return rc;
     if ((enabled(d, SW_DT_LOITERING) || enabled(d, SW_DT_DARK_RENDEZVOUS)) &&
         (rc = loi_fix(d, dv, f, sog, in_port)) != SW_OK)
         return rc;
-    if (enabled(d, SW_DT_PORT_CALL) && (rc = pc_fix(d, dv, f, sog, pt)) != SW_OK)
-        return rc;
-    if (enabled(d, SW_DT_ZONE_ENTRY) && (rc = zone_fix(d, dv, f)) != SW_OK)
-        return rc;
+    if (enabled(d, SW_DT_PORT_CALL) && (rc = pc_fix(d, dv, f, sog, pt)) != SW_OK) return rc;
+    if (enabled(d, SW_DT_ZONE_ENTRY) && (rc = zone_fix(d, dv, f)) != SW_OK) return rc;
     if (!isnan(f->sog) && f->sog >= 3 && f->sog < 40)
         dv->usual_sog = isnan(dv->usual_sog) ? f->sog : 0.9f * dv->usual_sog + 0.1f * f->sog;
     dv->last_in_port = (uint8_t)in_port;
-    if (!dv->has_last)
-        dv->first = *f;
+    if (!dv->has_last) dv->first = *f;
     dv->last = *f;
     dv->has_last = 1;
     return SW_OK;
@@ -697,8 +627,8 @@ int det_track_finish(struct sw_detect *d, struct dvessel *dv)
     if ((rc = loi_close(d, dv, 1)) != SW_OK || (rc = pc_close(d, dv, 1)) != SW_OK ||
         (rc = sp_close(d, dv)) != SW_OK)
         return rc;
-    if (dv->has_last && d->now != SW_TIME_NONE &&
-        d->now - dv->last.t >= d->p.gap_min_h * HOUR_MS && !dv->last_in_port)
+    if (dv->has_last && d->now != SW_TIME_NONE && d->now - dv->last.t >= d->p.gap_min_h * HOUR_MS &&
+        !dv->last_in_port)
         return gap_event(d, dv, &dv->last, NULL, d->now, 0);
     return SW_OK;
 }

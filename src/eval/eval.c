@@ -150,8 +150,8 @@ static int parse_item(json_t *o, const char *typekey, int end_may_be_null, struc
 }
 
 /* The items of one truth array (events by "type", negatives by "kind") into list. */
-static int load_items(struct sw_eval *e, const json_t *arr, const char *key,
-                      int end_may_be_null, const char *what, struct list *list)
+static int load_items(struct sw_eval *e, const json_t *arr, const char *key, int end_may_be_null,
+                      const char *what, struct list *list)
 {
     for (size_t i = 0; i < json_array_size(arr); i++) {
         struct sw_eval_item it;
@@ -176,8 +176,8 @@ int sw_eval_truth(struct sw_eval *e, const char *json, size_t len, const char **
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {
         /* jansson's own words: a number out of range is not "not an object" */
-        snprintf(e->why, sizeof e->why, "not JSON: %s (line %d, column %d)", err.text,
-                 err.line, err.column);
+        snprintf(e->why, sizeof e->why, "not JSON: %s (line %d, column %d)", err.text, err.line,
+                 err.column);
         goto fail;
     }
     snprintf(e->why, sizeof e->why, "not a JSON object");

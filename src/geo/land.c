@@ -157,8 +157,7 @@ static int build_index(struct sw_land *l)
             for (uint32_t k = l->start[a]; k < l->start[a + 1]; k++)
                 s ^= cross_h(&l->e[l->idx[k]], y0, xa, xb);
             for (uint32_t k = l->start[b]; k < l->start[b + 1]; k++)
-                if (!span_has(&sp[l->idx[k]], c - 1, r))
-                    s ^= cross_h(&l->e[l->idx[k]], y0, xa, xb);
+                if (!span_has(&sp[l->idx[k]], c - 1, r)) s ^= cross_h(&l->e[l->idx[k]], y0, xa, xb);
             l->land[b] = (uint8_t)s;
         }
     }

@@ -15,8 +15,7 @@ static int parse_pair(const char *s, long *a, long *b)
 {
     char *end;
     *a = strtol(s, &end, 10);
-    if (end == s || *end != ' ')
-        return -1;
+    if (end == s || *end != ' ') return -1;
     s = end + 1;
     *b = strtol(s, &end, 10);
     return end == s || *end ? -1 : 0;
@@ -30,43 +29,34 @@ int sw_land_read_rings(const char *path, sw_land_ring_fn cb, void *ctx)
     size_t len, want = 0, have = 0, rings = 0;
     long x = 0, y = 0;
     int rc = sw_lines_open(&in, path, 256);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     while ((rc = sw_lines_next(in, &line, &len)) != SW_EOF) {
-        if (rc)
-            goto fail;
-        if (len == 0 || line[0] == '#')
-            continue;
+        if (rc) goto fail;
+        if (len == 0 || line[0] == '#') continue;
         rc = SW_EFORMAT;
         if (line[0] == 'R') {
             long kind, n;
-            if (have != want || len < 3 || parse_pair(line + 2, &kind, &n) || n < 3 ||
-                n > 5000000)
+            if (have != want || len < 3 || parse_pair(line + 2, &kind, &n) || n < 3 || n > 5000000)
                 goto fail;
             want = (size_t)n;
             have = 0;
             free(ring);
             ring = malloc(want * 2 * sizeof *ring);
             rc = SW_ENOMEM;
-            if (!ring)
-                goto fail;
+            if (!ring) goto fail;
             continue;
         }
         long dx, dy;
-        if (have >= want || parse_pair(line, &dx, &dy))
-            goto fail;
-        if (have == 0)
-            x = y = 0;
+        if (have >= want || parse_pair(line, &dx, &dy)) goto fail;
+        if (have == 0) x = y = 0;
         x += dx;
         y += dy;
-        if (labs(x) > 1800000 || labs(y) > 900000)
-            goto fail;
+        if (labs(x) > 1800000 || labs(y) > 900000) goto fail;
         ring[2 * have] = x / 1e4;
         ring[2 * have + 1] = y / 1e4;
         if (++have == want) {
             rc = cb(ctx, ring, want);
-            if (rc)
-                goto fail;
+            if (rc) goto fail;
             rings++;
         }
     }

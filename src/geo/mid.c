@@ -311,8 +311,7 @@ static const struct mid_row mids[] = {
 
 int sw_mid_of_mmsi(uint32_t mmsi)
 {
-    if (mmsi == 0 || mmsi > 999999999u)
-        return 0;
+    if (mmsi == 0 || mmsi > 999999999u) return 0;
     unsigned d[9];
     uint32_t v = mmsi;
     for (int i = 8; i >= 0; i--) {
@@ -340,10 +339,8 @@ int sw_mid_lookup(int mid, const char **iso2, const char **name)
     while (lo < hi) {
         size_t m = lo + (hi - lo) / 2;
         if (mids[m].mid == mid) {
-            if (iso2)
-                *iso2 = mids[m].iso2;
-            if (name)
-                *name = mids[m].name;
+            if (iso2) *iso2 = mids[m].iso2;
+            if (name) *name = mids[m].name;
             return SW_OK;
         }
         if (mids[m].mid < mid)
@@ -351,10 +348,8 @@ int sw_mid_lookup(int mid, const char **iso2, const char **name)
         else
             hi = m;
     }
-    if (iso2)
-        *iso2 = "";
-    if (name)
-        *name = "";
+    if (iso2) *iso2 = "";
+    if (name) *name = "";
     return SW_ENOTFOUND;
 }
 
@@ -362,7 +357,6 @@ const char *sw_mid_flag(uint32_t mmsi)
 {
     const char *iso2 = "";
     int mid = sw_mid_of_mmsi(mmsi);
-    if (mid)
-        sw_mid_lookup(mid, &iso2, NULL);
+    if (mid) sw_mid_lookup(mid, &iso2, NULL);
     return iso2;
 }

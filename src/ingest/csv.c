@@ -14,9 +14,29 @@
 #include <strings.h>
 
 enum slot {
-    S_MMSI, S_TIME, S_LAT, S_LON, S_SOG, S_COG, S_HEADING, S_NAME, S_IMO, S_CALLSIGN,
-    S_SHIPTYPE, S_STATUS, S_LENGTH, S_WIDTH, S_DRAUGHT, S_CLASS, S_DEST, S_MOBILE,
-    S_DIM_A, S_DIM_B, S_DIM_C, S_DIM_D, S_NSLOTS
+    S_MMSI,
+    S_TIME,
+    S_LAT,
+    S_LON,
+    S_SOG,
+    S_COG,
+    S_HEADING,
+    S_NAME,
+    S_IMO,
+    S_CALLSIGN,
+    S_SHIPTYPE,
+    S_STATUS,
+    S_LENGTH,
+    S_WIDTH,
+    S_DRAUGHT,
+    S_CLASS,
+    S_DEST,
+    S_MOBILE,
+    S_DIM_A,
+    S_DIM_B,
+    S_DIM_C,
+    S_DIM_D,
+    S_NSLOTS
 };
 
 struct alias {
@@ -25,18 +45,42 @@ struct alias {
 };
 
 static const struct alias aliases[] = {
-    {S_MMSI, "mmsi"},          {S_TIME, "basedatetime"},    {S_TIME, "base_date_time"},
-    {S_TIME, "# timestamp"},   {S_TIME, "timestamp"},       {S_LAT, "lat"},
-    {S_LAT, "latitude"},       {S_LON, "lon"},              {S_LON, "longitude"},
-    {S_SOG, "sog"},            {S_COG, "cog"},              {S_HEADING, "heading"},
-    {S_NAME, "vesselname"},    {S_NAME, "vessel_name"},     {S_NAME, "name"},
-    {S_IMO, "imo"},            {S_CALLSIGN, "callsign"},    {S_CALLSIGN, "call_sign"},
-    {S_SHIPTYPE, "vesseltype"}, {S_SHIPTYPE, "vessel_type"}, {S_SHIPTYPE, "ship type"},
-    {S_STATUS, "status"},      {S_STATUS, "navigational status"}, {S_LENGTH, "length"},
-    {S_WIDTH, "width"},        {S_DRAUGHT, "draft"},        {S_DRAUGHT, "draught"},
-    {S_CLASS, "transceiverclass"}, {S_CLASS, "transceiver_class"}, {S_CLASS, "transceiver"},
-    {S_DEST, "destination"},   {S_MOBILE, "type of mobile"}, {S_DIM_A, "a"},
-    {S_DIM_B, "b"},            {S_DIM_C, "c"},              {S_DIM_D, "d"},
+    {S_MMSI, "mmsi"},
+    {S_TIME, "basedatetime"},
+    {S_TIME, "base_date_time"},
+    {S_TIME, "# timestamp"},
+    {S_TIME, "timestamp"},
+    {S_LAT, "lat"},
+    {S_LAT, "latitude"},
+    {S_LON, "lon"},
+    {S_LON, "longitude"},
+    {S_SOG, "sog"},
+    {S_COG, "cog"},
+    {S_HEADING, "heading"},
+    {S_NAME, "vesselname"},
+    {S_NAME, "vessel_name"},
+    {S_NAME, "name"},
+    {S_IMO, "imo"},
+    {S_CALLSIGN, "callsign"},
+    {S_CALLSIGN, "call_sign"},
+    {S_SHIPTYPE, "vesseltype"},
+    {S_SHIPTYPE, "vessel_type"},
+    {S_SHIPTYPE, "ship type"},
+    {S_STATUS, "status"},
+    {S_STATUS, "navigational status"},
+    {S_LENGTH, "length"},
+    {S_WIDTH, "width"},
+    {S_DRAUGHT, "draft"},
+    {S_DRAUGHT, "draught"},
+    {S_CLASS, "transceiverclass"},
+    {S_CLASS, "transceiver_class"},
+    {S_CLASS, "transceiver"},
+    {S_DEST, "destination"},
+    {S_MOBILE, "type of mobile"},
+    {S_DIM_A, "a"},
+    {S_DIM_B, "b"},
+    {S_DIM_C, "c"},
+    {S_DIM_D, "d"},
 };
 
 /* Split line into at most SW_CSV_MAXCOLS fields (simple double quotes honoured). Returns the
@@ -46,16 +90,14 @@ static int split(const char *line, size_t n, size_t *start, size_t *len)
     int k = 0;
     size_t i = 0;
     for (;;) {
-        if (k == SW_CSV_MAXCOLS)
-            return -1;
+        if (k == SW_CSV_MAXCOLS) return -1;
         if (i < n && line[i] == '"') {
             size_t s = ++i;
             while (i < n && line[i] != '"')
                 i++;
             start[k] = s;
             len[k] = i - s;
-            if (i < n)
-                i++;
+            if (i < n) i++;
             while (i < n && line[i] != ',')
                 i++;
         } else {
@@ -66,8 +108,7 @@ static int split(const char *line, size_t n, size_t *start, size_t *len)
             len[k] = i - s;
         }
         k++;
-        if (i >= n)
-            return k;
+        if (i >= n) return k;
         i++; /* the comma */
     }
 }
@@ -94,8 +135,7 @@ int sw_csv_detect(struct sw_csv *c, const char *line, size_t len)
         len -= 3;
     }
     int k = split(line, len, st, ln);
-    if (k < 4)
-        return SW_EFORMAT;
+    if (k < 4) return SW_EFORMAT;
     for (int i = 0; i < k; i++) {
         const char *f = line + st[i];
         size_t n = ln[i];
@@ -126,13 +166,11 @@ static int field(const struct sw_csv *c, int slot, const char *line, const size_
                  const size_t *ln, int k, char *buf, size_t bufsize)
 {
     int i = c->col[slot];
-    if (i < 0 || i >= k)
-        return 0;
+    if (i < 0 || i >= k) return 0;
     const char *f = line + st[i];
     size_t n = ln[i];
     trim(&f, &n);
-    if (n == 0 || n >= bufsize)
-        return 0;
+    if (n == 0 || n >= bufsize) return 0;
     memcpy(buf, f, n);
     buf[n] = '\0';
     return 1;
@@ -142,8 +180,7 @@ static int num(const char *s, double *out)
 {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !isfinite(v))
-        return 0;
+    if (end == s || *end != '\0' || !isfinite(v)) return 0;
     *out = v;
     return 1;
 }
@@ -165,8 +202,7 @@ static int aisdk_time(const char *s, int64_t *ms)
     h = (unsigned)(s[11] - '0') * 10 + (unsigned)(s[12] - '0');
     mi = (unsigned)(s[14] - '0') * 10 + (unsigned)(s[15] - '0');
     se = (unsigned)(s[17] - '0') * 10 + (unsigned)(s[18] - '0');
-    if (d < 1 || d > 31 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60)
-        return 0;
+    if (d < 1 || d > 31 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60) return 0;
     *ms = ((sw_days_from_civil(y, mo, d) * 86400) + h * 3600 + mi * 60 + se) * 1000;
     return 1;
 }
@@ -178,18 +214,17 @@ struct textmap {
 
 /* aisdk navigational status and ship type texts to ITU codes (matched by prefix). */
 static const struct textmap statuses[] = {
-    {"under way using", 0}, {"at anchor", 1},     {"not under command", 2},
-    {"restricted", 3},      {"constrained", 4},   {"moored", 5},
-    {"aground", 6},         {"engaged in fish", 7}, {"under way sailing", 8},
-    {"ais-sart", 14},       {"unknown", 15},      {"undefined", 15},
+    {"under way using", 0},   {"at anchor", 1}, {"not under command", 2}, {"restricted", 3},
+    {"constrained", 4},       {"moored", 5},    {"aground", 6},           {"engaged in fish", 7},
+    {"under way sailing", 8}, {"ais-sart", 14}, {"unknown", 15},          {"undefined", 15},
 };
 static const struct textmap shiptypes[] = {
-    {"wig", 20},           {"fishing", 30},      {"towing long", 32}, {"towing", 31},
-    {"dredging", 33},      {"diving", 34},       {"military", 35},    {"sailing", 36},
-    {"pleasure", 37},      {"hsc", 40},          {"pilot", 50},       {"sar", 51},
-    {"tug", 52},           {"port tender", 53},  {"anti-pollution", 54},
-    {"law enforcement", 55}, {"medical", 58},    {"not party", 59},   {"passenger", 60},
-    {"cargo", 70},         {"tanker", 80},       {"other", 90},
+    {"wig", 20},      {"fishing", 30},     {"towing long", 32},    {"towing", 31},
+    {"dredging", 33}, {"diving", 34},      {"military", 35},       {"sailing", 36},
+    {"pleasure", 37}, {"hsc", 40},         {"pilot", 50},          {"sar", 51},
+    {"tug", 52},      {"port tender", 53}, {"anti-pollution", 54}, {"law enforcement", 55},
+    {"medical", 58},  {"not party", 59},   {"passenger", 60},      {"cargo", 70},
+    {"tanker", 80},   {"other", 90},
 };
 
 static int text_code(const struct textmap *m, size_t n, const char *s, int *code)
@@ -210,23 +245,19 @@ int sw_csv_row(const struct sw_csv *c, const char *line, size_t len, struct sw_r
     double v;
     sw_record_clear(r);
     *pos_flag = 0;
-    if (c->format == SW_CSV_NONE)
-        return SW_EINVAL;
+    if (c->format == SW_CSV_NONE) return SW_EINVAL;
     int k = split(line, len, st, ln);
     if (k < 0 || k < c->ncols - 4) /* tolerate a few missing trailing columns */
         return SW_EFORMAT;
 
     if (!field(c, S_MMSI, line, st, ln, k, b, sizeof b) || !num(b, &v) || v != floor(v))
         return SW_EFORMAT;
-    if (v <= 0 || v > 999999999)
-        return SW_ERANGE;
+    if (v <= 0 || v > 999999999) return SW_ERANGE;
     r->mmsi = (uint32_t)v;
 
-    if (!field(c, S_TIME, line, st, ln, k, b, sizeof b))
-        return SW_EFORMAT;
+    if (!field(c, S_TIME, line, st, ln, k, b, sizeof b)) return SW_EFORMAT;
     if (c->format == SW_CSV_AISDK) {
-        if (!aisdk_time(b, &r->t_ms))
-            return SW_EFORMAT;
+        if (!aisdk_time(b, &r->t_ms)) return SW_EFORMAT;
     } else if (sw_time_parse(b, strlen(b), &r->t_ms) != SW_OK) {
         return SW_EFORMAT;
     }
@@ -283,8 +314,7 @@ int sw_csv_row(const struct sw_csv *c, const char *line, size_t len, struct sw_r
     }
     if (field(c, S_IMO, line, st, ln, k, b, sizeof b)) {
         const char *p = b;
-        if (strncasecmp(p, "IMO", 3) == 0)
-            p += 3;
+        if (strncasecmp(p, "IMO", 3) == 0) p += 3;
         if (num(p, &v) && v >= 1000000 && v <= 9999999 && v == floor(v)) {
             r->imo = (uint32_t)v;
             r->fields |= SW_F_IMO;
@@ -349,7 +379,8 @@ int sw_csv_row(const struct sw_csv *c, const char *line, size_t len, struct sw_r
     }
     /* The key: everything the row says except who heard it. */
     uint64_t h = sw_hash64(SW_HASH_INIT, &r->t_ms, sizeof r->t_ms);
-    h = sw_hash64(h, &r->lat, offsetof(struct sw_record, receiver) - offsetof(struct sw_record, lat));
+    h = sw_hash64(h, &r->lat,
+                  offsetof(struct sw_record, receiver) - offsetof(struct sw_record, lat));
     r->key = h;
     return SW_OK;
 }

@@ -21,7 +21,7 @@ struct entry {
 
 struct sw_dedup {
     int64_t window;
-    size_t nbuckets; /* power of two */
+    size_t nbuckets;   /* power of two */
     struct entry *tab; /* nbuckets * WAYS */
     int64_t last_t;    /* newest time checked */
 };
@@ -29,10 +29,8 @@ struct sw_dedup {
 int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity)
 {
     struct sw_dedup *d = calloc(1, sizeof *d);
-    if (!d)
-        return SW_ENOMEM;
-    if (capacity == 0)
-        capacity = (size_t)1 << 20;
+    if (!d) return SW_ENOMEM;
+    if (capacity == 0) capacity = (size_t)1 << 20;
     d->nbuckets = 256;
     while (d->nbuckets * WAYS < capacity)
         d->nbuckets <<= 1;
@@ -51,8 +49,7 @@ int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity)
 
 void sw_dedup_free(struct sw_dedup *d)
 {
-    if (!d)
-        return;
+    if (!d) return;
     free(d->tab);
     free(d);
 }
@@ -65,19 +62,14 @@ static struct entry *bucket(const struct sw_dedup *d, uint64_t key)
 
 int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t)
 {
-    if (key == 0)
-        key = 1;
-    if (t > d->last_t)
-        d->last_t = t;
+    if (key == 0) key = 1;
+    if (t > d->last_t) d->last_t = t;
     struct entry *b = bucket(d, key), *free_slot = NULL, *oldest = &b[0];
     for (int i = 0; i < WAYS; i++) {
-        if (b[i].key == key && t - b[i].t <= d->window)
-            return 1;
+        if (b[i].key == key && t - b[i].t <= d->window) return 1;
         int live = b[i].key != 0 && t - b[i].t <= d->window;
-        if (!live && !free_slot)
-            free_slot = &b[i];
-        if (b[i].t < oldest->t)
-            oldest = &b[i];
+        if (!live && !free_slot) free_slot = &b[i];
+        if (b[i].t < oldest->t) oldest = &b[i];
     }
     /* (A stale copy of the same key is left to be reused like any expired slot: the result
      * must not depend on expired entries, which a checkpoint does not keep.) */
@@ -104,8 +96,7 @@ int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len)
     for (size_t i = 0; i < total; i++)
         n += live_entry(d, &d->tab[i]);
     unsigned char *b = malloc(16 + n * 24), *p = b + 16;
-    if (!b)
-        return SW_ENOMEM;
+    if (!b) return SW_ENOMEM;
     memcpy(b, &d->window, 8);
     memcpy(b + 8, &d->last_t, 8);
     for (size_t i = 0; i < total; i++)
@@ -125,15 +116,13 @@ int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len)
 {
     const unsigned char *p = blob;
     size_t total = d->nbuckets * WAYS;
-    if (len < 16 || (len - 16) % 24 != 0)
-        return SW_EFORMAT;
+    if (len < 16 || (len - 16) % 24 != 0) return SW_EFORMAT;
     memset(d->tab, 0, total * sizeof(struct entry));
     memcpy(&d->last_t, p + 8, 8);
     for (size_t off = 16; off < len; off += 24) {
         uint64_t idx;
         memcpy(&idx, p + off, 8);
-        if (idx >= total)
-            return SW_EFORMAT; /* saved with another capacity */
+        if (idx >= total) return SW_EFORMAT; /* saved with another capacity */
         memcpy(&d->tab[idx].key, p + off + 8, 8);
         memcpy(&d->tab[idx].t, p + off + 16, 8);
     }

@@ -11,8 +11,8 @@
 #include <string.h>
 
 /* Position in 1/10000 min (or 1/10 min with div 600) to degrees; sets *flag. */
-static void position(struct sw_record *r, int32_t lon, int32_t lat, int32_t lon_na,
-                     int32_t lat_na, double div, int *flag)
+static void position(struct sw_record *r, int32_t lon, int32_t lat, int32_t lon_na, int32_t lat_na,
+                     double div, int *flag)
 {
     if (lon == lon_na || lat == lat_na) {
         *flag = 1;
@@ -48,8 +48,7 @@ static void motion(struct sw_record *r, unsigned speed_tenths, unsigned course_t
 static void text(struct sw_record *r, char *dst, size_t size, const char *src, uint32_t bit)
 {
     sw_record_text(dst, size, src, strlen(src));
-    if (dst[0])
-        r->fields |= bit;
+    if (dst[0]) r->fields |= bit;
 }
 
 static void dims(struct sw_record *r, unsigned bow, unsigned stern, unsigned port, unsigned stbd)
@@ -114,20 +113,17 @@ int sw_ais_to_record(const struct sw_ais *m, struct sw_record *r, int *pos_flag)
     case 18:
     case 19:
         r->cls = 'B';
-        position(r, m->u.t18.lon, m->u.t18.lat, SW_AIS_LON_NA, SW_AIS_LAT_NA, 600000.0,
-                 pos_flag);
+        position(r, m->u.t18.lon, m->u.t18.lat, SW_AIS_LON_NA, SW_AIS_LAT_NA, 600000.0, pos_flag);
         motion(r, m->u.t18.speed, m->u.t18.course, m->u.t18.heading);
         if (m->type == 19) {
             text(r, r->name, sizeof r->name, m->u.t18.shipname, SW_F_NAME);
             shiptype(r, m->u.t18.shiptype);
-            dims(r, m->u.t18.to_bow, m->u.t18.to_stern, m->u.t18.to_port,
-                 m->u.t18.to_starboard);
+            dims(r, m->u.t18.to_bow, m->u.t18.to_stern, m->u.t18.to_port, m->u.t18.to_starboard);
         }
         break;
     case 21:
         r->kind = SW_REC_AID;
-        position(r, m->u.t21.lon, m->u.t21.lat, SW_AIS_LON_NA, SW_AIS_LAT_NA, 600000.0,
-                 pos_flag);
+        position(r, m->u.t21.lon, m->u.t21.lat, SW_AIS_LON_NA, SW_AIS_LAT_NA, 600000.0, pos_flag);
         text(r, r->name, sizeof r->name, m->u.t21.name, SW_F_NAME);
         r->ship_type = m->u.t21.aid_type; /* for aids: the aid type (0..31) */
         break;
@@ -157,7 +153,6 @@ int sw_ais_to_record(const struct sw_ais *m, struct sw_record *r, int *pos_flag)
     default:
         return SW_EUNSUPPORTED;
     }
-    if (m->mmsi == 0 || m->mmsi > 999999999u)
-        return SW_ERANGE;
+    if (m->mmsi == 0 || m->mmsi > 999999999u) return SW_ERANGE;
     return SW_OK;
 }

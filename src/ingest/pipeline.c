@@ -30,7 +30,8 @@
 #define REWIND_LINES 1000
 #define TIME_MIN_MS 946684800000LL /* 2000-01-01: earlier times are wrong */
 /* Saved-state layout: changes whenever the saved structs change. */
-#define LAYOUT ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 1)
+#define LAYOUT                                                                                     \
+    ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 1)
 
 static const char *const counter_names[SW_IC_COUNT] = {
 #define SW__ICNAME(name, str) str,
@@ -64,11 +65,11 @@ struct sw_pipeline {
     int finished;
     sqlite3_stmt *st_track, *st_ident, *st_vessel, *st_vstate, *st_aid, *st_input;
     /* the input being read */
-    const char *cur;      /* NULL between inputs */
+    const char *cur; /* NULL between inputs */
     int cur_resumable, cur_live, cur_csv_checked;
     struct sw_csv csv;
-    int64_t cur_time;     /* last event time seen in this input (carried to untimed records) */
-    uint64_t cur_line;    /* lines of this input fully processed */
+    int64_t cur_time;  /* last event time seen in this input (carried to untimed records) */
+    uint64_t cur_line; /* lines of this input fully processed */
     struct sw_nmea *fr;
     uint64_t nmea_base[SW_NMEA_NREASONS];
     struct sw_ais ais;
@@ -89,8 +90,7 @@ void sw_pipeline_config_default(struct sw_pipeline_config *c)
 
 static void seterr(char *err, const char *what, sqlite3 *db)
 {
-    if (err)
-        snprintf(err, 256, "%s: %s", what, db ? sqlite3_errmsg(db) : "failed");
+    if (err) snprintf(err, 256, "%s: %s", what, db ? sqlite3_errmsg(db) : "failed");
 }
 
 static int prep(struct sw_pipeline *p, sqlite3_stmt **st, const char *sql)
@@ -135,35 +135,32 @@ static int load_state(struct sw_pipeline *p, char *err)
         goto dberr;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if ((size_t)sqlite3_column_bytes(st, 0) != sizeof(struct sw_vessel)) {
-            if (err)
-                snprintf(err, 256, "saved vessel state was written by an incompatible build");
+            if (err) snprintf(err, 256, "saved vessel state was written by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto fail;
         }
         struct sw_vessel v;
         memcpy(&v, sqlite3_column_blob(st, 0), sizeof v);
         if ((rc = sw_vessels_restore(p->vs, &v)) != SW_OK) {
-            if (err)
-                snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
+            if (err) snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
             goto fail;
         }
     }
-    if (rc != SQLITE_DONE)
-        goto dberr;
+    if (rc != SQLITE_DONE) goto dberr;
     sqlite3_finalize(st);
     st = NULL;
-    if (sqlite3_prepare_v2(p->db,
-                           "SELECT run_id, layout, counters, nmea, reorder, dedup FROM ingest_pending"
-                           " WHERE id = 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            p->db,
+            "SELECT run_id, layout, counters, nmea, reorder, dedup FROM ingest_pending"
+            " WHERE id = 1",
+            -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         if (sqlite3_column_int64(st, 1) != LAYOUT ||
             (size_t)sqlite3_column_bytes(st, 2) != sizeof p->c + sizeof p->seq ||
             (size_t)sqlite3_column_bytes(st, 3) != sizeof p->nmea_run) {
-            if (err)
-                snprintf(err, 256, "the unfinished run was saved by an incompatible build");
+            if (err) snprintf(err, 256, "the unfinished run was saved by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto fail;
         }
@@ -176,8 +173,7 @@ static int load_state(struct sw_pipeline *p, char *err)
                                   (size_t)sqlite3_column_bytes(st, 4))) != SW_OK ||
             (rc = sw_dedup_load(p->dd, sqlite3_column_blob(st, 5),
                                 (size_t)sqlite3_column_bytes(st, 5))) != SW_OK) {
-            if (err)
-                snprintf(err, 256, "cannot load the unfinished run: %s", sw_strerror(rc));
+            if (err) snprintf(err, 256, "cannot load the unfinished run: %s", sw_strerror(rc));
             goto fail;
         }
     } else if (rc != SQLITE_DONE) {
@@ -199,8 +195,7 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
     struct sw_pipeline *p = calloc(1, sizeof *p);
     int rc;
     *out = NULL;
-    if (!p)
-        return SW_ENOMEM;
+    if (!p) return SW_ENOMEM;
     p->db = db;
     if (cfg)
         p->cfg = *cfg;
@@ -214,12 +209,10 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
     if ((rc = sw_vessels_new(&p->vs, p->cfg.max_vessels, &p->cfg.track)) ||
         (rc = sw_reorder_new(&p->rq, p->cfg.lateness_ms, p->cfg.reorder_capacity)) ||
         (rc = sw_dedup_new(&p->dd, p->cfg.dedup_window_ms, p->cfg.dedup_capacity))) {
-        if (err)
-            snprintf(err, 256, "cannot set up the pipeline: %s", sw_strerror(rc));
+        if (err) snprintf(err, 256, "cannot set up the pipeline: %s", sw_strerror(rc));
         goto fail;
     }
-    if ((rc = load_state(p, err)) != SW_OK)
-        goto fail;
+    if ((rc = load_state(p, err)) != SW_OK) goto fail;
     rc = SW_EDB;
     if (prep(p, &p->st_track,
              "INSERT OR REPLACE INTO track(mmsi,t,lat,lon,sog,cog,heading,status)"
@@ -232,7 +225,8 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
              "length_m,beam_m,draught,destination,first_seen,last_seen,positions,statics,"
              "last_time,last_lat,last_lon,last_sog,last_cog,last_heading,last_status)"
              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
-        prep(p, &p->st_vstate, "INSERT OR REPLACE INTO ingest_vessel_state(mmsi,state) VALUES(?,?)") ||
+        prep(p, &p->st_vstate,
+             "INSERT OR REPLACE INTO ingest_vessel_state(mmsi,state) VALUES(?,?)") ||
         prep(p, &p->st_aid,
              "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
              " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
@@ -271,8 +265,7 @@ fail:
 
 void sw_pipeline_free(struct sw_pipeline *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     if (!sqlite3_get_autocommit(p->db))
         sw_store_exec(p->db, "ROLLBACK"); /* work after the last checkpoint is dropped */
     sqlite3_finalize(p->st_track);
@@ -290,8 +283,7 @@ void sw_pipeline_free(struct sw_pipeline *p)
 
 int sw_pipeline_add_consumer(struct sw_pipeline *p, sw_consumer_fn fn, void *ctx)
 {
-    if (p->ncons == MAX_CONSUMERS)
-        return SW_ETOOBIG;
+    if (p->ncons == MAX_CONSUMERS) return SW_ETOOBIG;
     p->cons[p->ncons].fn = fn;
     p->cons[p->ncons].ctx = ctx;
     p->ncons++;
@@ -328,10 +320,8 @@ static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
     sqlite3_bind_int64(st, 2, seq);
     bind_text_or_null(st, 3, (id->fields & SW_F_NAME) ? id->name : NULL);
     bind_text_or_null(st, 4, (id->fields & SW_F_CALLSIGN) ? id->callsign : NULL);
-    if (id->fields & SW_F_IMO)
-        sqlite3_bind_int64(st, 5, id->imo);
-    if (id->fields & SW_F_SHIPTYPE)
-        sqlite3_bind_int(st, 6, id->ship_type);
+    if (id->fields & SW_F_IMO) sqlite3_bind_int64(st, 5, id->imo);
+    if (id->fields & SW_F_SHIPTYPE) sqlite3_bind_int(st, 6, id->ship_type);
     if (id->fields & SW_F_DIMS) {
         sqlite3_bind_int(st, 7, id->length_m);
         sqlite3_bind_int(st, 8, id->beam_m);
@@ -354,10 +344,8 @@ static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
     bind_text_or_null(st, 3, cls);
     bind_text_or_null(st, 4, (id->fields & SW_F_NAME) ? id->name : NULL);
     bind_text_or_null(st, 5, (id->fields & SW_F_CALLSIGN) ? id->callsign : NULL);
-    if (id->fields & SW_F_IMO)
-        sqlite3_bind_int64(st, 6, id->imo);
-    if (id->fields & SW_F_SHIPTYPE)
-        sqlite3_bind_int(st, 7, id->ship_type);
+    if (id->fields & SW_F_IMO) sqlite3_bind_int64(st, 6, id->imo);
+    if (id->fields & SW_F_SHIPTYPE) sqlite3_bind_int(st, 7, id->ship_type);
     if (id->fields & SW_F_DIMS) {
         sqlite3_bind_int(st, 8, id->length_m);
         sqlite3_bind_int(st, 9, id->beam_m);
@@ -374,17 +362,13 @@ static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
         sqlite3_bind_double(st, 18, v->last.lon);
         bind_real_or_null(st, 19, v->last.sog);
         bind_real_or_null(st, 20, v->last.cog);
-        if (v->last.heading < 360)
-            sqlite3_bind_int(st, 21, v->last.heading);
-        if (v->last.status < 15)
-            sqlite3_bind_int(st, 22, v->last.status);
+        if (v->last.heading < 360) sqlite3_bind_int(st, 21, v->last.heading);
+        if (v->last.status < 15) sqlite3_bind_int(st, 22, v->last.status);
     }
-    if ((rc = step_done(st)) != SW_OK)
-        return rc;
+    if ((rc = step_done(st)) != SW_OK) return rc;
     sqlite3_bind_int64(p->st_vstate, 1, v->mmsi);
     sqlite3_bind_blob(p->st_vstate, 2, v, sizeof *v, SQLITE_STATIC);
-    if ((rc = step_done(p->st_vstate)) != SW_OK)
-        return rc;
+    if ((rc = step_done(p->st_vstate)) != SW_OK) return rc;
     if (v->id_seq > 0)
         return write_identity(p, v->mmsi, v->id_seq, id, v->id_first_seen, v->id_last_seen);
     return SW_OK;
@@ -399,10 +383,8 @@ static int write_point(struct sw_pipeline *p, uint32_t mmsi, const struct sw_fix
     sqlite3_bind_double(st, 4, f->lon);
     bind_real_or_null(st, 5, f->sog);
     bind_real_or_null(st, 6, f->cog);
-    if (f->heading < 360)
-        sqlite3_bind_int(st, 7, f->heading);
-    if (f->status < 15)
-        sqlite3_bind_int(st, 8, f->status);
+    if (f->heading < 360) sqlite3_bind_int(st, 7, f->heading);
+    if (f->status < 15) sqlite3_bind_int(st, 8, f->status);
     return step_done(st);
 }
 
@@ -426,8 +408,7 @@ static int write_input(struct sw_pipeline *p, int done)
     sqlite3_bind_text(st, 1, p->cur, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, p->run_id);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)p->cur_line);
-    if (p->cur_time != SW_TIME_NONE)
-        sqlite3_bind_int64(st, 4, p->cur_time);
+    if (p->cur_time != SW_TIME_NONE) sqlite3_bind_int64(st, 4, p->cur_time);
     sqlite3_bind_int(st, 5, done);
     return step_done(st);
 }
@@ -438,8 +419,7 @@ static int write_dirty_vessels(struct sw_pipeline *p)
     for (size_t i = 0; i < n; i++) {
         struct sw_vessel *v = sw_vessels_at(p->vs, i);
         int rc;
-        if (v->dirty && (rc = write_vessel(p, v)) != SW_OK)
-            return rc;
+        if (v->dirty && (rc = write_vessel(p, v)) != SW_OK) return rc;
     }
     return SW_OK;
 }
@@ -460,8 +440,7 @@ struct blobw {
 static int put_blob(void *ctx, const void *data, size_t len)
 {
     struct blobw *w = ctx;
-    if (sqlite3_blob_write(w->b, data, (int)len, w->off) != SQLITE_OK)
-        return SW_EDB;
+    if (sqlite3_blob_write(w->b, data, (int)len, w->off) != SQLITE_OK) return SW_EDB;
     w->off += (int)len;
     return 0;
 }
@@ -475,22 +454,17 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p)
     uint64_t nm[SW_NMEA_NREASONS];
     unsigned char cb[sizeof p->c + sizeof p->seq];
     int rc;
-    if (p->finished)
-        return SW_OK;
+    if (p->finished) return SW_OK;
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = write_dirty_vessels(p)) != SW_OK)
-        return rc;
-    if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK)
-        return rc;
-    if ((rc = sw_dedup_save(p->dd, &db, &dl)) != SW_OK)
-        goto fail;
+    if ((rc = write_dirty_vessels(p)) != SW_OK) return rc;
+    if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK) return rc;
+    if ((rc = sw_dedup_save(p->dd, &db, &dl)) != SW_OK) goto fail;
     rl = sw_reorder_saved_size(p->rq);
     nmea_current(p, nm);
     memcpy(cb, p->c, sizeof p->c);
     memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
     rc = SW_EDB;
-    if (rl > INT32_MAX)
-        goto fail;
+    if (rl > INT32_MAX) goto fail;
     /* The pending records are streamed into a zeroblob: no second copy in memory. */
     if (sqlite3_prepare_v2(p->db,
                            "INSERT OR REPLACE INTO ingest_pending(id,run_id,layout,counters,nmea,"
@@ -503,20 +477,16 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p)
     sqlite3_bind_blob(st, 4, nm, sizeof nm, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)rl);
     sqlite3_bind_blob(st, 6, db, (int)dl, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto fail;
+    if (sqlite3_step(st) != SQLITE_DONE) goto fail;
     if (sqlite3_blob_open(p->db, "main", "ingest_pending", "reorder", 1, 1, &w.b) != SQLITE_OK)
         goto fail;
-    if (sw_reorder_save_to(p->rq, put_blob, &w) != SW_OK || (size_t)w.off != rl)
-        goto fail;
+    if (sw_reorder_save_to(p->rq, put_blob, &w) != SW_OK || (size_t)w.off != rl) goto fail;
     sqlite3_blob_close(w.b);
     w.b = NULL;
-    if (sw_store_exec(p->db, "COMMIT") || sw_store_exec(p->db, "BEGIN IMMEDIATE"))
-        goto fail;
+    if (sw_store_exec(p->db, "COMMIT") || sw_store_exec(p->db, "BEGIN IMMEDIATE")) goto fail;
     rc = SW_OK;
 fail:
-    if (w.b)
-        sqlite3_blob_close(w.b);
+    if (w.b) sqlite3_blob_close(w.b);
     sqlite3_finalize(st);
     free(db);
     return rc;
@@ -531,12 +501,10 @@ static int deliver(struct sw_pipeline *p, const struct sw_record *r)
         p->c[SW_IC_DUPLICATE]++;
         return SW_OK;
     }
-    if (d == 2)
-        p->c[SW_IC_DEDUP_FULL]++;
+    if (d == 2) p->c[SW_IC_DEDUP_FULL]++;
     struct sw_vessel *v = NULL;
     if (r->kind == SW_REC_AID) {
-        if ((rc = write_aid(p, r)) != SW_OK)
-            return rc;
+        if ((rc = write_aid(p, r)) != SW_OK) return rc;
     } else {
         struct sw_vessel_out out;
         rc = sw_vessels_update(p->vs, r, &v, &out);
@@ -544,11 +512,9 @@ static int deliver(struct sw_pipeline *p, const struct sw_record *r)
             p->c[SW_IC_VESSEL_FULL]++;
             return SW_OK;
         }
-        if (rc)
-            return rc;
+        if (rc) return rc;
         for (int i = 0; i < out.n_points; i++) {
-            if ((rc = write_point(p, r->mmsi, &out.points[i])) != SW_OK)
-                return rc;
+            if ((rc = write_point(p, r->mmsi, &out.points[i])) != SW_OK) return rc;
             p->c[SW_IC_TRACK_POINTS]++;
         }
         if (out.identity_closed) {
@@ -559,13 +525,10 @@ static int deliver(struct sw_pipeline *p, const struct sw_record *r)
         }
     }
     p->c[SW_IC_ACCEPTED]++;
-    if (r->fields & SW_F_POS)
-        p->c[SW_IC_POSITIONS]++;
-    if (r->fields & SW_F_STATIC_MASK)
-        p->c[SW_IC_STATICS]++;
+    if (r->fields & SW_F_POS) p->c[SW_IC_POSITIONS]++;
+    if (r->fields & SW_F_STATIC_MASK) p->c[SW_IC_STATICS]++;
     for (int i = 0; i < p->ncons; i++)
-        if ((rc = p->cons[i].fn(p->cons[i].ctx, r, v)) != 0)
-            return rc;
+        if ((rc = p->cons[i].fn(p->cons[i].ctx, r, v)) != 0) return rc;
     return SW_OK;
 }
 
@@ -574,8 +537,7 @@ static int release(struct sw_pipeline *p, int mode)
     struct sw_record out;
     int rc;
     while (sw_reorder_pop(p->rq, mode, &out) == SW_OK)
-        if ((rc = deliver(p, &out)) != SW_OK)
-            return rc;
+        if ((rc = deliver(p, &out)) != SW_OK) return rc;
     return SW_OK;
 }
 
@@ -598,8 +560,7 @@ int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r)
         p->c[SW_IC_LATE]++;
         return SW_OK;
     }
-    if (rc)
-        return rc;
+    if (rc) return rc;
     return release(p, SW_REORDER_READY);
 }
 
@@ -706,8 +667,7 @@ static int input_status(struct sw_pipeline *p, const char *input, int *done, uin
     if (rc == SQLITE_ROW) {
         *done = sqlite3_column_int(st, 0);
         *lines = (uint64_t)sqlite3_column_int64(st, 1);
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-            *t = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL) *t = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SW_OK : SW_EDB;
@@ -720,8 +680,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
     uint64_t resume = 0;
     int done = 0, rc, interrupted = 0;
     *skipped = 0;
-    if (p->finished)
-        return SW_EINVAL;
+    if (p->finished) return SW_EINVAL;
     p->cur_live = strncmp(input, "tcp://", 6) == 0 || strncmp(input, "udp://", 6) == 0;
     p->cur_resumable = !p->cur_live && strcmp(input, "-") != 0;
     p->cur_time = SW_TIME_NONE;
@@ -735,8 +694,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
             return SW_OK;
         }
     }
-    if ((rc = sw_source_open(&src, input, 0, p->cfg.idle_exit_ms, err)) != SW_OK)
-        return rc;
+    if ((rc = sw_source_open(&src, input, 0, p->cfg.idle_exit_ms, err)) != SW_OK) return rc;
     sw_nmea_config_default(&nc);
     nc.lenient = p->cfg.lenient;
     if ((rc = sw_nmea_new(&p->fr, &nc)) != SW_OK) {
@@ -757,10 +715,8 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
             break;
         }
         rc = sw_source_next(src, &line, &len);
-        if (rc == SW_EAGAIN)
-            continue;
-        if (rc == SW_EOF)
-            break;
+        if (rc == SW_EAGAIN) continue;
+        if (rc == SW_EOF) break;
         uint64_t lineno = sw_source_lineno(src);
         if (rc == SW_ETOOBIG) {
             if (lineno <= resume) { /* replayed: the framer counts it as before */
@@ -773,8 +729,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
             }
             p->c[SW_IC_LINES]++;
             p->c[SW_IC_TOOLONG]++;
-            if (p->csv.format == SW_CSV_NONE)
-                sw_nmea_skip(p->fr, SW_NMEA_TOOLONG);
+            if (p->csv.format == SW_CSV_NONE) sw_nmea_skip(p->fr, SW_NMEA_TOOLONG);
             p->cur_line = lineno;
             continue;
         }
@@ -798,8 +753,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
                 continue;
             }
         }
-        if (lineno <= replay_from)
-            continue;
+        if (lineno <= replay_from) continue;
         if (lineno <= resume) {
             if (p->csv.format == SW_CSV_NONE) {
                 const struct sw_nmea_msg *m;
@@ -823,8 +777,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
             goto fail;
         }
         p->cur_line = lineno;
-        if ((p->c[SW_IC_LINES] & 0xffff) == 0)
-            progress(p, src);
+        if ((p->c[SW_IC_LINES] & 0xffff) == 0) progress(p, src);
         if (p->cfg.checkpoint_lines && p->c[SW_IC_LINES] % p->cfg.checkpoint_lines == 0 &&
             (rc = sw_pipeline_checkpoint(p)) != SW_OK) {
             seterr(err, "cannot write a checkpoint", p->db);
@@ -878,8 +831,7 @@ static int counters_json(struct sw_pipeline *p, struct sw_buf *b)
     for (int i = 1; i < SW_NMEA_NREASONS && !rc; i++)
         rc = sw_buf_printf(b, ",\"nmea_%s\":%llu", sw_nmea_reason_name((enum sw_nmea_reason)i),
                            (unsigned long long)p->nmea_run[i]);
-    if (!rc)
-        rc = sw_buf_putc(b, '}');
+    if (!rc) rc = sw_buf_putc(b, '}');
     return rc;
 }
 
@@ -888,8 +840,7 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
     struct sw_buf b;
     sqlite3_stmt *st = NULL;
     int rc;
-    if (p->finished)
-        return SW_OK;
+    if (p->finished) return SW_OK;
     sw_buf_init(&b, 1 << 16);
     if ((rc = release(p, SW_REORDER_DRAIN)) != SW_OK) {
         seterr(err, "cannot store", p->db);

@@ -14,8 +14,7 @@ void sw_record_clear(struct sw_record *r)
 
 void sw_record_text(char *dst, size_t dstsize, const char *src, size_t len)
 {
-    if (dstsize == 0)
-        return;
+    if (dstsize == 0) return;
     /* AIS pads with '@' (6-bit 0) and spaces: cut at the first '@', then trim. */
     size_t n = 0;
     while (n < len && src[n] != '@' && src[n] != '\0')

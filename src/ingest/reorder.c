@@ -31,20 +31,20 @@ struct hent {
 
 struct sw_reorder {
     int64_t lateness;
-    int64_t maxt;     /* newest time believed */
-    int64_t floor;    /* records before this are late (INT64_MIN until the first release) */
+    int64_t maxt;  /* newest time believed */
+    int64_t floor; /* records before this are late (INT64_MIN until the first release) */
     uint64_t forced;
     uint64_t ahead_run; /* consecutive records far ahead of maxt (a jump not yet believed) */
     size_t cap, n;      /* pool slots, records held (ring + far + staged) */
     struct sw_record *pool;
-    uint32_t *next;     /* per slot: next in its bucket list */
+    uint32_t *next; /* per slot: next in its bucket list */
     uint32_t *free_slots;
     size_t nfree;
     /* the ring */
-    int64_t bw;         /* bucket width, ms */
-    uint32_t nb;        /* buckets (power of two) */
+    int64_t bw;  /* bucket width, ms */
+    uint32_t nb; /* buckets (power of two) */
     int have_base;
-    int64_t base;       /* start time of the bucket at head */
+    int64_t base; /* start time of the bucket at head */
     uint32_t head;
     uint32_t *bfirst, *blast;
     size_t nring;
@@ -60,8 +60,7 @@ struct sw_reorder {
 int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity)
 {
     struct sw_reorder *q = calloc(1, sizeof *q);
-    if (!q)
-        return SW_ENOMEM;
+    if (!q) return SW_ENOMEM;
     q->cap = capacity ? capacity : (size_t)1 << 18;
     q->lateness = lateness_ms < 0 ? 0 : lateness_ms;
     q->maxt = INT64_MIN;
@@ -98,8 +97,7 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
 
 void sw_reorder_free(struct sw_reorder *q)
 {
-    if (!q)
-        return;
+    if (!q) return;
     free(q->pool);
     free(q->next);
     free(q->free_slots);
@@ -113,14 +111,11 @@ void sw_reorder_free(struct sw_reorder *q)
 
 static int less(const struct sw_reorder *q, const struct hent *a, const struct hent *b)
 {
-    if (a->t != b->t)
-        return a->t < b->t;
-    if (a->key != b->key)
-        return a->key < b->key;
+    if (a->t != b->t) return a->t < b->t;
+    if (a->key != b->key) return a->key < b->key;
     const struct sw_record *ra = &q->pool[a->slot], *rb = &q->pool[b->slot];
     int c = strcmp(ra->receiver, rb->receiver);
-    if (c)
-        return c < 0;
+    if (c) return c < 0;
     return ra->seq < rb->seq;
 }
 
@@ -129,8 +124,7 @@ static void far_push(struct sw_reorder *q, struct hent e)
     size_t i = q->nfar++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (!less(q, &e, &q->far[p]))
-            break;
+        if (!less(q, &e, &q->far[p])) break;
         q->far[i] = q->far[p];
         i = p;
     }
@@ -143,17 +137,13 @@ static struct hent far_pop(struct sw_reorder *q)
     size_t i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
-        if (c >= q->nfar)
-            break;
-        if (c + 1 < q->nfar && less(q, &q->far[c + 1], &q->far[c]))
-            c++;
-        if (!less(q, &q->far[c], &e))
-            break;
+        if (c >= q->nfar) break;
+        if (c + 1 < q->nfar && less(q, &q->far[c + 1], &q->far[c])) c++;
+        if (!less(q, &q->far[c], &e)) break;
         q->far[i] = q->far[c];
         i = c;
     }
-    if (q->nfar)
-        q->far[i] = e;
+    if (q->nfar) q->far[i] = e;
     return top;
 }
 
@@ -189,12 +179,9 @@ static void place(struct sw_reorder *q, uint32_t slot)
 
 int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r)
 {
-    if (r->t_ms == SW_TIME_NONE)
-        return SW_EINVAL;
-    if (r->t_ms < q->floor)
-        return 1;
-    if (q->n == q->cap)
-        return SW_EAGAIN;
+    if (r->t_ms == SW_TIME_NONE) return SW_EINVAL;
+    if (r->t_ms < q->floor) return 1;
+    if (q->n == q->cap) return SW_EAGAIN;
     uint32_t slot = q->free_slots[--q->nfree];
     q->pool[slot] = *r;
     q->n++;
@@ -204,15 +191,13 @@ int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r)
      * in a row agree that time really jumped (a gap in a recording). */
     if (q->maxt == INT64_MIN || r->t_ms <= q->maxt + q->lateness + AHEAD_SLACK_MS) {
         q->ahead_run = 0;
-        if (r->t_ms > q->maxt)
-            q->maxt = r->t_ms;
+        if (r->t_ms > q->maxt) q->maxt = r->t_ms;
     } else if (++q->ahead_run >= AHEAD_CONFIRM) {
         q->ahead_run = 0;
         q->maxt = r->t_ms;
     }
     return SW_OK;
 }
-
 
 /* qsort_r is not C11: a small merge sort over the staged entries instead. */
 static void sort_stage(struct sw_reorder *q, struct hent *a, struct hent *tmp, size_t n)
@@ -232,8 +217,7 @@ static void sort_stage(struct sw_reorder *q, struct hent *a, struct hent *tmp, s
     size_t h = n / 2;
     sort_stage(q, a, tmp, h);
     sort_stage(q, a + h, tmp, n - h);
-    if (!less(q, &a[h], &a[h - 1]))
-        return; /* already in order (the usual case for sorted input) */
+    if (!less(q, &a[h], &a[h - 1])) return; /* already in order (the usual case for sorted input) */
     memcpy(tmp, a, h * sizeof *a);
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n)
@@ -262,8 +246,7 @@ static void release_head(struct sw_reorder *q)
     q->floor = end;
     q->nstage = n;
     q->istage = 0;
-    if (n > 1)
-        sort_stage(q, q->stage, q->scratch, n);
+    if (n > 1) sort_stage(q, q->stage, q->scratch, n);
 }
 
 /* Release order and lateness depend only on the records held, base and floor, never on
@@ -273,16 +256,13 @@ static void release_head(struct sw_reorder *q)
 int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r)
 {
     while (q->istage == q->nstage) {
-        if (q->nring == 0 && q->nfar == 0)
-            return SW_EOF;
-        if (mode == SW_REORDER_READY && q->maxt == INT64_MIN)
-            return SW_EOF;
+        if (q->nring == 0 && q->nfar == 0) return SW_EOF;
+        if (mode == SW_REORDER_READY && q->maxt == INT64_MIN) return SW_EOF;
         if (q->nring == 0) {
             int64_t target = align(q, q->far[0].t);
             if (mode == SW_REORDER_READY) {
                 int64_t lim = align(q, q->maxt - q->lateness);
-                if (lim < target)
-                    target = lim;
+                if (lim < target) target = lim;
             }
             if (target > q->base) {
                 q->base = target;
@@ -291,8 +271,7 @@ int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r)
             }
         }
         int64_t end = q->base + q->bw;
-        if (mode == SW_REORDER_READY && end > q->maxt - q->lateness)
-            return SW_EOF;
+        if (mode == SW_REORDER_READY && end > q->maxt - q->lateness) return SW_EOF;
         if (q->bfirst[q->head] == NIL && !(q->nfar && q->far[0].t < end)) {
             q->head = (q->head + 1) & (q->nb - 1); /* empty bucket: move on */
             q->base = end;
@@ -300,8 +279,7 @@ int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r)
             continue;
         }
         release_head(q);
-        if (mode == SW_REORDER_FORCE)
-            q->forced += q->nstage; /* the whole bucket goes early */
+        if (mode == SW_REORDER_FORCE) q->forced += q->nstage; /* the whole bucket goes early */
     }
     uint32_t slot = q->stage[q->istage++].slot;
     *r = q->pool[slot];
@@ -347,18 +325,14 @@ int sw_reorder_save_to(const struct sw_reorder *q,
     memcpy(h + 40, &hb, 8);
     memcpy(h + 48, &q->base, 8);
     memcpy(h + 56, &n, 8);
-    if ((rc = put(ctx, h, HDR)) != 0)
-        return rc;
+    if ((rc = put(ctx, h, HDR)) != 0) return rc;
     for (size_t i = q->istage; i < q->nstage; i++)
-        if ((rc = put(ctx, &q->pool[q->stage[i].slot], sizeof(struct sw_record))) != 0)
-            return rc;
+        if ((rc = put(ctx, &q->pool[q->stage[i].slot], sizeof(struct sw_record))) != 0) return rc;
     for (uint32_t k = 0; k < q->nb; k++)
         for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
-            if ((rc = put(ctx, &q->pool[s], sizeof(struct sw_record))) != 0)
-                return rc;
+            if ((rc = put(ctx, &q->pool[s], sizeof(struct sw_record))) != 0) return rc;
     for (size_t i = 0; i < q->nfar; i++)
-        if ((rc = put(ctx, &q->pool[q->far[i].slot], sizeof(struct sw_record))) != 0)
-            return rc;
+        if ((rc = put(ctx, &q->pool[q->far[i].slot], sizeof(struct sw_record))) != 0) return rc;
     return SW_OK;
 }
 
@@ -378,8 +352,7 @@ static int put_mem(void *ctx, const void *data, size_t len)
 int sw_reorder_save(const struct sw_reorder *q, void **blob, size_t *len)
 {
     struct membuf m = {malloc(sw_reorder_saved_size(q)), 0};
-    if (!m.p)
-        return SW_ENOMEM;
+    if (!m.p) return SW_ENOMEM;
     sw_reorder_save_to(q, put_mem, &m);
     *blob = m.p;
     *len = m.off;
@@ -391,13 +364,10 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
     const unsigned char *b = blob;
     uint64_t n;
     int64_t hb;
-    if (len < HDR)
-        return SW_EFORMAT;
+    if (len < HDR) return SW_EFORMAT;
     memcpy(&n, b + 56, 8);
-    if (n > q->cap)
-        return SW_ETOOBIG;
-    if (len != HDR + n * sizeof(struct sw_record))
-        return SW_EFORMAT;
+    if (n > q->cap) return SW_ETOOBIG;
+    if (len != HDR + n * sizeof(struct sw_record)) return SW_EFORMAT;
     for (uint32_t k = 0; k < q->nb; k++)
         q->bfirst[k] = q->blast[k] = NIL;
     q->nring = q->nfar = q->nstage = q->istage = 0;

@@ -30,7 +30,6 @@
 #endif
 #define MEMINFO_DROPS 8 /* SK_MEMINFO_DROPS in linux/sock_diag.h */
 
-
 enum { SRC_LINES, SRC_TCP, SRC_UDP };
 
 struct sw_source {
@@ -66,22 +65,18 @@ static int split_hostport(const char *s, char *host, size_t hsz, char *port, siz
     const char *colon;
     if (*s == '[') {
         const char *e = strchr(s, ']');
-        if (!e || e[1] != ':')
-            return SW_EINVAL;
-        if ((size_t)(e - s - 1) >= hsz)
-            return SW_EINVAL;
+        if (!e || e[1] != ':') return SW_EINVAL;
+        if ((size_t)(e - s - 1) >= hsz) return SW_EINVAL;
         memcpy(host, s + 1, (size_t)(e - s - 1));
         host[e - s - 1] = '\0';
         colon = e + 1;
     } else {
         colon = strrchr(s, ':');
-        if (!colon || (size_t)(colon - s) >= hsz)
-            return SW_EINVAL;
+        if (!colon || (size_t)(colon - s) >= hsz) return SW_EINVAL;
         memcpy(host, s, (size_t)(colon - s));
         host[colon - s] = '\0';
     }
-    if (strlen(colon + 1) == 0 || strlen(colon + 1) >= psz)
-        return SW_EINVAL;
+    if (strlen(colon + 1) == 0 || strlen(colon + 1) >= psz) return SW_EINVAL;
     snprintf(port, psz, "%s", colon + 1);
     return SW_OK;
 }
@@ -119,8 +114,7 @@ int sw_source_open(struct sw_source **out, const char *spec, size_t max_line, in
 {
     struct sw_source *s = calloc(1, sizeof *s);
     int rc;
-    if (!s)
-        return SW_ENOMEM;
+    if (!s) return SW_ENOMEM;
     s->fd = -1;
     s->max_line = max_line ? max_line : SW_LINES_DEFAULT_MAX;
     s->idle_exit_ms = idle_exit_ms;
@@ -140,8 +134,7 @@ int sw_source_open(struct sw_source **out, const char *spec, size_t max_line, in
             rc = SW_ENOMEM;
             goto fail;
         }
-        if (s->kind == SRC_UDP && (rc = udp_bind(s, err)) != SW_OK)
-            goto fail;
+        if (s->kind == SRC_UDP && (rc = udp_bind(s, err)) != SW_OK) goto fail;
     } else {
         s->kind = SRC_LINES;
         rc = sw_lines_open(&s->lines, spec, max_line);
@@ -159,11 +152,9 @@ fail:
 
 void sw_source_free(struct sw_source *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     sw_lines_free(s->lines);
-    if (s->fd >= 0)
-        close(s->fd);
+    if (s->fd >= 0) close(s->fd);
     free(s->buf);
     free(s);
 }
@@ -190,8 +181,7 @@ uint64_t sw_source_size(const struct sw_source *s)
 
 const struct sw_source_stats *sw_source_stats(struct sw_source *s)
 {
-    if (s->kind == SRC_UDP)
-        udp_drops(s);
+    if (s->kind == SRC_UDP) udp_drops(s);
     return &s->st;
 }
 
@@ -200,12 +190,10 @@ static void tcp_connect(struct sw_source *s)
     struct addrinfo hints, *res = NULL, *ai;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(s->host, s->port, &hints, &res) != 0)
-        return;
+    if (getaddrinfo(s->host, s->port, &hints, &res) != 0) return;
     for (ai = res; ai; ai = ai->ai_next) {
         int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            continue;
+        if (fd < 0) continue;
         struct timeval tv = {5, 0};
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
@@ -227,8 +215,7 @@ static void tcp_connect(struct sw_source *s)
 static int take_line(struct sw_source *s, const char **line, size_t *len)
 {
     for (;;) {
-        if (s->start >= s->end)
-            return SW_EAGAIN;
+        if (s->start >= s->end) return SW_EAGAIN;
         char *b = s->buf + s->start;
         char *nl = memchr(b, '\n', s->end - s->start);
         size_t n;
@@ -256,8 +243,7 @@ static int take_line(struct sw_source *s, const char **line, size_t *len)
             s->st.toolong++;
             return SW_ETOOBIG;
         }
-        if (n > 0 && b[n - 1] == '\r')
-            n--;
+        if (n > 0 && b[n - 1] == '\r') n--;
         b[n] = '\0';
         *line = b;
         *len = n;
@@ -267,16 +253,14 @@ static int take_line(struct sw_source *s, const char **line, size_t *len)
 
 static int idle_check(struct sw_source *s)
 {
-    if (s->idle_exit_ms > 0 && sw_time_now_ms() - s->last_data_ms > s->idle_exit_ms)
-        return SW_EOF;
+    if (s->idle_exit_ms > 0 && sw_time_now_ms() - s->last_data_ms > s->idle_exit_ms) return SW_EOF;
     return SW_EAGAIN;
 }
 
 static int tcp_next(struct sw_source *s, const char **line, size_t *len)
 {
     int rc = take_line(s, line, len);
-    if (rc != SW_EAGAIN)
-        return rc;
+    if (rc != SW_EAGAIN) return rc;
     if (s->fd < 0) {
         int64_t now = sw_time_now_ms();
         if (now >= s->next_try_ms) {
@@ -292,8 +276,7 @@ static int tcp_next(struct sw_source *s, const char **line, size_t *len)
         }
     }
     struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-    if (poll(&pfd, 1, 200) <= 0)
-        return idle_check(s);
+    if (poll(&pfd, 1, 200) <= 0) return idle_check(s);
     if (s->start > 0) {
         memmove(s->buf, s->buf + s->start, s->end - s->start);
         s->end -= s->start;
@@ -301,8 +284,7 @@ static int tcp_next(struct sw_source *s, const char **line, size_t *len)
     }
     ssize_t n = read(s->fd, s->buf + s->end, s->cap - s->end);
     if (n <= 0) {
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            return SW_EAGAIN;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) return SW_EAGAIN;
         close(s->fd); /* peer closed or failed: reconnect after the backoff */
         s->fd = -1;
         s->start = s->end = 0;
@@ -318,11 +300,9 @@ static int tcp_next(struct sw_source *s, const char **line, size_t *len)
 static int udp_next(struct sw_source *s, const char **line, size_t *len)
 {
     int rc = take_line(s, line, len);
-    if (rc != SW_EAGAIN)
-        return rc;
+    if (rc != SW_EAGAIN) return rc;
     struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-    if (poll(&pfd, 1, 200) <= 0)
-        return idle_check(s);
+    if (poll(&pfd, 1, 200) <= 0) return idle_check(s);
     char cbuf[CMSG_SPACE(sizeof(uint32_t))];
     struct iovec iov = {.iov_base = s->buf, .iov_len = s->cap};
     struct msghdr mh;
@@ -332,8 +312,7 @@ static int udp_next(struct sw_source *s, const char **line, size_t *len)
     mh.msg_control = cbuf;
     mh.msg_controllen = sizeof cbuf;
     ssize_t n = recvmsg(s->fd, &mh, 0);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? SW_EAGAIN : SW_ENET;
+    if (n < 0) return errno == EINTR || errno == EAGAIN ? SW_EAGAIN : SW_ENET;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
             uint32_t total;
@@ -341,8 +320,7 @@ static int udp_next(struct sw_source *s, const char **line, size_t *len)
             s->st.dropped += (uint32_t)(total - s->ovfl_last);
             s->ovfl_last = total;
         }
-    if (mh.msg_flags & MSG_TRUNC)
-        s->st.truncated++;
+    if (mh.msg_flags & MSG_TRUNC) s->st.truncated++;
     s->start = 0;
     s->end = (size_t)n;
     s->bytes += (uint64_t)n;
@@ -350,8 +328,7 @@ static int udp_next(struct sw_source *s, const char **line, size_t *len)
     /* A datagram that is only a line break yields nothing. */
     while (s->end > 0 && (s->buf[s->end - 1] == '\n' || s->buf[s->end - 1] == '\r'))
         s->end--;
-    if (s->end < (size_t)n)
-        s->buf[s->end] = '\n', s->end++;
+    if (s->end < (size_t)n) s->buf[s->end] = '\n', s->end++;
     return take_line(s, line, len);
 }
 

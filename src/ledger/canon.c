@@ -17,14 +17,12 @@ int sw_canon_parse(const char *text, size_t len, json_t **out, char *err)
     json_error_t je;
     *out = NULL;
     if (len > SW_CANON_MAX) {
-        if (err)
-            snprintf(err, 256, "longer than %u bytes", SW_CANON_MAX);
+        if (err) snprintf(err, 256, "longer than %u bytes", SW_CANON_MAX);
         return SW_ETOOBIG;
     }
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!v) {
-        if (err)
-            snprintf(err, 256, "%.160s at column %d", je.text, je.column);
+        if (err) snprintf(err, 256, "%.160s at column %d", je.text, je.column);
         return SW_EFORMAT;
     }
     *out = v;
@@ -35,14 +33,12 @@ int sw_canon_dump(const json_t *v, char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    if (!json_is_object(v) && !json_is_array(v))
-        return SW_EINVAL;
+    if (!json_is_object(v) && !json_is_array(v)) return SW_EINVAL;
     /* One encoding pass in the common case: dump into a buffer of a typical event's size and
      * only when the text is longer, allocate what jansson said it needs and dump again. */
     size_t cap = 4096;
     char *s = malloc(cap);
-    if (!s)
-        return SW_ENOMEM;
+    if (!s) return SW_ENOMEM;
     size_t need = json_dumpb(v, s, cap - 1, SW_CANON_FLAGS);
     if (need == 0) {
         free(s);
@@ -54,8 +50,7 @@ int sw_canon_dump(const json_t *v, char **out, size_t *len)
     }
     if (need > cap - 1) {
         free(s);
-        if (!(s = malloc(need + 1)))
-            return SW_ENOMEM;
+        if (!(s = malloc(need + 1))) return SW_ENOMEM;
         if (json_dumpb(v, s, need, SW_CANON_FLAGS) != need) {
             free(s);
             return SW_EFORMAT;
@@ -71,18 +66,15 @@ int sw_canon_event(const json_t *event, char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    if (!json_is_object(event))
-        return SW_EFORMAT;
+    if (!json_is_object(event)) return SW_EFORMAT;
     const json_t *id = json_object_get(event, "id");
     const json_t *type = json_object_get(event, "type");
     if (!json_is_string(id) || json_string_length(id) == 0 || json_string_length(id) > 256 ||
         !json_is_string(type) || json_string_length(type) == 0)
         return SW_EFORMAT;
-    if (memchr(json_string_value(id), '\0', json_string_length(id)))
-        return SW_EFORMAT;
+    if (memchr(json_string_value(id), '\0', json_string_length(id))) return SW_EFORMAT;
     json_t *copy = json_copy((json_t *)event); /* shallow: only the top level is changed */
-    if (!copy)
-        return SW_ENOMEM;
+    if (!copy) return SW_ENOMEM;
     int rc = SW_OK;
     json_t *ev = json_object_get(copy, "evidence");
     if (ev) {

@@ -92,14 +92,11 @@ int sw_ledger_migrate(sqlite3 *db)
 int sw_ledger_open(sqlite3 *db, struct sw_ledger **out)
 {
     *out = NULL;
-    if (sodium_init() < 0)
-        return SW_ECRYPTO;
+    if (sodium_init() < 0) return SW_ECRYPTO;
     int rc = sw_ledger_migrate(db);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     struct sw_ledger *lg = calloc(1, sizeof *lg);
-    if (!lg)
-        return SW_ENOMEM;
+    if (!lg) return SW_ENOMEM;
     lg->db = db;
     for (int i = 0; i < Q_MAX; i++)
         if (sqlite3_prepare_v3(db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &lg->q[i], NULL) !=
@@ -116,8 +113,7 @@ fail:
 
 void sw_ledger_close(struct sw_ledger *lg)
 {
-    if (!lg)
-        return;
+    if (!lg) return;
     for (int i = 0; i < Q_MAX; i++)
         sqlite3_finalize(lg->q[i]);
     free(lg);
@@ -145,8 +141,7 @@ static int savepoint(struct sw_ledger *lg)
 static int release(struct sw_ledger *lg, int rc)
 {
     if (rc == SW_OK) {
-        if (sw_store_exec(lg->db, "RELEASE sw_ledger") == SW_OK)
-            return SW_OK;
+        if (sw_store_exec(lg->db, "RELEASE sw_ledger") == SW_OK) return SW_OK;
         rc = SW_EDB;
     }
     sw_store_exec(lg->db, "ROLLBACK TO sw_ledger");
@@ -168,8 +163,7 @@ static int state_load(struct sw_ledger *lg, struct sw_merkle_frontier *f)
 {
     sqlite3_stmt *s = Q(lg, Q_GET_STATE);
     int rc = SW_EDB;
-    if (sqlite3_step(s) != SQLITE_ROW)
-        goto fail;
+    if (sqlite3_step(s) != SQLITE_ROW) goto fail;
     sqlite3_int64 size = sqlite3_column_int64(s, 0);
     const uint8_t *blob = sqlite3_column_blob(s, 1);
     int len = sqlite3_column_bytes(s, 1);
@@ -179,8 +173,7 @@ static int state_load(struct sw_ledger *lg, struct sw_merkle_frontier *f)
         goto fail;
     f->size = (uint64_t)size;
     for (unsigned l = 0, k = 0; l < 64; l++)
-        if (f->size & ((uint64_t)1 << l))
-            memcpy(f->hash[l], blob + SW_HASH_LEN * k++, SW_HASH_LEN);
+        if (f->size & ((uint64_t)1 << l)) memcpy(f->hash[l], blob + SW_HASH_LEN * k++, SW_HASH_LEN);
     rc = SW_OK;
 fail:
     sqlite3_reset(s);
@@ -192,8 +185,7 @@ static int state_save(struct sw_ledger *lg, const struct sw_merkle_frontier *f)
     uint8_t blob[64 * SW_HASH_LEN];
     size_t k = 0;
     for (unsigned l = 0; l < 64; l++)
-        if (f->size & ((uint64_t)1 << l))
-            memcpy(blob + SW_HASH_LEN * k++, f->hash[l], SW_HASH_LEN);
+        if (f->size & ((uint64_t)1 << l)) memcpy(blob + SW_HASH_LEN * k++, f->hash[l], SW_HASH_LEN);
     sqlite3_stmt *s = Q(lg, Q_PUT_STATE);
     sqlite3_bind_int64(s, 1, (sqlite3_int64)f->size);
     sqlite3_bind_blob(s, 2, blob, (int)(k * SW_HASH_LEN), SQLITE_TRANSIENT);
@@ -234,8 +226,7 @@ static int tile_read(struct sw_ledger *lg, sqlite3_int64 id, uint8_t h[TILE_W][S
 static int tile_flush(struct sw_ledger *lg, unsigned slot)
 {
     struct tilebuf *t = &lg->wb[slot];
-    if (!t->dirty)
-        return SW_OK;
+    if (!t->dirty) return SW_OK;
     sqlite3_stmt *s = Q(lg, Q_PUT_TILE);
     sqlite3_bind_int64(s, 1, TILE_ID(slot * NODE_STRIDE, t->tile));
     sqlite3_bind_blob(s, 2, t->h, (int)(t->count * SW_HASH_LEN), SQLITE_STATIC);
@@ -248,8 +239,7 @@ static int tiles_flush(struct sw_ledger *lg)
 {
     for (unsigned i = 0; i < SLOTS; i++) {
         int rc = tile_flush(lg, i);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return SW_OK;
 }
@@ -259,23 +249,19 @@ static int put_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
                     const uint8_t hash[SW_HASH_LEN])
 {
     unsigned slot = level / NODE_STRIDE;
-    if (slot >= SLOTS)
-        return SW_ERANGE;
+    if (slot >= SLOTS) return SW_ERANGE;
     struct tilebuf *t = &lg->wb[slot];
     uint64_t tile = index / TILE_W;
     unsigned off = (unsigned)(index % TILE_W);
     int rc;
     if (!t->active || t->tile != tile) {
-        if ((rc = tile_flush(lg, slot)))
-            return rc;
+        if ((rc = tile_flush(lg, slot))) return rc;
         t->active = 1;
         t->tile = tile;
         t->count = 0;
-        if (off && (rc = tile_read(lg, TILE_ID(level, tile), t->h, &t->count)))
-            return rc;
+        if (off && (rc = tile_read(lg, TILE_ID(level, tile), t->h, &t->count))) return rc;
     }
-    if (t->count != off)
-        return SW_EFORMAT; /* the stored tile does not end where the tree does */
+    if (t->count != off) return SW_EFORMAT; /* the stored tile does not end where the tree does */
     memcpy(t->h[off], hash, SW_HASH_LEN);
     t->count++;
     t->dirty = 1;
@@ -288,14 +274,12 @@ static int put_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
 }
 
 /* The stored hash at (level, index), level a multiple of NODE_STRIDE. */
-static int get_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
-                    uint8_t out[SW_HASH_LEN])
+static int get_hash(struct sw_ledger *lg, unsigned level, uint64_t index, uint8_t out[SW_HASH_LEN])
 {
     unsigned slot = level / NODE_STRIDE;
     uint64_t tile = index / TILE_W;
     unsigned off = (unsigned)(index % TILE_W);
-    if (slot >= SLOTS)
-        return SW_ERANGE;
+    if (slot >= SLOTS) return SW_ERANGE;
     const struct tilebuf *t = &lg->wb[slot];
     if (t->active && t->tile == tile && off < t->count) {
         memcpy(out, t->h[off], SW_HASH_LEN);
@@ -304,32 +288,27 @@ static int get_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
     sqlite3_int64 id = TILE_ID(level, tile);
     if (!lg->rc_valid || lg->rc_id != id) {
         int rc = tile_read(lg, id, lg->rc_h, &lg->rc_count);
-        if (rc)
-            return rc;
+        if (rc) return rc;
         lg->rc_valid = 1;
         lg->rc_id = id;
     }
-    if (off >= lg->rc_count)
-        return SW_ENOTFOUND;
+    if (off >= lg->rc_count) return SW_ENOTFOUND;
     memcpy(out, lg->rc_h[off], SW_HASH_LEN);
     return SW_OK;
 }
 
 static int store_node(void *ctx, unsigned level, uint64_t index, const uint8_t hash[SW_HASH_LEN])
 {
-    if (level % NODE_STRIDE)
-        return SW_OK;
+    if (level % NODE_STRIDE) return SW_OK;
     return put_hash(ctx, level, index, hash);
 }
 
 static int append_one(struct sw_ledger *lg, struct sw_merkle_frontier *f,
                       const uint8_t hash[SW_HASH_LEN])
 {
-    if (f->size >= SW_MERKLE_MAX_SIZE)
-        return SW_ERANGE;
+    if (f->size >= SW_MERKLE_MAX_SIZE) return SW_ERANGE;
     int rc = put_hash(lg, 0, f->size, hash);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     return sw_merkle_frontier_append(f, hash, store_node, lg);
 }
 
@@ -339,17 +318,12 @@ int sw_ledger_append_leaves(struct sw_ledger *lg, const uint8_t *hashes, size_t 
     struct sw_merkle_frontier f;
     bufs_reset(lg);
     int rc = savepoint(lg);
-    if (rc)
-        return rc;
-    if ((rc = state_load(lg, &f)))
-        goto fail;
-    if (first_index)
-        *first_index = f.size;
+    if (rc) return rc;
+    if ((rc = state_load(lg, &f))) goto fail;
+    if (first_index) *first_index = f.size;
     for (size_t i = 0; i < n; i++)
-        if ((rc = append_one(lg, &f, hashes + i * SW_HASH_LEN)))
-            goto fail;
-    if ((rc = tiles_flush(lg)) == SW_OK)
-        rc = state_save(lg, &f);
+        if ((rc = append_one(lg, &f, hashes + i * SW_HASH_LEN))) goto fail;
+    if ((rc = tiles_flush(lg)) == SW_OK) rc = state_save(lg, &f);
 fail:
     bufs_reset(lg);
     return release(lg, rc);
@@ -360,8 +334,7 @@ int sw_ledger_tree(struct sw_ledger *lg, uint64_t *size, uint8_t root[SW_HASH_LE
     struct sw_merkle_frontier f;
     bufs_reset(lg); /* every public entry starts from what the database holds */
     int rc = state_load(lg, &f);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     *size = f.size;
     sw_merkle_frontier_root(&f, root);
     return SW_OK;
@@ -379,8 +352,7 @@ static int time_member(const json_t *ev, const char *key, int64_t *ms, int *pres
 {
     const json_t *v = json_object_get(ev, key);
     *present = 0;
-    if (!v || json_is_null(v))
-        return SW_OK;
+    if (!v || json_is_null(v)) return SW_OK;
     if (!json_is_string(v) ||
         sw_time_parse(json_string_value(v), json_string_length(v), ms) != SW_OK)
         return SW_EFORMAT;
@@ -395,8 +367,7 @@ static int set_evidence(json_t *event, uint64_t leaf, const uint8_t hash[SW_HASH
     json_t *ev = json_object_get(event, "evidence");
     if (!json_is_object(ev)) {
         ev = json_object();
-        if (!ev || json_object_set_new(event, "evidence", ev))
-            return SW_ENOMEM;
+        if (!ev || json_object_set_new(event, "evidence", ev)) return SW_ENOMEM;
     }
     sodium_bin2hex(hex, sizeof hex, hash, SW_HASH_LEN);
     if (json_object_set_new(ev, "leaf", json_integer((json_int_t)leaf)) ||
@@ -415,8 +386,7 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     int rc = SW_OK;
     memset(r, 0, sizeof *r);
     r->err = sw_canon_event(event, &canon, &len);
-    if (r->err)
-        return r->err == SW_ENOMEM ? SW_ENOMEM : SW_OK;
+    if (r->err) return r->err == SW_ENOMEM ? SW_ENOMEM : SW_OK;
     int64_t start = 0, end = 0;
     int has_start, has_end;
     if (time_member(event, "start", &start, &has_start) ||
@@ -439,8 +409,7 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
         }
         r->existed = 1;
         r->leaf = leaf;
-        if ((rc = get_leaf_hash(lg, leaf, r->hash)))
-            goto done;
+        if ((rc = get_leaf_hash(lg, leaf, r->hash))) goto done;
         rc = set_evidence(event, r->leaf, r->hash);
         goto done;
     }
@@ -451,19 +420,15 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     }
     r->leaf = f->size;
     sw_merkle_leaf_hash(canon, len, r->hash);
-    if ((rc = append_one(lg, f, r->hash)))
-        goto done;
+    if ((rc = append_one(lg, f, r->hash))) goto done;
     s = Q(lg, Q_INS_EVENT);
     sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)r->leaf);
     sqlite3_bind_text(s, 3, json_string_value(json_object_get(event, "type")), -1, SQLITE_STATIC);
-    if (has_start)
-        sqlite3_bind_int64(s, 4, start);
-    if (has_end)
-        sqlite3_bind_int64(s, 5, end);
+    if (has_start) sqlite3_bind_int64(s, 4, start);
+    if (has_end) sqlite3_bind_int64(s, 5, end);
     sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
-    if ((rc = step_done(s)))
-        goto done;
+    if ((rc = step_done(s))) goto done;
     rc = set_evidence(event, r->leaf, r->hash);
 done:
     free(canon);
@@ -476,16 +441,12 @@ int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t 
     struct sw_merkle_frontier f;
     bufs_reset(lg);
     int rc = savepoint(lg);
-    if (rc)
-        return rc;
-    if ((rc = state_load(lg, &f)))
-        goto fail;
+    if (rc) return rc;
+    if ((rc = state_load(lg, &f))) goto fail;
     uint64_t before = f.size;
     for (size_t i = 0; i < n; i++)
-        if ((rc = record_one(lg, &f, events[i], &out[i])))
-            goto fail;
-    if (f.size != before && (rc = tiles_flush(lg)) == SW_OK)
-        rc = state_save(lg, &f);
+        if ((rc = record_one(lg, &f, events[i], &out[i]))) goto fail;
+    if (f.size != before && (rc = tiles_flush(lg)) == SW_OK) rc = state_save(lg, &f);
 fail:
     bufs_reset(lg);
     return release(lg, rc);
@@ -497,35 +458,26 @@ int sw_ledger_record_event(sqlite3 *db, json_t *event, uint64_t *leaf_out,
     struct sw_ledger *lg = NULL;
     struct sw_ledger_rec r;
     int rc = sw_ledger_open(db, &lg);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     rc = sw_ledger_record_events(lg, &event, 1, &r);
     sw_ledger_close(lg);
-    if (rc)
-        return rc;
-    if (r.err)
-        return r.err;
-    if (leaf_out)
-        *leaf_out = r.leaf;
-    if (hash_out)
-        memcpy(hash_out, r.hash, SW_HASH_LEN);
+    if (rc) return rc;
+    if (r.err) return r.err;
+    if (leaf_out) *leaf_out = r.leaf;
+    if (hash_out) memcpy(hash_out, r.hash, SW_HASH_LEN);
     return SW_OK;
 }
 
 /* ----------------------------------------------------------------------------- proofs */
 
 /* Hash of the complete subtree at (level, index). */
-static int node_hash(struct sw_ledger *lg, unsigned level, uint64_t index,
-                     uint8_t out[SW_HASH_LEN])
+static int node_hash(struct sw_ledger *lg, unsigned level, uint64_t index, uint8_t out[SW_HASH_LEN])
 {
-    if (level % NODE_STRIDE == 0)
-        return get_hash(lg, level, index, out);
+    if (level % NODE_STRIDE == 0) return get_hash(lg, level, index, out);
     uint8_t l[SW_HASH_LEN], r[SW_HASH_LEN];
     int rc = node_hash(lg, level - 1, 2 * index, l);
-    if (!rc)
-        rc = node_hash(lg, level - 1, 2 * index + 1, r);
-    if (!rc)
-        sw_merkle_node_hash(l, r, out);
+    if (!rc) rc = node_hash(lg, level - 1, 2 * index + 1, r);
+    if (!rc) sw_merkle_node_hash(l, r, out);
     return rc;
 }
 
@@ -537,18 +489,15 @@ static int range_cb(void *ctx, uint64_t start, uint64_t end, uint8_t out[SW_HASH
         unsigned level = 0;
         while (((uint64_t)1 << level) < n)
             level++;
-        if (start % n == 0)
-            return node_hash(lg, level, start >> level, out);
+        if (start % n == 0) return node_hash(lg, level, start >> level, out);
     }
     uint64_t k = 1;
     while (k * 2 < n)
         k *= 2;
     uint8_t l[SW_HASH_LEN], r[SW_HASH_LEN];
     int rc = range_cb(ctx, start, start + k, l);
-    if (!rc)
-        rc = range_cb(ctx, start + k, end, r);
-    if (!rc)
-        sw_merkle_node_hash(l, r, out);
+    if (!rc) rc = range_cb(ctx, start + k, end, r);
+    if (!rc) sw_merkle_node_hash(l, r, out);
     return rc;
 }
 
@@ -558,26 +507,20 @@ int sw_ledger_range_hash(struct sw_ledger *lg, uint64_t start, uint64_t end,
     uint64_t size;
     uint8_t root[SW_HASH_LEN];
     int rc = sw_ledger_tree(lg, &size, root);
-    if (rc)
-        return rc;
-    if (start >= end || end > size)
-        return SW_ERANGE;
+    if (rc) return rc;
+    if (start >= end || end > size) return SW_ERANGE;
     return range_cb(lg, start, end, out);
 }
 
-int sw_ledger_prove_index(struct sw_ledger *lg, uint64_t index, uint64_t size,
-                          struct sw_proof *out)
+int sw_ledger_prove_index(struct sw_ledger *lg, uint64_t index, uint64_t size, struct sw_proof *out)
 {
     uint64_t cur;
     uint8_t root[SW_HASH_LEN];
     memset(out, 0, sizeof *out);
     int rc = sw_ledger_tree(lg, &cur, root);
-    if (rc)
-        return rc;
-    if (size == 0)
-        size = cur;
-    if (size > cur || index >= size)
-        return SW_ERANGE;
+    if (rc) return rc;
+    if (size == 0) size = cur;
+    if (size > cur || index >= size) return SW_ERANGE;
     out->kind = SW_PROOF_INCLUSION;
     out->index = index;
     out->size = size;
@@ -587,8 +530,7 @@ int sw_ledger_prove_index(struct sw_ledger *lg, uint64_t index, uint64_t size,
     return rc;
 }
 
-int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size,
-                          struct sw_proof *out)
+int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size, struct sw_proof *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s = Q(lg, Q_GET_EVENT);
@@ -602,8 +544,7 @@ int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size,
     int rc = sw_canon_parse((const char *)sqlite3_column_text(s, 1),
                             (size_t)sqlite3_column_bytes(s, 1), &ev, NULL);
     sqlite3_reset(s);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     /* The proof of its leaf (size checks included), then the event with its evidence. */
     if ((rc = sw_ledger_prove_index(lg, leaf, size, out)) ||
         (rc = set_evidence(ev, leaf, out->leaf))) {
@@ -622,10 +563,8 @@ int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_
     uint8_t root[SW_HASH_LEN];
     memset(out, 0, sizeof *out);
     int rc = sw_ledger_tree(lg, &cur, root);
-    if (rc)
-        return rc;
-    if (old_size == 0 || old_size > new_size || new_size > cur)
-        return SW_ERANGE;
+    if (rc) return rc;
+    if (old_size == 0 || old_size > new_size || new_size > cur) return SW_ERANGE;
     out->kind = SW_PROOF_CONSISTENCY;
     out->old_size = old_size;
     out->size = new_size;
@@ -639,18 +578,14 @@ int sw_ledger_sign_head(struct sw_ledger *lg, const struct sw_ledger_key *k, int
 {
     struct sw_checkpoint c;
     char *note = NULL;
-    if (note_out)
-        *note_out = NULL;
+    if (note_out) *note_out = NULL;
     memset(&c, 0, sizeof c);
     int rc = savepoint(lg);
-    if (rc)
-        return rc;
-    if ((rc = sw_ledger_tree(lg, &c.size, c.root)))
-        goto fail;
+    if (rc) return rc;
+    if ((rc = sw_ledger_tree(lg, &c.size, c.root))) goto fail;
     memcpy(c.origin, k->pub.name, sizeof c.origin);
     c.time_ms = time_ms;
-    if ((rc = sw_checkpoint_sign(&c, k, &note)))
-        goto fail;
+    if ((rc = sw_checkpoint_sign(&c, k, &note))) goto fail;
     sqlite3_stmt *s = Q(lg, Q_INS_HEAD);
     sqlite3_bind_int64(s, 1, (sqlite3_int64)c.size);
     sqlite3_bind_blob(s, 2, c.root, SW_HASH_LEN, SQLITE_STATIC);
@@ -671,15 +606,13 @@ static int head_query(struct sw_ledger *lg, const char *sql, uint64_t size, char
 {
     sqlite3_stmt *s = NULL;
     *note_out = NULL;
-    if (sqlite3_prepare_v2(lg->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return SW_EDB;
+    if (sqlite3_prepare_v2(lg->db, sql, -1, &s, NULL) != SQLITE_OK) return SW_EDB;
     sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
     int rc = SW_ENOTFOUND;
     if (sqlite3_step(s) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(s, 0);
         rc = SW_ENOMEM;
-        if (t && (*note_out = strdup(t)))
-            rc = SW_OK;
+        if (t && (*note_out = strdup(t))) rc = SW_OK;
     }
     sqlite3_finalize(s);
     return rc;
@@ -714,8 +647,7 @@ struct audit_ctx {
 static int audit_node(void *ctx, unsigned level, uint64_t index, const uint8_t hash[SW_HASH_LEN])
 {
     struct audit_ctx *a = ctx;
-    if (level % NODE_STRIDE || a->bad)
-        return SW_OK;
+    if (level % NODE_STRIDE || a->bad) return SW_OK;
     uint8_t stored[SW_HASH_LEN];
     if (node_hash(a->lg, level, index, stored) || memcmp(stored, hash, SW_HASH_LEN)) {
         a->bad = 1;
@@ -727,8 +659,7 @@ static int audit_node(void *ctx, unsigned level, uint64_t index, const uint8_t h
 
 #define AUDIT_FAIL(...)                                                                            \
     do {                                                                                           \
-        if (msg)                                                                                   \
-            snprintf(msg, 256, __VA_ARGS__);                                                       \
+        if (msg) snprintf(msg, 256, __VA_ARGS__);                                                  \
         rc = SW_EVERIFY;                                                                           \
         goto fail;                                                                                 \
     } while (0)
@@ -767,8 +698,7 @@ static int audit_load_heads(struct sw_ledger *lg, const struct sw_ledger_pub *pu
                  : pub ? sw_checkpoint_verify(note, nlen, pub, &c)
                        : sw_checkpoint_parse(note, nlen, &c);
         if (vr)
-            AUDIT_FAIL("signed head #%lld does not verify: %s", (long long)e->id,
-                       sw_strerror(vr));
+            AUDIT_FAIL("signed head #%lld does not verify: %s", (long long)e->id, sw_strerror(vr));
         if (size < 0 || (uint64_t)size != c.size || sqlite3_column_bytes(s, 2) != SW_HASH_LEN ||
             memcmp(sqlite3_column_blob(s, 2), c.root, SW_HASH_LEN))
             AUDIT_FAIL("signed head #%lld: stored size or root differs from its note",
@@ -776,8 +706,7 @@ static int audit_load_heads(struct sw_ledger *lg, const struct sw_ledger_pub *pu
         e->size = c.size;
         memcpy(e->root, c.root, SW_HASH_LEN);
     }
-    if (st != SQLITE_DONE)
-        goto fail;
+    if (st != SQLITE_DONE) goto fail;
     *out = h;
     *n = len;
     h = NULL;
@@ -799,16 +728,12 @@ int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
     uint8_t root[SW_HASH_LEN];
     int rc;
     bufs_reset(lg);
-    if (msg)
-        msg[0] = '\0';
+    if (msg) msg[0] = '\0';
     sw_merkle_frontier_init(&f);
-    if ((rc = audit_load_heads(lg, pub, &heads, &nheads, msg)))
-        goto fail;
+    if ((rc = audit_load_heads(lg, pub, &heads, &nheads, msg))) goto fail;
     rc = state_load(lg, &stored);
-    if (rc == SW_EFORMAT)
-        AUDIT_FAIL("the stored tree state is malformed");
-    if (rc)
-        goto fail;
+    if (rc == SW_EFORMAT) AUDIT_FAIL("the stored tree state is malformed");
+    if (rc) goto fail;
     rc = SW_EDB;
     if (sqlite3_prepare_v2(lg->db, "SELECT id, leaf, json FROM events ORDER BY leaf", -1, &s,
                            NULL) != SQLITE_OK)
@@ -847,8 +772,7 @@ int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
         if (get_leaf_hash(lg, f.size, sh) || memcmp(h, sh, SW_HASH_LEN))
             AUDIT_FAIL("event '%s' does not match the stored hash of leaf %llu", id,
                        (unsigned long long)f.size);
-        if ((rc = sw_merkle_frontier_append(&f, h, audit_node, &a)))
-            goto fail;
+        if ((rc = sw_merkle_frontier_append(&f, h, audit_node, &a))) goto fail;
         if (a.bad)
             AUDIT_FAIL("stored node (level %llu, index %llu) is wrong",
                        (unsigned long long)a.bad_level, (unsigned long long)a.bad_index);

@@ -45,8 +45,7 @@ int sw_merkle_frontier_append(struct sw_merkle_frontier *f, const uint8_t leaf[S
                                              const uint8_t hash[SW_HASH_LEN]),
                               void *ctx)
 {
-    if (f->size >= SW_MERKLE_MAX_SIZE)
-        return SW_ERANGE;
+    if (f->size >= SW_MERKLE_MAX_SIZE) return SW_ERANGE;
     uint8_t cur[SW_HASH_LEN];
     memcpy(cur, leaf, SW_HASH_LEN);
     uint64_t n = f->size;
@@ -57,8 +56,7 @@ int sw_merkle_frontier_append(struct sw_merkle_frontier *f, const uint8_t leaf[S
         level++;
         if (node_cb) {
             int rc = node_cb(ctx, level, n >> level, cur);
-            if (rc)
-                return rc;
+            if (rc) return rc;
         }
     }
     memcpy(f->hash[level], cur, SW_HASH_LEN);
@@ -74,8 +72,7 @@ void sw_merkle_frontier_root(const struct sw_merkle_frontier *f, uint8_t out[SW_
     }
     int have = 0;
     for (unsigned l = 0; l < 64; l++) {
-        if (!(f->size & ((uint64_t)1 << l)))
-            continue;
+        if (!(f->size & ((uint64_t)1 << l))) continue;
         if (!have) {
             memcpy(out, f->hash[l], SW_HASH_LEN);
             have = 1;
@@ -103,11 +100,9 @@ struct proof_out {
 
 static int put_range(struct proof_out *o, uint64_t start, uint64_t end)
 {
-    if (o->n >= SW_MERKLE_MAX_PATH)
-        return SW_ERANGE;
+    if (o->n >= SW_MERKLE_MAX_PATH) return SW_ERANGE;
     int rc = o->fn(o->ctx, start, end, o->path[o->n]);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     o->n++;
     return SW_OK;
 }
@@ -115,34 +110,28 @@ static int put_range(struct proof_out *o, uint64_t start, uint64_t end)
 /* PATH(m, D[off:off+n]) of RFC 9162 2.1.3.1, appended in order (deepest first). */
 static int path_rec(struct proof_out *o, uint64_t m, uint64_t off, uint64_t n)
 {
-    if (n <= 1)
-        return SW_OK;
+    if (n <= 1) return SW_OK;
     uint64_t k = split_point(n);
     int rc;
     if (m < k) {
-        if ((rc = path_rec(o, m, off, k)))
-            return rc;
+        if ((rc = path_rec(o, m, off, k))) return rc;
         return put_range(o, off + k, off + n);
     }
-    if ((rc = path_rec(o, m - k, off + k, n - k)))
-        return rc;
+    if ((rc = path_rec(o, m - k, off + k, n - k))) return rc;
     return put_range(o, off, off + k);
 }
 
 /* SUBPROOF(m, D[off:off+n], b) of RFC 9162 2.1.4.1. */
 static int subproof_rec(struct proof_out *o, uint64_t m, uint64_t off, uint64_t n, int b)
 {
-    if (m == n)
-        return b ? SW_OK : put_range(o, off, off + n);
+    if (m == n) return b ? SW_OK : put_range(o, off, off + n);
     uint64_t k = split_point(n);
     int rc;
     if (m <= k) {
-        if ((rc = subproof_rec(o, m, off, k, b)))
-            return rc;
+        if ((rc = subproof_rec(o, m, off, k, b))) return rc;
         return put_range(o, off + k, off + n);
     }
-    if ((rc = subproof_rec(o, m - k, off + k, n - k, 0)))
-        return rc;
+    if ((rc = subproof_rec(o, m - k, off + k, n - k, 0))) return rc;
     return put_range(o, off, off + k);
 }
 
@@ -150,8 +139,7 @@ int sw_merkle_inclusion_proof(uint64_t index, uint64_t size, sw_merkle_range_fn 
                               uint8_t path[][SW_HASH_LEN], size_t *n)
 {
     *n = 0;
-    if (index >= size || size > SW_MERKLE_MAX_SIZE)
-        return SW_ERANGE;
+    if (index >= size || size > SW_MERKLE_MAX_SIZE) return SW_ERANGE;
     struct proof_out o = {path, 0, fn, ctx};
     int rc = path_rec(&o, index, 0, size);
     *n = o.n;
@@ -162,8 +150,7 @@ int sw_merkle_consistency_proof(uint64_t old_size, uint64_t new_size, sw_merkle_
                                 void *ctx, uint8_t path[][SW_HASH_LEN], size_t *n)
 {
     *n = 0;
-    if (old_size == 0 || old_size > new_size || new_size > SW_MERKLE_MAX_SIZE)
-        return SW_ERANGE;
+    if (old_size == 0 || old_size > new_size || new_size > SW_MERKLE_MAX_SIZE) return SW_ERANGE;
     struct proof_out o = {path, 0, fn, ctx};
     int rc = subproof_rec(&o, old_size, 0, new_size, 1);
     *n = o.n;
@@ -179,14 +166,12 @@ int sw_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf
                                const uint8_t (*path)[SW_HASH_LEN], size_t n,
                                const uint8_t root[SW_HASH_LEN])
 {
-    if (index >= size || size > SW_MERKLE_MAX_SIZE || n > SW_MERKLE_MAX_PATH)
-        return SW_EVERIFY;
+    if (index >= size || size > SW_MERKLE_MAX_SIZE || n > SW_MERKLE_MAX_PATH) return SW_EVERIFY;
     uint64_t fn = index, sn = size - 1;
     uint8_t r[SW_HASH_LEN];
     memcpy(r, leaf, SW_HASH_LEN);
     for (size_t i = 0; i < n; i++) {
-        if (sn == 0)
-            return SW_EVERIFY;
+        if (sn == 0) return SW_EVERIFY;
         if ((fn & 1) || fn == sn) {
             sw_merkle_node_hash(path[i], r, r);
             if (!(fn & 1))
@@ -210,12 +195,10 @@ int sw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
 {
     if (old_size > new_size || new_size > SW_MERKLE_MAX_SIZE || n > SW_MERKLE_MAX_PATH)
         return SW_EVERIFY;
-    if (old_size == new_size)
-        return n == 0 && hash_eq(old_root, new_root) ? SW_OK : SW_EVERIFY;
+    if (old_size == new_size) return n == 0 && hash_eq(old_root, new_root) ? SW_OK : SW_EVERIFY;
     if (old_size == 0)
         return n == 0 ? SW_OK : SW_EVERIFY; /* the empty tree is a prefix of every tree */
-    if (n == 0)
-        return SW_EVERIFY;
+    if (n == 0) return SW_EVERIFY;
     /* When old_size is a power of two, its root is the first node of the walk. */
     const uint8_t *first;
     size_t i;
@@ -235,8 +218,7 @@ int sw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
     memcpy(fr, first, SW_HASH_LEN);
     memcpy(sr, first, SW_HASH_LEN);
     for (; i < n; i++) {
-        if (sn == 0)
-            return SW_EVERIFY;
+        if (sn == 0) return SW_EVERIFY;
         if ((fn & 1) || fn == sn) {
             sw_merkle_node_hash(path[i], fr, fr);
             sw_merkle_node_hash(path[i], sr, sr);

@@ -25,12 +25,10 @@
 
 static int name_ok(const char *s, size_t len)
 {
-    if (len == 0 || len > SW_LEDGER_NAME_MAX)
-        return 0;
+    if (len == 0 || len > SW_LEDGER_NAME_MAX) return 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f || c == '+')
-            return 0;
+        if (c <= 0x20 || c >= 0x7f || c == '+') return 0;
     }
     return 1;
 }
@@ -60,8 +58,7 @@ static int b64_decode(const char *s, size_t len, uint8_t *out, size_t want)
         return SW_EFORMAT;
     /* Refuse non-canonical encodings (stray low bits in the last character). */
     char re[256];
-    if (want > 180)
-        return SW_EFORMAT;
+    if (want > 180) return SW_EFORMAT;
     sodium_bin2base64(re, sizeof re, out, want, sodium_base64_VARIANT_ORIGINAL);
     return memcmp(re, s, len) == 0 ? SW_OK : SW_EFORMAT;
 }
@@ -74,13 +71,10 @@ static void b64_encode(char *out, size_t cap, const uint8_t *in, size_t len)
 int sw_ledger_key_generate(const char *name, struct sw_ledger_key *out)
 {
     memset(out, 0, sizeof *out);
-    if (!name || !name_ok(name, strlen(name)))
-        return SW_EINVAL;
-    if (sodium_init() < 0)
-        return SW_ECRYPTO;
+    if (!name || !name_ok(name, strlen(name))) return SW_EINVAL;
+    if (sodium_init() < 0) return SW_ECRYPTO;
     memcpy(out->pub.name, name, strlen(name) + 1);
-    if (crypto_sign_keypair(out->pub.pk, out->sk))
-        return SW_ECRYPTO;
+    if (crypto_sign_keypair(out->pub.pk, out->sk)) return SW_ECRYPTO;
     key_id(name, out->pub.pk, out->pub.keyid);
     return SW_OK;
 }
@@ -169,15 +163,12 @@ static int parse_key_fields(const char *s, size_t len, char name[SW_LEDGER_NAME_
                             uint8_t id[4], uint8_t raw[33])
 {
     const char *p1 = memchr(s, '+', len);
-    if (!p1)
-        return SW_EFORMAT;
+    if (!p1) return SW_EFORMAT;
     size_t nlen = (size_t)(p1 - s);
-    if (!name_ok(s, nlen))
-        return SW_EFORMAT;
+    if (!name_ok(s, nlen)) return SW_EFORMAT;
     const char *h = p1 + 1;
     size_t rest = len - nlen - 1;
-    if (rest < 10 || h[8] != '+')
-        return SW_EFORMAT;
+    if (rest < 10 || h[8] != '+') return SW_EFORMAT;
     uint32_t v = 0;
     for (int i = 0; i < 8; i++) {
         char c = h[i];
@@ -190,8 +181,7 @@ static int parse_key_fields(const char *s, size_t len, char name[SW_LEDGER_NAME_
             return SW_EFORMAT;
         v = v << 4 | d;
     }
-    if (b64_decode(h + 9, rest - 9, raw, 33) || raw[0] != 0x01)
-        return SW_EFORMAT;
+    if (b64_decode(h + 9, rest - 9, raw, 33) || raw[0] != 0x01) return SW_EFORMAT;
     memcpy(name, s, nlen);
     name[nlen] = '\0';
     id[0] = (uint8_t)(v >> 24);
@@ -206,11 +196,9 @@ int sw_ledger_pub_parse(const char *text, size_t len, struct sw_ledger_pub *out)
     uint8_t raw[33];
     memset(out, 0, sizeof *out);
     len = trim_len(text, len);
-    if (len > KEY_FILE_MAX || memchr(text, '\n', len))
-        return SW_EFORMAT;
+    if (len > KEY_FILE_MAX || memchr(text, '\n', len)) return SW_EFORMAT;
     int rc = parse_key_fields(text, len, out->name, out->keyid, raw);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     memcpy(out->pk, raw + 1, 32);
     uint8_t want[4];
     key_id(out->name, out->pk, want);
@@ -229,8 +217,7 @@ int sw_ledger_key_parse(const char *text, size_t len, struct sw_ledger_key *out)
         return SW_EFORMAT;
     rc = parse_key_fields(text + sizeof tag - 1, len - (sizeof tag - 1), out->pub.name,
                           out->pub.keyid, raw);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     if (sodium_init() < 0) {
         rc = SW_ECRYPTO;
         goto fail;
@@ -257,8 +244,7 @@ fail:
 static int read_small(const char *path, int secret, char *buf, size_t cap, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return SW_EIO;
+    if (fd < 0) return SW_EIO;
     struct stat st;
     int rc = SW_OK;
     if (fstat(fd, &st)) {
@@ -284,13 +270,11 @@ static int read_small(const char *path, int secret, char *buf, size_t cap, size_
     for (;;) {
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             rc = SW_EIO;
             goto fail;
         }
-        if (r == 0)
-            break;
+        if (r == 0) break;
         n += (size_t)r;
         if (n == cap) {
             rc = SW_ETOOBIG;
@@ -309,8 +293,7 @@ int sw_ledger_key_load(const char *path, struct sw_ledger_key *out)
     size_t len = 0;
     memset(out, 0, sizeof *out);
     int rc = read_small(path, 1, buf, sizeof buf, &len);
-    if (rc == SW_OK)
-        rc = sw_ledger_key_parse(buf, len, out);
+    if (rc == SW_OK) rc = sw_ledger_key_parse(buf, len, out);
     sodium_memzero(buf, sizeof buf);
     return rc;
 }
@@ -321,8 +304,7 @@ int sw_ledger_pub_load(const char *path, struct sw_ledger_pub *out)
     size_t len = 0;
     memset(out, 0, sizeof *out);
     int rc = read_small(path, 0, buf, sizeof buf, &len);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     return sw_ledger_pub_parse(buf, len, out);
 }
 
@@ -330,8 +312,7 @@ int sw_ledger_key_save(const char *path, const struct sw_ledger_key *k)
 {
     char *text = NULL;
     int rc = sw_ledger_key_format(k, &text);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         rc = errno == EEXIST ? SW_EEXISTS : SW_EIO;
@@ -340,18 +321,15 @@ int sw_ledger_key_save(const char *path, const struct sw_ledger_key *k)
     size_t len = strlen(text), off = 0;
     while (off < len) {
         ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             rc = SW_EIO;
             break;
         }
         off += (size_t)w;
     }
-    if (rc == SW_OK && fsync(fd))
-        rc = SW_EIO;
-    if (close(fd) && rc == SW_OK)
-        rc = SW_EIO;
+    if (rc == SW_OK && fsync(fd)) rc = SW_EIO;
+    if (close(fd) && rc == SW_OK) rc = SW_EIO;
 fail:
     if (text) {
         sodium_memzero(text, strlen(text));
@@ -365,8 +343,7 @@ fail:
 static int body_format(const struct sw_checkpoint *c, struct sw_buf *b)
 {
     char root[64], t[32];
-    if (!name_ok(c->origin, strlen(c->origin)))
-        return SW_EINVAL;
+    if (!name_ok(c->origin, strlen(c->origin))) return SW_EINVAL;
     b64_encode(root, sizeof root, c->root, SW_HASH_LEN);
     int rc = sw_buf_printf(b, "%s\n%llu\n%s\n", c->origin, (unsigned long long)c->size, root);
     if (!rc && c->time_ms != SW_TIME_NONE)
@@ -380,12 +357,10 @@ int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, ch
     uint8_t sig[4 + crypto_sign_BYTES];
     char b64[128];
     *out = NULL;
-    if (len == 0 || text[len - 1] != '\n')
-        return SW_EINVAL;
+    if (len == 0 || text[len - 1] != '\n') return SW_EINVAL;
     sw_buf_init(&b, SW_CHECKPOINT_MAX);
     int rc = sw_buf_append(&b, text, len);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     memcpy(sig, k->pub.keyid, 4);
     if (sodium_init() < 0 ||
         crypto_sign_detached(sig + 4, NULL, (const unsigned char *)text, len, k->sk)) {
@@ -393,8 +368,7 @@ int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, ch
         goto fail;
     }
     b64_encode(b64, sizeof b64, sig, sizeof sig);
-    if ((rc = sw_buf_printf(&b, "\n" SIG_DASH "%s %s\n", k->pub.name, b64)))
-        goto fail;
+    if ((rc = sw_buf_printf(&b, "\n" SIG_DASH "%s %s\n", k->pub.name, b64))) goto fail;
     *out = sw_buf_detach(&b, NULL);
     return SW_OK;
 fail:
@@ -408,23 +382,19 @@ int sw_checkpoint_sign(const struct sw_checkpoint *c, const struct sw_ledger_key
     *out = NULL;
     sw_buf_init(&b, SW_CHECKPOINT_MAX);
     int rc = body_format(c, &b);
-    if (rc == SW_OK)
-        rc = sw_note_sign(b.data, b.len, k, out);
+    if (rc == SW_OK) rc = sw_note_sign(b.data, b.len, k, out);
     sw_buf_release(&b);
     return rc;
 }
 
 static int parse_u64(const char *s, size_t len, uint64_t *out)
 {
-    if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
-        return SW_EFORMAT;
+    if (len == 0 || len > 20 || (len > 1 && s[0] == '0')) return SW_EFORMAT;
     uint64_t v = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return SW_EFORMAT;
+        if (s[i] < '0' || s[i] > '9') return SW_EFORMAT;
         uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return SW_EFORMAT;
+        if (v > (UINT64_MAX - d) / 10) return SW_EFORMAT;
         v = v * 10 + d;
     }
     *out = v;
@@ -434,8 +404,7 @@ static int parse_u64(const char *s, size_t len, uint64_t *out)
 /* Split a note into its text (ending with '\n') and its signature block. */
 static int note_text(const char *note, size_t len, size_t *text_len)
 {
-    if (len < 4 || len > SW_CHECKPOINT_MAX || note[len - 1] != '\n')
-        return SW_EFORMAT;
+    if (len < 4 || len > SW_CHECKPOINT_MAX || note[len - 1] != '\n') return SW_EFORMAT;
     /* The signature block starts after the last "\n\n". */
     size_t split = 0;
     int found = 0;
@@ -445,13 +414,11 @@ static int note_text(const char *note, size_t len, size_t *text_len)
             found = 1;
             break;
         }
-    if (!found || split == 0)
-        return SW_EFORMAT;
+    if (!found || split == 0) return SW_EFORMAT;
     *text_len = split + 1;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)note[i];
-        if ((ch < 0x20 && ch != '\n') || ch == 0x7f)
-            return SW_EFORMAT;
+        if ((ch < 0x20 && ch != '\n') || ch == 0x7f) return SW_EFORMAT;
     }
     return SW_OK;
 }
@@ -460,35 +427,29 @@ static int note_text(const char *note, size_t len, size_t *text_len)
 static int note_split(const char *note, size_t len, size_t *text_len, struct sw_checkpoint *c)
 {
     int rc = note_text(note, len, text_len);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     /* Body lines. */
     const char *p = note, *end = note + *text_len;
     const char *line[3];
     size_t ll[3];
     for (int i = 0; i < 3; i++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            return SW_EFORMAT;
+        if (!nl) return SW_EFORMAT;
         line[i] = p;
         ll[i] = (size_t)(nl - p);
         p = nl + 1;
     }
     memset(c, 0, sizeof *c);
     c->time_ms = SW_TIME_NONE;
-    if (!name_ok(line[0], ll[0]))
-        return SW_EFORMAT;
+    if (!name_ok(line[0], ll[0])) return SW_EFORMAT;
     memcpy(c->origin, line[0], ll[0]);
     c->origin[ll[0]] = '\0';
-    if (parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE)
-        return SW_EFORMAT;
-    if (b64_decode(line[2], ll[2], c->root, SW_HASH_LEN))
-        return SW_EFORMAT;
+    if (parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE) return SW_EFORMAT;
+    if (b64_decode(line[2], ll[2], c->root, SW_HASH_LEN)) return SW_EFORMAT;
     while (p < end) { /* extension lines: non-empty; "timestamp " is ours */
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)(nl - p);
-        if (n == 0)
-            return SW_EFORMAT;
+        if (n == 0) return SW_EFORMAT;
         if (n > 10 && !memcmp(p, "timestamp ", 10)) {
             if (c->time_ms != SW_TIME_NONE || sw_time_parse(p + 10, n - 10, &c->time_ms))
                 return SW_EFORMAT;
@@ -504,29 +465,23 @@ int sw_checkpoint_parse(const char *note, size_t len, struct sw_checkpoint *out)
     return note_split(note, len, &tl, out);
 }
 
-int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub,
-                   size_t *text_len)
+int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub, size_t *text_len)
 {
     size_t tl;
     int rc = note_text(note, len, &tl);
-    if (rc)
-        return rc;
-    if (text_len)
-        *text_len = tl;
-    if (sodium_init() < 0)
-        return SW_ECRYPTO;
+    if (rc) return rc;
+    if (text_len) *text_len = tl;
+    if (sodium_init() < 0) return SW_ECRYPTO;
     const char *p = note + tl + 1, *end = note + len;
     size_t nlen = strlen(pub->name);
     int lines = 0;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)(nl - p);
-        if (++lines > 100 || n < 4 || memcmp(p, SIG_DASH, 4))
-            return SW_EFORMAT;
+        if (++lines > 100 || n < 4 || memcmp(p, SIG_DASH, 4)) return SW_EFORMAT;
         const char *name = p + 4;
         const char *sp = memchr(name, ' ', (size_t)(nl - name));
-        if (!sp || !name_ok(name, (size_t)(sp - name)))
-            return SW_EFORMAT;
+        if (!sp || !name_ok(name, (size_t)(sp - name))) return SW_EFORMAT;
         const char *b64 = sp + 1;
         size_t blen = (size_t)(nl - b64);
         uint8_t sig[4 + crypto_sign_BYTES];
@@ -548,7 +503,6 @@ int sw_checkpoint_verify(const char *note, size_t len, const struct sw_ledger_pu
 {
     size_t tl;
     int rc = note_split(note, len, &tl, out);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     return sw_note_verify(note, len, pub, NULL);
 }

@@ -23,8 +23,7 @@ static json_t *hex_json(const uint8_t h[SW_HASH_LEN])
 
 static int hex_parse(const json_t *v, uint8_t out[SW_HASH_LEN])
 {
-    if (!json_is_string(v) || json_string_length(v) != 2 * SW_HASH_LEN)
-        return SW_EFORMAT;
+    if (!json_is_string(v) || json_string_length(v) != 2 * SW_HASH_LEN) return SW_EFORMAT;
     const char *s = json_string_value(v);
     for (size_t i = 0; i < 2 * SW_HASH_LEN; i++)
         if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
@@ -46,18 +45,15 @@ int sw_proof_format(const struct sw_proof *p, char **out)
     *out = NULL;
     int rc = SW_ENOMEM;
     json_t *o = json_object(), *path = json_array();
-    if (!o || !path)
-        goto fail;
+    if (!o || !path) goto fail;
     for (size_t i = 0; i < p->n; i++)
-        if (json_array_append_new(path, hex_json(p->path[i])))
-            goto fail;
+        if (json_array_append_new(path, hex_json(p->path[i]))) goto fail;
     if (p->kind == SW_PROOF_INCLUSION) {
         if (json_object_set_new(o, "format", json_string(FMT_INCL)) ||
             set_u64(o, "leaf_index", p->index) || set_u64(o, "tree_size", p->size) ||
             json_object_set_new(o, "leaf_hash", hex_json(p->leaf)))
             goto fail;
-        if (p->event && json_object_set(o, "event", p->event))
-            goto fail;
+        if (p->event && json_object_set(o, "event", p->event)) goto fail;
     } else if (p->kind == SW_PROOF_CONSISTENCY) {
         if (json_object_set_new(o, "format", json_string(FMT_CONS)) ||
             set_u64(o, "old_size", p->old_size) || set_u64(o, "new_size", p->size))
@@ -66,11 +62,9 @@ int sw_proof_format(const struct sw_proof *p, char **out)
         rc = SW_EINVAL;
         goto fail;
     }
-    if (json_object_set(o, "path", path))
-        goto fail;
+    if (json_object_set(o, "path", path)) goto fail;
     char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-    if (!s)
-        goto fail;
+    if (!s) goto fail;
     *out = s;
     rc = SW_OK;
 fail:
@@ -92,17 +86,14 @@ static int get_u64(const json_t *o, const char *k, uint64_t *out)
 int sw_proof_parse(const char *text, size_t len, struct sw_proof *out)
 {
     memset(out, 0, sizeof *out);
-    if (len > SW_PROOF_MAX)
-        return SW_ETOOBIG;
+    if (len > SW_PROOF_MAX) return SW_ETOOBIG;
     json_error_t je;
     json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     int rc = SW_EFORMAT;
-    if (!json_is_object(o))
-        goto fail;
+    if (!json_is_object(o)) goto fail;
     const char *fmt = json_string_value(json_object_get(o, "format"));
     const json_t *path = json_object_get(o, "path");
-    if (!fmt || !json_is_array(path) || json_array_size(path) > SW_MERKLE_MAX_PATH)
-        goto fail;
+    if (!fmt || !json_is_array(path) || json_array_size(path) > SW_MERKLE_MAX_PATH) goto fail;
     if (!strcmp(fmt, FMT_INCL)) {
         out->kind = SW_PROOF_INCLUSION;
         if (get_u64(o, "leaf_index", &out->index) || get_u64(o, "tree_size", &out->size) ||
@@ -110,8 +101,7 @@ int sw_proof_parse(const char *text, size_t len, struct sw_proof *out)
             goto fail;
         json_t *ev = json_object_get(o, "event");
         if (ev) {
-            if (!json_is_object(ev))
-                goto fail;
+            if (!json_is_object(ev)) goto fail;
             out->event = json_incref(ev);
         }
     } else if (!strcmp(fmt, FMT_CONS)) {
@@ -124,8 +114,7 @@ int sw_proof_parse(const char *text, size_t len, struct sw_proof *out)
     }
     out->n = json_array_size(path);
     for (size_t i = 0; i < out->n; i++)
-        if (hex_parse(json_array_get(path, i), out->path[i]))
-            goto fail;
+        if (hex_parse(json_array_get(path, i), out->path[i])) goto fail;
     json_decref(o);
     return SW_OK;
 fail:
@@ -137,8 +126,7 @@ fail:
 
 void sw_proof_release(struct sw_proof *p)
 {
-    if (p->event)
-        json_decref(p->event);
+    if (p->event) json_decref(p->event);
     p->event = NULL;
 }
 
@@ -146,19 +134,16 @@ int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
                     const struct sw_checkpoint *old_head)
 {
     if (p->kind == SW_PROOF_INCLUSION) {
-        if (head->size != p->size)
-            return SW_EVERIFY;
+        if (head->size != p->size) return SW_EVERIFY;
         if (p->event) {
             char *canon = NULL;
             size_t len = 0;
             uint8_t h[SW_HASH_LEN];
             int rc = sw_canon_event(p->event, &canon, &len);
-            if (rc)
-                return SW_EVERIFY;
+            if (rc) return SW_EVERIFY;
             sw_merkle_leaf_hash(canon, len, h);
             free(canon);
-            if (sodium_memcmp(h, p->leaf, SW_HASH_LEN))
-                return SW_EVERIFY;
+            if (sodium_memcmp(h, p->leaf, SW_HASH_LEN)) return SW_EVERIFY;
             /* The evidence the event claims must be this proof's. */
             const json_t *ev = json_object_get(p->event, "evidence");
             const json_t *leaf = json_object_get(ev, "leaf"), *sha = json_object_get(ev, "sha256");
@@ -170,8 +155,7 @@ int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
                 return SW_EVERIFY;
         }
         return sw_merkle_verify_inclusion(p->index, p->size, p->leaf,
-                                          (const uint8_t(*)[SW_HASH_LEN])p->path, p->n,
-                                          head->root);
+                                          (const uint8_t(*)[SW_HASH_LEN])p->path, p->n, head->root);
     }
     if (p->kind == SW_PROOF_CONSISTENCY) {
         if (!old_head || old_head->size != p->old_size || head->size != p->size ||

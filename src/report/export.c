@@ -26,11 +26,21 @@ void rep_xml_escape(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
         default:
             /* Control characters are not allowed in XML 1.0: shown as U+FFFD. */
             if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
@@ -65,8 +75,7 @@ void rep_csv_field(FILE *f, const char *s)
     }
     fputc('"', f);
     for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
+        if (*s == '"') fputc('"', f);
         fputc(*s, f);
     }
     fputc('"', f);
@@ -88,16 +97,14 @@ void rep_event_vessels(const json_t *ev, const char *key, char *buf, size_t n)
         else
             item[0] = '\0';
         int w = snprintf(buf + used, n - used, "%s%s", i ? ";" : "", item);
-        if (w < 0 || (size_t)w >= n - used)
-            break;
+        if (w < 0 || (size_t)w >= n - used) break;
         used += (size_t)w;
     }
 }
 
 int sw_report_write_json(const json_t *model, FILE *f)
 {
-    if (json_dumpf(model, f, JSON_COMPACT | JSON_ENSURE_ASCII) != 0)
-        return SW_EIO;
+    if (json_dumpf(model, f, JSON_COMPACT | JSON_ENSURE_ASCII) != 0) return SW_EIO;
     fputc('\n', f);
     return ferror(f) ? SW_EIO : SW_OK;
 }
@@ -130,15 +137,13 @@ int sw_report_write_events_geojson(const json_t *model, FILE *f)
         json_t *props = json_deep_copy(ev);
         json_object_del(props, "lat");
         json_object_del(props, "lon");
-        json_t *geom = has_point(ev)
-                           ? json_pack("{s:s,s:[f,f]}", "type", "Point", "coordinates",
-                                       json_number_value(json_object_get(ev, "lon")),
-                                       json_number_value(json_object_get(ev, "lat")))
-                           : json_null();
-        json_array_append_new(features,
-                              json_pack("{s:s,s:O,s:o,s:o}", "type", "Feature", "id",
-                                        json_object_get(ev, "id"), "geometry", geom,
-                                        "properties", props));
+        json_t *geom = has_point(ev) ? json_pack("{s:s,s:[f,f]}", "type", "Point", "coordinates",
+                                                 json_number_value(json_object_get(ev, "lon")),
+                                                 json_number_value(json_object_get(ev, "lat")))
+                                     : json_null();
+        json_array_append_new(features, json_pack("{s:s,s:O,s:o,s:o}", "type", "Feature", "id",
+                                                  json_object_get(ev, "id"), "geometry", geom,
+                                                  "properties", props));
     }
     return write_collection(features, f);
 }
@@ -154,16 +159,16 @@ int sw_report_write_tracks_geojson(const json_t *model, FILE *f)
         json_array_foreach(json_object_get(inc, "tracks"), j, t)
         {
             json_t *pts = json_object_get(t, "points");
-            if (json_array_size(pts) < 2)
-                continue;
+            if (json_array_size(pts) < 2) continue;
             json_t *coords = json_array(), *times = json_array();
             json_array_foreach(pts, k, p)
             {
-                json_array_append_new(coords, json_pack("[OO]", json_array_get(p, 2),
-                                                        json_array_get(p, 1)));
+                json_array_append_new(
+                    coords, json_pack("[OO]", json_array_get(p, 2), json_array_get(p, 1)));
                 char iso[32];
                 json_array_append_new(
-                    times, json_string(sw_time_format(json_integer_value(json_array_get(p, 0)), 0, iso)));
+                    times,
+                    json_string(sw_time_format(json_integer_value(json_array_get(p, 0)), 0, iso)));
             }
             char key[24];
             json_int_t mmsi = json_integer_value(json_object_get(t, "mmsi"));
@@ -171,10 +176,9 @@ int sw_report_write_tracks_geojson(const json_t *model, FILE *f)
             json_t *d = json_object_get(vessels, key);
             json_t *props = json_pack("{s:O,s:I,s:s,s:o}", "incident", json_object_get(inc, "id"),
                                       "mmsi", mmsi, "name", rep_str(d, "name"), "times", times);
-            json_array_append_new(
-                features, json_pack("{s:s,s:{s:s,s:o},s:o}", "type", "Feature", "geometry",
-                                    "type", "LineString", "coordinates", coords, "properties",
-                                    props));
+            json_array_append_new(features, json_pack("{s:s,s:{s:s,s:o},s:o}", "type", "Feature",
+                                                      "geometry", "type", "LineString",
+                                                      "coordinates", coords, "properties", props));
         }
     }
     return write_collection(features, f);
@@ -183,8 +187,7 @@ int sw_report_write_tracks_geojson(const json_t *model, FILE *f)
 /* An event type as an XML id: types are [a-z_] words; anything else becomes "other". */
 static const char *safe_type(const char *type)
 {
-    if (!*type || strspn(type, "abcdefghijklmnopqrstuvwxyz_") != strlen(type))
-        return "other";
+    if (!*type || strspn(type, "abcdefghijklmnopqrstuvwxyz_") != strlen(type)) return "other";
     return type;
 }
 
@@ -199,8 +202,7 @@ static const char *kml_colour(const char *type)
              {"position_spoof", "ffd000d0"}, {"identity_change", "ff40a040"},
              {"identity_fraud", "ff2040ff"}, {"listed_vessel", "ff0000ff"}};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
-        if (!strcmp(c[i].type, type))
-            return c[i].colour;
+        if (!strcmp(c[i].type, type)) return c[i].colour;
     return "ffffffff";
 }
 
@@ -219,8 +221,9 @@ int sw_report_write_kml(const json_t *model, FILE *f)
     json_t *cnt;
     json_object_foreach(by_type, type, cnt)
     {
-        fprintf(f, "<Style id=\"%s\"><IconStyle><color>%s</color></IconStyle>"
-                   "<LineStyle><color>%s</color><width>2</width></LineStyle></Style>\n",
+        fprintf(f,
+                "<Style id=\"%s\"><IconStyle><color>%s</color></IconStyle>"
+                "<LineStyle><color>%s</color><width>2</width></LineStyle></Style>\n",
                 safe_type(type), kml_colour(type), kml_colour(type));
     }
     json_object_foreach(by_type, type, cnt)
@@ -231,8 +234,7 @@ int sw_report_write_kml(const json_t *model, FILE *f)
         json_array_foreach(incidents, i, inc)
         {
             json_t *ev = json_object_get(inc, "event");
-            if (strcmp(rep_str(ev, "type"), type) != 0 || !has_point(ev))
-                continue;
+            if (strcmp(rep_str(ev, "type"), type) != 0 || !has_point(ev)) continue;
             char mmsis[512], names[1024];
             rep_event_vessels(ev, "mmsi", mmsis, sizeof mmsis);
             rep_event_vessels(ev, "name", names, sizeof names);
@@ -262,8 +264,7 @@ int sw_report_write_kml(const json_t *model, FILE *f)
         json_array_foreach(json_object_get(inc, "tracks"), j, t)
         {
             json_t *pts = json_object_get(t, "points");
-            if (json_array_size(pts) < 2)
-                continue;
+            if (json_array_size(pts) < 2) continue;
             fprintf(f, "<Placemark>\n<name>%lld</name>\n<description>",
                     (long long)json_integer_value(json_object_get(t, "mmsi")));
             rep_xml_escape(f, rep_str(inc, "id"));
@@ -343,20 +344,16 @@ static int write_file(const char *dir, const char *name, const json_t *model, wr
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        if (err)
-            snprintf(err, 256, "cannot write '%.200s': %s", tmp, strerror(errno));
+        if (err) snprintf(err, 256, "cannot write '%.200s': %s", tmp, strerror(errno));
         return SW_EIO;
     }
     int rc = fn ? fn(model, f) : sw_report_write_html(model, geo, f);
-    if (fclose(f) != 0 && rc == SW_OK)
-        rc = SW_EIO;
+    if (fclose(f) != 0 && rc == SW_OK) rc = SW_EIO;
     /* Written whole, then renamed: a reader never sees half a report. */
-    if (rc == SW_OK && rename(tmp, path) != 0)
-        rc = SW_EIO;
+    if (rc == SW_OK && rename(tmp, path) != 0) rc = SW_EIO;
     if (rc) {
         remove(tmp);
-        if (err)
-            snprintf(err, 256, "cannot write '%.200s': %s", path, sw_strerror(rc));
+        if (err) snprintf(err, 256, "cannot write '%.200s': %s", path, sw_strerror(rc));
     }
     return rc;
 }
@@ -364,8 +361,7 @@ static int write_file(const char *dir, const char *name, const json_t *model, wr
 int sw_report_write(const json_t *model, const struct sw_geo *geo, const char *dir, char *err)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        if (err)
-            snprintf(err, 256, "cannot create '%.200s': %s", dir, strerror(errno));
+        if (err) snprintf(err, 256, "cannot create '%.200s': %s", dir, strerror(errno));
         return SW_EIO;
     }
     static const struct {
@@ -381,8 +377,7 @@ int sw_report_write(const json_t *model, const struct sw_geo *geo, const char *d
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         int rc = write_file(dir, files[i].name, model, files[i].fn, geo, err);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return SW_OK;
 }

@@ -26,10 +26,8 @@ static void write_timeline(FILE *f, const json_t *inc, const json_t *vessels)
     json_t *ev = json_object_get(inc, "event");
     int64_t s, e;
     const char *st = rep_str(ev, "start"), *en = rep_str(ev, "end");
-    if (sw_time_parse(st, strlen(st), &s) != SW_OK)
-        return;
-    if (sw_time_parse(en, strlen(en), &e) != SW_OK)
-        e = s;
+    if (sw_time_parse(st, strlen(st), &s) != SW_OK) return;
+    if (sw_time_parse(en, strlen(en), &e) != SW_OK) e = s;
     int64_t t0 = s, t1 = e;
     size_t i, k;
     json_t *t, *p;
@@ -42,29 +40,30 @@ static void write_timeline(FILE *f, const json_t *inc, const json_t *vessels)
             t1 = tm > t1 ? tm : t1;
         }
     }
-    if (t1 <= t0)
-        t1 = t0 + 3600000;
+    if (t1 <= t0) t1 = t0 + 3600000;
     size_t lanes = json_array_size(json_object_get(inc, "tracks"));
     const double W = 640, left = 110, right = 10, lane = 18;
     double H = 34 + lane * (double)(lanes ? lanes : 1);
     double span = (double)(t1 - t0), pw = W - left - right;
-#define TX(tm) (left + pw * (double)((tm) - t0) / span)
-    fprintf(f, "<svg class=\"timeline\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-               "aria-label=\"timeline\">",
+#define TX(tm) (left + pw * (double)((tm)-t0) / span)
+    fprintf(f,
+            "<svg class=\"timeline\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+            "aria-label=\"timeline\">",
             W, H);
-    fprintf(f, "<rect class=\"evspan\" x=\"%.1f\" y=\"2\" width=\"%.1f\" height=\"%.0f\"/>",
-            TX(s), fmax(TX(e) - TX(s), 2.0), H - 20);
+    fprintf(f, "<rect class=\"evspan\" x=\"%.1f\" y=\"2\" width=\"%.1f\" height=\"%.0f\"/>", TX(s),
+            fmax(TX(e) - TX(s), 2.0), H - 20);
     json_array_foreach(json_object_get(inc, "tracks"), i, t)
     {
         char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(t, "mmsi")));
+        snprintf(key, sizeof key, "%lld",
+                 (long long)json_integer_value(json_object_get(t, "mmsi")));
         const char *name = rep_str(json_object_get(vessels, key), "name");
         double y = 8 + lane * (double)i;
         fprintf(f, "<text x=\"4\" y=\"%.0f\" class=\"lane\">", y + 10);
         rep_xml_escape(f, *name ? name : key);
         fputs("</text>", f);
-        fprintf(f, "<line class=\"laneline\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>", left,
-                y + 7, W - right, y + 7);
+        fprintf(f, "<line class=\"laneline\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>",
+                left, y + 7, W - right, y + 7);
         fprintf(f, "<path stroke=\"%s\" class=\"ticks\" d=\"", rep_track_colour(i));
         json_array_foreach(json_object_get(t, "points"), k, p)
         {
@@ -97,11 +96,9 @@ static int is_rule_param(const json_t *params, const char *type, const char *key
         {"position_spoof", "min_fixes"},
     };
     size_t tl = strlen(type), kl = strlen(key), i;
-    if (!strcmp(key, "rule") || (kl > 5 && !strcmp(key + kl - 5, "_rule")))
-        return 1;
+    if (!strcmp(key, "rule") || (kl > 5 && !strcmp(key + kl - 5, "_rule"))) return 1;
     for (i = 0; i < sizeof own / sizeof own[0]; i++)
-        if (!strcmp(own[i][0], type) && !strcmp(own[i][1], key))
-            return 1;
+        if (!strcmp(own[i][0], type) && !strcmp(own[i][1], key)) return 1;
     json_t *kv;
     json_array_foreach(params, i, kv)
     {
@@ -110,8 +107,7 @@ static int is_rule_param(const json_t *params, const char *type, const char *key
         if (!name || !text || strncmp(name, type, tl) || name[tl] != '.' ||
             strcmp(name + tl + 1, key))
             continue;
-        if (json_is_string(value))
-            return !strcmp(json_string_value(value), text);
+        if (json_is_string(value)) return !strcmp(json_string_value(value), text);
         if (json_is_number(value)) {
             char *end;
             double x = strtod(text, &end);
@@ -132,8 +128,7 @@ static void write_kv_rows(FILE *f, const json_t *obj, const json_t *params, cons
     json_t *v;
     json_object_foreach((json_t *)obj, k, v)
     {
-        if (params && is_rule_param(params, type, k, v) != want)
-            continue;
+        if (params && is_rule_param(params, type, k, v) != want) continue;
         rep_tag(f, "<tr><th>", k, "</th><td>");
         if (json_is_string(v)) {
             rep_xml_escape(f, json_string_value(v));
@@ -179,10 +174,8 @@ static void write_vessels_table(FILE *f, const json_t *ev, const json_t *vessels
         vessel_link(f, vessels, mmsi);
         fputs("</td><td>", f);
         json_t *imo = json_object_get(v, "imo");
-        if (!json_is_integer(imo))
-            imo = json_object_get(d, "imo");
-        if (json_is_integer(imo))
-            fprintf(f, "%lld", (long long)json_integer_value(imo));
+        if (!json_is_integer(imo)) imo = json_object_get(d, "imo");
+        if (json_is_integer(imo)) fprintf(f, "%lld", (long long)json_integer_value(imo));
         rep_tag(f, "</td><td>", rep_str(d, "callsign"), "</td><td>");
         rep_xml_escape(f, *rep_str(v, "flag") ? rep_str(v, "flag") : rep_str(d, "flag"));
         fputs("</td><td>", f);
@@ -216,8 +209,8 @@ static void write_evidence(FILE *f, const json_t *inc)
     fputs("</pre></details></div>\n", f);
 }
 
-static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
-                           const json_t *params, struct rep_map *map, size_t number)
+static void write_incident(FILE *f, const json_t *inc, const json_t *vessels, const json_t *params,
+                           struct rep_map *map, size_t number)
 {
     json_t *ev = json_object_get(inc, "event");
     fputs("<section class=\"incident\" id=\"i-", f);
@@ -229,8 +222,7 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
     json_t *v;
     json_array_foreach(json_object_get(ev, "vessels"), i, v)
     {
-        if (i)
-            fputs(" &amp; ", f);
+        if (i) fputs(" &amp; ", f);
         vessel_link(f, vessels, json_integer_value(json_object_get(v, "mmsi")));
     }
     rep_tag(f, "</h3>\n<p class=\"when\">", rep_str(ev, "start"), " – ");
@@ -248,8 +240,7 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels,
         fputs(")", f);
     }
     json_t *conf = json_object_get(ev, "confidence");
-    if (json_is_number(conf))
-        fprintf(f, " · confidence %.2f", json_number_value(conf));
+    if (json_is_number(conf)) fprintf(f, " · confidence %.2f", json_number_value(conf));
     fputs("</p>\n<div class=\"cols\"><div>", f);
     rep_map_write(map, f, inc);
     fputs("</div><div>", f);
@@ -294,18 +285,17 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
     {
         char iso[64];
         snprintf(iso, sizeof iso, "%s_iso", k);
-        if (json_object_get(cur, iso))
-            json_object_del(cur, k);
+        if (json_object_get(cur, iso)) json_object_del(cur, k);
     }
     json_t *st = json_object_get(cur, "ship_type"), *ns = json_object_get(cur, "last_status");
     if (json_is_integer(st) && json_integer_value(st) >= 0 && json_integer_value(st) <= 255)
-        json_object_set_new(cur, "ship_type", json_sprintf("%lld (%s)",
-                            (long long)json_integer_value(st),
-                            sw_ais_shiptype_text((unsigned)json_integer_value(st))));
+        json_object_set_new(cur, "ship_type",
+                            json_sprintf("%lld (%s)", (long long)json_integer_value(st),
+                                         sw_ais_shiptype_text((unsigned)json_integer_value(st))));
     if (json_is_integer(ns) && json_integer_value(ns) >= 0 && json_integer_value(ns) <= 15)
-        json_object_set_new(cur, "last_status", json_sprintf("%lld (%s)",
-                            (long long)json_integer_value(ns),
-                            sw_ais_status_text((unsigned)json_integer_value(ns))));
+        json_object_set_new(cur, "last_status",
+                            json_sprintf("%lld (%s)", (long long)json_integer_value(ns),
+                                         sw_ais_status_text((unsigned)json_integer_value(ns))));
     write_kv_table(f, cur);
     json_decref(cur);
     fputs("<h4>identity history</h4><table class=\"grid\"><tr><th>from</th><th>to</th>"
@@ -329,8 +319,7 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
     }
     fputs("</table>\n<h4>designation matches</h4>", f);
     json_t *des = json_object_get(d, "designations");
-    if (!json_array_size(des))
-        fputs("<p>None on the lists loaded.</p>", f);
+    if (!json_array_size(des)) fputs("<p>None on the lists loaded.</p>", f);
     json_array_foreach(des, i, h)
     {
         write_kv_table(f, h);
@@ -345,9 +334,9 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
         json_array_foreach(json_object_get(ev, "vessels"), j, v)
         {
             char k2[24];
-            snprintf(k2, sizeof k2, "%lld", (long long)json_integer_value(json_object_get(v, "mmsi")));
-            if (strcmp(k2, key) != 0)
-                continue;
+            snprintf(k2, sizeof k2, "%lld",
+                     (long long)json_integer_value(json_object_get(v, "mmsi")));
+            if (strcmp(k2, key) != 0) continue;
             rep_tag(f, "<li><a href=\"#i-", rep_str(inc, "id"), "\">");
             rep_xml_escape(f, rep_str(ev, "type"));
             rep_tag(f, " ", rep_str(ev, "start"), "</a></li>");
@@ -369,7 +358,8 @@ static const char css[] =
     "break-inside:avoid}.cols{display:flex;flex-wrap:wrap;gap:12px}.cols>div{flex:1 1 420px}"
     "svg.map{width:100%;max-width:520px;height:auto;border:1px solid #889;background:#cfe3f3}"
     "svg.map .sea{fill:#cfe3f3}.land{fill:#efe8d8;stroke:none}.coast{fill:none;"
-    "stroke:#7a6a4f;stroke-width:1;vector-effect:non-scaling-stroke}.zone{fill:#d33;fill-opacity:.08;stroke:#d33;"
+    "stroke:#7a6a4f;stroke-width:1;vector-effect:non-scaling-stroke}.zone{fill:#d33;fill-opacity:."
+    "08;stroke:#d33;"
     "stroke-width:1;stroke-dasharray:4 3;vector-effect:non-scaling-stroke}"
     ".zone.transfer_area{fill:#e80;stroke:#e80}.zone.corridor{fill:#80e;stroke:#80e}"
     ".trk{fill:none;stroke-width:2;vector-effect:non-scaling-stroke}"
@@ -414,18 +404,19 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     rep_tag(f, "</h1>\n<p class=\"meta\">Generated ", rep_str(model, "generated"), " by ");
     rep_xml_escape(f, rep_str(model, "generator"));
     json_t *flt = json_object_get(model, "filters");
-    rep_tag(f, " · period: ", *rep_str(flt, "from") ? rep_str(flt, "from") : "start of data", " to ");
+    rep_tag(f, " · period: ", *rep_str(flt, "from") ? rep_str(flt, "from") : "start of data",
+            " to ");
     rep_xml_escape(f, *rep_str(flt, "to") ? rep_str(flt, "to") : "end of data");
-    fprintf(f, " · %zu incidents · every incident is a leaf of the evidence ledger whose signed "
-               "tree head (size %lld) is in Annex C.</p>\n",
+    fprintf(f,
+            " · %zu incidents · every incident is a leaf of the evidence ledger whose signed "
+            "tree head (size %lld) is in Annex C.</p>\n",
             n, (long long)json_integer_value(json_object_get(ledger, "size")));
     fputs("<p class=\"toolbar\"><button id=\"expand\" type=\"button\">expand all</button>"
           "<button id=\"collapse\" type=\"button\">collapse all</button></p>\n",
           f);
     struct rep_map *map = NULL;
     int rc = rep_map_new(&map, geo, incidents);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     rc = rep_map_write_defs(map, f);
     if (rc) {
         rep_map_free(map);
@@ -463,8 +454,9 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         fputs("</td></tr>", f);
     }
     fputs("</table>\n", f);
-    fprintf(f, "<details class=\"index\"%s><summary>Index of incidents</summary><table class=\"grid\">"
-               "<tr><th>#</th><th>type</th><th>start</th><th>vessels</th></tr>",
+    fprintf(f,
+            "<details class=\"index\"%s><summary>Index of incidents</summary><table class=\"grid\">"
+            "<tr><th>#</th><th>type</th><th>start</th><th>vessels</th></tr>",
             n <= INDEX_OPEN_LIMIT ? " open" : "");
     size_t i;
     json_t *inc;
@@ -496,8 +488,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         json_array_foreach(incidents, i, inc)
         {
             json_t *ev = json_object_get(inc, "event");
-            if (strcmp(rep_str(ev, "type"), type) != 0)
-                continue;
+            if (strcmp(rep_str(ev, "type"), type) != 0) continue;
             write_incident(f, inc, vessels, params, map, ++number);
         }
         fputs("</details>\n", f);
@@ -512,7 +503,8 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         write_dossier(f, key, d, incidents);
     }
     json_t *methods = json_object_get(model, "methods");
-    rep_tag(f, "<h2 id=\"annex-b\">Annex B. Methods</h2>\n<p>", rep_str(methods, "ledger"), ".</p><h4>rules</h4>");
+    rep_tag(f, "<h2 id=\"annex-b\">Annex B. Methods</h2>\n<p>", rep_str(methods, "ledger"),
+            ".</p><h4>rules</h4>");
     write_kv_table(f, json_object_get(methods, "rules"));
     fputs("<h4>parameters</h4><table class=\"kv\">", f);
     json_t *kv;

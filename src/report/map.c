@@ -19,8 +19,8 @@
 #include "sanctwatch/error.h"
 #include "report_int.h"
 
-#define SCALE 10000.0     /* map units per degree of longitude */
-#define MIN_SPAN_DEG 0.3  /* a map shows at least this much, so the coast around a point shows */
+#define SCALE 10000.0      /* map units per degree of longitude */
+#define MIN_SPAN_DEG 0.3   /* a map shows at least this much, so the coast around a point shows */
 #define TILE_POINTS 1500.0 /* resolution: a tile is this many snapping steps wide */
 #define MAX_TILES 4096
 
@@ -63,8 +63,9 @@ static double unproj_y(double y)
 static void coord_label(FILE *f, double x, double y, double fs, const char *anchor, double lat,
                         double lon)
 {
-    fprintf(f, "<text class=\"coord\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\" "
-               "text-anchor=\"%s\">%.2f°%c %.2f°%c</text>",
+    fprintf(f,
+            "<text class=\"coord\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\" "
+            "text-anchor=\"%s\">%.2f°%c %.2f°%c</text>",
             x, y, fs, anchor, fabs(lat), lat < 0 ? 'S' : 'N', fabs(lon), lon < 0 ? 'W' : 'E');
 }
 
@@ -76,12 +77,14 @@ struct box {
 static int map_box(const json_t *inc, struct box *b)
 {
     json_t *bb = json_object_get(inc, "bbox");
-    if (json_array_size(bb) != 4)
-        return 0;
-    double x0 = json_number_value(json_array_get(bb, 0)), y0 = json_number_value(json_array_get(bb, 1));
-    double x1 = json_number_value(json_array_get(bb, 2)), y1 = json_number_value(json_array_get(bb, 3));
+    if (json_array_size(bb) != 4) return 0;
+    double x0 = json_number_value(json_array_get(bb, 0)),
+           y0 = json_number_value(json_array_get(bb, 1));
+    double x1 = json_number_value(json_array_get(bb, 2)),
+           y1 = json_number_value(json_array_get(bb, 3));
     double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-    double hw = fmax((x1 - x0) * 0.6, MIN_SPAN_DEG / 2), hh = fmax((y1 - y0) * 0.6, MIN_SPAN_DEG / 2);
+    double hw = fmax((x1 - x0) * 0.6, MIN_SPAN_DEG / 2),
+           hh = fmax((y1 - y0) * 0.6, MIN_SPAN_DEG / 2);
     b->x0 = fmax(cx - hw, -180);
     b->x1 = fmin(cx + hw, 180);
     b->y0 = fmax(cy - hh, -84);
@@ -145,19 +148,16 @@ static int keep_ring(void *ctx, const double *xy, size_t n)
         r.y0 = fmin(r.y0, xy[2 * i + 1]);
         r.y1 = fmax(r.y1, xy[2 * i + 1]);
     }
-    if (r.x1 < m->ux0 || r.x0 > m->ux1 || r.y1 < m->uy0 || r.y0 > m->uy1)
-        return SW_OK;
+    if (r.x1 < m->ux0 || r.x0 > m->ux1 || r.y1 < m->uy0 || r.y0 > m->uy1) return SW_OK;
     if (m->nrings == m->cap) {
         size_t nc = m->cap ? m->cap * 2 : 256;
         struct ring *nr = realloc(m->rings, nc * sizeof *nr);
-        if (!nr)
-            return SW_ENOMEM;
+        if (!nr) return SW_ENOMEM;
         m->rings = nr;
         m->cap = nc;
     }
     r.xy = malloc(n * 2 * sizeof *xy);
-    if (!r.xy)
-        return SW_ENOMEM;
+    if (!r.xy) return SW_ENOMEM;
     memcpy(r.xy, xy, n * 2 * sizeof *xy);
     m->rings[m->nrings++] = r;
     return SW_OK;
@@ -171,8 +171,7 @@ static int cmp_u64(const void *a, const void *b)
 
 void rep_map_free(struct rep_map *m)
 {
-    if (!m)
-        return;
+    if (!m) return;
     for (size_t i = 0; i < m->nrings; i++)
         free(m->rings[i].xy);
     free(m->rings);
@@ -186,8 +185,7 @@ int rep_map_new(struct rep_map **out, const struct sw_geo *geo, const json_t *in
 {
     struct rep_map *m = calloc(1, sizeof *m);
     *out = NULL;
-    if (!m)
-        return SW_ENOMEM;
+    if (!m) return SW_ENOMEM;
     m->geo = geo;
     size_t cap = 0, i;
     json_t *inc;
@@ -195,8 +193,7 @@ int rep_map_new(struct rep_map **out, const struct sw_geo *geo, const json_t *in
     json_array_foreach(incidents, i, inc)
     {
         struct box b;
-        if (!map_box(inc, &b))
-            continue;
+        if (!map_box(inc, &b)) continue;
         uint64_t t[4];
         size_t n = map_tiles(&b, t);
         for (size_t k = 0; k < n; k++) {
@@ -205,8 +202,7 @@ int rep_map_new(struct rep_map **out, const struct sw_geo *geo, const json_t *in
                     break;
                 size_t nc = cap ? cap * 2 : 64;
                 uint64_t *nt = realloc(m->tiles, nc * sizeof *nt);
-                if (!nt)
-                    goto nomem;
+                if (!nt) goto nomem;
                 m->tiles = nt;
                 cap = nc;
             }
@@ -228,16 +224,14 @@ int rep_map_new(struct rep_map **out, const struct sw_geo *geo, const json_t *in
         qsort(m->tiles, m->ntiles, sizeof *m->tiles, cmp_u64);
         size_t w = 1;
         for (size_t k = 1; k < m->ntiles; k++)
-            if (m->tiles[k] != m->tiles[w - 1])
-                m->tiles[w++] = m->tiles[k];
+            if (m->tiles[k] != m->tiles[w - 1]) m->tiles[w++] = m->tiles[k];
         m->ntiles = w > MAX_TILES ? MAX_TILES : w;
     }
     if (geo && any) {
         char path[4096];
         snprintf(path, sizeof path, "%s/land/ne_10m_land.txt.gz", sw_geo_dir(geo));
         int rc = sw_land_read_rings(path, keep_ring, m);
-        if (rc == SW_ENOMEM)
-            goto nomem;
+        if (rc == SW_ENOMEM) goto nomem;
         /* Other errors: maps without a coast beat no report. */
     }
     *out = m;
@@ -274,15 +268,12 @@ static size_t clip_side(const double *in, size_t n, double *out, int side, doubl
 static int ensure_tmp(struct rep_map *m, size_t n)
 {
     size_t need = 2 * (2 * n + 8);
-    if (need <= m->tmpcap)
-        return SW_OK;
+    if (need <= m->tmpcap) return SW_OK;
     double *a = realloc(m->tmp1, need * sizeof *a);
-    if (!a)
-        return SW_ENOMEM;
+    if (!a) return SW_ENOMEM;
     m->tmp1 = a;
     double *b = realloc(m->tmp2, need * sizeof *b);
-    if (!b)
-        return SW_ENOMEM;
+    if (!b) return SW_ENOMEM;
     m->tmp2 = b;
     m->tmpcap = need;
     return SW_OK;
@@ -297,8 +288,7 @@ static size_t path_points(struct sw_buf *p, const double *xy, size_t n, double s
     for (size_t i = 0; i < n; i++) {
         long x = lround(proj_x(xy[2 * i]) / snap) * (long)snap;
         long y = lround(proj_y(xy[2 * i + 1]) / snap) * (long)snap;
-        if (kept && x == px && y == py)
-            continue;
+        if (kept && x == px && y == py) continue;
         if (!kept)
             sw_buf_printf(p, "M%ld %ld", x, y);
         else
@@ -309,12 +299,10 @@ static size_t path_points(struct sw_buf *p, const double *xy, size_t n, double s
     }
     if (kept < (close ? 3u : 2u)) {
         p->len = start;
-        if (p->data)
-            p->data[start] = '\0';
+        if (p->data) p->data[start] = '\0';
         return 0;
     }
-    if (close)
-        sw_buf_putc(p, 'z');
+    if (close) sw_buf_putc(p, 'z');
     return kept;
 }
 
@@ -324,18 +312,15 @@ static int tile_paths(struct rep_map *m, const struct box *b, double snap, struc
 {
     for (size_t i = 0; i < m->nrings; i++) {
         const struct ring *r = &m->rings[i];
-        if (r->x1 < b->x0 || r->x0 > b->x1 || r->y1 < b->y0 || r->y0 > b->y1)
-            continue;
-        if (ensure_tmp(m, r->n))
-            return SW_ENOMEM;
+        if (r->x1 < b->x0 || r->x0 > b->x1 || r->y1 < b->y0 || r->y0 > b->y1) continue;
+        if (ensure_tmp(m, r->n)) return SW_ENOMEM;
         memcpy(m->tmp1, r->xy, r->n * 2 * sizeof *r->xy);
         size_t k = r->n;
         k = clip_side(m->tmp1, k, m->tmp2, 0, b->x0);
         k = clip_side(m->tmp2, k, m->tmp1, 1, b->y0);
         k = clip_side(m->tmp1, k, m->tmp2, 2, b->x1);
         k = clip_side(m->tmp2, k, m->tmp1, 3, b->y1);
-        if (k >= 3)
-            path_points(fill, m->tmp1, k, snap, 1);
+        if (k >= 3) path_points(fill, m->tmp1, k, snap, 1);
         /* Coastline: runs of the edges with an end inside the box (slightly widened). */
         double mx = (b->x1 - b->x0) * 0.02;
         size_t run = 0;
@@ -360,8 +345,7 @@ static int tile_paths(struct rep_map *m, const struct box *b, double snap, struc
             }
             prev_in = in;
         }
-        if (run)
-            path_points(coast, m->tmp2, run, snap, 0);
+        if (run) path_points(coast, m->tmp2, run, snap, 0);
     }
     return SW_OK;
 }
@@ -388,8 +372,9 @@ int rep_map_write_defs(struct rep_map *m, FILE *f)
         rc = tile_paths(m, &b, snap, &fill, &coast);
         char id[32];
         tile_id(m->tiles[i], id, sizeof id);
-        fprintf(f, "<path id=\"l%s\" class=\"land\" fill-rule=\"evenodd\" d=\"%s\"/>"
-                   "<path id=\"c%s\" class=\"coast\" d=\"%s\"/>\n",
+        fprintf(f,
+                "<path id=\"l%s\" class=\"land\" fill-rule=\"evenodd\" d=\"%s\"/>"
+                "<path id=\"c%s\" class=\"coast\" d=\"%s\"/>\n",
                 id, fill.data ? fill.data : "", id, coast.data ? coast.data : "");
     }
     /* Watched zones, once, at about 50 m. */
@@ -402,8 +387,7 @@ int rep_map_write_defs(struct rep_map *m, FILE *f)
             size_t s = r ? zn->poly.ring_end[r - 1] : 0, e = zn->poly.ring_end[r];
             path_points(&fill, zn->poly.xy + 2 * s, e - s, 5, 1);
         }
-        if (!fill.len)
-            continue;
+        if (!fill.len) continue;
         fputs("<path class=\"zone ", f);
         rep_xml_escape(f, zn->kind);
         fprintf(f, "\" fill-rule=\"evenodd\" d=\"%s\"><title>", fill.data);
@@ -416,8 +400,8 @@ int rep_map_write_defs(struct rep_map *m, FILE *f)
     return rc;
 }
 
-static const char *const track_colours[] = {"#c0392b", "#1f5fbf", "#1e8449", "#8e44ad",
-                                            "#d35400", "#117a65"};
+static const char *const track_colours[] = {"#c0392b", "#1f5fbf", "#1e8449",
+                                            "#8e44ad", "#d35400", "#117a65"};
 
 const char *rep_track_colour(size_t i)
 {
@@ -443,7 +427,8 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
     }
     double r = w / 110, fs = w / 45;
     json_t *ev = json_object_get(inc, "event");
-    fprintf(f, "<svg class=\"map\" viewBox=\"%.0f %.0f %.0f %.0f\" role=\"img\" aria-label=\"map of ",
+    fprintf(f,
+            "<svg class=\"map\" viewBox=\"%.0f %.0f %.0f %.0f\" role=\"img\" aria-label=\"map of ",
             x0, y0, w, h);
     rep_xml_escape(f, rep_str(inc, "id"));
     fprintf(f, "\"><rect class=\"sea\" x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\"/>", x0,
@@ -463,10 +448,10 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
     for (size_t i = 0; m->geo && i < sw_ports_count(m->geo); i++) {
         const struct sw_port *p = sw_ports_get(m->geo, i);
         double px = proj_x(p->lon), py = proj_y(p->lat);
-        if (px < x0 || px > x0 + w || py < y0 || py > y0 + h)
-            continue;
-        fprintf(f, "<circle class=\"port\" cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\"/>"
-                   "<text class=\"portname\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\">",
+        if (px < x0 || px > x0 + w || py < y0 || py > y0 + h) continue;
+        fprintf(f,
+                "<circle class=\"port\" cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\"/>"
+                "<text class=\"portname\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\">",
                 px, py, r * 0.7, px + r, py - r, fs * 0.8);
         rep_xml_escape(f, p->name);
         fputs("</text>", f);
@@ -476,8 +461,7 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
     json_array_foreach(json_object_get(inc, "tracks"), i, tr)
     {
         json_t *pts = json_object_get(tr, "points");
-        if (!json_array_size(pts))
-            continue;
+        if (!json_array_size(pts)) continue;
         /* A path in relative moves: about half the bytes of absolute polyline points. */
         fprintf(f, "<path class=\"trk\" stroke=\"%s\" d=\"", rep_track_colour(i));
         long px = 0, py = 0;
@@ -511,8 +495,9 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
     else if (km * 2 <= width_km / 5)
         km *= 2;
     double bar = km / (111.32 * coslat) * SCALE;
-    fprintf(f, "<line class=\"scale\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>"
-               "<text class=\"scaletext\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\">%g km</text>",
+    fprintf(f,
+            "<line class=\"scale\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>"
+            "<text class=\"scaletext\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\">%g km</text>",
             x0 + w * 0.04, y0 + h * 0.94, x0 + w * 0.04 + bar, y0 + h * 0.94, x0 + w * 0.04,
             y0 + h * 0.94 - fs * 0.5, fs, km);
     /* The corners' coordinates, so that a printed map can be placed on a chart. */

@@ -54,8 +54,8 @@ static int table_exists(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *q;
     int yes = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1,
-                           &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &q,
+                           NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     yes = sqlite3_step(q) == SQLITE_ROW;
@@ -66,8 +66,7 @@ static int table_exists(sqlite3 *db, const char *name)
 static json_t *iso_or_null(int64_t ms)
 {
     char buf[32];
-    if (ms == SW_TIME_NONE)
-        return json_null();
+    if (ms == SW_TIME_NONE) return json_null();
     return json_string(sw_time_format(ms, 0, buf));
 }
 
@@ -113,15 +112,14 @@ struct build {
     sqlite3 *db;
     const struct sw_report_opts *o;
     struct sw_ledger *lg;
-    json_t *vessels;   /* "mmsi" -> dossier */
+    json_t *vessels; /* "mmsi" -> dossier */
     sqlite3_stmt *q_vessel, *q_hist, *q_track, *q_desig;
     char *err;
 };
 
 static void set_err(struct build *b, const char *what)
 {
-    if (b->err)
-        snprintf(b->err, 256, "%s: %s", what, sqlite3_errmsg(b->db));
+    if (b->err) snprintf(b->err, 256, "%s: %s", what, sqlite3_errmsg(b->db));
 }
 
 static int prepare(struct build *b, const char *sql, sqlite3_stmt **q)
@@ -136,8 +134,7 @@ static int prepare(struct build *b, const char *sql, sqlite3_stmt **q)
 /* Designation matches of one identifier ("imo"/"mmsi") into arr, without repeats. */
 static void add_designations(struct build *b, json_t *arr, const char *kind, const char *value)
 {
-    if (!b->q_desig)
-        return;
+    if (!b->q_desig) return;
     sqlite3_reset(b->q_desig);
     sqlite3_bind_text(b->q_desig, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(b->q_desig, 2, value, -1, SQLITE_TRANSIENT);
@@ -218,8 +215,7 @@ static int add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo)
 static json_t *track_points(struct build *b, json_int_t mmsi, int64_t from, int64_t to)
 {
     json_t *pts = json_array();
-    if (!b->q_track)
-        return pts;
+    if (!b->q_track) return pts;
     sqlite3_reset(b->q_track);
     sqlite3_bind_int64(b->q_track, 1, mmsi);
     sqlite3_bind_int64(b->q_track, 2, from);
@@ -235,8 +231,7 @@ static json_t *track_points(struct build *b, json_int_t mmsi, int64_t from, int6
         json_array_append_new(pts, p);
     }
     size_t n = json_array_size(pts), max = b->o->max_track_points ? b->o->max_track_points : 150;
-    if (n <= max)
-        return pts;
+    if (n <= max) return pts;
     json_t *thin = json_array();
     for (size_t k = 0; k < max; k++)
         json_array_append(thin, json_array_get(pts, k * (n - 1) / (max - 1)));
@@ -259,15 +254,15 @@ static json_t *incident_bbox(json_t *ev, json_t *tracks)
     {
         json_array_foreach(json_object_get(t, "points"), j, p)
         {
-            double y = json_real_value(json_array_get(p, 1)), x = json_real_value(json_array_get(p, 2));
+            double y = json_real_value(json_array_get(p, 1)),
+                   x = json_real_value(json_array_get(p, 2));
             x0 = x < x0 ? x : x0;
             x1 = x > x1 ? x : x1;
             y0 = y < y0 ? y : y0;
             y1 = y > y1 ? y : y1;
         }
     }
-    if (x0 > x1)
-        return json_null();
+    if (x0 > x1) return json_null();
     return json_pack("[ffff]", x0, y0, x1, y1);
 }
 
@@ -289,16 +284,16 @@ static int add_incident(struct build *b, json_t *incidents, const char *id,
     struct sw_proof pr;
     int rc = sw_ledger_prove_event(b->lg, id, head->size, &pr);
     if (rc) {
-        if (b->err)
-            snprintf(b->err, 256, "cannot prove event '%s': %s", id, sw_strerror(rc));
+        if (b->err) snprintf(b->err, 256, "cannot prove event '%s': %s", id, sw_strerror(rc));
         return rc;
     }
     /* The stored event must still hash to its leaf: an event edited after it was recorded is
      * not published with a proof that would fail in the reader's hands. */
     if (sw_proof_verify(&pr, head, NULL) != SW_OK) {
         if (b->err)
-            snprintf(b->err, 256, "event '%s' (leaf %llu) does not match its ledger leaf: "
-                                  "run 'sanctwatch ledger verify --db'",
+            snprintf(b->err, 256,
+                     "event '%s' (leaf %llu) does not match its ledger leaf: "
+                     "run 'sanctwatch ledger verify --db'",
                      id, (unsigned long long)pr.index);
         sw_proof_release(&pr);
         return SW_EVERIFY;
@@ -321,8 +316,7 @@ static int add_incident(struct build *b, json_t *incidents, const char *id,
     json_object_del(proof, "event"); /* the incident's event is the proof's event */
 
     int64_t start = event_ms(event, "start"), end = event_ms(event, "end");
-    if (end == SW_TIME_NONE)
-        end = start;
+    if (end == SW_TIME_NONE) end = start;
     int64_t margin = (int64_t)(b->o->track_margin_h * 3600000.0);
     json_t *tracks = json_array();
     size_t i;
@@ -330,8 +324,7 @@ static int add_incident(struct build *b, json_t *incidents, const char *id,
     json_array_foreach(json_object_get(event, "vessels"), i, v)
     {
         json_int_t mmsi = json_integer_value(json_object_get(v, "mmsi"));
-        if (mmsi <= 0)
-            continue;
+        if (mmsi <= 0) continue;
         add_vessel(b, mmsi, json_integer_value(json_object_get(v, "imo")));
         json_t *t = json_object();
         json_object_set_new(t, "mmsi", json_integer(mmsi));
@@ -366,8 +359,7 @@ static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
     if (rc == SW_OK) {
         rc = sw_checkpoint_parse(*note, strlen(*note), cp);
         if (rc) {
-            if (b->err)
-                snprintf(b->err, 256, "the latest recorded head is malformed");
+            if (b->err) snprintf(b->err, 256, "the latest recorded head is malformed");
             return rc;
         }
     }
@@ -389,19 +381,20 @@ static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
     }
     if (rc == SW_ENOTFOUND) {
         if (b->err)
-            snprintf(b->err, 256, "no signed tree head in the store: sign one with "
-                                  "'sanctwatch ledger head' or pass --key");
+            snprintf(b->err, 256,
+                     "no signed tree head in the store: sign one with "
+                     "'sanctwatch ledger head' or pass --key");
         return rc;
     }
-    if (rc)
-        return rc;
+    if (rc) return rc;
     uint8_t at[SW_HASH_LEN];
     if (cp->size > 0) {
         rc = sw_ledger_range_hash(b->lg, 0, cp->size, at);
         if (rc || memcmp(at, cp->root, SW_HASH_LEN) != 0) {
             if (b->err)
-                snprintf(b->err, 256, "the signed head of size %llu does not match the stored "
-                                      "log: run 'sanctwatch ledger verify --db'",
+                snprintf(b->err, 256,
+                         "the signed head of size %llu does not match the stored "
+                         "log: run 'sanctwatch ledger verify --db'",
                          (unsigned long long)cp->size);
             return SW_EVERIFY;
         }
@@ -419,8 +412,7 @@ static json_t *summary(json_t *incidents)
         json_t *ev = json_object_get(inc, "event");
         const char *type = json_string_value(json_object_get(ev, "type"));
         const char *start = json_string_value(json_object_get(ev, "start"));
-        if (!type)
-            continue;
+        if (!type) continue;
         json_object_set_new(by_type, type,
                             json_integer(json_integer_value(json_object_get(by_type, type)) + 1));
         char month[8] = "unknown";
@@ -433,7 +425,8 @@ static json_t *summary(json_t *incidents)
             m = json_object();
             json_object_set_new(by_month, month, m);
         }
-        json_object_set_new(m, type, json_integer(json_integer_value(json_object_get(m, type)) + 1));
+        json_object_set_new(m, type,
+                            json_integer(json_integer_value(json_object_get(m, type)) + 1));
     }
     return json_pack("{s:o,s:o,s:I}", "by_type", by_type, "by_month", by_month, "incidents",
                      (json_int_t)json_array_size(incidents));
@@ -458,8 +451,8 @@ static json_t *filters(const struct sw_report_opts *o)
     json_t *types = json_array();
     for (size_t i = 0; i < o->ntypes; i++)
         json_array_append_new(types, json_string(o->types[i]));
-    return json_pack("{s:o,s:o,s:o}", "from", iso_or_null(o->from_ms), "to",
-                     iso_or_null(o->to_ms), "types", types);
+    return json_pack("{s:o,s:o,s:o}", "from", iso_or_null(o->from_ms), "to", iso_or_null(o->to_ms),
+                     "types", types);
 }
 
 int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model, char *err)
@@ -476,19 +469,22 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
         return rc;
     }
     rc = choose_head(&b, &note, &cp);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     rc = SW_EDB;
     if (table_exists(db, "vessels") &&
         (prepare(&b, "SELECT * FROM vessels WHERE mmsi=?", &b.q_vessel) ||
          prepare(&b, "SELECT * FROM identity_history WHERE mmsi=? ORDER BY seq", &b.q_hist) ||
-         prepare(&b, "SELECT t, lat, lon, sog FROM track WHERE mmsi=? AND t BETWEEN ? AND ? "
-                     "ORDER BY t", &b.q_track)))
+         prepare(&b,
+                 "SELECT t, lat, lon, sog FROM track WHERE mmsi=? AND t BETWEEN ? AND ? "
+                 "ORDER BY t",
+                 &b.q_track)))
         goto fail;
     if (table_exists(db, "entry_ids") &&
-        prepare(&b, "SELECT e.list, e.ref, e.type, e.name, e.programmes, e.listed_on, e.active"
-                    " FROM entry_ids i JOIN entries e ON e.id = i.entry"
-                    " WHERE i.kind = ? AND i.norm = ? ORDER BY e.list, e.ref", &b.q_desig))
+        prepare(&b,
+                "SELECT e.list, e.ref, e.type, e.name, e.programmes, e.listed_on, e.active"
+                " FROM entry_ids i JOIN entries e ON e.id = i.entry"
+                " WHERE i.kind = ? AND i.norm = ? ORDER BY e.list, e.ref",
+                &b.q_desig))
         goto fail;
 
     /* Events the head covers, filtered by time and type, oldest first. */
@@ -504,13 +500,10 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
         n += (size_t)snprintf(sql + n, sizeof sql - n, ")");
     }
     snprintf(sql + n, sizeof sql - n, " ORDER BY start_ms, id");
-    if (prepare(&b, sql, &q))
-        goto fail;
+    if (prepare(&b, sql, &q)) goto fail;
     sqlite3_bind_int64(q, 1, (sqlite3_int64)cp.size);
-    if (o->from_ms != SW_TIME_NONE)
-        sqlite3_bind_int64(q, 2, o->from_ms);
-    if (o->to_ms != SW_TIME_NONE)
-        sqlite3_bind_int64(q, 3, o->to_ms);
+    if (o->from_ms != SW_TIME_NONE) sqlite3_bind_int64(q, 2, o->from_ms);
+    if (o->to_ms != SW_TIME_NONE) sqlite3_bind_int64(q, 3, o->to_ms);
     for (size_t i = 0; i < o->ntypes && i < SW_REPORT_MAX_TYPES; i++)
         sqlite3_bind_text(q, (int)i + 4, o->types[i], -1, SQLITE_STATIC);
 
@@ -519,8 +512,7 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         rc = add_incident(&b, incidents, (const char *)sqlite3_column_text(q, 0), &cp);
-        if (rc)
-            goto fail;
+        if (rc) goto fail;
     }
     if (step != SQLITE_DONE) {
         set_err(&b, "cannot read events");
@@ -531,9 +523,9 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
     char gen[32], root_hex[2 * SW_HASH_LEN + 1];
     for (size_t i = 0; i < SW_HASH_LEN; i++)
         snprintf(root_hex + 2 * i, 3, "%02x", cp.root[i]);
-    json_t *head = json_pack("{s:s,s:s,s:I,s:s,s:o}", "note", note, "origin", cp.origin, "size",
-                             (json_int_t)cp.size, "root_hex", root_hex, "time",
-                             iso_or_null(cp.time_ms));
+    json_t *head =
+        json_pack("{s:s,s:s,s:I,s:s,s:o}", "note", note, "origin", cp.origin, "size",
+                  (json_int_t)cp.size, "root_hex", root_hex, "time", iso_or_null(cp.time_ms));
     if (o->pub) {
         char *vkey = NULL, *pem = NULL;
         if (sw_ledger_pub_format(o->pub, &vkey) == SW_OK)
@@ -546,9 +538,10 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
     m = json_object();
     json_object_set_new(m, "format", json_string("sanctwatch-report/1"));
     json_object_set_new(m, "generator", json_string(SW_VERSION_STRING));
-    json_object_set_new(m, "title", json_string(o->title ? o->title
-                                                          : "Vessel activity relevant to the UN "
-                                                            "sanctions on the DPRK"));
+    json_object_set_new(m, "title",
+                        json_string(o->title ? o->title
+                                             : "Vessel activity relevant to the UN "
+                                               "sanctions on the DPRK"));
     json_object_set_new(m, "generated", json_string(sw_time_format(o->generated_ms, 0, gen)));
     json_object_set_new(m, "filters", filters(o));
     json_object_set_new(m, "ledger", head);

@@ -353,8 +353,8 @@ static int token_keys(const struct sws_toks *t, int i, key_fn fn, void *ctx, int
 
 /* Calls fn with the keys of each run of 2 or 3 adjacent tokens of t read as one token
  * ("chon ma san" gives "chonmasan", and its Korean key), tk and kk their hash prefixes, so
- * that a name written joined on one side and spaced on the other is a candidate even when the trigrams of its syllables
- * are too common to count (Chonmasan / CHON MA SAN). */
+ * that a name written joined on one side and spaced on the other is a candidate even when the
+ * trigrams of its syllables are too common to count (Chonmasan / CHON MA SAN). */
 static int joined_keys(const struct sws_toks *t, char tk, char kk, key_fn fn, void *ctx)
 {
     char buf[SWS_TOKLEN], kb[SWS_TOKLEN];

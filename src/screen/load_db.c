@@ -49,8 +49,8 @@ static int add_name(struct sw_screen_index *idx, sqlite3_stmt *st)
     int type = SW_SCREEN_OTHER;
     sw_screen_type_parse(col(st, 2), &type);
     row_key(st, key, sizeof key);
-    int rc = sw_screen_index_add_name(idx, key, type, col(st, 3),
-                                      sw_screen_quality_parse(col(st, 4)));
+    int rc =
+        sw_screen_index_add_name(idx, key, type, col(st, 3), sw_screen_quality_parse(col(st, 4)));
     return rc == SW_ETOOBIG ? SW_OK : rc; /* a name ICU cannot expand within bounds: skipped */
 }
 

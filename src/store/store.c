@@ -24,12 +24,12 @@ int sw_store_open(const char *path, sqlite3 **out, char *err)
     sqlite3_busy_timeout(db, 10000);
     if (sw_store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                           "PRAGMA foreign_keys=ON;") ||
-        sw_store_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations("
-                          " module TEXT NOT NULL, version INTEGER NOT NULL,"
-                          " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
-                          " PRIMARY KEY(module, version))")) {
-        if (err)
-            snprintf(err, 256, "cannot set up '%s': %s", path, sqlite3_errmsg(db));
+        sw_store_exec(db,
+                      "CREATE TABLE IF NOT EXISTS schema_migrations("
+                      " module TEXT NOT NULL, version INTEGER NOT NULL,"
+                      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+                      " PRIMARY KEY(module, version))")) {
+        if (err) snprintf(err, 256, "cannot set up '%s': %s", path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return SW_EDB;
     }
@@ -39,8 +39,7 @@ int sw_store_open(const char *path, sqlite3 **out, char *err)
 
 void sw_store_close(sqlite3 *db)
 {
-    if (db)
-        sqlite3_close(db);
+    if (db) sqlite3_close(db);
 }
 
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n)
@@ -52,27 +51,21 @@ int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, 
                            -1, &q, NULL) != SQLITE_OK)
         return SW_EDB;
     sqlite3_bind_text(q, 1, module, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        have = sqlite3_column_int(q, 0);
+    if (sqlite3_step(q) == SQLITE_ROW) have = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
-    if (have > n)
-        return SW_EUNSUPPORTED; /* database written by a newer sanctwatch */
+    if (have > n) return SW_EUNSUPPORTED; /* database written by a newer sanctwatch */
     for (int v = have + 1; v <= n; v++) {
-        if (sw_store_exec(db, "BEGIN IMMEDIATE"))
-            return SW_EDB;
-        if (sw_store_exec(db, steps[v - 1]))
-            goto fail;
-        if (sqlite3_prepare_v2(db, "INSERT INTO schema_migrations(module, version) VALUES(?,?)",
-                               -1, &q, NULL) != SQLITE_OK)
+        if (sw_store_exec(db, "BEGIN IMMEDIATE")) return SW_EDB;
+        if (sw_store_exec(db, steps[v - 1])) goto fail;
+        if (sqlite3_prepare_v2(db, "INSERT INTO schema_migrations(module, version) VALUES(?,?)", -1,
+                               &q, NULL) != SQLITE_OK)
             goto fail;
         sqlite3_bind_text(q, 1, module, -1, SQLITE_STATIC);
         sqlite3_bind_int(q, 2, v);
         int rc = sqlite3_step(q);
         sqlite3_finalize(q);
-        if (rc != SQLITE_DONE)
-            goto fail;
-        if (sw_store_exec(db, "COMMIT"))
-            goto fail;
+        if (rc != SQLITE_DONE) goto fail;
+        if (sw_store_exec(db, "COMMIT")) goto fail;
     }
     return SW_OK;
 fail:

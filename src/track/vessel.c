@@ -41,8 +41,7 @@ void sw_track_config_default(struct sw_track_config *c)
 int sw_vessels_new(struct sw_vessels **out, size_t max_vessels, const struct sw_track_config *tc)
 {
     struct sw_vessels *vs = calloc(1, sizeof *vs);
-    if (!vs)
-        return SW_ENOMEM;
+    if (!vs) return SW_ENOMEM;
     vs->max = max_vessels ? max_vessels : 4000000;
     if (tc)
         vs->tc = *tc;
@@ -60,8 +59,7 @@ int sw_vessels_new(struct sw_vessels **out, size_t max_vessels, const struct sw_
 
 void sw_vessels_free(struct sw_vessels *vs)
 {
-    if (!vs)
-        return;
+    if (!vs) return;
     for (size_t i = 0; i < vs->npages; i++)
         free(vs->pages[i]);
     free(vs->pages);
@@ -102,27 +100,23 @@ struct sw_vessel *sw_vessels_at(struct sw_vessels *vs, size_t i)
 /* Room for one more vessel: grow the array and keep the index under half full. */
 static int reserve(struct sw_vessels *vs)
 {
-    if (vs->n >= vs->max)
-        return SW_ETOOBIG;
+    if (vs->n >= vs->max) return SW_ETOOBIG;
     if (vs->n == vs->npages * PAGE_N) {
         if (vs->npages == vs->pcap) {
             size_t nc = vs->pcap ? vs->pcap * 2 : 16;
             struct sw_vessel **np = realloc(vs->pages, nc * sizeof *np);
-            if (!np)
-                return SW_ENOMEM;
+            if (!np) return SW_ENOMEM;
             vs->pages = np;
             vs->pcap = nc;
         }
         vs->pages[vs->npages] = malloc(PAGE_N * sizeof(struct sw_vessel));
-        if (!vs->pages[vs->npages])
-            return SW_ENOMEM;
+        if (!vs->pages[vs->npages]) return SW_ENOMEM;
         vs->npages++;
     }
     if ((vs->n + 1) * 2 > vs->icap) {
         size_t nic = vs->icap * 2;
         uint32_t *ni = calloc(nic, sizeof *ni);
-        if (!ni)
-            return SW_ENOMEM;
+        if (!ni) return SW_ENOMEM;
         for (size_t k = 0; k < vs->n; k++) {
             size_t i = slot_of(VAT(vs, k)->mmsi, nic);
             while (ni[i])
@@ -148,11 +142,9 @@ static struct sw_vessel *insert(struct sw_vessels *vs, const struct sw_vessel *i
 
 int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved)
 {
-    if (sw_vessels_get(vs, saved->mmsi))
-        return SW_EEXISTS;
+    if (sw_vessels_get(vs, saved->mmsi)) return SW_EEXISTS;
     int rc = reserve(vs);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     insert(vs, saved);
     return SW_OK;
 }
@@ -171,8 +163,7 @@ static double approx_m(const struct sw_fix *a, const struct sw_fix *b)
 {
     const double d2r = M_PI / 180, r = 6371008.8;
     double dlon = fabs(b->lon - a->lon);
-    if (dlon > 180)
-        dlon = 360 - dlon;
+    if (dlon > 180) dlon = 360 - dlon;
     double x = dlon * d2r * cos((a->lat + b->lat) * 0.5 * d2r);
     double y = (b->lat - a->lat) * d2r;
     return r * sqrt(x * x + y * y);
@@ -197,8 +188,7 @@ static void downsample(const struct sw_track_config *tc, struct sw_vessel *v,
     if (!v->has_fix || v->kept.t_ms == 0) {
         keep = 1;
     } else {
-        if (fix->t_ms - prev->t_ms >= tc->gap_ms)
-            keep = keep_prev = 1; /* both ends of the gap */
+        if (fix->t_ms - prev->t_ms >= tc->gap_ms) keep = keep_prev = 1; /* both ends of the gap */
         if (stopped(fix, tc->stop_kn) != stopped(prev, tc->stop_kn))
             keep = keep_prev = 1; /* stop or start: the last fix of the old state too */
         if (!isnan(fix->cog) && !isnan(v->kept.cog) && !stopped(fix, tc->stop_kn) &&
@@ -228,13 +218,11 @@ int sw_vessel_recent(const struct sw_vessel *v, struct sw_fix *out)
 
 static int identity_differs(const struct sw_identity *id, const struct sw_record *r)
 {
-    if ((r->fields & SW_F_NAME) && (id->fields & SW_F_NAME) && strcmp(id->name, r->name))
-        return 1;
+    if ((r->fields & SW_F_NAME) && (id->fields & SW_F_NAME) && strcmp(id->name, r->name)) return 1;
     if ((r->fields & SW_F_CALLSIGN) && (id->fields & SW_F_CALLSIGN) &&
         strcmp(id->callsign, r->callsign))
         return 1;
-    if ((r->fields & SW_F_IMO) && (id->fields & SW_F_IMO) && id->imo != r->imo)
-        return 1;
+    if ((r->fields & SW_F_IMO) && (id->fields & SW_F_IMO) && id->imo != r->imo) return 1;
     if ((r->fields & SW_F_SHIPTYPE) && (id->fields & SW_F_SHIPTYPE) &&
         id->ship_type != r->ship_type)
         return 1;
@@ -246,14 +234,10 @@ static int identity_differs(const struct sw_identity *id, const struct sw_record
 
 static void identity_apply(struct sw_identity *id, const struct sw_record *r)
 {
-    if (r->fields & SW_F_NAME)
-        memcpy(id->name, r->name, sizeof id->name);
-    if (r->fields & SW_F_CALLSIGN)
-        memcpy(id->callsign, r->callsign, sizeof id->callsign);
-    if (r->fields & SW_F_IMO)
-        id->imo = r->imo;
-    if (r->fields & SW_F_SHIPTYPE)
-        id->ship_type = r->ship_type;
+    if (r->fields & SW_F_NAME) memcpy(id->name, r->name, sizeof id->name);
+    if (r->fields & SW_F_CALLSIGN) memcpy(id->callsign, r->callsign, sizeof id->callsign);
+    if (r->fields & SW_F_IMO) id->imo = r->imo;
+    if (r->fields & SW_F_SHIPTYPE) id->ship_type = r->ship_type;
     if (r->fields & SW_F_DIMS) {
         id->length_m = r->length_m;
         id->beam_m = r->beam_m;
@@ -269,8 +253,7 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
     struct sw_vessel *v = sw_vessels_get(vs, r->mmsi);
     if (!v) {
         int rc = reserve(vs);
-        if (rc)
-            return rc;
+        if (rc) return rc;
         struct sw_vessel init;
         memset(&init, 0, sizeof init);
         init.mmsi = r->mmsi;
@@ -283,12 +266,9 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
     }
     *vout = v;
     v->dirty = 1;
-    if (r->t_ms < v->first_seen)
-        v->first_seen = r->t_ms;
-    if (r->t_ms > v->last_seen)
-        v->last_seen = r->t_ms;
-    if (r->cls)
-        v->cls = r->cls;
+    if (r->t_ms < v->first_seen) v->first_seen = r->t_ms;
+    if (r->t_ms > v->last_seen) v->last_seen = r->t_ms;
+    if (r->cls) v->cls = r->cls;
     if (r->fields & SW_F_POS) {
         struct sw_fix fix;
         memset(&fix, 0, sizeof fix);
@@ -329,12 +309,9 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
             }
             identity_apply(&v->id, r);
         }
-        if (r->fields & SW_F_DRAUGHT)
-            v->draught = r->draught;
-        if (r->fields & SW_F_DEST)
-            memcpy(v->dest, r->dest, sizeof v->dest);
+        if (r->fields & SW_F_DRAUGHT) v->draught = r->draught;
+        if (r->fields & SW_F_DEST) memcpy(v->dest, r->dest, sizeof v->dest);
     }
-    if (v->id_seq > 0 && r->t_ms > v->id_last_seen)
-        v->id_last_seen = r->t_ms;
+    if (v->id_seq > 0 && r->t_ms > v->id_last_seen) v->id_last_seen = r->t_ms;
     return SW_OK;
 }

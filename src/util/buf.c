@@ -24,23 +24,19 @@ void sw_buf_release(struct sw_buf *b)
 void sw_buf_reset(struct sw_buf *b)
 {
     b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
+    if (b->data) b->data[0] = '\0';
 }
 
 int sw_buf_grow(struct sw_buf *b, size_t extra)
 {
-    if (extra > b->max || b->len > b->max - extra)
-        return SW_ETOOBIG;
+    if (extra > b->max || b->len > b->max - extra) return SW_ETOOBIG;
     size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return SW_OK;
+    if (need <= b->cap) return SW_OK;
     size_t ncap = b->cap ? b->cap : 64;
     while (ncap < need)
         ncap = ncap > ((size_t)-1) / 2 ? need : ncap * 2;
     char *n = realloc(b->data, ncap);
-    if (!n)
-        return SW_ENOMEM;
+    if (!n) return SW_ENOMEM;
     b->data = n;
     b->cap = ncap;
     return SW_OK;
@@ -49,10 +45,8 @@ int sw_buf_grow(struct sw_buf *b, size_t extra)
 int sw_buf_append(struct sw_buf *b, const void *data, size_t len)
 {
     int rc = sw_buf_grow(b, len);
-    if (rc)
-        return rc;
-    if (len)
-        memcpy(b->data + b->len, data, len);
+    if (rc) return rc;
+    if (len) memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
     return SW_OK;
@@ -75,13 +69,10 @@ int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap)
     char small[256];
     int n = vsnprintf(small, sizeof small, fmt, cp);
     va_end(cp);
-    if (n < 0)
-        return SW_EINVAL;
-    if ((size_t)n < sizeof small)
-        return sw_buf_append(b, small, (size_t)n);
+    if (n < 0) return SW_EINVAL;
+    if ((size_t)n < sizeof small) return sw_buf_append(b, small, (size_t)n);
     int rc = sw_buf_grow(b, (size_t)n);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
     return SW_OK;
@@ -100,27 +91,39 @@ int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     int rc = sw_buf_grow(b, len + 2);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     b->data[b->len++] = '"';
     size_t run = 0; /* start of the pending run of characters that need no escape */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        if (i > run && (rc = sw_buf_append(b, s + run, i - run)))
-            return rc;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (i > run && (rc = sw_buf_append(b, s + run, i - run))) return rc;
         run = i + 1;
         char esc = 0;
         switch (c) {
-        case '"': esc = '"'; break;
-        case '\\': esc = '\\'; break;
-        case '\n': esc = 'n'; break;
-        case '\r': esc = 'r'; break;
-        case '\t': esc = 't'; break;
-        case '\b': esc = 'b'; break;
-        case '\f': esc = 'f'; break;
-        default: break;
+        case '"':
+            esc = '"';
+            break;
+        case '\\':
+            esc = '\\';
+            break;
+        case '\n':
+            esc = 'n';
+            break;
+        case '\r':
+            esc = 'r';
+            break;
+        case '\t':
+            esc = 't';
+            break;
+        case '\b':
+            esc = 'b';
+            break;
+        case '\f':
+            esc = 'f';
+            break;
+        default:
+            break;
         }
         if (esc) {
             char e[2] = {'\\', esc};
@@ -129,21 +132,17 @@ int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len)
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             rc = sw_buf_append(b, e, 6);
         }
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
-    if (len > run && (rc = sw_buf_append(b, s + run, len - run)))
-        return rc;
+    if (len > run && (rc = sw_buf_append(b, s + run, len - run))) return rc;
     return sw_buf_putc(b, '"');
 }
 
 char *sw_buf_detach(struct sw_buf *b, size_t *len)
 {
     char *d = b->data;
-    if (len)
-        *len = b->len;
-    if (!d)
-        d = calloc(1, 1);
+    if (len) *len = b->len;
+    if (!d) d = calloc(1, 1);
     b->data = NULL;
     b->len = b->cap = 0;
     return d;

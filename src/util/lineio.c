@@ -32,8 +32,7 @@ int sw_lines_open_fd(struct sw_lines **out, int fd, size_t max_line)
     l->cap = l->max_line + (1u << 20);
     l->buf = malloc(l->cap + 1);
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-        l->size = (uint64_t)st.st_size;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) l->size = (uint64_t)st.st_size;
     if (!l->buf) {
         close(fd);
         free(l);
@@ -58,17 +57,14 @@ int sw_lines_open(struct sw_lines **out, const char *path, size_t max_line)
         fd = dup(STDIN_FILENO);
     else
         fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return SW_EIO;
+    if (fd < 0) return SW_EIO;
     return sw_lines_open_fd(out, fd, max_line);
 }
 
 void sw_lines_free(struct sw_lines *l)
 {
-    if (!l)
-        return;
-    if (l->gz)
-        gzclose(l->gz);
+    if (!l) return;
+    if (l->gz) gzclose(l->gz);
     free(l->buf);
     free(l);
 }
@@ -82,8 +78,7 @@ static int fill(struct sw_lines *l)
         l->start = 0;
     }
     size_t room = l->cap - l->end;
-    if (room == 0)
-        return 0;
+    if (room == 0) return 0;
     int n = gzread(l->gz, l->buf + l->end, (unsigned)(room > (1u << 30) ? (1u << 30) : room));
     if (n < 0) {
         int zerr;
@@ -112,10 +107,8 @@ int sw_lines_next(struct sw_lines *l, const char **line, size_t *len)
                 continue; /* the tail of an over-long line, already reported */
             }
             l->lineno++;
-            if (e - s > l->max_line)
-                return SW_ETOOBIG;
-            if (e > s && l->buf[e - 1] == '\r')
-                e--;
+            if (e - s > l->max_line) return SW_ETOOBIG;
+            if (e > s && l->buf[e - 1] == '\r') e--;
             l->buf[e] = '\0';
             *line = l->buf + s;
             *len = e - s;
@@ -129,11 +122,9 @@ int sw_lines_next(struct sw_lines *l, const char **line, size_t *len)
             l->lineno++;
             return SW_ETOOBIG;
         }
-        if (l->skipping)
-            l->start = l->end = 0;
+        if (l->skipping) l->start = l->end = 0;
         if (l->eof) {
-            if (l->start == l->end)
-                return SW_EOF;
+            if (l->start == l->end) return SW_EOF;
             if (l->skipping) {
                 l->start = l->end = 0;
                 return SW_EOF;
@@ -141,18 +132,15 @@ int sw_lines_next(struct sw_lines *l, const char **line, size_t *len)
             size_t s = l->start, e = l->end;
             l->start = l->end;
             l->lineno++;
-            if (e > s && l->buf[e - 1] == '\r')
-                e--;
+            if (e > s && l->buf[e - 1] == '\r') e--;
             l->buf[e] = '\0';
             *line = l->buf + s;
             *len = e - s;
             return SW_OK;
         }
         int n = fill(l);
-        if (n < 0)
-            return n;
-        if (n == 0)
-            l->eof = 1;
+        if (n < 0) return n;
+        if (n == 0) l->eof = 1;
     }
 }
 

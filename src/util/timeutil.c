@@ -33,8 +33,7 @@ static int digits(const char *s, size_t len, size_t *pos, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
-        if (*pos >= len || s[*pos] < '0' || s[*pos] > '9')
-            return -1;
+        if (*pos >= len || s[*pos] < '0' || s[*pos] > '9') return -1;
         v = v * 10 + (s[(*pos)++] - '0');
     }
     *out = v;
@@ -43,8 +42,7 @@ static int digits(const char *s, size_t len, size_t *pos, int n, int *out)
 
 static int expect(const char *s, size_t len, size_t *pos, char c)
 {
-    if (*pos >= len || s[*pos] != c)
-        return -1;
+    if (*pos >= len || s[*pos] != c) return -1;
     (*pos)++;
     return 0;
 }
@@ -56,16 +54,14 @@ int sw_time_parse(const char *s, size_t len, int64_t *ms_out)
     if (digits(s, len, &p, 4, &y) || expect(s, len, &p, '-') || digits(s, len, &p, 2, &mo) ||
         expect(s, len, &p, '-') || digits(s, len, &p, 2, &d))
         return SW_EFORMAT;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return SW_EFORMAT;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31) return SW_EFORMAT;
     if (p < len && (s[p] == 'T' || s[p] == ' ')) {
         p++;
         if (digits(s, len, &p, 2, &h) || expect(s, len, &p, ':') || digits(s, len, &p, 2, &mi))
             return SW_EFORMAT;
         if (p < len && s[p] == ':') {
             p++;
-            if (digits(s, len, &p, 2, &se))
-                return SW_EFORMAT;
+            if (digits(s, len, &p, 2, &se)) return SW_EFORMAT;
             if (p < len && s[p] == '.') {
                 p++;
                 int scale = 100, any = 0;
@@ -75,12 +71,10 @@ int sw_time_parse(const char *s, size_t len, int64_t *ms_out)
                     p++;
                     any = 1;
                 }
-                if (!any)
-                    return SW_EFORMAT;
+                if (!any) return SW_EFORMAT;
             }
         }
-        if (h > 23 || mi > 59 || se > 60)
-            return SW_EFORMAT;
+        if (h > 23 || mi > 59 || se > 60) return SW_EFORMAT;
     }
     int64_t off = 0;
     if (p < len && s[p] == 'Z') {
@@ -88,16 +82,12 @@ int sw_time_parse(const char *s, size_t len, int64_t *ms_out)
     } else if (p < len && (s[p] == '+' || s[p] == '-')) {
         int sign = s[p] == '-' ? -1 : 1, oh, om = 0;
         p++;
-        if (digits(s, len, &p, 2, &oh))
-            return SW_EFORMAT;
-        if (p < len && s[p] == ':')
-            p++;
-        if (p < len && digits(s, len, &p, 2, &om))
-            return SW_EFORMAT;
+        if (digits(s, len, &p, 2, &oh)) return SW_EFORMAT;
+        if (p < len && s[p] == ':') p++;
+        if (p < len && digits(s, len, &p, 2, &om)) return SW_EFORMAT;
         off = sign * (oh * 3600 + om * 60);
     }
-    if (p != len)
-        return SW_EFORMAT;
+    if (p != len) return SW_EFORMAT;
     int64_t days = sw_days_from_civil(y, (unsigned)mo, (unsigned)d);
     *ms_out = ((days * 86400 + h * 3600 + mi * 60 + se) - off) * 1000 + ms;
     return SW_OK;

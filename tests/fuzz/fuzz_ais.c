@@ -16,8 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_str(const char *s, size_t cap)
 {
-    if (!memchr(s, '\0', cap))
-        abort();
+    if (!memchr(s, '\0', cap)) abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,8 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sw_ais_session_init(&sess);
         init = 1;
     }
-    if (size < 1)
-        return 0;
+    if (size < 1) return 0;
     int fill = data[0] & 7;
     const char *p = (const char *)data + 1;
     size_t len = size - 1;
@@ -38,10 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == SW_OK) {
         struct sw_buf b;
         sw_buf_init(&b, 1 << 16);
-        if (m.type < 1 || m.type > 27 || m.repeat < 0 || m.repeat > 3)
-            abort();
-        if (sw_ais_json_fields(&m, 1, &b) || sw_ais_json_fields(&m, 0, &b))
-            abort();
+        if (m.type < 1 || m.type > 27 || m.repeat < 0 || m.repeat > 3) abort();
+        if (sw_ais_json_fields(&m, 1, &b) || sw_ais_json_fields(&m, 0, &b)) abort();
         sw_buf_release(&b);
         switch (m.type) {
         case 5:
@@ -66,7 +62,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     rc = sw_ais_session_decode(&sess, p, len, fill, &m);
-    if (rc == SW_OK && m.type == 24 && m.u.t24.part != SW_AIS_PART_AB)
-        abort();
+    if (rc == SW_OK && m.type == 24 && m.u.t24.part != SW_AIS_PART_AB) abort();
     return 0;
 }

@@ -19,8 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sw_csv c;
     struct sw_record r;
     char *buf = malloc(size + 1);
-    if (!buf)
-        return 0;
+    if (!buf) return 0;
     memcpy(buf, data, size);
     buf[size] = '\0';
     size_t pos = 0;
@@ -32,15 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char save = buf[end];
         buf[end] = '\0';
         if (first) {
-            if (sw_csv_detect(&c, buf + pos, len) != SW_OK)
-                sw_csv_detect(&c, mc, sizeof mc - 1);
+            if (sw_csv_detect(&c, buf + pos, len) != SW_OK) sw_csv_detect(&c, mc, sizeof mc - 1);
             first = 0;
         } else {
             int pf;
             if (sw_csv_row(&c, buf + pos, len, &r, &pf) == SW_OK) {
-                if (r.mmsi == 0 || r.mmsi > 999999999u)
-                    abort();
-                if ((r.fields & SW_F_POS) && (r.lat < -90 || r.lat > 90 || r.lon < -180 || r.lon > 180))
+                if (r.mmsi == 0 || r.mmsi > 999999999u) abort();
+                if ((r.fields & SW_F_POS) &&
+                    (r.lat < -90 || r.lat > 90 || r.lon < -180 || r.lon > 180))
                     abort();
                 if (r.name[SW_REC_NAME_MAX] != '\0' || r.callsign[SW_REC_CALLSIGN_MAX] != '\0' ||
                     r.dest[SW_REC_DEST_MAX] != '\0')
@@ -48,8 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         buf[end] = save;
-        if (!nl)
-            break;
+        if (!nl) break;
         pos = end + 1;
     }
     free(buf);

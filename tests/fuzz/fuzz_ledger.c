@@ -22,8 +22,7 @@ static void fuzz_checkpoint(const char *s, size_t n)
 {
     struct sw_ledger_key k;
     struct sw_checkpoint c, c2;
-    if (sw_ledger_key_parse(skey, sizeof skey - 1, &k))
-        abort();
+    if (sw_ledger_key_parse(skey, sizeof skey - 1, &k)) abort();
     (void)sw_checkpoint_verify(s, n, &k.pub, &c);
     if (sw_checkpoint_parse(s, n, &c) == SW_OK) {
         char *note = NULL;
@@ -52,8 +51,7 @@ static void fuzz_keys(const char *s, size_t n)
         free(t);
     }
     if (sw_ledger_key_parse(s, n, &k) == SW_OK) {
-        if (sw_ledger_key_format(&k, &t))
-            abort();
+        if (sw_ledger_key_format(&k, &t)) abort();
         free(t);
         sw_ledger_key_wipe(&k);
     }
@@ -63,8 +61,7 @@ static void fuzz_proof(const char *s, size_t n)
 {
     static struct sw_proof p, p2;
     char *t = NULL;
-    if (sw_proof_parse(s, n, &p) != SW_OK)
-        return;
+    if (sw_proof_parse(s, n, &p) != SW_OK) return;
     if (sw_proof_format(&p, &t) || sw_proof_parse(t, strlen(t), &p2) || p2.kind != p.kind ||
         p2.n != p.n || p2.size != p.size || p2.index != p.index || p2.old_size != p.old_size ||
         memcmp(p2.path, p.path, p.n * SW_HASH_LEN))
@@ -81,8 +78,7 @@ static void fuzz_canon(const char *s, size_t n)
     json_t *v = NULL, *v2 = NULL;
     char *a = NULL, *b = NULL, *e = NULL;
     size_t la, lb, le;
-    if (sw_canon_parse(s, n, &v, NULL) != SW_OK)
-        return;
+    if (sw_canon_parse(s, n, &v, NULL) != SW_OK) return;
     if (sw_canon_dump(v, &a, &la) == SW_OK) {
         if (sw_canon_parse(a, la, &v2, NULL) || sw_canon_dump(v2, &b, &lb) || la != lb ||
             memcmp(a, b, la))
@@ -98,15 +94,22 @@ static void fuzz_canon(const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1 || size > 65536)
-        return 0;
+    if (size < 1 || size > 65536) return 0;
     const char *s = (const char *)data + 1;
     size_t n = size - 1;
     switch (data[0] % 4) {
-    case 0: fuzz_checkpoint(s, n); break;
-    case 1: fuzz_keys(s, n); break;
-    case 2: fuzz_proof(s, n); break;
-    default: fuzz_canon(s, n); break;
+    case 0:
+        fuzz_checkpoint(s, n);
+        break;
+    case 1:
+        fuzz_keys(s, n);
+        break;
+    case 2:
+        fuzz_proof(s, n);
+        break;
+    default:
+        fuzz_canon(s, n);
+        break;
     }
     return 0;
 }

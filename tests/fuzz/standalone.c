@@ -36,8 +36,7 @@ static int run_file(const char *path)
         }
     }
     fclose(f);
-    if (!buf)
-        return -1;
+    if (!buf) return -1;
     LLVMFuzzerTestOneInput(buf, len);
     free(buf);
     return 0;
@@ -56,15 +55,12 @@ int main(int argc, char **argv)
             DIR *d = opendir(argv[i]);
             struct dirent *e;
             while (d && (e = readdir(d))) {
-                if (e->d_name[0] == '.')
-                    continue;
+                if (e->d_name[0] == '.') continue;
                 char p[4096];
                 snprintf(p, sizeof p, "%s/%s", argv[i], e->d_name);
-                if (run_file(p) == 0)
-                    files++;
+                if (run_file(p) == 0) files++;
             }
-            if (d)
-                closedir(d);
+            if (d) closedir(d);
         } else if (run_file(argv[i]) == 0) {
             files++;
         }

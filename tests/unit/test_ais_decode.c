@@ -18,8 +18,7 @@ static struct sw_ais m;
 static void decode_ok(const char *payload, int fill)
 {
     int rc = sw_ais_decode(payload, strlen(payload), fill, &m);
-    if (rc)
-        printf("decode '%s': %s\n", payload, sw_err_name(rc));
+    if (rc) printf("decode '%s': %s\n", payload, sw_err_name(rc));
     assert_int_equal(rc, SW_OK);
 }
 
@@ -29,8 +28,7 @@ static void json_is(int scaled, const char *expect)
     struct sw_buf b;
     sw_buf_init(&b, 0);
     assert_int_equal(sw_ais_json_fields(&m, scaled, &b), SW_OK);
-    if (strcmp(b.data, expect))
-        printf("ours: %s\ngpsd: %s\n", b.data, expect);
+    if (strcmp(b.data, expect)) printf("ours: %s\ngpsd: %s\n", b.data, expect);
     assert_string_equal(b.data, expect);
     sw_buf_release(&b);
 }
@@ -101,12 +99,11 @@ static void test_scaled_formats_match_printf(void **state)
         m.u.t1.turn = t;
         sw_buf_reset(&b);
         assert_int_equal(sw_ais_json_fields(&m, 1, &b), SW_OK);
-        if (!strstr(b.data, want))
-            printf("turn %d: want %s in %s\n", t, want, b.data);
+        if (!strstr(b.data, want)) printf("turn %d: want %s in %s\n", t, want, b.data);
         assert_non_null(strstr(b.data, want));
     }
-    static const int32_t lons[] = {-108000000, -107999999, -1, 1, 5, 599999, 600001, 74037230,
-                                   108000000, 108600000};
+    static const int32_t lons[] = {-108000000, -107999999, -1,       1,         5,
+                                   599999,     600001,     74037230, 108000000, 108600000};
     for (size_t i = 0; i < sizeof lons / sizeof lons[0]; i++) {
         char want[64];
         m.u.t1.lon = lons[i];
@@ -175,20 +172,21 @@ static void test_binary_and_apps(void **state)
     decode_ok("6>jR0600V:C0>da4P106P00", 2);
     assert_int_equal(m.u.t6.app, SW_AIS_APP_6_235_10);
     assert_int_equal(m.u.t6.data.aton_mon.ana_int, 274);
-    json_is(1, "\"type\":6,\"repeat\":0,\"mmsi\":992509976,\"scaled\":true,\"seqno\":0,"
-               "\"dest_mmsi\":2500912,\"retransmit\":false,\"dac\":235,\"fid\":10,"
-               "\"off_pos\":false,\"alarm\":false,\"stat_ext\":0,\"ana_int\":13.70,"
-               "\"ana_ext1\":0.05,\"ana_ext2\":0.05,\"racon\":2,\"racon_text\":\"RACON operational\","
-               "\"light\":2,\"light_text\":\"Light OFF\"");
+    json_is(1,
+            "\"type\":6,\"repeat\":0,\"mmsi\":992509976,\"scaled\":true,\"seqno\":0,"
+            "\"dest_mmsi\":2500912,\"retransmit\":false,\"dac\":235,\"fid\":10,"
+            "\"off_pos\":false,\"alarm\":false,\"stat_ext\":0,\"ana_int\":13.70,"
+            "\"ana_ext1\":0.05,\"ana_ext2\":0.05,\"racon\":2,\"racon_text\":\"RACON operational\","
+            "\"light\":2,\"light_text\":\"Light OFF\"");
     /* type 8, DAC 1 FID 11: IMO 236 met/hydro */
     decode_ok("8@2<HW@0BkdhF0dcH59=RiRRDqnJ7wfRwwwwwwwwwwwwwwwwwwwwwwwwwt0", 2);
     assert_int_equal(m.u.t8.app, SW_AIS_APP_8_1_11);
     assert_int_equal(m.u.t8.data.met.wspeed, 11);
     assert_int_equal(m.u.t8.data.met.pressure, 232);
     /* ... cut short: gpsd still decodes it, the missing fields read as zero */
-    assert_int_equal(sw_ais_decode("8@2<HW@0BkdhF0dcH59=RiRRDqnJ7wfRwwwwwwwwwwwwwwwwwwwwwwwwwt0",
-                                   57, 0, &m),
-                     SW_OK);
+    assert_int_equal(
+        sw_ais_decode("8@2<HW@0BkdhF0dcH59=RiRRDqnJ7wfRwwwwwwwwwwwwwwwwwwwwwwwwwt0", 57, 0, &m),
+        SW_OK);
     assert_int_equal(m.u.t8.app, SW_AIS_APP_8_1_11);
     assert_int_equal(m.u.t8.data.met.wspeed, 11);
     assert_int_equal(m.u.t8.data.met.ice, 0);
@@ -300,8 +298,7 @@ static void test_type24_session(void **state)
         char o[32];
         memcpy(o, other, 28);
         o[5] = (char)('a' + i); /* another MMSI */
-        assert_int_equal(sw_ais_session_decode_on(&s, i < 7 ? 'A' : '1', o, 27, 2, &m),
-                         SW_EAGAIN);
+        assert_int_equal(sw_ais_session_decode_on(&s, i < 7 ? 'A' : '1', o, 27, 2, &m), SW_EAGAIN);
         if (i == 6) {
             struct sw_ais_session copy = s;
             assert_int_equal(sw_ais_session_decode_on(&copy, 'A', b, strlen(b), 0, &m), SW_OK);
@@ -373,13 +370,11 @@ static void test_prefixes(void **state)
     sw_buf_init(&b, 0);
     unsigned tried = 0, ok = 0;
     while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "!AIVDM,", 7))
-            continue;
+        if (strncmp(line, "!AIVDM,", 7)) continue;
         char *p = line;
         for (int i = 0; i < 5 && p; i++)
             p = strchr(p + 1, ',');
-        if (!p)
-            continue;
+        if (!p) continue;
         p++;
         size_t len = strcspn(p, ",");
         for (size_t l = 0; l <= len; l++) {

@@ -36,8 +36,9 @@ static void marinecadastre_row(void **state)
     int pf;
     assert_int_equal(sw_csv_detect(&c, MC_HDR, strlen(MC_HDR)), SW_OK);
     assert_int_equal(c.format, SW_CSV_MARINECADASTRE);
-    assert_int_equal(row(&c, "367379190,2022-01-03T00:00:00,30.3706,-88.56408,0,336.2,511,EAGLE,"
-                             "IMO8207721,WTD4583,31,0,28,11,3.3,52,A",
+    assert_int_equal(row(&c,
+                         "367379190,2022-01-03T00:00:00,30.3706,-88.56408,0,336.2,511,EAGLE,"
+                         "IMO8207721,WTD4583,31,0,28,11,3.3,52,A",
                          &r, &pf),
                      SW_OK);
     assert_int_equal(pf, 0);
@@ -59,8 +60,9 @@ static void marinecadastre_row(void **state)
     assert_int_equal(r.cls, 'A');
     assert_int_equal(r.kind, SW_REC_VESSEL);
     /* Empty fields stay unknown; IMO0000000 is no IMO. */
-    assert_int_equal(row(&c, "338148873,2022-01-03T00:00:00,33.60716,-117.91483,0,280,511,"
-                             "CAZADOR,IMO0000000,,37,,14,,,,B",
+    assert_int_equal(row(&c,
+                         "338148873,2022-01-03T00:00:00,33.60716,-117.91483,0,280,511,"
+                         "CAZADOR,IMO0000000,,37,,14,,,,B",
                          &r, &pf),
                      SW_OK);
     assert_false(r.fields & (SW_F_IMO | SW_F_CALLSIGN | SW_F_DIMS | SW_F_STATUS));
@@ -80,8 +82,10 @@ static void marinecadastre_row(void **state)
     assert_int_equal(pf, 2);
     /* Same content, same key; another time, another key. */
     struct sw_record a, b;
-    const char *l1 = "367379190,2022-01-03T00:00:00,30.3706,-88.56408,0,336.2,511,E,,,31,0,28,11,,,A";
-    const char *l2 = "367379190,2022-01-03T00:00:01,30.3706,-88.56408,0,336.2,511,E,,,31,0,28,11,,,A";
+    const char *l1 =
+        "367379190,2022-01-03T00:00:00,30.3706,-88.56408,0,336.2,511,E,,,31,0,28,11,,,A";
+    const char *l2 =
+        "367379190,2022-01-03T00:00:01,30.3706,-88.56408,0,336.2,511,E,,,31,0,28,11,,,A";
     row(&c, l1, &a, &pf);
     row(&c, l1, &b, &pf);
     assert_true(a.key == b.key);
@@ -98,8 +102,9 @@ static void marinecadastre_2024_header(void **state)
                     "call_sign,vessel_type,status,length,width,draft,cargo,transceiver";
     assert_int_equal(sw_csv_detect(&c, h, strlen(h)), SW_OK);
     assert_int_equal(c.format, SW_CSV_MARINECADASTRE);
-    assert_int_equal(row(&c, "412345678,2024-03-01 06:20:00,124.6,30.9,0.4,10,20,HAI XING,"
-                             "IMO9123456,BXYZ,70,1,120,20,6.1,70,A",
+    assert_int_equal(row(&c,
+                         "412345678,2024-03-01 06:20:00,124.6,30.9,0.4,10,20,HAI XING,"
+                         "IMO9123456,BXYZ,70,1,120,20,6.1,70,A",
                          &r, &pf),
                      SW_OK);
     assert_true(fabs(r.lat - 30.9) < 1e-9 && fabs(r.lon - 124.6) < 1e-9);
@@ -114,9 +119,10 @@ static void aisdk_rows(void **state)
     int pf;
     assert_int_equal(sw_csv_detect(&c, DK_HDR, strlen(DK_HDR)), SW_OK);
     assert_int_equal(c.format, SW_CSV_AISDK);
-    assert_int_equal(row(&c, "01/06/2023 13:45:07,Class A,219000123,55.123456,12.654321,Under way "
-                             "using engine,0.0,12.3,45.6,44,Unknown,OXAB2,NORDIC STAR,Cargo,,20,"
-                             "120,GPS,7.5,AARHUS,01/06/2023 18:00:00,AIS,100,20,10,10",
+    assert_int_equal(row(&c,
+                         "01/06/2023 13:45:07,Class A,219000123,55.123456,12.654321,Under way "
+                         "using engine,0.0,12.3,45.6,44,Unknown,OXAB2,NORDIC STAR,Cargo,,20,"
+                         "120,GPS,7.5,AARHUS,01/06/2023 18:00:00,AIS,100,20,10,10",
                          &r, &pf),
                      SW_OK);
     assert_true(r.t_ms == t_of("2023-06-01T13:45:07Z"));
@@ -131,13 +137,15 @@ static void aisdk_rows(void **state)
     assert_int_equal(r.length_m, 120);
     assert_int_equal(r.beam_m, 20);
     assert_string_equal(r.dest, "AARHUS");
-    assert_int_equal(row(&c, "01/06/2023 13:45:07,Base Station,2190047,55.1,12.6,Unknown value,,,,,"
-                             "Unknown,Unknown,,Undefined,,,,GPS,,Unknown,,AIS,,,,",
+    assert_int_equal(row(&c,
+                         "01/06/2023 13:45:07,Base Station,2190047,55.1,12.6,Unknown value,,,,,"
+                         "Unknown,Unknown,,Undefined,,,,GPS,,Unknown,,AIS,,,,",
                          &r, &pf),
                      SW_OK);
     assert_int_equal(r.kind, SW_REC_BASE);
-    assert_int_equal(row(&c, "01/06/2023 13:45:07,Class B,219000124,55.1,12.6,Moored,,0,,,"
-                             "9074729,,,Fishing,,,,GPS,,,,AIS,5,7,2,3",
+    assert_int_equal(row(&c,
+                         "01/06/2023 13:45:07,Class B,219000124,55.1,12.6,Moored,,0,,,"
+                         "9074729,,,Fishing,,,,GPS,,,,AIS,5,7,2,3",
                          &r, &pf),
                      SW_OK);
     assert_int_equal(r.cls, 'B');
@@ -146,9 +154,9 @@ static void aisdk_rows(void **state)
     assert_int_equal(r.ship_type, 30);
     assert_int_equal(r.length_m, 12); /* A + B */
     assert_int_equal(r.beam_m, 5);    /* C + D */
-    assert_int_equal(row(&c, "31/13/2023 13:45:07,Class A,219000123,55,12,,,,,,,,,,,,,,,,,,,,,",
-                         &r, &pf),
-                     SW_EFORMAT);
+    assert_int_equal(
+        row(&c, "31/13/2023 13:45:07,Class A,219000123,55,12,,,,,,,,,,,,,,,,,,,,,", &r, &pf),
+        SW_EFORMAT);
 }
 
 static void not_csv(void **state)
@@ -184,8 +192,7 @@ static void marinecadastre_real(void **state)
     while (sw_lines_next(in, &line, &len) == SW_OK) {
         rows++;
         const char *comma = memchr(line, ',', len);
-        if (comma && comma - line > 9)
-            longmmsi++;
+        if (comma && comma - line > 9) longmmsi++;
         int rc = sw_csv_row(&c, line, len, &r, &pf);
         if (rc == SW_OK)
             ok++;

@@ -34,8 +34,7 @@ static int collect(void *ctx, const char *line, size_t len)
 {
     struct out *o = ctx;
     json_t *j = json_loadb(line, len, 0, NULL);
-    if (!j || o->n >= 256)
-        return SW_ETOOBIG;
+    if (!j || o->n >= 256) return SW_ETOOBIG;
     o->ev[o->n++] = j;
     return SW_OK;
 }
@@ -58,8 +57,7 @@ static int count(const struct out *o, const char *type)
 static json_t *first(const struct out *o, const char *type)
 {
     for (int i = 0; i < o->n; i++)
-        if (!strcmp(json_string_value(json_object_get(o->ev[i], "type")), type))
-            return o->ev[i];
+        if (!strcmp(json_string_value(json_object_get(o->ev[i], "type")), type)) return o->ev[i];
     return NULL;
 }
 
@@ -91,8 +89,7 @@ static void fix(struct sw_detect *d, uint32_t mmsi, int64_t t, double lat, doubl
     assert_int_equal(sw_detect_consume(d, &r, NULL), SW_OK);
 }
 
-static void stat_rec(struct sw_detect *d, uint32_t mmsi, int64_t t, const char *name,
-                     uint32_t imo)
+static void stat_rec(struct sw_detect *d, uint32_t mmsi, int64_t t, const char *name, uint32_t imo)
 {
     struct sw_record r;
     sw_record_clear(&r);
@@ -117,8 +114,8 @@ static void test_encounter(void **state)
     for (int variant = 0; variant < 3; variant++) {
         struct out o = {0};
         struct sw_detect *d = new_det(&o);
-        double sep = variant == 1 ? 900 : 200;     /* 1: too far apart */
-        double sog = variant == 2 ? 8 : 0.4;       /* 2: under way together */
+        double sep = variant == 1 ? 900 : 200; /* 1: too far apart */
+        double sog = variant == 2 ? 8 : 0.4;   /* 2: under way together */
         for (int64_t t = T0; t <= T0 + 3 * HOUR; t += 5 * MIN) {
             double moved = variant == 2 ? (double)(t - T0) / HOUR * sog * 1852 : 0;
             fix(d, 412000001, t, SEA_LAT, east(moved), sog);
@@ -137,7 +134,8 @@ static void test_encounter(void **state)
                    detail(ev, "duration_h"));
             assert_true(fabs(md - 200) < 30); /* 30 s apart at 0.4 kn: a few metres */
             assert_true(fabs(detail(ev, "duration_h") - 3) < 0.2);
-            assert_true(json_array_size(json_object_get(json_object_get(ev, "evidence"), "fixes")) >= 2);
+            assert_true(
+                json_array_size(json_object_get(json_object_get(ev, "evidence"), "fixes")) >= 2);
         } else {
             assert_int_equal(count(&o, "encounter"), 0);
         }
@@ -177,8 +175,7 @@ static void test_ais_gap(void **state)
         struct sw_detect *d = new_det(&o);
         /* the silent vessel: fixes, then 14 h nothing, then fixes again */
         for (int64_t t = T0; t <= T0 + 16 * HOUR; t += 10 * MIN) {
-            if (t <= T0 + HOUR || t >= T0 + 15 * HOUR)
-                fix(d, 414000001, t, SEA_LAT, SEA_LON, 10);
+            if (t <= T0 + HOUR || t >= T0 + 15 * HOUR) fix(d, 414000001, t, SEA_LAT, SEA_LON, 10);
             if (!variant) /* 1: nobody else around: a receiver outage, not a gap */
                 for (uint32_t k = 0; k < 4; k++)
                     fix(d, 414000100 + k, t + 1000 * k, SEA_LAT + 0.05 * k, SEA_LON + 0.1, 9);
@@ -204,10 +201,8 @@ static void test_position_spoof(void **state)
         for (int i = 0; i < 30; i++) {
             int64_t t = T0 + i * 2 * MIN;
             double lon = east(i * 2.0 / 60 * 10 * 1852), lat = SEA_LAT;
-            if (i == 10 && variant == 0)
-                lat += 1.0; /* one fix 111 km away, then back */
-            if (i >= 10 && variant == 1)
-                lat += 1.0; /* 0: stays there: a jump without return */
+            if (i == 10 && variant == 0) lat += 1.0; /* one fix 111 km away, then back */
+            if (i >= 10 && variant == 1) lat += 1.0; /* 0: stays there: a jump without return */
             fix(d, 415000001, t, lat, lon, 10);
             if (variant == 2) /* a second receiver's copy 100 m off, same second */
                 fix(d, 415000001, t, lat + 0.001, lon, 10);
@@ -318,8 +313,7 @@ static void test_params(void **state)
     sw_detect_params_default(&dflt);
     assert_int_equal(sw_config_load(&c, sw_test_root("data/detect.conf"), NULL), SW_OK);
     int lrc = sw_detect_params_load(&q, c, key);
-    if (lrc)
-        printf("NOTE: bad key %s\n", key);
+    if (lrc) printf("NOTE: bad key %s\n", key);
     assert_int_equal(lrc, SW_OK);
     assert_memory_equal(&q, &dflt, sizeof q);
     sw_config_free(c);
@@ -341,9 +335,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_encounter),   cmocka_unit_test(test_loitering),
-        cmocka_unit_test(test_ais_gap),     cmocka_unit_test(test_position_spoof),
-        cmocka_unit_test(test_identity),    cmocka_unit_test(test_listed),
+        cmocka_unit_test(test_encounter),     cmocka_unit_test(test_loitering),
+        cmocka_unit_test(test_ais_gap),       cmocka_unit_test(test_position_spoof),
+        cmocka_unit_test(test_identity),      cmocka_unit_test(test_listed),
         cmocka_unit_test(test_deterministic), cmocka_unit_test(test_params),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -39,14 +39,10 @@ static const struct allow *allowed(const char *file, int type, const char *field
     for (size_t i = 0; i < NALLOW; i++) {
         const struct allow *a = &allow_list[i];
         size_t fl = strlen(file), al = strlen(a->file);
-        if (al && (al > fl || strstr(file, a->file) == NULL))
-            continue;
-        if (a->type != type || (a->mmsi && a->mmsi != mmsi))
-            continue;
-        if ((a->field == NULL) != (field == NULL))
-            continue;
-        if (field && strcmp(field, a->field))
-            continue;
+        if (al && (al > fl || strstr(file, a->file) == NULL)) continue;
+        if (a->type != type || (a->mmsi && a->mmsi != mmsi)) continue;
+        if ((a->field == NULL) != (field == NULL)) continue;
+        if (field && strcmp(field, a->field)) continue;
         allow_used[i]++;
         return a;
     }
@@ -72,8 +68,7 @@ static void msgs_free(struct msgs *m)
 static int load_expected(const char *path, struct msgs *out)
 {
     FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     char line[8192];
     char last = '!';
     while (fgets(line, sizeof line, f)) {
@@ -81,8 +76,7 @@ static int load_expected(const char *path, struct msgs *out)
             last = line[0];
             continue;
         }
-        if (last != '!' || !strstr(line, "\"class\":\"AIS\""))
-            continue;
+        if (last != '!' || !strstr(line, "\"class\":\"AIS\"")) continue;
         json_t *o = json_loads(line, 0, NULL);
         if (o && out->n < MAXMSG)
             out->v[out->n++] = o;
@@ -104,10 +98,8 @@ static int run_cli(const char *input, int unscaled, struct msgs *out)
     static char line[1 << 16];
     int notbuilt = 0;
     while (fgets(line, sizeof line, p)) {
-        if (strstr(line, "not built yet"))
-            notbuilt = 1;
-        if (line[0] != '{')
-            continue;
+        if (strstr(line, "not built yet")) notbuilt = 1;
+        if (line[0] != '{') continue;
         json_t *o = json_loads(line, 0, NULL);
         const char *cls = json_string_value(json_object_get(o, "class"));
         if (o && cls && !strcmp(cls, "AIS") && out->n < MAXMSG)
@@ -126,23 +118,19 @@ static int same_value(json_t *a, json_t *b)
         return fabs(x - y) <= 1e-9 * fmax(1.0, fabs(x));
     }
     if (json_is_array(a) && json_is_array(b)) {
-        if (json_array_size(a) != json_array_size(b))
-            return 0;
+        if (json_array_size(a) != json_array_size(b)) return 0;
         for (size_t i = 0; i < json_array_size(a); i++)
-            if (!same_value(json_array_get(a, i), json_array_get(b, i)))
-                return 0;
+            if (!same_value(json_array_get(a, i), json_array_get(b, i))) return 0;
         return 1;
     }
     if (json_is_object(a) && json_is_object(b)) {
-        if (json_object_size(a) != json_object_size(b))
-            return 0;
+        if (json_object_size(a) != json_object_size(b)) return 0;
         const char *k;
         json_t *v;
         json_object_foreach(a, k, v)
         {
             json_t *w = json_object_get(b, k);
-            if (!w || !same_value(v, w))
-                return 0;
+            if (!w || !same_value(v, w)) return 0;
         }
         return 1;
     }
@@ -155,8 +143,7 @@ static int cli_meta(const char *k)
 {
     static const char *const meta[] = {"device", "rxtime", "source", "checksum_ok"};
     for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
-        if (!strcmp(k, meta[i]))
-            return 1;
+        if (!strcmp(k, meta[i])) return 1;
     return 0;
 }
 
@@ -184,14 +171,11 @@ static int compare_msg(const char *file, json_t *e, json_t *g, int *fields)
     json_t *v;
     json_object_foreach(e, k, v)
     {
-        if (cli_meta(k))
-            continue;
+        if (cli_meta(k)) continue;
         json_t *w = json_object_get(g, k);
-        if (w && same_value(v, w))
-            continue;
+        if (w && same_value(v, w)) continue;
         (*fields)++;
-        if (allowed(file, msg_type(e), k, msg_mmsi(e)))
-            continue;
+        if (allowed(file, msg_type(e), k, msg_mmsi(e))) continue;
         char *es = json_dumps(v, JSON_ENCODE_ANY), *gs = w ? json_dumps(w, JSON_ENCODE_ANY) : NULL;
         printf("DIFF %s type %d mmsi %u field %s: gpsd %s, ours %s\n", file, msg_type(e),
                msg_mmsi(e), k, es, gs ? gs : "(absent)");
@@ -201,13 +185,11 @@ static int compare_msg(const char *file, json_t *e, json_t *g, int *fields)
     }
     json_object_foreach(g, k, v)
     {
-        if (cli_meta(k) || json_object_get(e, k))
-            continue;
+        if (cli_meta(k) || json_object_get(e, k)) continue;
         (*fields)++;
-        if (allowed(file, msg_type(e), k, msg_mmsi(e)))
-            continue;
-        printf("DIFF %s type %d mmsi %u field %s: absent in gpsd\n", file, msg_type(e),
-               msg_mmsi(e), k);
+        if (allowed(file, msg_type(e), k, msg_mmsi(e))) continue;
+        printf("DIFF %s type %d mmsi %u field %s: absent in gpsd\n", file, msg_type(e), msg_mmsi(e),
+               k);
         bad++;
     }
     return bad;
@@ -251,8 +233,7 @@ static int agree_file(const char *input_rel, const char *chk_rel, int unscaled)
                     di = a, dj = b, found = 1;
             }
         }
-        if (!found)
-            di = exp.n - i, dj = got.n - j;
+        if (!found) di = exp.n - i, dj = got.n - j;
         for (size_t a = 0; a < di; a++, i++) {
             if (!allowed(file, msg_type(exp.v[i]), NULL, msg_mmsi(exp.v[i]))) {
                 printf("MISSING %s: type %d mmsi %u\n", file, msg_type(exp.v[i]),
@@ -287,7 +268,7 @@ static void test_sample_unscaled(void **state)
     static void fn(void **state)                                                                   \
     {                                                                                              \
         (void)state;                                                                               \
-        assert_int_equal(agree_file(PEER "daemon/" name, PEER "daemon/" name ".chk", 1), 0);      \
+        assert_int_equal(agree_file(PEER "daemon/" name, PEER "daemon/" name ".chk", 1), 0);       \
     }
 DAEMON_TEST(test_daemon_18_27, "ais-18-27.log")
 DAEMON_TEST(test_daemon_fid55, "ais-nmea-type6-fid55.log")
@@ -306,8 +287,8 @@ int main(void)
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     /* an entry nothing needs any more should be removed (and docs/ais.md updated) */
     for (size_t i = 0; i < NALLOW; i++)
-        printf("NOTE: allow-list entry %zu (type %d %s) used %u times%s\n", i,
-               allow_list[i].type, allow_list[i].field ? allow_list[i].field : "missing",
-               allow_used[i], allow_used[i] ? "" : ": stale, remove it");
+        printf("NOTE: allow-list entry %zu (type %d %s) used %u times%s\n", i, allow_list[i].type,
+               allow_list[i].field ? allow_list[i].field : "missing", allow_used[i],
+               allow_used[i] ? "" : ": stale, remove it");
     return rc;
 }

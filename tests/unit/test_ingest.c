@@ -186,7 +186,7 @@ static int consumer(void *ctx, const struct sw_record *r, const struct sw_vessel
     if (v) {
         assert_int_equal(v->mmsi, r->mmsi);
         assert_true(sw_pipeline_vessel(s->p, r->mmsi) == v); /* reachable by MMSI */
-        assert_true(v->last.t_ms == r->t_ms);               /* state already updated */
+        assert_true(v->last.t_ms == r->t_ms);                /* state already updated */
         s->with_vessel++;
     }
     return 0;

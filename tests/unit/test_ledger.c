@@ -146,10 +146,9 @@ static void rfc_vectors(void **state)
                                                     (const uint8_t(*)[SW_HASH_LEN])path, n, r),
                          SW_EVERIFY);
         if (size > 1)
-            assert_int_equal(
-                sw_merkle_verify_inclusion((index + 1) % size, size, t.leaf[index],
-                                           (const uint8_t(*)[SW_HASH_LEN])path, n, r),
-                SW_EVERIFY);
+            assert_int_equal(sw_merkle_verify_inclusion((index + 1) % size, size, t.leaf[index],
+                                                        (const uint8_t(*)[SW_HASH_LEN])path, n, r),
+                             SW_EVERIFY);
         checked++;
     }
     assert_int_equal(checked, 36);
@@ -171,22 +170,22 @@ static void rfc_vectors(void **state)
         uint8_t r1[SW_HASH_LEN], r2[SW_HASH_LEN];
         mth(&t, 0, m, r1);
         mth(&t, 0, nn, r2);
-        assert_int_equal(sw_merkle_verify_consistency(m, nn, r1, r2,
-                                                      (const uint8_t(*)[SW_HASH_LEN])path, n),
-                         SW_OK);
+        assert_int_equal(
+            sw_merkle_verify_consistency(m, nn, r1, r2, (const uint8_t(*)[SW_HASH_LEN])path, n),
+            SW_OK);
         if (m != nn) {
-            assert_int_equal(sw_merkle_verify_consistency(m, nn, r2, r2,
-                                                          (const uint8_t(*)[SW_HASH_LEN])path, n),
-                             SW_EVERIFY);
-            assert_int_equal(sw_merkle_verify_consistency(m, nn, r1, r1,
-                                                          (const uint8_t(*)[SW_HASH_LEN])path, n),
-                             SW_EVERIFY);
+            assert_int_equal(
+                sw_merkle_verify_consistency(m, nn, r2, r2, (const uint8_t(*)[SW_HASH_LEN])path, n),
+                SW_EVERIFY);
+            assert_int_equal(
+                sw_merkle_verify_consistency(m, nn, r1, r1, (const uint8_t(*)[SW_HASH_LEN])path, n),
+                SW_EVERIFY);
         }
         if (n > 0) {
             path[0][0] ^= 0x80;
-            assert_int_equal(sw_merkle_verify_consistency(
-                                 m, nn, r1, r2, (const uint8_t(*)[SW_HASH_LEN])path, n),
-                             SW_EVERIFY);
+            assert_int_equal(
+                sw_merkle_verify_consistency(m, nn, r1, r2, (const uint8_t(*)[SW_HASH_LEN])path, n),
+                SW_EVERIFY);
         }
         checked++;
     }
@@ -291,8 +290,9 @@ static void canonical_json(void **state)
     json_t *v;
     char *s;
     size_t len;
-    const char *in = "{\"b\":1,\"a\":[true,null,0.9,-0.0,1e300,124.6,1.0],\"\\u00e9\":\"x\\u2028/\\u0001\","
-                     "\"A\":\"\\ud83d\\ude00\"}";
+    const char *in =
+        "{\"b\":1,\"a\":[true,null,0.9,-0.0,1e300,124.6,1.0],\"\\u00e9\":\"x\\u2028/\\u0001\","
+        "\"A\":\"\\ud83d\\ude00\"}";
     assert_int_equal(sw_canon_parse(in, strlen(in), &v, NULL), SW_OK);
     assert_int_equal(sw_canon_dump(v, &s, &len), SW_OK);
     assert_string_equal(s, "{\"A\":\"\xf0\x9f\x98\x80\",\"a\":[true,null,0.9,-0.0,1e300,124.6,"
@@ -309,16 +309,17 @@ static void canonical_json(void **state)
     json_decref(v);
     json_decref(v2);
     /* What cannot be canonical is refused. */
-    const char *bad[] = {"{\"a\":1,\"a\":2}", "{\"a\":NaN}", "{\"a\":1e999}",
-                         "{\"a\":\"\\u0000\"}", "{\"a\":\"\xff\"}", "{\"a\":1} x",
+    const char *bad[] = {"{\"a\":1,\"a\":2}",           "{\"a\":NaN}",      "{\"a\":1e999}",
+                         "{\"a\":\"\\u0000\"}",         "{\"a\":\"\xff\"}", "{\"a\":1} x",
                          "{\"a\":99999999999999999999}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(sw_canon_parse(bad[i], strlen(bad[i]), &v, NULL), SW_EFORMAT);
         assert_null(v);
     }
     /* Event leaf input: evidence.leaf and evidence.sha256 are left out. */
-    const char *ev = "{\"type\":\"encounter\",\"id\":\"e1\",\"evidence\":{\"leaf\":5,\"sha256\":\"ab\"},"
-                     "\"details\":{\"z\":1,\"a\":2}}";
+    const char *ev =
+        "{\"type\":\"encounter\",\"id\":\"e1\",\"evidence\":{\"leaf\":5,\"sha256\":\"ab\"},"
+        "\"details\":{\"z\":1,\"a\":2}}";
     assert_int_equal(sw_canon_parse(ev, strlen(ev), &v, NULL), SW_OK);
     assert_int_equal(sw_canon_event(v, &s, &len), SW_OK);
     assert_string_equal(s, "{\"details\":{\"a\":2,\"z\":1},\"id\":\"e1\",\"type\":\"encounter\"}");
@@ -340,15 +341,17 @@ static void canonical_json(void **state)
 static void note_peer_vector(void **state)
 {
     /* golang.org/x/mod/sumdb/note, the package documentation's example key and note. */
-    const char *skey = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    const char *skey =
+        "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
     const char *vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
     const char *text = "If you think cryptography is the answer to your problem,\n"
                        "then you don't know what your problem is.\n";
-    const char *want = "If you think cryptography is the answer to your problem,\n"
-                       "then you don't know what your problem is.\n"
-                       "\n"
-                       "\xe2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
-                       "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    const char *want =
+        "If you think cryptography is the answer to your problem,\n"
+        "then you don't know what your problem is.\n"
+        "\n"
+        "\xe2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+        "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
     struct sw_ledger_key k;
     struct sw_ledger_pub p;
     char *s;
@@ -392,11 +395,13 @@ static void checkpoint_sign_verify(void **state)
     c.time_ms = 1709274000000LL;
     char *note;
     assert_int_equal(sw_checkpoint_sign(&c, &k, &note), SW_OK);
-    assert_int_equal(strncmp(note, "example.org/log\n12345\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"
-                                   "timestamp 2024-03-01T06:20:00Z\n\n\xe2\x80\x94 example.org/log ",
-                             strlen("example.org/log\n12345\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd"
-                                    "Hh8=\ntimestamp 2024-03-01T06:20:00Z\n\n\xe2\x80\x94 example.org/log ")),
-                     0);
+    assert_int_equal(
+        strncmp(note,
+                "example.org/log\n12345\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"
+                "timestamp 2024-03-01T06:20:00Z\n\n\xe2\x80\x94 example.org/log ",
+                strlen("example.org/log\n12345\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd"
+                       "Hh8=\ntimestamp 2024-03-01T06:20:00Z\n\n\xe2\x80\x94 example.org/log ")),
+        0);
     assert_int_equal(sw_checkpoint_verify(note, strlen(note), &k.pub, &got), SW_OK);
     assert_true(got.size == 12345 && got.time_ms == c.time_ms);
     assert_memory_equal(got.root, c.root, SW_HASH_LEN);
@@ -415,7 +420,8 @@ static void checkpoint_sign_verify(void **state)
     free(w);
     const char *bad = "example.org/log\n12\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
     assert_int_equal(sw_checkpoint_parse(bad, strlen(bad), &got), SW_EFORMAT);
-    const char *bad2 = "example.org/log\n012\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n\n\xe2\x80\x94 x y\n";
+    const char *bad2 =
+        "example.org/log\n012\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n\n\xe2\x80\x94 x y\n";
     assert_int_equal(sw_checkpoint_parse(bad2, strlen(bad2), &got), SW_EFORMAT);
     free(note);
     /* PEM form of the public key. */
@@ -457,8 +463,7 @@ static size_t nkept;
 static json_t *mk_event_keep(int i)
 {
     json_t *v = mk_event(i, "");
-    if (nkept < 4)
-        kept[nkept++] = v;
+    if (nkept < 4) kept[nkept++] = v;
     return v;
 }
 

@@ -470,11 +470,16 @@ static void test_files_add_up(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_checksum),    cmocka_unit_test(test_single),
-        cmocka_unit_test(test_tagblock),    cmocka_unit_test(test_tagblock_group),
-        cmocka_unit_test(test_interleaved), cmocka_unit_test(test_orphans_restart_timeout),
-        cmocka_unit_test(test_oversize),    cmocka_unit_test(test_times),
-        cmocka_unit_test(test_bad_lines),   cmocka_unit_test(test_files_add_up),
+        cmocka_unit_test(test_checksum),
+        cmocka_unit_test(test_single),
+        cmocka_unit_test(test_tagblock),
+        cmocka_unit_test(test_tagblock_group),
+        cmocka_unit_test(test_interleaved),
+        cmocka_unit_test(test_orphans_restart_timeout),
+        cmocka_unit_test(test_oversize),
+        cmocka_unit_test(test_times),
+        cmocka_unit_test(test_bad_lines),
+        cmocka_unit_test(test_files_add_up),
         cmocka_unit_test(test_trailing_station_joins_group),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -356,11 +356,14 @@ static void load_from_db(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(jaro_winkler_values), cmocka_unit_test(normalise),
-        cmocka_unit_test(korean_variants),     cmocka_unit_test(identifiers_types_orgs),
-        cmocka_unit_test(compare_pairs),       cmocka_unit_test(abjad_skeleton),
-        cmocka_unit_test(hostile_input),       cmocka_unit_test(load_from_db),
-        cmocka_unit_test(joined_among_common_syllables)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(jaro_winkler_values),
+                                       cmocka_unit_test(normalise),
+                                       cmocka_unit_test(korean_variants),
+                                       cmocka_unit_test(identifiers_types_orgs),
+                                       cmocka_unit_test(compare_pairs),
+                                       cmocka_unit_test(abjad_skeleton),
+                                       cmocka_unit_test(hostile_input),
+                                       cmocka_unit_test(load_from_db),
+                                       cmocka_unit_test(joined_among_common_syllables)};
     return cmocka_run_group_tests_name("screen", tests, NULL, NULL);
 }

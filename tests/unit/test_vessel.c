@@ -105,8 +105,7 @@ static int run_track(struct sw_vessels *vs, const struct sw_record *recs, int n,
 static int has(const int64_t *kept, int n, int64_t t)
 {
     for (int i = 0; i < n; i++)
-        if (kept[i] == t)
-            return 1;
+        if (kept[i] == t) return 1;
     return 0;
 }
 
@@ -139,12 +138,12 @@ static void downsampling_keeps_shape(void **state)
     for (int i = 0; i < 30; i++, t += 10000, lon += 0.0006)
         recs[n++] = pos(1, t, lat, lon, 10, 90);
     int k = run_track(vs, recs, n, kept);
-    assert_true(has(kept, k, T0));           /* first fix */
-    assert_true(has(kept, k, before_turn));  /* the corner */
+    assert_true(has(kept, k, T0));          /* first fix */
+    assert_true(has(kept, k, before_turn)); /* the corner */
     assert_true(has(kept, k, first_east));
-    assert_true(has(kept, k, before_stop));  /* stop */
+    assert_true(has(kept, k, before_stop)); /* stop */
     assert_true(has(kept, k, first_stopped));
-    assert_true(has(kept, k, before_gap));   /* both ends of the gap */
+    assert_true(has(kept, k, before_gap)); /* both ends of the gap */
     assert_true(has(kept, k, after_gap));
     /* ... and much fewer points than fixes: at most one per 10 min besides the shape points. */
     printf("NOTE: downsampling kept %d of %d fixes\n", k, n);
@@ -186,8 +185,8 @@ static void mid_flags(void **state)
     assert_string_equal(sw_mid_flag(412000001), "CN");
     assert_string_equal(sw_mid_flag(351234567), "PA");
     assert_string_equal(sw_mid_flag(0), "");
-    assert_string_equal(sw_mid_flag(970123456), ""); /* SART */
-    assert_string_equal(sw_mid_flag(217123456), ""); /* unallocated MID */
+    assert_string_equal(sw_mid_flag(970123456), "");  /* SART */
+    assert_string_equal(sw_mid_flag(217123456), "");  /* unallocated MID */
     assert_int_equal(sw_mid_of_mmsi(994451234), 445); /* aid to navigation */
     assert_int_equal(sw_mid_of_mmsi(111445123), 445); /* SAR aircraft */
     assert_int_equal(sw_mid_of_mmsi(4451234), 445);   /* coast station 00MIDXXXX */

@@ -36,7 +36,6 @@ const char *sw_test_tmpdir(void)
 {
     static char dir[64];
     snprintf(dir, sizeof dir, "/tmp/swtest.XXXXXX");
-    if (!mkdtemp(dir))
-        return "/tmp";
+    if (!mkdtemp(dir)) return "/tmp";
     return dir;
 }
