@@ -10,6 +10,11 @@ WERROR=${WERROR:-0}
 [ "${CI:-}" = "true" ] && WERROR=1
 echo "== static checks"
 scripts/check-banned.sh
+if command -v clang-format >/dev/null; then
+    make -s format-check
+else
+    echo "NOTE: clang-format absent: formatting not checked"
+fi
 echo "== build (optimised)"
 make -s -j"$JOBS" WERROR="$WERROR" all
 echo "== tests (optimised)"
