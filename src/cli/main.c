@@ -19,13 +19,18 @@ static const struct sw_cmd commands[] = {
     {"screen", cmd_screen, "screen names or identifiers against the lists, explaining each match"},
 };
 
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+    fputs(prefix, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("sanctwatch: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say("sanctwatch: ", fmt, ap);
     va_end(ap);
 }
 
@@ -33,9 +38,7 @@ void cli_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("sanctwatch: warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say("sanctwatch: warning: ", fmt, ap);
     va_end(ap);
 }
 
