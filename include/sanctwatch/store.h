@@ -15,9 +15,17 @@
  * sw_store_close(). On failure *out is NULL and a message is in err (if non-NULL, 256 bytes). */
 int sw_store_open(const char *path, sqlite3 **out, char *err);
 void sw_store_close(sqlite3 *db);
+/* The same for a database that must already exist (every command but the ones that create
+ * one): a misspelt path fails with SW_ENOTFOUND and "cannot open 'PATH': No such file or
+ * directory" in err, instead of creating an empty store that reads as "nothing found". */
+int sw_store_open_existing(const char *path, sqlite3 **out, char *err);
 
 /* Apply migrations steps[0..n-1] of module (version i+1 is steps[i]) not yet applied. */
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n);
+
+/* 1 when the database has a table of that name (a module's tables exist only once it ran),
+ * else 0 (also on error). */
+int sw_store_has_table(sqlite3 *db, const char *name);
 
 /* Run SQL without results; SW_EDB on failure (sqlite3_errmsg(db) has the reason). */
 int sw_store_exec(sqlite3 *db, const char *sql);

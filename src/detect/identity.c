@@ -8,6 +8,7 @@
  */
 #include "detect_int.h"
 
+#include "sanctwatch/store.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lists.h"
 #include "sanctwatch/mid.h"
@@ -147,24 +148,11 @@ static int group_has_name(const struct sw_detect *d, uint32_t group, const char 
     return 0;
 }
 
-static int table_exists(sqlite3 *db, const char *name)
-{
-    sqlite3_stmt *st = NULL;
-    int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st,
-                           NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return found;
-}
-
 int det_lists_load(struct sw_detect *d, char *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = SW_OK;
-    if (!table_exists(d->db, "entries") || !table_exists(d->db, "entry_ids"))
+    if (!sw_store_has_table(d->db, "entries") || !sw_store_has_table(d->db, "entry_ids"))
         return SW_OK; /* no lists imported into this database */
     static const char *q =
         "SELECT e.id, e.list, e.ref, n.name,"

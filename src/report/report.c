@@ -6,6 +6,7 @@
  * from the ingest tables; designation matches from the sanctions-list tables when a list
  * has been imported.
  */
+#include "sanctwatch/store.h"
 #include "sanctwatch/report.h"
 
 #include <stdio.h>
@@ -49,19 +50,6 @@ static const struct {
                        "the flag, or the identity of a listed or scrapped vessel"},
     {"listed_vessel", "a vessel whose IMO, MMSI, or name and type match a designated vessel"},
 };
-
-static int table_exists(sqlite3 *db, const char *name)
-{
-    sqlite3_stmt *q;
-    int yes = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &q,
-                           NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    yes = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-    return yes;
-}
 
 static json_t *iso_or_null(int64_t ms)
 {
@@ -471,7 +459,7 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
     rc = choose_head(&b, &note, &cp);
     if (rc) goto fail;
     rc = SW_EDB;
-    if (table_exists(db, "vessels") &&
+    if (sw_store_has_table(db, "vessels") &&
         (prepare(&b, "SELECT * FROM vessels WHERE mmsi=?", &b.q_vessel) ||
          prepare(&b, "SELECT * FROM identity_history WHERE mmsi=? ORDER BY seq", &b.q_hist) ||
          prepare(&b,
@@ -479,7 +467,7 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
                  "ORDER BY t",
                  &b.q_track)))
         goto fail;
-    if (table_exists(db, "entry_ids") &&
+    if (sw_store_has_table(db, "entry_ids") &&
         prepare(&b,
                 "SELECT e.list, e.ref, e.type, e.name, e.programmes, e.listed_on, e.active"
                 " FROM entry_ids i JOIN entries e ON e.id = i.entry"

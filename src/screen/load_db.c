@@ -3,24 +3,12 @@
  * schema in sanctwatch/lists.h): every active entry, its names with their quality, and its
  * identifiers. Entry keys are "<list>:<ref>".
  */
+#include "sanctwatch/store.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/screen.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int table_exists(sqlite3 *db, const char *name)
-{
-    sqlite3_stmt *st = NULL;
-    int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-    return found;
-}
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -81,7 +69,8 @@ static int each_row(sqlite3 *db, const char *sql, struct sw_screen_index *idx,
 int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db)
 {
     if (!idx || !db) return SW_EINVAL;
-    if (!table_exists(db, "entries") || !table_exists(db, "entry_names")) return SW_ENOTFOUND;
+    if (!sw_store_has_table(db, "entries") || !sw_store_has_table(db, "entry_names"))
+        return SW_ENOTFOUND;
     /* Entries first, so each carries its list, ref and type; then names, the primary first
      * so it becomes the entry's primary name; then identifiers. */
     int rc = each_row(db, "SELECT list, ref, type FROM entries WHERE active = 1", idx, add_entry);
@@ -91,7 +80,7 @@ int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db)
                       "JOIN entries e ON e.id = n.entry WHERE e.active = 1 "
                       "ORDER BY n.entry, n.quality <> 'primary'",
                       idx, add_name);
-    if (!rc && table_exists(db, "entry_ids"))
+    if (!rc && sw_store_has_table(db, "entry_ids"))
         rc = each_row(db,
                       "SELECT e.list, e.ref, i.kind, coalesce(i.norm, i.value) "
                       "FROM entry_ids i JOIN entries e ON e.id = i.entry "

@@ -2,12 +2,27 @@
 #include "sanctwatch/store.h"
 #include "sanctwatch/error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int sw_store_exec(sqlite3 *db, const char *sql)
 {
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SW_OK : SW_EDB;
+}
+
+int sw_store_has_table(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *q = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &q,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(q) == SQLITE_ROW;
+    }
+    sqlite3_finalize(q);
+    return found;
 }
 
 int sw_store_open(const char *path, sqlite3 **out, char *err)
@@ -35,6 +50,16 @@ int sw_store_open(const char *path, sqlite3 **out, char *err)
     }
     *out = db;
     return SW_OK;
+}
+
+int sw_store_open_existing(const char *path, sqlite3 **out, char *err)
+{
+    *out = NULL;
+    if (access(path, F_OK) != 0) {
+        if (err) snprintf(err, 256, "cannot open '%.200s': %s", path, strerror(errno));
+        return SW_ENOTFOUND;
+    }
+    return sw_store_open(path, out, err);
 }
 
 void sw_store_close(sqlite3 *db)
