@@ -222,11 +222,7 @@ static int open_db(const char *path, int create, sqlite3 **db, struct sw_ledger 
     char err[256];
     *lg = NULL;
     *db = NULL;
-    if (!create && access(path, F_OK)) {
-        cli_error("cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    if (sw_store_open(path, db, err)) {
+    if (create ? sw_store_open(path, db, err) : sw_store_open_existing(path, db, err)) {
         cli_error("%s", err);
         return -1;
     }

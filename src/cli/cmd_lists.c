@@ -52,11 +52,7 @@ static void usage(FILE *f)
 static int open_db(const char *path, int create, sqlite3 **db)
 {
     char err[256];
-    if (!create && access(path, F_OK)) {
-        cli_error("cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    if (sw_store_open(path, db, err)) {
+    if (create ? sw_store_open(path, db, err) : sw_store_open_existing(path, db, err)) {
         cli_error("%s", err);
         return -1;
     }

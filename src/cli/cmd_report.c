@@ -134,11 +134,6 @@ int cmd_report(int argc, char **argv)
         fputs(usage_text, stderr);
         return 2;
     }
-    if (access(db_path, R_OK) != 0) {
-        cli_error("report: cannot open '%s': %s", db_path, strerror(errno));
-        return 1;
-    }
-
     int status = 1;
     struct sw_ledger_key key;
     struct sw_ledger_pub pub;
@@ -149,6 +144,11 @@ int cmd_report(int argc, char **argv)
     json_t *model = NULL;
     char err[256] = "";
     int rc;
+
+    if (sw_store_open_existing(db_path, &db, err)) {
+        cli_error("report: %s", err);
+        goto done;
+    }
 
     if (key_path || access(SW_LEDGER_DEFAULT_KEY, R_OK) == 0) {
         const char *kp = key_path ? key_path : SW_LEDGER_DEFAULT_KEY;
@@ -197,10 +197,6 @@ int cmd_report(int argc, char **argv)
         o.params = cfg;
     }
 
-    if (sw_store_open(db_path, &db, err)) {
-        cli_error("report: %s", err);
-        goto done;
-    }
     rc = sw_report_build(db, &o, &model, err);
     if (rc) {
         cli_error("report: %s", *err ? err : sw_strerror(rc));

@@ -441,13 +441,9 @@ int cmd_screen(int argc, char **argv)
         cli_error("--out goes with --batch");
         return 2;
     }
-    if (access(dbpath, F_OK)) {
-        cli_error("cannot open '%s': %s", dbpath, strerror(errno));
-        return 1;
-    }
     char err[256], dbuf[PATH_MAX];
     sqlite3 *db = NULL;
-    if (sw_store_open(dbpath, &db, err)) {
+    if (sw_store_open_existing(dbpath, &db, err)) {
         cli_error("%s", err);
         return 1;
     }
