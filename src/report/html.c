@@ -265,7 +265,8 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels, co
     fputs("</section>\n", f);
 }
 
-static void write_dossier(FILE *f, const char *key, const json_t *d, const json_t *incidents)
+/* by_id: incident id -> incident, built once for all dossiers. */
+static void write_dossier(FILE *f, const char *key, const json_t *d, const json_t *by_id)
 {
     rep_tag(f, "<details class=\"dossier\" id=\"v-", key, "\"><summary>");
     rep_xml_escape(f, *rep_str(d, "name") ? rep_str(d, "name") : "(no name broadcast)");
@@ -276,6 +277,7 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
     json_t *cur = json_deep_copy(d);
     json_object_del(cur, "identity_history");
     json_object_del(cur, "designations");
+    json_object_del(cur, "incidents");
     /* For the reader: times once, in ISO 8601 (not also as epoch milliseconds), and the
      * ship type and navigation status codes with their ITU meaning. */
     const char *k;
@@ -325,23 +327,13 @@ static void write_dossier(FILE *f, const char *key, const json_t *d, const json_
         write_kv_table(f, h);
     }
     fputs("<h4>incidents</h4><ul>", f);
-    json_t *inc;
-    json_array_foreach(incidents, i, inc)
+    json_t *id;
+    json_array_foreach(json_object_get(d, "incidents"), i, id)
     {
-        json_t *ev = json_object_get(inc, "event");
-        size_t j;
-        json_t *v;
-        json_array_foreach(json_object_get(ev, "vessels"), j, v)
-        {
-            char k2[24];
-            snprintf(k2, sizeof k2, "%lld",
-                     (long long)json_integer_value(json_object_get(v, "mmsi")));
-            if (strcmp(k2, key) != 0) continue;
-            rep_tag(f, "<li><a href=\"#i-", rep_str(inc, "id"), "\">");
-            rep_xml_escape(f, rep_str(ev, "type"));
-            rep_tag(f, " ", rep_str(ev, "start"), "</a></li>");
-            break;
-        }
+        const json_t *ev = json_object_get(json_object_get(by_id, json_string_value(id)), "event");
+        rep_tag(f, "<li><a href=\"#i-", json_string_value(id), "\">");
+        rep_xml_escape(f, rep_str(ev, "type"));
+        rep_tag(f, " ", rep_str(ev, "start"), "</a></li>");
     }
     fputs("</ul></details>\n", f);
 }
@@ -496,12 +488,18 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
 
     /* Annexes. */
     fputs("<h2 id=\"annex-a\">Annex A. Vessel dossiers</h2>\n", f);
+    json_t *by_id = json_object();
+    json_array_foreach(incidents, i, inc)
+    {
+        json_object_set(by_id, rep_str(inc, "id"), inc);
+    }
     const char *key;
     json_t *d;
     json_object_foreach(vessels, key, d)
     {
-        write_dossier(f, key, d, incidents);
+        write_dossier(f, key, d, by_id);
     }
+    json_decref(by_id);
     json_t *methods = json_object_get(model, "methods");
     rep_tag(f, "<h2 id=\"annex-b\">Annex B. Methods</h2>\n<p>", rep_str(methods, "ledger"),
             ".</p><h4>rules</h4>");

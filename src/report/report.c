@@ -141,8 +141,9 @@ static void add_designations(struct build *b, json_t *arr, const char *kind, con
     }
 }
 
-/* The dossier of one vessel: current identity, identity history, designation matches. */
-static int add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo)
+/* The dossier of one vessel (created on first use; borrowed, owned by b->vessels): current
+ * identity, identity history, designation matches, and the ids of its incidents. */
+static json_t *add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo)
 {
     char key[24];
     snprintf(key, sizeof key, "%lld", (long long)mmsi);
@@ -168,6 +169,7 @@ static int add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo)
         }
         json_object_set_new(d, "identity_history", hist);
         json_object_set_new(d, "designations", json_array());
+        json_object_set_new(d, "incidents", json_array()); /* ids, filled by add_incident */
         json_object_set_new(b->vessels, key, d);
         /* Match every identifier the vessel ever used. */
         json_t *des = json_object_get(d, "designations");
@@ -195,7 +197,7 @@ static int add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo)
         snprintf(v, sizeof v, "%07lld", (long long)event_imo);
         add_designations(b, json_object_get(d, "designations"), "imo", v);
     }
-    return SW_OK;
+    return d;
 }
 
 /* Track points of a vessel around an incident: [[t_ms, lat, lon, sog], ...], evenly thinned
@@ -313,7 +315,8 @@ static int add_incident(struct build *b, json_t *incidents, const char *id,
     {
         json_int_t mmsi = json_integer_value(json_object_get(v, "mmsi"));
         if (mmsi <= 0) continue;
-        add_vessel(b, mmsi, json_integer_value(json_object_get(v, "imo")));
+        json_t *d = add_vessel(b, mmsi, json_integer_value(json_object_get(v, "imo")));
+        json_array_append_new(json_object_get(d, "incidents"), json_string(id));
         json_t *t = json_object();
         json_object_set_new(t, "mmsi", json_integer(mmsi));
         json_object_set_new(t, "points",
