@@ -167,6 +167,12 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
                     char *err);
 void sw_pipeline_free(struct sw_pipeline *p);
 int sw_pipeline_add_consumer(struct sw_pipeline *p, sw_consumer_fn fn, void *ctx);
+/* A commit hook runs inside the open transaction just before every commit (each checkpoint
+ * and the end of the run, after the consumers' end call), so that a consumer holding writes
+ * back (a batch of ledger appends, say) commits them with the state they belong to. A
+ * non-zero return stops the checkpoint or the run with that error. */
+typedef int (*sw_commit_fn)(void *ctx);
+int sw_pipeline_add_commit_hook(struct sw_pipeline *p, sw_commit_fn fn, void *ctx);
 /* The vessel state by MMSI (for consumers); NULL when unknown. */
 const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi);
 struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p);

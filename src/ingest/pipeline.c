@@ -49,6 +49,11 @@ struct consumer {
     void *ctx;
 };
 
+struct commit_hook {
+    sw_commit_fn fn;
+    void *ctx;
+};
+
 struct sw_pipeline {
     sqlite3 *db;
     struct sw_pipeline_config cfg;
@@ -57,6 +62,8 @@ struct sw_pipeline {
     struct sw_dedup *dd;
     struct consumer cons[MAX_CONSUMERS];
     int ncons;
+    struct commit_hook hooks[MAX_CONSUMERS];
+    int nhooks;
     uint64_t c[SW_IC_COUNT];
     uint64_t nmea_run[SW_NMEA_NREASONS]; /* framer counts, committed part */
     uint64_t seq;
@@ -290,6 +297,25 @@ int sw_pipeline_add_consumer(struct sw_pipeline *p, sw_consumer_fn fn, void *ctx
     return SW_OK;
 }
 
+int sw_pipeline_add_commit_hook(struct sw_pipeline *p, sw_commit_fn fn, void *ctx)
+{
+    if (p->nhooks == MAX_CONSUMERS) return SW_ETOOBIG;
+    p->hooks[p->nhooks].fn = fn;
+    p->hooks[p->nhooks].ctx = ctx;
+    p->nhooks++;
+    return SW_OK;
+}
+
+/* Every commit hook, in order; the first failure is returned. */
+static int run_commit_hooks(struct sw_pipeline *p)
+{
+    for (int i = 0; i < p->nhooks; i++) {
+        int rc = p->hooks[i].fn(p->hooks[i].ctx);
+        if (rc != 0) return rc;
+    }
+    return SW_OK;
+}
+
 const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi)
 {
     return sw_vessels_get(p->vs, mmsi);
@@ -455,6 +481,7 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p)
     unsigned char cb[sizeof p->c + sizeof p->seq];
     int rc;
     if (p->finished) return SW_OK;
+    if ((rc = run_commit_hooks(p)) != SW_OK) return rc;
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
     if ((rc = write_dirty_vessels(p)) != SW_OK) return rc;
     if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK) return rc;
@@ -852,6 +879,11 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
                 snprintf(err, 256, "a consumer failed at the end of the run: %s", sw_strerror(rc));
             goto fail;
         }
+    if ((rc = run_commit_hooks(p)) != SW_OK) {
+        if (err)
+            snprintf(err, 256, "a commit hook failed at the end of the run: %s", sw_strerror(rc));
+        goto fail;
+    }
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
     if ((rc = write_dirty_vessels(p)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
         seterr(err, "cannot store the vessels", p->db);
