@@ -206,14 +206,19 @@ static int parse_uint(const char *s, size_t n, int64_t *out)
 }
 
 /* An epoch time: digits with an optional ".fraction". An integer part of 12 digits or more
- * is milliseconds, otherwise seconds. *idigits gets the number of integer digits. */
+ * is milliseconds, otherwise seconds. *idigits gets the number of integer digits. One pass:
+ * the integer part is at most 18 digits (as parse_uint). */
 static int parse_epoch(const char *s, size_t n, int64_t *ms, size_t *idigits)
 {
     size_t i = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++;
-    int64_t v;
-    if (parse_uint(s, i, &v)) return -1;
+    int64_t v = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9) break;
+        if (i == 18) return -1;
+        v = v * 10 + d;
+    }
+    if (i == 0) return -1;
     int frac = 0;
     if (i < n) {
         if (s[i] != '.' || i + 1 >= n) return -1;
@@ -373,10 +378,18 @@ static enum sw_nmea_reason parse_pghp(struct sw_nmea *f, const char *p, const ch
 {
     int64_t v[8];
     const char *q = p;
-    for (int i = 0; i < 8; i++) {
-        const char *fe = memchr(q, ',', (size_t)(star - q));
-        if (!fe || parse_uint(q, (size_t)(fe - q), &v[i])) return SW_NMEA_MALFORMED;
-        q = fe + 1;
+    for (int i = 0; i < 8; i++) { /* 1..18 digits and a ',' before the '*' */
+        const char *d = q;
+        int64_t x = 0;
+        for (; q < star; q++) {
+            unsigned c = (unsigned char)*q - '0';
+            if (c > 9) break;
+            if (q - d == 18) return SW_NMEA_MALFORMED;
+            x = x * 10 + c;
+        }
+        if (q == star || *q != ',' || q == d) return SW_NMEA_MALFORMED;
+        v[i] = x;
+        q++;
     }
     /* the last field names the checksum of the sentence it belongs to */
     const char *last = star;
@@ -425,7 +438,10 @@ static void fill_meta(struct sw_nmea_msg *m, const struct linemeta *lm, const ch
                       char channel, int seq, uint64_t lineno)
 {
     m->time_src = pick_time(lm, &m->rxtime_ms);
-    memcpy(m->source, lm->source, lm->srclen + 1);
+    if (lm->srclen)
+        memcpy(m->source, lm->source, lm->srclen + 1);
+    else
+        m->source[0] = '\0';
     m->talker[0] = talker[0];
     m->talker[1] = talker[1];
     m->talker[2] = '\0';
@@ -491,6 +507,16 @@ static int talker_ok(char c)
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=' || c == '-';
 }
 
+/* "VDM," or "VDO," at s (four readable bytes): one 32-bit compare. */
+static int is_vdx(const char *s)
+{
+    uint32_t w, vdm, vdo;
+    memcpy(&w, s, 4);
+    memcpy(&vdm, "VDM,", 4);
+    memcpy(&vdo, "VDO,", 4);
+    return w == vdm || w == vdo;
+}
+
 static int time_rank(int src)
 {
     return src == SW_NMEA_TIME_NONE ? 99 : src;
@@ -535,22 +561,63 @@ static unsigned xor_span(const char *s, size_t n, int *has_nul)
     return x;
 }
 
-/* 1 when every byte of s[0..n) is an armour character ('0'..'W', '`'..'w'). */
-static int armour_span(const char *s, size_t n)
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDSCAN 1 /* word-at-a-time scanning needs ctz and little-endian byte order */
+#else
+#define WORDSCAN 0
+#endif
+
+/* XOR of the eight bytes of w folded into one byte. */
+static unsigned fold_xor(uint64_t w)
 {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w = load64(s + i);
-        if (w & HIGHS) return 0;
-        /* with bytes below 0x80, w + (0x80 - k) sets a byte's high bit iff the byte >= k */
+    w ^= w >> 32;
+    w ^= w >> 16;
+    w ^= w >> 8;
+    return (unsigned)(w & 0xff);
+}
+
+/* The armoured payload at s: returns the first byte in [s, end) that is not an armour
+ * character (or end), and in *xo the XOR of the armour bytes before it. One pass, eight
+ * bytes at a time, replaces a memchr for the payload's comma, the armour check and the
+ * checksum over the payload. */
+static const char *armour_scan(const char *s, const char *end, unsigned *xo)
+{
+    const char *p = s;
+    unsigned x = 0;
+#if WORDSCAN
+    uint64_t acc = 0;
+    while (end - p >= 8) {
+        uint64_t w = load64(p);
+        /* flags are exact up to the first byte >= 0x80 (carries only run upwards), and that
+         * byte is flagged by its own high bit */
         uint64_t ge48 = w + ONES * (0x80 - 48), ge88 = w + ONES * (0x80 - 88);
         uint64_t ge96 = w + ONES * (0x80 - 96), ge120 = w + ONES * (0x80 - 120);
-        uint64_t ok = ((ge48 & ~ge88) | (ge96 & ~ge120)) & HIGHS;
-        if (ok != HIGHS) return 0;
+        uint64_t bad = (~((ge48 & ~ge88) | (ge96 & ~ge120)) | w) & HIGHS;
+        if (bad) {
+            unsigned k = (unsigned)__builtin_ctzll(bad) >> 3; /* armour bytes before it */
+            if (k) acc ^= w & (~UINT64_C(0) >> (64 - 8 * k));
+            *xo = fold_xor(acc);
+            return p + k;
+        }
+        acc ^= w;
+        p += 8;
     }
-    for (; i < n; i++)
-        if (!armour_ok[(unsigned char)s[i]]) return 0;
-    return 1;
+    x = fold_xor(acc);
+#endif
+    for (; p < end && armour_ok[(unsigned char)*p]; p++)
+        x ^= (unsigned char)*p;
+    *xo = x;
+    return p;
+}
+
+/* XOR of s[0..n) (no NUL check). */
+static unsigned xor_bytes(const char *s, size_t n)
+{
+#if WORDSCAN
+    if (n > 8 && n <= 16) /* the AIS fields before the payload: two overlapping loads */
+        return fold_xor(load64(s) ^ (load64(s + n - 8) >> (8 * (16 - n))));
+#endif
+    return sw_nmea_checksum(s, n);
 }
 
 int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t lineno,
@@ -603,8 +670,7 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     const char *fp = NULL;
     size_t plen = 0;
     enum sw_nmea_reason bad = SW_NMEA_USED; /* a field error, reported after the checksum */
-    int is_ais = end - body >= 6 && body[5] == ',' && body[2] == 'V' && body[3] == 'D' &&
-                 (body[4] == 'M' || body[4] == 'O') && talker_ok(body[0]) && talker_ok(body[1]);
+    int is_ais = end - body >= 6 && is_vdx(body + 2) && talker_ok(body[0]) && talker_ok(body[1]);
     if (!is_ais) goto not_ais;
     /* fields: count, number, sequence id, channel, payload, fill bits; the payload's comma
      * is found with memchr and the '*' is expected two bytes later */
@@ -646,7 +712,11 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     }
     fp = q + 1;
     {
-        const char *pe = memchr(fp, ',', (size_t)(end - fp));
+        /* one pass over the payload: armour check, checksum and its terminating comma */
+        unsigned px;
+        const char *stop = armour_scan(fp, end, &px);
+        const char *pe =
+            stop < end && *stop == ',' ? stop : memchr(stop, ',', (size_t)(end - stop));
         if (!pe || pe == fp || end - pe < 2 || pe[1] < '0' || pe[1] > '5' ||
             (end - pe > 2 && pe[2] != '*')) {
             bad = SW_NMEA_MALFORMED;
@@ -656,44 +726,61 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
         plen = (size_t)(pe - fp);
         star = end - pe > 2 ? pe + 2 : NULL;
         send = pe + 2;
+        if (pe != stop) { /* a payload character outside the armour alphabet */
+            bad = SW_NMEA_MALFORMED;
+            goto checksum;
+        }
+        /* the fields before the payload were checked character by character and the payload
+         * is armour, so the sentence holds no NUL up to the fill bits */
+        x = xor_bytes(body, (size_t)(fp - body)) ^ px ^ ',' ^ (unsigned char)pe[1];
+        goto checked;
     }
-    if (!armour_span(fp, plen)) bad = SW_NMEA_MALFORMED;
-    goto checksum;
 
 slow: /* malformed AIS fields: still check the checksum first, as for any sentence */
-not_ais:
     star = memchr(body, '*', (size_t)(end - body));
     send = star ? star : end;
 checksum:
     x = xor_span(body, (size_t)(send - body), &nul);
     if (nul) return skip_line(f, line, len, SW_NMEA_NUL);
-    if (!is_ais) {
-        const char *c0 = memchr(body, ',', (size_t)(send - body));
-        size_t alen = c0 ? (size_t)(c0 - body) : (size_t)(send - body);
-        if (alen == 4 && *p == '$' && memcmp(body, "PGHP", 4) == 0 && star) {
+    goto checked;
+
+not_ais : {
+    /* other sentences: only $PGHP needs the checksum; for the rest the address field tells
+     * OTHER from GARBAGE and skip_line() looks for NUL bytes in the whole line */
+    size_t alen = 0, n = (size_t)(end - body);
+    while (alen < n && alen <= 16 &&
+           ((body[alen] >= 'A' && body[alen] <= 'Z') || (body[alen] >= '0' && body[alen] <= '9') ||
+            body[alen] == '='))
+        alen++;
+    int term = alen == n || body[alen] == ',' || body[alen] == '*';
+    if (term && alen == 4 && *p == '$' && memcmp(body, "PGHP", 4) == 0) {
+        star = memchr(body, '*', n);
+        if (star) {
+            send = star;
+            x = xor_span(body, (size_t)(send - body), &nul);
+            if (nul) return skip_line(f, line, len, SW_NMEA_NUL);
             int want = end - star >= 3 ? parse_hex2(star + 1) : -1;
             if ((want < 0 || (unsigned)want != x) && !f->cfg.lenient)
                 return skip_line(f, line, len, SW_NMEA_CHECKSUM);
-            if (!c0) /* "$PGHP*hh": no fields at all */
+            if (body[4] != ',') /* "$PGHP*hh": no fields at all */
                 return skip_line(f, line, len, SW_NMEA_MALFORMED);
-            return skip_line(f, line, len, parse_pghp(f, c0 + 1, star));
+            return skip_line(f, line, len, parse_pghp(f, body + 5, star));
         }
-        int ok = alen >= 2 && alen <= 16;
-        for (size_t i = 0; ok && i < alen; i++)
-            ok = (body[i] >= 'A' && body[i] <= 'Z') || (body[i] >= '0' && body[i] <= '9') ||
-                 body[i] == '=';
-        return skip_line(f, line, len, ok ? SW_NMEA_OTHER : SW_NMEA_GARBAGE);
     }
+    return skip_line(f, line, len,
+                     term && alen >= 2 && alen <= 16 ? SW_NMEA_OTHER : SW_NMEA_GARBAGE);
+}
 
+checked:;
     /* checksum */
     int sum_cs = -1;
     if (star && end - star >= 3) sum_cs = parse_hex2(star + 1);
     if (sum_cs < 0 || (unsigned)sum_cs != x) lm.checksum_ok = 0;
     if (!lm.checksum_ok && !f->cfg.lenient) return skip_line(f, line, len, SW_NMEA_CHECKSUM);
     if (bad != SW_NMEA_USED) return skip_line(f, line, len, bad);
-    /* a NUL before the sentence or after its checksum */
-    for (q = send; q < end; q++)
-        if (*q == '\0') return skip_line(f, line, len, SW_NMEA_NUL);
+    /* a NUL before the sentence or after its checksum (a valid checksum is "*hh") */
+    q = sum_cs >= 0 ? send + 3 : send;
+    if (q < end && memchr(q, '\0', (size_t)(end - q))) return skip_line(f, line, len, SW_NMEA_NUL);
     if (p > line && memchr(line, '\0', (size_t)(p - line)))
         return skip_line(f, line, len, SW_NMEA_NUL);
 
