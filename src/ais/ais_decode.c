@@ -35,11 +35,19 @@ size_t sw_ais__text_raw(const uint8_t *bits, unsigned start, unsigned nchars, ch
                         size_t tosize)
 {
     size_t n = 0;
-    for (unsigned i = 0; i < nchars && n + 1 < tosize; i++) {
-        char c = sixchr[sw_ais__ub(bits, start + 6 * i, 6)];
-        if (c == '@') break;
-        to[n++] = c;
+    unsigned i = 0;
+    while (i < nchars && n + 1 < tosize) {
+        /* one 64-bit load gives at least 57 bits from start: nine characters */
+        uint64_t v = sw_ais__be64(bits + (start >> 3)) << (start & 7);
+        for (unsigned k = 0; k < 9 && i < nchars && n + 1 < tosize; k++, i++) {
+            char c = sixchr[v >> 58];
+            if (c == '@') goto done;
+            to[n++] = c;
+            v <<= 6;
+        }
+        start += 54;
     }
+done:
     to[n] = '\0';
     return n;
 }
@@ -79,6 +87,27 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
     const unsigned char *p = (const unsigned char *)payload;
     uint8_t *o = bits;
     size_t i = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* eight characters at a time into six bytes: check the alphabet as the framer does, map
+     * '0'..'W' to 0..39 and '`'..'w' to 40..63 bytewise, then pack the 6-bit values. Each
+     * eight-byte store writes two bytes past the six, which the next group or the zeroing
+     * below overwrites (the buffer has SW_AIS__BUFBYTES of room). */
+    for (; i + 8 <= len; i += 8) {
+        const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t ge48 = w + ones * (0x80 - 48), ge88 = w + ones * (0x80 - 88);
+        uint64_t ge96 = w + ones * (0x80 - 96), ge120 = w + ones * (0x80 - 120);
+        if (((~((ge48 & ~ge88) | (ge96 & ~ge120)) | w) & highs) != 0) return SW_EFORMAT;
+        uint64_t v = w - ones * 48 - ((ge96 & highs) >> 4); /* bytes 0..63, no borrows */
+        v = (v & UINT64_C(0x003f003f003f003f)) << 6 | ((v >> 8) & UINT64_C(0x003f003f003f003f));
+        v = (v & UINT64_C(0x00000fff00000fff)) << 12 | ((v >> 16) & UINT64_C(0x00000fff00000fff));
+        v = ((v & UINT64_C(0xffffff)) << 24 | v >> 32) << 16; /* 48 bits, first character on top */
+        v = __builtin_bswap64(v);
+        memcpy(o, &v, 8);
+        o += 6;
+    }
+#endif
     for (; i + 4 <= len; i += 4) {
         uint32_t a = armour[p[i]], b = armour[p[i + 1]], c = armour[p[i + 2]], d = armour[p[i + 3]];
         if ((a | b | c | d) & 0x80) return SW_EFORMAT;
@@ -109,7 +138,11 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
      * block started inside the message (at most 93 bits) ends 12 bytes past it, and a
      * 64-bit load reads 8 bytes from a field's start (see SW_AIS__BUFBYTES) */
     size_t used = (nb + 7) / 8, upto = (used > 64 ? used : 64) + 24;
-    memset(bits + used, 0, upto - used);
+    /* eight bytes a store (up to 7 past upto: the buffer has 32 bytes of slack); a memset of
+     * this variable size costs more than the whole de-armouring */
+    static const uint64_t zero;
+    for (size_t k = used; k < upto; k += 8)
+        memcpy(bits + k, &zero, 8);
     return SW_OK;
 }
 

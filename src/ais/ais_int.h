@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sanctwatch/ais.h"
 
@@ -17,12 +18,23 @@
 #define SW_AIS__BUFBYTES ((SW_AIS_MAX_INPUT_BITS + 7) / 8 + 32)
 
 /* width (1..32) bits from bit start, MSB first. start + width <= 8 * (SW_AIS__BUFBYTES - 8). */
+/* The 64 bits at byte p, MSB first: one load and a byte swap where the compiler has one. */
+static inline uint64_t sw_ais__be64(const uint8_t *p)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+#else
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+#endif
+}
+
 static inline uint32_t sw_ais__ub(const uint8_t *b, unsigned start, unsigned width)
 {
-    const uint8_t *p = b + (start >> 3);
-    uint64_t v = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
-                 (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-                 (uint64_t)p[6] << 8 | (uint64_t)p[7];
+    uint64_t v = sw_ais__be64(b + (start >> 3));
     return (uint32_t)((v << (start & 7)) >> (64 - width));
 }
 
