@@ -71,6 +71,9 @@ struct sw_pipeline {
     int64_t time_max; /* later times are out of range */
     int finished;
     sqlite3_stmt *st_track, *st_ident, *st_vessel, *st_vstate, *st_aid, *st_input;
+    sqlite3_stmt *st_vessel_upd, *st_ident_upd;
+    uint64_t state_logged; /* vessel states in ingest_state_log */
+    int state_snapshot;    /* write every vessel's state at the next checkpoint */
     /* the input being read */
     const char *cur; /* NULL between inputs */
     int cur_resumable, cur_live, cur_csv_checked;
@@ -152,6 +155,36 @@ static int load_state(struct sw_pipeline *p, char *err)
             if (err) snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
             goto fail;
         }
+        p->state_snapshot = 1; /* saved by an earlier build: rewrite it as a log */
+    }
+    if (rc != SQLITE_DONE) goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(p->db, "SELECT state FROM ingest_state_log ORDER BY id", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto dberr;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        if (len % sizeof(struct sw_vessel) != 0) {
+            if (err) snprintf(err, 256, "saved vessel state was written by an incompatible build");
+            rc = SW_EUNSUPPORTED;
+            goto fail;
+        }
+        for (size_t off = 0; off < len; off += sizeof(struct sw_vessel)) {
+            struct sw_vessel v, *cur;
+            memcpy(&v, b + off, sizeof v);
+            p->state_logged++;
+            if ((cur = sw_vessels_get(p->vs, v.mmsi)) != NULL) {
+                *cur = v; /* a later state of a vessel already restored */
+                continue;
+            }
+            if ((rc = sw_vessels_restore(p->vs, &v)) != SW_OK) {
+                if (err)
+                    snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
+                goto fail;
+            }
+        }
     }
     if (rc != SQLITE_DONE) goto dberr;
     sqlite3_finalize(st);
@@ -232,8 +265,16 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
              "length_m,beam_m,draught,destination,first_seen,last_seen,positions,statics,"
              "last_time,last_lat,last_lon,last_sog,last_cog,last_heading,last_status)"
              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
-        prep(p, &p->st_vstate,
-             "INSERT OR REPLACE INTO ingest_vessel_state(mmsi,state) VALUES(?,?)") ||
+        prep(p, &p->st_vessel_upd,
+             "UPDATE vessels SET flag=?2,class=?3,name=?4,callsign=?5,ship_type=?7,length_m=?8,"
+             "beam_m=?9,draught=?10,destination=?11,first_seen=?12,last_seen=?13,positions=?14,"
+             "statics=?15,last_time=?16,last_lat=?17,last_lon=?18,last_sog=?19,last_cog=?20,"
+             "last_heading=?21,last_status=?22 WHERE mmsi=?1 AND imo IS ?6") ||
+        prep(p, &p->st_ident_upd,
+             "UPDATE identity_history SET name=?3,callsign=?4,ship_type=?6,length_m=?7,"
+             "beam_m=?8,flag=?9,first_seen=?10,last_seen=?11 WHERE mmsi=?1 AND seq=?2"
+             " AND imo IS ?5") ||
+        prep(p, &p->st_vstate, "INSERT INTO ingest_state_log(state) VALUES(?)") ||
         prep(p, &p->st_aid,
              "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
              " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
@@ -279,6 +320,8 @@ void sw_pipeline_free(struct sw_pipeline *p)
     sqlite3_finalize(p->st_ident);
     sqlite3_finalize(p->st_vessel);
     sqlite3_finalize(p->st_vstate);
+    sqlite3_finalize(p->st_vessel_upd);
+    sqlite3_finalize(p->st_ident_upd);
     sqlite3_finalize(p->st_aid);
     sqlite3_finalize(p->st_input);
     sw_nmea_free(p->fr);
@@ -338,10 +381,9 @@ const uint64_t *sw_pipeline_nmea_counts(const struct sw_pipeline *p)
 
 /* ---- writing */
 
-static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
+static void bind_identity(sqlite3_stmt *st, uint32_t mmsi, uint32_t seq,
                           const struct sw_identity *id, int64_t first, int64_t last)
 {
-    sqlite3_stmt *st = p->st_ident;
     sqlite3_bind_int64(st, 1, mmsi);
     sqlite3_bind_int64(st, 2, seq);
     bind_text_or_null(st, 3, (id->fields & SW_F_NAME) ? id->name : NULL);
@@ -355,16 +397,26 @@ static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
     bind_text_or_null(st, 9, id->flag);
     sqlite3_bind_int64(st, 10, first);
     sqlite3_bind_int64(st, 11, last);
-    return step_done(st);
 }
 
-static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
+/* An identity row is rewritten at every checkpoint while it is current: an UPDATE of the
+ * row in place leaves the imo index alone when the IMO did not change (INSERT OR REPLACE
+ * deletes and reinserts the index entry too). */
+static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
+                          const struct sw_identity *id, int64_t first, int64_t last)
 {
-    sqlite3_stmt *st = p->st_vessel;
+    int rc;
+    bind_identity(p->st_ident_upd, mmsi, seq, id, first, last);
+    if ((rc = step_done(p->st_ident_upd)) != SW_OK) return rc;
+    if (sqlite3_changes(p->db) > 0) return SW_OK;
+    bind_identity(p->st_ident, mmsi, seq, id, first, last);
+    return step_done(p->st_ident);
+}
+
+static void bind_vessel(sqlite3_stmt *st, const struct sw_vessel *v)
+{
     const struct sw_identity *id = &v->id;
     char cls[2] = {v->cls, 0};
-    int rc;
-    v->dirty = 0;
     sqlite3_bind_int64(st, 1, v->mmsi);
     bind_text_or_null(st, 2, id->flag);
     bind_text_or_null(st, 3, cls);
@@ -391,10 +443,20 @@ static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
         if (v->last.heading < 360) sqlite3_bind_int(st, 21, v->last.heading);
         if (v->last.status < 15) sqlite3_bind_int(st, 22, v->last.status);
     }
-    if ((rc = step_done(st)) != SW_OK) return rc;
-    sqlite3_bind_int64(p->st_vstate, 1, v->mmsi);
-    sqlite3_bind_blob(p->st_vstate, 2, v, sizeof *v, SQLITE_STATIC);
-    if ((rc = step_done(p->st_vstate)) != SW_OK) return rc;
+}
+
+static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
+{
+    const struct sw_identity *id = &v->id;
+    int rc;
+    v->dirty = 0;
+    /* in place when the row exists with the same IMO (see write_identity) */
+    bind_vessel(p->st_vessel_upd, v);
+    if ((rc = step_done(p->st_vessel_upd)) != SW_OK) return rc;
+    if (sqlite3_changes(p->db) == 0) {
+        bind_vessel(p->st_vessel, v);
+        if ((rc = step_done(p->st_vessel)) != SW_OK) return rc;
+    }
     if (v->id_seq > 0)
         return write_identity(p, v->mmsi, v->id_seq, id, v->id_first_seen, v->id_last_seen);
     return SW_OK;
@@ -439,15 +501,86 @@ static int write_input(struct sw_pipeline *p, int done)
     return step_done(st);
 }
 
-static int write_dirty_vessels(struct sw_pipeline *p)
+/* The saved vessel state is a log: each checkpoint appends the states of the vessels that
+ * changed, packed STATE_BATCH to a row (one large blob write instead of a B-tree insert per
+ * vessel); loading applies the rows in order, a later state replacing an earlier one. When
+ * the log holds more than twice as many states as there are vessels it is rewritten as one
+ * snapshot of every vessel. Vessels are saved and so restored in creation order. */
+#define STATE_BATCH 256
+
+static int put_states(struct sw_pipeline *p, struct sw_vessel *const *v, size_t n,
+                      struct sw_vessel *buf)
 {
-    size_t n = sw_vessels_count(p->vs);
-    for (size_t i = 0; i < n; i++) {
-        struct sw_vessel *v = sw_vessels_at(p->vs, i);
-        int rc;
-        if (v->dirty && (rc = write_vessel(p, v)) != SW_OK) return rc;
+    for (size_t i = 0; i < n; i += STATE_BATCH) {
+        size_t k = n - i < STATE_BATCH ? n - i : STATE_BATCH;
+        for (size_t j = 0; j < k; j++) {
+            buf[j] = *v[i + j];
+            buf[j].dirty = 0;
+        }
+        sqlite3_bind_blob(p->st_vstate, 1, buf, (int)(k * sizeof *buf), SQLITE_STATIC);
+        int rc = step_done(p->st_vstate);
+        if (rc != SW_OK) return rc;
     }
     return SW_OK;
+}
+
+static int write_states(struct sw_pipeline *p, struct sw_vessel *const *dirty, size_t nd)
+{
+    size_t n = sw_vessels_count(p->vs);
+    struct sw_vessel *buf;
+    int rc;
+    if (nd == 0 && !p->state_snapshot) return SW_OK;
+    if (!(buf = malloc(STATE_BATCH * sizeof *buf))) return SW_ENOMEM;
+    if (p->state_snapshot || p->state_logged + nd > 2 * (uint64_t)n + 4096) {
+        struct sw_vessel **all = malloc((n ? n : 1) * sizeof *all);
+        rc = SW_ENOMEM;
+        if (all) {
+            for (size_t i = 0; i < n; i++)
+                all[i] = sw_vessels_at(p->vs, i);
+            rc = sw_store_exec(p->db, "DELETE FROM ingest_state_log");
+            if (!rc && p->state_snapshot) /* written by an earlier build */
+                rc = sw_store_exec(p->db, "DELETE FROM ingest_vessel_state");
+            if (!rc) rc = put_states(p, all, n, buf);
+            free(all);
+        }
+        if (!rc) {
+            p->state_logged = n;
+            p->state_snapshot = 0;
+        }
+    } else {
+        rc = put_states(p, dirty, nd, buf);
+        if (!rc) p->state_logged += nd;
+    }
+    free(buf);
+    return rc;
+}
+
+static int by_mmsi(const void *a, const void *b)
+{
+    uint32_t x = (*(struct sw_vessel *const *)a)->mmsi, y = (*(struct sw_vessel *const *)b)->mmsi;
+    return x < y ? -1 : x > y;
+}
+
+/* Dirty vessels are written in MMSI order: the rows then go into the B-trees in key order,
+ * each page read and written once, instead of seeking at random over tables larger than the
+ * page cache. */
+static int write_dirty_vessels(struct sw_pipeline *p)
+{
+    size_t n = sw_vessels_count(p->vs), nd = 0;
+    struct sw_vessel **d = malloc((n ? n : 1) * sizeof *d);
+    int rc = SW_OK;
+    if (!d) return SW_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        struct sw_vessel *v = sw_vessels_at(p->vs, i);
+        if (v->dirty) d[nd++] = v;
+    }
+    /* the saved state, in creation order (before the sort) */
+    rc = write_states(p, d, nd);
+    qsort(d, nd, sizeof *d, by_mmsi);
+    for (size_t i = 0; i < nd && rc == SW_OK; i++)
+        rc = write_vessel(p, d[i]);
+    free(d);
+    return rc;
 }
 
 /* Framer counts of the current input not yet in nmea_run. */

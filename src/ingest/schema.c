@@ -7,7 +7,10 @@
  *   aids                 aids to navigation (kept apart from vessels)
  *   ingest_runs          one row per analyze run, with its counters (JSON)
  *   ingest_inputs        per input: lines done, done flag (checkpoints, resume)
- *   ingest_vessel_state  the in-memory vessel state, saved at checkpoints (opaque)
+ *   ingest_vessel_state  the in-memory vessel state, one row per vessel (until version 2;
+ *                        read once and emptied by a later run)
+ *   ingest_state_log     the in-memory vessel state since version 2: rows of packed states
+ *                        appended at checkpoints, a later state replacing an earlier one
  *   ingest_pending       the unfinished run: reorder buffer, dedup table, counters (opaque)
  */
 #include "sanctwatch/error.h"
@@ -46,6 +49,8 @@ static const char *const steps[] = {
     " id INTEGER PRIMARY KEY CHECK (id = 1), run_id INTEGER NOT NULL, layout INTEGER NOT NULL,"
     " counters BLOB NOT NULL, nmea BLOB NOT NULL, dedup BLOB NOT NULL,"
     " reorder BLOB NOT NULL);", /* last: a zeroblob there is written without a copy */
+    /* 2 */
+    "CREATE TABLE ingest_state_log(id INTEGER PRIMARY KEY, state BLOB NOT NULL);",
 };
 
 int sw_ingest_migrate(sqlite3 *db)
