@@ -9,7 +9,8 @@
  * Each event is built as a JSON object in the DESIGN.md format, with "details" (rule name,
  * parameters, measured values) and "evidence.fixes" (a bounded sample of the supporting
  * fixes), recorded through the ledger (sw_ledger_record_events, in the pipeline's open
- * transaction) when a database is given, then handed to the emit callback as one JSON line.
+ * transaction) when a database is given, then handed to the emit callback as one JSON line
+ * (optionally in batches: sw_detect_set_batch).
  * Event ids are a hash of type, vessels and start, so a rerun records nothing twice; an event
  * whose id is already in the ledger with other content (an event that was ongoing when an
  * earlier run ended) is recorded as a new revision with "supersedes" naming the old id.
@@ -110,6 +111,19 @@ void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx);
  * mmsi 0 mean unknown, name may be NULL. ref names the list entry. */
 int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uint32_t mmsi,
                          const char *name, const char *list);
+
+/* Batched recording: with max_events > 1 (at most 512) events are held back and recorded
+ * in the ledger max_events at a time, with one savepoint, one tree state read and write and
+ * each touched tile written once, instead of one of each per event; they are emitted after
+ * they are recorded, in the same order and with the same bytes as one at a time. The caller
+ * must then have sw_detect_flush run inside the transaction before every commit (register it
+ * with sw_pipeline_add_commit_hook), so the events commit with the state they belong to.
+ * Default 1: every event recorded and emitted as it is found. Set it before the first
+ * record. */
+void sw_detect_set_batch(struct sw_detect *d, size_t max_events);
+/* Record and emit the held-back events (a sw_commit_fn: ctx is the struct sw_detect). Also
+ * run at the end of the input by sw_detect_finish. */
+int sw_detect_flush(void *ctx);
 
 /* The pipeline consumer (sw_consumer_fn): ctx is the struct sw_detect. r == NULL ends the
  * run (sw_detect_finish). Records must come in event-time order. */

@@ -228,6 +228,12 @@ struct sw_ledger_rec {
  * (then nothing of this call is kept). Atomic (a savepoint); call inside a transaction. */
 int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t n,
                             struct sw_ledger_rec *out);
+/* The same, but ending after the first event whose outcome is SW_EEXISTS: *done gets the
+ * number of events processed (that one included; n when none was refused), and only
+ * out[0..*done-1] are set. A caller that records a revision of the refused event can then
+ * go on with the rest, so every event keeps the leaf order of one call per event. */
+int sw_ledger_record_until_exists(struct sw_ledger *lg, json_t *const *events, size_t n,
+                                  struct sw_ledger_rec *out, size_t *done);
 /* One event, for callers without a handle (prepares statements each call: slower).
  * Returns the event's outcome (SW_EEXISTS when the id holds a different event). */
 int sw_ledger_record_event(sqlite3 *db, json_t *event, uint64_t *leaf_out,

@@ -246,6 +246,9 @@ int cmd_analyze(int argc, char **argv)
         goto out;
     }
     if (det && sw_pipeline_add_consumer(p, sw_detect_consume, det) != SW_OK) goto out;
+    /* events are recorded in batches, flushed inside the transaction before every commit */
+    if (det && sw_pipeline_add_commit_hook(p, sw_detect_flush, det) != SW_OK) goto out;
+    if (det) sw_detect_set_batch(det, 512);
     int failed = 0;
     for (int i = first; i < argc; i++) {
         int skipped = 0;

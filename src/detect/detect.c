@@ -416,7 +416,13 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     d->pidx = calloc(d->picap, sizeof *d->pidx);
     d->rg = calloc(d->rgcap, sizeof *d->rg);
     d->im = calloc(d->imcap, sizeof *d->im);
-    if (!d->vidx || !d->gheads || !d->pairs || !d->pidx || !d->rg || !d->im) goto fail;
+    d->qmax = 1;
+    d->q = malloc(DET_BATCH_MAX * sizeof *d->q);
+    d->qtype = malloc(DET_BATCH_MAX * sizeof *d->qtype);
+    d->qres = malloc(DET_BATCH_MAX * sizeof *d->qres);
+    if (!d->vidx || !d->gheads || !d->pairs || !d->pidx || !d->rg || !d->im || !d->q || !d->qtype ||
+        !d->qres)
+        goto fail;
     memset(d->gheads, 0xff, d->gbuckets * sizeof *d->gheads);
     for (size_t i = 0; i < DET_LOI_RING; i++)
         d->ring[i].mmsi = 0;
@@ -440,6 +446,11 @@ void sw_detect_free(struct sw_detect *d)
 {
     if (!d) return;
     if (d->lg) sw_ledger_close(d->lg);
+    for (size_t i = 0; i < d->qn; i++) /* held back and never recorded: a failed run */
+        json_decref(d->q[i]);
+    free(d->q);
+    free(d->qtype);
+    free(d->qres);
     free(d->v);
     free(d->vidx);
     free(d->gheads);
@@ -460,6 +471,11 @@ void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx)
 {
     d->emit = fn;
     d->emit_ctx = ctx;
+}
+
+void sw_detect_set_batch(struct sw_detect *d, size_t max_events)
+{
+    d->qmax = max_events < 1 ? 1 : max_events > DET_BATCH_MAX ? DET_BATCH_MAX : max_events;
 }
 
 const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d)
@@ -508,5 +524,6 @@ int sw_detect_finish(struct sw_detect *d)
     d->finished = 1;
     for (size_t i = 0; i < d->nv; i++)
         if ((rc = det_track_finish(d, &d->v[i])) != SW_OK) return rc;
-    return det_pair_sweep(d, 1);
+    if ((rc = det_pair_sweep(d, 1)) != SW_OK) return rc;
+    return sw_detect_flush(d);
 }

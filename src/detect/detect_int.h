@@ -17,6 +17,7 @@
 #define DET_HIST 21       /* speed histogram: 0.1 kn bins 0..2 kn, last bin = above */
 #define DET_LOI_RING 4096 /* recent loitering episodes kept for dark rendezvous */
 #define DET_NOIDX UINT32_MAX
+#define DET_BATCH_MAX 512 /* events held back at most for one ledger call */
 
 struct dfix {
     int64_t t;
@@ -150,6 +151,11 @@ struct sw_detect {
     sw_detect_emit_fn emit;
     void *emit_ctx;
     struct sw_detect_stats st;
+    /* events held back for one ledger call per batch (sw_detect_set_batch) */
+    json_t **q;
+    int *qtype;
+    struct sw_ledger_rec *qres;
+    size_t qn, qmax;
     int finished;
     int64_t now; /* latest event time seen */
     /* vessels */
@@ -206,8 +212,11 @@ int det_event_vessel(struct sw_detect *d, json_t *ev, uint32_t mmsi);
 int det_event_fix(json_t *ev, const struct dfix *f, const char *role);
 int det_event_samples(json_t *ev, const struct sampler *s);
 json_t *det_details(json_t *ev, const char *rule);
-/* Assign the id, record in the ledger, emit; takes ownership of ev. */
+/* Assign the id, then record in the ledger and emit, or hold it back for the batch (recorded
+ * and emitted in order by sw_detect_flush); takes ownership of ev. */
 int det_event_finish(struct sw_detect *d, json_t *ev, int type);
+/* Count and emit a finished event (ev stays the caller's). */
+int det_event_emit(struct sw_detect *d, json_t *ev, int type);
 void det_num(json_t *o, const char *key, double v);
 
 /* track.c: per-vessel rules on positions */

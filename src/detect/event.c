@@ -177,55 +177,83 @@ static void event_id(json_t *ev, char out[33])
     hex(h, 16, out);
 }
 
+/* The outcome of recording q[j] (r): a refused id gets its revision recorded now, then the
+ * counters and the output line. */
+static int event_done(struct sw_detect *d, json_t *ev, int type, struct sw_ledger_rec *r)
+{
+    int rc;
+    if (r->err == SW_EEXISTS) {
+        /* an earlier run recorded this event differently (it was ongoing then): keep
+         * both, the new one as a revision naming the old */
+        char *canon = NULL, rid[96];
+        size_t clen = 0;
+        unsigned char h[crypto_hash_sha256_BYTES];
+        char hx[2 * crypto_hash_sha256_BYTES + 1];
+        if ((rc = sw_canon_event(ev, &canon, &clen)) != SW_OK) return rc;
+        crypto_hash_sha256(h, (const unsigned char *)canon, clen);
+        free(canon);
+        hex(h, 6, hx);
+        json_t *id = json_incref(json_object_get(ev, "id"));
+        snprintf(rid, sizeof rid, "%.64s-%.12s", json_string_value(id), hx);
+        json_object_set_new(ev, "supersedes", id);
+        json_object_set_new(ev, "id", json_string(rid));
+        json_t *arr[1] = {ev};
+        if ((rc = sw_ledger_record_events(d->lg, arr, 1, r)) != SW_OK) return rc;
+        d->st.revised++;
+    }
+    if (r->err != SW_OK) return r->err;
+    if (r->existed)
+        d->st.existed++;
+    else
+        d->st.recorded++;
+    return det_event_emit(d, ev, type);
+}
+
+int det_event_emit(struct sw_detect *d, json_t *ev, int type)
+{
+    d->st.events[type]++;
+    if (!d->emit) return SW_OK;
+    char *line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    if (!line) return SW_ENOMEM;
+    int rc = d->emit(d->emit_ctx, line, strlen(line));
+    free(line);
+    return rc;
+}
+
+/* Record the held-back events in order, as few ledger calls as the refused ids allow (a
+ * revision is recorded right after the event it revises, as one call per event would), then
+ * count and emit them in the same order. */
+int sw_detect_flush(void *ctx)
+{
+    struct sw_detect *d = ctx;
+    int rc = SW_OK;
+    size_t i = 0;
+    while (i < d->qn && rc == SW_OK) {
+        size_t done = 0;
+        rc = sw_ledger_record_until_exists(d->lg, d->q + i, d->qn - i, d->qres + i, &done);
+        for (size_t j = i; j < i + done && rc == SW_OK; j++)
+            rc = event_done(d, d->q[j], d->qtype[j], &d->qres[j]);
+        i += done;
+    }
+    for (size_t j = 0; j < d->qn; j++)
+        json_decref(d->q[j]);
+    d->qn = 0;
+    return rc;
+}
+
 int det_event_finish(struct sw_detect *d, json_t *ev, int type)
 {
-    int rc = SW_ENOMEM;
-    char id[33], *line = NULL;
+    int rc;
+    char id[33];
     if (!ev) return SW_ENOMEM;
     event_id(ev, id);
     json_object_set_new(ev, "id", json_string(id));
-    if (d->lg) {
-        struct sw_ledger_rec r;
-        json_t *arr[1] = {ev};
-        if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK) goto fail;
-        if (r.err == SW_EEXISTS) {
-            /* an earlier run recorded this event differently (it was ongoing then): keep
-             * both, the new one as a revision naming the old */
-            char *canon = NULL, rid[128];
-            size_t clen = 0;
-            unsigned char h[crypto_hash_sha256_BYTES];
-            char hx[2 * crypto_hash_sha256_BYTES + 1];
-            if ((rc = sw_canon_event(ev, &canon, &clen)) != SW_OK) goto fail;
-            crypto_hash_sha256(h, (const unsigned char *)canon, clen);
-            free(canon);
-            hex(h, 6, hx);
-            snprintf(rid, sizeof rid, "%s-%s", id, hx);
-            json_object_set_new(ev, "supersedes", json_string(id));
-            json_object_set_new(ev, "id", json_string(rid));
-            if ((rc = sw_ledger_record_events(d->lg, arr, 1, &r)) != SW_OK) goto fail;
-            d->st.revised++;
-        }
-        if (r.err != SW_OK) {
-            rc = r.err;
-            goto fail;
-        }
-        if (r.existed)
-            d->st.existed++;
-        else
-            d->st.recorded++;
+    if (!d->lg) {
+        rc = det_event_emit(d, ev, type);
+        json_decref(ev);
+        return rc;
     }
-    d->st.events[type]++;
-    if (d->emit) {
-        line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-        if (!line) {
-            rc = SW_ENOMEM;
-            goto fail;
-        }
-        if ((rc = d->emit(d->emit_ctx, line, strlen(line))) != 0) goto fail;
-    }
-    rc = SW_OK;
-fail:
-    free(line);
-    json_decref(ev);
-    return rc;
+    d->q[d->qn] = ev;
+    d->qtype[d->qn++] = type;
+    return d->qn >= d->qmax ? sw_detect_flush(d) : SW_OK;
 }

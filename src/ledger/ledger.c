@@ -435,21 +435,41 @@ done:
     return rc;
 }
 
-int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t n,
-                            struct sw_ledger_rec *out)
+/* Events in order within one savepoint, one state read and write, each touched tile written
+ * once; with stop_at_exists, the call ends after the first event whose id holds different
+ * content (*done counts the events processed). */
+static int record_events(struct sw_ledger *lg, json_t *const *events, size_t n,
+                         struct sw_ledger_rec *out, int stop_at_exists, size_t *done)
 {
     struct sw_merkle_frontier f;
+    size_t i = 0;
     bufs_reset(lg);
     int rc = savepoint(lg);
     if (rc) return rc;
     if ((rc = state_load(lg, &f))) goto fail;
     uint64_t before = f.size;
-    for (size_t i = 0; i < n; i++)
+    while (i < n) {
         if ((rc = record_one(lg, &f, events[i], &out[i]))) goto fail;
+        if (out[i++].err == SW_EEXISTS && stop_at_exists) break;
+    }
     if (f.size != before && (rc = tiles_flush(lg)) == SW_OK) rc = state_save(lg, &f);
 fail:
     bufs_reset(lg);
-    return release(lg, rc);
+    rc = release(lg, rc);
+    if (done) *done = rc == SW_OK ? i : 0;
+    return rc;
+}
+
+int sw_ledger_record_events(struct sw_ledger *lg, json_t *const *events, size_t n,
+                            struct sw_ledger_rec *out)
+{
+    return record_events(lg, events, n, out, 0, NULL);
+}
+
+int sw_ledger_record_until_exists(struct sw_ledger *lg, json_t *const *events, size_t n,
+                                  struct sw_ledger_rec *out, size_t *done)
+{
+    return record_events(lg, events, n, out, 1, done);
 }
 
 int sw_ledger_record_event(sqlite3 *db, json_t *event, uint64_t *leaf_out,

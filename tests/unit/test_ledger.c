@@ -600,6 +600,54 @@ static void record_prove_audit(void **state)
     sw_ledger_key_wipe(&k);
 }
 
+/* A batch that stops at a refused id: the events before it are recorded in order, the refused
+ * one is reported, the rest untouched; the rest then goes on at the next leaf. */
+static void record_until_exists(void **state)
+{
+    (void)state;
+    sqlite3 *db = mem_db();
+    struct sw_ledger *lg;
+    assert_int_equal(sw_ledger_open(db, &lg), SW_OK);
+    enum { N = 5 };
+    json_t *ev[N];
+    struct sw_ledger_rec rec[N];
+    for (int i = 0; i < N; i++)
+        ev[i] = mk_event(i, "");
+    assert_int_equal(sw_ledger_record_events(lg, ev, N, rec), SW_OK);
+    json_t *b[4] = {mk_event(100, ""), mk_event(101, ""), mk_event(2, ",\"x\":1"),
+                    mk_event(102, "")};
+    struct sw_ledger_rec br[4];
+    size_t done = 99;
+    assert_int_equal(sw_ledger_record_until_exists(lg, b, 4, br, &done), SW_OK);
+    assert_int_equal(done, 3);
+    assert_int_equal(br[0].err, SW_OK);
+    assert_true(br[0].leaf == N && br[1].leaf == N + 1);
+    assert_int_equal(br[2].err, SW_EEXISTS);
+    assert_int_equal(sw_ledger_record_until_exists(lg, b + 3, 1, br + 3, &done), SW_OK);
+    assert_int_equal(done, 1);
+    assert_true(br[3].err == SW_OK && br[3].leaf == N + 2);
+    /* again, with the clash gone: all existed, nothing stops */
+    json_decref(b[2]);
+    b[2] = mk_event(2, "");
+    assert_int_equal(sw_ledger_record_until_exists(lg, b, 4, br, &done), SW_OK);
+    assert_int_equal(done, 4);
+    for (int i = 0; i < 4; i++)
+        assert_true(br[i].err == SW_OK && br[i].existed);
+    assert_true(br[2].leaf == 2 && br[3].leaf == N + 2);
+    uint64_t sz;
+    uint8_t rt[SW_HASH_LEN];
+    char msg[256];
+    assert_int_equal(sw_ledger_tree(lg, &sz, rt), SW_OK);
+    assert_true(sz == N + 3);
+    assert_int_equal(sw_ledger_audit(lg, NULL, NULL, msg), SW_OK);
+    for (int i = 0; i < 4; i++)
+        json_decref(b[i]);
+    for (int i = 0; i < N; i++)
+        json_decref(ev[i]);
+    sw_ledger_close(lg);
+    sw_store_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +657,7 @@ int main(void)
         cmocka_unit_test(note_peer_vector),
         cmocka_unit_test(checkpoint_sign_verify),
         cmocka_unit_test(record_prove_audit),
+        cmocka_unit_test(record_until_exists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
