@@ -101,6 +101,8 @@ void sw_dedup_free(struct sw_dedup *d);
  * 2 if new and remembered, but only by forgetting an older key still within its window (the
  * table is full there). t must not decrease between calls. */
 int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t_ms);
+/* Start loading the bucket of key into the cache (a hint; no effect on results). */
+void sw_dedup_prefetch(const struct sw_dedup *d, uint64_t key);
 /* Serialise the live entries for a checkpoint (caller frees *blob) and load them back. */
 int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len);
 int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len);
@@ -122,6 +124,9 @@ int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r);
 enum { SW_REORDER_READY = 0, SW_REORDER_DRAIN = 1, SW_REORDER_FORCE = 2 };
 int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r);
 size_t sw_reorder_pending(const struct sw_reorder *q);
+/* The key and MMSI of the record `ahead` places after the next one to be released, when it is
+ * already sorted for release (1), else 0: lets the caller prefetch what that record will touch. */
+int sw_reorder_peek(const struct sw_reorder *q, size_t ahead, uint64_t *key, uint32_t *mmsi);
 int sw_reorder_full(const struct sw_reorder *q);
 /* Number of records released early because the buffer was full. */
 uint64_t sw_reorder_forced(const struct sw_reorder *q);

@@ -60,6 +60,11 @@ static struct entry *bucket(const struct sw_dedup *d, uint64_t key)
     return &d->tab[(size_t)(h >> 40) % d->nbuckets * WAYS];
 }
 
+void sw_dedup_prefetch(const struct sw_dedup *d, uint64_t key)
+{
+    __builtin_prefetch(bucket(d, key ? key : 1), 1);
+}
+
 int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t)
 {
     if (key == 0) key = 1;

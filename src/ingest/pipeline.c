@@ -692,12 +692,28 @@ static int deliver(struct sw_pipeline *p, const struct sw_record *r)
     return SW_OK;
 }
 
+/* Records leave the buffer sorted a bucket at a time, so what the next ones will touch is
+ * known: their dedup buckets and vessel index slots are fetched 8 records ahead and their
+ * vessels 4 ahead, so that the cache misses of a 100k-vessel state overlap. */
+static void prefetch_ahead(struct sw_pipeline *p)
+{
+    uint64_t key;
+    uint32_t mmsi;
+    if (sw_reorder_peek(p->rq, 8, &key, &mmsi)) {
+        sw_dedup_prefetch(p->dd, key);
+        sw_vessels_prefetch(p->vs, mmsi, 0);
+    }
+    if (sw_reorder_peek(p->rq, 4, &key, &mmsi)) sw_vessels_prefetch(p->vs, mmsi, 1);
+}
+
 static int release(struct sw_pipeline *p, int mode)
 {
     struct sw_record out;
     int rc;
-    while (sw_reorder_pop(p->rq, mode, &out) == SW_OK)
+    while (sw_reorder_pop(p->rq, mode, &out) == SW_OK) {
+        prefetch_ahead(p);
         if ((rc = deliver(p, &out)) != SW_OK) return rc;
+    }
     return SW_OK;
 }
 
@@ -711,9 +727,10 @@ int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r)
     r->seq = ++p->seq;
     if (sw_reorder_full(p->rq)) {
         struct sw_record out;
-        if (sw_reorder_pop(p->rq, SW_REORDER_FORCE, &out) == SW_OK &&
-            (rc = deliver(p, &out)) != SW_OK)
-            return rc;
+        if (sw_reorder_pop(p->rq, SW_REORDER_FORCE, &out) == SW_OK) {
+            prefetch_ahead(p);
+            if ((rc = deliver(p, &out)) != SW_OK) return rc;
+        }
     }
     rc = sw_reorder_push(p->rq, r);
     if (rc == 1) {

@@ -27,6 +27,7 @@ struct hent {
     int64_t t;
     uint64_t key;
     uint32_t slot;
+    uint32_t mmsi; /* for sw_reorder_peek (no part of the order) */
 };
 
 struct sw_reorder {
@@ -172,7 +173,7 @@ static void place(struct sw_reorder *q, uint32_t slot)
         q->blast[b] = slot;
         q->nring++;
     } else {
-        struct hent e = {t, q->pool[slot].key, slot};
+        struct hent e = {t, q->pool[slot].key, slot, q->pool[slot].mmsi};
         far_push(q, e);
     }
 }
@@ -235,6 +236,7 @@ static void release_head(struct sw_reorder *q)
         q->stage[n].t = q->pool[s].t_ms;
         q->stage[n].key = q->pool[s].key;
         q->stage[n].slot = s;
+        q->stage[n].mmsi = q->pool[s].mmsi;
         n++;
     }
     q->nring -= n;
@@ -281,11 +283,25 @@ int sw_reorder_pop(struct sw_reorder *q, int mode, struct sw_record *r)
         release_head(q);
         if (mode == SW_REORDER_FORCE) q->forced += q->nstage; /* the whole bucket goes early */
     }
+    if (q->istage + 4 < q->nstage) { /* the record after next few: fetch it from memory */
+        const char *a = (const char *)&q->pool[q->stage[q->istage + 4].slot];
+        __builtin_prefetch(a);
+        __builtin_prefetch(a + 64);
+        __builtin_prefetch(a + sizeof(struct sw_record) - 1);
+    }
     uint32_t slot = q->stage[q->istage++].slot;
     *r = q->pool[slot];
     q->free_slots[q->nfree++] = slot;
     q->n--;
     return SW_OK;
+}
+
+int sw_reorder_peek(const struct sw_reorder *q, size_t ahead, uint64_t *key, uint32_t *mmsi)
+{
+    if (q->istage + ahead >= q->nstage) return 0;
+    *key = q->stage[q->istage + ahead].key;
+    *mmsi = q->stage[q->istage + ahead].mmsi;
+    return 1;
 }
 
 size_t sw_reorder_pending(const struct sw_reorder *q)

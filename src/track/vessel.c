@@ -81,6 +81,21 @@ static size_t lookup(const struct sw_vessels *vs, uint32_t mmsi)
     return i;
 }
 
+void sw_vessels_prefetch(const struct sw_vessels *vs, uint32_t mmsi, int stage)
+{
+    size_t i = slot_of(mmsi, vs->icap);
+    if (stage == 0) {
+        __builtin_prefetch(&vs->index[i]);
+        return;
+    }
+    uint32_t k = vs->index[i];
+    if (k) {
+        const char *a = (const char *)VAT(vs, k - 1);
+        for (size_t off = 0; off < offsetof(struct sw_vessel, recent); off += 64)
+            __builtin_prefetch(a + off, 1);
+    }
+}
+
 struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi)
 {
     size_t i = lookup(vs, mmsi);
