@@ -197,6 +197,9 @@ static int vgrow(struct sw_detect *d)
         struct dvessel *nv = realloc(d->v, nc * sizeof *nv);
         if (!nv) return SW_ENOMEM;
         d->v = nv;
+        struct dvcold *nvc = realloc(d->vc, nc * sizeof *nvc);
+        if (!nvc) return SW_ENOMEM;
+        d->vc = nvc;
         d->capv = nc;
     }
     if ((d->nv + 1) * 2 > d->vicap) {
@@ -235,16 +238,17 @@ struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
         s = (s + 1) & (d->vicap - 1);
     struct dvessel *dv = &d->v[d->nv];
     memset(dv, 0, sizeof *dv);
+    memset(VC(dv), 0, sizeof *VC(dv));
     dv->mmsi = mmsi;
     dv->usual_sog = NAN;
     dv->shore_m = -1;
     dv->port_free_m = -1;
     dv->zone_free_m = -1;
-    dv->loi.ring = DET_NOIDX;
-    dv->pc.port = -1;
+    VC(dv)->loi.ring = DET_NOIDX;
+    dv->pc_port = -1;
     dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
     for (int i = 0; i < DET_ZONE_EPS; i++)
-        dv->zep[i].zone = -1;
+        VC(dv)->zep[i].zone = -1;
     d->vidx[s] = (uint64_t)mmsi << 32 | ((uint64_t)d->nv + 1);
     d->nv++;
     return dv;
@@ -452,6 +456,7 @@ void sw_detect_free(struct sw_detect *d)
     free(d->qtype);
     free(d->qres);
     free(d->v);
+    free(d->vc);
     free(d->vidx);
     free(d->gheads);
     free(d->pairs);

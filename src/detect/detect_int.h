@@ -51,30 +51,43 @@ struct idfield {
     int64_t pend_t, cur_t; /* first time the pending value was heard, last time the current */
 };
 
-/* Per-vessel detector state. Fields every fix touches come first, so that a fix costs few
- * cache lines; episode details and samples (touched rarely) come last. */
+/* Per-vessel detector state, split in two parallel arrays by how often a field is touched:
+ * struct dvessel holds what a fix touches in the common case (a vessel under way far from
+ * ports, zones and episodes), 224 bytes, so the 20,000 vessels of a busy area stay in cache;
+ * struct dvcold (VC(dv)) holds identity text, episode details and samples. */
 struct dvessel {
     uint32_t mmsi;
     uint8_t has_last, last_in_port, in_grid;
     uint8_t fraud_done;  /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
     uint8_t listed_done; /* bits: 1 mmsi, 2 imo, 4 name */
     uint8_t ship_type;
-    uint32_t fraud_imo;      /* IMO reported for a bad check digit */
-    uint32_t imo;            /* as broadcast (confirmed) */
-    float usual_sog;         /* EWMA of speed while under way, NaN unknown */
-    int64_t first_t, last_t; /* first and latest record of any kind */
-    uint64_t rg_last;        /* reception grid key last counted for this vessel */
+    uint8_t zep_active;              /* zone episodes in use */
+    uint8_t sp_exc_open, sp_ep_open; /* position spoofing: excursion, episode open */
+    uint8_t loi_open;                /* loitering episode open */
+    int32_t pc_port;                 /* port call: port area index, -1 none */
+    uint32_t pc_n_out;               /* port call: fixes outside the area since */
+    uint32_t fraud_imo;              /* IMO reported for a bad check digit */
+    uint32_t imo;                    /* as broadcast (confirmed) */
+    float usual_sog;                 /* EWMA of speed while under way, NaN unknown */
+    uint32_t gnext, gprev, gbucket;  /* encounter grid: intrusive list per bucket */
+    int64_t first_t, last_t;         /* first and latest record of any kind */
+    int64_t sp_ep_last;              /* position spoofing: last anomalous time */
+    uint64_t rg_last;                /* reception grid key last counted for this vessel */
+    uint64_t gcell;                  /* encounter grid cell */
     /* port area cache: no port area within port_free_m of (port_lat, port_lon) */
     double port_lat, port_lon, port_free_m;
     /* zone cache: no zone's bounding box within zone_free_m of (zone_lat, zone_lon) */
     double zone_lat, zone_lon, zone_free_m;
-    uint8_t zep_active; /* zone episodes in use */
-    struct dfix last;   /* latest fix */
-    /* position spoofing: flags and times first */
+    double shore_lat, shore_lon, shore_m; /* distance to shore cache */
+    struct dfix last;                     /* latest fix */
+    struct dfix gfix;                     /* encounter grid: the fix it is filed under */
+};
+
+struct dvcold {
+    /* position spoofing */
     struct {
-        uint8_t exc_open, ep_open;
         uint32_t exc_n, exc_land;
-        int64_t ep_start, ep_last;
+        int64_t ep_start;
         uint32_t ep_n, ep_jumps, ep_land;
         double exc_max_inland, exc_max_kn, exc_max_km;
         double ep_max_kn, ep_max_km, ep_max_inland_m;
@@ -83,7 +96,6 @@ struct dvessel {
     } sp;
     /* loitering */
     struct {
-        int open;
         uint32_t n, ring; /* ring: slot in the loitering ring once qualified, DET_NOIDX */
         int64_t start;
         double sumlat, sumlon, min_shore;
@@ -91,25 +103,21 @@ struct dvessel {
     } loi;
     /* port call */
     struct {
-        int port; /* -1 none */
-        uint32_t n, n_out;
+        uint32_t n;
         uint8_t called;
         int64_t enter, stop_start;
         struct dfix first_stop, lastf;
     } pc;
     struct zone_ep zep[DET_ZONE_EPS];
-    /* encounter grid membership (intrusive list of vessel indices per bucket) */
-    uint64_t gcell;
-    uint32_t gnext, gprev, gbucket;
-    struct dfix gfix;
-    /* cold: identity text, caches used by slow vessels, samples */
     struct dfix first; /* first fix */
     char name[SW_REC_NAME_MAX + 1];
     struct idfield idf[3]; /* name, callsign, imo */
-    double shore_lat, shore_lon, shore_m;
     struct hist loi_h;
     struct sampler loi_s, sp_s;
 };
+
+/* The cold half of vessel dv (d must be in scope). */
+#define VC(dv) (&d->vc[(dv)-d->v])
 
 struct pair {
     uint32_t a, b; /* mmsi, a < b */
@@ -160,6 +168,7 @@ struct sw_detect {
     int64_t now; /* latest event time seen */
     /* vessels */
     struct dvessel *v;
+    struct dvcold *vc; /* parallel to v */
     size_t nv, capv;
     uint64_t *vidx; /* open addressing: slot -> mmsi << 32 | (index + 1), 0 empty */
     size_t vicap;

@@ -260,7 +260,7 @@ static int imo_moved(struct sw_detect *d, struct dvessel *dv, uint32_t imo, int6
         det_event_new(SW_DT_IDENTITY_CHANGE, start, t, 0, dv->last.lat, dv->last.lon, 0.85);
     if (!ev) return SW_ENOMEM;
     if (ov && ov->has_last) det_event_fix(ev, &ov->last, "last_old_mmsi");
-    if (dv->first.t) det_event_fix(ev, &dv->first, "first_new_mmsi");
+    if (VC(dv)->first.t) det_event_fix(ev, &VC(dv)->first, "first_new_mmsi");
     if (!dv->has_last) {
         json_object_del(ev, "lat");
         json_object_del(ev, "lon");
@@ -320,18 +320,18 @@ static int check_fraud(struct sw_detect *d, struct dvessel *dv, int64_t t)
         json_object_set_new(dt, "imo", json_integer(imo));
         if ((rc = det_event_finish(d, ev, SW_DT_IDENTITY_FRAUD)) != SW_OK) return rc;
     }
-    if (imo && d->nls && !(dv->fraud_done & 4) && dv->name[0]) {
+    if (imo && d->nls && !(dv->fraud_done & 4) && VC(dv)->name[0]) {
         if ((rc = ls_index(d)) != SW_OK) return rc;
         const struct listed *l = ls_find(d, 0, imo, NULL);
         char nn[64];
-        norm_name(dv->name, nn, sizeof nn);
+        norm_name(VC(dv)->name, nn, sizeof nn);
         if (l && !group_has_name(d, l->group, nn) && (!l->mmsi || l->mmsi != dv->mmsi)) {
             dv->fraud_done |= 4;
             if ((rc = fraud_event(d, dv, t, "listed_identity", 0.8, &dt, &ev)) != SW_OK) return rc;
             json_object_set_new(dt, "imo", json_integer(imo));
             json_object_set_new(dt, "list", json_string(l->list));
             json_object_set_new(dt, "entry", json_string(l->ref));
-            json_object_set_new(dt, "broadcast_name", json_string(dv->name));
+            json_object_set_new(dt, "broadcast_name", json_string(VC(dv)->name));
             if ((rc = det_event_finish(d, ev, SW_DT_IDENTITY_FRAUD)) != SW_OK) return rc;
         }
     }
@@ -350,8 +350,8 @@ static int check_listed(struct sw_detect *d, struct dvessel *dv, int64_t t)
     const struct listed *by_n = NULL;
     char nn[64] = "";
     int type_checked = 0;
-    if (dv->name[0]) {
-        norm_name(dv->name, nn, sizeof nn);
+    if (VC(dv)->name[0]) {
+        norm_name(VC(dv)->name, nn, sizeof nn);
         if (strlen(nn) >= 3 && (by_n = ls_find(d, 2, 0, nn)) != NULL) {
             char ac = type_class_ais(dv->ship_type);
             type_checked = ac && by_n->tclass;
@@ -396,11 +396,11 @@ int det_identity(struct sw_detect *d, struct dvessel *dv, const struct sw_record
         if (confirm < 1) confirm = 1;
         int64_t first_new = t;
         for (int i = 0; i < 3; i++) {
-            int64_t pt = dv->idf[i].pend_n ? dv->idf[i].pend_t : t;
-            int64_t old_t = dv->idf[i].cur_t;
-            changed[i] = field_update(&dv->idf[i], vals[i], t, confirm, from[i]);
+            int64_t pt = VC(dv)->idf[i].pend_n ? VC(dv)->idf[i].pend_t : t;
+            int64_t old_t = VC(dv)->idf[i].cur_t;
+            changed[i] = field_update(&VC(dv)->idf[i], vals[i], t, confirm, from[i]);
             if (changed[i]) {
-                dv->idf[i].cur_t = t;
+                VC(dv)->idf[i].cur_t = t;
                 if (d->p.idc_fields & (1 << i)) {
                     /* the change happened between the last old and the first new value */
                     any = 1;
@@ -410,8 +410,8 @@ int det_identity(struct sw_detect *d, struct dvessel *dv, const struct sw_record
             }
         }
         uint32_t old_imo = dv->imo;
-        if (dv->idf[0].has) copy_str(dv->name, sizeof dv->name, dv->idf[0].cur);
-        if (dv->idf[2].has) dv->imo = (uint32_t)strtoul(dv->idf[2].cur, NULL, 10);
+        if (VC(dv)->idf[0].has) copy_str(VC(dv)->name, sizeof VC(dv)->name, VC(dv)->idf[0].cur);
+        if (VC(dv)->idf[2].has) dv->imo = (uint32_t)strtoul(VC(dv)->idf[2].cur, NULL, 10);
         if (any && enabled(d, SW_DT_IDENTITY_CHANGE)) {
             json_t *ev =
                 det_event_new(SW_DT_IDENTITY_CHANGE, start, t, 0, dv->has_last ? dv->last.lat : NAN,
@@ -424,7 +424,7 @@ int det_identity(struct sw_detect *d, struct dvessel *dv, const struct sw_record
                 json_t *c = json_object();
                 json_object_set_new(c, "field", json_string(field_names[i]));
                 json_object_set_new(c, "from", json_string(from[i]));
-                json_object_set_new(c, "to", json_string(dv->idf[i].cur));
+                json_object_set_new(c, "to", json_string(VC(dv)->idf[i].cur));
                 json_array_append_new(ch, c);
             }
             json_object_set_new(dt, "changes", ch);

@@ -220,20 +220,20 @@ int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, 
 int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv)
 {
     struct loiter_rec *r;
-    if (dv->loi.ring != DET_NOIDX && d->ring[dv->loi.ring].mmsi == dv->mmsi &&
-        d->ring[dv->loi.ring].start == dv->loi.start) {
-        r = &d->ring[dv->loi.ring];
+    if (VC(dv)->loi.ring != DET_NOIDX && d->ring[VC(dv)->loi.ring].mmsi == dv->mmsi &&
+        d->ring[VC(dv)->loi.ring].start == VC(dv)->loi.start) {
+        r = &d->ring[VC(dv)->loi.ring];
     } else {
-        dv->loi.ring = d->ring_next;
+        VC(dv)->loi.ring = d->ring_next;
         d->ring_next = (d->ring_next + 1) % DET_LOI_RING;
-        r = &d->ring[dv->loi.ring];
+        r = &d->ring[VC(dv)->loi.ring];
         r->mmsi = dv->mmsi;
-        r->start = dv->loi.start;
+        r->start = VC(dv)->loi.start;
         r->paired_ratio = 0;
     }
-    r->end = dv->loi.lastf.t;
-    r->lat = dv->loi.sumlat / dv->loi.n;
-    r->lon = dv->loi.sumlon / dv->loi.n;
+    r->end = VC(dv)->loi.lastf.t;
+    r->lat = VC(dv)->loi.sumlat / VC(dv)->loi.n;
+    r->lon = VC(dv)->loi.sumlon / VC(dv)->loi.n;
     return SW_OK;
 }
 

@@ -202,27 +202,27 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
 
 static int loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
 {
-    if (!dv->loi.open) return SW_OK;
-    dv->loi.open = 0;
-    int64_t dur = dv->loi.lastf.t - dv->loi.start;
+    if (!dv->loi_open) return SW_OK;
+    dv->loi_open = 0;
+    int64_t dur = VC(dv)->loi.lastf.t - VC(dv)->loi.start;
     if (dur < d->p.loi_min_duration_h * HOUR_MS || !enabled(d, SW_DT_LOITERING)) return SW_OK;
     double h = (double)dur / HOUR_MS;
-    double lat = dv->loi.sumlat / dv->loi.n, lon = dv->loi.sumlon / dv->loi.n;
-    json_t *ev = det_event_new(SW_DT_LOITERING, dv->loi.start, dv->loi.lastf.t, ongoing, lat, lon,
-                               0.6 + 0.05 * (h - d->p.loi_min_duration_h));
+    double lat = VC(dv)->loi.sumlat / VC(dv)->loi.n, lon = VC(dv)->loi.sumlon / VC(dv)->loi.n;
+    json_t *ev = det_event_new(SW_DT_LOITERING, VC(dv)->loi.start, VC(dv)->loi.lastf.t, ongoing,
+                               lat, lon, 0.6 + 0.05 * (h - d->p.loi_min_duration_h));
     if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     json_t *dt = det_details(ev, "loitering");
     det_num(dt, "duration_h", h);
-    det_num(dt, "median_sog_kn", det_hist_median(&dv->loi_h));
-    det_num(dt, "positions", dv->loi.n);
-    det_num(dt, "min_shore_distance_nm", dv->loi.min_shore / SW_GEO_NM_M);
+    det_num(dt, "median_sog_kn", det_hist_median(&VC(dv)->loi_h));
+    det_num(dt, "positions", VC(dv)->loi.n);
+    det_num(dt, "min_shore_distance_nm", VC(dv)->loi.min_shore / SW_GEO_NM_M);
     det_num(dt, "max_sog_kn", d->p.loi_max_sog_kn);
     det_num(dt, "min_duration_h", d->p.loi_min_duration_h);
     det_num(dt, "min_shore_distance_nm_rule", d->p.loi_min_shore_nm);
-    det_event_fix(ev, &dv->loi.first, "first");
-    det_event_samples(ev, &dv->loi_s);
-    det_event_fix(ev, &dv->loi.lastf, "last");
+    det_event_fix(ev, &VC(dv)->loi.first, "first");
+    det_event_samples(ev, &VC(dv)->loi_s);
+    det_event_fix(ev, &VC(dv)->loi.lastf, "last");
     return det_event_finish(d, ev, SW_DT_LOITERING);
 }
 
@@ -236,27 +236,27 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
         shore = det_shore_m(d, dv, f->lat, f->lon);
     int at_sea = !in_port && shore >= d->p.loi_min_shore_nm * SW_GEO_NM_M;
     if (!slow || !at_sea) return loi_close(d, dv, 0);
-    if (dv->loi.open && f->t - dv->loi.lastf.t > d->p.loi_max_gap_h * HOUR_MS &&
+    if (dv->loi_open && f->t - VC(dv)->loi.lastf.t > d->p.loi_max_gap_h * HOUR_MS &&
         (rc = loi_close(d, dv, 0)) != SW_OK)
         return rc;
-    if (!dv->loi.open) {
-        memset(&dv->loi, 0, sizeof dv->loi);
-        memset(&dv->loi_h, 0, sizeof dv->loi_h);
-        memset(&dv->loi_s, 0, sizeof dv->loi_s);
-        dv->loi.open = 1;
-        dv->loi.start = f->t;
-        dv->loi.first = *f;
-        dv->loi.min_shore = shore;
-        dv->loi.ring = DET_NOIDX;
+    if (!dv->loi_open) {
+        memset(&VC(dv)->loi, 0, sizeof VC(dv)->loi);
+        memset(&VC(dv)->loi_h, 0, sizeof VC(dv)->loi_h);
+        memset(&VC(dv)->loi_s, 0, sizeof VC(dv)->loi_s);
+        dv->loi_open = 1;
+        VC(dv)->loi.start = f->t;
+        VC(dv)->loi.first = *f;
+        VC(dv)->loi.min_shore = shore;
+        VC(dv)->loi.ring = DET_NOIDX;
     }
-    dv->loi.lastf = *f;
-    dv->loi.n++;
-    dv->loi.sumlat += f->lat;
-    dv->loi.sumlon += f->lon;
-    if (shore < dv->loi.min_shore) dv->loi.min_shore = shore;
-    det_hist_add(&dv->loi_h, sog);
-    det_sample_add(&dv->loi_s, f);
-    if (f->t - dv->loi.start >= d->p.loi_min_duration_h * HOUR_MS)
+    VC(dv)->loi.lastf = *f;
+    VC(dv)->loi.n++;
+    VC(dv)->loi.sumlat += f->lat;
+    VC(dv)->loi.sumlon += f->lon;
+    if (shore < VC(dv)->loi.min_shore) VC(dv)->loi.min_shore = shore;
+    det_hist_add(&VC(dv)->loi_h, sog);
+    det_sample_add(&VC(dv)->loi_s, f);
+    if (f->t - VC(dv)->loi.start >= d->p.loi_min_duration_h * HOUR_MS)
         return det_loiter_ring_put(d, dv);
     return SW_OK;
 }
@@ -279,9 +279,9 @@ static int country_listed(const char *list, const char *cc)
 
 static int pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
 {
-    int port = dv->pc.port, called = dv->pc.called;
-    dv->pc.port = -1;
-    dv->pc.called = 0;
+    int port = dv->pc_port, called = VC(dv)->pc.called;
+    dv->pc_port = -1;
+    VC(dv)->pc.called = 0;
     if (port < 0 || !called) return SW_OK;
     const struct sw_port *pt = sw_ports_get(d->g, (size_t)port);
     if (!pt || !enabled(d, SW_DT_PORT_CALL)) return SW_OK;
@@ -289,9 +289,10 @@ static int pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
         d->st.port_calls_context++;
         return SW_OK;
     }
-    double h = (double)(dv->pc.lastf.t - dv->pc.first_stop.t) / HOUR_MS;
-    json_t *ev = det_event_new(SW_DT_PORT_CALL, dv->pc.first_stop.t, dv->pc.lastf.t, ongoing,
-                               dv->pc.first_stop.lat, dv->pc.first_stop.lon, h >= 2 ? 0.95 : 0.85);
+    double h = (double)(VC(dv)->pc.lastf.t - VC(dv)->pc.first_stop.t) / HOUR_MS;
+    json_t *ev =
+        det_event_new(SW_DT_PORT_CALL, VC(dv)->pc.first_stop.t, VC(dv)->pc.lastf.t, ongoing,
+                      VC(dv)->pc.first_stop.lat, VC(dv)->pc.first_stop.lon, h >= 2 ? 0.95 : 0.85);
     if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     json_t *po = json_object();
@@ -300,14 +301,14 @@ static int pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
     json_object_set_new(ev, "port", po);
     json_t *dt = det_details(ev, "port_call");
     det_num(dt, "duration_h", h);
-    det_num(dt, "positions", dv->pc.n);
+    det_num(dt, "positions", VC(dv)->pc.n);
     det_num(dt, "port_radius_km", pt->radius_m / 1000);
     det_num(dt, "max_sog_kn", d->p.pc_max_sog_kn);
     det_num(dt, "min_duration_min", d->p.pc_min_duration_min);
     char buf[32];
-    json_object_set_new(dt, "entered", json_string(sw_time_format(dv->pc.enter, 0, buf)));
-    det_event_fix(ev, &dv->pc.first_stop, "first_stop");
-    det_event_fix(ev, &dv->pc.lastf, "last_in_port");
+    json_object_set_new(dt, "entered", json_string(sw_time_format(VC(dv)->pc.enter, 0, buf)));
+    det_event_fix(ev, &VC(dv)->pc.first_stop, "first_stop");
+    det_event_fix(ev, &VC(dv)->pc.lastf, "last_in_port");
     return det_event_finish(d, ev, SW_DT_PORT_CALL);
 }
 
@@ -315,30 +316,30 @@ static int pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
                   const struct sw_port *pt)
 {
     int rc, port = pt ? (int)(pt - sw_ports_get(d->g, 0)) : -1;
-    if (port != dv->pc.port) {
-        if (dv->pc.port >= 0 && port < 0 && ++dv->pc.n_out < 2)
+    if (port != dv->pc_port) {
+        if (dv->pc_port >= 0 && port < 0 && ++dv->pc_n_out < 2)
             return SW_OK; /* one fix outside the area is not yet a departure */
         if ((rc = pc_close(d, dv, 0)) != SW_OK) return rc;
-        dv->pc.port = port;
-        dv->pc.enter = f->t;
-        dv->pc.stop_start = SW_TIME_NONE;
-        dv->pc.n = 0;
-        dv->pc.called = 0;
+        dv->pc_port = port;
+        VC(dv)->pc.enter = f->t;
+        VC(dv)->pc.stop_start = SW_TIME_NONE;
+        VC(dv)->pc.n = 0;
+        VC(dv)->pc.called = 0;
         if (port < 0) return SW_OK;
     }
-    dv->pc.n_out = 0;
+    dv->pc_n_out = 0;
     if (port < 0) return SW_OK;
-    dv->pc.n++;
-    dv->pc.lastf = *f;
-    if (dv->pc.called) return SW_OK;
+    VC(dv)->pc.n++;
+    VC(dv)->pc.lastf = *f;
+    if (VC(dv)->pc.called) return SW_OK;
     if (!isnan(sog) && sog < d->p.pc_max_sog_kn) {
-        if (dv->pc.stop_start == SW_TIME_NONE) {
-            dv->pc.stop_start = f->t;
-            dv->pc.first_stop = *f;
+        if (VC(dv)->pc.stop_start == SW_TIME_NONE) {
+            VC(dv)->pc.stop_start = f->t;
+            VC(dv)->pc.first_stop = *f;
         }
-        if (f->t - dv->pc.stop_start >= d->p.pc_min_duration_min * 60000) dv->pc.called = 1;
+        if (f->t - VC(dv)->pc.stop_start >= d->p.pc_min_duration_min * 60000) VC(dv)->pc.called = 1;
     } else {
-        dv->pc.stop_start = SW_TIME_NONE;
+        VC(dv)->pc.stop_start = SW_TIME_NONE;
     }
     return SW_OK;
 }
@@ -385,7 +386,7 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     /* episodes of zones not containing this fix: leaving (after min_fixes fixes outside),
      * and forgetting a visit once the re-entry window has passed */
     for (int e = 0; e < DET_ZONE_EPS; e++) {
-        struct zone_ep *ze = &dv->zep[e];
+        struct zone_ep *ze = &VC(dv)->zep[e];
         if (ze->zone < 0) continue;
         int inside = 0;
         for (size_t i = 0; i < n; i++)
@@ -404,10 +405,10 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     for (size_t i = 0; i < n && rc == SW_OK; i++) {
         struct zone_ep *ze = NULL, *fr = NULL;
         for (int e = 0; e < DET_ZONE_EPS; e++) {
-            if (dv->zep[e].zone == in[i])
-                ze = &dv->zep[e];
-            else if (dv->zep[e].zone < 0 && !fr)
-                fr = &dv->zep[e];
+            if (VC(dv)->zep[e].zone == in[i])
+                ze = &VC(dv)->zep[e];
+            else if (VC(dv)->zep[e].zone < 0 && !fr)
+                fr = &VC(dv)->zep[e];
         }
         if (!ze) {
             if (!fr) continue;
@@ -442,7 +443,7 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     }
     dv->zep_active = 0;
     for (int e = 0; e < DET_ZONE_EPS; e++)
-        dv->zep_active += dv->zep[e].zone >= 0;
+        dv->zep_active += VC(dv)->zep[e].zone >= 0;
     return rc;
 }
 
@@ -470,34 +471,34 @@ static int jump(const struct sw_detect *d, const struct dfix *a, const struct df
 
 static int sp_close(struct sw_detect *d, struct dvessel *dv)
 {
-    if (!dv->sp.ep_open) return SW_OK;
-    dv->sp.ep_open = 0;
-    if (dv->sp.ep_n < d->p.sp_min_fixes) {
+    if (!dv->sp_ep_open) return SW_OK;
+    dv->sp_ep_open = 0;
+    if (VC(dv)->sp.ep_n < d->p.sp_min_fixes) {
         d->st.spoof_single++;
         return SW_OK;
     }
     if (!enabled(d, SW_DT_POSITION_SPOOF)) return SW_OK;
-    int ongoing = d->finished && d->now - dv->sp.ep_last < 6 * HOUR_MS;
-    const struct dfix *at = dv->sp.ep_first.t ? &dv->sp.ep_first : &dv->sp.ep_origin;
-    json_t *ev = det_event_new(SW_DT_POSITION_SPOOF, dv->sp.ep_start, dv->sp.ep_last, ongoing,
-                               at->lat, at->lon, 0.45 + 0.1 * dv->sp.ep_n);
+    int ongoing = d->finished && d->now - dv->sp_ep_last < 6 * HOUR_MS;
+    const struct dfix *at = VC(dv)->sp.ep_first.t ? &VC(dv)->sp.ep_first : &VC(dv)->sp.ep_origin;
+    json_t *ev = det_event_new(SW_DT_POSITION_SPOOF, VC(dv)->sp.ep_start, dv->sp_ep_last, ongoing,
+                               at->lat, at->lon, 0.45 + 0.1 * VC(dv)->sp.ep_n);
     if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     json_t *dt = det_details(ev, "jump_and_return");
-    json_object_set_new(dt, "on_land", json_boolean(dv->sp.ep_land > 0));
-    det_num(dt, "anomalous_fixes", dv->sp.ep_n);
-    det_num(dt, "excursions", dv->sp.ep_jumps);
-    det_num(dt, "land_fixes", dv->sp.ep_land);
-    det_num(dt, "implied_speed_kn", dv->sp.ep_max_kn);
-    det_num(dt, "jump_km", dv->sp.ep_max_km);
-    if (dv->sp.ep_land) det_num(dt, "max_inland_m", dv->sp.ep_max_inland_m);
+    json_object_set_new(dt, "on_land", json_boolean(VC(dv)->sp.ep_land > 0));
+    det_num(dt, "anomalous_fixes", VC(dv)->sp.ep_n);
+    det_num(dt, "excursions", VC(dv)->sp.ep_jumps);
+    det_num(dt, "land_fixes", VC(dv)->sp.ep_land);
+    det_num(dt, "implied_speed_kn", VC(dv)->sp.ep_max_kn);
+    det_num(dt, "jump_km", VC(dv)->sp.ep_max_km);
+    if (VC(dv)->sp.ep_land) det_num(dt, "max_inland_m", VC(dv)->sp.ep_max_inland_m);
     det_num(dt, "max_speed_kn", d->p.sp_max_speed_kn);
     det_num(dt, "min_jump_km", d->p.sp_min_jump_km);
     det_num(dt, "min_fixes", d->p.sp_min_fixes);
-    det_event_fix(ev, &dv->sp.ep_origin, "origin");
-    det_event_fix(ev, &dv->sp.ep_first, "first_anomalous");
-    det_event_samples(ev, &dv->sp_s);
-    det_event_fix(ev, &dv->sp.ep_return, "return");
+    det_event_fix(ev, &VC(dv)->sp.ep_origin, "origin");
+    det_event_fix(ev, &VC(dv)->sp.ep_first, "first_anomalous");
+    det_event_samples(ev, &VC(dv)->sp_s);
+    det_event_fix(ev, &VC(dv)->sp.ep_return, "return");
     return det_event_finish(d, ev, SW_DT_POSITION_SPOOF);
 }
 
@@ -505,19 +506,19 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
                       uint32_t n)
 {
     int rc;
-    if (dv->sp.ep_open && start - dv->sp.ep_last > 6 * HOUR_MS && (rc = sp_close(d, dv))) return rc;
-    if (!dv->sp.ep_open) {
-        memset(&dv->sp_s, 0, sizeof dv->sp_s);
-        dv->sp.ep_open = 1;
-        dv->sp.ep_start = start;
-        dv->sp.ep_n = dv->sp.ep_jumps = dv->sp.ep_land = 0;
-        dv->sp.ep_max_kn = dv->sp.ep_max_km = dv->sp.ep_max_inland_m = 0;
-        memset(&dv->sp.ep_origin, 0, sizeof dv->sp.ep_origin);
-        memset(&dv->sp.ep_first, 0, sizeof dv->sp.ep_first);
-        memset(&dv->sp.ep_return, 0, sizeof dv->sp.ep_return);
+    if (dv->sp_ep_open && start - dv->sp_ep_last > 6 * HOUR_MS && (rc = sp_close(d, dv))) return rc;
+    if (!dv->sp_ep_open) {
+        memset(&VC(dv)->sp_s, 0, sizeof VC(dv)->sp_s);
+        dv->sp_ep_open = 1;
+        VC(dv)->sp.ep_start = start;
+        VC(dv)->sp.ep_n = VC(dv)->sp.ep_jumps = VC(dv)->sp.ep_land = 0;
+        VC(dv)->sp.ep_max_kn = VC(dv)->sp.ep_max_km = VC(dv)->sp.ep_max_inland_m = 0;
+        memset(&VC(dv)->sp.ep_origin, 0, sizeof VC(dv)->sp.ep_origin);
+        memset(&VC(dv)->sp.ep_first, 0, sizeof VC(dv)->sp.ep_first);
+        memset(&VC(dv)->sp.ep_return, 0, sizeof VC(dv)->sp.ep_return);
     }
-    dv->sp.ep_n += n;
-    if (end > dv->sp.ep_last || dv->sp.ep_n == n) dv->sp.ep_last = end;
+    VC(dv)->sp.ep_n += n;
+    if (end > dv->sp_ep_last || VC(dv)->sp.ep_n == n) dv->sp_ep_last = end;
     return SW_OK;
 }
 
@@ -528,28 +529,28 @@ static void sp_land(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     if (in_port || !sw_geo_is_land(d->g, f->lat, f->lon)) return;
     double inland = sw_geo_dist_to_shore_m(d->g, f->lat, f->lon);
     if (inland < d->p.sp_min_inland_m) return;
-    dv->sp.exc_land++;
-    if (inland > dv->sp.exc_max_inland) dv->sp.exc_max_inland = inland;
+    VC(dv)->sp.exc_land++;
+    if (inland > VC(dv)->sp.exc_max_inland) VC(dv)->sp.exc_max_inland = inland;
 }
 
 static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
 {
     int rc;
     double kn, km;
-    if (dv->sp.ep_open && f->t - dv->sp.ep_last > 6 * HOUR_MS && !dv->sp.exc_open &&
+    if (dv->sp_ep_open && f->t - dv->sp_ep_last > 6 * HOUR_MS && !dv->sp_exc_open &&
         (rc = sp_close(d, dv)) != SW_OK)
         return rc;
     if (!dv->has_last) return SW_OK;
-    if (!dv->sp.exc_open) {
+    if (!dv->sp_exc_open) {
         if (jump(d, &dv->last, f, &kn, &km)) {
-            dv->sp.exc_open = 1;
-            dv->sp.origin = dv->last;
-            dv->sp.exc_first = dv->sp.exc_last = *f;
-            dv->sp.exc_n = 1;
-            dv->sp.exc_land = 0;
-            dv->sp.exc_max_inland = 0;
-            dv->sp.exc_max_kn = kn;
-            dv->sp.exc_max_km = km;
+            dv->sp_exc_open = 1;
+            VC(dv)->sp.origin = dv->last;
+            VC(dv)->sp.exc_first = VC(dv)->sp.exc_last = *f;
+            VC(dv)->sp.exc_n = 1;
+            VC(dv)->sp.exc_land = 0;
+            VC(dv)->sp.exc_max_inland = 0;
+            VC(dv)->sp.exc_max_kn = kn;
+            VC(dv)->sp.exc_max_km = km;
             sp_land(d, dv, f, in_port);
         }
         return SW_OK;
@@ -557,30 +558,33 @@ static int sp_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     /* an excursion is open: a return is a jump away from the excursion that lands where the
      * vessel could be by now coming from the origin */
     double okn, okm;
-    okn = kn_between(&dv->sp.origin, f, &okm);
+    okn = kn_between(&VC(dv)->sp.origin, f, &okm);
     if ((okm < d->p.sp_min_jump_km || okn <= d->p.sp_max_speed_kn) &&
-        jump(d, &dv->sp.exc_last, f, &kn, &km)) {
-        dv->sp.exc_open = 0;
-        int64_t s = dv->sp.exc_first.t;
-        if ((rc = sp_anomaly(d, dv, s, dv->sp.exc_last.t, dv->sp.exc_n)) != SW_OK) return rc;
-        dv->sp.ep_jumps++;
-        dv->sp.ep_land += dv->sp.exc_land;
-        if (dv->sp.exc_max_inland > dv->sp.ep_max_inland_m)
-            dv->sp.ep_max_inland_m = dv->sp.exc_max_inland;
-        if (!dv->sp.ep_origin.t) dv->sp.ep_origin = dv->sp.origin;
-        if (!dv->sp.ep_first.t) dv->sp.ep_first = dv->sp.exc_first;
-        dv->sp.ep_return = *f;
-        det_sample_add(&dv->sp_s, &dv->sp.exc_last);
-        if (dv->sp.exc_max_kn > dv->sp.ep_max_kn) dv->sp.ep_max_kn = dv->sp.exc_max_kn;
-        if (dv->sp.exc_max_km > dv->sp.ep_max_km) dv->sp.ep_max_km = dv->sp.exc_max_km;
+        jump(d, &VC(dv)->sp.exc_last, f, &kn, &km)) {
+        dv->sp_exc_open = 0;
+        int64_t s = VC(dv)->sp.exc_first.t;
+        if ((rc = sp_anomaly(d, dv, s, VC(dv)->sp.exc_last.t, VC(dv)->sp.exc_n)) != SW_OK)
+            return rc;
+        VC(dv)->sp.ep_jumps++;
+        VC(dv)->sp.ep_land += VC(dv)->sp.exc_land;
+        if (VC(dv)->sp.exc_max_inland > VC(dv)->sp.ep_max_inland_m)
+            VC(dv)->sp.ep_max_inland_m = VC(dv)->sp.exc_max_inland;
+        if (!VC(dv)->sp.ep_origin.t) VC(dv)->sp.ep_origin = VC(dv)->sp.origin;
+        if (!VC(dv)->sp.ep_first.t) VC(dv)->sp.ep_first = VC(dv)->sp.exc_first;
+        VC(dv)->sp.ep_return = *f;
+        det_sample_add(&VC(dv)->sp_s, &VC(dv)->sp.exc_last);
+        if (VC(dv)->sp.exc_max_kn > VC(dv)->sp.ep_max_kn)
+            VC(dv)->sp.ep_max_kn = VC(dv)->sp.exc_max_kn;
+        if (VC(dv)->sp.exc_max_km > VC(dv)->sp.ep_max_km)
+            VC(dv)->sp.ep_max_km = VC(dv)->sp.exc_max_km;
         return SW_OK;
     }
-    if (f->t - dv->sp.exc_first.t > d->p.sp_max_excursion_h * HOUR_MS) {
-        dv->sp.exc_open = 0; /* no return: the vessel is really here (the origin was off) */
+    if (f->t - VC(dv)->sp.exc_first.t > d->p.sp_max_excursion_h * HOUR_MS) {
+        dv->sp_exc_open = 0; /* no return: the vessel is really here (the origin was off) */
         return SW_OK;
     }
-    dv->sp.exc_n++;
-    dv->sp.exc_last = *f;
+    VC(dv)->sp.exc_n++;
+    VC(dv)->sp.exc_last = *f;
     sp_land(d, dv, f, in_port);
     return SW_OK;
 }
@@ -615,7 +619,7 @@ int det_track_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
     if (!isnan(f->sog) && f->sog >= 3 && f->sog < 40)
         dv->usual_sog = isnan(dv->usual_sog) ? f->sog : 0.9f * dv->usual_sog + 0.1f * f->sog;
     dv->last_in_port = (uint8_t)in_port;
-    if (!dv->has_last) dv->first = *f;
+    if (!dv->has_last) VC(dv)->first = *f;
     dv->last = *f;
     dv->has_last = 1;
     return SW_OK;
