@@ -29,9 +29,10 @@
  * the framer's group expiry (500 lines). */
 #define REWIND_LINES 1000
 #define TIME_MIN_MS 946684800000LL /* 2000-01-01: earlier times are wrong */
-/* Saved-state layout: changes whenever the saved structs change. */
+/* Saved-state layout: changes whenever the saved structs or their encodings change (the last
+ * term: 2 since the compact reorder and dedup blobs). */
 #define LAYOUT                                                                                     \
-    ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 1)
+    ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 2)
 
 static const char *const counter_names[SW_IC_COUNT] = {
 #define SW__ICNAME(name, str) str,

@@ -15,6 +15,7 @@
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/timeutil.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,11 +320,93 @@ uint64_t sw_reorder_forced(const struct sw_reorder *q)
     return q->forced;
 }
 
-/* Blob: {lateness, maxt, floor, forced, ahead_run, have_base, base, n} then n records. */
+/* Blob: {lateness, maxt, floor, forced, ahead_run, have_base, base, n} then n records, each
+ * in compact form: the numeric part of struct sw_record as it is in memory, then the four
+ * strings (name, call sign, destination, receiver) as a length byte and their characters. A
+ * position report so takes about 95 bytes instead of sizeof(struct sw_record). */
 #define HDR (8 * 8)
+#define FIXED offsetof(struct sw_record, name)
+
+static size_t slen(const char *s, size_t size)
+{
+    size_t n = 0;
+    while (n < size - 1 && s[n])
+        n++;
+    return n;
+}
+
+static size_t packed_size(const struct sw_record *r)
+{
+    return FIXED + 4 + slen(r->name, sizeof r->name) + slen(r->callsign, sizeof r->callsign) +
+           slen(r->dest, sizeof r->dest) + slen(r->receiver, sizeof r->receiver);
+}
+
+/* Pack r into out (packed_size(r) bytes); returns the size. */
+static size_t pack(const struct sw_record *r, unsigned char *out)
+{
+    const char *str[4] = {r->name, r->callsign, r->dest, r->receiver};
+    const size_t size[4] = {sizeof r->name, sizeof r->callsign, sizeof r->dest, sizeof r->receiver};
+    size_t off = FIXED;
+    memcpy(out, r, FIXED);
+    for (int i = 0; i < 4; i++) {
+        size_t n = slen(str[i], size[i]);
+        out[off++] = (unsigned char)n;
+        memcpy(out + off, str[i], n);
+        off += n;
+    }
+    return off;
+}
+
+/* Unpack one record from b[0..len); returns the bytes used, 0 when malformed. */
+static size_t unpack(const unsigned char *b, size_t len, struct sw_record *r)
+{
+    char *str[4] = {r->name, r->callsign, r->dest, r->receiver};
+    const size_t size[4] = {sizeof r->name, sizeof r->callsign, sizeof r->dest, sizeof r->receiver};
+    size_t off = FIXED;
+    if (len < FIXED) return 0;
+    memset(r, 0, sizeof *r);
+    memcpy(r, b, FIXED);
+    for (int i = 0; i < 4; i++) {
+        if (off >= len) return 0;
+        size_t n = b[off++];
+        if (n >= size[i] || n > len - off) return 0;
+        memcpy(str[i], b + off, n);
+        off += n;
+    }
+    return off;
+}
+
 size_t sw_reorder_saved_size(const struct sw_reorder *q)
 {
-    return HDR + q->n * sizeof(struct sw_record);
+    size_t n = HDR;
+    for (size_t i = q->istage; i < q->nstage; i++)
+        n += packed_size(&q->pool[q->stage[i].slot]);
+    for (uint32_t k = 0; k < q->nb; k++)
+        for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
+            n += packed_size(&q->pool[s]);
+    for (size_t i = 0; i < q->nfar; i++)
+        n += packed_size(&q->pool[q->far[i].slot]);
+    return n;
+}
+
+/* Records are packed into a buffer of PUT_BUF bytes handed to put when nearly full. */
+#define PUT_BUF 65536
+struct putbuf {
+    int (*put)(void *ctx, const void *data, size_t len);
+    void *ctx;
+    size_t n;
+    unsigned char b[PUT_BUF];
+};
+
+static int put_rec(struct putbuf *pb, const struct sw_record *r)
+{
+    if (pb->n + sizeof *r + 4 > PUT_BUF) {
+        int rc = pb->put(pb->ctx, pb->b, pb->n);
+        pb->n = 0;
+        if (rc != 0) return rc;
+    }
+    pb->n += pack(r, pb->b + pb->n);
+    return 0;
 }
 
 int sw_reorder_save_to(const struct sw_reorder *q,
@@ -333,6 +416,11 @@ int sw_reorder_save_to(const struct sw_reorder *q,
     int64_t hb = q->have_base;
     uint64_t n = q->n;
     int rc;
+    struct putbuf *pb = malloc(sizeof *pb);
+    if (!pb) return SW_ENOMEM;
+    pb->put = put;
+    pb->ctx = ctx;
+    pb->n = 0;
     memcpy(h, &q->lateness, 8);
     memcpy(h + 8, &q->maxt, 8);
     memcpy(h + 16, &q->floor, 8);
@@ -341,15 +429,18 @@ int sw_reorder_save_to(const struct sw_reorder *q,
     memcpy(h + 40, &hb, 8);
     memcpy(h + 48, &q->base, 8);
     memcpy(h + 56, &n, 8);
-    if ((rc = put(ctx, h, HDR)) != 0) return rc;
+    if ((rc = put(ctx, h, HDR)) != 0) goto done;
     for (size_t i = q->istage; i < q->nstage; i++)
-        if ((rc = put(ctx, &q->pool[q->stage[i].slot], sizeof(struct sw_record))) != 0) return rc;
+        if ((rc = put_rec(pb, &q->pool[q->stage[i].slot])) != 0) goto done;
     for (uint32_t k = 0; k < q->nb; k++)
         for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
-            if ((rc = put(ctx, &q->pool[s], sizeof(struct sw_record))) != 0) return rc;
+            if ((rc = put_rec(pb, &q->pool[s])) != 0) goto done;
     for (size_t i = 0; i < q->nfar; i++)
-        if ((rc = put(ctx, &q->pool[q->far[i].slot], sizeof(struct sw_record))) != 0) return rc;
-    return SW_OK;
+        if ((rc = put_rec(pb, &q->pool[q->far[i].slot])) != 0) goto done;
+    if (pb->n) rc = put(ctx, pb->b, pb->n);
+done:
+    free(pb);
+    return rc ? rc : SW_OK;
 }
 
 struct membuf {
@@ -369,7 +460,11 @@ int sw_reorder_save(const struct sw_reorder *q, void **blob, size_t *len)
 {
     struct membuf m = {malloc(sw_reorder_saved_size(q)), 0};
     if (!m.p) return SW_ENOMEM;
-    sw_reorder_save_to(q, put_mem, &m);
+    int rc = sw_reorder_save_to(q, put_mem, &m);
+    if (rc != SW_OK) {
+        free(m.p);
+        return rc;
+    }
     *blob = m.p;
     *len = m.off;
     return SW_OK;
@@ -383,7 +478,7 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
     if (len < HDR) return SW_EFORMAT;
     memcpy(&n, b + 56, 8);
     if (n > q->cap) return SW_ETOOBIG;
-    if (len != HDR + n * sizeof(struct sw_record)) return SW_EFORMAT;
+    if ((len - HDR) / FIXED < n) return SW_EFORMAT;
     for (uint32_t k = 0; k < q->nb; k++)
         q->bfirst[k] = q->blast[k] = NIL;
     q->nring = q->nfar = q->nstage = q->istage = 0;
@@ -399,11 +494,14 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
     memcpy(&q->base, b + 48, 8);
     q->have_base = hb != 0;
     q->head = 0;
+    size_t off = HDR;
     for (uint64_t i = 0; i < n; i++) {
         uint32_t slot = q->free_slots[--q->nfree];
-        memcpy(&q->pool[slot], b + HDR + i * sizeof(struct sw_record), sizeof(struct sw_record));
+        size_t used = unpack(b + off, len - off, &q->pool[slot]);
+        if (used == 0) return SW_EFORMAT;
+        off += used;
         q->n++;
         place(q, slot);
     }
-    return SW_OK;
+    return off == len ? SW_OK : SW_EFORMAT;
 }
