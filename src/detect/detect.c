@@ -267,6 +267,17 @@ double det_approx_m(double lat1, double lon1, double lat2, double lon2)
     return sqrt(x * x + y * y) * 111195.0;
 }
 
+/* An upper bound of det_approx_m without the cosine (|cos| <= 1 and every floating-point
+ * step is monotonic, so the result is never below det_approx_m's): when the bound is under
+ * a limit, so is det_approx_m, and the cosine is not needed to decide. INFINITY across the
+ * antimeridian. */
+double det_approx_ub_m(double lat1, double lon1, double lat2, double lon2)
+{
+    double x = lon2 - lon1, y = lat2 - lat1;
+    if (x > 180 || x < -180) return INFINITY;
+    return sqrt(x * x + y * y) * 111195.0;
+}
+
 #define PORT_MARGIN_M 60000.0
 #define PG_CELLS (180 * 360)
 
@@ -328,7 +339,8 @@ static int in_port_cached(struct sw_detect *d, struct dvessel *dv, double lat, d
                           const struct sw_port **port)
 {
     if (dv && dv->port_free_m > 0 &&
-        det_approx_m(dv->port_lat, dv->port_lon, lat, lon) < dv->port_free_m * 0.9) {
+        (det_approx_ub_m(dv->port_lat, dv->port_lon, lat, lon) < dv->port_free_m * 0.9 ||
+         det_approx_m(dv->port_lat, dv->port_lon, lat, lon) < dv->port_free_m * 0.9)) {
         *port = NULL;
         return 0;
     }
@@ -416,6 +428,7 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     d->imcap = (size_t)1 << 16;
     d->vidx = calloc(d->vicap, sizeof *d->vidx);
     d->gheads = malloc(d->gbuckets * sizeof *d->gheads);
+    d->gused = calloc(d->gbuckets / 64, sizeof *d->gused);
     d->pairs = malloc(d->lim.max_pairs * sizeof *d->pairs);
     d->pidx = calloc(d->picap, sizeof *d->pidx);
     d->rg = calloc(d->rgcap, sizeof *d->rg);
@@ -424,12 +437,13 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     d->q = malloc(DET_BATCH_MAX * sizeof *d->q);
     d->qtype = malloc(DET_BATCH_MAX * sizeof *d->qtype);
     d->qres = malloc(DET_BATCH_MAX * sizeof *d->qres);
-    if (!d->vidx || !d->gheads || !d->pairs || !d->pidx || !d->rg || !d->im || !d->q || !d->qtype ||
-        !d->qres)
+    if (!d->vidx || !d->gheads || !d->gused || !d->pairs || !d->pidx || !d->rg || !d->im || !d->q ||
+        !d->qtype || !d->qres)
         goto fail;
     memset(d->gheads, 0xff, d->gbuckets * sizeof *d->gheads);
     for (size_t i = 0; i < DET_LOI_RING; i++)
         d->ring[i].mmsi = 0;
+    det_pair_init(d);
     if ((rc = port_grid_build(d)) != SW_OK) goto fail;
     if (db) {
         if ((rc = sw_ledger_open(db, &d->lg)) != SW_OK) {
@@ -459,6 +473,7 @@ void sw_detect_free(struct sw_detect *d)
     free(d->vc);
     free(d->vidx);
     free(d->gheads);
+    free(d->gused);
     free(d->pairs);
     free(d->pidx);
     free(d->rg);
@@ -506,7 +521,16 @@ int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vess
     struct dvessel *dv = det_vessel(d, r->mmsi, 1);
     if (!dv) return d->nv >= d->lim.max_vessels ? SW_OK : SW_ENOMEM;
     uint32_t vi = (uint32_t)(dv - d->v);
+    /* the rest of the hot half, and the cold loitering state a slow fix will touch, are
+     * fetched while the identity rules run */
+    __builtin_prefetch((const char *)dv + 64);
+    __builtin_prefetch((const char *)dv + 128);
+    __builtin_prefetch((const char *)dv + 192);
     if (!dv->first_t) dv->first_t = r->t_ms;
+    if (dv->loi_open) {
+        __builtin_prefetch(&VC(dv)->loi);
+        __builtin_prefetch(&VC(dv)->loi.lastf);
+    }
     if (r->fields & SW_F_STATIC_MASK) d->st.statics++;
     if ((rc = det_identity(d, dv, r)) != SW_OK) return rc;
     d->v[vi].last_t = r->t_ms;

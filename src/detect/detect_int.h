@@ -84,6 +84,15 @@ struct dvessel {
 };
 
 struct dvcold {
+    /* loitering first: a slow fix touches these, its histogram and sample */
+    struct {
+        uint32_t n, ring; /* ring: slot in the loitering ring once qualified, DET_NOIDX */
+        int64_t start;
+        double sumlat, sumlon, min_shore;
+        struct dfix first, lastf;
+    } loi;
+    struct hist loi_h;
+    struct sampler loi_s;
     /* position spoofing */
     struct {
         uint32_t exc_n, exc_land;
@@ -94,13 +103,6 @@ struct dvcold {
         struct dfix origin, exc_first, exc_last;
         struct dfix ep_origin, ep_first, ep_return;
     } sp;
-    /* loitering */
-    struct {
-        uint32_t n, ring; /* ring: slot in the loitering ring once qualified, DET_NOIDX */
-        int64_t start;
-        double sumlat, sumlon, min_shore;
-        struct dfix first, lastf;
-    } loi;
     /* port call */
     struct {
         uint32_t n;
@@ -112,8 +114,7 @@ struct dvcold {
     struct dfix first; /* first fix */
     char name[SW_REC_NAME_MAX + 1];
     struct idfield idf[3]; /* name, callsign, imo */
-    struct hist loi_h;
-    struct sampler loi_s, sp_s;
+    struct sampler sp_s;
 };
 
 /* The cold half of vessel dv (d must be in scope). */
@@ -174,12 +175,14 @@ struct sw_detect {
     size_t vicap;
     /* encounter grid and pairs */
     uint32_t *gheads; /* bucket -> vessel index, DET_NOIDX */
+    uint64_t *gused;  /* bit per bucket: non-empty (32 KB, stays in cache; gheads is 1 MB) */
     size_t gbuckets;
     struct pair *pairs;
     size_t npairs;
     uint32_t *pidx;
     size_t picap;
     int64_t next_sweep;
+    int enc_hlo59; /* longitude halo of the grid within 59 degrees latitude, -1 varies */
     /* loitering ring */
     struct loiter_rec ring[DET_LOI_RING];
     uint32_t ring_next;
@@ -205,6 +208,7 @@ struct sw_detect {
 
 /* detect.c */
 double det_approx_m(double lat1, double lon1, double lat2, double lon2);
+double det_approx_ub_m(double lat1, double lon1, double lat2, double lon2);
 struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create);
 int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port);
 int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
@@ -235,6 +239,7 @@ int det_track_finish(struct sw_detect *d, struct dvessel *dv);
 int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f);
 
 /* pair.c: encounter and dark rendezvous */
+void det_pair_init(struct sw_detect *d);
 int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port);
 int det_pair_sweep(struct sw_detect *d, int final);
 int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv);

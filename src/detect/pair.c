@@ -34,10 +34,13 @@ static uint32_t bucket_of(const struct sw_detect *d, uint64_t cell)
 static void grid_unlink(struct sw_detect *d, struct dvessel *dv)
 {
     if (!dv->in_grid) return;
-    if (dv->gprev != DET_NOIDX)
+    if (dv->gprev != DET_NOIDX) {
         d->v[dv->gprev].gnext = dv->gnext;
-    else
+    } else {
         d->gheads[dv->gbucket] = dv->gnext;
+        if (dv->gnext == DET_NOIDX)
+            d->gused[dv->gbucket >> 6] &= ~((uint64_t)1 << (dv->gbucket & 63));
+    }
     if (dv->gnext != DET_NOIDX) d->v[dv->gnext].gprev = dv->gprev;
     dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
     dv->in_grid = 0;
@@ -52,6 +55,7 @@ static void grid_link(struct sw_detect *d, struct dvessel *dv, uint64_t cell)
     dv->gnext = d->gheads[b];
     if (dv->gnext != DET_NOIDX) d->v[dv->gnext].gprev = self;
     d->gheads[b] = self;
+    d->gused[b >> 6] |= (uint64_t)1 << (b & 63);
     dv->in_grid = 1;
 }
 
@@ -182,6 +186,16 @@ int det_pair_sweep(struct sw_detect *d, int final)
     return SW_OK;
 }
 
+/* The longitude halo is the same for every latitude within 59 degrees (cos between 0.5 and 1)
+ * when both ends give the same cell count: then it needs no cosine per fix. */
+void det_pair_init(struct sw_detect *d)
+{
+    double maxd = d->p.enc_max_distance_m;
+    int lo = (int)ceil(maxd / (CELL_DEG * 111195.0 * 1.0));
+    int hi = (int)ceil(maxd / (CELL_DEG * 111195.0 * 0.5));
+    d->enc_hlo59 = lo == hi ? lo : -1;
+}
+
 int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
 {
     int rc;
@@ -189,15 +203,20 @@ int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, 
     if (in_port || (!isnan(f->sog) && f->sog >= 2 * d->p.enc_max_median_sog_kn)) return SW_OK;
     double maxd = d->p.enc_max_distance_m;
     int hl = (int)ceil(maxd / (CELL_DEG * 111195.0));
-    double c = cos(f->lat * M_PI / 180);
-    int hlo = (int)ceil(maxd / (CELL_DEG * 111195.0 * (c > 0.05 ? c : 0.05)));
+    int hlo = d->enc_hlo59;
+    if (hlo < 0 || fabs(f->lat) > 59) {
+        double c = cos(f->lat * M_PI / 180);
+        hlo = (int)ceil(maxd / (CELL_DEG * 111195.0 * (c > 0.05 ? c : 0.05)));
+    }
     if (hl > 5) hl = 5;
     if (hlo > 10) hlo = 10;
     uint64_t me = cell_of(f->lat, f->lon);
     for (int i = -hl; i <= hl; i++)
         for (int j = -hlo; j <= hlo; j++) {
             uint64_t cell = me + ((uint64_t)(int64_t)i << 32) + (uint64_t)(int64_t)j;
-            uint32_t k = d->gheads[bucket_of(d, cell)];
+            uint32_t b = bucket_of(d, cell);
+            if (!(d->gused[b >> 6] >> (b & 63) & 1)) continue; /* empty: gheads not touched */
+            uint32_t k = d->gheads[b];
             while (k != DET_NOIDX) {
                 struct dvessel *o = &d->v[k];
                 k = o->gnext;

@@ -369,6 +369,9 @@ static int zone_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *
     if (!all || !sw_zones_count(all)) return SW_OK;
     /* far from every zone and no episode open: nothing to do until it has moved closer;
      * near or inside a zone, membership is evaluated again after ZONE_STEP_M of movement */
+    double ub = det_approx_ub_m(dv->zone_lat, dv->zone_lon, f->lat, f->lon);
+    if (!dv->zep_active && dv->zone_free_m > 0 && ub < dv->zone_free_m * 0.9) return SW_OK;
+    if (dv->zone_free_m == 0 && ub < ZONE_STEP_M) return SW_OK; /* as below, without cos */
     double moved = det_approx_m(dv->zone_lat, dv->zone_lon, f->lat, f->lon);
     if (!dv->zep_active && dv->zone_free_m > 0 && moved < dv->zone_free_m * 0.9) return SW_OK;
     if (dv->zone_free_m == 0 && moved < ZONE_STEP_M) return SW_OK;
@@ -461,7 +464,8 @@ static double kn_between(const struct dfix *a, const struct dfix *b, double *km)
 static int jump(const struct sw_detect *d, const struct dfix *a, const struct dfix *b, double *kn,
                 double *km)
 {
-    if (det_approx_m(a->lat, a->lon, b->lat, b->lon) < d->p.sp_min_jump_km * 900)
+    if (det_approx_ub_m(a->lat, a->lon, b->lat, b->lon) < d->p.sp_min_jump_km * 900 ||
+        det_approx_m(a->lat, a->lon, b->lat, b->lon) < d->p.sp_min_jump_km * 900)
         return 0; /* well under the minimum jump: no great-circle distance needed */
     *kn = kn_between(a, b, km);
     if (*km < d->p.sp_min_jump_km) return 0;
