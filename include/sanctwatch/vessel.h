@@ -36,10 +36,14 @@ struct sw_identity {
     char flag[3]; /* from the MMSI's MID, "" when unallocated */
 };
 
+/* What the store lacks of a vessel (sw_vessel.dirty): its saved state, its rows. */
+#define SW_VESSEL_DIRTY_STATE 1 /* changed since its state was last saved */
+#define SW_VESSEL_DIRTY_ROWS 2  /* changed since its vessels/identity rows were last written */
+
 struct sw_vessel {
     uint32_t mmsi;
     char cls;      /* 'A', 'B', 0 unknown */
-    uint8_t dirty; /* changed since the last checkpoint */
+    uint8_t dirty; /* SW_VESSEL_DIRTY_* bits */
     uint8_t has_fix;
     uint8_t last_kept; /* the latest fix was stored as a track point */
     uint16_t recent_n, recent_head;

@@ -450,7 +450,7 @@ static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
 {
     const struct sw_identity *id = &v->id;
     int rc;
-    v->dirty = 0;
+    v->dirty &= (uint8_t)~SW_VESSEL_DIRTY_ROWS;
     /* in place when the row exists with the same IMO (see write_identity) */
     bind_vessel(p->st_vessel_upd, v);
     if ((rc = step_done(p->st_vessel_upd)) != SW_OK) return rc;
@@ -516,12 +516,14 @@ static int put_states(struct sw_pipeline *p, struct sw_vessel *const *v, size_t 
         size_t k = n - i < STATE_BATCH ? n - i : STATE_BATCH;
         for (size_t j = 0; j < k; j++) {
             buf[j] = *v[i + j];
-            buf[j].dirty = 0;
+            buf[j].dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE; /* rows may still be due */
         }
         sqlite3_bind_blob(p->st_vstate, 1, buf, (int)(k * sizeof *buf), SQLITE_STATIC);
         int rc = step_done(p->st_vstate);
         if (rc != SW_OK) return rc;
     }
+    for (size_t i = 0; i < n; i++)
+        v[i]->dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE;
     return SW_OK;
 }
 
@@ -562,25 +564,32 @@ static int by_mmsi(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Dirty vessels are written in MMSI order: the rows then go into the B-trees in key order,
- * each page read and written once, instead of seeking at random over tables larger than the
- * page cache. */
-static int write_dirty_vessels(struct sw_pipeline *p)
+/* Vessels whose rows are due are written in MMSI order: the rows then go into the B-trees in
+ * key order, each page read and written once, instead of seeking at random over tables larger
+ * than the page cache. Then the states of the vessels that changed (their saved copies say
+ * whether rows are still due). rows == 0 leaves the rows for later: they are a function of
+ * the state, so a checkpoint within a file saves only the state, and the rows are written at
+ * the end of the run, at a stop, or at a checkpoint of a live input. */
+static int write_dirty_vessels(struct sw_pipeline *p, int rows)
 {
-    size_t n = sw_vessels_count(p->vs), nd = 0;
-    struct sw_vessel **d = malloc((n ? n : 1) * sizeof *d);
+    size_t n = sw_vessels_count(p->vs), nd = 0, nr = 0;
+    struct sw_vessel **d = malloc((n ? n : 1) * sizeof *d), **r = NULL;
     int rc = SW_OK;
-    if (!d) return SW_ENOMEM;
+    if (!d || (rows && !(r = malloc((n ? n : 1) * sizeof *r)))) {
+        free(d);
+        return SW_ENOMEM;
+    }
     for (size_t i = 0; i < n; i++) {
         struct sw_vessel *v = sw_vessels_at(p->vs, i);
-        if (v->dirty) d[nd++] = v;
+        if (v->dirty & SW_VESSEL_DIRTY_STATE) d[nd++] = v; /* in creation order */
+        if (rows && (v->dirty & SW_VESSEL_DIRTY_ROWS)) r[nr++] = v;
     }
-    /* the saved state, in creation order (before the sort) */
-    rc = write_states(p, d, nd);
-    qsort(d, nd, sizeof *d, by_mmsi);
-    for (size_t i = 0; i < nd && rc == SW_OK; i++)
-        rc = write_vessel(p, d[i]);
+    if (nr) qsort(r, nr, sizeof *r, by_mmsi);
+    for (size_t i = 0; i < nr && rc == SW_OK; i++)
+        rc = write_vessel(p, r[i]);
+    if (rc == SW_OK) rc = write_states(p, d, nd);
     free(d);
+    free(r);
     return rc;
 }
 
@@ -605,7 +614,7 @@ static int put_blob(void *ctx, const void *data, size_t len)
     return 0;
 }
 
-int sw_pipeline_checkpoint(struct sw_pipeline *p)
+static int checkpoint(struct sw_pipeline *p, int rows)
 {
     void *db = NULL;
     size_t rl, dl = 0;
@@ -617,7 +626,7 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p)
     if (p->finished) return SW_OK;
     if ((rc = run_commit_hooks(p)) != SW_OK) return rc;
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = write_dirty_vessels(p)) != SW_OK) return rc;
+    if ((rc = write_dirty_vessels(p, rows)) != SW_OK) return rc;
     if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK) return rc;
     if ((rc = sw_dedup_save(p->dd, &db, &dl)) != SW_OK) goto fail;
     rl = sw_reorder_saved_size(p->rq);
@@ -651,6 +660,11 @@ fail:
     sqlite3_finalize(st);
     free(db);
     return rc;
+}
+
+int sw_pipeline_checkpoint(struct sw_pipeline *p)
+{
+    return checkpoint(p, 1);
 }
 
 /* ---- the record path */
@@ -957,7 +971,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
         p->cur_line = lineno;
         if ((p->c[SW_IC_LINES] & 0xffff) == 0) progress(p, src);
         if (p->cfg.checkpoint_lines && p->c[SW_IC_LINES] % p->cfg.checkpoint_lines == 0 &&
-            (rc = sw_pipeline_checkpoint(p)) != SW_OK) {
+            (rc = checkpoint(p, !p->cur_resumable)) != SW_OK) {
             seterr(err, "cannot write a checkpoint", p->db);
             goto fail;
         }
@@ -1036,7 +1050,7 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
         goto fail;
     }
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = write_dirty_vessels(p)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
+    if ((rc = write_dirty_vessels(p, 1)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
         seterr(err, "cannot store the vessels", p->db);
         goto fail;
     }
