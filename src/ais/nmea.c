@@ -72,6 +72,10 @@ static const char *const counter_names[SW_NMEA_NCOUNTERS] = {
 static unsigned char armour_ok[256];
 /* hex digit value + 1, 0 for non-hex */
 static unsigned char hexval[256];
+/* CH_ADDR: sentence address character (A-Z, 0-9, '='); CH_TALKER: also '-' */
+static unsigned char chclass[256];
+#define CH_ADDR 1
+#define CH_TALKER 2
 static int tables_ready;
 
 static void tables_init(void)
@@ -79,6 +83,8 @@ static void tables_init(void)
     if (tables_ready) return;
     for (int c = 0; c < 256; c++) {
         armour_ok[c] = (unsigned char)((c >= 48 && c <= 87) || (c >= 96 && c <= 119));
+        int an = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=';
+        chclass[c] = (unsigned char)((an ? CH_ADDR | CH_TALKER : 0) | (c == '-' ? CH_TALKER : 0));
         hexval[c] = c >= '0' && c <= '9'   ? (unsigned char)(c - '0' + 1)
                     : c >= 'A' && c <= 'F' ? (unsigned char)(c - 'A' + 11)
                     : c >= 'a' && c <= 'f' ? (unsigned char)(c - 'a' + 11)
@@ -86,6 +92,22 @@ static void tables_init(void)
     }
     tables_ready = 1;
 }
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDSCAN 1 /* word-at-a-time scanning needs ctz and little-endian byte order */
+#else
+#define WORDSCAN 0
+#endif
 
 void sw_nmea_config_default(struct sw_nmea_config *cfg)
 {
@@ -212,6 +234,21 @@ static int parse_epoch(const char *s, size_t n, int64_t *ms, size_t *idigits)
 {
     size_t i = 0;
     int64_t v = 0;
+#if WORDSCAN
+    if (n >= 8) { /* the first eight digits at once (epochs have 10 or 13) */
+        uint64_t w = load64(s);
+        if ((((w & UINT64_C(0xf0f0f0f0f0f0f0f0)) |
+              (((w + UINT64_C(0x0606060606060606)) & UINT64_C(0xf0f0f0f0f0f0f0f0)) >> 4)) ==
+             UINT64_C(0x3333333333333333))) {
+            w &= UINT64_C(0x0f0f0f0f0f0f0f0f);
+            w = (w * 10 + (w >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+            w = (w * 100 + (w >> 16)) & UINT64_C(0x0000ffff0000ffff);
+            w = (w * 10000 + (w >> 32)) & UINT64_C(0xffffffff);
+            v = (int64_t)w;
+            i = 8;
+        }
+    }
+#endif
     for (; i < n; i++) {
         unsigned d = (unsigned char)s[i] - '0';
         if (d > 9) break;
@@ -504,7 +541,7 @@ static struct group *group_alloc(struct sw_nmea *f, uint64_t lineno, int64_t t)
 
 static int talker_ok(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=' || c == '-';
+    return chclass[(unsigned char)c] & CH_TALKER;
 }
 
 /* "VDM," or "VDO," at s (four readable bytes): one 32-bit compare. */
@@ -517,6 +554,15 @@ static int is_vdx(const char *s)
     return w == vdm || w == vdo;
 }
 
+/* "1,1," at s (four readable bytes): a single-sentence message. */
+static int is_11(const char *s)
+{
+    uint32_t w, one;
+    memcpy(&w, s, 4);
+    memcpy(&one, "1,1,", 4);
+    return w == one;
+}
+
 static int time_rank(int src)
 {
     return src == SW_NMEA_TIME_NONE ? 99 : src;
@@ -527,16 +573,6 @@ static int skip_line(struct sw_nmea *f, const char *line, size_t len, enum sw_nm
 {
     count(f, len && memchr(line, '\0', len) ? SW_NMEA_NUL : why);
     return SW_OK;
-}
-
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-static uint64_t load64(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
 }
 
 /* XOR of s[0..n) and whether it holds a NUL byte, eight bytes at a time. */
@@ -560,12 +596,6 @@ static unsigned xor_span(const char *s, size_t n, int *has_nul)
     *has_nul = zero != 0;
     return x;
 }
-
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define WORDSCAN 1 /* word-at-a-time scanning needs ctz and little-endian byte order */
-#else
-#define WORDSCAN 0
-#endif
 
 /* XOR of the eight bytes of w folded into one byte. */
 static unsigned fold_xor(uint64_t w)
@@ -610,6 +640,24 @@ static const char *armour_scan(const char *s, const char *end, unsigned *xo)
     return p;
 }
 
+/* 1 when s[0..n) holds a NUL byte; inline for the short trailing fields of a sentence. */
+static int has_nul(const char *s, size_t n)
+{
+#if WORDSCAN
+    if (n <= 24) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w = load64(s + i);
+            if ((w - ONES) & ~w & HIGHS) return 1;
+        }
+        for (; i < n; i++)
+            if (s[i] == '\0') return 1;
+        return 0;
+    }
+#endif
+    return memchr(s, '\0', n) != NULL;
+}
+
 /* XOR of s[0..n) (no NUL check). */
 static unsigned xor_bytes(const char *s, size_t n)
 {
@@ -626,15 +674,16 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     const char *p = line, *end = line + len;
     struct linemeta lm;
     enum sw_nmea_reason why;
+    /* the sentence: body[0..send) up to the '*' */
+    const char *body, *star, *send, *q;
+    int cnt = 0, num = 0, seq = -1, fill = 0, nul, sum_cs;
+    unsigned x;
+    char channel = '\0';
+    const char *fp = NULL;
+    size_t plen = 0;
+    enum sw_nmea_reason bad = SW_NMEA_USED; /* a field error, reported after the checksum */
     *msg = NULL;
     f->counts[SW_NMEA_LINES]++;
-
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-        end--;
-    if (p == end) return skip_line(f, line, len, SW_NMEA_EMPTY);
-    if (*p == '#') return skip_line(f, line, len, SW_NMEA_COMMENT);
     lm.tb_ms = lm.pghp_ms = lm.trail_ms = lm.lead_ms = SW_TIME_NONE;
     lm.tag_n = -1;
     lm.gid = -1;
@@ -643,6 +692,58 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     lm.srclen = 0;
     lm.src_trailing = 0;
     lm.source[0] = '\0';
+
+    /* Fast path for the usual line, a single-sentence AIS sentence with a valid checksum and
+     * nothing before it ("!AIVDM,1,1,,A,<payload>,0*hh" and optional trailing fields). It
+     * takes exactly the decisions of the general path below, with fewer tests; any line it
+     * does not accept goes through the general path from the start (nothing is changed). */
+    if (len >= 20 && line[0] == '!' && is_vdx(line + 3) && talker_ok(line[1]) &&
+        talker_ok(line[2]) && is_11(line + 7)) {
+        body = line + 1;
+        q = line + 11;
+        if (*q != ',') { /* a one-digit sequence id */
+            if ((unsigned char)*q - '0' > 9 || q[1] != ',') goto general;
+            seq = *q - '0';
+            q++;
+        }
+        q++; /* channel */
+        if (*q != ',') {
+            channel = *q++;
+            if (*q != ',' || channel == '\\' || channel == '*' || (unsigned char)channel < 0x20 ||
+                (unsigned char)channel > 0x7e)
+                goto general;
+        }
+        fp = q + 1;
+        unsigned px;
+        const char *pe = armour_scan(fp, end, &px);
+        if (end - pe < 5 || pe == fp || pe[0] != ',' || pe[1] < '0' || pe[1] > '5' || pe[2] != '*')
+            goto general;
+        star = send = pe + 2;
+        sum_cs = parse_hex2(star + 1);
+        x = xor_bytes(body, (size_t)(fp - body)) ^ px ^ ',' ^ (unsigned char)pe[1];
+        if (sum_cs < 0 || (unsigned)sum_cs != x) goto general;
+        if (star + 3 < end) { /* trailing fields: not ending in blanks, no NUL */
+            char last = end[-1];
+            if (last == ' ' || last == '\t' || last == '\r' || last == '\n' ||
+                has_nul(star + 3, (size_t)(end - star - 3)))
+                goto general;
+        }
+        plen = (size_t)(pe - fp);
+        if (plen > SW_NMEA_MAX_PAYLOAD) goto general;
+        fill = pe[1] - '0';
+        cnt = num = 1;
+        goto accepted;
+    }
+general:
+    channel = '\0';
+    seq = -1;
+
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+        end--;
+    if (p == end) return skip_line(f, line, len, SW_NMEA_EMPTY);
+    if (*p == '#') return skip_line(f, line, len, SW_NMEA_COMMENT);
 
     if (*p != '!' && *p != '$' && *p != '\\') {
         /* a leading timestamp, or garbage */
@@ -661,15 +762,7 @@ int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t linen
     if (p == end || (*p != '!' && *p != '$'))
         return skip_line(f, line, len, p == end ? SW_NMEA_MALFORMED : SW_NMEA_GARBAGE);
 
-    /* the sentence: body[0..send) up to the '*' */
-    const char *body = p + 1;
-    const char *star, *send, *q;
-    int cnt = 0, num = 0, seq = -1, fill = 0, nul;
-    unsigned x;
-    char channel = '\0';
-    const char *fp = NULL;
-    size_t plen = 0;
-    enum sw_nmea_reason bad = SW_NMEA_USED; /* a field error, reported after the checksum */
+    body = p + 1;
     int is_ais = end - body >= 6 && is_vdx(body + 2) && talker_ok(body[0]) && talker_ok(body[1]);
     if (!is_ais) goto not_ais;
     /* fields: count, number, sequence id, channel, payload, fill bits; the payload's comma
@@ -748,9 +841,7 @@ not_ais : {
     /* other sentences: only $PGHP needs the checksum; for the rest the address field tells
      * OTHER from GARBAGE and skip_line() looks for NUL bytes in the whole line */
     size_t alen = 0, n = (size_t)(end - body);
-    while (alen < n && alen <= 16 &&
-           ((body[alen] >= 'A' && body[alen] <= 'Z') || (body[alen] >= '0' && body[alen] <= '9') ||
-            body[alen] == '='))
+    while (alen < n && alen <= 16 && (chclass[(unsigned char)body[alen]] & CH_ADDR))
         alen++;
     int term = alen == n || body[alen] == ',' || body[alen] == '*';
     if (term && alen == 4 && *p == '$' && memcmp(body, "PGHP", 4) == 0) {
@@ -773,7 +864,7 @@ not_ais : {
 
 checked:;
     /* checksum */
-    int sum_cs = -1;
+    sum_cs = -1;
     if (star && end - star >= 3) sum_cs = parse_hex2(star + 1);
     if (sum_cs < 0 || (unsigned)sum_cs != x) lm.checksum_ok = 0;
     if (!lm.checksum_ok && !f->cfg.lenient) return skip_line(f, line, len, SW_NMEA_CHECKSUM);
@@ -784,6 +875,7 @@ checked:;
     if (p > line && memchr(line, '\0', (size_t)(p - line)))
         return skip_line(f, line, len, SW_NMEA_NUL);
 
+accepted:
     /* metadata: pending $PGHP, trailing fields */
     if (f->pghp_pending) {
         if (f->pghp_cs < 0 || f->pghp_cs == sum_cs)
