@@ -34,12 +34,13 @@ static const char sixchr[65] = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-
 size_t sw_ais__text_raw(const uint8_t *bits, unsigned start, unsigned nchars, char *to,
                         size_t tosize)
 {
-    size_t n = 0;
-    unsigned i = 0;
-    while (i < nchars && n + 1 < tosize) {
+    size_t n = 0, lim = tosize ? tosize - 1 : 0;
+    if (lim > nchars) lim = nchars;
+    while (n < lim) {
         /* one 64-bit load gives at least 57 bits from start: nine characters */
         uint64_t v = sw_ais__be64(bits + (start >> 3)) << (start & 7);
-        for (unsigned k = 0; k < 9 && i < nchars && n + 1 < tosize; k++, i++) {
+        size_t chunk = lim - n < 9 ? lim - n : 9;
+        for (size_t k = 0; k < chunk; k++) {
             char c = sixchr[v >> 58];
             if (c == '@') goto done;
             to[n++] = c;
@@ -83,7 +84,26 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
         len * 6 - (size_t)fill_bits > SW_AIS_MAX_INPUT_BITS)
         return SW_ETOOBIG;
     if (len * 6 < (size_t)fill_bits) return SW_ETRUNCATED;
-    /* every byte before the end of the message is written below, the rest zeroed at the end */
+    /* every byte before the end of the message is written below, the rest zeroed: for the
+     * usual short message by one fixed-size clear of the first 88 bytes before writing
+     * (everything written past the message is zero but the fill bits, cleared below) */
+    const int short_msg = len <= 85; /* at most 510 bits: used <= 64, upto == 88 */
+    if (short_msg) {
+        /* eleven plain stores: memset(bits, 0, 88) compiles to rep stos, whose start-up cost
+         * is more than the whole de-armouring of a short message */
+        static const uint64_t z;
+        memcpy(bits, &z, 8);
+        memcpy(bits + 8, &z, 8);
+        memcpy(bits + 16, &z, 8);
+        memcpy(bits + 24, &z, 8);
+        memcpy(bits + 32, &z, 8);
+        memcpy(bits + 40, &z, 8);
+        memcpy(bits + 48, &z, 8);
+        memcpy(bits + 56, &z, 8);
+        memcpy(bits + 64, &z, 8);
+        memcpy(bits + 72, &z, 8);
+        memcpy(bits + 80, &z, 8);
+    }
     const unsigned char *p = (const unsigned char *)payload;
     uint8_t *o = bits;
     size_t i = 0;
@@ -138,6 +158,10 @@ static int dearmour(const char *payload, size_t len, int fill_bits, uint8_t *bit
      * block started inside the message (at most 93 bits) ends 12 bytes past it, and a
      * 64-bit load reads 8 bytes from a field's start (see SW_AIS__BUFBYTES) */
     size_t used = (nb + 7) / 8, upto = (used > 64 ? used : 64) + 24;
+    if (short_msg) {
+        bits[used] = 0; /* fill bits that spilled past the last byte of the message */
+        return SW_OK;
+    }
     /* eight bytes a store (up to 7 past upto: the buffer has 32 bytes of slack); a memset of
      * this variable size costs more than the whole de-armouring */
     static const uint64_t zero;
