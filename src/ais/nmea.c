@@ -610,7 +610,7 @@ static unsigned fold_xor(uint64_t w)
  * character (or end), and in *xo the XOR of the armour bytes before it. One pass, eight
  * bytes at a time, replaces a memchr for the payload's comma, the armour check and the
  * checksum over the payload. */
-static const char *armour_scan(const char *s, const char *end, unsigned *xo)
+static inline const char *armour_scan(const char *s, const char *end, unsigned *xo)
 {
     const char *p = s;
     unsigned x = 0;

@@ -467,6 +467,84 @@ static void test_files_add_up(void **state)
     }
 }
 
+/* The fast path for plain single-sentence lines must decide exactly as the general path: a
+ * leading blank sends a line through the general path (which drops the blank), so every
+ * mutation of a few real lines must give the same reason and the same message both ways. */
+static void assert_same_msg(const struct sw_nmea_msg *a, const struct sw_nmea_msg *b)
+{
+    assert_true((a == NULL) == (b == NULL));
+    if (!a) return;
+    assert_int_equal(a->len, b->len);
+    assert_string_equal(a->payload, b->payload);
+    assert_int_equal(a->fill_bits, b->fill_bits);
+    assert_true(a->rxtime_ms == b->rxtime_ms);
+    assert_int_equal(a->time_src, b->time_src);
+    assert_string_equal(a->source, b->source);
+    assert_string_equal(a->talker, b->talker);
+    assert_int_equal(a->channel, b->channel);
+    assert_int_equal(a->own, b->own);
+    assert_int_equal(a->checksum_ok, b->checksum_ok);
+    assert_int_equal(a->fragments, b->fragments);
+    assert_int_equal(a->seq_id, b->seq_id);
+    assert_int_equal(a->group_id, b->group_id);
+    assert_true(a->tag_n == b->tag_n);
+}
+
+static void test_fast_path_matches_general(void **state)
+{
+    static const char *const lines[] = {
+        "!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23",
+        "!ABVDM,1,1,6,B,1G7lQJ001PbomTie:ms2sR@40000,0*34",
+        "!AIVDM,1,1,,B,H52KsnQ8DDj1Lu9@PhE=>222220,2*30,1327664821",
+        "!AIVDM,1,1,,A,15QHQ2022F8TjjQcFvRJvppB04i4,0*35,1327992619776",
+        "!AIVDO,1,1,,,B000000002EgKjv=lCL03wQ5wP06,0*0F",
+        "!BSVDM,1,1,,A,13@nn<;0000fi1dP8GtQwVhJ0@7L,0*22,b003669794,1272412827",
+        "!AIVDM,1,1,,B,E>lsouHpqP000000000000000004cRn9tKBU`10888QJ`gwwh1,4*10",
+    };
+    static const char subst[] = {',', '*',  '\0', ' ', '\r', '\t', '0', 'W',
+                                 'x', '\\', '!',  '9', 'A',  '1',  '2'};
+    const char *pghp = "$PGHP,1,2012,2,1,20,25,32,896,316,2,316000002,1AIS_S,23*47";
+    char m[160], sp[161];
+    for (size_t k = 0; k < sizeof lines / sizeof *lines; k++) {
+        size_t n = strlen(lines[k]);
+        for (size_t i = 0; i <= n; i++) {
+            for (size_t c = 0; c <= sizeof subst; c++) {
+                /* c == sizeof subst: the line cut after i bytes; else byte i replaced */
+                size_t len = n;
+                memcpy(m, lines[k], n);
+                if (c == sizeof subst)
+                    len = i;
+                else if (i < n)
+                    m[i] = subst[c];
+                else if (c > 0)
+                    continue;
+                sp[0] = ' ';
+                memcpy(sp + 1, m, len);
+                for (int mode = 0; mode < 4; mode++) { /* lenient or not, with a $PGHP or not */
+                    struct sw_nmea *a = new_framer(mode & 1), *b = new_framer(mode & 1);
+                    const struct sw_nmea_msg *ma, *mb;
+                    if (mode & 2) {
+                        assert_int_equal(sw_nmea_feed(a, pghp, strlen(pghp), 1, &ma), SW_OK);
+                        assert_int_equal(sw_nmea_feed(b, pghp, strlen(pghp), 1, &mb), SW_OK);
+                    }
+                    assert_int_equal(sw_nmea_feed(a, m, len, 2, &ma), SW_OK);
+                    assert_int_equal(sw_nmea_feed(b, sp, len + 1, 2, &mb), SW_OK);
+                    assert_int_equal(sw_nmea_last_reason(a), sw_nmea_last_reason(b));
+                    assert_same_msg(ma, mb);
+                    sw_nmea_flush(a);
+                    sw_nmea_flush(b);
+                    assert_memory_equal(sw_nmea_counts(a), sw_nmea_counts(b),
+                                        SW_NMEA_NREASONS * sizeof(uint64_t));
+                    assert_memory_equal(sw_nmea_counters(a), sw_nmea_counters(b),
+                                        SW_NMEA_NCOUNTERS * sizeof(uint64_t));
+                    sw_nmea_free(a);
+                    sw_nmea_free(b);
+                }
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_files_add_up),
         cmocka_unit_test(test_trailing_station_joins_group),
+        cmocka_unit_test(test_fast_path_matches_general),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,44 @@ static void lines_plain_gzip_and_overlong(void **state)
     assert_int_equal(rc, SW_ETRUNCATED);
     sw_lines_free(l);
     assert_int_equal(sw_lines_open(&l, "/nonexistent/x", 0), SW_EIO);
+
+    /* the same text as a plain file (read with read(), not gzread): same lines, and the
+     * offset reaches the file size */
+    snprintf(path, sizeof path, "%s/l.txt", dir);
+    f = fopen(path, "wb");
+    fputs("one\r\n", f);
+    for (int i = 0; i < 70000; i++)
+        fputc('x', f);
+    fputs("\ntwo\r\r\n\n\x1f\nlast-without-newline", f);
+    long size = ftell(f);
+    fclose(f);
+    assert_int_equal(sw_lines_open(&l, path, 0), SW_OK);
+    assert_int_equal(sw_lines_size(l), size);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_string_equal(line, "one");
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_ETOOBIG);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_string_equal(line, "two\r"); /* one '\r' dropped */
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_int_equal(len, 0);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_string_equal(line, "\x1f");
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_string_equal(line, "last-without-newline");
+    assert_int_equal(sw_lines_lineno(l), 6);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_EOF);
+    assert_int_equal(sw_lines_offset(l), size);
+    sw_lines_free(l);
+    /* a one-byte file holding half the gzip magic is plain text */
+    snprintf(path, sizeof path, "%s/1.txt", dir);
+    f = fopen(path, "wb");
+    fputc(0x1f, f);
+    fclose(f);
+    assert_int_equal(sw_lines_open(&l, path, 0), SW_OK);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_OK);
+    assert_int_equal(len, 1);
+    assert_int_equal(sw_lines_next(l, &line, &len), SW_EOF);
+    sw_lines_free(l);
 }
 
 int main(void)
