@@ -201,7 +201,8 @@ const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p);
 const uint64_t *sw_pipeline_nmea_counts(const struct sw_pipeline *p);
 
 /* Database schema of the "ingest" module (tables vessels, identity_history, track, aids,
- * ingest_runs, ingest_inputs, ingest_vessel_state, ingest_pending): applies migrations. */
+ * ingest_runs, ingest_inputs, ingest_state_log, ingest_pending; ingest_vessel_state of
+ * version 1): applies migrations. */
 int sw_ingest_migrate(sqlite3 *db);
 
 #endif
