@@ -118,11 +118,14 @@ int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uin
  * they are recorded, in the same order and with the same bytes as one at a time. The caller
  * must then have sw_detect_flush run inside the transaction before every commit (register it
  * with sw_pipeline_add_commit_hook), so the events commit with the state they belong to.
- * Default 1: every event recorded and emitted as it is found. Set it before the first
- * record. */
+ * In this mode the consumer also holds up to 16 records and processes them in arrival order
+ * a few calls later, so that their vessels' state is fetched from memory ahead of time;
+ * sw_detect_flush and sw_detect_finish process every held record first.
+ * Default 1: every record processed and every event recorded and emitted as it comes. Set it
+ * before the first record. */
 void sw_detect_set_batch(struct sw_detect *d, size_t max_events);
-/* Record and emit the held-back events (a sw_commit_fn: ctx is the struct sw_detect). Also
- * run at the end of the input by sw_detect_finish. */
+/* Process the held records, then record and emit the held-back events (a sw_commit_fn: ctx
+ * is the struct sw_detect). Also run at the end of the input by sw_detect_finish. */
 int sw_detect_flush(void *ctx);
 
 /* The pipeline consumer (sw_consumer_fn): ctx is the struct sw_detect. r == NULL ends the

@@ -184,7 +184,7 @@ int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c,
 
 /* ---- vessel table */
 
-static size_t vslot(uint32_t mmsi, size_t cap)
+size_t det_vslot(uint32_t mmsi, size_t cap)
 {
     return (size_t)(((uint64_t)mmsi * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
 }
@@ -207,7 +207,7 @@ static int vgrow(struct sw_detect *d)
         uint64_t *ni = calloc(nc, sizeof *ni);
         if (!ni) return SW_ENOMEM;
         for (size_t i = 0; i < d->nv; i++) {
-            size_t s = vslot(d->v[i].mmsi, nc);
+            size_t s = det_vslot(d->v[i].mmsi, nc);
             while (ni[s])
                 s = (s + 1) & (nc - 1);
             ni[s] = (uint64_t)d->v[i].mmsi << 32 | ((uint64_t)i + 1);
@@ -222,7 +222,7 @@ static int vgrow(struct sw_detect *d)
 /* The index holds the MMSI beside the vessel number, so a lookup touches one array. */
 struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
 {
-    size_t s = vslot(mmsi, d->vicap);
+    size_t s = det_vslot(mmsi, d->vicap);
     while (d->vidx[s]) {
         if ((uint32_t)(d->vidx[s] >> 32) == mmsi) return &d->v[(d->vidx[s] & 0xffffffffu) - 1];
         s = (s + 1) & (d->vicap - 1);
@@ -233,7 +233,7 @@ struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
         return NULL;
     }
     if (vgrow(d) != SW_OK) return NULL;
-    s = vslot(mmsi, d->vicap);
+    s = det_vslot(mmsi, d->vicap);
     while (d->vidx[s])
         s = (s + 1) & (d->vicap - 1);
     struct dvessel *dv = &d->v[d->nv];
@@ -505,32 +505,20 @@ const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d)
 
 /* ---- the stream */
 
-int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vessel *v)
+/* One record, its vessel's state at dv (NULL: look it up, creating it). */
+static int consume_one(struct sw_detect *d, const struct sw_record *r, struct dvessel *dv)
 {
-    struct sw_detect *d = ctx;
     int rc;
-    (void)v;
-    if (!r) return sw_detect_finish(d);
-    if (r->kind != SW_REC_VESSEL || d->finished) return SW_OK;
     if (d->now == SW_TIME_NONE || r->t_ms > d->now) d->now = r->t_ms;
     if (d->next_sweep == SW_TIME_NONE) d->next_sweep = d->now + 10 * 60000;
     if (d->now >= d->next_sweep) {
         if ((rc = det_pair_sweep(d, 0)) != SW_OK) return rc;
         d->next_sweep = d->now + 10 * 60000;
     }
-    struct dvessel *dv = det_vessel(d, r->mmsi, 1);
+    if (!dv) dv = det_vessel(d, r->mmsi, 1);
     if (!dv) return d->nv >= d->lim.max_vessels ? SW_OK : SW_ENOMEM;
     uint32_t vi = (uint32_t)(dv - d->v);
-    /* the rest of the hot half, and the cold loitering state a slow fix will touch, are
-     * fetched while the identity rules run */
-    __builtin_prefetch((const char *)dv + 64);
-    __builtin_prefetch((const char *)dv + 128);
-    __builtin_prefetch((const char *)dv + 192);
     if (!dv->first_t) dv->first_t = r->t_ms;
-    if (dv->loi_open) {
-        __builtin_prefetch(&VC(dv)->loi);
-        __builtin_prefetch(&VC(dv)->loi.lastf);
-    }
     if (r->fields & SW_F_STATIC_MASK) d->st.statics++;
     if ((rc = det_identity(d, dv, r)) != SW_OK) return rc;
     d->v[vi].last_t = r->t_ms;
@@ -546,13 +534,78 @@ int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vess
     return SW_OK;
 }
 
+/* Look a vessel up without creating it and prefetch its state: index + 1, 0 unknown. */
+static uint32_t lookahead(struct sw_detect *d, uint32_t mmsi)
+{
+    struct dvessel *dv = det_vessel(d, mmsi, 0);
+    if (!dv) return 0;
+    __builtin_prefetch(dv);
+    __builtin_prefetch((const char *)dv + 64);
+    __builtin_prefetch((const char *)dv + 128);
+    __builtin_prefetch((const char *)dv + 192);
+    if (dv->loi_open) {
+        __builtin_prefetch(&VC(dv)->loi);
+        __builtin_prefetch(&VC(dv)->loi.lastf);
+    }
+    return (uint32_t)(dv - d->v) + 1;
+}
+
+/* Process the oldest held record. Vessel indexes never change (vessels are never removed),
+ * so one found ahead is still right; one not found then is looked up (maybe created) now. */
+static int ring_pop(struct sw_detect *d)
+{
+    struct det_held *h = &d->ring_rec[d->rr_head];
+    d->rr_head = (d->rr_head + 1) % DET_AHEAD;
+    d->rr_n--;
+    if (d->rr_n >= DET_AHEAD_LOOK) { /* the record now LOOK places from the front */
+        struct det_held *n = &d->ring_rec[(d->rr_head + DET_AHEAD_LOOK - 1) % DET_AHEAD];
+        if (!n->vi) n->vi = lookahead(d, n->r.mmsi);
+    }
+    return consume_one(d, &h->r, h->vi ? &d->v[h->vi - 1] : NULL);
+}
+
+static int ring_drain(struct sw_detect *d)
+{
+    int rc = SW_OK;
+    while (d->rr_n && rc == SW_OK)
+        rc = ring_pop(d);
+    return rc;
+}
+
+int sw_detect_flush(void *ctx)
+{
+    struct sw_detect *d = ctx;
+    int rc = ring_drain(d);
+    return rc != SW_OK ? rc : det_events_flush(d);
+}
+
+int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vessel *v)
+{
+    struct sw_detect *d = ctx;
+    (void)v;
+    if (!r) return sw_detect_finish(d);
+    if (r->kind != SW_REC_VESSEL || d->finished) return SW_OK;
+    if (d->qmax <= 1) return consume_one(d, r, NULL);
+    /* Batch mode: records are held DET_AHEAD deep and processed in arrival order, so the
+     * vessel index slot and then the vessel's state can be fetched from memory while earlier
+     * records are processed (a fix otherwise waits twice for main memory). The commit hook
+     * processes every held record before the events are recorded. */
+    __builtin_prefetch(&d->vidx[det_vslot(r->mmsi, d->vicap)]);
+    struct det_held *h = &d->ring_rec[(d->rr_head + d->rr_n) % DET_AHEAD];
+    h->r = *r;
+    h->vi = 0;
+    d->rr_n++;
+    return d->rr_n == DET_AHEAD ? ring_pop(d) : SW_OK;
+}
+
 int sw_detect_finish(struct sw_detect *d)
 {
     int rc;
     if (d->finished) return SW_OK;
+    if ((rc = ring_drain(d)) != SW_OK) return rc;
     d->finished = 1;
     for (size_t i = 0; i < d->nv; i++)
         if ((rc = det_track_finish(d, &d->v[i])) != SW_OK) return rc;
     if ((rc = det_pair_sweep(d, 1)) != SW_OK) return rc;
-    return sw_detect_flush(d);
+    return det_events_flush(d);
 }

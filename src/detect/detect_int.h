@@ -18,6 +18,8 @@
 #define DET_LOI_RING 4096 /* recent loitering episodes kept for dark rendezvous */
 #define DET_NOIDX UINT32_MAX
 #define DET_BATCH_MAX 512 /* events held back at most for one ledger call */
+#define DET_AHEAD 16      /* batch mode: records held so their vessel state is prefetched */
+#define DET_AHEAD_LOOK 8  /* ... and looked up this many records before their turn */
 
 struct dfix {
     int64_t t;
@@ -151,6 +153,12 @@ struct listed {
     uint32_t group; /* records of one list entry share it */
 };
 
+/* A record held in the look-ahead ring, with its vessel index + 1 once known (0 unknown). */
+struct det_held {
+    struct sw_record r;
+    uint32_t vi;
+};
+
 struct sw_detect {
     const struct sw_geo *g;
     sqlite3 *db;
@@ -165,6 +173,9 @@ struct sw_detect {
     int *qtype;
     struct sw_ledger_rec *qres;
     size_t qn, qmax;
+    /* batch mode: the look-ahead ring of records not yet processed */
+    struct det_held ring_rec[DET_AHEAD];
+    unsigned rr_head, rr_n;
     int finished;
     int64_t now; /* latest event time seen */
     /* vessels */
@@ -210,6 +221,7 @@ struct sw_detect {
 double det_approx_m(double lat1, double lon1, double lat2, double lon2);
 double det_approx_ub_m(double lat1, double lon1, double lat2, double lon2);
 struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create);
+size_t det_vslot(uint32_t mmsi, size_t cap);
 int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port);
 int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
                   const struct sw_port **port);
@@ -228,6 +240,9 @@ json_t *det_details(json_t *ev, const char *rule);
 /* Assign the id, then record in the ledger and emit, or hold it back for the batch (recorded
  * and emitted in order by sw_detect_flush); takes ownership of ev. */
 int det_event_finish(struct sw_detect *d, json_t *ev, int type);
+/* Record and emit the held-back events in order (sw_detect_flush also processes the held
+ * records first). */
+int det_events_flush(struct sw_detect *d);
 /* Count and emit a finished event (ev stays the caller's). */
 int det_event_emit(struct sw_detect *d, json_t *ev, int type);
 void det_num(json_t *o, const char *key, double v);

@@ -223,9 +223,8 @@ int det_event_emit(struct sw_detect *d, json_t *ev, int type)
 /* Record the held-back events in order, as few ledger calls as the refused ids allow (a
  * revision is recorded right after the event it revises, as one call per event would), then
  * count and emit them in the same order. */
-int sw_detect_flush(void *ctx)
+int det_events_flush(struct sw_detect *d)
 {
-    struct sw_detect *d = ctx;
     int rc = SW_OK;
     size_t i = 0;
     while (i < d->qn && rc == SW_OK) {
@@ -255,5 +254,5 @@ int det_event_finish(struct sw_detect *d, json_t *ev, int type)
     }
     d->q[d->qn] = ev;
     d->qtype[d->qn++] = type;
-    return d->qn >= d->qmax ? sw_detect_flush(d) : SW_OK;
+    return d->qn >= d->qmax ? det_events_flush(d) : SW_OK;
 }
