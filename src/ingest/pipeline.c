@@ -10,7 +10,6 @@
  * tables as an uninterrupted run.
  */
 #include "source.h"
-#include "wordpack.h"
 
 #include "sanctwatch/ais.h"
 #include "sanctwatch/buf.h"
@@ -21,7 +20,6 @@
 #include "sanctwatch/timeutil.h"
 
 #include <math.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,44 +136,6 @@ static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
         sqlite3_bind_double(st, i, v);
 }
 
-/* The saved vessel state is a log: each checkpoint appends the states of the vessels that
- * changed, packed STATE_BATCH to a row (one large blob write instead of a B-tree insert per
- * vessel); loading applies the rows in order, a later state replacing an earlier one. When
- * the log holds more than twice as many states as there are vessels it is rewritten as one
- * snapshot of every vessel. Vessels are saved and so restored in creation order.
- *
- * A row is STATE_MAGIC, the size of struct sw_vessel (4 bytes), then the vessels, each
- * through the word codec (wordpack.h) with its fixes (last, kept, recent: contiguous) XORed
- * with the fix before: about 250 bytes a vessel instead of 552. (Rows of raw structs, without
- * the magic, are read too.) */
-#define STATE_BATCH 256
-#define STATE_MAGIC "SWVLOG2"        /* 8 bytes with its NUL */
-#define FIX_SZ sizeof(struct sw_fix) /* the fixes are XORed from the second one on */
-#define FIX_FROM (offsetof(struct sw_vessel, last) + FIX_SZ)
-#define FIX_END (offsetof(struct sw_vessel, recent) + SW_VESSEL_RECENT * FIX_SZ)
-_Static_assert(offsetof(struct sw_vessel, kept) == offsetof(struct sw_vessel, last) + FIX_SZ &&
-                   offsetof(struct sw_vessel, recent) == offsetof(struct sw_vessel, kept) + FIX_SZ,
-               "the saved-state codec expects last, kept and recent[] to be contiguous");
-
-static size_t encode_vessel(const struct sw_vessel *v, unsigned char *out)
-{
-    unsigned char ref[sizeof *v];
-    const unsigned char *b = (const unsigned char *)v;
-    memset(ref, 0, FIX_FROM);
-    memcpy(ref + FIX_FROM, b + FIX_FROM - FIX_SZ, FIX_END - FIX_FROM);
-    memset(ref + FIX_END, 0, sizeof *v - FIX_END);
-    return sw_wp_encode(v, ref, sizeof *v, out);
-}
-
-static size_t decode_vessel(const unsigned char *in, size_t len, struct sw_vessel *v)
-{
-    unsigned char *b = (unsigned char *)v;
-    size_t used = sw_wp_decode(in, len, NULL, sizeof *v, v);
-    for (size_t i = FIX_FROM; used && i < FIX_END; i++)
-        b[i] ^= b[i - FIX_SZ];
-    return used;
-}
-
 /* ---- loading saved state */
 
 static int load_state(struct sw_pipeline *p, char *err)
@@ -206,30 +166,16 @@ static int load_state(struct sw_pipeline *p, char *err)
                            NULL) != SQLITE_OK)
         goto dberr;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t len = (size_t)sqlite3_column_bytes(st, 0), off = 0;
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
         const unsigned char *b = sqlite3_column_blob(st, 0);
-        const uint32_t vsize = sizeof(struct sw_vessel);
-        int packed = len >= 12 && memcmp(b, STATE_MAGIC, 8) == 0;
-        if (packed ? memcmp(b + 8, &vsize, 4) != 0 : len % sizeof(struct sw_vessel) != 0) {
+        if (len % sizeof(struct sw_vessel) != 0) {
             if (err) snprintf(err, 256, "saved vessel state was written by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto fail;
         }
-        if (packed) off = 12;
-        while (off < len) {
+        for (size_t off = 0; off < len; off += sizeof(struct sw_vessel)) {
             struct sw_vessel v, *cur;
-            if (packed) {
-                size_t used = decode_vessel(b + off, len - off, &v);
-                if (used == 0) {
-                    if (err) snprintf(err, 256, "saved vessel state is damaged");
-                    rc = SW_EFORMAT;
-                    goto fail;
-                }
-                off += used;
-            } else {
-                memcpy(&v, b + off, sizeof v);
-                off += sizeof v;
-            }
+            memcpy(&v, b + off, sizeof v);
             p->state_logged++;
             if ((cur = sw_vessels_get(p->vs, v.mmsi)) != NULL) {
                 *cur = v; /* a later state of a vessel already restored */
@@ -557,20 +503,23 @@ static int write_input(struct sw_pipeline *p, int done)
     return step_done(st);
 }
 
+/* The saved vessel state is a log: each checkpoint appends the states of the vessels that
+ * changed, packed STATE_BATCH to a row (one large blob write instead of a B-tree insert per
+ * vessel); loading applies the rows in order, a later state replacing an earlier one. When
+ * the log holds more than twice as many states as there are vessels it is rewritten as one
+ * snapshot of every vessel. Vessels are saved and so restored in creation order. */
+#define STATE_BATCH 256
+
 static int put_states(struct sw_pipeline *p, struct sw_vessel *const *v, size_t n,
-                      unsigned char *buf)
+                      struct sw_vessel *buf)
 {
-    const uint32_t vsize = sizeof(struct sw_vessel);
     for (size_t i = 0; i < n; i += STATE_BATCH) {
-        size_t k = n - i < STATE_BATCH ? n - i : STATE_BATCH, off = 12;
-        memcpy(buf, STATE_MAGIC, 8);
-        memcpy(buf + 8, &vsize, 4);
+        size_t k = n - i < STATE_BATCH ? n - i : STATE_BATCH;
         for (size_t j = 0; j < k; j++) {
-            struct sw_vessel c = *v[i + j];
-            c.dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE; /* rows may still be due */
-            off += encode_vessel(&c, buf + off);
+            buf[j] = *v[i + j];
+            buf[j].dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE; /* rows may still be due */
         }
-        sqlite3_bind_blob(p->st_vstate, 1, buf, (int)off, SQLITE_STATIC);
+        sqlite3_bind_blob(p->st_vstate, 1, buf, (int)(k * sizeof *buf), SQLITE_STATIC);
         int rc = step_done(p->st_vstate);
         if (rc != SW_OK) return rc;
     }
@@ -582,10 +531,10 @@ static int put_states(struct sw_pipeline *p, struct sw_vessel *const *v, size_t 
 static int write_states(struct sw_pipeline *p, struct sw_vessel *const *dirty, size_t nd)
 {
     size_t n = sw_vessels_count(p->vs);
-    unsigned char *buf;
+    struct sw_vessel *buf;
     int rc;
     if (nd == 0 && !p->state_snapshot) return SW_OK;
-    if (!(buf = malloc(12 + STATE_BATCH * SW_WP_MAX(sizeof(struct sw_vessel))))) return SW_ENOMEM;
+    if (!(buf = malloc(STATE_BATCH * sizeof *buf))) return SW_ENOMEM;
     if (p->state_snapshot || p->state_logged + nd > 2 * (uint64_t)n + 4096) {
         struct sw_vessel **all = malloc((n ? n : 1) * sizeof *all);
         rc = SW_ENOMEM;

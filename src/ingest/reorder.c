@@ -14,7 +14,6 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/timeutil.h"
-#include "wordpack.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -322,10 +321,9 @@ uint64_t sw_reorder_forced(const struct sw_reorder *q)
 }
 
 /* Blob: {lateness, maxt, floor, forced, ahead_run, have_base, base, n} then n records, each
- * in compact form: the numeric part of struct sw_record (its bytes XORed with the record
- * before, through the word codec of wordpack.h), then the four strings (name, call sign,
- * destination, receiver) as a length byte and their characters. A position report so takes
- * about 50 bytes instead of sizeof(struct sw_record). */
+ * in compact form: the numeric part of struct sw_record as it is in memory, then the four
+ * strings (name, call sign, destination, receiver) as a length byte and their characters. A
+ * position report so takes about 95 bytes instead of sizeof(struct sw_record). */
 #define HDR (8 * 8)
 #define FIXED offsetof(struct sw_record, name)
 
@@ -337,13 +335,19 @@ static size_t slen(const char *s, size_t size)
     return n;
 }
 
-/* Pack r (after prev, NULL for the first) into out (at most sizeof *r + 16 bytes); returns
- * the size. */
-static size_t pack(const struct sw_record *r, const struct sw_record *prev, unsigned char *out)
+static size_t packed_size(const struct sw_record *r)
+{
+    return FIXED + 4 + slen(r->name, sizeof r->name) + slen(r->callsign, sizeof r->callsign) +
+           slen(r->dest, sizeof r->dest) + slen(r->receiver, sizeof r->receiver);
+}
+
+/* Pack r into out (packed_size(r) bytes); returns the size. */
+static size_t pack(const struct sw_record *r, unsigned char *out)
 {
     const char *str[4] = {r->name, r->callsign, r->dest, r->receiver};
     const size_t size[4] = {sizeof r->name, sizeof r->callsign, sizeof r->dest, sizeof r->receiver};
-    size_t off = sw_wp_encode(r, prev, FIXED, out);
+    size_t off = FIXED;
+    memcpy(out, r, FIXED);
     for (int i = 0; i < 4; i++) {
         size_t n = slen(str[i], size[i]);
         out[off++] = (unsigned char)n;
@@ -353,16 +357,15 @@ static size_t pack(const struct sw_record *r, const struct sw_record *prev, unsi
     return off;
 }
 
-/* Unpack one record (after prev, NULL for the first) from b[0..len); returns the bytes used,
- * 0 when malformed. */
-static size_t unpack(const unsigned char *b, size_t len, const struct sw_record *prev,
-                     struct sw_record *r)
+/* Unpack one record from b[0..len); returns the bytes used, 0 when malformed. */
+static size_t unpack(const unsigned char *b, size_t len, struct sw_record *r)
 {
     char *str[4] = {r->name, r->callsign, r->dest, r->receiver};
     const size_t size[4] = {sizeof r->name, sizeof r->callsign, sizeof r->dest, sizeof r->receiver};
+    size_t off = FIXED;
+    if (len < FIXED) return 0;
     memset(r, 0, sizeof *r);
-    size_t off = sw_wp_decode(b, len, prev, FIXED, r);
-    if (off == 0) return 0;
+    memcpy(r, b, FIXED);
     for (int i = 0; i < 4; i++) {
         if (off >= len) return 0;
         size_t n = b[off++];
@@ -373,30 +376,16 @@ static size_t unpack(const unsigned char *b, size_t len, const struct sw_record 
     return off;
 }
 
-/* Every held record in save order (staged, ring, far), with the one before it. */
-#define FOR_EACH_SAVED(q, r, prev, body)                                                           \
-    do {                                                                                           \
-        const struct sw_record *r, *prev = NULL;                                                   \
-        for (size_t i_ = (q)->istage; i_ < (q)->nstage; i_++, prev = r) {                          \
-            r = &(q)->pool[(q)->stage[i_].slot];                                                   \
-            body;                                                                                  \
-        }                                                                                          \
-        for (uint32_t k_ = 0; k_ < (q)->nb; k_++)                                                  \
-            for (uint32_t s_ = (q)->bfirst[k_]; s_ != NIL; s_ = (q)->next[s_], prev = r) {         \
-                r = &(q)->pool[s_];                                                                \
-                body;                                                                              \
-            }                                                                                      \
-        for (size_t i_ = 0; i_ < (q)->nfar; i_++, prev = r) {                                      \
-            r = &(q)->pool[(q)->far[i_].slot];                                                     \
-            body;                                                                                  \
-        }                                                                                          \
-    } while (0)
-
 size_t sw_reorder_saved_size(const struct sw_reorder *q)
 {
     size_t n = HDR;
-    unsigned char tmp[sizeof(struct sw_record) + 32];
-    FOR_EACH_SAVED(q, r, prev, n += pack(r, prev, tmp));
+    for (size_t i = q->istage; i < q->nstage; i++)
+        n += packed_size(&q->pool[q->stage[i].slot]);
+    for (uint32_t k = 0; k < q->nb; k++)
+        for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
+            n += packed_size(&q->pool[s]);
+    for (size_t i = 0; i < q->nfar; i++)
+        n += packed_size(&q->pool[q->far[i].slot]);
     return n;
 }
 
@@ -409,14 +398,14 @@ struct putbuf {
     unsigned char b[PUT_BUF];
 };
 
-static int put_rec(struct putbuf *pb, const struct sw_record *r, const struct sw_record *prev)
+static int put_rec(struct putbuf *pb, const struct sw_record *r)
 {
-    if (pb->n + sizeof *r + 32 > PUT_BUF) {
+    if (pb->n + sizeof *r + 4 > PUT_BUF) {
         int rc = pb->put(pb->ctx, pb->b, pb->n);
         pb->n = 0;
         if (rc != 0) return rc;
     }
-    pb->n += pack(r, prev, pb->b + pb->n);
+    pb->n += pack(r, pb->b + pb->n);
     return 0;
 }
 
@@ -441,7 +430,13 @@ int sw_reorder_save_to(const struct sw_reorder *q,
     memcpy(h + 48, &q->base, 8);
     memcpy(h + 56, &n, 8);
     if ((rc = put(ctx, h, HDR)) != 0) goto done;
-    FOR_EACH_SAVED(q, r, prev, if ((rc = put_rec(pb, r, prev)) != 0) goto done);
+    for (size_t i = q->istage; i < q->nstage; i++)
+        if ((rc = put_rec(pb, &q->pool[q->stage[i].slot])) != 0) goto done;
+    for (uint32_t k = 0; k < q->nb; k++)
+        for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
+            if ((rc = put_rec(pb, &q->pool[s])) != 0) goto done;
+    for (size_t i = 0; i < q->nfar; i++)
+        if ((rc = put_rec(pb, &q->pool[q->far[i].slot])) != 0) goto done;
     if (pb->n) rc = put(ctx, pb->b, pb->n);
 done:
     free(pb);
@@ -483,7 +478,7 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
     if (len < HDR) return SW_EFORMAT;
     memcpy(&n, b + 56, 8);
     if (n > q->cap) return SW_ETOOBIG;
-    if (len - HDR < n * 5) return SW_EFORMAT; /* at least 5 bytes a record */
+    if ((len - HDR) / FIXED < n) return SW_EFORMAT;
     for (uint32_t k = 0; k < q->nb; k++)
         q->bfirst[k] = q->blast[k] = NIL;
     q->nring = q->nfar = q->nstage = q->istage = 0;
@@ -500,12 +495,10 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
     q->have_base = hb != 0;
     q->head = 0;
     size_t off = HDR;
-    const struct sw_record *prev = NULL;
     for (uint64_t i = 0; i < n; i++) {
         uint32_t slot = q->free_slots[--q->nfree];
-        size_t used = unpack(b + off, len - off, prev, &q->pool[slot]);
+        size_t used = unpack(b + off, len - off, &q->pool[slot]);
         if (used == 0) return SW_EFORMAT;
-        prev = &q->pool[slot];
         off += used;
         q->n++;
         place(q, slot);
