@@ -543,11 +543,19 @@ static uint32_t lookahead(struct sw_detect *d, uint32_t mmsi)
     __builtin_prefetch((const char *)dv + 64);
     __builtin_prefetch((const char *)dv + 128);
     __builtin_prefetch((const char *)dv + 192);
-    if (dv->loi_open) {
-        __builtin_prefetch(&VC(dv)->loi);
-        __builtin_prefetch(&VC(dv)->loi.lastf);
-    }
     return (uint32_t)(dv - d->v) + 1;
+}
+
+/* Closer to its turn, with the hot state in cache by then: the cold loitering state a slow
+ * fix of an open episode touches. */
+static void lookahead_cold(struct sw_detect *d, uint32_t vi)
+{
+    const struct dvessel *dv = &d->v[vi - 1];
+    if (!dv->loi_open) return;
+    __builtin_prefetch(&VC(dv)->loi);
+    __builtin_prefetch(&VC(dv)->loi.lastf);
+    __builtin_prefetch(&VC(dv)->loi_h);
+    __builtin_prefetch((const char *)&VC(dv)->loi_h + 64);
 }
 
 /* Process the oldest held record. Vessel indexes never change (vessels are never removed),
@@ -560,6 +568,10 @@ static int ring_pop(struct sw_detect *d)
     if (d->rr_n >= DET_AHEAD_LOOK) { /* the record now LOOK places from the front */
         struct det_held *n = &d->ring_rec[(d->rr_head + DET_AHEAD_LOOK - 1) % DET_AHEAD];
         if (!n->vi) n->vi = lookahead(d, n->r.mmsi);
+    }
+    if (d->rr_n >= DET_AHEAD_COLD) { /* and the one COLD places from the front */
+        struct det_held *n = &d->ring_rec[(d->rr_head + DET_AHEAD_COLD - 1) % DET_AHEAD];
+        if (n->vi) lookahead_cold(d, n->vi);
     }
     return consume_one(d, &h->r, h->vi ? &d->v[h->vi - 1] : NULL);
 }

@@ -20,6 +20,7 @@
 #define DET_BATCH_MAX 512 /* events held back at most for one ledger call */
 #define DET_AHEAD 16      /* batch mode: records held so their vessel state is prefetched */
 #define DET_AHEAD_LOOK 8  /* ... and looked up this many records before their turn */
+#define DET_AHEAD_COLD 6  /* ... and their cold loitering state fetched this many before */
 
 struct dfix {
     int64_t t;
