@@ -192,7 +192,8 @@ int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r);
 /* End the run: release every pending record, tell the consumers, write the state and the run's
  * counters, commit. */
 int sw_pipeline_finish(struct sw_pipeline *p, char *err);
-/* Commit a checkpoint now (state, pending records, input positions). */
+/* Commit a checkpoint now (state, pending records, input positions, and the vessel rows, which
+ * the checkpoints within a file leave for the end of the run). */
 int sw_pipeline_checkpoint(struct sw_pipeline *p);
 
 /* Counters (SW_IC_COUNT entries) of this run. Valid while p lives. */

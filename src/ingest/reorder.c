@@ -338,7 +338,8 @@ uint64_t sw_reorder_forced(const struct sw_reorder *q)
 /* Blob: {lateness, maxt, floor, forced, ahead_run, have_base, base, n} then n records, each
  * in compact form: the numeric part of struct sw_record as it is in memory, then the four
  * strings (name, call sign, destination, receiver) as a length byte and their characters. A
- * position report so takes about 95 bytes instead of sizeof(struct sw_record). */
+ * position report so takes 75 bytes plus its receiver's name and 4 length bytes instead of
+ * sizeof(struct sw_record). */
 #define HDR (8 * 8)
 #define FIXED offsetof(struct sw_record, name)
 
