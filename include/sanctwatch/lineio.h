@@ -1,6 +1,8 @@
 /*
  * Line reader for files, gzip archives and stdin. Plain and gzip input are told apart by
- * zlib itself, so "x.nmea", "x.nmea.gz" and a gzip stream on stdin all read the same way.
+ * their first two bytes (the gzip magic, the test zlib makes), so "x.nmea", "x.nmea.gz" and
+ * a gzip stream on stdin all read the same way. A plain regular file is read with read()
+ * straight into the line buffer; gzip files, pipes and stdin go through zlib's gzread.
  * Lines end at '\n'; a trailing '\r' is dropped. A line longer than the maximum is skipped
  * whole and reported once as SW_ETOOBIG, so hostile input cannot grow memory.
  */
