@@ -163,41 +163,48 @@ static int build_index(struct sw_land *l)
     }
     free(sp);
 
-    /* Chebyshev distance in cells to the nearest cell with edges (longitude wraps), by
-     * chamfer passes repeated until nothing changes: the forward pass relaxes each cell from
-     * the neighbours already visited (previous row, previous column), the backward pass from
-     * the others, so one forward + backward pair settles everything but the wrap-around,
-     * which the next pair finishes. The fixed point is the 8-neighbour graph distance. */
-    for (size_t i = 0; i < ncell; i++)
-        l->near[i] = l->start[i + 1] > l->start[i] ? 0 : UINT16_MAX;
-    for (int iter = 0; iter < 32; iter++) {
-        int changed = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            int dr = pass ? 1 : -1; /* the row already visited */
-            for (int rr = 0; rr < NROW; rr++) {
-                int r = pass ? NROW - 1 - rr : rr;
-                int r2 = r + dr;
-                uint16_t *row = l->near + (size_t)r * NCOL;
-                const uint16_t *prev = r2 >= 0 && r2 < NROW ? l->near + (size_t)r2 * NCOL : NULL;
-                for (int cc = 0; cc < NCOL; cc++) {
-                    int c = pass ? NCOL - 1 - cc : cc;
-                    int cl = c == 0 ? NCOL - 1 : c - 1, cr = c == NCOL - 1 ? 0 : c + 1;
-                    unsigned m = pass ? row[cr] : row[cl];
-                    if (prev) {
-                        unsigned a = prev[cl], b = prev[c], d = prev[cr];
-                        if (a < m) m = a;
-                        if (b < m) m = b;
-                        if (d < m) m = d;
-                    }
-                    if (m != UINT16_MAX && m + 1 < row[c]) {
-                        row[c] = (uint16_t)(m + 1);
-                        changed = 1;
-                    }
-                }
-            }
-        }
-        if (!changed) break;
+    /* Chebyshev distance in cells to the nearest cell with edges (longitude wraps, latitude
+     * does not): the distance in the 8-neighbour graph, by a breadth-first search from every
+     * cell with edges at once (each cell is settled once, when first reached). */
+    uint32_t *queue = malloc(ncell * sizeof *queue);
+    if (!queue) return SW_ENOMEM;
+    size_t qh = 0, qt = 0;
+    for (size_t i = 0; i < ncell; i++) {
+        int has = l->start[i + 1] > l->start[i];
+        l->near[i] = has ? 0 : UINT16_MAX;
+        if (has) queue[qt++] = (uint32_t)i;
     }
+    while (qh < qt) {
+        uint32_t i = queue[qh++];
+        uint32_t r = i / NCOL, c = i % NCOL;
+        uint16_t nd = (uint16_t)(l->near[i] + 1);
+        uint32_t dl = c == 0 ? NCOL - 1 : (uint32_t)-1,
+                 dr = c == NCOL - 1 ? -(uint32_t)(NCOL - 1) : 1;
+#define VISIT(j)                                                                                   \
+    do {                                                                                           \
+        uint32_t j_ = (j);                                                                         \
+        if (l->near[j_] == UINT16_MAX) {                                                           \
+            l->near[j_] = nd;                                                                      \
+            queue[qt++] = j_;                                                                      \
+        }                                                                                          \
+    } while (0)
+        VISIT(i + dl);
+        VISIT(i + dr);
+        if (r > 0) {
+            uint32_t b = i - NCOL;
+            VISIT(b + dl);
+            VISIT(b);
+            VISIT(b + dr);
+        }
+        if (r < NROW - 1) {
+            uint32_t a = i + NCOL;
+            VISIT(a + dl);
+            VISIT(a);
+            VISIT(a + dr);
+        }
+#undef VISIT
+    }
+    free(queue);
     return SW_OK;
 }
 

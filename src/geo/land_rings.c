@@ -11,8 +11,30 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/lineio.h"
 
+/* The usual field: an optional '-' and 1-18 digits, then the expected terminator; anything
+ * else (or 0) goes to strtol, so what is accepted and its value are strtol's. */
+static int fast_long(const char *s, char term, long *v, const char **end)
+{
+    const char *p = s;
+    int neg = *p == '-';
+    p += neg;
+    long x = 0;
+    int n = 0;
+    while ((unsigned)(*p - '0') < 10 && n < 18) {
+        x = x * 10 + (*p - '0');
+        p++;
+        n++;
+    }
+    if (!n || *p != term) return 0;
+    *v = neg ? -x : x;
+    *end = p;
+    return 1;
+}
+
 static int parse_pair(const char *s, long *a, long *b)
 {
+    const char *e1, *e2;
+    if (fast_long(s, ' ', a, &e1) && fast_long(e1 + 1, '\0', b, &e2)) return 0;
     char *end;
     *a = strtol(s, &end, 10);
     if (end == s || *end != ' ') return -1;
