@@ -6,28 +6,14 @@
  * window), else the oldest entry is forgotten early (counted by the caller as dedup_full, as a
  * later copy of it may then pass). Memory is fixed at creation.
  */
+#include "huge.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define WAYS 4
-
-/* Large arrays read at random: 2 MB pages where the kernel offers them on request
- * (transparent huge pages in madvise mode), so that a lookup does not also miss the TLB. */
-static void *huge_alloc(size_t n)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (n < huge) return malloc(n);
-    size_t size = (n + huge - 1) / huge * huge;
-    void *p = aligned_alloc(huge, size);
-#ifdef MADV_HUGEPAGE
-    if (p) madvise(p, size, MADV_HUGEPAGE);
-#endif
-    return p;
-}
 
 struct entry {
     uint64_t key; /* 0 = empty (a real key 0 is stored as 1) */
@@ -52,8 +38,8 @@ int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity)
     d->window = window_ms;
     d->last_t = INT64_MIN;
     /* aligned so that each bucket is one cache line (malloc gives 16 bytes: the table is
-     * at least 256 buckets of 64 bytes, so huge_alloc aligns it to 2 MB) */
-    d->tab = huge_alloc(d->nbuckets * WAYS * sizeof(struct entry)); /* 64-byte aligned */
+     * at least 256 buckets of 64 bytes, so sw_ingest_huge_alloc aligns it to 2 MB) */
+    d->tab = sw_ingest_huge_alloc(d->nbuckets * WAYS * sizeof(struct entry)); /* 64-byte aligned */
     if (!d->tab) {
         free(d);
         return SW_ENOMEM;

@@ -11,6 +11,7 @@
  * in a small heap and are merged in when their bucket comes. Records live in a fixed pool of
  * slots, so memory is fixed at creation.
  */
+#include "huge.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/timeutil.h"
@@ -18,26 +19,11 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define AHEAD_SLACK_MS 60000
 #define AHEAD_CONFIRM 64
 #define MAX_BUCKETS 65536
 #define NIL UINT32_MAX
-
-/* Large arrays read at random: 2 MB pages where the kernel offers them on request
- * (transparent huge pages in madvise mode), so that a lookup does not also miss the TLB. */
-static void *huge_alloc(size_t n)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (n < huge) return malloc(n);
-    size_t size = (n + huge - 1) / huge * huge;
-    void *p = aligned_alloc(huge, size);
-#ifdef MADV_HUGEPAGE
-    if (p) madvise(p, size, MADV_HUGEPAGE);
-#endif
-    return p;
-}
 
 struct hent {
     int64_t t;
@@ -90,11 +76,11 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
     q->nb = 64;
     while ((int64_t)q->nb < span / q->bw + 2)
         q->nb *= 2;
-    q->pool = huge_alloc(q->cap * sizeof *q->pool);
-    q->next = huge_alloc(q->cap * sizeof *q->next);
+    q->pool = sw_ingest_huge_alloc(q->cap * sizeof *q->pool);
+    q->next = sw_ingest_huge_alloc(q->cap * sizeof *q->next);
     q->free_slots = malloc(q->cap * sizeof *q->free_slots);
     q->far = malloc(q->cap * sizeof *q->far);
-    q->stage = huge_alloc(q->cap * sizeof *q->stage);
+    q->stage = sw_ingest_huge_alloc(q->cap * sizeof *q->stage);
     q->scratch = malloc((q->cap / 2 + 1) * sizeof *q->scratch);
     q->bfirst = malloc(q->nb * sizeof *q->bfirst);
     q->blast = malloc(q->nb * sizeof *q->blast);

@@ -1,0 +1,17 @@
+/* sw_ingest_huge_alloc: see huge.h. */
+#include "huge.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+
+void *sw_ingest_huge_alloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (n < huge) return malloc(n);
+    size_t size = (n + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, size);
+#ifdef MADV_HUGEPAGE
+    if (p) madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
