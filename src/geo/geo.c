@@ -440,7 +440,7 @@ int sw_zones_lookup(const struct sw_geo *g, double lat, double lon, const struct
     size_t nz = g->zones ? sw_zones_count(g->zones) : 0;
     for (size_t i = 0; i < nz; i++) {
         const struct sw_zone *z = sw_zones_get(g->zones, i);
-        if (sw_geo_poly_contains(&z->poly, lat, lon)) {
+        if (sw_zones_contains(g->zones, i, lat, lon)) {
             if (found < max) out[found] = z;
             found++;
         }

@@ -19,6 +19,8 @@ struct sw_geo {
     size_t nports;
 };
 
+/* Is (lat, lon) in zone i of z: sw_geo_poly_contains()'s answer, through the zone's grid. */
+int sw_zones_contains(const struct sw_zones *z, size_t i, double lat, double lon);
 /* Polygon/MultiPolygon geometry object -> *out (released on error). */
 int sw_geo_poly_from_json(json_t *geom, size_t max_points, struct sw_geo_poly *out);
 /* Whole file into a malloc'd NUL-terminated buffer of at most max bytes. */

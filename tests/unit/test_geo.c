@@ -379,6 +379,47 @@ static void zones(void **state)
     assert_int_equal(n, 0);
 }
 
+/* The zone grid (cells marked inside/outside at load time) answers as the plain
+ * point-in-polygon test everywhere: random points over each zone's box, and points within
+ * metres to millimetres of its vertices and edges. */
+static void zones_grid_same(void **state)
+{
+    (void)state;
+    const struct sw_zones *all = sw_geo_zones(G);
+    uint64_t x = 88172645463325252ULL;
+    size_t checked = 0;
+    for (size_t i = 0; i < sw_zones_count(all); i++) {
+        const struct sw_zone *zn = sw_zones_get(all, i);
+        const struct sw_geo_poly *p = &zn->poly;
+        for (int k = 0; k < 40000; k++) {
+            double lat, lon;
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            double u = (double)(x >> 11) / 9007199254740992.0;
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            double v = (double)(x >> 11) / 9007199254740992.0;
+            if (k % 2) {
+                lon = p->minlon + u * (p->maxlon - p->minlon);
+                lat = p->minlat + v * (p->maxlat - p->minlat);
+            } else { /* near an edge: along it, then off by 10^-(2..9) degrees */
+                size_t a = (size_t)(u * (double)p->npoints) % p->npoints, b = (a + 1) % p->npoints;
+                double t = v, off = pow(10, -(double)(2 + k % 16 / 2)) * (k % 4 < 2 ? 1 : -1);
+                lon = p->xy[2 * a] + t * (p->xy[2 * b] - p->xy[2 * a]) + (k % 8 < 4 ? off : 0);
+                lat = p->xy[2 * a + 1] + t * (p->xy[2 * b + 1] - p->xy[2 * a + 1]) +
+                      (k % 8 < 4 ? 0 : off);
+            }
+            const struct sw_zone *z[16];
+            size_t n;
+            sw_zones_lookup(G, lat, lon, z, 16, &n);
+            int in = 0;
+            for (size_t j = 0; j < n && j < 16; j++)
+                in |= z[j] == zn;
+            assert_int_equal(in, sw_geo_poly_contains(p, lat, lon));
+            checked++;
+        }
+    }
+    assert_true(checked >= 240000);
+}
+
 static void zones_vs_reference(void **state)
 {
     SW_NEED_SHARED(ref, "data/geo/gfw_eez_prk.json");
@@ -505,6 +546,7 @@ int main(void)
         cmocka_unit_test(land_speed),
         cmocka_unit_test(ports),
         cmocka_unit_test(zones),
+        cmocka_unit_test(zones_grid_same),
         cmocka_unit_test(zones_vs_reference),
         cmocka_unit_test(zones_parse_errors),
         cmocka_unit_test(config),
