@@ -194,12 +194,22 @@ static int vgrow(struct sw_detect *d)
     if (d->nv + 1 > d->capv) {
         size_t nc = d->capv ? d->capv * 2 : 1024;
         if (nc > d->lim.max_vessels) nc = d->lim.max_vessels;
-        struct dvessel *nv = realloc(d->v, nc * sizeof *nv);
+        struct dvessel *nv = aligned_alloc(64, nc * sizeof *nv);
         if (!nv) return SW_ENOMEM;
+        if (d->nv) memcpy(nv, d->v, d->nv * sizeof *nv);
+        free(d->v);
         d->v = nv;
-        struct dvcold *nvc = realloc(d->vc, nc * sizeof *nvc);
+        /* cold states 64-byte aligned (struct dvcold): the loitering part in 3 cache lines */
+        struct dvcold *nvc = aligned_alloc(64, nc * sizeof *nvc);
         if (!nvc) return SW_ENOMEM;
+        if (d->nv) memcpy(nvc, d->vc, d->nv * sizeof *nvc);
+        free(d->vc);
         d->vc = nvc;
+        struct gent *nge = aligned_alloc(64, nc * sizeof *nge);
+        if (!nge) return SW_ENOMEM;
+        if (d->nv) memcpy(nge, d->ge, d->nv * sizeof *nge);
+        free(d->ge);
+        d->ge = nge;
         d->capv = nc;
     }
     if ((d->nv + 1) * 2 > d->vicap) {
@@ -246,7 +256,8 @@ struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create)
     dv->zone_free_m = -1;
     VC(dv)->loi.ring = DET_NOIDX;
     dv->pc_port = -1;
-    dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
+    memset(&d->ge[d->nv], 0, sizeof d->ge[d->nv]);
+    d->ge[d->nv].next = d->ge[d->nv].prev = d->ge[d->nv].bucket = DET_NOIDX;
     for (int i = 0; i < DET_ZONE_EPS; i++)
         VC(dv)->zep[i].zone = -1;
     d->vidx[s] = (uint64_t)mmsi << 32 | ((uint64_t)d->nv + 1);
@@ -386,8 +397,11 @@ int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lo
 /* Distance to shore, cached per vessel while it stays within 2 km of the cached point. */
 double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double lon)
 {
+    /* |dlon| * cos(lat) <= |dlon| (0 <= cos <= 1, rounding is monotonic): the cosine is
+     * needed only when |dlon| alone does not decide */
+    double dlon = fabs(lon - dv->shore_lon);
     if (dv->shore_m >= 0 && fabs(lat - dv->shore_lat) < 0.018 &&
-        fabs(lon - dv->shore_lon) * cos(lat * M_PI / 180) < 0.018)
+        (dlon < 0.018 || dlon * cos(lat * M_PI / 180) < 0.018))
         return dv->shore_m;
     dv->shore_lat = lat;
     dv->shore_lon = lon;
@@ -471,6 +485,7 @@ void sw_detect_free(struct sw_detect *d)
     free(d->qres);
     free(d->v);
     free(d->vc);
+    free(d->ge);
     free(d->vidx);
     free(d->gheads);
     free(d->gused);
@@ -542,7 +557,7 @@ static uint32_t lookahead(struct sw_detect *d, uint32_t mmsi)
     __builtin_prefetch(dv);
     __builtin_prefetch((const char *)dv + 64);
     __builtin_prefetch((const char *)dv + 128);
-    __builtin_prefetch((const char *)dv + 192);
+    __builtin_prefetch(&d->ge[dv - d->v]);
     return (uint32_t)(dv - d->v) + 1;
 }
 
@@ -552,10 +567,10 @@ static void lookahead_cold(struct sw_detect *d, uint32_t vi)
 {
     const struct dvessel *dv = &d->v[vi - 1];
     if (!dv->loi_open) return;
-    __builtin_prefetch(&VC(dv)->loi);
-    __builtin_prefetch(&VC(dv)->loi.lastf);
-    __builtin_prefetch(&VC(dv)->loi_h);
-    __builtin_prefetch((const char *)&VC(dv)->loi_h + 64);
+    const char *c = (const char *)VC(dv); /* the loitering part: its first 3 lines */
+    __builtin_prefetch(c);
+    __builtin_prefetch(c + 64);
+    __builtin_prefetch(c + 128);
 }
 
 /* Process the oldest held record. Vessel indexes never change (vessels are never removed),

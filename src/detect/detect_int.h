@@ -10,6 +10,7 @@
 #include "sanctwatch/ledger.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define DET_SAMPLES 6     /* sampled fixes kept per episode, besides first/last/special */
@@ -29,10 +30,11 @@ struct dfix {
     uint32_t mmsi;
 };
 
-/* Deterministic decimating sample: keeps every stride-th fix, halving when full. */
+/* Deterministic decimating sample: keeps every stride-th fix, halving when full. The
+ * counters (touched by every fix) come first, next to the state before them. */
 struct sampler {
-    struct dfix f[DET_SAMPLES];
     uint32_t n, stride, seen;
+    struct dfix f[DET_SAMPLES];
 };
 
 struct hist {
@@ -54,13 +56,14 @@ struct idfield {
     int64_t pend_t, cur_t; /* first time the pending value was heard, last time the current */
 };
 
-/* Per-vessel detector state, split in two parallel arrays by how often a field is touched:
+/* Per-vessel detector state, split in three parallel arrays by how often a field is touched:
  * struct dvessel holds what a fix touches in the common case (a vessel under way far from
- * ports, zones and episodes), 224 bytes, so the 20,000 vessels of a busy area stay in cache;
- * struct dvcold (VC(dv)) holds identity text, episode details and samples. */
+ * ports, zones and episodes), 192 bytes (three cache lines, 64-byte aligned), so the 20,000
+ * vessels of a busy area stay in cache; struct dvcold (VC(dv)) holds identity text, episode
+ * details and samples; struct gent (d->ge) the vessel's entry in the encounter grid. */
 struct dvessel {
     uint32_t mmsi;
-    uint8_t has_last, last_in_port, in_grid;
+    uint8_t has_last, last_in_port;
     uint8_t fraud_done;  /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
     uint8_t listed_done; /* bits: 1 mmsi, 2 imo, 4 name */
     uint8_t ship_type;
@@ -72,30 +75,29 @@ struct dvessel {
     uint32_t fraud_imo;              /* IMO reported for a bad check digit */
     uint32_t imo;                    /* as broadcast (confirmed) */
     float usual_sog;                 /* EWMA of speed while under way, NaN unknown */
-    uint32_t gnext, gprev, gbucket;  /* encounter grid: intrusive list per bucket */
     int64_t first_t, last_t;         /* first and latest record of any kind */
     int64_t sp_ep_last;              /* position spoofing: last anomalous time */
     uint64_t rg_last;                /* reception grid key last counted for this vessel */
-    uint64_t gcell;                  /* encounter grid cell */
     /* port area cache: no port area within port_free_m of (port_lat, port_lon) */
     double port_lat, port_lon, port_free_m;
     /* zone cache: no zone's bounding box within zone_free_m of (zone_lat, zone_lon) */
     double zone_lat, zone_lon, zone_free_m;
     double shore_lat, shore_lon, shore_m; /* distance to shore cache */
     struct dfix last;                     /* latest fix */
-    struct dfix gfix;                     /* encounter grid: the fix it is filed under */
-};
+} __attribute__((aligned(64)));
 
 struct dvcold {
-    /* loitering first: a slow fix touches these, its histogram and sample */
+    /* loitering first: a slow fix at sea touches these 172 bytes, in the first three cache
+     * lines (the array is 64-byte aligned and the struct a multiple of 64 bytes) */
     struct {
         uint32_t n, ring; /* ring: slot in the loitering ring once qualified, DET_NOIDX */
         int64_t start;
         double sumlat, sumlon, min_shore;
-        struct dfix first, lastf;
+        struct dfix lastf;
     } loi;
     struct hist loi_h;
     struct sampler loi_s;
+    struct dfix loi_first; /* first fix of the loitering episode */
     /* position spoofing */
     struct {
         uint32_t exc_n, exc_land;
@@ -118,7 +120,19 @@ struct dvcold {
     char name[SW_REC_NAME_MAX + 1];
     struct idfield idf[3]; /* name, callsign, imo */
     struct sampler sp_s;
-};
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct dvessel) == 192, "hot vessel state beyond 3 cache lines");
+_Static_assert(offsetof(struct dvcold, loi_s.f) <= 192, "loitering state beyond 3 cache lines");
+
+/* A vessel's entry in the encounter grid (parallel to the vessel arrays, one cache line): the
+ * latest slow fix it is filed under, in an intrusive list per hashed bucket. A fix walks the
+ * entries of the buckets around it, not the vessel states. */
+struct gent {
+    struct dfix f;
+    uint64_t cell;
+    uint32_t next, prev;
+    uint32_t bucket; /* DET_NOIDX: not in the grid */
+} __attribute__((aligned(64)));
 
 /* The cold half of vessel dv (d must be in scope). */
 #define VC(dv) (&d->vc[(dv)-d->v])
@@ -182,11 +196,12 @@ struct sw_detect {
     /* vessels */
     struct dvessel *v;
     struct dvcold *vc; /* parallel to v */
+    struct gent *ge;   /* parallel to v: encounter grid entries */
     size_t nv, capv;
     uint64_t *vidx; /* open addressing: slot -> mmsi << 32 | (index + 1), 0 empty */
     size_t vicap;
     /* encounter grid and pairs */
-    uint32_t *gheads; /* bucket -> vessel index, DET_NOIDX */
+    uint32_t *gheads; /* bucket -> vessel index (of ge), DET_NOIDX */
     uint64_t *gused;  /* bit per bucket: non-empty (32 KB, stays in cache; gheads is 1 MB) */
     size_t gbuckets;
     struct pair *pairs;

@@ -31,32 +31,31 @@ static uint32_t bucket_of(const struct sw_detect *d, uint64_t cell)
     return (uint32_t)(((cell * 0x9E3779B97F4A7C15ULL) >> 24) & (d->gbuckets - 1));
 }
 
-static void grid_unlink(struct sw_detect *d, struct dvessel *dv)
+static void grid_unlink(struct sw_detect *d, uint32_t self)
 {
-    if (!dv->in_grid) return;
-    if (dv->gprev != DET_NOIDX) {
-        d->v[dv->gprev].gnext = dv->gnext;
+    struct gent *e = &d->ge[self];
+    if (e->bucket == DET_NOIDX) return;
+    if (e->prev != DET_NOIDX) {
+        d->ge[e->prev].next = e->next;
     } else {
-        d->gheads[dv->gbucket] = dv->gnext;
-        if (dv->gnext == DET_NOIDX)
-            d->gused[dv->gbucket >> 6] &= ~((uint64_t)1 << (dv->gbucket & 63));
+        d->gheads[e->bucket] = e->next;
+        if (e->next == DET_NOIDX) d->gused[e->bucket >> 6] &= ~((uint64_t)1 << (e->bucket & 63));
     }
-    if (dv->gnext != DET_NOIDX) d->v[dv->gnext].gprev = dv->gprev;
-    dv->gnext = dv->gprev = dv->gbucket = DET_NOIDX;
-    dv->in_grid = 0;
+    if (e->next != DET_NOIDX) d->ge[e->next].prev = e->prev;
+    e->next = e->prev = e->bucket = DET_NOIDX;
 }
 
-static void grid_link(struct sw_detect *d, struct dvessel *dv, uint64_t cell)
+static void grid_link(struct sw_detect *d, uint32_t self, uint64_t cell)
 {
-    uint32_t b = bucket_of(d, cell), self = (uint32_t)(dv - d->v);
-    dv->gcell = cell;
-    dv->gbucket = b;
-    dv->gprev = DET_NOIDX;
-    dv->gnext = d->gheads[b];
-    if (dv->gnext != DET_NOIDX) d->v[dv->gnext].gprev = self;
+    struct gent *e = &d->ge[self];
+    uint32_t b = bucket_of(d, cell);
+    e->cell = cell;
+    e->bucket = b;
+    e->prev = DET_NOIDX;
+    e->next = d->gheads[b];
+    if (e->next != DET_NOIDX) d->ge[e->next].prev = self;
     d->gheads[b] = self;
     d->gused[b >> 6] |= (uint64_t)1 << (b & 63);
-    dv->in_grid = 1;
 }
 
 /* ---- pair table */
@@ -199,7 +198,8 @@ void det_pair_init(struct sw_detect *d)
 int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
 {
     int rc;
-    grid_unlink(d, dv);
+    uint32_t self = (uint32_t)(dv - d->v);
+    grid_unlink(d, self);
     if (in_port || (!isnan(f->sog) && f->sog >= 2 * d->p.enc_max_median_sog_kn)) return SW_OK;
     double maxd = d->p.enc_max_distance_m;
     int hl = (int)ceil(maxd / (CELL_DEG * 111195.0));
@@ -218,19 +218,20 @@ int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, 
             if (!(d->gused[b >> 6] >> (b & 63) & 1)) continue; /* empty: gheads not touched */
             uint32_t k = d->gheads[b];
             while (k != DET_NOIDX) {
-                struct dvessel *o = &d->v[k];
-                k = o->gnext;
-                if (o->gcell != cell || o->mmsi == dv->mmsi) continue;
-                if (f->t - o->gfix.t > SYNC_MS) {
-                    grid_unlink(d, o); /* stale */
+                struct gent *o = &d->ge[k];
+                uint32_t ok = k;
+                k = o->next;
+                if (o->cell != cell || o->f.mmsi == dv->mmsi) continue;
+                if (f->t - o->f.t > SYNC_MS) {
+                    grid_unlink(d, ok); /* stale */
                     continue;
                 }
-                double dist = sw_geo_dist_m(f->lat, f->lon, o->gfix.lat, o->gfix.lon);
-                if (dist <= maxd && (rc = pair_observe(d, f, &o->gfix, dist)) != SW_OK) return rc;
+                double dist = sw_geo_dist_m(f->lat, f->lon, o->f.lat, o->f.lon);
+                if (dist <= maxd && (rc = pair_observe(d, f, &o->f, dist)) != SW_OK) return rc;
             }
         }
-    dv->gfix = *f;
-    grid_link(d, dv, me);
+    d->ge[self].f = *f;
+    grid_link(d, self, me);
     return SW_OK;
 }
 

@@ -220,7 +220,7 @@ static int loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
     det_num(dt, "max_sog_kn", d->p.loi_max_sog_kn);
     det_num(dt, "min_duration_h", d->p.loi_min_duration_h);
     det_num(dt, "min_shore_distance_nm_rule", d->p.loi_min_shore_nm);
-    det_event_fix(ev, &VC(dv)->loi.first, "first");
+    det_event_fix(ev, &VC(dv)->loi_first, "first");
     det_event_samples(ev, &VC(dv)->loi_s);
     det_event_fix(ev, &VC(dv)->loi.lastf, "last");
     return det_event_finish(d, ev, SW_DT_LOITERING);
@@ -245,7 +245,7 @@ static int loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f
         memset(&VC(dv)->loi_s, 0, sizeof VC(dv)->loi_s);
         dv->loi_open = 1;
         VC(dv)->loi.start = f->t;
-        VC(dv)->loi.first = *f;
+        VC(dv)->loi_first = *f;
         VC(dv)->loi.min_shore = shore;
         VC(dv)->loi.ring = DET_NOIDX;
     }
