@@ -483,6 +483,7 @@ void sw_detect_free(struct sw_detect *d)
     free(d->q);
     free(d->qtype);
     free(d->qres);
+    free(d->lbuf);
     free(d->v);
     free(d->vc);
     free(d->ge);

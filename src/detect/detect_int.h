@@ -188,6 +188,8 @@ struct sw_detect {
     int *qtype;
     struct sw_ledger_rec *qres;
     size_t qn, qmax;
+    char *lbuf; /* the output line being written (det_event_emit) */
+    size_t ln, lcap;
     /* batch mode: the look-ahead ring of records not yet processed */
     struct det_held ring_rec[DET_AHEAD];
     unsigned rr_head, rr_n;

@@ -35,6 +35,14 @@ static int collect(void *ctx, const char *line, size_t len)
     struct out *o = ctx;
     json_t *j = json_loadb(line, len, 0, NULL);
     if (!j || o->n >= 256) return SW_ETOOBIG;
+    /* the line is written without jansson's dump: it must be the bytes jansson writes */
+    char *again = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    int same = again && strlen(again) == len && !memcmp(again, line, len);
+    free(again);
+    if (!same) {
+        json_decref(j);
+        return SW_EFORMAT;
+    }
     o->ev[o->n++] = j;
     return SW_OK;
 }
@@ -246,6 +254,24 @@ static void test_identity(void **state)
     sw_detect_free(d);
 }
 
+/* Names with quotes, backslashes, control and non-ASCII characters reach the output line
+ * escaped as jansson escapes them (collect() compares every line with json_dumps). */
+static void test_line_escapes(void **state)
+{
+    (void)state;
+    struct out o = {0};
+    struct sw_detect *d = new_det(&o);
+    stat_rec(d, 417000002, T0, "Q\"B\\S\t\x01/\xc3\x9c", 9074728);
+    assert_int_equal(sw_detect_finish(d), SW_OK);
+    assert_int_equal(count(&o, "identity_fraud"), 1);
+    json_t *v = json_array_get(json_object_get(first(&o, "identity_fraud"), "vessels"), 0);
+    const char *name = json_string_value(json_object_get(v, "name"));
+    assert_non_null(name);
+    assert_non_null(strchr(name, '"'));
+    out_free(&o);
+    sw_detect_free(d);
+}
+
 static void test_listed(void **state)
 {
     (void)state;
@@ -367,11 +393,11 @@ static void test_batch_same(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_encounter),     cmocka_unit_test(test_loitering),
-        cmocka_unit_test(test_ais_gap),       cmocka_unit_test(test_position_spoof),
-        cmocka_unit_test(test_identity),      cmocka_unit_test(test_listed),
-        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_params),
-        cmocka_unit_test(test_batch_same),
+        cmocka_unit_test(test_encounter), cmocka_unit_test(test_loitering),
+        cmocka_unit_test(test_ais_gap),   cmocka_unit_test(test_position_spoof),
+        cmocka_unit_test(test_identity),  cmocka_unit_test(test_line_escapes),
+        cmocka_unit_test(test_listed),    cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_params),    cmocka_unit_test(test_batch_same),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
