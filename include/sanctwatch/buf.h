@@ -31,6 +31,8 @@ int sw_buf_printf(struct sw_buf *b, const char *fmt, ...) __attribute__((format(
 int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
 /* Append s as a JSON string literal (quotes included), escaping as RFC 8259 requires. */
 int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len);
+/* The same with upper-case hex digits in \u00XX escapes, as jansson's json_dumps writes them. */
+int sw_buf_json_string_upper(struct sw_buf *b, const char *s, size_t len);
 /* Hand the data to the caller (free() it); the buffer is left empty. */
 char *sw_buf_detach(struct sw_buf *b, size_t *len);
 

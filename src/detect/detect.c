@@ -419,6 +419,7 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     struct sw_detect *d = calloc(1, sizeof *d);
     *out = NULL;
     if (!d) goto fail;
+    sw_buf_init(&d->line, 0);
     d->g = g;
     d->db = db;
     if (p)
@@ -483,7 +484,7 @@ void sw_detect_free(struct sw_detect *d)
     free(d->q);
     free(d->qtype);
     free(d->qres);
-    free(d->lbuf);
+    sw_buf_release(&d->line);
     free(d->v);
     free(d->vc);
     free(d->ge);

@@ -6,6 +6,7 @@
 #ifndef SW_DETECT_INT_H
 #define SW_DETECT_INT_H
 
+#include "sanctwatch/buf.h"
 #include "sanctwatch/detect.h"
 #include "sanctwatch/ledger.h"
 
@@ -188,8 +189,7 @@ struct sw_detect {
     int *qtype;
     struct sw_ledger_rec *qres;
     size_t qn, qmax;
-    char *lbuf; /* the output line being written (det_event_emit) */
-    size_t ln, lcap;
+    struct sw_buf line; /* the output line being written (det_event_emit) */
     /* batch mode: the look-ahead ring of records not yet processed */
     struct det_held ring_rec[DET_AHEAD];
     unsigned rr_head, rr_n;

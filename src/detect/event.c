@@ -214,76 +214,7 @@ static int event_done(struct sw_detect *d, json_t *ev, int type, struct sw_ledge
  * (keys in insertion order, which jansson 2.14 keeps), written straight into a reused buffer:
  * jansson's dump goes through a callback per token and snprintf per number. */
 
-static int lb_grow(struct sw_detect *d, size_t need)
-{
-    if (d->ln + need <= d->lcap) return 0;
-    size_t nc = d->lcap ? d->lcap : 1024;
-    while (nc < d->ln + need)
-        nc *= 2;
-    char *nb = realloc(d->lbuf, nc);
-    if (!nb) return -1;
-    d->lbuf = nb;
-    d->lcap = nc;
-    return 0;
-}
-
-static int lb_put(struct sw_detect *d, const char *p, size_t n)
-{
-    if (lb_grow(d, n)) return -1;
-    memcpy(d->lbuf + d->ln, p, n);
-    d->ln += n;
-    return 0;
-}
-
-/* As jansson's dump_string without JSON_ENSURE_ASCII / JSON_ESCAPE_SLASH (its strings are
- * valid UTF-8, checked when they were made). */
-static int lb_string(struct sw_detect *d, const char *s, size_t len)
-{
-    if (lb_grow(d, len + 2)) return -1;
-    d->lbuf[d->ln++] = '"';
-    size_t from = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        if (lb_put(d, s + from, i - from)) return -1;
-        from = i + 1;
-        char seq[8];
-        const char *t = seq;
-        size_t n = 2;
-        switch (c) {
-        case '\\':
-            t = "\\\\";
-            break;
-        case '"':
-            t = "\\\"";
-            break;
-        case '\b':
-            t = "\\b";
-            break;
-        case '\f':
-            t = "\\f";
-            break;
-        case '\n':
-            t = "\\n";
-            break;
-        case '\r':
-            t = "\\r";
-            break;
-        case '\t':
-            t = "\\t";
-            break;
-        default:
-            snprintf(seq, sizeof seq, "\\u%04X", (unsigned)c);
-            n = 6;
-        }
-        if (lb_put(d, t, n)) return -1;
-    }
-    if (lb_put(d, s + from, len - from) || lb_grow(d, 1)) return -1;
-    d->lbuf[d->ln++] = '"';
-    return 0;
-}
-
-static int lb_integer(struct sw_detect *d, json_int_t v)
+static int lb_integer(struct sw_buf *b, json_int_t v)
 {
     char buf[24], *p = buf + sizeof buf;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
@@ -292,11 +223,11 @@ static int lb_integer(struct sw_detect *d, json_int_t v)
         u /= 10;
     } while (u);
     if (v < 0) *--p = '-';
-    return lb_put(d, p, (size_t)(buf + sizeof buf - p));
+    return sw_buf_append(b, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* As jansson's jsonp_dtostr with precision 15. */
-static int lb_real(struct sw_detect *d, double v)
+static int lb_real(struct sw_buf *b, double v)
 {
     char buf[32];
     int ret = snprintf(buf, sizeof buf, "%.15g", v);
@@ -325,41 +256,42 @@ static int lb_real(struct sw_detect *d, double v)
             length -= (size_t)(end - start);
         }
     }
-    return lb_put(d, buf, length);
+    return sw_buf_append(b, buf, length);
 }
 
-static int lb_value(struct sw_detect *d, json_t *v)
+static int lb_value(struct sw_buf *b, json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_NULL:
-        return lb_put(d, "null", 4);
+        return sw_buf_append(b, "null", 4);
     case JSON_TRUE:
-        return lb_put(d, "true", 4);
+        return sw_buf_append(b, "true", 4);
     case JSON_FALSE:
-        return lb_put(d, "false", 5);
+        return sw_buf_append(b, "false", 5);
     case JSON_INTEGER:
-        return lb_integer(d, json_integer_value(v));
+        return lb_integer(b, json_integer_value(v));
     case JSON_REAL:
-        return lb_real(d, json_real_value(v));
+        return lb_real(b, json_real_value(v));
     case JSON_STRING:
-        return lb_string(d, json_string_value(v), json_string_length(v));
+        return sw_buf_json_string_upper(b, json_string_value(v), json_string_length(v));
     case JSON_ARRAY: {
-        if (lb_put(d, "[", 1)) return -1;
+        if (sw_buf_append(b, "[", 1)) return -1;
         for (size_t i = 0; i < json_array_size(v); i++)
-            if ((i && lb_put(d, ",", 1)) || lb_value(d, json_array_get(v, i))) return -1;
-        return lb_put(d, "]", 1);
+            if ((i && sw_buf_append(b, ",", 1)) || lb_value(b, json_array_get(v, i))) return -1;
+        return sw_buf_append(b, "]", 1);
     }
     case JSON_OBJECT: {
-        if (lb_put(d, "{", 1)) return -1;
+        if (sw_buf_append(b, "{", 1)) return -1;
         int first = 1;
         for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
-            if (!first && lb_put(d, ",", 1)) return -1;
+            if (!first && sw_buf_append(b, ",", 1)) return -1;
             first = 0;
-            if (lb_string(d, json_object_iter_key(it), json_object_iter_key_len(it)) ||
-                lb_put(d, ":", 1) || lb_value(d, json_object_iter_value(it)))
+            if (sw_buf_json_string_upper(b, json_object_iter_key(it),
+                                         json_object_iter_key_len(it)) ||
+                sw_buf_append(b, ":", 1) || lb_value(b, json_object_iter_value(it)))
                 return -1;
         }
-        return lb_put(d, "}", 1);
+        return sw_buf_append(b, "}", 1);
     }
     }
     return -1;
@@ -369,10 +301,9 @@ int det_event_emit(struct sw_detect *d, json_t *ev, int type)
 {
     d->st.events[type]++;
     if (!d->emit) return SW_OK;
-    d->ln = 0;
-    if (lb_value(d, ev) || lb_grow(d, 1)) return SW_ENOMEM;
-    d->lbuf[d->ln] = '\0';
-    return d->emit(d->emit_ctx, d->lbuf, d->ln);
+    sw_buf_reset(&d->line);
+    if (lb_value(&d->line, ev)) return SW_ENOMEM;
+    return d->emit(d->emit_ctx, d->line.data, d->line.len);
 }
 
 /* Record the held-back events in order, as few ledger calls as the refused ids allow (a

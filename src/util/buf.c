@@ -87,9 +87,9 @@ int sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
     return rc;
 }
 
-int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len)
+/* s as a JSON string literal; other control characters as \u00XX with these hex digits. */
+static int json_string(struct sw_buf *b, const char *s, size_t len, const char *hex)
 {
-    static const char hex[] = "0123456789abcdef";
     int rc = sw_buf_grow(b, len + 2);
     if (rc) return rc;
     b->data[b->len++] = '"';
@@ -136,6 +136,16 @@ int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len)
     }
     if (len > run && (rc = sw_buf_append(b, s + run, len - run))) return rc;
     return sw_buf_putc(b, '"');
+}
+
+int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len)
+{
+    return json_string(b, s, len, "0123456789abcdef");
+}
+
+int sw_buf_json_string_upper(struct sw_buf *b, const char *s, size_t len)
+{
+    return json_string(b, s, len, "0123456789ABCDEF");
 }
 
 char *sw_buf_detach(struct sw_buf *b, size_t *len)
