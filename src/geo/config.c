@@ -56,16 +56,6 @@ static void trim(const char **s, size_t *len)
         (*len)--;
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 static int feed_line(struct sw_config *c, const char *s, size_t len)
 {
     if (len > MAX_LINE) return SW_ETOOBIG;
@@ -117,7 +107,7 @@ static int feed_line(struct sw_config *c, const char *s, size_t len)
         c->val = nv;
         c->cap = nc;
     }
-    char *dk = dup_n(full, fl + kl), *dv = dup_n(v, vl);
+    char *dk = strndup(full, fl + kl), *dv = strndup(v, vl);
     if (!dk || !dv) {
         free(dk);
         free(dv);

@@ -21,16 +21,6 @@ uint64_t sws_hash(char tag, const char *s, size_t len)
     return h;
 }
 
-static char *dupn(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 static size_t slot(const struct sws_strmap *m, const char *k, size_t klen)
 {
     size_t i = (size_t)sws_hash('m', k, klen) & (m->cap - 1);
@@ -64,14 +54,14 @@ int sws_strmap_put(struct sws_strmap *m, const char *k, size_t klen, const char 
 {
     if ((m->n + 1) * 2 > m->cap && grow(m)) return SW_ENOMEM;
     size_t i = slot(m, k, klen);
-    char *nv = dupn(v, strlen(v));
+    char *nv = strdup(v);
     if (!nv) return SW_ENOMEM;
     if (m->keys[i]) {
         free(m->vals[i]);
         m->vals[i] = nv;
         return SW_OK;
     }
-    m->keys[i] = dupn(k, klen);
+    m->keys[i] = strndup(k, klen);
     if (!m->keys[i]) {
         free(nv);
         return SW_ENOMEM;
