@@ -36,4 +36,11 @@ uint64_t sw_lines_lineno(const struct sw_lines *l);
 uint64_t sw_lines_offset(const struct sw_lines *l);
 uint64_t sw_lines_size(const struct sw_lines *l);
 
+struct sw_buf;
+/* A whole file (path "-" is stdin; gzip read transparently) appended to b, which is then
+ * NUL-terminated. Bounded by b's maximum: SW_ETOOBIG past it. Errors: SW_EIO (errno kept;
+ * EISDIR for a directory), SW_ETRUNCATED (gzip stream cut short), SW_EFORMAT (corrupt gzip),
+ * SW_ENOMEM. */
+int sw_read_file(const char *path, struct sw_buf *b);
+
 #endif

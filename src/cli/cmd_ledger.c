@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "sanctwatch/error.h"
+#include "sanctwatch/buf.h"
 #include "sanctwatch/ledger.h"
 #include "sanctwatch/lineio.h"
 #include "sanctwatch/store.h"
@@ -158,33 +159,22 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* Whole file (at most max bytes) into a NUL-terminated malloc'd buffer. */
+/* Whole file (at most max bytes; "-" is stdin) into a NUL-terminated malloc'd buffer. */
 static int read_file(const char *path, size_t max, char **out, size_t *len)
 {
-    *out = NULL;
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-    if (!f) {
-        cli_error("cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    char *buf = malloc(max + 1);
-    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-    int err = ferror(f);
-    if (f != stdin) fclose(f);
-    if (!buf || err) {
-        cli_error("cannot read '%s': %s", path, buf ? strerror(errno) : "out of memory");
-        free(buf);
-        return -1;
-    }
-    if (n > max) {
+    struct sw_buf b;
+    sw_buf_init(&b, max);
+    int rc = sw_read_file(path, &b);
+    *out = rc ? NULL : sw_buf_detach(&b, len);
+    sw_buf_release(&b);
+    if (*out) return 0;
+    if (rc == SW_ETOOBIG)
         cli_error("'%s' is too large (over %zu bytes)", path, max);
-        free(buf);
-        return -1;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
+    else if (rc == SW_EIO)
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+    else
+        cli_error("cannot read '%s': %s", path, sw_strerror(rc ? rc : SW_ENOMEM));
+    return -1;
 }
 
 static int write_out(const char *path, const char *text, mode_t mode)

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "sanctwatch/error.h"
+#include "sanctwatch/lineio.h"
+#include "sanctwatch/buf.h"
 
 #ifndef SW_DATADIR
 #define SW_DATADIR "/usr/local/share/sanctwatch"
@@ -277,57 +279,6 @@ static int set_errpath(const char *a, const char *b, const char *c)
     return SW_OK;
 }
 
-static int read_file(const char *path, char **data, size_t *len, size_t max)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return SW_EIO;
-    int rc = SW_OK;
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        rc = SW_ENOMEM;
-        goto fail;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= max) {
-                rc = SW_ETOOBIG;
-                goto fail;
-            }
-            cap *= 2;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb) {
-                rc = SW_ENOMEM;
-                goto fail;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                rc = SW_EIO;
-                goto fail;
-            }
-            break;
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    *data = buf;
-    *len = n;
-    return SW_OK;
-fail:
-    free(buf);
-    fclose(f);
-    return rc;
-}
-
-int sw_geo_read_file(const char *path, char **data, size_t *len, size_t max)
-{
-    return read_file(path, data, len, max);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -340,22 +291,19 @@ static int load_zones_dir(struct sw_geo *g, const char *dir)
     if (m < 0 || (size_t)m >= sizeof zdir) return SW_ETOOBIG;
     char *names[256];
     size_t nn = 0;
-    int rc = SW_OK;
-    char *data = NULL;
-    rc = sw_geo_list_dir(zdir, ".geojson", names, 256, &nn);
+    struct sw_buf data;
+    int rc = sw_geo_list_dir(zdir, ".geojson", names, 256, &nn);
     if (rc) return rc == SW_ENOTFOUND ? SW_OK : rc;
     qsort(names, nn, sizeof names[0], cmp_str);
+    sw_buf_init(&data, 64u << 20);
     for (size_t i = 0; i < nn; i++) {
-        size_t len;
+        sw_buf_reset(&data);
         rc = set_errpath(zdir, "/", names[i]);
-        if (!rc) rc = read_file(g_errpath, &data, &len, 64u << 20);
-        if (rc) goto fail;
-        rc = sw_zones_add_geojson(g->zones, data, len);
-        free(data);
-        data = NULL;
-        if (rc) goto fail;
+        if (!rc) rc = sw_read_file(g_errpath, &data);
+        if (!rc) rc = sw_zones_add_geojson(g->zones, data.data ? data.data : "", data.len);
+        if (rc) break;
     }
-fail:
+    sw_buf_release(&data);
     for (size_t i = 0; i < nn; i++)
         free(names[i]);
     return rc;

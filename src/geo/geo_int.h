@@ -23,8 +23,6 @@ struct sw_geo {
 int sw_zones_contains(const struct sw_zones *z, size_t i, double lat, double lon);
 /* Polygon/MultiPolygon geometry object -> *out (released on error). */
 int sw_geo_poly_from_json(json_t *geom, size_t max_points, struct sw_geo_poly *out);
-/* Whole file into a malloc'd NUL-terminated buffer of at most max bytes. */
-int sw_geo_read_file(const char *path, char **data, size_t *len, size_t max);
 /* Names (malloc'd) of the regular files in dir ending in suffix, at most max of them.
  * SW_ENOTFOUND when dir does not exist; SW_ETOOBIG when there are more. */
 int sw_geo_list_dir(const char *dir, const char *suffix, char **names, size_t max, size_t *n);

@@ -9,19 +9,17 @@
 
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/lineio.h"
 #include "sanctwatch/timeutil.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #define LISTS_MAX_FILES 8
 
@@ -144,47 +142,13 @@ int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, lo
     return rc;
 }
 
-/* Whole file (gzip transparent) into b; bounded by LISTS_MAX_FILE. */
+/* Whole file (gzip transparent) into b, bounded by b's maximum; *mtime gets the file's
+ * modification time (0 for stdin and other non-regular files). */
 static int read_all(const char *path, struct sw_buf *b, time_t *mtime)
 {
-    int fd = !strcmp(path, "-") ? dup(0) : open(path, O_RDONLY);
-    if (fd < 0) return SW_EIO;
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-        *mtime = st.st_mtime;
-    else
-        *mtime = 0;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return SW_EIO;
-    }
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        return SW_ENOMEM;
-    }
-    gzbuffer(gz, 1 << 17);
-    int rc = SW_OK;
-    for (;;) {
-        if ((rc = sw_buf_grow(b, 1 << 16))) break;
-        int n = gzread(gz, b->data + b->len, (unsigned)(b->cap - b->len - 1));
-        if (n < 0) {
-            int zerr;
-            gzerror(gz, &zerr);
-            rc = zerr == Z_BUF_ERROR ? SW_ETRUNCATED : zerr == Z_ERRNO ? SW_EIO : SW_EFORMAT;
-            break;
-        }
-        if (n == 0) break;
-        b->len += (size_t)n;
-        b->data[b->len] = '\0';
-    }
-    int zerr = 0;
-    gzerror(gz, &zerr);
-    if (!rc && zerr == Z_BUF_ERROR) rc = SW_ETRUNCATED; /* gzip stream cut short */
-    gzclose(gz);
-    if (!rc && b->data) b->data[b->len] = '\0';
-    return rc;
+    *mtime = strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_mtime : 0;
+    return sw_read_file(path, b);
 }
 
 static const char *base(const char *p)

@@ -3,6 +3,7 @@
  * line buffer, which saves gzread's copy of every byte. Pipes and stdin always go through
  * gzread, whose transparent mode passes plain text unchanged. */
 #include "sanctwatch/lineio.h"
+#include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
 
 #include <errno.h>
@@ -190,4 +191,51 @@ uint64_t sw_lines_offset(const struct sw_lines *l)
 uint64_t sw_lines_size(const struct sw_lines *l)
 {
     return l->size;
+}
+
+/* Whole file into b (see lineio.h). */
+int sw_read_file(const char *path, struct sw_buf *b)
+{
+    int fd = !strcmp(path, "-") ? dup(0) : open(path, O_RDONLY);
+    if (fd < 0) return SW_EIO;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return SW_EIO;
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        return SW_ENOMEM;
+    }
+    gzbuffer(gz, 1 << 17);
+    int rc = SW_OK;
+    for (;;) {
+        /* read at most up to the maximum, then one byte more to tell a file of exactly the
+         * maximum from a larger one */
+        size_t room = b->max - b->len, want = room < (1 << 16) ? room : (1 << 16);
+        char probe;
+        if (want && (rc = sw_buf_grow(b, want))) break;
+        int n = want ? gzread(gz, b->data + b->len, (unsigned)want) : gzread(gz, &probe, 1);
+        if (n < 0) {
+            int zerr;
+            gzerror(gz, &zerr);
+            rc = zerr == Z_BUF_ERROR ? SW_ETRUNCATED : zerr == Z_ERRNO ? SW_EIO : SW_EFORMAT;
+            break;
+        }
+        if (n == 0) break;
+        if (!want) {
+            rc = SW_ETOOBIG;
+            break;
+        }
+        b->len += (size_t)n;
+        b->data[b->len] = '\0';
+    }
+    int zerr = 0;
+    gzerror(gz, &zerr);
+    if (!rc && zerr == Z_BUF_ERROR) rc = SW_ETRUNCATED; /* gzip stream cut short */
+    gzclose(gz);
+    if (!rc && b->data) b->data[b->len] = '\0';
+    return rc;
 }

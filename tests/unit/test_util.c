@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 static void buf_limits_and_json(void **state)
@@ -22,6 +23,9 @@ static void buf_limits_and_json(void **state)
     sw_buf_init(&b, 0);
     assert_int_equal(sw_buf_json_string(&b, "a\"b\\\n\x01", 6), SW_OK);
     assert_string_equal(b.data, "\"a\\\"b\\\\\\n\\u0001\"");
+    sw_buf_reset(&b);
+    assert_int_equal(sw_buf_json_string_upper(&b, "\x1f\x7f", 2), SW_OK);
+    assert_string_equal(b.data, "\"\\u001F\x7f\"");
     sw_buf_release(&b);
     assert_string_equal(sw_strerror(SW_ECHECKSUM), "checksum mismatch");
     assert_string_equal(sw_err_name(SW_ETOOBIG), "SW_ETOOBIG");
@@ -127,12 +131,52 @@ static void lines_plain_gzip_and_overlong(void **state)
     sw_lines_free(l);
 }
 
+/* Whole files: exactly the maximum is read, one byte more is refused; gzip is transparent; a
+ * directory and a gzip stream cut short are errors. */
+static void read_file_bounds(void **state)
+{
+    const char *dir = sw_test_tmpdir();
+    char path[256], gzpath[256];
+    snprintf(path, sizeof path, "%s/f.txt", dir);
+    snprintf(gzpath, sizeof gzpath, "%s/f.txt.gz", dir);
+    FILE *f = fopen(path, "wb");
+    for (int i = 0; i < 100000; i++)
+        fputc('a' + i % 26, f);
+    fclose(f);
+    gzFile gz = gzopen(gzpath, "wb");
+    for (int i = 0; i < 100000; i++)
+        gzputc(gz, 'a' + i % 26);
+    gzclose(gz);
+
+    struct sw_buf b;
+    const char *const paths[] = {path, gzpath};
+    for (int k = 0; k < 2; k++) {
+        sw_buf_init(&b, 100000);
+        assert_int_equal(sw_read_file(paths[k], &b), SW_OK);
+        assert_int_equal(b.len, 100000);
+        assert_int_equal(b.data[99999], 'a' + 99999 % 26);
+        assert_int_equal(b.data[100000], '\0');
+        sw_buf_release(&b);
+        sw_buf_init(&b, 99999);
+        assert_int_equal(sw_read_file(paths[k], &b), SW_ETOOBIG);
+        sw_buf_release(&b);
+    }
+    sw_buf_init(&b, 0);
+    assert_int_equal(sw_read_file(dir, &b), SW_EIO);
+    f = fopen(gzpath, "r+b"); /* keep the gzip header and part of the stream only */
+    assert_int_equal(ftruncate(fileno(f), 40), 0);
+    fclose(f);
+    assert_int_equal(sw_read_file(gzpath, &b), SW_ETRUNCATED);
+    sw_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_limits_and_json),
         cmocka_unit_test(time_roundtrip),
         cmocka_unit_test(lines_plain_gzip_and_overlong),
+        cmocka_unit_test(read_file_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
