@@ -11,7 +11,9 @@
  * messages heard again by a second receiver, NMEA 4.0 tag blocks with receiver and time.
  */
 #include "sanctwatch/error.h"
+#include "sanctwatch/buf.h"
 #include "sanctwatch/ingest.h"
+#include "sanctwatch/sim.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
@@ -22,63 +24,6 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-
-struct bits {
-    unsigned char b[128];
-    int n;
-};
-
-static void put(struct bits *w, uint64_t v, int n)
-{
-    for (int i = n - 1; i >= 0; i--, w->n++)
-        if ((v >> i) & 1) w->b[w->n / 8] |= (unsigned char)(0x80 >> (w->n % 8));
-}
-
-static void put_text(struct bits *w, const char *s, int chars)
-{
-    for (int i = 0; i < chars; i++) {
-        int c = i < (int)strlen(s) ? s[i] : '@';
-        put(w, (uint64_t)(c >= 64 ? c - 64 : c), 6);
-    }
-}
-
-/* Armour bits [from, to) into out; returns the number of characters. */
-static int armour(const struct bits *w, int from, int to, char *out)
-{
-    int k = 0;
-    for (int i = from; i < to; i += 6) {
-        int v = 0;
-        for (int j = 0; j < 6; j++) {
-            int bit = i + j;
-            v = v << 1 | (bit < to && (w->b[bit / 8] & (0x80 >> (bit % 8))) ? 1 : 0);
-        }
-        out[k++] = (char)(v < 40 ? v + 48 : v + 56);
-    }
-    out[k] = '\0';
-    return k;
-}
-
-static unsigned cks(const char *s, size_t n)
-{
-    unsigned c = 0;
-    for (size_t i = 0; i < n; i++)
-        c ^= (unsigned char)s[i];
-    return c;
-}
-
-/* One sentence with its tag block. */
-static void sentence(FILE *f, const char *rx, int64_t t_ms, int total, int num, int seq,
-                     const char *payload, int fill)
-{
-    char tag[96], body[160];
-    int tl = snprintf(tag, sizeof tag, "s:%s,c:%lld", rx, (long long)(t_ms / 1000));
-    int bl;
-    if (total == 1)
-        bl = snprintf(body, sizeof body, "AIVDM,1,1,,A,%s,%d", payload, fill);
-    else
-        bl = snprintf(body, sizeof body, "AIVDM,%d,%d,%d,A,%s,%d", total, num, seq, payload, fill);
-    fprintf(f, "\\%s*%02X\\!%s*%02X\n", tag, cks(tag, (size_t)tl), body, cks(body, (size_t)bl));
-}
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 static uint64_t rnd(void)
@@ -118,7 +63,9 @@ static int write_recording(const char *path, long messages, long vessels)
     const int64_t t0 = 1709251200000LL;             /* 2024-03-01T00:00:00Z */
     const double dt_ms = 10000.0 / (double)vessels; /* each vessel every 10 s */
     long written = 0;
-    int seq = 0;
+    int seq = 0, bad = 0;
+    struct sw_buf out;
+    sw_buf_init(&out, 0);
     for (long i = 0; written < messages; i++) {
         long v = i % vessels;
         int64_t t = t0 + (int64_t)((double)i * dt_ms);
@@ -130,45 +77,44 @@ static int write_recording(const char *path, long messages, long vessels)
         p->lon += d * sin(p->cog * M_PI / 180) / (111195.0 * cos(p->lat * M_PI / 180));
         if (p->lat > 60 || p->lat < 0) p->cog = fmod(p->cog + 180, 360);
         uint32_t mmsi = 200000000u + (uint32_t)(v * 7919 % 500000000);
-        char rx[8] = "rA";
-        struct bits w;
-        char pl[96];
-        memset(&w, 0, sizeof w);
+        struct sw_aisenc_msg m;
+        char pl[SW_AISENC_MAX_PAYLOAD + 1];
+        size_t len;
+        int fill, again = 0;
+        memset(&m, 0, sizeof m);
+        m.mmsi = mmsi;
         if (i % 100 == 99) { /* type 5, two sentences */
-            char name[32];
-            snprintf(name, sizeof name, "SHIP %ld", v % 1000000);
-            put(&w, 5, 6), put(&w, 0, 2), put(&w, mmsi, 30), put(&w, 0, 2);
-            put(&w, (uint64_t)(9000000 + v % 999999), 30);
-            put_text(&w, "CALL", 7), put_text(&w, name, 20), put(&w, 70, 8);
-            put(&w, 100, 9), put(&w, 20, 9), put(&w, 10, 6), put(&w, 10, 6), put(&w, 1, 4);
-            put(&w, 3, 4), put(&w, 1, 5), put(&w, 12, 5), put(&w, 0, 6), put(&w, 80, 8);
-            put_text(&w, "NAMPO", 20), put(&w, 0, 1), put(&w, 0, 1);
-            armour(&w, 0, 360, pl);
-            sentence(f, rx, t, 2, 1, seq, pl, 0);
-            int n = armour(&w, 360, 424, pl);
-            (void)n;
-            sentence(f, rx, t, 2, 2, seq, pl, 2);
-            seq = (seq + 1) % 10;
+            m.type = 5;
+            m.imo = (uint32_t)(9000000 + v % 999999);
+            snprintf(m.callsign, sizeof m.callsign, "CALL");
+            snprintf(m.name, sizeof m.name, "SHIP %ld", v % 1000000);
+            snprintf(m.dest, sizeof m.dest, "NAMPO");
+            m.ship_type = 70;
+            m.to_bow = 100, m.to_stern = 20, m.to_port = 10, m.to_starboard = 10;
+            m.eta_month = 3, m.eta_day = 1, m.eta_hour = 12, m.eta_minute = 0;
+            m.draught_m = 8.0;
         } else {
-            put(&w, 1, 6), put(&w, 0, 2), put(&w, mmsi, 30);
-            put(&w, p->sog < 1 ? 1 : 0, 4), put(&w, 128, 8);
-            put(&w, (uint64_t)lround(p->sog * 10), 10), put(&w, 1, 1);
-            put(&w, (uint64_t)(int64_t)lround(p->lon * 600000) & 0xFFFFFFF, 28);
-            put(&w, (uint64_t)(int64_t)lround(p->lat * 600000) & 0x7FFFFFF, 27);
-            put(&w, (uint64_t)lround(p->cog * 10) % 3600, 12), put(&w, 511, 9);
-            put(&w, (uint64_t)((t / 1000) % 60), 6), put(&w, 0, 2), put(&w, 0, 3);
-            put(&w, 0, 1), put(&w, 0, 19);
-            armour(&w, 0, 168, pl);
-            sentence(f, rx, t, 1, 1, 0, pl, 0);
-            if (urand() < 0.1 && written + 1 < messages) { /* heard again, 1 s later */
-                sentence(f, "rB", t + 1000, 1, 1, 0, pl, 0);
-                written++;
-            }
+            m.type = 1;
+            m.nav_status = p->sog < 1 ? 1 : 0;
+            m.lat = p->lat, m.lon = p->lon, m.sog_kn = p->sog, m.cog_deg = p->cog;
+            m.heading = -1;
+            m.second = (int)((t / 1000) % 60);
+            again = urand() < 0.1 && written + 1 < messages; /* heard again, 1 s later */
         }
-        written++;
+        sw_buf_reset(&out);
+        if (sw_aisenc_encode(&m, pl, &len, &fill) ||
+            sw_aisenc_nmea(pl, len, fill, "rA", t / 1000, 'A', seq, (int)(i % 100000), &out) ||
+            (again && sw_aisenc_nmea(pl, len, fill, "rB", t / 1000 + 1, 'A', 0, 0, &out)) ||
+            fwrite(out.data, 1, out.len, f) != out.len) {
+            bad = 1;
+            break;
+        }
+        if (m.type == 5) seq = (seq + 1) % 10;
+        written += 1 + again;
     }
+    sw_buf_release(&out);
     free(s);
-    if (fclose(f) != 0) {
+    if (fclose(f) != 0 || bad) {
         fprintf(stderr, "bench_analyze: cannot write '%s'\n", path);
         return 1;
     }
