@@ -9,6 +9,7 @@
 #
 # Rates are messages per CPU second (user + system from /usr/bin/time) because the machine
 # is shared; wall seconds are printed for reference. maxrss_kb is the peak resident set.
+# REPEAT (default 3) rounds of both runs; RATIO is best detect over best nodetect.
 set -eu
 BUILD=${BUILD:-build}
 N=${1:-5000000}
@@ -35,10 +36,22 @@ run() { # label file args...
     eval "RATE_$label=$rate"
 }
 
-echo "== $N messages ($D/rec-$N.nmea)"
-run nodetect "$D/rec-$N.nmea" --no-detect
-run detect "$D/rec-$N.nmea" --events "$D/events.jsonl"
+# CPU seconds of one run move by 10-20% on a shared VM, so the two configurations are run
+# REPEAT times, alternately; every run is printed, and the ratio is taken between the best
+# run of each (the least disturbed one), beside the ratio of every round.
+REPEAT=${REPEAT:-3}
+echo "== $N messages ($D/rec-$N.nmea), $REPEAT rounds"
+BEST_nodetect=0 BEST_detect=0
+for r in $(seq "$REPEAT"); do
+    run nodetect "$D/rec-$N.nmea" --no-detect
+    run detect "$D/rec-$N.nmea" --events "$D/events.jsonl"
+    awk -v a="$RATE_detect" -v b="$RATE_nodetect" -v r="$r" \
+        'BEGIN { printf "round %d: detect/nodetect=%.2f\n", r, a / b }'
+    [ "$RATE_nodetect" -gt "$BEST_nodetect" ] && BEST_nodetect=$RATE_nodetect
+    [ "$RATE_detect" -gt "$BEST_detect" ] && BEST_detect=$RATE_detect
+done
 echo "events: $(wc -l <"$D/events.jsonl") ($(jq -r .type "$D/events.jsonl" 2>/dev/null | sort | uniq -c | tr '\n' ' '))"
-awk -v a="$RATE_detect" -v b="$RATE_nodetect" 'BEGIN { printf "RATIO detect/nodetect=%.2f (target >= 0.70)\n", a / b }'
+awk -v a="$BEST_detect" -v b="$BEST_nodetect" \
+    'BEGIN { printf "RATIO detect/nodetect=%.2f (best of each: %d / %d msg/s CPU; target >= 0.70)\n", a / b, a, b }'
 echo "== $((N / 2)) messages (memory check)"
 run half "$D/rec-$((N / 2)).nmea" --events /dev/null
