@@ -39,6 +39,7 @@ struct sw_identity {
 /* What the store lacks of a vessel (sw_vessel.dirty): its saved state, its rows. */
 #define SW_VESSEL_DIRTY_STATE 1 /* changed since its state was last saved */
 #define SW_VESSEL_DIRTY_ROWS 2  /* changed since its vessels/identity rows were last written */
+#define SW_VESSEL_DIRTY_LOG 4   /* changed since its state was last saved in the database */
 
 struct sw_vessel {
     uint32_t mmsi;

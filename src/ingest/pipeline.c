@@ -10,6 +10,7 @@
  * tables as an uninterrupted run.
  */
 #include "source.h"
+#include "statefile.h"
 
 #include "sanctwatch/ais.h"
 #include "sanctwatch/buf.h"
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_CONSUMERS 32
 /* On resume, NMEA lines this far before the checkpoint are fed again (their messages are
@@ -75,7 +77,17 @@ struct sw_pipeline {
     sqlite3_stmt *st_track, *st_ident, *st_vessel, *st_vstate, *st_aid, *st_input;
     sqlite3_stmt *st_vessel_upd, *st_ident_upd;
     uint64_t state_logged; /* vessel states in ingest_state_log */
-    int state_snapshot;    /* write every vessel's state at the next checkpoint */
+    int state_snapshot;    /* write every vessel's state at the end of the run */
+    /* The run's saved state at checkpoints (statefile.h): vessel states changed during the
+     * run, pending records, dedup table, in DB-ingest.<sf_index>; its committed length and
+     * generation are in ingest_pending. At the end of the run the changed states go to
+     * ingest_state_log and the file is removed. */
+    char *dbfile;       /* the database's file; NULL for an in-memory database (no file) */
+    struct sw_sf sf;    /* the file in use, sf.fd < 0 when not open */
+    int sf_index;       /* which file (0, 1), -1 none yet */
+    int64_t sf_gen;     /* its generation (stored in its header and in ingest_pending) */
+    uint64_t sf_len;    /* its committed length */
+    uint64_t sf_states; /* vessel states in it */
     /* the input being read */
     const char *cur; /* NULL between inputs */
     int cur_resumable, cur_live, cur_csv_checked;
@@ -138,6 +150,48 @@ static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
 
 /* ---- loading saved state */
 
+/* A vessel state from the log or a state file: a later state replaces an earlier one. */
+static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, char *err)
+{
+    struct sw_vessel v, *cur;
+    memcpy(&v, b, sizeof v);
+    if ((cur = sw_vessels_get(p->vs, v.mmsi)) != NULL) {
+        *cur = v;
+        return SW_OK;
+    }
+    int rc = sw_vessels_restore(p->vs, &v);
+    if (rc != SW_OK && err)
+        snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
+    return rc;
+}
+
+struct sf_load {
+    struct sw_pipeline *p;
+    char *err;
+};
+
+static int sf_state(void *ctx, const unsigned char *states, size_t n)
+{
+    struct sf_load *l = ctx;
+    for (size_t i = 0; i < n; i++) {
+        int rc = restore_vessel(l->p, states + i * sizeof(struct sw_vessel), l->err);
+        if (rc != SW_OK) return rc;
+        l->p->sf_states++;
+    }
+    return SW_OK;
+}
+
+static int sf_pending(void *ctx, const void *reorder, size_t rlen, const void *dedup, size_t dlen)
+{
+    struct sf_load *l = ctx;
+    int rc;
+    if (((rc = sw_reorder_load(l->p->rq, reorder, rlen)) != SW_OK ||
+         (rc = sw_dedup_load(l->p->dd, dedup, dlen)) != SW_OK) &&
+        l->err)
+        snprintf(l->err, 256, "cannot load the pending records: %s", sw_strerror(rc));
+    return rc;
+}
+
 static int load_state(struct sw_pipeline *p, char *err)
 {
     sqlite3_stmt *st = NULL;
@@ -174,18 +228,8 @@ static int load_state(struct sw_pipeline *p, char *err)
             goto fail;
         }
         for (size_t off = 0; off < len; off += sizeof(struct sw_vessel)) {
-            struct sw_vessel v, *cur;
-            memcpy(&v, b + off, sizeof v);
             p->state_logged++;
-            if ((cur = sw_vessels_get(p->vs, v.mmsi)) != NULL) {
-                *cur = v; /* a later state of a vessel already restored */
-                continue;
-            }
-            if ((rc = sw_vessels_restore(p->vs, &v)) != SW_OK) {
-                if (err)
-                    snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
-                goto fail;
-            }
+            if ((rc = restore_vessel(p, b + off, err)) != SW_OK) goto fail;
         }
     }
     if (rc != SQLITE_DONE) goto dberr;
@@ -193,8 +237,8 @@ static int load_state(struct sw_pipeline *p, char *err)
     st = NULL;
     if (sqlite3_prepare_v2(
             p->db,
-            "SELECT run_id, layout, counters, nmea, reorder, dedup FROM ingest_pending"
-            " WHERE id = 1",
+            "SELECT run_id, layout, counters, nmea, reorder, dedup, sf_index, sf_len, sf_gen"
+            " FROM ingest_pending WHERE id = 1",
             -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     rc = sqlite3_step(st);
@@ -211,10 +255,32 @@ static int load_state(struct sw_pipeline *p, char *err)
         memcpy(p->c, cb, sizeof p->c);
         memcpy(&p->seq, cb + sizeof p->c, sizeof p->seq);
         memcpy(p->nmea_run, sqlite3_column_blob(st, 3), sizeof p->nmea_run);
-        if ((rc = sw_reorder_load(p->rq, sqlite3_column_blob(st, 4),
-                                  (size_t)sqlite3_column_bytes(st, 4))) != SW_OK ||
-            (rc = sw_dedup_load(p->dd, sqlite3_column_blob(st, 5),
-                                (size_t)sqlite3_column_bytes(st, 5))) != SW_OK) {
+        if (sqlite3_column_type(st, 7) != SQLITE_NULL) { /* in a state file */
+            char path[4096];
+            struct sf_load l = {p, err};
+            p->sf_index = sqlite3_column_int(st, 6);
+            p->sf_len = (uint64_t)sqlite3_column_int64(st, 7);
+            p->sf_gen = sqlite3_column_int64(st, 8);
+            rc = SW_EFORMAT;
+            if (!p->dbfile || (p->sf_index != 0 && p->sf_index != 1) ||
+                sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) != SW_OK) {
+                if (err) snprintf(err, 256, "the unfinished run's state file is unknown");
+                goto fail;
+            }
+            if (err) err[0] = 0;
+            rc = sw_sf_load(path, p->sf_len, LAYOUT, p->run_id, p->sf_gen, sizeof(struct sw_vessel),
+                            sf_state, sf_pending, &l);
+            if (rc != SW_OK) {
+                if (err && !err[0])
+                    snprintf(err, 256, "cannot load the unfinished run's state from '%.180s': %s",
+                             path, sw_strerror(rc));
+                goto fail;
+            }
+        } else if ((rc = sw_reorder_load(p->rq, sqlite3_column_blob(st, 4),
+                                         (size_t)sqlite3_column_bytes(st, 4))) != SW_OK ||
+                   (rc = sw_dedup_load(p->dd, sqlite3_column_blob(st, 5),
+                                       (size_t)sqlite3_column_bytes(st, 5))) != SW_OK) {
+            /* saved in the database by an earlier build */
             if (err) snprintf(err, 256, "cannot load the unfinished run: %s", sw_strerror(rc));
             goto fail;
         }
@@ -244,6 +310,15 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
     else
         sw_pipeline_config_default(&p->cfg);
     p->time_max = sw_time_now_ms() + 86400000LL;
+    p->sf.fd = -1;
+    p->sf_index = -1;
+    {
+        const char *f = sqlite3_db_filename(db, "main");
+        if (f && f[0] && !(p->dbfile = strdup(f))) {
+            free(p);
+            return SW_ENOMEM;
+        }
+    }
     if ((rc = sw_ingest_migrate(db)) != SW_OK) {
         seterr(err, "cannot set up the ingest tables", db);
         goto fail;
@@ -330,6 +405,8 @@ void sw_pipeline_free(struct sw_pipeline *p)
     sw_vessels_free(p->vs);
     sw_reorder_free(p->rq);
     sw_dedup_free(p->dd);
+    sw_sf_close(&p->sf);
+    free(p->dbfile);
     free(p);
 }
 
@@ -503,28 +580,31 @@ static int write_input(struct sw_pipeline *p, int done)
     return step_done(st);
 }
 
-/* The saved vessel state is a log: each checkpoint appends the states of the vessels that
- * changed, packed STATE_BATCH to a row (one large blob write instead of a B-tree insert per
- * vessel); loading applies the rows in order, a later state replacing an earlier one. When
- * the log holds more than twice as many states as there are vessels it is rewritten as one
- * snapshot of every vessel. Vessels are saved and so restored in creation order. */
+/* The vessel state kept in the database is a log: the end of each run appends the states of
+ * the vessels that changed during it (SW_VESSEL_DIRTY_LOG), packed STATE_BATCH to a row (one
+ * large blob write instead of a B-tree insert per vessel); loading applies the rows in order,
+ * a later state replacing an earlier one. When the log holds more than twice as many states
+ * as there are vessels it is rewritten as one snapshot of every vessel. Vessels are saved and
+ * so restored in creation order. Checkpoints within a run save to the run's state file
+ * instead (save_state_file). */
 #define STATE_BATCH 256
 
 static int put_states(struct sw_pipeline *p, struct sw_vessel *const *v, size_t n,
                       struct sw_vessel *buf)
 {
+    const uint8_t saved = SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_LOG;
     for (size_t i = 0; i < n; i += STATE_BATCH) {
         size_t k = n - i < STATE_BATCH ? n - i : STATE_BATCH;
         for (size_t j = 0; j < k; j++) {
             buf[j] = *v[i + j];
-            buf[j].dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE; /* rows may still be due */
+            buf[j].dirty &= (uint8_t)~saved; /* rows may still be due */
         }
         sqlite3_bind_blob(p->st_vstate, 1, buf, (int)(k * sizeof *buf), SQLITE_STATIC);
         int rc = step_done(p->st_vstate);
         if (rc != SW_OK) return rc;
     }
     for (size_t i = 0; i < n; i++)
-        v[i]->dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE;
+        v[i]->dirty &= (uint8_t)~saved;
     return SW_OK;
 }
 
@@ -567,28 +647,29 @@ static int by_mmsi(const void *a, const void *b)
 
 /* Vessels whose rows are due are written in MMSI order: the rows then go into the B-trees in
  * key order, each page read and written once, instead of seeking at random over tables larger
- * than the page cache. Then the states of the vessels that changed (their saved copies say
- * whether rows are still due). rows == 0 leaves the rows for later: they are a function of
- * the state, so a checkpoint within a file saves only the state, and the rows are written at
- * the end of the run, at a stop, or at a checkpoint of a live input. */
-static int write_dirty_vessels(struct sw_pipeline *p, int rows)
+ * than the page cache. rows == 0 leaves the rows for later: they are a function of the state,
+ * so a checkpoint within a file saves only the state, and the rows are written at the end of
+ * the run, at a stop, or at a checkpoint of a live input. log: also append the states of the
+ * vessels changed during the run to ingest_state_log (the end of the run). */
+static int write_dirty_vessels(struct sw_pipeline *p, int rows, int log)
 {
     size_t n = sw_vessels_count(p->vs), nd = 0, nr = 0;
-    struct sw_vessel **d = malloc((n ? n : 1) * sizeof *d), **r = NULL;
+    struct sw_vessel **d = NULL, **r = NULL;
     int rc = SW_OK;
-    if (!d || (rows && !(r = malloc((n ? n : 1) * sizeof *r)))) {
+    if ((log && !(d = malloc((n ? n : 1) * sizeof *d))) ||
+        (rows && !(r = malloc((n ? n : 1) * sizeof *r)))) {
         free(d);
         return SW_ENOMEM;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && (log || rows); i++) {
         struct sw_vessel *v = sw_vessels_at(p->vs, i);
-        if (v->dirty & SW_VESSEL_DIRTY_STATE) d[nd++] = v; /* in creation order */
+        if (log && (v->dirty & SW_VESSEL_DIRTY_LOG)) d[nd++] = v; /* in creation order */
         if (rows && (v->dirty & SW_VESSEL_DIRTY_ROWS)) r[nr++] = v;
     }
     if (nr) qsort(r, nr, sizeof *r, by_mmsi);
     for (size_t i = 0; i < nr && rc == SW_OK; i++)
         rc = write_vessel(p, r[i]);
-    if (rc == SW_OK) rc = write_states(p, d, nd);
+    if (rc == SW_OK && log) rc = write_states(p, d, nd);
     free(d);
     free(r);
     return rc;
@@ -602,65 +683,140 @@ static void nmea_current(const struct sw_pipeline *p, uint64_t *out)
         out[i] = p->nmea_run[i] + (fc ? fc[i] - p->nmea_base[i] : 0);
 }
 
-struct blobw {
-    sqlite3_blob *b;
-    int off;
-};
-
-static int put_blob(void *ctx, const void *data, size_t len)
+static int sf_put(void *ctx, const void *data, size_t len)
 {
-    struct blobw *w = ctx;
-    if (sqlite3_blob_write(w->b, data, (int)len, w->off) != SQLITE_OK) return SW_EDB;
-    w->off += (int)len;
-    return 0;
+    return sw_sf_put(ctx, data, len);
+}
+
+/* A checkpoint's bulk state into the run's state file, made durable before the database row
+ * that points at it commits: a segment with the vessels changed since the last checkpoint,
+ * the pending records and the dedup table, appended to the file in use; or, when that file
+ * holds more than twice as many states as there are vessels (or there is none yet), a new
+ * file in the other slot with every vessel changed during the run. *nf is the file that now
+ * holds the state: p->sf itself, or a new one that replaces it once the row commits. */
+static int save_state_file(struct sw_pipeline *p, struct sw_sf *nf, int *index, int64_t *gen,
+                           uint64_t *states)
+{
+    size_t n = sw_vessels_count(p->vs), nd = 0;
+    char path[4096];
+    void *dblob = NULL;
+    size_t dl = 0, rl;
+    unsigned char h[SW_SF_SEGHDR];
+    int rc, fresh;
+    for (size_t i = 0; i < n; i++)
+        nd += (sw_vessels_at(p->vs, i)->dirty & SW_VESSEL_DIRTY_STATE) != 0;
+    fresh = p->sf_index < 0 || p->sf_states + nd > 2 * (uint64_t)n + 4096;
+    if (!fresh && p->sf.fd < 0) { /* resumed: append after the committed part */
+        if ((rc = sw_sf_path(p->dbfile, p->sf_index, path, sizeof path)) != SW_OK ||
+            (rc = sw_sf_reopen(&p->sf, path, p->sf_len, LAYOUT, p->run_id, p->sf_gen)) != SW_OK)
+            return rc;
+    }
+    *index = p->sf_index;
+    *gen = p->sf_gen;
+    *states = p->sf_states + nd;
+    *nf = p->sf;
+    if (fresh) {
+        nd = 0;
+        for (size_t i = 0; i < n; i++)
+            nd += (sw_vessels_at(p->vs, i)->dirty & SW_VESSEL_DIRTY_LOG) != 0;
+        *index = p->sf_index < 0 ? 0 : 1 - p->sf_index;
+        *gen = p->sf_gen + 1;
+        *states = nd;
+        if ((rc = sw_sf_path(p->dbfile, *index, path, sizeof path)) != SW_OK ||
+            (rc = sw_sf_create(nf, path, LAYOUT, p->run_id, *gen)) != SW_OK)
+            return rc;
+    }
+    const uint8_t pick = fresh ? SW_VESSEL_DIRTY_LOG : SW_VESSEL_DIRTY_STATE;
+    if ((rc = sw_dedup_save(p->dd, &dblob, &dl)) != SW_OK) goto fail;
+    rl = sw_reorder_saved_size(p->rq);
+    sw_sf_segment_header(h, nd, rl, dl);
+    if ((rc = sw_sf_put(nf, h, sizeof h)) != SW_OK) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        struct sw_vessel *v = sw_vessels_at(p->vs, i);
+        if (!(v->dirty & pick)) continue;
+        struct sw_vessel c = *v;
+        c.dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE; /* rows and the log may still be due */
+        if ((rc = sw_sf_put(nf, &c, sizeof c)) != SW_OK) goto fail;
+    }
+    if ((rc = sw_reorder_save_to(p->rq, sf_put, nf)) != SW_OK ||
+        (rc = sw_sf_put(nf, dblob, dl)) != SW_OK || (rc = sw_sf_sync(nf)) != SW_OK)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        sw_vessels_at(p->vs, i)->dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE;
+fail:
+    free(dblob);
+    if (rc != SW_OK && fresh) sw_sf_close(nf);
+    return rc;
 }
 
 static int checkpoint(struct sw_pipeline *p, int rows)
 {
-    void *db = NULL;
-    size_t rl, dl = 0;
     sqlite3_stmt *st = NULL;
-    struct blobw w = {NULL, 0};
-    uint64_t nm[SW_NMEA_NREASONS];
+    uint64_t nm[SW_NMEA_NREASONS], states = 0;
     unsigned char cb[sizeof p->c + sizeof p->seq];
-    int rc;
+    struct sw_sf nf = {-1, 0, 0, NULL};
+    int64_t gen = 0;
+    int rc, index = -1;
     if (p->finished) return SW_OK;
     if ((rc = run_commit_hooks(p)) != SW_OK) return rc;
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = write_dirty_vessels(p, rows)) != SW_OK) return rc;
+    if ((rc = write_dirty_vessels(p, rows, 0)) != SW_OK) return rc;
     if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK) return rc;
-    if ((rc = sw_dedup_save(p->dd, &db, &dl)) != SW_OK) goto fail;
-    rl = sw_reorder_saved_size(p->rq);
+    /* An in-memory database has no file beside it, and cannot outlive the process to be
+     * resumed anyway: its checkpoints commit the tables only. */
+    if (p->dbfile && (rc = save_state_file(p, &nf, &index, &gen, &states)) != SW_OK) return rc;
     nmea_current(p, nm);
     memcpy(cb, p->c, sizeof p->c);
     memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
     rc = SW_EDB;
-    if (rl > INT32_MAX) goto fail;
-    /* The pending records are streamed into a zeroblob: no second copy in memory. */
     if (sqlite3_prepare_v2(p->db,
                            "INSERT OR REPLACE INTO ingest_pending(id,run_id,layout,counters,nmea,"
-                           "reorder,dedup) VALUES(1,?,?,?,?,zeroblob(?),?)",
+                           "reorder,dedup,sf_index,sf_len,sf_gen) VALUES(1,?,?,?,?,x'',x'',?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         goto fail;
     sqlite3_bind_int64(st, 1, p->run_id);
     sqlite3_bind_int64(st, 2, LAYOUT);
     sqlite3_bind_blob(st, 3, cb, sizeof cb, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, nm, sizeof nm, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)rl);
-    sqlite3_bind_blob(st, 6, db, (int)dl, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE) goto fail;
-    if (sqlite3_blob_open(p->db, "main", "ingest_pending", "reorder", 1, 1, &w.b) != SQLITE_OK)
+    if (p->dbfile) {
+        sqlite3_bind_int(st, 5, index);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)nf.off);
+        sqlite3_bind_int64(st, 7, gen);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE || sw_store_exec(p->db, "COMMIT") ||
+        sw_store_exec(p->db, "BEGIN IMMEDIATE"))
         goto fail;
-    if (sw_reorder_save_to(p->rq, put_blob, &w) != SW_OK || (size_t)w.off != rl) goto fail;
-    sqlite3_blob_close(w.b);
-    w.b = NULL;
-    if (sw_store_exec(p->db, "COMMIT") || sw_store_exec(p->db, "BEGIN IMMEDIATE")) goto fail;
+    if (p->dbfile) {
+        if (index != p->sf_index) { /* the new file is committed: the old one goes */
+            char path[4096];
+            sw_sf_close(&p->sf);
+            if (p->sf_index >= 0 && sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) == 0)
+                unlink(path);
+        }
+        p->sf = nf;
+        nf.fd = -1;
+        nf.buf = NULL;
+        p->sf_index = index;
+        p->sf_gen = gen;
+        p->sf_len = p->sf.off;
+        p->sf_states = states;
+    }
     rc = SW_OK;
 fail:
-    if (w.b) sqlite3_blob_close(w.b);
+    if (index != p->sf_index) sw_sf_close(&nf);
     sqlite3_finalize(st);
-    free(db);
     return rc;
+}
+
+/* After the run's last commit: its state files are no longer needed. */
+static void remove_state_files(struct sw_pipeline *p)
+{
+    char path[4096];
+    sw_sf_close(&p->sf);
+    for (int i = 0; i < 2 && p->dbfile; i++)
+        if (sw_sf_path(p->dbfile, i, path, sizeof path) == SW_OK) unlink(path);
+    p->sf_index = -1;
+    p->sf_len = p->sf_states = 0;
 }
 
 int sw_pipeline_checkpoint(struct sw_pipeline *p)
@@ -1051,7 +1207,7 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
         goto fail;
     }
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = write_dirty_vessels(p, 1)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
+    if ((rc = write_dirty_vessels(p, 1, 1)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
         seterr(err, "cannot store the vessels", p->db);
         goto fail;
     }
@@ -1067,6 +1223,7 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
         sw_store_exec(p->db, "COMMIT"))
         goto dberr;
     p->finished = 1;
+    remove_state_files(p);
     rc = SW_OK;
     goto fail;
 dberr:

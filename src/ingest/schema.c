@@ -10,8 +10,12 @@
  *   ingest_vessel_state  the in-memory vessel state, one row per vessel (until version 2;
  *                        read once and emptied by a later run)
  *   ingest_state_log     the in-memory vessel state since version 2: rows of packed states
- *                        appended at checkpoints, a later state replacing an earlier one
- *   ingest_pending       the unfinished run: reorder buffer, dedup table, counters (opaque)
+ *                        appended at the end of each run (at checkpoints until version 3),
+ *                        a later state replacing an earlier one
+ *   ingest_pending       the unfinished run: counters (opaque) and, since version 3, which
+ *                        state file beside the database holds its vessel states, pending
+ *                        records and dedup table (sf_index, committed length sf_len, sf_gen);
+ *                        before, the reorder and dedup blobs themselves
  */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
@@ -51,6 +55,10 @@ static const char *const steps[] = {
     " reorder BLOB NOT NULL);", /* last: a zeroblob there is written without a copy */
     /* 2 */
     "CREATE TABLE ingest_state_log(id INTEGER PRIMARY KEY, state BLOB NOT NULL);",
+    /* 3 */
+    "ALTER TABLE ingest_pending ADD COLUMN sf_index INTEGER;"
+    "ALTER TABLE ingest_pending ADD COLUMN sf_len INTEGER;"
+    "ALTER TABLE ingest_pending ADD COLUMN sf_gen INTEGER;",
 };
 
 int sw_ingest_migrate(sqlite3 *db)

@@ -280,7 +280,7 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
         v = insert(vs, &init);
     }
     *vout = v;
-    v->dirty = SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_ROWS;
+    v->dirty = SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_ROWS | SW_VESSEL_DIRTY_LOG;
     if (r->t_ms < v->first_seen) v->first_seen = r->t_ms;
     if (r->t_ms > v->last_seen) v->last_seen = r->t_ms;
     if (r->cls) v->cls = r->cls;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define T0 1709274000000LL
 
@@ -282,6 +283,17 @@ static void pipeline_consumers_and_resume(void **state)
     feed_range(p, 2000, 2500); /* lost: not committed */
     sw_pipeline_free(p);
     rng = saved;
+    /* The checkpoint's bulk state is in the file beside the database; a damaged one is
+     * refused with a message naming it, and loads again once put back. */
+    char sf[600], keep[600], cmd[1400];
+    snprintf(sf, sizeof sf, "%s-ingest.0", path2);
+    snprintf(keep, sizeof keep, "%s.keep", sf);
+    assert_int_equal(access(sf, R_OK), 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && truncate -s 100 '%s'", sf, keep, sf);
+    assert_int_equal(system(cmd), 0);
+    assert_int_not_equal(sw_pipeline_new(&p, db, &cfg, err), SW_OK);
+    assert_non_null(strstr(err, "-ingest.0"));
+    assert_int_equal(rename(keep, sf), 0);
     assert_int_equal(sw_pipeline_new(&p, db, &cfg, err), SW_OK);
     feed_range(p, 2000, 4000);
     assert_int_equal(sw_pipeline_checkpoint(p), SW_OK);
@@ -291,6 +303,9 @@ static void pipeline_consumers_and_resume(void **state)
     assert_int_equal(sw_pipeline_finish(p, err), SW_OK);
     assert_int_equal(sw_pipeline_counters(p)[SW_IC_ACCEPTED], NR); /* counters carried over */
     sw_pipeline_free(p);
+    assert_int_not_equal(access(sf, F_OK), 0); /* the finished run's state is in the database */
+    sf[strlen(sf) - 1] = '1';
+    assert_int_not_equal(access(sf, F_OK), 0);
     char *b = dump(db);
     sw_store_close(db);
     assert_true(strlen(a) > 1000);
