@@ -90,9 +90,12 @@ void sw_vessels_prefetch(const struct sw_vessels *vs, uint32_t mmsi, int stage)
     }
     uint32_t k = vs->index[i];
     if (k) {
+        /* all of it: an update reads the identity's sequence and times at the end as well
+         * as the fixes at the start, and writes one slot of the ring between */
         const char *a = (const char *)VAT(vs, k - 1);
-        for (size_t off = 0; off < offsetof(struct sw_vessel, recent); off += 64)
+        for (size_t off = 0; off < sizeof(struct sw_vessel); off += 64)
             __builtin_prefetch(a + off, 1);
+        __builtin_prefetch(a + sizeof(struct sw_vessel) - 1, 1);
     }
 }
 
