@@ -5,7 +5,9 @@
  * lateness bound; one arriving after its time was passed is late.
  *
  * A calendar queue, because input is nearly sorted and large: a ring of time buckets (1 s
- * wide, wider for long bounds) covering the lateness window holds unsorted lists of records;
+ * wide, wider for long bounds) covering the lateness window holds unsorted lists of records
+ * (chunks of CHUNK entries carrying each record's time, key, MMSI and slot, so that releasing
+ * a bucket reads them in sequence instead of chasing the records themselves through memory);
  * a bucket is sorted only when its whole time span may be released. Records outside the ring
  * (far ahead: a bad clock or a jump not yet believed; or before the ring at the start) wait
  * in a small heap and are merged in when their bucket comes. Records live in a fixed pool of
@@ -22,7 +24,8 @@
 
 #define AHEAD_SLACK_MS 60000
 #define AHEAD_CONFIRM 64
-#define MAX_BUCKETS 65536
+#define MAX_BUCKETS 4096 /* 1 s buckets up to a lateness of 67 min, wider beyond */
+#define CHUNK 31
 #define NIL UINT32_MAX
 
 struct hent {
@@ -30,6 +33,11 @@ struct hent {
     uint64_t key;
     uint32_t slot;
     uint32_t mmsi; /* for sw_reorder_peek (no part of the order) */
+};
+
+struct chunk {
+    uint32_t n, next; /* entries used; next chunk of the bucket (NIL: last) */
+    struct hent e[CHUNK];
 };
 
 struct sw_reorder {
@@ -40,16 +48,18 @@ struct sw_reorder {
     uint64_t ahead_run; /* consecutive records far ahead of maxt (a jump not yet believed) */
     size_t cap, n;      /* pool slots, records held (ring + far + staged) */
     struct sw_record *pool;
-    uint32_t *next; /* per slot: next in its bucket list */
     uint32_t *free_slots;
     size_t nfree;
+    struct chunk *chunks; /* cap / CHUNK + nb: every bucket may have one partly filled */
+    uint32_t *free_chunks;
+    size_t nchunks, nfree_chunks;
     /* the ring */
     int64_t bw;  /* bucket width, ms */
     uint32_t nb; /* buckets (power of two) */
     int have_base;
     int64_t base; /* start time of the bucket at head */
     uint32_t head;
-    uint32_t *bfirst, *blast;
+    uint32_t *bfirst, *blast; /* chunks */
     size_t nring;
     /* records outside the ring */
     struct hent *far;
@@ -77,21 +87,26 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
     while ((int64_t)q->nb < span / q->bw + 2)
         q->nb *= 2;
     q->pool = sw_ingest_huge_alloc(q->cap * sizeof *q->pool);
-    q->next = sw_ingest_huge_alloc(q->cap * sizeof *q->next);
+    q->nchunks = q->cap / CHUNK + q->nb + 1;
+    q->chunks = sw_ingest_huge_alloc(q->nchunks * sizeof *q->chunks);
+    q->free_chunks = malloc(q->nchunks * sizeof *q->free_chunks);
     q->free_slots = malloc(q->cap * sizeof *q->free_slots);
     q->far = malloc(q->cap * sizeof *q->far);
     q->stage = sw_ingest_huge_alloc(q->cap * sizeof *q->stage);
     q->scratch = malloc((q->cap / 2 + 1) * sizeof *q->scratch);
     q->bfirst = malloc(q->nb * sizeof *q->bfirst);
     q->blast = malloc(q->nb * sizeof *q->blast);
-    if (!q->pool || !q->next || !q->free_slots || !q->far || !q->stage || !q->scratch ||
-        !q->bfirst || !q->blast) {
+    if (!q->pool || !q->chunks || !q->free_chunks || !q->free_slots || !q->far || !q->stage ||
+        !q->scratch || !q->bfirst || !q->blast) {
         sw_reorder_free(q);
         return SW_ENOMEM;
     }
     for (size_t i = 0; i < q->cap; i++)
         q->free_slots[i] = (uint32_t)(q->cap - 1 - i);
     q->nfree = q->cap;
+    for (size_t i = 0; i < q->nchunks; i++)
+        q->free_chunks[i] = (uint32_t)(q->nchunks - 1 - i);
+    q->nfree_chunks = q->nchunks;
     for (uint32_t i = 0; i < q->nb; i++)
         q->bfirst[i] = q->blast[i] = NIL;
     *out = q;
@@ -102,7 +117,8 @@ void sw_reorder_free(struct sw_reorder *q)
 {
     if (!q) return;
     free(q->pool);
-    free(q->next);
+    free(q->chunks);
+    free(q->free_chunks);
     free(q->free_slots);
     free(q->far);
     free(q->stage);
@@ -112,14 +128,21 @@ void sw_reorder_free(struct sw_reorder *q)
     free(q);
 }
 
-static int less(const struct sw_reorder *q, const struct hent *a, const struct hent *b)
+/* The same message from two receivers at the same time: the records themselves decide. */
+static __attribute__((noinline)) int less_tie(const struct sw_reorder *q, const struct hent *a,
+                                              const struct hent *b)
 {
-    if (a->t != b->t) return a->t < b->t;
-    if (a->key != b->key) return a->key < b->key;
     const struct sw_record *ra = &q->pool[a->slot], *rb = &q->pool[b->slot];
     int c = strcmp(ra->receiver, rb->receiver);
     if (c) return c < 0;
     return ra->seq < rb->seq;
+}
+
+static inline int less(const struct sw_reorder *q, const struct hent *a, const struct hent *b)
+{
+    if (a->t != b->t) return a->t < b->t;
+    if (a->key != b->key) return a->key < b->key;
+    return less_tie(q, a, b);
 }
 
 static void far_push(struct sw_reorder *q, struct hent e)
@@ -156,28 +179,34 @@ static int64_t align(const struct sw_reorder *q, int64_t t)
     return r < 0 ? t - r - q->bw : t - r;
 }
 
-/* Put a slot into its bucket, or into the far heap when outside the ring. */
-static void place(struct sw_reorder *q, uint32_t slot)
+/* Put the record in slot (with its time, key and MMSI) into its bucket, or into the far heap
+ * when outside the ring. */
+static void place(struct sw_reorder *q, uint32_t slot, int64_t t, uint64_t key, uint32_t mmsi)
 {
-    int64_t t = q->pool[slot].t_ms;
+    struct hent e = {t, key, slot, mmsi};
     if (!q->have_base) {
         q->have_base = 1;
         q->base = align(q, t);
         q->head = 0;
     }
-    if (t >= q->base && (t - q->base) / q->bw < (int64_t)q->nb) {
-        uint32_t b = (uint32_t)((q->head + (uint64_t)((t - q->base) / q->bw)) & (q->nb - 1));
-        q->next[slot] = NIL;
-        if (q->blast[b] == NIL)
-            q->bfirst[b] = slot;
-        else
-            q->next[q->blast[b]] = slot;
-        q->blast[b] = slot;
-        q->nring++;
-    } else {
-        struct hent e = {t, q->pool[slot].key, slot, q->pool[slot].mmsi};
+    int64_t k = t >= q->base ? (t - q->base) / q->bw : -1;
+    if (k < 0 || k >= (int64_t)q->nb) {
         far_push(q, e);
+        return;
     }
+    uint32_t b = (uint32_t)((q->head + (uint64_t)k) & (q->nb - 1)), c = q->blast[b];
+    if (c == NIL || q->chunks[c].n == CHUNK) { /* a new chunk (never short: see nchunks) */
+        uint32_t nc = q->free_chunks[--q->nfree_chunks];
+        q->chunks[nc].n = 0;
+        q->chunks[nc].next = NIL;
+        if (c == NIL)
+            q->bfirst[b] = nc;
+        else
+            q->chunks[c].next = nc;
+        q->blast[b] = c = nc;
+    }
+    q->chunks[c].e[q->chunks[c].n++] = e;
+    q->nring++;
 }
 
 int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r)
@@ -188,7 +217,7 @@ int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r)
     uint32_t slot = q->free_slots[--q->nfree];
     q->pool[slot] = *r;
     q->n++;
-    place(q, slot);
+    place(q, slot, r->t_ms, r->key, r->mmsi);
     /* One record far ahead (a bad clock, a stray row) must not make everything after it
      * late: the newest time moves only for records near it, or after AHEAD_CONFIRM records
      * in a row agree that time really jumped (a gap in a recording). */
@@ -234,12 +263,11 @@ static void release_head(struct sw_reorder *q)
 {
     int64_t end = q->base + q->bw;
     size_t n = 0;
-    for (uint32_t s = q->bfirst[q->head]; s != NIL; s = q->next[s]) {
-        q->stage[n].t = q->pool[s].t_ms;
-        q->stage[n].key = q->pool[s].key;
-        q->stage[n].slot = s;
-        q->stage[n].mmsi = q->pool[s].mmsi;
-        n++;
+    for (uint32_t c = q->bfirst[q->head], nx; c != NIL; c = nx) {
+        memcpy(q->stage + n, q->chunks[c].e, q->chunks[c].n * sizeof *q->stage);
+        n += q->chunks[c].n;
+        nx = q->chunks[c].next;
+        q->free_chunks[q->nfree_chunks++] = c;
     }
     q->nring -= n;
     while (q->nfar && q->far[0].t < end)
@@ -384,8 +412,9 @@ size_t sw_reorder_saved_size(const struct sw_reorder *q)
     for (size_t i = q->istage; i < q->nstage; i++)
         n += packed_size(&q->pool[q->stage[i].slot]);
     for (uint32_t k = 0; k < q->nb; k++)
-        for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
-            n += packed_size(&q->pool[s]);
+        for (uint32_t c = q->bfirst[k]; c != NIL; c = q->chunks[c].next)
+            for (uint32_t j = 0; j < q->chunks[c].n; j++)
+                n += packed_size(&q->pool[q->chunks[c].e[j].slot]);
     for (size_t i = 0; i < q->nfar; i++)
         n += packed_size(&q->pool[q->far[i].slot]);
     return n;
@@ -435,8 +464,9 @@ int sw_reorder_save_to(const struct sw_reorder *q,
     for (size_t i = q->istage; i < q->nstage; i++)
         if ((rc = put_rec(pb, &q->pool[q->stage[i].slot])) != 0) goto done;
     for (uint32_t k = 0; k < q->nb; k++)
-        for (uint32_t s = q->bfirst[k]; s != NIL; s = q->next[s])
-            if ((rc = put_rec(pb, &q->pool[s])) != 0) goto done;
+        for (uint32_t c = q->bfirst[k]; c != NIL; c = q->chunks[c].next)
+            for (uint32_t j = 0; j < q->chunks[c].n; j++)
+                if ((rc = put_rec(pb, &q->pool[q->chunks[c].e[j].slot])) != 0) goto done;
     for (size_t i = 0; i < q->nfar; i++)
         if ((rc = put_rec(pb, &q->pool[q->far[i].slot])) != 0) goto done;
     if (pb->n) rc = put(ctx, pb->b, pb->n);
@@ -488,6 +518,9 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
     q->nfree = q->cap;
     for (size_t i = 0; i < q->cap; i++)
         q->free_slots[i] = (uint32_t)(q->cap - 1 - i);
+    for (size_t i = 0; i < q->nchunks; i++)
+        q->free_chunks[i] = (uint32_t)(q->nchunks - 1 - i);
+    q->nfree_chunks = q->nchunks;
     memcpy(&q->maxt, b + 8, 8);
     memcpy(&q->floor, b + 16, 8);
     memcpy(&q->forced, b + 24, 8);
@@ -503,7 +536,7 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
         if (used == 0) return SW_EFORMAT;
         off += used;
         q->n++;
-        place(q, slot);
+        place(q, slot, q->pool[slot].t_ms, q->pool[slot].key, q->pool[slot].mmsi);
     }
     return off == len ? SW_OK : SW_EFORMAT;
 }
