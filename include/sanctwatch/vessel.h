@@ -40,6 +40,11 @@ struct sw_identity {
 #define SW_VESSEL_DIRTY_STATE 1 /* changed since its state was last saved */
 #define SW_VESSEL_DIRTY_ROWS 2  /* changed since its vessels/identity rows were last written */
 #define SW_VESSEL_DIRTY_LOG 4   /* changed since its state was last saved in the database */
+/* Hints for the store (sw_vessel.dirty too): its vessels row, and the identity_history row of
+ * its current identity, have been written (an update then suffices; without the hint, an
+ * insert, which replaces a row that exists after all). */
+#define SW_VESSEL_ROW_WRITTEN 8
+#define SW_VESSEL_ID_WRITTEN 16
 
 struct sw_vessel {
     uint32_t mmsi;
@@ -77,6 +82,7 @@ struct sw_vessel_out {
     int n_points; /* 0..2 track points to store, in time order */
     struct sw_fix points[2];
     int identity_closed; /* the identity changed: `closed` (seq closed_seq) is final */
+    int closed_written;  /* its row had been written (SW_VESSEL_ID_WRITTEN) */
     struct sw_identity closed;
     uint32_t closed_seq;
     int64_t closed_first, closed_last;

@@ -478,16 +478,19 @@ static void bind_identity(sqlite3_stmt *st, uint32_t mmsi, uint32_t seq,
     sqlite3_bind_int64(st, 11, last);
 }
 
-/* An identity row is rewritten at every checkpoint while it is current: an UPDATE of the
- * row in place leaves the imo index alone when the IMO did not change (INSERT OR REPLACE
- * deletes and reinserts the index entry too). */
+/* An identity row is rewritten whenever its vessel's rows are due while it is current: an
+ * UPDATE of the row in place leaves the imo index alone when the IMO did not change (INSERT
+ * OR REPLACE deletes and reinserts the index entry too). A row not yet written (exists == 0)
+ * is inserted straight away, without an UPDATE that would find nothing. */
 static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
-                          const struct sw_identity *id, int64_t first, int64_t last)
+                          const struct sw_identity *id, int64_t first, int64_t last, int exists)
 {
     int rc;
-    bind_identity(p->st_ident_upd, mmsi, seq, id, first, last);
-    if ((rc = step_done(p->st_ident_upd)) != SW_OK) return rc;
-    if (sqlite3_changes(p->db) > 0) return SW_OK;
+    if (exists) {
+        bind_identity(p->st_ident_upd, mmsi, seq, id, first, last);
+        if ((rc = step_done(p->st_ident_upd)) != SW_OK) return rc;
+        if (sqlite3_changes(p->db) > 0) return SW_OK;
+    }
     bind_identity(p->st_ident, mmsi, seq, id, first, last);
     return step_done(p->st_ident);
 }
@@ -528,16 +531,25 @@ static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
 {
     const struct sw_identity *id = &v->id;
     int rc;
+    int done = 0;
     v->dirty &= (uint8_t)~SW_VESSEL_DIRTY_ROWS;
     /* in place when the row exists with the same IMO (see write_identity) */
-    bind_vessel(p->st_vessel_upd, v);
-    if ((rc = step_done(p->st_vessel_upd)) != SW_OK) return rc;
-    if (sqlite3_changes(p->db) == 0) {
+    if (v->dirty & SW_VESSEL_ROW_WRITTEN) {
+        bind_vessel(p->st_vessel_upd, v);
+        if ((rc = step_done(p->st_vessel_upd)) != SW_OK) return rc;
+        done = sqlite3_changes(p->db) > 0;
+    }
+    if (!done) {
         bind_vessel(p->st_vessel, v);
         if ((rc = step_done(p->st_vessel)) != SW_OK) return rc;
     }
-    if (v->id_seq > 0)
-        return write_identity(p, v->mmsi, v->id_seq, id, v->id_first_seen, v->id_last_seen);
+    v->dirty |= SW_VESSEL_ROW_WRITTEN;
+    if (v->id_seq > 0) {
+        rc = write_identity(p, v->mmsi, v->id_seq, id, v->id_first_seen, v->id_last_seen,
+                            (v->dirty & SW_VESSEL_ID_WRITTEN) != 0);
+        if (rc == SW_OK) v->dirty |= SW_VESSEL_ID_WRITTEN;
+        return rc;
+    }
     return SW_OK;
 }
 
@@ -851,7 +863,7 @@ static int deliver(struct sw_pipeline *p, const struct sw_record *r)
         }
         if (out.identity_closed) {
             if ((rc = write_identity(p, r->mmsi, out.closed_seq, &out.closed, out.closed_first,
-                                     out.closed_last)) != SW_OK)
+                                     out.closed_last, out.closed_written)) != SW_OK)
                 return rc;
             p->c[SW_IC_IDENTITIES]++;
         }

@@ -283,7 +283,7 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
         v = insert(vs, &init);
     }
     *vout = v;
-    v->dirty = SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_ROWS | SW_VESSEL_DIRTY_LOG;
+    v->dirty |= SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_ROWS | SW_VESSEL_DIRTY_LOG;
     if (r->t_ms < v->first_seen) v->first_seen = r->t_ms;
     if (r->t_ms > v->last_seen) v->last_seen = r->t_ms;
     if (r->cls) v->cls = r->cls;
@@ -319,6 +319,8 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
                 out->closed_seq = v->id_seq;
                 out->closed_first = v->id_first_seen;
                 out->closed_last = v->id_last_seen;
+                out->closed_written = (v->dirty & SW_VESSEL_ID_WRITTEN) != 0;
+                v->dirty &= (uint8_t)~SW_VESSEL_ID_WRITTEN; /* a new row */
                 v->id_seq++;
                 v->id_first_seen = r->t_ms;
             } else if (v->id_seq == 0) {

@@ -285,7 +285,7 @@ static void pipeline_consumers_and_resume(void **state)
     rng = saved;
     /* The checkpoint's bulk state is in the file beside the database; a damaged one is
      * refused with a message naming it, and loads again once put back. */
-    char sf[600], keep[600], cmd[1400];
+    char sf[600], keep[700], cmd[2200];
     snprintf(sf, sizeof sf, "%s-ingest.0", path2);
     snprintf(keep, sizeof keep, "%s.keep", sf);
     assert_int_equal(access(sf, R_OK), 0);
