@@ -68,6 +68,7 @@ struct sw_reorder {
     struct hent *stage;
     size_t nstage, istage;
     struct hent *scratch; /* merge sort buffer, cap / 2 + 1 entries */
+    uint64_t *live;       /* per slot, 1 when it holds a record (filled by mark_live) */
 };
 
 int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity)
@@ -94,10 +95,11 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
     q->far = malloc(q->cap * sizeof *q->far);
     q->stage = sw_ingest_huge_alloc(q->cap * sizeof *q->stage);
     q->scratch = malloc((q->cap / 2 + 1) * sizeof *q->scratch);
+    q->live = malloc((q->cap + 63) / 64 * sizeof *q->live);
     q->bfirst = malloc(q->nb * sizeof *q->bfirst);
     q->blast = malloc(q->nb * sizeof *q->blast);
     if (!q->pool || !q->chunks || !q->free_chunks || !q->free_slots || !q->far || !q->stage ||
-        !q->scratch || !q->bfirst || !q->blast) {
+        !q->scratch || !q->live || !q->bfirst || !q->blast) {
         sw_reorder_free(q);
         return SW_ENOMEM;
     }
@@ -123,6 +125,7 @@ void sw_reorder_free(struct sw_reorder *q)
     free(q->far);
     free(q->stage);
     free(q->scratch);
+    free(q->live);
     free(q->bfirst);
     free(q->blast);
     free(q);
@@ -406,17 +409,29 @@ static size_t unpack(const unsigned char *b, size_t len, struct sw_record *r)
     return off;
 }
 
+/* The records held are saved in slot order, which reads the pool front to back (a reload
+ * places each record afresh, so the order in the blob does not matter): the slots not on the
+ * free stack. */
+static void mark_live(const struct sw_reorder *q)
+{
+    size_t words = (q->cap + 63) / 64;
+    memset(q->live, 0xff, words * sizeof *q->live);
+    if (q->cap % 64) q->live[words - 1] = ((uint64_t)1 << (q->cap % 64)) - 1;
+    for (size_t i = 0; i < q->nfree; i++)
+        q->live[q->free_slots[i] / 64] &= ~((uint64_t)1 << (q->free_slots[i] % 64));
+}
+
+#define FOR_LIVE(q, slot)                                                                          \
+    for (size_t w_ = 0; w_ < ((q)->cap + 63) / 64; w_++)                                           \
+        for (uint64_t b_ = (q)->live[w_]; b_; b_ &= b_ - 1)                                        \
+            for (size_t slot = w_ * 64 + (size_t)__builtin_ctzll(b_), o_ = 1; o_; o_ = 0)
+
 size_t sw_reorder_saved_size(const struct sw_reorder *q)
 {
     size_t n = HDR;
-    for (size_t i = q->istage; i < q->nstage; i++)
-        n += packed_size(&q->pool[q->stage[i].slot]);
-    for (uint32_t k = 0; k < q->nb; k++)
-        for (uint32_t c = q->bfirst[k]; c != NIL; c = q->chunks[c].next)
-            for (uint32_t j = 0; j < q->chunks[c].n; j++)
-                n += packed_size(&q->pool[q->chunks[c].e[j].slot]);
-    for (size_t i = 0; i < q->nfar; i++)
-        n += packed_size(&q->pool[q->far[i].slot]);
+    mark_live(q);
+    FOR_LIVE (q, slot)
+        n += packed_size(&q->pool[slot]);
     return n;
 }
 
@@ -461,14 +476,9 @@ int sw_reorder_save_to(const struct sw_reorder *q,
     memcpy(h + 48, &q->base, 8);
     memcpy(h + 56, &n, 8);
     if ((rc = put(ctx, h, HDR)) != 0) goto done;
-    for (size_t i = q->istage; i < q->nstage; i++)
-        if ((rc = put_rec(pb, &q->pool[q->stage[i].slot])) != 0) goto done;
-    for (uint32_t k = 0; k < q->nb; k++)
-        for (uint32_t c = q->bfirst[k]; c != NIL; c = q->chunks[c].next)
-            for (uint32_t j = 0; j < q->chunks[c].n; j++)
-                if ((rc = put_rec(pb, &q->pool[q->chunks[c].e[j].slot])) != 0) goto done;
-    for (size_t i = 0; i < q->nfar; i++)
-        if ((rc = put_rec(pb, &q->pool[q->far[i].slot])) != 0) goto done;
+    mark_live(q);
+    FOR_LIVE (q, slot)
+        if ((rc = put_rec(pb, &q->pool[slot])) != 0) goto done;
     if (pb->n) rc = put(ctx, pb->b, pb->n);
 done:
     free(pb);
