@@ -6,8 +6,8 @@
  * window), else the oldest entry is forgotten early (counted by the caller as dedup_full, as a
  * later copy of it may then pass). Memory is fixed at creation.
  */
-#include "huge.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/huge.h"
 #include "sanctwatch/ingest.h"
 
 #include <stdlib.h>
@@ -38,8 +38,8 @@ int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity)
     d->window = window_ms;
     d->last_t = INT64_MIN;
     /* aligned so that each bucket is one cache line (malloc gives 16 bytes: the table is
-     * at least 256 buckets of 64 bytes, so sw_ingest_huge_alloc aligns it to 2 MB) */
-    d->tab = sw_ingest_huge_alloc(d->nbuckets * WAYS * sizeof(struct entry)); /* 64-byte aligned */
+     * at least 256 buckets of 64 bytes, so sw_huge_alloc aligns it to 2 MB) */
+    d->tab = sw_huge_alloc(d->nbuckets * WAYS * sizeof(struct entry)); /* 64-byte aligned */
     if (!d->tab) {
         free(d);
         return SW_ENOMEM;

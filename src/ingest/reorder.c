@@ -13,8 +13,8 @@
  * in a small heap and are merged in when their bucket comes. Records live in a fixed pool of
  * slots, so memory is fixed at creation.
  */
-#include "huge.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/huge.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/timeutil.h"
 
@@ -87,13 +87,13 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
     q->nb = 64;
     while ((int64_t)q->nb < span / q->bw + 2)
         q->nb *= 2;
-    q->pool = sw_ingest_huge_alloc(q->cap * sizeof *q->pool);
+    q->pool = sw_huge_alloc(q->cap * sizeof *q->pool);
     q->nchunks = q->cap / CHUNK + q->nb + 1;
-    q->chunks = sw_ingest_huge_alloc(q->nchunks * sizeof *q->chunks);
+    q->chunks = sw_huge_alloc(q->nchunks * sizeof *q->chunks);
     q->free_chunks = malloc(q->nchunks * sizeof *q->free_chunks);
     q->free_slots = malloc(q->cap * sizeof *q->free_slots);
     q->far = malloc(q->cap * sizeof *q->far);
-    q->stage = sw_ingest_huge_alloc(q->cap * sizeof *q->stage);
+    q->stage = sw_huge_alloc(q->cap * sizeof *q->stage);
     q->scratch = malloc((q->cap / 2 + 1) * sizeof *q->scratch);
     q->live = malloc((q->cap + 63) / 64 * sizeof *q->live);
     q->bfirst = malloc(q->nb * sizeof *q->bfirst);
@@ -430,8 +430,8 @@ size_t sw_reorder_saved_size(const struct sw_reorder *q)
 {
     size_t n = HDR;
     mark_live(q);
-    FOR_LIVE (q, slot)
-        n += packed_size(&q->pool[slot]);
+    FOR_LIVE(q, slot)
+    n += packed_size(&q->pool[slot]);
     return n;
 }
 
@@ -477,8 +477,8 @@ int sw_reorder_save_to(const struct sw_reorder *q,
     memcpy(h + 56, &n, 8);
     if ((rc = put(ctx, h, HDR)) != 0) goto done;
     mark_live(q);
-    FOR_LIVE (q, slot)
-        if ((rc = put_rec(pb, &q->pool[slot])) != 0) goto done;
+    FOR_LIVE(q, slot)
+    if ((rc = put_rec(pb, &q->pool[slot])) != 0) goto done;
     if (pb->n) rc = put(ctx, pb->b, pb->n);
 done:
     free(pb);

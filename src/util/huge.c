@@ -1,10 +1,10 @@
-/* sw_ingest_huge_alloc: see huge.h. */
-#include "huge.h"
+/* sw_huge_alloc: see sanctwatch/huge.h. */
+#include "sanctwatch/huge.h"
 
 #include <stdlib.h>
 #include <sys/mman.h>
 
-void *sw_ingest_huge_alloc(size_t n)
+void *sw_huge_alloc(size_t n)
 {
     const size_t huge = (size_t)2 << 20;
     if (n < huge) return malloc(n);
