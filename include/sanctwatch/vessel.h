@@ -102,7 +102,8 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
 /* NULL when unknown. Valid until sw_vessels_free(). */
 struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi);
 /* Cache hints for a vessel about to be updated (no effect on results): stage 0 starts
- * loading its index slot, stage 1 (some time later) the vessel itself. */
+ * loading its index slot, stage 1 (some time later) the parts of the vessel an update reads,
+ * stage 2 (later still) the slot of its recent track the next fix goes to. */
 void sw_vessels_prefetch(const struct sw_vessels *vs, uint32_t mmsi, int stage);
 size_t sw_vessels_count(const struct sw_vessels *vs);
 /* The i-th vessel (0 <= i < count), in creation order. */

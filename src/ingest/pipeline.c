@@ -888,6 +888,7 @@ static void prefetch_ahead(struct sw_pipeline *p)
         sw_vessels_prefetch(p->vs, mmsi, 0);
     }
     if (sw_reorder_peek(p->rq, 4, &key, &mmsi)) sw_vessels_prefetch(p->vs, mmsi, 1);
+    if (sw_reorder_peek(p->rq, 2, &key, &mmsi)) sw_vessels_prefetch(p->vs, mmsi, 2);
 }
 
 static int release(struct sw_pipeline *p, int mode)

@@ -7,6 +7,7 @@
  */
 #include "sanctwatch/vessel.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/huge.h"
 #include "sanctwatch/mid.h"
 #include "sanctwatch/timeutil.h"
 
@@ -15,10 +16,12 @@
 #include <string.h>
 
 /* Vessels live in pages of PAGE_N that never move: no copy when the table grows, and a
- * vessel's address stays valid. */
-#define PAGE_SHIFT 12
-#define PAGE_N ((size_t)1 << PAGE_SHIFT)
-#define VAT(vs, i) (&(vs)->pages[(i) >> PAGE_SHIFT][(i) & (PAGE_N - 1)])
+ * vessel's address stays valid. A page is as many vessels as fill 2 MB, allocated on a huge
+ * page where the kernel offers one: an update lands on a random vessel, and on 4 KB pages
+ * 100k vessels span 13,500 pages, far more than the TLB holds. */
+#define PAGE_BYTES ((size_t)2 << 20)
+#define PAGE_N (PAGE_BYTES / sizeof(struct sw_vessel))
+#define VAT(vs, i) (&(vs)->pages[(i) / PAGE_N][(i) % PAGE_N])
 
 struct sw_vessels {
     struct sw_vessel **pages;
@@ -89,14 +92,22 @@ void sw_vessels_prefetch(const struct sw_vessels *vs, uint32_t mmsi, int stage)
         return;
     }
     uint32_t k = vs->index[i];
-    if (k) {
-        /* all of it: an update reads the identity's sequence and times at the end as well
-         * as the fixes at the start, and writes one slot of the ring between */
-        const char *a = (const char *)VAT(vs, k - 1);
-        for (size_t off = 0; off < sizeof(struct sw_vessel); off += 64)
+    if (!k) return;
+    const struct sw_vessel *v = VAT(vs, k - 1);
+    const char *a = (const char *)v;
+    if (stage == 1) {
+        /* what an update reads: the fixes at the start, the identity's sequence and times
+         * after the ring */
+        for (size_t off = 0; off < offsetof(struct sw_vessel, recent); off += 64)
             __builtin_prefetch(a + off, 1);
-        __builtin_prefetch(a + sizeof(struct sw_vessel) - 1, 1);
+        __builtin_prefetch(&v->id_seq, 1);
+        __builtin_prefetch(&v->id_last_seen, 1);
+        return;
     }
+    /* stage 2: the ring slot the next fix goes to (its head is in cache by now) */
+    const char *slot = (const char *)&v->recent[(v->recent_head + v->recent_n) % SW_VESSEL_RECENT];
+    __builtin_prefetch(slot, 1);
+    __builtin_prefetch(slot + sizeof v->recent[0] - 1, 1);
 }
 
 struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi)
@@ -127,7 +138,7 @@ static int reserve(struct sw_vessels *vs)
             vs->pages = np;
             vs->pcap = nc;
         }
-        vs->pages[vs->npages] = malloc(PAGE_N * sizeof(struct sw_vessel));
+        vs->pages[vs->npages] = sw_huge_alloc(PAGE_BYTES);
         if (!vs->pages[vs->npages]) return SW_ENOMEM;
         vs->npages++;
     }
