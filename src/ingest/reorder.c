@@ -26,6 +26,7 @@
 #define AHEAD_CONFIRM 64
 #define MAX_BUCKETS 4096 /* 1 s buckets up to a lateness of 67 min, wider beyond */
 #define CHUNK 31
+#define RADIX_MAX 65536 /* bins of sort_same_time at most */
 #define NIL UINT32_MAX
 
 struct hent {
@@ -67,7 +68,8 @@ struct sw_reorder {
     /* a released bucket, sorted, handed out one by one */
     struct hent *stage;
     size_t nstage, istage;
-    struct hent *scratch; /* merge sort buffer, cap / 2 + 1 entries */
+    struct hent *scratch; /* sort buffer, cap entries */
+    uint32_t *bins;       /* RADIX_MAX + 1 counts for sort_same_time */
     uint64_t *live;       /* per slot, 1 when it holds a record (filled by mark_live) */
 };
 
@@ -94,12 +96,13 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
     q->free_slots = malloc(q->cap * sizeof *q->free_slots);
     q->far = malloc(q->cap * sizeof *q->far);
     q->stage = sw_huge_alloc(q->cap * sizeof *q->stage);
-    q->scratch = malloc((q->cap / 2 + 1) * sizeof *q->scratch);
+    q->scratch = malloc(q->cap * sizeof *q->scratch);
+    q->bins = malloc((RADIX_MAX + 1) * sizeof *q->bins);
     q->live = malloc((q->cap + 63) / 64 * sizeof *q->live);
     q->bfirst = malloc(q->nb * sizeof *q->bfirst);
     q->blast = malloc(q->nb * sizeof *q->blast);
     if (!q->pool || !q->chunks || !q->free_chunks || !q->free_slots || !q->far || !q->stage ||
-        !q->scratch || !q->live || !q->bfirst || !q->blast) {
+        !q->scratch || !q->bins || !q->live || !q->bfirst || !q->blast) {
         sw_reorder_free(q);
         return SW_ENOMEM;
     }
@@ -125,6 +128,7 @@ void sw_reorder_free(struct sw_reorder *q)
     free(q->far);
     free(q->stage);
     free(q->scratch);
+    free(q->bins);
     free(q->live);
     free(q->bfirst);
     free(q->blast);
@@ -234,6 +238,42 @@ int sw_reorder_push(struct sw_reorder *q, const struct sw_record *r)
     return SW_OK;
 }
 
+static void insertion_sort(const struct sw_reorder *q, struct hent *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct hent e = a[i];
+        size_t j = i;
+        while (j > 0 && less(q, &e, &a[j - 1])) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = e;
+    }
+}
+
+/* A bucket whose records all have the same time (the usual case: receivers stamp whole
+ * seconds) is ordered by key, a hash, so uniformly spread: one counting pass on the key's top
+ * bits into about n / 4 bins, then each bin by insertion sort (ties by the full order). */
+static void sort_same_time(struct sw_reorder *q, struct hent *a, struct hent *tmp, size_t n)
+{
+    int bits = 1;
+    while (bits < 16 && ((size_t)1 << bits) < n / 4)
+        bits++;
+    size_t nb = (size_t)1 << bits;
+    uint32_t *c = q->bins;
+    memset(c, 0, (nb + 1) * sizeof *c);
+    for (size_t i = 0; i < n; i++)
+        c[(a[i].key >> (64 - bits)) + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        c[b + 1] += c[b];
+    for (size_t i = 0; i < n; i++)
+        tmp[c[a[i].key >> (64 - bits)]++] = a[i];
+    /* c[b] is now the end of bin b */
+    for (size_t b = 0, start = 0; b < nb; start = c[b++])
+        if (c[b] - start > 1) insertion_sort(q, tmp + start, c[b] - start);
+    memcpy(a, tmp, n * sizeof *a);
+}
+
 /* qsort_r is not C11: a small merge sort over the staged entries instead. */
 static void sort_stage(struct sw_reorder *q, struct hent *a, struct hent *tmp, size_t n)
 {
@@ -281,7 +321,15 @@ static void release_head(struct sw_reorder *q)
     q->floor = end;
     q->nstage = n;
     q->istage = 0;
-    if (n > 1) sort_stage(q, q->stage, q->scratch, n);
+    if (n > 1) {
+        size_t same = 1;
+        while (same < n && q->stage[same].t == q->stage[0].t)
+            same++;
+        if (same == n)
+            sort_same_time(q, q->stage, q->scratch, n);
+        else
+            sort_stage(q, q->stage, q->scratch, n);
+    }
 }
 
 /* Release order and lateness depend only on the records held, base and floor, never on
