@@ -650,11 +650,12 @@ static inline const char *armour_scan(const char *s, const char *end, unsigned *
     return p;
 }
 
-/* 1 when s[0..n) holds a NUL byte; inline for the short trailing fields of a sentence. */
+/* 1 when s[0..n) holds a NUL byte; inline for the short spans around a sentence (a tag
+ * block, trailing fields), memchr beyond. */
 static int has_nul(const char *s, size_t n)
 {
 #if WORDSCAN
-    if (n <= 24) {
+    if (n <= 64) {
         size_t i = 0;
         for (; i + 8 <= n; i += 8) {
             uint64_t w = load64(s + i);
@@ -881,9 +882,8 @@ checked:;
     if (bad != SW_NMEA_USED) return skip_line(f, line, len, bad);
     /* a NUL before the sentence or after its checksum (a valid checksum is "*hh") */
     q = sum_cs >= 0 ? send + 3 : send;
-    if (q < end && memchr(q, '\0', (size_t)(end - q))) return skip_line(f, line, len, SW_NMEA_NUL);
-    if (p > line && memchr(line, '\0', (size_t)(p - line)))
-        return skip_line(f, line, len, SW_NMEA_NUL);
+    if (q < end && has_nul(q, (size_t)(end - q))) return skip_line(f, line, len, SW_NMEA_NUL);
+    if (p > line && has_nul(line, (size_t)(p - line))) return skip_line(f, line, len, SW_NMEA_NUL);
 
 accepted:
     /* metadata: pending $PGHP, trailing fields */
