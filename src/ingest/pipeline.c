@@ -132,10 +132,12 @@ static int step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? SW_OK : SW_EDB;
 }
 
+/* Every statement here is stepped, reset and its bindings cleared right after binding
+ * (step_done), while the strings bound (in a vessel or a record) are unchanged: no copy. */
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s && s[0])
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, i);
 }
@@ -498,10 +500,9 @@ static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
 static void bind_vessel(sqlite3_stmt *st, const struct sw_vessel *v)
 {
     const struct sw_identity *id = &v->id;
-    char cls[2] = {v->cls, 0};
     sqlite3_bind_int64(st, 1, v->mmsi);
     bind_text_or_null(st, 2, id->flag);
-    bind_text_or_null(st, 3, cls);
+    if (v->cls) sqlite3_bind_text(st, 3, &v->cls, 1, SQLITE_STATIC);
     bind_text_or_null(st, 4, (id->fields & SW_F_NAME) ? id->name : NULL);
     bind_text_or_null(st, 5, (id->fields & SW_F_CALLSIGN) ? id->callsign : NULL);
     if (id->fields & SW_F_IMO) sqlite3_bind_int64(st, 6, id->imo);
