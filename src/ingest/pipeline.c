@@ -156,12 +156,13 @@ static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
 static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, char *err)
 {
     struct sw_vessel v, *cur;
+    int rc;
     memcpy(&v, b, sizeof v);
     if ((cur = sw_vessels_get(p->vs, v.mmsi)) != NULL) {
-        *cur = v;
-        return SW_OK;
+        if ((rc = sw_vessel_check(&v)) == SW_OK) *cur = v;
+    } else {
+        rc = sw_vessels_restore(p->vs, &v);
     }
-    int rc = sw_vessels_restore(p->vs, &v);
     if (rc != SW_OK && err)
         snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
     return rc;

@@ -169,8 +169,19 @@ static struct sw_vessel *insert(struct sw_vessels *vs, const struct sw_vessel *i
     return v;
 }
 
+int sw_vessel_check(const struct sw_vessel *v)
+{
+    if (v->mmsi == 0 || v->recent_n > SW_VESSEL_RECENT || v->recent_head >= SW_VESSEL_RECENT ||
+        !memchr(v->id.name, 0, sizeof v->id.name) ||
+        !memchr(v->id.callsign, 0, sizeof v->id.callsign) ||
+        !memchr(v->id.flag, 0, sizeof v->id.flag) || !memchr(v->dest, 0, sizeof v->dest))
+        return SW_EFORMAT;
+    return SW_OK;
+}
+
 int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved)
 {
+    if (sw_vessel_check(saved) != SW_OK) return SW_EFORMAT;
     if (sw_vessels_get(vs, saved->mmsi)) return SW_EEXISTS;
     int rc = reserve(vs);
     if (rc) return rc;
