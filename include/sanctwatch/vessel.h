@@ -111,8 +111,9 @@ struct sw_vessel *sw_vessels_at(struct sw_vessels *vs, size_t i);
 /* Put back a saved vessel (from a checkpoint). SW_EEXISTS if its MMSI is present, SW_EFORMAT
  * if it fails sw_vessel_check. */
 int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved);
-/* A saved vessel read back from disk is usable: MMSI set, recent-track ring indices in range,
- * strings terminated within their arrays. SW_OK or SW_EFORMAT. */
+/* A saved vessel read back from disk is usable: MMSI set, times between 0 and 2^50 ms,
+ * recent-track ring indices in range, strings terminated within their arrays. SW_OK or
+ * SW_EFORMAT. */
 int sw_vessel_check(const struct sw_vessel *v);
 
 /* Recent fixes of v, oldest first, into out[0..SW_VESSEL_RECENT); returns how many. */

@@ -169,10 +169,21 @@ static struct sw_vessel *insert(struct sw_vessels *vs, const struct sw_vessel *i
     return v;
 }
 
+/* A time a saved vessel may hold: 0 (none) or a time the pipeline accepts, with room to spare
+ * (differences of two such times never overflow). */
+static int time_ok(int64_t t)
+{
+    return t >= 0 && t < ((int64_t)1 << 50);
+}
+
 int sw_vessel_check(const struct sw_vessel *v)
 {
-    if (v->mmsi == 0 || v->recent_n > SW_VESSEL_RECENT || v->recent_head >= SW_VESSEL_RECENT ||
-        !memchr(v->id.name, 0, sizeof v->id.name) ||
+    int times = time_ok(v->first_seen) && time_ok(v->last_seen) && time_ok(v->last.t_ms) &&
+                time_ok(v->kept.t_ms) && time_ok(v->id_first_seen) && time_ok(v->id_last_seen);
+    for (int i = 0; i < SW_VESSEL_RECENT; i++)
+        times = times && time_ok(v->recent[i].t_ms);
+    if (!times || v->mmsi == 0 || v->recent_n > SW_VESSEL_RECENT ||
+        v->recent_head >= SW_VESSEL_RECENT || !memchr(v->id.name, 0, sizeof v->id.name) ||
         !memchr(v->id.callsign, 0, sizeof v->id.callsign) ||
         !memchr(v->id.flag, 0, sizeof v->id.flag) || !memchr(v->dest, 0, sizeof v->dest))
         return SW_EFORMAT;

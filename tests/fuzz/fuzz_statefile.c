@@ -65,20 +65,20 @@ static int on_pending(void *c, const void *reorder, size_t rlen, const void *ded
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char path[64];
-    static const unsigned char header[SW_SF_HEADER] = {'S', 'W', 'I', 'N', 'G', 'S', 'T', '1',
-                                                       1,   0,   0,   0,   0,   0,   0,   0,
-                                                       1,   0,   0,   0,   0,   0,   0,   0,
-                                                       1,   0,   0,   0,   0,   0,   0,   0};
+    static const unsigned char header[SW_SF_HEADER] = {
+        'S', 'W', 'I', 'N', 'G', 'S', 'T', '1', 1, 0, 0, 0, 0, 0, 0, 0,
+        1,   0,   0,   0,   0,   0,   0,   0,   1, 0, 0, 0, 0, 0, 0, 0};
     if (!path[0]) snprintf(path, sizeof path, "/tmp/fuzz_statefile.%d", (int)getpid());
     FILE *f = fopen(path, "wb");
     if (!f) return 0;
-    int ok = fwrite(header, 1, sizeof header, f) == sizeof header &&
-             fwrite(data, 1, size, f) == size;
+    int ok =
+        fwrite(header, 1, sizeof header, f) == sizeof header && fwrite(data, 1, size, f) == size;
     if (fclose(f) != 0 || !ok) return 0;
     for (int pass = 0; pass < 2; pass++) {
         struct ctx x = {NULL, NULL, NULL};
         uint64_t len = SW_SF_HEADER + (pass ? size / 2 : size);
-        if (sw_vessels_new(&x.vs, 4096, NULL) == SW_OK && sw_reorder_new(&x.rq, 600000, 512) == SW_OK &&
+        if (sw_vessels_new(&x.vs, 4096, NULL) == SW_OK &&
+            sw_reorder_new(&x.rq, 600000, 512) == SW_OK &&
             sw_dedup_new(&x.dd, 60000, 1024) == SW_OK)
             sw_sf_load(path, len, 1, 1, 1, sizeof(struct sw_vessel), on_states, on_pending, &x);
         sw_vessels_free(x.vs);
