@@ -278,15 +278,7 @@ static void sort_same_time(struct sw_reorder *q, struct hent *a, struct hent *tm
 static void sort_stage(struct sw_reorder *q, struct hent *a, struct hent *tmp, size_t n)
 {
     if (n < 16) {
-        for (size_t i = 1; i < n; i++) {
-            struct hent e = a[i];
-            size_t j = i;
-            while (j > 0 && less(q, &e, &a[j - 1])) {
-                a[j] = a[j - 1];
-                j--;
-            }
-            a[j] = e;
-        }
+        insertion_sort(q, a, n);
         return;
     }
     size_t h = n / 2;
