@@ -20,6 +20,7 @@
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ struct sw_pipeline {
     int64_t sf_gen;     /* its generation (stored in its header and in ingest_pending) */
     uint64_t sf_len;    /* its committed length */
     uint64_t sf_states; /* vessel states in it */
+    char sf_err[256];   /* why the last state file write failed ("" when it did not) */
     /* the input being read */
     const char *cur; /* NULL between inputs */
     int cur_resumable, cur_live, cur_csv_checked;
@@ -717,6 +719,7 @@ static int save_state_file(struct sw_pipeline *p, struct sw_sf *nf, int *index, 
     size_t dl = 0, rl;
     unsigned char h[SW_SF_SEGHDR];
     int rc, fresh;
+    *index = p->sf_index;
     for (size_t i = 0; i < n; i++)
         nd += (sw_vessels_at(p->vs, i)->dirty & SW_VESSEL_DIRTY_STATE) != 0;
     fresh = p->sf_index < 0 || p->sf_states + nd > 2 * (uint64_t)n + 4096;
@@ -763,6 +766,16 @@ fail:
     return rc;
 }
 
+/* A checkpoint failed: the state file's own error, or the database's. */
+static void checkpoint_error(struct sw_pipeline *p, char *err)
+{
+    if (!err) return;
+    if (p->sf_err[0])
+        snprintf(err, 256, "cannot write a checkpoint: %.200s", p->sf_err);
+    else
+        seterr(err, "cannot write a checkpoint", p->db);
+}
+
 static int checkpoint(struct sw_pipeline *p, int rows)
 {
     sqlite3_stmt *st = NULL;
@@ -778,7 +791,15 @@ static int checkpoint(struct sw_pipeline *p, int rows)
     if (p->cur && p->cur_resumable && (rc = write_input(p, 0)) != SW_OK) return rc;
     /* An in-memory database has no file beside it, and cannot outlive the process to be
      * resumed anyway: its checkpoints commit the tables only. */
-    if (p->dbfile && (rc = save_state_file(p, &nf, &index, &gen, &states)) != SW_OK) return rc;
+    p->sf_err[0] = 0;
+    if (p->dbfile && (rc = save_state_file(p, &nf, &index, &gen, &states)) != SW_OK) {
+        char path[4096];
+        int e = errno;
+        if (sw_sf_path(p->dbfile, index < 0 ? 0 : index, path, sizeof path) != SW_OK) path[0] = 0;
+        snprintf(p->sf_err, sizeof p->sf_err, "state file '%.150s': %s", path,
+                 rc == SW_EIO && e ? strerror(e) : sw_strerror(rc));
+        return rc;
+    }
     nmea_current(p, nm);
     memcpy(cb, p->c, sizeof p->c);
     memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
@@ -1144,7 +1165,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
         if ((p->c[SW_IC_LINES] & 0xffff) == 0) progress(p, src);
         if (p->cfg.checkpoint_lines && p->c[SW_IC_LINES] % p->cfg.checkpoint_lines == 0 &&
             (rc = checkpoint(p, !p->cur_resumable)) != SW_OK) {
-            seterr(err, "cannot write a checkpoint", p->db);
+            checkpoint_error(p, err);
             goto fail;
         }
     }
@@ -1158,7 +1179,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
     if (interrupted) {
         /* Save where we are; a file is resumed by running again. */
         if (p->cur_resumable && (rc = sw_pipeline_checkpoint(p)) != SW_OK) {
-            seterr(err, "cannot write a checkpoint", p->db);
+            checkpoint_error(p, err);
             goto fail;
         }
         rc = SW_EAGAIN;
