@@ -33,13 +33,13 @@ full_ms=$((($(date +%s%N) - t0) / 1000000))
 dump "$T/full.db" >"$T/full.dump"
 
 kills=0 resumed=0
-# Up to 8 kills, each at a random moment between 20% and 80% of an uninterrupted run's
+# Up to 8 kills, each at a random moment between 10% and 50% of an uninterrupted run's
 # duration after the (re)start; then the last run is left to finish.
 for i in $(seq 1 9); do
     "$SW_BIN" analyze "${ARGS[@]}" --db "$T/k.db" "${INPUTS[@]}" &
     pid=$!
     if [ "$i" -eq 9 ]; then wait "$pid" || fail "the last resumed run failed"; break; fi
-    ms=$((full_ms * (20 + RANDOM % 61) / 100))
+    ms=$((full_ms * (10 + RANDOM % 41) / 100))
     sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
     if kill -KILL "$pid" 2>/dev/null; then
         wait "$pid" 2>/dev/null
