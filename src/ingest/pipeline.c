@@ -197,49 +197,52 @@ static int sf_pending(void *ctx, const void *reorder, size_t rlen, const void *d
     return rc;
 }
 
-static int load_state(struct sw_pipeline *p, char *err)
+/* Vessel states saved in the database: the rows of sql in order, each one state (the
+ * per-vessel table of schema version 1) or states packed one after the other (the log).
+ * *count is increased by the states read. */
+static int load_state_rows(struct sw_pipeline *p, const char *sql, int one_per_row, uint64_t *count,
+                           char *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = SW_EDB;
-    if (sqlite3_prepare_v2(p->db, "SELECT state FROM ingest_vessel_state ORDER BY mmsi", -1, &st,
-                           NULL) != SQLITE_OK)
-        goto dberr;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((size_t)sqlite3_column_bytes(st, 0) != sizeof(struct sw_vessel)) {
-            if (err) snprintf(err, 256, "saved vessel state was written by an incompatible build");
-            rc = SW_EUNSUPPORTED;
-            goto fail;
-        }
-        struct sw_vessel v;
-        memcpy(&v, sqlite3_column_blob(st, 0), sizeof v);
-        if ((rc = sw_vessels_restore(p->vs, &v)) != SW_OK) {
-            if (err) snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
-            goto fail;
-        }
-        p->state_snapshot = 1; /* saved by an earlier build: rewrite it as a log */
+    int rc;
+    if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        seterr(err, "cannot load the saved state", p->db);
+        return SW_EDB;
     }
-    if (rc != SQLITE_DONE) goto dberr;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (sqlite3_prepare_v2(p->db, "SELECT state FROM ingest_state_log ORDER BY id", -1, &st,
-                           NULL) != SQLITE_OK)
-        goto dberr;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         size_t len = (size_t)sqlite3_column_bytes(st, 0);
         const unsigned char *b = sqlite3_column_blob(st, 0);
-        if (len % sizeof(struct sw_vessel) != 0) {
+        if (one_per_row ? len != sizeof(struct sw_vessel) : len % sizeof(struct sw_vessel) != 0) {
             if (err) snprintf(err, 256, "saved vessel state was written by an incompatible build");
             rc = SW_EUNSUPPORTED;
-            goto fail;
+            goto done;
         }
         for (size_t off = 0; off < len; off += sizeof(struct sw_vessel)) {
-            p->state_logged++;
-            if ((rc = restore_vessel(p, b + off, err)) != SW_OK) goto fail;
+            (*count)++;
+            if ((rc = restore_vessel(p, b + off, err)) != SW_OK) goto done;
         }
     }
-    if (rc != SQLITE_DONE) goto dberr;
+    if (rc == SQLITE_DONE) {
+        rc = SW_OK;
+    } else {
+        seterr(err, "cannot load the saved state", p->db);
+        rc = SW_EDB;
+    }
+done:
     sqlite3_finalize(st);
-    st = NULL;
+    return rc;
+}
+
+static int load_state(struct sw_pipeline *p, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    uint64_t v1 = 0;
+    int rc = load_state_rows(p, "SELECT state FROM ingest_vessel_state ORDER BY mmsi", 1, &v1, err);
+    if (rc != SW_OK) return rc;
+    if (v1) p->state_snapshot = 1; /* saved by an earlier build: rewritten as a log */
+    rc = load_state_rows(p, "SELECT state FROM ingest_state_log ORDER BY id", 0, &p->state_logged,
+                         err);
+    if (rc != SW_OK) return rc;
     if (sqlite3_prepare_v2(
             p->db,
             "SELECT run_id, layout, counters, nmea, reorder, dedup, sf_index, sf_len, sf_gen"
@@ -713,38 +716,33 @@ static int sf_put(void *ctx, const void *data, size_t len)
 static int save_state_file(struct sw_pipeline *p, struct sw_sf *nf, int *index, int64_t *gen,
                            uint64_t *states)
 {
-    size_t n = sw_vessels_count(p->vs), nd = 0;
+    size_t n = sw_vessels_count(p->vs), nstate = 0, nlog = 0;
     char path[4096];
     void *dblob = NULL;
     size_t dl = 0, rl;
     unsigned char h[SW_SF_SEGHDR];
-    int rc, fresh;
-    *index = p->sf_index;
-    for (size_t i = 0; i < n; i++)
-        nd += (sw_vessels_at(p->vs, i)->dirty & SW_VESSEL_DIRTY_STATE) != 0;
-    fresh = p->sf_index < 0 || p->sf_states + nd > 2 * (uint64_t)n + 4096;
-    if (!fresh && p->sf.fd < 0) { /* resumed: append after the committed part */
-        if ((rc = sw_sf_path(p->dbfile, p->sf_index, path, sizeof path)) != SW_OK ||
-            (rc = sw_sf_reopen(&p->sf, path, p->sf_len, LAYOUT, p->run_id, p->sf_gen)) != SW_OK)
-            return rc;
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t d = sw_vessels_at(p->vs, i)->dirty;
+        nstate += (d & SW_VESSEL_DIRTY_STATE) != 0;
+        nlog += (d & SW_VESSEL_DIRTY_LOG) != 0;
     }
-    *index = p->sf_index;
-    *gen = p->sf_gen;
-    *states = p->sf_states + nd;
-    *nf = p->sf;
-    if (fresh) {
-        nd = 0;
-        for (size_t i = 0; i < n; i++)
-            nd += (sw_vessels_at(p->vs, i)->dirty & SW_VESSEL_DIRTY_LOG) != 0;
-        *index = p->sf_index < 0 ? 0 : 1 - p->sf_index;
-        *gen = p->sf_gen + 1;
-        *states = nd;
-        if ((rc = sw_sf_path(p->dbfile, *index, path, sizeof path)) != SW_OK ||
-            (rc = sw_sf_create(nf, path, LAYOUT, p->run_id, *gen)) != SW_OK)
-            return rc;
-    }
+    const int fresh = p->sf_index < 0 || p->sf_states + nstate > 2 * (uint64_t)n + 4096;
     const uint8_t pick = fresh ? SW_VESSEL_DIRTY_LOG : SW_VESSEL_DIRTY_STATE;
-    if ((rc = sw_dedup_save(p->dd, &dblob, &dl)) != SW_OK) goto fail;
+    const size_t nd = fresh ? nlog : nstate;
+    *index = fresh ? (p->sf_index < 0 ? 0 : 1 - p->sf_index) : p->sf_index;
+    *gen = fresh ? p->sf_gen + 1 : p->sf_gen;
+    *states = fresh ? nlog : p->sf_states + nstate;
+    *nf = p->sf;
+    if ((rc = sw_sf_path(p->dbfile, *index, path, sizeof path)) != SW_OK) {
+        path[0] = 0;
+        goto fail;
+    }
+    if (fresh)
+        rc = sw_sf_create(nf, path, LAYOUT, p->run_id, *gen);
+    else if (nf->fd < 0) /* resumed: append after the committed part */
+        rc = sw_sf_reopen(nf, path, p->sf_len, LAYOUT, p->run_id, p->sf_gen);
+    if (rc != SW_OK || (rc = sw_dedup_save(p->dd, &dblob, &dl)) != SW_OK) goto fail;
     rl = sw_reorder_saved_size(p->rq);
     sw_sf_segment_header(h, nd, rl, dl);
     if ((rc = sw_sf_put(nf, h, sizeof h)) != SW_OK) goto fail;
@@ -761,8 +759,13 @@ static int save_state_file(struct sw_pipeline *p, struct sw_sf *nf, int *index, 
     for (size_t i = 0; i < n; i++)
         sw_vessels_at(p->vs, i)->dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE;
 fail:
+    if (rc != SW_OK) {
+        int e = errno;
+        snprintf(p->sf_err, sizeof p->sf_err, "state file '%.150s': %s", path,
+                 rc == SW_EIO && e ? strerror(e) : sw_strerror(rc));
+        if (nf->fd != p->sf.fd) sw_sf_close(nf); /* opened here, not the file in use */
+    }
     free(dblob);
-    if (rc != SW_OK && fresh) sw_sf_close(nf);
     return rc;
 }
 
@@ -792,14 +795,7 @@ static int checkpoint(struct sw_pipeline *p, int rows)
     /* An in-memory database has no file beside it, and cannot outlive the process to be
      * resumed anyway: its checkpoints commit the tables only. */
     p->sf_err[0] = 0;
-    if (p->dbfile && (rc = save_state_file(p, &nf, &index, &gen, &states)) != SW_OK) {
-        char path[4096];
-        int e = errno;
-        if (sw_sf_path(p->dbfile, index < 0 ? 0 : index, path, sizeof path) != SW_OK) path[0] = 0;
-        snprintf(p->sf_err, sizeof p->sf_err, "state file '%.150s': %s", path,
-                 rc == SW_EIO && e ? strerror(e) : sw_strerror(rc));
-        return rc;
-    }
+    if (p->dbfile && (rc = save_state_file(p, &nf, &index, &gen, &states)) != SW_OK) return rc;
     nmea_current(p, nm);
     memcpy(cb, p->c, sizeof p->c);
     memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
@@ -838,7 +834,7 @@ static int checkpoint(struct sw_pipeline *p, int rows)
     }
     rc = SW_OK;
 fail:
-    if (index != p->sf_index) sw_sf_close(&nf);
+    if (nf.fd != p->sf.fd) sw_sf_close(&nf); /* a file opened for this checkpoint, not kept */
     sqlite3_finalize(st);
     return rc;
 }
