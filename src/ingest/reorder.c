@@ -26,7 +26,7 @@
 #define AHEAD_CONFIRM 64
 #define MAX_BUCKETS 4096 /* 1 s buckets up to a lateness of 67 min, wider beyond */
 #define CHUNK 31
-#define RADIX_MAX 65536 /* bins of sort_same_time at most */
+#define RADIX_BITS 16 /* sort_same_time: at most 2^RADIX_BITS bins */
 #define NIL UINT32_MAX
 
 struct hent {
@@ -69,9 +69,24 @@ struct sw_reorder {
     struct hent *stage;
     size_t nstage, istage;
     struct hent *scratch; /* sort buffer, cap entries */
-    uint32_t *bins;       /* RADIX_MAX + 1 counts for sort_same_time */
+    uint32_t *bins;       /* 2^RADIX_BITS + 1 counts for sort_same_time */
     uint64_t *live;       /* per slot, 1 when it holds a record (filled by mark_live) */
 };
+
+/* No record held: every slot and chunk free, every bucket empty (the times are left). */
+static void empty(struct sw_reorder *q)
+{
+    for (size_t i = 0; i < q->cap; i++)
+        q->free_slots[i] = (uint32_t)(q->cap - 1 - i);
+    q->nfree = q->cap;
+    for (size_t i = 0; i < q->nchunks; i++)
+        q->free_chunks[i] = (uint32_t)(q->nchunks - 1 - i);
+    q->nfree_chunks = q->nchunks;
+    for (uint32_t i = 0; i < q->nb; i++)
+        q->bfirst[i] = q->blast[i] = NIL;
+    q->nring = q->nfar = q->nstage = q->istage = 0;
+    q->n = 0;
+}
 
 int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity)
 {
@@ -97,7 +112,7 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
     q->far = malloc(q->cap * sizeof *q->far);
     q->stage = sw_huge_alloc(q->cap * sizeof *q->stage);
     q->scratch = malloc(q->cap * sizeof *q->scratch);
-    q->bins = malloc((RADIX_MAX + 1) * sizeof *q->bins);
+    q->bins = malloc((((size_t)1 << RADIX_BITS) + 1) * sizeof *q->bins);
     q->live = malloc((q->cap + 63) / 64 * sizeof *q->live);
     q->bfirst = malloc(q->nb * sizeof *q->bfirst);
     q->blast = malloc(q->nb * sizeof *q->blast);
@@ -106,14 +121,7 @@ int sw_reorder_new(struct sw_reorder **out, int64_t lateness_ms, size_t capacity
         sw_reorder_free(q);
         return SW_ENOMEM;
     }
-    for (size_t i = 0; i < q->cap; i++)
-        q->free_slots[i] = (uint32_t)(q->cap - 1 - i);
-    q->nfree = q->cap;
-    for (size_t i = 0; i < q->nchunks; i++)
-        q->free_chunks[i] = (uint32_t)(q->nchunks - 1 - i);
-    q->nfree_chunks = q->nchunks;
-    for (uint32_t i = 0; i < q->nb; i++)
-        q->bfirst[i] = q->blast[i] = NIL;
+    empty(q);
     *out = q;
     return SW_OK;
 }
@@ -257,7 +265,7 @@ static void insertion_sort(const struct sw_reorder *q, struct hent *a, size_t n)
 static void sort_same_time(struct sw_reorder *q, struct hent *a, struct hent *tmp, size_t n)
 {
     int bits = 1;
-    while (bits < 16 && ((size_t)1 << bits) < n / 4)
+    while (bits < RADIX_BITS && ((size_t)1 << bits) < n / 4)
         bits++;
     size_t nb = (size_t)1 << bits;
     uint32_t *c = q->bins;
@@ -561,16 +569,7 @@ int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
     memcpy(&n, b + 56, 8);
     if (n > q->cap) return SW_ETOOBIG;
     if ((len - HDR) / FIXED < n) return SW_EFORMAT;
-    for (uint32_t k = 0; k < q->nb; k++)
-        q->bfirst[k] = q->blast[k] = NIL;
-    q->nring = q->nfar = q->nstage = q->istage = 0;
-    q->n = 0;
-    q->nfree = q->cap;
-    for (size_t i = 0; i < q->cap; i++)
-        q->free_slots[i] = (uint32_t)(q->cap - 1 - i);
-    for (size_t i = 0; i < q->nchunks; i++)
-        q->free_chunks[i] = (uint32_t)(q->nchunks - 1 - i);
-    q->nfree_chunks = q->nchunks;
+    empty(q);
     memcpy(&q->maxt, b + 8, 8);
     memcpy(&q->floor, b + 16, 8);
     memcpy(&q->forced, b + 24, 8);
