@@ -37,9 +37,8 @@ int sw_dedup_new(struct sw_dedup **out, int64_t window_ms, size_t capacity)
         d->nbuckets <<= 1;
     d->window = window_ms;
     d->last_t = INT64_MIN;
-    /* aligned so that each bucket is one cache line (malloc gives 16 bytes: the table is
-     * at least 256 buckets of 64 bytes, so sw_huge_alloc aligns it to 2 MB) */
-    d->tab = sw_huge_alloc(d->nbuckets * WAYS * sizeof(struct entry)); /* 64-byte aligned */
+    /* sw_huge_alloc aligns to a cache line at least: each bucket is one line */
+    d->tab = sw_huge_alloc(d->nbuckets * WAYS * sizeof(struct entry));
     if (!d->tab) {
         free(d);
         return SW_ENOMEM;

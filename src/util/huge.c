@@ -6,8 +6,8 @@
 
 void *sw_huge_alloc(size_t n)
 {
-    const size_t huge = (size_t)2 << 20;
-    if (n < huge) return malloc(n);
+    const size_t huge = (size_t)2 << 20, line = 64;
+    if (n < huge) return aligned_alloc(line, (n + line - 1) / line * line);
     size_t size = (n + huge - 1) / huge * huge;
     void *p = aligned_alloc(huge, size);
 #ifdef MADV_HUGEPAGE
