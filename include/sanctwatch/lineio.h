@@ -42,5 +42,8 @@ struct sw_buf;
  * EISDIR for a directory), SW_ETRUNCATED (gzip stream cut short), SW_EFORMAT (corrupt gzip),
  * SW_ENOMEM. */
 int sw_read_file(const char *path, struct sw_buf *b);
+/* All n bytes of p to fd at its position, again after a partial write or EINTR. SW_OK, or
+ * SW_EIO with errno set. */
+int sw_write_all(int fd, const void *p, size_t n);
 
 #endif

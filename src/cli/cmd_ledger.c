@@ -188,16 +188,10 @@ static int write_out(const char *path, const char *text, mode_t mode)
         cli_error("cannot create '%s': %s", path, strerror(errno));
         return -1;
     }
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            cli_error("cannot write '%s': %s", path, strerror(errno));
-            close(fd);
-            return -1;
-        }
-        off += (size_t)w;
+    if (sw_write_all(fd, text, strlen(text)) != SW_OK) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        return -1;
     }
     if (fsync(fd) || close(fd)) {
         cli_error("cannot write '%s': %s", path, strerror(errno));

@@ -7,6 +7,7 @@
 #include "statefile.h"
 
 #include "sanctwatch/error.h"
+#include "sanctwatch/lineio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,27 +26,18 @@ int sw_sf_path(const char *db, int index, char *out, size_t size)
     return n < 0 || (size_t)n >= size ? SW_ETOOBIG : SW_OK;
 }
 
-static void header(unsigned char *h, int64_t layout, int64_t run_id, int64_t gen)
+/* A file or segment header: its magic, then three 64-bit numbers. */
+static void pack_header(unsigned char *h, const char *magic, uint64_t a, uint64_t b, uint64_t c)
 {
-    memcpy(h, file_magic, 8);
-    memcpy(h + 8, &layout, 8);
-    memcpy(h + 16, &run_id, 8);
-    memcpy(h + 24, &gen, 8);
+    memcpy(h, magic, 8);
+    memcpy(h + 8, &a, 8);
+    memcpy(h + 16, &b, 8);
+    memcpy(h + 24, &c, 8);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
+static void header(unsigned char *h, int64_t layout, int64_t run_id, int64_t gen)
 {
-    while (n > 0) {
-        ssize_t w = pwrite(fd, p, n, (off_t)off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return SW_EIO;
-        }
-        p += w;
-        n -= (size_t)w;
-        off += (uint64_t)w;
-    }
-    return SW_OK;
+    pack_header(h, file_magic, (uint64_t)layout, (uint64_t)run_id, (uint64_t)gen);
 }
 
 static int read_all(int fd, unsigned char *p, size_t n, uint64_t off)
@@ -98,6 +90,10 @@ int sw_sf_reopen(struct sw_sf *f, const char *path, uint64_t len, int64_t layout
         return SW_EFORMAT;
     }
     f->off = len; /* anything after it never committed: overwritten */
+    if (lseek(f->fd, (off_t)len, SEEK_SET) < 0) {
+        sw_sf_close(f);
+        return SW_EIO;
+    }
     if (open_buf(f) != SW_OK) {
         sw_sf_close(f);
         return SW_ENOMEM;
@@ -105,9 +101,10 @@ int sw_sf_reopen(struct sw_sf *f, const char *path, uint64_t len, int64_t layout
     return SW_OK;
 }
 
+/* Writes are sequential: the file position is always f->off - f->n. */
 static int flush(struct sw_sf *f)
 {
-    int rc = write_all(f->fd, f->buf, f->n, f->off - f->n);
+    int rc = sw_write_all(f->fd, f->buf, f->n);
     f->n = 0;
     return rc;
 }
@@ -121,7 +118,7 @@ int sw_sf_put(struct sw_sf *f, const void *data, size_t len)
             if (rc != SW_OK) return rc;
         }
         if (f->n == 0 && len >= BUF_SIZE) { /* large: straight from the caller's memory */
-            int rc = write_all(f->fd, p, len, f->off);
+            int rc = sw_write_all(f->fd, p, len);
             if (rc == SW_OK) f->off += len;
             return rc;
         }
@@ -210,8 +207,5 @@ done:
 
 void sw_sf_segment_header(unsigned char *h, uint64_t n, uint64_t rlen, uint64_t dlen)
 {
-    memcpy(h, seg_magic, 8);
-    memcpy(h + 8, &n, 8);
-    memcpy(h + 16, &rlen, 8);
-    memcpy(h + 24, &dlen, 8);
+    pack_header(h, seg_magic, n, rlen, dlen);
 }

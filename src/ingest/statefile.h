@@ -41,6 +41,7 @@ int sw_sf_reopen(struct sw_sf *f, const char *path, uint64_t len, int64_t layout
 int sw_sf_put(struct sw_sf *f, const void *data, size_t len);
 /* Write what is buffered and make the file durable (fdatasync). */
 int sw_sf_sync(struct sw_sf *f);
+/* Close without writing what is still buffered (a checkpoint that failed or never synced). */
 void sw_sf_close(struct sw_sf *f);
 /* A segment's header (SW_SF_SEGHDR bytes) for n vessel states and blobs of rlen and dlen bytes:
  * the writer puts it, then the states, then the two blobs. */

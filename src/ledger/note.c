@@ -9,6 +9,7 @@
 #include "sanctwatch/ledger.h"
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/lineio.h"
 #include "sanctwatch/timeutil.h"
 
 #include <errno.h>
@@ -318,16 +319,7 @@ int sw_ledger_key_save(const char *path, const struct sw_ledger_key *k)
         rc = errno == EEXIST ? SW_EEXISTS : SW_EIO;
         goto fail;
     }
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            rc = SW_EIO;
-            break;
-        }
-        off += (size_t)w;
-    }
+    rc = sw_write_all(fd, text, strlen(text));
     if (rc == SW_OK && fsync(fd)) rc = SW_EIO;
     if (close(fd) && rc == SW_OK) rc = SW_EIO;
 fail:

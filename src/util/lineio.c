@@ -239,3 +239,19 @@ int sw_read_file(const char *path, struct sw_buf *b)
     if (!rc && b->data) b->data[b->len] = '\0';
     return rc;
 }
+
+int sw_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (w == 0) errno = EIO;
+            return SW_EIO;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return SW_OK;
+}
