@@ -178,7 +178,7 @@ int main(int argc, char **argv)
         snprintf(dbuf, sizeof dbuf, "/tmp/sw-bench-%d.db", (int)getpid());
         dbpath = dbuf;
     }
-    char err[256];
+    char err[SW_ERRMAX];
     sqlite3 *db;
     struct sw_pipeline *p;
     int skipped;

@@ -172,7 +172,7 @@ int main(int argc, char **argv)
     unlink(path);
     sqlite3 *db;
     struct sw_ledger *lg;
-    char err[256];
+    char err[SW_ERRMAX];
     if (sw_store_open(path, &db, err) || sw_ledger_open(db, &lg)) {
         fprintf(stderr, "cannot open '%s'\n", path);
         return 1;

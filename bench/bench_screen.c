@@ -55,7 +55,7 @@ static int cmp_double(const void *a, const void *b)
 
 static int import_shared(const char *dbpath)
 {
-    char err[256];
+    char err[SW_ERRMAX];
     sqlite3 *db = NULL;
     if (sw_store_open(dbpath, &db, err)) {
         fprintf(stderr, "bench_screen: %s\n", err);
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
         printf("import UN + OFAC SDN into the store: %.2f s\n", now() - t0);
         dbpath = tmpdb;
     }
-    char err[256];
+    char err[SW_ERRMAX];
     sqlite3 *db = NULL;
     if (sw_store_open(dbpath, &db, err)) {
         fprintf(stderr, "bench_screen: %s\n", err);

@@ -100,7 +100,7 @@ struct sw_detect;
 
 /* g is required (land, ports, zones). db may be NULL (no recording, no lists). When db is
  * given, the ledger tables are migrated and the designated vessels of the lists tables
- * (if present) are loaded for listed_vessel and identity_fraud. err (256 bytes, may be NULL)
+ * (if present) are loaded for listed_vessel and identity_fraud. err (SW_ERRMAX bytes, may be NULL)
  * explains a failure. */
 int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
                   const struct sw_detect_params *p, const struct sw_detect_limits *lim, char *err);

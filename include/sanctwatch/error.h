@@ -45,6 +45,10 @@ enum sw_errno {
 /* End of input is an expected outcome rather than a failure; this is its usual spelling. */
 #define SW_EOF SW_EEOF
 
+/* Size of the message buffers the library fills (every `char *err` parameter documented as
+ * "SW_ERRMAX bytes"): messages are cut to fit, never overflow. */
+#define SW_ERRMAX 256
+
 /* Message for an error code; never NULL, static storage. */
 const char *sw_strerror(int err);
 /* Name of an error code ("SW_ECHECKSUM"); never NULL, static storage. */

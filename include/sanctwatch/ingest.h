@@ -167,7 +167,7 @@ typedef int (*sw_consumer_fn)(void *ctx, const struct sw_record *r, const struct
 
 /* Open the pipeline on an open store: applies the "ingest" migrations and loads the saved
  * state (vessels, pending records, dedup, counters of an unfinished run). Caller frees with
- * sw_pipeline_free(). err (256 bytes, may be NULL) gets a message on failure. */
+ * sw_pipeline_free(). err (SW_ERRMAX bytes, may be NULL) gets a message on failure. */
 int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipeline_config *cfg,
                     char *err);
 void sw_pipeline_free(struct sw_pipeline *p);
@@ -185,7 +185,7 @@ struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p);
 /* Ingest one input: a path ("-" stdin, .gz transparent), "tcp://HOST:PORT" or
  * "udp://ADDR:PORT". A file already ingested completely in this database is skipped (*skipped
  * set); a partly ingested one resumes after its checkpoint. Returns SW_OK, or an error with a
- * message in err (256 bytes). */
+ * message in err (SW_ERRMAX bytes). */
 int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, char *err);
 /* Feed one record directly (tests, benchmarks); records must carry a time. */
 int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r);

@@ -94,7 +94,7 @@ int sw_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
 
 /* Parse text as one JSON value the strict way canonical input needs (duplicate keys, invalid
  * UTF-8, NUL in strings, numbers out of range, trailing data: SW_EFORMAT). *out is a new
- * reference. err (optional, 256 bytes) gets jansson's reason. */
+ * reference. err (optional, SW_ERRMAX bytes) gets jansson's reason. */
 int sw_canon_parse(const char *text, size_t len, json_t **out, char *err);
 /* Canonical encoding of v (object or array). *out malloc'd, NUL-terminated, *len without NUL.
  * SW_ETOOBIG above SW_CANON_MAX. */
@@ -270,7 +270,7 @@ int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_
  * signature (when pub is non-NULL) and root against the recomputed tree. If head is non-NULL
  * (a head kept elsewhere, already verified), the log must contain it: its size <= the log's
  * size and its root equal to the recomputed root at that size. On SW_EVERIFY, msg (optional,
- * 256 bytes) says what is wrong. */
+ * SW_ERRMAX bytes) says what is wrong. */
 int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
                     const struct sw_checkpoint *head, char *msg);
 

@@ -43,14 +43,14 @@ void sw_report_opts_default(struct sw_report_opts *o);
 
 /* Build the report model from the store. The events included are those the newest signed
  * head covers (a fresh head is signed when opts->key is set and the log grew since). On
- * success *model is a new reference the caller releases with json_decref(). err (256 bytes)
+ * success *model is a new reference the caller releases with json_decref(). err (SW_ERRMAX bytes)
  * says what went wrong: SW_ENOTFOUND when no signed head exists and no key was given,
  * SW_EDB, SW_ENOMEM, SW_EVERIFY (a stored head does not match the log, or a stored event
  * no longer hashes to its ledger leaf). */
 int sw_report_build(sqlite3 *db, const struct sw_report_opts *opts, json_t **model, char *err);
 
 /* Write every output file of the model into dir (created if missing). geo (may be NULL)
- * draws coastlines, zones and ports on the maps. err (256 bytes) names the failing file. */
+ * draws coastlines, zones and ports on the maps. err (SW_ERRMAX bytes) names the failing file. */
 int sw_report_write(const json_t *model, const struct sw_geo *geo, const char *dir, char *err);
 
 /* The individual writers, each to an open stream. */

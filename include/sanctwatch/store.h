@@ -12,7 +12,7 @@
 #define SW_STORE_DEFAULT_PATH "sanctwatch.db"
 
 /* Open (creating if needed) with WAL, foreign keys and a busy timeout. Caller closes with
- * sw_store_close(). On failure *out is NULL and a message is in err (if non-NULL, 256 bytes). */
+ * sw_store_close(). On failure *out is NULL and a message is in err (if non-NULL, SW_ERRMAX bytes). */
 int sw_store_open(const char *path, sqlite3 **out, char *err);
 void sw_store_close(sqlite3 *db);
 /* The same for a database that must already exist (every command but the ones that create
@@ -29,5 +29,14 @@ int sw_store_has_table(sqlite3 *db, const char *name);
 
 /* Run SQL without results; SW_EDB on failure (sqlite3_errmsg(db) has the reason). */
 int sw_store_exec(sqlite3 *db, const char *sql);
+
+/* Prepare a statement kept for the life of its owner (SQLITE_PREPARE_PERSISTENT); SW_EDB on
+ * failure (sqlite3_errmsg(db) has the reason). */
+int sw_store_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql);
+/* Step a statement whose rows, if any, are not wanted, then reset it and clear its bindings
+ * (strings bound SQLITE_STATIC need to live only until this returns). SW_OK when it ran
+ * (SQLITE_DONE or SQLITE_ROW), SW_EDB otherwise (sqlite3_errmsg of its database keeps the
+ * reason). */
+int sw_store_step(sqlite3_stmt *st);
 
 #endif

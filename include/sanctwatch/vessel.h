@@ -119,7 +119,4 @@ int sw_vessel_check(const struct sw_vessel *v);
 /* Recent fixes of v, oldest first, into out[0..SW_VESSEL_RECENT); returns how many. */
 int sw_vessel_recent(const struct sw_vessel *v, struct sw_fix *out);
 
-/* Great-circle distance in metres (haversine, mean Earth radius). */
-double sw_geo_distance_m(double lat1, double lon1, double lat2, double lon2);
-
 #endif

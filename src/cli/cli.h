@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#define SW_VERSION "0.1.0"
+#include "sanctwatch/version.h"
 
 struct sw_cmd {
     const char *name;

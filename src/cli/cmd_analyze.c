@@ -118,7 +118,7 @@ static int detect_setup(sqlite3 *db, const char *config, const char *events, str
     struct sw_detect_params dp;
     struct sw_config *conf = NULL;
     const char *errpath = NULL;
-    char err[256] = "", key[64] = "";
+    char err[SW_ERRMAX] = "", key[64] = "";
     size_t line = 0;
     int rc;
     sw_detect_params_default(&dp);
@@ -232,7 +232,7 @@ int cmd_analyze(int argc, char **argv)
         cfg.progress_ctx = &pg;
     }
 
-    char err[256] = "";
+    char err[SW_ERRMAX] = "";
     sqlite3 *db = NULL;
     struct sw_pipeline *p = NULL;
     if (sw_store_open(dbpath, &db, err) != SW_OK) {

@@ -203,7 +203,7 @@ static int write_out(const char *path, const char *text, mode_t mode)
 /* Only append creates a database: a misspelt --db must not sign or prove an empty log. */
 static int open_db(const char *path, int create, sqlite3 **db, struct sw_ledger **lg)
 {
-    char err[256];
+    char err[SW_ERRMAX];
     *lg = NULL;
     *db = NULL;
     if (create ? sw_store_open(path, db, err) : sw_store_open_existing(path, db, err)) {
@@ -409,7 +409,7 @@ static int do_append(struct opts *o)
                 s++;
             if (s == len) continue;
             json_t *ev;
-            char why[256];
+            char why[SW_ERRMAX];
             if (sw_canon_parse(line, len, &ev, why)) {
                 cli_error("%s:%" PRIu64 ": invalid JSON: %s", path, no, why);
                 bad++;
@@ -630,7 +630,7 @@ static int do_verify(struct opts *o)
         }
         if (o->event && p.kind == SW_PROOF_INCLUSION) {
             json_t *ev;
-            char why[256];
+            char why[SW_ERRMAX];
             if (read_file(o->event, SW_CANON_MAX, &text, &len)) {
                 sw_proof_release(&p);
                 return 1;
@@ -670,7 +670,7 @@ static int do_verify(struct opts *o)
     if (o->db_set) {
         sqlite3 *db = NULL;
         struct sw_ledger *lg = NULL;
-        char msg[256];
+        char msg[SW_ERRMAX];
         if (open_db(o->db, 0, &db, &lg)) return 1;
         int rc = sw_ledger_audit(lg, &pub, head_path ? &head : NULL, msg);
         uint64_t size = 0;

@@ -51,7 +51,7 @@ static void usage(FILE *f)
  * empty table as if no list were loaded. */
 static int open_db(const char *path, int create, sqlite3 **db)
 {
-    char err[256];
+    char err[SW_ERRMAX];
     if (create ? sw_store_open(path, db, err) : sw_store_open_existing(path, db, err)) {
         cli_error("%s", err);
         return -1;

@@ -142,7 +142,7 @@ int cmd_report(int argc, char **argv)
     struct sw_geo *geo = NULL;
     struct sw_config *cfg = NULL;
     json_t *model = NULL;
-    char err[256] = "";
+    char err[SW_ERRMAX] = "";
     int rc;
 
     if (sw_store_open_existing(db_path, &db, err)) {

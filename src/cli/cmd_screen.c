@@ -441,7 +441,7 @@ int cmd_screen(int argc, char **argv)
         cli_error("--out goes with --batch");
         return 2;
     }
-    char err[256], dbuf[PATH_MAX];
+    char err[SW_ERRMAX], dbuf[PATH_MAX];
     sqlite3 *db = NULL;
     if (sw_store_open_existing(dbpath, &db, err)) {
         cli_error("%s", err);

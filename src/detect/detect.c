@@ -462,7 +462,7 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     if ((rc = port_grid_build(d)) != SW_OK) goto fail;
     if (db) {
         if ((rc = sw_ledger_open(db, &d->lg)) != SW_OK) {
-            if (err) snprintf(err, 256, "cannot open the ledger: %s", sqlite3_errmsg(db));
+            if (err) snprintf(err, SW_ERRMAX, "cannot open the ledger: %s", sqlite3_errmsg(db));
             goto fail;
         }
         if ((rc = det_lists_load(d, err)) != SW_OK) goto fail;
@@ -470,7 +470,7 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     *out = d;
     return SW_OK;
 fail:
-    if (rc == SW_ENOMEM && err) snprintf(err, 256, "%s", sw_strerror(rc));
+    if (rc == SW_ENOMEM && err) snprintf(err, SW_ERRMAX, "%s", sw_strerror(rc));
     sw_detect_free(d);
     return rc;
 }

@@ -89,7 +89,7 @@ struct sw_pipeline {
     int64_t sf_gen;     /* its generation (stored in its header and in ingest_pending) */
     uint64_t sf_len;    /* its committed length */
     uint64_t sf_states; /* vessel states in it */
-    char sf_err[256];   /* why the last state file write failed ("" when it did not) */
+    char sf_err[SW_ERRMAX];   /* why the last state file write failed ("" when it did not) */
     /* the input being read */
     const char *cur; /* NULL between inputs */
     int cur_resumable, cur_live, cur_csv_checked;
@@ -116,26 +116,12 @@ void sw_pipeline_config_default(struct sw_pipeline_config *c)
 
 static void seterr(char *err, const char *what, sqlite3 *db)
 {
-    if (err) snprintf(err, 256, "%s: %s", what, db ? sqlite3_errmsg(db) : "failed");
+    if (err) snprintf(err, SW_ERRMAX, "%s: %s", what, db ? sqlite3_errmsg(db) : "failed");
 }
 
-static int prep(struct sw_pipeline *p, sqlite3_stmt **st, const char *sql)
-{
-    return sqlite3_prepare_v3(p->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK
-               ? SW_OK
-               : SW_EDB;
-}
-
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? SW_OK : SW_EDB;
-}
 
 /* Every statement here is stepped, reset and its bindings cleared right after binding
- * (step_done), while the strings bound (in a vessel or a record) are unchanged: no copy. */
+ * (sw_store_step), while the strings bound (in a vessel or a record) are unchanged: no copy. */
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s && s[0])
@@ -166,7 +152,7 @@ static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, char *e
         rc = sw_vessels_restore(p->vs, &v);
     }
     if (rc != SW_OK && err)
-        snprintf(err, 256, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
+        snprintf(err, SW_ERRMAX, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
     return rc;
 }
 
@@ -193,7 +179,7 @@ static int sf_pending(void *ctx, const void *reorder, size_t rlen, const void *d
     if (((rc = sw_reorder_load(l->p->rq, reorder, rlen)) != SW_OK ||
          (rc = sw_dedup_load(l->p->dd, dedup, dlen)) != SW_OK) &&
         l->err)
-        snprintf(l->err, 256, "cannot load the pending records: %s", sw_strerror(rc));
+        snprintf(l->err, SW_ERRMAX, "cannot load the pending records: %s", sw_strerror(rc));
     return rc;
 }
 
@@ -213,7 +199,7 @@ static int load_state_rows(struct sw_pipeline *p, const char *sql, int one_per_r
         size_t len = (size_t)sqlite3_column_bytes(st, 0);
         const unsigned char *b = sqlite3_column_blob(st, 0);
         if (one_per_row ? len != sizeof(struct sw_vessel) : len % sizeof(struct sw_vessel) != 0) {
-            if (err) snprintf(err, 256, "saved vessel state was written by an incompatible build");
+            if (err) snprintf(err, SW_ERRMAX, "saved vessel state was written by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto done;
         }
@@ -254,7 +240,7 @@ static int load_state(struct sw_pipeline *p, char *err)
         if (sqlite3_column_int64(st, 1) != LAYOUT ||
             (size_t)sqlite3_column_bytes(st, 2) != sizeof p->c + sizeof p->seq ||
             (size_t)sqlite3_column_bytes(st, 3) != sizeof p->nmea_run) {
-            if (err) snprintf(err, 256, "the unfinished run was saved by an incompatible build");
+            if (err) snprintf(err, SW_ERRMAX, "the unfinished run was saved by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto fail;
         }
@@ -272,7 +258,7 @@ static int load_state(struct sw_pipeline *p, char *err)
             rc = SW_EFORMAT;
             if (!p->dbfile || (p->sf_index != 0 && p->sf_index != 1) ||
                 sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) != SW_OK) {
-                if (err) snprintf(err, 256, "the unfinished run's state file is unknown");
+                if (err) snprintf(err, SW_ERRMAX, "the unfinished run's state file is unknown");
                 goto fail;
             }
             if (err) err[0] = 0;
@@ -280,7 +266,7 @@ static int load_state(struct sw_pipeline *p, char *err)
                             sf_state, sf_pending, &l);
             if (rc != SW_OK) {
                 if (err && !err[0])
-                    snprintf(err, 256, "cannot load the unfinished run's state from '%.180s': %s",
+                    snprintf(err, SW_ERRMAX, "cannot load the unfinished run's state from '%.180s': %s",
                              path, sw_strerror(rc));
                 goto fail;
             }
@@ -289,7 +275,7 @@ static int load_state(struct sw_pipeline *p, char *err)
                    (rc = sw_dedup_load(p->dd, sqlite3_column_blob(st, 5),
                                        (size_t)sqlite3_column_bytes(st, 5))) != SW_OK) {
             /* saved in the database by an earlier build */
-            if (err) snprintf(err, 256, "cannot load the unfinished run: %s", sw_strerror(rc));
+            if (err) snprintf(err, SW_ERRMAX, "cannot load the unfinished run: %s", sw_strerror(rc));
             goto fail;
         }
     } else if (rc != SQLITE_DONE) {
@@ -334,40 +320,40 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
     if ((rc = sw_vessels_new(&p->vs, p->cfg.max_vessels, &p->cfg.track)) ||
         (rc = sw_reorder_new(&p->rq, p->cfg.lateness_ms, p->cfg.reorder_capacity)) ||
         (rc = sw_dedup_new(&p->dd, p->cfg.dedup_window_ms, p->cfg.dedup_capacity))) {
-        if (err) snprintf(err, 256, "cannot set up the pipeline: %s", sw_strerror(rc));
+        if (err) snprintf(err, SW_ERRMAX, "cannot set up the pipeline: %s", sw_strerror(rc));
         goto fail;
     }
     if ((rc = load_state(p, err)) != SW_OK) goto fail;
     rc = SW_EDB;
-    if (prep(p, &p->st_track,
+    if (sw_store_prepare(p->db, &p->st_track,
              "INSERT OR REPLACE INTO track(mmsi,t,lat,lon,sog,cog,heading,status)"
              " VALUES(?,?,?,?,?,?,?,?)") ||
-        prep(p, &p->st_ident,
+        sw_store_prepare(p->db, &p->st_ident,
              "INSERT OR REPLACE INTO identity_history(mmsi,seq,name,callsign,imo,ship_type,"
              "length_m,beam_m,flag,first_seen,last_seen) VALUES(?,?,?,?,?,?,?,?,?,?,?)") ||
-        prep(p, &p->st_vessel,
+        sw_store_prepare(p->db, &p->st_vessel,
              "INSERT OR REPLACE INTO vessels(mmsi,flag,class,name,callsign,imo,ship_type,"
              "length_m,beam_m,draught,destination,first_seen,last_seen,positions,statics,"
              "last_time,last_lat,last_lon,last_sog,last_cog,last_heading,last_status)"
              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
-        prep(p, &p->st_vessel_upd,
+        sw_store_prepare(p->db, &p->st_vessel_upd,
              "UPDATE vessels SET flag=?2,class=?3,name=?4,callsign=?5,ship_type=?7,length_m=?8,"
              "beam_m=?9,draught=?10,destination=?11,first_seen=?12,last_seen=?13,positions=?14,"
              "statics=?15,last_time=?16,last_lat=?17,last_lon=?18,last_sog=?19,last_cog=?20,"
              "last_heading=?21,last_status=?22 WHERE mmsi=?1 AND imo IS ?6") ||
-        prep(p, &p->st_ident_upd,
+        sw_store_prepare(p->db, &p->st_ident_upd,
              "UPDATE identity_history SET name=?3,callsign=?4,ship_type=?6,length_m=?7,"
              "beam_m=?8,flag=?9,first_seen=?10,last_seen=?11 WHERE mmsi=?1 AND seq=?2"
              " AND imo IS ?5") ||
-        prep(p, &p->st_vstate, "INSERT INTO ingest_state_log(state) VALUES(?)") ||
-        prep(p, &p->st_aid,
+        sw_store_prepare(p->db, &p->st_vstate, "INSERT INTO ingest_state_log(state) VALUES(?)") ||
+        sw_store_prepare(p->db, &p->st_aid,
              "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
              " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
              " name=COALESCE(excluded.name,name), aid_type=excluded.aid_type,"
              " lat=COALESCE(excluded.lat,lat), lon=COALESCE(excluded.lon,lon),"
              " first_seen=MIN(first_seen,excluded.first_seen),"
              " last_seen=MAX(last_seen,excluded.last_seen), reports=reports+1") ||
-        prep(p, &p->st_input,
+        sw_store_prepare(p->db, &p->st_input,
              "INSERT OR REPLACE INTO ingest_inputs(input,run_id,lines,last_time,done)"
              " VALUES(?,?,?,?,?)")) {
         seterr(err, "cannot prepare statements", db);
@@ -496,11 +482,11 @@ static int write_identity(struct sw_pipeline *p, uint32_t mmsi, uint32_t seq,
     int rc;
     if (exists) {
         bind_identity(p->st_ident_upd, mmsi, seq, id, first, last);
-        if ((rc = step_done(p->st_ident_upd)) != SW_OK) return rc;
+        if ((rc = sw_store_step(p->st_ident_upd)) != SW_OK) return rc;
         if (sqlite3_changes(p->db) > 0) return SW_OK;
     }
     bind_identity(p->st_ident, mmsi, seq, id, first, last);
-    return step_done(p->st_ident);
+    return sw_store_step(p->st_ident);
 }
 
 static void bind_vessel(sqlite3_stmt *st, const struct sw_vessel *v)
@@ -543,12 +529,12 @@ static int write_vessel(struct sw_pipeline *p, struct sw_vessel *v)
     /* in place when the row exists with the same IMO (see write_identity) */
     if (v->dirty & SW_VESSEL_ROW_WRITTEN) {
         bind_vessel(p->st_vessel_upd, v);
-        if ((rc = step_done(p->st_vessel_upd)) != SW_OK) return rc;
+        if ((rc = sw_store_step(p->st_vessel_upd)) != SW_OK) return rc;
         done = sqlite3_changes(p->db) > 0;
     }
     if (!done) {
         bind_vessel(p->st_vessel, v);
-        if ((rc = step_done(p->st_vessel)) != SW_OK) return rc;
+        if ((rc = sw_store_step(p->st_vessel)) != SW_OK) return rc;
     }
     v->dirty |= SW_VESSEL_ROW_WRITTEN;
     if (v->id_seq > 0) {
@@ -571,7 +557,7 @@ static int write_point(struct sw_pipeline *p, uint32_t mmsi, const struct sw_fix
     bind_real_or_null(st, 6, f->cog);
     if (f->heading < 360) sqlite3_bind_int(st, 7, f->heading);
     if (f->status < 15) sqlite3_bind_int(st, 8, f->status);
-    return step_done(st);
+    return sw_store_step(st);
 }
 
 static int write_aid(struct sw_pipeline *p, const struct sw_record *r)
@@ -585,7 +571,7 @@ static int write_aid(struct sw_pipeline *p, const struct sw_record *r)
         sqlite3_bind_double(st, 5, r->lon);
     }
     sqlite3_bind_int64(st, 6, r->t_ms);
-    return step_done(st);
+    return sw_store_step(st);
 }
 
 static int write_input(struct sw_pipeline *p, int done)
@@ -596,7 +582,7 @@ static int write_input(struct sw_pipeline *p, int done)
     sqlite3_bind_int64(st, 3, (sqlite3_int64)p->cur_line);
     if (p->cur_time != SW_TIME_NONE) sqlite3_bind_int64(st, 4, p->cur_time);
     sqlite3_bind_int(st, 5, done);
-    return step_done(st);
+    return sw_store_step(st);
 }
 
 /* The vessel state kept in the database is a log: the end of each run appends the states of
@@ -619,7 +605,7 @@ static int put_states(struct sw_pipeline *p, struct sw_vessel *const *v, size_t 
             buf[j].dirty &= (uint8_t)~saved; /* rows may still be due */
         }
         sqlite3_bind_blob(p->st_vstate, 1, buf, (int)(k * sizeof *buf), SQLITE_STATIC);
-        int rc = step_done(p->st_vstate);
+        int rc = sw_store_step(p->st_vstate);
         if (rc != SW_OK) return rc;
     }
     for (size_t i = 0; i < n; i++)
@@ -774,7 +760,7 @@ static void checkpoint_error(struct sw_pipeline *p, char *err)
 {
     if (!err) return;
     if (p->sf_err[0])
-        snprintf(err, 256, "cannot write a checkpoint: %.200s", p->sf_err);
+        snprintf(err, SW_ERRMAX, "cannot write a checkpoint: %.200s", p->sf_err);
     else
         seterr(err, "cannot write a checkpoint", p->db);
 }
@@ -1079,7 +1065,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
     sw_nmea_config_default(&nc);
     nc.lenient = p->cfg.lenient;
     if ((rc = sw_nmea_new(&p->fr, &nc)) != SW_OK) {
-        snprintf(err, 256, "cannot set up the NMEA framer: %s", sw_strerror(rc));
+        snprintf(err, SW_ERRMAX, "cannot set up the NMEA framer: %s", sw_strerror(rc));
         goto fail;
     }
     memset(p->nmea_base, 0, sizeof p->nmea_base);
@@ -1120,7 +1106,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
                 break;
             }
             p->c[SW_IC_INPUT_ERRORS]++;
-            snprintf(err, 256, "cannot read '%s': %s", input, sw_strerror(rc));
+            snprintf(err, SW_ERRMAX, "cannot read '%s': %s", input, sw_strerror(rc));
             break; /* keep what was read; the caller reports it */
         }
         if (!p->cur_csv_checked && len > 0) {
@@ -1230,12 +1216,12 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
     for (int i = 0; i < p->ncons; i++)
         if ((rc = p->cons[i].fn(p->cons[i].ctx, NULL, NULL)) != 0) {
             if (err)
-                snprintf(err, 256, "a consumer failed at the end of the run: %s", sw_strerror(rc));
+                snprintf(err, SW_ERRMAX, "a consumer failed at the end of the run: %s", sw_strerror(rc));
             goto fail;
         }
     if ((rc = run_commit_hooks(p)) != SW_OK) {
         if (err)
-            snprintf(err, 256, "a commit hook failed at the end of the run: %s", sw_strerror(rc));
+            snprintf(err, SW_ERRMAX, "a commit hook failed at the end of the run: %s", sw_strerror(rc));
         goto fail;
     }
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);

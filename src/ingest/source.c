@@ -89,7 +89,7 @@ static int udp_bind(struct sw_source *s, char *err)
     hints.ai_flags = AI_PASSIVE;
     int rc = getaddrinfo(s->host[0] ? s->host : NULL, s->port, &hints, &res);
     if (rc != 0) {
-        snprintf(err, 256, "cannot resolve '%.100s:%.20s': %s", s->host, s->port, gai_strerror(rc));
+        snprintf(err, SW_ERRMAX, "cannot resolve '%.100s:%.20s': %s", s->host, s->port, gai_strerror(rc));
         return SW_ENET;
     }
     s->fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -100,7 +100,7 @@ static int udp_bind(struct sw_source *s, char *err)
         setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     }
     if (s->fd < 0 || bind(s->fd, res->ai_addr, res->ai_addrlen) != 0) {
-        snprintf(err, 256, "cannot listen on udp '%.100s:%.20s': %s", s->host, s->port,
+        snprintf(err, SW_ERRMAX, "cannot listen on udp '%.100s:%.20s': %s", s->host, s->port,
                  strerror(errno));
         freeaddrinfo(res);
         return SW_ENET;
@@ -123,7 +123,7 @@ int sw_source_open(struct sw_source **out, const char *spec, size_t max_line, in
     if (strncmp(spec, "tcp://", 6) == 0 || strncmp(spec, "udp://", 6) == 0) {
         s->kind = spec[0] == 't' ? SRC_TCP : SRC_UDP;
         if (split_hostport(spec + 6, s->host, sizeof s->host, s->port, sizeof s->port)) {
-            snprintf(err, 256, "bad address '%s' (expected %s://HOST:PORT)", spec,
+            snprintf(err, SW_ERRMAX, "bad address '%s' (expected %s://HOST:PORT)", spec,
                      s->kind == SRC_TCP ? "tcp" : "udp");
             rc = SW_EINVAL;
             goto fail;
@@ -139,7 +139,7 @@ int sw_source_open(struct sw_source **out, const char *spec, size_t max_line, in
         s->kind = SRC_LINES;
         rc = sw_lines_open(&s->lines, spec, max_line);
         if (rc) {
-            snprintf(err, 256, "cannot open '%s': %s", spec, strerror(errno));
+            snprintf(err, SW_ERRMAX, "cannot open '%s': %s", spec, strerror(errno));
             goto fail;
         }
     }

@@ -20,7 +20,7 @@ struct sw_source_stats {
 };
 
 /* spec: path, "-", "tcp://HOST:PORT" or "udp://ADDR:PORT". idle_exit_ms: a live source
- * reports SW_EOF after that long without data (0: never). err gets a message (256 bytes).
+ * reports SW_EOF after that long without data (0: never). err gets a message (SW_ERRMAX bytes).
  * Caller frees with sw_source_free(). */
 int sw_source_open(struct sw_source **out, const char *spec, size_t max_line, int64_t idle_exit_ms,
                    char *err);

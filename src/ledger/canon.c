@@ -17,12 +17,12 @@ int sw_canon_parse(const char *text, size_t len, json_t **out, char *err)
     json_error_t je;
     *out = NULL;
     if (len > SW_CANON_MAX) {
-        if (err) snprintf(err, 256, "longer than %u bytes", SW_CANON_MAX);
+        if (err) snprintf(err, SW_ERRMAX, "longer than %u bytes", SW_CANON_MAX);
         return SW_ETOOBIG;
     }
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!v) {
-        if (err) snprintf(err, 256, "%.160s at column %d", je.text, je.column);
+        if (err) snprintf(err, SW_ERRMAX, "%.160s at column %d", je.text, je.column);
         return SW_EFORMAT;
     }
     *out = v;

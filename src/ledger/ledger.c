@@ -126,13 +126,6 @@ static sqlite3_stmt *Q(struct sw_ledger *lg, int i)
     return lg->q[i];
 }
 
-static int step_done(sqlite3_stmt *s)
-{
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? SW_OK : SW_EDB;
-}
-
 static int savepoint(struct sw_ledger *lg)
 {
     return sw_store_exec(lg->db, "SAVEPOINT sw_ledger");
@@ -189,7 +182,7 @@ static int state_save(struct sw_ledger *lg, const struct sw_merkle_frontier *f)
     sqlite3_stmt *s = Q(lg, Q_PUT_STATE);
     sqlite3_bind_int64(s, 1, (sqlite3_int64)f->size);
     sqlite3_bind_blob(s, 2, blob, (int)(k * SW_HASH_LEN), SQLITE_TRANSIENT);
-    return step_done(s);
+    return sw_store_step(s);
 }
 
 static void bufs_reset(struct sw_ledger *lg)
@@ -232,7 +225,7 @@ static int tile_flush(struct sw_ledger *lg, unsigned slot)
     sqlite3_bind_blob(s, 2, t->h, (int)(t->count * SW_HASH_LEN), SQLITE_STATIC);
     t->dirty = 0;
     lg->rc_valid = 0;
-    return step_done(s);
+    return sw_store_step(s);
 }
 
 static int tiles_flush(struct sw_ledger *lg)
@@ -428,7 +421,7 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     if (has_start) sqlite3_bind_int64(s, 4, start);
     if (has_end) sqlite3_bind_int64(s, 5, end);
     sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
-    if ((rc = step_done(s))) goto done;
+    if ((rc = sw_store_step(s))) goto done;
     rc = set_evidence(event, r->leaf, r->hash);
 done:
     free(canon);
@@ -612,7 +605,7 @@ int sw_ledger_sign_head(struct sw_ledger *lg, const struct sw_ledger_key *k, int
     sqlite3_bind_int64(s, 3, time_ms);
     sqlite3_bind_text(s, 4, c.origin, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 5, note, -1, SQLITE_STATIC);
-    rc = step_done(s);
+    rc = sw_store_step(s);
 fail:
     rc = release(lg, rc);
     if (rc == SW_OK && note_out)
@@ -679,7 +672,7 @@ static int audit_node(void *ctx, unsigned level, uint64_t index, const uint8_t h
 
 #define AUDIT_FAIL(...)                                                                            \
     do {                                                                                           \
-        if (msg) snprintf(msg, 256, __VA_ARGS__);                                                  \
+        if (msg) snprintf(msg, SW_ERRMAX, __VA_ARGS__);                                                  \
         rc = SW_EVERIFY;                                                                           \
         goto fail;                                                                                 \
     } while (0)

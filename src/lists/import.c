@@ -9,6 +9,7 @@
 
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/store.h"
 #include "sanctwatch/lineio.h"
 #include "sanctwatch/timeutil.h"
 
@@ -237,14 +238,6 @@ static void bind_text(sqlite3_stmt *q, int i, const char *v)
         sqlite3_bind_null(q, i);
 }
 
-static int run(sqlite3_stmt *q)
-{
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SW_OK : SW_EDB;
-}
-
 static int write_rows(struct writer *w, int64_t id, const struct lentry *e)
 {
     int rc = SW_OK;
@@ -295,7 +288,7 @@ static int write_rows(struct writer *w, int64_t id, const struct lentry *e)
             break;
         }
         }
-        rc = run(q);
+        rc = sw_store_step(q);
     }
     if (!rc && (e->vflag || e->vtype || e->tonnage || e->grt || e->owner)) {
         sqlite3_stmt *q = w->q[Q_VESSEL];
@@ -305,7 +298,7 @@ static int write_rows(struct writer *w, int64_t id, const struct lentry *e)
         bind_text(q, 4, e->tonnage);
         bind_text(q, 5, e->grt);
         bind_text(q, 6, e->owner);
-        rc = run(q);
+        rc = sw_store_step(q);
     }
     return rc;
 }
@@ -317,7 +310,7 @@ static int change(struct writer *w, int64_t id, const char *ref, const char *wha
     sqlite3_bind_int64(q, 2, id);
     bind_text(q, 3, ref);
     bind_text(q, 4, what);
-    return run(q);
+    return sw_store_step(q);
 }
 
 static int write_entry(struct writer *w, const struct lentry *e)
@@ -342,12 +335,12 @@ static int write_entry(struct writer *w, const struct lentry *e)
         q = w->q[Q_TOUCH];
         sqlite3_bind_int64(q, 1, w->eid);
         sqlite3_bind_int64(q, 2, id);
-        return run(q);
+        return sw_store_step(q);
     }
     if (exists) {
         for (int t = 0; t < 8; t++) {
             sqlite3_bind_int64(w->q[Q_DEL0 + t], 1, id);
-            if ((rc = run(w->q[Q_DEL0 + t]))) return rc;
+            if ((rc = sw_store_step(w->q[Q_DEL0 + t]))) return rc;
         }
     }
     q = w->q[exists ? Q_UPD : Q_INS];
@@ -362,7 +355,7 @@ static int write_entry(struct writer *w, const struct lentry *e)
     bind_text(q, 9, hex);
     sqlite3_bind_int64(q, 10, w->eid);
     if (exists) sqlite3_bind_int64(q, 11, id);
-    if ((rc = run(q))) return rc;
+    if ((rc = sw_store_step(q))) return rc;
     if (!exists) id = sqlite3_last_insert_rowid(w->db);
     if ((rc = write_rows(w, id, e))) return rc;
     if (!exists || !active)

@@ -344,7 +344,7 @@ static int write_file(const char *dir, const char *name, const json_t *model, wr
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        if (err) snprintf(err, 256, "cannot write '%.200s': %s", tmp, strerror(errno));
+        if (err) snprintf(err, SW_ERRMAX, "cannot write '%.200s': %s", tmp, strerror(errno));
         return SW_EIO;
     }
     int rc = fn ? fn(model, f) : sw_report_write_html(model, geo, f);
@@ -353,7 +353,7 @@ static int write_file(const char *dir, const char *name, const json_t *model, wr
     if (rc == SW_OK && rename(tmp, path) != 0) rc = SW_EIO;
     if (rc) {
         remove(tmp);
-        if (err) snprintf(err, 256, "cannot write '%.200s': %s", path, sw_strerror(rc));
+        if (err) snprintf(err, SW_ERRMAX, "cannot write '%.200s': %s", path, sw_strerror(rc));
     }
     return rc;
 }
@@ -361,7 +361,7 @@ static int write_file(const char *dir, const char *name, const json_t *model, wr
 int sw_report_write(const json_t *model, const struct sw_geo *geo, const char *dir, char *err)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        if (err) snprintf(err, 256, "cannot create '%.200s': %s", dir, strerror(errno));
+        if (err) snprintf(err, SW_ERRMAX, "cannot create '%.200s': %s", dir, strerror(errno));
         return SW_EIO;
     }
     static const struct {

@@ -16,9 +16,9 @@
 #include "sanctwatch/config.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
+#include "sanctwatch/version.h"
 #include "report_int.h"
 
-#define SW_VERSION_STRING "sanctwatch 0.1.0"
 
 void sw_report_opts_default(struct sw_report_opts *o)
 {
@@ -107,7 +107,7 @@ struct build {
 
 static void set_err(struct build *b, const char *what)
 {
-    if (b->err) snprintf(b->err, 256, "%s: %s", what, sqlite3_errmsg(b->db));
+    if (b->err) snprintf(b->err, SW_ERRMAX, "%s: %s", what, sqlite3_errmsg(b->db));
 }
 
 static int prepare(struct build *b, const char *sql, sqlite3_stmt **q)
@@ -274,14 +274,14 @@ static int add_incident(struct build *b, json_t *incidents, const char *id,
     struct sw_proof pr;
     int rc = sw_ledger_prove_event(b->lg, id, head->size, &pr);
     if (rc) {
-        if (b->err) snprintf(b->err, 256, "cannot prove event '%s': %s", id, sw_strerror(rc));
+        if (b->err) snprintf(b->err, SW_ERRMAX, "cannot prove event '%s': %s", id, sw_strerror(rc));
         return rc;
     }
     /* The stored event must still hash to its leaf: an event edited after it was recorded is
      * not published with a proof that would fail in the reader's hands. */
     if (sw_proof_verify(&pr, head, NULL) != SW_OK) {
         if (b->err)
-            snprintf(b->err, 256,
+            snprintf(b->err, SW_ERRMAX,
                      "event '%s' (leaf %llu) does not match its ledger leaf: "
                      "run 'sanctwatch ledger verify --db'",
                      id, (unsigned long long)pr.index);
@@ -350,7 +350,7 @@ static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
     if (rc == SW_OK) {
         rc = sw_checkpoint_parse(*note, strlen(*note), cp);
         if (rc) {
-            if (b->err) snprintf(b->err, 256, "the latest recorded head is malformed");
+            if (b->err) snprintf(b->err, SW_ERRMAX, "the latest recorded head is malformed");
             return rc;
         }
     }
@@ -365,14 +365,14 @@ static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
         if (rc || sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
             if (b->err)
-                snprintf(b->err, 256, "cannot sign a head: %s", sw_strerror(rc ? rc : SW_EDB));
+                snprintf(b->err, SW_ERRMAX, "cannot sign a head: %s", sw_strerror(rc ? rc : SW_EDB));
             return rc ? rc : SW_EDB;
         }
         rc = sw_checkpoint_parse(*note, strlen(*note), cp);
     }
     if (rc == SW_ENOTFOUND) {
         if (b->err)
-            snprintf(b->err, 256,
+            snprintf(b->err, SW_ERRMAX,
                      "no signed tree head in the store: sign one with "
                      "'sanctwatch ledger head' or pass --key");
         return rc;
@@ -383,7 +383,7 @@ static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
         rc = sw_ledger_range_hash(b->lg, 0, cp->size, at);
         if (rc || memcmp(at, cp->root, SW_HASH_LEN) != 0) {
             if (b->err)
-                snprintf(b->err, 256,
+                snprintf(b->err, SW_ERRMAX,
                          "the signed head of size %llu does not match the stored "
                          "log: run 'sanctwatch ledger verify --db'",
                          (unsigned long long)cp->size);

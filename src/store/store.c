@@ -12,6 +12,21 @@ int sw_store_exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SW_OK : SW_EDB;
 }
 
+int sw_store_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql)
+{
+    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK
+               ? SW_OK
+               : SW_EDB;
+}
+
+int sw_store_step(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SW_OK : SW_EDB;
+}
+
 int sw_store_has_table(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *q = NULL;
@@ -32,7 +47,7 @@ int sw_store_open(const char *path, sqlite3 **out, char *err)
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         if (err)
-            snprintf(err, 256, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : "no memory");
+            snprintf(err, SW_ERRMAX, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : "no memory");
         sqlite3_close(db);
         return SW_EDB;
     }
@@ -44,7 +59,7 @@ int sw_store_open(const char *path, sqlite3 **out, char *err)
                       " module TEXT NOT NULL, version INTEGER NOT NULL,"
                       " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
                       " PRIMARY KEY(module, version))")) {
-        if (err) snprintf(err, 256, "cannot set up '%s': %s", path, sqlite3_errmsg(db));
+        if (err) snprintf(err, SW_ERRMAX, "cannot set up '%s': %s", path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return SW_EDB;
     }
@@ -56,7 +71,7 @@ int sw_store_open_existing(const char *path, sqlite3 **out, char *err)
 {
     *out = NULL;
     if (access(path, F_OK) != 0) {
-        if (err) snprintf(err, 256, "cannot open '%.200s': %s", path, strerror(errno));
+        if (err) snprintf(err, SW_ERRMAX, "cannot open '%.200s': %s", path, strerror(errno));
         return SW_ENOTFOUND;
     }
     return sw_store_open(path, out, err);

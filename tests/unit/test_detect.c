@@ -77,7 +77,7 @@ static double detail(json_t *ev, const char *key)
 static struct sw_detect *new_det(struct out *o)
 {
     struct sw_detect *d = NULL;
-    char err[256];
+    char err[SW_ERRMAX];
     assert_int_equal(sw_detect_new(&d, geo, NULL, NULL, NULL, err), SW_OK);
     sw_detect_set_emit(d, collect, o);
     return d;

@@ -244,7 +244,7 @@ static void feed_range(struct sw_pipeline *p, int from, int to)
 
 static void pipeline_consumers_and_resume(void **state)
 {
-    char path1[512], path2[512], err[256];
+    char path1[512], path2[512], err[SW_ERRMAX];
     snprintf(path1, sizeof path1, "%s/straight.db", sw_test_tmpdir());
     snprintf(path2, sizeof path2, "%s/resumed.db", sw_test_tmpdir());
     sqlite3 *db;

@@ -545,7 +545,7 @@ static void record_prove_audit(void **state)
     assert_int_equal(sw_proof_verify(&q, &c1, &c2), SW_EVERIFY);
 
     /* The audit passes, then catches each kind of tampering (and each is undone). */
-    char msg[256];
+    char msg[SW_ERRMAX];
     assert_int_equal(sw_ledger_audit(lg, &k.pub, &c1, msg), SW_OK);
     struct {
         const char *tamper, *undo;
@@ -636,7 +636,7 @@ static void record_until_exists(void **state)
     assert_true(br[2].leaf == 2 && br[3].leaf == N + 2);
     uint64_t sz;
     uint8_t rt[SW_HASH_LEN];
-    char msg[256];
+    char msg[SW_ERRMAX];
     assert_int_equal(sw_ledger_tree(lg, &sz, rt), SW_OK);
     assert_true(sz == N + 3);
     assert_int_equal(sw_ledger_audit(lg, NULL, NULL, msg), SW_OK);

@@ -38,7 +38,7 @@ static sqlite3 *fresh_db(const char *dir, const char *name)
 {
     char path[512];
     sqlite3 *db;
-    char err[256];
+    char err[SW_ERRMAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     assert_int_equal(sw_store_open(path, &db, err), SW_OK);
     assert_int_equal(sw_lists_migrate(db), SW_OK);

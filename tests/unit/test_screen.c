@@ -317,7 +317,7 @@ static void hostile_input(void **state)
 
 static void load_from_db(void **state)
 {
-    char path[512], err[256];
+    char path[512], err[SW_ERRMAX];
     snprintf(path, sizeof path, "%s/screen.db", sw_test_tmpdir());
     sqlite3 *db = NULL;
     assert_int_equal(sw_store_open(path, &db, err), SW_OK);

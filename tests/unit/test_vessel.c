@@ -228,20 +228,12 @@ static void mid_table_matches_data(void **state)
     printf("NOTE: %d MIDs in data/mid.csv\n", rows);
 }
 
-static void distance(void **state)
-{
-    /* One degree of latitude is about 111.2 km on the mean sphere. */
-    double d = sw_geo_distance_m(38, 124, 39, 124);
-    assert_true(fabs(d - 111195) < 10);
-    assert_true(sw_geo_distance_m(0, 179.9, 0, -179.9) < 23000);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identity_merge_and_history), cmocka_unit_test(downsampling_keeps_shape),
         cmocka_unit_test(vessel_table_bounded),       cmocka_unit_test(mid_flags),
-        cmocka_unit_test(mid_table_matches_data),     cmocka_unit_test(distance),
+        cmocka_unit_test(mid_table_matches_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -200,15 +200,6 @@ int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved)
     return SW_OK;
 }
 
-double sw_geo_distance_m(double lat1, double lon1, double lat2, double lon2)
-{
-    const double r = 6371008.8, d2r = M_PI / 180;
-    double dlat = (lat2 - lat1) * d2r, dlon = (lon2 - lon1) * d2r;
-    double a = sin(dlat / 2) * sin(dlat / 2) +
-               cos(lat1 * d2r) * cos(lat2 * d2r) * sin(dlon / 2) * sin(dlon / 2);
-    return 2 * r * asin(sqrt(a < 1 ? a : 1));
-}
-
 /* Cheap distance for the downsampler (equirectangular; good to <1% under 50 km). */
 static double approx_m(const struct sw_fix *a, const struct sw_fix *b)
 {
