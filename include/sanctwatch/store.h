@@ -12,7 +12,8 @@
 #define SW_STORE_DEFAULT_PATH "sanctwatch.db"
 
 /* Open (creating if needed) with WAL, foreign keys and a busy timeout. Caller closes with
- * sw_store_close(). On failure *out is NULL and a message is in err (if non-NULL, SW_ERRMAX bytes). */
+ * sw_store_close(). On failure *out is NULL and a message is in err (if non-NULL, SW_ERRMAX bytes).
+ */
 int sw_store_open(const char *path, sqlite3 **out, char *err);
 void sw_store_close(sqlite3 *db);
 /* The same for a database that must already exist (every command but the ones that create

@@ -162,7 +162,8 @@ int det_lists_load(struct sw_detect *d, char *err)
         " FROM entries e JOIN entry_names n ON n.entry=e.id"
         " WHERE e.type='vessel' AND e.active=1 ORDER BY e.id, n.rowid";
     if (sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK) {
-        if (err) snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
         return SW_EDB;
     }
     int64_t prev = -1;
@@ -185,7 +186,8 @@ int det_lists_load(struct sw_detect *d, char *err)
     }
     if (rc == SW_OK && s != SQLITE_DONE) {
         rc = SW_EDB;
-        if (err) snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
     }
     sqlite3_finalize(st);
     return rc;

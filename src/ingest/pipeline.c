@@ -83,13 +83,13 @@ struct sw_pipeline {
      * run, pending records, dedup table, in DB-ingest.<sf_index>; its committed length and
      * generation are in ingest_pending. At the end of the run the changed states go to
      * ingest_state_log and the file is removed. */
-    char *dbfile;       /* the database's file; NULL for an in-memory database (no file) */
-    struct sw_sf sf;    /* the file in use, sf.fd < 0 when not open */
-    int sf_index;       /* which file (0, 1), -1 none yet */
-    int64_t sf_gen;     /* its generation (stored in its header and in ingest_pending) */
-    uint64_t sf_len;    /* its committed length */
-    uint64_t sf_states; /* vessel states in it */
-    char sf_err[SW_ERRMAX];   /* why the last state file write failed ("" when it did not) */
+    char *dbfile;           /* the database's file; NULL for an in-memory database (no file) */
+    struct sw_sf sf;        /* the file in use, sf.fd < 0 when not open */
+    int sf_index;           /* which file (0, 1), -1 none yet */
+    int64_t sf_gen;         /* its generation (stored in its header and in ingest_pending) */
+    uint64_t sf_len;        /* its committed length */
+    uint64_t sf_states;     /* vessel states in it */
+    char sf_err[SW_ERRMAX]; /* why the last state file write failed ("" when it did not) */
     /* the input being read */
     const char *cur; /* NULL between inputs */
     int cur_resumable, cur_live, cur_csv_checked;
@@ -118,7 +118,6 @@ static void seterr(char *err, const char *what, sqlite3 *db)
 {
     if (err) snprintf(err, SW_ERRMAX, "%s: %s", what, db ? sqlite3_errmsg(db) : "failed");
 }
-
 
 /* Every statement here is stepped, reset and its bindings cleared right after binding
  * (sw_store_step), while the strings bound (in a vessel or a record) are unchanged: no copy. */
@@ -199,7 +198,8 @@ static int load_state_rows(struct sw_pipeline *p, const char *sql, int one_per_r
         size_t len = (size_t)sqlite3_column_bytes(st, 0);
         const unsigned char *b = sqlite3_column_blob(st, 0);
         if (one_per_row ? len != sizeof(struct sw_vessel) : len % sizeof(struct sw_vessel) != 0) {
-            if (err) snprintf(err, SW_ERRMAX, "saved vessel state was written by an incompatible build");
+            if (err)
+                snprintf(err, SW_ERRMAX, "saved vessel state was written by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto done;
         }
@@ -240,7 +240,8 @@ static int load_state(struct sw_pipeline *p, char *err)
         if (sqlite3_column_int64(st, 1) != LAYOUT ||
             (size_t)sqlite3_column_bytes(st, 2) != sizeof p->c + sizeof p->seq ||
             (size_t)sqlite3_column_bytes(st, 3) != sizeof p->nmea_run) {
-            if (err) snprintf(err, SW_ERRMAX, "the unfinished run was saved by an incompatible build");
+            if (err)
+                snprintf(err, SW_ERRMAX, "the unfinished run was saved by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto fail;
         }
@@ -266,8 +267,9 @@ static int load_state(struct sw_pipeline *p, char *err)
                             sf_state, sf_pending, &l);
             if (rc != SW_OK) {
                 if (err && !err[0])
-                    snprintf(err, SW_ERRMAX, "cannot load the unfinished run's state from '%.180s': %s",
-                             path, sw_strerror(rc));
+                    snprintf(err, SW_ERRMAX,
+                             "cannot load the unfinished run's state from '%.180s': %s", path,
+                             sw_strerror(rc));
                 goto fail;
             }
         } else if ((rc = sw_reorder_load(p->rq, sqlite3_column_blob(st, 4),
@@ -275,7 +277,8 @@ static int load_state(struct sw_pipeline *p, char *err)
                    (rc = sw_dedup_load(p->dd, sqlite3_column_blob(st, 5),
                                        (size_t)sqlite3_column_bytes(st, 5))) != SW_OK) {
             /* saved in the database by an earlier build */
-            if (err) snprintf(err, SW_ERRMAX, "cannot load the unfinished run: %s", sw_strerror(rc));
+            if (err)
+                snprintf(err, SW_ERRMAX, "cannot load the unfinished run: %s", sw_strerror(rc));
             goto fail;
         }
     } else if (rc != SQLITE_DONE) {
@@ -326,36 +329,39 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
     if ((rc = load_state(p, err)) != SW_OK) goto fail;
     rc = SW_EDB;
     if (sw_store_prepare(p->db, &p->st_track,
-             "INSERT OR REPLACE INTO track(mmsi,t,lat,lon,sog,cog,heading,status)"
-             " VALUES(?,?,?,?,?,?,?,?)") ||
-        sw_store_prepare(p->db, &p->st_ident,
-             "INSERT OR REPLACE INTO identity_history(mmsi,seq,name,callsign,imo,ship_type,"
-             "length_m,beam_m,flag,first_seen,last_seen) VALUES(?,?,?,?,?,?,?,?,?,?,?)") ||
-        sw_store_prepare(p->db, &p->st_vessel,
-             "INSERT OR REPLACE INTO vessels(mmsi,flag,class,name,callsign,imo,ship_type,"
-             "length_m,beam_m,draught,destination,first_seen,last_seen,positions,statics,"
-             "last_time,last_lat,last_lon,last_sog,last_cog,last_heading,last_status)"
-             " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
-        sw_store_prepare(p->db, &p->st_vessel_upd,
-             "UPDATE vessels SET flag=?2,class=?3,name=?4,callsign=?5,ship_type=?7,length_m=?8,"
-             "beam_m=?9,draught=?10,destination=?11,first_seen=?12,last_seen=?13,positions=?14,"
-             "statics=?15,last_time=?16,last_lat=?17,last_lon=?18,last_sog=?19,last_cog=?20,"
-             "last_heading=?21,last_status=?22 WHERE mmsi=?1 AND imo IS ?6") ||
+                         "INSERT OR REPLACE INTO track(mmsi,t,lat,lon,sog,cog,heading,status)"
+                         " VALUES(?,?,?,?,?,?,?,?)") ||
+        sw_store_prepare(
+            p->db, &p->st_ident,
+            "INSERT OR REPLACE INTO identity_history(mmsi,seq,name,callsign,imo,ship_type,"
+            "length_m,beam_m,flag,first_seen,last_seen) VALUES(?,?,?,?,?,?,?,?,?,?,?)") ||
+        sw_store_prepare(
+            p->db, &p->st_vessel,
+            "INSERT OR REPLACE INTO vessels(mmsi,flag,class,name,callsign,imo,ship_type,"
+            "length_m,beam_m,draught,destination,first_seen,last_seen,positions,statics,"
+            "last_time,last_lat,last_lon,last_sog,last_cog,last_heading,last_status)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+        sw_store_prepare(
+            p->db, &p->st_vessel_upd,
+            "UPDATE vessels SET flag=?2,class=?3,name=?4,callsign=?5,ship_type=?7,length_m=?8,"
+            "beam_m=?9,draught=?10,destination=?11,first_seen=?12,last_seen=?13,positions=?14,"
+            "statics=?15,last_time=?16,last_lat=?17,last_lon=?18,last_sog=?19,last_cog=?20,"
+            "last_heading=?21,last_status=?22 WHERE mmsi=?1 AND imo IS ?6") ||
         sw_store_prepare(p->db, &p->st_ident_upd,
-             "UPDATE identity_history SET name=?3,callsign=?4,ship_type=?6,length_m=?7,"
-             "beam_m=?8,flag=?9,first_seen=?10,last_seen=?11 WHERE mmsi=?1 AND seq=?2"
-             " AND imo IS ?5") ||
+                         "UPDATE identity_history SET name=?3,callsign=?4,ship_type=?6,length_m=?7,"
+                         "beam_m=?8,flag=?9,first_seen=?10,last_seen=?11 WHERE mmsi=?1 AND seq=?2"
+                         " AND imo IS ?5") ||
         sw_store_prepare(p->db, &p->st_vstate, "INSERT INTO ingest_state_log(state) VALUES(?)") ||
         sw_store_prepare(p->db, &p->st_aid,
-             "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
-             " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
-             " name=COALESCE(excluded.name,name), aid_type=excluded.aid_type,"
-             " lat=COALESCE(excluded.lat,lat), lon=COALESCE(excluded.lon,lon),"
-             " first_seen=MIN(first_seen,excluded.first_seen),"
-             " last_seen=MAX(last_seen,excluded.last_seen), reports=reports+1") ||
+                         "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
+                         " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
+                         " name=COALESCE(excluded.name,name), aid_type=excluded.aid_type,"
+                         " lat=COALESCE(excluded.lat,lat), lon=COALESCE(excluded.lon,lon),"
+                         " first_seen=MIN(first_seen,excluded.first_seen),"
+                         " last_seen=MAX(last_seen,excluded.last_seen), reports=reports+1") ||
         sw_store_prepare(p->db, &p->st_input,
-             "INSERT OR REPLACE INTO ingest_inputs(input,run_id,lines,last_time,done)"
-             " VALUES(?,?,?,?,?)")) {
+                         "INSERT OR REPLACE INTO ingest_inputs(input,run_id,lines,last_time,done)"
+                         " VALUES(?,?,?,?,?)")) {
         seterr(err, "cannot prepare statements", db);
         goto fail;
     }
@@ -1216,12 +1222,14 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
     for (int i = 0; i < p->ncons; i++)
         if ((rc = p->cons[i].fn(p->cons[i].ctx, NULL, NULL)) != 0) {
             if (err)
-                snprintf(err, SW_ERRMAX, "a consumer failed at the end of the run: %s", sw_strerror(rc));
+                snprintf(err, SW_ERRMAX, "a consumer failed at the end of the run: %s",
+                         sw_strerror(rc));
             goto fail;
         }
     if ((rc = run_commit_hooks(p)) != SW_OK) {
         if (err)
-            snprintf(err, SW_ERRMAX, "a commit hook failed at the end of the run: %s", sw_strerror(rc));
+            snprintf(err, SW_ERRMAX, "a commit hook failed at the end of the run: %s",
+                     sw_strerror(rc));
         goto fail;
     }
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);

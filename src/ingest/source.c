@@ -89,7 +89,8 @@ static int udp_bind(struct sw_source *s, char *err)
     hints.ai_flags = AI_PASSIVE;
     int rc = getaddrinfo(s->host[0] ? s->host : NULL, s->port, &hints, &res);
     if (rc != 0) {
-        snprintf(err, SW_ERRMAX, "cannot resolve '%.100s:%.20s': %s", s->host, s->port, gai_strerror(rc));
+        snprintf(err, SW_ERRMAX, "cannot resolve '%.100s:%.20s': %s", s->host, s->port,
+                 gai_strerror(rc));
         return SW_ENET;
     }
     s->fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -672,7 +672,7 @@ static int audit_node(void *ctx, unsigned level, uint64_t index, const uint8_t h
 
 #define AUDIT_FAIL(...)                                                                            \
     do {                                                                                           \
-        if (msg) snprintf(msg, SW_ERRMAX, __VA_ARGS__);                                                  \
+        if (msg) snprintf(msg, SW_ERRMAX, __VA_ARGS__);                                            \
         rc = SW_EVERIFY;                                                                           \
         goto fail;                                                                                 \
     } while (0)

@@ -19,7 +19,6 @@
 #include "sanctwatch/version.h"
 #include "report_int.h"
 
-
 void sw_report_opts_default(struct sw_report_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -365,7 +364,8 @@ static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
         if (rc || sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
             if (b->err)
-                snprintf(b->err, SW_ERRMAX, "cannot sign a head: %s", sw_strerror(rc ? rc : SW_EDB));
+                snprintf(b->err, SW_ERRMAX, "cannot sign a head: %s",
+                         sw_strerror(rc ? rc : SW_EDB));
             return rc ? rc : SW_EDB;
         }
         rc = sw_checkpoint_parse(*note, strlen(*note), cp);

@@ -47,7 +47,8 @@ int sw_store_open(const char *path, sqlite3 **out, char *err)
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         if (err)
-            snprintf(err, SW_ERRMAX, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : "no memory");
+            snprintf(err, SW_ERRMAX, "cannot open '%s': %s", path,
+                     db ? sqlite3_errmsg(db) : "no memory");
         sqlite3_close(db);
         return SW_EDB;
     }
