@@ -1,0 +1,192 @@
+/*
+ * The engine's read functions: what every reader of a store (the CLI's vessels, track, lists
+ * and events commands, the report, the server's API, the detectors' designated-vessel load)
+ * asks of it. The database schema is the store's private business: no SQL is written outside
+ * the store's own files, and these functions are the one way to read vessels, identities,
+ * tracks, designated vessels and events.
+ *
+ * Conventions
+ *  - Rows are handed to a callback, one at a time, in the order the function states. A
+ *    non-zero return from the callback stops the read and is returned as is.
+ *  - Everything a row points to (strings, json_t) is valid only during the call; copy what
+ *    must outlive it. json_t values are borrowed references (do not json_decref them).
+ *  - Unknown numbers are -1 (integers), NAN (reals), SW_TIME_NONE (times); unknown strings "".
+ *  - Paging is by cursor, never by offset: each row carries an opaque cursor string; passing
+ *    the last row's cursor as `after` gives the next page with the same filter. A cursor
+ *    stays valid while rows are added (the server pages through a growing store).
+ *  - Errors: SW_OK, SW_EINVAL (a filter value out of range: err names it), SW_EDB (err has
+ *    SQLite's message; SQLITE_CORRUPT included, never swallowed). err is SW_ERRMAX bytes and
+ *    may be NULL.
+ *  - Every function is safe to call from several threads at once on distinct connections;
+ *    prepared statements are cached per connection (sw_query_cache_free on close).
+ */
+#ifndef SANCTWATCH_QUERY_H
+#define SANCTWATCH_QUERY_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An area: latitudes minlat..maxlat, longitudes from minlon eastwards to maxlon (minlon >
+ * maxlon crosses the antimeridian). set == 0: anywhere. */
+struct sw_bbox {
+    int set;
+    double minlat, minlon, maxlat, maxlon;
+};
+
+#define SW_CURSOR_MAX 64
+
+/* ------------------------------------------------------------------------------- vessels */
+
+struct sw_vessel_row {
+    uint32_t mmsi;
+    char flag[3]; /* ISO alpha-2 from the MID, "" unallocated */
+    char cls;     /* 'A', 'B', 0 unknown */
+    char name[21], callsign[8], dest[21];
+    uint32_t imo; /* 0 unknown */
+    int ship_type, length_m, beam_m;
+    double draught;
+    int64_t first_seen, last_seen;
+    uint64_t positions, statics;
+    int identities; /* rows of identity history */
+    int has_fix;    /* the latest fix below is known */
+    int64_t t;
+    double lat, lon, sog, cog;
+    int heading, status;
+    /* a designated vessel of the imported lists has this vessel's IMO or MMSI (active
+     * entries): 0 none, else the number of such entries */
+    int listed;
+    char cursor[SW_CURSOR_MAX];
+};
+
+struct sw_vessel_filter {
+    struct sw_bbox bbox;   /* the latest fix inside */
+    uint32_t mmsi;         /* 0 any */
+    uint32_t imo;          /* 0 any: the current or any earlier identity has this IMO */
+    const char *name;      /* NULL any: the current or an earlier name contains it, any case */
+    int64_t seen_from;     /* SW_TIME_NONE any: last seen at or after */
+    int64_t seen_to;       /* SW_TIME_NONE any: first seen at or before */
+    int listed_only;       /* only vessels with listed > 0 */
+    const char *after;     /* NULL: from the start; else a cursor */
+    size_t limit;          /* rows at most (0: all) */
+};
+typedef int (*sw_vessel_row_fn)(void *ctx, const struct sw_vessel_row *v);
+/* Vessels in MMSI order. */
+int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_row_fn fn, void *ctx,
+                     char *err);
+/* One vessel: SW_OK, or SW_ENOTFOUND. */
+int sw_query_vessel(sqlite3 *db, uint32_t mmsi, struct sw_vessel_row *out, char *err);
+
+struct sw_identity_row {
+    uint32_t mmsi, seq;
+    char name[21], callsign[8], flag[3];
+    uint32_t imo;
+    int ship_type, length_m, beam_m;
+    int64_t first_seen, last_seen;
+};
+typedef int (*sw_identity_row_fn)(void *ctx, const struct sw_identity_row *r);
+/* The identities a vessel broadcast (mmsi != 0), or every vessel's identities that carried
+ * this IMO (imo != 0), in (mmsi, seq) order. */
+int sw_query_identities(sqlite3 *db, uint32_t mmsi, uint32_t imo, sw_identity_row_fn fn, void *ctx,
+                        char *err);
+
+struct sw_track_point {
+    int64_t t;
+    double lat, lon, sog, cog;
+    int heading, status;
+};
+struct sw_track_filter {
+    uint32_t mmsi;
+    int64_t from, to;  /* SW_TIME_NONE: open */
+    size_t max_points; /* 0: every stored point; else at most this many, evenly thinned, the
+                          first and last kept (a map at low zoom) */
+};
+typedef int (*sw_track_fn)(void *ctx, const struct sw_track_point *p);
+/* Stored (downsampled) track points in time order. */
+int sw_query_track(sqlite3 *db, const struct sw_track_filter *f, sw_track_fn fn, void *ctx,
+                   char *err);
+
+/* ---------------------------------------------------------------- designated vessels */
+
+struct sw_designated_row {
+    int64_t entry; /* the entry's number in this store */
+    const char *list, *ref, *name;
+    const char *const *names; /* every name of the entry (primary first), n_names of them */
+    size_t n_names;
+    uint32_t imo, mmsi; /* 0 unknown */
+    int imo_valid;      /* the IMO's check digit is right */
+    const char *callsign, *flag, *vessel_type, *tonnage, *grt, *owner;
+    const char *programmes, *listed_on, *remarks;
+    int active; /* on the list's latest edition */
+};
+struct sw_designated_filter {
+    const char *list;      /* NULL any */
+    const char *programme; /* NULL any: programmes contains it */
+    int include_removed;   /* also entries no longer listed */
+    uint32_t imo, mmsi;    /* 0 any */
+};
+typedef int (*sw_designated_fn)(void *ctx, const struct sw_designated_row *d);
+/* Designated vessels of the imported lists, in (list, ref) order. A store without lists
+ * gives no rows (not an error). */
+int sw_query_designated(sqlite3 *db, const struct sw_designated_filter *f, sw_designated_fn fn,
+                        void *ctx, char *err);
+
+/* ------------------------------------------------------------------------------- events */
+
+/* Order of sw_query_events. */
+enum sw_event_order {
+    SW_ORDER_TIME = 0,     /* start time, then id */
+    SW_ORDER_SIGNIFICANCE, /* rank (sw_event_rank, event.h), then confidence descending,
+                              then start time, then id: what the report and the event list
+                              lead with */
+    SW_ORDER_LEDGER        /* leaf order (records view only) */
+};
+
+struct sw_event_filter {
+    const char *const *types; /* NULL any, else ntypes type names */
+    size_t ntypes;
+    int64_t from, to;         /* SW_TIME_NONE open: the event overlaps [from, to] (an ongoing
+                                 event extends to now) */
+    struct sw_bbox bbox;      /* the event's position inside */
+    uint32_t mmsi;            /* 0 any: a vessel of the event */
+    double min_confidence;    /* 0 any */
+    int max_rank;             /* 0 any: rank (event.h) at most this */
+    const char *review;       /* NULL any; "unreviewed", "confirmed", "dismissed", "annotated"
+                                 once reviews exist (the server's) */
+    int records;              /* 0: incidents: each incident once, as its latest record (an
+                                 ongoing event and the records that complete it are one
+                                 incident, event.h); 1: every ledger record */
+    enum sw_event_order order;
+    const char *after;        /* NULL: from the start; else a cursor of the same filter */
+    size_t limit;             /* rows at most (0: all) */
+};
+
+struct sw_event_row {
+    const char *id;       /* this record's id */
+    const char *incident; /* the incident it belongs to (the first record's id) */
+    const char *type;
+    int64_t start, end;   /* end SW_TIME_NONE while ongoing */
+    int ongoing, withdrawn;
+    double lat, lon, confidence;
+    int rank;
+    uint64_t leaf;        /* ledger leaf of this record */
+    int records;          /* records of its incident */
+    const char *review;   /* latest review decision, "" none */
+    const json_t *event;  /* the event as recorded (with evidence.leaf and evidence.sha256) */
+    char cursor[SW_CURSOR_MAX];
+};
+typedef int (*sw_event_fn)(void *ctx, const struct sw_event_row *e);
+int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn, void *ctx,
+                    char *err);
+/* One incident by the id of any of its records: every record in leaf order (the first is the
+ * one first published). SW_ENOTFOUND. */
+int sw_query_incident(sqlite3 *db, const char *id, sw_event_fn fn, void *ctx, char *err);
+/* Events per type (incidents view), for summaries: counts[i] for types[i]. */
+int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const char *const *types,
+                          size_t ntypes, uint64_t *counts, char *err);
+
+/* Drop the statements cached for db (call before sqlite3_close). */
+void sw_query_cache_free(sqlite3 *db);
+
+#endif
