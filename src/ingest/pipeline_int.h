@@ -1,0 +1,108 @@
+/*
+ * Internals of the ingest pipeline (src/ingest/ only), split by concept:
+ *   pipeline.c    the pipeline object, its consumers and the record path: a timed record
+ *                 into the reorder buffer, out in event-time order, dedup, the vessel state,
+ *                 the vessel store and the consumers; the end of a run
+ *   input.c       reading one input: sources, CSV or NMEA framing and decoding, records
+ *                 given a time, resume replay after a checkpoint
+ *   checkpoint.c  the saved state: loading it at start, checkpoints (state file and the
+ *                 ingest tables), the state log and the run's record at the end
+ * The vessel tables' SQL is the vessel store's (sanctwatch/vstore.h).
+ */
+#ifndef SW_INGEST_PIPELINE_INT_H
+#define SW_INGEST_PIPELINE_INT_H
+
+#include "statefile.h"
+
+#include "sanctwatch/ais.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/ingest.h"
+#include "sanctwatch/nmea.h"
+#include "sanctwatch/vstore.h"
+
+#define ING_MAX_CONSUMERS 32
+#define ING_TIME_MIN_MS 946684800000LL /* 2000-01-01: earlier times are wrong */
+
+struct ing_consumer {
+    sw_consumer_fn fn;
+    void *ctx;
+};
+
+struct ing_commit_hook {
+    sw_commit_fn fn;
+    void *ctx;
+};
+
+struct sw_pipeline {
+    sqlite3 *db;
+    struct sw_pipeline_config cfg;
+    struct sw_vessels *vs;
+    struct sw_vstore *vst;
+    struct sw_reorder *rq;
+    struct sw_dedup *dd;
+    struct ing_consumer cons[ING_MAX_CONSUMERS];
+    int ncons;
+    struct ing_commit_hook hooks[ING_MAX_CONSUMERS];
+    int nhooks;
+    uint64_t c[SW_IC_COUNT];
+    uint64_t nmea_run[SW_NMEA_NREASONS]; /* framer counts, committed part */
+    uint64_t seq;
+    int64_t run_id;
+    int64_t time_max; /* later times are out of range */
+    int finished;
+    sqlite3_stmt *st_vstate, *st_input;
+    uint64_t state_logged; /* vessel states in ingest_state_log */
+    int state_snapshot;    /* write every vessel's state at the end of the run */
+    /* The run's saved state at checkpoints (statefile.h): vessel states changed during the
+     * run, pending records, dedup table, in DB-ingest.<sf_index>; its committed length and
+     * generation are in ingest_pending. At the end of the run the changed states go to
+     * ingest_state_log and the file is removed. */
+    char *dbfile;           /* the database's file; NULL for an in-memory database (no file) */
+    struct sw_sf sf;        /* the file in use, sf.fd < 0 when not open */
+    int sf_index;           /* which file (0, 1), -1 none yet */
+    int64_t sf_gen;         /* its generation (stored in its header and in ingest_pending) */
+    uint64_t sf_len;        /* its committed length */
+    uint64_t sf_states;     /* vessel states in it */
+    char sf_err[SW_ERRMAX]; /* why the last state file write failed ("" when it did not) */
+    /* the input being read */
+    const char *cur; /* NULL between inputs */
+    int cur_resumable, cur_live, cur_csv_checked;
+    struct sw_csv csv;
+    int64_t cur_time;  /* last event time seen in this input (carried to untimed records) */
+    uint64_t cur_line; /* lines of this input fully processed */
+    struct sw_nmea *fr;
+    uint64_t nmea_base[SW_NMEA_NREASONS];
+    struct sw_ais ais;
+    struct sw_record rec;
+};
+
+/* "what: SQLite's message" into err (SW_ERRMAX bytes, may be NULL). */
+void ing_seterr(char *err, const char *what, sqlite3 *db);
+/* Every commit hook in order; the first failure is returned. */
+int ing_run_commit_hooks(struct sw_pipeline *p);
+
+/* checkpoint.c */
+/* Prepare the statements of the ingest tables and load the saved state (vessels, pending
+ * records, dedup, counters of an unfinished run). */
+int ing_state_open(struct sw_pipeline *p, char *err);
+/* Begin the run's transaction and record the run (unless resuming one). */
+int ing_run_begin(struct sw_pipeline *p, char *err);
+/* A checkpoint: commit hooks, rows when asked, the input's position, the state file, the
+ * ingest_pending row, COMMIT and BEGIN again. */
+int ing_checkpoint(struct sw_pipeline *p, int rows);
+/* A failed checkpoint's message: the state file's own error, or the database's. */
+void ing_checkpoint_error(struct sw_pipeline *p, char *err);
+/* The end of the run after the consumers' end call: vessel rows and state log, counters,
+ * the run's row, COMMIT, state files removed. */
+int ing_run_finish(struct sw_pipeline *p, char *err);
+/* Where a resumable input stands. */
+int ing_input_status(struct sw_pipeline *p, const char *input, int *done, uint64_t *lines,
+                     int64_t *t);
+/* The current input's row: lines done, last time, done flag. */
+int ing_input_record(struct sw_pipeline *p, int done);
+void ing_state_close(struct sw_pipeline *p);
+
+/* pipeline.c: the record path */
+int ing_process(struct sw_pipeline *p, struct sw_record *r, int pos_flag);
+
+#endif
