@@ -15,9 +15,11 @@
  * whose id is already in the ledger with other content (an event that was ongoing when an
  * earlier run ended) is recorded as a new revision with "supersedes" naming the old id.
  *
- * Memory is bounded: per-vessel state lives in a fixed-capacity table (max_vessels), pairs,
- * the spatial grid, the reception grid and the loitering ring all have fixed maxima; what
- * does not fit is counted (sw_detect_stats), never grown.
+ * One vessel state: the detectors read the vessel table the pipeline keeps (sanctwatch/vessel.h)
+ * and keep only their own per-vessel fields beside it, indexed by the vessel's slot there;
+ * episodes in progress take memory only while open. Pairs, the spatial grid, the reception
+ * grid and the loitering ring have fixed maxima; what does not fit is counted
+ * (sw_detect_stats), never grown.
  *
  * Ownership: sw_detect_new allocates, sw_detect_free releases. The geo, config and database
  * handles are the caller's and must outlive the detector. The line passed to the emit
@@ -86,11 +88,10 @@ void sw_detect_params_default(struct sw_detect_params *p);
  * SW_EFORMAT with the offending key in key_out (64 bytes, may be NULL). */
 int sw_detect_params_load(struct sw_detect_params *p, const struct sw_config *c, char *key_out);
 
-/* Limits (0: defaults). */
+/* Limits (0: defaults). The number of vessels is the vessel table's (sw_vessels_new). */
 struct sw_detect_limits {
-    size_t max_vessels; /* per-vessel detector state (default 1<<21) */
-    size_t max_pairs;   /* open encounter pairs (default 1<<16) */
-    size_t grid_cells;  /* reception grid (cell, hour) entries (default 1<<18) */
+    size_t max_pairs;  /* open encounter pairs (default 1<<16) */
+    size_t grid_cells; /* reception grid (cell, hour) entries (default 1<<18) */
 };
 
 /* Called with each event as one JSON line (no newline). Return non-zero to stop the run. */
@@ -106,6 +107,11 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
                   const struct sw_detect_params *p, const struct sw_detect_limits *lim, char *err);
 void sw_detect_free(struct sw_detect *d);
 void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx);
+/* Read vessels from vs, the pipeline's vessel table (sw_pipeline_vessels), which must outlive
+ * the detector. Without it, sw_detect_consume called with v == NULL keeps a vessel table of
+ * the detector's own (tests, replays without a store). SW_EINVAL once records went to another
+ * table. */
+int sw_detect_attach(struct sw_detect *d, struct sw_vessels *vs);
 
 /* Add designated vessels directly (tests, or callers without a lists database): imo 0 and
  * mmsi 0 mean unknown, name may be NULL. ref names the list entry. */
@@ -118,18 +124,16 @@ int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uin
  * they are recorded, in the same order and with the same bytes as one at a time. The caller
  * must then have sw_detect_flush run inside the transaction before every commit (register it
  * with sw_pipeline_add_commit_hook), so the events commit with the state they belong to.
- * In this mode the consumer also holds up to 16 records and processes them in arrival order
- * a few calls later, so that their vessels' state is fetched from memory ahead of time;
- * sw_detect_flush and sw_detect_finish process every held record first.
  * Default 1: every record processed and every event recorded and emitted as it comes. Set it
  * before the first record. */
 void sw_detect_set_batch(struct sw_detect *d, size_t max_events);
-/* Process the held records, then record and emit the held-back events (a sw_commit_fn: ctx
- * is the struct sw_detect). Also run at the end of the input by sw_detect_finish. */
+/* Record and emit the held-back events (a sw_commit_fn: ctx is the struct sw_detect). Also
+ * run at the end of the input by sw_detect_finish. */
 int sw_detect_flush(void *ctx);
 
-/* The pipeline consumer (sw_consumer_fn): ctx is the struct sw_detect. r == NULL ends the
- * run (sw_detect_finish). Records must come in event-time order. */
+/* The pipeline consumer (sw_consumer_fn): ctx is the struct sw_detect, v the vessel of r in
+ * the attached table, already updated with r (v == NULL: the detector's own table is updated
+ * here). r == NULL ends the run (sw_detect_finish). Records must come in event-time order. */
 int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vessel *v);
 /* End of input: closes every open episode (events still open are written with "ongoing":
  * true and "end": null). Idempotent. */
@@ -139,7 +143,7 @@ struct sw_detect_stats {
     uint64_t events[SW_DT_COUNT];        /* emitted per type */
     uint64_t recorded, existed, revised; /* ledger outcomes */
     uint64_t fixes, statics;
-    uint64_t vessel_full, pair_full, grid_full, listed_loaded;
+    uint64_t pair_full, grid_full, listed_loaded;
     uint64_t spoof_single;       /* lone jump-and-return fixes not reported */
     uint64_t port_calls_context; /* calls at ports of other countries (not events) */
 };

@@ -101,6 +101,10 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
                       struct sw_vessel_out *out);
 /* NULL when unknown. Valid until sw_vessels_free(). */
 struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi);
+/* The slot of a vessel (its number in creation order, 0 <= slot < count, the index of
+ * sw_vessels_at): 1 with *slot set, 0 when unknown. A vessel keeps its slot for the life of
+ * the table; stages keep their own per-vessel state in arrays indexed by it. */
+int sw_vessels_find(const struct sw_vessels *vs, uint32_t mmsi, size_t *slot);
 /* Cache hints for a vessel about to be updated (no effect on results): stage 0 starts
  * loading its index slot, stage 1 (some time later) the parts of the vessel an update reads,
  * stage 2 (later still) the slot of its recent track the next fix goes to. */

@@ -245,7 +245,9 @@ int cmd_analyze(int argc, char **argv)
         cli_error("%s", err);
         goto out;
     }
-    if (det && sw_pipeline_add_consumer(p, sw_detect_consume, det) != SW_OK) goto out;
+    if (det && (sw_detect_attach(det, sw_pipeline_vessels(p)) != SW_OK ||
+                sw_pipeline_add_consumer(p, sw_detect_consume, det) != SW_OK))
+        goto out;
     /* events are recorded in batches, flushed inside the transaction before every commit */
     if (det && sw_pipeline_add_commit_hook(p, sw_detect_flush, det) != SW_OK) goto out;
     if (det) sw_detect_set_batch(det, 512);

@@ -1,7 +1,15 @@
 /*
- * Internals of the streaming detectors (src/detect/): the per-vessel state, the pair table
- * and spatial grid for encounters, the reception grid for AIS gaps, the loitering ring for
- * dark rendezvous, and the event builder. Only src/detect/ includes this.
+ * Internals of the streaming detectors (src/detect/ only). Layers, bottom up:
+ *   vstate.c    the detectors' per-vessel state, indexed by the vessel table's slot (one
+ *               vessel state, sanctwatch/vessel.h; the detectors keep only their own fields
+ *               beside it), and the pools of open episodes
+ *   geoctx.c    geographic context with per-vessel caches: port areas, zones, shore
+ *   event.c     building, identifying, recording and emitting events
+ *   one file per rule: encounter.c, rendezvous.c, loitering.c, gap.c (with reception.c),
+ *               portcall.c, zone.c, spoof.c, identity.c (identity_change), fraud.c
+ *               (identity_fraud), listed.c (listed_vessel and the designated vessels)
+ *   detect.c    the engine: life cycle, the record stream, the end of a run
+ *   params.c    parameters and data/detect.conf keys
  */
 #ifndef SW_DETECT_INT_H
 #define SW_DETECT_INT_H
@@ -20,9 +28,10 @@
 #define DET_LOI_RING 4096 /* recent loitering episodes kept for dark rendezvous */
 #define DET_NOIDX UINT32_MAX
 #define DET_BATCH_MAX 512 /* events held back at most for one ledger call */
-#define DET_AHEAD 16      /* batch mode: records held so their vessel state is prefetched */
-#define DET_AHEAD_LOOK 8  /* ... and looked up this many records before their turn */
-#define DET_AHEAD_COLD 6  /* ... and their cold loitering state fetched this many before */
+#define HOUR_MS 3600000LL
+#define MIN_MS 60000LL
+
+/* ---- fixes, samples, histograms (event.c) */
 
 struct dfix {
     int64_t t;
@@ -31,8 +40,7 @@ struct dfix {
     uint32_t mmsi;
 };
 
-/* Deterministic decimating sample: keeps every stride-th fix, halving when full. The
- * counters (touched by every fix) come first, next to the state before them. */
+/* Deterministic decimating sample: keeps every stride-th fix, halving when full. */
 struct sampler {
     uint32_t n, stride, seen;
     struct dfix f[DET_SAMPLES];
@@ -43,91 +51,99 @@ struct hist {
     uint32_t n;
 };
 
+/* ---- per-vessel state (vstate.c) */
+
+/* What a fix touches in the common case (a vessel under way far from ports, zones and
+ * episodes): 128 bytes, two cache lines. Indexed by the vessel's slot in the vessel table. */
+struct dvessel {
+    uint32_t mmsi;
+    uint8_t last_in_port;
+    uint8_t fraud_done;              /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
+    uint8_t listed_done;             /* bits: 1 mmsi, 2 imo, 4 name */
+    uint8_t zep_active;              /* zone episodes in use */
+    uint8_t sp_exc_open, sp_ep_open; /* position spoofing: excursion, episode open */
+    uint8_t loi_open;                /* loitering episode open */
+    uint8_t pad;
+    int32_t pc_port;    /* port call: port area index, -1 none */
+    uint32_t pc_n_out;  /* port call: fixes outside the area since */
+    uint32_t fraud_imo; /* IMO reported for a bad check digit */
+    uint32_t imo;       /* as broadcast (confirmed) */
+    float usual_sog;    /* EWMA of speed while under way, NaN unknown */
+    /* open episodes: entry + 1 in their pool, 0 none */
+    uint32_t ep_loi, ep_sp, ep_pc, ep_zone;
+    int64_t sp_ep_last; /* position spoofing: last anomalous time */
+    uint64_t rg_last;   /* reception grid key last counted for this vessel */
+    /* port area cache: no port area within port_free_m of (port_lat, port_lon) */
+    float port_lat, port_lon, port_free_m;
+    /* zone cache: no zone's bounding box within zone_free_m of (zone_lat, zone_lon) */
+    double zone_lat, zone_lon, zone_free_m;
+    double shore_lat, shore_lon, shore_m; /* distance to shore cache */
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct dvessel) == 128, "hot vessel state beyond 2 cache lines");
+
+/* The identity as the detectors confirmed it (name, call sign and IMO as text; a new value
+ * replaces the current one once heard idc_confirm times in a row), and the first fix. */
+#define DET_IDF_NAME 0
+#define DET_IDF_CALLSIGN 1
+#define DET_IDF_IMO 2
+struct dident {
+    uint8_t has[3], pend_n[3];
+    int64_t pend_t[3], cur_t[3]; /* first time the pending value was heard, last time the current */
+    char name[SW_REC_NAME_MAX + 1], pend_name[SW_REC_NAME_MAX + 1];
+    char callsign[SW_REC_CALLSIGN_MAX + 1], pend_callsign[SW_REC_CALLSIGN_MAX + 1];
+    char imo[11], pend_imo[11];
+    struct dfix first; /* first fix */
+};
+
+/* Open episodes, each in a pool while open. */
+struct ep_loi {
+    uint32_t n, ring; /* ring: slot in the loitering ring once qualified, DET_NOIDX */
+    int64_t start;
+    double sumlat, sumlon, min_shore;
+    struct dfix lastf, first;
+    struct hist h;
+    struct sampler s;
+};
+struct ep_sp {
+    uint32_t exc_n, exc_land;
+    int64_t ep_start;
+    uint32_t ep_n, ep_jumps, ep_land;
+    double exc_max_inland, exc_max_kn, exc_max_km;
+    double ep_max_kn, ep_max_km, ep_max_inland_m;
+    struct dfix origin, exc_first, exc_last;
+    struct dfix ep_origin, ep_first, ep_return;
+    struct sampler s;
+};
+struct ep_pc {
+    uint32_t n;
+    uint8_t called;
+    int64_t enter, stop_start;
+    struct dfix first_stop, lastf;
+};
 struct zone_ep {
     int16_t zone; /* index in the geo zones, -1 unused */
     uint8_t n_in, n_out, reported, inside, suppressed;
     int64_t out_since; /* time of the first fix outside, 0 while inside */
     struct dfix first;
 };
-
-/* An identity field being tracked for changes (value as text). */
-struct idfield {
-    char cur[24], pend[24];
-    uint8_t pend_n, has;
-    int64_t pend_t, cur_t; /* first time the pending value was heard, last time the current */
+struct ep_zone {
+    struct zone_ep zep[DET_ZONE_EPS];
 };
 
-/* Per-vessel detector state, split in three parallel arrays by how often a field is touched:
- * struct dvessel holds what a fix touches in the common case (a vessel under way far from
- * ports, zones and episodes), 192 bytes (three cache lines, 64-byte aligned), so the 20,000
- * vessels of a busy area stay in cache; struct dvcold (VC(dv)) holds identity text, episode
- * details and samples; struct gent (d->ge) the vessel's entry in the encounter grid. */
-struct dvessel {
-    uint32_t mmsi;
-    uint8_t has_last, last_in_port;
-    uint8_t fraud_done;  /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
-    uint8_t listed_done; /* bits: 1 mmsi, 2 imo, 4 name */
-    uint8_t ship_type;
-    uint8_t zep_active;              /* zone episodes in use */
-    uint8_t sp_exc_open, sp_ep_open; /* position spoofing: excursion, episode open */
-    uint8_t loi_open;                /* loitering episode open */
-    int32_t pc_port;                 /* port call: port area index, -1 none */
-    uint32_t pc_n_out;               /* port call: fixes outside the area since */
-    uint32_t fraud_imo;              /* IMO reported for a bad check digit */
-    uint32_t imo;                    /* as broadcast (confirmed) */
-    float usual_sog;                 /* EWMA of speed while under way, NaN unknown */
-    int64_t first_t, last_t;         /* first and latest record of any kind */
-    int64_t sp_ep_last;              /* position spoofing: last anomalous time */
-    uint64_t rg_last;                /* reception grid key last counted for this vessel */
-    /* port area cache: no port area within port_free_m of (port_lat, port_lon) */
-    double port_lat, port_lon, port_free_m;
-    /* zone cache: no zone's bounding box within zone_free_m of (zone_lat, zone_lon) */
-    double zone_lat, zone_lon, zone_free_m;
-    double shore_lat, shore_lon, shore_m; /* distance to shore cache */
-    struct dfix last;                     /* latest fix */
-} __attribute__((aligned(64)));
+/* Items that never move: pages of 1024, so pointers stay valid while the slab grows. */
+struct slab {
+    unsigned char **pages;
+    size_t npages, item, count; /* count: items reserved */
+};
+/* A pool of one episode kind in a slab, with a free list. */
+struct pool {
+    struct slab s;
+    uint32_t *free;
+    size_t nfree, used;
+};
 
-struct dvcold {
-    /* loitering first: a slow fix at sea touches these 172 bytes, in the first three cache
-     * lines (the array is 64-byte aligned and the struct a multiple of 64 bytes) */
-    struct {
-        uint32_t n, ring; /* ring: slot in the loitering ring once qualified, DET_NOIDX */
-        int64_t start;
-        double sumlat, sumlon, min_shore;
-        struct dfix lastf;
-    } loi;
-    struct hist loi_h;
-    struct sampler loi_s;
-    struct dfix loi_first; /* first fix of the loitering episode */
-    /* position spoofing */
-    struct {
-        uint32_t exc_n, exc_land;
-        int64_t ep_start;
-        uint32_t ep_n, ep_jumps, ep_land;
-        double exc_max_inland, exc_max_kn, exc_max_km;
-        double ep_max_kn, ep_max_km, ep_max_inland_m;
-        struct dfix origin, exc_first, exc_last;
-        struct dfix ep_origin, ep_first, ep_return;
-    } sp;
-    /* port call */
-    struct {
-        uint32_t n;
-        uint8_t called;
-        int64_t enter, stop_start;
-        struct dfix first_stop, lastf;
-    } pc;
-    struct zone_ep zep[DET_ZONE_EPS];
-    struct dfix first; /* first fix */
-    char name[SW_REC_NAME_MAX + 1];
-    struct idfield idf[3]; /* name, callsign, imo */
-    struct sampler sp_s;
-} __attribute__((aligned(64)));
-_Static_assert(sizeof(struct dvessel) == 192, "hot vessel state beyond 3 cache lines");
-_Static_assert(offsetof(struct dvcold, loi_s.f) <= 192, "loitering state beyond 3 cache lines");
-
-/* A vessel's entry in the encounter grid (parallel to the vessel arrays, one cache line): the
- * latest slow fix it is filed under, in an intrusive list per hashed bucket. A fix walks the
- * entries of the buckets around it, not the vessel states. */
+/* A vessel's entry in the encounter grid (parallel to the vessel states, one cache line):
+ * the latest slow fix it is filed under, in an intrusive list per hashed bucket. */
 struct gent {
     struct dfix f;
     uint64_t cell;
@@ -135,8 +151,7 @@ struct gent {
     uint32_t bucket; /* DET_NOIDX: not in the grid */
 } __attribute__((aligned(64)));
 
-/* The cold half of vessel dv (d must be in scope). */
-#define VC(dv) (&d->vc[(dv)-d->v])
+/* ---- shared tables of the pairwise and identity rules */
 
 struct pair {
     uint32_t a, b; /* mmsi, a < b */
@@ -169,10 +184,8 @@ struct listed {
     uint32_t group; /* records of one list entry share it */
 };
 
-/* A record held in the look-ahead ring, with its vessel index + 1 once known (0 unknown). */
-struct det_held {
-    struct sw_record r;
-    uint32_t vi;
+struct imomap {
+    uint32_t imo, mmsi, prev;
 };
 
 struct sw_detect {
@@ -190,27 +203,23 @@ struct sw_detect {
     struct sw_ledger_rec *qres;
     size_t qn, qmax;
     struct sw_buf line; /* the output line being written (det_event_emit) */
-    /* batch mode: the look-ahead ring of records not yet processed */
-    struct det_held ring_rec[DET_AHEAD];
-    unsigned rr_head, rr_n;
     int finished;
     int64_t now; /* latest event time seen */
-    /* vessels */
-    struct dvessel *v;
-    struct dvcold *vc; /* parallel to v */
-    struct gent *ge;   /* parallel to v: encounter grid entries */
-    size_t nv, capv;
-    uint64_t *vidx; /* open addressing: slot -> mmsi << 32 | (index + 1), 0 empty */
-    size_t vicap;
+    int64_t next_sweep;
+    /* the vessel table (the pipeline's, or the detector's own for sw_detect_feed) */
+    struct sw_vessels *vs, *own_vs;
+    /* per-vessel state by vessel slot */
+    struct slab hot, ident, grid;
+    size_t nv; /* slots initialised */
+    struct pool ploi, psp, ppc, pzone;
     /* encounter grid and pairs */
-    uint32_t *gheads; /* bucket -> vessel index (of ge), DET_NOIDX */
+    uint32_t *gheads; /* bucket -> vessel slot, DET_NOIDX */
     uint64_t *gused;  /* bit per bucket: non-empty (32 KB, stays in cache; gheads is 1 MB) */
     size_t gbuckets;
     struct pair *pairs;
     size_t npairs;
     uint32_t *pidx;
     size_t picap;
-    int64_t next_sweep;
     int enc_hlo59; /* longitude halo of the grid within 59 degrees latitude, -1 varies */
     /* loitering ring */
     struct loiter_rec ring[DET_LOI_RING];
@@ -220,14 +229,12 @@ struct sw_detect {
     size_t rgcap, rgn;
     int64_t rg_newest_hour;
     /* IMO -> MMSI map */
-    struct imomap {
-        uint32_t imo, mmsi, prev;
-    } * im;
+    struct imomap *im;
     size_t imcap, imn;
     /* port grid: 1 degree cells, each listing the ports whose area plus PORT_MARGIN_M
      * reaches into it (cell c's ports are pg_list[pg_start[c] .. pg_start[c + 1])) */
     uint32_t *pg_start, *pg_list;
-    /* lists */
+    /* designated vessels */
     struct listed *ls;
     size_t nls, capls;
     struct listed *by_imo, *by_mmsi, *by_name; /* sorted copies of ls */
@@ -235,15 +242,56 @@ struct sw_detect {
     uint32_t ls_groups;
 };
 
-/* detect.c */
+/* What the rules see of the record being processed. */
+struct det_rec {
+    const struct sw_record *r;
+    const struct sw_vessel *v; /* its vessel, already updated with r */
+    uint32_t slot;
+    struct dvessel *dv;
+    int has_prev;     /* the vessel had a fix before this record */
+    struct dfix prev; /* that fix (the detectors' "last" before this record) */
+};
+
+static inline int det_enabled(const struct sw_detect *d, int type)
+{
+    return (d->p.enabled >> type) & 1;
+}
+
+/* vstate.c */
+void *det_slab_at(const struct slab *s, size_t i);
+int det_slab_reserve(struct slab *s, size_t n);
+void det_slab_free(struct slab *s);
+/* The hot state of slot (valid until sw_detect_free). */
+static inline struct dvessel *det_hot(const struct sw_detect *d, size_t slot)
+{
+    return (struct dvessel *)(d->hot.pages[slot >> 10] + (slot & 1023) * sizeof(struct dvessel));
+}
+struct dident *det_ident(const struct sw_detect *d, size_t slot);
+struct gent *det_gent(const struct sw_detect *d, size_t slot);
+/* Make slots 0..slot usable (new ones initialised). */
+int det_vstate_reserve(struct sw_detect *d, size_t slot, uint32_t mmsi);
+/* The slot of a vessel by MMSI, or -1 when the detectors have not seen it. */
+long det_slot(const struct sw_detect *d, uint32_t mmsi);
+/* Episode pools: allocate (entry + 1 into *ref, zeroed), get, release. */
+int det_pool_get(struct pool *p, uint32_t *ref);
+void *det_pool_at(const struct pool *p, uint32_t ref);
+void det_pool_put(struct pool *p, uint32_t *ref);
+int det_pools_init(struct sw_detect *d);
+void det_pools_free(struct sw_detect *d);
+#define LOI(d, dv) ((struct ep_loi *)det_pool_at(&(d)->ploi, (dv)->ep_loi))
+#define SP(d, dv) ((struct ep_sp *)det_pool_at(&(d)->psp, (dv)->ep_sp))
+#define PC(d, dv) ((struct ep_pc *)det_pool_at(&(d)->ppc, (dv)->ep_pc))
+#define ZEP(d, dv) (((struct ep_zone *)det_pool_at(&(d)->pzone, (dv)->ep_zone))->zep)
+
+/* geoctx.c */
 double det_approx_m(double lat1, double lon1, double lat2, double lon2);
 double det_approx_ub_m(double lat1, double lon1, double lat2, double lon2);
-struct dvessel *det_vessel(struct sw_detect *d, uint32_t mmsi, int create);
-size_t det_vslot(uint32_t mmsi, size_t cap);
+int det_port_grid_build(struct sw_detect *d);
 int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port);
 int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
                   const struct sw_port **port);
 double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double lon);
+double det_kn_between(const struct dfix *a, const struct dfix *b, double *km);
 
 /* event.c */
 void det_sample_add(struct sampler *s, const struct dfix *f);
@@ -256,31 +304,49 @@ int det_event_fix(json_t *ev, const struct dfix *f, const char *role);
 int det_event_samples(json_t *ev, const struct sampler *s);
 json_t *det_details(json_t *ev, const char *rule);
 /* Assign the id, then record in the ledger and emit, or hold it back for the batch (recorded
- * and emitted in order by sw_detect_flush); takes ownership of ev. */
+ * and emitted in order by det_events_flush); takes ownership of ev. */
 int det_event_finish(struct sw_detect *d, json_t *ev, int type);
-/* Record and emit the held-back events in order (sw_detect_flush also processes the held
- * records first). */
+/* Record and emit the held-back events in order. */
 int det_events_flush(struct sw_detect *d);
 /* Count and emit a finished event (ev stays the caller's). */
 int det_event_emit(struct sw_detect *d, json_t *ev, int type);
 void det_num(json_t *o, const char *key, double v);
 
-/* track.c: per-vessel rules on positions */
-int det_track_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f,
-                  const struct sw_record *r);
-int det_track_finish(struct sw_detect *d, struct dvessel *dv);
+/* reception.c */
 int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f);
+void det_reception(struct sw_detect *d, uint32_t self, const struct dfix *a, const struct dfix *b,
+                   int64_t t0, int64_t t1, int *others, double *covered);
 
-/* pair.c: encounter and dark rendezvous */
+/* the rules: per fix, and at the end of a run */
+int det_gap_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
+int det_gap_finish(struct sw_detect *d, const struct det_rec *x);
+int det_loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, float sog,
+                int in_port);
+int det_loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing);
+int det_pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, float sog,
+               const struct sw_port *pt);
+int det_pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing);
+int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f);
+int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
+int det_sp_close(struct sw_detect *d, struct dvessel *dv);
 void det_pair_init(struct sw_detect *d);
-int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port);
+int det_pair_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
 int det_pair_sweep(struct sw_detect *d, int final);
 int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv);
 int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct dfix *p0,
                         const struct dfix *p1);
-
-/* identity.c */
-int det_identity(struct sw_detect *d, struct dvessel *dv, const struct sw_record *r);
+int det_identity(struct sw_detect *d, const struct det_rec *x);
+int det_fraud(struct sw_detect *d, const struct det_rec *x);
+int det_listed(struct sw_detect *d, const struct det_rec *x);
 int det_lists_load(struct sw_detect *d, char *err);
+void det_lists_free(struct sw_detect *d);
+/* Normalised name: upper-case ASCII letters and digits only ("Chon Ma-San" -> "CHONMASAN"). */
+void det_norm_name(const char *s, char *out, size_t n);
+/* The designated vessels' sorted indexes (built when needed), a lookup by IMO (kind 0), MMSI
+ * (1) or normalised name (2), and whether a name is one of an entry's names. */
+int det_ls_index(struct sw_detect *d);
+const struct listed *det_ls_find(const struct sw_detect *d, int kind, uint32_t num,
+                                 const char *name);
+int det_ls_group_has_name(const struct sw_detect *d, uint32_t group, const char *name);
 
 #endif

@@ -111,9 +111,13 @@ int det_event_vessel(struct sw_detect *d, json_t *ev, uint32_t mmsi)
     json_t *o = json_object();
     if (!o) return SW_ENOMEM;
     json_object_set_new(o, "mmsi", json_integer(mmsi));
-    const struct dvessel *dv = det_vessel(d, mmsi, 0);
-    if (dv && dv->imo) json_object_set_new(o, "imo", json_integer(dv->imo));
-    if (dv && VC(dv)->name[0]) json_object_set_new(o, "name", json_string(VC(dv)->name));
+    long slot = det_slot(d, mmsi);
+    if (slot >= 0) {
+        const struct dvessel *dv = det_hot(d, (size_t)slot);
+        const struct dident *id = det_ident(d, (size_t)slot);
+        if (dv->imo) json_object_set_new(o, "imo", json_integer(dv->imo));
+        if (id->name[0]) json_object_set_new(o, "name", json_string(id->name));
+    }
     const char *flag = sw_mid_flag(mmsi);
     if (flag && flag[0]) json_object_set_new(o, "flag", json_string(flag));
     return json_array_append_new(json_object_get(ev, "vessels"), o) ? SW_ENOMEM : SW_OK;

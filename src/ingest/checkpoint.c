@@ -435,7 +435,7 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p)
 
 /* Where a resumable input stands: SW_OK with *done / *lines / *time, or SW_EDB. */
 int ing_input_status(struct sw_pipeline *p, const char *input, int *done, uint64_t *lines,
-                        int64_t *t)
+                     int64_t *t)
 {
     sqlite3_stmt *st = NULL;
     *done = 0;

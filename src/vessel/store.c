@@ -56,7 +56,7 @@ static void bind_identity(sqlite3_stmt *st, uint32_t mmsi, uint32_t seq,
  * OR REPLACE deletes and reinserts the index entry too). A row not yet written (exists == 0)
  * is inserted straight away, without an UPDATE that would find nothing. */
 int sw_vstore_identity(struct sw_vstore *s, uint32_t mmsi, uint32_t seq,
-                          const struct sw_identity *id, int64_t first, int64_t last, int exists)
+                       const struct sw_identity *id, int64_t first, int64_t last, int exists)
 {
     int rc;
     if (exists) {
@@ -118,7 +118,7 @@ static int write_vessel(struct sw_vstore *s, struct sw_vessel *v)
     v->dirty |= SW_VESSEL_ROW_WRITTEN;
     if (v->id_seq > 0) {
         rc = sw_vstore_identity(s, v->mmsi, v->id_seq, id, v->id_first_seen, v->id_last_seen,
-                            (v->dirty & SW_VESSEL_ID_WRITTEN) != 0);
+                                (v->dirty & SW_VESSEL_ID_WRITTEN) != 0);
         if (rc == SW_OK) v->dirty |= SW_VESSEL_ID_WRITTEN;
         return rc;
     }
@@ -204,19 +204,17 @@ int sw_vstore_open(sqlite3 *db, struct sw_vstore **out)
             "beam_m=?9,draught=?10,destination=?11,first_seen=?12,last_seen=?13,positions=?14,"
             "statics=?15,last_time=?16,last_lat=?17,last_lon=?18,last_sog=?19,last_cog=?20,"
             "last_heading=?21,last_status=?22 WHERE mmsi=?1 AND imo IS ?6") ||
-        sw_store_prepare(
-            db, &s->st_ident_upd,
-            "UPDATE identity_history SET name=?3,callsign=?4,ship_type=?6,length_m=?7,"
-            "beam_m=?8,flag=?9,first_seen=?10,last_seen=?11 WHERE mmsi=?1 AND seq=?2"
-            " AND imo IS ?5") ||
-        sw_store_prepare(
-            db, &s->st_aid,
-            "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
-            " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
-            " name=COALESCE(excluded.name,name), aid_type=excluded.aid_type,"
-            " lat=COALESCE(excluded.lat,lat), lon=COALESCE(excluded.lon,lon),"
-            " first_seen=MIN(first_seen,excluded.first_seen),"
-            " last_seen=MAX(last_seen,excluded.last_seen), reports=reports+1")) {
+        sw_store_prepare(db, &s->st_ident_upd,
+                         "UPDATE identity_history SET name=?3,callsign=?4,ship_type=?6,length_m=?7,"
+                         "beam_m=?8,flag=?9,first_seen=?10,last_seen=?11 WHERE mmsi=?1 AND seq=?2"
+                         " AND imo IS ?5") ||
+        sw_store_prepare(db, &s->st_aid,
+                         "INSERT INTO aids(mmsi,name,aid_type,lat,lon,first_seen,last_seen,reports)"
+                         " VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(mmsi) DO UPDATE SET"
+                         " name=COALESCE(excluded.name,name), aid_type=excluded.aid_type,"
+                         " lat=COALESCE(excluded.lat,lat), lon=COALESCE(excluded.lon,lon),"
+                         " first_seen=MIN(first_seen,excluded.first_seen),"
+                         " last_seen=MAX(last_seen,excluded.last_seen), reports=reports+1")) {
         sw_vstore_close(s);
         return SW_EDB;
     }

@@ -116,6 +116,14 @@ struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi)
     return vs->index[i] ? VAT(vs, vs->index[i] - 1) : NULL;
 }
 
+int sw_vessels_find(const struct sw_vessels *vs, uint32_t mmsi, size_t *slot)
+{
+    size_t i = lookup(vs, mmsi);
+    if (!vs->index[i]) return 0;
+    *slot = vs->index[i] - 1;
+    return 1;
+}
+
 size_t sw_vessels_count(const struct sw_vessels *vs)
 {
     return vs->n;

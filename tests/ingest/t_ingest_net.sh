@@ -60,7 +60,7 @@ echo "RESULT: TCP at 100k msg/s: all $LINES lines arrived; database equals the f
 
 # ---- UDP: analyze listens, the feeder sends one line per datagram.
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$SW_BIN" analyze -q --idle-exit 3 --db "$T/udp.db" "udp://127.0.0.1:$PORT" &
+"$SW_BIN" analyze -q --idle-exit 15 --db "$T/udp.db" "udp://127.0.0.1:$PORT" &
 APID=$!
 PIDS+=($APID)
 hexport=$(printf '%04X' "$PORT")

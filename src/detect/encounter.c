@@ -1,22 +1,18 @@
 /*
- * Rules that pair vessels. encounter: a spatial grid of the latest slow fix of every vessel
- * (cells of 0.01 degree, about 1 km, in hashed buckets; a query looks at the cell and its
- * halo), so each fix costs a few bucket walks; pairs that come within the distance are kept
- * in a bounded pair table and judged when they part. dark_rendezvous: a ring of recent
- * loitering episodes, searched when an AIS gap closes for a loiterer the silent vessel could
- * have reached and left within the gap at its usual speed.
+ * encounter: two vessels within max_distance_m for at least min_duration_h, median speed
+ * under max_median_sog_kn, away from ports. A spatial grid of the latest slow fix of every
+ * vessel (cells of 0.01 degree, about 1 km, in hashed buckets; a query looks at the cell and
+ * its halo) finds the close pairs; a bounded pair table follows each until the vessels part,
+ * then judges it. docs/detection.md, encounter.
  */
 #include "detect_int.h"
 
 #include "sanctwatch/error.h"
-#include "sanctwatch/timeutil.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_MS 60000LL
-#define HOUR_MS 3600000LL
 #define SYNC_MS (10 * MIN_MS) /* two fixes this close in time count as simultaneous */
 #define CELL_DEG 0.01
 
@@ -33,27 +29,27 @@ static uint32_t bucket_of(const struct sw_detect *d, uint64_t cell)
 
 static void grid_unlink(struct sw_detect *d, uint32_t self)
 {
-    struct gent *e = &d->ge[self];
+    struct gent *e = det_gent(d, self);
     if (e->bucket == DET_NOIDX) return;
     if (e->prev != DET_NOIDX) {
-        d->ge[e->prev].next = e->next;
+        det_gent(d, e->prev)->next = e->next;
     } else {
         d->gheads[e->bucket] = e->next;
         if (e->next == DET_NOIDX) d->gused[e->bucket >> 6] &= ~((uint64_t)1 << (e->bucket & 63));
     }
-    if (e->next != DET_NOIDX) d->ge[e->next].prev = e->prev;
+    if (e->next != DET_NOIDX) det_gent(d, e->next)->prev = e->prev;
     e->next = e->prev = e->bucket = DET_NOIDX;
 }
 
 static void grid_link(struct sw_detect *d, uint32_t self, uint64_t cell)
 {
-    struct gent *e = &d->ge[self];
+    struct gent *e = det_gent(d, self);
     uint32_t b = bucket_of(d, cell);
     e->cell = cell;
     e->bucket = b;
     e->prev = DET_NOIDX;
     e->next = d->gheads[b];
-    if (e->next != DET_NOIDX) d->ge[e->next].prev = self;
+    if (e->next != DET_NOIDX) det_gent(d, e->next)->prev = self;
     d->gheads[b] = self;
     d->gused[b >> 6] |= (uint64_t)1 << (b & 63);
 }
@@ -195,10 +191,11 @@ void det_pair_init(struct sw_detect *d)
     d->enc_hlo59 = lo == hi ? lo : -1;
 }
 
-int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, int in_port)
+int det_pair_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port)
 {
     int rc;
-    uint32_t self = (uint32_t)(dv - d->v);
+    const struct dvessel *dv = x->dv;
+    uint32_t self = x->slot;
     grid_unlink(d, self);
     if (in_port || (!isnan(f->sog) && f->sog >= 2 * d->p.enc_max_median_sog_kn)) return SW_OK;
     double maxd = d->p.enc_max_distance_m;
@@ -218,7 +215,7 @@ int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, 
             if (!(d->gused[b >> 6] >> (b & 63) & 1)) continue; /* empty: gheads not touched */
             uint32_t k = d->gheads[b];
             while (k != DET_NOIDX) {
-                struct gent *o = &d->ge[k];
+                struct gent *o = det_gent(d, k);
                 uint32_t ok = k;
                 k = o->next;
                 if (o->cell != cell || o->f.mmsi == dv->mmsi) continue;
@@ -230,89 +227,7 @@ int det_pair_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, 
                 if (dist <= maxd && (rc = pair_observe(d, f, &o->f, dist)) != SW_OK) return rc;
             }
         }
-    d->ge[self].f = *f;
+    det_gent(d, self)->f = *f;
     grid_link(d, self, me);
     return SW_OK;
-}
-
-/* ---- dark rendezvous */
-
-int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv)
-{
-    struct loiter_rec *r;
-    if (VC(dv)->loi.ring != DET_NOIDX && d->ring[VC(dv)->loi.ring].mmsi == dv->mmsi &&
-        d->ring[VC(dv)->loi.ring].start == VC(dv)->loi.start) {
-        r = &d->ring[VC(dv)->loi.ring];
-    } else {
-        VC(dv)->loi.ring = d->ring_next;
-        d->ring_next = (d->ring_next + 1) % DET_LOI_RING;
-        r = &d->ring[VC(dv)->loi.ring];
-        r->mmsi = dv->mmsi;
-        r->start = VC(dv)->loi.start;
-        r->paired_ratio = 0;
-    }
-    r->end = VC(dv)->loi.lastf.t;
-    r->lat = VC(dv)->loi.sumlat / VC(dv)->loi.n;
-    r->lon = VC(dv)->loi.sumlon / VC(dv)->loi.n;
-    return SW_OK;
-}
-
-int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct dfix *p0,
-                        const struct dfix *p1)
-{
-    double u = dv->usual_sog;
-    if (isnan(u) || u < d->p.dr_min_usual_sog_kn) return SW_OK;
-    double gap_h = (double)(p1->t - p0->t) / HOUR_MS;
-    double v_kmh = d->p.dr_slack * u * 1.852, reach = v_kmh * gap_h;
-    struct loiter_rec *best = NULL;
-    double best_ratio = 2, best_detour = 0;
-    int cand = 0;
-    for (size_t i = 0; i < DET_LOI_RING; i++) {
-        struct loiter_rec *r = &d->ring[i];
-        if (!r->mmsi || r->mmsi == dv->mmsi || r->start >= p1->t || r->end <= p0->t) continue;
-        double a = sw_geo_dist_m(p0->lat, p0->lon, r->lat, r->lon) / 1000;
-        double b = sw_geo_dist_m(r->lat, r->lon, p1->lat, p1->lon) / 1000;
-        if (a + b > reach) continue;
-        /* alongside while the other loitered there, for at least min_alongside_h */
-        double arrive = (double)p0->t + a / v_kmh * HOUR_MS;
-        double leave = (double)p1->t - b / v_kmh * HOUR_MS;
-        double from = arrive > (double)r->start ? arrive : (double)r->start;
-        double to = leave < (double)r->end ? leave : (double)r->end;
-        if (to - from < d->p.dr_min_alongside_h * HOUR_MS) continue;
-        cand++;
-        double ratio = (a + b) / reach;
-        /* one partner per loitering episode: a looser fit than the one already reported
-         * with this loiterer is not reported again (its gap still is an ais_gap event) */
-        if (r->paired_ratio > 0 && ratio >= r->paired_ratio) continue;
-        if (ratio < best_ratio) {
-            best_ratio = ratio;
-            best = r;
-            best_detour = a + b;
-        }
-    }
-    if (!best) return SW_OK;
-    best->paired_ratio = best_ratio;
-    double conf = (0.5 + 0.4 * (1 - best_ratio)) / sqrt((double)cand);
-    json_t *ev = det_event_new(SW_DT_DARK_RENDEZVOUS, p0->t, p1->t, 0, best->lat, best->lon, conf);
-    if (!ev) return SW_ENOMEM;
-    det_event_vessel(d, ev, dv->mmsi);
-    det_event_vessel(d, ev, best->mmsi);
-    json_t *dt = det_details(ev, "dark_rendezvous");
-    det_num(dt, "gap_h", gap_h);
-    det_num(dt, "usual_sog_kn", u);
-    det_num(dt, "detour_km", best_detour);
-    det_num(dt, "reach_km", reach);
-    det_num(dt, "candidates", cand);
-    char buf[32];
-    json_object_set_new(dt, "loitering_start", json_string(sw_time_format(best->start, 0, buf)));
-    json_object_set_new(dt, "loitering_end", json_string(sw_time_format(best->end, 0, buf)));
-    det_num(dt, "min_gap_h", d->p.dr_min_gap_h);
-    det_num(dt, "slack", d->p.dr_slack);
-    det_num(dt, "min_usual_sog_kn", d->p.dr_min_usual_sog_kn);
-    det_num(dt, "min_alongside_h", d->p.dr_min_alongside_h);
-    det_event_fix(ev, p0, "last_before");
-    det_event_fix(ev, p1, "first_after");
-    struct dfix lf = {best->start, best->lat, best->lon, NAN, best->mmsi};
-    det_event_fix(ev, &lf, "loiterer");
-    return det_event_finish(d, ev, SW_DT_DARK_RENDEZVOUS);
 }

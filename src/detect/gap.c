@@ -1,0 +1,73 @@
+/*
+ * ais_gap: no fix for at least min_gap_h while the vessel was at sea, where others were heard
+ * around it (reception.c); gaps that begin and end in a port area are not events; a gap still
+ * open at the end of the input is written ongoing. A long enough gap is handed on to
+ * dark_rendezvous (rendezvous.c). docs/detection.md, ais_gap.
+ */
+#include "detect_int.h"
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
+
+#include <math.h>
+
+static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix *a,
+                     const struct dfix *b, int64_t t_end, int end_in_port)
+{
+    int need = (int)d->p.gap_min_others;
+    /* a closed gap: reception near either end during it; a gap still open at the end of
+     * input: reception near the last fix during the last min_gap_h (the area is still
+     * covered, and the vessel is not heard there) */
+    int64_t from = b ? a->t : t_end - (int64_t)(d->p.gap_min_h * HOUR_MS);
+    int others;
+    double covered;
+    det_reception(d, dv->mmsi, a, b, from < a->t ? a->t : from, t_end, &others, &covered);
+    if (others < need || covered < d->p.gap_min_covered) return SW_OK;
+    double gap_h = (double)(t_end - a->t) / HOUR_MS;
+    int rc;
+    if (det_enabled(d, SW_DT_AIS_GAP)) {
+        double conf = 0.55 + 0.1 * others + 0.02 * (gap_h - d->p.gap_min_h);
+        json_t *ev = det_event_new(SW_DT_AIS_GAP, a->t, b ? b->t : 0, b == NULL, a->lat, a->lon,
+                                   conf > 0.95 ? 0.95 : conf);
+        if (!ev) return SW_ENOMEM;
+        det_event_vessel(d, ev, dv->mmsi);
+        json_t *dt = det_details(ev, "ais_gap");
+        det_num(dt, "gap_h", gap_h);
+        det_num(dt, "min_gap_h", d->p.gap_min_h);
+        det_num(dt, "reception_radius_km", d->p.gap_radius_km);
+        det_num(dt, "others_heard", others);
+        det_num(dt, "min_other_vessels", need);
+        det_num(dt, "hours_covered", covered);
+        det_num(dt, "min_hours_covered", d->p.gap_min_covered);
+        json_object_set_new(dt, "start_in_port", json_boolean(dv->last_in_port));
+        if (b) {
+            double km = sw_geo_dist_m(a->lat, a->lon, b->lat, b->lon) / 1000;
+            det_num(dt, "distance_km", km);
+            det_num(dt, "implied_speed_kn", km / 1.852 / gap_h);
+            json_object_set_new(dt, "end_in_port", json_boolean(end_in_port));
+        }
+        det_event_fix(ev, a, "last_before");
+        if (b) det_event_fix(ev, b, "first_after");
+        if ((rc = det_event_finish(d, ev, SW_DT_AIS_GAP)) != SW_OK) return rc;
+    }
+    if (b && det_enabled(d, SW_DT_DARK_RENDEZVOUS) && (t_end - a->t) >= d->p.dr_min_gap_h * HOUR_MS)
+        return det_dark_rendezvous(d, dv, a, b);
+    return SW_OK;
+}
+
+int det_gap_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port)
+{
+    struct dvessel *dv = x->dv;
+    if (!x->has_prev || f->t - x->prev.t < d->p.gap_min_h * HOUR_MS) return SW_OK;
+    if (dv->last_in_port && in_port) return SW_OK; /* began and ended in port */
+    return gap_event(d, dv, &x->prev, f, f->t, in_port);
+}
+
+int det_gap_finish(struct sw_detect *d, const struct det_rec *x)
+{
+    struct dvessel *dv = x->dv;
+    if (x->has_prev && d->now != SW_TIME_NONE && d->now - x->prev.t >= d->p.gap_min_h * HOUR_MS &&
+        !dv->last_in_port)
+        return gap_event(d, dv, &x->prev, NULL, d->now, 0);
+    return SW_OK;
+}

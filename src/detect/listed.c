@@ -1,0 +1,238 @@
+/*
+ * listed_vessel: a vessel whose IMO or MMSI is a designated vessel's, or whose name is one of
+ * its names with a compatible type. The designated vessels are read once from the lists
+ * tables into sorted in-memory indexes by IMO, MMSI and normalised name (also used by
+ * identity_fraud). docs/detection.md, listed_vessel.
+ */
+#include "detect_int.h"
+
+#include "sanctwatch/error.h"
+#include "sanctwatch/lists.h"
+#include "sanctwatch/store.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LISTED 200000
+
+/* Upper-case ASCII letters and digits only: "Chon Ma-San" -> "CHONMASAN". */
+void det_norm_name(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < n; s++)
+        if (isalnum((unsigned char)*s) && !((unsigned char)*s & 0x80))
+            out[k++] = (char)toupper((unsigned char)*s);
+    out[k] = '\0';
+}
+
+static char type_class_text(const char *t)
+{
+    char u[64];
+    size_t k = 0;
+    for (; t && *t && k + 1 < sizeof u; t++)
+        u[k++] = (char)toupper((unsigned char)*t);
+    u[k] = '\0';
+    if (strstr(u, "TANK")) return 'T';
+    if (strstr(u, "CARGO") || strstr(u, "BULK") || strstr(u, "CONTAINER") || strstr(u, "GENERAL"))
+        return 'C';
+    if (strstr(u, "FISH")) return 'F';
+    return 0;
+}
+
+static char type_class_ais(int st)
+{
+    if (st >= 80 && st <= 89) return 'T';
+    if (st >= 70 && st <= 79) return 'C';
+    if (st == 30) return 'F';
+    return 0;
+}
+
+/* ---- the designated vessels */
+
+int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uint32_t mmsi,
+                         const char *name, const char *list)
+{
+    if (d->nls >= MAX_LISTED) return SW_ETOOBIG;
+    if (d->nls == d->capls) {
+        size_t nc = d->capls ? d->capls * 2 : 64;
+        struct listed *nl = realloc(d->ls, nc * sizeof *nl);
+        if (!nl) return SW_ENOMEM;
+        d->ls = nl;
+        d->capls = nc;
+    }
+    struct listed *l = &d->ls[d->nls++];
+    memset(l, 0, sizeof *l);
+    snprintf(l->ref, sizeof l->ref, "%s", ref ? ref : "");
+    snprintf(l->list, sizeof l->list, "%s", list ? list : "");
+    l->imo = imo;
+    l->mmsi = mmsi;
+    if (name) det_norm_name(name, l->name, sizeof l->name);
+    l->group = d->ls_groups++;
+    d->ls_dirty = 1;
+    d->st.listed_loaded++;
+    return SW_OK;
+}
+
+static int cmp_imo(const void *a, const void *b)
+{
+    uint32_t x = ((const struct listed *)a)->imo, y = ((const struct listed *)b)->imo;
+    return x < y ? -1 : x > y;
+}
+static int cmp_mmsi(const void *a, const void *b)
+{
+    uint32_t x = ((const struct listed *)a)->mmsi, y = ((const struct listed *)b)->mmsi;
+    return x < y ? -1 : x > y;
+}
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
+}
+
+/* Three sorted copies of the records (by IMO, MMSI, name) for binary search. */
+int det_ls_index(struct sw_detect *d)
+{
+    if (!d->ls_dirty) return SW_OK;
+    struct listed **ix[3] = {&d->by_imo, &d->by_mmsi, &d->by_name};
+    int (*cmp[3])(const void *, const void *) = {cmp_imo, cmp_mmsi, cmp_name};
+    for (int k = 0; k < 3; k++) {
+        free(*ix[k]);
+        *ix[k] = malloc(d->nls * sizeof(struct listed) + 1);
+        if (!*ix[k]) return SW_ENOMEM;
+        memcpy(*ix[k], d->ls, d->nls * sizeof(struct listed));
+        qsort(*ix[k], d->nls, sizeof(struct listed), cmp[k]);
+    }
+    d->ls_dirty = 0;
+    return SW_OK;
+}
+
+/* First listed record with key (kind 0 imo, 1 mmsi, 2 name), or NULL. */
+const struct listed *det_ls_find(const struct sw_detect *d, int kind, uint32_t num,
+                                 const char *name)
+{
+    const struct listed *ix = kind == 0 ? d->by_imo : kind == 1 ? d->by_mmsi : d->by_name;
+    size_t lo = 0, hi = d->nls;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        const struct listed *l = &ix[m];
+        int c = kind == 0   ? (l->imo < num ? -1 : l->imo > num)
+                : kind == 1 ? (l->mmsi < num ? -1 : l->mmsi > num)
+                            : strcmp(l->name, name);
+        if (c < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    if (lo >= d->nls) return NULL;
+    const struct listed *l = &ix[lo];
+    if (kind == 0 ? l->imo == num : kind == 1 ? l->mmsi == num : !strcmp(l->name, name)) return l;
+    return NULL;
+}
+
+/* Does normalised name belong to the entry (group) of l? */
+int det_ls_group_has_name(const struct sw_detect *d, uint32_t group, const char *name)
+{
+    for (size_t i = 0; i < d->nls; i++)
+        if (d->ls[i].group == group && d->ls[i].name[0] && !strcmp(d->ls[i].name, name)) return 1;
+    return 0;
+}
+
+void det_lists_free(struct sw_detect *d)
+{
+    free(d->ls);
+    free(d->by_imo);
+    free(d->by_mmsi);
+    free(d->by_name);
+}
+
+int det_lists_load(struct sw_detect *d, char *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = SW_OK;
+    if (!sw_store_has_table(d->db, "entries") || !sw_store_has_table(d->db, "entry_ids"))
+        return SW_OK; /* no lists imported into this database */
+    static const char *q =
+        "SELECT e.id, e.list, e.ref, n.name,"
+        " (SELECT norm FROM entry_ids i WHERE i.entry=e.id AND i.kind='imo' LIMIT 1),"
+        " (SELECT norm FROM entry_ids i WHERE i.entry=e.id AND i.kind='mmsi' LIMIT 1),"
+        " (SELECT vessel_type FROM entry_vessels v WHERE v.entry=e.id)"
+        " FROM entries e JOIN entry_names n ON n.entry=e.id"
+        " WHERE e.type='vessel' AND e.active=1 ORDER BY e.id, n.rowid";
+    if (sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK) {
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
+        return SW_EDB;
+    }
+    int64_t prev = -1;
+    uint32_t group = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        const char *imo = (const char *)sqlite3_column_text(st, 4);
+        const char *mmsi = (const char *)sqlite3_column_text(st, 5);
+        uint32_t vi = imo ? (uint32_t)strtoul(imo, NULL, 10) : 0;
+        uint32_t vm = mmsi ? (uint32_t)strtoul(mmsi, NULL, 10) : 0;
+        if ((rc = sw_detect_add_listed(d, (const char *)sqlite3_column_text(st, 2), vi, vm,
+                                       (const char *)sqlite3_column_text(st, 3),
+                                       (const char *)sqlite3_column_text(st, 1))) != SW_OK)
+            break;
+        if (id != prev) group = d->ls[d->nls - 1].group;
+        d->ls[d->nls - 1].group = group; /* one group per entry */
+        d->ls[d->nls - 1].tclass = type_class_text((const char *)sqlite3_column_text(st, 6));
+        prev = id;
+    }
+    if (rc == SW_OK && s != SQLITE_DONE) {
+        rc = SW_EDB;
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- listed_vessel */
+
+int det_listed(struct sw_detect *d, const struct det_rec *x)
+{
+    struct dvessel *dv = x->dv;
+    const char *name = det_ident(d, x->slot)->name;
+    int64_t t = x->r->t_ms;
+    if (!d->nls || dv->listed_done || !det_enabled(d, SW_DT_LISTED_VESSEL)) return SW_OK;
+    int rc = det_ls_index(d);
+    if (rc) return rc;
+    const struct listed *by_m = det_ls_find(d, 1, dv->mmsi, NULL);
+    const struct listed *by_i = dv->imo ? det_ls_find(d, 0, dv->imo, NULL) : NULL;
+    const struct listed *by_n = NULL;
+    char nn[64] = "";
+    int type_checked = 0;
+    if (name[0]) {
+        det_norm_name(name, nn, sizeof nn);
+        if (strlen(nn) >= 3 && (by_n = det_ls_find(d, 2, 0, nn)) != NULL) {
+            char ac = type_class_ais(x->v->id.ship_type);
+            type_checked = ac && by_n->tclass;
+            if (type_checked && ac != by_n->tclass) by_n = NULL;
+        }
+    }
+    const struct listed *l = by_i ? by_i : by_m ? by_m : by_n;
+    if (!l) return SW_OK;
+    dv->listed_done = (uint8_t)((by_m ? 1 : 0) | (by_i ? 2 : 0) | (by_n ? 4 : 0));
+    double conf = by_i ? 0.95 : by_m ? 0.9 : type_checked ? 0.75 : 0.6;
+    json_t *ev = det_event_new(SW_DT_LISTED_VESSEL, t, t, 0, x->has_prev ? x->prev.lat : NAN,
+                               x->has_prev ? x->prev.lon : NAN, conf);
+    if (!ev) return SW_ENOMEM;
+    det_event_vessel(d, ev, dv->mmsi);
+    json_t *dt = det_details(ev, "listed_vessel");
+    json_t *on = json_array();
+    if (by_i) json_array_append_new(on, json_string("imo"));
+    if (by_m) json_array_append_new(on, json_string("mmsi"));
+    if (by_n) json_array_append_new(on, json_string(type_checked ? "name_and_type" : "name"));
+    json_object_set_new(dt, "matched_on", on);
+    json_object_set_new(dt, "list", json_string(l->list));
+    json_object_set_new(dt, "entry", json_string(l->ref));
+    if (by_n) det_num(dt, "name_score", 1.0);
+    det_num(dt, "min_name_score", d->p.lv_min_name_score);
+    if (x->has_prev) det_event_fix(ev, &x->prev, "latest");
+    return det_event_finish(d, ev, SW_DT_LISTED_VESSEL);
+}
