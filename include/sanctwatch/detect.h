@@ -131,9 +131,17 @@ void sw_detect_set_batch(struct sw_detect *d, size_t max_events);
  * run at the end of the input by sw_detect_finish. */
 int sw_detect_flush(void *ctx);
 
-/* The pipeline consumer (sw_consumer_fn): ctx is the struct sw_detect, v the vessel of r in
- * the attached table, already updated with r (v == NULL: the detector's own table is updated
- * here). r == NULL ends the run (sw_detect_finish). Records must come in event-time order. */
+/* The detectors as a stage of the pipeline (give it in sw_pipeline_config.stages): their state
+ * is then saved with every checkpoint and carried from one run to the next, and the end of a
+ * run publishes what is open as ongoing without closing it (the run that sees it end completes
+ * or withdraws it). Valid while d lives. */
+struct sw_stage;
+const struct sw_stage *sw_detect_stage(struct sw_detect *d);
+
+/* The pipeline consumer (sw_consumer_fn), without carried state: ctx is the struct sw_detect, v the
+ * vessel of r in the attached table, already updated with r (v == NULL: the detector's own table is
+ * updated here). r == NULL ends the run (sw_detect_finish). Records must come in event-time order.
+ */
 int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vessel *v);
 /* End of input: closes every open episode (events still open are written with "ongoing":
  * true and "end": null). Idempotent. */
@@ -141,7 +149,8 @@ int sw_detect_finish(struct sw_detect *d);
 
 struct sw_detect_stats {
     uint64_t events[SW_DT_COUNT];        /* emitted per type */
-    uint64_t recorded, existed, revised; /* ledger outcomes */
+    uint64_t recorded, existed, revised; /* ledger outcomes (revised: completions) */
+    uint64_t withdrawn;                  /* incidents published ongoing, then withdrawn */
     uint64_t fixes, statics;
     uint64_t pair_full, grid_full, listed_loaded;
     uint64_t spoof_single;       /* lone jump-and-return fixes not reported */

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sanctwatch/buf.h"
 #include "sanctwatch/record.h"
 #include "sanctwatch/vessel.h"
 
@@ -106,6 +107,8 @@ void sw_dedup_prefetch(const struct sw_dedup *d, uint64_t key);
 /* Serialise the live entries for a checkpoint (caller frees *blob) and load them back. */
 int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len);
 int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len);
+/* Forget every key (a run going back in time). */
+void sw_dedup_clear(struct sw_dedup *d);
 
 /* ---- reorder buffer: releases records in (time, key, receiver, seq) order once they are
  * older than the newest time seen minus the lateness bound (a calendar queue: see reorder.c) */
@@ -139,6 +142,43 @@ int sw_reorder_save_to(const struct sw_reorder *q,
 int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len);
 
 /* ---- the pipeline */
+
+/* A stage: a consumer of the ordered records whose state is part of the pipeline's saved
+ * state (the detectors are one: sw_detect_stage). Its per-vessel state is saved with each
+ * vessel's state and restored with it; its other state (tables of pairs, models...) is saved
+ * whole. Both go into every checkpoint (a run killed and resumed goes on exactly where the
+ * checkpoint was) and, at the end of a run, into the database, from where the next run
+ * restores them: one input or one file per day give the same results. A stage whose saved
+ * layout differs from the one in the database (another build, other stages, a run without
+ * them in between) starts afresh (sw_pipeline_stages_reset says so).
+ * Every callback may be NULL. The pipeline calls, in order: attach once, the loads
+ * (load_vessel for each restored vessel in slot order, then load), then record for each
+ * record (prefetch a few records ahead of it), commit before each commit, end at the end of
+ * the run (before the final commit and the saves). */
+struct sw_stage {
+    const char *name;
+    uint64_t layout; /* changes whenever the meaning of its saved bytes does (0: no state) */
+    void *ctx;
+    /* the vessel table whose slots index the per-vessel state (sanctwatch/vessel.h) */
+    int (*attach)(void *ctx, struct sw_vessels *vs);
+    /* a vessel record, after the vessel state (v, in slot) was updated with it */
+    int (*record)(void *ctx, const struct sw_record *r, const struct sw_vessel *v, size_t slot);
+    /* a cache hint: the record of the vessel in slot comes a few records later */
+    void (*prefetch)(void *ctx, size_t slot);
+    int (*commit)(void *ctx);
+    /* the end of the run: what is open is published as ongoing and stays open in the state */
+    int (*end)(void *ctx);
+    /* the vessel's state appended to out (nothing: a fresh state), and loaded back */
+    int (*save_vessel)(void *ctx, size_t slot, struct sw_buf *out);
+    int (*load_vessel)(void *ctx, size_t slot, const void *data, size_t len);
+    /* the rest of the state, whole */
+    int (*save)(void *ctx, struct sw_buf *out);
+    int (*load)(void *ctx, const void *data, size_t len);
+    /* forget what was loaded: the stage starts afresh */
+    void (*reset)(void *ctx);
+};
+#define SW_MAX_STAGES 4
+
 struct sw_pipeline_config {
     int64_t lateness_ms;       /* reorder bound (default 10 min) */
     int64_t dedup_window_ms;   /* default 60 s */
@@ -154,6 +194,10 @@ struct sw_pipeline_config {
                      const uint64_t *counters);
     void *progress_ctx;
     volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to stop cleanly */
+    /* stages (at most SW_MAX_STAGES), called in this order after the vessel state; they must
+     * outlive the pipeline */
+    const struct sw_stage *const *stages;
+    size_t nstages;
 };
 void sw_pipeline_config_default(struct sw_pipeline_config *c);
 
@@ -196,14 +240,19 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err);
  * the checkpoints within a file leave for the end of the run). */
 int sw_pipeline_checkpoint(struct sw_pipeline *p);
 
+/* 1 when the stages' saved state did not fit this run (saved by another build or other
+ * stages, or a run without them came between): they started afresh, so episodes open at the
+ * end of the last run are cut in two. The caller should say so. */
+int sw_pipeline_stages_reset(const struct sw_pipeline *p);
+
 /* Counters (SW_IC_COUNT entries) of this run. Valid while p lives. */
 const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p);
 /* NMEA framer line counts of this run (SW_NMEA_NREASONS entries). */
 const uint64_t *sw_pipeline_nmea_counts(const struct sw_pipeline *p);
 
 /* Database schema of the "ingest" module (tables vessels, identity_history, track, aids,
- * ingest_runs, ingest_inputs, ingest_state_log, ingest_pending; ingest_vessel_state of
- * version 1): applies migrations. */
+ * ingest_runs, ingest_inputs, ingest_state_log, ingest_pending, ingest_carry;
+ * ingest_vessel_state of version 1): applies migrations. */
 int sw_ingest_migrate(sqlite3 *db);
 
 #endif

@@ -79,6 +79,7 @@ void sw_track_config_default(struct sw_track_config *c);
 
 /* What one update produced for the store. */
 struct sw_vessel_out {
+    size_t slot;  /* the vessel's slot (sw_vessels_find) */
     int n_points; /* 0..2 track points to store, in time order */
     struct sw_fix points[2];
     int identity_closed; /* the identity changed: `closed` (seq closed_seq) is final */
@@ -112,6 +113,9 @@ void sw_vessels_prefetch(const struct sw_vessels *vs, uint32_t mmsi, int stage);
 size_t sw_vessels_count(const struct sw_vessels *vs);
 /* The i-th vessel (0 <= i < count), in creation order. */
 struct sw_vessel *sw_vessels_at(struct sw_vessels *vs, size_t i);
+/* A stage changed the saved state it keeps for the vessel in slot (outside a record of it):
+ * the vessel's record is saved again at the next checkpoint and at the end of the run. */
+void sw_vessels_touch(struct sw_vessels *vs, size_t slot);
 /* Put back a saved vessel (from a checkpoint). SW_EEXISTS if its MMSI is present, SW_EFORMAT
  * if it fails sw_vessel_check. */
 int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved);

@@ -6,7 +6,7 @@
  */
 #include "cli.h"
 
-#include "sanctwatch/detect.h" /* detectors: --events/--config/--no-detect (detect engineer) */
+#include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/nmea.h"
@@ -14,6 +14,8 @@
 #include "sanctwatch/timeutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -104,7 +106,84 @@ static void print_counters(struct sw_pipeline *p, size_t vessels)
                     sw_nmea_reason_name((enum sw_nmea_reason)i), n[i]);
 }
 
-/* ---- detectors (detect engineer): events to a FILE*, parameters from --config */
+/* ---- the options */
+
+struct opts {
+    const char *dbpath, *events, *config;
+    int no_detect, quiet, first;
+    struct sw_pipeline_config cfg;
+};
+
+/* A numeric option's value: 0, or 2 (usage error, reported). */
+static int num_opt(int argc, char **argv, int *i, double min, double max, double *v)
+{
+    const char *a = argv[*i];
+    return parse_num(a, *i + 1 < argc ? argv[++*i] : NULL, min, max, v) ? 2 : 0;
+}
+
+/* 0 to go on, else the exit status (--help: 0 after printing, -1 returned as 0). */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    double v;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int bad = 0;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return -1;
+        } else if (!strcmp(a, "--db") && i + 1 < argc) {
+            o->dbpath = argv[++i];
+        } else if (!strcmp(a, "--lateness")) {
+            if (!(bad = num_opt(argc, argv, &i, 0, 86400 * 30, &v)))
+                o->cfg.lateness_ms = (int64_t)(v * 1000);
+        } else if (!strcmp(a, "--dedup-window")) {
+            if (!(bad = num_opt(argc, argv, &i, 0, 86400, &v)))
+                o->cfg.dedup_window_ms = (int64_t)(v * 1000);
+        } else if (!strcmp(a, "--reorder-max")) {
+            if (!(bad = num_opt(argc, argv, &i, 1, 1 << 26, &v)))
+                o->cfg.reorder_capacity = (size_t)v;
+        } else if (!strcmp(a, "--checkpoint")) {
+            if (!(bad = num_opt(argc, argv, &i, 1, 1e12, &v)))
+                o->cfg.checkpoint_lines = (uint64_t)v;
+        } else if (!strcmp(a, "--idle-exit")) {
+            if (!(bad = num_opt(argc, argv, &i, 0, 1e7, &v)))
+                o->cfg.idle_exit_ms = (int64_t)(v * 1000);
+        } else if (!strcmp(a, "--lenient")) {
+            o->cfg.lenient = 1;
+        } else if (!strcmp(a, "--events") && i + 1 < argc) {
+            o->events = argv[++i];
+        } else if (!strcmp(a, "--config") && i + 1 < argc) {
+            o->config = argv[++i];
+        } else if (!strcmp(a, "--no-detect")) {
+            o->no_detect = 1;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            o->quiet = 1;
+        } else if (!strcmp(a, "--")) {
+            o->first = i + 1;
+            break;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("analyze: unknown option '%s'", a);
+            usage(stderr);
+            return 2;
+        } else {
+            o->first = i;
+            break;
+        }
+        if (bad) return bad;
+    }
+    if (o->first >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (o->no_detect && (o->events || o->config)) {
+        cli_error("analyze: --events and --config need the detectors (drop --no-detect)");
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- the detectors: parameters from --config, events to --events */
+
 static int emit_line(void *ctx, const char *line, size_t len)
 {
     FILE *f = ctx;
@@ -112,159 +191,144 @@ static int emit_line(void *ctx, const char *line, size_t len)
     return SW_OK;
 }
 
-static int detect_setup(sqlite3 *db, const char *config, const char *events, struct sw_geo **g,
-                        struct sw_detect **det, FILE **evf)
+static int load_params(const char *config, struct sw_detect_params *dp)
 {
-    struct sw_detect_params dp;
     struct sw_config *conf = NULL;
-    const char *errpath = NULL;
-    char err[SW_ERRMAX] = "", key[64] = "";
+    char key[64] = "";
     size_t line = 0;
     int rc;
-    sw_detect_params_default(&dp);
-    if (config) {
-        if ((rc = sw_config_load(&conf, config, &line)) != SW_OK) {
-            if (rc == SW_EIO)
-                cli_error("cannot open '%s': %s", config, strerror(errno));
-            else
-                cli_error("'%s' line %zu: %s", config, line, sw_strerror(rc));
-            return -1;
-        }
-        rc = sw_detect_params_load(&dp, conf, key);
-        sw_config_free(conf);
-        if (rc != SW_OK) {
-            cli_error("'%s': bad value for '%s'", config, key);
-            return -1;
-        }
+    sw_detect_params_default(dp);
+    if (!config) return 0;
+    if ((rc = sw_config_load(&conf, config, &line)) != SW_OK) {
+        if (rc == SW_EIO)
+            cli_error("cannot open '%s': %s", config, strerror(errno));
+        else
+            cli_error("'%s' line %zu: %s", config, line, sw_strerror(rc));
+        return -1;
     }
+    rc = sw_detect_params_load(dp, conf, key);
+    sw_config_free(conf);
+    if (rc != SW_OK) {
+        cli_error("'%s': bad value for '%s'", config, key);
+        return -1;
+    }
+    return 0;
+}
+
+static int detect_setup(sqlite3 *db, const char *config, struct sw_geo **g, struct sw_detect **det)
+{
+    struct sw_detect_params dp;
+    const char *errpath = NULL;
+    char err[SW_ERRMAX] = "";
+    int rc;
+    if (load_params(config, &dp)) return -1;
     if ((rc = sw_geo_open(g, NULL, &errpath)) != SW_OK) {
         cli_error("cannot load the geographic data%s%s%s: %s", errpath ? " '" : "",
                   errpath ? errpath : "", errpath ? "'" : "", sw_strerror(rc));
         return -1;
     }
-    if (events) {
-        *evf = strcmp(events, "-") ? fopen(events, "w") : stdout;
-        if (!*evf) {
-            cli_error("cannot open '%s': %s", events, strerror(errno));
-            return -1;
-        }
-    }
     if (sw_detect_new(det, *g, db, &dp, NULL, err) != SW_OK) {
         cli_error("cannot start the detectors: %s", err);
         return -1;
     }
-    if (*evf) sw_detect_set_emit(*det, emit_line, *evf);
+    /* events are recorded in batches, flushed inside the transaction before every commit */
+    sw_detect_set_batch(*det, 512);
     return 0;
 }
-/* ---- end of the detector part */
 
-int cmd_analyze(int argc, char **argv)
+/* The events file survives a kill: each checkpoint saves its length (after writing out what
+ * was recorded before the checkpoint), and a resumed run cuts it back to that length, so the
+ * events the killed run wrote after its last checkpoint, which the resumed run writes again,
+ * appear once. A fresh run starts it empty. */
+struct evout {
+    const char *path;
+    FILE *f; /* NULL: no --events */
+    int resumed;
+    struct sw_stage stage;
+};
+
+static int ev_save(void *ctx, struct sw_buf *b)
 {
-    const char *events = NULL, *config = NULL; /* detectors */
-    int no_detect = 0;
-    struct sw_geo *geo = NULL;
-    struct sw_detect *det = NULL;
-    FILE *evf = NULL;
-    const char *dbpath = SW_STORE_DEFAULT_PATH;
-    struct sw_pipeline_config cfg;
-    int quiet = 0, first = argc, status = 1;
-    double v;
-    sw_pipeline_config_default(&cfg);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--db") && i + 1 < argc) {
-            dbpath = argv[++i];
-        } else if (!strcmp(a, "--lateness")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 86400 * 30, &v)) return 2;
-            cfg.lateness_ms = (int64_t)(v * 1000);
-        } else if (!strcmp(a, "--dedup-window")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 86400, &v)) return 2;
-            cfg.dedup_window_ms = (int64_t)(v * 1000);
-        } else if (!strcmp(a, "--reorder-max")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 1, 1 << 26, &v)) return 2;
-            cfg.reorder_capacity = (size_t)v;
-        } else if (!strcmp(a, "--checkpoint")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 1, 1e12, &v)) return 2;
-            cfg.checkpoint_lines = (uint64_t)v;
-        } else if (!strcmp(a, "--idle-exit")) {
-            if (parse_num(a, i + 1 < argc ? argv[++i] : NULL, 0, 1e7, &v)) return 2;
-            cfg.idle_exit_ms = (int64_t)(v * 1000);
-        } else if (!strcmp(a, "--lenient")) {
-            cfg.lenient = 1;
-        } else if (!strcmp(a, "--events") && i + 1 < argc) {
-            events = argv[++i];
-        } else if (!strcmp(a, "--config") && i + 1 < argc) {
-            config = argv[++i];
-        } else if (!strcmp(a, "--no-detect")) {
-            no_detect = 1;
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            quiet = 1;
-        } else if (!strcmp(a, "--")) {
-            first = i + 1;
-            break;
-        } else if (a[0] == '-' && a[1]) {
-            cli_error("analyze: unknown option '%s'", a);
-            usage(stderr);
-            return 2;
-        } else {
-            first = i;
-            break;
-        }
-    }
-    if (first >= argc) {
-        usage(stderr);
-        return 2;
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns so we can stop */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    cfg.stop = &stop_flag;
-    struct prog pg = {sw_time_now_ms(), sw_time_now_ms(), 0};
-    int tty = !quiet && isatty(STDERR_FILENO);
-    if (tty) {
-        cfg.progress = on_progress;
-        cfg.progress_ctx = &pg;
-    }
+    struct evout *e = ctx;
+    if (fflush(e->f) == EOF || fsync(fileno(e->f)) != 0) return SW_EIO;
+    int64_t off = ftello(e->f);
+    return off < 0 ? SW_EIO : sw_buf_append(b, &off, sizeof off);
+}
 
-    char err[SW_ERRMAX] = "";
-    sqlite3 *db = NULL;
-    struct sw_pipeline *p = NULL;
-    if (sw_store_open(dbpath, &db, err) != SW_OK) {
-        cli_error("%s", err);
-        return 1;
+static int ev_load(void *ctx, const void *data, size_t len)
+{
+    struct evout *e = ctx;
+    int64_t off;
+    struct stat st;
+    if (len != sizeof off) return SW_EFORMAT;
+    memcpy(&off, data, sizeof off);
+    if (fstat(fileno(e->f), &st) != 0 || off < 0 || st.st_size < off) {
+        cli_error("'%s' is shorter than at the checkpoint the run resumes from: it was changed "
+                  "since; give the run its events file as it was left",
+                  e->path);
+        return SW_EFORMAT;
     }
-    if (!no_detect && detect_setup(db, config, events, &geo, &det, &evf))
-        goto out; /* before the pipeline opens its transaction: the ledger migrates */
-    if (sw_pipeline_new(&p, db, &cfg, err) != SW_OK) {
-        cli_error("%s", err);
-        goto out;
+    if (ftruncate(fileno(e->f), (off_t)off) != 0 || fseeko(e->f, (off_t)off, SEEK_SET) != 0)
+        return SW_EIO;
+    e->resumed = 1;
+    return SW_OK;
+}
+
+/* Open --events without truncating it (a resumed run needs what is there). */
+static int events_open(struct evout *e, const char *path)
+{
+    memset(e, 0, sizeof *e);
+    e->path = path;
+    if (!path) return 0;
+    if (!strcmp(path, "-")) {
+        e->f = stdout;
+        return 0;
     }
-    if (det && (sw_detect_attach(det, sw_pipeline_vessels(p)) != SW_OK ||
-                sw_pipeline_add_consumer(p, sw_detect_consume, det) != SW_OK))
-        goto out;
-    /* events are recorded in batches, flushed inside the transaction before every commit */
-    if (det && sw_pipeline_add_commit_hook(p, sw_detect_flush, det) != SW_OK) goto out;
-    if (det) sw_detect_set_batch(det, 512);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || !(e->f = fdopen(fd, "r+"))) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    e->stage.name = "events_file"; /* no carried state: only a resumed run loads it */
+    e->stage.ctx = e;
+    e->stage.save = ev_save;
+    e->stage.load = ev_load;
+    return 0;
+}
+
+/* After the pipeline loaded its saved state: a run that did not resume starts the file
+ * empty. */
+static int events_start(struct evout *e)
+{
+    if (!e->f || e->f == stdout || e->resumed) return 0;
+    if (ftruncate(fileno(e->f), 0) != 0 || fseeko(e->f, 0, SEEK_SET) != 0) {
+        cli_error("cannot write '%s': %s", e->path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the run */
+
+/* Every input in turn. 0 when all went well, 1 when one failed (the others still ran), -1 to
+ * stop (a database error), 130 when interrupted. */
+static int run_inputs(struct sw_pipeline *p, char **inputs, int n, const struct opts *o, int tty)
+{
+    char err[SW_ERRMAX];
     int failed = 0;
-    for (int i = first; i < argc; i++) {
+    for (int i = 0; i < n; i++) {
         int skipped = 0;
         err[0] = '\0';
-        int rc = sw_pipeline_input(p, argv[i], &skipped, err);
+        int rc = sw_pipeline_input(p, inputs[i], &skipped, err);
         if (tty) fputs("\n", stderr);
         if (rc == SW_EAGAIN) {
-            cli_error("interrupted in '%s'; run the same command again to resume", argv[i]);
-            status = 130;
-            goto out;
+            cli_error("interrupted in '%s'; run the same command again to resume", inputs[i]);
+            return 130;
         }
         if (rc != SW_OK) {
             cli_error("%s", err[0] ? err : sw_strerror(rc));
-            if (rc == SW_EDB) goto out;
+            if (rc == SW_EDB) return -1;
             failed = 1;
             continue;
         }
@@ -272,32 +336,98 @@ int cmd_analyze(int argc, char **argv)
             cli_error("%s", err);
             failed = 1;
         }
-        if (skipped && !quiet)
-            cli_warn("'%s' was already ingested into '%s'; skipped", argv[i], dbpath);
+        if (skipped && !o->quiet)
+            cli_warn("'%s' was already ingested into '%s'; skipped", inputs[i], o->dbpath);
         if (stop_flag) break;
+    }
+    return failed;
+}
+
+static void print_events(const struct sw_detect *det)
+{
+    const struct sw_detect_stats *ds = sw_detect_get_stats(det);
+    for (int t = 0; t < SW_DT_COUNT; t++)
+        if (ds->events[t])
+            fprintf(stderr, "  event_%-18s %" PRIu64 "\n", sw_detect_type_name(t), ds->events[t]);
+    if (ds->revised)
+        fprintf(stderr, "  %-24s %" PRIu64 "\n", "event_records_completing", ds->revised);
+    if (ds->withdrawn) fprintf(stderr, "  %-24s %" PRIu64 "\n", "events_withdrawn", ds->withdrawn);
+}
+
+static void on_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns so we can stop */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    struct opts o = {SW_STORE_DEFAULT_PATH, NULL, NULL, 0, 0, argc, {0}};
+    struct sw_geo *geo = NULL;
+    struct sw_detect *det = NULL;
+    struct evout ev;
+    const struct sw_stage *stages[2];
+    sqlite3 *db = NULL;
+    struct sw_pipeline *p = NULL;
+    char err[SW_ERRMAX] = "";
+    int status = 1, rc;
+    sw_pipeline_config_default(&o.cfg);
+    if ((rc = parse_args(argc, argv, &o)) != 0) return rc < 0 ? 0 : rc;
+    on_signals();
+    o.cfg.stop = &stop_flag;
+    struct prog pg = {sw_time_now_ms(), sw_time_now_ms(), 0};
+    int tty = !o.quiet && isatty(STDERR_FILENO);
+    if (tty) {
+        o.cfg.progress = on_progress;
+        o.cfg.progress_ctx = &pg;
+    }
+    memset(&ev, 0, sizeof ev);
+    if (sw_store_open(o.dbpath, &db, err) != SW_OK) {
+        cli_error("%s", err);
+        return 1;
+    }
+    /* the stages: the detectors, then the events file (saved after the events are recorded) */
+    if (!o.no_detect) {
+        if (detect_setup(db, o.config, &geo, &det) || events_open(&ev, o.events)) goto out;
+        if (ev.f) sw_detect_set_emit(det, emit_line, ev.f);
+        stages[o.cfg.nstages++] = sw_detect_stage(det);
+        if (ev.stage.name) stages[o.cfg.nstages++] = &ev.stage;
+        o.cfg.stages = stages;
+    }
+    if (sw_pipeline_new(&p, db, &o.cfg, err) != SW_OK) {
+        cli_error("%s", err);
+        goto out;
+    }
+    if (events_start(&ev)) goto out;
+    rc = run_inputs(p, argv + o.first, argc - o.first, &o, tty);
+    if (rc < 0 || rc == 130) {
+        status = rc < 0 ? 1 : 130;
+        goto out;
     }
     if (sw_pipeline_finish(p, err) != SW_OK) {
         cli_error("%s", err);
         goto out;
     }
-    if (!quiet) print_counters(p, sw_vessels_count(sw_pipeline_vessels(p)));
-    if (det && !quiet) {
-        const struct sw_detect_stats *ds = sw_detect_get_stats(det);
-        for (int t = 0; t < SW_DT_COUNT; t++)
-            if (ds->events[t])
-                fprintf(stderr, "  event_%-18s %" PRIu64 "\n", sw_detect_type_name(t),
-                        ds->events[t]);
+    if (det && sw_pipeline_stages_reset(p) && !o.quiet)
+        cli_warn("the detectors started afresh: their saved state in '%s' came from another build, "
+                 "other options, a run without them, or later data (docs/detection.md)",
+                 o.dbpath);
+    if (!o.quiet) print_counters(p, sw_vessels_count(sw_pipeline_vessels(p)));
+    if (det && !o.quiet) print_events(det);
+    if (ev.f && fflush(ev.f) == EOF) {
+        cli_error("cannot write '%s': %s", o.events, strerror(errno));
+        rc = 1;
     }
-    if (evf && fflush(evf) == EOF) {
-        cli_error("cannot write '%s': %s", events, strerror(errno));
-        failed = 1;
-    }
-    status = failed ? 1 : 0;
+    status = rc ? 1 : 0;
 out:
+    sw_pipeline_free(p);
     sw_detect_free(det);
     sw_geo_free(geo);
-    if (evf && evf != stdout) fclose(evf);
-    sw_pipeline_free(p);
+    if (ev.f && ev.f != stdout) fclose(ev.f);
     sw_store_close(db);
     return status;
 }

@@ -65,6 +65,7 @@ int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
     d->next_sweep = SW_TIME_NONE;
     d->qmax = 1;
     det_pools_init(d);
+    det_stage_init(d);
     if ((rc = tables_new(d)) != SW_OK) goto fail;
     det_pair_init(d);
     if ((rc = det_port_grid_build(d)) != SW_OK) goto fail;
@@ -190,15 +191,15 @@ static int track_fix(struct sw_detect *d, const struct det_rec *x, const struct 
     return SW_OK;
 }
 
-/* One record of the vessel in slot, which the vessel table has already updated with it. */
-static int consume_one(struct sw_detect *d, const struct sw_record *r, const struct sw_vessel *v,
-                       size_t slot)
+int det_record(struct sw_detect *d, const struct sw_record *r, const struct sw_vessel *v,
+               size_t slot)
 {
     int rc;
+    if (r->kind != SW_REC_VESSEL || d->finished) return SW_OK;
     if (d->now == SW_TIME_NONE || r->t_ms > d->now) d->now = r->t_ms;
     if (d->next_sweep == SW_TIME_NONE) d->next_sweep = d->now + 10 * MIN_MS;
     if (d->now >= d->next_sweep) {
-        if ((rc = det_pair_sweep(d, 0)) != SW_OK) return rc;
+        if ((rc = det_pair_sweep(d, DET_SWEEP)) != SW_OK) return rc;
         d->next_sweep = d->now + 10 * MIN_MS;
     }
     if (slot > UINT32_MAX - 1) return SW_ETOOBIG;
@@ -241,24 +242,7 @@ int sw_detect_consume(void *ctx, const struct sw_record *r, const struct sw_vess
     }
     size_t slot;
     if (!d->vs || !sw_vessels_find(d->vs, r->mmsi, &slot)) return SW_EINVAL;
-    return consume_one(d, r, v, slot);
-}
-
-/* The end of a run for one vessel: its open episodes closed (ongoing ones published so). */
-static int vessel_finish(struct sw_detect *d, size_t slot)
-{
-    int rc;
-    const struct sw_vessel *v = sw_vessels_at(d->vs, slot);
-    struct det_rec x = {NULL, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0}};
-    if (!v) return SW_OK;
-    if (v->has_fix) {
-        to_dfix(&v->last, v->mmsi, &x.prev);
-        x.has_prev = 1;
-    }
-    if ((rc = det_loi_close(d, x.dv, 1)) != SW_OK || (rc = det_pc_close(d, x.dv, 1)) != SW_OK ||
-        (rc = det_sp_close(d, x.dv)) != SW_OK)
-        return rc;
-    return det_gap_finish(d, &x);
+    return det_record(d, r, v, slot);
 }
 
 int sw_detect_finish(struct sw_detect *d)
@@ -267,7 +251,7 @@ int sw_detect_finish(struct sw_detect *d)
     if (d->finished) return SW_OK;
     d->finished = 1;
     for (size_t i = 0; i < d->nv; i++)
-        if ((rc = vessel_finish(d, i)) != SW_OK) return rc;
-    if ((rc = det_pair_sweep(d, 1)) != SW_OK) return rc;
+        if ((rc = det_vessel_end(d, i, 0)) != SW_OK) return rc;
+    if ((rc = det_pair_sweep(d, DET_SWEEP_CLOSE)) != SW_OK) return rc;
     return det_events_flush(d);
 }

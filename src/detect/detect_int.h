@@ -16,6 +16,7 @@
 
 #include "sanctwatch/buf.h"
 #include "sanctwatch/detect.h"
+#include "sanctwatch/ingest.h"
 #include "sanctwatch/ledger.h"
 
 #include <jansson.h>
@@ -27,7 +28,8 @@
 #define DET_HIST 21       /* speed histogram: 0.1 kn bins 0..2 kn, last bin = above */
 #define DET_LOI_RING 4096 /* recent loitering episodes kept for dark rendezvous */
 #define DET_NOIDX UINT32_MAX
-#define DET_BATCH_MAX 512 /* events held back at most for one ledger call */
+#define DET_RELINK (UINT32_MAX - 1) /* a grid entry restored, to be linked again */
+#define DET_BATCH_MAX 512           /* events held back at most for one ledger call */
 #define HOUR_MS 3600000LL
 #define MIN_MS 60000LL
 
@@ -63,12 +65,12 @@ struct dvessel {
     uint8_t zep_active;              /* zone episodes in use */
     uint8_t sp_exc_open, sp_ep_open; /* position spoofing: excursion, episode open */
     uint8_t loi_open;                /* loitering episode open */
-    uint8_t pad;
-    int32_t pc_port;    /* port call: port area index, -1 none */
-    uint32_t pc_n_out;  /* port call: fixes outside the area since */
-    uint32_t fraud_imo; /* IMO reported for a bad check digit */
-    uint32_t imo;       /* as broadcast (confirmed) */
-    float usual_sog;    /* EWMA of speed while under way, NaN unknown */
+    uint8_t gap_pub;                 /* the silence since the last fix was published ongoing */
+    int32_t pc_port;                 /* port call: port area index, -1 none */
+    uint32_t pc_n_out;               /* port call: fixes outside the area since */
+    uint32_t fraud_imo;              /* IMO reported for a bad check digit */
+    uint32_t imo;                    /* as broadcast (confirmed) */
+    float usual_sog;                 /* EWMA of speed while under way, NaN unknown */
     /* open episodes: entry + 1 in their pool, 0 none */
     uint32_t ep_loi, ep_sp, ep_pc, ep_zone;
     int64_t sp_ep_last; /* position spoofing: last anomalous time */
@@ -154,7 +156,8 @@ struct gent {
 /* ---- shared tables of the pairwise and identity rules */
 
 struct pair {
-    uint32_t a, b; /* mmsi, a < b */
+    uint32_t a, b;      /* mmsi, a < b */
+    uint32_t published; /* published ongoing at the end of a run */
     int64_t start, last_close;
     uint32_t n;
     double min_d, sumlat, sumlon;
@@ -204,7 +207,8 @@ struct sw_detect {
     size_t qn, qmax;
     struct sw_buf line; /* the output line being written (det_event_emit) */
     int finished;
-    int64_t now; /* latest event time seen */
+    struct sw_stage stage; /* as a stage of the pipeline (state.c) */
+    int64_t now;           /* latest event time seen */
     int64_t next_sweep;
     /* the vessel table (the pipeline's, or the detector's own for sw_detect_feed) */
     struct sw_vessels *vs, *own_vs;
@@ -268,6 +272,8 @@ static inline struct dvessel *det_hot(const struct sw_detect *d, size_t slot)
 }
 struct dident *det_ident(const struct sw_detect *d, size_t slot);
 struct gent *det_gent(const struct sw_detect *d, size_t slot);
+/* Slot's state as new (the vessel's first record). */
+void det_vstate_reset(struct sw_detect *d, size_t slot, uint32_t mmsi);
 /* Make slots 0..slot usable (new ones initialised). */
 int det_vstate_reserve(struct sw_detect *d, size_t slot, uint32_t mmsi);
 /* The slot of a vessel by MMSI, or -1 when the detectors have not seen it. */
@@ -311,8 +317,21 @@ int det_events_flush(struct sw_detect *d);
 /* Count and emit a finished event (ev stays the caller's). */
 int det_event_emit(struct sw_detect *d, json_t *ev, int type);
 void det_num(json_t *o, const char *key, double v);
+/* The record that withdraws an incident published ongoing whose finished episode does not
+ * meet the rule after all: same type, vessels and start (so the same incident), "withdrawn":
+ * true and the reason in details. */
+int det_withdraw(struct sw_detect *d, int type, const uint32_t *mmsi, int n, int64_t start,
+                 int64_t end, const char *rule, const char *reason);
+
+/* encounter.c: what restoring the state needs */
+void det_pidx_rebuild(struct sw_detect *d);
+/* File slot in the grid under its entry's fix (links at the head of its bucket's list). */
+void det_grid_relink(struct sw_detect *d, uint32_t slot);
+void det_grid_clear(struct sw_detect *d);
 
 /* reception.c */
+/* Put a saved reception entry back (SW_EFORMAT: empty, damaged, duplicate, or no room). */
+int det_recep_put(struct sw_detect *d, const struct recep *e);
 int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f);
 void det_reception(struct sw_detect *d, uint32_t self, const struct dfix *a, const struct dfix *b,
                    int64_t t0, int64_t t1, int *others, double *covered);
@@ -331,7 +350,16 @@ int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *
 int det_sp_close(struct sw_detect *d, struct dvessel *dv);
 void det_pair_init(struct sw_detect *d);
 int det_pair_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
-int det_pair_sweep(struct sw_detect *d, int final);
+/* Judge the pairs that parted; DET_SWEEP_CLOSE also closes the others (ongoing), and
+ * DET_SWEEP_PUBLISH publishes the others ongoing and keeps them (the end of a run whose state
+ * goes on). */
+enum { DET_SWEEP = 0, DET_SWEEP_CLOSE = 1, DET_SWEEP_PUBLISH = 2 };
+int det_pair_sweep(struct sw_detect *d, int mode);
+/* The end of a run whose state goes on: what is open is published ongoing and stays open. */
+int det_loi_publish(struct sw_detect *d, struct dvessel *dv);
+int det_pc_publish(struct sw_detect *d, struct dvessel *dv);
+int det_sp_publish(struct sw_detect *d, struct dvessel *dv);
+int det_gap_publish(struct sw_detect *d, const struct det_rec *x);
 int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv);
 int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct dfix *p0,
                         const struct dfix *p1);
@@ -340,6 +368,15 @@ int det_fraud(struct sw_detect *d, const struct det_rec *x);
 int det_listed(struct sw_detect *d, const struct det_rec *x);
 int det_lists_load(struct sw_detect *d, char *err);
 void det_lists_free(struct sw_detect *d);
+/* detect.c: one record of the vessel in slot, which the vessel table has already updated */
+int det_record(struct sw_detect *d, const struct sw_record *r, const struct sw_vessel *v,
+               size_t slot);
+
+/* state.c: the detectors as a pipeline stage */
+void det_stage_init(struct sw_detect *d);
+/* The end of a vessel's run: everything open published ongoing, kept (publish) or closed. */
+int det_vessel_end(struct sw_detect *d, size_t slot, int publish);
+
 /* Normalised name: upper-case ASCII letters and digits only ("Chon Ma-San" -> "CHONMASAN"). */
 void det_norm_name(const char *s, char *out, size_t n);
 /* The designated vessels' sorted indexes (built when needed), a lookup by IMO (kind 0), MMSI

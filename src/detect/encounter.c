@@ -30,7 +30,10 @@ static uint32_t bucket_of(const struct sw_detect *d, uint64_t cell)
 static void grid_unlink(struct sw_detect *d, uint32_t self)
 {
     struct gent *e = det_gent(d, self);
-    if (e->bucket == DET_NOIDX) return;
+    if (e->bucket >= DET_RELINK) { /* not in the grid (or restored and never linked again) */
+        e->bucket = DET_NOIDX;
+        return;
+    }
     if (e->prev != DET_NOIDX) {
         det_gent(d, e->prev)->next = e->next;
     } else {
@@ -62,7 +65,7 @@ static size_t pslot(uint32_t a, uint32_t b, size_t cap)
     return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 21) & (cap - 1);
 }
 
-static void pidx_rebuild(struct sw_detect *d)
+void det_pidx_rebuild(struct sw_detect *d)
 {
     memset(d->pidx, 0, d->picap * sizeof *d->pidx);
     for (size_t i = 0; i < d->npairs; i++) {
@@ -73,17 +76,29 @@ static void pidx_rebuild(struct sw_detect *d)
     }
 }
 
-static int pair_emit(struct sw_detect *d, const struct pair *p, int ongoing)
+/* A pair that did not meet the rule after all: withdrawn if it was published ongoing. */
+static int pair_fails(struct sw_detect *d, const struct pair *p, const char *why)
 {
+    if (!p->published) return SW_OK;
+    uint32_t m[2] = {p->a, p->b};
+    return det_withdraw(d, SW_DT_ENCOUNTER, m, 2, p->start, p->last_close, "encounter", why);
+}
+
+/* Judge a pair: an event when it met the rule (*emitted set), a withdrawal when it did not
+ * after being published ongoing. */
+static int pair_emit(struct sw_detect *d, const struct pair *p, int ongoing, int *emitted)
+{
+    *emitted = 0;
     int64_t dur = p->last_close - p->start;
-    if (dur < d->p.enc_min_duration_h * HOUR_MS) return SW_OK;
+    if (dur < d->p.enc_min_duration_h * HOUR_MS) return pair_fails(d, p, "min_duration_h");
     double med = det_hist_median(&p->h);
-    if (isnan(med) || med >= d->p.enc_max_median_sog_kn) return SW_OK;
+    if (isnan(med) || med >= d->p.enc_max_median_sog_kn)
+        return pair_fails(d, p, "max_median_sog_kn");
     double lat = p->sumlat / p->n, lon = p->sumlon / p->n;
     const struct sw_port *pt;
     double pd;
     if (sw_ports_nearest(d->g, lat, lon, d->p.enc_min_port_km * 1000, &pt, &pd) == SW_OK)
-        return SW_OK;
+        return pair_fails(d, p, "min_port_distance_km");
     double h = (double)dur / HOUR_MS;
     double conf =
         0.55 + 0.1 * (h - d->p.enc_min_duration_h) + 0.2 * (1 - p->min_d / d->p.enc_max_distance_m);
@@ -103,6 +118,7 @@ static int pair_emit(struct sw_detect *d, const struct pair *p, int ongoing)
     det_event_fix(ev, &p->close_a, "closest");
     det_event_fix(ev, &p->close_b, "closest");
     det_event_samples(ev, &p->s);
+    *emitted = 1;
     return det_event_finish(d, ev, SW_DT_ENCOUNTER);
 }
 
@@ -123,7 +139,8 @@ static int pair_observe(struct sw_detect *d, const struct dfix *fa, const struct
         s = (s + 1) & (d->picap - 1);
     }
     if (p && fa->t - p->last_close > d->p.enc_max_gap_min * MIN_MS) {
-        if ((rc = pair_emit(d, p, 0)) != SW_OK) return rc;
+        int emitted;
+        if ((rc = pair_emit(d, p, 0, &emitted)) != SW_OK) return rc;
         uint32_t keep_a = p->a, keep_b = p->b;
         memset(p, 0, sizeof *p);
         p->a = keep_a;
@@ -159,24 +176,28 @@ static int pair_observe(struct sw_detect *d, const struct dfix *fa, const struct
     return SW_OK;
 }
 
-int det_pair_sweep(struct sw_detect *d, int final)
+int det_pair_sweep(struct sw_detect *d, int mode)
 {
     size_t w = 0;
-    int rc;
+    int rc, emitted;
     int64_t max_gap = (int64_t)(d->p.enc_max_gap_min * MIN_MS);
     for (size_t i = 0; i < d->npairs; i++) {
         struct pair *p = &d->pairs[i];
         int expired = d->now - p->last_close > max_gap;
-        if (final || expired) {
-            if ((rc = pair_emit(d, p, final && !expired)) != SW_OK) return rc;
+        if (expired || mode == DET_SWEEP_CLOSE) {
+            if ((rc = pair_emit(d, p, !expired, &emitted)) != SW_OK) return rc;
             continue;
+        }
+        if (mode == DET_SWEEP_PUBLISH) {
+            if ((rc = pair_emit(d, p, 1, &emitted)) != SW_OK) return rc;
+            if (emitted) p->published = 1;
         }
         if (w != i) d->pairs[w] = *p;
         w++;
     }
     if (w != d->npairs) {
         d->npairs = w;
-        pidx_rebuild(d);
+        det_pidx_rebuild(d);
     }
     return SW_OK;
 }
@@ -230,4 +251,16 @@ int det_pair_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix
     det_gent(d, self)->f = *f;
     grid_link(d, self, me);
     return SW_OK;
+}
+
+void det_grid_relink(struct sw_detect *d, uint32_t slot)
+{
+    struct gent *e = det_gent(d, slot);
+    grid_link(d, slot, cell_of(e->f.lat, e->f.lon));
+}
+
+void det_grid_clear(struct sw_detect *d)
+{
+    memset(d->gheads, 0xff, d->gbuckets * sizeof *d->gheads);
+    memset(d->gused, 0, d->gbuckets / 64 * sizeof *d->gused);
 }

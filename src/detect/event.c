@@ -188,8 +188,8 @@ static int event_done(struct sw_detect *d, json_t *ev, int type, struct sw_ledge
 {
     int rc;
     if (r->err == SW_EEXISTS) {
-        /* an earlier run recorded this event differently (it was ongoing then): keep
-         * both, the new one as a revision naming the old */
+        /* an earlier run recorded this incident differently (it was ongoing then): the new
+         * record completes it, naming the first one (event.h) */
         char *canon = NULL, rid[96];
         size_t clen = 0;
         unsigned char h[crypto_hash_sha256_BYTES];
@@ -200,7 +200,7 @@ static int event_done(struct sw_detect *d, json_t *ev, int type, struct sw_ledge
         hex(h, 6, hx);
         json_t *id = json_incref(json_object_get(ev, "id"));
         snprintf(rid, sizeof rid, "%.64s-%.12s", json_string_value(id), hx);
-        json_object_set_new(ev, "supersedes", id);
+        json_object_set_new(ev, "completes", id);
         json_object_set_new(ev, "id", json_string(rid));
         json_t *arr[1] = {ev};
         if ((rc = sw_ledger_record_events(d->lg, arr, 1, r)) != SW_OK) return rc;
@@ -345,4 +345,18 @@ int det_event_finish(struct sw_detect *d, json_t *ev, int type)
     d->q[d->qn] = ev;
     d->qtype[d->qn++] = type;
     return d->qn >= d->qmax ? det_events_flush(d) : SW_OK;
+}
+
+int det_withdraw(struct sw_detect *d, int type, const uint32_t *mmsi, int n, int64_t start,
+                 int64_t end, const char *rule, const char *reason)
+{
+    json_t *ev = det_event_new(type, start, end, 0, NAN, NAN, 0.05);
+    if (!ev) return SW_ENOMEM;
+    for (int i = 0; i < n; i++)
+        det_event_vessel(d, ev, mmsi[i]);
+    json_object_set_new(ev, "withdrawn", json_true());
+    json_t *dt = det_details(ev, rule);
+    json_object_set_new(dt, "withdrawn_because", json_string(reason));
+    d->st.withdrawn++;
+    return det_event_finish(d, ev, type);
 }

@@ -11,9 +11,11 @@
 
 #include <math.h>
 
+/* *made: the ais_gap event was made (it passed the reception test). */
 static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix *a,
-                     const struct dfix *b, int64_t t_end, int end_in_port)
+                     const struct dfix *b, int64_t t_end, int end_in_port, int *made)
 {
+    *made = 0;
     int need = (int)d->p.gap_min_others;
     /* a closed gap: reception near either end during it; a gap still open at the end of
      * input: reception near the last fix during the last min_gap_h (the area is still
@@ -48,6 +50,7 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
         }
         det_event_fix(ev, a, "last_before");
         if (b) det_event_fix(ev, b, "first_after");
+        *made = 1;
         if ((rc = det_event_finish(d, ev, SW_DT_AIS_GAP)) != SW_OK) return rc;
     }
     if (b && det_enabled(d, SW_DT_DARK_RENDEZVOUS) && (t_end - a->t) >= d->p.dr_min_gap_h * HOUR_MS)
@@ -58,16 +61,38 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
 int det_gap_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port)
 {
     struct dvessel *dv = x->dv;
+    int published = dv->gap_pub, rc = SW_OK, made = 0;
+    dv->gap_pub = 0;
     if (!x->has_prev || f->t - x->prev.t < d->p.gap_min_h * HOUR_MS) return SW_OK;
-    if (dv->last_in_port && in_port) return SW_OK; /* began and ended in port */
-    return gap_event(d, dv, &x->prev, f, f->t, in_port);
+    if (!(dv->last_in_port && in_port)) /* a gap that began and ended in port is not one */
+        rc = gap_event(d, dv, &x->prev, f, f->t, in_port, &made);
+    if (rc == SW_OK && published && !made)
+        rc = det_withdraw(d, SW_DT_AIS_GAP, &dv->mmsi, 1, x->prev.t, f->t, "ais_gap",
+                          "reception around the closed gap");
+    return rc;
+}
+
+/* A silence still going on at the end of the input: an ongoing gap. */
+static int gap_open(struct sw_detect *d, const struct det_rec *x)
+{
+    return x->has_prev && d->now != SW_TIME_NONE &&
+           d->now - x->prev.t >= d->p.gap_min_h * HOUR_MS && !x->dv->last_in_port;
 }
 
 int det_gap_finish(struct sw_detect *d, const struct det_rec *x)
 {
-    struct dvessel *dv = x->dv;
-    if (x->has_prev && d->now != SW_TIME_NONE && d->now - x->prev.t >= d->p.gap_min_h * HOUR_MS &&
-        !dv->last_in_port)
-        return gap_event(d, dv, &x->prev, NULL, d->now, 0);
-    return SW_OK;
+    int made;
+    return gap_open(d, x) ? gap_event(d, x->dv, &x->prev, NULL, d->now, 0, &made) : SW_OK;
+}
+
+int det_gap_publish(struct sw_detect *d, const struct det_rec *x)
+{
+    if (!gap_open(d, x)) return SW_OK;
+    int made;
+    int rc = gap_event(d, x->dv, &x->prev, NULL, d->now, 0, &made);
+    if (rc == SW_OK && made) {
+        x->dv->gap_pub = 1;
+        sw_vessels_touch(d->vs, x->slot);
+    }
+    return rc;
 }

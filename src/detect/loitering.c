@@ -12,34 +12,43 @@
 #include <math.h>
 #include <string.h>
 
+/* The event of the open episode, when it lasted long enough. */
+static int loi_event(struct sw_detect *d, struct dvessel *dv, int ongoing)
+{
+    struct ep_loi *L = LOI(d, dv);
+    int64_t dur = L->lastf.t - L->start;
+    if (dur < d->p.loi_min_duration_h * HOUR_MS || !det_enabled(d, SW_DT_LOITERING)) return SW_OK;
+    double h = (double)dur / HOUR_MS;
+    json_t *ev = det_event_new(SW_DT_LOITERING, L->start, L->lastf.t, ongoing, L->sumlat / L->n,
+                               L->sumlon / L->n, 0.6 + 0.05 * (h - d->p.loi_min_duration_h));
+    if (!ev) return SW_ENOMEM;
+    det_event_vessel(d, ev, dv->mmsi);
+    json_t *dt = det_details(ev, "loitering");
+    det_num(dt, "duration_h", h);
+    det_num(dt, "median_sog_kn", det_hist_median(&L->h));
+    det_num(dt, "positions", L->n);
+    det_num(dt, "min_shore_distance_nm", L->min_shore / SW_GEO_NM_M);
+    det_num(dt, "max_sog_kn", d->p.loi_max_sog_kn);
+    det_num(dt, "min_duration_h", d->p.loi_min_duration_h);
+    det_num(dt, "min_shore_distance_nm_rule", d->p.loi_min_shore_nm);
+    det_event_fix(ev, &L->first, "first");
+    det_event_samples(ev, &L->s);
+    det_event_fix(ev, &L->lastf, "last");
+    return det_event_finish(d, ev, SW_DT_LOITERING);
+}
+
 int det_loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
 {
     if (!dv->loi_open) return SW_OK;
     dv->loi_open = 0;
-    struct ep_loi *L = LOI(d, dv);
-    int64_t dur = L->lastf.t - L->start;
-    int rc = SW_OK;
-    if (dur >= d->p.loi_min_duration_h * HOUR_MS && det_enabled(d, SW_DT_LOITERING)) {
-        double h = (double)dur / HOUR_MS;
-        json_t *ev = det_event_new(SW_DT_LOITERING, L->start, L->lastf.t, ongoing, L->sumlat / L->n,
-                                   L->sumlon / L->n, 0.6 + 0.05 * (h - d->p.loi_min_duration_h));
-        if (!ev) return SW_ENOMEM;
-        det_event_vessel(d, ev, dv->mmsi);
-        json_t *dt = det_details(ev, "loitering");
-        det_num(dt, "duration_h", h);
-        det_num(dt, "median_sog_kn", det_hist_median(&L->h));
-        det_num(dt, "positions", L->n);
-        det_num(dt, "min_shore_distance_nm", L->min_shore / SW_GEO_NM_M);
-        det_num(dt, "max_sog_kn", d->p.loi_max_sog_kn);
-        det_num(dt, "min_duration_h", d->p.loi_min_duration_h);
-        det_num(dt, "min_shore_distance_nm_rule", d->p.loi_min_shore_nm);
-        det_event_fix(ev, &L->first, "first");
-        det_event_samples(ev, &L->s);
-        det_event_fix(ev, &L->lastf, "last");
-        rc = det_event_finish(d, ev, SW_DT_LOITERING);
-    }
+    int rc = loi_event(d, dv, ongoing);
     det_pool_put(&d->ploi, &dv->ep_loi);
     return rc;
+}
+
+int det_loi_publish(struct sw_detect *d, struct dvessel *dv)
+{
+    return dv->loi_open ? loi_event(d, dv, 1) : SW_OK;
 }
 
 int det_loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, float sog,

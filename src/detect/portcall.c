@@ -52,21 +52,30 @@ static int pc_event(struct sw_detect *d, struct dvessel *dv, const struct ep_pc 
     return det_event_finish(d, ev, SW_DT_PORT_CALL);
 }
 
-int det_pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
+/* The event of the visit to port (a call at an event country's port), or its count. */
+static int pc_judge(struct sw_detect *d, struct dvessel *dv, int port, int ongoing, int count)
 {
-    int port = dv->pc_port, rc = SW_OK;
-    dv->pc_port = -1;
-    if (port < 0) return SW_OK;
     const struct ep_pc *c = PC(d, dv);
     const struct sw_port *pt = sw_ports_get(d->g, (size_t)port);
-    if (c->called && pt && det_enabled(d, SW_DT_PORT_CALL)) {
-        if (!country_listed(d->p.pc_countries, pt->country))
-            d->st.port_calls_context++;
-        else
-            rc = pc_event(d, dv, c, pt, ongoing);
-    }
+    if (!c->called || !pt || !det_enabled(d, SW_DT_PORT_CALL)) return SW_OK;
+    if (country_listed(d->p.pc_countries, pt->country)) return pc_event(d, dv, c, pt, ongoing);
+    if (count) d->st.port_calls_context++;
+    return SW_OK;
+}
+
+int det_pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing)
+{
+    int port = dv->pc_port;
+    dv->pc_port = -1;
+    if (port < 0) return SW_OK;
+    int rc = pc_judge(d, dv, port, ongoing, 1);
     det_pool_put(&d->ppc, &dv->ep_pc);
     return rc;
+}
+
+int det_pc_publish(struct sw_detect *d, struct dvessel *dv)
+{
+    return dv->pc_port >= 0 ? pc_judge(d, dv, dv->pc_port, 1, 0) : SW_OK;
 }
 
 int det_pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, float sog,

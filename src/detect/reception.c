@@ -140,3 +140,15 @@ void det_reception(struct sw_detect *d, uint32_t self, const struct dfix *a, con
     *others = n;
     *covered = hours ? (double)hit / (double)hours : 0;
 }
+
+int det_recep_put(struct sw_detect *d, const struct recep *e)
+{
+    if (!e->key || e->n > 3 || (d->rgn + 1) * 10 > d->rgcap * 7 || rg_find(d, e->key))
+        return SW_EFORMAT;
+    size_t s = rg_slot(e->key, d->rgcap);
+    while (d->rg[s].key)
+        s = (s + 1) & (d->rgcap - 1);
+    d->rg[s] = *e;
+    d->rgn++;
+    return SW_OK;
+}

@@ -37,6 +37,13 @@ int det_sp_close(struct sw_detect *d, struct dvessel *dv)
     return rc;
 }
 
+int det_sp_publish(struct sw_detect *d, struct dvessel *dv)
+{
+    if (!dv->sp_ep_open) return SW_OK;
+    if (d->now - dv->sp_ep_last >= 6 * HOUR_MS) return det_sp_close(d, dv); /* over already */
+    return sp_event(d, dv); /* ongoing (d->finished): stays open */
+}
+
 /* The episode just closed: an event when it had enough anomalous fixes. */
 static int sp_event(struct sw_detect *d, struct dvessel *dv)
 {

@@ -61,8 +61,7 @@ struct gent *det_gent(const struct sw_detect *d, size_t slot)
     return det_slab_at(&d->grid, slot);
 }
 
-/* A slot the detectors see for the first time. */
-static void vstate_init(struct sw_detect *d, size_t slot, uint32_t mmsi)
+void det_vstate_reset(struct sw_detect *d, size_t slot, uint32_t mmsi)
 {
     struct dvessel *dv = det_hot(d, slot);
     memset(dv, 0, sizeof *dv);
@@ -90,7 +89,7 @@ int det_vstate_reserve(struct sw_detect *d, size_t slot, uint32_t mmsi)
      * hands every vessel record over); they start empty */
     for (size_t i = d->nv; i <= slot; i++) {
         const struct sw_vessel *v = sw_vessels_at(d->vs, i);
-        vstate_init(d, i, i == slot ? mmsi : v ? v->mmsi : 0);
+        det_vstate_reset(d, i, i == slot ? mmsi : v ? v->mmsi : 0);
     }
     d->nv = slot + 1;
     return SW_OK;

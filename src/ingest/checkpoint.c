@@ -1,10 +1,10 @@
 /*
- * The ingest pipeline's saved state (src/ingest/pipeline_int.h): what a run loads at start
- * (the vessel state log of earlier runs; the unfinished run's counters, state file, pending
- * records and dedup table), its checkpoints, and the end of the run. Writes go to SQLite in
- * one long transaction per checkpoint interval; nothing is committed except at a checkpoint,
- * so a run killed at any moment restarts from a consistent state and ends with the same
- * tables as an uninterrupted run. docs/ingest.md describes the files and tables.
+ * Checkpoints and the life of a run (src/ingest/pipeline_int.h): what a run loads at start
+ * (the vessel records of earlier runs, the carry of the last finished run, and an unfinished
+ * run's state file), its checkpoints, and its end. Writes go to SQLite in one long transaction
+ * per checkpoint interval; nothing is committed except at a checkpoint, so a run killed at any
+ * moment restarts from a consistent state and ends as an uninterrupted run would. The records
+ * and blobs themselves are saved.c's. docs/ingest.md describes the files and tables.
  */
 #include "pipeline_int.h"
 
@@ -18,158 +18,98 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Saved-state layout: changes whenever the saved structs or their encodings change (the last
- * term: 2 since the compact reorder and dedup blobs). */
-#define LAYOUT                                                                                     \
-    ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 2)
-
-/* ---- loading saved state */
-
-/* A vessel state from the log or a state file: a later state replaces an earlier one. */
-static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, char *err)
+/* The layout of an unfinished run's state: the vessel records' and the stages'. */
+static int64_t run_layout(const struct sw_pipeline *p)
 {
-    struct sw_vessel v, *cur;
-    int rc;
-    memcpy(&v, b, sizeof v);
-    if ((cur = sw_vessels_get(p->vs, v.mmsi)) != NULL) {
-        if ((rc = sw_vessel_check(&v)) == SW_OK) *cur = v;
-    } else {
-        rc = sw_vessels_restore(p->vs, &v);
-    }
-    if (rc != SW_OK && err)
-        snprintf(err, SW_ERRMAX, "cannot restore vessel %u: %s", v.mmsi, sw_strerror(rc));
-    return rc;
+    return (int64_t)((uint64_t)ING_LAYOUT ^ (ing_stages_layout(p) * 0x9E3779B97F4A7C15ULL));
 }
+
+/* ---- loading */
 
 struct sf_load {
     struct sw_pipeline *p;
     char *err;
 };
 
-static int sf_state(void *ctx, const unsigned char *states, size_t n)
+static int sf_record(void *ctx, const unsigned char *rec, size_t len)
 {
     struct sf_load *l = ctx;
-    for (size_t i = 0; i < n; i++) {
-        int rc = restore_vessel(l->p, states + i * sizeof(struct sw_vessel), l->err);
-        if (rc != SW_OK) return rc;
-        l->p->sf_states++;
-    }
-    return SW_OK;
+    l->p->sf_states++;
+    return ing_record_restore(l->p, rec, len, 1, l->err);
 }
 
-static int sf_pending(void *ctx, const void *reorder, size_t rlen, const void *dedup, size_t dlen)
+static int sf_pending(void *ctx, const struct sw_sf_blobs *b)
 {
     struct sf_load *l = ctx;
     int rc;
-    if (((rc = sw_reorder_load(l->p->rq, reorder, rlen)) != SW_OK ||
-         (rc = sw_dedup_load(l->p->dd, dedup, dlen)) != SW_OK) &&
-        l->err)
-        snprintf(l->err, SW_ERRMAX, "cannot load the pending records: %s", sw_strerror(rc));
+    if ((rc = sw_reorder_load(l->p->rq, b->reorder, b->rlen)) != SW_OK ||
+        (rc = sw_dedup_load(l->p->dd, b->dedup, b->dlen)) != SW_OK) {
+        if (l->err)
+            snprintf(l->err, SW_ERRMAX, "cannot load the pending records: %s", sw_strerror(rc));
+        return rc;
+    }
+    return ing_stages_restore(l->p, b->stages, b->slen, 0, l->err);
+}
+
+/* The unfinished run's state file named by its ingest_pending row. */
+static int load_state_file(struct sw_pipeline *p, char *err)
+{
+    char path[4096];
+    struct sf_load l = {p, err};
+    if (!p->dbfile || (p->sf_index != 0 && p->sf_index != 1) ||
+        sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) != SW_OK) {
+        if (err) snprintf(err, SW_ERRMAX, "the unfinished run's state file is unknown");
+        return SW_EFORMAT;
+    }
+    if (err) err[0] = 0;
+    int rc =
+        sw_sf_load(path, p->sf_len, run_layout(p), p->run_id, p->sf_gen, sf_record, sf_pending, &l);
+    if (rc != SW_OK && err && !err[0])
+        snprintf(err, SW_ERRMAX, "cannot load the unfinished run's state from '%.180s': %s", path,
+                 sw_strerror(rc));
     return rc;
 }
 
-/* Vessel states saved in the database: the rows of sql in order, each one state (the
- * per-vessel table of schema version 1) or states packed one after the other (the log).
- * *count is increased by the states read. */
-static int load_state_rows(struct sw_pipeline *p, const char *sql, int one_per_row, uint64_t *count,
-                           char *err)
+/* The unfinished run's row: counters, state file, whether its stages started afresh. *found 0
+ * when every run finished. */
+static int load_pending(struct sw_pipeline *p, int *found, char *err)
 {
     sqlite3_stmt *st = NULL;
     int rc;
-    if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        ing_seterr(err, "cannot load the saved state", p->db);
-        return SW_EDB;
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        const unsigned char *b = sqlite3_column_blob(st, 0);
-        if (one_per_row ? len != sizeof(struct sw_vessel) : len % sizeof(struct sw_vessel) != 0) {
-            if (err)
-                snprintf(err, SW_ERRMAX, "saved vessel state was written by an incompatible build");
-            rc = SW_EUNSUPPORTED;
-            goto done;
-        }
-        for (size_t off = 0; off < len; off += sizeof(struct sw_vessel)) {
-            (*count)++;
-            if ((rc = restore_vessel(p, b + off, err)) != SW_OK) goto done;
-        }
-    }
-    if (rc == SQLITE_DONE) {
-        rc = SW_OK;
-    } else {
-        ing_seterr(err, "cannot load the saved state", p->db);
-        rc = SW_EDB;
-    }
-done:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int load_state(struct sw_pipeline *p, char *err)
-{
-    sqlite3_stmt *st = NULL;
-    uint64_t v1 = 0;
-    int rc = load_state_rows(p, "SELECT state FROM ingest_vessel_state ORDER BY mmsi", 1, &v1, err);
-    if (rc != SW_OK) return rc;
-    if (v1) p->state_snapshot = 1; /* saved by an earlier build: rewritten as a log */
-    rc = load_state_rows(p, "SELECT state FROM ingest_state_log ORDER BY id", 0, &p->state_logged,
-                         err);
-    if (rc != SW_OK) return rc;
-    if (sqlite3_prepare_v2(
-            p->db,
-            "SELECT run_id, layout, counters, nmea, reorder, dedup, sf_index, sf_len, sf_gen"
-            " FROM ingest_pending WHERE id = 1",
-            -1, &st, NULL) != SQLITE_OK)
+    *found = 0;
+    if (sqlite3_prepare_v2(p->db,
+                           "SELECT run_id, layout, counters, nmea, sf_index, sf_len, sf_gen,"
+                           " stages_reset FROM ingest_pending WHERE id = 1",
+                           -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_int64(st, 1) != LAYOUT ||
-            (size_t)sqlite3_column_bytes(st, 2) != sizeof p->c + sizeof p->seq ||
-            (size_t)sqlite3_column_bytes(st, 3) != sizeof p->nmea_run) {
-            if (err)
-                snprintf(err, SW_ERRMAX, "the unfinished run was saved by an incompatible build");
-            rc = SW_EUNSUPPORTED;
-            goto fail;
-        }
-        p->run_id = sqlite3_column_int64(st, 0);
-        const unsigned char *cb = sqlite3_column_blob(st, 2);
-        memcpy(p->c, cb, sizeof p->c);
-        memcpy(&p->seq, cb + sizeof p->c, sizeof p->seq);
-        memcpy(p->nmea_run, sqlite3_column_blob(st, 3), sizeof p->nmea_run);
-        if (sqlite3_column_type(st, 7) != SQLITE_NULL) { /* in a state file */
-            char path[4096];
-            struct sf_load l = {p, err};
-            p->sf_index = sqlite3_column_int(st, 6);
-            p->sf_len = (uint64_t)sqlite3_column_int64(st, 7);
-            p->sf_gen = sqlite3_column_int64(st, 8);
-            rc = SW_EFORMAT;
-            if (!p->dbfile || (p->sf_index != 0 && p->sf_index != 1) ||
-                sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) != SW_OK) {
-                if (err) snprintf(err, SW_ERRMAX, "the unfinished run's state file is unknown");
-                goto fail;
-            }
-            if (err) err[0] = 0;
-            rc = sw_sf_load(path, p->sf_len, LAYOUT, p->run_id, p->sf_gen, sizeof(struct sw_vessel),
-                            sf_state, sf_pending, &l);
-            if (rc != SW_OK) {
-                if (err && !err[0])
-                    snprintf(err, SW_ERRMAX,
-                             "cannot load the unfinished run's state from '%.180s': %s", path,
-                             sw_strerror(rc));
-                goto fail;
-            }
-        } else if ((rc = sw_reorder_load(p->rq, sqlite3_column_blob(st, 4),
-                                         (size_t)sqlite3_column_bytes(st, 4))) != SW_OK ||
-                   (rc = sw_dedup_load(p->dd, sqlite3_column_blob(st, 5),
-                                       (size_t)sqlite3_column_bytes(st, 5))) != SW_OK) {
-            /* saved in the database by an earlier build */
-            if (err)
-                snprintf(err, SW_ERRMAX, "cannot load the unfinished run: %s", sw_strerror(rc));
-            goto fail;
-        }
-    } else if (rc != SQLITE_DONE) {
-        goto dberr;
+    if (rc == SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return SW_OK;
     }
+    if (rc != SQLITE_ROW) goto dberr;
+    *found = 1;
+    rc = SW_EUNSUPPORTED;
+    if (sqlite3_column_int64(st, 1) != run_layout(p) ||
+        (size_t)sqlite3_column_bytes(st, 2) != sizeof p->c + sizeof p->seq ||
+        (size_t)sqlite3_column_bytes(st, 3) != sizeof p->nmea_run ||
+        (p->dbfile && sqlite3_column_type(st, 5) == SQLITE_NULL)) {
+        if (err)
+            snprintf(err, SW_ERRMAX,
+                     "the unfinished run was saved by an incompatible build or with other "
+                     "options (%s the detectors): resume it the way it was started",
+                     p->nstages ? "with" : "without");
+        goto fail;
+    }
+    p->run_id = sqlite3_column_int64(st, 0);
+    const unsigned char *cb = sqlite3_column_blob(st, 2);
+    memcpy(p->c, cb, sizeof p->c);
+    memcpy(&p->seq, cb + sizeof p->c, sizeof p->seq);
+    memcpy(p->nmea_run, sqlite3_column_blob(st, 3), sizeof p->nmea_run);
+    p->sf_index = sqlite3_column_int(st, 4);
+    p->sf_len = (uint64_t)sqlite3_column_int64(st, 5);
+    p->sf_gen = sqlite3_column_int64(st, 6);
+    p->stages_reset = sqlite3_column_int(st, 7);
     sqlite3_finalize(st);
     return SW_OK;
 dberr:
@@ -178,6 +118,42 @@ dberr:
 fail:
     sqlite3_finalize(st);
     return rc;
+}
+
+/* Everything saved, in order: the unfinished run's row (it decides whether the stages' saved
+ * state applies), the vessel records of the log, then either the unfinished run's state file
+ * or the carry of the last finished run. */
+static int load_state(struct sw_pipeline *p, char *err)
+{
+    int rc, pending, carried = 0;
+    int64_t layout = 0, stages = 0;
+    const int64_t mine = (int64_t)ing_stages_layout(p);
+    if ((rc = load_pending(p, &pending, err)) != SW_OK) return rc;
+    if ((rc = ing_carry_peek(p, &carried, &layout, &stages, &p->carry_time)) != SW_OK) {
+        ing_seterr(err, "cannot load the saved state", p->db);
+        return rc;
+    }
+    /* the stages' saved state fits when the last finished run had the same stages (an
+     * unfinished run that started afresh says so in its row) */
+    int stages_ok = mine && carried && layout == ING_LAYOUT && stages == mine && !p->stages_reset;
+    if ((rc = ing_log_load_v1(p, err)) != SW_OK || (rc = ing_log_load(p, stages_ok, err)) != SW_OK)
+        return rc;
+    if (pending) {
+        if ((rc = load_state_file(p, err)) != SW_OK) return rc;
+    } else if (carried && layout == ING_LAYOUT) {
+        if ((rc = ing_carry_load(p, stages_ok, err)) != SW_OK) return rc;
+    }
+    if (mine && !stages_ok && sw_vessels_count(p->vs) > 0) {
+        /* saved vessels, but no fitting stage state for them: the stages start afresh (a
+         * resumed run that did so already restored what it saved since) */
+        if (!pending)
+            ing_stages_reset(p);
+        else
+            p->stages_reset = p->state_snapshot = 1;
+    }
+    p->first_checked = pending; /* a resumed run goes on where it was */
+    p->last_time = p->carry_time;
+    return SW_OK;
 }
 
 int ing_input_record(struct sw_pipeline *p, int done)
@@ -191,160 +167,12 @@ int ing_input_record(struct sw_pipeline *p, int done)
     return sw_store_step(st);
 }
 
-/* The vessel state kept in the database is a log: the end of each run appends the states of
- * the vessels that changed during it (SW_VESSEL_DIRTY_LOG), packed STATE_BATCH to a row (one
- * large blob write instead of a B-tree insert per vessel); loading applies the rows in order,
- * a later state replacing an earlier one. When the log holds more than twice as many states
- * as there are vessels it is rewritten as one snapshot of every vessel. Vessels are saved and
- * so restored in creation order. Checkpoints within a run save to the run's state file
- * instead (save_state_file). */
-#define STATE_BATCH 256
-
-static int put_states(struct sw_pipeline *p, struct sw_vessel *const *v, size_t n,
-                      struct sw_vessel *buf)
-{
-    const uint8_t saved = SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_LOG;
-    for (size_t i = 0; i < n; i += STATE_BATCH) {
-        size_t k = n - i < STATE_BATCH ? n - i : STATE_BATCH;
-        for (size_t j = 0; j < k; j++) {
-            buf[j] = *v[i + j];
-            buf[j].dirty &= (uint8_t)~saved; /* rows may still be due */
-        }
-        sqlite3_bind_blob(p->st_vstate, 1, buf, (int)(k * sizeof *buf), SQLITE_STATIC);
-        int rc = sw_store_step(p->st_vstate);
-        if (rc != SW_OK) return rc;
-    }
-    for (size_t i = 0; i < n; i++)
-        v[i]->dirty &= (uint8_t)~saved;
-    return SW_OK;
-}
-
-static int write_states(struct sw_pipeline *p, struct sw_vessel *const *dirty, size_t nd)
-{
-    size_t n = sw_vessels_count(p->vs);
-    struct sw_vessel *buf;
-    int rc;
-    if (nd == 0 && !p->state_snapshot) return SW_OK;
-    if (!(buf = malloc(STATE_BATCH * sizeof *buf))) return SW_ENOMEM;
-    if (p->state_snapshot || p->state_logged + nd > 2 * (uint64_t)n + 4096) {
-        struct sw_vessel **all = malloc((n ? n : 1) * sizeof *all);
-        rc = SW_ENOMEM;
-        if (all) {
-            for (size_t i = 0; i < n; i++)
-                all[i] = sw_vessels_at(p->vs, i);
-            rc = sw_store_exec(p->db, "DELETE FROM ingest_state_log");
-            if (!rc && p->state_snapshot) /* written by an earlier build */
-                rc = sw_store_exec(p->db, "DELETE FROM ingest_vessel_state");
-            if (!rc) rc = put_states(p, all, n, buf);
-            free(all);
-        }
-        if (!rc) {
-            p->state_logged = n;
-            p->state_snapshot = 0;
-        }
-    } else {
-        rc = put_states(p, dirty, nd, buf);
-        if (!rc) p->state_logged += nd;
-    }
-    free(buf);
-    return rc;
-}
-
-/* rows: the vessel rows that are due, through the vessel store (rows == 0 leaves them for
- * later: they are a function of the state, so a checkpoint within a file saves only the state,
- * and the rows are written at the end of the run, at a stop, or at a checkpoint of a live
- * input). log: also append the states of the vessels changed during the run to
- * ingest_state_log (the end of the run). */
-static int write_dirty_vessels(struct sw_pipeline *p, int rows, int log)
-{
-    size_t n = sw_vessels_count(p->vs), nd = 0;
-    struct sw_vessel **d = NULL;
-    int rc = SW_OK;
-    if (rows && (rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK) return rc;
-    if (!log) return SW_OK;
-    if (!(d = malloc((n ? n : 1) * sizeof *d))) return SW_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        struct sw_vessel *v = sw_vessels_at(p->vs, i);
-        if (v->dirty & SW_VESSEL_DIRTY_LOG) d[nd++] = v; /* in creation order */
-    }
-    rc = write_states(p, d, nd);
-    free(d);
-    return rc;
-}
-
 /* Framer counts of the current input not yet in nmea_run. */
 static void nmea_current(const struct sw_pipeline *p, uint64_t *out)
 {
     const uint64_t *fc = p->fr ? sw_nmea_counts(p->fr) : NULL;
     for (int i = 0; i < SW_NMEA_NREASONS; i++)
         out[i] = p->nmea_run[i] + (fc ? fc[i] - p->nmea_base[i] : 0);
-}
-
-static int sf_put(void *ctx, const void *data, size_t len)
-{
-    return sw_sf_put(ctx, data, len);
-}
-
-/* A checkpoint's bulk state into the run's state file, made durable before the database row
- * that points at it commits: a segment with the vessels changed since the last checkpoint,
- * the pending records and the dedup table, appended to the file in use; or, when that file
- * holds more than twice as many states as there are vessels (or there is none yet), a new
- * file in the other slot with every vessel changed during the run. *nf is the file that now
- * holds the state: p->sf itself, or a new one that replaces it once the row commits. */
-static int save_state_file(struct sw_pipeline *p, struct sw_sf *nf, int *index, int64_t *gen,
-                           uint64_t *states)
-{
-    size_t n = sw_vessels_count(p->vs), nstate = 0, nlog = 0;
-    char path[4096];
-    void *dblob = NULL;
-    size_t dl = 0, rl;
-    unsigned char h[SW_SF_SEGHDR];
-    int rc;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t d = sw_vessels_at(p->vs, i)->dirty;
-        nstate += (d & SW_VESSEL_DIRTY_STATE) != 0;
-        nlog += (d & SW_VESSEL_DIRTY_LOG) != 0;
-    }
-    const int fresh = p->sf_index < 0 || p->sf_states + nstate > 2 * (uint64_t)n + 4096;
-    const uint8_t pick = fresh ? SW_VESSEL_DIRTY_LOG : SW_VESSEL_DIRTY_STATE;
-    const size_t nd = fresh ? nlog : nstate;
-    *index = fresh ? (p->sf_index < 0 ? 0 : 1 - p->sf_index) : p->sf_index;
-    *gen = fresh ? p->sf_gen + 1 : p->sf_gen;
-    *states = fresh ? nlog : p->sf_states + nstate;
-    *nf = p->sf;
-    if ((rc = sw_sf_path(p->dbfile, *index, path, sizeof path)) != SW_OK) {
-        path[0] = 0;
-        goto fail;
-    }
-    if (fresh)
-        rc = sw_sf_create(nf, path, LAYOUT, p->run_id, *gen);
-    else if (nf->fd < 0) /* resumed: append after the committed part */
-        rc = sw_sf_reopen(nf, path, p->sf_len, LAYOUT, p->run_id, p->sf_gen);
-    if (rc != SW_OK || (rc = sw_dedup_save(p->dd, &dblob, &dl)) != SW_OK) goto fail;
-    rl = sw_reorder_saved_size(p->rq);
-    sw_sf_segment_header(h, nd, rl, dl);
-    if ((rc = sw_sf_put(nf, h, sizeof h)) != SW_OK) goto fail;
-    for (size_t i = 0; i < n; i++) {
-        struct sw_vessel *v = sw_vessels_at(p->vs, i);
-        if (!(v->dirty & pick)) continue;
-        struct sw_vessel c = *v;
-        c.dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE; /* rows and the log may still be due */
-        if ((rc = sw_sf_put(nf, &c, sizeof c)) != SW_OK) goto fail;
-    }
-    if ((rc = sw_reorder_save_to(p->rq, sf_put, nf)) != SW_OK ||
-        (rc = sw_sf_put(nf, dblob, dl)) != SW_OK || (rc = sw_sf_sync(nf)) != SW_OK)
-        goto fail;
-    for (size_t i = 0; i < n; i++)
-        sw_vessels_at(p->vs, i)->dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE;
-fail:
-    if (rc != SW_OK) {
-        int e = errno;
-        snprintf(p->sf_err, sizeof p->sf_err, "state file '%.150s': %s", path,
-                 rc == SW_EIO && e ? strerror(e) : sw_strerror(rc));
-        if (nf->fd != p->sf.fd) sw_sf_close(nf); /* opened here, not the file in use */
-    }
-    free(dblob);
-    return rc;
 }
 
 /* A checkpoint failed: the state file's own error, or the database's. */
@@ -355,66 +183,6 @@ void ing_checkpoint_error(struct sw_pipeline *p, char *err)
         snprintf(err, SW_ERRMAX, "cannot write a checkpoint: %.200s", p->sf_err);
     else
         ing_seterr(err, "cannot write a checkpoint", p->db);
-}
-
-int ing_checkpoint(struct sw_pipeline *p, int rows)
-{
-    sqlite3_stmt *st = NULL;
-    uint64_t nm[SW_NMEA_NREASONS], states = 0;
-    unsigned char cb[sizeof p->c + sizeof p->seq];
-    struct sw_sf nf = {-1, 0, 0, NULL};
-    int64_t gen = 0;
-    int rc, index = -1;
-    if (p->finished) return SW_OK;
-    if ((rc = ing_run_commit_hooks(p)) != SW_OK) return rc;
-    p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = write_dirty_vessels(p, rows, 0)) != SW_OK) return rc;
-    if (p->cur && p->cur_resumable && (rc = ing_input_record(p, 0)) != SW_OK) return rc;
-    /* An in-memory database has no file beside it, and cannot outlive the process to be
-     * resumed anyway: its checkpoints commit the tables only. */
-    p->sf_err[0] = 0;
-    if (p->dbfile && (rc = save_state_file(p, &nf, &index, &gen, &states)) != SW_OK) return rc;
-    nmea_current(p, nm);
-    memcpy(cb, p->c, sizeof p->c);
-    memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
-    rc = SW_EDB;
-    if (sqlite3_prepare_v2(p->db,
-                           "INSERT OR REPLACE INTO ingest_pending(id,run_id,layout,counters,nmea,"
-                           "reorder,dedup,sf_index,sf_len,sf_gen) VALUES(1,?,?,?,?,x'',x'',?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_bind_int64(st, 1, p->run_id);
-    sqlite3_bind_int64(st, 2, LAYOUT);
-    sqlite3_bind_blob(st, 3, cb, sizeof cb, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, nm, sizeof nm, SQLITE_STATIC);
-    if (p->dbfile) {
-        sqlite3_bind_int(st, 5, index);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)nf.off);
-        sqlite3_bind_int64(st, 7, gen);
-    }
-    if (sqlite3_step(st) != SQLITE_DONE || sw_store_exec(p->db, "COMMIT") ||
-        sw_store_exec(p->db, "BEGIN IMMEDIATE"))
-        goto fail;
-    if (p->dbfile) {
-        if (index != p->sf_index) { /* the new file is committed: the old one goes */
-            char path[4096];
-            sw_sf_close(&p->sf);
-            if (p->sf_index >= 0 && sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) == 0)
-                unlink(path);
-        }
-        p->sf = nf;
-        nf.fd = -1;
-        nf.buf = NULL;
-        p->sf_index = index;
-        p->sf_gen = gen;
-        p->sf_len = p->sf.off;
-        p->sf_states = states;
-    }
-    rc = SW_OK;
-fail:
-    if (nf.fd != p->sf.fd) sw_sf_close(&nf); /* a file opened for this checkpoint, not kept */
-    sqlite3_finalize(st);
-    return rc;
 }
 
 /* After the run's last commit: its state files are no longer needed. */
@@ -468,20 +236,6 @@ static int counters_json(struct sw_pipeline *p, struct sw_buf *b)
     return rc;
 }
 
-int ing_state_open(struct sw_pipeline *p, char *err)
-{
-    int rc;
-    if ((rc = load_state(p, err)) != SW_OK) return rc;
-    if (sw_store_prepare(p->db, &p->st_vstate, "INSERT INTO ingest_state_log(state) VALUES(?)") ||
-        sw_store_prepare(p->db, &p->st_input,
-                         "INSERT OR REPLACE INTO ingest_inputs(input,run_id,lines,last_time,done)"
-                         " VALUES(?,?,?,?,?)")) {
-        ing_seterr(err, "cannot prepare statements", p->db);
-        return SW_EDB;
-    }
-    return SW_OK;
-}
-
 void ing_state_close(struct sw_pipeline *p)
 {
     sqlite3_finalize(p->st_vstate);
@@ -510,6 +264,199 @@ int ing_run_begin(struct sw_pipeline *p, char *err)
     return SW_OK;
 }
 
+/* ---- checkpoints */
+
+/* A checkpoint's bulk state into the run's state file, made durable before the database row
+ * that points at it commits: a segment with the records of the vessels changed since the last
+ * checkpoint, the pending records, the dedup table and the stages' blobs, appended to the file
+ * in use; or, when that file holds more than twice as many records as there are vessels (or
+ * there is none yet), a new file in the other slot with every vessel changed during the run.
+ * *nf is the file that now holds the state: p->sf itself, or a new one that replaces it once
+ * the row commits. */
+struct sf_save {
+    struct sw_sf nf;
+    int index;
+    int64_t gen;
+    uint64_t states;
+};
+
+static int sf_put(void *ctx, const void *data, size_t len)
+{
+    return sw_sf_put(ctx, data, len);
+}
+
+/* Open the file the checkpoint goes to: a fresh one, or the one in use. */
+static int sf_open(struct sw_pipeline *p, struct sf_save *o, int fresh, char *path, size_t size)
+{
+    int rc;
+    o->index = fresh ? (p->sf_index < 0 ? 0 : 1 - p->sf_index) : p->sf_index;
+    o->gen = fresh ? p->sf_gen + 1 : p->sf_gen;
+    o->nf = p->sf;
+    if ((rc = sw_sf_path(p->dbfile, o->index, path, size)) != SW_OK) {
+        path[0] = 0;
+        return rc;
+    }
+    if (fresh) return sw_sf_create(&o->nf, path, run_layout(p), p->run_id, o->gen);
+    if (o->nf.fd < 0) /* resumed: append after the committed part */
+        return sw_sf_reopen(&o->nf, path, p->sf_len, run_layout(p), p->run_id, p->sf_gen);
+    return SW_OK;
+}
+
+/* The segment: header, records of the vessels marked pick, the three blobs; durable. */
+static int sf_segment(struct sw_pipeline *p, struct sw_sf *nf, uint8_t pick, uint64_t *n)
+{
+    struct sw_buf rec, blobs;
+    void *dblob = NULL;
+    size_t dl = 0, nv = sw_vessels_count(p->vs);
+    uint64_t at = nf->off, recbytes = 0;
+    unsigned char h[SW_SF_SEGHDR];
+    int rc;
+    sw_buf_init(&rec, 0);
+    sw_buf_init(&blobs, 0);
+    *n = 0;
+    memset(h, 0, sizeof h); /* written again at the end, with the counts */
+    if ((rc = sw_sf_put(nf, h, sizeof h)) != SW_OK) goto done;
+    for (size_t i = 0; i < nv; i++) {
+        struct sw_vessel *v = sw_vessels_at(p->vs, i);
+        if (!(v->dirty & pick)) continue;
+        sw_buf_reset(&rec);
+        /* rows and the log may still be due */
+        if ((rc = ing_record_put(p, &rec, v, i, SW_VESSEL_DIRTY_STATE)) != SW_OK ||
+            (rc = sw_sf_put(nf, rec.data, rec.len)) != SW_OK)
+            goto done;
+        recbytes += rec.len;
+        (*n)++;
+    }
+    size_t rl = sw_reorder_saved_size(p->rq);
+    if ((rc = sw_reorder_save_to(p->rq, sf_put, nf)) != SW_OK ||
+        (rc = sw_dedup_save(p->dd, &dblob, &dl)) != SW_OK ||
+        (rc = sw_sf_put(nf, dblob, dl)) != SW_OK || (rc = ing_stages_put(p, &blobs, 0)) != SW_OK ||
+        (rc = sw_sf_put(nf, blobs.data, blobs.len)) != SW_OK)
+        goto done;
+    sw_sf_segment_header(h, *n, recbytes, rl, dl, blobs.len);
+    if ((rc = sw_sf_patch(nf, at, h, sizeof h)) != SW_OK || (rc = sw_sf_sync(nf)) != SW_OK)
+        goto done;
+    for (size_t i = 0; i < nv; i++)
+        sw_vessels_at(p->vs, i)->dirty &= (uint8_t)~SW_VESSEL_DIRTY_STATE;
+done:
+    free(dblob);
+    sw_buf_release(&rec);
+    sw_buf_release(&blobs);
+    return rc;
+}
+
+static int save_state_file(struct sw_pipeline *p, struct sf_save *o)
+{
+    size_t n = sw_vessels_count(p->vs), nstate = 0;
+    char path[4096] = "";
+    uint64_t written = 0;
+    for (size_t i = 0; i < n; i++)
+        nstate += (sw_vessels_at(p->vs, i)->dirty & SW_VESSEL_DIRTY_STATE) != 0;
+    const int fresh = p->sf_index < 0 || p->sf_states + nstate > 2 * (uint64_t)n + 4096;
+    int rc = sf_open(p, o, fresh, path, sizeof path);
+    if (rc == SW_OK)
+        rc = sf_segment(p, &o->nf, fresh ? SW_VESSEL_DIRTY_LOG : SW_VESSEL_DIRTY_STATE, &written);
+    o->states = fresh ? written : p->sf_states + written;
+    if (rc != SW_OK) {
+        int e = errno;
+        snprintf(p->sf_err, sizeof p->sf_err, "state file '%.150s': %s", path,
+                 rc == SW_EIO && e ? strerror(e) : sw_strerror(rc));
+        if (o->nf.fd != p->sf.fd) sw_sf_close(&o->nf); /* opened here, not the file in use */
+    }
+    return rc;
+}
+
+/* The row that commits a checkpoint. */
+static int pending_row(struct sw_pipeline *p, const struct sf_save *o)
+{
+    sqlite3_stmt *st = NULL;
+    uint64_t nm[SW_NMEA_NREASONS];
+    unsigned char cb[sizeof p->c + sizeof p->seq];
+    nmea_current(p, nm);
+    memcpy(cb, p->c, sizeof p->c);
+    memcpy(cb + sizeof p->c, &p->seq, sizeof p->seq);
+    int rc = SW_EDB;
+    if (sqlite3_prepare_v2(p->db,
+                           "INSERT OR REPLACE INTO ingest_pending(id,run_id,layout,counters,nmea,"
+                           "reorder,dedup,sf_index,sf_len,sf_gen,stages_reset)"
+                           " VALUES(1,?,?,?,?,x'',x'',?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, p->run_id);
+    sqlite3_bind_int64(st, 2, run_layout(p));
+    sqlite3_bind_blob(st, 3, cb, sizeof cb, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, nm, sizeof nm, SQLITE_STATIC);
+    if (p->dbfile) {
+        sqlite3_bind_int(st, 5, o->index);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)o->nf.off);
+        sqlite3_bind_int64(st, 7, o->gen);
+    }
+    sqlite3_bind_int(st, 8, p->stages_reset);
+    rc = sqlite3_step(st) == SQLITE_DONE ? SW_OK : SW_EDB;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ing_checkpoint(struct sw_pipeline *p, int rows)
+{
+    struct sf_save o = {{-1, 0, 0, NULL}, -1, 0, 0};
+    int rc;
+    if (p->finished) return SW_OK;
+    if ((rc = ing_run_commit_hooks(p)) != SW_OK) return rc;
+    p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
+    if (rows && (rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK) return rc;
+    if (p->cur && p->cur_resumable && (rc = ing_input_record(p, 0)) != SW_OK) return rc;
+    /* An in-memory database has no file beside it, and cannot outlive the process to be
+     * resumed anyway: its checkpoints commit the tables only. */
+    p->sf_err[0] = 0;
+    if (p->dbfile && (rc = save_state_file(p, &o)) != SW_OK) return rc;
+    rc = SW_EDB;
+    if (pending_row(p, &o) != SW_OK || sw_store_exec(p->db, "COMMIT") ||
+        sw_store_exec(p->db, "BEGIN IMMEDIATE"))
+        goto fail;
+    if (p->dbfile) {
+        if (o.index != p->sf_index) { /* the new file is committed: the old one goes */
+            char path[4096];
+            sw_sf_close(&p->sf);
+            if (p->sf_index >= 0 && sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) == 0)
+                unlink(path);
+        }
+        p->sf = o.nf;
+        o.nf.fd = -1;
+        o.nf.buf = NULL;
+        p->sf_index = o.index;
+        p->sf_gen = o.gen;
+        p->sf_len = p->sf.off;
+        p->sf_states = o.states;
+    }
+    rc = SW_OK;
+fail:
+    if (o.nf.fd != p->sf.fd) sw_sf_close(&o.nf); /* a file opened for this checkpoint, not kept */
+    return rc;
+}
+
+int ing_state_open(struct sw_pipeline *p, char *err)
+{
+    int rc;
+    for (size_t i = 0; i < p->nstages; i++)
+        if (p->stages[i]->attach && (rc = p->stages[i]->attach(p->stages[i]->ctx, p->vs))) {
+            if (err)
+                snprintf(err, SW_ERRMAX, "cannot set up '%s': %s", p->stages[i]->name,
+                         sw_strerror(rc));
+            return rc;
+        }
+    if ((rc = load_state(p, err)) != SW_OK) return rc;
+    if (sw_store_prepare(p->db, &p->st_vstate,
+                         "INSERT INTO ingest_state_log(state,layout,stages) VALUES(?,?,?)") ||
+        sw_store_prepare(p->db, &p->st_input,
+                         "INSERT OR REPLACE INTO ingest_inputs(input,run_id,lines,last_time,done)"
+                         " VALUES(?,?,?,?,?)")) {
+        ing_seterr(err, "cannot prepare statements", p->db);
+        return SW_EDB;
+    }
+    return SW_OK;
+}
+
 int ing_run_finish(struct sw_pipeline *p, char *err)
 {
     struct sw_buf b;
@@ -517,7 +464,8 @@ int ing_run_finish(struct sw_pipeline *p, char *err)
     int rc;
     sw_buf_init(&b, 1 << 16);
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = write_dirty_vessels(p, 1, 1)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
+    if ((rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK || (rc = ing_log_write(p)) != SW_OK ||
+        (rc = ing_carry_write(p)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
         ing_seterr(err, "cannot store the vessels", p->db);
         goto fail;
     }

@@ -165,3 +165,9 @@ int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len)
     }
     return SW_OK;
 }
+
+void sw_dedup_clear(struct sw_dedup *d)
+{
+    memset(d->tab, 0, d->nbuckets * WAYS * sizeof(struct entry));
+    d->last_t = INT64_MIN;
+}

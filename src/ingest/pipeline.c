@@ -55,6 +55,13 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
     else
         sw_pipeline_config_default(&p->cfg);
     p->time_max = sw_time_now_ms() + 86400000LL;
+    p->carry_time = p->last_time = SW_TIME_NONE;
+    if (p->cfg.nstages > SW_MAX_STAGES) {
+        free(p);
+        return SW_EINVAL;
+    }
+    for (size_t i = 0; i < p->cfg.nstages; i++)
+        p->stages[p->nstages++] = p->cfg.stages[i];
     p->sf.fd = -1;
     p->sf_index = -1;
     {
@@ -122,6 +129,10 @@ int sw_pipeline_add_commit_hook(struct sw_pipeline *p, sw_commit_fn fn, void *ct
 
 int ing_run_commit_hooks(struct sw_pipeline *p)
 {
+    for (size_t i = 0; i < p->nstages; i++) {
+        int rc = p->stages[i]->commit ? p->stages[i]->commit(p->stages[i]->ctx) : SW_OK;
+        if (rc != 0) return rc;
+    }
     for (int i = 0; i < p->nhooks; i++) {
         int rc = p->hooks[i].fn(p->hooks[i].ctx);
         if (rc != 0) return rc;
@@ -139,6 +150,11 @@ struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p)
     return p->vs;
 }
 
+int sw_pipeline_stages_reset(const struct sw_pipeline *p)
+{
+    return p->stages_reset;
+}
+
 const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p)
 {
     return p->c;
@@ -151,9 +167,23 @@ const uint64_t *sw_pipeline_nmea_counts(const struct sw_pipeline *p)
 
 /* ---- the record path */
 
+/* The first record of a run far older than the end of the last run: the days are analysed
+ * out of order, and what the last run carried (dedup table, stages' state) belongs to a later
+ * time, so it is dropped. */
+static void check_first(struct sw_pipeline *p, int64_t t)
+{
+    p->first_checked = 1;
+    if (p->carry_time == SW_TIME_NONE || t >= p->carry_time - ING_BACKWARDS_MS) return;
+    sw_dedup_clear(p->dd);
+    if (ing_stages_layout(p)) ing_stages_reset(p);
+}
+
 static int deliver(struct sw_pipeline *p, const struct sw_record *r)
 {
-    int d = sw_dedup_check(p->dd, r->key, r->t_ms), rc;
+    int rc;
+    if (!p->first_checked) check_first(p, r->t_ms);
+    if (p->last_time == SW_TIME_NONE || r->t_ms > p->last_time) p->last_time = r->t_ms;
+    int d = sw_dedup_check(p->dd, r->key, r->t_ms);
     if (d == 1) {
         p->c[SW_IC_DUPLICATE]++;
         return SW_OK;
@@ -181,6 +211,10 @@ static int deliver(struct sw_pipeline *p, const struct sw_record *r)
                 return rc;
             p->c[SW_IC_IDENTITIES]++;
         }
+        for (size_t i = 0; i < p->nstages; i++)
+            if (p->stages[i]->record &&
+                (rc = p->stages[i]->record(p->stages[i]->ctx, r, v, out.slot)) != SW_OK)
+                return rc;
     }
     p->c[SW_IC_ACCEPTED]++;
     if (r->fields & SW_F_POS) p->c[SW_IC_POSITIONS]++;
@@ -201,7 +235,13 @@ static void prefetch_ahead(struct sw_pipeline *p)
         sw_dedup_prefetch(p->dd, key);
         sw_vessels_prefetch(p->vs, mmsi, 0);
     }
-    if (sw_reorder_peek(p->rq, 4, &key, &mmsi)) sw_vessels_prefetch(p->vs, mmsi, 1);
+    if (sw_reorder_peek(p->rq, 4, &key, &mmsi)) {
+        size_t slot;
+        sw_vessels_prefetch(p->vs, mmsi, 1);
+        if (p->nstages && sw_vessels_find(p->vs, mmsi, &slot))
+            for (size_t i = 0; i < p->nstages; i++)
+                if (p->stages[i]->prefetch) p->stages[i]->prefetch(p->stages[i]->ctx, slot);
+    }
     if (sw_reorder_peek(p->rq, 2, &key, &mmsi)) sw_vessels_prefetch(p->vs, mmsi, 2);
 }
 
@@ -253,6 +293,13 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
             if (err)
                 snprintf(err, SW_ERRMAX, "a consumer failed at the end of the run: %s",
                          sw_strerror(rc));
+            return rc;
+        }
+    for (size_t i = 0; i < p->nstages; i++)
+        if (p->stages[i]->end && (rc = p->stages[i]->end(p->stages[i]->ctx)) != SW_OK) {
+            if (err)
+                snprintf(err, SW_ERRMAX, "'%s' failed at the end of the run: %s",
+                         p->stages[i]->name, sw_strerror(rc));
             return rc;
         }
     if ((rc = ing_run_commit_hooks(p)) != SW_OK) {

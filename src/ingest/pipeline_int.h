@@ -22,6 +22,13 @@
 
 #define ING_MAX_CONSUMERS 32
 #define ING_TIME_MIN_MS 946684800000LL /* 2000-01-01: earlier times are wrong */
+/* Layout of the saved vessel records: changes whenever the saved structs or their encodings
+ * change (the last term: 3 since the records carry the stages' per-vessel state). */
+#define ING_LAYOUT                                                                                 \
+    ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 3)
+/* A run whose first record is this much older than the end of the last run starts the stages
+ * and the dedup table afresh (the days are analysed out of order). */
+#define ING_BACKWARDS_MS (3600 * 1000LL)
 
 struct ing_consumer {
     sw_consumer_fn fn;
@@ -44,6 +51,12 @@ struct sw_pipeline {
     int ncons;
     struct ing_commit_hook hooks[ING_MAX_CONSUMERS];
     int nhooks;
+    const struct sw_stage *stages[SW_MAX_STAGES];
+    size_t nstages;
+    int stages_reset;   /* the stages' saved state did not fit: they started afresh */
+    int64_t carry_time; /* the time the last finished run ended at, or SW_TIME_NONE */
+    int64_t last_time;  /* the latest record time delivered (or carry_time) */
+    int first_checked;  /* the first record of the run was compared with carry_time */
     uint64_t c[SW_IC_COUNT];
     uint64_t nmea_run[SW_NMEA_NREASONS]; /* framer counts, committed part */
     uint64_t seq;
@@ -102,7 +115,25 @@ int ing_input_status(struct sw_pipeline *p, const char *input, int *done, uint64
 int ing_input_record(struct sw_pipeline *p, int done);
 void ing_state_close(struct sw_pipeline *p);
 
-/* pipeline.c: the record path */
-int ing_process(struct sw_pipeline *p, struct sw_record *r, int pos_flag);
+/* saved.c: vessel records, stage blobs, the state log and the carry */
+uint64_t ing_stages_layout(const struct sw_pipeline *p);
+/* Append v's record (clear: dirty bits not to save) to b. */
+int ing_record_put(struct sw_pipeline *p, struct sw_buf *b, const struct sw_vessel *v, size_t slot,
+                   uint8_t clear);
+/* Restore a record's vessel and, when stages, its stages' parts. */
+int ing_record_restore(struct sw_pipeline *p, const unsigned char *rec, size_t len, int stages,
+                       char *err);
+/* The stages' blobs (carry: only those with a carried layout), and back. */
+int ing_stages_put(struct sw_pipeline *p, struct sw_buf *b, int carry);
+int ing_stages_restore(struct sw_pipeline *p, const void *data, size_t len, int carry, char *err);
+/* The stages start afresh (their saved state does not fit). */
+void ing_stages_reset(struct sw_pipeline *p);
+int ing_log_load_v1(struct sw_pipeline *p, char *err);
+int ing_log_load(struct sw_pipeline *p, int stages_ok, char *err);
+int ing_log_write(struct sw_pipeline *p);
+int ing_carry_peek(struct sw_pipeline *p, int *found, int64_t *layout, int64_t *stages,
+                   int64_t *last_time);
+int ing_carry_load(struct sw_pipeline *p, int stages_ok, char *err);
+int ing_carry_write(struct sw_pipeline *p);
 
 #endif

@@ -15,7 +15,11 @@
  *   ingest_pending       the unfinished run: counters (opaque) and, since version 3, which
  *                        state file beside the database holds its vessel states, pending
  *                        records and dedup table (sf_index, committed length sf_len, sf_gen);
- *                        before, the reorder and dedup blobs themselves
+ *                        before, the reorder and dedup blobs themselves; since version 4,
+ *                        whether its stages started afresh
+ *   ingest_carry         since version 4: what the last finished run hands the next (the
+ *                        dedup table, the stages' state, its last time), with the layouts
+ *                        they were saved in; ingest_state_log rows carry their layout too
  */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
@@ -59,6 +63,13 @@ static const char *const steps[] = {
     "ALTER TABLE ingest_pending ADD COLUMN sf_index INTEGER;"
     "ALTER TABLE ingest_pending ADD COLUMN sf_len INTEGER;"
     "ALTER TABLE ingest_pending ADD COLUMN sf_gen INTEGER;",
+    /* 4: the stages' state (the detectors'): in each vessel record, and carried from one run
+     * to the next */
+    "ALTER TABLE ingest_state_log ADD COLUMN layout INTEGER;"
+    "ALTER TABLE ingest_state_log ADD COLUMN stages INTEGER;"
+    "ALTER TABLE ingest_pending ADD COLUMN stages_reset INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE ingest_carry(id INTEGER PRIMARY KEY CHECK (id = 1), layout INTEGER NOT NULL,"
+    " stages INTEGER NOT NULL, last_time INTEGER, dedup BLOB NOT NULL, state BLOB NOT NULL);",
 };
 
 int sw_ingest_migrate(sqlite3 *db)

@@ -18,7 +18,7 @@
 
 #define BUF_SIZE ((size_t)1 << 20)
 static const char file_magic[8] = {'S', 'W', 'I', 'N', 'G', 'S', 'T', '1'};
-static const char seg_magic[8] = {'S', 'W', 'S', 'E', 'G', 'M', 'T', '1'};
+static const char seg_magic[8] = {'S', 'W', 'S', 'E', 'G', 'M', 'T', '2'};
 
 int sw_sf_path(const char *db, int index, char *out, size_t size)
 {
@@ -26,18 +26,13 @@ int sw_sf_path(const char *db, int index, char *out, size_t size)
     return n < 0 || (size_t)n >= size ? SW_ETOOBIG : SW_OK;
 }
 
-/* A file or segment header: its magic, then three 64-bit numbers. */
-static void pack_header(unsigned char *h, const char *magic, uint64_t a, uint64_t b, uint64_t c)
-{
-    memcpy(h, magic, 8);
-    memcpy(h + 8, &a, 8);
-    memcpy(h + 16, &b, 8);
-    memcpy(h + 24, &c, 8);
-}
-
+/* The file header: its magic, then layout, run id and generation. */
 static void header(unsigned char *h, int64_t layout, int64_t run_id, int64_t gen)
 {
-    pack_header(h, file_magic, (uint64_t)layout, (uint64_t)run_id, (uint64_t)gen);
+    memcpy(h, file_magic, 8);
+    memcpy(h + 8, &layout, 8);
+    memcpy(h + 16, &run_id, 8);
+    memcpy(h + 24, &gen, 8);
 }
 
 static int read_all(int fd, unsigned char *p, size_t n, uint64_t off)
@@ -132,6 +127,21 @@ int sw_sf_put(struct sw_sf *f, const void *data, size_t len)
     return SW_OK;
 }
 
+int sw_sf_patch(struct sw_sf *f, uint64_t off, const void *data, size_t len)
+{
+    if (f->n && flush(f) != SW_OK) return SW_EIO;
+    const unsigned char *p = data;
+    while (len > 0) {
+        ssize_t w = pwrite(f->fd, p, len, (off_t)off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return SW_EIO;
+        p += w;
+        len -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return SW_OK;
+}
+
 int sw_sf_sync(struct sw_sf *f)
 {
     int rc = f->n ? flush(f) : SW_OK;
@@ -148,64 +158,90 @@ void sw_sf_close(struct sw_sf *f)
     f->n = 0;
 }
 
-int sw_sf_load(const char *path, uint64_t len, int64_t layout, int64_t run_id, int64_t gen,
-               size_t state_size, int (*state)(void *ctx, const unsigned char *states, size_t n),
-               int (*pending)(void *ctx, const void *reorder, size_t rlen, const void *dedup,
-                              size_t dlen),
-               void *ctx)
+/* Read [u32 len][payload] records from recbytes bytes at *off, a buffer at a time, handing each
+ * payload to record(). */
+static int load_records(int fd, uint64_t *off, uint64_t n, uint64_t recbytes, unsigned char *buf,
+                        int (*record)(void *ctx, const unsigned char *rec, size_t len), void *ctx)
 {
-    unsigned char h[SW_SF_HEADER], want[SW_SF_HEADER], *buf = NULL, *rb = NULL, *db = NULL;
-    uint64_t off = SW_SF_HEADER, rlen = 0, dlen = 0, blobs = 0;
-    const size_t per = BUF_SIZE / state_size;
+    uint64_t end = *off + recbytes, pos = *off, done = 0;
+    size_t have = 0, at = 0; /* bytes in buf, and where the next record starts */
+    int rc;
+    while (done < n) {
+        uint32_t len;
+        if (have - at < 4 || (memcpy(&len, buf + at, 4), have - at - 4 < len)) {
+            /* refill: keep the partial record, read what follows */
+            memmove(buf, buf + at, have - at);
+            have -= at;
+            at = 0;
+            size_t k = end - pos < BUF_SIZE - have ? (size_t)(end - pos) : BUF_SIZE - have;
+            if (k == 0) return SW_EFORMAT; /* a record runs past the records */
+            if ((rc = read_all(fd, buf + have, k, pos)) != SW_OK) return rc;
+            have += k;
+            pos += k;
+            continue;
+        }
+        if (len == 0 || len > SW_SF_RECORD_MAX) return SW_EFORMAT;
+        if ((rc = record(ctx, buf + at + 4, len)) != SW_OK) return rc;
+        at += 4 + (size_t)len;
+        done++;
+    }
+    if (pos - (have - at) != end) return SW_EFORMAT; /* bytes left over */
+    *off = end;
+    return SW_OK;
+}
+
+int sw_sf_load(const char *path, uint64_t len, int64_t layout, int64_t run_id, int64_t gen,
+               int (*record)(void *ctx, const unsigned char *rec, size_t len),
+               int (*pending)(void *ctx, const struct sw_sf_blobs *b), void *ctx)
+{
+    unsigned char h[SW_SF_HEADER], want[SW_SF_HEADER], *buf = NULL, *blob = NULL;
+    uint64_t off = SW_SF_HEADER, blobs = 0, bl[3] = {0, 0, 0};
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc = SW_EFORMAT;
     if (fd < 0) return SW_EIO;
     header(want, layout, run_id, gen);
     if (len <= SW_SF_HEADER || read_all(fd, h, sizeof h, 0) != SW_OK || memcmp(h, want, sizeof h))
         goto done;
     rc = SW_ENOMEM;
-    if (!(buf = malloc(per * state_size))) goto done;
+    if (!(buf = malloc(BUF_SIZE))) goto done;
     while (off < len) {
         unsigned char s[SW_SF_SEGHDR];
-        uint64_t n;
+        uint64_t n, recbytes;
         rc = SW_EFORMAT;
         if (len - off < SW_SF_SEGHDR || read_all(fd, s, sizeof s, off) != SW_OK ||
             memcmp(s, seg_magic, 8) != 0)
             goto done;
         memcpy(&n, s + 8, 8);
-        memcpy(&rlen, s + 16, 8);
-        memcpy(&dlen, s + 24, 8);
+        memcpy(&recbytes, s + 16, 8);
+        memcpy(bl, s + 24, 24);
         off += SW_SF_SEGHDR;
-        if (n > (len - off) / state_size || rlen > len - off - n * state_size ||
-            dlen > len - off - n * state_size - rlen)
+        if (recbytes > len - off || n > recbytes / 5 || bl[0] > len - off - recbytes ||
+            bl[1] > len - off - recbytes - bl[0] || bl[2] > len - off - recbytes - bl[0] - bl[1])
             goto done;
-        for (uint64_t i = 0; i < n;) {
-            size_t k = n - i < per ? (size_t)(n - i) : per;
-            if ((rc = read_all(fd, buf, k * state_size, off)) != SW_OK ||
-                (rc = state(ctx, buf, k)) != SW_OK)
-                goto done;
-            off += k * state_size;
-            i += k;
-        }
-        blobs = off; /* the pending records and dedup table of the last segment count */
-        off += rlen + dlen;
+        if ((rc = load_records(fd, &off, n, recbytes, buf, record, ctx)) != SW_OK) goto done;
+        blobs = off; /* the blobs of the last segment count */
+        off += bl[0] + bl[1] + bl[2];
     }
     rc = SW_ENOMEM;
     free(buf);
     buf = NULL;
-    if (!(rb = malloc(rlen ? rlen : 1)) || !(db = malloc(dlen ? dlen : 1))) goto done;
-    if ((rc = read_all(fd, rb, rlen, blobs)) != SW_OK ||
-        (rc = read_all(fd, db, dlen, blobs + rlen)) != SW_OK)
-        goto done;
-    rc = pending(ctx, rb, rlen, db, dlen);
+    if (!(blob = malloc(bl[0] + bl[1] + bl[2] + 1))) goto done;
+    if ((rc = read_all(fd, blob, bl[0] + bl[1] + bl[2], blobs)) != SW_OK) goto done;
+    struct sw_sf_blobs b = {blob, bl[0], blob + bl[0], bl[1], blob + bl[0] + bl[1], bl[2]};
+    rc = pending(ctx, &b);
 done:
     free(buf);
-    free(rb);
-    free(db);
+    free(blob);
     close(fd);
     return rc;
 }
 
-void sw_sf_segment_header(unsigned char *h, uint64_t n, uint64_t rlen, uint64_t dlen)
+void sw_sf_segment_header(unsigned char *h, uint64_t n, uint64_t recbytes, uint64_t rlen,
+                          uint64_t dlen, uint64_t slen)
 {
-    pack_header(h, seg_magic, n, rlen, dlen);
+    memcpy(h, seg_magic, 8);
+    memcpy(h + 8, &n, 8);
+    memcpy(h + 16, &recbytes, 8);
+    memcpy(h + 24, &rlen, 8);
+    memcpy(h + 32, &dlen, 8);
+    memcpy(h + 40, &slen, 8);
 }

@@ -1,16 +1,17 @@
 /*
  * The bulk part of an unfinished run's saved state (internal to src/ingest): the vessel
- * states, the pending records of the reorder buffer and the dedup table, kept in a file beside
- * the database (DB-ingest.0 or DB-ingest.1) and written with large sequential writes instead
- * of as SQLite overflow pages. The database row `ingest_pending` says which file, how many of
+ * records (each vessel's state and its stages' per-vessel state), the pending records of the
+ * reorder buffer, the dedup table and the stages' other state, kept in a file beside the
+ * database (DB-ingest.0 or DB-ingest.1) and written with large sequential writes instead of
+ * as SQLite overflow pages. The database row `ingest_pending` says which file, how many of
  * its bytes are committed and which file generation it is; bytes past that length (a
  * checkpoint that never committed) are ignored. See docs/ingest.md.
  *
  * A file: a header {magic, layout, run id, generation}, then segments, one per checkpoint:
- * {magic, vessel states n, reorder bytes, dedup bytes}, n vessel states, the reorder blob and
- * the dedup blob. Loading applies the vessel states of every committed segment in order (a
- * later state of a vessel replaces an earlier one) and takes the pending records and the dedup
- * table of the last one.
+ * {magic, records n, their bytes, reorder bytes, dedup bytes, stage bytes}, the n records
+ * ([u32 length][payload] each), then the three blobs. Loading hands over the records of every
+ * committed segment in order (a later record of a vessel replaces an earlier one) and the
+ * blobs of the last one.
  */
 #ifndef SW_INGEST_STATEFILE_H
 #define SW_INGEST_STATEFILE_H
@@ -19,7 +20,8 @@
 #include <stdint.h>
 
 #define SW_SF_HEADER 32
-#define SW_SF_SEGHDR 32
+#define SW_SF_SEGHDR 48
+#define SW_SF_RECORD_MAX (1u << 20) /* longest vessel record */
 
 /* A file being written: writes go through a buffer to fd at off. */
 struct sw_sf {
@@ -39,22 +41,32 @@ int sw_sf_reopen(struct sw_sf *f, const char *path, uint64_t len, int64_t layout
                  int64_t gen);
 /* Buffered write at the end. */
 int sw_sf_put(struct sw_sf *f, const void *data, size_t len);
+/* Overwrite len bytes at off, before the end (a header whose counts are known only after what
+ * follows it was put); what is buffered is written first. */
+int sw_sf_patch(struct sw_sf *f, uint64_t off, const void *data, size_t len);
 /* Write what is buffered and make the file durable (fdatasync). */
 int sw_sf_sync(struct sw_sf *f);
 /* Close without writing what is still buffered (a checkpoint that failed or never synced). */
 void sw_sf_close(struct sw_sf *f);
-/* A segment's header (SW_SF_SEGHDR bytes) for n vessel states and blobs of rlen and dlen bytes:
- * the writer puts it, then the states, then the two blobs. */
-void sw_sf_segment_header(unsigned char *h, uint64_t n, uint64_t rlen, uint64_t dlen);
+/* A segment's header (SW_SF_SEGHDR bytes) for n records of recbytes bytes in all and blobs of
+ * rlen, dlen and slen bytes: the writer puts it, then the records, then the three blobs. */
+void sw_sf_segment_header(unsigned char *h, uint64_t n, uint64_t recbytes, uint64_t rlen,
+                          uint64_t dlen, uint64_t slen);
 
-/* Reading a committed file: calls state(ctx, states, n) for the vessel states of each segment
- * (in pieces), then pending(ctx, reorder, rlen, dedup, dlen) once with the last segment's
- * blobs. Returns SW_OK, SW_EFORMAT (damaged, another layout, run or generation), SW_EIO, or
- * a callback's error. */
+/* The blobs of the last committed segment (valid during the call). */
+struct sw_sf_blobs {
+    const void *reorder;
+    size_t rlen;
+    const void *dedup;
+    size_t dlen;
+    const void *stages;
+    size_t slen;
+};
+/* Reading a committed file: record(ctx, payload, len) for each record of each segment, in
+ * order, then pending(ctx, blobs) once with the last segment's blobs. Returns SW_OK,
+ * SW_EFORMAT (damaged, another layout, run or generation), SW_EIO, or a callback's error. */
 int sw_sf_load(const char *path, uint64_t len, int64_t layout, int64_t run_id, int64_t gen,
-               size_t state_size, int (*state)(void *ctx, const unsigned char *states, size_t n),
-               int (*pending)(void *ctx, const void *reorder, size_t rlen, const void *dedup,
-                              size_t dlen),
-               void *ctx);
+               int (*record)(void *ctx, const unsigned char *rec, size_t len),
+               int (*pending)(void *ctx, const struct sw_sf_blobs *b), void *ctx);
 
 #endif

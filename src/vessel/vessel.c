@@ -116,6 +116,11 @@ struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi)
     return vs->index[i] ? VAT(vs, vs->index[i] - 1) : NULL;
 }
 
+void sw_vessels_touch(struct sw_vessels *vs, size_t slot)
+{
+    if (slot < vs->n) VAT(vs, slot)->dirty |= SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_LOG;
+}
+
 int sw_vessels_find(const struct sw_vessels *vs, uint32_t mmsi, size_t *slot)
 {
     size_t i = lookup(vs, mmsi);
@@ -300,7 +305,8 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
 {
     out->n_points = 0;
     out->identity_closed = 0;
-    struct sw_vessel *v = sw_vessels_get(vs, r->mmsi);
+    size_t at = lookup(vs, r->mmsi);
+    struct sw_vessel *v = vs->index[at] ? VAT(vs, vs->index[at] - 1) : NULL;
     if (!v) {
         int rc = reserve(vs);
         if (rc) return rc;
@@ -313,6 +319,9 @@ int sw_vessels_update(struct sw_vessels *vs, const struct sw_record *r, struct s
         const char *flag = sw_mid_flag(r->mmsi);
         memcpy(init.id.flag, flag, strlen(flag) < 3 ? strlen(flag) + 1 : 1);
         v = insert(vs, &init);
+        out->slot = vs->n - 1;
+    } else {
+        out->slot = vs->index[at] - 1;
     }
     *vout = v;
     v->dirty |= SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_ROWS | SW_VESSEL_DIRTY_LOG;

@@ -25,13 +25,14 @@ struct ctx {
     struct sw_dedup *dd;
 };
 
-static int on_states(void *c, const unsigned char *states, size_t n)
+static int on_record(void *c, const unsigned char *rec, size_t len)
 {
     struct ctx *x = c;
-    for (size_t i = 0; i < n; i++) {
+    {
         struct sw_vessel v;
-        memcpy(&v, states + i * sizeof v, sizeof v);
-        if (sw_vessels_restore(x->vs, &v) != SW_OK) continue;
+        if (len < sizeof v) return SW_OK;
+        memcpy(&v, rec, sizeof v);
+        if (sw_vessels_restore(x->vs, &v) != SW_OK) return SW_OK;
         struct sw_record r;
         struct sw_vessel *vp;
         struct sw_vessel_out out;
@@ -47,9 +48,11 @@ static int on_states(void *c, const unsigned char *states, size_t n)
     return SW_OK;
 }
 
-static int on_pending(void *c, const void *reorder, size_t rlen, const void *dedup, size_t dlen)
+static int on_pending(void *c, const struct sw_sf_blobs *b)
 {
     struct ctx *x = c;
+    const void *reorder = b->reorder, *dedup = b->dedup;
+    size_t rlen = b->rlen, dlen = b->dlen;
     if (sw_reorder_load(x->rq, reorder, rlen) == SW_OK) {
         struct sw_record r;
         size_t n = 0;
@@ -80,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (sw_vessels_new(&x.vs, 4096, NULL) == SW_OK &&
             sw_reorder_new(&x.rq, 600000, 512) == SW_OK &&
             sw_dedup_new(&x.dd, 60000, 1024) == SW_OK)
-            sw_sf_load(path, len, 1, 1, 1, sizeof(struct sw_vessel), on_states, on_pending, &x);
+            sw_sf_load(path, len, 1, 1, 1, on_record, on_pending, &x);
         sw_vessels_free(x.vs);
         sw_reorder_free(x.rq);
         sw_dedup_free(x.dd);
