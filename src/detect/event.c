@@ -162,23 +162,33 @@ static void hex(const unsigned char *h, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-/* id = first 16 bytes of SHA-256("type|mmsi,mmsi,...|start"), hex; vessels sorted. */
+/* id = first 16 bytes of SHA-256("type|mmsi,mmsi,...|start[|zone][|kind]"), hex; vessels
+ * sorted. The zone (zone_entry) and the kind (identity_fraud) tell apart incidents of one
+ * vessel that start at the same fix (two zones entered at once, two kinds of fraud in one
+ * message); a record that completes an incident has the same ones. */
 static void event_id(json_t *ev, char out[33])
 {
     uint32_t m[16];
     size_t n = 0, i;
     json_t *vv;
+    struct sw_buf b;
     json_array_foreach(json_object_get(ev, "vessels"), i, vv) if (n < 16) m[n++] =
         (uint32_t)json_integer_value(json_object_get(vv, "mmsi"));
     qsort(m, n, sizeof m[0], cmp_u32);
-    char buf[256];
-    int len = snprintf(buf, sizeof buf, "%s|", json_string_value(json_object_get(ev, "type")));
-    for (i = 0; i < n && len < 200; i++)
-        len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%u", i ? "," : "", m[i]);
-    len += snprintf(buf + len, sizeof buf - (size_t)len, "|%s",
-                    json_string_value(json_object_get(ev, "start")));
+    sw_buf_init(&b, 4096);
+    sw_buf_printf(&b, "%s|", json_string_value(json_object_get(ev, "type")));
+    for (i = 0; i < n; i++)
+        sw_buf_printf(&b, "%s%u", i ? "," : "", m[i]);
+    sw_buf_printf(&b, "|%s", json_string_value(json_object_get(ev, "start")));
+    const json_t *dt = json_object_get(ev, "details");
+    const char *keys[] = {"zone", "kind"};
+    for (i = 0; i < 2; i++) {
+        const char *k = json_string_value(json_object_get(dt, keys[i]));
+        if (k) sw_buf_printf(&b, "|%.200s", k);
+    }
     unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)buf, (unsigned long long)len);
+    crypto_hash_sha256(h, (const unsigned char *)(b.len ? b.data : ""), (unsigned long long)b.len);
+    sw_buf_release(&b);
     hex(h, 16, out);
 }
 

@@ -373,8 +373,8 @@ static int stage_load(void *ctx, const void *data, size_t len)
     int rc;
     if ((rc = get(&r, &ver, 4)) || ver != STATE_VERSION || (rc = get(&r, &d->now, 8)) ||
         (rc = get(&r, &d->next_sweep, 8)) || (rc = get(&r, &d->ring_next, 4)) ||
-        (rc = get(&r, &d->rg_newest_hour, 8)) || (rc = get(&r, &np, 4)) ||
-        np > d->lim.max_pairs || (rc = get(&r, d->pairs, np * sizeof *d->pairs)))
+        (rc = get(&r, &d->rg_newest_hour, 8)) || (rc = get(&r, &np, 4)) || np > d->lim.max_pairs ||
+        (rc = get(&r, d->pairs, np * sizeof *d->pairs)))
         return SW_EFORMAT;
     d->npairs = np;
     if (!(d->now == SW_TIME_NONE || TIME_OK(d->now)) ||

@@ -144,8 +144,8 @@ int ing_stages_restore(struct sw_pipeline *p, const void *data, size_t len, int 
             int rc = s->load(s->ctx, body, n);
             if (rc != SW_OK) {
                 if (err)
-                    snprintf(err, SW_ERRMAX, "cannot restore the saved state of '%s': %s",
-                             s->name, sw_strerror(rc));
+                    snprintf(err, SW_ERRMAX, "cannot restore the saved state of '%s': %s", s->name,
+                             sw_strerror(rc));
                 return rc;
             }
         }
@@ -216,8 +216,7 @@ done:
 }
 
 /* The records of vessels v[0..n-1] as rows of about LOG_ROW_BYTES. */
-static int put_rows(struct sw_pipeline *p, struct sw_vessel *const *v, const size_t *slot,
-                    size_t n)
+static int put_rows(struct sw_pipeline *p, struct sw_vessel *const *v, const size_t *slot, size_t n)
 {
     const uint8_t saved = SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_LOG;
     struct sw_buf b;
@@ -325,8 +324,8 @@ int ing_carry_peek(struct sw_pipeline *p, int *found, int64_t *layout, int64_t *
         *found = 1;
         *layout = sqlite3_column_int64(st, 0);
         *stages = sqlite3_column_int64(st, 1);
-        *last_time = sqlite3_column_type(st, 2) == SQLITE_NULL ? SW_TIME_NONE
-                                                               : sqlite3_column_int64(st, 2);
+        *last_time =
+            sqlite3_column_type(st, 2) == SQLITE_NULL ? SW_TIME_NONE : sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SW_OK : SW_EDB;
