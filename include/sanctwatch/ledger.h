@@ -172,6 +172,15 @@ struct sw_checkpoint {
 /* Largest checkpoint file accepted. */
 #define SW_CHECKPOINT_MAX 16384
 
+/* Text primitives of the signed-note formats, for the modules that speak them (witness):
+ * key names (non-empty printable ASCII, no space or '+', at most SW_LEDGER_NAME_MAX bytes);
+ * strict standard base64 of exactly want bytes (canonical, padded; want <= 180); decimal
+ * numbers without sign or leading zeros. Decoders return SW_OK or SW_EFORMAT. */
+int sw_note_name_ok(const char *s, size_t len);
+int sw_note_b64_decode(const char *s, size_t len, uint8_t *out, size_t want);
+void sw_note_b64_encode(char *out, size_t cap, const uint8_t *in, size_t len);
+int sw_note_parse_u64(const char *s, size_t len, uint64_t *out);
+
 /* Generic signed notes (C2SP signed-note): sign text (non-empty, ending in '\n', no blank
  * line) into "text\n— name base64(keyid||sig)\n"; verify pub's signature line of a note
  * (*text_len, optional, gets the length of the signed text). */
@@ -184,7 +193,8 @@ struct sw_note_sig {
     size_t line_off, line_len; /* the line in the note, newline included */
 };
 /* sw_note_verify for either key type: a SW_NOTE_COSIG_V1 key checks a cosignature/v1 line
- * (Ed25519 over "cosignature/v1\ntime <t>\n" || text). out (optional) gets the line. */
+ * (Ed25519 over "cosignature/v1\ntime <t>\n" || text). out (optional) gets the line.
+ * SW_ENOTFOUND (where sw_note_verify says SW_EVERIFY) when no line carries the key. */
 int sw_note_verify_sig(const char *note, size_t len, const struct sw_ledger_pub *pub,
                        size_t *text_len, struct sw_note_sig *out);
 /* C2SP tlog-cosignature: the cosignature/v1 line of a SW_NOTE_COSIG_V1 key k over text (a

@@ -24,7 +24,7 @@
 #define SIG_DASH "\xe2\x80\x94 " /* U+2014 EM DASH, then a space */
 #define KEY_FILE_MAX 4096
 
-static int name_ok(const char *s, size_t len)
+int sw_note_name_ok(const char *s, size_t len)
 {
     if (len == 0 || len > SW_LEDGER_NAME_MAX) return 0;
     for (size_t i = 0; i < len; i++) {
@@ -48,7 +48,7 @@ static void key_id(const char *name, uint8_t alg, const uint8_t pk[32], uint8_t 
 }
 
 /* Strict standard base64 (with padding) of exactly want bytes. */
-static int b64_decode(const char *s, size_t len, uint8_t *out, size_t want)
+int sw_note_b64_decode(const char *s, size_t len, uint8_t *out, size_t want)
 {
     size_t got = 0;
     const char *end = NULL;
@@ -64,7 +64,7 @@ static int b64_decode(const char *s, size_t len, uint8_t *out, size_t want)
     return memcmp(re, s, len) == 0 ? SW_OK : SW_EFORMAT;
 }
 
-static void b64_encode(char *out, size_t cap, const uint8_t *in, size_t len)
+void sw_note_b64_encode(char *out, size_t cap, const uint8_t *in, size_t len)
 {
     sodium_bin2base64(out, cap, in, len, sodium_base64_VARIANT_ORIGINAL);
 }
@@ -77,7 +77,7 @@ static int alg_ok(unsigned alg)
 int sw_ledger_key_generate_alg(const char *name, unsigned alg, struct sw_ledger_key *out)
 {
     memset(out, 0, sizeof *out);
-    if (!name || !name_ok(name, strlen(name)) || !alg_ok(alg)) return SW_EINVAL;
+    if (!name || !sw_note_name_ok(name, strlen(name)) || !alg_ok(alg)) return SW_EINVAL;
     if (sodium_init() < 0) return SW_ECRYPTO;
     memcpy(out->pub.name, name, strlen(name) + 1);
     if (crypto_sign_keypair(out->pub.pk, out->sk)) return SW_ECRYPTO;
@@ -113,7 +113,7 @@ int sw_ledger_pub_format(const struct sw_ledger_pub *p, char **out)
     char b64[64];
     raw[0] = p->alg;
     memcpy(raw + 1, p->pk, 32);
-    b64_encode(b64, sizeof b64, raw, sizeof raw);
+    sw_note_b64_encode(b64, sizeof b64, raw, sizeof raw);
     struct sw_buf b;
     sw_buf_init(&b, 1024);
     int rc = sw_buf_printf(&b, "%s+%08x+%s\n", p->name, id_u32(p->keyid), b64);
@@ -131,7 +131,7 @@ int sw_ledger_key_format(const struct sw_ledger_key *k, char **out)
     char b64[64];
     raw[0] = k->pub.alg;
     memcpy(raw + 1, k->sk, 32); /* the seed */
-    b64_encode(b64, sizeof b64, raw, sizeof raw);
+    sw_note_b64_encode(b64, sizeof b64, raw, sizeof raw);
     sodium_memzero(raw, sizeof raw);
     struct sw_buf b;
     sw_buf_init(&b, 1024);
@@ -154,7 +154,7 @@ int sw_ledger_pub_pem(const struct sw_ledger_pub *p, char **out)
     char b64[80];
     memcpy(der, prefix, 12);
     memcpy(der + 12, p->pk, 32);
-    b64_encode(b64, sizeof b64, der, sizeof der);
+    sw_note_b64_encode(b64, sizeof b64, der, sizeof der);
     struct sw_buf b;
     sw_buf_init(&b, 1024);
     int rc = sw_buf_printf(&b, "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n", b64);
@@ -184,7 +184,7 @@ static int parse_key_fields(const char *s, size_t len, char name[SW_LEDGER_NAME_
     const char *p1 = memchr(s, '+', len);
     if (!p1) return SW_EFORMAT;
     size_t nlen = (size_t)(p1 - s);
-    if (!name_ok(s, nlen)) return SW_EFORMAT;
+    if (!sw_note_name_ok(s, nlen)) return SW_EFORMAT;
     const char *h = p1 + 1;
     size_t rest = len - nlen - 1;
     if (rest < 10 || h[8] != '+') return SW_EFORMAT;
@@ -200,7 +200,7 @@ static int parse_key_fields(const char *s, size_t len, char name[SW_LEDGER_NAME_
             return SW_EFORMAT;
         v = v << 4 | d;
     }
-    if (b64_decode(h + 9, rest - 9, raw, 33) || !alg_ok(raw[0])) return SW_EFORMAT;
+    if (sw_note_b64_decode(h + 9, rest - 9, raw, 33) || !alg_ok(raw[0])) return SW_EFORMAT;
     memcpy(name, s, nlen);
     name[nlen] = '\0';
     id[0] = (uint8_t)(v >> 24);
@@ -355,8 +355,8 @@ fail:
 static int body_format(const struct sw_checkpoint *c, struct sw_buf *b)
 {
     char root[64], t[32];
-    if (!name_ok(c->origin, strlen(c->origin))) return SW_EINVAL;
-    b64_encode(root, sizeof root, c->root, SW_HASH_LEN);
+    if (!sw_note_name_ok(c->origin, strlen(c->origin))) return SW_EINVAL;
+    sw_note_b64_encode(root, sizeof root, c->root, SW_HASH_LEN);
     int rc = sw_buf_printf(b, "%s\n%llu\n%s\n", c->origin, (unsigned long long)c->size, root);
     if (!rc && c->time_ms != SW_TIME_NONE)
         rc = sw_buf_printf(b, "timestamp %s\n", sw_time_format(c->time_ms, 1, t));
@@ -379,7 +379,7 @@ int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, ch
         rc = SW_ECRYPTO;
         goto fail;
     }
-    b64_encode(b64, sizeof b64, sig, sizeof sig);
+    sw_note_b64_encode(b64, sizeof b64, sig, sizeof sig);
     if ((rc = sw_buf_printf(&b, "\n" SIG_DASH "%s %s\n", k->pub.name, b64))) goto fail;
     *out = sw_buf_detach(&b, NULL);
     return SW_OK;
@@ -417,7 +417,7 @@ int sw_cosig_sign(const char *text, size_t len, const struct sw_ledger_key *k, u
         rc = SW_ECRYPTO;
         goto done;
     }
-    b64_encode(b64, sizeof b64, sig, sizeof sig);
+    sw_note_b64_encode(b64, sizeof b64, sig, sizeof sig);
     if ((rc = sw_buf_printf(&b, SIG_DASH "%s %s\n", k->pub.name, b64))) goto done;
     *line = sw_buf_detach(&b, NULL);
 done:
@@ -437,7 +437,7 @@ int sw_checkpoint_sign(const struct sw_checkpoint *c, const struct sw_ledger_key
     return rc;
 }
 
-static int parse_u64(const char *s, size_t len, uint64_t *out)
+int sw_note_parse_u64(const char *s, size_t len, uint64_t *out)
 {
     if (len == 0 || len > 20 || (len > 1 && s[0] == '0')) return SW_EFORMAT;
     uint64_t v = 0;
@@ -491,11 +491,11 @@ static int note_split(const char *note, size_t len, size_t *text_len, struct sw_
     }
     memset(c, 0, sizeof *c);
     c->time_ms = SW_TIME_NONE;
-    if (!name_ok(line[0], ll[0])) return SW_EFORMAT;
+    if (!sw_note_name_ok(line[0], ll[0])) return SW_EFORMAT;
     memcpy(c->origin, line[0], ll[0]);
     c->origin[ll[0]] = '\0';
-    if (parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE) return SW_EFORMAT;
-    if (b64_decode(line[2], ll[2], c->root, SW_HASH_LEN)) return SW_EFORMAT;
+    if (sw_note_parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE) return SW_EFORMAT;
+    if (sw_note_b64_decode(line[2], ll[2], c->root, SW_HASH_LEN)) return SW_EFORMAT;
     while (p < end) { /* extension lines: non-empty; "timestamp " is ours */
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)(nl - p);
@@ -558,12 +558,12 @@ int sw_note_verify_sig(const char *note, size_t len, const struct sw_ledger_pub 
         if (++lines > SW_NOTE_MAX_SIGS || n < 4 || memcmp(p, SIG_DASH, 4)) return SW_EFORMAT;
         const char *name = p + 4;
         const char *sp = memchr(name, ' ', (size_t)(nl - name));
-        if (!sp || !name_ok(name, (size_t)(sp - name))) return SW_EFORMAT;
+        if (!sp || !sw_note_name_ok(name, (size_t)(sp - name))) return SW_EFORMAT;
         const char *b64 = sp + 1;
         size_t blen = (size_t)(nl - b64);
         uint8_t sig[SW_COSIG_LEN];
         if ((size_t)(sp - name) == nlen && !memcmp(name, pub->name, nlen) && blen == b64len &&
-            b64_decode(b64, blen, sig, siglen) == SW_OK && !memcmp(sig, pub->keyid, 4)) {
+            sw_note_b64_decode(b64, blen, sig, siglen) == SW_OK && !memcmp(sig, pub->keyid, 4)) {
             /* The first line naming our key decides (as signed-note verifiers do). */
             uint64_t ts = 0;
             if (sig_check(note, tl, pub, sig, &ts)) return SW_EVERIFY;
@@ -576,12 +576,13 @@ int sw_note_verify_sig(const char *note, size_t len, const struct sw_ledger_pub 
         }
         p = nl + 1;
     }
-    return lines == 0 ? SW_EFORMAT : SW_EVERIFY;
+    return lines == 0 ? SW_EFORMAT : SW_ENOTFOUND;
 }
 
 int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub, size_t *text_len)
 {
-    return sw_note_verify_sig(note, len, pub, text_len, NULL);
+    int rc = sw_note_verify_sig(note, len, pub, text_len, NULL);
+    return rc == SW_ENOTFOUND ? SW_EVERIFY : rc;
 }
 
 int sw_checkpoint_verify(const char *note, size_t len, const struct sw_ledger_pub *pub,
