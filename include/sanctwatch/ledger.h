@@ -238,8 +238,8 @@ int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
 
 /* ---------------------------------------------------------------------- the stored log */
 
-/* Migrations of module "ledger": tables events, ledger_leaves, ledger_nodes, ledger_state,
- * ledger_heads (docs/ledger.md). sw_ledger_open applies them. */
+/* Migrations of module "ledger": tables events, ledger_tiles, ledger_state, ledger_heads
+ * (1) and ledger_cosignatures (2) (docs/ledger.md). sw_ledger_open applies them. */
 int sw_ledger_migrate(sqlite3 *db);
 
 struct sw_ledger; /* a handle on a database: prepared statements only, no cached state */
@@ -292,8 +292,19 @@ int sw_ledger_sign_head(struct sw_ledger *lg, const struct sw_ledger_key *k, int
 /* The latest recorded head whose size is >= min_size (0 for the latest); *note_out malloc'd.
  * SW_ENOTFOUND when none. */
 int sw_ledger_latest_head(struct sw_ledger *lg, uint64_t min_size, char **note_out);
-/* Recorded head of exactly this size (the latest of them). SW_ENOTFOUND when none. */
+/* Recorded head of exactly this size (the latest of them). SW_ENOTFOUND when none.
+ * Both return the head's note with the witness cosignatures recorded for it appended. */
 int sw_ledger_head_at(struct sw_ledger *lg, uint64_t size, char **note_out);
+/* Record a witness's cosignature line for the recorded head whose log-signed note is note
+ * (as sw_ledger_sign_head returned it). The line must verify against witness (a
+ * SW_NOTE_COSIG_V1 key): SW_EVERIFY otherwise; SW_ENOTFOUND when no head has that note.
+ * Recording the same witness twice for one head keeps the first line. */
+int sw_ledger_add_cosignature(struct sw_ledger *lg, const char *note,
+                              const struct sw_ledger_pub *witness, const char *line);
+/* The largest head size this witness key has a recorded cosignature for (0 when none): the
+ * old size to claim when submitting the next head to it. */
+int sw_ledger_witness_size(struct sw_ledger *lg, const struct sw_ledger_pub *witness,
+                           uint64_t *size);
 
 /* Inclusion proof of event id in the tree of size (0: current size). The proof carries the
  * stored event. SW_ENOTFOUND for an unknown id, SW_ERANGE when size does not cover it. */
@@ -314,5 +325,8 @@ int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_
  * SW_ERRMAX bytes) says what is wrong. */
 int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
                     const struct sw_checkpoint *head, char *msg);
+/* The same with several trusted log keys (a rotated key): each head must verify under one. */
+int sw_ledger_audit_keys(struct sw_ledger *lg, const struct sw_ledger_pub *pubs, size_t npubs,
+                         const struct sw_checkpoint *head, char *msg);
 
 #endif
