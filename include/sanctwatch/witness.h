@@ -63,7 +63,8 @@ int sw_witness_request_format(uint64_t old_size, const uint8_t (*proof)[SW_HASH_
 struct sw_witness; /* state database, signing key, trusted log keys; thread-safe */
 
 /* Open (creating) the state database at path (":memory:" for tests and fuzzing) and keep a
- * copy of key (a SW_NOTE_COSIG_V1 key: SW_EINVAL otherwise). err (SW_ERRMAX bytes) says why
+ * copy of key (a SW_NOTE_COSIG_V1 key: SW_EINVAL otherwise; NULL to read the state only, as
+ * 'witness status' does: such a witness answers 500). err (SW_ERRMAX bytes) says why
  * on failure. The database is written with synchronous=FULL: a head is durable before its
  * cosignature leaves. */
 int sw_witness_open(const char *path, const struct sw_ledger_key *key, struct sw_witness **out,

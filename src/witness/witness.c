@@ -59,7 +59,7 @@ int sw_witness_open(const char *path, const struct sw_ledger_key *key, struct sw
                     char *err)
 {
     *out = NULL;
-    if (key->pub.alg != SW_NOTE_COSIG_V1) {
+    if (key && key->pub.alg != SW_NOTE_COSIG_V1) {
         if (err) snprintf(err, SW_ERRMAX, "the witness key must be a cosignature (type 0x04) key");
         return SW_EINVAL;
     }
@@ -71,7 +71,7 @@ int sw_witness_open(const char *path, const struct sw_ledger_key *key, struct sw
         return rc;
     }
     pthread_mutex_init(&w->mu, NULL);
-    w->key = *key;
+    if (key) w->key = *key;
     rc = sw_store_exec(w->db, "PRAGMA synchronous=FULL");
     if (!rc) rc = sw_store_migrate(w->db, "witness", migrations, 1);
     for (int i = 0; !rc && i < Q_MAX; i++)
@@ -347,6 +347,10 @@ int sw_witness_add_checkpoint(struct sw_witness *w, const char *body, size_t len
     pthread_mutex_unlock(&w->mu);
     if (rc) {
         answer(r, 500, "cannot update the witness state: %s", sw_strerror(rc));
+        goto done;
+    }
+    if (cosign && w->key.pub.alg != SW_NOTE_COSIG_V1) {
+        answer(r, 500, "this witness has no signing key");
         goto done;
     }
     if (cosign) {
