@@ -162,6 +162,18 @@ unsigned sw_witness_policy_names(const struct sw_witness_policy *p);
 int sw_witness_count(const char *note, size_t len, const struct sw_witness_policy *p,
                      unsigned *count, int *signed_by, uint64_t *ts, size_t *bad_key);
 
+/* The witnesses named on a note's cosignature lines (signature lines of SW_COSIG_LEN bytes),
+ * with their timestamps, in note order, for display (the report's annex). Not verified here:
+ * the ledger verifies every line before recording it, and a reader checks them with
+ * 'ledger verify --witnesses'. At most max entries; *n gets their number. SW_EFORMAT for a
+ * note that does not parse. */
+struct sw_cosigner {
+    char name[SW_LEDGER_NAME_MAX + 1];
+    uint64_t timestamp;
+};
+int sw_witness_cosigners(const char *note, size_t len, struct sw_cosigner *out, size_t max,
+                         size_t *n);
+
 /* --------------------------------------------------------------------------- client */
 
 /* Consistency proof of the log between two sizes (0 < old_size < new_size): path (room for

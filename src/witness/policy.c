@@ -139,6 +139,39 @@ int sw_witness_count(const char *note, size_t len, const struct sw_witness_polic
     return SW_OK;
 }
 
+int sw_witness_cosigners(const char *note, size_t len, struct sw_cosigner *out, size_t max,
+                         size_t *n)
+{
+    struct sw_checkpoint c;
+    *n = 0;
+    if (sw_checkpoint_parse(note, len, &c)) return SW_EFORMAT;
+    /* The signature block follows the last blank line. */
+    size_t i = len - 1;
+    while (i > 0 && !(note[i] == '\n' && note[i - 1] == '\n'))
+        i--;
+    const char *p = note + i + 1, *end = note + len;
+    while (p < end && *n < max) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *sp = memchr(p, ' ', (size_t)(nl - p));
+        if (nl - p > 4 && sp && (sp = memchr(sp + 1, ' ', (size_t)(nl - sp - 1)))) {
+            const char *name = p + 4; /* after the em dash and its space */
+            size_t nlen = (size_t)(sp - name);
+            uint8_t sig[SW_COSIG_LEN];
+            if (sw_note_b64_decode(sp + 1, (size_t)(nl - sp - 1), sig, sizeof sig) == SW_OK &&
+                nlen <= SW_LEDGER_NAME_MAX) {
+                struct sw_cosigner *o = &out[(*n)++];
+                memcpy(o->name, name, nlen);
+                o->name[nlen] = '\0';
+                o->timestamp = 0;
+                for (int k = 0; k < 8; k++)
+                    o->timestamp = o->timestamp << 8 | sig[4 + k];
+            }
+        }
+        p = nl + 1;
+    }
+    return SW_OK;
+}
+
 /* ------------------------------------------------------------------- key rotation */
 
 #define ROT_HEADER "sanctwatch-key-rotation/v1\n"

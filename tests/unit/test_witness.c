@@ -493,6 +493,14 @@ static void count_and_record(void **state)
     assert_int_equal(count, 2);
     assert_true(by[0] && by[1] && !by[2]);
     assert_int_equal(ts[1], 1700000001);
+    /* What the report's annex lists: the names and times on the cosignature lines. */
+    struct sw_cosigner cs[4];
+    size_t ncs;
+    assert_int_equal(sw_witness_cosigners(all, strlen(all), cs, 4, &ncs), SW_OK);
+    assert_int_equal(ncs, 2);
+    assert_string_equal(cs[0].name, "w0.example");
+    assert_string_equal(cs[1].name, "w1.example");
+    assert_int_equal(cs[1].timestamp, 1700000001);
     /* The recorded head carries both lines; the witness sizes are known. */
     char *rec;
     uint64_t size;

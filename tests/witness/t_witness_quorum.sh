@@ -94,6 +94,9 @@ events 26 30 | "$BIN" ledger append --db log.db - >/dev/null
 "$BIN" ledger head --db log.db --key log.key --witnesses policy --out h4.txt 2>err.txt \
     && grep -q "3 of 3 witnesses cosigned" err.txt && ok "w3 catches up from 17 to 30" || { bad "catch-up"; cat err.txt; }
 grep -q "200 cosigned 'partners.example/dprk-ais' at size 30 (old size 17)" w3.err || bad "w3 did not catch up from 17"
+"$BIN" report --db log.db --pub log.key.pub --out rep >/dev/null 2>&1 || bad "report"
+grep -q "Cosigned by 3 witnesses:</p><ul class=\"cosigners\"><li>w1.example at " rep/report.html \
+    && ok "the report's annex lists the 3 cosigners" || bad "report annex lacks the cosigners"
 stop_all
 [ $fail -eq 0 ] && echo "RESULT: 3 witnesses, quorum 2: consistent heads cosigned, fork refused by all (409 split view, 422), split-view signers named, quorum kept with one down, rollback refused after restart"
 exit $fail
