@@ -50,7 +50,7 @@ static void stats(const char *what, double *v, size_t n)
     do {                                                                                           \
         int rc_ = (x);                                                                             \
         if (rc_) {                                                                                 \
-            fprintf(stderr, "bench_witness: %s failed: %s\n", #x, sw_strerror(rc_));                \
+            fprintf(stderr, "bench_witness: %s failed: %s\n", #x, sw_strerror(rc_));               \
             exit(1);                                                                               \
         }                                                                                          \
     } while (0)

@@ -115,12 +115,12 @@ int sw_witness_walk(struct sw_witness *w, sw_witness_walk_fn fn, void *ctx);
 /* --------------------------------------------------------------------------- server */
 
 struct sw_witness_server_opts {
-    const char *host;      /* numeric IPv4 or IPv6 address to bind (default "127.0.0.1") */
-    unsigned port;         /* 0: the kernel picks a free one (see *bound_port) */
-    unsigned threads;      /* thread pool size (default 2) */
-    unsigned timeout_s;    /* idle connection limit, seconds (default 10) */
-    unsigned max_conn;     /* connections at once (default 128; per address 32) */
-    const char *prefix;    /* submission prefix ("" by default: POST /add-checkpoint) */
+    const char *host;   /* numeric IPv4 or IPv6 address to bind (default "127.0.0.1") */
+    unsigned port;      /* 0: the kernel picks a free one (see *bound_port) */
+    unsigned threads;   /* thread pool size (default 2) */
+    unsigned timeout_s; /* idle connection limit, seconds (default 10) */
+    unsigned max_conn;  /* connections at once (default 128; per address 32) */
+    const char *prefix; /* submission prefix ("" by default: POST /add-checkpoint) */
     /* Called once per answered add-checkpoint (from server threads, serialised), may be NULL. */
     void (*log)(void *ctx, const char *peer, const struct sw_witness_reply *r);
     void *log_ctx;
@@ -146,8 +146,7 @@ struct sw_witness_policy {
 };
 /* Parse a policy file: lines "witness NAME VKEY [URL]" and "quorum K", '#' comments, blank
  * lines. NAME must be VKEY's key name. err (SW_ERRMAX bytes) names the line on SW_EFORMAT. */
-int sw_witness_policy_parse(const char *text, size_t len, struct sw_witness_policy *out,
-                            char *err);
+int sw_witness_policy_parse(const char *text, size_t len, struct sw_witness_policy *out, char *err);
 /* Add one witness key (VKEY text, type 0x04) under name; url may be NULL. SW_EFORMAT for a bad
  * key, SW_EINVAL when name differs from the key's name, SW_ERANGE when full. */
 int sw_witness_policy_add(struct sw_witness_policy *p, const char *name, const char *vkey,
@@ -182,14 +181,14 @@ typedef int (*sw_witness_proof_fn)(void *ctx, uint64_t old_size, uint64_t new_si
                                    uint8_t path[][SW_HASH_LEN], size_t *n);
 
 struct sw_witness_outcome {
-    int err;         /* SW_OK: cosigned (line set); else why not */
-    int status;      /* last HTTP status (0: no answer) */
-    uint64_t old;    /* the old size the last request claimed */
-    uint64_t size;   /* the witness's size after the exchange (the head's on success) */
+    int err;       /* SW_OK: cosigned (line set); else why not */
+    int status;    /* last HTTP status (0: no answer) */
+    uint64_t old;  /* the old size the last request claimed */
+    uint64_t size; /* the witness's size after the exchange (the head's on success) */
     uint64_t timestamp;
-    char *line;      /* the verified cosignature line (malloc'd), or NULL */
+    char *line; /* the verified cosignature line (malloc'd), or NULL */
     char msg[SW_ERRMAX];
-    double seconds;  /* wall time of the exchange */
+    double seconds; /* wall time of the exchange */
 };
 /* Submit note (a signed checkpoint) to every peer of p with a URL, at once: each request
  * claims old size known[i] (the size the log last had cosigned by that peer; 0 when unknown)
@@ -199,8 +198,8 @@ struct sw_witness_outcome {
  * sw_witness_outcome_release); *cosigned (optional) gets note with the verified lines
  * appended in policy order. Returns SW_OK unless nothing could be attempted. */
 int sw_witness_collect(const struct sw_witness_policy *p, const uint64_t *known, const char *note,
-                       size_t note_len, sw_witness_proof_fn proof, void *ctx,
-                       unsigned timeout_ms, struct sw_witness_outcome *out, char **cosigned);
+                       size_t note_len, sw_witness_proof_fn proof, void *ctx, unsigned timeout_ms,
+                       struct sw_witness_outcome *out, char **cosigned);
 void sw_witness_outcome_release(struct sw_witness_outcome *out, size_t n);
 
 /* ---------------------------------------------------------------------- key rotation */

@@ -168,8 +168,8 @@ int cli_rotate(const char *old_path, const char *new_path, const char *out)
     }
     if (cli_write_out(out, stmt, 0644)) goto fail;
     if (out && strcmp(out, "-"))
-        fprintf(stderr, "new key: %s (verifier key in %s.pub); rotation statement: %s\n",
-                new_path, new_path, out);
+        fprintf(stderr, "new key: %s (verifier key in %s.pub); rotation statement: %s\n", new_path,
+                new_path, out);
     ret = 0;
 fail:
     free(vkey);

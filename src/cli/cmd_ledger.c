@@ -31,7 +31,8 @@ static const char usage_text[] =
     "       sanctwatch ledger rotate --key OLD --new-key NEW [--out STATEMENT]\n"
     "       sanctwatch ledger verify [--pub FILE] [WITNESSES] [--rotation STATEMENT...] HEAD\n"
     "       sanctwatch ledger verify [--pub FILE] --head HEAD --proof PROOF [--event FILE]\n"
-    "       sanctwatch ledger verify [--pub FILE] [WITNESSES] --old HEAD --head HEAD [--proof PROOF]\n"
+    "       sanctwatch ledger verify [--pub FILE] [WITNESSES] --old HEAD --head HEAD [--proof "
+    "PROOF]\n"
     "       sanctwatch ledger verify [--pub FILE] --db DB [--head HEAD]\n"
     "\n"
     "  --db DB      database (default " SW_STORE_DEFAULT_PATH ")\n"
@@ -101,10 +102,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             continue;
         }
         static const char *const with_value[] = {
-            "--db",   "--key",   "--pub",       "--name",      "--out",     "--event",
-            "--head", "--old",   "--proof",     "--size",      "--from",    "--to",
-            "--batch", "--witnesses", "--witness", "--quorum", "--rotation", "--new-key",
-            "--witness-timeout"};
+            "--db",     "--key",      "--pub",     "--name",           "--out",
+            "--event",  "--head",     "--old",     "--proof",          "--size",
+            "--from",   "--to",       "--batch",   "--witnesses",      "--witness",
+            "--quorum", "--rotation", "--new-key", "--witness-timeout"};
         const char *val = NULL;
         size_t k;
         for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
@@ -465,8 +466,7 @@ static int apply_rotations(const struct opts *o, struct trust *t)
                 if ((rc = sw_key_rotation_verify(text, len, &t->log[k], &next)) == SW_OK)
                     t->log[t->nlog++] = next;
             for (size_t k = 0; rc == SW_ENOTFOUND && k < t->wit.n; k++)
-                if ((rc = sw_key_rotation_verify(text, len, &t->wit.peer[k].pub, &next)) ==
-                        SW_OK &&
+                if ((rc = sw_key_rotation_verify(text, len, &t->wit.peer[k].pub, &next)) == SW_OK &&
                     t->wit.n < SW_WITNESS_MAX_PEERS) {
                     t->wit.peer[t->wit.n] = t->wit.peer[k];
                     t->wit.peer[t->wit.n++].pub = next;
@@ -516,8 +516,8 @@ static unsigned witness_head(struct sw_ledger *lg, const struct sw_witness_polic
     *cosigned = NULL;
     for (size_t i = 0; i < p->n; i++)
         sw_ledger_witness_size(lg, &p->peer[i].pub, &known[i]);
-    int rc = sw_witness_collect(p, known, note, strlen(note), proof_cb, lg, timeout_s * 1000u,
-                                out, cosigned);
+    int rc = sw_witness_collect(p, known, note, strlen(note), proof_cb, lg, timeout_s * 1000u, out,
+                                cosigned);
     if (rc) {
         cli_error("cannot submit the head to witnesses: %s", sw_strerror(rc));
         return 0;
@@ -528,15 +528,15 @@ static unsigned witness_head(struct sw_ledger *lg, const struct sw_witness_polic
             continue;
         }
         rc = sw_ledger_add_cosignature(lg, note, &p->peer[i].pub, out[i].line);
-        if (rc) cli_error("cannot record the cosignature of '%s': %s", p->peer[i].name,
-                          sw_strerror(rc));
+        if (rc)
+            cli_error("cannot record the cosignature of '%s': %s", p->peer[i].name,
+                      sw_strerror(rc));
         else
-            fprintf(stderr, "witness '%s' cosigned (%.3f s)\n", p->peer[i].name,
-                    out[i].seconds);
+            fprintf(stderr, "witness '%s' cosigned (%.3f s)\n", p->peer[i].name, out[i].seconds);
     }
     sw_witness_outcome_release(out, p->n);
-    sw_witness_count(*cosigned ? *cosigned : note, strlen(*cosigned ? *cosigned : note), p,
-                     &count, NULL, NULL, NULL);
+    sw_witness_count(*cosigned ? *cosigned : note, strlen(*cosigned ? *cosigned : note), p, &count,
+                     NULL, NULL, NULL);
     return count;
 }
 
@@ -785,19 +785,22 @@ static int verify_two(const struct opts *o, const struct trust *t, const struct 
             return 2;
         }
         if (memcmp(old->c.root, head->c.root, SW_HASH_LEN)) {
-            snprintf(what, sizeof what, "'%s' and '%s' are heads of size %" PRIu64
-                     " with different roots", old->path, head->path, head->c.size);
+            snprintf(what, sizeof what,
+                     "'%s' and '%s' are heads of size %" PRIu64 " with different roots", old->path,
+                     head->path, head->c.size);
             split_view(t, old, head, what);
             return 1;
         }
-        printf("ok: '%s' and '%s' are the same head of size %" PRIu64 "\n", old->path,
-               head->path, head->c.size);
+        printf("ok: '%s' and '%s' are the same head of size %" PRIu64 "\n", old->path, head->path,
+               head->c.size);
         return 0;
     }
     if (sw_proof_verify(p, &head->c, &old->c)) {
         if (old->c.size == head->c.size ||
             (p->old_size == old->c.size && p->size == head->c.size)) {
-            snprintf(what, sizeof what, "the consistency proof '%s' does not lead from '%s' (size %" PRIu64 ") to '%s' (size %" PRIu64 ")",
+            snprintf(what, sizeof what,
+                     "the consistency proof '%s' does not lead from '%s' (size %" PRIu64
+                     ") to '%s' (size %" PRIu64 ")",
                      o->proof, old->path, old->c.size, head->path, head->c.size);
             split_view(t, old, head, what);
         } else {
@@ -874,8 +877,8 @@ static int verify_db(const struct opts *o, const struct trust *t, const struct v
         cli_error("cannot audit '%s': %s", o->db, sw_strerror(rc));
         return 1;
     }
-    printf("ok: %s holds %" PRIu64 " events matching every recorded signed head%s\n", o->db,
-           size, head ? " and the given head" : "");
+    printf("ok: %s holds %" PRIu64 " events matching every recorded signed head%s\n", o->db, size,
+           head ? " and the given head" : "");
     return 0;
 }
 

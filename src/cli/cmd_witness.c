@@ -62,9 +62,9 @@ static int parse_uint(const char *opt, const char *v, unsigned lo, unsigned hi, 
 
 static int parse_wopts(int argc, char **argv, struct wopts *o)
 {
-    static const char *const names[] = {"--key",  "--name",    "--state",   "--listen",
-                                        "--port-file", "--prefix", "--new-key", "--out",
-                                        "--log",  "--timeout", "--threads"};
+    static const char *const names[] = {"--key",       "--name",    "--state",   "--listen",
+                                        "--port-file", "--prefix",  "--new-key", "--out",
+                                        "--log",       "--timeout", "--threads"};
     memset(o, 0, sizeof *o);
     o->listen = "127.0.0.1:7380";
     for (int i = 0; i < argc; i++) {
@@ -85,7 +85,7 @@ static int parse_wopts(int argc, char **argv, struct wopts *o)
             cli_error("witness: unknown option or missing value '%s'", argv[i]);
             return 2;
         }
-        const char **slot[] = {&o->key,    &o->name,   &o->state,   &o->listen,
+        const char **slot[] = {&o->key,       &o->name,   &o->state,   &o->listen,
                                &o->port_file, &o->prefix, &o->new_key, &o->out};
         if (k < 8) {
             *slot[k] = val;
@@ -206,8 +206,8 @@ static int do_serve(const struct wopts *o)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    struct sw_witness_server_opts so = {host, port, o->threads, o->timeout, 0,
-                                        o->prefix, log_reply, NULL};
+    struct sw_witness_server_opts so = {host, port,      o->threads, o->timeout,
+                                        0,    o->prefix, log_reply,  NULL};
     if (sw_witness_server_start(w, &so, &srv, &bound, err)) {
         cli_error("%s", err);
         goto fail;
@@ -234,8 +234,7 @@ static int print_row(void *ctx, const char *kind, const char *origin, uint64_t s
 {
     char t[32];
     if (!strcmp(kind, "head"))
-        printf("cosigned %s size %" PRIu64 " at %s\n", origin, size,
-               sw_time_format(time_ms, 1, t));
+        printf("cosigned %s size %" PRIu64 " at %s\n", origin, size, sw_time_format(time_ms, 1, t));
     else
         printf("refused  %s size %" PRIu64 " at %s (%d): %s\n", origin, size,
                sw_time_format(time_ms, 1, t), status, reason ? reason : "");

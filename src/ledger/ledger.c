@@ -631,8 +631,9 @@ static int with_cosignatures(struct sw_ledger *lg, sqlite3_int64 id, const char 
     sw_buf_init(&b, SW_CHECKPOINT_MAX);
     int rc = sw_buf_puts(&b, note);
     if (rc == SW_OK &&
-        sqlite3_prepare_v2(lg->db, "SELECT line FROM ledger_cosignatures WHERE head = ?1 ORDER BY id",
-                           -1, &s, NULL) != SQLITE_OK)
+        sqlite3_prepare_v2(lg->db,
+                           "SELECT line FROM ledger_cosignatures WHERE head = ?1 ORDER BY id", -1,
+                           &s, NULL) != SQLITE_OK)
         rc = SW_EDB;
     if (rc == SW_OK) {
         sqlite3_bind_int64(s, 1, id);
@@ -673,7 +674,8 @@ int sw_ledger_latest_head(struct sw_ledger *lg, uint64_t min_size, char **note_o
 
 int sw_ledger_head_at(struct sw_ledger *lg, uint64_t size, char **note_out)
 {
-    return head_query(lg, "SELECT note, id FROM ledger_heads WHERE size = ?1 ORDER BY id DESC LIMIT 1",
+    return head_query(lg,
+                      "SELECT note, id FROM ledger_heads WHERE size = ?1 ORDER BY id DESC LIMIT 1",
                       size, note_out);
 }
 

@@ -412,8 +412,8 @@ int sw_cosig_sign(const char *text, size_t len, const struct sw_ledger_key *k, u
     memcpy(sig, k->pub.keyid, 4);
     for (int i = 0; i < 8; i++)
         sig[4 + i] = (uint8_t)(ts >> (56 - 8 * i));
-    if (sodium_init() < 0 || crypto_sign_detached(sig + 12, NULL, (const unsigned char *)m.data,
-                                                  m.len, k->sk)) {
+    if (sodium_init() < 0 ||
+        crypto_sign_detached(sig + 12, NULL, (const unsigned char *)m.data, m.len, k->sk)) {
         rc = SW_ECRYPTO;
         goto done;
     }
@@ -494,7 +494,8 @@ static int note_split(const char *note, size_t len, size_t *text_len, struct sw_
     if (!sw_note_name_ok(line[0], ll[0])) return SW_EFORMAT;
     memcpy(c->origin, line[0], ll[0]);
     c->origin[ll[0]] = '\0';
-    if (sw_note_parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE) return SW_EFORMAT;
+    if (sw_note_parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE)
+        return SW_EFORMAT;
     if (sw_note_b64_decode(line[2], ll[2], c->root, SW_HASH_LEN)) return SW_EFORMAT;
     while (p < end) { /* extension lines: non-empty; "timestamp " is ours */
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -530,8 +531,8 @@ static int sig_check(const char *note, size_t tl, const struct sw_ledger_pub *pu
     struct sw_buf m;
     sw_buf_init(&m, SW_CHECKPOINT_MAX + 64);
     int rc = cosig_message(note, tl, t, &m);
-    if (rc == SW_OK && crypto_sign_verify_detached(sig + 12, (const unsigned char *)m.data, m.len,
-                                                   pub->pk))
+    if (rc == SW_OK &&
+        crypto_sign_verify_detached(sig + 12, (const unsigned char *)m.data, m.len, pub->pk))
         rc = SW_EVERIFY;
     sw_buf_release(&m);
     if (rc == SW_OK) *ts = t;

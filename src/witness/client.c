@@ -55,12 +55,13 @@ static int build(struct job *j, uint64_t old, const struct sw_checkpoint *c, con
         path = malloc(SW_MERKLE_MAX_PATH * sizeof *path);
         if (!path) return SW_ENOMEM;
         rc = proof(ctx, old, c->size, path, &n);
-        if (rc) snprintf(msg, SW_ERRMAX, "no consistency proof from size %llu: %s",
-                         (unsigned long long)old, sw_strerror(rc));
+        if (rc)
+            snprintf(msg, SW_ERRMAX, "no consistency proof from size %llu: %s",
+                     (unsigned long long)old, sw_strerror(rc));
     }
     if (rc == SW_OK) {
-        rc = sw_witness_request_format(old, (const uint8_t(*)[SW_HASH_LEN])path, n, note,
-                                       note_len, &j->req, &j->req_len);
+        rc = sw_witness_request_format(old, (const uint8_t(*)[SW_HASH_LEN])path, n, note, note_len,
+                                       &j->req, &j->req_len);
         if (rc) snprintf(msg, SW_ERRMAX, "cannot build the request: %s", sw_strerror(rc));
     }
     free(path);
@@ -222,8 +223,8 @@ static void round_trip(CURLM *m, const struct sw_witness_policy *p, struct job *
 }
 
 int sw_witness_collect(const struct sw_witness_policy *p, const uint64_t *known, const char *note,
-                       size_t note_len, sw_witness_proof_fn proof, void *ctx,
-                       unsigned timeout_ms, struct sw_witness_outcome *out, char **cosigned)
+                       size_t note_len, sw_witness_proof_fn proof, void *ctx, unsigned timeout_ms,
+                       struct sw_witness_outcome *out, char **cosigned)
 {
     struct sw_checkpoint c;
     int want[SW_WITNESS_MAX_PEERS] = {0};

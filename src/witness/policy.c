@@ -67,8 +67,9 @@ static int policy_line(struct sw_witness_policy *out, char *s, unsigned no, char
     if (n == 2 && !strcmp(f[0], "quorum")) {
         uint64_t q;
         if (sw_note_parse_u64(f[1], strlen(f[1]), &q) || q == 0 || q > SW_WITNESS_MAX_PEERS) {
-            if (err) snprintf(err, SW_ERRMAX, "line %u: quorum must be 1 to %d", no,
-                              SW_WITNESS_MAX_PEERS);
+            if (err)
+                snprintf(err, SW_ERRMAX, "line %u: quorum must be 1 to %d", no,
+                         SW_WITNESS_MAX_PEERS);
             return SW_EFORMAT;
         }
         out->quorum = (unsigned)q;
@@ -78,17 +79,17 @@ static int policy_line(struct sw_witness_policy *out, char *s, unsigned no, char
         int rc = sw_witness_policy_add(out, f[1], f[2], n == 4 ? f[3] : NULL);
         if (rc && err)
             snprintf(err, SW_ERRMAX, "line %u: %s", no,
-                     rc == SW_EINVAL    ? "the witness name is not its key's name"
-                     : rc == SW_ERANGE  ? "too many witnesses, or URL too long"
-                                        : "not a witness verifier key (type 0x04 vkey)");
+                     rc == SW_EINVAL   ? "the witness name is not its key's name"
+                     : rc == SW_ERANGE ? "too many witnesses, or URL too long"
+                                       : "not a witness verifier key (type 0x04 vkey)");
         return rc ? SW_EFORMAT : SW_OK;
     }
-    if (err) snprintf(err, SW_ERRMAX, "line %u: expected 'witness NAME VKEY [URL]' or 'quorum K'", no);
+    if (err)
+        snprintf(err, SW_ERRMAX, "line %u: expected 'witness NAME VKEY [URL]' or 'quorum K'", no);
     return SW_EFORMAT;
 }
 
-int sw_witness_policy_parse(const char *text, size_t len, struct sw_witness_policy *out,
-                            char *err)
+int sw_witness_policy_parse(const char *text, size_t len, struct sw_witness_policy *out, char *err)
 {
     memset(out, 0, sizeof *out);
     if (len > POLICY_MAX) return SW_ETOOBIG;
@@ -240,8 +241,8 @@ int sw_key_rotation_verify(const char *text, size_t len, const struct sw_ledger_
         memcmp(text, ROT_HEADER, sizeof ROT_HEADER - 1))
         return SW_EFORMAT;
     const char *p = text + sizeof ROT_HEADER - 1, *end = text + len;
-    if (rot_key(&p, end, "old ", &so) || rot_key(&p, end, "new ", &sn) ||
-        so.alg != sn.alg || strcmp(so.name, sn.name))
+    if (rot_key(&p, end, "old ", &so) || rot_key(&p, end, "new ", &sn) || so.alg != sn.alg ||
+        strcmp(so.name, sn.name))
         return SW_EFORMAT;
     if (so.alg != old->alg || memcmp(so.pk, old->pk, 32) || strcmp(so.name, old->name))
         return SW_ENOTFOUND;

@@ -52,7 +52,8 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, cons
 
 static void peer_name(struct MHD_Connection *c, char *out, size_t cap)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, cap, "?");
     if (!ci || !ci->client_addr) return;
     const struct sockaddr *sa = ci->client_addr;
@@ -66,8 +67,7 @@ static void peer_name(struct MHD_Connection *c, char *out, size_t cap)
     snprintf(out, cap, "%s", host);
 }
 
-static enum MHD_Result finish(struct sw_witness_server *s, struct MHD_Connection *c,
-                              struct conn *k)
+static enum MHD_Result finish(struct sw_witness_server *s, struct MHD_Connection *c, struct conn *k)
 {
     struct sw_witness_reply r;
     sw_witness_add_checkpoint(s->w, k->body.data ? k->body.data : "", k->body.len,
@@ -159,8 +159,9 @@ int sw_witness_server_start(struct sw_witness *w, const struct sw_witness_server
     const char *prefix = o->prefix ? o->prefix : "";
     *out = NULL;
     if (o->port > 65535 || bind_addr(host, o->port, &ss, &v6)) {
-        if (err) snprintf(err, SW_ERRMAX, "cannot listen on '%s' port %u: not a numeric address",
-                          host, o->port);
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot listen on '%s' port %u: not a numeric address", host,
+                     o->port);
         return SW_EINVAL;
     }
     struct sw_witness_server *s = calloc(1, sizeof *s);
@@ -179,11 +180,10 @@ int sw_witness_server_start(struct sw_witness *w, const struct sw_witness_server
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | (v6 ? MHD_USE_IPv6 : 0);
     s->d = MHD_start_daemon(
         flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 10u,
-        MHD_OPTION_CONNECTION_LIMIT, max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_END);
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        o->timeout_s ? o->timeout_s : 10u, MHD_OPTION_CONNECTION_LIMIT, max_conn,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->d) {
         if (err) snprintf(err, SW_ERRMAX, "cannot listen on %s port %u", host, o->port);
         pthread_mutex_destroy(&s->log_mu);

@@ -154,8 +154,7 @@ static void conflict(struct sw_witness_reply *r, uint64_t size0, const char *why
 
 /* The trusted keys of c's origin: 404 when none, 403 when none signed; *text_len on success. */
 static int check_signed(const struct sw_witness *w, const struct sw_witness_request *q,
-                        const struct sw_checkpoint *c, size_t *text_len,
-                        struct sw_witness_reply *r)
+                        const struct sw_checkpoint *c, size_t *text_len, struct sw_witness_reply *r)
 {
     int known = 0;
     for (size_t i = 0; i < w->nlogs; i++) {
@@ -167,8 +166,9 @@ static int check_signed(const struct sw_witness *w, const struct sw_witness_requ
     if (!known)
         answer(r, 404, "unknown log '%s'", c->origin);
     else
-        answer(r, 403, "checkpoint of '%s' (size %llu) carries no valid signature of a trusted "
-                       "key",
+        answer(r, 403,
+               "checkpoint of '%s' (size %llu) carries no valid signature of a trusted "
+               "key",
                c->origin, (unsigned long long)c->size);
     return SW_EVERIFY;
 }
@@ -239,8 +239,7 @@ static int decide(const struct sw_witness_request *q, const struct sw_checkpoint
         return -1;
     }
     if (q->old_size == 0 || q->old_size == c->size) return 0;
-    if (sw_merkle_verify_consistency(q->old_size, c->size, s->root, c->root, q->proof,
-                                     q->nproof)) {
+    if (sw_merkle_verify_consistency(q->old_size, c->size, s->root, c->root, q->proof, q->nproof)) {
         answer(r, 422,
                "inconsistent: the proof does not lead from the head of '%s' cosigned at size "
                "%llu to size %llu; kept as evidence",
@@ -325,8 +324,9 @@ int sw_witness_add_checkpoint(struct sw_witness *w, const char *body, size_t len
         goto done;
     }
     if (rc) {
-        answer(r, 400, "malformed add-checkpoint request (old size line, at most %d proof "
-                       "lines, an empty line, a checkpoint)",
+        answer(r, 400,
+               "malformed add-checkpoint request (old size line, at most %d proof "
+               "lines, an empty line, a checkpoint)",
                SW_WITNESS_MAX_PROOF);
         goto done;
     }
@@ -408,9 +408,9 @@ int sw_witness_walk(struct sw_witness *w, sw_witness_walk_fn fn, void *ctx)
         int st;
         while (rc == SW_OK && (st = sqlite3_step(s)) == SQLITE_ROW)
             rc = fn(ctx, (const char *)sqlite3_column_text(s, 0),
-                    (const char *)sqlite3_column_text(s, 1),
-                    (uint64_t)sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
-                    sqlite3_column_int(s, 4), (const char *)sqlite3_column_text(s, 5),
+                    (const char *)sqlite3_column_text(s, 1), (uint64_t)sqlite3_column_int64(s, 2),
+                    sqlite3_column_int64(s, 3), sqlite3_column_int(s, 4),
+                    (const char *)sqlite3_column_text(s, 5),
                     (const char *)sqlite3_column_text(s, 6));
         if (rc == SW_OK && st != SQLITE_DONE) rc = SW_EDB;
         sqlite3_finalize(s);

@@ -22,14 +22,15 @@ static const char wkey[] =
     "PRIVATE+KEY+example.com+db38d226+BDH/whFuy+ADrKqACrcHV719UyBuP+vvam0HltlVMLNP";
 static const char origin[] =
     "sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562";
-static const uint8_t log_pk[32] = {
-    0xff, 0xdc, 0x2d, 0x4d, 0x98, 0xe4, 0x12, 0x4d, 0x3f, 0xea, 0xf7, 0x88, 0xc0, 0xc2, 0xf9, 0xab,
-    0xfd, 0x79, 0x60, 0x83, 0xd1, 0xf0, 0x49, 0x54, 0x37, 0xf3, 0x02, 0xec, 0x79, 0xcf, 0x10, 0x0f};
+static const uint8_t log_pk[32] = {0xff, 0xdc, 0x2d, 0x4d, 0x98, 0xe4, 0x12, 0x4d, 0x3f, 0xea, 0xf7,
+                                   0x88, 0xc0, 0xc2, 0xf9, 0xab, 0xfd, 0x79, 0x60, 0x83, 0xd1, 0xf0,
+                                   0x49, 0x54, 0x37, 0xf3, 0x02, 0xec, 0x79, 0xcf, 0x10, 0x0f};
 static const char req1[] =
     "old 0\n\nsigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562\n"
     "1\nKgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n\xe2\x80\x94 "
     "sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562 "
-    "UgIom7fPZTqpxWWhyjWduBvTvGVqsokMbqTArsQilegKoFBJQjUFAmQ0+YeSPM3wfUQMFSzVnnNuWRTYrajXpNUbIQY=\n";
+    "UgIom7fPZTqpxWWhyjWduBvTvGVqsokMbqTArsQilegKoFBJQjUFAmQ0+YeSPM3wfUQMFSzVnnNuWRTYrajXpNUbIQY="
+    "\n";
 
 static struct sw_witness *witness(void)
 {
@@ -85,7 +86,12 @@ static void fuzz_request(const char *s, size_t n)
         free(all);
         break;
     }
-    case 400: case 403: case 404: case 409: case 413: case 422:
+    case 400:
+    case 403:
+    case 404:
+    case 409:
+    case 413:
+    case 422:
         break;
     default:
         abort();
@@ -101,7 +107,8 @@ static void fuzz_policy(const char *s, size_t n)
     if (sw_witness_policy_parse(s, n, p, err) == SW_OK) {
         if (p->n > SW_WITNESS_MAX_PEERS || sw_witness_policy_names(p) > p->n) abort();
         for (size_t i = 0; i < p->n; i++)
-            if (p->peer[i].pub.alg != SW_NOTE_COSIG_V1 || strcmp(p->peer[i].name, p->peer[i].pub.name))
+            if (p->peer[i].pub.alg != SW_NOTE_COSIG_V1 ||
+                strcmp(p->peer[i].name, p->peer[i].pub.name))
                 abort();
     }
     free(p);
@@ -122,7 +129,8 @@ static void fuzz_count(const char *s, size_t n)
 {
     static const char pol[] =
         "witness example.com example.com+db38d226+BGSEitir7W6FmBs7OHWyUrh2frtLAvcDrKOx5xu9ao5Q\n"
-        "witness remora.n621.de remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2\n";
+        "witness remora.n621.de "
+        "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2\n";
     struct sw_witness_policy *p = malloc(sizeof *p);
     unsigned count;
     int by[SW_WITNESS_MAX_PEERS];
@@ -137,10 +145,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *s = (const char *)data + 1;
     size_t n = size - 1;
     switch (data[0] % 4) {
-    case 0: fuzz_request(s, n); break;
-    case 1: fuzz_policy(s, n); break;
-    case 2: fuzz_rotation(s, n); break;
-    default: fuzz_count(s, n);
+    case 0:
+        fuzz_request(s, n);
+        break;
+    case 1:
+        fuzz_policy(s, n);
+        break;
+    case 2:
+        fuzz_rotation(s, n);
+        break;
+    default:
+        fuzz_count(s, n);
     }
     return 0;
 }

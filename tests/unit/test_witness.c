@@ -63,9 +63,9 @@ static const char tw_req5[] =
  * "cosignature/v1\ntime 1679315147\n" || checkpoint body, framed as the spec says. */
 static const char tw_witness_skey[] =
     "PRIVATE+KEY+example.com+db38d226+BDH/whFuy+ADrKqACrcHV719UyBuP+vvam0HltlVMLNP";
-static const char tw_cosig1[] =
-    DASH "example.com 2zjSJgAAAABkGFDL6nT3tdWsnr60QRZM37d3Muo2MeCQf6qCeVmIcJczUPW+0wqqcKXKPaU7yt6vRI"
-         "aGiaTt8vwiEciBIHFemInCDA==\n";
+static const char tw_cosig1[] = DASH
+    "example.com 2zjSJgAAAABkGFDL6nT3tdWsnr60QRZM37d3Muo2MeCQf6qCeVmIcJczUPW+0wqqcKXKPaU7yt6vRI"
+    "aGiaTt8vwiEciBIHFemInCDA==\n";
 #define SPEC_TIME 1679315147
 
 static void tw_log_pub(struct sw_ledger_pub *p)
@@ -106,10 +106,12 @@ static void cosignature_vectors(void **state)
      * publishes no key for it, so a key of that name and id must find the line and fail the
      * signature (SW_EVERIFY), where a key of another id finds nothing (SW_ENOTFOUND). */
     static const char spec[] =
-        "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n" DASH
+        "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/"
+        "Xajj7h2fB2MPA3j2jxq2I=\n\n" DASH
         "example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/"
         "Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n" DASH
-        "witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZ"
+        "witness.example.com/w1 "
+        "jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZ"
         "qhf5nNo0xUe+mbIUBkBIfZ+qnA==\n";
     struct sw_ledger_pub p;
     memset(&p, 0, sizeof p);
@@ -133,7 +135,8 @@ static void cosignature_vectors(void **state)
     assert_int_equal(strncmp(out, remora, strlen(remora)), 0);
     free(out);
     /* The same key with another id does not parse (the id is checked). */
-    static const char wrong[] = "remora.n621.de+da77ade8+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2";
+    static const char wrong[] =
+        "remora.n621.de+da77ade8+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2";
     assert_int_equal(sw_ledger_pub_parse(wrong, strlen(wrong), &p), SW_EVERIFY);
 
     /* torchwood's witness key cosigning torchwood's checkpoint at the spec's time: exactly the
@@ -308,7 +311,8 @@ static void refusals(void **state)
     b[4] = '0';
     size_t wl = strlen(b) + 64;
     char *withproof = malloc(wl);
-    snprintf(withproof, wl, "old 0\nKgEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n%s", strchr(b, '\n') + 1);
+    snprintf(withproof, wl, "old 0\nKgEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n%s",
+             strchr(b, '\n') + 1);
     assert_int_equal(submit(w, withproof, &r), 422);
     sw_witness_reply_release(&r);
     free(withproof);
@@ -415,10 +419,16 @@ static void request_format(void **state)
     assert_int_equal(len, strlen(tw_req5));
     assert_memory_equal(out, tw_req5, len);
     free(out);
-    static const char *const bad[] = {
-        "", "old\n\nx\n", "old 01\n\nx\n", "old -1\n\nx\n", "old 1\n", "old 1\nAAAA\n\nx\n",
-        "old 1\n\n", "old 1 \n\nx\n", "old 18446744073709551616\n\nx\n",
-        "old 1\nKgEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\n\nx\n"};
+    static const char *const bad[] = {"",
+                                      "old\n\nx\n",
+                                      "old 01\n\nx\n",
+                                      "old -1\n\nx\n",
+                                      "old 1\n",
+                                      "old 1\nAAAA\n\nx\n",
+                                      "old 1\n\n",
+                                      "old 1 \n\nx\n",
+                                      "old 18446744073709551616\n\nx\n",
+                                      "old 1\nKgEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\n\nx\n"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_not_equal(sw_witness_request_parse(bad[i], strlen(bad[i]), &q), SW_OK);
 }
@@ -430,7 +440,8 @@ static void policy_parse(void **state)
     char err[SW_ERRMAX];
     static const char good[] =
         "# partners\n"
-        "witness remora.n621.de remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2 "
+        "witness remora.n621.de "
+        "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2 "
         "https://w.example/\n"
         "quorum 1\n";
     assert_int_equal(sw_witness_policy_parse(good, strlen(good), &p, err), SW_OK);
@@ -442,7 +453,8 @@ static void policy_parse(void **state)
         "witness other.name remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2\n",
         "witness x y\n", "quorum 0\n", "quorum\n", "witnesses a b c\n",
         /* a log (0x01) key is not a witness key */
-        "witness PeterNeumann PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW\n"};
+        "witness PeterNeumann "
+        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW\n"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(sw_witness_policy_parse(bad[i], strlen(bad[i]), &p, err), SW_EFORMAT);
         assert_non_null(strstr(err, "line 1"));
@@ -557,10 +569,14 @@ static void rotation(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cosignature_vectors), cmocka_unit_test(peer_requests),
-        cmocka_unit_test(refusals),            cmocka_unit_test(empty_tree),
-        cmocka_unit_test(request_format),      cmocka_unit_test(policy_parse),
-        cmocka_unit_test(count_and_record),    cmocka_unit_test(rotation),
+        cmocka_unit_test(cosignature_vectors),
+        cmocka_unit_test(peer_requests),
+        cmocka_unit_test(refusals),
+        cmocka_unit_test(empty_tree),
+        cmocka_unit_test(request_format),
+        cmocka_unit_test(policy_parse),
+        cmocka_unit_test(count_and_record),
+        cmocka_unit_test(rotation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
