@@ -3,6 +3,16 @@
 # calls stop_all), and post raw add-checkpoint bodies with curl.
 # Globals: BIN (the CLI), T (the test's temporary directory).
 WPIDS=""
+# setup NAME: a fresh temporary directory $T, removed on exit with every witness stopped; cd
+# there. ok/bad report a check; bad makes the test fail ($fail).
+setup() {
+    T=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1
+    trap 'stop_all; rm -rf "$T"' EXIT
+    cd "$T" || exit 1
+    fail=0
+}
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fail=1; }
 # start_witness NAME LOGARG... : key NAME.key (made once), state NAME.db, port in NAME.port.
 start_witness() {
     local n=$1; shift

@@ -7,13 +7,9 @@
 # witness answers each, closes idle connections, keeps serving and stops cleanly on SIGTERM.
 set -u
 BIN=${SW_BIN:?}
-T=$(mktemp -d /tmp/swwitness-http.XXXXXX)
 . "$(dirname "$0")/lib.sh"
+setup swwitness-http
 trap 'exec 3>&- 4>&- 2>/dev/null; stop_all; rm -rf "$T"' EXIT
-cd "$T"
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 expect() { # expect STATUS DESCRIPTION FILE
     local s; s=$(post w1 "$3")
     if [ "$s" = "$1" ]; then ok "$2: $s $(grep -i '^x-witness-reason' resp.hdr | cut -c1-100 | tr -d '\r')"; else bad "$2: got $s, want $1 ($(head -c 200 resp.body))"; fi

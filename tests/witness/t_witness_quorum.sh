@@ -9,13 +9,8 @@
 # the head) and then catches up from the size it holds.
 set -u
 BIN=${SW_BIN:?}
-T=$(mktemp -d /tmp/swwitness-quorum.XXXXXX)
 . "$(dirname "$0")/lib.sh"
-trap 'stop_all; rm -rf "$T"' EXIT
-cd "$T"
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
+setup swwitness-quorum
 
 "$BIN" ledger keygen --key log.key --name partners.example/dprk-ais >/dev/null || exit 1
 LOG="partners.example/dprk-ais=$T/log.key.pub"

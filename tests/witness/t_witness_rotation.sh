@@ -9,13 +9,8 @@
 # tampered one, is refused.
 set -u
 BIN=${SW_BIN:?}
-T=$(mktemp -d /tmp/swwitness-rot.XXXXXX)
 . "$(dirname "$0")/lib.sh"
-trap 'stop_all; rm -rf "$T"' EXIT
-cd "$T"
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
+setup swwitness-rot
 O=rot.example/log
 "$BIN" ledger keygen --key old.key --name $O >/dev/null
 "$BIN" ledger rotate --key old.key --new-key new.key --out log-rotation.txt 2>/dev/null || bad "ledger rotate"
