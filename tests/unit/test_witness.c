@@ -109,8 +109,7 @@ static void cosignature_vectors(void **state)
         "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/"
         "Xajj7h2fB2MPA3j2jxq2I=\n\n" DASH
         "example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/"
-        "Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n" DASH
-        "witness.example.com/w1 "
+        "Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n" DASH "witness.example.com/w1 "
         "jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZ"
         "qhf5nNo0xUe+mbIUBkBIfZ+qnA==\n";
     struct sw_ledger_pub p;
@@ -453,8 +452,8 @@ static void policy_parse(void **state)
         "witness other.name remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2\n",
         "witness x y\n", "quorum 0\n", "quorum\n", "witnesses a b c\n",
         /* a log (0x01) key is not a witness key */
-        "witness PeterNeumann "
-        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW\n"};
+        ("witness PeterNeumann "
+         "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW\n")};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(sw_witness_policy_parse(bad[i], strlen(bad[i]), &p, err), SW_EFORMAT);
         assert_non_null(strstr(err, "line 1"));
