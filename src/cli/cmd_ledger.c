@@ -433,6 +433,10 @@ static int load_policy(const struct opts *o, struct sw_witness_policy *p)
             return -1;
         }
     }
+    if (o->quorum && p->n == 0) {
+        cli_error("ledger: --quorum needs witnesses (--witnesses POLICY or --witness NAME=PUBKEY)");
+        return -1;
+    }
     if (o->quorum) p->quorum = (unsigned)o->quorum;
     if (!p->quorum) p->quorum = sw_witness_policy_names(p);
     if (p->n && p->quorum > sw_witness_policy_names(p)) {
