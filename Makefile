@@ -13,6 +13,9 @@ else
 BUILD   ?= build
 endif
 PKGS    := sqlite3 jansson zlib libsodium libxml-2.0 icu-uc icu-i18n
+# the witness: its HTTP endpoint (libmicrohttpd) and the log side's client (libcurl)
+PKGS    += libmicrohttpd
+PKGS    += libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 TEST_LIBS  := $(shell pkg-config --libs cmocka)

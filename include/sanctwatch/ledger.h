@@ -112,13 +112,24 @@ int sw_canon_event(const json_t *event, char **out, size_t *len);
 #define SW_LEDGER_DEFAULT_KEY "sanctwatch-ledger.key" /* public key: same path + ".pub" */
 #define SW_LEDGER_DEFAULT_NAME "sanctwatch.local/ledger"
 
-/* A verifier key: the C2SP signed-note vkey "<name>+<keyid hex>+<base64(0x01||pk)>". */
+/* Signature types of C2SP signed-note keys this implementation knows: plain Ed25519 note
+ * signatures (log heads) and timestamped Ed25519 witness cosignatures (C2SP
+ * tlog-cosignature, "cosignature/v1"). */
+#define SW_NOTE_ED25519 0x01
+#define SW_NOTE_COSIG_V1 0x04
+/* Bytes of a cosignature/v1 signature: key id (4), big-endian timestamp (8), Ed25519 (64). */
+#define SW_COSIG_LEN 76
+/* Most signature lines a note may carry (signed-note asks verifiers to accept at least 16). */
+#define SW_NOTE_MAX_SIGS 100
+
+/* A verifier key: the C2SP signed-note vkey "<name>+<keyid hex>+<base64(alg||pk)>". */
 struct sw_ledger_pub {
     char name[SW_LEDGER_NAME_MAX + 1];
-    uint8_t keyid[4]; /* SHA-256(name || 0x0A || 0x01 || pk)[0:4] */
+    uint8_t keyid[4]; /* SHA-256(name || 0x0A || alg || pk)[0:4] */
     uint8_t pk[32];
+    uint8_t alg; /* SW_NOTE_ED25519 or SW_NOTE_COSIG_V1 */
 };
-/* A signer key: "PRIVATE+KEY+<name>+<keyid hex>+<base64(0x01||seed)>". Wipe with
+/* A signer key: "PRIVATE+KEY+<name>+<keyid hex>+<base64(alg||seed)>". Wipe with
  * sw_ledger_key_wipe(). */
 struct sw_ledger_key {
     struct sw_ledger_pub pub;
@@ -128,6 +139,11 @@ struct sw_ledger_key {
 /* New key pair for a name (signed-note key name rules: non-empty, no '+', no spaces or
  * control characters, at most SW_LEDGER_NAME_MAX bytes). SW_EINVAL for a bad name. */
 int sw_ledger_key_generate(const char *name, struct sw_ledger_key *out);
+/* The same for a given signature type (SW_NOTE_COSIG_V1 for a witness); SW_EINVAL for others. */
+int sw_ledger_key_generate_alg(const char *name, unsigned alg, struct sw_ledger_key *out);
+/* The same public key under another signature type: sets alg and recomputes the key id (a
+ * witness key read as a plain Ed25519 key signs its key-rotation statements, and back). */
+void sw_ledger_pub_retype(struct sw_ledger_pub *p, unsigned alg);
 void sw_ledger_key_wipe(struct sw_ledger_key *k);
 /* Text forms (one line, with a trailing newline); *out malloc'd. */
 int sw_ledger_key_format(const struct sw_ledger_key *k, char **out);
@@ -156,11 +172,36 @@ struct sw_checkpoint {
 /* Largest checkpoint file accepted. */
 #define SW_CHECKPOINT_MAX 16384
 
+/* Text primitives of the signed-note formats, for the modules that speak them (witness):
+ * key names (non-empty printable ASCII, no space or '+', at most SW_LEDGER_NAME_MAX bytes);
+ * strict standard base64 of exactly want bytes (canonical, padded; want <= 180); decimal
+ * numbers without sign or leading zeros. Decoders return SW_OK or SW_EFORMAT. */
+int sw_note_name_ok(const char *s, size_t len);
+int sw_note_b64_decode(const char *s, size_t len, uint8_t *out, size_t want);
+void sw_note_b64_encode(char *out, size_t cap, const uint8_t *in, size_t len);
+int sw_note_parse_u64(const char *s, size_t len, uint64_t *out);
+
 /* Generic signed notes (C2SP signed-note): sign text (non-empty, ending in '\n', no blank
  * line) into "text\n— name base64(keyid||sig)\n"; verify pub's signature line of a note
  * (*text_len, optional, gets the length of the signed text). */
 int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, char **out);
 int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub, size_t *text_len);
+/* The signature line pub's key found (the first line with its name and key id) and, for a
+ * cosignature, its timestamp (POSIX seconds; 0 for a plain Ed25519 signature). */
+struct sw_note_sig {
+    uint64_t timestamp;
+    size_t line_off, line_len; /* the line in the note, newline included */
+};
+/* sw_note_verify for either key type: a SW_NOTE_COSIG_V1 key checks a cosignature/v1 line
+ * (Ed25519 over "cosignature/v1\ntime <t>\n" || text). out (optional) gets the line.
+ * SW_ENOTFOUND (where sw_note_verify says SW_EVERIFY) when no line carries the key. */
+int sw_note_verify_sig(const char *note, size_t len, const struct sw_ledger_pub *pub,
+                       size_t *text_len, struct sw_note_sig *out);
+/* C2SP tlog-cosignature: the cosignature/v1 line of a SW_NOTE_COSIG_V1 key k over text (a
+ * checkpoint body, ending in '\n') at POSIX time ts (<= 2^63-1): "— <name> <base64(keyid ||
+ * ts big-endian || signature)>\n". *line malloc'd. SW_EINVAL for another key type. */
+int sw_cosig_sign(const char *text, size_t len, const struct sw_ledger_key *k, uint64_t ts,
+                  char **line);
 /* Signed note text of c, signed by k: body, blank line, "— <name> <base64(keyid||sig)>". */
 int sw_checkpoint_sign(const struct sw_checkpoint *c, const struct sw_ledger_key *k, char **out);
 /* Parse a signed checkpoint and verify the signature line of pub (other signature lines, e.g.
@@ -197,8 +238,8 @@ int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
 
 /* ---------------------------------------------------------------------- the stored log */
 
-/* Migrations of module "ledger": tables events, ledger_leaves, ledger_nodes, ledger_state,
- * ledger_heads (docs/ledger.md). sw_ledger_open applies them. */
+/* Migrations of module "ledger": tables events, ledger_tiles, ledger_state, ledger_heads
+ * (1) and ledger_cosignatures (2) (docs/ledger.md). sw_ledger_open applies them. */
 int sw_ledger_migrate(sqlite3 *db);
 
 struct sw_ledger; /* a handle on a database: prepared statements only, no cached state */
@@ -251,8 +292,19 @@ int sw_ledger_sign_head(struct sw_ledger *lg, const struct sw_ledger_key *k, int
 /* The latest recorded head whose size is >= min_size (0 for the latest); *note_out malloc'd.
  * SW_ENOTFOUND when none. */
 int sw_ledger_latest_head(struct sw_ledger *lg, uint64_t min_size, char **note_out);
-/* Recorded head of exactly this size (the latest of them). SW_ENOTFOUND when none. */
+/* Recorded head of exactly this size (the latest of them). SW_ENOTFOUND when none.
+ * Both return the head's note with the witness cosignatures recorded for it appended. */
 int sw_ledger_head_at(struct sw_ledger *lg, uint64_t size, char **note_out);
+/* Record a witness's cosignature line for the recorded head whose log-signed note is note
+ * (as sw_ledger_sign_head returned it). The line must verify against witness (a
+ * SW_NOTE_COSIG_V1 key): SW_EVERIFY otherwise; SW_ENOTFOUND when no head has that note.
+ * Recording the same witness twice for one head keeps the first line. */
+int sw_ledger_add_cosignature(struct sw_ledger *lg, const char *note,
+                              const struct sw_ledger_pub *witness, const char *line);
+/* The largest head size this witness key has a recorded cosignature for (0 when none): the
+ * old size to claim when submitting the next head to it. */
+int sw_ledger_witness_size(struct sw_ledger *lg, const struct sw_ledger_pub *witness,
+                           uint64_t *size);
 
 /* Inclusion proof of event id in the tree of size (0: current size). The proof carries the
  * stored event. SW_ENOTFOUND for an unknown id, SW_ERANGE when size does not cover it. */
@@ -273,5 +325,8 @@ int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_
  * SW_ERRMAX bytes) says what is wrong. */
 int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
                     const struct sw_checkpoint *head, char *msg);
+/* The same with several trusted log keys (a rotated key): each head must verify under one. */
+int sw_ledger_audit_keys(struct sw_ledger *lg, const struct sw_ledger_pub *pubs, size_t npubs,
+                         const struct sw_checkpoint *head, char *msg);
 
 #endif

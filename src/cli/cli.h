@@ -6,6 +6,7 @@
 #ifndef SANCTWATCH_CLI_H
 #define SANCTWATCH_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "sanctwatch/version.h"
@@ -31,5 +32,22 @@ int cmd_ledger(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_witness(int argc, char **argv);
+
+/* Shared by the commands that sign or verify notes (cli_keys.c). Each prints its own error
+ * and returns 0, or -1 (cli_keygen and cli_rotate return an exit status). */
+struct sw_ledger_key;
+struct sw_ledger_pub;
+/* Whole file (at most max bytes; "-" is stdin), NUL-terminated, malloc'd. */
+int cli_read_file(const char *path, size_t max, char **out, size_t *len);
+/* text to path (created with mode, fsync'd), or to stdout for NULL or "-". */
+int cli_write_out(const char *path, const char *text, unsigned mode);
+int cli_load_key(const char *path, struct sw_ledger_key *k);
+/* A verifier key given inline ("name+id+base64") or as a file holding one. */
+int cli_load_vkey(const char *arg, struct sw_ledger_pub *p);
+/* New key of type alg: path (0600, never overwritten), path.pub, and path.pub.pem if pem. */
+int cli_keygen(const char *path, const char *name, unsigned alg, int pem);
+/* New key at new_path of old's name and type, and the rotation statement signed by both. */
+int cli_rotate(const char *old_path, const char *new_path, const char *out);
 
 #endif

@@ -17,6 +17,7 @@ static const struct sw_cmd commands[] = {
      "write the report: HTML with maps and evidence, JSON, GeoJSON, KML, CSV"},
     {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
     {"screen", cmd_screen, "screen names or identifiers against the lists, explaining each match"},
+    {"witness", cmd_witness, "co-sign partner logs' tree heads as a C2SP witness (serve, keygen)"},
 };
 
 static void say(const char *prefix, const char *fmt, va_list ap)

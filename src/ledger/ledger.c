@@ -10,6 +10,7 @@
  * checks it against every signed head.
  */
 #include "sanctwatch/ledger.h"
+#include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
@@ -51,6 +52,12 @@ static const char *const migrations[] = {
     "INSERT INTO ledger_state VALUES(1, 0, x'');"
     "CREATE TABLE ledger_heads(id INTEGER PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, time_ms INTEGER NOT NULL, origin TEXT NOT NULL, note TEXT NOT NULL);",
+    /* 2: witness cosignatures of recorded heads (C2SP tlog-cosignature lines, verified before
+     * they are recorded), in the order they were collected */
+    "CREATE TABLE ledger_cosignatures(id INTEGER PRIMARY KEY,"
+    " head INTEGER NOT NULL REFERENCES ledger_heads(id), witness TEXT NOT NULL,"
+    " keyid BLOB NOT NULL, timestamp INTEGER NOT NULL, line TEXT NOT NULL,"
+    " UNIQUE(head, witness, keyid));",
 };
 
 enum {
@@ -615,6 +622,34 @@ fail:
     return rc;
 }
 
+/* The note of head row id with its recorded cosignature lines appended. */
+static int with_cosignatures(struct sw_ledger *lg, sqlite3_int64 id, const char *note,
+                             char **note_out)
+{
+    struct sw_buf b;
+    sqlite3_stmt *s = NULL;
+    sw_buf_init(&b, SW_CHECKPOINT_MAX);
+    int rc = sw_buf_puts(&b, note);
+    if (rc == SW_OK &&
+        sqlite3_prepare_v2(lg->db,
+                           "SELECT line FROM ledger_cosignatures WHERE head = ?1 ORDER BY id", -1,
+                           &s, NULL) != SQLITE_OK)
+        rc = SW_EDB;
+    if (rc == SW_OK) {
+        sqlite3_bind_int64(s, 1, id);
+        int st;
+        while (rc == SW_OK && (st = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *line = (const char *)sqlite3_column_text(s, 0);
+            if (line) rc = sw_buf_puts(&b, line);
+        }
+        if (rc == SW_OK && st != SQLITE_DONE) rc = SW_EDB;
+    }
+    sqlite3_finalize(s);
+    if (rc == SW_OK) *note_out = sw_buf_detach(&b, NULL);
+    sw_buf_release(&b);
+    return rc;
+}
+
 static int head_query(struct sw_ledger *lg, const char *sql, uint64_t size, char **note_out)
 {
     sqlite3_stmt *s = NULL;
@@ -624,8 +659,7 @@ static int head_query(struct sw_ledger *lg, const char *sql, uint64_t size, char
     int rc = SW_ENOTFOUND;
     if (sqlite3_step(s) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(s, 0);
-        rc = SW_ENOMEM;
-        if (t && (*note_out = strdup(t))) rc = SW_OK;
+        rc = t ? with_cosignatures(lg, sqlite3_column_int64(s, 1), t, note_out) : SW_EFORMAT;
     }
     sqlite3_finalize(s);
     return rc;
@@ -633,14 +667,83 @@ static int head_query(struct sw_ledger *lg, const char *sql, uint64_t size, char
 
 int sw_ledger_latest_head(struct sw_ledger *lg, uint64_t min_size, char **note_out)
 {
-    return head_query(lg, "SELECT note FROM ledger_heads WHERE size >= ?1 ORDER BY id DESC LIMIT 1",
+    return head_query(lg,
+                      "SELECT note, id FROM ledger_heads WHERE size >= ?1 ORDER BY id DESC LIMIT 1",
                       min_size, note_out);
 }
 
 int sw_ledger_head_at(struct sw_ledger *lg, uint64_t size, char **note_out)
 {
-    return head_query(lg, "SELECT note FROM ledger_heads WHERE size = ?1 ORDER BY id DESC LIMIT 1",
+    return head_query(lg,
+                      "SELECT note, id FROM ledger_heads WHERE size = ?1 ORDER BY id DESC LIMIT 1",
                       size, note_out);
+}
+
+int sw_ledger_add_cosignature(struct sw_ledger *lg, const char *note,
+                              const struct sw_ledger_pub *witness, const char *line)
+{
+    struct sw_note_sig sig;
+    struct sw_buf b;
+    sqlite3_stmt *s = NULL;
+    size_t tl = 0;
+    sw_buf_init(&b, SW_CHECKPOINT_MAX * 2);
+    /* Check the line against the head it is recorded for. */
+    int rc = sw_buf_puts(&b, note);
+    if (rc == SW_OK) rc = sw_buf_puts(&b, line);
+    if (rc == SW_OK) rc = sw_note_verify_sig(b.data, b.len, witness, &tl, &sig);
+    if (rc == SW_ENOTFOUND) rc = SW_EVERIFY;
+    if (rc == SW_OK && (witness->alg != SW_NOTE_COSIG_V1 || sig.line_off < strlen(note)))
+        rc = SW_EINVAL;
+    if (rc == SW_OK &&
+        sqlite3_prepare_v2(lg->db,
+                           "INSERT OR IGNORE INTO ledger_cosignatures(head, witness, keyid, "
+                           "timestamp, line) SELECT id, ?2, ?3, ?4, ?5 FROM ledger_heads "
+                           "WHERE note = ?1 ORDER BY id DESC LIMIT 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        rc = SW_EDB;
+    if (rc == SW_OK) {
+        sqlite3_bind_text(s, 1, note, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, witness->name, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(s, 3, witness->keyid, 4, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)sig.timestamp);
+        sqlite3_bind_text(s, 5, b.data + sig.line_off, (int)sig.line_len, SQLITE_STATIC);
+        rc = sqlite3_step(s) == SQLITE_DONE ? SW_OK : SW_EDB;
+        if (rc == SW_OK && sqlite3_changes(lg->db) == 0) {
+            /* Either no such head, or this witness's line is already recorded for it. */
+            sqlite3_stmt *q = NULL;
+            rc = SW_EDB;
+            if (sqlite3_prepare_v2(lg->db, "SELECT 1 FROM ledger_heads WHERE note = ?1", -1, &q,
+                                   NULL) == SQLITE_OK) {
+                sqlite3_bind_text(q, 1, note, -1, SQLITE_STATIC);
+                rc = sqlite3_step(q) == SQLITE_ROW ? SW_OK : SW_ENOTFOUND;
+            }
+            sqlite3_finalize(q);
+        }
+    }
+    sqlite3_finalize(s);
+    sw_buf_release(&b);
+    return rc;
+}
+
+int sw_ledger_witness_size(struct sw_ledger *lg, const struct sw_ledger_pub *witness,
+                           uint64_t *size)
+{
+    sqlite3_stmt *s = NULL;
+    *size = 0;
+    if (sqlite3_prepare_v2(lg->db,
+                           "SELECT coalesce(max(h.size), 0) FROM ledger_cosignatures c JOIN "
+                           "ledger_heads h ON h.id = c.head WHERE c.witness = ?1 AND c.keyid = ?2",
+                           -1, &s, NULL) != SQLITE_OK)
+        return SW_EDB;
+    sqlite3_bind_text(s, 1, witness->name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, witness->keyid, 4, SQLITE_STATIC);
+    int rc = SW_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *size = (uint64_t)sqlite3_column_int64(s, 0);
+        rc = SW_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------------ audit */
@@ -677,7 +780,7 @@ static int audit_node(void *ctx, unsigned level, uint64_t index, const uint8_t h
         goto fail;                                                                                 \
     } while (0)
 
-static int audit_load_heads(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
+static int audit_load_heads(struct sw_ledger *lg, const struct sw_ledger_pub *pubs, size_t npubs,
                             struct audit_head **out, size_t *n, char *msg)
 {
     sqlite3_stmt *s = NULL;
@@ -707,9 +810,12 @@ static int audit_load_heads(struct sw_ledger *lg, const struct sw_ledger_pub *pu
         const char *note = (const char *)sqlite3_column_text(s, 3);
         size_t nlen = (size_t)sqlite3_column_bytes(s, 3);
         struct sw_checkpoint c;
-        int vr = !note ? SW_EFORMAT
-                 : pub ? sw_checkpoint_verify(note, nlen, pub, &c)
-                       : sw_checkpoint_parse(note, nlen, &c);
+        int vr = !note ? SW_EFORMAT : sw_checkpoint_parse(note, nlen, &c);
+        if (vr == SW_OK && npubs) {
+            vr = SW_EVERIFY; /* one of the trusted keys (a rotated log has several) */
+            for (size_t k = 0; k < npubs && vr; k++)
+                vr = sw_checkpoint_verify(note, nlen, &pubs[k], &c);
+        }
         if (vr)
             AUDIT_FAIL("signed head #%lld does not verify: %s", (long long)e->id, sw_strerror(vr));
         if (size < 0 || (uint64_t)size != c.size || sqlite3_column_bytes(s, 2) != SW_HASH_LEN ||
@@ -733,6 +839,12 @@ fail:
 int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
                     const struct sw_checkpoint *head, char *msg)
 {
+    return sw_ledger_audit_keys(lg, pub, pub ? 1 : 0, head, msg);
+}
+
+int sw_ledger_audit_keys(struct sw_ledger *lg, const struct sw_ledger_pub *pubs, size_t npubs,
+                         const struct sw_checkpoint *head, char *msg)
+{
     struct audit_head *heads = NULL;
     size_t nheads = 0, hi = 0;
     sqlite3_stmt *s = NULL;
@@ -743,7 +855,7 @@ int sw_ledger_audit(struct sw_ledger *lg, const struct sw_ledger_pub *pub,
     bufs_reset(lg);
     if (msg) msg[0] = '\0';
     sw_merkle_frontier_init(&f);
-    if ((rc = audit_load_heads(lg, pub, &heads, &nheads, msg))) goto fail;
+    if ((rc = audit_load_heads(lg, pubs, npubs, &heads, &nheads, msg))) goto fail;
     rc = state_load(lg, &stored);
     if (rc == SW_EFORMAT) AUDIT_FAIL("the stored tree state is malformed");
     if (rc) goto fail;

@@ -24,7 +24,7 @@
 #define SIG_DASH "\xe2\x80\x94 " /* U+2014 EM DASH, then a space */
 #define KEY_FILE_MAX 4096
 
-static int name_ok(const char *s, size_t len)
+int sw_note_name_ok(const char *s, size_t len)
 {
     if (len == 0 || len > SW_LEDGER_NAME_MAX) return 0;
     for (size_t i = 0; i < len; i++) {
@@ -34,11 +34,11 @@ static int name_ok(const char *s, size_t len)
     return 1;
 }
 
-static void key_id(const char *name, const uint8_t pk[32], uint8_t id[4])
+static void key_id(const char *name, uint8_t alg, const uint8_t pk[32], uint8_t id[4])
 {
     crypto_hash_sha256_state st;
     uint8_t h[32];
-    const unsigned char sep[2] = {0x0a, 0x01};
+    const unsigned char sep[2] = {0x0a, alg};
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name));
     crypto_hash_sha256_update(&st, sep, 2);
@@ -48,7 +48,7 @@ static void key_id(const char *name, const uint8_t pk[32], uint8_t id[4])
 }
 
 /* Strict standard base64 (with padding) of exactly want bytes. */
-static int b64_decode(const char *s, size_t len, uint8_t *out, size_t want)
+int sw_note_b64_decode(const char *s, size_t len, uint8_t *out, size_t want)
 {
     size_t got = 0;
     const char *end = NULL;
@@ -64,20 +64,37 @@ static int b64_decode(const char *s, size_t len, uint8_t *out, size_t want)
     return memcmp(re, s, len) == 0 ? SW_OK : SW_EFORMAT;
 }
 
-static void b64_encode(char *out, size_t cap, const uint8_t *in, size_t len)
+void sw_note_b64_encode(char *out, size_t cap, const uint8_t *in, size_t len)
 {
     sodium_bin2base64(out, cap, in, len, sodium_base64_VARIANT_ORIGINAL);
 }
 
-int sw_ledger_key_generate(const char *name, struct sw_ledger_key *out)
+static int alg_ok(unsigned alg)
+{
+    return alg == SW_NOTE_ED25519 || alg == SW_NOTE_COSIG_V1;
+}
+
+int sw_ledger_key_generate_alg(const char *name, unsigned alg, struct sw_ledger_key *out)
 {
     memset(out, 0, sizeof *out);
-    if (!name || !name_ok(name, strlen(name))) return SW_EINVAL;
+    if (!name || !sw_note_name_ok(name, strlen(name)) || !alg_ok(alg)) return SW_EINVAL;
     if (sodium_init() < 0) return SW_ECRYPTO;
     memcpy(out->pub.name, name, strlen(name) + 1);
     if (crypto_sign_keypair(out->pub.pk, out->sk)) return SW_ECRYPTO;
-    key_id(name, out->pub.pk, out->pub.keyid);
+    out->pub.alg = (uint8_t)alg;
+    key_id(name, out->pub.alg, out->pub.pk, out->pub.keyid);
     return SW_OK;
+}
+
+int sw_ledger_key_generate(const char *name, struct sw_ledger_key *out)
+{
+    return sw_ledger_key_generate_alg(name, SW_NOTE_ED25519, out);
+}
+
+void sw_ledger_pub_retype(struct sw_ledger_pub *p, unsigned alg)
+{
+    p->alg = (uint8_t)alg;
+    key_id(p->name, p->alg, p->pk, p->keyid);
 }
 
 void sw_ledger_key_wipe(struct sw_ledger_key *k)
@@ -94,9 +111,9 @@ int sw_ledger_pub_format(const struct sw_ledger_pub *p, char **out)
 {
     uint8_t raw[33];
     char b64[64];
-    raw[0] = 0x01;
+    raw[0] = p->alg;
     memcpy(raw + 1, p->pk, 32);
-    b64_encode(b64, sizeof b64, raw, sizeof raw);
+    sw_note_b64_encode(b64, sizeof b64, raw, sizeof raw);
     struct sw_buf b;
     sw_buf_init(&b, 1024);
     int rc = sw_buf_printf(&b, "%s+%08x+%s\n", p->name, id_u32(p->keyid), b64);
@@ -112,9 +129,9 @@ int sw_ledger_key_format(const struct sw_ledger_key *k, char **out)
 {
     uint8_t raw[33];
     char b64[64];
-    raw[0] = 0x01;
+    raw[0] = k->pub.alg;
     memcpy(raw + 1, k->sk, 32); /* the seed */
-    b64_encode(b64, sizeof b64, raw, sizeof raw);
+    sw_note_b64_encode(b64, sizeof b64, raw, sizeof raw);
     sodium_memzero(raw, sizeof raw);
     struct sw_buf b;
     sw_buf_init(&b, 1024);
@@ -137,7 +154,7 @@ int sw_ledger_pub_pem(const struct sw_ledger_pub *p, char **out)
     char b64[80];
     memcpy(der, prefix, 12);
     memcpy(der + 12, p->pk, 32);
-    b64_encode(b64, sizeof b64, der, sizeof der);
+    sw_note_b64_encode(b64, sizeof b64, der, sizeof der);
     struct sw_buf b;
     sw_buf_init(&b, 1024);
     int rc = sw_buf_printf(&b, "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n", b64);
@@ -159,14 +176,15 @@ static size_t trim_len(const char *text, size_t len)
     return len;
 }
 
-/* Parse "<name>+<8 hex>+<base64 of 33 bytes>" into name, id, raw. */
+/* Parse "<name>+<8 hex>+<base64 of 33 bytes>" into name, id, raw (raw[0]: the type byte,
+ * 0x01 or 0x04). */
 static int parse_key_fields(const char *s, size_t len, char name[SW_LEDGER_NAME_MAX + 1],
                             uint8_t id[4], uint8_t raw[33])
 {
     const char *p1 = memchr(s, '+', len);
     if (!p1) return SW_EFORMAT;
     size_t nlen = (size_t)(p1 - s);
-    if (!name_ok(s, nlen)) return SW_EFORMAT;
+    if (!sw_note_name_ok(s, nlen)) return SW_EFORMAT;
     const char *h = p1 + 1;
     size_t rest = len - nlen - 1;
     if (rest < 10 || h[8] != '+') return SW_EFORMAT;
@@ -182,7 +200,7 @@ static int parse_key_fields(const char *s, size_t len, char name[SW_LEDGER_NAME_
             return SW_EFORMAT;
         v = v << 4 | d;
     }
-    if (b64_decode(h + 9, rest - 9, raw, 33) || raw[0] != 0x01) return SW_EFORMAT;
+    if (sw_note_b64_decode(h + 9, rest - 9, raw, 33) || !alg_ok(raw[0])) return SW_EFORMAT;
     memcpy(name, s, nlen);
     name[nlen] = '\0';
     id[0] = (uint8_t)(v >> 24);
@@ -201,8 +219,9 @@ int sw_ledger_pub_parse(const char *text, size_t len, struct sw_ledger_pub *out)
     int rc = parse_key_fields(text, len, out->name, out->keyid, raw);
     if (rc) return rc;
     memcpy(out->pk, raw + 1, 32);
+    out->alg = raw[0];
     uint8_t want[4];
-    key_id(out->name, out->pk, want);
+    key_id(out->name, out->alg, out->pk, want);
     return memcmp(want, out->keyid, 4) == 0 ? SW_OK : SW_EVERIFY;
 }
 
@@ -228,7 +247,8 @@ int sw_ledger_key_parse(const char *text, size_t len, struct sw_ledger_key *out)
         goto fail;
     }
     uint8_t want[4];
-    key_id(out->pub.name, out->pub.pk, want);
+    out->pub.alg = raw[0];
+    key_id(out->pub.name, out->pub.alg, out->pub.pk, want);
     if (memcmp(want, out->pub.keyid, 4)) {
         rc = SW_EVERIFY;
         goto fail;
@@ -335,8 +355,8 @@ fail:
 static int body_format(const struct sw_checkpoint *c, struct sw_buf *b)
 {
     char root[64], t[32];
-    if (!name_ok(c->origin, strlen(c->origin))) return SW_EINVAL;
-    b64_encode(root, sizeof root, c->root, SW_HASH_LEN);
+    if (!sw_note_name_ok(c->origin, strlen(c->origin))) return SW_EINVAL;
+    sw_note_b64_encode(root, sizeof root, c->root, SW_HASH_LEN);
     int rc = sw_buf_printf(b, "%s\n%llu\n%s\n", c->origin, (unsigned long long)c->size, root);
     if (!rc && c->time_ms != SW_TIME_NONE)
         rc = sw_buf_printf(b, "timestamp %s\n", sw_time_format(c->time_ms, 1, t));
@@ -349,7 +369,7 @@ int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, ch
     uint8_t sig[4 + crypto_sign_BYTES];
     char b64[128];
     *out = NULL;
-    if (len == 0 || text[len - 1] != '\n') return SW_EINVAL;
+    if (len == 0 || text[len - 1] != '\n' || k->pub.alg != SW_NOTE_ED25519) return SW_EINVAL;
     sw_buf_init(&b, SW_CHECKPOINT_MAX);
     int rc = sw_buf_append(&b, text, len);
     if (rc) goto fail;
@@ -359,11 +379,49 @@ int sw_note_sign(const char *text, size_t len, const struct sw_ledger_key *k, ch
         rc = SW_ECRYPTO;
         goto fail;
     }
-    b64_encode(b64, sizeof b64, sig, sizeof sig);
+    sw_note_b64_encode(b64, sizeof b64, sig, sizeof sig);
     if ((rc = sw_buf_printf(&b, "\n" SIG_DASH "%s %s\n", k->pub.name, b64))) goto fail;
     *out = sw_buf_detach(&b, NULL);
     return SW_OK;
 fail:
+    sw_buf_release(&b);
+    return rc;
+}
+
+/* The message a cosignature/v1 signs: "cosignature/v1\ntime <ts>\n" || text. */
+static int cosig_message(const char *text, size_t len, uint64_t ts, struct sw_buf *m)
+{
+    int rc = sw_buf_printf(m, "cosignature/v1\ntime %llu\n", (unsigned long long)ts);
+    return rc ? rc : sw_buf_append(m, text, len);
+}
+
+int sw_cosig_sign(const char *text, size_t len, const struct sw_ledger_key *k, uint64_t ts,
+                  char **line)
+{
+    struct sw_buf m, b;
+    uint8_t sig[SW_COSIG_LEN];
+    char b64[160];
+    *line = NULL;
+    if (len == 0 || text[len - 1] != '\n' || k->pub.alg != SW_NOTE_COSIG_V1 ||
+        ts > (uint64_t)INT64_MAX)
+        return SW_EINVAL;
+    sw_buf_init(&m, SW_CHECKPOINT_MAX + 64);
+    sw_buf_init(&b, 1024);
+    int rc = cosig_message(text, len, ts, &m);
+    if (rc) goto done;
+    memcpy(sig, k->pub.keyid, 4);
+    for (int i = 0; i < 8; i++)
+        sig[4 + i] = (uint8_t)(ts >> (56 - 8 * i));
+    if (sodium_init() < 0 ||
+        crypto_sign_detached(sig + 12, NULL, (const unsigned char *)m.data, m.len, k->sk)) {
+        rc = SW_ECRYPTO;
+        goto done;
+    }
+    sw_note_b64_encode(b64, sizeof b64, sig, sizeof sig);
+    if ((rc = sw_buf_printf(&b, SIG_DASH "%s %s\n", k->pub.name, b64))) goto done;
+    *line = sw_buf_detach(&b, NULL);
+done:
+    sw_buf_release(&m);
     sw_buf_release(&b);
     return rc;
 }
@@ -379,7 +437,7 @@ int sw_checkpoint_sign(const struct sw_checkpoint *c, const struct sw_ledger_key
     return rc;
 }
 
-static int parse_u64(const char *s, size_t len, uint64_t *out)
+int sw_note_parse_u64(const char *s, size_t len, uint64_t *out)
 {
     if (len == 0 || len > 20 || (len > 1 && s[0] == '0')) return SW_EFORMAT;
     uint64_t v = 0;
@@ -433,11 +491,12 @@ static int note_split(const char *note, size_t len, size_t *text_len, struct sw_
     }
     memset(c, 0, sizeof *c);
     c->time_ms = SW_TIME_NONE;
-    if (!name_ok(line[0], ll[0])) return SW_EFORMAT;
+    if (!sw_note_name_ok(line[0], ll[0])) return SW_EFORMAT;
     memcpy(c->origin, line[0], ll[0]);
     c->origin[ll[0]] = '\0';
-    if (parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE) return SW_EFORMAT;
-    if (b64_decode(line[2], ll[2], c->root, SW_HASH_LEN)) return SW_EFORMAT;
+    if (sw_note_parse_u64(line[1], ll[1], &c->size) || c->size > SW_MERKLE_MAX_SIZE)
+        return SW_EFORMAT;
+    if (sw_note_b64_decode(line[2], ll[2], c->root, SW_HASH_LEN)) return SW_EFORMAT;
     while (p < end) { /* extension lines: non-empty; "timestamp " is ours */
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)(nl - p);
@@ -457,37 +516,74 @@ int sw_checkpoint_parse(const char *note, size_t len, struct sw_checkpoint *out)
     return note_split(note, len, &tl, out);
 }
 
-int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub, size_t *text_len)
+/* Check one signature (key id first) of pub over the note text. */
+static int sig_check(const char *note, size_t tl, const struct sw_ledger_pub *pub,
+                     const uint8_t *sig, uint64_t *ts)
+{
+    if (pub->alg == SW_NOTE_ED25519)
+        return crypto_sign_verify_detached(sig + 4, (const unsigned char *)note, tl, pub->pk)
+                   ? SW_EVERIFY
+                   : SW_OK;
+    uint64_t t = 0;
+    for (int i = 0; i < 8; i++)
+        t = t << 8 | sig[4 + i];
+    if (t > (uint64_t)INT64_MAX) return SW_EVERIFY;
+    struct sw_buf m;
+    sw_buf_init(&m, SW_CHECKPOINT_MAX + 64);
+    int rc = cosig_message(note, tl, t, &m);
+    if (rc == SW_OK &&
+        crypto_sign_verify_detached(sig + 12, (const unsigned char *)m.data, m.len, pub->pk))
+        rc = SW_EVERIFY;
+    sw_buf_release(&m);
+    if (rc == SW_OK) *ts = t;
+    return rc;
+}
+
+int sw_note_verify_sig(const char *note, size_t len, const struct sw_ledger_pub *pub,
+                       size_t *text_len, struct sw_note_sig *out)
 {
     size_t tl;
     int rc = note_text(note, len, &tl);
     if (rc) return rc;
     if (text_len) *text_len = tl;
+    if (!alg_ok(pub->alg)) return SW_EINVAL;
     if (sodium_init() < 0) return SW_ECRYPTO;
     const char *p = note + tl + 1, *end = note + len;
     size_t nlen = strlen(pub->name);
+    size_t siglen = pub->alg == SW_NOTE_ED25519 ? 4 + crypto_sign_BYTES : SW_COSIG_LEN;
+    size_t b64len = sodium_base64_ENCODED_LEN(siglen, sodium_base64_VARIANT_ORIGINAL) - 1;
     int lines = 0;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)(nl - p);
-        if (++lines > 100 || n < 4 || memcmp(p, SIG_DASH, 4)) return SW_EFORMAT;
+        if (++lines > SW_NOTE_MAX_SIGS || n < 4 || memcmp(p, SIG_DASH, 4)) return SW_EFORMAT;
         const char *name = p + 4;
         const char *sp = memchr(name, ' ', (size_t)(nl - name));
-        if (!sp || !name_ok(name, (size_t)(sp - name))) return SW_EFORMAT;
+        if (!sp || !sw_note_name_ok(name, (size_t)(sp - name))) return SW_EFORMAT;
         const char *b64 = sp + 1;
         size_t blen = (size_t)(nl - b64);
-        uint8_t sig[4 + crypto_sign_BYTES];
-        if ((size_t)(sp - name) == nlen && !memcmp(name, pub->name, nlen) &&
-            blen == sodium_base64_ENCODED_LEN(sizeof sig, sodium_base64_VARIANT_ORIGINAL) - 1 &&
-            b64_decode(b64, blen, sig, sizeof sig) == SW_OK && !memcmp(sig, pub->keyid, 4)) {
+        uint8_t sig[SW_COSIG_LEN];
+        if ((size_t)(sp - name) == nlen && !memcmp(name, pub->name, nlen) && blen == b64len &&
+            sw_note_b64_decode(b64, blen, sig, siglen) == SW_OK && !memcmp(sig, pub->keyid, 4)) {
             /* The first line naming our key decides (as signed-note verifiers do). */
-            if (crypto_sign_verify_detached(sig + 4, (const unsigned char *)note, tl, pub->pk))
-                return SW_EVERIFY;
+            uint64_t ts = 0;
+            if (sig_check(note, tl, pub, sig, &ts)) return SW_EVERIFY;
+            if (out) {
+                out->timestamp = ts;
+                out->line_off = (size_t)(p - note);
+                out->line_len = n + 1;
+            }
             return SW_OK;
         }
         p = nl + 1;
     }
-    return lines == 0 ? SW_EFORMAT : SW_EVERIFY;
+    return lines == 0 ? SW_EFORMAT : SW_ENOTFOUND;
+}
+
+int sw_note_verify(const char *note, size_t len, const struct sw_ledger_pub *pub, size_t *text_len)
+{
+    int rc = sw_note_verify_sig(note, len, pub, text_len, NULL);
+    return rc == SW_ENOTFOUND ? SW_EVERIFY : rc;
 }
 
 int sw_checkpoint_verify(const char *note, size_t len, const struct sw_ledger_pub *pub,

@@ -16,10 +16,29 @@
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
+#include "sanctwatch/witness.h"
 #include "report_int.h"
 
 #define OPEN_LIMIT 200 /* sections start open when the report has at most this many incidents */
 #define INDEX_OPEN_LIMIT 30
+
+/* The witnesses that cosigned the head (docs/witness.md), and how a reader checks them. */
+static void write_cosigners(FILE *f, const char *note)
+{
+    struct sw_cosigner c[SW_WITNESS_MAX_PEERS];
+    size_t n = 0;
+    char t[32];
+    if (sw_witness_cosigners(note, strlen(note), c, SW_WITNESS_MAX_PEERS, &n) || n == 0) return;
+    fprintf(f, "<p>Cosigned by %zu witness%s:</p><ul class=\"cosigners\">", n, n == 1 ? "" : "es");
+    for (size_t i = 0; i < n; i++) {
+        rep_tag(f, "<li>", c[i].name, " at ");
+        fprintf(f, "%s</li>", sw_time_format((int64_t)c[i].timestamp * 1000, 0, t));
+    }
+    fputs("</ul><p>Check the cosignatures with <code>sanctwatch ledger verify --pub KEY.pub "
+          "--witnesses POLICY head.txt</code>, POLICY naming the witnesses you trust and the "
+          "quorum you require.</p>",
+          f);
+}
 
 static void write_timeline(FILE *f, const json_t *inc, const json_t *vessels)
 {
@@ -520,6 +539,7 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
           f);
     rep_xml_escape(f, rep_str(ledger, "note"));
     fputs("</pre>", f);
+    write_cosigners(f, rep_str(ledger, "note"));
     if (*rep_str(ledger, "public_key")) {
         rep_tag(f, "<p>Verifier key:</p><pre>", rep_str(ledger, "public_key"), "</pre><pre>");
         rep_xml_escape(f, rep_str(ledger, "public_key_pem"));
