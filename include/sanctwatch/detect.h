@@ -28,6 +28,7 @@
 #ifndef SANCTWATCH_DETECT_H
 #define SANCTWATCH_DETECT_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,7 +49,9 @@
     X(POSITION_SPOOF, "position_spoof")                                                            \
     X(IDENTITY_CHANGE, "identity_change")                                                          \
     X(IDENTITY_FRAUD, "identity_fraud")                                                            \
-    X(LISTED_VESSEL, "listed_vessel")
+    X(LISTED_VESSEL, "listed_vessel")                                                              \
+    X(POSSIBLE_PORT_CALL, "possible_port_call") /* from the cases stage (sw_detect_add_event) */   \
+    X(CORRIDOR_VOYAGE, "corridor_voyage")
 
 enum sw_detect_type {
 #define SW__DTYPE(name, str) SW_DT_##name,
@@ -58,6 +61,8 @@ enum sw_detect_type {
 };
 /* "encounter", ...; "?" out of range. Static storage. */
 const char *sw_detect_type_name(int type);
+/* The type of a name, or -1. */
+int sw_detect_type_of(const char *name);
 
 /* Parameters (defaults are DESIGN.md's; data/detect.conf documents the same keys). */
 struct sw_detect_params {
@@ -112,6 +117,17 @@ void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx);
  * the detector's own (tests, replays without a store). SW_EINVAL once records went to another
  * table. */
 int sw_detect_attach(struct sw_detect *d, struct sw_vessels *vs);
+
+/* Stages after the detectors build on their events (the cases stage: possible port calls,
+ * voyages). A listener is called with every event once it is recorded (and before it is
+ * emitted), in order, ev borrowed for the call; a non-zero return stops the run. At most 4. */
+typedef int (*sw_detect_listen_fn)(void *ctx, const json_t *ev, int type);
+int sw_detect_listen(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx);
+/* Record an event another stage built (DESIGN.md format, "type" one of the types above): its
+ * id is assigned here as for the detectors' own, then it is recorded, emitted and heard by the
+ * listeners like them. Takes ownership of ev (also on failure). Calls made from a listener
+ * are recorded after the event being heard. */
+int sw_detect_add_event(struct sw_detect *d, json_t *ev);
 
 /* Add designated vessels directly (tests, or callers without a lists database): imo 0 and
  * mmsi 0 mean unknown, name may be NULL. ref names the list entry. */

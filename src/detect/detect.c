@@ -90,6 +90,10 @@ void sw_detect_free(struct sw_detect *d)
     if (d->lg) sw_ledger_close(d->lg);
     for (size_t i = 0; i < d->qn; i++) /* held back and never recorded: a failed run */
         json_decref(d->q[i]);
+    for (size_t i = 0; i < d->npend; i++)
+        json_decref(d->pend[i]);
+    free(d->pend);
+    free(d->ptype);
     free(d->q);
     free(d->qtype);
     free(d->qres);

@@ -205,6 +205,16 @@ struct sw_detect {
     int *qtype;
     struct sw_ledger_rec *qres;
     size_t qn, qmax;
+    /* events added while the queue is being recorded (by a listener): recorded next */
+    json_t **pend;
+    int *ptype;
+    size_t npend, cappend;
+    int flushing;
+    struct {
+        sw_detect_listen_fn fn;
+        void *ctx;
+    } listen[4];
+    int nlisten;
     struct sw_buf line; /* the output line being written (det_event_emit) */
     int finished;
     struct sw_stage stage; /* as a stage of the pipeline (state.c) */

@@ -314,6 +314,10 @@ static int lb_value(struct sw_buf *b, json_t *v)
 int det_event_emit(struct sw_detect *d, json_t *ev, int type)
 {
     d->st.events[type]++;
+    for (int i = 0; i < d->nlisten; i++) {
+        int rc = d->listen[i].fn(d->listen[i].ctx, ev, type);
+        if (rc != 0) return rc;
+    }
     if (!d->emit) return SW_OK;
     sw_buf_reset(&d->line);
     if (lb_value(&d->line, ev)) return SW_ENOMEM;
@@ -323,20 +327,39 @@ int det_event_emit(struct sw_detect *d, json_t *ev, int type)
 /* Record the held-back events in order, as few ledger calls as the refused ids allow (a
  * revision is recorded right after the event it revises, as one call per event would), then
  * count and emit them in the same order. */
+/* Events a listener added while the queue was recorded: into the queue (as many as fit). */
+static void take_pending(struct sw_detect *d)
+{
+    size_t k = d->npend < DET_BATCH_MAX ? d->npend : DET_BATCH_MAX;
+    for (size_t j = 0; j < k; j++) {
+        d->q[j] = d->pend[j];
+        d->qtype[j] = d->ptype[j];
+    }
+    memmove(d->pend, d->pend + k, (d->npend - k) * sizeof *d->pend);
+    memmove(d->ptype, d->ptype + k, (d->npend - k) * sizeof *d->ptype);
+    d->npend -= k;
+    d->qn = k;
+}
+
 int det_events_flush(struct sw_detect *d)
 {
     int rc = SW_OK;
-    size_t i = 0;
-    while (i < d->qn && rc == SW_OK) {
-        size_t done = 0;
-        rc = sw_ledger_record_until_exists(d->lg, d->q + i, d->qn - i, d->qres + i, &done);
-        for (size_t j = i; j < i + done && rc == SW_OK; j++)
-            rc = event_done(d, d->q[j], d->qtype[j], &d->qres[j]);
-        i += done;
-    }
-    for (size_t j = 0; j < d->qn; j++)
-        json_decref(d->q[j]);
-    d->qn = 0;
+    d->flushing = 1;
+    do {
+        size_t i = 0;
+        while (i < d->qn && rc == SW_OK) {
+            size_t done = 0;
+            rc = sw_ledger_record_until_exists(d->lg, d->q + i, d->qn - i, d->qres + i, &done);
+            for (size_t j = i; j < i + done && rc == SW_OK; j++)
+                rc = event_done(d, d->q[j], d->qtype[j], &d->qres[j]);
+            i += done;
+        }
+        for (size_t j = 0; j < d->qn; j++)
+            json_decref(d->q[j]);
+        d->qn = 0;
+        if (rc == SW_OK) take_pending(d);
+    } while (rc == SW_OK && d->qn);
+    d->flushing = 0;
     return rc;
 }
 
@@ -351,6 +374,23 @@ int det_event_finish(struct sw_detect *d, json_t *ev, int type)
         rc = det_event_emit(d, ev, type);
         json_decref(ev);
         return rc;
+    }
+    if (d->flushing) { /* added by a listener: recorded after the queue */
+        if (d->npend == d->cappend) {
+            size_t nc = d->cappend ? d->cappend * 2 : 64;
+            json_t **np = realloc(d->pend, nc * sizeof *np);
+            int *nt = np ? realloc(d->ptype, nc * sizeof *nt) : NULL;
+            if (np) d->pend = np;
+            if (!nt) {
+                json_decref(ev);
+                return SW_ENOMEM;
+            }
+            d->ptype = nt;
+            d->cappend = nc;
+        }
+        d->pend[d->npend] = ev;
+        d->ptype[d->npend++] = type;
+        return SW_OK;
     }
     d->q[d->qn] = ev;
     d->qtype[d->qn++] = type;
@@ -368,5 +408,23 @@ int det_withdraw(struct sw_detect *d, int type, const uint32_t *mmsi, int n, int
     json_t *dt = det_details(ev, rule);
     json_object_set_new(dt, "withdrawn_because", json_string(reason));
     d->st.withdrawn++;
+    return det_event_finish(d, ev, type);
+}
+
+int sw_detect_listen(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx)
+{
+    if (d->nlisten == (int)(sizeof d->listen / sizeof d->listen[0])) return SW_ETOOBIG;
+    d->listen[d->nlisten].fn = fn;
+    d->listen[d->nlisten++].ctx = ctx;
+    return SW_OK;
+}
+
+int sw_detect_add_event(struct sw_detect *d, json_t *ev)
+{
+    int type = sw_detect_type_of(json_string_value(json_object_get(ev, "type")));
+    if (type < 0) {
+        json_decref(ev);
+        return SW_EINVAL;
+    }
     return det_event_finish(d, ev, type);
 }

@@ -21,6 +21,13 @@ const char *sw_detect_type_name(int type)
     return type >= 0 && type < SW_DT_COUNT ? type_names[type] : "?";
 }
 
+int sw_detect_type_of(const char *name)
+{
+    for (int t = 0; t < SW_DT_COUNT; t++)
+        if (name && !strcmp(name, type_names[t])) return t;
+    return -1;
+}
+
 void sw_detect_params_default(struct sw_detect_params *p)
 {
     memset(p, 0, sizeof *p);
