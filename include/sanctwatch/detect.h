@@ -130,9 +130,12 @@ int sw_detect_listen(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx);
 int sw_detect_add_event(struct sw_detect *d, json_t *ev);
 
 /* Add designated vessels directly (tests, or callers without a lists database): imo 0 and
- * mmsi 0 mean unknown, name may be NULL. ref names the list entry. */
+ * mmsi 0 mean unknown; name, vessel_type (the list's text: "Crude Oil Tanker") and tonnage
+ * (deadweight text) may be NULL. ref names the list entry; records with the same ref and list
+ * are one entry (its several names). */
 int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uint32_t mmsi,
-                         const char *name, const char *list);
+                         const char *name, const char *list, const char *vessel_type,
+                         const char *tonnage);
 
 /* Batched recording: with max_events > 1 (at most 512) events are held back and recorded
  * in the ledger max_events at a time, with one savepoint, one tree state read and write and
@@ -170,6 +173,7 @@ struct sw_detect_stats {
     uint64_t fixes, statics;
     uint64_t pair_full, grid_full, listed_loaded;
     uint64_t spoof_single;       /* lone jump-and-return fixes not reported */
+    uint64_t listed_ruled_out;   /* vessels whose name is a listed vessel's, ruled out */
     uint64_t port_calls_context; /* calls at ports of other countries (not events) */
 };
 const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d);

@@ -182,9 +182,10 @@ struct recep {
 struct listed {
     char ref[48], list[32];
     uint32_t imo, mmsi;
-    char name[64];  /* normalised: upper-case ASCII letters and digits only */
-    char tclass;    /* 'T' tanker, 'C' cargo, 'F' fishing, 0 unknown */
-    uint32_t group; /* records of one list entry share it */
+    char name[64];   /* normalised: upper-case ASCII letters and digits only */
+    int vclass;      /* enum sw_vclass of the list's vessel type */
+    double length_m; /* estimated from the list's tonnage, NAN unknown */
+    uint32_t group;  /* records of one list entry share it */
 };
 
 struct imomap {

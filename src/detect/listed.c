@@ -9,6 +9,7 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/lists.h"
 #include "sanctwatch/store.h"
+#include "sanctwatch/vmatch.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -28,32 +29,11 @@ void det_norm_name(const char *s, char *out, size_t n)
     out[k] = '\0';
 }
 
-static char type_class_text(const char *t)
-{
-    char u[64];
-    size_t k = 0;
-    for (; t && *t && k + 1 < sizeof u; t++)
-        u[k++] = (char)toupper((unsigned char)*t);
-    u[k] = '\0';
-    if (strstr(u, "TANK")) return 'T';
-    if (strstr(u, "CARGO") || strstr(u, "BULK") || strstr(u, "CONTAINER") || strstr(u, "GENERAL"))
-        return 'C';
-    if (strstr(u, "FISH")) return 'F';
-    return 0;
-}
-
-static char type_class_ais(int st)
-{
-    if (st >= 80 && st <= 89) return 'T';
-    if (st >= 70 && st <= 79) return 'C';
-    if (st == 30) return 'F';
-    return 0;
-}
-
 /* ---- the designated vessels */
 
 int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uint32_t mmsi,
-                         const char *name, const char *list)
+                         const char *name, const char *list, const char *vessel_type,
+                         const char *tonnage)
 {
     if (d->nls >= MAX_LISTED) return SW_ETOOBIG;
     if (d->nls == d->capls) {
@@ -69,8 +49,14 @@ int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uin
     snprintf(l->list, sizeof l->list, "%s", list ? list : "");
     l->imo = imo;
     l->mmsi = mmsi;
+    l->vclass = sw_vclass_of_list(vessel_type);
+    l->length_m = sw_listed_length_m(tonnage, NULL);
     if (name) det_norm_name(name, l->name, sizeof l->name);
-    l->group = d->ls_groups++;
+    /* one group per entry: the records of one ref and list in a row */
+    if (d->nls > 1 && !strcmp(l[-1].ref, l->ref) && !strcmp(l[-1].list, l->list))
+        l->group = l[-1].group;
+    else
+        l->group = d->ls_groups++;
     d->ls_dirty = 1;
     d->st.listed_loaded++;
     return SW_OK;
@@ -157,7 +143,9 @@ int det_lists_load(struct sw_detect *d, char *err)
         "SELECT e.id, e.list, e.ref, n.name,"
         " (SELECT norm FROM entry_ids i WHERE i.entry=e.id AND i.kind='imo' LIMIT 1),"
         " (SELECT norm FROM entry_ids i WHERE i.entry=e.id AND i.kind='mmsi' LIMIT 1),"
-        " (SELECT vessel_type FROM entry_vessels v WHERE v.entry=e.id)"
+        " (SELECT vessel_type FROM entry_vessels v WHERE v.entry=e.id),"
+        " (SELECT tonnage FROM entry_vessels v WHERE v.entry=e.id),"
+        " (SELECT grt FROM entry_vessels v WHERE v.entry=e.id)"
         " FROM entries e JOIN entry_names n ON n.entry=e.id"
         " WHERE e.type='vessel' AND e.active=1 ORDER BY e.id, n.rowid";
     if (sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK) {
@@ -176,11 +164,14 @@ int det_lists_load(struct sw_detect *d, char *err)
         uint32_t vm = mmsi ? (uint32_t)strtoul(mmsi, NULL, 10) : 0;
         if ((rc = sw_detect_add_listed(d, (const char *)sqlite3_column_text(st, 2), vi, vm,
                                        (const char *)sqlite3_column_text(st, 3),
-                                       (const char *)sqlite3_column_text(st, 1))) != SW_OK)
+                                       (const char *)sqlite3_column_text(st, 1),
+                                       (const char *)sqlite3_column_text(st, 6),
+                                       (const char *)sqlite3_column_text(st, 7))) != SW_OK)
             break;
         if (id != prev) group = d->ls[d->nls - 1].group;
         d->ls[d->nls - 1].group = group; /* one group per entry */
-        d->ls[d->nls - 1].tclass = type_class_text((const char *)sqlite3_column_text(st, 6));
+        d->ls[d->nls - 1].length_m = sw_listed_length_m((const char *)sqlite3_column_text(st, 7),
+                                                        (const char *)sqlite3_column_text(st, 8));
         prev = id;
     }
     if (rc == SW_OK && s != SQLITE_DONE) {
@@ -194,45 +185,103 @@ int det_lists_load(struct sw_detect *d, char *err)
 
 /* ---- listed_vessel */
 
+/* The designated vessel of l's entry, as the matching rule sees it. */
+static void as_listed(const struct listed *l, struct sw_vmatch_listed *o)
+{
+    o->imo = l->imo;
+    o->mmsi = l->mmsi;
+    o->vclass = l->vclass;
+    o->length_m = l->length_m;
+}
+
+struct best {
+    const struct listed *l;
+    struct sw_vmatch m;
+    const char *why; /* a name match ruled out, and why */
+};
+
+/* Every listed record with the key (kind as det_ls_find) tried against the vessel seen. */
+static void try_key(struct sw_detect *d, int kind, uint32_t num, const char *name, const char *nn,
+                    struct sw_vmatch_seen *seen, struct best *b)
+{
+    const struct listed *ix = kind == 0 ? d->by_imo : kind == 1 ? d->by_mmsi : d->by_name;
+    const struct listed *l = det_ls_find(d, kind, num, name);
+    for (; l && l < ix + d->nls; l++) {
+        if (kind == 0 ? l->imo != num : kind == 1 ? l->mmsi != num : strcmp(l->name, name) != 0)
+            break;
+        struct sw_vmatch_listed ll;
+        struct sw_vmatch m;
+        as_listed(l, &ll);
+        seen->name_equal = nn[0] && det_ls_group_has_name(d, l->group, nn);
+        if (sw_vmatch(&ll, seen, &m)) {
+            if (!b->l || m.confidence > b->m.confidence) {
+                b->l = l;
+                b->m = m;
+            }
+        } else if (m.why[0] && !b->why) {
+            b->why = m.why;
+        }
+    }
+}
+
+static int listed_event(struct sw_detect *d, const struct det_rec *x, const struct best *b,
+                        const struct sw_vmatch_seen *seen)
+{
+    int64_t t = x->r->t_ms;
+    json_t *ev = det_event_new(SW_DT_LISTED_VESSEL, t, t, 0, x->has_prev ? x->prev.lat : NAN,
+                               x->has_prev ? x->prev.lon : NAN, b->m.confidence);
+    if (!ev) return SW_ENOMEM;
+    det_event_vessel(d, ev, x->dv->mmsi);
+    json_t *dt = det_details(ev, "listed_vessel"), *on = json_array();
+    if (b->m.on & SW_VM_IMO) json_array_append_new(on, json_string("imo"));
+    if (b->m.on & SW_VM_MMSI) json_array_append_new(on, json_string("mmsi"));
+    if (b->m.on & SW_VM_NAME) json_array_append_new(on, json_string("name"));
+    json_object_set_new(dt, "matched_on", on);
+    json_object_set_new(dt, "corroboration", json_string(sw_vmatch_corroboration(b->m.on)));
+    json_object_set_new(dt, "list", json_string(b->l->list));
+    json_object_set_new(dt, "entry", json_string(b->l->ref));
+    json_object_set_new(dt, "listed_class", json_string(sw_vclass_name(b->l->vclass)));
+    det_num(dt, "listed_length_m", round(b->l->length_m));
+    if (b->l->imo) json_object_set_new(dt, "listed_imo", json_integer(b->l->imo));
+    if (seen->ship_type >= 0) det_num(dt, "ship_type", seen->ship_type);
+    json_object_set_new(
+        dt, "ship_class",
+        json_string(sw_vclass_name(seen->ship_type >= 0 ? sw_vclass_of_ais(seen->ship_type)
+                                                        : SW_VC_UNKNOWN)));
+    if (seen->length_m > 0) det_num(dt, "length_m", seen->length_m);
+    if (x->has_prev) det_event_fix(ev, &x->prev, "latest");
+    return det_event_finish(d, ev, SW_DT_LISTED_VESSEL);
+}
+
+/* A vessel matches a designated vessel on its IMO number or MMSI, or on its name with a
+ * compatible type or size and no contradicting IMO (sanctwatch/vmatch.h). Once per vessel,
+ * again when its name or IMO changes. */
 int det_listed(struct sw_detect *d, const struct det_rec *x)
 {
     struct dvessel *dv = x->dv;
     const char *name = det_ident(d, x->slot)->name;
-    int64_t t = x->r->t_ms;
     if (!d->nls || dv->listed_done || !det_enabled(d, SW_DT_LISTED_VESSEL)) return SW_OK;
     int rc = det_ls_index(d);
     if (rc) return rc;
-    const struct listed *by_m = det_ls_find(d, 1, dv->mmsi, NULL);
-    const struct listed *by_i = dv->imo ? det_ls_find(d, 0, dv->imo, NULL) : NULL;
-    const struct listed *by_n = NULL;
+    const struct sw_identity *id = &x->v->id;
+    struct sw_vmatch_seen seen = {dv->imo, dv->mmsi,
+                                  (id->fields & SW_F_SHIPTYPE) ? id->ship_type : -1,
+                                  (id->fields & SW_F_DIMS) && id->length_m ? id->length_m : -1, 0};
+    struct best b = {NULL, {0, 0, ""}, NULL};
     char nn[64] = "";
-    int type_checked = 0;
-    if (name[0]) {
-        det_norm_name(name, nn, sizeof nn);
-        if (strlen(nn) >= 3 && (by_n = det_ls_find(d, 2, 0, nn)) != NULL) {
-            char ac = type_class_ais(x->v->id.ship_type);
-            type_checked = ac && by_n->tclass;
-            if (type_checked && ac != by_n->tclass) by_n = NULL;
+    if (name[0]) det_norm_name(name, nn, sizeof nn);
+    if (strlen(nn) < 3) nn[0] = '\0';
+    if (dv->imo) try_key(d, 0, dv->imo, NULL, nn, &seen, &b);
+    try_key(d, 1, dv->mmsi, NULL, nn, &seen, &b);
+    if (nn[0]) try_key(d, 2, 0, nn, nn, &seen, &b);
+    if (!b.l) {
+        if (b.why && !(dv->fraud_done & 16)) {
+            dv->fraud_done |= 16; /* counted once per vessel */
+            d->st.listed_ruled_out++;
         }
+        return SW_OK;
     }
-    const struct listed *l = by_i ? by_i : by_m ? by_m : by_n;
-    if (!l) return SW_OK;
-    dv->listed_done = (uint8_t)((by_m ? 1 : 0) | (by_i ? 2 : 0) | (by_n ? 4 : 0));
-    double conf = by_i ? 0.95 : by_m ? 0.9 : type_checked ? 0.75 : 0.6;
-    json_t *ev = det_event_new(SW_DT_LISTED_VESSEL, t, t, 0, x->has_prev ? x->prev.lat : NAN,
-                               x->has_prev ? x->prev.lon : NAN, conf);
-    if (!ev) return SW_ENOMEM;
-    det_event_vessel(d, ev, dv->mmsi);
-    json_t *dt = det_details(ev, "listed_vessel");
-    json_t *on = json_array();
-    if (by_i) json_array_append_new(on, json_string("imo"));
-    if (by_m) json_array_append_new(on, json_string("mmsi"));
-    if (by_n) json_array_append_new(on, json_string(type_checked ? "name_and_type" : "name"));
-    json_object_set_new(dt, "matched_on", on);
-    json_object_set_new(dt, "list", json_string(l->list));
-    json_object_set_new(dt, "entry", json_string(l->ref));
-    if (by_n) det_num(dt, "name_score", 1.0);
-    det_num(dt, "min_name_score", d->p.lv_min_name_score);
-    if (x->has_prev) det_event_fix(ev, &x->prev, "latest");
-    return det_event_finish(d, ev, SW_DT_LISTED_VESSEL);
+    dv->listed_done = (uint8_t)(((b.m.on & SW_VM_MMSI) ? 1 : 0) | ((b.m.on & SW_VM_IMO) ? 2 : 0) |
+                                ((b.m.on & SW_VM_NAME) ? 4 : 0));
+    return listed_event(d, x, &b, &seen);
 }

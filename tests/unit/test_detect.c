@@ -272,22 +272,72 @@ static void test_line_escapes(void **state)
     sw_detect_free(d);
 }
 
+/* A static report with ship type and length (type or length 0: not sent). */
+static void stat_full(struct sw_detect *d, uint32_t mmsi, int64_t t, const char *name, uint32_t imo,
+                      int type, int length)
+{
+    struct sw_record r;
+    sw_record_clear(&r);
+    r.t_ms = t;
+    r.mmsi = mmsi;
+    r.kind = SW_REC_VESSEL;
+    snprintf(r.name, sizeof r.name, "%s", name);
+    r.imo = imo;
+    r.ship_type = (uint8_t)type;
+    r.length_m = (uint16_t)length;
+    r.fields =
+        SW_F_NAME | (imo ? SW_F_IMO : 0) | (type ? SW_F_SHIPTYPE : 0) | (length ? SW_F_DIMS : 0);
+    assert_int_equal(sw_detect_consume(d, &r, NULL), SW_OK);
+}
+
+static const char *corroboration_of(const struct out *o, uint32_t mmsi)
+{
+    for (int i = 0; i < o->n; i++) {
+        json_t *ev = o->ev[i];
+        if (strcmp(json_string_value(json_object_get(ev, "type")), "listed_vessel")) continue;
+        json_t *v = json_array_get(json_object_get(ev, "vessels"), 0);
+        if ((uint32_t)json_integer_value(json_object_get(v, "mmsi")) == mmsi)
+            return json_string_value(
+                json_object_get(json_object_get(ev, "details"), "corroboration"));
+    }
+    return NULL;
+}
+
+/* listed_vessel: identifiers match; a name needs a compatible type or size and no other IMO. */
 static void test_listed(void **state)
 {
     (void)state;
     struct out o = {0};
     struct sw_detect *d = new_det(&o);
-    assert_int_equal(sw_detect_add_listed(d, "17069", 7937317, 0, "CHONG CHON GANG", "ofac_sdn"),
+    assert_int_equal(sw_detect_add_listed(d, "17069", 7937317, 0, "CHONG CHON GANG", "ofac_sdn",
+                                          "General Cargo", NULL),
                      SW_OK);
-    stat_rec(d, 445000001, T0, "CHONG CHON GANG", 7937317);
-    stat_rec(d, 445000001, T0 + 6 * MIN, "CHONG CHON GANG", 7937317);
-    stat_rec(d, 412000009, T0, "OTHER SHIP", 9074729);
+    assert_int_equal(sw_detect_add_listed(d, "30001", 9123455, 0, "PATRIOT", "ofac_sdn",
+                                          "Crude Oil Tanker", "105,000"),
+                     SW_OK);
+    assert_int_equal(
+        sw_detect_add_listed(d, "30002", 0, 273000001, "SOME TUG", "ofac_sdn", "Tug", NULL), SW_OK);
+    for (int k = 0; k < 2; k++) {
+        int64_t t = T0 + k * 6 * MIN;
+        stat_rec(d, 445000001, t, "CHONG CHON GANG", 7937317);   /* IMO */
+        stat_full(d, 366000001, t, "PATRIOT", 0, 37, 15);        /* a yacht */
+        stat_full(d, 538000001, t, "PATRIOT", 0, 80, 240);       /* a tanker of its size */
+        stat_full(d, 636000001, t, "PATRIOT", 9074729, 80, 240); /* another valid IMO */
+        stat_full(d, 352000001, t, "PATRIOT", 0, 0, 0);          /* the name alone */
+        stat_full(d, 477000001, t, "PATRIOT", 0, 0, 30);         /* far too small */
+        stat_full(d, 273000001, t, "ANOTHER NAME", 0, 52, 25);   /* the listed MMSI */
+        stat_rec(d, 412000009, t, "OTHER SHIP", 9074729);
+    }
     assert_int_equal(sw_detect_finish(d), SW_OK);
-    assert_int_equal(count(&o, "listed_vessel"), 1);
-    json_t *ev = first(&o, "listed_vessel");
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_array_get(json_object_get(ev, "vessels"), 0), "mmsi")),
-                     445000001);
+    assert_int_equal(count(&o, "listed_vessel"), 3);
+    assert_string_equal(corroboration_of(&o, 445000001), "imo");
+    assert_string_equal(corroboration_of(&o, 538000001), "name+type+length");
+    assert_string_equal(corroboration_of(&o, 273000001), "mmsi");
+    assert_null(corroboration_of(&o, 366000001));
+    assert_null(corroboration_of(&o, 636000001));
+    assert_null(corroboration_of(&o, 352000001));
+    assert_null(corroboration_of(&o, 477000001));
+    assert_int_equal(sw_detect_get_stats(d)->listed_ruled_out, 4);
     out_free(&o);
     sw_detect_free(d);
 }
