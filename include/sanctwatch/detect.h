@@ -79,7 +79,8 @@ struct sw_detect_params {
     double zone_min_fixes; /* fixes inside that make an entry (1) */
     double zone_reentry_h; /* back inside within this after leaving: same visit (2) */
     double sp_max_speed_kn, sp_min_jump_km, sp_min_inland_m, sp_same_time_s;
-    double sp_min_fixes;       /* anomalous fixes before an episode is an event (1) */
+    double sp_min_fixes;       /* anomalous fixes before an episode is an event (2; one inland
+                                  fix is enough) */
     double sp_max_excursion_h; /* an excursion without return after this is dropped (24) */
     double idc_confirm;        /* a new identity value must be heard this often (2) */
     int idc_fields;            /* bits: 1 name, 2 callsign, 4 imo, 8 flag */
@@ -172,7 +173,9 @@ struct sw_detect_stats {
     uint64_t withdrawn;                  /* incidents published ongoing, then withdrawn */
     uint64_t fixes, statics;
     uint64_t pair_full, grid_full, listed_loaded;
-    uint64_t spoof_single;       /* lone jump-and-return fixes not reported */
+    uint64_t spoof_single;       /* lone jump-and-return fixes at sea not reported */
+    uint64_t spoof_same_time;    /* excursions among fixes of one or two times not reported */
+    uint64_t spoof_garbled;      /* one-fix excursions off by a power of ten not reported */
     uint64_t listed_ruled_out;   /* vessels whose name is a listed vessel's, ruled out */
     uint64_t port_calls_context; /* calls at ports of other countries (not events) */
 };

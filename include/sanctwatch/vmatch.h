@@ -71,7 +71,8 @@ struct sw_vmatch {
 };
 
 /* 1 and *m filled when s matches l, else 0 (m->why says why a name match was ruled out). */
-int sw_vmatch(const struct sw_vmatch_listed *l, const struct sw_vmatch_seen *s, struct sw_vmatch *m);
+int sw_vmatch(const struct sw_vmatch_listed *l, const struct sw_vmatch_seen *s,
+              struct sw_vmatch *m);
 /* The corroboration as text: "imo", "mmsi", "name+type+length", "name+type", "name+length". */
 const char *sw_vmatch_corroboration(int on);
 

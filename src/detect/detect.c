@@ -143,6 +143,7 @@ static void to_dfix(const struct sw_fix *s, uint32_t mmsi, struct dfix *f)
     f->lat = s->lat;
     f->lon = s->lon;
     f->sog = s->sog;
+    f->cog = s->cog;
     f->mmsi = mmsi;
 }
 
@@ -181,7 +182,11 @@ static int track_fix(struct sw_detect *d, const struct det_rec *x, const struct 
         (rc = det_loi_close(d, dv, 0)) != SW_OK)
         return rc;
     if ((rc = det_gap_fix(d, x, f, in_port)) != SW_OK) return rc;
-    if (det_enabled(d, SW_DT_POSITION_SPOOF) && (rc = det_sp_fix(d, x, f, in_port)) != SW_OK)
+    int shared = 0;
+    if (det_enabled(d, SW_DT_IDENTITY_FRAUD) && (rc = det_share_fix(d, x, f, &shared)) != SW_OK)
+        return rc;
+    if (!shared && det_enabled(d, SW_DT_POSITION_SPOOF) &&
+        (rc = det_sp_fix(d, x, f, in_port)) != SW_OK)
         return rc;
     if ((det_enabled(d, SW_DT_LOITERING) || det_enabled(d, SW_DT_DARK_RENDEZVOUS)) &&
         (rc = det_loi_fix(d, dv, f, sog, in_port)) != SW_OK)
@@ -208,7 +213,7 @@ int det_record(struct sw_detect *d, const struct sw_record *r, const struct sw_v
     }
     if (slot > UINT32_MAX - 1) return SW_ETOOBIG;
     if ((rc = det_vstate_reserve(d, slot, r->mmsi)) != SW_OK) return rc;
-    struct det_rec x = {r, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0}};
+    struct det_rec x = {r, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0, 0}};
     prev_fix(&x);
     if (r->fields & SW_F_STATIC_MASK) d->st.statics++;
     if ((rc = det_identity(d, &x)) != SW_OK || (rc = det_fraud(d, &x)) != SW_OK ||
@@ -216,8 +221,14 @@ int det_record(struct sw_detect *d, const struct sw_record *r, const struct sw_v
         return rc;
     if (!(r->fields & SW_F_POS)) return SW_OK;
     d->st.fixes++;
-    struct dfix f = {r->t_ms, r->lat, r->lon, (r->fields & SW_F_SOG) ? r->sog : NAN, r->mmsi};
-    if ((rc = det_recep_add(d, x.dv, &f)) != SW_OK || (rc = track_fix(d, &x, &f)) != SW_OK)
+    struct dfix f = {r->t_ms,
+                     r->lat,
+                     r->lon,
+                     (r->fields & SW_F_SOG) ? r->sog : NAN,
+                     (r->fields & SW_F_COG) ? r->cog : NAN,
+                     r->mmsi};
+    if ((rc = det_recep_add(d, x.dv, &f)) != SW_OK || (rc = track_fix(d, &x, &f)) != SW_OK ||
+        (rc = det_imo_first_fix(d, &x, &f)) != SW_OK)
         return rc;
     if (det_enabled(d, SW_DT_ENCOUNTER) &&
         (rc = det_pair_fix(d, &x, &f, x.dv->last_in_port)) != SW_OK)

@@ -29,7 +29,8 @@
 #define DET_LOI_RING 4096 /* recent loitering episodes kept for dark rendezvous */
 #define DET_NOIDX UINT32_MAX
 #define DET_RELINK (UINT32_MAX - 1) /* a grid entry restored, to be linked again */
-#define DET_BATCH_MAX 512           /* events held back at most for one ledger call */
+#define DET_IMO_PENDING 2
+#define DET_BATCH_MAX 512 /* events held back at most for one ledger call */
 #define HOUR_MS 3600000LL
 #define MIN_MS 60000LL
 
@@ -38,7 +39,7 @@
 struct dfix {
     int64_t t;
     double lat, lon;
-    float sog; /* NaN unknown */
+    float sog, cog; /* NaN unknown */
     uint32_t mmsi;
 };
 
@@ -65,18 +66,20 @@ struct dvessel {
     uint8_t zep_active;              /* zone episodes in use */
     uint8_t sp_exc_open, sp_ep_open; /* position spoofing: excursion, episode open */
     uint8_t loi_open;                /* loitering episode open */
-    uint8_t gap_pub;                 /* the silence since the last fix was published ongoing */
-    int32_t pc_port;                 /* port call: port area index, -1 none */
-    uint32_t pc_n_out;               /* port call: fixes outside the area since */
-    uint32_t fraud_imo;              /* IMO reported for a bad check digit */
-    uint32_t imo;                    /* as broadcast (confirmed) */
-    float usual_sog;                 /* EWMA of speed while under way, NaN unknown */
+    uint8_t gap_pub;    /* bits: 1 the silence since the last fix was published ongoing,
+                           DET_IMO_PENDING the IMO was heard before any fix (decided later) */
+    int32_t pc_port;    /* port call: port area index, -1 none */
+    uint32_t pc_n_out;  /* port call: fixes outside the area since */
+    uint32_t fraud_imo; /* IMO reported for a bad check digit */
+    uint32_t imo;       /* as broadcast (confirmed) */
+    float usual_sog;    /* EWMA of speed while under way, NaN unknown */
     /* open episodes: entry + 1 in their pool, 0 none */
     uint32_t ep_loi, ep_sp, ep_pc, ep_zone;
     int64_t sp_ep_last; /* position spoofing: last anomalous time */
     uint64_t rg_last;   /* reception grid key last counted for this vessel */
     /* port area cache: no port area within port_free_m of (port_lat, port_lon) */
     float port_lat, port_lon, port_free_m;
+    uint32_t ep_share; /* shared-MMSI episode: entry + 1 in its pool, 0 none */
     /* zone cache: no zone's bounding box within zone_free_m of (zone_lat, zone_lon) */
     double zone_lat, zone_lon, zone_free_m;
     double shore_lat, shore_lon, shore_m; /* distance to shore cache */
@@ -95,6 +98,8 @@ struct dident {
     char callsign[SW_REC_CALLSIGN_MAX + 1], pend_callsign[SW_REC_CALLSIGN_MAX + 1];
     char imo[11], pend_imo[11];
     struct dfix first; /* first fix */
+    /* the last confirmed change (shared.c: another within a day means two ships) */
+    int64_t chg_t, chg_start; /* when, and its event's start (SW_TIME_NONE: withdrawn) */
 };
 
 /* Open episodes, each in a pool while open. */
@@ -108,6 +113,9 @@ struct ep_loi {
 };
 struct ep_sp {
     uint32_t exc_n, exc_land;
+    uint8_t exc_garble; /* the excursion's first fix is the track with one digit changed */
+    uint8_t ntimes;     /* distinct times among the episode's fixes (up to 3, in times) */
+    int64_t times[3];
     int64_t ep_start;
     uint32_t ep_n, ep_jumps, ep_land;
     double exc_max_inland, exc_max_kn, exc_max_km;
@@ -122,6 +130,17 @@ struct ep_pc {
     int64_t enter, stop_start;
     struct dfix first_stop, lastf;
 };
+#define DET_SHARE_IDS 4
+/* A shared-MMSI episode (shared.c): two tracks and/or identity changes. */
+struct ep_share {
+    struct dfix a0, b0, ta, tb; /* first and latest fix of each track */
+    uint32_t na, nb, switches, changes;
+    uint8_t on_b, confirmed, tracks, nid;
+    int64_t start, last, chg_last;
+    double max_km;
+    char id_name[DET_SHARE_IDS][SW_REC_NAME_MAX + 1], id_imo[DET_SHARE_IDS][11];
+};
+
 struct zone_ep {
     int16_t zone; /* index in the geo zones, -1 unused */
     uint8_t n_in, n_out, reported, inside, suppressed;
@@ -190,6 +209,8 @@ struct listed {
 
 struct imomap {
     uint32_t imo, mmsi, prev;
+    uint32_t sh_other; /* shared_imo: the other MMSI of the episode reported, 0 none */
+    int64_t sh_t;      /* ... and the episode's last conflict */
 };
 
 struct sw_detect {
@@ -226,7 +247,7 @@ struct sw_detect {
     /* per-vessel state by vessel slot */
     struct slab hot, ident, grid;
     size_t nv; /* slots initialised */
-    struct pool ploi, psp, ppc, pzone;
+    struct pool ploi, psp, ppc, pzone, pshare;
     /* encounter grid and pairs */
     uint32_t *gheads; /* bucket -> vessel slot, DET_NOIDX */
     uint64_t *gused;  /* bit per bucket: non-empty (32 KB, stays in cache; gheads is 1 MB) */
@@ -299,6 +320,7 @@ void det_pools_free(struct sw_detect *d);
 #define SP(d, dv) ((struct ep_sp *)det_pool_at(&(d)->psp, (dv)->ep_sp))
 #define PC(d, dv) ((struct ep_pc *)det_pool_at(&(d)->ppc, (dv)->ep_pc))
 #define ZEP(d, dv) (((struct ep_zone *)det_pool_at(&(d)->pzone, (dv)->ep_zone))->zep)
+#define SH(d, dv) ((struct ep_share *)det_pool_at(&(d)->pshare, (dv)->ep_share))
 
 /* geoctx.c */
 double det_approx_m(double lat1, double lon1, double lat2, double lon2);
@@ -359,6 +381,18 @@ int det_pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing);
 int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f);
 int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
 int det_sp_close(struct sw_detect *d, struct dvessel *dv);
+/* Movement no ship can make from a to b (implied speed, distance into *kn, *km). */
+int det_jump(const struct sw_detect *d, const struct dfix *a, const struct dfix *b, double *kn,
+             double *km);
+/* shared.c: shared_mmsi. A fix: *mine when it belongs to a confirmed two-track episode (not
+ * a spoofing excursion then). */
+int det_share_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int *mine);
+/* A confirmed identity change (its event would start at start): *absorbed when it is the
+ * other ship's identity of a shared MMSI (no identity_change then). */
+int det_share_identity(struct sw_detect *d, const struct det_rec *x, int64_t start, int *absorbed);
+/* A static report: its identity is remembered by an open episode. */
+void det_share_heard(struct sw_detect *d, const struct det_rec *x);
+int det_share_end(struct sw_detect *d, struct dvessel *dv, int publish);
 void det_pair_init(struct sw_detect *d);
 int det_pair_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
 /* Judge the pairs that parted; DET_SWEEP_CLOSE also closes the others (ongoing), and
@@ -375,6 +409,9 @@ int det_loiter_ring_put(struct sw_detect *d, struct dvessel *dv);
 int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct dfix *p0,
                         const struct dfix *p1);
 int det_identity(struct sw_detect *d, const struct det_rec *x);
+/* The vessel's first fix decides an IMO number heard before it (identity_change or
+ * identity_fraud shared_imo). */
+int det_imo_first_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f);
 int det_fraud(struct sw_detect *d, const struct det_rec *x);
 int det_listed(struct sw_detect *d, const struct det_rec *x);
 int det_lists_load(struct sw_detect *d, char *err);

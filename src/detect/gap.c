@@ -61,8 +61,8 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
 int det_gap_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port)
 {
     struct dvessel *dv = x->dv;
-    int published = dv->gap_pub, rc = SW_OK, made = 0;
-    dv->gap_pub = 0;
+    int published = dv->gap_pub & 1, rc = SW_OK, made = 0;
+    dv->gap_pub &= (uint8_t)~1;
     if (!x->has_prev || f->t - x->prev.t < d->p.gap_min_h * HOUR_MS) return SW_OK;
     if (!(dv->last_in_port && in_port)) /* a gap that began and ended in port is not one */
         rc = gap_event(d, dv, &x->prev, f, f->t, in_port, &made);
@@ -91,7 +91,7 @@ int det_gap_publish(struct sw_detect *d, const struct det_rec *x)
     int made;
     int rc = gap_event(d, x->dv, &x->prev, NULL, d->now, 0, &made);
     if (rc == SW_OK && made) {
-        x->dv->gap_pub = 1;
+        x->dv->gap_pub |= 1;
         sw_vessels_touch(d->vs, x->slot);
     }
     return rc;

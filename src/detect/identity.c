@@ -78,7 +78,50 @@ static int field_update(struct dident *id, int i, const char *val, int64_t t, in
     return 1; /* the caller reads cur_t (last time the old value was heard), then sets it */
 }
 
-static int imo_moved(struct sw_detect *d, const struct det_rec *x, uint32_t imo, int64_t t)
+#define SHARED_NOW_MS HOUR_MS            /* both MMSIs heard within this of each other */
+#define SHARED_EPISODE_MS (24 * HOUR_MS) /* conflicts this close are one episode */
+
+/* identity_fraud kind shared_imo: the IMO number heard under this vessel's MMSI while the
+ * MMSI that had it was heard within the hour somewhere no ship could sail from in the time:
+ * two ships broadcast it. One event per pair and episode. *shared: it was such a conflict. */
+static int shared_imo(struct sw_detect *d, const struct det_rec *x, struct imomap *e,
+                      const struct sw_vessel *ov, uint32_t imo, int64_t t, const struct dfix *here,
+                      int *shared)
+{
+    *shared = 0;
+    if (!ov || !ov->has_fix || llabs(t - ov->last.t_ms) > SHARED_NOW_MS ||
+        llabs(t - here->t) > SHARED_NOW_MS)
+        return SW_OK;
+    struct dfix of = {ov->last.t_ms, ov->last.lat, ov->last.lon,
+                      ov->last.sog,  ov->last.cog, ov->mmsi};
+    double kn, km;
+    if (!det_jump(d, &of, here, &kn, &km)) return SW_OK; /* could be one ship */
+    *shared = 1;
+    uint32_t a = ov->mmsi, b = x->dv->mmsi;
+    int same =
+        e->sh_other && (e->sh_other == a || e->sh_other == b) && t - e->sh_t < SHARED_EPISODE_MS;
+    e->sh_other = a;
+    e->sh_t = t;
+    if (same || !det_enabled(d, SW_DT_IDENTITY_FRAUD)) return SW_OK;
+    int64_t start = of.t < here->t ? of.t : here->t;
+    json_t *ev = det_event_new(SW_DT_IDENTITY_FRAUD, start, t, 0, here->lat, here->lon, 0.9);
+    if (!ev) return SW_ENOMEM;
+    det_event_vessel(d, ev, a);
+    det_event_vessel(d, ev, b);
+    json_t *dt = det_details(ev, "identity_fraud");
+    json_object_set_new(dt, "kind", json_string("shared_imo"));
+    json_object_set_new(dt, "imo", json_integer(imo));
+    det_num(dt, "distance_km", km);
+    det_num(dt, "implied_speed_kn", kn);
+    det_event_fix(ev, &of, "track_a");
+    det_event_fix(ev, here, "track_b");
+    return det_event_finish(d, ev, SW_DT_IDENTITY_FRAUD);
+}
+
+/* The IMO number heard under this vessel's MMSI (here: where the vessel is, NULL before its
+ * first fix: decided at that fix). */
+static int imo_moved(struct sw_detect *d, const struct det_rec *x, uint32_t imo, int64_t t,
+                     const struct dfix *here)
 {
     struct dvessel *dv = x->dv;
     if (imo < 1000000 || imo > 9999999 || !sw_lists_imo_valid(imo)) return SW_OK;
@@ -94,28 +137,32 @@ static int imo_moved(struct sw_detect *d, const struct det_rec *x, uint32_t imo,
         return SW_OK;
     }
     if (e->mmsi == dv->mmsi) return SW_OK;
+    if (!here) { /* decided at the vessel's first fix */
+        dv->gap_pub |= DET_IMO_PENDING;
+        return SW_OK;
+    }
+    dv->gap_pub &= (uint8_t)~DET_IMO_PENDING;
     uint32_t old = e->mmsi, back = e->prev == dv->mmsi;
+    const struct sw_vessel *ov = sw_vessels_get(d->vs, old);
     e->prev = old;
     e->mmsi = dv->mmsi;
+    int rc, shared = 0;
+    if ((rc = shared_imo(d, x, e, ov, imo, t, here, &shared)) != SW_OK || shared) return rc;
     if (back || !det_enabled(d, SW_DT_IDENTITY_CHANGE) || !(d->p.idc_fields & 8)) return SW_OK;
     /* the change happened when the new MMSI was first heard (after the old one's last), it
      * is known once the IMO is heard under it */
-    const struct sw_vessel *ov = sw_vessels_get(d->vs, old);
     int64_t first = x->v->first_seen;
     int64_t start = first && first < t ? first : t;
     if (ov && ov->last_seen > start && ov->last_seen < t) start = ov->last_seen;
-    json_t *ev = det_event_new(SW_DT_IDENTITY_CHANGE, start, t, 0, x->prev.lat, x->prev.lon, 0.85);
+    json_t *ev = det_event_new(SW_DT_IDENTITY_CHANGE, start, t, 0, here->lat, here->lon, 0.85);
     if (!ev) return SW_ENOMEM;
     if (ov && ov->has_fix) {
-        struct dfix of = {ov->last.t_ms, ov->last.lat, ov->last.lon, ov->last.sog, old};
+        struct dfix of = {ov->last.t_ms, ov->last.lat, ov->last.lon,
+                          ov->last.sog,  ov->last.cog, old};
         det_event_fix(ev, &of, "last_old_mmsi");
     }
     const struct dident *id = det_ident(d, x->slot);
     if (id->first.t) det_event_fix(ev, &id->first, "first_new_mmsi");
-    if (!x->has_prev) {
-        json_object_del(ev, "lat");
-        json_object_del(ev, "lon");
-    }
     det_event_vessel(d, ev, old);
     det_event_vessel(d, ev, dv->mmsi);
     json_t *dt = det_details(ev, "identity_change");
@@ -191,10 +238,24 @@ int det_identity(struct sw_detect *d, const struct det_rec *x)
     }
     uint32_t old_imo = dv->imo;
     if (id->has[DET_IDF_IMO]) dv->imo = (uint32_t)strtoul(id->imo, NULL, 10);
-    if (any && det_enabled(d, SW_DT_IDENTITY_CHANGE) &&
+    det_share_heard(d, x);
+    int absorbed = 0;
+    if (any && det_enabled(d, SW_DT_IDENTITY_FRAUD) &&
+        (rc = det_share_identity(d, x, start, &absorbed)) != SW_OK)
+        return rc;
+    if (any && !absorbed && det_enabled(d, SW_DT_IDENTITY_CHANGE) &&
         (rc = change_event(d, x, changed, from, start, first_new, confirm)) != SW_OK)
         return rc;
-    if (dv->imo && dv->imo != old_imo && (rc = imo_moved(d, x, dv->imo, t)) != SW_OK) return rc;
+    if (dv->imo && dv->imo != old_imo &&
+        (rc = imo_moved(d, x, dv->imo, t, x->has_prev ? &x->prev : NULL)) != SW_OK)
+        return rc;
     if (changed[2]) dv->listed_done = 0; /* a new identity is screened again */
     return SW_OK;
+}
+
+int det_imo_first_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f)
+{
+    if (!(x->dv->gap_pub & DET_IMO_PENDING)) return SW_OK;
+    x->dv->gap_pub &= (uint8_t)~DET_IMO_PENDING;
+    return x->dv->imo ? imo_moved(d, x, x->dv->imo, f->t, f) : SW_OK;
 }

@@ -57,7 +57,7 @@ void sw_detect_params_default(struct sw_detect_params *p)
     p->sp_min_jump_km = 5;
     p->sp_min_inland_m = 2000;
     p->sp_same_time_s = 60;
-    p->sp_min_fixes = 1;
+    p->sp_min_fixes = 2;
     p->sp_max_excursion_h = 24;
     p->idc_confirm = 2;
     p->idc_fields = 1 | 2 | 4 | 8;

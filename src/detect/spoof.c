@@ -15,17 +15,31 @@
 
 static int sp_event(struct sw_detect *d, struct dvessel *dv);
 
+/* b lies on a's course line (within 1 km of it, ahead or behind) no farther than a sails in
+ * ten minutes (at least 5 kn): a position delivered late with a later time, or the track
+ * catching up after one, as satellite receivers stamping reception times give; not a jump. */
+static int on_course(const struct dfix *a, const struct dfix *b, double km)
+{
+    if (isnan(a->cog) || isnan(a->sog) || a->sog < 1) return 0;
+    double brg = sw_geo_bearing_deg(a->lat, a->lon, b->lat, b->lon) * M_PI / 180;
+    double off = fabs(sin(brg - a->cog * M_PI / 180)) * km;
+    double reach = (a->sog > 5 ? a->sog : 5) * 1.852 / 6; /* km in 10 min */
+    return off < 1 && km <= reach;
+}
+
 /* Movement no ship can make between a and b. */
-static int jump(const struct sw_detect *d, const struct dfix *a, const struct dfix *b, double *kn,
-                double *km)
+int det_jump(const struct sw_detect *d, const struct dfix *a, const struct dfix *b, double *kn,
+             double *km)
 {
     if (det_approx_ub_m(a->lat, a->lon, b->lat, b->lon) < d->p.sp_min_jump_km * 900 ||
         det_approx_m(a->lat, a->lon, b->lat, b->lon) < d->p.sp_min_jump_km * 900)
         return 0; /* well under the minimum jump: no great-circle distance needed */
     *kn = det_kn_between(a, b, km);
     if (*km < d->p.sp_min_jump_km) return 0;
-    return llabs(b->t - a->t) <= (int64_t)(d->p.sp_same_time_s * 1000) ||
-           *kn > d->p.sp_max_speed_kn;
+    if (!(llabs(b->t - a->t) <= (int64_t)(d->p.sp_same_time_s * 1000) ||
+          *kn > d->p.sp_max_speed_kn))
+        return 0;
+    return !on_course(a, b, *km);
 }
 
 int det_sp_close(struct sw_detect *d, struct dvessel *dv)
@@ -48,8 +62,12 @@ int det_sp_publish(struct sw_detect *d, struct dvessel *dv)
 static int sp_event(struct sw_detect *d, struct dvessel *dv)
 {
     const struct ep_sp *S = SP(d, dv);
-    if (S->ep_n < d->p.sp_min_fixes) {
-        d->st.spoof_single++;
+    if (S->ep_n < d->p.sp_min_fixes && !S->ep_land) {
+        d->st.spoof_single++; /* a lone fix off the track at sea: a glitch */
+        return SW_OK;
+    }
+    if (S->ntimes < 3) {
+        d->st.spoof_same_time++; /* rows stamped with one time: the times are wrong */
         return SW_OK;
     }
     if (!det_enabled(d, SW_DT_POSITION_SPOOF)) return SW_OK;
@@ -93,10 +111,31 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
         memset(&S->ep_origin, 0, sizeof S->ep_origin);
         memset(&S->ep_first, 0, sizeof S->ep_first);
         memset(&S->ep_return, 0, sizeof S->ep_return);
+        S->ntimes = 0;
     }
     S->ep_n += n;
     if (end > dv->sp_ep_last || S->ep_n == n) dv->sp_ep_last = end;
     return SW_OK;
+}
+
+/* Remember a time of the episode's fixes (three distinct ones are all that matter). */
+static void sp_time(struct ep_sp *S, int64_t t)
+{
+    for (int i = 0; i < S->ntimes; i++)
+        if (S->times[i] == t) return;
+    if (S->ntimes < 3) S->times[S->ntimes++] = t;
+}
+
+/* One coordinate off by a power of ten (0.1 to 100 degrees, within 3%) while the other stayed
+ * put: a garbled digit, not a ship somewhere else. */
+static int garbled(const struct dfix *a, const struct dfix *b)
+{
+    double dla = fabs(b->lat - a->lat), dlo = fabs(b->lon - a->lon);
+    double big = dla > dlo ? dla : dlo, small = dla > dlo ? dlo : dla;
+    if (small > 0.05) return 0;
+    for (double p = 0.1; p <= 100; p *= 10)
+        if (big >= 0.97 * p && big <= 1.03 * p) return 1;
+    return 0;
 }
 
 /* Fixes of an excursion that lie on land away from ports (a detail of the excursion: a track
@@ -122,7 +161,7 @@ int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *
         return rc;
     if (!x->has_prev) return SW_OK;
     if (!dv->sp_exc_open) {
-        if (jump(d, &x->prev, f, &kn, &km)) {
+        if (det_jump(d, &x->prev, f, &kn, &km)) {
             if (!dv->ep_sp && (rc = det_pool_get(&d->psp, &dv->ep_sp)) != SW_OK) return rc;
             S = SP(d, dv);
             dv->sp_exc_open = 1;
@@ -133,6 +172,7 @@ int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *
             S->exc_max_inland = 0;
             S->exc_max_kn = kn;
             S->exc_max_km = km;
+            S->exc_garble = (uint8_t)garbled(&x->prev, f);
             sp_land(d, dv, f, in_port);
         }
         return SW_OK;
@@ -142,12 +182,24 @@ int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *
     S = SP(d, dv);
     double okn, okm;
     okn = det_kn_between(&S->origin, f, &okm);
+    /* a return lands where the vessel could be coming from the origin, nearer to it than to
+     * the excursion (else the origin was the odd fix: a late or mis-stamped position) */
     if ((okm < d->p.sp_min_jump_km || okn <= d->p.sp_max_speed_kn) &&
-        jump(d, &S->exc_last, f, &kn, &km)) {
+        det_jump(d, &S->exc_last, f, &kn, &km) && okm < km) {
+        if (S->exc_garble && S->exc_n == 1) { /* a garbled digit, and back */
+            dv->sp_exc_open = 0;
+            d->st.spoof_garbled++;
+            if (!dv->sp_ep_open) det_pool_put(&d->psp, &dv->ep_sp);
+            return SW_OK;
+        }
         /* the excursion is closed once its fixes are in the episode (it stays open until
          * then, so closing a stale episode here keeps the pool entry) */
         if ((rc = sp_anomaly(d, dv, S->exc_first.t, S->exc_last.t, S->exc_n)) != SW_OK) return rc;
         dv->sp_exc_open = 0;
+        sp_time(S, S->origin.t);
+        sp_time(S, S->exc_first.t);
+        sp_time(S, S->exc_last.t);
+        sp_time(S, f->t);
         S->ep_jumps++;
         S->ep_land += S->exc_land;
         if (S->exc_max_inland > S->ep_max_inland_m) S->ep_max_inland_m = S->exc_max_inland;

@@ -28,6 +28,7 @@
 #define MASK_PC 4
 #define MASK_ZONE 8
 #define MASK_GRID 16
+#define MASK_SHARE 32
 #define TIME_OK(t) ((t) >= 0 && (t) < ((int64_t)1 << 50))
 
 /* ---- the end of a run */
@@ -36,24 +37,25 @@ int det_vessel_end(struct sw_detect *d, size_t slot, int publish)
 {
     int rc;
     const struct sw_vessel *v = sw_vessels_at(d->vs, slot);
-    struct det_rec x = {NULL, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0}};
+    struct det_rec x = {NULL, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0, 0}};
     if (!v) return SW_OK;
     if (v->has_fix) {
         x.prev.t = v->last.t_ms;
         x.prev.lat = v->last.lat;
         x.prev.lon = v->last.lon;
         x.prev.sog = v->last.sog;
+        x.prev.cog = v->last.cog;
         x.prev.mmsi = v->mmsi;
         x.has_prev = 1;
     }
     if (publish) {
         if ((rc = det_loi_publish(d, x.dv)) != SW_OK || (rc = det_pc_publish(d, x.dv)) != SW_OK ||
-            (rc = det_sp_publish(d, x.dv)) != SW_OK)
+            (rc = det_sp_publish(d, x.dv)) != SW_OK || (rc = det_share_end(d, x.dv, 1)) != SW_OK)
             return rc;
         return det_gap_publish(d, &x);
     }
     if ((rc = det_loi_close(d, x.dv, 1)) != SW_OK || (rc = det_pc_close(d, x.dv, 1)) != SW_OK ||
-        (rc = det_sp_close(d, x.dv)) != SW_OK)
+        (rc = det_sp_close(d, x.dv)) != SW_OK || (rc = det_share_end(d, x.dv, 0)) != SW_OK)
         return rc;
     return det_gap_finish(d, &x);
 }
@@ -112,9 +114,10 @@ static int stage_save_vessel(void *ctx, size_t slot, struct sw_buf *b)
     const struct gent *ge = det_gent(d, slot);
     unsigned char mask = (unsigned char)((hot.ep_loi ? MASK_LOI : 0) | (hot.ep_sp ? MASK_SP : 0) |
                                          (hot.ep_pc ? MASK_PC : 0) | (hot.ep_zone ? MASK_ZONE : 0) |
-                                         (ge->bucket != DET_NOIDX ? MASK_GRID : 0));
+                                         (ge->bucket != DET_NOIDX ? MASK_GRID : 0) |
+                                         (hot.ep_share ? MASK_SHARE : 0));
     int rc;
-    hot.ep_loi = hot.ep_sp = hot.ep_pc = hot.ep_zone = 0; /* pool places are not saved */
+    hot.ep_loi = hot.ep_sp = hot.ep_pc = hot.ep_zone = hot.ep_share = 0; /* pool places */
     if ((rc = put(b, &mask, 1)) || (rc = put(b, &hot, sizeof hot)) ||
         (rc = put(b, det_ident(d, slot), sizeof(struct dident))))
         return rc;
@@ -124,6 +127,7 @@ static int stage_save_vessel(void *ctx, size_t slot, struct sw_buf *b)
     if ((mask & MASK_SP) && (rc = put(b, SP(d, dv), sizeof(struct ep_sp)))) return rc;
     if ((mask & MASK_PC) && (rc = put(b, PC(d, dv), sizeof(struct ep_pc)))) return rc;
     if ((mask & MASK_ZONE) && (rc = put(b, ZEP(d, dv), sizeof(struct ep_zone)))) return rc;
+    if ((mask & MASK_SHARE) && (rc = put(b, SH(d, dv), sizeof(struct ep_share)))) return rc;
     return SW_OK;
 }
 
@@ -156,13 +160,16 @@ static int vessel_ok(const struct sw_detect *d, const struct dvessel *h, const s
         (h->pc_port >= 0) != !!(mask & MASK_PC) || h->loi_open != !!(mask & MASK_LOI) ||
         (h->sp_exc_open || h->sp_ep_open) != !!(mask & MASK_SP) ||
         (h->zep_active > 0) != !!(mask & MASK_ZONE) || h->zep_active > DET_ZONE_EPS ||
-        h->sp_exc_open > 1 || h->sp_ep_open > 1 || h->loi_open > 1 || h->gap_pub > 1 ||
-        !(h->sp_ep_last == 0 || TIME_OK(h->sp_ep_last)) || mask > 31)
+        h->sp_exc_open > 1 || h->sp_ep_open > 1 || h->loi_open > 1 || h->gap_pub > 3 ||
+        !(h->sp_ep_last == 0 || TIME_OK(h->sp_ep_last)) || mask > 63)
         return 0;
     for (int i = 0; i < 3; i++)
         if (!(id->cur_t[i] == 0 || TIME_OK(id->cur_t[i])) ||
             !(id->pend_t[i] == 0 || TIME_OK(id->pend_t[i])) || id->has[i] > 1)
             return 0;
+    if (!(id->chg_t == 0 || TIME_OK(id->chg_t)) ||
+        !(id->chg_start == SW_TIME_NONE || id->chg_start == 0 || TIME_OK(id->chg_start)))
+        return 0;
     return terminated(id->name, sizeof id->name) &&
            terminated(id->pend_name, sizeof id->pend_name) &&
            terminated(id->callsign, sizeof id->callsign) &&
@@ -205,6 +212,20 @@ static int episodes_ok(const struct sw_detect *d, const struct dvessel *dv)
         }
         if (active != dv->zep_active) return 0;
     }
+    if (dv->ep_share) {
+        const struct ep_share *S = SH(d, dv);
+        const struct dfix *f[] = {&S->a0, &S->b0, &S->ta, &S->tb};
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+            if (!fix_ok(f[i])) return 0;
+        if (S->nid > DET_SHARE_IDS || !TIME_OK(S->start) || !TIME_OK(S->last) ||
+            !(S->chg_last == 0 || TIME_OK(S->chg_last)) || S->on_b > 1 || S->confirmed > 1 ||
+            S->tracks > 1 || isnan(S->max_km))
+            return 0;
+        for (int i = 0; i < DET_SHARE_IDS; i++)
+            if (!terminated(S->id_name[i], sizeof S->id_name[i]) ||
+                !terminated(S->id_imo[i], sizeof S->id_imo[i]))
+                return 0;
+    }
     return 1;
 }
 
@@ -216,6 +237,7 @@ static void vessel_drop(struct sw_detect *d, size_t slot)
     det_pool_put(&d->psp, &dv->ep_sp);
     det_pool_put(&d->ppc, &dv->ep_pc);
     det_pool_put(&d->pzone, &dv->ep_zone);
+    det_pool_put(&d->pshare, &dv->ep_share);
 }
 
 static int take_episode(struct pool *p, uint32_t *ref, const unsigned char **in, size_t *left,
@@ -253,7 +275,7 @@ static int stage_load_vessel(void *ctx, size_t slot, const void *data, size_t le
     in += 1 + sizeof hot + sizeof id;
     left -= 1 + sizeof hot + sizeof id;
     if (!vessel_ok(d, &hot, &id, v->mmsi, mask) || hot.ep_loi || hot.ep_sp || hot.ep_pc ||
-        hot.ep_zone)
+        hot.ep_zone || hot.ep_share)
         return SW_EFORMAT;
     struct dvessel *dv = det_hot(d, slot);
     *dv = hot;
@@ -276,7 +298,9 @@ static int stage_load_vessel(void *ctx, size_t slot, const void *data, size_t le
         ((mask & MASK_PC) &&
          (rc = take_episode(&d->ppc, &dv->ep_pc, &in, &left, sizeof(struct ep_pc)))) ||
         ((mask & MASK_ZONE) &&
-         (rc = take_episode(&d->pzone, &dv->ep_zone, &in, &left, sizeof(struct ep_zone)))))
+         (rc = take_episode(&d->pzone, &dv->ep_zone, &in, &left, sizeof(struct ep_zone)))) ||
+        ((mask & MASK_SHARE) &&
+         (rc = take_episode(&d->pshare, &dv->ep_share, &in, &left, sizeof(struct ep_share)))))
         return rc;
     if (left != 0 || !episodes_ok(d, dv)) return SW_EFORMAT;
     return SW_OK;
@@ -442,7 +466,8 @@ void det_stage_init(struct sw_detect *d)
                 (uint64_t)(sizeof(struct dvessel) + sizeof(struct dident) * 7 +
                            sizeof(struct ep_loi) * 31 + sizeof(struct ep_sp) * 127 +
                            sizeof(struct ep_pc) * 8191 + sizeof(struct ep_zone) * 131071 +
-                           sizeof(struct pair) * 524287 + sizeof(struct recep) * 8388607);
+                           sizeof(struct pair) * 524287 + sizeof(struct recep) * 8388607 +
+                           sizeof(struct ep_share) * 33554393 + sizeof(struct imomap) * 65521);
     s->ctx = d;
     s->attach = stage_attach;
     s->record = stage_record;

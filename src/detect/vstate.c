@@ -150,6 +150,7 @@ int det_pools_init(struct sw_detect *d)
     pool_init(&d->psp, sizeof(struct ep_sp));
     pool_init(&d->ppc, sizeof(struct ep_pc));
     pool_init(&d->pzone, sizeof(struct ep_zone));
+    pool_init(&d->pshare, sizeof(struct ep_share));
     d->hot.item = sizeof(struct dvessel);
     d->ident.item = sizeof(struct dident);
     d->grid.item = sizeof(struct gent);
@@ -158,7 +159,7 @@ int det_pools_init(struct sw_detect *d)
 
 void det_pools_free(struct sw_detect *d)
 {
-    struct pool *ps[] = {&d->ploi, &d->psp, &d->ppc, &d->pzone};
+    struct pool *ps[] = {&d->ploi, &d->psp, &d->ppc, &d->pzone, &d->pshare};
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
         det_slab_free(&ps[i]->s);
         free(ps[i]->free);

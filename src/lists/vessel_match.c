@@ -148,7 +148,8 @@ static int name_match(const struct sw_vmatch_listed *l, const struct sw_vmatch_s
     }
     int on = SW_VM_NAME;
     if (ac != SW_VC_UNKNOWN && ac == l->vclass) on |= SW_VM_TYPE;
-    if (s->length_m > 0 && !isnan(l->length_m) && s->length_m <= l->length_m * 1.6) on |= SW_VM_LENGTH;
+    if (s->length_m > 0 && !isnan(l->length_m) && s->length_m <= l->length_m * 1.6)
+        on |= SW_VM_LENGTH;
     /* the same class corroborates a merchant ship's name; tugs, yachts, fishing and other
      * small craft share names by the thousand, so theirs needs the listed size too */
     if (!merchant(l->vclass) && !(on & SW_VM_LENGTH)) on &= ~SW_VM_TYPE;

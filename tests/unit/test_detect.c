@@ -200,28 +200,38 @@ static void test_ais_gap(void **state)
     }
 }
 
+/* position_spoof: an excursion of several fixes and a return is one; a single fix off the
+ * track, a garbled digit, a jump without return, copies from a second receiver and rows
+ * stamped with one time are not. */
 static void test_position_spoof(void **state)
 {
     (void)state;
-    for (int variant = 0; variant < 3; variant++) {
+    for (int variant = 0; variant < 6; variant++) {
         struct out o = {0};
         struct sw_detect *d = new_det(&o);
         for (int i = 0; i < 30; i++) {
             int64_t t = T0 + i * 2 * MIN;
             double lon = east(i * 2.0 / 60 * 10 * 1852), lat = SEA_LAT;
-            if (i == 10 && variant == 0) lat += 1.0; /* one fix 111 km away, then back */
-            if (i >= 10 && variant == 1) lat += 1.0; /* 0: stays there: a jump without return */
+            if (variant == 0 && i >= 10 && i < 13) lat += 0.8; /* 89 km away 3 fixes, back */
+            if (variant == 1 && i >= 10) lat += 0.8;           /* a jump without return */
+            if (variant == 3 && i == 10) lat += 0.8;           /* one fix off, back */
+            if (variant == 4 && i >= 10 && i < 12) lat += 1.0; /* two fixes 1 degree off */
+            if (variant == 5) t = T0 + (i < 20 ? 0 : MIN);     /* rows of one time */
+            if (variant == 5 && i >= 10 && i < 13) lat += 0.8;
             fix(d, 415000001, t, lat, lon, 10);
             if (variant == 2) /* a second receiver's copy 100 m off, same second */
                 fix(d, 415000001, t, lat + 0.001, lon, 10);
         }
         assert_int_equal(sw_detect_finish(d), SW_OK);
-        assert_int_equal(count(&o, "position_spoof"), variant == 0 ? 1 : 0);
+        assert_int_equal(count(&o, "position_spoof"), variant == 0 || variant == 4 ? 1 : 0);
         if (!variant) {
             json_t *ev = first(&o, "position_spoof");
-            assert_true(fabs(detail(ev, "jump_km") - 111.2) < 1.5);
-            assert_int_equal((int)detail(ev, "anomalous_fixes"), 1);
+            assert_true(fabs(detail(ev, "jump_km") - 89.0) < 1.5);
+            assert_int_equal((int)detail(ev, "anomalous_fixes"), 3);
         }
+        const struct sw_detect_stats *st = sw_detect_get_stats(d);
+        if (variant == 3) assert_int_equal(st->spoof_single + st->spoof_garbled, 1);
+        if (variant == 5) assert_int_equal(st->spoof_same_time, 1);
         out_free(&o);
         sw_detect_free(d);
     }
@@ -238,8 +248,9 @@ static void test_identity(void **state)
     stat_rec(d, 416000001, T0 + 12 * MIN, "OCEAN STAR", 9074729);
     stat_rec(d, 416000001, T0 + 18 * MIN, "SEA PRIDE", 9074729);
     stat_rec(d, 416000001, T0 + 24 * MIN, "SEA PRIDE", 9074729);
-    /* the same IMO appears under a new MMSI (new flag) */
+    /* the same IMO appears under a new MMSI (new flag), decided at its first fix */
     stat_rec(d, 351000001, T0 + 2 * HOUR, "SEA PRIDE", 9074729);
+    fix(d, 351000001, T0 + 2 * HOUR + MIN, SEA_LAT, SEA_LON, 10);
     /* wrong check digit; unallocated MID 402 */
     stat_rec(d, 417000001, T0, "BAD IMO", 9074728);
     stat_rec(d, 402000001, T0, "NO MID", 0);
@@ -338,6 +349,61 @@ static void test_listed(void **state)
     assert_null(corroboration_of(&o, 352000001));
     assert_null(corroboration_of(&o, 477000001));
     assert_int_equal(sw_detect_get_stats(d)->listed_ruled_out, 4);
+    out_free(&o);
+    sw_detect_free(d);
+}
+
+/* Events of a type in the incident view: the last record of each id, withdrawn ones left out
+ * (a detector without a ledger emits a withdrawal under the id it withdraws). */
+static int live(const struct out *o, const char *type, const char *kind)
+{
+    int n = 0;
+    for (int i = 0; i < o->n; i++) {
+        json_t *ev = o->ev[i];
+        const char *id = json_string_value(json_object_get(ev, "id"));
+        int later = 0;
+        for (int j = i + 1; j < o->n && !later; j++)
+            later = !strcmp(id, json_string_value(json_object_get(o->ev[j], "id")));
+        if (later || json_is_true(json_object_get(ev, "withdrawn")) ||
+            strcmp(json_string_value(json_object_get(ev, "type")), type))
+            continue;
+        const char *k = json_string_value(json_object_get(json_object_get(ev, "details"), "kind"));
+        n += !kind || (k && !strcmp(k, kind));
+    }
+    return n;
+}
+
+/* One MMSI heard from two places at once is shared_mmsi, not position_spoof; two identities
+ * taking turns under one MMSI are shared_mmsi, not two identity changes; one IMO number
+ * broadcast by two MMSIs far apart at the same time is shared_imo, not identity_change. */
+static void test_shared(void **state)
+{
+    (void)state;
+    struct out o = {0};
+    struct sw_detect *d = new_det(&o);
+    for (int i = 0; i < 90; i++) { /* 3 h, two transmitters 220 km apart */
+        int64_t t = T0 + i * 2 * MIN;
+        double lon = east(i * 2.0 / 60 * 10 * 1852);
+        fix(d, 415000002, t, (i & 1) ? SEA_LAT + 2 : SEA_LAT, lon, 10);
+    }
+    stat_rec(d, 416000002, T0, "OCEAN STAR", 0);
+    stat_rec(d, 416000002, T0 + 6 * MIN, "OCEAN STAR", 0);
+    stat_rec(d, 416000002, T0 + 12 * MIN, "SEA PRIDE", 0);
+    stat_rec(d, 416000002, T0 + 18 * MIN, "SEA PRIDE", 0); /* a change, published */
+    stat_rec(d, 416000002, T0 + 24 * MIN, "OCEAN STAR", 0);
+    stat_rec(d, 416000002, T0 + 30 * MIN, "OCEAN STAR", 0); /* and back: two ships */
+    for (int i = 0; i < 20; i++) { /* IMO 9074729 from two MMSIs 330 km apart */
+        int64_t t = T0 + i * 6 * MIN;
+        fix(d, 538000002, t, SEA_LAT, SEA_LON, 10);
+        fix(d, 636000002, t + MIN, SEA_LAT + 3, SEA_LON, 10);
+        stat_rec(d, 538000002, t + 2 * MIN, "PACIFIC", 9074729);
+        stat_rec(d, 636000002, t + 3 * MIN, "PACIFIC", 9074729);
+    }
+    assert_int_equal(sw_detect_finish(d), SW_OK);
+    assert_int_equal(live(&o, "identity_fraud", "shared_mmsi"), 2);
+    assert_int_equal(live(&o, "identity_fraud", "shared_imo"), 1);
+    assert_int_equal(live(&o, "position_spoof", NULL), 0);
+    assert_int_equal(live(&o, "identity_change", NULL), 0);
     out_free(&o);
     sw_detect_free(d);
 }
@@ -443,11 +509,12 @@ static void test_batch_same(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_encounter), cmocka_unit_test(test_loitering),
-        cmocka_unit_test(test_ais_gap),   cmocka_unit_test(test_position_spoof),
-        cmocka_unit_test(test_identity),  cmocka_unit_test(test_line_escapes),
-        cmocka_unit_test(test_listed),    cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_params),    cmocka_unit_test(test_batch_same),
+        cmocka_unit_test(test_encounter),     cmocka_unit_test(test_loitering),
+        cmocka_unit_test(test_ais_gap),       cmocka_unit_test(test_position_spoof),
+        cmocka_unit_test(test_identity),      cmocka_unit_test(test_line_escapes),
+        cmocka_unit_test(test_listed),        cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_params),
+        cmocka_unit_test(test_batch_same),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
