@@ -261,6 +261,12 @@ EXTRA_PORTS = [
 ]
 
 
+# Waiting areas: where ships wait for a berth, at anchor or drifting, around a port: a circle
+# by WPI harbour size (the port area itself is RADIUS); anchorages and terminals are their own
+# area, hand-added ports 5 km. Loitering and encounters inside them are not reported.
+WAIT = {"Large": 12.0, "Medium": 8.0, "Small": 5.0, "Very Small": 3.0}
+
+
 def write_ports(wpi, out):
     rows = []
     for r in csv.DictReader(open(wpi, newline="")):
@@ -272,15 +278,18 @@ def write_ports(wpi, out):
         if alt:
             name = "%s (%s)" % (name, alt)
         rad = RADIUS.get(r["Harbor Size"], 3.0)
+        wait = max(rad, WAIT.get(r["Harbor Size"], 5.0))
         kind = "port"  # WPI entries are harbour reference points, even open roadsteads
         rows.append((name, cc, round(float(r["Latitude"]), 5), round(float(r["Longitude"]), 5),
-                     rad, kind, "WPI %d" % int(float(r["World Port Index Number"]))))
+                     rad, "%g" % wait, kind,
+                     "WPI %d" % int(float(r["World Port Index Number"]))))
     for n, cc, lat, lon, rad, kind in EXTRA_PORTS:
-        rows.append((n, cc, lat, lon, rad, kind, "public coordinates"))
+        wait = max(rad, 5.0) if kind == "port" else rad
+        rows.append((n, cc, lat, lon, rad, "%g" % wait, kind, "public coordinates"))
     rows.sort(key=lambda r: (r[1], r[0]))
     with open(out, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["name", "country", "lat", "lon", "radius_km", "kind", "source"])
+        w.writerow(["name", "country", "lat", "lon", "radius_km", "wait_km", "kind", "source"])
         w.writerows(rows)
     print("ports: %d -> %s" % (len(rows), out))
 

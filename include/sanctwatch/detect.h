@@ -70,14 +70,17 @@ struct sw_detect_params {
     double enc_max_gap_min; /* a pair apart (or unheard) longer than this ends (60) */
     double dr_min_gap_h, dr_slack, dr_min_usual_sog_kn;
     double dr_min_alongside_h; /* time alongside the loiterer the detour must leave (4) */
-    double loi_max_sog_kn, loi_min_duration_h, loi_min_shore_nm;
-    double loi_max_gap_h; /* silence that ends a loitering episode (6) */
+    double loi_max_sog_kn, loi_min_duration_h;
+    double loi_min_shore_nm; /* 0 (anywhere outside ports' waiting areas); GFW uses 20 */
+    double loi_max_gap_h;    /* silence that ends a loitering episode (6) */
     double gap_min_h, gap_radius_km, gap_min_others;
     double gap_min_covered; /* fraction of the gap's hours with others heard (0.8) */
     double pc_max_sog_kn, pc_min_duration_min;
     char pc_countries[64]; /* comma-separated ISO alpha-2, "KP" */
     double zone_min_fixes; /* fixes inside that make an entry (1) */
     double zone_reentry_h; /* back inside within this after leaving: same visit (2) */
+    double zone_slow_kn;   /* transfer areas and corridors: slower than this ... (3) */
+    double zone_slow_min;  /* ... for this long is an incident (30) */
     double sp_max_speed_kn, sp_min_jump_km, sp_min_inland_m, sp_same_time_s;
     double sp_min_fixes;       /* anomalous fixes before an episode is an event (2; one inland
                                   fix is enough) */
@@ -178,6 +181,7 @@ struct sw_detect_stats {
     uint64_t spoof_garbled;      /* one-fix excursions off by a power of ten not reported */
     uint64_t listed_ruled_out;   /* vessels whose name is a listed vessel's, ruled out */
     uint64_t port_calls_context; /* calls at ports of other countries (not events) */
+    uint64_t gap_outage;         /* silences the receivers shared (outages): not gaps */
 };
 const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d);
 

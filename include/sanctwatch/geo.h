@@ -97,6 +97,7 @@ struct sw_port {
     char country[3]; /* ISO 3166-1 alpha-2 */
     double lat, lon;
     double radius_m; /* the port area: a circle of this radius around (lat, lon) */
+    double wait_m;   /* the waiting area around it (anchorages, approaches): >= radius_m */
     int kind;        /* enum sw_port_kind */
     char source[32];
 };

@@ -172,7 +172,8 @@ static int track_fix(struct sw_detect *d, const struct det_rec *x, const struct 
     int rc;
     struct dvessel *dv = x->dv;
     const struct sw_port *pt = NULL;
-    int in_port = det_in_port_v(d, dv, f->lat, f->lon, &pt);
+    int in_port; /* in a port's waiting area: the rules of ships at sea do not apply */
+    det_in_port_v(d, dv, f->lat, f->lon, &pt, &in_port);
     float sog = f->sog;
     if (isnan(sog) && x->has_prev && f->t > x->prev.t && f->t - x->prev.t < 2 * HOUR_MS) {
         double km;
@@ -191,8 +192,10 @@ static int track_fix(struct sw_detect *d, const struct det_rec *x, const struct 
     if ((det_enabled(d, SW_DT_LOITERING) || det_enabled(d, SW_DT_DARK_RENDEZVOUS)) &&
         (rc = det_loi_fix(d, dv, f, sog, in_port)) != SW_OK)
         return rc;
-    if (det_enabled(d, SW_DT_PORT_CALL) && (rc = det_pc_fix(d, dv, f, sog, pt)) != SW_OK) return rc;
-    if (det_enabled(d, SW_DT_ZONE_ENTRY) && (rc = det_zone_fix(d, x, f)) != SW_OK) return rc;
+    if ((det_enabled(d, SW_DT_PORT_CALL) || det_enabled(d, SW_DT_ZONE_ENTRY)) &&
+        (rc = det_pc_fix(d, x, f, sog, pt)) != SW_OK)
+        return rc;
+    if (det_enabled(d, SW_DT_ZONE_ENTRY) && (rc = det_zone_fix(d, x, f, sog)) != SW_OK) return rc;
     if (!isnan(f->sog) && f->sog >= 3 && f->sog < 40)
         dv->usual_sog = isnan(dv->usual_sog) ? f->sog : 0.9f * dv->usual_sog + 0.1f * f->sog;
     dv->last_in_port = (uint8_t)in_port;

@@ -60,7 +60,7 @@ struct hist {
  * episodes): 128 bytes, two cache lines. Indexed by the vessel's slot in the vessel table. */
 struct dvessel {
     uint32_t mmsi;
-    uint8_t last_in_port;
+    uint8_t last_in_port;            /* the last fix was in a port's waiting area */
     uint8_t fraud_done;              /* bits: 1 mid, 2 imo check digit, 4 listed identity, 8 flag */
     uint8_t listed_done;             /* bits: 1 mmsi, 2 imo, 4 name */
     uint8_t zep_active;              /* zone episodes in use */
@@ -143,12 +143,23 @@ struct ep_share {
 
 struct zone_ep {
     int16_t zone; /* index in the geo zones, -1 unused */
-    uint8_t n_in, n_out, reported, inside, suppressed;
-    int64_t out_since; /* time of the first fix outside, 0 while inside */
-    struct dfix first;
+    uint8_t n_in, n_out, reported, inside, suppressed, slow_reported;
+    int64_t out_since;  /* time of the first fix outside, 0 while inside */
+    int64_t last_in;    /* the last fix inside (time inside is summed between such fixes) */
+    int64_t slow_since; /* first of the slow fixes in a row inside, 0 none */
+    struct dfix first, slow_first;
+};
+/* A vessel's day in a zone it only passes through (zone_entry kind transits). */
+struct zone_sum {
+    int16_t zone; /* -1 unused */
+    uint16_t entries;
+    int32_t day; /* UTC day number */
+    int64_t inside_ms;
+    struct dfix first, last; /* first and last fix inside that day */
 };
 struct ep_zone {
     struct zone_ep zep[DET_ZONE_EPS];
+    struct zone_sum sum[DET_ZONE_EPS];
 };
 
 /* Items that never move: pages of 1024, so pointers stay valid while the slab grows. */
@@ -192,9 +203,12 @@ struct loiter_rec {
     double paired_ratio; /* detour ratio of the rendezvous reported with it, 0 none */
 };
 
+/* MMSIs kept per cell and hour: one more than the 3 others a gap needs, so that a vessel
+ * among them still sees 3 others. */
+#define DET_RECEP_MMSI 4
 struct recep {
     uint64_t key; /* 0 empty: cell and hour, +1 */
-    uint32_t mm[3];
+    uint32_t mm[DET_RECEP_MMSI];
     uint8_t n;
 };
 
@@ -321,14 +335,16 @@ void det_pools_free(struct sw_detect *d);
 #define PC(d, dv) ((struct ep_pc *)det_pool_at(&(d)->ppc, (dv)->ep_pc))
 #define ZEP(d, dv) (((struct ep_zone *)det_pool_at(&(d)->pzone, (dv)->ep_zone))->zep)
 #define SH(d, dv) ((struct ep_share *)det_pool_at(&(d)->pshare, (dv)->ep_share))
+#define ZSUM(d, dv) (((struct ep_zone *)det_pool_at(&(d)->pzone, (dv)->ep_zone))->sum)
 
 /* geoctx.c */
 double det_approx_m(double lat1, double lon1, double lat2, double lon2);
 double det_approx_ub_m(double lat1, double lon1, double lat2, double lon2);
 int det_port_grid_build(struct sw_detect *d);
-int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port);
+/* The port whose area holds the point (*port, NULL none; returns 1 when there is one), and
+ * whether the point is in a port's waiting area (anchorages, approaches). */
 int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
-                  const struct sw_port **port);
+                  const struct sw_port **port, int *waiting);
 double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double lon);
 double det_kn_between(const struct dfix *a, const struct dfix *b, double *km);
 
@@ -375,10 +391,16 @@ int det_gap_finish(struct sw_detect *d, const struct det_rec *x);
 int det_loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, float sog,
                 int in_port);
 int det_loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing);
-int det_pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, float sog,
+int det_pc_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog,
                const struct sw_port *pt);
 int det_pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing);
-int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f);
+int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog);
+/* The end of a run: the day summaries of past days written, today's published ongoing (kept
+ * when publish, else dropped with the visits). */
+int det_zone_end(struct sw_detect *d, struct dvessel *dv, int publish);
+/* zone_entry kind entry into a DPRK port's area (portcall.c decides it is one). */
+int det_zone_port_entry(struct sw_detect *d, struct dvessel *dv, const struct sw_port *pt,
+                        const struct dfix *f);
 int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
 int det_sp_close(struct sw_detect *d, struct dvessel *dv);
 /* Movement no ship can make from a to b (implied speed, distance into *kn, *km). */

@@ -1,8 +1,10 @@
 /*
- * ais_gap: no fix for at least min_gap_h while the vessel was at sea, where others were heard
- * around it (reception.c); gaps that begin and end in a port area are not events; a gap still
- * open at the end of the input is written ongoing. A long enough gap is handed on to
- * dark_rendezvous (rendezvous.c). docs/detection.md, ais_gap.
+ * ais_gap: no fix for at least min_gap_h while the vessel was at sea; the reception around it
+ * (reception.c) says how much the silence tells: good, partial, or unknown where nobody else is
+ * heard (a lower confidence); a silence of the receivers themselves (an area heard well before
+ * that falls quiet with the vessel) is no gap. Gaps that begin and end in a port's waiting
+ * area are not events; a gap still open at the end of the input is written ongoing. A long enough
+ * gap is handed on to dark_rendezvous (rendezvous.c). docs/detection.md, ais_gap.
  */
 #include "detect_int.h"
 
@@ -10,6 +12,30 @@
 #include "sanctwatch/timeutil.h"
 
 #include <math.h>
+
+/* *made: the ais_gap event was made (it passed the reception test). */
+#define BEFORE_MS (6 * HOUR_MS) /* reception before the gap: the hours looked at */
+
+enum reception { REC_OUTAGE = 0, REC_UNKNOWN, REC_PARTIAL, REC_GOOD };
+static const char *const rec_names[] = {"outage", "unknown", "partial", "good"};
+
+/* How well the area around a silence was received. Good: at least min_other_vessels other
+ * vessels heard near either end during it, in at least min_hours_covered of its hours.
+ * Otherwise, when the area had been heard well before the silence began, the receivers went
+ * quiet with it (an outage, a hole in the recording): no gap. When nobody was heard near it,
+ * before or during, reception there is unknown; in between, partial. */
+static int judge_reception(struct sw_detect *d, uint32_t self, const struct dfix *a,
+                           const struct dfix *b, int64_t from, int64_t to, int *others,
+                           double *covered)
+{
+    int need = (int)d->p.gap_min_others, before;
+    double bcov;
+    det_reception(d, self, a, b, from, to, others, covered);
+    if (*others >= need && *covered >= d->p.gap_min_covered) return REC_GOOD;
+    det_reception(d, self, a, NULL, a->t - BEFORE_MS, a->t, &before, &bcov);
+    if (before >= need && *covered < d->p.gap_min_covered) return REC_OUTAGE;
+    return *others == 0 ? REC_UNKNOWN : REC_PARTIAL;
+}
 
 /* *made: the ais_gap event was made (it passed the reception test). */
 static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix *a,
@@ -23,12 +49,18 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
     int64_t from = b ? a->t : t_end - (int64_t)(d->p.gap_min_h * HOUR_MS);
     int others;
     double covered;
-    det_reception(d, dv->mmsi, a, b, from < a->t ? a->t : from, t_end, &others, &covered);
-    if (others < need || covered < d->p.gap_min_covered) return SW_OK;
+    int rec =
+        judge_reception(d, dv->mmsi, a, b, from < a->t ? a->t : from, t_end, &others, &covered);
+    if (rec == REC_OUTAGE) {
+        d->st.gap_outage++;
+        return SW_OK;
+    }
     double gap_h = (double)(t_end - a->t) / HOUR_MS;
     int rc;
     if (det_enabled(d, SW_DT_AIS_GAP)) {
-        double conf = 0.55 + 0.1 * others + 0.02 * (gap_h - d->p.gap_min_h);
+        double conf = rec == REC_GOOD      ? 0.55 + 0.1 * others + 0.02 * (gap_h - d->p.gap_min_h)
+                      : rec == REC_PARTIAL ? 0.45 + 0.05 * others
+                                           : 0.4;
         json_t *ev = det_event_new(SW_DT_AIS_GAP, a->t, b ? b->t : 0, b == NULL, a->lat, a->lon,
                                    conf > 0.95 ? 0.95 : conf);
         if (!ev) return SW_ENOMEM;
@@ -36,6 +68,7 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
         json_t *dt = det_details(ev, "ais_gap");
         det_num(dt, "gap_h", gap_h);
         det_num(dt, "min_gap_h", d->p.gap_min_h);
+        json_object_set_new(dt, "reception", json_string(rec_names[rec]));
         det_num(dt, "reception_radius_km", d->p.gap_radius_km);
         det_num(dt, "others_heard", others);
         det_num(dt, "min_other_vessels", need);
@@ -53,7 +86,8 @@ static int gap_event(struct sw_detect *d, struct dvessel *dv, const struct dfix 
         *made = 1;
         if ((rc = det_event_finish(d, ev, SW_DT_AIS_GAP)) != SW_OK) return rc;
     }
-    if (b && det_enabled(d, SW_DT_DARK_RENDEZVOUS) && (t_end - a->t) >= d->p.dr_min_gap_h * HOUR_MS)
+    if (b && rec != REC_UNKNOWN && det_enabled(d, SW_DT_DARK_RENDEZVOUS) &&
+        (t_end - a->t) >= d->p.dr_min_gap_h * HOUR_MS)
         return det_dark_rendezvous(d, dv, a, b);
     return SW_OK;
 }

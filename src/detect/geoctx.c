@@ -71,7 +71,7 @@ int det_port_grid_build(struct sw_detect *d)
         }
         for (size_t i = 0; i < n; i++) {
             const struct sw_port *q = sw_ports_get(d->g, i);
-            double span = (q->radius_m + PORT_MARGIN_M) / 111195.0;
+            double span = (q->wait_m + PORT_MARGIN_M) / 111195.0;
             double c = cos((fabs(q->lat) + span > 89 ? 89 : fabs(q->lat) + span) * M_PI / 180);
             double lspan = span / c > 180 ? 180 : span / c;
             for (double la = floor(q->lat - span); la <= q->lat + span; la += 1)
@@ -89,29 +89,32 @@ int det_port_grid_build(struct sw_detect *d)
     return SW_OK;
 }
 
-/* Port area lookup (the nearest port whose circle holds the point, as sw_ports_area) over the
- * ports of the fix's grid cell, with a per-vessel bound: after a lookup finds no port area,
- * the distance to the nearest port area edge (at most PORT_MARGIN_M) is kept, and fixes
- * closer than that to the lookup point (with a 10% margin) skip the lookup. */
+/* Port area lookup (the nearest port whose area holds the point, as sw_ports_area) and
+ * whether the point is in any port's waiting area (anchorages and approaches, which hold the
+ * port areas), over the ports of the fix's grid cell, with a per-vessel bound: after a lookup
+ * finds no waiting area, the distance to the nearest waiting area's edge (at most
+ * PORT_MARGIN_M) is kept, and fixes closer than that to the lookup point (with a 10% margin)
+ * skip the lookup. */
 static int in_port_cached(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
-                          const struct sw_port **port)
+                          const struct sw_port **port, int *waiting)
 {
+    *port = NULL;
+    *waiting = 0;
     if (dv && dv->port_free_m > 0 &&
         (det_approx_ub_m(dv->port_lat, dv->port_lon, lat, lon) < dv->port_free_m * 0.9 ||
-         det_approx_m(dv->port_lat, dv->port_lon, lat, lon) < dv->port_free_m * 0.9)) {
-        *port = NULL;
+         det_approx_m(dv->port_lat, dv->port_lon, lat, lon) < dv->port_free_m * 0.9))
         return 0;
-    }
     size_t cell = pg_cell(lat, lon);
     double free_m = PORT_MARGIN_M, bd = 0;
     const struct sw_port *best = NULL;
     for (uint32_t k = d->pg_start[cell]; k < d->pg_start[cell + 1]; k++) {
         const struct sw_port *q = sw_ports_get(d->g, d->pg_list[k]);
         double a = det_approx_m(lat, lon, q->lat, q->lon);
-        double e = a * 0.99 - q->radius_m;
+        double e = a * 0.99 - q->wait_m;
         if (e < free_m) free_m = e;
-        if (a <= q->radius_m * 1.02 + 200) {
+        if (a <= q->wait_m * 1.02 + 200) {
             double x = sw_geo_dist_m(lat, lon, q->lat, q->lon);
+            if (x <= q->wait_m) *waiting = 1;
             if (x <= q->radius_m && (!best || x < bd)) {
                 best = q;
                 bd = x;
@@ -122,26 +125,17 @@ static int in_port_cached(struct sw_detect *d, struct dvessel *dv, double lat, d
     if (dv) {
         dv->port_lat = (float)lat;
         dv->port_lon = (float)lon;
-        dv->port_free_m = best ? -1.0f : (float)free_m;
+        dv->port_free_m = *waiting ? -1.0f : (float)free_m;
     }
     return best != NULL;
 }
 
-int det_in_port(struct sw_detect *d, double lat, double lon, const struct sw_port **port)
-{
-    const struct sw_port *pp = NULL;
-    int in = in_port_cached(d, NULL, lat, lon, &pp);
-    if (port) *port = pp;
-    return in;
-}
-
 int det_in_port_v(struct sw_detect *d, struct dvessel *dv, double lat, double lon,
-                  const struct sw_port **port)
+                  const struct sw_port **port, int *waiting)
 {
-    return in_port_cached(d, dv, lat, lon, port);
+    return in_port_cached(d, dv, lat, lon, port, waiting);
 }
 
-/* Distance to shore, cached per vessel while it stays within 2 km of the cached point. */
 double det_shore_m(struct sw_detect *d, struct dvessel *dv, double lat, double lon)
 {
     /* |dlon| * cos(lat) <= |dlon| (0 <= cos <= 1, rounding is monotonic): the cosine is

@@ -1,7 +1,9 @@
 /*
- * loitering: speed under max_sog_kn for at least min_duration_h, every fix at least
- * min_shore_distance_nm from shore and outside port areas; a silence longer than max_gap_h
- * ends an episode. A qualified episode is also put in the loitering ring that dark_rendezvous
+ * loitering: speed under max_sog_kn for at least min_duration_h, every fix at sea outside the
+ * ports' waiting areas (anchorages, approaches) wherever that is, coastal waters included
+ * (transfers for the DPRK happen 10-20 nm off its coast); min_shore_distance_nm (0 by
+ * default) can still demand a distance from shore. A silence longer than max_gap_h ends an
+ * episode. A qualified episode is also put in the loitering ring that dark_rendezvous
  * searches (rendezvous.c). The open episode's state lives in the loitering pool.
  * docs/detection.md, loitering.
  */
@@ -27,10 +29,16 @@ static int loi_event(struct sw_detect *d, struct dvessel *dv, int ongoing)
     det_num(dt, "duration_h", h);
     det_num(dt, "median_sog_kn", det_hist_median(&L->h));
     det_num(dt, "positions", L->n);
-    det_num(dt, "min_shore_distance_nm", L->min_shore / SW_GEO_NM_M);
+    /* how far off the coast, to the nautical mile (capped: 100 reads "at least 100") */
+    double sh =
+        sw_geo_dist_to_shore_capped_m(d->g, L->sumlat / L->n, L->sumlon / L->n, 100 * SW_GEO_NM_M);
+    det_num(dt, "shore_distance_nm", round(sh / SW_GEO_NM_M));
     det_num(dt, "max_sog_kn", d->p.loi_max_sog_kn);
     det_num(dt, "min_duration_h", d->p.loi_min_duration_h);
-    det_num(dt, "min_shore_distance_nm_rule", d->p.loi_min_shore_nm);
+    if (d->p.loi_min_shore_nm > 0) {
+        det_num(dt, "min_shore_distance_nm", L->min_shore / SW_GEO_NM_M);
+        det_num(dt, "min_shore_distance_nm_rule", d->p.loi_min_shore_nm);
+    }
     det_event_fix(ev, &L->first, "first");
     det_event_samples(ev, &L->s);
     det_event_fix(ev, &L->lastf, "last");
@@ -57,9 +65,11 @@ int det_loi_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, f
     int rc;
     int slow = !isnan(sog) && sog < d->p.loi_max_sog_kn;
     double shore = 0;
-    if (slow && !in_port) /* capped: only "at least min_shore_distance_nm" matters */
+    int at_sea = slow && !in_port && !sw_geo_is_land(d->g, f->lat, f->lon);
+    if (at_sea && d->p.loi_min_shore_nm > 0) { /* an optional distance from shore, capped */
         shore = det_shore_m(d, dv, f->lat, f->lon);
-    int at_sea = !in_port && shore >= d->p.loi_min_shore_nm * SW_GEO_NM_M;
+        at_sea = shore >= d->p.loi_min_shore_nm * SW_GEO_NM_M;
+    }
     if (!slow || !at_sea) return det_loi_close(d, dv, 0);
     if (dv->loi_open && f->t - LOI(d, dv)->lastf.t > d->p.loi_max_gap_h * HOUR_MS &&
         (rc = det_loi_close(d, dv, 0)) != SW_OK)

@@ -42,7 +42,7 @@ void sw_detect_params_default(struct sw_detect_params *p)
     p->dr_min_alongside_h = 4;
     p->loi_max_sog_kn = 2;
     p->loi_min_duration_h = 4;
-    p->loi_min_shore_nm = 20;
+    p->loi_min_shore_nm = 0;
     p->loi_max_gap_h = 6;
     p->gap_min_h = 12;
     p->gap_radius_km = 50;
@@ -53,6 +53,8 @@ void sw_detect_params_default(struct sw_detect_params *p)
     snprintf(p->pc_countries, sizeof p->pc_countries, "KP");
     p->zone_min_fixes = 1;
     p->zone_reentry_h = 2;
+    p->zone_slow_kn = 3;
+    p->zone_slow_min = 30;
     p->sp_max_speed_kn = 50;
     p->sp_min_jump_km = 5;
     p->sp_min_inland_m = 2000;
@@ -97,6 +99,8 @@ static const struct pkey pkeys[] = {
     PK("port_call.min_duration_min", pc_min_duration_min),
     PK("zone_entry.min_fixes", zone_min_fixes),
     PK("zone_entry.reentry_h", zone_reentry_h),
+    PK("zone_entry.slow_kn", zone_slow_kn),
+    PK("zone_entry.slow_min", zone_slow_min),
     PK("position_spoof.max_speed_kn", sp_max_speed_kn),
     PK("position_spoof.min_jump_km", sp_min_jump_km),
     PK("position_spoof.min_inland_m", sp_min_inland_m),

@@ -78,9 +78,10 @@ int det_pc_publish(struct sw_detect *d, struct dvessel *dv)
     return dv->pc_port >= 0 ? pc_judge(d, dv, dv->pc_port, 1, 0) : SW_OK;
 }
 
-int det_pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, float sog,
+int det_pc_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog,
                const struct sw_port *pt)
 {
+    struct dvessel *dv = x->dv;
     int rc, port = pt ? (int)(pt - sw_ports_get(d->g, 0)) : -1;
     if (port != dv->pc_port) {
         if (dv->pc_port >= 0 && port < 0 && ++dv->pc_n_out < 2)
@@ -91,6 +92,10 @@ int det_pc_fix(struct sw_detect *d, struct dvessel *dv, const struct dfix *f, fl
         dv->pc_port = port;
         PC(d, dv)->enter = f->t;
         PC(d, dv)->stop_start = SW_TIME_NONE;
+        /* entering a DPRK port (an event country's) from outside is an incident of its own */
+        if (x->has_prev && country_listed(d->p.pc_countries, pt->country) &&
+            (rc = det_zone_port_entry(d, dv, pt, f)) != SW_OK)
+            return rc;
     }
     dv->pc_n_out = 0;
     if (port < 0) return SW_OK;

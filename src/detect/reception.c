@@ -1,6 +1,7 @@
 /*
  * The reception model behind ais_gap: which vessels were heard, per 0.5-degree cell and hour
- * (up to three distinct MMSIs each, in a bounded table; entries older than 14 days purged),
+ * (up to DET_RECEP_MMSI distinct MMSIs each, in a bounded table; entries older than 14 days
+ * purged),
  * so that a vessel's silence can be told from a receiver's: a gap counts only where others
  * were heard around it, hour after hour. docs/detection.md, ais_gap.
  */
@@ -93,7 +94,7 @@ int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
         e->key = key;
         d->rgn++;
     }
-    if (e->n >= 3) return SW_OK;
+    if (e->n >= DET_RECEP_MMSI) return SW_OK;
     for (int i = 0; i < e->n; i++)
         if (e->mm[i] == f->mmsi) return SW_OK;
     e->mm[e->n++] = f->mmsi;
@@ -143,7 +144,7 @@ void det_reception(struct sw_detect *d, uint32_t self, const struct dfix *a, con
 
 int det_recep_put(struct sw_detect *d, const struct recep *e)
 {
-    if (!e->key || e->n > 3 || (d->rgn + 1) * 10 > d->rgcap * 7 || rg_find(d, e->key))
+    if (!e->key || e->n > DET_RECEP_MMSI || (d->rgn + 1) * 10 > d->rgcap * 7 || rg_find(d, e->key))
         return SW_EFORMAT;
     size_t s = rg_slot(e->key, d->rgcap);
     while (d->rg[s].key)

@@ -47,16 +47,19 @@ static int share_event(struct sw_detect *d, struct dvessel *dv, int ongoing)
 {
     const struct ep_share *S = SH(d, dv);
     const struct dfix *at = S->tracks ? &S->a0 : NULL;
-    json_t *ev = det_event_new(SW_DT_IDENTITY_FRAUD, S->start, S->last, ongoing,
-                               at ? at->lat : NAN, at ? at->lon : NAN,
-                               S->tracks && S->nid > 1 ? 0.95 : S->tracks ? 0.9 : 0.8);
+    json_t *ev = det_event_new(SW_DT_IDENTITY_FRAUD, S->start, S->last, ongoing, at ? at->lat : NAN,
+                               at ? at->lon : NAN,
+                               S->tracks && S->nid > 1 ? 0.95
+                               : S->tracks             ? 0.9
+                                                       : 0.8);
     if (!ev) return SW_ENOMEM;
     det_event_vessel(d, ev, dv->mmsi);
     json_t *dt = det_details(ev, "identity_fraud");
     json_object_set_new(dt, "kind", json_string("shared_mmsi"));
-    json_object_set_new(dt, "variant", json_string(S->tracks && S->changes ? "tracks+identities"
-                                                   : S->tracks             ? "two_tracks"
-                                                                           : "identities"));
+    json_object_set_new(dt, "variant",
+                        json_string(S->tracks && S->changes ? "tracks+identities"
+                                    : S->tracks             ? "two_tracks"
+                                                            : "identities"));
     if (S->tracks) {
         det_num(dt, "fixes_track_a", S->na);
         det_num(dt, "fixes_track_b", S->nb);

@@ -50,12 +50,14 @@ int det_vessel_end(struct sw_detect *d, size_t slot, int publish)
     }
     if (publish) {
         if ((rc = det_loi_publish(d, x.dv)) != SW_OK || (rc = det_pc_publish(d, x.dv)) != SW_OK ||
-            (rc = det_sp_publish(d, x.dv)) != SW_OK || (rc = det_share_end(d, x.dv, 1)) != SW_OK)
+            (rc = det_sp_publish(d, x.dv)) != SW_OK || (rc = det_share_end(d, x.dv, 1)) != SW_OK ||
+            (rc = det_zone_end(d, x.dv, 1)) != SW_OK)
             return rc;
         return det_gap_publish(d, &x);
     }
     if ((rc = det_loi_close(d, x.dv, 1)) != SW_OK || (rc = det_pc_close(d, x.dv, 1)) != SW_OK ||
-        (rc = det_sp_close(d, x.dv)) != SW_OK || (rc = det_share_end(d, x.dv, 0)) != SW_OK)
+        (rc = det_sp_close(d, x.dv)) != SW_OK || (rc = det_share_end(d, x.dv, 0)) != SW_OK ||
+        (rc = det_zone_end(d, x.dv, 0)) != SW_OK)
         return rc;
     return det_gap_finish(d, &x);
 }
@@ -159,7 +161,7 @@ static int vessel_ok(const struct sw_detect *d, const struct dvessel *h, const s
     if (h->mmsi != mmsi || h->pc_port < -1 || h->pc_port >= (int64_t)sw_ports_count(d->g) ||
         (h->pc_port >= 0) != !!(mask & MASK_PC) || h->loi_open != !!(mask & MASK_LOI) ||
         (h->sp_exc_open || h->sp_ep_open) != !!(mask & MASK_SP) ||
-        (h->zep_active > 0) != !!(mask & MASK_ZONE) || h->zep_active > DET_ZONE_EPS ||
+        (h->zep_active > 0 && !(mask & MASK_ZONE)) || h->zep_active > DET_ZONE_EPS ||
         h->sp_exc_open > 1 || h->sp_ep_open > 1 || h->loi_open > 1 || h->gap_pub > 3 ||
         !(h->sp_ep_last == 0 || TIME_OK(h->sp_ep_last)) || mask > 63)
         return 0;
@@ -202,11 +204,17 @@ static int episodes_ok(const struct sw_detect *d, const struct dvessel *dv)
     }
     if (dv->ep_zone) {
         const struct zone_ep *z = ZEP(d, dv);
+        const struct zone_sum *zs = ZSUM(d, dv);
         const struct sw_zones *all = sw_geo_zones(d->g);
+        int64_t nz = all ? (int64_t)sw_zones_count(all) : 0;
         int active = 0;
         for (int e = 0; e < DET_ZONE_EPS; e++) {
-            if (z[e].zone < -1 || z[e].zone >= (int64_t)(all ? sw_zones_count(all) : 0) ||
-                !fix_ok(&z[e].first) || !(z[e].out_since == 0 || TIME_OK(z[e].out_since)))
+            if (z[e].zone < -1 || z[e].zone >= nz || !fix_ok(&z[e].first) ||
+                !fix_ok(&z[e].slow_first) || !(z[e].out_since == 0 || TIME_OK(z[e].out_since)) ||
+                !(z[e].last_in == 0 || TIME_OK(z[e].last_in)) ||
+                !(z[e].slow_since == 0 || TIME_OK(z[e].slow_since)) || zs[e].zone < -1 ||
+                zs[e].zone >= nz || zs[e].inside_ms < 0 || zs[e].day < 0 || !fix_ok(&zs[e].first) ||
+                !fix_ok(&zs[e].last))
                 return 0;
             active += z[e].zone >= 0;
         }

@@ -40,7 +40,7 @@ int sw_event_rank(const json_t *ev)
         return 1;
     /* 2: transfers and entering DPRK waters */
     if (is(type, "encounter") || is(type, "possible_port_call") ||
-        (is(type, "zone_entry") && !is(kind, "transit")) ||
+        (is(type, "zone_entry") && !is(kind, "transits")) ||
         (is(type, "identity_fraud") && is(kind, "shared_mmsi")))
         return 2;
     /* 3: hiding and disguise */

@@ -83,27 +83,36 @@ int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline)
     while ((rc = sw_lines_next(in, &line, &len)) != SW_EOF) {
         if (rc) goto fail;
         if (sw_lines_lineno(in) == 1 || len == 0 || line[0] == '#') continue;
-        char buf[4096], *f[8];
+        char buf[4096], *f[9];
         rc = SW_EFORMAT;
-        if (csv_split(line, len, buf, sizeof buf, f, 8) != 7) goto fail;
+        /* name,country,lat,lon,radius_km[,wait_km],kind,source */
+        int nf = csv_split(line, len, buf, sizeof buf, f, 9);
+        if (nf != 7 && nf != 8) goto fail;
+        if (nf == 7) { /* without waiting areas: the port area is all */
+            f[7] = f[6];
+            f[6] = f[5];
+            f[5] = f[4];
+        }
         struct sw_port p;
         memset(&p, 0, sizeof p);
-        double rad;
+        double rad, wait;
         if (parse_num(f[2], &p.lat) || parse_num(f[3], &p.lon) || parse_num(f[4], &rad) ||
-            fabs(p.lat) > 90 || fabs(p.lon) > 180 || rad < 0 || rad > 100 || strlen(f[1]) != 2)
+            parse_num(f[5], &wait) || fabs(p.lat) > 90 || fabs(p.lon) > 180 || rad < 0 ||
+            rad > 100 || wait < rad || wait > 100 || strlen(f[1]) != 2)
             goto fail;
         p.radius_m = rad * 1000.0;
-        if (!strcmp(f[5], "port"))
+        p.wait_m = wait * 1000.0;
+        if (!strcmp(f[6], "port"))
             p.kind = SW_PORT_PORT;
-        else if (!strcmp(f[5], "anchorage"))
+        else if (!strcmp(f[6], "anchorage"))
             p.kind = SW_PORT_ANCHORAGE;
-        else if (!strcmp(f[5], "terminal"))
+        else if (!strcmp(f[6], "terminal"))
             p.kind = SW_PORT_TERMINAL;
         else
             goto fail;
         copy_field(p.name, sizeof p.name, f[0]);
         copy_field(p.country, sizeof p.country, f[1]);
-        copy_field(p.source, sizeof p.source, f[6]);
+        copy_field(p.source, sizeof p.source, f[7]);
         if (n == cap) {
             rc = SW_ETOOBIG;
             if (cap >= MAX_PORTS) goto fail;

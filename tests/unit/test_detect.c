@@ -152,48 +152,76 @@ static void test_encounter(void **state)
     }
 }
 
+/* loitering: at sea wherever it is, coastal waters of the DPRK included, but not in a port's
+ * waiting area, and not when it is too short. */
 static void test_loitering(void **state)
 {
     (void)state;
-    for (int variant = 0; variant < 2; variant++) {
+    /* 0: open sea; 1: too short; 2: 15 nm off the DPRK west coast (Korea Bay); 3: in the
+     * Dalian anchorage (a waiting area of data/ports.csv) */
+    const double at[4][2] = {
+        {SEA_LAT, SEA_LON}, {SEA_LAT, SEA_LON}, {39.10, 124.90}, {38.87, 121.80}};
+    for (int variant = 0; variant < 4; variant++) {
         struct out o = {0};
         struct sw_detect *d = new_det(&o);
-        int64_t dur = variant ? 3 * HOUR : 5 * HOUR; /* 1: too short */
+        double la = at[variant][0], lo0 = at[variant][1];
+        double shore = sw_geo_dist_to_shore_m(geo, la, lo0) / SW_GEO_NM_M;
+        assert_false(sw_geo_is_land(geo, la, lo0));
+        if (variant == 2) assert_true(shore > 12 && shore < 18); /* the geometry holds */
+        int64_t dur = variant == 1 ? 3 * HOUR : 5 * HOUR;
+        double k = 1852 / (111195.0 * cos(la * M_PI / 180));
         for (int64_t t = T0; t <= T0 + dur; t += 6 * MIN)
-            fix(d, 413000001, t, SEA_LAT, east((double)(t - T0) / HOUR * 0.5 * 1852), 0.5);
-        fix(d, 413000001, T0 + dur + 6 * MIN, SEA_LAT, east(2000), 11);
+            fix(d, 413000001, t, la, lo0 + (double)(t - T0) / HOUR * 0.5 * k, 0.5);
+        fix(d, 413000001, T0 + dur + 6 * MIN, la, lo0 + 3 * k, 11);
         assert_int_equal(sw_detect_finish(d), SW_OK);
-        assert_int_equal(count(&o, "loitering"), variant ? 0 : 1);
-        if (!variant) {
+        assert_int_equal(count(&o, "loitering"), variant == 0 || variant == 2 ? 1 : 0);
+        if (variant == 0 || variant == 2) {
             json_t *ev = first(&o, "loitering");
             assert_true(fabs(detail(ev, "duration_h") - 5) < 0.01);
             assert_true(fabs(detail(ev, "median_sog_kn") - 0.55) < 0.01); /* 0.5 kn bin */
-            assert_true(detail(ev, "min_shore_distance_nm") >= 20);
+            /* from the mean position, 1.25 nm east of the first */
+            double mean = sw_geo_dist_to_shore_m(geo, la, lo0 + 1.25 * k) / SW_GEO_NM_M;
+            assert_true(fabs(detail(ev, "shore_distance_nm") - fmin(mean, 100)) <= 0.5);
         }
         out_free(&o);
         sw_detect_free(d);
     }
 }
 
+/* ais_gap: 14 h of silence with others heard around (good reception), with nobody around
+ * at all (reported, reception unknown), and during a receiver outage (others heard before,
+ * then silent together with the vessel: no gap). */
+static const char *sdetail(json_t *ev, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(ev, "details"), key));
+}
+
 static void test_ais_gap(void **state)
 {
     (void)state;
-    for (int variant = 0; variant < 2; variant++) {
+    for (int variant = 0; variant < 3; variant++) {
         struct out o = {0};
         struct sw_detect *d = new_det(&o);
         /* the silent vessel: fixes, then 14 h nothing, then fixes again */
         for (int64_t t = T0; t <= T0 + 16 * HOUR; t += 10 * MIN) {
-            if (t <= T0 + HOUR || t >= T0 + 15 * HOUR) fix(d, 414000001, t, SEA_LAT, SEA_LON, 10);
-            if (!variant) /* 1: nobody else around: a receiver outage, not a gap */
+            int heard = t <= T0 + HOUR || t >= T0 + 15 * HOUR;
+            if (heard) fix(d, 414000001, t, SEA_LAT, SEA_LON, 10);
+            if (variant == 0 || (variant == 2 && heard))
                 for (uint32_t k = 0; k < 4; k++)
                     fix(d, 414000100 + k, t + 1000 * k, SEA_LAT + 0.05 * k, SEA_LON + 0.1, 9);
         }
         assert_int_equal(sw_detect_finish(d), SW_OK);
-        assert_int_equal(count(&o, "ais_gap"), variant ? 0 : 1);
-        if (!variant) {
+        assert_int_equal(count(&o, "ais_gap"), variant == 2 ? 0 : 1);
+        if (variant < 2) {
             json_t *ev = first(&o, "ais_gap");
             assert_true(fabs(detail(ev, "gap_h") - 14) < 0.01);
-            assert_true(detail(ev, "others_heard") >= 3);
+            assert_string_equal(sdetail(ev, "reception"), variant ? "unknown" : "good");
+            if (!variant) assert_true(detail(ev, "others_heard") >= 3);
+            if (variant)
+                assert_true(detail(ev, "confidence") == 0 && /* not in details */
+                            json_real_value(json_object_get(ev, "confidence")) == 0.4);
+        } else {
+            assert_int_equal(sw_detect_get_stats(d)->gap_outage, 5); /* the others too */
         }
         out_free(&o);
         sw_detect_free(d);
@@ -408,6 +436,63 @@ static void test_shared(void **state)
     sw_detect_free(d);
 }
 
+/* Records of a zone_entry kind (incident view). */
+static int zone_kind(const struct out *o, const char *kind)
+{
+    int n = 0;
+    for (int i = 0; i < o->n; i++) {
+        json_t *ev = o->ev[i];
+        if (strcmp(json_string_value(json_object_get(ev, "type")), "zone_entry")) continue;
+        const char *k = json_string_value(json_object_get(json_object_get(ev, "details"), "kind"));
+        n += k && !strcmp(k, kind);
+    }
+    return n;
+}
+
+/* zone_entry: entering the DPRK territorial sea is an incident; crossing the claimed EEZ is
+ * a day's summary (entries, hours inside); slowing down in a transfer area is an incident. */
+static void test_zones(void **state)
+{
+    (void)state;
+    const struct sw_zone *zs[8];
+    size_t n;
+    /* the geometry the test stands on */
+    sw_zones_lookup(geo, 39.5, 128.8, zs, 8, &n);
+    assert_true(n == 1 && !strcmp(zs[0]->kind, "eez"));
+    sw_zones_lookup(geo, 39.25, 127.65, zs, 8, &n);
+    assert_int_equal(n, 2);
+    sw_zones_lookup(geo, 38.5, 122.5, zs, 8, &n);
+    assert_true(n == 1 && !strcmp(zs[0]->kind, "transfer_area"));
+    sw_zones_lookup(geo, 38.2, 122.5, zs, 8, &n);
+    assert_int_equal(n, 0);
+    for (int variant = 0; variant < 3; variant++) {
+        struct out o = {0};
+        struct sw_detect *d = new_det(&o);
+        for (int i = 0; i <= 60; i++) {
+            int64_t t = T0 + i * 2 * MIN;
+            double la, lo, sog = 12;
+            if (variant == 0) { /* east across the EEZ's western edge at 12 kn, and out */
+                la = 39.5;
+                lo = 128.2 + i * 0.0137;
+            } else if (variant == 1) { /* from the EEZ into the territorial sea off Wonsan */
+                la = 39.5 - i * 0.005;
+                lo = 128.0 - i * 0.007;
+            } else { /* north into the Korea Bay box, then drifting there for an hour */
+                la = i < 20 ? 38.2 + i * 0.015 : 38.5;
+                lo = 122.5;
+                sog = i < 20 ? 10 : 0.5;
+            }
+            fix(d, 419000001, t, la, lo, sog);
+        }
+        assert_int_equal(sw_detect_finish(d), SW_OK);
+        assert_int_equal(zone_kind(&o, "entry"), variant == 1 ? 1 : 0);
+        assert_int_equal(zone_kind(&o, "slow"), variant == 2 ? 1 : 0);
+        assert_int_equal(zone_kind(&o, "transits"), 1);
+        out_free(&o);
+        sw_detect_free(d);
+    }
+}
+
 /* Same input twice gives byte-identical events (ids are deterministic). */
 static void test_deterministic(void **state)
 {
@@ -509,12 +594,12 @@ static void test_batch_same(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_encounter),     cmocka_unit_test(test_loitering),
-        cmocka_unit_test(test_ais_gap),       cmocka_unit_test(test_position_spoof),
-        cmocka_unit_test(test_identity),      cmocka_unit_test(test_line_escapes),
-        cmocka_unit_test(test_listed),        cmocka_unit_test(test_shared),
-        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_params),
-        cmocka_unit_test(test_batch_same),
+        cmocka_unit_test(test_encounter), cmocka_unit_test(test_loitering),
+        cmocka_unit_test(test_ais_gap),   cmocka_unit_test(test_position_spoof),
+        cmocka_unit_test(test_identity),  cmocka_unit_test(test_line_escapes),
+        cmocka_unit_test(test_listed),    cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_zones),     cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_params),    cmocka_unit_test(test_batch_same),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
