@@ -205,7 +205,8 @@ static int neg_listed_names(struct sim *s)
         uint32_t imo;
         snprintf(v->name, sizeof v->name, "%s", sim_listed_cargo_name(s, &imo));
         v->ship_type = 70;
-        if (v->imo == imo) v->imo = (imo / 10 + 1) * 10 + (uint32_t)sw_sim_imo_check_digit((imo / 10 + 1) * 10);
+        if (v->imo == imo)
+            v->imo = (imo / 10 + 1) * 10 + (uint32_t)sw_sim_imo_check_digit((imo / 10 + 1) * 10);
     }
     v = sim_wanderer(s, "listed_name_only", 'B', s->t0 + rpick(&s->r, 240) * MIN_MS, 8, &la, &lo);
     if (v) {
@@ -345,7 +346,8 @@ int sim_negatives(struct sim *s)
 {
     double la, lo;
     int rc = neg_anchored_together(s);
-    rc |= sim_anchorage_wait(s, &SIM_OTHER_PORTS[1 + rpick(&s->r, 2)], 0, 6);
+    /* the Dalian anchorage lies inside the Korea Bay transfer area */
+    rc |= sim_anchorage_wait(s, &SIM_OTHER_PORTS[1], 0, 6);
     rc |= neg_passing_close(s);
     rc |= neg_tug_tow(s);
     rc |= neg_pilot_visit(s);
@@ -397,8 +399,8 @@ static int truth_in_reach(const struct sim *s, double la, double lo, double r_m,
                 int64_t ts, te;
                 json_t *js = json_object_get(it, "start"), *je = json_object_get(it, "end");
                 if (sw_time_parse(json_string_value(js), json_string_length(js), &ts) ||
-                    sw_time_parse(json_string_value(je), json_string_length(je), &te) ||
-                    te < t0 || ts > t1)
+                    sw_time_parse(json_string_value(je), json_string_length(je), &te) || te < t0 ||
+                    ts > t1)
                     continue;
                 size_t m;
                 json_t *mm;
@@ -457,7 +459,8 @@ int sim_outage(struct sim *s)
             st++;
         double cla = OUTAGES[k].la, clo = OUTAGES[k].lo;
         if (st == SIM_NSTATIONS || !exclusive(st, cla, clo)) continue;
-        int64_t dur = 14 * HOUR_MS, t = -1, lo = s->t0 + 4 * HOUR_MS, hi = s->t1 - dur - 4 * HOUR_MS;
+        int64_t dur = 14 * HOUR_MS, t = -1, lo = s->t0 + 4 * HOUR_MS,
+                hi = s->t1 - dur - 4 * HOUR_MS;
         for (int tries = 0; tries < 24 && t < 0; tries++) {
             int64_t u = tries < 6 ? sim_span_time(s, dur, 24, 0, lo, hi) : sim_rtime(s, lo, hi);
             if (!truth_in_reach(s, SIM_STATIONS[st].lat, SIM_STATIONS[st].lon,

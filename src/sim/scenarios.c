@@ -34,8 +34,9 @@ static const struct {
  * Crude Oil Tanker, 61,991 GRT, IMO 9256858 and 9256860): about 250 m. */
 static const char *const LISTED_TANKERS[] = {"LINDA", "PEGAS"};
 /* DPRK tankers designated without type or tonnage in the same list. */
-static const char *const LISTED_UNTYPED[] = {"YU JONG 2", "SAM JONG 2",  "CHON MA SAN", "AN SAN 1",
-                                             "YU PHYONG 5", "PAEK MA", "JI SONG 6", "KUM UN SAN 3"};
+static const char *const LISTED_UNTYPED[] = {"YU JONG 2", "SAM JONG 2",  "CHON MA SAN",
+                                             "AN SAN 1",  "YU PHYONG 5", "PAEK MA",
+                                             "JI SONG 6", "KUM UN SAN 3"};
 
 static const uint32_t BAD_MIDS[] = {402, 404, 406, 409, 411};
 /* Flags of convenience (Panama, Liberia, Sierra Leone, Togo) for the listed-name cases. */
@@ -57,8 +58,7 @@ static int spot(struct sim *s, const double *box, double min_nm, double max_nm,
 
 /* ---- pairs and slow vessels ---------------------------------------------------------------- */
 
-static int sc_encounter(struct sim *s, const double *box, double min_nm, double max_nm,
-                        int step_h)
+static int sc_encounter(struct sim *s, const double *box, double min_nm, double max_nm, int step_h)
 {
     double la, lo;
     if (spot(s, box, min_nm, max_nm, 40000, &la, &lo)) return 0;
@@ -95,8 +95,7 @@ static struct vessel *loiter_at(struct sim *s, double la, double lo, int64_t t, 
     return a;
 }
 
-static int sc_loitering(struct sim *s, const double *box, double min_nm, double max_nm,
-                        int step_h)
+static int sc_loitering(struct sim *s, const double *box, double min_nm, double max_nm, int step_h)
 {
     double la, lo;
     int rc;
@@ -104,33 +103,44 @@ static int sc_loitering(struct sim *s, const double *box, double min_nm, double 
     int64_t dur = (int64_t)(rrange(&s->r, 5, 8) * HOUR_MS);
     int64_t t = sim_span_time(s, dur, step_h, 0, s->t0 + 4 * HOUR_MS, s->t1 - dur - 4 * HOUR_MS);
     struct vessel *v = loiter_at(s, la, lo, t, dur, &rc);
-    if (v && box) shore_detail(s, json_array_get(s->events, json_array_size(s->events) - 1), la, lo);
+    if (v && box)
+        shore_detail(s, json_array_get(s->events, json_array_size(s->events) - 1), la, lo);
     return rc;
 }
 
-static json_t *gap_truth(struct sim *s, int64_t t0, int64_t t1, double la, double lo,
-                         uint32_t mmsi, const char *reception)
+static json_t *gap_truth(struct sim *s, int64_t t0, int64_t t1, double la, double lo, uint32_t mmsi,
+                         const char *reception)
 {
     json_t *o = sim_truth_item(s, 0, "ais_gap", t0, t1, la, lo, mmsi, 0);
     json_object_set_new(sim_details(o), "reception", json_string(reception));
     return o;
 }
 
-/* A vessel at sea falls silent for 13-18 h and sails on; three fishing vessels keep
- * transmitting around where it went dark (good reception). */
+/* Planted after the drifting vessels: a vessel at sea falls silent for 13-18 h and sails on,
+ * no drift in reach (sim_drift_in_reach); three fishing vessels keep transmitting around where
+ * it went dark (good reception). */
 static int sc_ais_gap(struct sim *s, int step_h)
 {
-    double la, lo;
-    if (sim_pick_spot(s, 30000, &la, &lo)) return 0;
-    int64_t gap = (int64_t)(rrange(&s->r, 13, 18) * HOUR_MS);
-    int64_t t = sim_span_time(s, gap, step_h, 0, s->t0 + 3 * HOUR_MS, s->t1 - gap - 3 * HOUR_MS);
-    struct vessel *v = sim_new_vessel(s, "ais_gap", 'A');
-    if (!v) return -1;
-    if (sim_approach(s, v, la, lo, t, 9)) return 0;
-    sim_wander(s, v, s->t1, 9);
-    v->silent[v->nsilent++] = (struct span){t, t + gap, 0, 0};
-    gap_truth(s, t, t + gap, la, lo, v->mmsi, "good");
-    return sim_witnesses(s, la, lo, t - 2 * HOUR_MS, t + gap + 2 * HOUR_MS, 3);
+    for (int tries = 0; tries < 40; tries++) {
+        double la, lo;
+        if (sim_open_spot(s, 30000, 0, &la, &lo)) return 0;
+        int64_t gap = (int64_t)(rrange(&s->r, 13, 18) * HOUR_MS);
+        int64_t t =
+            sim_span_time(s, gap, step_h, 0, s->t0 + 3 * HOUR_MS, s->t1 - gap - 3 * HOUR_MS);
+        struct vessel *v = sim_new_vessel(s, "ais_gap", 'A');
+        if (!v) return -1;
+        if (!sim_approach(s, v, la, lo, t, 9)) {
+            sim_wander(s, v, s->t1, 9);
+            if (!sim_drift_in_reach(s, v, t, t + gap, 9)) {
+                sim_add_spot(s, la, lo);
+                v->silent[v->nsilent++] = (struct span){t, t + gap, 0, 0};
+                gap_truth(s, t, t + gap, la, lo, v->mmsi, "good");
+                return sim_witnesses(s, la, lo, t - 2 * HOUR_MS, t + gap + 2 * HOUR_MS, 3);
+            }
+        }
+        s->nv--; /* not here: forget the vessel */
+    }
+    return 0;
 }
 
 /* D goes dark 60-90 km from the drifting L, sails to it, stays alongside, sails back out and
@@ -155,7 +165,8 @@ static int sc_dark_rendezvous(struct sim *s, const double *box, double min_nm, d
         double b = rrange(&s->r, 0, 360);
         sw_geo_dest(la, lo, b, rrange(&s->r, 60000, 90000), &p1a, &p1o);
         sw_geo_dest(la, lo, b + rrange(&s->r, 60, 180), rrange(&s->r, 60000, 90000), &p2a, &p2o);
-        ok = sim_sea_path(s, p1a, p1o, la, lo, 8000, 0) && sim_sea_path(s, la, lo, p2a, p2o, 8000, 0);
+        ok = sim_sea_path(s, p1a, p1o, la, lo, 8000, 0) &&
+             sim_sea_path(s, la, lo, p2a, p2o, 8000, 0);
     }
     if (!ok) return 0;
     /* sail in towards P1, dark at P1 at time t; reach L, stay until lt1 - 1 h, sail to P2 */
@@ -223,8 +234,8 @@ static void port_call_truth(struct sim *s, const struct vessel *v, const struct 
 {
     for (int i = 0; i < v->nlegs; i++)
         if (v->legs[i].kind == LEG_STAY) {
-            json_t *o = sim_truth_item(s, 0, "port_call", v->legs[i].t0, v->legs[i].t1, la, lo,
-                                       v->mmsi, 0);
+            json_t *o =
+                sim_truth_item(s, 0, "port_call", v->legs[i].t0, v->legs[i].t1, la, lo, v->mmsi, 0);
             json_object_set_new(o, "port",
                                 json_pack("{s:s,s:s}", "name", ap->port, "country", "KP"));
             return;
@@ -234,8 +245,8 @@ static void port_call_truth(struct sim *s, const struct vessel *v, const struct 
 static int sc_port_call(struct sim *s, const struct approach *ap, int step_h, int first)
 {
     int64_t stay = (int64_t)(rrange(&s->r, 6, 16) * HOUR_MS);
-    int64_t t = sim_span_time(s, stay, step_h, first, s->t0 + 2 * HOUR_MS,
-                              s->t1 - stay - 6 * HOUR_MS);
+    int64_t t =
+        sim_span_time(s, stay, step_h, first, s->t0 + 2 * HOUR_MS, s->t1 - stay - 6 * HOUR_MS);
     double la, lo;
     struct vessel *v = sim_port_visit(s, ap, "port_call", t, stay, &la, &lo);
     if (!v) return -1;
@@ -262,8 +273,8 @@ int sim_anchorage_wait(struct sim *s, const struct approach *ap, int kp, int ste
         port_call_truth(s, x, ap, a1, o1);
         port_call_truth(s, y, ap, a2, o2);
     }
-    json_t *o = sim_truth_item(s, 1, "anchorage_wait", t, t + stay + 20 * MIN_MS, a1, o1, x->mmsi,
-                               y->mmsi);
+    json_t *o =
+        sim_truth_item(s, 1, "anchorage_wait", t, t + stay + 20 * MIN_MS, a1, o1, x->mmsi, y->mmsi);
     json_object_set_new(sim_details(o), "port", json_string(ap->port));
     return 0;
 }
@@ -282,9 +293,9 @@ int sim_spoof_target_ok(const struct sim *s, double la, double lo, int want_land
 }
 
 /* A time for a short episode of length dur across a split boundary when the vessel is well
- * inside a shore station's range then, else any covered time; -1 if none. */
-int64_t sim_short_time(struct sim *s, const struct vessel *v, int64_t dur, int step_h,
-                       int64_t lo, int64_t hi)
+ * inside a shore station's range then; -1 if none. */
+static int64_t short_time(struct sim *s, const struct vessel *v, int64_t dur, int step_h,
+                          int64_t lo, int64_t hi)
 {
     for (int tries = 0; tries < 10; tries++) {
         int64_t t = sim_span_time(s, dur, step_h, 0, lo, hi);
@@ -292,21 +303,37 @@ int64_t sim_short_time(struct sim *s, const struct vessel *v, int64_t dur, int s
         sim_track_pos(v, t, &a, &o);
         if (sim_covered(a, o)) return t;
     }
-    return sim_covered_time(s, v, lo, hi);
+    return -1;
+}
+
+/* A wanderer for a short episode across a split boundary: the first of six whose track is well
+ * covered then (the others sail on as plain traffic); else the last, at any covered time. */
+static struct vessel *short_case(struct sim *s, const char *role, int64_t dur, int step_h,
+                                 int64_t *t)
+{
+    struct vessel *v = NULL;
+    int64_t lo = s->t0 + 6 * HOUR_MS, hi = s->t1 - 8 * HOUR_MS;
+    for (int k = 0; k < 6; k++) {
+        double la, lo_;
+        if (v) v->role = "background";
+        v = sim_wanderer(s, role, 'A', s->t0 + rpick(&s->r, 120) * MIN_MS, 11, &la, &lo_);
+        if (!v) return NULL;
+        *t = short_time(s, v, dur, step_h, lo, hi);
+        if (*t >= 0) return v;
+    }
+    *t = sim_covered_time(s, v, lo, hi);
+    if (*t < 0) *t = sim_rtime(s, lo, hi);
+    return v;
 }
 
 /* A jump 40-120 km away for 6-12 min (variant 0), or positions on land for 20-40 min
  * (variant 1). Returns 1 when planted. */
 static int sc_spoof_once(struct sim *s, int variant, int step_h, int *rc)
 {
-    double la, lo;
     *rc = 0;
-    struct vessel *v =
-        sim_wanderer(s, "position_spoof", 'A', s->t0 + rpick(&s->r, 120) * MIN_MS, 11, &la, &lo);
+    int64_t dur = (int64_t)(variant ? rrange(&s->r, 20, 40) : rrange(&s->r, 6, 12)) * MIN_MS, t;
+    struct vessel *v = short_case(s, "position_spoof", dur, step_h, &t);
     if (!v) return 0;
-    int64_t dur = (int64_t)(variant ? rrange(&s->r, 20, 40) : rrange(&s->r, 6, 12)) * MIN_MS;
-    int64_t t = sim_short_time(s, v, dur, step_h, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
-    if (t < 0) t = sim_rtime(s, s->t0 + 6 * HOUR_MS, s->t1 - 8 * HOUR_MS);
     double pa, po, ta = 0, to = 0;
     sim_track_pos(v, t, &pa, &po);
     int ok = 0;
@@ -342,8 +369,8 @@ static int sc_spoof(struct sim *s, int variant, int step_h)
 
 static json_t *identity_json(const struct vessel *v)
 {
-    json_t *o = json_pack("{s:s,s:s,s:i}", "name", v->name, "callsign", v->callsign,
-                          "ship_type", v->ship_type);
+    json_t *o = json_pack("{s:s,s:s,s:i}", "name", v->name, "callsign", v->callsign, "ship_type",
+                          v->ship_type);
     if (v->imo) json_object_set_new(o, "imo", json_integer(v->imo));
     return o;
 }
@@ -377,13 +404,13 @@ static int sc_shared_mmsi(struct sim *s, const char *variant, int step_h)
     double min_m = flip ? 300000 : 150000, kn = rrange(&s->r, 8, 10);
     for (int k = 0; k < 4; k++) {
         double la, lo;
-        struct vessel *x = sim_wanderer(s, "shared_mmsi", 'A',
-                                        s->t0 + rpick(&s->r, 120) * MIN_MS, 11, &la, &lo);
+        struct vessel *x =
+            sim_wanderer(s, "shared_mmsi", 'A', s->t0 + rpick(&s->r, 120) * MIN_MS, 11, &la, &lo);
         if (!x) return 0;
         int64_t dur = (int64_t)((flip ? rrange(&s->r, 3, 5) : rrange(&s->r, 2, 4)) * HOUR_MS);
         for (int tries = 0; tries < 40; tries++) {
-            int64_t t = sim_span_time(s, dur, step_h, 0, s->t0 + 4 * HOUR_MS,
-                                      s->t1 - dur - 4 * HOUR_MS);
+            int64_t t =
+                sim_span_time(s, dur, step_h, 0, s->t0 + 4 * HOUR_MS, s->t1 - dur - 4 * HOUR_MS);
             double xa, xo, ca, co, ea, eo, closest;
             sim_track_pos(x, t + dur / 2, &xa, &xo);
             if (!sim_covered(xa, xo) || sim_open_spot(s, 30000, 0, &ca, &co)) continue;
@@ -406,12 +433,13 @@ static int sc_shared_mmsi(struct sim *s, const char *variant, int step_h)
                 memcpy(c->callsign, x->callsign, sizeof c->callsign);
             }
             sim_add_move(c, t, ca, co, ea, eo, kn);
-            json_t *o = sim_truth_item(s, 0, "identity_fraud", t, sim_last_t(c), ca, co, x->mmsi, 0);
+            json_t *o =
+                sim_truth_item(s, 0, "identity_fraud", t, sim_last_t(c), ca, co, x->mmsi, 0);
             json_t *d = sim_details(o);
             json_object_set_new(d, "kind", json_string("shared_mmsi"));
             json_object_set_new(d, "variant", json_string(variant));
-            json_object_set_new(d, "identities", json_pack("[o,o]", identity_json(x),
-                                                           identity_json(c)));
+            json_object_set_new(d, "identities",
+                                json_pack("[o,o]", identity_json(x), identity_json(c)));
             json_object_set_new(d, "min_distance_km", json_real(round(closest / 100) / 10));
             return 0;
         }
@@ -470,7 +498,8 @@ static int sc_rename(struct sim *s)
     snprintf(tmp, sizeof tmp, "%c%c%04d", 'A' + rpick(&s->r, 26), 'A' + rpick(&s->r, 26),
              rpick(&s->r, 10000));
     memcpy(v->callsign2, tmp, sizeof v->callsign2 - 1);
-    json_t *o = sim_truth_item(s, 0, "identity_change", v->t_rename, v->t_rename, la, lo, v->mmsi, 0);
+    json_t *o =
+        sim_truth_item(s, 0, "identity_change", v->t_rename, v->t_rename, la, lo, v->mmsi, 0);
     json_object_set_new(sim_details(o), "old_name", json_string(v->name));
     json_object_set_new(sim_details(o), "new_name", json_string(v->name2));
     return 0;
@@ -566,10 +595,11 @@ static int sc_identities(struct sim *s)
     int rc = sc_rename(s);
     if (!rc) rc = sc_reflag(s);
     /* identity_fraud: wrong IMO check digit; unallocated MID. Presence filled in later. */
-    struct vessel *v =
-        sim_wanderer(s, "identity_fraud_imo", 'A', s->t0 + rpick(&s->r, 240) * MIN_MS, 10, &la, &lo);
+    struct vessel *v = sim_wanderer(s, "identity_fraud_imo", 'A',
+                                    s->t0 + rpick(&s->r, 240) * MIN_MS, 10, &la, &lo);
     if (v) v->imo = v->imo / 10 * 10 + (uint32_t)(v->imo % 10 + 1 + rpick(&s->r, 8)) % 10;
-    v = sim_wanderer(s, "identity_fraud_mid", 'A', s->t0 + rpick(&s->r, 240) * MIN_MS, 10, &la, &lo);
+    v = sim_wanderer(s, "identity_fraud_mid", 'A', s->t0 + rpick(&s->r, 240) * MIN_MS, 10, &la,
+                     &lo);
     if (v) v->mmsi = BAD_MIDS[rpick(&s->r, 5)] * 1000000u + v->mmsi % 1000000u;
     if (!rc) rc = sc_shared_mmsi(s, "clone", 24);
     if (!rc) rc = sc_shared_mmsi(s, "clone_copy", 6);
@@ -589,7 +619,6 @@ int sim_scenarios(struct sim *s)
     rc |= sc_encounter(s, NAMPO_BOX, 13.5, 17.0, 6);
     rc |= sc_loitering(s, NULL, 0, 0, 24);
     if (sc_loitering(s, CHANGSAN_BOX, 15.5, 19.5, 6)) rc = -1;
-    rc |= sc_ais_gap(s, 24);
     rc |= sc_dark_rendezvous(s, NULL, 0, 0, 24);
     rc |= sc_dark_rendezvous(s, KOREA_BAY_BOX, 13.5, 17.5, 6);
     int k1 = rpick(&s->r, (int)SIM_NKP_PORTS);
@@ -604,16 +633,16 @@ int sim_scenarios(struct sim *s)
     return rc ? SW_ENOMEM : SW_OK;
 }
 
-/* ---- late: a gap where nobody is around ------------------------------------------------------ */
+/* ---- late: gaps, once every drift is planned ------------------------------------------------- */
 
 /* Satellite-only water far from lanes and every other vessel (lat0, lat1, lon0, lon1): the
  * East Sea east of the DPRK's claimed EEZ, and the East China Sea south-east of Jeju. */
 static const double REMOTE_BOXES[][4] = {{38.6, 40.6, 134.0, 135.8}, {28.8, 30.5, 126.3, 128.5}};
 
-/* Planted after every other vessel: a vessel falls silent for 13-18 h and sails on where no
- * one else comes within 130 km from 3 h before to 3 h after (truth ais_gap with reception
- * "unknown"); it keeps within 90 km of where it went dark until the end. */
-int sim_gap_unknown(struct sim *s)
+/* A vessel falls silent for 13-18 h and sails on where no one else comes within 130 km from
+ * 3 h before to 3 h after (truth ais_gap with reception "unknown") and no drift is in reach;
+ * it keeps within 90 km of where it went dark until the end. */
+static int sc_gap_unknown(struct sim *s)
 {
     for (int tries = 0; tries < 30; tries++) {
         const double *b = REMOTE_BOXES[rpick(&s->r, 2)];
@@ -628,7 +657,8 @@ int sim_gap_unknown(struct sim *s)
         if (!sim_approach(s, v, la, lo, t, 8)) {
             sim_wander_within(s, v, s->t1, 7, la, lo, 90000, 30000);
             if (sim_clearance(s, s->nv - 1, s->nv, t - 3 * HOUR_MS, t + gap + 3 * HOUR_MS) >
-                130000) {
+                    130000 &&
+                !sim_drift_in_reach(s, v, t, t + gap, 7)) {
                 v->silent[v->nsilent++] = (struct span){t, t + gap, 0, 0};
                 gap_truth(s, t, t + gap, la, lo, v->mmsi, "unknown");
                 return SW_OK;
@@ -637,4 +667,10 @@ int sim_gap_unknown(struct sim *s)
         s->nv--; /* not here: forget the vessel */
     }
     return SW_OK;
+}
+
+int sim_gaps(struct sim *s)
+{
+    int rc = sc_ais_gap(s, 24);
+    return rc ? SW_ENOMEM : sc_gap_unknown(s);
 }

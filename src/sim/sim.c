@@ -195,9 +195,11 @@ static void zones_update(struct sim *s, struct vessel *v, uint32_t mmsi, int64_t
             slow_close(s, v, i, mmsi, z);
         }
     }
-    /* DPRK port areas: an entry (kind "entry", zone_kind "port") by the same rule */
+    /* DPRK port areas (looked up inside their bounding box only): an entry (kind "entry",
+     * zone_kind "port") by the same rule */
     const struct sw_port *p = NULL;
-    if (sw_ports_area(s->g, la, lo, &p) == SW_OK && !strcmp(p->country, "KP")) {
+    if (la > s->kp_box[0] && la < s->kp_box[1] && lo > s->kp_box[2] && lo < s->kp_box[3] &&
+        sw_ports_area(s->g, la, lo, &p) == SW_OK && !strcmp(p->country, "KP")) {
         if (v->kstate == 1 &&
             (!v->kopen || p != v->kport || t - v->kout_since >= ZONE_REENTRY_MS)) {
             v->kopen = zone_truth(s, mmsi, t, t, la, lo, p->name, "entry", "port");
@@ -388,7 +390,8 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
     /* zone entries are labelled from the positions some receiver heard (what a detector can
      * know), spoofed ones included; a second transmitter's and one-off odd fixes are not */
     const struct sw_port *p;
-    int slow = !moving && l->kn < SLOW_ZONE_KN && sw_ports_area(s->g, la, lo, &p) != SW_OK;
+    int slow = !moving && l->kn < SLOW_ZONE_KN && !v->clone && !odd &&
+               sw_ports_area(s->g, la, lo, &p) != SW_OK;
     if (!rc && s->last_heard && !v->clone && !odd) zones_update(s, v, mmsi, t, la, lo, slow);
     if (!rc && v->odd == ODD_REPLAY && !v->odd_done && t >= v->odd_t) {
         v->odd_done = 1;
@@ -486,8 +489,24 @@ void sw_sim_opts_default(struct sw_sim_opts *o)
     o->start_ms = 1709251200000LL; /* 2024-03-01T00:00:00Z */
 }
 
+/* The box around every DPRK port area, with 0.2 degrees to spare. */
+static void kp_box(struct sim *s)
+{
+    s->kp_box[0] = s->kp_box[2] = 1e9;
+    s->kp_box[1] = s->kp_box[3] = -1e9;
+    for (size_t i = 0; i < sw_ports_count(s->g); i++) {
+        const struct sw_port *p = sw_ports_get(s->g, i);
+        if (strcmp(p->country, "KP")) continue;
+        s->kp_box[0] = fmin(s->kp_box[0], p->lat - 0.2);
+        s->kp_box[1] = fmax(s->kp_box[1], p->lat + 0.2);
+        s->kp_box[2] = fmin(s->kp_box[2], p->lon - 0.2);
+        s->kp_box[3] = fmax(s->kp_box[3], p->lon + 0.2);
+    }
+}
+
 static int build(struct sim *s)
 {
+    kp_box(s);
     for (int i = 0; i < s->o->vessels; i++) {
         struct vessel *v = sim_new_vessel(s, "background", rpick(&s->r, 5) ? 'A' : 'B');
         if (!v) return SW_ENOMEM;
@@ -495,8 +514,8 @@ static int build(struct sim *s)
     }
     int rc = sim_scenarios(s);
     if (!rc) rc = sim_negatives(s);
-    if (!rc) rc = sim_outage(s);
-    if (!rc) rc = sim_gap_unknown(s);
+    if (!rc) rc = sim_gaps(s);   /* after every drift: no dark_rendezvous in reach */
+    if (!rc) rc = sim_outage(s); /* after every labelled vessel: none in the silent range */
     return rc;
 }
 

@@ -26,8 +26,9 @@
 #define MAX_DELAY_MS 600000LL
 #define ZONE_REENTRY_MS (2 * HOUR_MS)
 #define STATION_RANGE_M 150000.0
-#define SLOW_ZONE_KN 3.0         /* SPEC-12: slowing under 3 kn ... */
-#define SLOW_ZONE_MS (30 * MIN_MS) /* ... for at least 30 min inside a transfer area or corridor */
+#define SLOW_ZONE_KN 3.0           /* SPEC-12: slowing under 3 kn ... */
+#define SLOW_ZONE_MS (30 * MIN_MS) /* ... for at least 30 min inside a transfer area or corridor   \
+                                    */
 
 /* ---- random numbers: splitmix64 ------------------------------------------------------------ */
 
@@ -91,8 +92,8 @@ struct vessel {
     int b19;   /* class B sending type 19 */
     int clone; /* second transmitter of another vessel's MMSI (not in the zone truth) */
     const char *role;
-    const char *variant;  /* the case's variant, for the truth's details */
-    struct vessel *peer;  /* shared_imo: the other vessel broadcasting the IMO */
+    const char *variant; /* the case's variant, for the truth's details */
+    struct vessel *peer; /* shared_imo: the other vessel broadcasting the IMO */
     char name[21], callsign[8], dest[21];
     char name2[21], callsign2[8];
     int64_t t_rename; /* 0: none */
@@ -175,6 +176,7 @@ struct sim {
     struct sw_buf line;
     int last_heard; /* the last transmit() reached some receiver */
     /* a receiver outage: station silent, and the satellite missing its range, in [t0, t1) */
+    double kp_box[4]; /* lat0, lat1, lon0, lon1 around the DPRK port areas */
     int outage_station;
     int64_t outage_t0, outage_t1;
 };
@@ -205,8 +207,8 @@ int sim_coast_spot(struct sim *s, const double box[4], double min_nm, double max
 int sim_zone_clear(const struct sim *s, double la, double lo, double margin_m);
 int sim_zones_none(const struct sim *s, double la, double lo);
 void sim_put_time(json_t *o, const char *k, int64_t ms);
-json_t *sim_truth_item(struct sim *s, int neg, const char *type, int64_t t0, int64_t t1,
-                       double la, double lo, uint32_t m1, uint32_t m2);
+json_t *sim_truth_item(struct sim *s, int neg, const char *type, int64_t t0, int64_t t1, double la,
+                       double lo, uint32_t m1, uint32_t m2);
 json_t *sim_details(json_t *o);
 int64_t sim_rtime(struct sim *s, int64_t lo, int64_t hi);
 int64_t sim_span_time(struct sim *s, int64_t dur, int step_h, int first, int64_t lo, int64_t hi);
@@ -223,6 +225,8 @@ struct vessel *sim_port_visit(struct sim *s, const struct approach *ap, const ch
 void sim_lane_walker(struct sim *s, struct vessel *v);
 int sim_active(const struct vessel *v, int64_t t);
 double sim_clearance(const struct sim *s, size_t from, size_t to, int64_t t0, int64_t t1);
+int sim_drift_in_reach(const struct sim *s, const struct vessel *v, int64_t t0, int64_t t1,
+                       double kn);
 int sim_anyone_near(const struct sim *s, size_t from, size_t to, double la, double lo, double r_m,
                     int64_t t0, int64_t t1);
 
@@ -230,12 +234,10 @@ int sim_anyone_near(const struct sim *s, size_t from, size_t to, double la, doub
 
 int sim_scenarios(struct sim *s);
 int sim_anchorage_wait(struct sim *s, const struct approach *ap, int kp, int step_h);
-int64_t sim_short_time(struct sim *s, const struct vessel *v, int64_t dur, int step_h,
-                       int64_t lo, int64_t hi);
 const char *sim_listed_tanker_name(struct sim *s);
 int sim_spoof_target_ok(const struct sim *s, double la, double lo, int want_land);
 const char *sim_listed_cargo_name(struct sim *s, uint32_t *imo);
-int sim_gap_unknown(struct sim *s);
+int sim_gaps(struct sim *s);
 int sim_negatives(struct sim *s);
 int sim_outage(struct sim *s);
 

@@ -107,7 +107,9 @@ struct vessel *sim_new_vessel(struct sim *s, const char *role, char cls)
     for (int i = 0; i < 6; i++)
         v->callsign[i] = i < 2 ? (char)('A' + rpick(&s->r, 26)) : (char)('0' + rpick(&s->r, 10));
     v->callsign[6] = '\0';
-    uint32_t stem = 700000u + (s->serial * 104729u + (uint32_t)s->o->seed) % 299999u;
+    /* IMO numbers 2000000-2999999: valid check digits, and no ship of the sanctions lists
+     * (their IMO numbers are 5-9 million), so no planted name meets a listed IMO by chance */
+    uint32_t stem = 200000u + (s->serial * 104729u + (uint32_t)s->o->seed) % 99991u;
     v->imo = cls == 'A' ? stem * 10u + (uint32_t)sw_sim_imo_check_digit(stem * 10u) : 0;
     static const int TYPES[] = {70, 70, 79, 80, 89, 71, 60};
     v->ship_type = cls == 'A' ? TYPES[rpick(&s->r, 7)] : 30;
@@ -198,8 +200,7 @@ void sim_wander_within(struct sim *s, struct vessel *v, int64_t tend, double kn,
 
 /* A start point 30-55 km from (la, lo) with a clear sea path to it; the vessel sails from
  * there to arrive at t_arrive. Returns 0 or -1. */
-int sim_approach(struct sim *s, struct vessel *v, double la, double lo, int64_t t_arrive,
-                 double kn)
+int sim_approach(struct sim *s, struct vessel *v, double la, double lo, int64_t t_arrive, double kn)
 {
     for (int tries = 0; tries < 60; tries++) {
         double la0, lo0;
@@ -331,8 +332,8 @@ void sim_put_time(json_t *o, const char *k, int64_t ms)
     json_object_set_new(o, k, json_string(sw_time_format(ms, 0, b)));
 }
 
-json_t *sim_truth_item(struct sim *s, int neg, const char *type, int64_t t0, int64_t t1,
-                       double la, double lo, uint32_t m1, uint32_t m2)
+json_t *sim_truth_item(struct sim *s, int neg, const char *type, int64_t t0, int64_t t1, double la,
+                       double lo, uint32_t m1, uint32_t m2)
 {
     json_t *o = json_object();
     char id[32];
@@ -381,8 +382,7 @@ int64_t sim_span_time(struct sim *s, int64_t dur, int step_h, int first, int64_t
         if (b - dur / 4 < lo || b - dur * 3 / 4 > hi) continue;
         cand[n++] = b;
     }
-    if (!n)
-        return step_h == 24 ? sim_span_time(s, dur, 6, first, lo, hi) : sim_rtime(s, lo, hi);
+    if (!n) return step_h == 24 ? sim_span_time(s, dur, 6, first, lo, hi) : sim_rtime(s, lo, hi);
     int64_t b = cand[first ? 0 : rpick(&s->r, n)];
     int64_t tmin = b - dur * 3 / 4, tmax = b - dur / 4;
     if (tmin < lo) tmin = lo;
@@ -468,6 +468,34 @@ double sim_clearance(const struct sim *s, size_t from, size_t to, int64_t t0, in
             }
         }
     return best;
+}
+
+/* A drift of another vessel (a stay under 3 kn of 2 h or more, outside port areas) during
+ * [t0, t1] that v could have visited while dark: from its position at t0 to the drift and on to
+ * its position at t1 in less than 1.6 times what it covers at kn in that time (the
+ * dark_rendezvous rule allows 1.2 times the usual speed). A gap meant to be only a gap must not
+ * have one. */
+int sim_drift_in_reach(const struct sim *s, const struct vessel *v, int64_t t0, int64_t t1,
+                       double kn)
+{
+    double a0, o0, a1, o1, reach = 1.6 * kn * KN * (double)(t1 - t0) / 1000.0;
+    sim_track_pos(v, t0, &a0, &o0);
+    sim_track_pos(v, t1, &a1, &o1);
+    for (size_t k = 0; k < s->nv; k++) {
+        const struct vessel *w = &s->v[k];
+        if (w == v) continue;
+        for (int i = 0; i < w->nlegs; i++) {
+            const struct leg *l = &w->legs[i];
+            const struct sw_port *p;
+            if (l->kind != LEG_STAY || l->kn >= 3 || l->t1 - l->t0 < 2 * HOUR_MS || l->t1 < t0 ||
+                l->t0 > t1 || sw_ports_area(s->g, l->la0, l->lo0, &p) == SW_OK)
+                continue;
+            if (sw_geo_dist_m(a0, o0, l->la0, l->lo0) + sw_geo_dist_m(l->la0, l->lo0, a1, o1) <
+                reach)
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* Some vessel outside [from, to) is active within r_m of the point during [t0, t1]. */
