@@ -476,22 +476,27 @@ static int sc_shared_imo(struct sim *s, int step_h)
     return 0;
 }
 
+/* The instant of an identity change in [lo, hi): a few minutes after a six-hour boundary when
+ * a shore station covers the vessel then, else any covered time, else any time. */
+static int64_t change_time(struct sim *s, const struct vessel *v, int64_t lo, int64_t hi)
+{
+    for (int tries = 0; tries < 10; tries++) {
+        int64_t t = sim_after_boundary(s, 6, lo, hi);
+        double a, o;
+        sim_track_pos(v, t, &a, &o);
+        if (sim_covered(a, o)) return t;
+    }
+    int64_t t = sim_covered_time(s, v, lo, hi);
+    return t >= 0 ? t : sim_rtime(s, lo, hi);
+}
+
 /* A new name and call sign a few minutes after a split boundary. */
 static int sc_rename(struct sim *s)
 {
     double la, lo;
     struct vessel *v = sim_wanderer(s, "identity_change", 'A', s->t0, 10, &la, &lo);
     if (!v) return 0;
-    int64_t lo_t = s->t0 + 8 * HOUR_MS, hi_t = s->t1 - 6 * HOUR_MS;
-    v->t_rename = -1;
-    for (int tries = 0; tries < 10 && v->t_rename < 0; tries++) {
-        int64_t t = sim_after_boundary(s, 6, lo_t, hi_t);
-        double a, o;
-        sim_track_pos(v, t, &a, &o);
-        if (sim_covered(a, o)) v->t_rename = t;
-    }
-    if (v->t_rename < 0) v->t_rename = sim_covered_time(s, v, lo_t, hi_t);
-    if (v->t_rename < 0) v->t_rename = sim_rtime(s, lo_t, hi_t);
+    v->t_rename = change_time(s, v, s->t0 + 8 * HOUR_MS, s->t1 - 6 * HOUR_MS);
     char tmp[48];
     snprintf(tmp, sizeof tmp, "NEW %s", v->name);
     memcpy(v->name2, tmp, sizeof v->name2 - 1);
@@ -513,16 +518,7 @@ static int sc_reflag(struct sim *s)
     double la, lo;
     struct vessel *v = sim_wanderer(s, "identity_change_mmsi", 'A', s->t0, 10, &la, &lo);
     if (!v) return 0;
-    int64_t lo_t = s->t1 - 10 * HOUR_MS, hi_t = s->t1 - 5 * HOUR_MS;
-    v->t_mmsi2 = -1;
-    for (int tries = 0; tries < 10 && v->t_mmsi2 < 0; tries++) {
-        int64_t t = sim_after_boundary(s, 6, lo_t, hi_t);
-        double a, o;
-        sim_track_pos(v, t, &a, &o);
-        if (sim_covered(a, o)) v->t_mmsi2 = t;
-    }
-    if (v->t_mmsi2 < 0) v->t_mmsi2 = sim_covered_time(s, v, lo_t, hi_t);
-    if (v->t_mmsi2 < 0) v->t_mmsi2 = sim_rtime(s, lo_t, hi_t);
+    v->t_mmsi2 = change_time(s, v, s->t1 - 10 * HOUR_MS, s->t1 - 5 * HOUR_MS);
     uint32_t mid = v->mmsi / 1000000u, mid2 = mid;
     while (mid2 == mid)
         mid2 = SIM_MIDS[rpick(&s->r, 10)];
