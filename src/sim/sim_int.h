@@ -26,9 +26,10 @@
 #define MAX_DELAY_MS 600000LL
 #define ZONE_REENTRY_MS (2 * HOUR_MS)
 #define STATION_RANGE_M 150000.0
-#define SLOW_ZONE_KN 3.0           /* SPEC-12: slowing under 3 kn ... */
-#define SLOW_ZONE_MS (30 * MIN_MS) /* ... for at least 30 min inside a transfer area or corridor   \
-                                    */
+#define SLOW_ZONE_KN 3.0 /* SPEC-12: slowing under 3 kn ... */
+#define SLOW_ZONE_MS                                                                               \
+    (30 * MIN_MS) /* ... for at least 30 min inside a transfer area or corridor                    \
+                   */
 
 /* ---- random numbers: splitmix64 ------------------------------------------------------------ */
 
