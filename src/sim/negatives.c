@@ -371,7 +371,7 @@ int sim_negatives(struct sim *s)
 static const struct {
     const char *station;
     double la, lo;
-} OUTAGES[] = {{"rShinpo", 39.9, 129.0}, {"rOki", 36.75, 133.85}};
+} OUTAGES[] = {{"rShinpo", 39.9, 129.0}, {"rOki", 36.75, 133.85}, {"rJeju", 32.75, 126.55}};
 
 static int exclusive(size_t st, double la, double lo)
 {
@@ -461,8 +461,9 @@ int sim_outage(struct sim *s)
         if (st == SIM_NSTATIONS || !exclusive(st, cla, clo)) continue;
         int64_t dur = 14 * HOUR_MS, t = -1, lo = s->t0 + 4 * HOUR_MS,
                 hi = s->t1 - dur - 4 * HOUR_MS;
-        for (int tries = 0; tries < 24 && t < 0; tries++) {
-            int64_t u = tries < 6 ? sim_span_time(s, dur, 24, 0, lo, hi) : sim_rtime(s, lo, hi);
+        /* across a midnight if it can be, else the first free half hour */
+        for (int64_t tries = 0, u; tries < 6 + (hi - lo) / (30 * MIN_MS) && t < 0; tries++) {
+            u = tries < 6 ? sim_span_time(s, dur, 24, 0, lo, hi) : lo + (tries - 6) * 30 * MIN_MS;
             if (!truth_in_reach(s, SIM_STATIONS[st].lat, SIM_STATIONS[st].lon,
                                 STATION_RANGE_M + 15000, u - HOUR_MS, u + dur + HOUR_MS))
                 t = u;

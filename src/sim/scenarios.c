@@ -14,9 +14,10 @@
 
 /* Off the DPRK west coast (lat0, lat1, lon0, lon1), each checked against the land mask at run
  * time (sim_coast_spot): the approaches of the Taedong estuary west of Nampo (the nearest
- * shore is the estuary's), Korea Bay off the Cholsan peninsula, off Changsan cape. */
+ * shore is the estuary's), Korea Bay off the Cholsan peninsula (south of 39.48 N, where the
+ * Cholsan coast is nearer than the Yalu mouth and China), off Changsan cape. */
 static const double NAMPO_BOX[4] = {38.80, 39.10, 124.55, 124.95};
-static const double KOREA_BAY_BOX[4] = {39.20, 39.60, 124.10, 124.50};
+static const double KOREA_BAY_BOX[4] = {39.20, 39.48, 124.10, 124.50};
 static const double CHANGSAN_BOX[4] = {38.12, 38.26, 124.20, 124.48};
 
 /* Designated DPRK vessels (OFAC SDN DPRK program, IMO numbers as published). */

@@ -397,7 +397,8 @@ static int vessel_tick(struct sim *s, struct vessel *v, int64_t t)
         v->odd_done = 1;
         rc = replay(s, v, &m, t, tla, tlo);
     }
-    if (rc || t < v->next_static) return rc;
+    /* static data goes 1-2 s after a position: none that would fall after the end of the run */
+    if (rc || t < v->next_static || t + 2000 >= s->t1) return rc;
     v->next_static = t + 360000 + (int64_t)rrange(&s->r, -20000, 20000);
     return send_static(s, v, &m, t, tla, tlo);
 }
