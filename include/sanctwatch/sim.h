@@ -89,6 +89,13 @@ struct sw_sim_stats {
 int sw_sim_run(const struct sw_sim_opts *o, const struct sw_geo *g, sw_sim_emit_fn emit, void *ctx,
                struct sw_buf *truth, struct sw_sim_stats *stats);
 
+/* The tag-block receive time (c:, seconds) of an output line: 1 and *secs when the line's tag
+ * block has one, 0 otherwise (the second sentence of a group carries none). For splitting the
+ * output into files by time (`simulate --split-hours`). */
+int sw_sim_line_time(const char *line, size_t len, int64_t *secs);
+/* At most this many split files: 168 hours, one an hour. */
+#define SW_SIM_MAX_SPLITS 168
+
 /* IMO number check digit rule: 1 when the 7-digit number's last digit is right. */
 int sw_sim_imo_valid(uint32_t imo);
 /* The check digit that makes the 6-digit stem (imo / 10) valid. */

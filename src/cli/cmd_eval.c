@@ -15,12 +15,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sanctwatch eval [--json] [--tolerance-min N] TRUTH.json EVENTS.jsonl\n\n"
-               "Match events (JSON Lines, '-' for stdin, .gz accepted) to the ground truth of\n"
-               "'sanctwatch simulate' by type, vessel set and time overlap, and print truth,\n"
-               "events, true/false positives, misses, precision and recall per type.\n\n"
-               "  --json             one JSON object instead of the table\n"
-               "  --tolerance-min N  widen truth intervals by N minutes each side (60)\n");
+    fprintf(f,
+            "usage: sanctwatch eval [--json] [--tolerance-min N] TRUTH.json EVENTS.jsonl\n\n"
+            "Match events (JSON Lines, '-' for stdin, .gz accepted) to the ground truth of\n"
+            "'sanctwatch simulate' by type, vessel set, kind and time overlap, and print truth,\n"
+            "events, true/false positives, misses, precision and recall per type and kind,\n"
+            "the reception labels of matched AIS gaps and the zone transit summaries. Events\n"
+            "are taken as their incident view: the last record of each incident ('completes',\n"
+            "else 'id'); incidents whose last record is withdrawn are dropped.\n\n"
+            "  --json             one JSON object instead of the table\n"
+            "  --tolerance-min N  widen truth intervals by N minutes each side (60)\n");
 }
 
 static int read_all(const char *path, struct sw_buf *b)

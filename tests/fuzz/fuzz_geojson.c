@@ -1,11 +1,14 @@
 /*
  * Fuzz target for the text readers of the geo and eval modules: the same input goes to the
  * GeoJSON zone reader (then a few membership queries), the polygon parser, the detector
- * parameter parser, the evaluator's truth reader and its event-line reader.
+ * parameter parser, the evaluator's truth reader and its event-line reader: the whole input as
+ * a truth and an event; then its first line as the truth and every line as an event (records
+ * of one incident across lines, withdrawals, transit summaries).
  */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sanctwatch/config.h"
 #include "sanctwatch/eval.h"
@@ -46,11 +49,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)sw_config_double(c, sw_config_key(c, i), 0, &v);
         sw_config_free(c);
     }
-    struct sw_eval *e;
-    if (sw_eval_new(&e, NULL) == 0) {
-        const char *why;
-        (void)sw_eval_truth(e, text, size, &why);
-        (void)sw_eval_event(e, text, size, 1);
+    for (int lines = 0; lines < 2; lines++) {
+        struct sw_eval *e;
+        if (sw_eval_new(&e, NULL)) break;
+        const char *why, *nl = memchr(text, '\n', size);
+        size_t first = lines && nl ? (size_t)(nl - text) : size, ln = 0;
+        (void)sw_eval_truth(e, text, first, &why);
+        for (size_t at = 0; at < size;) {
+            const char *end = lines ? memchr(text + at, '\n', size - at) : NULL;
+            size_t len = end ? (size_t)(end - text) - at : size - at;
+            (void)sw_eval_event(e, text + at, len, ++ln);
+            at += len + 1;
+        }
         if (sw_eval_run(e) == 0) {
             struct sw_buf b;
             sw_buf_init(&b, 1 << 20);
