@@ -12,8 +12,9 @@
  *     size).
  *   - A listed ship with an IMO number (100 gross tonnage and more) is not matched on name by a
  *     vessel under 24 m.
- *   - A merchant ship's name is corroborated by the same class of ship (tanker, cargo) or a
- *     length within 0.5 to 1.6 times the listed one; the name of a tug, yacht, fishing vessel
+ *   - A merchant ship's name is corroborated by the same class of ship (tanker, cargo; a
+ *     tanker or cargo ship of 50 m or more for a listing without type) or a length within 0.5
+ *     to 1.6 times the listed one; the name of a tug, yacht, fishing vessel
  *     or other small craft (they share names by the thousand) only by the listed size. A name
  *     with nothing known is not a match.
  * Pure functions, no state.

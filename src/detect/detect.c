@@ -195,7 +195,10 @@ static int track_fix(struct sw_detect *d, const struct det_rec *x, const struct 
     if ((det_enabled(d, SW_DT_PORT_CALL) || det_enabled(d, SW_DT_ZONE_ENTRY)) &&
         (rc = det_pc_fix(d, x, f, sog, pt)) != SW_OK)
         return rc;
-    if (det_enabled(d, SW_DT_ZONE_ENTRY) && (rc = det_zone_fix(d, x, f, sog)) != SW_OK) return rc;
+    if (pt && det_event_country(d, pt->country))
+        det_ident(d, x->slot)->left_kp_port = f->t; /* in a DPRK port's area */
+    if (det_enabled(d, SW_DT_ZONE_ENTRY) && (rc = det_zone_fix(d, x, f, sog, in_port)) != SW_OK)
+        return rc;
     if (!isnan(f->sog) && f->sog >= 3 && f->sog < 40)
         dv->usual_sog = isnan(dv->usual_sog) ? f->sog : 0.9f * dv->usual_sog + 0.1f * f->sog;
     dv->last_in_port = (uint8_t)in_port;

@@ -100,6 +100,7 @@ struct dident {
     struct dfix first; /* first fix */
     /* the last confirmed change (shared.c: another within a day means two ships) */
     int64_t chg_t, chg_start; /* when, and its event's start (SW_TIME_NONE: withdrawn) */
+    int64_t left_kp_port;     /* the last fix in a DPRK port's area (zone.c), 0 never */
 };
 
 /* Open episodes, each in a pool while open. */
@@ -115,6 +116,7 @@ struct ep_sp {
     uint32_t exc_n, exc_land;
     uint8_t exc_garble; /* the excursion's first fix is the track with one digit changed */
     uint8_t ntimes;     /* distinct times among the episode's fixes (up to 3, in times) */
+    uint8_t one_stamp;  /* an excursion of several fixes all under one time stamp */
     int64_t times[3];
     int64_t ep_start;
     uint32_t ep_n, ep_jumps, ep_land;
@@ -203,6 +205,14 @@ struct loiter_rec {
     double paired_ratio; /* detour ratio of the rendezvous reported with it, 0 none */
 };
 
+/* Fixes of every vessel heard per hour, for the last DET_HOURS hours: a recording that falls
+ * quiet (its end, a hole) is no vessel's silence. */
+#define DET_HOURS (14 * 24)
+struct det_hourcount {
+    int64_t hour;
+    uint32_t n;
+};
+
 /* MMSIs kept per cell and hour: one more than the 3 others a gap needs, so that a vessel
  * among them still sees 3 others. */
 #define DET_RECEP_MMSI 4
@@ -278,6 +288,7 @@ struct sw_detect {
     struct recep *rg;
     size_t rgcap, rgn;
     int64_t rg_newest_hour;
+    struct det_hourcount hc[DET_HOURS];
     /* IMO -> MMSI map */
     struct imomap *im;
     size_t imcap, imn;
@@ -379,11 +390,16 @@ void det_grid_relink(struct sw_detect *d, uint32_t slot);
 void det_grid_clear(struct sw_detect *d);
 
 /* reception.c */
+/* Fixes heard in that hour (0 when it is older than DET_HOURS). */
+uint32_t det_fixes_in_hour(const struct sw_detect *d, int64_t hour);
 /* Put a saved reception entry back (SW_EFORMAT: empty, damaged, duplicate, or no room). */
 int det_recep_put(struct sw_detect *d, const struct recep *e);
 int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f);
+/* Reception around a silence of self from t0 to t1 within radius_km (at most 3 grid cells,
+ * about 160 km) of a and b: the distinct other vessels heard (up to 16) into *others, the
+ * fraction of the silence's whole hours in which someone was heard into *covered. */
 void det_reception(struct sw_detect *d, uint32_t self, const struct dfix *a, const struct dfix *b,
-                   int64_t t0, int64_t t1, int *others, double *covered);
+                   int64_t t0, int64_t t1, double radius_km, int *others, double *covered);
 
 /* the rules: per fix, and at the end of a run */
 int det_gap_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, int in_port);
@@ -394,7 +410,10 @@ int det_loi_close(struct sw_detect *d, struct dvessel *dv, int ongoing);
 int det_pc_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog,
                const struct sw_port *pt);
 int det_pc_close(struct sw_detect *d, struct dvessel *dv, int ongoing);
-int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog);
+/* A country whose port calls are events (port_call.event_countries: the DPRK). */
+int det_event_country(const struct sw_detect *d, const char *cc);
+int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog,
+                 int in_port);
 /* The end of a run: the day summaries of past days written, today's published ongoing (kept
  * when publish, else dropped with the visits). */
 int det_zone_end(struct sw_detect *d, struct dvessel *dv, int publish);

@@ -19,6 +19,18 @@
 enum reception { REC_OUTAGE = 0, REC_UNKNOWN, REC_PARTIAL, REC_GOOD };
 static const char *const rec_names[] = {"outage", "unknown", "partial", "good"};
 
+/* The input itself fell quiet during the silence: the hours inside it hold under a tenth of
+ * the fixes of the hour it began in (the end of a recording cut short, a hole in it). */
+static int input_quiet(const struct sw_detect *d, int64_t t0, int64_t t1)
+{
+    int64_t h0 = t0 / HOUR_MS, h1 = t1 / HOUR_MS - 1;
+    uint64_t before = det_fixes_in_hour(d, h0), during = 0, hours = 0;
+    if (before < 100 || h1 <= h0) return 0; /* too little traffic to tell */
+    for (int64_t h = h0 + 1; h <= h1; h++, hours++)
+        during += det_fixes_in_hour(d, h);
+    return during * 10 < before * hours;
+}
+
 /* How well the area around a silence was received. Good: at least min_other_vessels other
  * vessels heard near either end during it, in at least min_hours_covered of its hours.
  * Otherwise, when the area had been heard well before the silence began, the receivers went
@@ -30,10 +42,15 @@ static int judge_reception(struct sw_detect *d, uint32_t self, const struct dfix
 {
     int need = (int)d->p.gap_min_others, before;
     double bcov;
-    det_reception(d, self, a, b, from, to, others, covered);
+    if (input_quiet(d, a->t, to)) return REC_OUTAGE;
+    det_reception(d, self, a, b, from, to, d->p.gap_radius_km, others, covered);
     if (*others >= need && *covered >= d->p.gap_min_covered) return REC_GOOD;
-    det_reception(d, self, a, NULL, a->t - BEFORE_MS, a->t, &before, &bcov);
-    if (before >= need && *covered < d->p.gap_min_covered) return REC_OUTAGE;
+    /* others heard near it in the hours before the silence and the hour it began in, which
+     * fell silent with it (min_other_vessels vessels, this one included): the receivers'
+     * silence */
+    det_reception(d, self, a, NULL, a->t - BEFORE_MS, a->t + HOUR_MS, d->p.gap_radius_km, &before,
+                  &bcov);
+    if (before >= need - 1 && *covered < d->p.gap_min_covered) return REC_OUTAGE;
     return *others == 0 ? REC_UNKNOWN : REC_PARTIAL;
 }
 

@@ -13,6 +13,13 @@
 #include <math.h>
 #include <string.h>
 
+static int country_listed(const char *list, const char *cc);
+
+int det_event_country(const struct sw_detect *d, const char *cc)
+{
+    return country_listed(d->p.pc_countries, cc);
+}
+
 static int country_listed(const char *list, const char *cc)
 {
     size_t n = strlen(cc);

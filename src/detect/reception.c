@@ -72,6 +72,12 @@ int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
     int li, lo;
     int64_t hour = f->t / HOUR_MS;
     if (hour > d->rg_newest_hour) d->rg_newest_hour = hour;
+    struct det_hourcount *hc = &d->hc[hour % DET_HOURS];
+    if (hc->hour != hour) {
+        hc->hour = hour;
+        hc->n = 0;
+    }
+    if (hc->n < UINT32_MAX) hc->n++;
     rg_cell(f->lat, f->lon, &li, &lo);
     uint64_t key = rg_key(li, lo, hour);
     if (dv->rg_last == key) return SW_OK; /* this vessel is already counted in this cell and hour */
@@ -106,13 +112,13 @@ int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
  * silence in which at least one other vessel was heard there into *covered. A receiver
  * outage (or a hole in a recording) leaves hours without anybody heard. */
 void det_reception(struct sw_detect *d, uint32_t self, const struct dfix *a, const struct dfix *b,
-                   int64_t t0, int64_t t1, int *others, double *covered)
+                   int64_t t0, int64_t t1, double radius_km, int *others, double *covered)
 {
     uint32_t seen[16];
     int n = 0;
     int64_t h0 = t0 / HOUR_MS + 1, h1 = t1 / HOUR_MS - 1, hours = 0, hit = 0;
     int64_t step = (h1 - h0) / RG_HORIZON_H + 1;
-    int rad = (int)ceil(d->p.gap_radius_km / (RG_CELL_DEG * 111.0));
+    int rad = (int)ceil(radius_km / (RG_CELL_DEG * 111.0));
     if (rad > 3) rad = 3;
     for (int64_t h = h0; h <= h1; h += step) {
         int any = 0;
@@ -152,4 +158,10 @@ int det_recep_put(struct sw_detect *d, const struct recep *e)
     d->rg[s] = *e;
     d->rgn++;
     return SW_OK;
+}
+
+uint32_t det_fixes_in_hour(const struct sw_detect *d, int64_t hour)
+{
+    const struct det_hourcount *hc = &d->hc[(uint64_t)hour % DET_HOURS];
+    return hc->hour == hour ? hc->n : 0;
 }

@@ -66,7 +66,7 @@ static int sp_event(struct sw_detect *d, struct dvessel *dv)
         d->st.spoof_single++; /* a lone fix off the track at sea: a glitch */
         return SW_OK;
     }
-    if (S->ntimes < 3) {
+    if (S->ntimes < 3 || S->one_stamp) {
         d->st.spoof_same_time++; /* rows stamped with one time: the times are wrong */
         return SW_OK;
     }
@@ -111,7 +111,7 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
         memset(&S->ep_origin, 0, sizeof S->ep_origin);
         memset(&S->ep_first, 0, sizeof S->ep_first);
         memset(&S->ep_return, 0, sizeof S->ep_return);
-        S->ntimes = 0;
+        S->ntimes = S->one_stamp = 0;
     }
     S->ep_n += n;
     if (end > dv->sp_ep_last || S->ep_n == n) dv->sp_ep_last = end;
@@ -200,6 +200,8 @@ int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *
         sp_time(S, S->exc_first.t);
         sp_time(S, S->exc_last.t);
         sp_time(S, f->t);
+        /* several positions under one time stamp: old positions re-sent, not a ship away */
+        if (S->exc_n > 1 && S->exc_first.t == S->exc_last.t) S->one_stamp = 1;
         S->ep_jumps++;
         S->ep_land += S->exc_land;
         if (S->exc_max_inland > S->ep_max_inland_m) S->ep_max_inland_m = S->exc_max_inland;

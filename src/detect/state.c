@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATE_VERSION 1
+#define STATE_VERSION 2
 #define MASK_LOI 1
 #define MASK_SP 2
 #define MASK_PC 4
@@ -325,7 +325,8 @@ static int stage_save(void *ctx, struct sw_buf *b)
     if ((rc = put(b, &ver, 4)) || (rc = put(b, &d->now, 8)) || (rc = put(b, &d->next_sweep, 8)) ||
         (rc = put(b, &d->ring_next, 4)) || (rc = put(b, &d->rg_newest_hour, 8)) ||
         (rc = put(b, &np, 4)) || (rc = put(b, d->pairs, np * sizeof *d->pairs)) ||
-        (rc = put(b, d->ring, sizeof d->ring)) || (rc = put(b, &nr, 4)))
+        (rc = put(b, d->ring, sizeof d->ring)) || (rc = put(b, d->hc, sizeof d->hc)) ||
+        (rc = put(b, &nr, 4)))
         return rc;
     for (size_t i = 0; i < d->rgcap; i++)
         if (d->rg[i].key && (rc = put(b, &d->rg[i], sizeof d->rg[i]))) return rc;
@@ -376,10 +377,12 @@ static int pairs_ok(const struct sw_detect *d)
     return 1;
 }
 
+/* The grid's lists as saved, linked again in order. A vessel whose own record says it was in
+ * the grid but no list has it was taken out by another vessel's fix (a stale entry) after its
+ * record was saved: it stays out, as it was. */
 static int load_grid(struct sw_detect *d, struct rd *r)
 {
     uint32_t nb, n, slot;
-    size_t linked = 0, flagged = 0;
     int rc;
     det_grid_clear(d);
     if ((rc = get(r, &nb, 4))) return rc;
@@ -389,12 +392,11 @@ static int load_grid(struct sw_detect *d, struct rd *r)
             if ((rc = get(r, &slot, 4)) || slot >= d->nv) return SW_EFORMAT;
             if (det_gent(d, slot)->bucket != DET_RELINK) return SW_EFORMAT; /* not saved in it */
             det_grid_relink(d, slot);
-            linked++;
         }
     }
     for (size_t i = 0; i < d->nv; i++)
-        flagged += det_gent(d, i)->bucket != DET_NOIDX;
-    return linked == flagged ? SW_OK : SW_EFORMAT; /* every vessel saved in it is linked */
+        if (det_gent(d, i)->bucket == DET_RELINK) det_gent(d, i)->bucket = DET_NOIDX;
+    return SW_OK;
 }
 
 static int stage_load(void *ctx, const void *data, size_t len)
@@ -415,7 +417,12 @@ static int stage_load(void *ctx, const void *data, size_t len)
         d->rg_newest_hour > ((int64_t)1 << 50) / HOUR_MS || !pairs_ok(d))
         return SW_EFORMAT;
     det_pidx_rebuild(d);
-    if ((rc = get(&r, d->ring, sizeof d->ring)) || (rc = get(&r, &nr, 4))) return SW_EFORMAT;
+    if ((rc = get(&r, d->ring, sizeof d->ring)) || (rc = get(&r, d->hc, sizeof d->hc)) ||
+        (rc = get(&r, &nr, 4)))
+        return SW_EFORMAT;
+    for (size_t i = 0; i < DET_HOURS; i++)
+        if (d->hc[i].hour < 0 || (d->hc[i].n && d->hc[i].hour % DET_HOURS != (int64_t)i))
+            return SW_EFORMAT;
     memset(d->rg, 0, d->rgcap * sizeof *d->rg);
     d->rgn = 0;
     for (uint32_t i = 0; i < nr; i++) {
@@ -459,6 +466,7 @@ static void stage_reset(void *ctx)
     memset(d->rg, 0, d->rgcap * sizeof *d->rg);
     d->rgn = 0;
     d->rg_newest_hour = 0;
+    memset(d->hc, 0, sizeof d->hc);
     memset(d->im, 0, d->imcap * sizeof *d->im);
     d->imn = 0;
     d->now = d->next_sweep = SW_TIME_NONE;

@@ -5,8 +5,9 @@
  *   slow        slower than slow_kn for slow_min inside a transfer area or the
  *               Rajin-Vostochny corridor, once per visit;
  *   transits    passing through the claimed EEZ, a transfer area or the corridor is no
- *               incident: each vessel's day in such a zone is one summary record (entries,
- *               hours inside), written when the day is over (ongoing until then).
+ *               incident: each vessel's day of entries into such a zone is one summary
+ *               record (entries, hours inside that day), written when the day is over
+ *               (ongoing until then).
  * Leaving and coming back within reentry_h is the same visit. Membership is looked up only
  * near a zone (a per-vessel bound of the distance to every zone's bounding box) and then again
  * after ZONE_STEP_M of movement; the slow test and the time inside go on at every fix of a
@@ -113,7 +114,9 @@ static struct zone_sum *day_sum(struct ep_zone *E, int zone, const struct dfix *
 static int sum_event(struct sw_detect *d, struct dvessel *dv, const struct zone_sum *s, int ongoing)
 {
     const struct sw_zone *z = sw_zones_get(sw_geo_zones(d->g), (size_t)s->zone);
-    if (!det_enabled(d, SW_DT_ZONE_ENTRY)) return SW_OK;
+    /* a day without an entry (inside since an earlier day, or since first heard) adds
+     * nothing an analyst needs apart */
+    if (!det_enabled(d, SW_DT_ZONE_ENTRY) || !s->entries) return SW_OK;
     json_t *ev = zone_event(d, dv, "transits", s->first.t, s->last.t, ongoing, &s->first, 0.9,
                             z->id, z->name, z->kind);
     if (!ev) return SW_ENOMEM;
@@ -190,7 +193,11 @@ static int visits(struct sw_detect *d, const struct det_rec *x, struct ep_zone *
         ze->reported = 1;
         const struct sw_zone *z = sw_zones_get(all, (size_t)ze->zone);
         if (zone_class(z) == Z_ENTRY) {
-            rc = det_enabled(d, SW_DT_ZONE_ENTRY) ? entry_event(d, x->dv, ze, z, f) : SW_OK;
+            /* leaving a DPRK port into its waters is not entering them */
+            int64_t left = det_ident(d, x->slot)->left_kp_port;
+            int from_port = left && ze->first.t - left <= d->p.zone_reentry_h * HOUR_MS;
+            if (!from_port && det_enabled(d, SW_DT_ZONE_ENTRY))
+                rc = entry_event(d, x->dv, ze, z, f);
         } else {
             struct zone_sum *s = day_sum(E, ze->zone, &ze->first);
             if (s && s->entries < UINT16_MAX) s->entries++;
@@ -202,7 +209,7 @@ static int visits(struct sw_detect *d, const struct det_rec *x, struct ep_zone *
 /* At every fix of a visit: the time inside goes into the day's summary, and slowing down in a
  * transfer area or the corridor is an incident once per visit. */
 static int inside_fix(struct sw_detect *d, struct dvessel *dv, struct ep_zone *E,
-                      const struct dfix *f, float sog)
+                      const struct dfix *f, float sog, int in_port)
 {
     const struct sw_zones *all = sw_geo_zones(d->g);
     for (int e = 0; e < DET_ZONE_EPS; e++) {
@@ -219,7 +226,7 @@ static int inside_fix(struct sw_detect *d, struct dvessel *dv, struct ep_zone *E
         }
         ze->last_in = f->t;
         if (cls != Z_SLOW_TRANSIT || ze->slow_reported) continue;
-        if (isnan(sog) || sog >= d->p.zone_slow_kn) {
+        if (isnan(sog) || sog >= d->p.zone_slow_kn || in_port) { /* ports wait, not meet */
             ze->slow_since = 0;
             continue;
         }
@@ -294,7 +301,8 @@ static void zone_ep_done(struct sw_detect *d, struct dvessel *dv)
     if (!dv->zep_active && !pending) det_pool_put(&d->pzone, &dv->ep_zone);
 }
 
-int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog)
+int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *f, float sog,
+                 int in_port)
 {
     struct dvessel *dv = x->dv;
     const struct sw_zones *all = sw_geo_zones(d->g);
@@ -309,7 +317,7 @@ int det_zone_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix
     struct ep_zone *E = det_pool_at(&d->pzone, dv->ep_zone);
     if ((rc = sums_flush(d, dv, E, f->t / DAY_MS)) != SW_OK) return rc;
     if (looked && (rc = visits(d, x, E, in, n, f)) != SW_OK) return rc;
-    if ((rc = inside_fix(d, dv, E, f, sog)) != SW_OK) return rc;
+    if ((rc = inside_fix(d, dv, E, f, sog, in_port)) != SW_OK) return rc;
     zone_ep_done(d, dv);
     return SW_OK;
 }

@@ -148,6 +148,9 @@ static int name_match(const struct sw_vmatch_listed *l, const struct sw_vmatch_s
     }
     int on = SW_VM_NAME;
     if (ac != SW_VC_UNKNOWN && ac == l->vclass) on |= SW_VM_TYPE;
+    /* a listing without type: a tanker or cargo ship of a merchant ship's size fits it */
+    if (l->vclass == SW_VC_UNKNOWN && merchant(ac) && ac != SW_VC_UNKNOWN && s->length_m >= 50)
+        on |= SW_VM_TYPE;
     if (s->length_m > 0 && !isnan(l->length_m) && s->length_m <= l->length_m * 1.6)
         on |= SW_VM_LENGTH;
     /* the same class corroborates a merchant ship's name; tugs, yachts, fishing and other

@@ -156,7 +156,8 @@ static void slow_close(struct sim *s, struct vessel *v, size_t i, uint32_t mmsi,
 
 /* A fix some receiver heard at (la, lo); slow: the vessel drifts there (a stay under 3 kn)
  * outside port areas. An entry is a fix inside after one outside, the same visit when back
- * within 2 h: into the territorial sea an incident (kind "entry"), into the claimed EEZ, a
+ * within 2 h: into the territorial sea an incident (kind "entry"; not within 2 h of leaving a
+ * DPRK port area, which is leaving the port, not entering its waters), into the claimed EEZ, a
  * transfer area or the corridor a transit. A slow episode of 30 min or more inside a transfer
  * area or the corridor is an incident (kind "slow"). */
 static void zones_update(struct sim *s, struct vessel *v, uint32_t mmsi, int64_t t, double la,
@@ -173,7 +174,10 @@ static void zones_update(struct sim *s, struct vessel *v, uint32_t mmsi, int64_t
             if (v->zstate[i] == 1 && (!v->zvisit[i] || t - v->zout_since[i] >= ZONE_REENTRY_MS)) {
                 v->zvisit[i] = 1;
                 v->zopen[i] = NULL;
-                if (ts)
+                /* leaving a DPRK port into its waters is not entering them */
+                int from_port =
+                    v->kstate == 2 || (v->kout_since && t - v->kout_since <= ZONE_REENTRY_MS);
+                if (ts && !from_port)
                     v->zopen[i] = zone_truth(s, mmsi, t, t, la, lo, z->id, "entry", z->kind);
                 else
                     transit_count(s, mmsi, z, t);

@@ -43,8 +43,10 @@ for edit in lat_removed not_json; do
     python3 - "$edit" <<'PY' || fail "edit the store"
 import json, sqlite3, sys
 db = sqlite3.connect("t.db")
-leaf, text = db.execute("SELECT leaf, json FROM events ORDER BY leaf LIMIT 1").fetchone()
-ev = json.loads(text)
+# the first event with a position of its own (an identity fraud found before any fix has none)
+leaf, ev = next((leaf, json.loads(text)) for leaf, text in
+                db.execute("SELECT leaf, json FROM events ORDER BY leaf") if '"lat"' in text and
+                "lat" in json.loads(text))
 ev.pop("lat", None)
 new = json.dumps(ev) if sys.argv[1] == "lat_removed" else "not json"
 db.execute("UPDATE events SET json=? WHERE leaf=?", (new, leaf))

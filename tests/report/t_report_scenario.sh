@@ -144,7 +144,7 @@ python3 - <<'PY' || fail "measurements and thresholds"
 import re
 h = open("out/report.html").read()
 want = {"encounter": ("min_distance_m", "min_duration_h"),
-        "loitering": ("min_shore_distance_nm", "min_duration_h"),
+        "loitering": ("shore_distance_nm", "min_duration_h"),
         "port_call": ("duration_h", "port_radius_km"),
         "ais_gap": ("gap_h", "min_gap_h")}
 seen = set()

@@ -520,7 +520,7 @@ static void config(void **state)
         {"encounter.min_port_distance_km", 10},
         {"loitering.max_sog_kn", 2},
         {"loitering.min_duration_h", 4},
-        {"loitering.min_shore_distance_nm", 20},
+        {"loitering.min_shore_distance_nm", 0},
         {"ais_gap.min_gap_h", 12},
         {"port_call.max_sog_kn", 0.5},
         {"position_spoof.max_speed_kn", 50},
