@@ -331,6 +331,8 @@ int det_event_emit(struct sw_detect *d, json_t *ev, int type)
 static void take_pending(struct sw_detect *d)
 {
     size_t k = d->npend < DET_BATCH_MAX ? d->npend : DET_BATCH_MAX;
+    d->qn = k;
+    if (!k) return; /* nothing pending (d->pend may be NULL: memmove must not see it) */
     for (size_t j = 0; j < k; j++) {
         d->q[j] = d->pend[j];
         d->qtype[j] = d->ptype[j];
@@ -338,7 +340,6 @@ static void take_pending(struct sw_detect *d)
     memmove(d->pend, d->pend + k, (d->npend - k) * sizeof *d->pend);
     memmove(d->ptype, d->ptype + k, (d->npend - k) * sizeof *d->ptype);
     d->npend -= k;
-    d->qn = k;
 }
 
 int det_events_flush(struct sw_detect *d)
