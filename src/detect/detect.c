@@ -219,7 +219,7 @@ int det_record(struct sw_detect *d, const struct sw_record *r, const struct sw_v
     }
     if (slot > UINT32_MAX - 1) return SW_ETOOBIG;
     if ((rc = det_vstate_reserve(d, slot, r->mmsi)) != SW_OK) return rc;
-    struct det_rec x = {r, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0, 0}};
+    struct det_rec x = {r, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0, 0, 0}};
     prev_fix(&x);
     if (r->fields & SW_F_STATIC_MASK) d->st.statics++;
     if ((rc = det_identity(d, &x)) != SW_OK || (rc = det_fraud(d, &x)) != SW_OK ||
@@ -232,7 +232,8 @@ int det_record(struct sw_detect *d, const struct sw_record *r, const struct sw_v
                      r->lon,
                      (r->fields & SW_F_SOG) ? r->sog : NAN,
                      (r->fields & SW_F_COG) ? r->cog : NAN,
-                     r->mmsi};
+                     r->mmsi,
+                     0};
     if ((rc = det_recep_add(d, x.dv, &f)) != SW_OK || (rc = track_fix(d, &x, &f)) != SW_OK ||
         (rc = det_imo_first_fix(d, &x, &f)) != SW_OK)
         return rc;

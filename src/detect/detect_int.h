@@ -41,6 +41,7 @@ struct dfix {
     double lat, lon;
     float sog, cog; /* NaN unknown */
     uint32_t mmsi;
+    uint32_t zero; /* 0: no byte of a saved fix is left unset (padding would be) */
 };
 
 /* Deterministic decimating sample: keeps every stride-th fix, halving when full. */

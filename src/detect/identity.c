@@ -92,8 +92,8 @@ static int shared_imo(struct sw_detect *d, const struct det_rec *x, struct imoma
     if (!ov || !ov->has_fix || llabs(t - ov->last.t_ms) > SHARED_NOW_MS ||
         llabs(t - here->t) > SHARED_NOW_MS)
         return SW_OK;
-    struct dfix of = {ov->last.t_ms, ov->last.lat, ov->last.lon,
-                      ov->last.sog,  ov->last.cog, ov->mmsi};
+    struct dfix of = {
+        ov->last.t_ms, ov->last.lat, ov->last.lon, ov->last.sog, ov->last.cog, ov->mmsi, 0};
     double kn, km;
     if (!det_jump(d, &of, here, &kn, &km)) return SW_OK; /* could be one ship */
     *shared = 1;
@@ -157,8 +157,8 @@ static int imo_moved(struct sw_detect *d, const struct det_rec *x, uint32_t imo,
     json_t *ev = det_event_new(SW_DT_IDENTITY_CHANGE, start, t, 0, here->lat, here->lon, 0.85);
     if (!ev) return SW_ENOMEM;
     if (ov && ov->has_fix) {
-        struct dfix of = {ov->last.t_ms, ov->last.lat, ov->last.lon,
-                          ov->last.sog,  ov->last.cog, old};
+        struct dfix of = {
+            ov->last.t_ms, ov->last.lat, ov->last.lon, ov->last.sog, ov->last.cog, old, 0};
         det_event_fix(ev, &of, "last_old_mmsi");
     }
     const struct dident *id = det_ident(d, x->slot);

@@ -87,7 +87,7 @@ int det_dark_rendezvous(struct sw_detect *d, struct dvessel *dv, const struct df
     det_num(dt, "min_alongside_h", d->p.dr_min_alongside_h);
     det_event_fix(ev, p0, "last_before");
     det_event_fix(ev, p1, "first_after");
-    struct dfix lf = {best->start, best->lat, best->lon, NAN, NAN, best->mmsi};
+    struct dfix lf = {best->start, best->lat, best->lon, NAN, NAN, best->mmsi, 0};
     det_event_fix(ev, &lf, "loiterer");
     return det_event_finish(d, ev, SW_DT_DARK_RENDEZVOUS);
 }

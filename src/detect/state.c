@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 #define MASK_LOI 1
 #define MASK_SP 2
 #define MASK_PC 4
@@ -37,7 +37,7 @@ int det_vessel_end(struct sw_detect *d, size_t slot, int publish)
 {
     int rc;
     const struct sw_vessel *v = sw_vessels_at(d->vs, slot);
-    struct det_rec x = {NULL, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0, 0}};
+    struct det_rec x = {NULL, v, (uint32_t)slot, det_hot(d, slot), 0, {0, 0, 0, 0, 0, 0, 0}};
     if (!v) return SW_OK;
     if (v->has_fix) {
         x.prev.t = v->last.t_ms;
@@ -316,6 +316,21 @@ static int stage_load_vessel(void *ctx, size_t slot, const void *data, size_t le
 
 /* ---- the rest */
 
+/* The loitering ring: its used entries, each with its index. */
+static int put_ring(const struct sw_detect *d, struct sw_buf *b)
+{
+    uint32_t n = 0;
+    int rc;
+    for (uint32_t i = 0; i < DET_LOI_RING; i++)
+        n += d->ring[i].mmsi != 0;
+    if ((rc = put(b, &n, 4))) return rc;
+    for (uint32_t i = 0; i < DET_LOI_RING; i++)
+        if (d->ring[i].mmsi &&
+            ((rc = put(b, &i, 4)) || (rc = put(b, &d->ring[i], sizeof d->ring[i]))))
+            return rc;
+    return SW_OK;
+}
+
 static int stage_save(void *ctx, struct sw_buf *b)
 {
     struct sw_detect *d = ctx;
@@ -325,8 +340,7 @@ static int stage_save(void *ctx, struct sw_buf *b)
     if ((rc = put(b, &ver, 4)) || (rc = put(b, &d->now, 8)) || (rc = put(b, &d->next_sweep, 8)) ||
         (rc = put(b, &d->ring_next, 4)) || (rc = put(b, &d->rg_newest_hour, 8)) ||
         (rc = put(b, &np, 4)) || (rc = put(b, d->pairs, np * sizeof *d->pairs)) ||
-        (rc = put(b, d->ring, sizeof d->ring)) || (rc = put(b, d->hc, sizeof d->hc)) ||
-        (rc = put(b, &nr, 4)))
+        (rc = put_ring(d, b)) || (rc = put(b, d->hc, sizeof d->hc)) || (rc = put(b, &nr, 4)))
         return rc;
     for (size_t i = 0; i < d->rgcap; i++)
         if (d->rg[i].key && (rc = put(b, &d->rg[i], sizeof d->rg[i]))) return rc;
@@ -399,6 +413,23 @@ static int load_grid(struct sw_detect *d, struct rd *r)
     return SW_OK;
 }
 
+static int load_ring(struct sw_detect *d, struct rd *r)
+{
+    uint32_t n, i, prev = 0;
+    int rc;
+    memset(d->ring, 0, sizeof d->ring);
+    if ((rc = get(r, &n, 4)) || n > DET_LOI_RING) return SW_EFORMAT;
+    for (uint32_t k = 0; k < n; k++) {
+        struct loiter_rec e;
+        if ((rc = get(r, &i, 4)) || i >= DET_LOI_RING || (k && i <= prev) ||
+            (rc = get(r, &e, sizeof e)) || !e.mmsi)
+            return SW_EFORMAT;
+        d->ring[i] = e;
+        prev = i;
+    }
+    return SW_OK;
+}
+
 static int stage_load(void *ctx, const void *data, size_t len)
 {
     struct sw_detect *d = ctx;
@@ -417,8 +448,7 @@ static int stage_load(void *ctx, const void *data, size_t len)
         d->rg_newest_hour > ((int64_t)1 << 50) / HOUR_MS || !pairs_ok(d))
         return SW_EFORMAT;
     det_pidx_rebuild(d);
-    if ((rc = get(&r, d->ring, sizeof d->ring)) || (rc = get(&r, d->hc, sizeof d->hc)) ||
-        (rc = get(&r, &nr, 4)))
+    if ((rc = load_ring(d, &r)) || (rc = get(&r, d->hc, sizeof d->hc)) || (rc = get(&r, &nr, 4)))
         return SW_EFORMAT;
     for (size_t i = 0; i < DET_HOURS; i++)
         if (d->hc[i].hour < 0 || (d->hc[i].n && d->hc[i].hour % DET_HOURS != (int64_t)i))

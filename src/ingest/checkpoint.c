@@ -51,23 +51,28 @@ static int sf_pending(void *ctx, const struct sw_sf_blobs *b)
     return ing_stages_restore(l->p, b->stages, b->slen, 0, l->err);
 }
 
+int ing_sf_restore(struct sw_pipeline *p, const char *path, uint64_t len, int64_t layout,
+                   int64_t run_id, int64_t gen, char *err)
+{
+    struct sf_load l = {p, err};
+    if (err) err[0] = 0;
+    int rc = sw_sf_load(path, len, layout, run_id, gen, sf_record, sf_pending, &l);
+    if (rc != SW_OK && err && !err[0])
+        snprintf(err, SW_ERRMAX, "cannot load the unfinished run's state from '%.180s': %s", path,
+                 sw_strerror(rc));
+    return rc;
+}
+
 /* The unfinished run's state file named by its ingest_pending row. */
 static int load_state_file(struct sw_pipeline *p, char *err)
 {
     char path[4096];
-    struct sf_load l = {p, err};
     if (!p->dbfile || (p->sf_index != 0 && p->sf_index != 1) ||
         sw_sf_path(p->dbfile, p->sf_index, path, sizeof path) != SW_OK) {
         if (err) snprintf(err, SW_ERRMAX, "the unfinished run's state file is unknown");
         return SW_EFORMAT;
     }
-    if (err) err[0] = 0;
-    int rc =
-        sw_sf_load(path, p->sf_len, run_layout(p), p->run_id, p->sf_gen, sf_record, sf_pending, &l);
-    if (rc != SW_OK && err && !err[0])
-        snprintf(err, SW_ERRMAX, "cannot load the unfinished run's state from '%.180s': %s", path,
-                 sw_strerror(rc));
-    return rc;
+    return ing_sf_restore(p, path, p->sf_len, run_layout(p), p->run_id, p->sf_gen, err);
 }
 
 /* The unfinished run's row: counters, state file, whether its stages started afresh. *found 0

@@ -128,6 +128,11 @@ int ing_stages_put(struct sw_pipeline *p, struct sw_buf *b, int carry);
 int ing_stages_restore(struct sw_pipeline *p, const void *data, size_t len, int carry, char *err);
 /* The stages start afresh (their saved state does not fit). */
 void ing_stages_reset(struct sw_pipeline *p);
+/* An unfinished run's state file (statefile.h) of len committed bytes, written with this layout,
+ * run and generation: its vessel records, pending records, dedup table and stage blobs loaded
+ * into p (load_state_file's work; also the fuzz target's). */
+int ing_sf_restore(struct sw_pipeline *p, const char *path, uint64_t len, int64_t layout,
+                   int64_t run_id, int64_t gen, char *err);
 int ing_log_load_v1(struct sw_pipeline *p, char *err);
 int ing_log_load(struct sw_pipeline *p, int stages_ok, char *err);
 int ing_log_write(struct sw_pipeline *p);

@@ -1,16 +1,25 @@
 /*
- * Fuzz target for the reader of an unfinished run's state file (src/ingest/statefile.c) and
- * the blobs it hands on: vessel states (sw_vessels_restore, then an update of each restored
- * vessel), the reorder buffer's pending records (sw_reorder_load, then drained) and the dedup
- * table (sw_dedup_load, then checked). The input is the file after its 32-byte header, which
- * the target writes itself (a header that does not match is refused before anything else is
- * read); it is loaded once whole and once with a committed length cut in the middle.
+ * Fuzz target for an unfinished run's saved state as a resumed run loads it: the state file
+ * reader (src/ingest/statefile.c) and everything it hands on, through the pipeline's own
+ * loader (ing_sf_restore): vessel records with the detectors' per-vessel state
+ * (sw_vessels_restore, then the detector stage's load_vessel), the reorder buffer's pending
+ * records, the dedup table and the detectors' global state (encounter pairs, reception grid,
+ * ...). A state that loads is then run on: a record for every restored vessel an hour after
+ * its last one, and the end of the run (which publishes what is open). The input is the file
+ * after its 32-byte header, which the target writes itself; it is loaded once whole and once
+ * with a committed length cut in the middle. The corpus holds state files of simulated runs
+ * killed between checkpoints (tests/fuzz/corpus/fuzz_statefile/README).
  */
+#include "../../src/ingest/pipeline_int.h"
 #include "../../src/ingest/statefile.h"
+#include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/geo.h"
 #include "sanctwatch/ingest.h"
+#include "sanctwatch/store.h"
 #include "sanctwatch/vessel.h"
 
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,50 +28,40 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct ctx {
-    struct sw_vessels *vs;
-    struct sw_reorder *rq;
-    struct sw_dedup *dd;
-};
-
-static int on_record(void *c, const unsigned char *rec, size_t len)
+static struct sw_geo *geo(void)
 {
-    struct ctx *x = c;
-    {
-        struct sw_vessel v;
-        if (len < sizeof v) return SW_OK;
-        memcpy(&v, rec, sizeof v);
-        if (sw_vessels_restore(x->vs, &v) != SW_OK) return SW_OK;
-        struct sw_record r;
-        struct sw_vessel *vp;
-        struct sw_vessel_out out;
-        sw_record_clear(&r);
-        r.mmsi = v.mmsi;
-        r.t_ms = 1709251200000LL;
-        r.lat = 38, r.lon = 124, r.sog = 8, r.cog = 45;
-        r.fields = SW_F_POS | SW_F_SOG | SW_F_COG | SW_F_NAME;
-        memcpy(r.name, "FUZZ", 5);
-        if (sw_vessels_update(x->vs, &r, &vp, &out) != SW_OK || vp->recent_n > SW_VESSEL_RECENT)
+    static struct sw_geo *g;
+    static int tried;
+    if (!tried) {
+        tried = 1;
+        if (sw_geo_open(&g, NULL, NULL) != SW_OK) {
+            fprintf(stderr, "fuzz_statefile: no geo data directory (set SANCTWATCH_DATA)\n");
             abort();
+        }
     }
-    return SW_OK;
+    return g;
 }
 
-static int on_pending(void *c, const struct sw_sf_blobs *b)
+/* Run on what was loaded: one record per restored vessel, then the end of the run. */
+static void run_on(struct sw_pipeline *p)
 {
-    struct ctx *x = c;
-    const void *reorder = b->reorder, *dedup = b->dedup;
-    size_t rlen = b->rlen, dlen = b->dlen;
-    if (sw_reorder_load(x->rq, reorder, rlen) == SW_OK) {
+    struct sw_vessels *vs = sw_pipeline_vessels(p);
+    size_t n = sw_vessels_count(vs);
+    for (size_t i = 0; i < n && i < 256; i++) {
+        const struct sw_vessel *v = sw_vessels_at(vs, i);
+        if (!v) continue;
+        if (v->recent_n > SW_VESSEL_RECENT) abort();
         struct sw_record r;
-        size_t n = 0;
-        while (sw_reorder_pop(x->rq, SW_REORDER_DRAIN, &r) == SW_OK)
-            n++;
-        if (sw_reorder_pending(x->rq) != 0) abort();
-        (void)n;
+        sw_record_clear(&r);
+        r.mmsi = v->mmsi;
+        r.t_ms = (v->last_seen > 0 ? v->last_seen : 1709251200000LL) + 3600000;
+        r.lat = 39.0 + (double)(i % 7) * 0.01, r.lon = 124.5;
+        r.sog = 0.3, r.cog = 45;
+        r.fields = SW_F_POS | SW_F_SOG | SW_F_COG | SW_F_NAME;
+        memcpy(r.name, "FUZZ", 5);
+        if (sw_pipeline_feed(p, &r) != SW_OK) return;
     }
-    if (sw_dedup_load(x->dd, dedup, dlen) == SW_OK) sw_dedup_check(x->dd, 12345, 1709251200000LL);
-    return SW_OK;
+    sw_pipeline_finish(p, NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -78,15 +77,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fwrite(header, 1, sizeof header, f) == sizeof header && fwrite(data, 1, size, f) == size;
     if (fclose(f) != 0 || !ok) return 0;
     for (int pass = 0; pass < 2; pass++) {
-        struct ctx x = {NULL, NULL, NULL};
         uint64_t len = SW_SF_HEADER + (pass ? size / 2 : size);
-        if (sw_vessels_new(&x.vs, 4096, NULL) == SW_OK &&
-            sw_reorder_new(&x.rq, 600000, 512) == SW_OK &&
-            sw_dedup_new(&x.dd, 60000, 1024) == SW_OK)
-            sw_sf_load(path, len, 1, 1, 1, on_record, on_pending, &x);
-        sw_vessels_free(x.vs);
-        sw_reorder_free(x.rq);
-        sw_dedup_free(x.dd);
+        sqlite3 *db = NULL;
+        struct sw_detect *d = NULL;
+        struct sw_pipeline *p = NULL;
+        struct sw_detect_params dp;
+        struct sw_pipeline_config cfg = {0};
+        const struct sw_stage *stage;
+        sw_detect_params_default(&dp);
+        if (sw_store_open(":memory:", &db, NULL) != SW_OK ||
+            sw_detect_new(&d, geo(), NULL, &dp, NULL, NULL) != SW_OK)
+            goto next;
+        stage = sw_detect_stage(d);
+        cfg.stages = &stage;
+        cfg.nstages = 1;
+        cfg.max_vessels = 4096;
+        if (sw_pipeline_new(&p, db, &cfg, NULL) != SW_OK) goto next;
+        if (ing_sf_restore(p, path, len, 1, 1, 1, NULL) == SW_OK) run_on(p);
+    next:
+        sw_pipeline_free(p);
+        sw_detect_free(d);
+        sw_store_close(db);
     }
     unlink(path);
     return 0;
