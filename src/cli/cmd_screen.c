@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include "sanctwatch/buf.h"
+#include "sanctwatch/datadir.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lineio.h"
 #include "sanctwatch/screen.h"
@@ -42,8 +43,8 @@ static void usage(FILE *f)
             "  --batch FILE     CSV of queries with columns id,name[,type] (a header line\n"
             "                   'id,name,...' is skipped; '-' is stdin); writes a CSV of matches\n"
             "  --out FILE       where the batch CSV goes (default stdout)\n"
-            "  --data DIR       screening tables (default: data/screening beside the program,\n"
-            "                   or $SANCTWATCH_DATA/screening)\n",
+            "  --data DIR       data directory holding screening/ (default: $SW_DATADIR, the\n"
+            "                   installed or source-tree data beside the program)\n",
             SW_STORE_DEFAULT_PATH, SW_SCREEN_DEFAULT_THRESHOLD, SW_SCREEN_MAX_RESULTS);
 }
 
@@ -54,32 +55,16 @@ static int is_dir_with_tables(const char *d)
     return access(p, R_OK) == 0;
 }
 
-/* The screening tables: --data, $SANCTWATCH_DATA/screening, <exe>/../data/screening,
- * <exe>/../share/sanctwatch/screening, ./data/screening. */
+/* The screening tables: --data DIR (the data directory, or its screening folder itself),
+ * else <data directory>/screening as sw_datadir() finds it (sanctwatch/datadir.h). */
 static const char *find_data(const char *opt, char *buf, size_t bufsz)
 {
-    if (opt) return opt;
-    const char *env = getenv("SANCTWATCH_DATA");
-    if (env) {
-        if (snprintf(buf, bufsz, "%s/screening", env) < (int)bufsz && is_dir_with_tables(buf))
+    if (opt) {
+        if (snprintf(buf, bufsz, "%s/screening", opt) < (int)bufsz && is_dir_with_tables(buf))
             return buf;
+        return opt;
     }
-    char exe[PATH_MAX / 2];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            if (snprintf(buf, bufsz, "%s/../data/screening", exe) < (int)bufsz &&
-                is_dir_with_tables(buf))
-                return buf;
-            if (snprintf(buf, bufsz, "%s/../share/sanctwatch/screening", exe) < (int)bufsz &&
-                is_dir_with_tables(buf))
-                return buf;
-        }
-    }
-    snprintf(buf, bufsz, "data/screening");
+    if (sw_datadir_path("screening", buf, bufsz)) snprintf(buf, bufsz, "data/screening");
     return buf;
 }
 
