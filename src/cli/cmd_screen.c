@@ -81,6 +81,43 @@ static void put_clean(FILE *out, const char *s)
             putc(*s, out);
 }
 
+/* A vessel's identifiers on one line: "IMO 8660313, MMSI 445123000, call sign HMDA, flag
+ * Korea, North, type Oil Tanker, tonnage 3000, GRT 2000" (the known ones). */
+static void vessel_text(FILE *out, const struct sw_screen_vessel *v)
+{
+    const char *label[] = {"IMO", "MMSI", "call sign", "flag", "type", "tonnage", "GRT"};
+    const char *val[] = {v->imo, v->mmsi, v->call_sign, v->flag, v->type, v->tonnage, v->grt};
+    int n = 0;
+    for (int i = 0; i < 7; i++) {
+        if (!val[i]) continue;
+        fprintf(out, "%s%s ", n++ ? ", " : "", label[i]);
+        put_clean(out, val[i]);
+    }
+    if (!n) fputs("no identifiers listed", out);
+}
+
+/* The vessel's identifiers and the subject's other list entries. */
+static void print_also_text(FILE *out, const struct sw_screen_match *m)
+{
+    if (m->has_vessel) {
+        fputs("     vessel: ", out);
+        vessel_text(out, &m->vessel);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < m->n_also; i++) {
+        fputs("     also listed: ", out);
+        put_clean(out, m->also[i].list);
+        fputc(' ', out);
+        put_clean(out, m->also[i].ref);
+        if (m->also[i].has_vessel) {
+            fputs(" (", out);
+            vessel_text(out, &m->also[i].vessel);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
+}
+
 static void print_text(FILE *out, const char *query, const struct sw_screen_result *r,
                        double threshold)
 {
@@ -101,6 +138,7 @@ static void print_text(FILE *out, const char *query, const struct sw_screen_resu
         fprintf(out, "  %s  ", sw_screen_type_name(m->type));
         put_clean(out, m->primary);
         fputc('\n', out);
+        print_also_text(out, m);
         if (m->by_identifier) {
             fprintf(out, "     identifier %s ", m->id_kind);
             put_clean(out, m->id_value);
@@ -127,6 +165,43 @@ static void print_text(FILE *out, const char *query, const struct sw_screen_resu
     }
 }
 
+static json_t *jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *vessel_json(const struct sw_screen_vessel *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "imo", jstr(v->imo));
+    json_object_set_new(o, "mmsi", jstr(v->mmsi));
+    json_object_set_new(o, "call_sign", jstr(v->call_sign));
+    json_object_set_new(o, "flag", jstr(v->flag));
+    json_object_set_new(o, "vessel_type", jstr(v->type));
+    json_object_set_new(o, "tonnage", jstr(v->tonnage));
+    json_object_set_new(o, "grt", jstr(v->grt));
+    return o;
+}
+
+/* "lists": every list entry of the matched subject, the matched one first. */
+static json_t *lists_json(const struct sw_screen_match *m)
+{
+    json_t *a = json_array();
+    json_t *e = json_object();
+    json_object_set_new(e, "list", json_string(m->list));
+    json_object_set_new(e, "ref", json_string(m->ref));
+    json_array_append_new(a, e);
+    for (size_t i = 0; i < m->n_also; i++) {
+        e = json_object();
+        json_object_set_new(e, "list", json_string(m->also[i].list));
+        json_object_set_new(e, "ref", json_string(m->also[i].ref));
+        if (m->also[i].has_vessel)
+            json_object_set_new(e, "vessel", vessel_json(&m->also[i].vessel));
+        json_array_append_new(a, e);
+    }
+    return a;
+}
+
 static json_t *match_json(const struct sw_screen_match *m)
 {
     json_t *o = json_object();
@@ -136,6 +211,8 @@ static json_t *match_json(const struct sw_screen_match *m)
     json_object_set_new(o, "name", json_string(m->primary));
     json_object_set_new(o, "matched_name", json_string(m->name ? m->name : ""));
     json_object_set_new(o, "score", json_real((double)(long)(m->score * 1000 + 0.5) / 1000));
+    json_object_set_new(o, "lists", lists_json(m));
+    if (m->has_vessel) json_object_set_new(o, "vessel", vessel_json(&m->vessel));
     if (m->by_identifier) {
         json_t *id = json_object();
         json_object_set_new(id, "kind", json_string(m->id_kind));
@@ -270,7 +347,9 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
     struct sw_buf b, ex;
     sw_buf_init(&b, 0);
     sw_buf_init(&ex, 0);
-    fputs("query_id,query,rank,score,list,ref,type,name,matched_name,how,explanation\n", out);
+    fputs("query_id,query,rank,score,list,ref,type,name,matched_name,how,explanation,also,"
+          "imo,mmsi,call_sign,flag,vessel_type\n",
+          out);
     const char *line;
     size_t len;
     long nq = 0, nmatched = 0, nbad = 0;
@@ -329,6 +408,14 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
             csv_field(&b, m->name ? m->name : "", 0);
             csv_field(&b, m->by_identifier ? "identifier" : "name", 0);
             csv_field(&b, ex.data ? ex.data : "", 0);
+            sw_buf_reset(&ex);
+            for (size_t k = 0; k < m->n_also; k++)
+                sw_buf_printf(&ex, "%s%s:%s", k ? "; " : "", m->also[k].list, m->also[k].ref);
+            csv_field(&b, ex.data && ex.len ? ex.data : "", 0);
+            const struct sw_screen_vessel *v = &m->vessel;
+            const char *vf[] = {v->imo, v->mmsi, v->call_sign, v->flag, v->type};
+            for (int k = 0; k < 5; k++)
+                csv_field(&b, m->has_vessel && vf[k] ? vf[k] : "", 0);
             sw_buf_putc(&b, '\n');
             fwrite(b.data, 1, b.len, out);
         }

@@ -117,6 +117,8 @@ void sw_screen_index_free(struct sw_screen_index *idx)
     free(idx->toks);
     free(idx->posts);
     free(idx->ids);
+    free(idx->vessels);
+    free(idx->subj);
     free(idx->table);
     free(idx->acc);
     free(idx->touched);
@@ -177,6 +179,7 @@ static int entry_get(struct sw_screen_index *idx, const char *key, int type, uin
     en->ref = en->key;
     en->primary = SWS_NONE;
     en->primary_q = 255;
+    en->subject = SWS_NONE;
     en->type = (int8_t)(type >= 0 && type <= SW_SCREEN_OTHER ? type : SW_SCREEN_OTHER);
     idx->emap[i] = (uint32_t)idx->nent + 1;
     *e = (uint32_t)idx->nent++;
@@ -194,6 +197,40 @@ int sw_screen_index_add_entry(struct sw_screen_index *idx, const char *entry_key
     if (ref && (rc = arena_put(idx, ref, strlen(ref), &idx->ent[e].ref))) return rc;
     if (type >= 0 && type <= SW_SCREEN_OTHER) idx->ent[e].type = (int8_t)type;
     return SW_OK;
+}
+
+int sw_screen_index_set_vessel(struct sw_screen_index *idx, const char *entry_key,
+                               const struct sw_screen_vessel *v)
+{
+    if (!idx || !entry_key || !*entry_key || !v) return SW_EINVAL;
+    uint32_t e;
+    int rc = entry_get(idx, entry_key, SW_SCREEN_VESSEL, &e);
+    if (rc) return rc;
+    if (!idx->ent[e].vessel) {
+        rc = grow_array((void **)&idx->vessels, &idx->capvessels, idx->nvessels + 1,
+                        sizeof *idx->vessels);
+        if (rc) return rc;
+        idx->ent[e].vessel = (uint32_t)++idx->nvessels;
+    }
+    struct sws_vessel *sv = &idx->vessels[idx->ent[e].vessel - 1];
+    const char *f[SWS_VESSEL_FIELDS] = {v->imo,  v->mmsi,    v->call_sign, v->flag,
+                                        v->type, v->tonnage, v->grt};
+    for (int i = 0; i < SWS_VESSEL_FIELDS; i++) {
+        sv->f[i] = SWS_NONE;
+        if (f[i] && *f[i] && (rc = arena_put(idx, f[i], strlen(f[i]), &sv->f[i]))) return rc;
+    }
+    return SW_OK;
+}
+
+int sw_screen_index_set_subject(struct sw_screen_index *idx, const char *entry_key,
+                                const char *subject)
+{
+    if (!idx || !entry_key || !*entry_key || !subject || !*subject) return SW_EINVAL;
+    uint32_t e;
+    int rc = entry_get(idx, entry_key, -1, &e);
+    if (!rc) rc = arena_put(idx, subject, strlen(subject), &idx->ent[e].subject);
+    idx->built = 0;
+    return rc;
 }
 
 /* ---- postings ---- */
@@ -429,6 +466,55 @@ static int cmp_id(const void *a, const void *b)
     return x->h < y->h ? -1 : x->h > y->h;
 }
 
+static int cmp_subj(const void *a, const void *b)
+{
+    const struct sws_subj *x = a, *y = b;
+    if (x->h != y->h) return x->h < y->h ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* The entries that share a subject, sorted by its hash (sws_subject_members). */
+static int build_subjects(struct sw_screen_index *idx)
+{
+    size_t n = 0;
+    for (size_t e = 0; e < idx->nent; e++)
+        n += idx->ent[e].subject != SWS_NONE;
+    struct sws_subj *s = malloc((n ? n : 1) * sizeof *s);
+    if (!s) return SW_ENOMEM;
+    n = 0;
+    for (size_t e = 0; e < idx->nent; e++) {
+        if (idx->ent[e].subject == SWS_NONE) continue;
+        const char *k = sws_str(idx, idx->ent[e].subject);
+        s[n].h = sws_hash('u', k, strlen(k));
+        s[n++].entry = (uint32_t)e;
+    }
+    qsort(s, n, sizeof *s, cmp_subj);
+    free(idx->subj);
+    idx->subj = s;
+    idx->nsubj = n;
+    return SW_OK;
+}
+
+size_t sws_subject_members(const struct sw_screen_index *idx, uint32_t e, uint32_t *out, size_t max)
+{
+    if (idx->ent[e].subject == SWS_NONE) return 0;
+    const char *k = sws_str(idx, idx->ent[e].subject);
+    uint64_t h = sws_hash('u', k, strlen(k));
+    size_t lo = 0, hi = idx->nsubj, n = 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (idx->subj[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < idx->nsubj && idx->subj[i].h == h && n < max; i++) {
+        uint32_t o = idx->subj[i].entry;
+        if (o != e && !strcmp(sws_str(idx, idx->ent[o].subject), k)) out[n++] = o;
+    }
+    return n;
+}
+
 const struct sws_bucket *sws_lookup(const struct sw_screen_index *idx, uint64_t h)
 {
     if (!idx->table_cap) return NULL;
@@ -500,6 +586,8 @@ int sw_screen_index_build(struct sw_screen_index *idx)
     idx->table_cap = cap;
     idx->acc = acc;
     idx->touched = touched;
+    int rc = build_subjects(idx);
+    if (rc) return rc;
     for (size_t i = 0; i < idx->ntoks; i++) {
         struct sws_itok *tk = &idx->toks[i];
         tk->w = sws_weight(idx, sws_str(idx, tk->str), tk->len,

@@ -20,7 +20,6 @@
 #define MIN_ACC 3.0f /* candidate evidence needed: a token or key (3), trigrams (1 each) */
 #endif
 
-
 struct gather {
     struct sw_screen_index *idx;
     size_t ntouched;
@@ -146,6 +145,24 @@ static int cmp_best(const void *a, const void *b)
     return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
+static void fill_vessel(const struct sw_screen_index *idx, uint32_t e, int *has,
+                        struct sw_screen_vessel *v)
+{
+    const struct sws_entry *en = &idx->ent[e];
+    *has = en->vessel != 0;
+    memset(v, 0, sizeof *v);
+    if (!*has) return;
+    const uint32_t *f = idx->vessels[en->vessel - 1].f;
+    v->imo = sws_str(idx, f[0]);
+    v->mmsi = sws_str(idx, f[1]);
+    v->call_sign = sws_str(idx, f[2]);
+    v->flag = sws_str(idx, f[3]);
+    v->type = sws_str(idx, f[4]);
+    v->tonnage = sws_str(idx, f[5]);
+    v->grt = sws_str(idx, f[6]);
+}
+
+/* The entry's description, vessel details and the other entries of its subject. */
 static void fill_entry(const struct sw_screen_index *idx, uint32_t e, struct sw_screen_match *m)
 {
     const struct sws_entry *en = &idx->ent[e];
@@ -154,6 +171,16 @@ static void fill_entry(const struct sw_screen_index *idx, uint32_t e, struct sw_
     m->ref = sws_str(idx, en->ref);
     m->primary = en->primary == SWS_NONE ? "" : sws_str(idx, en->primary);
     m->type = en->type;
+    fill_vessel(idx, e, &m->has_vessel, &m->vessel);
+    uint32_t others[SW_SCREEN_MAX_ALSO];
+    m->n_also = sws_subject_members(idx, e, others, SW_SCREEN_MAX_ALSO);
+    for (size_t i = 0; i < m->n_also; i++) {
+        const struct sws_entry *o = &idx->ent[others[i]];
+        m->also[i].entry_key = sws_str(idx, o->key);
+        m->also[i].list = o->list == SWS_NONE ? "" : sws_str(idx, o->list);
+        m->also[i].ref = sws_str(idx, o->ref);
+        fill_vessel(idx, others[i], &m->also[i].has_vessel, &m->also[i].vessel);
+    }
 }
 
 static void toks_text(const struct sws_toks *t, char *out, size_t outsz)
@@ -170,6 +197,95 @@ static void toks_text(const struct sws_toks *t, char *out, size_t outsz)
     }
 }
 
+/* A query's results so far, with the entry of each match: an entry, or another entry of its
+ * subject, is reported once. */
+struct found {
+    struct sw_screen_result *res;
+    uint32_t ent[SW_SCREEN_MAX_RESULTS];
+    size_t max;
+};
+
+static int already(const struct sw_screen_index *idx, const struct found *f, uint32_t e)
+{
+    uint32_t s = idx->ent[e].subject;
+    for (size_t k = 0; k < f->res->n; k++) {
+        uint32_t o = f->ent[k];
+        if (o == e) return 1;
+        if (s != SWS_NONE && idx->ent[o].subject != SWS_NONE &&
+            !strcmp(sws_str(idx, s), sws_str(idx, idx->ent[o].subject)))
+            return 1;
+    }
+    return 0;
+}
+
+static struct sw_screen_match *add_match(const struct sw_screen_index *idx, struct found *f,
+                                         uint32_t e)
+{
+    if (f->res->n >= f->max || already(idx, f, e)) return NULL;
+    f->ent[f->res->n] = e;
+    struct sw_screen_match *m = &f->res->m[f->res->n++];
+    memset(m, 0, sizeof *m);
+    fill_entry(idx, e, m);
+    return m;
+}
+
+/* Entries carrying the identifier idn (normalised) exactly. */
+static void match_id(const struct sw_screen_index *idx, const char *idn, size_t n, int type,
+                     struct found *f)
+{
+    uint64_t h = sws_hash('i', idn, n);
+    size_t lo = 0, hi = idx->nids;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (idx->ids[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < idx->nids && idx->ids[i].h == h; i++) {
+        const struct sws_idrec *r = &idx->ids[i];
+        if (strcmp(sws_str(idx, r->value), idn)) continue;
+        if (type >= 0 && idx->ent[r->entry].type != type) continue;
+        struct sw_screen_match *m = add_match(idx, f, r->entry);
+        if (!m) continue;
+        m->name = m->primary;
+        m->score = 1.0;
+        m->by_identifier = 1;
+        m->id_kind = sws_str(idx, r->kind);
+        m->id_value = sws_str(idx, r->value);
+        m->n_tokens = 1;
+        snprintf(m->tokens[0].query, SW_SCREEN_TOKLEN, "%.60s", idn);
+        snprintf(m->tokens[0].cand, SW_SCREEN_TOKLEN, "%.16s %.44s", m->id_kind, m->id_value);
+        m->tokens[0].how = SW_SCREEN_HOW_IDENTIFIER;
+        m->tokens[0].sim = 1.0;
+    }
+}
+
+/* Identifiers: the whole query, and each part between spaces, commas and semicolons. */
+static void query_ids(const struct sw_screen_index *idx, const char *query, int type,
+                      struct found *f)
+{
+    char part[128], idn[128];
+    size_t len = strlen(query), pl = len < sizeof part - 1 ? len : sizeof part - 1;
+    memcpy(part, query, pl);
+    part[pl] = '\0';
+    size_t n = sws_norm_id(part, idn, sizeof idn);
+    if (n) match_id(idx, idn, n, type, f);
+    if (!strpbrk(query, " ,;")) return;
+    for (const char *p = query; *p && f->res->n < f->max;) {
+        while (*p == ' ' || *p == ',' || *p == ';')
+            p++;
+        if (!*p) break;
+        const char *st = p;
+        while (*p && *p != ' ' && *p != ',' && *p != ';')
+            p++;
+        pl = (size_t)(p - st) < sizeof part - 1 ? (size_t)(p - st) : sizeof part - 1;
+        memcpy(part, st, pl);
+        part[pl] = '\0';
+        if ((n = sws_norm_id(part, idn, sizeof idn))) match_id(idx, idn, n, type, f);
+    }
+}
+
 int sw_screen_query(struct sw_screen_index *idx, const char *query,
                     const struct sw_screen_opts *opts, struct sw_screen_result *res)
 {
@@ -178,74 +294,13 @@ int sw_screen_query(struct sw_screen_index *idx, const char *query,
     res->norm[0] = '\0';
     double threshold = opts && opts->threshold > 0 ? opts->threshold : SW_SCREEN_DEFAULT_THRESHOLD;
     int type = opts ? opts->type : SW_SCREEN_ANY;
-    size_t maxr = opts && opts->max_results ? opts->max_results : 10;
-    if (maxr > SW_SCREEN_MAX_RESULTS) maxr = SW_SCREEN_MAX_RESULTS;
+    struct found f = {res, {0}, opts && opts->max_results ? opts->max_results : 10};
+    if (f.max > SW_SCREEN_MAX_RESULTS) f.max = SW_SCREEN_MAX_RESULTS;
     int rc = sw_screen_index_build(idx);
     if (rc) return rc;
-    size_t len = strlen(query);
-    /* Identifiers: the whole query, and each space-separated part. */
-    char idn[128];
-    const char *p = query;
-    int whole = 1;
-    while (res->n < maxr) {
-        char part[128];
-        size_t pl;
-        if (whole) {
-            pl = len < sizeof part - 1 ? len : sizeof part - 1;
-            memcpy(part, query, pl);
-        } else {
-            while (*p == ' ' || *p == ',' || *p == ';')
-                p++;
-            if (!*p) break;
-            const char *s = p;
-            while (*p && *p != ' ' && *p != ',' && *p != ';')
-                p++;
-            pl = (size_t)(p - s) < sizeof part - 1 ? (size_t)(p - s) : sizeof part - 1;
-            memcpy(part, s, pl);
-        }
-        part[pl] = '\0';
-        size_t n = sws_norm_id(part, idn, sizeof idn);
-        if (n) {
-            uint64_t h = sws_hash('i', idn, n);
-            size_t lo = 0, hi = idx->nids;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (idx->ids[mid].h < h)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (size_t i = lo; i < idx->nids && idx->ids[i].h == h && res->n < maxr; i++) {
-                const struct sws_idrec *r = &idx->ids[i];
-                if (strcmp(sws_str(idx, r->value), idn)) continue;
-                if (type >= 0 && idx->ent[r->entry].type != type) continue;
-                int dup = 0;
-                for (size_t k = 0; k < res->n; k++)
-                    dup |= res->m[k].entry_key == sws_str(idx, idx->ent[r->entry].key);
-                if (dup) continue;
-                struct sw_screen_match *m = &res->m[res->n++];
-                memset(m, 0, sizeof *m);
-                fill_entry(idx, r->entry, m);
-                m->name = m->primary;
-                m->score = 1.0;
-                m->by_identifier = 1;
-                m->id_kind = sws_str(idx, r->kind);
-                m->id_value = sws_str(idx, r->value);
-                m->n_tokens = 1;
-                snprintf(m->tokens[0].query, SW_SCREEN_TOKLEN, "%.60s", idn);
-                snprintf(m->tokens[0].cand, SW_SCREEN_TOKLEN, "%.16s %.44s", m->id_kind,
-                         m->id_value);
-                m->tokens[0].how = SW_SCREEN_HOW_IDENTIFIER;
-                m->tokens[0].sim = 1.0;
-            }
-        }
-        if (whole) {
-            whole = 0;
-            if (!strchr(query, ' ') && !strchr(query, ',') && !strchr(query, ';')) break;
-        }
-    }
+    query_ids(idx, query, type, &f);
     int has_alt = 0;
-    rc = sws_norm_name(&idx->norm, query, len, &idx->q, &idx->qalt, &has_alt);
+    rc = sws_norm_name(&idx->norm, query, strlen(query), &idx->q, &idx->qalt, &has_alt);
     if (rc) return rc;
     toks_text(&idx->q, res->norm, sizeof res->norm);
     struct best bs[TOPK * 2];
@@ -253,15 +308,9 @@ int sw_screen_query(struct sw_screen_index *idx, const char *query,
     if (idx->q.n) run_form(idx, &idx->q, 0, type, threshold, bs, &nb);
     if (has_alt) run_form(idx, &idx->qalt, 1, type, threshold, bs, &nb);
     if (nb > 1) qsort(bs, (size_t)nb, sizeof bs[0], cmp_best);
-    for (int i = 0; i < nb && res->n < maxr; i++) {
-        const char *key = sws_str(idx, idx->ent[bs[i].entry].key);
-        int dup = 0;
-        for (size_t k = 0; k < res->n; k++)
-            dup |= res->m[k].entry_key == key;
-        if (dup) continue;
-        struct sw_screen_match *m = &res->m[res->n++];
-        memset(m, 0, sizeof *m);
-        fill_entry(idx, bs[i].entry, m);
+    for (int i = 0; i < nb; i++) {
+        struct sw_screen_match *m = add_match(idx, &f, bs[i].entry);
+        if (!m) continue;
         const struct sws_name *nm = &idx->names[bs[i].name];
         m->name = sws_str(idx, nm->text);
         m->quality = nm->quality;

@@ -51,7 +51,7 @@ size_t sws_skeleton(const char *s, size_t len, char *out)
     return o;
 }
 void sws_side_from_toks(const struct sw_screen_index *idx, const struct sws_toks *t,
-                           struct sws_side *s)
+                        struct sws_side *s)
 {
     s->n = t->n;
     s->korean = t->korean;
@@ -67,7 +67,7 @@ void sws_side_from_toks(const struct sw_screen_index *idx, const struct sws_toks
 }
 
 void sws_side_from_name(const struct sw_screen_index *idx, const struct sws_name *nm,
-                           struct sws_side *s)
+                        struct sws_side *s)
 {
     s->n = nm->ntok;
     s->korean = nm->korean;
@@ -82,8 +82,6 @@ void sws_side_from_name(const struct sw_screen_index *idx, const struct sws_name
         s->off[i] = tk->str;
     }
 }
-
-
 
 static int has_digit(const char *s, size_t n)
 {
@@ -125,8 +123,8 @@ static int jw_can_reach(const char *a, size_t la, const char *b, size_t lb)
     return jaro + 0.4 * (1.0 - jaro) >= SIM_FLOOR;
 }
 
-static int span_sim(const struct sws_side *q, int qi, int qn, const struct sws_side *c, int ci, int cn,
-                    int korean, struct sws_pair *p)
+static int span_sim(const struct sws_side *q, int qi, int qn, const struct sws_side *c, int ci,
+                    int cn, int korean, struct sws_pair *p)
 {
     /* Cheap rejections first: joined spans count only when equal (as text or as Korean
      * keys), and Jaro-Winkler cannot reach the floor when the lengths differ too much. */
@@ -219,8 +217,8 @@ static int cmp_pair(const void *a, const void *b)
 
 /* Align q and c; returns the score; chosen pairs into sel (may be NULL). */
 /* span_sim of single tokens, remembered per query form when mi is given. */
-static int token_sim(struct sw_screen_index *mi, const struct sws_side *q, int i, const struct sws_side *c,
-                     int j, int korean, struct sws_pair *p)
+static int token_sim(struct sw_screen_index *mi, const struct sws_side *q, int i,
+                     const struct sws_side *c, int j, int korean, struct sws_pair *p)
 {
     if (!mi || c->off[j] == SWS_NONE) return span_sim(q, i, 1, c, j, 1, korean, p);
     int kf = korean | (c->flags[j] & SWS_TF_ABJAD); /* what the similarity depends on */
@@ -248,7 +246,7 @@ static int token_sim(struct sw_screen_index *mi, const struct sws_side *q, int i
 }
 
 double sws_align(struct sw_screen_index *mi, const struct sws_side *q, const struct sws_side *c,
-                    struct sws_pair *sel, int *nsel)
+                 struct sws_pair *sel, int *nsel)
 {
     struct sws_pair pairs[MAX_PAIRS];
     int np = 0;

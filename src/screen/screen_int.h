@@ -82,8 +82,23 @@ uint64_t sws_hash(char tag, const char *s, size_t len);
 
 struct sws_entry {
     uint32_t key, list, ref, primary; /* arena offsets */
+    uint32_t subject;                 /* arena offset of the subject key, SWS_NONE alone */
+    uint32_t vessel;                  /* index into sw_screen_index.vessels + 1, 0: none */
     int8_t type;
     uint8_t primary_q;
+};
+
+/* Vessel details: arena offsets (SWS_NONE when unknown) of imo, mmsi, call_sign, flag, type,
+ * tonnage, grt. */
+#define SWS_VESSEL_FIELDS 7
+struct sws_vessel {
+    uint32_t f[SWS_VESSEL_FIELDS];
+};
+
+/* Entries by subject (after build): sorted by subject hash. */
+struct sws_subj {
+    uint64_t h;
+    uint32_t entry;
 };
 
 struct sws_name {
@@ -127,6 +142,10 @@ struct sw_screen_index {
     size_t nposts, capposts;
     struct sws_idrec *ids;
     size_t nids, capids;
+    struct sws_vessel *vessels;
+    size_t nvessels, capvessels;
+    struct sws_subj *subj; /* after build */
+    size_t nsubj;
     int built;
     /* After build. */
     struct sws_bucket *table;
@@ -165,6 +184,9 @@ const struct sws_bucket *sws_lookup(const struct sw_screen_index *idx, uint64_t 
 /* IDF weight of a token (the larger document count of the token and its Korean key). */
 float sws_weight(const struct sw_screen_index *idx, const char *tok, size_t len, const char *key,
                  size_t klen);
+/* The other entries of e's subject into out (at most max); their count. */
+size_t sws_subject_members(const struct sw_screen_index *idx, uint32_t e, uint32_t *out,
+                           size_t max);
 /* Identifier for comparison (upper-case letters and digits, a leading IMO/MMSI before digits
  * dropped) into out; its length, 0 when it is not an identifier worth matching. */
 size_t sws_norm_id(const char *v, char *out, size_t outsz);
