@@ -91,7 +91,7 @@ struct walk {
     int names_row, ids_row; /* SQLITE_ROW while the statement has a current row */
     struct sw_lists_name_view *nv;
     struct sw_lists_id_view *iv;
-    size_t (*off)[2];   /* string offsets in str of each name (name, quality) or id */
+    size_t (*off)[2];  /* string offsets in str of each name (name, quality) or id */
     struct sw_buf str; /* a column's text is valid only until its statement steps on */
     struct lists_subjects subj;
 };
@@ -196,9 +196,9 @@ int sw_lists_each_active(sqlite3 *db, int (*fn)(void *ctx, const struct sw_lists
         int src;
         while (!rc && (src = sqlite3_step(w.ent)) == SQLITE_ROW)
             rc = walk_entry(&w, fn, ctx);
-        if (!rc && (src != SQLITE_DONE || (w.names_row != SQLITE_ROW && w.names_row !=
-                                                                             SQLITE_DONE) ||
-                    (w.ids_row != SQLITE_ROW && w.ids_row != SQLITE_DONE)))
+        if (!rc &&
+            (src != SQLITE_DONE || (w.names_row != SQLITE_ROW && w.names_row != SQLITE_DONE) ||
+             (w.ids_row != SQLITE_ROW && w.ids_row != SQLITE_DONE)))
             rc = SW_EDB;
     }
     sqlite3_finalize(w.ent);

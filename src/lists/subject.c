@@ -90,8 +90,9 @@ static int add_ev(struct subj_work *w, uint32_t e, const char *key)
 static int load_entries(sqlite3 *db, struct subj_work *w)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT id, list, ref, type FROM entries WHERE active = 1"
-                               " ORDER BY id",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, list, ref, type FROM entries WHERE active = 1"
+                           " ORDER BY id",
                            -1, &q, NULL) != SQLITE_OK)
         return SW_EDB;
     int rc = SW_OK, src;
@@ -323,8 +324,7 @@ int lists_subjects_find(sqlite3 *db, struct lists_subjects *s)
     if (!rc && !(w.parent = malloc((w.n ? w.n : 1) * sizeof *w.parent))) rc = SW_ENOMEM;
     for (uint32_t i = 0; !rc && i < w.n; i++)
         w.parent[i] = i;
-    if (!rc)
-        rc = each_ev(db, &w, "SELECT id, remarks FROM entries WHERE active = 1", key_ref);
+    if (!rc) rc = each_ev(db, &w, "SELECT id, remarks FROM entries WHERE active = 1", key_ref);
     if (!rc && sw_store_has_table(db, "entry_ids"))
         rc = each_ev(db, &w,
                      "SELECT entry, kind, norm FROM entry_ids WHERE kind IN ('imo', 'mmsi',"
