@@ -118,6 +118,8 @@ struct sw_lists_import_opts {
     /* An edition that would remove more than half of a list's active entries (and more
      * than 10) looks like a partial file and is refused with SW_ERANGE unless this is set. */
     int allow_mass_removal;
+    /* Where the files came from, kept in list_editions.source (lists fetch); NULL: none. */
+    const char *source;
 };
 
 /* What an import did. */

@@ -265,7 +265,7 @@ int cmd_lists(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH, *list = NULL, *type = NULL, *edition = NULL,
                *programme = NULL;
-    struct sw_lists_import_opts o = {NULL, NULL, 0};
+    struct sw_lists_import_opts o = {NULL, NULL, 0, NULL};
     if (argc < 2) {
         usage(stderr);
         return 2;
