@@ -74,6 +74,8 @@
 #ifndef SANCTWATCH_LISTS_H
 #define SANCTWATCH_LISTS_H
 
+#include "sanctwatch/error.h"
+
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -215,5 +217,55 @@ struct sw_lists_entry_view {
  * lists tables do not exist, SW_EDB, SW_ENOMEM. */
 int sw_lists_each_active(sqlite3 *db, int (*fn)(void *ctx, const struct sw_lists_entry_view *e),
                          void *ctx);
+
+/* ---- fetching the official publications (src/lists/fetch.c, libcurl) ---- */
+
+/* The publications of a list: UN, one XML; OFAC, the SDN CSV set from the Sanctions List
+ * Service. Index names: "un", "ofac_sdn", "ofac_add", "ofac_alt", "ofac_comments". */
+enum sw_lists_pub {
+    SW_PUB_UN,
+    SW_PUB_OFAC_SDN,
+    SW_PUB_OFAC_ADD,
+    SW_PUB_OFAC_ALT,
+    SW_PUB_OFAC_COMMENTS,
+    SW_PUB_N
+};
+#define SW_LISTS_UN_URL "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+#define SW_LISTS_OFAC_URL                                                                          \
+    "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+/* "un", "ofac_sdn", ...; SW_EINVAL for an unknown name. */
+int sw_lists_pub_parse(const char *name, enum sw_lists_pub *out);
+const char *sw_lists_pub_name(enum sw_lists_pub p);
+/* The official address of a publication (static string). */
+const char *sw_lists_pub_default_url(enum sw_lists_pub p);
+
+struct sw_lists_fetch_opts {
+    const char *url[SW_PUB_N]; /* NULL: the official address */
+    long timeout_s;            /* whole transfer of one file; 0: 300 */
+    size_t max_bytes;          /* one file at most; 0: 512 MiB */
+    int allow_mass_removal;    /* as for sw_lists_import */
+};
+
+/* What one fetch did. */
+struct sw_lists_fetch_report {
+    int not_modified; /* the server said every file is unchanged (304): nothing imported */
+    struct sw_lists_report imp; /* the import (imp.already: same bytes as an edition) */
+    long bytes;                 /* downloaded */
+    char err[SW_ERRMAX];        /* on failure: what, with the address */
+};
+
+/*
+ * Download the publications of list "un" or "ofac" with conditional requests (If-None-Match
+ * and If-Modified-Since from what the server said last, table list_sources), check what came
+ * (HTTP 200 or 304, a content type that is the format's and not an HTML page, the complete
+ * length, at most max_bytes, the format recognised by content) and import it as a new edition
+ * when it changed (sw_lists_import, with the source: URL, SHA-256, bytes, ETag and
+ * Last-Modified of each file, in list_editions.source). A file refused leaves the store as
+ * it was. An OFAC set of which only some files changed is fetched whole again.
+ * Errors: SW_EINVAL, SW_EIO (transfer, HTTP status), SW_ETRUNCATED, SW_EFORMAT (content type
+ * or content), SW_ETOOBIG, SW_EDB, SW_ENOMEM, and sw_lists_import's.
+ */
+int sw_lists_fetch(sqlite3 *db, const char *list, const struct sw_lists_fetch_opts *opts,
+                   struct sw_lists_fetch_report *rep);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include "sanctwatch/config.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lists.h"
 #include "sanctwatch/store.h"
@@ -25,6 +26,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: sanctwatch lists import [--db DB] [--list NAME] [--edition DATE]\n"
             "                               [--allow-removals] FILE...\n"
+            "       sanctwatch lists fetch [--db DB] [--list un|ofac]... [--url NAME=URL]...\n"
+            "                              [--config FILE] [--allow-removals]\n"
             "       sanctwatch lists show [--db DB] [--list L] [--type T]\n"
             "       sanctwatch lists changes [--db DB] [--list L] [--edition N]\n"
             "       sanctwatch lists vessels [--db DB] [--list L] [--programme P]\n\n"
@@ -33,6 +36,10 @@ static void usage(FILE *f)
             "        XML (sdn.xml, consolidated.xml), OpenSanctions FollowTheMoney JSON\n"
             "        lines. Formats are recognised by content; .gz is read transparently.\n"
             "        Each edition is one transaction: a bad file changes nothing.\n"
+            "fetch   download the official publications (UN consolidated XML, OFAC SDN CSV\n"
+            "        set from the Sanctions List Service) with conditional requests, check\n"
+            "        them (status, content type, length, format) and import a new edition\n"
+            "        only when they changed; a bad download changes nothing\n"
             "show    entries per list and type (active and removed), and the editions\n"
             "changes entries added, removed or changed by an edition (default: the latest\n"
             "        edition of each list)\n"
@@ -43,7 +50,10 @@ static void usage(FILE *f)
             "  --edition DATE edition date (YYYY-MM-DD) instead of the one read from the file\n"
             "                 or its name\n"
             "  --allow-removals  accept an edition that removes more than half of a list\n"
-            "                 (refused by default: it looks like a partial file)\n",
+            "                 (refused by default: it looks like a partial file)\n"
+            "  --url NAME=URL fetch: another address for un, ofac_sdn, ofac_add, ofac_alt or\n"
+            "                 ofac_comments\n"
+            "  --config FILE  fetch: the same names in the [lists] section of an INI file\n",
             SW_STORE_DEFAULT_PATH);
 }
 
@@ -83,6 +93,24 @@ static int companion(enum sw_list_format f)
     return f == SW_LIST_FMT_OFAC_ADD || f == SW_LIST_FMT_OFAC_ALT || f == SW_LIST_FMT_OFAC_COMMENTS;
 }
 
+/* One line per edition: what it holds and what it changed. */
+static void print_report(const struct sw_lists_report *r)
+{
+    if (r->already) {
+        printf("%s %s: already imported (edition %lld), nothing changed\n", r->list, r->edition,
+               (long long)r->edition_id);
+        return;
+    }
+    printf("%s %s (%s): %ld entries:", r->list, r->edition, sw_list_format_name(r->format),
+           r->n_entries);
+    for (int t = 0; t < SW_ENTRY_NTYPES; t++)
+        printf(" %ld %s%s", r->n_type[t], sw_entry_type_name(t),
+               t + 1 < SW_ENTRY_NTYPES ? "," : "");
+    printf("; %ld added, %ld removed, %ld changed", r->added, r->removed, r->changed);
+    if (r->orphans) printf("; %ld orphan rows ignored", r->orphans);
+    printf("\n");
+}
+
 static int import_one(sqlite3 *db, const char *const *paths, size_t n,
                       const struct sw_lists_import_opts *o)
 {
@@ -95,18 +123,7 @@ static int import_one(sqlite3 *db, const char *const *paths, size_t n,
             cli_error("cannot import '%s': %s", paths[0], r.err[0] ? r.err : sw_strerror(rc));
         return 1;
     }
-    if (r.already) {
-        printf("%s %s: already imported (edition %lld), nothing changed\n", r.list, r.edition,
-               (long long)r.edition_id);
-        return 0;
-    }
-    printf("%s %s (%s): %ld entries:", r.list, r.edition, sw_list_format_name(r.format),
-           r.n_entries);
-    for (int t = 0; t < SW_ENTRY_NTYPES; t++)
-        printf(" %ld %s%s", r.n_type[t], sw_entry_type_name(t), t + 1 < SW_ENTRY_NTYPES ? "," : "");
-    printf("; %ld added, %ld removed, %ld changed", r.added, r.removed, r.changed);
-    if (r.orphans) printf("; %ld orphan rows ignored", r.orphans);
-    printf("\n");
+    print_report(&r);
     return 0;
 }
 
@@ -261,6 +278,110 @@ static int list_vessels(const char *dbpath, const char *list, const char *progra
     return close_db(db, dbpath, sw_lists_table(db, SW_LISTS_VESSELS, &f, tsv_row, NULL));
 }
 
+/* NAME=URL into the fetch options. */
+static int set_url(struct sw_lists_fetch_opts *fo, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char name[32];
+    enum sw_lists_pub p;
+    if (!eq || (size_t)(eq - arg) >= sizeof name) return -1;
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = '\0';
+    if (sw_lists_pub_parse(name, &p) || !eq[1]) return -1;
+    fo->url[p] = eq + 1;
+    return 0;
+}
+
+/* [lists] un = URL, ofac_sdn = URL ... of an INI file; --url given on the command line wins. */
+static int urls_from_config(struct sw_lists_fetch_opts *fo, const char *path,
+                            struct sw_config **cfg)
+{
+    size_t line = 0;
+    int rc = sw_config_load(cfg, path, &line);
+    if (rc) {
+        cli_error("cannot read '%s'%s: %s", path, line ? " at a line" : "", sw_strerror(rc));
+        return -1;
+    }
+    for (int p = 0; p < SW_PUB_N; p++) {
+        char key[48];
+        snprintf(key, sizeof key, "lists.%s", sw_lists_pub_name((enum sw_lists_pub)p));
+        const char *v = sw_config_get(*cfg, key);
+        if (v && !fo->url[p]) fo->url[p] = v;
+    }
+    return 0;
+}
+
+static int fetch_one(sqlite3 *db, const char *list, const struct sw_lists_fetch_opts *fo)
+{
+    struct sw_lists_fetch_report r;
+    int rc = sw_lists_fetch(db, list, fo, &r);
+    if (rc) {
+        cli_error("lists fetch %s: %s; the store is unchanged", list,
+                  r.err[0] ? r.err : sw_strerror(rc));
+        return 1;
+    }
+    if (r.not_modified)
+        printf("%s: not modified since the last fetch, nothing imported\n", list);
+    else
+        print_report(&r.imp);
+    return 0;
+}
+
+static int cmd_fetch(int argc, char **argv)
+{
+    const char *dbpath = SW_STORE_DEFAULT_PATH, *config = NULL, *lists[2];
+    int nlists = 0;
+    struct sw_lists_fetch_opts fo;
+    memset(&fo, 0, sizeof fo);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--allow-removals")) {
+            fo.allow_mass_removal = 1;
+        } else if (!strcmp(a, "--db") && has) {
+            dbpath = argv[++i];
+        } else if (!strcmp(a, "--config") && has) {
+            config = argv[++i];
+        } else if (!strcmp(a, "--url") && has) {
+            if (set_url(&fo, argv[++i])) {
+                cli_error("--url '%s' is not NAME=URL (un, ofac_sdn, ofac_add, ofac_alt, "
+                          "ofac_comments)",
+                          argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--list") && has) {
+            const char *l = argv[++i];
+            if (strcmp(l, "un") && strcmp(l, "ofac")) {
+                cli_error("unknown list '%s' to fetch (un, ofac)", l);
+                return 2;
+            }
+            if (nlists < 2 && !(nlists == 1 && !strcmp(lists[0], l))) lists[nlists++] = l;
+        } else {
+            cli_error("unknown option '%s'; see 'sanctwatch lists --help'", a);
+            return 2;
+        }
+    }
+    if (!nlists) {
+        lists[nlists++] = "un";
+        lists[nlists++] = "ofac";
+    }
+    struct sw_config *cfg = NULL;
+    if (config && urls_from_config(&fo, config, &cfg)) return 1;
+    sqlite3 *db;
+    int status = 1;
+    if (!open_db(dbpath, 1, &db)) {
+        status = 0;
+        for (int k = 0; k < nlists; k++)
+            status |= fetch_one(db, lists[k], &fo);
+        sw_store_close(db);
+    }
+    sw_config_free(cfg);
+    return status;
+}
+
 int cmd_lists(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH, *list = NULL, *type = NULL, *edition = NULL,
@@ -275,6 +396,7 @@ int cmd_lists(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (!strcmp(sub, "fetch")) return cmd_fetch(argc - 1, argv + 1);
     int i = 2;
     for (; i < argc; i++) {
         const char *a = argv[i];
