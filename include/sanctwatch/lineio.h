@@ -4,10 +4,10 @@
  * a gzip stream on stdin all read the same way. A regular file that is a zip or tar archive
  * or a bzip2, xz or zstd stream (told by its magic, not its name) is read through libarchive
  * member after member: the lines of each member in turn, a line never spanning two members,
- * line numbers running on across them (sw_lines_member says which member a line is from). A plain regular file is read with read()
- * straight into the line buffer; gzip files, pipes and stdin go through zlib's gzread.
- * Lines end at '\n'; a trailing '\r' is dropped. A line longer than the maximum is skipped
- * whole and reported once as SW_ETOOBIG, so hostile input cannot grow memory.
+ * line numbers running on across them (sw_lines_member says which member a line is from). A plain
+ * regular file is read with read() straight into the line buffer; gzip files, pipes and stdin go
+ * through zlib's gzread. Lines end at '\n'; a trailing '\r' is dropped. A line longer than the
+ * maximum is skipped whole and reported once as SW_ETOOBIG, so hostile input cannot grow memory.
  */
 #ifndef SANCTWATCH_LINEIO_H
 #define SANCTWATCH_LINEIO_H

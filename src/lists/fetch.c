@@ -32,9 +32,9 @@ static const char *const pub_urls[SW_PUB_N] = {
     SW_LISTS_UN_URL, SW_LISTS_OFAC_URL "SDN.CSV", SW_LISTS_OFAC_URL "ADD.CSV",
     SW_LISTS_OFAC_URL "ALT.CSV", SW_LISTS_OFAC_URL "SDN_COMMENTS.CSV"};
 /* The format each publication must be, by content. */
-static const enum sw_list_format pub_fmt[SW_PUB_N] = {
-    SW_LIST_FMT_UN_XML, SW_LIST_FMT_OFAC_SDN, SW_LIST_FMT_OFAC_ADD, SW_LIST_FMT_OFAC_ALT,
-    SW_LIST_FMT_OFAC_COMMENTS};
+static const enum sw_list_format pub_fmt[SW_PUB_N] = {SW_LIST_FMT_UN_XML, SW_LIST_FMT_OFAC_SDN,
+                                                      SW_LIST_FMT_OFAC_ADD, SW_LIST_FMT_OFAC_ALT,
+                                                      SW_LIST_FMT_OFAC_COMMENTS};
 
 int sw_lists_pub_parse(const char *name, enum sw_lists_pub *out)
 {
@@ -144,11 +144,10 @@ static int get(struct dl *d, int cond, const struct sw_lists_fetch_opts *o,
     curl_easy_cleanup(c);
     curl_slist_free_all(h);
     if (cc == CURLE_WRITE_ERROR)
-        return fail(rep, SW_ETOOBIG, "'%s': more than %zu bytes: refused", d->url,
-                    d->body.max);
+        return fail(rep, SW_ETOOBIG, "'%s': more than %zu bytes: refused", d->url, d->body.max);
     if (cc == CURLE_PARTIAL_FILE)
-        return fail(rep, SW_ETRUNCATED, "'%s': transfer cut short after %zu bytes: refused",
-                    d->url, d->body.len);
+        return fail(rep, SW_ETRUNCATED, "'%s': transfer cut short after %zu bytes: refused", d->url,
+                    d->body.len);
     if (cc != CURLE_OK)
         return fail(rep, SW_EIO, "cannot fetch '%s': %s", d->url,
                     cerr[0] ? cerr : curl_easy_strerror(cc));
@@ -163,8 +162,11 @@ static int type_ok(enum sw_lists_pub p, const char *ct)
     if (!ct[0]) return 1; /* not said: the content decides */
     static const char *const xml[] = {"application/xml", "text/xml", "application/octet-stream",
                                       NULL};
-    static const char *const csv[] = {"text/csv", "text/plain", "application/csv",
-                                      "application/octet-stream", "application/vnd.ms-excel",
+    static const char *const csv[] = {"text/csv",
+                                      "text/plain",
+                                      "application/csv",
+                                      "application/octet-stream",
+                                      "application/vnd.ms-excel",
                                       NULL};
     const char *const *ok = p == SW_PUB_UN ? xml : csv;
     for (int i = 0; ok[i]; i++)
@@ -193,8 +195,8 @@ static int check_body(struct dl *d, struct sw_lists_fetch_report *rep)
 static int load_validators(sqlite3 *db, struct dl *d)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT etag, last_modified FROM list_sources WHERE url=?1", -1,
-                           &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT etag, last_modified FROM list_sources WHERE url=?1", -1, &q,
+                           NULL) != SQLITE_OK)
         return SW_EDB;
     sqlite3_bind_text(q, 1, d->url, -1, SQLITE_STATIC);
     int src = sqlite3_step(q);
@@ -236,8 +238,8 @@ static int save_validators(sqlite3 *db, const char *list, const struct dl *d, in
  * its name (from Last-Modified, else today), as sw_lists_import reads it. */
 static void file_name(const struct dl *d, char *out, size_t outsz)
 {
-    static const char *const base[SW_PUB_N] = {"consolidated.xml", "sdn", "add.csv",
-                                               "alt.csv", "sdn_comments.csv"};
+    static const char *const base[SW_PUB_N] = {"consolidated.xml", "sdn", "add.csv", "alt.csv",
+                                               "sdn_comments.csv"};
     if (d->pub != SW_PUB_OFAC_SDN) {
         snprintf(out, outsz, "%s", base[d->pub]);
         return;
@@ -256,8 +258,8 @@ static int import_downloads(sqlite3 *db, struct dl *d, int n, const struct sw_li
     char dir[] = "/tmp/sanctwatch-fetch-XXXXXX", paths[SW_PUB_N][128];
     const char *pp[SW_PUB_N];
     struct sw_buf src;
-    if (!mkdtemp(dir)) return fail(rep, SW_EIO, "cannot make a temporary folder: %s",
-                                   strerror(errno));
+    if (!mkdtemp(dir))
+        return fail(rep, SW_EIO, "cannot make a temporary folder: %s", strerror(errno));
     sw_buf_init(&src, 64 * 1024);
     int rc = SW_OK;
     for (int i = 0; i < n && !rc; i++) {
@@ -271,16 +273,17 @@ static int import_downloads(sqlite3 *db, struct dl *d, int n, const struct sw_li
             rc = fail(rep, SW_EIO, "cannot write '%s': %s", paths[i], strerror(errno));
             break;
         }
-        rc = sw_buf_printf(&src, "%s%s sha256=%s bytes=%zu etag=%s last-modified=%s",
-                           i ? "\n" : "", d[i].url, d[i].sha, d[i].body.len,
-                           d[i].new_etag[0] ? d[i].new_etag : "-",
-                           d[i].new_lm[0] ? d[i].new_lm : "-");
+        rc =
+            sw_buf_printf(&src, "%s%s sha256=%s bytes=%zu etag=%s last-modified=%s", i ? "\n" : "",
+                          d[i].url, d[i].sha, d[i].body.len, d[i].new_etag[0] ? d[i].new_etag : "-",
+                          d[i].new_lm[0] ? d[i].new_lm : "-");
     }
     if (!rc) {
         struct sw_lists_import_opts io = {NULL, NULL, o ? o->allow_mass_removal : 0, src.data};
         rc = sw_lists_import(db, pp, (size_t)n, &io, &rep->imp);
-        if (rc) fail(rep, rc, "%s%s%s", rep->imp.err_file[0] ? rep->imp.err_file : "",
-                     rep->imp.err_file[0] ? ": " : "", rep->imp.err);
+        if (rc)
+            fail(rep, rc, "%s%s%s", rep->imp.err_file[0] ? rep->imp.err_file : "",
+                 rep->imp.err_file[0] ? ": " : "", rep->imp.err);
     }
     for (int i = 0; i < n; i++)
         unlink(paths[i]);

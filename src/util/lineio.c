@@ -38,10 +38,13 @@ struct sw_lines {
 /* zip (PK\3\4, or PK\5\6 for an empty one), bzip2, xz, zstd, or tar ("ustar" at 257). */
 static int is_archive(const unsigned char *m, size_t n)
 {
-    return (n >= 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) ||
-                                                     (m[2] == 5 && m[3] == 6))) ||
+    return (n >= 4 && m[0] == 'P' && m[1] == 'K' &&
+            ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6))) ||
            (n >= 3 && m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
-           (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6)) ||
+           (n >= 6 && !memcmp(m,
+                              "\xfd"
+                              "7zXZ\0",
+                              6)) ||
            (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) ||
            (n >= 262 && !memcmp(m + 257, "ustar", 5));
 }
@@ -80,8 +83,8 @@ static int open_archive(struct sw_lines **out, struct sw_lines *l)
         archive_read_support_format_zip(l->ar) == ARCHIVE_OK &&
         archive_read_support_format_tar(l->ar) == ARCHIVE_OK &&
         archive_read_support_format_raw(l->ar) == ARCHIVE_OK) {
-        rc = archive_read_open_fd(l->ar, l->fd, 1u << 18) == ARCHIVE_OK ? SW_OK
-                                                                          : archive_err(l->ar);
+        rc =
+            archive_read_open_fd(l->ar, l->fd, 1u << 18) == ARCHIVE_OK ? SW_OK : archive_err(l->ar);
         if (!rc) rc = next_member(l);
         if (rc == SW_EOF) { /* an archive without a file: no lines */
             l->eof = 1;
