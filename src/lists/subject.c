@@ -52,21 +52,37 @@ static uint32_t find(uint32_t *p, uint32_t x)
     return x;
 }
 
+/* *p resized to n elements of elem bytes (kept as it was on failure). */
+static int resize(void **p, size_t n, size_t elem)
+{
+    void *np = realloc(*p, n * elem);
+    if (!np) return SW_ENOMEM;
+    *p = np;
+    return SW_OK;
+}
+
 static char *dup(const char *s)
 {
     return strdup(s ? s : "");
 }
 
-static int index_of(const struct subj_work *w, int64_t id, uint32_t *out)
+/* The first position of a (ascending, n long) not below id. */
+static size_t lower_bound(const int64_t *a, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = w->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (w->id[mid] < id)
+        if (a[mid] < id)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+static int index_of(const struct subj_work *w, int64_t id, uint32_t *out)
+{
+    size_t lo = lower_bound(w->id, w->n, id);
     if (lo == w->n || w->id[lo] != id) return 0;
     *out = (uint32_t)lo;
     return 1;
@@ -99,15 +115,10 @@ static int load_entries(sqlite3 *db, struct subj_work *w)
     while ((src = sqlite3_step(q)) == SQLITE_ROW) {
         if (w->n == w->cap) {
             size_t nc = w->cap ? w->cap * 2 : 1024;
-            int64_t *ni = realloc(w->id, nc * sizeof *ni);
-            if (ni) w->id = ni;
-            char **nl = realloc(w->list, nc * sizeof *nl);
-            if (nl) w->list = nl;
-            char **nr = realloc(w->ref, nc * sizeof *nr);
-            if (nr) w->ref = nr;
-            char **nt = realloc(w->type, nc * sizeof *nt);
-            if (nt) w->type = nt;
-            if (!ni || !nl || !nr || !nt) {
+            if (resize((void **)&w->id, nc, sizeof *w->id) ||
+                resize((void **)&w->list, nc, sizeof *w->list) ||
+                resize((void **)&w->ref, nc, sizeof *w->ref) ||
+                resize((void **)&w->type, nc, sizeof *w->type)) {
                 rc = SW_ENOMEM;
                 break;
             }
@@ -291,11 +302,8 @@ static int name_subjects(struct subj_work *w, struct lists_subjects *s)
         if (size[r] < 2) continue;
         if (s->n == s->cap) {
             size_t nc = s->cap ? s->cap * 2 : 64;
-            int64_t *ni = realloc(s->id, nc * sizeof *ni);
-            if (ni) s->id = ni;
-            char **nk = realloc(s->key, nc * sizeof *nk);
-            if (nk) s->key = nk;
-            if (!ni || !nk) {
+            if (resize((void **)&s->id, nc, sizeof *s->id) ||
+                resize((void **)&s->key, nc, sizeof *s->key)) {
                 rc = SW_ENOMEM;
                 break;
             }
@@ -360,14 +368,7 @@ int lists_subjects_find(sqlite3 *db, struct lists_subjects *s)
 
 const char *lists_subject_of(const struct lists_subjects *s, int64_t id)
 {
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (s->id[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = lower_bound(s->id, s->n, id);
     return lo < s->n && s->id[lo] == id ? s->key[lo] : NULL;
 }
 

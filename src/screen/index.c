@@ -495,20 +495,29 @@ static int build_subjects(struct sw_screen_index *idx)
     return SW_OK;
 }
 
+size_t sws_lower_bound(const void *a, size_t n, size_t size, uint64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        uint64_t h;
+        memcpy(&h, (const char *)a + mid * size, sizeof h);
+        if (h < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 size_t sws_subject_members(const struct sw_screen_index *idx, uint32_t e, uint32_t *out, size_t max)
 {
     if (idx->ent[e].subject == SWS_NONE) return 0;
     const char *k = sws_str(idx, idx->ent[e].subject);
     uint64_t h = sws_hash('u', k, strlen(k));
-    size_t lo = 0, hi = idx->nsubj, n = 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (idx->subj[mid].h < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < idx->nsubj && idx->subj[i].h == h && n < max; i++) {
+    size_t n = 0;
+    for (size_t i = SWS_LOWER_BOUND(idx->subj, idx->nsubj, h);
+         i < idx->nsubj && idx->subj[i].h == h && n < max; i++) {
         uint32_t o = idx->subj[i].entry;
         if (o != e && !strcmp(sws_str(idx, idx->ent[o].subject), k)) out[n++] = o;
     }

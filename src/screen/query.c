@@ -234,15 +234,8 @@ static void match_id(const struct sw_screen_index *idx, const char *idn, size_t 
                      struct found *f)
 {
     uint64_t h = sws_hash('i', idn, n);
-    size_t lo = 0, hi = idx->nids;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (idx->ids[mid].h < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < idx->nids && idx->ids[i].h == h; i++) {
+    for (size_t i = SWS_LOWER_BOUND(idx->ids, idx->nids, h); i < idx->nids && idx->ids[i].h == h;
+         i++) {
         const struct sws_idrec *r = &idx->ids[i];
         if (strcmp(sws_str(idx, r->value), idn)) continue;
         if (type >= 0 && idx->ent[r->entry].type != type) continue;

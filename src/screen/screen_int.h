@@ -184,6 +184,10 @@ const struct sws_bucket *sws_lookup(const struct sw_screen_index *idx, uint64_t 
 /* IDF weight of a token (the larger document count of the token and its Korean key). */
 float sws_weight(const struct sw_screen_index *idx, const char *tok, size_t len, const char *key,
                  size_t klen);
+/* The first position of an array a of n structs (size bytes each) sorted by their first
+ * member, a uint64_t hash h (sws_idrec, sws_subj), whose h is not below key. */
+size_t sws_lower_bound(const void *a, size_t n, size_t size, uint64_t key);
+#define SWS_LOWER_BOUND(a, n, key) sws_lower_bound((a), (n), sizeof *(a), (key))
 /* The other entries of e's subject into out (at most max); their count. */
 size_t sws_subject_members(const struct sw_screen_index *idx, uint32_t e, uint32_t *out,
                            size_t max);
