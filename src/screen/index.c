@@ -524,17 +524,6 @@ size_t sws_subject_members(const struct sw_screen_index *idx, uint32_t e, uint32
     return n;
 }
 
-const struct sws_bucket *sws_lookup(const struct sw_screen_index *idx, uint64_t h)
-{
-    if (!idx->table_cap) return NULL;
-    size_t i = (size_t)(h ^ (h >> 29)) & (idx->table_cap - 1);
-    while (idx->table[i].count) {
-        if (idx->table[i].h == h) return &idx->table[i];
-        i = (i + 1) & (idx->table_cap - 1);
-    }
-    return NULL;
-}
-
 float sws_weight(const struct sw_screen_index *idx, const char *tok, size_t len, const char *key,
                  size_t klen)
 {

@@ -18,9 +18,6 @@
 #define VARIANT_SIM 0.95 /* same Korean key, different spelling */
 #define INITIAL_SIM 0.85
 #define SKELETON_SIM 0.90 /* Arabic/Hebrew against Latin: same consonant skeleton */
-#ifndef LONG_KOREAN
-#define LONG_KOREAN 6 /* tokens this long that read as Korean compare keys in any name */
-#endif
 #ifndef JW_STRETCH
 #define JW_STRETCH 1.5
 #endif
@@ -265,8 +262,8 @@ double sws_align(struct sw_screen_index *mi, const struct sws_side *q, const str
     }
     for (int i = 0; i < q->n; i++) {
         for (int j = 0; j < c->n; j++) {
-            int kt = korean || (q->klen[i] && c->klen[j] && q->len[i] >= LONG_KOREAN &&
-                                c->len[j] >= LONG_KOREAN);
+            /* long Korean tokens compare keys in any name (Daedong / Taedong Credit Bank) */
+            int kt = korean | ((q->flags[i] & c->flags[j] & SWS_TF_LONGKO) != 0);
             if (token_sim(mi, q, i, c, j, kt, &pairs[np])) np++;
             /* Joined tokens: up to 3 on one side against one on the other. */
             for (int k = 2; k <= 3; k++) {

@@ -18,6 +18,9 @@
 #define SWS_TF_TRANSLIT 1u /* came from a non-Latin script */
 #define SWS_TF_KOREAN 2u   /* parses as Korean syllables: key is set */
 #define SWS_TF_ABJAD 4u    /* from Arabic, Hebrew, Syriac or Thaana: vowels mostly unwritten */
+#define SWS_TF_LONGKO                                                                              \
+    8u /* KOREAN and at least SWS_LONG_KOREAN letters: keys compared in any name */
+#define SWS_LONG_KOREAN 6
 
 /* A name as tokens. Fixed size: filled without allocation. */
 struct sws_toks {
@@ -179,8 +182,18 @@ typedef int (*sws_key_fn)(void *ctx, uint64_t h, int kind);
 enum { SWS_KEY_TOKEN, SWS_KEY_KOREAN, SWS_KEY_TRIGRAM };
 int sws_token_keys(const struct sws_toks *t, int i, sws_key_fn fn, void *ctx, int index_side);
 int sws_joined_keys(const struct sws_toks *t, char tk, char kk, sws_key_fn fn, void *ctx);
-/* The bucket of postings under h, NULL when none (after sw_screen_index_build). */
-const struct sws_bucket *sws_lookup(const struct sw_screen_index *idx, uint64_t h);
+/* The bucket of postings under h, NULL when none (after sw_screen_index_build). Inline: the
+ * candidate gathering calls it for every key of a query. */
+static inline const struct sws_bucket *sws_lookup(const struct sw_screen_index *idx, uint64_t h)
+{
+    if (!idx->table_cap) return NULL;
+    size_t i = (size_t)(h ^ (h >> 29)) & (idx->table_cap - 1);
+    while (idx->table[i].count) {
+        if (idx->table[i].h == h) return &idx->table[i];
+        i = (i + 1) & (idx->table_cap - 1);
+    }
+    return NULL;
+}
 /* IDF weight of a token (the larger document count of the token and its Korean key). */
 float sws_weight(const struct sw_screen_index *idx, const char *tok, size_t len, const char *key,
                  size_t klen);
