@@ -21,8 +21,12 @@ for f in ports.csv detect.conf mid.csv land/ne_10m_land.txt.gz screening/stopwor
     screening/korean_romanization.tsv zones/kp_eez.geojson examples/sdn_2024-05-03.csv.gz; do
     [ -f "$P/share/sanctwatch/$f" ] || fail "data file $f not installed"
 done
-for c in "" -decode -analyze -vessels -track -lists -screen -ledger -report -simulate -eval; do
-    [ -f "$P/share/man/man1/sanctwatch$c.1" ] || fail "man page sanctwatch$c.1 not installed"
+# one man page for sanctwatch and for each command of 'sanctwatch --help'
+[ -f "$P/share/man/man1/sanctwatch.1" ] || fail "man page sanctwatch.1 not installed"
+cmds=$("$SW" --help | sed -n 's/^  \([a-z]*\) .*/\1/p')
+[ "$(wc -w <<<"$cmds")" -ge 10 ] || fail "commands not read from --help: $cmds"
+for c in $cmds; do
+    [ -f "$P/share/man/man1/sanctwatch-$c.1" ] || fail "no man page for command '$c'"
 done
 
 # --version prints the one version string (include/sanctwatch/version.h)
