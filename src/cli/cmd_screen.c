@@ -10,12 +10,15 @@
 #include "sanctwatch/datadir.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lineio.h"
+#include "sanctwatch/lists.h"
 #include "sanctwatch/screen.h"
 #include "sanctwatch/store.h"
+#include "sanctwatch/vmatch.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +43,11 @@ static void usage(FILE *f)
             "  --threshold X    lowest score reported, above 0 and at most 1 (default %.2f)\n"
             "  --limit N        matches per query (default 10, at most %d)\n"
             "  --json           one JSON object per query\n"
+            "  --imo N, --mmsi N, --ship-type N, --length M\n"
+            "                   with --type vessel: what is known of the vessel seen (AIS ship\n"
+            "                   type code, length in metres); each vessel match says whether\n"
+            "                   the listed-vessel rule corroborates it (a name needs a\n"
+            "                   compatible type or size and no other IMO)\n"
             "  --batch FILE     CSV of queries with columns id,name[,type] (a header line\n"
             "                   'id,name,...' is skipped; '-' is stdin); writes a CSV of matches\n"
             "  --out FILE       where the batch CSV goes (default stdout)\n"
@@ -118,6 +126,46 @@ static void print_also_text(FILE *out, const struct sw_screen_match *m)
     }
 }
 
+/* What the user knows of the vessel screened (--imo, --mmsi, --ship-type, --length). */
+static struct sw_vmatch_seen g_seen = {0, 0, -1, -1, 0};
+static int g_vessel; /* --type vessel: each vessel match gets the corroboration rule */
+
+static uint32_t num_u32(const char *s)
+{
+    if (!s) return 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    return *end || v > UINT32_MAX ? 0 : (uint32_t)v;
+}
+
+/* The listed-vessel rule (sanctwatch/vmatch.h, the listed_vessel detector's) on a match: an
+ * identifier match is an IMO or MMSI match; a name match needs corroboration. 0 when the
+ * match is not a listed vessel with details. */
+static int corroborate(const struct sw_screen_match *m, struct sw_vmatch *vm)
+{
+    if (!g_vessel || !m->has_vessel) return 0;
+    struct sw_vmatch_listed l = {num_u32(m->vessel.imo), num_u32(m->vessel.mmsi),
+                                 sw_vclass_of_list(m->vessel.type),
+                                 sw_listed_length_m(m->vessel.tonnage, m->vessel.grt)};
+    struct sw_vmatch_seen s = g_seen;
+    s.name_equal = !m->by_identifier;
+    if (m->by_identifier && !strcmp(m->id_kind, "imo") && !s.imo) s.imo = num_u32(m->id_value);
+    if (m->by_identifier && !strcmp(m->id_kind, "mmsi") && !s.mmsi) s.mmsi = num_u32(m->id_value);
+    sw_vmatch(&l, &s, vm);
+    return 1;
+}
+
+static void print_corroboration(FILE *out, const struct sw_screen_match *m)
+{
+    struct sw_vmatch vm;
+    if (!corroborate(m, &vm)) return;
+    if (vm.on)
+        fprintf(out, "     corroborated: %s (confidence %.2f)\n", sw_vmatch_corroboration(vm.on),
+                vm.confidence);
+    else
+        fprintf(out, "     not corroborated: %s\n", vm.why[0] ? vm.why : "nothing matched");
+}
+
 static void print_text(FILE *out, const char *query, const struct sw_screen_result *r,
                        double threshold)
 {
@@ -139,6 +187,7 @@ static void print_text(FILE *out, const char *query, const struct sw_screen_resu
         put_clean(out, m->primary);
         fputc('\n', out);
         print_also_text(out, m);
+        print_corroboration(out, m);
         if (m->by_identifier) {
             fprintf(out, "     identifier %s ", m->id_kind);
             put_clean(out, m->id_value);
@@ -213,6 +262,16 @@ static json_t *match_json(const struct sw_screen_match *m)
     json_object_set_new(o, "score", json_real((double)(long)(m->score * 1000 + 0.5) / 1000));
     json_object_set_new(o, "lists", lists_json(m));
     if (m->has_vessel) json_object_set_new(o, "vessel", vessel_json(&m->vessel));
+    struct sw_vmatch vm;
+    if (corroborate(m, &vm)) {
+        json_t *c = json_object();
+        json_object_set_new(c, "corroborated", json_boolean(vm.on != 0));
+        json_object_set_new(c, "on",
+                            vm.on ? json_string(sw_vmatch_corroboration(vm.on)) : json_null());
+        json_object_set_new(c, "confidence", json_real(vm.confidence));
+        json_object_set_new(c, "why", vm.on || !vm.why[0] ? json_null() : json_string(vm.why));
+        json_object_set_new(o, "corroboration", c);
+    }
     if (m->by_identifier) {
         json_t *id = json_object();
         json_object_set_new(id, "kind", json_string(m->id_kind));
@@ -441,7 +500,7 @@ int cmd_screen(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH, *batch = NULL, *outpath = NULL, *data = NULL;
     struct sw_screen_opts opts = {0, SW_SCREEN_ANY, 0};
-    int json = 0, nwords = 0, dashdash = 0;
+    int json = 0, nwords = 0, dashdash = 0, seen_given = 0;
     char query[MAX_QUERY + 1] = "";
     size_t ql = 0;
     /* Options may come before or after the query words; "--" ends the options. */
@@ -471,6 +530,19 @@ int cmd_screen(int argc, char **argv)
             outpath = argv[++i];
         } else if (!strcmp(a, "--data") && has) {
             data = argv[++i];
+        } else if ((!strcmp(a, "--imo") || !strcmp(a, "--mmsi") || !strcmp(a, "--ship-type") ||
+                    !strcmp(a, "--length")) &&
+                   has) {
+            uint32_t v = num_u32(argv[++i]);
+            if (!v || (!strcmp(a, "--ship-type") && v > 99)) {
+                cli_error("invalid %s '%s'", a, argv[i]);
+                return 2;
+            }
+            if (!strcmp(a, "--imo")) g_seen.imo = sw_lists_imo_valid(v) ? v : 0;
+            if (!strcmp(a, "--mmsi")) g_seen.mmsi = v;
+            if (!strcmp(a, "--ship-type")) g_seen.ship_type = (int)v;
+            if (!strcmp(a, "--length")) g_seen.length_m = (int)v;
+            seen_given = 1;
         } else if (!strcmp(a, "--type") && has) {
             if (sw_screen_type_parse(argv[++i], &opts.type)) {
                 cli_error("unknown type '%s' (person, organization, vessel, aircraft, other)",
@@ -507,6 +579,11 @@ int cmd_screen(int argc, char **argv)
     }
     if (json && batch) {
         cli_error("--json is for a query; --batch writes CSV");
+        return 2;
+    }
+    g_vessel = opts.type == SW_SCREEN_VESSEL;
+    if (seen_given && !g_vessel) {
+        cli_error("--imo, --mmsi, --ship-type and --length go with --type vessel");
         return 2;
     }
     if (outpath && !batch) {
