@@ -263,7 +263,7 @@ static int cmp_ev(const void *a, const void *b)
 /* Join the entries of each run of equal keys (same type, different lists). */
 static void join(struct subj_work *w)
 {
-    qsort(w->ev, w->nev, sizeof *w->ev, cmp_ev);
+    if (w->nev > 1) qsort(w->ev, w->nev, sizeof *w->ev, cmp_ev);
     for (size_t i = 0; i < w->nev;) {
         size_t j = i;
         while (j < w->nev && w->ev[j].h == w->ev[i].h)
