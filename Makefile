@@ -4,6 +4,8 @@
 #   make SAN=1      AddressSanitizer + UndefinedBehaviorSanitizer build (BUILD defaults to build-san)
 #   make WERROR=1   warnings are errors (CI)
 #   make fuzz       libFuzzer binaries (clang) into build-fuzz/
+#   make install    the program, its data and man pages under $(DESTDIR)$(PREFIX)
+#                   (PREFIX=/usr/local; the program finds PREFIX/share/sanctwatch built in)
 CC      ?= cc
 SAN     ?= 0
 WERROR  ?= 0
@@ -16,9 +18,17 @@ PKGS    := sqlite3 jansson zlib libsodium libxml-2.0 icu-uc icu-i18n
 # the witness: its HTTP endpoint (libmicrohttpd) and the log side's client (libcurl)
 PKGS    += libmicrohttpd
 PKGS    += libcurl
+# lists fetch (libcurl, above) and archives of AIS (libarchive)
+PKGS    += libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 TEST_LIBS  := $(shell pkg-config --libs cmocka)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+SHAREDIR := $(PREFIX)/share/sanctwatch
+MANDIR  := $(PREFIX)/share/man
 
 OPT     ?= -O2
 CFLAGS_BASE := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g $(OPT) \
@@ -51,8 +61,17 @@ TESTS     := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZERS   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCHES   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test check fuzz clean format format-check
+.PHONY: all test check fuzz clean format format-check install uninstall
 all: $(CLI) $(TESTS) $(FUZZERS) $(BENCHES)
+
+# The compiled-in data directory follows PREFIX; the stamp rebuilds datadir.o when it changes.
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
+$(BUILD)/obj/src/util/datadir.o: $(BUILD)/prefix.stamp
+$(BUILD)/obj/src/util/datadir.o: ALL_CFLAGS += -DSW_DATADIR_DEFAULT='"$(SHAREDIR)"'
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,6 +109,18 @@ fuzz:
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "clang $$n"; \
 	  clang $(FUZZ_CFLAGS) -o $(FUZZ_BUILD)/$$n $$f $(LIB_SRC) $(PKG_LIBS); done
+
+MANPAGES := $(sort $(wildcard docs/man/*.1))
+install: $(CLI)
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(SHAREDIR)' '$(DESTDIR)$(MANDIR)/man1'
+	install -m 755 $(CLI) '$(DESTDIR)$(BINDIR)/sanctwatch'
+	cd data && find . -type d -exec install -d '$(DESTDIR)$(SHAREDIR)/{}' \;
+	cd data && find . -type f -exec install -m 644 '{}' '$(DESTDIR)$(SHAREDIR)/{}' \;
+	install -m 644 $(MANPAGES) '$(DESTDIR)$(MANDIR)/man1/'
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/sanctwatch'
+	rm -rf '$(DESTDIR)$(SHAREDIR)'
+	rm -f $(MANPAGES:docs/man/%='$(DESTDIR)$(MANDIR)/man1/%')
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

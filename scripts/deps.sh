@@ -6,7 +6,9 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev clang-format
 libsqlite3-dev sqlite3 libjansson-dev zlib1g-dev libsodium-dev libxml2-dev libxml2-utils libicu-dev
 libcmocka-dev gpsd-clients python3 chromium
 libmicrohttpd-dev
-libcurl4-openssl-dev openssl curl"
+libcurl4-openssl-dev openssl curl
+libarchive-dev
+man-db"
 [ "${SW_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SW_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

@@ -6,9 +6,9 @@
  * Everything is loaded once from the data directory into a struct sw_geo the caller owns; the
  * queries only read it, so one sw_geo may be shared by threads. No global state.
  *
- * Data directory, in order: the path given to sw_geo_open(); $SANCTWATCH_DATA; the compiled-in
- * SW_DATADIR (default /usr/local/share/sanctwatch); "data" beside the executable's project
- * (<exe dir>/../data, <exe dir>/../../data); ./data. The first that holds ports.csv wins.
+ * Data directory: the path given to sw_geo_open(), else the one sw_datadir() finds
+ * (sanctwatch/datadir.h: $SW_DATADIR, $SANCTWATCH_DATA, beside the program, the compiled-in
+ * PREFIX/share/sanctwatch, ./data).
  * Files: land/ne_10m_land.txt.gz, ports.csv, zones/ *.geojson. See docs/geo.md.
  *
  * Coordinates are WGS84 degrees, lat in [-90, 90], lon in [-180, 180]; distances in metres.
@@ -133,8 +133,6 @@ struct sw_geo;
  * storage of the sw_geo call, valid until the next sw_geo_open). */
 int sw_geo_open(struct sw_geo **out, const char *datadir, const char **errpath);
 void sw_geo_free(struct sw_geo *g);
-/* Find the data directory (see above) into buf. Errors: SW_ENOTFOUND, SW_ETOOBIG. */
-int sw_geo_datadir(char *buf, size_t n);
 /* The data directory g was loaded from; valid while g lives. */
 const char *sw_geo_dir(const struct sw_geo *g);
 

@@ -1,10 +1,13 @@
 /*
  * Line reader for files, gzip archives and stdin. Plain and gzip input are told apart by
  * their first two bytes (the gzip magic, the test zlib makes), so "x.nmea", "x.nmea.gz" and
- * a gzip stream on stdin all read the same way. A plain regular file is read with read()
- * straight into the line buffer; gzip files, pipes and stdin go through zlib's gzread.
- * Lines end at '\n'; a trailing '\r' is dropped. A line longer than the maximum is skipped
- * whole and reported once as SW_ETOOBIG, so hostile input cannot grow memory.
+ * a gzip stream on stdin all read the same way. A regular file that is a zip or tar archive
+ * or a bzip2, xz or zstd stream (told by its magic, not its name) is read through libarchive
+ * member after member: the lines of each member in turn, a line never spanning two members,
+ * line numbers running on across them (sw_lines_member says which member a line is from). A plain
+ * regular file is read with read() straight into the line buffer; gzip files, pipes and stdin go
+ * through zlib's gzread. Lines end at '\n'; a trailing '\r' is dropped. A line longer than the
+ * maximum is skipped whole and reported once as SW_ETOOBIG, so hostile input cannot grow memory.
  */
 #ifndef SANCTWATCH_LINEIO_H
 #define SANCTWATCH_LINEIO_H
@@ -26,8 +29,15 @@ void sw_lines_free(struct sw_lines *l);
 /* Next line, without its terminator. *line is valid until the next call and is NUL
  * terminated (it may also contain NUL bytes: use *len). Returns SW_OK, SW_EOF at the end,
  * SW_ETOOBIG for an over-long line (skipped; the next call continues after it), SW_EIO
- * or SW_EFORMAT (corrupt gzip) on a read error. */
+ * or SW_EFORMAT (corrupt gzip or archive), SW_ETRUNCATED (an archive cut short) on a read
+ * error. */
 int sw_lines_next(struct sw_lines *l, const char **line, size_t *len);
+
+/* Archives: the 1-based number of the member the last line came from (it changes when a
+ * line of the next member is returned), 0 for other input and after the last member; its
+ * name in the archive ("" when not an archive). Valid until the next call. */
+uint32_t sw_lines_member(const struct sw_lines *l);
+const char *sw_lines_member_name(const struct sw_lines *l);
 
 /* 1-based number of the line last returned (over-long lines count). */
 uint64_t sw_lines_lineno(const struct sw_lines *l);

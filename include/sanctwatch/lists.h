@@ -17,8 +17,13 @@
  *       sha256 TEXT    -- hex SHA-256 of the files' bytes, concatenated in argument order
  *       imported_at TEXT,                 -- UTC "YYYY-MM-DDTHH:MM:SSZ"
  *       n_entries, n_person, n_organization, n_vessel, n_aircraft, n_other INTEGER,
- *       n_added, n_removed, n_changed, n_orphans INTEGER)
+ *       n_added, n_removed, n_changed, n_orphans INTEGER,
+ *       source TEXT)   -- fetched editions: "URL sha256=HEX bytes=N etag=.. last-modified=.."
+ *                      -- a line per file (migration 3); NULL for imported files
  *         -- orphans: OFAC add/alt/comments rows whose ent_num is not in sdn.csv (ignored)
+ *   list_sources(url TEXT PRIMARY KEY, list TEXT, etag TEXT, last_modified TEXT,
+ *       sha256 TEXT, bytes INTEGER, checked_at TEXT, edition INTEGER)
+ *         -- what each publication's server said last (conditional requests of lists fetch)
  *   entries(id INTEGER PRIMARY KEY,
  *       list TEXT, ref TEXT               -- UN REFERENCE_NUMBER ("KPe.001"), OFAC ent_num /
  *                                         -- uid ("17069"), FtM entity id; UNIQUE(list, ref)
@@ -69,6 +74,8 @@
 #ifndef SANCTWATCH_LISTS_H
 #define SANCTWATCH_LISTS_H
 
+#include "sanctwatch/error.h"
+
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -113,6 +120,8 @@ struct sw_lists_import_opts {
     /* An edition that would remove more than half of a list's active entries (and more
      * than 10) looks like a partial file and is refused with SW_ERANGE unless this is set. */
     int allow_mass_removal;
+    /* Where the files came from, kept in list_editions.source (lists fetch); NULL: none. */
+    const char *source;
 };
 
 /* What an import did. */
@@ -155,5 +164,108 @@ int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, lo
 int sw_lists_norm_id(const char *kind, const char *value, char *out, size_t outsz);
 /* 1 when imo (7 digits) has a correct check digit, else 0. */
 int sw_lists_imo_valid(uint32_t imo);
+
+/* ---- reads (src/lists/read.c): the lists tables are private to this module ---- */
+
+/* What sw_lists_table() lists, one row a call, columns as strings (NULL for SQL NULL):
+ *   SW_LISTS_TYPES     list, type, active, removed            (filter: list, type)
+ *   SW_LISTS_EDITIONS  id, list, edition, format, imported_at, n_entries, n_added,
+ *                      n_removed, n_changed, n_orphans, files, source   (filter: list)
+ *   SW_LISTS_CHANGES   list, edition, change, ref, type, name  (filter: list, edition id;
+ *                      without edition id the latest edition of each list)
+ *   SW_LISTS_VESSELS   list, ref, name, imo (a wrong check digit marked "(bad check digit)"),
+ *                      mmsi, call_sign, flag, type, programmes  (filter: list, programme:
+ *                      programmes containing it) */
+enum sw_lists_table_kind { SW_LISTS_TYPES, SW_LISTS_EDITIONS, SW_LISTS_CHANGES, SW_LISTS_VESSELS };
+struct sw_lists_filter {
+    const char *list, *type, *programme; /* NULL: any */
+    int64_t edition;                     /* 0: the latest of each list */
+};
+/* row() gets ncol columns, valid during the call; a non-zero return stops the read and is
+ * returned. SW_OK, SW_EDB (sqlite3_errmsg has the reason). */
+int sw_lists_table(sqlite3 *db, enum sw_lists_table_kind kind, const struct sw_lists_filter *f,
+                   int (*row)(void *ctx, int ncol, const char *const *cols), void *ctx);
+/* 1 when edition id exists, 0 when not, SW_EDB. */
+int sw_lists_edition_exists(sqlite3 *db, int64_t id);
+
+/* One active entry as screening reads it. Every string is valid during the callback only. */
+struct sw_lists_name_view {
+    const char *name, *quality; /* quality as in entry_names */
+};
+struct sw_lists_id_view {
+    const char *kind, *norm; /* kind as in entry_ids; norm falls back to the value */
+};
+#define SW_LISTS_VIEW_MAX 4096 /* names or identifiers of one entry passed at most */
+struct sw_lists_entry_view {
+    const char *list, *ref, *type, *name; /* type: "person", "organization", "vessel", ... */
+    /* The subject this entry shares with entries of other lists ("<list>:<ref>" of the first
+     * of them by list and ref), NULL when it is on one list only. Entries are one subject
+     * when an OFAC entry's remarks cite the UN reference of a UN entry, when they carry an
+     * identical identifier (IMO, MMSI, passport, national id, registration, tax id, SWIFT,
+     * crypto address; not an IMO a company's comments only mention), or when a person's
+     * names are the same words with the same birth date and nationality. Only entries of the
+     * same type on different lists are joined. */
+    const char *subject;
+    size_t n_names, n_ids;
+    const struct sw_lists_name_view *names;
+    const struct sw_lists_id_view *ids;
+    /* Vessels: entry_vessels' details (NULL when absent). */
+    const char *flag, *vessel_type, *tonnage, *grt;
+};
+/* fn() for every active entry (ordered by its row id), with its names (the primary first),
+ * identifiers and subject; a non-zero return stops and is returned. SW_ENOTFOUND when the
+ * lists tables do not exist, SW_EDB, SW_ENOMEM. */
+int sw_lists_each_active(sqlite3 *db, int (*fn)(void *ctx, const struct sw_lists_entry_view *e),
+                         void *ctx);
+
+/* ---- fetching the official publications (src/lists/fetch.c, libcurl) ---- */
+
+/* The publications of a list: UN, one XML; OFAC, the SDN CSV set from the Sanctions List
+ * Service. Index names: "un", "ofac_sdn", "ofac_add", "ofac_alt", "ofac_comments". */
+enum sw_lists_pub {
+    SW_PUB_UN,
+    SW_PUB_OFAC_SDN,
+    SW_PUB_OFAC_ADD,
+    SW_PUB_OFAC_ALT,
+    SW_PUB_OFAC_COMMENTS,
+    SW_PUB_N
+};
+#define SW_LISTS_UN_URL "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+#define SW_LISTS_OFAC_URL                                                                          \
+    "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+/* "un", "ofac_sdn", ...; SW_EINVAL for an unknown name. */
+int sw_lists_pub_parse(const char *name, enum sw_lists_pub *out);
+const char *sw_lists_pub_name(enum sw_lists_pub p);
+/* The official address of a publication (static string). */
+const char *sw_lists_pub_default_url(enum sw_lists_pub p);
+
+struct sw_lists_fetch_opts {
+    const char *url[SW_PUB_N]; /* NULL: the official address */
+    long timeout_s;            /* whole transfer of one file; 0: 300 */
+    size_t max_bytes;          /* one file at most; 0: 512 MiB */
+    int allow_mass_removal;    /* as for sw_lists_import */
+};
+
+/* What one fetch did. */
+struct sw_lists_fetch_report {
+    int not_modified; /* the server said every file is unchanged (304): nothing imported */
+    struct sw_lists_report imp; /* the import (imp.already: same bytes as an edition) */
+    long bytes;                 /* downloaded */
+    char err[SW_ERRMAX];        /* on failure: what, with the address */
+};
+
+/*
+ * Download the publications of list "un" or "ofac" with conditional requests (If-None-Match
+ * and If-Modified-Since from what the server said last, table list_sources), check what came
+ * (HTTP 200 or 304, a content type that is the format's and not an HTML page, the complete
+ * length, at most max_bytes, the format recognised by content) and import it as a new edition
+ * when it changed (sw_lists_import, with the source: URL, SHA-256, bytes, ETag and
+ * Last-Modified of each file, in list_editions.source). A file refused leaves the store as
+ * it was. An OFAC set of which only some files changed is fetched whole again.
+ * Errors: SW_EINVAL, SW_EIO (transfer, HTTP status), SW_ETRUNCATED, SW_EFORMAT (content type
+ * or content), SW_ETOOBIG, SW_EDB, SW_ENOMEM, and sw_lists_import's.
+ */
+int sw_lists_fetch(sqlite3 *db, const char *list, const struct sw_lists_fetch_opts *opts,
+                   struct sw_lists_fetch_report *rep);
 
 #endif

@@ -84,8 +84,20 @@ int sw_screen_index_add_name(struct sw_screen_index *idx, const char *entry_key,
  * letters and digits only ("IMO 9123456" is stored as "9123456" for kind imo). */
 int sw_screen_index_add_id(struct sw_screen_index *idx, const char *entry_key, const char *kind,
                            const char *value);
-/* Add every active entry, name and identifier of the lists tables (sanctwatch/lists.h);
- * entry keys are "<list>:<ref>". SW_ENOTFOUND when the tables do not exist, SW_EDB. */
+/* A vessel's details, carried by its matches (strings NULL when unknown). */
+struct sw_screen_vessel {
+    const char *imo, *mmsi, *call_sign, *flag, *type, *tonnage, *grt;
+};
+/* Set the vessel details of an entry (created if new, as a vessel); strings are copied. */
+int sw_screen_index_set_vessel(struct sw_screen_index *idx, const char *entry_key,
+                               const struct sw_screen_vessel *v);
+/* Say that an entry is one subject with the other entries of the same subject key (the same
+ * person on two lists): a query reports the subject once, with every entry of it. */
+int sw_screen_index_set_subject(struct sw_screen_index *idx, const char *entry_key,
+                                const char *subject);
+/* Add every active entry, name and identifier of the lists (sw_lists_each_active of
+ * sanctwatch/lists.h), the vessels' details and the subjects shared across lists; entry keys
+ * are "<list>:<ref>". SW_ENOTFOUND when the tables do not exist, SW_EDB. */
 int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db);
 /* Prepare for queries (postings, token weights). Queries call it when needed; adding after
  * it is allowed and makes the next query rebuild. */
@@ -98,6 +110,7 @@ size_t sw_screen_index_names(const struct sw_screen_index *idx);
 #define SW_SCREEN_MAX_RESULTS 32
 #define SW_SCREEN_MAX_EXPLAIN 12
 #define SW_SCREEN_TOKLEN 64
+#define SW_SCREEN_MAX_ALSO 7 /* other entries of one subject reported with a match */
 
 struct sw_screen_opts {
     double threshold;   /* 0 means SW_SCREEN_DEFAULT_THRESHOLD */
@@ -125,6 +138,16 @@ struct sw_screen_match {
     const char *id_kind, *id_value;
     size_t n_tokens;
     struct sw_screen_token_match tokens[SW_SCREEN_MAX_EXPLAIN];
+    int has_vessel; /* vessel details of the entry (sw_screen_index_set_vessel) */
+    struct sw_screen_vessel vessel;
+    /* The other entries of the same subject (the same person on another list), owned by
+     * the index; the match is the subject's best-scoring entry. */
+    size_t n_also;
+    struct sw_screen_also {
+        const char *entry_key, *list, *ref;
+        int has_vessel;
+        struct sw_screen_vessel vessel;
+    } also[SW_SCREEN_MAX_ALSO];
 };
 
 struct sw_screen_result {

@@ -35,8 +35,9 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: sanctwatch analyze [--db DB] [options] INPUT...\n\n"
             "Build the picture of every vessel from AIS inputs and keep it in DB (default %s).\n"
-            "INPUT is a file (.gz read transparently; NMEA, MarineCadastre or aisdk CSV), '-' for\n"
-            "stdin, tcp://HOST:PORT (a feed to connect to) or udp://ADDR:PORT (to listen on).\n\n"
+            "INPUT is a file (NMEA, MarineCadastre or aisdk CSV; .gz, .bz2, .xz, .zst, and .zip\n"
+            "or tar archives read member after member, told by content), '-' for stdin,\n"
+            "tcp://HOST:PORT (a feed to connect to) or udp://ADDR:PORT (to listen on).\n\n"
             "  --db DB               database (created if needed)\n"
             "  --lateness SEC        event-time reorder bound (default 600)\n"
             "  --dedup-window SEC    copies of a message within this are one (default 60)\n"

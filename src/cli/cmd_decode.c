@@ -55,7 +55,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: sanctwatch decode [--unscaled] [--lenient] [--quiet] [FILE...]\n\n"
                "Decode AIS NMEA sentences (any talker, NMEA 4.0 tag blocks, $PGHP headers,\n"
-               "leading or trailing timestamps; plain or gzip; stdin when no FILE or '-')\n"
+               "leading or trailing timestamps; plain, gzip, bzip2, xz or zstd, or zip or tar\n"
+               "archives member after member; stdin when no FILE or '-')\n"
                "into gpsd-style JSON, one object a line, as 'gpsdecode -j' prints them,\n"
                "plus \"rxtime\" (receive time, ISO 8601 UTC) and \"source\" (receiving\n"
                "station) when the input gives them.\n\n"

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include "sanctwatch/config.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lists.h"
 #include "sanctwatch/store.h"
@@ -25,6 +26,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: sanctwatch lists import [--db DB] [--list NAME] [--edition DATE]\n"
             "                               [--allow-removals] FILE...\n"
+            "       sanctwatch lists fetch [--db DB] [--list un|ofac]... [--url NAME=URL]...\n"
+            "                              [--config FILE] [--allow-removals]\n"
             "       sanctwatch lists show [--db DB] [--list L] [--type T]\n"
             "       sanctwatch lists changes [--db DB] [--list L] [--edition N]\n"
             "       sanctwatch lists vessels [--db DB] [--list L] [--programme P]\n\n"
@@ -33,6 +36,10 @@ static void usage(FILE *f)
             "        XML (sdn.xml, consolidated.xml), OpenSanctions FollowTheMoney JSON\n"
             "        lines. Formats are recognised by content; .gz is read transparently.\n"
             "        Each edition is one transaction: a bad file changes nothing.\n"
+            "fetch   download the official publications (UN consolidated XML, OFAC SDN CSV\n"
+            "        set from the Sanctions List Service) with conditional requests, check\n"
+            "        them (status, content type, length, format) and import a new edition\n"
+            "        only when they changed; a bad download changes nothing\n"
             "show    entries per list and type (active and removed), and the editions\n"
             "changes entries added, removed or changed by an edition (default: the latest\n"
             "        edition of each list)\n"
@@ -43,7 +50,10 @@ static void usage(FILE *f)
             "  --edition DATE edition date (YYYY-MM-DD) instead of the one read from the file\n"
             "                 or its name\n"
             "  --allow-removals  accept an edition that removes more than half of a list\n"
-            "                 (refused by default: it looks like a partial file)\n",
+            "                 (refused by default: it looks like a partial file)\n"
+            "  --url NAME=URL fetch: another address for un, ofac_sdn, ofac_add, ofac_alt or\n"
+            "                 ofac_comments\n"
+            "  --config FILE  fetch: the same names in the [lists] section of an INI file\n",
             SW_STORE_DEFAULT_PATH);
 }
 
@@ -83,6 +93,24 @@ static int companion(enum sw_list_format f)
     return f == SW_LIST_FMT_OFAC_ADD || f == SW_LIST_FMT_OFAC_ALT || f == SW_LIST_FMT_OFAC_COMMENTS;
 }
 
+/* One line per edition: what it holds and what it changed. */
+static void print_report(const struct sw_lists_report *r)
+{
+    if (r->already) {
+        printf("%s %s: already imported (edition %lld), nothing changed\n", r->list, r->edition,
+               (long long)r->edition_id);
+        return;
+    }
+    printf("%s %s (%s): %ld entries:", r->list, r->edition, sw_list_format_name(r->format),
+           r->n_entries);
+    for (int t = 0; t < SW_ENTRY_NTYPES; t++)
+        printf(" %ld %s%s", r->n_type[t], sw_entry_type_name(t),
+               t + 1 < SW_ENTRY_NTYPES ? "," : "");
+    printf("; %ld added, %ld removed, %ld changed", r->added, r->removed, r->changed);
+    if (r->orphans) printf("; %ld orphan rows ignored", r->orphans);
+    printf("\n");
+}
+
 static int import_one(sqlite3 *db, const char *const *paths, size_t n,
                       const struct sw_lists_import_opts *o)
 {
@@ -95,18 +123,7 @@ static int import_one(sqlite3 *db, const char *const *paths, size_t n,
             cli_error("cannot import '%s': %s", paths[0], r.err[0] ? r.err : sw_strerror(rc));
         return 1;
     }
-    if (r.already) {
-        printf("%s %s: already imported (edition %lld), nothing changed\n", r.list, r.edition,
-               (long long)r.edition_id);
-        return 0;
-    }
-    printf("%s %s (%s): %ld entries:", r.list, r.edition, sw_list_format_name(r.format),
-           r.n_entries);
-    for (int t = 0; t < SW_ENTRY_NTYPES; t++)
-        printf(" %ld %s%s", r.n_type[t], sw_entry_type_name(t), t + 1 < SW_ENTRY_NTYPES ? "," : "");
-    printf("; %ld added, %ld removed, %ld changed", r.added, r.removed, r.changed);
-    if (r.orphans) printf("; %ld orphan rows ignored", r.orphans);
-    printf("\n");
+    print_report(&r);
     return 0;
 }
 
@@ -165,86 +182,67 @@ static int cmd_import(int argc, char **argv, const char *dbpath, struct sw_lists
     return status;
 }
 
-static void type_row(sqlite3_stmt *q)
+static const char *or_dash(const char *s)
 {
-    printf("%-16s %-13s %8lld %8lld\n", (const char *)sqlite3_column_text(q, 0),
-           (const char *)sqlite3_column_text(q, 1), sqlite3_column_int64(q, 2),
-           sqlite3_column_int64(q, 3));
+    return s ? s : "-";
 }
 
-static void edition_row(sqlite3_stmt *q)
+static int type_row(void *ctx, int n, const char *const *c)
 {
-    printf("  #%lld %s %s (%s) imported %s: %lld entries, %lld added, %lld removed, "
-           "%lld changed, %lld orphans [%s]\n",
-           sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
-           (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3),
-           (const char *)sqlite3_column_text(q, 4), sqlite3_column_int64(q, 5),
-           sqlite3_column_int64(q, 6), sqlite3_column_int64(q, 7), sqlite3_column_int64(q, 8),
-           sqlite3_column_int64(q, 9), (const char *)sqlite3_column_text(q, 10));
+    printf("%-16s %-13s %8s %8s\n", or_dash(c[0]), or_dash(c[1]), or_dash(c[2]), or_dash(c[3]));
+    return 0;
+}
+
+static int edition_row(void *ctx, int n, const char *const *c)
+{
+    printf("  #%s %s %s (%s) imported %s: %s entries, %s added, %s removed, %s changed, "
+           "%s orphans [%s]\n",
+           or_dash(c[0]), or_dash(c[1]), or_dash(c[2]), or_dash(c[3]), or_dash(c[4]), or_dash(c[5]),
+           or_dash(c[6]), or_dash(c[7]), or_dash(c[8]), or_dash(c[9]), or_dash(c[10]));
+    if (c[11]) /* fetched: where from */
+        for (const char *p = c[11]; *p;) {
+            const char *e = strchr(p, '\n');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            printf("     from %.*s\n", (int)l, p);
+            p += l + (e != NULL);
+        }
+    return 0;
 }
 
 /* Every column, tab-separated, "-" for NULL; control characters of hostile list text (a tab
  * or newline would shift the columns, ESC drive the terminal) written as \xHH. */
-static void tsv_row(sqlite3_stmt *q)
+static int tsv_row(void *ctx, int n, const char *const *cols)
 {
-    int n = sqlite3_column_count(q);
     for (int c = 0; c < n; c++) {
-        const char *v = (const char *)sqlite3_column_text(q, c);
-        for (const char *p = v ? v : "-"; *p; p++)
+        for (const char *p = or_dash(cols[c]); *p; p++)
             if ((unsigned char)*p < 0x20 || *p == 0x7f)
                 printf("\\x%02x", (unsigned)(unsigned char)*p);
             else
                 putchar(*p);
         putchar(c + 1 < n ? '\t' : '\n');
     }
+    return 0;
 }
 
-/* Run sql with ?1 = p1 and ?2 = p2 as text (NULL when absent; ?2 the integer p2i instead when
- * that is > 0), print header once the statement is ready, then row() for each row.
- * SQLITE_DONE, or the SQLite error. */
-static int each_row(sqlite3 *db, const char *sql, const char *p1, const char *p2, long long p2i,
-                    const char *header, void (*row)(sqlite3_stmt *))
-{
-    sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
-    if (rc != SQLITE_OK) return rc;
-    if (p1) sqlite3_bind_text(q, 1, p1, -1, SQLITE_STATIC);
-    if (p2)
-        sqlite3_bind_text(q, 2, p2, -1, SQLITE_STATIC);
-    else if (p2i > 0)
-        sqlite3_bind_int64(q, 2, p2i);
-    if (header) fputs(header, stdout);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        row(q);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-/* The end of every read-only command: the error if rc is not SQLITE_DONE, the exit status. */
+/* The end of every read-only command: the error if rc is not SW_OK, the exit status. */
 static int close_db(sqlite3 *db, const char *dbpath, int rc)
 {
-    int status = rc != SQLITE_DONE;
-    if (status) cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
+    if (rc) cli_error("cannot read '%s': %s", dbpath, sqlite3_errmsg(db));
     sw_store_close(db);
-    return status;
+    return rc != SW_OK;
 }
 
 static int cmd_show(const char *dbpath, const char *list, const char *type)
 {
     sqlite3 *db;
     if (open_db(dbpath, 0, &db)) return 1;
-    int rc =
-        each_row(db,
-                 "SELECT list, type, sum(active), sum(1-active) FROM entries"
-                 " WHERE (?1 IS NULL OR list=?1) AND (?2 IS NULL OR type=?2)"
-                 " GROUP BY list, type ORDER BY list, type",
-                 list, type, 0, "list             type            active  removed\n", type_row);
-    if (rc == SQLITE_DONE)
-        rc = each_row(db,
-                      "SELECT id, list, edition, format, imported_at, n_entries, n_added,"
-                      " n_removed, n_changed, n_orphans, files FROM list_editions"
-                      " WHERE (?1 IS NULL OR list=?1) ORDER BY list, id",
-                      list, NULL, 0, "\neditions:\n", edition_row);
+    struct sw_lists_filter f = {list, type, NULL, 0};
+    fputs("list             type            active  removed\n", stdout);
+    int rc = sw_lists_table(db, SW_LISTS_TYPES, &f, type_row, NULL);
+    if (!rc) {
+        fputs("\neditions:\n", stdout);
+        rc = sw_lists_table(db, SW_LISTS_EDITIONS, &f, edition_row, NULL);
+    }
     return close_db(db, dbpath, rc);
 }
 
@@ -257,60 +255,138 @@ static int cmd_changes(const char *dbpath, const char *list, const char *edition
         char *end;
         errno = 0;
         ed = strtoll(edition, &end, 10);
-        sqlite3_stmt *q = NULL;
-        int rc = SQLITE_DONE;
-        if (!errno && end != edition && !*end && ed > 0 &&
-            sqlite3_prepare_v2(db, "SELECT 1 FROM list_editions WHERE id=?1", -1, &q, NULL) ==
-                SQLITE_OK) {
-            sqlite3_bind_int64(q, 1, ed);
-            rc = sqlite3_step(q);
-        }
-        sqlite3_finalize(q);
-        if (rc != SQLITE_ROW) {
+        int ok = !errno && end != edition && !*end && ed > 0;
+        if (ok) ok = sw_lists_edition_exists(db, ed);
+        if (ok < 0) return close_db(db, dbpath, ok);
+        if (!ok) {
             cli_error("no edition '%s' in '%s'; 'sanctwatch lists show' lists them", edition,
                       dbpath);
             sw_store_close(db);
             return 1;
         }
     }
-    int rc =
-        each_row(db,
-                 "SELECT e.list, e.edition, c.change, c.ref, n.type, n.name FROM entry_changes c"
-                 " JOIN list_editions e ON e.id=c.edition JOIN entries n ON n.id=c.entry"
-                 " WHERE (?1 IS NULL OR e.list=?1) AND (CASE WHEN ?2 IS NULL THEN"
-                 " e.id=(SELECT max(id) FROM list_editions x WHERE x.list=e.list) ELSE e.id=?2 END)"
-                 " ORDER BY e.list, c.change, c.ref",
-                 list, NULL, ed, NULL, tsv_row);
-    return close_db(db, dbpath, rc);
+    struct sw_lists_filter f = {list, NULL, NULL, ed};
+    return close_db(db, dbpath, sw_lists_table(db, SW_LISTS_CHANGES, &f, tsv_row, NULL));
 }
 
 static int list_vessels(const char *dbpath, const char *list, const char *programme)
 {
     sqlite3 *db;
     if (open_db(dbpath, 0, &db)) return 1;
-    int rc = each_row(
-        db,
-        "SELECT e.list, e.ref, e.name,"
-        " (SELECT group_concat(norm || CASE valid WHEN 0 THEN '(bad check digit)' ELSE '' END,"
-        "  ' ') FROM entry_ids WHERE entry=e.id AND kind='imo'),"
-        " (SELECT group_concat(norm, ' ') FROM entry_ids WHERE entry=e.id AND kind='mmsi'),"
-        " (SELECT group_concat(norm, ' ') FROM entry_ids WHERE entry=e.id AND"
-        "  kind='call_sign'),"
-        " v.flag, v.vessel_type, e.programmes FROM entries e"
-        " LEFT JOIN entry_vessels v ON v.entry=e.id"
-        " WHERE e.type='vessel' AND e.active=1 AND (?1 IS NULL OR e.list=?1)"
-        " AND (?2 IS NULL OR instr(e.programmes, ?2) > 0)"
-        " ORDER BY e.list, e.name",
-        list, programme, 0, "list\tref\tname\timo\tmmsi\tcall_sign\tflag\ttype\tprogrammes\n",
-        tsv_row);
-    return close_db(db, dbpath, rc);
+    struct sw_lists_filter f = {list, NULL, programme, 0};
+    fputs("list\tref\tname\timo\tmmsi\tcall_sign\tflag\ttype\tprogrammes\n", stdout);
+    return close_db(db, dbpath, sw_lists_table(db, SW_LISTS_VESSELS, &f, tsv_row, NULL));
+}
+
+/* NAME=URL into the fetch options. */
+static int set_url(struct sw_lists_fetch_opts *fo, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char name[32];
+    enum sw_lists_pub p;
+    if (!eq || (size_t)(eq - arg) >= sizeof name) return -1;
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = '\0';
+    if (sw_lists_pub_parse(name, &p) || !eq[1]) return -1;
+    fo->url[p] = eq + 1;
+    return 0;
+}
+
+/* [lists] un = URL, ofac_sdn = URL ... of an INI file; --url given on the command line wins. */
+static int urls_from_config(struct sw_lists_fetch_opts *fo, const char *path,
+                            struct sw_config **cfg)
+{
+    size_t line = 0;
+    int rc = sw_config_load(cfg, path, &line);
+    if (rc) {
+        cli_error("cannot read '%s'%s: %s", path, line ? " at a line" : "", sw_strerror(rc));
+        return -1;
+    }
+    for (int p = 0; p < SW_PUB_N; p++) {
+        char key[48];
+        snprintf(key, sizeof key, "lists.%s", sw_lists_pub_name((enum sw_lists_pub)p));
+        const char *v = sw_config_get(*cfg, key);
+        if (v && !fo->url[p]) fo->url[p] = v;
+    }
+    return 0;
+}
+
+static int fetch_one(sqlite3 *db, const char *list, const struct sw_lists_fetch_opts *fo)
+{
+    struct sw_lists_fetch_report r;
+    int rc = sw_lists_fetch(db, list, fo, &r);
+    if (rc) {
+        cli_error("lists fetch %s: %s; the store is unchanged", list,
+                  r.err[0] ? r.err : sw_strerror(rc));
+        return 1;
+    }
+    if (r.not_modified)
+        printf("%s: not modified since the last fetch, nothing imported\n", list);
+    else
+        print_report(&r.imp);
+    return 0;
+}
+
+static int cmd_fetch(int argc, char **argv)
+{
+    const char *dbpath = SW_STORE_DEFAULT_PATH, *config = NULL, *lists[2];
+    int nlists = 0;
+    struct sw_lists_fetch_opts fo;
+    memset(&fo, 0, sizeof fo);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--allow-removals")) {
+            fo.allow_mass_removal = 1;
+        } else if (!strcmp(a, "--db") && has) {
+            dbpath = argv[++i];
+        } else if (!strcmp(a, "--config") && has) {
+            config = argv[++i];
+        } else if (!strcmp(a, "--url") && has) {
+            if (set_url(&fo, argv[++i])) {
+                cli_error("--url '%s' is not NAME=URL (un, ofac_sdn, ofac_add, ofac_alt, "
+                          "ofac_comments)",
+                          argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--list") && has) {
+            const char *l = argv[++i];
+            if (strcmp(l, "un") && strcmp(l, "ofac")) {
+                cli_error("unknown list '%s' to fetch (un, ofac)", l);
+                return 2;
+            }
+            if (nlists < 2 && !(nlists == 1 && !strcmp(lists[0], l))) lists[nlists++] = l;
+        } else {
+            cli_error("unknown option '%s'; see 'sanctwatch lists --help'", a);
+            return 2;
+        }
+    }
+    if (!nlists) {
+        lists[nlists++] = "un";
+        lists[nlists++] = "ofac";
+    }
+    struct sw_config *cfg = NULL;
+    if (config && urls_from_config(&fo, config, &cfg)) return 1;
+    sqlite3 *db;
+    int status = 1;
+    if (!open_db(dbpath, 1, &db)) {
+        status = 0;
+        for (int k = 0; k < nlists; k++)
+            status |= fetch_one(db, lists[k], &fo);
+        sw_store_close(db);
+    }
+    sw_config_free(cfg);
+    return status;
 }
 
 int cmd_lists(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH, *list = NULL, *type = NULL, *edition = NULL,
                *programme = NULL;
-    struct sw_lists_import_opts o = {NULL, NULL, 0};
+    struct sw_lists_import_opts o = {NULL, NULL, 0, NULL};
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -320,6 +396,7 @@ int cmd_lists(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (!strcmp(sub, "fetch")) return cmd_fetch(argc - 1, argv + 1);
     int i = 2;
     for (; i < argc; i++) {
         const char *a = argv[i];

@@ -7,14 +7,18 @@
 #include "cli.h"
 
 #include "sanctwatch/buf.h"
+#include "sanctwatch/datadir.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lineio.h"
+#include "sanctwatch/lists.h"
 #include "sanctwatch/screen.h"
 #include "sanctwatch/store.h"
+#include "sanctwatch/vmatch.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +43,16 @@ static void usage(FILE *f)
             "  --threshold X    lowest score reported, above 0 and at most 1 (default %.2f)\n"
             "  --limit N        matches per query (default 10, at most %d)\n"
             "  --json           one JSON object per query\n"
+            "  --imo N, --mmsi N, --ship-type N, --length M\n"
+            "                   with --type vessel: what is known of the vessel seen (AIS ship\n"
+            "                   type code, length in metres); each vessel match says whether\n"
+            "                   the listed-vessel rule corroborates it (a name needs a\n"
+            "                   compatible type or size and no other IMO)\n"
             "  --batch FILE     CSV of queries with columns id,name[,type] (a header line\n"
             "                   'id,name,...' is skipped; '-' is stdin); writes a CSV of matches\n"
             "  --out FILE       where the batch CSV goes (default stdout)\n"
-            "  --data DIR       screening tables (default: data/screening beside the program,\n"
-            "                   or $SANCTWATCH_DATA/screening)\n",
+            "  --data DIR       data directory holding screening/ (default: $SW_DATADIR, the\n"
+            "                   installed or source-tree data beside the program)\n",
             SW_STORE_DEFAULT_PATH, SW_SCREEN_DEFAULT_THRESHOLD, SW_SCREEN_MAX_RESULTS);
 }
 
@@ -54,32 +63,16 @@ static int is_dir_with_tables(const char *d)
     return access(p, R_OK) == 0;
 }
 
-/* The screening tables: --data, $SANCTWATCH_DATA/screening, <exe>/../data/screening,
- * <exe>/../share/sanctwatch/screening, ./data/screening. */
+/* The screening tables: --data DIR (the data directory, or its screening folder itself),
+ * else <data directory>/screening as sw_datadir() finds it (sanctwatch/datadir.h). */
 static const char *find_data(const char *opt, char *buf, size_t bufsz)
 {
-    if (opt) return opt;
-    const char *env = getenv("SANCTWATCH_DATA");
-    if (env) {
-        if (snprintf(buf, bufsz, "%s/screening", env) < (int)bufsz && is_dir_with_tables(buf))
+    if (opt) {
+        if (snprintf(buf, bufsz, "%s/screening", opt) < (int)bufsz && is_dir_with_tables(buf))
             return buf;
+        return opt;
     }
-    char exe[PATH_MAX / 2];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            if (snprintf(buf, bufsz, "%s/../data/screening", exe) < (int)bufsz &&
-                is_dir_with_tables(buf))
-                return buf;
-            if (snprintf(buf, bufsz, "%s/../share/sanctwatch/screening", exe) < (int)bufsz &&
-                is_dir_with_tables(buf))
-                return buf;
-        }
-    }
-    snprintf(buf, bufsz, "data/screening");
+    if (sw_datadir_path("screening", buf, bufsz)) snprintf(buf, bufsz, "data/screening");
     return buf;
 }
 
@@ -94,6 +87,83 @@ static void put_clean(FILE *out, const char *s)
             fprintf(out, "\\x%02x", (unsigned)(unsigned char)*s);
         else
             putc(*s, out);
+}
+
+/* A vessel's identifiers on one line: "IMO 8660313, MMSI 445123000, call sign HMDA, flag
+ * Korea, North, type Oil Tanker, tonnage 3000, GRT 2000" (the known ones). */
+static void vessel_text(FILE *out, const struct sw_screen_vessel *v)
+{
+    const char *label[] = {"IMO", "MMSI", "call sign", "flag", "type", "tonnage", "GRT"};
+    const char *val[] = {v->imo, v->mmsi, v->call_sign, v->flag, v->type, v->tonnage, v->grt};
+    int n = 0;
+    for (int i = 0; i < 7; i++) {
+        if (!val[i]) continue;
+        fprintf(out, "%s%s ", n++ ? ", " : "", label[i]);
+        put_clean(out, val[i]);
+    }
+    if (!n) fputs("no identifiers listed", out);
+}
+
+/* The vessel's identifiers and the subject's other list entries. */
+static void print_also_text(FILE *out, const struct sw_screen_match *m)
+{
+    if (m->has_vessel) {
+        fputs("     vessel: ", out);
+        vessel_text(out, &m->vessel);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < m->n_also; i++) {
+        fputs("     also listed: ", out);
+        put_clean(out, m->also[i].list);
+        fputc(' ', out);
+        put_clean(out, m->also[i].ref);
+        if (m->also[i].has_vessel) {
+            fputs(" (", out);
+            vessel_text(out, &m->also[i].vessel);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* What the user knows of the vessel screened (--imo, --mmsi, --ship-type, --length). */
+static struct sw_vmatch_seen g_seen = {0, 0, -1, -1, 0};
+static int g_vessel; /* --type vessel: each vessel match gets the corroboration rule */
+
+static uint32_t num_u32(const char *s)
+{
+    if (!s) return 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    return *end || v > UINT32_MAX ? 0 : (uint32_t)v;
+}
+
+/* The listed-vessel rule (sanctwatch/vmatch.h, the listed_vessel detector's) on a match: an
+ * identifier match is an IMO or MMSI match; a name match needs corroboration. 0 when the
+ * match is not a listed vessel with details. */
+static int corroborate(const struct sw_screen_match *m, struct sw_vmatch *vm)
+{
+    if (!g_vessel || !m->has_vessel) return 0;
+    struct sw_vmatch_listed l = {num_u32(m->vessel.imo), num_u32(m->vessel.mmsi),
+                                 sw_vclass_of_list(m->vessel.type),
+                                 sw_listed_length_m(m->vessel.tonnage, m->vessel.grt)};
+    struct sw_vmatch_seen s = g_seen;
+    s.name_equal = !m->by_identifier;
+    if (m->by_identifier && !strcmp(m->id_kind, "imo") && !s.imo) s.imo = num_u32(m->id_value);
+    if (m->by_identifier && !strcmp(m->id_kind, "mmsi") && !s.mmsi) s.mmsi = num_u32(m->id_value);
+    sw_vmatch(&l, &s, vm);
+    return 1;
+}
+
+static void print_corroboration(FILE *out, const struct sw_screen_match *m)
+{
+    struct sw_vmatch vm;
+    if (!corroborate(m, &vm)) return;
+    if (vm.on)
+        fprintf(out, "     corroborated: %s (confidence %.2f)\n", sw_vmatch_corroboration(vm.on),
+                vm.confidence);
+    else
+        fprintf(out, "     not corroborated: %s\n", vm.why[0] ? vm.why : "nothing matched");
 }
 
 static void print_text(FILE *out, const char *query, const struct sw_screen_result *r,
@@ -116,6 +186,8 @@ static void print_text(FILE *out, const char *query, const struct sw_screen_resu
         fprintf(out, "  %s  ", sw_screen_type_name(m->type));
         put_clean(out, m->primary);
         fputc('\n', out);
+        print_also_text(out, m);
+        print_corroboration(out, m);
         if (m->by_identifier) {
             fprintf(out, "     identifier %s ", m->id_kind);
             put_clean(out, m->id_value);
@@ -142,6 +214,43 @@ static void print_text(FILE *out, const char *query, const struct sw_screen_resu
     }
 }
 
+static json_t *jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *vessel_json(const struct sw_screen_vessel *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "imo", jstr(v->imo));
+    json_object_set_new(o, "mmsi", jstr(v->mmsi));
+    json_object_set_new(o, "call_sign", jstr(v->call_sign));
+    json_object_set_new(o, "flag", jstr(v->flag));
+    json_object_set_new(o, "vessel_type", jstr(v->type));
+    json_object_set_new(o, "tonnage", jstr(v->tonnage));
+    json_object_set_new(o, "grt", jstr(v->grt));
+    return o;
+}
+
+/* "lists": every list entry of the matched subject, the matched one first. */
+static json_t *lists_json(const struct sw_screen_match *m)
+{
+    json_t *a = json_array();
+    json_t *e = json_object();
+    json_object_set_new(e, "list", json_string(m->list));
+    json_object_set_new(e, "ref", json_string(m->ref));
+    json_array_append_new(a, e);
+    for (size_t i = 0; i < m->n_also; i++) {
+        e = json_object();
+        json_object_set_new(e, "list", json_string(m->also[i].list));
+        json_object_set_new(e, "ref", json_string(m->also[i].ref));
+        if (m->also[i].has_vessel)
+            json_object_set_new(e, "vessel", vessel_json(&m->also[i].vessel));
+        json_array_append_new(a, e);
+    }
+    return a;
+}
+
 static json_t *match_json(const struct sw_screen_match *m)
 {
     json_t *o = json_object();
@@ -151,6 +260,18 @@ static json_t *match_json(const struct sw_screen_match *m)
     json_object_set_new(o, "name", json_string(m->primary));
     json_object_set_new(o, "matched_name", json_string(m->name ? m->name : ""));
     json_object_set_new(o, "score", json_real((double)(long)(m->score * 1000 + 0.5) / 1000));
+    json_object_set_new(o, "lists", lists_json(m));
+    if (m->has_vessel) json_object_set_new(o, "vessel", vessel_json(&m->vessel));
+    struct sw_vmatch vm;
+    if (corroborate(m, &vm)) {
+        json_t *c = json_object();
+        json_object_set_new(c, "corroborated", json_boolean(vm.on != 0));
+        json_object_set_new(c, "on",
+                            vm.on ? json_string(sw_vmatch_corroboration(vm.on)) : json_null());
+        json_object_set_new(c, "confidence", json_real(vm.confidence));
+        json_object_set_new(c, "why", vm.on || !vm.why[0] ? json_null() : json_string(vm.why));
+        json_object_set_new(o, "corroboration", c);
+    }
     if (m->by_identifier) {
         json_t *id = json_object();
         json_object_set_new(id, "kind", json_string(m->id_kind));
@@ -285,7 +406,9 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
     struct sw_buf b, ex;
     sw_buf_init(&b, 0);
     sw_buf_init(&ex, 0);
-    fputs("query_id,query,rank,score,list,ref,type,name,matched_name,how,explanation\n", out);
+    fputs("query_id,query,rank,score,list,ref,type,name,matched_name,how,explanation,also,"
+          "imo,mmsi,call_sign,flag,vessel_type\n",
+          out);
     const char *line;
     size_t len;
     long nq = 0, nmatched = 0, nbad = 0;
@@ -344,6 +467,14 @@ static int run_batch(struct sw_screen_index *idx, const char *in, const char *ou
             csv_field(&b, m->name ? m->name : "", 0);
             csv_field(&b, m->by_identifier ? "identifier" : "name", 0);
             csv_field(&b, ex.data ? ex.data : "", 0);
+            sw_buf_reset(&ex);
+            for (size_t k = 0; k < m->n_also; k++)
+                sw_buf_printf(&ex, "%s%s:%s", k ? "; " : "", m->also[k].list, m->also[k].ref);
+            csv_field(&b, ex.data && ex.len ? ex.data : "", 0);
+            const struct sw_screen_vessel *v = &m->vessel;
+            const char *vf[] = {v->imo, v->mmsi, v->call_sign, v->flag, v->type};
+            for (int k = 0; k < 5; k++)
+                csv_field(&b, m->has_vessel && vf[k] ? vf[k] : "", 0);
             sw_buf_putc(&b, '\n');
             fwrite(b.data, 1, b.len, out);
         }
@@ -369,7 +500,7 @@ int cmd_screen(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH, *batch = NULL, *outpath = NULL, *data = NULL;
     struct sw_screen_opts opts = {0, SW_SCREEN_ANY, 0};
-    int json = 0, nwords = 0, dashdash = 0;
+    int json = 0, nwords = 0, dashdash = 0, seen_given = 0;
     char query[MAX_QUERY + 1] = "";
     size_t ql = 0;
     /* Options may come before or after the query words; "--" ends the options. */
@@ -399,6 +530,19 @@ int cmd_screen(int argc, char **argv)
             outpath = argv[++i];
         } else if (!strcmp(a, "--data") && has) {
             data = argv[++i];
+        } else if ((!strcmp(a, "--imo") || !strcmp(a, "--mmsi") || !strcmp(a, "--ship-type") ||
+                    !strcmp(a, "--length")) &&
+                   has) {
+            uint32_t v = num_u32(argv[++i]);
+            if (!v || (!strcmp(a, "--ship-type") && v > 99)) {
+                cli_error("invalid %s '%s'", a, argv[i]);
+                return 2;
+            }
+            if (!strcmp(a, "--imo")) g_seen.imo = sw_lists_imo_valid(v) ? v : 0;
+            if (!strcmp(a, "--mmsi")) g_seen.mmsi = v;
+            if (!strcmp(a, "--ship-type")) g_seen.ship_type = (int)v;
+            if (!strcmp(a, "--length")) g_seen.length_m = (int)v;
+            seen_given = 1;
         } else if (!strcmp(a, "--type") && has) {
             if (sw_screen_type_parse(argv[++i], &opts.type)) {
                 cli_error("unknown type '%s' (person, organization, vessel, aircraft, other)",
@@ -435,6 +579,11 @@ int cmd_screen(int argc, char **argv)
     }
     if (json && batch) {
         cli_error("--json is for a query; --batch writes CSV");
+        return 2;
+    }
+    g_vessel = opts.type == SW_SCREEN_VESSEL;
+    if (seen_given && !g_vessel) {
+        cli_error("--imo, --mmsi, --ship-type and --length go with --type vessel");
         return 2;
     }
     if (outpath && !batch) {

@@ -179,7 +179,7 @@ int cmd_simulate(int argc, char **argv)
     int rc = sw_geo_open(&g, data, &errpath);
     if (rc) {
         if (rc == SW_ENOTFOUND)
-            cli_error("cannot find the data directory (set SANCTWATCH_DATA or --data)");
+            cli_error("cannot find the data directory (set SW_DATADIR or --data)");
         else
             cli_error("cannot load '%s': %s", errpath,
                       rc == SW_EIO ? strerror(errno) : sw_strerror(rc));

@@ -51,7 +51,8 @@ static void usage(FILE *f)
             "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'sanctwatch <command> --help' describes a command.\n");
+    fprintf(f, "\n'sanctwatch <command> --help' describes a command; 'sanctwatch --version'\n"
+               "prints the version. Data directory: $SW_DATADIR, else beside the program.\n");
 }
 
 int main(int argc, char **argv)

@@ -16,13 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sanctwatch/datadir.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lineio.h"
 #include "sanctwatch/buf.h"
-
-#ifndef SW_DATADIR
-#define SW_DATADIR "/usr/local/share/sanctwatch"
-#endif
 
 #define DEG (M_PI / 180.0)
 
@@ -224,46 +221,11 @@ int sw_geo_poly_parse(const char *json, size_t len, size_t max_points, struct sw
 
 /* ---- the bundle ---------------------------------------------------------------------------- */
 
-static int is_datadir(const char *dir)
-{
-    char p[PATH_MAX];
-    struct stat st;
-    int n = snprintf(p, sizeof p, "%s/ports.csv", dir);
-    return n > 0 && (size_t)n < sizeof p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static int put_dir(char *buf, size_t n, const char *dir)
 {
     if (strlen(dir) >= n) return SW_ETOOBIG;
     memcpy(buf, dir, strlen(dir) + 1);
     return SW_OK;
-}
-
-int sw_geo_datadir(char *buf, size_t n)
-{
-    const char *env = getenv("SANCTWATCH_DATA");
-    if (env && *env && is_datadir(env)) return put_dir(buf, n, env);
-    if (is_datadir(SW_DATADIR)) return put_dir(buf, n, SW_DATADIR);
-    char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            static const char *const rel[] = {"/../data", "/../../data", "/../../../data"};
-            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-                char cand[PATH_MAX];
-                int m = snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
-                if (m > 0 && (size_t)m < sizeof cand && is_datadir(cand)) {
-                    char real[PATH_MAX];
-                    return put_dir(buf, n, realpath(cand, real) ? real : cand);
-                }
-            }
-        }
-    }
-    if (is_datadir("data")) return put_dir(buf, n, "data");
-    return SW_ENOTFOUND;
 }
 
 static char g_errpath[PATH_MAX];
@@ -320,7 +282,7 @@ int sw_geo_open(struct sw_geo **out, const char *datadir, const char **errpath)
     if (datadir) {
         rc = put_dir(g->dir, sizeof g->dir, datadir);
     } else {
-        rc = sw_geo_datadir(g->dir, sizeof g->dir);
+        rc = sw_datadir(g->dir, sizeof g->dir);
         if (rc == SW_ENOTFOUND) set_errpath("data", "", "");
     }
     if (rc) goto fail;

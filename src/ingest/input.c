@@ -112,6 +112,7 @@ struct reading {
     uint64_t resume;      /* lines done before this run (resumed input) */
     uint64_t replay_from; /* lines after this are fed to the framer again */
     int interrupted;
+    uint32_t member; /* archives: the member the last line came from */
 };
 
 /* A line at or before the checkpoint of a resumed input: NMEA lines near it go through the
@@ -216,6 +217,11 @@ static int read_lines(struct sw_pipeline *p, struct reading *rd, const char *inp
             snprintf(err, SW_ERRMAX, "cannot read '%s': %s", input, sw_strerror(rc));
             return SW_OK; /* keep what was read; the caller reports it */
         }
+        if (sw_source_member(rd->src) != rd->member) { /* an archive's next member: its own */
+            rd->member = sw_source_member(rd->src);    /* CSV header, or NMEA */
+            p->cur_csv_checked = 0;
+            p->csv.format = SW_CSV_NONE;
+        }
         if (csv_header(p, line, len, lineno, rd->resume)) continue;
         if (lineno <= rd->resume) {
             replay_line(p, rd, line, len, lineno, 0);
@@ -259,7 +265,7 @@ static int end_input(struct sw_pipeline *p, struct reading *rd, char *err)
 
 int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, char *err)
 {
-    struct reading rd = {NULL, 0, 0, 0};
+    struct reading rd = {NULL, 0, 0, 0, 0};
     struct sw_nmea_config nc;
     int done = 0, rc;
     *skipped = 0;

@@ -165,6 +165,11 @@ int sw_source_live(const struct sw_source *s)
     return s->kind != SRC_LINES;
 }
 
+uint32_t sw_source_member(const struct sw_source *s)
+{
+    return s->kind == SRC_LINES ? sw_lines_member(s->lines) : 0;
+}
+
 uint64_t sw_source_lineno(const struct sw_source *s)
 {
     return s->kind == SRC_LINES ? sw_lines_lineno(s->lines) : s->lineno;

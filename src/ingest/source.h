@@ -30,6 +30,8 @@ void sw_source_free(struct sw_source *s);
  * flag and call again), or a read error. */
 int sw_source_next(struct sw_source *s, const char **line, size_t *len);
 int sw_source_live(const struct sw_source *s);
+/* Archives: the 1-based member the last line came from (sw_lines_member), else 0. */
+uint32_t sw_source_member(const struct sw_source *s);
 uint64_t sw_source_lineno(const struct sw_source *s);
 uint64_t sw_source_offset(const struct sw_source *s);
 uint64_t sw_source_size(const struct sw_source *s);

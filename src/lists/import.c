@@ -377,50 +377,60 @@ static int exec_bind(sqlite3 *db, const char *sql, const char *list, int64_t eid
     return rc;
 }
 
-static int write_edition(sqlite3 *db, struct lset *s, const char *files, const char *sha,
-                         int allow_mass_removal, struct sw_lists_report *rep)
+/* One value of a one-row query with ?1 = list (and ?2 = text2 when given): its text into out
+ * (NULL: no row or NULL), or its integer into *num. SW_OK or SW_EDB. */
+static int query_one(sqlite3 *db, const char *sql, const char *list, const char *text2, char *out,
+                     size_t outsz, int64_t *num)
 {
-    long prev_active = 0;
-    struct writer w = {.db = db, .s = s, .rep = rep};
     sqlite3_stmt *q = NULL;
-    int rc = SW_EDB;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return lset_fail(s, SW_EDB, "cannot start a transaction: %s", sqlite3_errmsg(db));
-    /* the same bytes again: nothing to do */
-    if (sqlite3_prepare_v2(db, "SELECT id FROM list_editions WHERE list=?1 AND sha256=?2", -1, &q,
-                           NULL) != SQLITE_OK)
-        goto fail;
-    bind_text(q, 1, s->list);
-    bind_text(q, 2, sha);
-    if (sqlite3_step(q) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) return SW_EDB;
+    bind_text(q, 1, list);
+    if (text2) bind_text(q, 2, text2);
+    int src = sqlite3_step(q);
+    if (out) out[0] = '\0';
+    if (src == SQLITE_ROW && out && sqlite3_column_text(q, 0))
+        snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(q, 0));
+    if (src == SQLITE_ROW && num) *num = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+/* Step 1: is this edition new? 1 when the same bytes were imported (rep->already set), 0 when
+ * it is to be written, SW_ERANGE when it is older than the loaded one, SW_EDB. */
+static int check_edition(sqlite3 *db, struct lset *s, const char *sha, struct sw_lists_report *rep)
+{
+    int64_t id = 0;
+    char latest[64];
+    if (query_one(db, "SELECT id FROM list_editions WHERE list=?1 AND sha256=?2", s->list, sha,
+                  NULL, 0, &id))
+        return SW_EDB;
+    if (id) {
         rep->already = 1;
-        rep->edition_id = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return SW_OK;
+        rep->edition_id = id;
+        return 1;
     }
-    sqlite3_finalize(q);
-    q = NULL;
     /* an older edition than the one loaded would undo newer designations */
-    if (sqlite3_prepare_v2(db, "SELECT max(edition) FROM list_editions WHERE list=?1", -1, &q,
-                           NULL) != SQLITE_OK)
-        goto fail;
-    bind_text(q, 1, s->list);
-    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) &&
-        strcmp((const char *)sqlite3_column_text(q, 0), s->edition) > 0) {
-        rc = lset_fail(s, SW_ERANGE, "edition %s of list %s is older than the loaded edition %s",
-                       s->edition, s->list, (const char *)sqlite3_column_text(q, 0));
-        goto fail;
-    }
-    sqlite3_finalize(q);
-    q = NULL;
+    if (query_one(db, "SELECT max(edition) FROM list_editions WHERE list=?1", s->list, NULL, latest,
+                  sizeof latest, NULL))
+        return SW_EDB;
+    if (latest[0] && strcmp(latest, s->edition) > 0)
+        return lset_fail(s, SW_ERANGE, "edition %s of list %s is older than the loaded edition %s",
+                         s->edition, s->list, latest);
+    return 0;
+}
+
+/* Step 2: the list_editions row (counts come in step 5); w->eid its id. */
+static int insert_edition(struct writer *w, const char *files, const char *sha, const char *source)
+{
+    struct lset *s = w->s;
+    sqlite3_stmt *q = NULL;
     char now[32];
     sw_time_format(sw_time_now_ms(), 0, now);
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(w->db,
                            "INSERT INTO list_editions(list, edition, format, files, sha256, "
-                           "imported_at, n_orphans) VALUES(?,?,?,?,?,?,?)",
+                           "imported_at, n_orphans, source) VALUES(?,?,?,?,?,?,?,?)",
                            -1, &q, NULL) != SQLITE_OK)
-        goto fail;
+        return SW_EDB;
     bind_text(q, 1, s->list);
     bind_text(q, 2, s->edition);
     bind_text(q, 3,
@@ -429,94 +439,124 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
     bind_text(q, 5, sha);
     bind_text(q, 6, now);
     sqlite3_bind_int64(q, 7, s->orphans);
-    if (sqlite3_step(q) != SQLITE_DONE) goto fail;
+    bind_text(q, 8, source);
+    int src = sqlite3_step(q);
     sqlite3_finalize(q);
-    q = NULL;
-    w.eid = sqlite3_last_insert_rowid(db);
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM entries WHERE list=?1 AND active=1", -1, &q,
-                           NULL) != SQLITE_OK)
-        goto fail;
-    bind_text(q, 1, s->list);
-    if (sqlite3_step(q) == SQLITE_ROW) prev_active = (long)sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    q = NULL;
+    if (src != SQLITE_DONE) return SW_EDB;
+    w->eid = sqlite3_last_insert_rowid(w->db);
+    return SW_OK;
+}
+
+/* Step 3: every entry of the edition (added, changed or seen again). */
+static int write_entries(struct writer *w)
+{
+    struct lset *s = w->s;
     for (int i = 0; i < Q_DEL0; i++)
-        if (sqlite3_prepare_v2(db, q_sql[i], -1, &w.q[i], NULL) != SQLITE_OK) goto fail;
+        if (sqlite3_prepare_v2(w->db, q_sql[i], -1, &w->q[i], NULL) != SQLITE_OK) return SW_EDB;
     for (int t = 0; t < 8; t++) {
         char sql[80];
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE entry=?1", child_tables[t]);
-        if (sqlite3_prepare_v2(db, sql, -1, &w.q[Q_DEL0 + t], NULL) != SQLITE_OK) goto fail;
+        if (sqlite3_prepare_v2(w->db, sql, -1, &w->q[Q_DEL0 + t], NULL) != SQLITE_OK) return SW_EDB;
     }
     for (size_t i = 0; i < s->n; i++) {
-        if ((rc = write_entry(&w, &s->e[i]))) {
-            lset_fail(s, rc, "entry %s: %s", s->e[i].ref, sqlite3_errmsg(db));
-            goto fail;
-        }
-        rep->n_type[s->e[i].type]++;
+        int rc = write_entry(w, &s->e[i]);
+        if (rc) return lset_fail(s, rc, "entry %s: %s", s->e[i].ref, sqlite3_errmsg(w->db));
+        w->rep->n_type[s->e[i].type]++;
     }
-    rep->n_entries = (long)s->n;
-    rc = SW_EDB;
-    if (exec_bind(db,
+    w->rep->n_entries = (long)s->n;
+    return SW_OK;
+}
+
+/* Step 4: entries absent from the edition are removed (unless that is most of the list: a
+ * partial file), and links inside the list resolved. */
+static int remove_and_link(struct writer *w, long prev_active, int allow_mass_removal)
+{
+    struct lset *s = w->s;
+    struct sw_lists_report *rep = w->rep;
+    if (exec_bind(w->db,
                   "INSERT INTO entry_changes(edition, entry, ref, change) SELECT ?2, id, ref, "
                   "'removed' FROM entries WHERE list=?1 AND active=1 AND last_edition<>?2",
-                  s->list, w.eid, &rep->removed))
-        goto fail;
-    if (!allow_mass_removal && rep->removed > 10 && rep->removed * 2 > prev_active) {
-        rc = lset_fail(s, SW_ERANGE,
-                       "edition %s would remove %ld of the %ld active entries of %s (a partial "
-                       "file?); nothing imported",
-                       s->edition, rep->removed, prev_active, s->list);
-        goto fail;
-    }
-    if (exec_bind(db,
+                  s->list, w->eid, &rep->removed))
+        return SW_EDB;
+    if (!allow_mass_removal && rep->removed > 10 && rep->removed * 2 > prev_active)
+        return lset_fail(s, SW_ERANGE,
+                         "edition %s would remove %ld of the %ld active entries of %s (a partial "
+                         "file?); nothing imported",
+                         s->edition, rep->removed, prev_active, s->list);
+    if (exec_bind(w->db,
                   "UPDATE entries SET active=0, removed_edition=?2 WHERE list=?1 AND active=1 AND "
                   "last_edition<>?2",
-                  s->list, w.eid, NULL) ||
+                  s->list, w->eid, NULL) ||
         /* resolve links inside the list: by reference, else by the exact primary name */
-        exec_bind(db,
+        exec_bind(w->db,
                   "UPDATE entry_links SET target_entry=(SELECT t.id FROM entries t WHERE "
                   "t.list=?1 AND t.ref=entry_links.target_ref) WHERE target_ref IS NOT NULL AND"
                   " entry IN (SELECT id FROM entries WHERE list=?1 AND last_edition=?2)",
-                  s->list, w.eid, NULL) ||
-        exec_bind(db,
+                  s->list, w->eid, NULL) ||
+        exec_bind(w->db,
                   "UPDATE entry_links SET target_entry=(SELECT t.id FROM entries t WHERE "
                   "t.list=?1 AND t.name=entry_links.target_name ORDER BY t.active DESC, t.id "
                   "LIMIT 1) WHERE target_ref IS NULL AND target_name IS NOT NULL AND"
                   " entry IN (SELECT id FROM entries WHERE list=?1 AND last_edition=?2)",
-                  s->list, w.eid, NULL))
-        goto fail;
-    if (sqlite3_prepare_v2(db,
+                  s->list, w->eid, NULL))
+        return SW_EDB;
+    return SW_OK;
+}
+
+/* Step 5: the edition's counts. */
+static int update_counts(struct writer *w)
+{
+    const struct sw_lists_report *rep = w->rep;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(w->db,
                            "UPDATE list_editions SET n_entries=?, n_person=?, n_organization=?, "
                            "n_vessel=?, n_aircraft=?, n_other=?, n_added=?, n_removed=?, "
                            "n_changed=? WHERE id=?",
                            -1, &q, NULL) != SQLITE_OK)
-        goto fail;
+        return SW_EDB;
     sqlite3_bind_int64(q, 1, rep->n_entries);
     for (int t = 0; t < SW_ENTRY_NTYPES; t++)
         sqlite3_bind_int64(q, 2 + t, rep->n_type[t]);
     sqlite3_bind_int64(q, 7, rep->added);
     sqlite3_bind_int64(q, 8, rep->removed);
     sqlite3_bind_int64(q, 9, rep->changed);
-    sqlite3_bind_int64(q, 10, w.eid);
-    if (sqlite3_step(q) != SQLITE_DONE) goto fail;
+    sqlite3_bind_int64(q, 10, w->eid);
+    int src = sqlite3_step(q);
     sqlite3_finalize(q);
-    q = NULL;
+    return src == SQLITE_DONE ? SW_OK : SW_EDB;
+}
+
+/* Write one edition in one transaction, step by step; on any error nothing is written. */
+static int write_edition(sqlite3 *db, struct lset *s, const char *files, const char *sha,
+                         const struct sw_lists_import_opts *opts, struct sw_lists_report *rep)
+{
+    struct writer w = {.db = db, .s = s, .rep = rep};
+    int64_t prev_active = 0;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return lset_fail(s, SW_EDB, "cannot start a transaction: %s", sqlite3_errmsg(db));
+    int rc = check_edition(db, s, sha, rep);
+    if (rc == 1) { /* the same bytes again: nothing to do */
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return SW_OK;
+    }
+    if (!rc) rc = insert_edition(&w, files, sha, opts ? opts->source : NULL);
+    if (!rc)
+        rc = query_one(db, "SELECT count(*) FROM entries WHERE list=?1 AND active=1", s->list, NULL,
+                       NULL, 0, &prev_active);
+    if (!rc) rc = write_entries(&w);
+    if (!rc) rc = remove_and_link(&w, (long)prev_active, opts ? opts->allow_mass_removal : 0);
+    if (!rc) rc = update_counts(&w);
     for (int i = 0; i < Q_NQ; i++)
         sqlite3_finalize(w.q[i]);
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (!rc && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         rc = lset_fail(s, SW_EDB, "cannot commit: %s", sqlite3_errmsg(db));
+    if (rc) {
+        if (!s->err[0]) lset_fail(s, SW_EDB, "database: %s", sqlite3_errmsg(db));
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
     }
     rep->edition_id = w.eid;
     return SW_OK;
-fail:
-    if (!s->err[0]) lset_fail(s, SW_EDB, "database: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(q);
-    for (int i = 0; i < Q_NQ; i++)
-        sqlite3_finalize(w.q[i]);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return rc ? rc : SW_EDB;
 }
 
 static int is_companion(enum sw_list_format f)
@@ -638,8 +678,7 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
     snprintf(rep->edition, sizeof rep->edition, "%s", s.edition);
     rep->format = fmt[primary];
     rep->orphans = s.orphans;
-    if ((rc = write_edition(db, &s, files.data ? files.data : "", sha,
-                            opts ? opts->allow_mass_removal : 0, rep))) {
+    if ((rc = write_edition(db, &s, files.data ? files.data : "", sha, opts, rep))) {
         snprintf(rep->err, sizeof rep->err, "%s", s.err[0] ? s.err : sw_strerror(rc));
         memset(rep->n_type, 0, sizeof rep->n_type);
         rep->n_entries = rep->added = rep->removed = rep->changed = 0;

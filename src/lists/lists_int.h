@@ -118,3 +118,15 @@ char *lxml_attr(void *reader, const char *name);
 /* OFAC CSV: after sdn.csv and its add/alt/comments are joined, parse every entry's remarks
  * (with the spill-over comments) into identifiers, weak aliases, dates, places and links. */
 int lofac_csv_finish(struct lset *s);
+
+/* Subjects across lists (subject.c): entry id -> subject key, for the active entries that
+ * share a subject with an entry of another list (sw_lists_entry_view.subject). */
+struct lists_subjects {
+    int64_t *id; /* ascending */
+    char **key;  /* "<list>:<ref>" of the subject's first member, owned */
+    size_t n, cap;
+};
+int lists_subjects_find(sqlite3 *db, struct lists_subjects *s);
+/* The subject of entry id, NULL when it has none; valid until the release. */
+const char *lists_subject_of(const struct lists_subjects *s, int64_t id);
+void lists_subjects_release(struct lists_subjects *s);

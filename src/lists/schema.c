@@ -74,6 +74,12 @@ static const char *const lists_migrations[] = {
     "CREATE INDEX entry_changes_edition ON entry_changes(edition);",
     /* 2: links resolve by name within a list */
     "CREATE INDEX entries_name ON entries(list, name);",
+    /* 3: where fetched editions came from (sw_lists_fetch): the edition's source, and per
+     * URL what the server said last time, for conditional requests */
+    "ALTER TABLE list_editions ADD COLUMN source TEXT;"
+    "CREATE TABLE list_sources("
+    " url TEXT PRIMARY KEY, list TEXT NOT NULL, etag TEXT, last_modified TEXT,"
+    " sha256 TEXT, bytes INTEGER, checked_at TEXT NOT NULL, edition INTEGER);",
 };
 
 int sw_lists_migrate(sqlite3 *db)

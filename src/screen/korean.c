@@ -105,6 +105,15 @@ static int put(struct parse *p, const char *c)
     return 1;
 }
 
+/* The initial-sound rule (dueum beopchik) at the start of a token: the South drops an
+ * initial L before i and y and reads it N before other vowels, the North (1992) keeps R:
+ * Ri/I/Lee, Ryu/Yu, Rim/Im, Ryang/Yang, Ro/No. The key takes the South's form, so that both
+ * meet. Returns what an initial L before the canonical vowel becomes. */
+static const char *initial_rule(const char *vowel)
+{
+    return vowel[0] == 'I' || vowel[0] == 'Y' ? "" : "N";
+}
+
 static int parse_at(struct parse *p, size_t pos, int nsyl)
 {
     if (pos == p->len) return nsyl > 0;
@@ -113,7 +122,12 @@ static int parse_at(struct parse *p, size_t pos, int nsyl)
     /* Whole-syllable spellings first (lee, park, choi...), longest first. */
     for (size_t n = p->len - pos < 7 ? p->len - pos : 7; n >= 1; n--) {
         const char *c = sws_strmap_get(&p->k->syllable, p->s + pos, n);
-        if (c && put(p, c) && parse_at(p, pos + n, nsyl + 1)) return 1;
+        int ok = c != NULL;
+        if (ok && nsyl == 0 && c[0] == 'L')
+            ok = put(p, initial_rule(c + 1)) && put(p, c + 1);
+        else if (ok)
+            ok = put(p, c);
+        if (ok && parse_at(p, pos + n, nsyl + 1)) return 1;
         p->klen = mark;
     }
     for (int il = p->k->max_initial; il >= 0; il--) {
@@ -130,7 +144,8 @@ static int parse_at(struct parse *p, size_t pos, int nsyl)
                 if (fpos + (size_t)fl > p->len) continue;
                 const char *fc = fl ? sws_strmap_get(&p->k->final, p->s + fpos, (size_t)fl) : "";
                 if (!fc) continue;
-                if (put(p, ic) && put(p, vc) && put(p, fc) &&
+                const char *i2 = nsyl == 0 && !strcmp(ic, "L") ? initial_rule(vc) : ic;
+                if (put(p, i2) && put(p, vc) && put(p, fc) &&
                     parse_at(p, fpos + (size_t)fl, nsyl + 1))
                     return 1;
                 p->klen = mark;

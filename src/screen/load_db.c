@@ -1,90 +1,59 @@
 /*
- * Fills a screening index from the lists tables of the store (written by the lists module,
- * schema in sanctwatch/lists.h): every active entry, its names with their quality, and its
- * identifiers. Entry keys are "<list>:<ref>".
+ * Fills a screening index from the lists module (sw_lists_each_active, sanctwatch/lists.h):
+ * every active entry, its names with their quality, its identifiers, a vessel's details and
+ * the subject it shares with entries of other lists. Entry keys are "<list>:<ref>". No SQL
+ * here: the lists tables are the lists module's.
  */
-#include "sanctwatch/store.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/lists.h"
 #include "sanctwatch/screen.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *col(sqlite3_stmt *st, int i)
+/* The first identifier of kind (vessels carry one IMO, MMSI and call sign, as a rule). */
+static const char *first_id(const struct sw_lists_entry_view *e, const char *kind)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? (const char *)s : "";
+    for (size_t i = 0; i < e->n_ids; i++)
+        if (e->ids[i].kind && e->ids[i].norm && !strcmp(e->ids[i].kind, kind))
+            return e->ids[i].norm;
+    return NULL;
 }
 
-/* Entry key "<list>:<ref>" of a row whose first two columns are list and ref. */
-static void row_key(sqlite3_stmt *st, char *key, size_t cap)
+static int add_view(void *ctx, const struct sw_lists_entry_view *e)
 {
-    snprintf(key, cap, "%s:%s", col(st, 0), col(st, 1));
-}
-
-static int add_entry(struct sw_screen_index *idx, sqlite3_stmt *st)
-{
+    struct sw_screen_index *idx = ctx;
     char key[512];
     int type = SW_SCREEN_OTHER;
-    sw_screen_type_parse(col(st, 2), &type);
-    row_key(st, key, sizeof key);
-    return sw_screen_index_add_entry(idx, key, col(st, 0), col(st, 1), type);
-}
-
-static int add_name(struct sw_screen_index *idx, sqlite3_stmt *st)
-{
-    char key[512];
-    int type = SW_SCREEN_OTHER;
-    sw_screen_type_parse(col(st, 2), &type);
-    row_key(st, key, sizeof key);
-    int rc =
-        sw_screen_index_add_name(idx, key, type, col(st, 3), sw_screen_quality_parse(col(st, 4)));
-    return rc == SW_ETOOBIG ? SW_OK : rc; /* a name ICU cannot expand within bounds: skipped */
-}
-
-static int add_id(struct sw_screen_index *idx, sqlite3_stmt *st)
-{
-    char key[512];
-    row_key(st, key, sizeof key);
-    return sw_screen_index_add_id(idx, key, col(st, 2), col(st, 3));
-}
-
-/* add() for every row of sql: SW_OK, add()'s error, or SW_EDB. */
-static int each_row(sqlite3 *db, const char *sql, struct sw_screen_index *idx,
-                    int (*add)(struct sw_screen_index *, sqlite3_stmt *))
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return SW_EDB;
+    sw_screen_type_parse(e->type, &type);
+    snprintf(key, sizeof key, "%s:%s", e->list, e->ref);
+    int rc = sw_screen_index_add_entry(idx, key, e->list, e->ref, type);
+    for (size_t i = 0; !rc && i < e->n_names; i++) {
+        if (!e->names[i].name) continue;
+        rc = sw_screen_index_add_name(idx, key, type, e->names[i].name,
+                                      sw_screen_quality_parse(e->names[i].quality));
+        if (rc == SW_ETOOBIG) rc = SW_OK; /* a name ICU cannot expand within bounds: skipped */
     }
-    int rc = SW_OK, src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW)
-        if ((rc = add(idx, st))) break;
-    if (!rc && src != SQLITE_DONE) rc = SW_EDB;
-    sqlite3_finalize(st);
+    for (size_t i = 0; !rc && i < e->n_ids; i++)
+        if (e->ids[i].kind && e->ids[i].norm)
+            rc = sw_screen_index_add_id(idx, key, e->ids[i].kind, e->ids[i].norm);
+    if (!rc && type == SW_SCREEN_VESSEL) {
+        struct sw_screen_vessel v = {first_id(e, "imo"),
+                                     first_id(e, "mmsi"),
+                                     first_id(e, "call_sign"),
+                                     e->flag,
+                                     e->vessel_type,
+                                     e->tonnage,
+                                     e->grt};
+        rc = sw_screen_index_set_vessel(idx, key, &v);
+    }
+    if (!rc && e->subject) rc = sw_screen_index_set_subject(idx, key, e->subject);
     return rc;
 }
 
 int sw_screen_index_load_db(struct sw_screen_index *idx, sqlite3 *db)
 {
     if (!idx || !db) return SW_EINVAL;
-    if (!sw_store_has_table(db, "entries") || !sw_store_has_table(db, "entry_names"))
-        return SW_ENOTFOUND;
-    /* Entries first, so each carries its list, ref and type; then names, the primary first
-     * so it becomes the entry's primary name; then identifiers. */
-    int rc = each_row(db, "SELECT list, ref, type FROM entries WHERE active = 1", idx, add_entry);
-    if (!rc)
-        rc = each_row(db,
-                      "SELECT e.list, e.ref, e.type, n.name, n.quality FROM entry_names n "
-                      "JOIN entries e ON e.id = n.entry WHERE e.active = 1 "
-                      "ORDER BY n.entry, n.quality <> 'primary'",
-                      idx, add_name);
-    if (!rc && sw_store_has_table(db, "entry_ids"))
-        rc = each_row(db,
-                      "SELECT e.list, e.ref, i.kind, coalesce(i.norm, i.value) "
-                      "FROM entry_ids i JOIN entries e ON e.id = i.entry "
-                      "WHERE e.active = 1",
-                      idx, add_id);
+    int rc = sw_lists_each_active(db, add_view, idx);
     return rc ? rc : sw_screen_index_build(idx);
 }

@@ -107,6 +107,31 @@ static int is_apostrophe(UChar32 c)
            c == 0x2019 || c == 0x201B || c == 0x2032;
 }
 
+/* 1 when raw token a (at the end of a name) is the acronym of the n tokens before it, with
+ * or without their small words: "daedong credit bank dcb", "general bureau of atomic energy
+ * gbae". Such an acronym repeats the name and is dropped, so that the name without it
+ * ("Taedong Credit Bank") is not penalised for a token it does not need. */
+static int is_acronym_of(char raw[][SWS_TOKLEN], const uint8_t *rlen, int n, const char *a,
+                         size_t alen)
+{
+    static const char *const small[] = {"of", "the", "and", "for", "de", "in"};
+    static const uint8_t small_len[] = {2, 3, 3, 3, 2, 2};
+    if (alen < 2 || n < 2 || (size_t)n < alen || (a[0] != raw[0][0] && a[0] != raw[1][0])) return 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t o = 0;
+        int ok = 1;
+        for (int i = 0; i < n && ok; i++) {
+            int sm = 0;
+            for (size_t k = 0; k < sizeof small / sizeof small[0]; k++)
+                sm |= rlen[i] == small_len[k] && !memcmp(raw[i], small[k], rlen[i]);
+            if (sm && pass == 0) continue;
+            ok = o < alen && raw[i][0] == a[o++];
+        }
+        if (ok && o == alen) return 1;
+    }
+    return 0;
+}
+
 /* Tokens of an ASCII-lower-casable byte string. */
 static void tokenize(struct sws_norm *n, const char *s, size_t len, int translit,
                      struct sws_toks *t)
@@ -133,6 +158,7 @@ static void tokenize(struct sws_norm *n, const char *s, size_t len, int translit
         }
         if (rlen[cur] < SWS_TOKLEN - 1) raw[cur][rlen[cur]++] = (char)ch;
     }
+    if (nraw >= 3 && is_acronym_of(raw, rlen, nraw - 1, raw[nraw - 1], rlen[nraw - 1])) nraw--;
     int keep_stop = 1;
     for (int i = 0; i < nraw; i++)
         if (!sws_strmap_get(&n->stop, raw[i], rlen[i])) keep_stop = 0;
@@ -150,10 +176,11 @@ static void tokenize(struct sws_norm *n, const char *s, size_t len, int translit
         t->tok[k][rlen[i]] = '\0';
         t->len[k] = rlen[i];
         t->flags[k] = (uint8_t)translit; /* SWS_TF_TRANSLIT and SWS_TF_ABJAD bits */
-        int kl = sws_korean_key(&n->korean, t->tok[k], rlen[k], t->key[k]);
+        int kl = sws_korean_key(&n->korean, t->tok[k], t->len[k], t->key[k]);
         t->klen[k] = (uint8_t)kl;
         if (kl) {
             t->flags[k] |= SWS_TF_KOREAN;
+            if (rlen[i] >= SWS_LONG_KOREAN) t->flags[k] |= SWS_TF_LONGKO;
             nkorean++;
         } else {
             t->key[k][0] = '\0';

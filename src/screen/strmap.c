@@ -24,9 +24,10 @@ uint64_t sws_hash(char tag, const char *s, size_t len)
 static size_t slot(const struct sws_strmap *m, const char *k, size_t klen)
 {
     size_t i = (size_t)sws_hash('m', k, klen) & (m->cap - 1);
-    while (m->keys[i] && !(strlen(m->keys[i]) == klen && !memcmp(m->keys[i], k, klen)))
-        i = (i + 1) & (m->cap - 1);
-    return i;
+    for (;; i = (i + 1) & (m->cap - 1)) { /* the Korean parse probes this per query */
+        const char *s = m->keys[i];
+        if (!s || ((klen ? s[0] == k[0] && !strncmp(s, k, klen) : 1) && s[klen] == '\0')) return i;
+    }
 }
 
 static int grow(struct sws_strmap *m)

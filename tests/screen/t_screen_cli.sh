@@ -96,5 +96,37 @@ printf '{"id":"x1","schema":"Person","properties":{"name":["Evilname \\u001b[31m
 "$SW_BIN" screen --db "$tmp/esc.db" "Evilname 31mred" >"$tmp/out" 2>&1
 grep -q 'Evilname \\x1b\[31mRed' "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out" || fail "ESC not escaped: $(cat -v "$tmp/out")"
 
+# Vessels (issue 18 item 2, issue 12's rule): a vessel match carries its identifiers, an IMO or
+# MMSI query finds the vessel with --type vessel, and the listed-vessel rule says whether a
+# name match is corroborated by what is known of the vessel seen.
+SDN="$SW_SHARED/data/sanctions/ofac/sdn_2024-05-03.csv"
+if [ -f "$SDN" ]; then
+    "$SW_BIN" lists import --db "$tmp/db" "$SDN" >/dev/null || fail "OFAC import"
+    v() { "$SW_BIN" screen --db "$tmp/db" --type vessel "$@" >"$tmp/out" 2>"$tmp/err" || { fail "vessel screen $*: exit"; cat "$tmp/err"; }; }
+    v "IMO 7937317"
+    grep -q '^1\. 1.000  ofac_sdn [0-9]*  vessel  ' "$tmp/out" || { fail "IMO query"; cat "$tmp/out"; }
+    grep -q '     vessel: IMO 7937317, .*flag' "$tmp/out" || { fail "vessel identifiers"; cat "$tmp/out"; }
+    grep -q '     corroborated: imo (confidence 0.95)' "$tmp/out" || { fail "IMO corroboration"; cat "$tmp/out"; }
+    name=$(sed -n 's/^1\. 1.000  ofac_sdn [0-9]*  vessel  //p' "$tmp/out")
+    type=$(grep -o 'type [^,]*' "$tmp/out" | head -1 | cut -c6-)
+    v "$name"
+    grep -q '     not corroborated: the name alone' "$tmp/out" || { fail "bare name corroborated"; cat "$tmp/out"; }
+    v --ship-type 37 --length 12 "$name"
+    grep -q '     not corroborated: ' "$tmp/out" || { fail "a yacht corroborated a listed ship"; cat "$tmp/out"; }
+    v --ship-type 70 --length 120 "$name" # a cargo ship: the listed type is General Cargo
+    grep -q '     corroborated: name+type' "$tmp/out" || { fail "cargo ship not corroborated"; cat "$tmp/out"; }
+    echo "NOTE: vessel '$name' (listed type '$type') screened by IMO and by name"
+    "$SW_BIN" screen --db "$tmp/db" --json --type vessel "IMO 7937317" >"$tmp/json" || fail "vessel json"
+    python3 - "$tmp/json" <<'PY' || fail "vessel json content"
+import json, sys
+m = json.load(open(sys.argv[1]))["matches"][0]
+assert m["vessel"]["imo"] == "7937317", m
+assert m["corroboration"]["corroborated"] is True and m["corroboration"]["on"] == "imo", m
+assert m["lists"][0]["list"] == "ofac_sdn", m
+PY
+    "$SW_BIN" screen --db "$tmp/db" --ship-type 80 "x" 2>/dev/null; [ $? -eq 2 ] || fail "--ship-type without --type vessel"
+else
+    echo "NOTE: OFAC sdn.csv absent: vessel screening not checked"
+fi
 [ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "screen CLI: all checks passed"

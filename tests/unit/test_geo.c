@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "sanctwatch/config.h"
+#include "sanctwatch/datadir.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/geo.h"
 #include "sanctwatch/lineio.h"
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEGM (SW_GEO_EARTH_R_M * M_PI / 180.0)
 
@@ -36,18 +38,38 @@ static int teardown(void **state)
 
 static void datadir_order(void **state)
 {
-    char buf[4096], want[4096];
+    char buf[4096], want[4096], tmp[] = "/tmp/sw_datadirXXXXXX";
     snprintf(want, sizeof want, "%s", sw_test_root("data"));
-    setenv("SANCTWATCH_DATA", want, 1);
-    assert_int_equal(sw_geo_datadir(buf, sizeof buf), SW_OK);
+    unsetenv("SW_DATADIR");
+    setenv("SANCTWATCH_DATA", want, 1); /* the older name still counts */
+    assert_int_equal(sw_datadir(buf, sizeof buf), SW_OK);
     assert_string_equal(buf, want);
-    /* a directory without ports.csv is passed over: the executable's project is next */
+    assert_null(sw_datadir_env_ignored());
+    /* SW_DATADIR comes before SANCTWATCH_DATA */
+    assert_non_null(mkdtemp(tmp));
+    char ports[4200];
+    snprintf(ports, sizeof ports, "%s/ports.csv", tmp);
+    FILE *f = fopen(ports, "w");
+    assert_non_null(f);
+    fclose(f);
+    setenv("SW_DATADIR", tmp, 1);
+    assert_int_equal(sw_datadir(buf, sizeof buf), SW_OK);
+    assert_string_equal(buf, tmp);
+    assert_int_equal(sw_datadir_path("screening", buf, sizeof buf), SW_OK);
+    assert_true(strlen(buf) == strlen(tmp) + 10 && !strcmp(buf + strlen(tmp), "/screening"));
+    remove(ports);
+    rmdir(tmp);
+    /* a directory without ports.csv is passed over, and said: the executable's project is
+     * next */
+    setenv("SW_DATADIR", "/nonexistent", 1);
     setenv("SANCTWATCH_DATA", "/nonexistent", 1);
-    assert_int_equal(sw_geo_datadir(buf, sizeof buf), SW_OK);
+    assert_int_equal(sw_datadir(buf, sizeof buf), SW_OK);
+    assert_string_equal(sw_datadir_env_ignored(), "SW_DATADIR");
     size_t l = strlen(buf);
     assert_true(l >= 5 && !strcmp(buf + l - 5, "/data"));
-    assert_int_equal(sw_geo_datadir(buf, 4), SW_ETOOBIG);
+    assert_int_equal(sw_datadir(buf, 4), SW_ETOOBIG);
     unsetenv("SANCTWATCH_DATA");
+    unsetenv("SW_DATADIR");
     struct sw_geo *g;
     const char *err;
     assert_int_equal(sw_geo_open(&g, "/nonexistent", &err), SW_EIO);

@@ -455,7 +455,7 @@ static void mass_removal_and_empty(void **state)
     assert_non_null(strstr(r.err, "would remove 25 of the 30 active entries of un_sc"));
     assert_int_equal(q1(db, "SELECT count(*) FROM entries WHERE active=1"), 30);
     assert_int_equal(q1(db, "SELECT count(*) FROM list_editions"), 1);
-    struct sw_lists_import_opts o = {NULL, NULL, 1};
+    struct sw_lists_import_opts o = {NULL, NULL, 1, NULL};
     const char *p[1] = {path};
     assert_int_equal(sw_lists_import(db, p, 1, &o, &r), SW_OK);
     assert_int_equal(r.removed, 25);

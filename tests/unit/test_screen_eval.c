@@ -30,8 +30,15 @@
 #define FLOOR_OFAC_R 0.57
 #define FLOOR_WM_P 0.95
 #define FLOOR_WM_R 0.70
-#define FLOOR_DPRK_P 0.97
-#define FLOOR_DPRK_R 0.38
+/* DPRK primary/alias pairs, measured on the same files in one session (issue 18):
+ *   before (0c8ae0b): P 1.000 R 0.402 (tp 86 fp 0 fn 128)
+ *   after: the completed Korean table with the initial-sound rule, long Korean tokens
+ *   compared by key in any name (Daedong/Taedong), a trailing acronym of the name dropped
+ *   (DAEDONG CREDIT BANK (DCB)): P 1.000 R 0.411 (tp 88 fp 0 fn 126).
+ * The other files' figures did not move (the RESULT lines print them). The floors are the
+ * figures measured after: the evaluation is deterministic, so any loss fails. */
+#define FLOOR_DPRK_P 1.0
+#define FLOOR_DPRK_R 0.411
 #define FLOOR_PUTIN_R 0.60
 #define FLOOR_YENTE_UNTREATED_R 0.98
 #define FLOOR_YENTE_TREATED_R 0.98
