@@ -115,9 +115,10 @@ struct ep_loi {
 };
 struct ep_sp {
     uint32_t exc_n, exc_land;
-    uint8_t exc_garble; /* the excursion's first fix is the track with one digit changed */
-    uint8_t ntimes;     /* distinct times among the episode's fixes (up to 3, in times) */
-    uint8_t one_stamp;  /* an excursion of several fixes all under one time stamp */
+    uint8_t exc_garble;    /* the excursion's first fix is the track with one digit changed */
+    uint8_t ntimes;        /* distinct times among the episode's fixes (up to 3, in times) */
+    uint8_t one_stamp;     /* an excursion of several fixes all under one time stamp */
+    uint8_t stamps_differ; /* the episode's anomalous fixes are not all under one stamp */
     int64_t times[3];
     int64_t ep_start;
     uint32_t ep_n, ep_jumps, ep_land;

@@ -45,10 +45,11 @@ static int judge_reception(struct sw_detect *d, uint32_t self, const struct dfix
     if (input_quiet(d, a->t, to)) return REC_OUTAGE;
     det_reception(d, self, a, b, from, to, d->p.gap_radius_km, others, covered);
     if (*others >= need && *covered >= d->p.gap_min_covered) return REC_GOOD;
-    /* others heard near it in the hours before the silence and the hour it began in, which
-     * fell silent with it (min_other_vessels vessels, this one included): the receivers'
-     * silence */
-    det_reception(d, self, a, NULL, a->t - BEFORE_MS, a->t + HOUR_MS, d->p.gap_radius_km, &before,
+    /* others heard near either end in the hours before the silence and the hour it began in,
+     * which fell silent with it (min_other_vessels vessels, this one included): the receivers'
+     * silence (the station that covered where the vessel came back failed while it sailed
+     * there from a place nobody hears) */
+    det_reception(d, self, a, b, a->t - BEFORE_MS, a->t + HOUR_MS, d->p.gap_radius_km, &before,
                   &bcov);
     if (before >= need - 1 && *covered < d->p.gap_min_covered) return REC_OUTAGE;
     return *others == 0 ? REC_UNKNOWN : REC_PARTIAL;

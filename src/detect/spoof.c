@@ -66,8 +66,10 @@ static int sp_event(struct sw_detect *d, struct dvessel *dv)
         d->st.spoof_single++; /* a lone fix off the track at sea: a glitch */
         return SW_OK;
     }
-    if (S->ntimes < 3 || S->one_stamp) {
-        d->st.spoof_same_time++; /* rows stamped with one time: the times are wrong */
+    if (S->ntimes < 3 || S->one_stamp || (S->ep_n > 1 && !S->stamps_differ)) {
+        /* rows stamped with one time (in one excursion or across several): the times are
+         * wrong, not the positions */
+        d->st.spoof_same_time++;
         return SW_OK;
     }
     if (!det_enabled(d, SW_DT_POSITION_SPOOF)) return SW_OK;
@@ -111,7 +113,7 @@ static int sp_anomaly(struct sw_detect *d, struct dvessel *dv, int64_t start, in
         memset(&S->ep_origin, 0, sizeof S->ep_origin);
         memset(&S->ep_first, 0, sizeof S->ep_first);
         memset(&S->ep_return, 0, sizeof S->ep_return);
-        S->ntimes = S->one_stamp = 0;
+        S->ntimes = S->one_stamp = S->stamps_differ = 0;
     }
     S->ep_n += n;
     if (end > dv->sp_ep_last || S->ep_n == n) dv->sp_ep_last = end;
@@ -207,6 +209,7 @@ int det_sp_fix(struct sw_detect *d, const struct det_rec *x, const struct dfix *
         if (S->exc_max_inland > S->ep_max_inland_m) S->ep_max_inland_m = S->exc_max_inland;
         if (!S->ep_origin.t) S->ep_origin = S->origin;
         if (!S->ep_first.t) S->ep_first = S->exc_first;
+        if (S->exc_first.t != S->ep_first.t || S->exc_last.t != S->ep_first.t) S->stamps_differ = 1;
         S->ep_return = *f;
         det_sample_add(&S->s, &S->exc_last);
         if (S->exc_max_kn > S->ep_max_kn) S->ep_max_kn = S->exc_max_kn;

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATE_VERSION 3
+#define STATE_VERSION 4
 #define MASK_LOI 1
 #define MASK_SP 2
 #define MASK_PC 4
@@ -194,7 +194,9 @@ static int episodes_ok(const struct sw_detect *d, const struct dvessel *dv)
                                   &S->ep_origin, &S->ep_first,  &S->ep_return};
         for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
             if (!fix_ok(f[i])) return 0;
-        if (!sampler_ok(&S->s) || !(S->ep_start == 0 || TIME_OK(S->ep_start))) return 0;
+        if (!sampler_ok(&S->s) || !(S->ep_start == 0 || TIME_OK(S->ep_start)) || S->ntimes > 3 ||
+            S->exc_garble > 1 || S->one_stamp > 1 || S->stamps_differ > 1)
+            return 0;
     }
     if (dv->ep_pc) {
         const struct ep_pc *c = PC(d, dv);

@@ -199,19 +199,25 @@ static const char *sdetail(json_t *ev, const char *key)
 static void test_ais_gap(void **state)
 {
     (void)state;
-    for (int variant = 0; variant < 3; variant++) {
+    /* 0: others heard all along (good); 1: nobody else (unknown); 2: the others fall silent
+     * with it (an outage); 3: it goes dark where nobody is heard and comes back 110 km away,
+     * where the others heard before fell silent with it (the station there failed: an outage,
+     * simulator seed 5) */
+    for (int variant = 0; variant < 4; variant++) {
         struct out o = {0};
         struct sw_detect *d = new_det(&o);
+        double olat = variant == 3 ? SEA_LAT + 1.0 : SEA_LAT;
         /* the silent vessel: fixes, then 14 h nothing, then fixes again */
         for (int64_t t = T0; t <= T0 + 16 * HOUR; t += 10 * MIN) {
             int heard = t <= T0 + HOUR || t >= T0 + 15 * HOUR;
-            if (heard) fix(d, 414000001, t, SEA_LAT, SEA_LON, 10);
-            if (variant == 0 || (variant == 2 && heard))
+            if (heard)
+                fix(d, 414000001, t, variant == 3 && t > T0 + HOUR ? olat : SEA_LAT, SEA_LON, 10);
+            if (variant == 0 || (variant >= 2 && heard))
                 for (uint32_t k = 0; k < 4; k++)
-                    fix(d, 414000100 + k, t + 1000 * k, SEA_LAT + 0.05 * k, SEA_LON + 0.1, 9);
+                    fix(d, 414000100 + k, t + 1000 * k, olat + 0.05 * k, SEA_LON + 0.1, 9);
         }
         assert_int_equal(sw_detect_finish(d), SW_OK);
-        assert_int_equal(count(&o, "ais_gap"), variant == 2 ? 0 : 1);
+        assert_int_equal(count(&o, "ais_gap"), variant >= 2 ? 0 : 1);
         if (variant < 2) {
             json_t *ev = first(&o, "ais_gap");
             assert_true(fabs(detail(ev, "gap_h") - 14) < 0.01);
@@ -220,8 +226,10 @@ static void test_ais_gap(void **state)
             if (variant)
                 assert_true(detail(ev, "confidence") == 0 && /* not in details */
                             json_real_value(json_object_get(ev, "confidence")) == 0.4);
-        } else {
+        } else if (variant == 2) {
             assert_int_equal(sw_detect_get_stats(d)->gap_outage, 5); /* the others too */
+        } else {
+            assert_true(sw_detect_get_stats(d)->gap_outage >= 1);
         }
         out_free(&o);
         sw_detect_free(d);
@@ -234,11 +242,14 @@ static void test_ais_gap(void **state)
 static void test_position_spoof(void **state)
 {
     (void)state;
-    for (int variant = 0; variant < 6; variant++) {
+    for (int variant = 0; variant < 7; variant++) {
         struct out o = {0};
         struct sw_detect *d = new_det(&o);
         for (int i = 0; i < 30; i++) {
             int64_t t = T0 + i * 2 * MIN;
+            /* two single-fix excursions and a return between them under one time stamp
+             * (simulator seed 5): the stamps are wrong, not the positions */
+            if (variant == 6 && i >= 10 && i <= 12) t = T0 + 10 * 2 * MIN;
             double lon = east(i * 2.0 / 60 * 10 * 1852), lat = SEA_LAT;
             if (variant == 0 && i >= 10 && i < 13) lat += 0.8; /* 89 km away 3 fixes, back */
             if (variant == 1 && i >= 10) lat += 0.8;           /* a jump without return */
@@ -246,6 +257,8 @@ static void test_position_spoof(void **state)
             if (variant == 4 && i >= 10 && i < 12) lat += 1.0; /* two fixes 1 degree off */
             if (variant == 5) t = T0 + (i < 20 ? 0 : MIN);     /* rows of one time */
             if (variant == 5 && i >= 10 && i < 13) lat += 0.8;
+            if (variant == 6 && i == 10) lat += 0.2;
+            if (variant == 6 && i == 12) lat += 0.25;
             fix(d, 415000001, t, lat, lon, 10);
             if (variant == 2) /* a second receiver's copy 100 m off, same second */
                 fix(d, 415000001, t, lat + 0.001, lon, 10);
@@ -259,7 +272,7 @@ static void test_position_spoof(void **state)
         }
         const struct sw_detect_stats *st = sw_detect_get_stats(d);
         if (variant == 3) assert_int_equal(st->spoof_single + st->spoof_garbled, 1);
-        if (variant == 5) assert_int_equal(st->spoof_same_time, 1);
+        if (variant >= 5) assert_int_equal(st->spoof_same_time, 1);
         out_free(&o);
         sw_detect_free(d);
     }
