@@ -78,9 +78,37 @@ int sw_store_open_existing(const char *path, sqlite3 **out, char *err)
     return sw_store_open(path, out, err);
 }
 
+int sw_store_open_readonly(const char *path, sqlite3 **out, char *err)
+{
+    sqlite3 *db = NULL;
+    *out = NULL;
+    if (access(path, F_OK) != 0) {
+        if (err) snprintf(err, SW_ERRMAX, "cannot open '%.200s': %s", path, strerror(errno));
+        return SW_ENOTFOUND;
+    }
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot open '%.200s': %s", path,
+                     db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_close(db);
+        return SW_EDB;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    /* Read the schema now: a file that is not a database says so here, not halfway. */
+    if (sw_store_exec(db, "SELECT count(*) FROM sqlite_master")) {
+        if (err) snprintf(err, SW_ERRMAX, "cannot read '%.200s': %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return SW_EDB;
+    }
+    *out = db;
+    return SW_OK;
+}
+
 void sw_store_close(sqlite3 *db)
 {
-    if (db) sqlite3_close(db);
+    if (!db) return;
+    sw_store_cache_free(db);
+    sqlite3_close(db);
 }
 
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n)
