@@ -67,15 +67,15 @@ struct sw_vessel_row {
 };
 
 struct sw_vessel_filter {
-    struct sw_bbox bbox;   /* the latest fix inside */
-    uint32_t mmsi;         /* 0 any */
-    uint32_t imo;          /* 0 any: the current or any earlier identity has this IMO */
-    const char *name;      /* NULL any: the current or an earlier name contains it, any case */
-    int64_t seen_from;     /* SW_TIME_NONE any: last seen at or after */
-    int64_t seen_to;       /* SW_TIME_NONE any: first seen at or before */
-    int listed_only;       /* only vessels with listed > 0 */
-    const char *after;     /* NULL: from the start; else a cursor */
-    size_t limit;          /* rows at most (0: all) */
+    struct sw_bbox bbox; /* the latest fix inside */
+    uint32_t mmsi;       /* 0 any */
+    uint32_t imo;        /* 0 any: the current or any earlier identity has this IMO */
+    const char *name;    /* NULL any: the current or an earlier name contains it, any case */
+    int64_t seen_from;   /* SW_TIME_NONE any: last seen at or after */
+    int64_t seen_to;     /* SW_TIME_NONE any: first seen at or before */
+    int listed_only;     /* only vessels with listed > 0 */
+    const char *after;   /* NULL: from the start; else a cursor */
+    size_t limit;        /* rows at most (0: all) */
 };
 typedef int (*sw_vessel_row_fn)(void *ctx, const struct sw_vessel_row *v);
 /* Vessels in MMSI order. */
@@ -120,8 +120,8 @@ struct sw_designated_row {
     const char *list, *ref, *name;
     const char *const *names; /* every name of the entry (primary first), n_names of them */
     size_t n_names;
-    uint32_t imo, mmsi; /* the first of each the entry gives, 0 unknown */
-    int imo_valid;      /* the IMO's check digit is right */
+    uint32_t imo, mmsi;           /* the first of each the entry gives, 0 unknown */
+    int imo_valid;                /* the IMO's check digit is right */
     const uint32_t *imos, *mmsis; /* every IMO and MMSI of the entry (n_imos, n_mmsis) */
     size_t n_imos, n_mmsis;
     const char *callsign, *flag, *vessel_type, *tonnage, *grt, *owner;
@@ -154,41 +154,41 @@ enum sw_event_order {
 struct sw_event_filter {
     const char *const *types; /* NULL any, else ntypes type names */
     size_t ntypes;
-    int64_t from, to;         /* SW_TIME_NONE open: the event overlaps [from, to] (an ongoing
-                                 event extends to now) */
-    struct sw_bbox bbox;      /* the event's position inside */
-    uint32_t mmsi;            /* 0 any: a vessel of the event */
-    double min_confidence;    /* 0 any */
-    int max_rank;             /* 0 any: rank (event.h) at most this */
-    const char *review;       /* NULL any; "unreviewed", "confirmed", "dismissed", "annotated"
-                                 once reviews exist (the server's) */
-    int records;              /* 0: incidents: each incident once, as its latest record (an
-                                 ongoing event and the records that complete it are one
-                                 incident, event.h); 1: every ledger record */
-    int withdrawn;            /* incidents view: 0 leaves out incidents whose latest record
-                                 withdraws them; 1 gives only those (a report's annex) */
-    uint64_t ledger_size;     /* 0: every record; else only the records of leaves below it
-                                 (the events a signed head of that size covers) */
+    int64_t from, to;      /* SW_TIME_NONE open: the event overlaps [from, to] (an ongoing
+                              event extends to now) */
+    struct sw_bbox bbox;   /* the event's position inside */
+    uint32_t mmsi;         /* 0 any: a vessel of the event */
+    double min_confidence; /* 0 any */
+    int max_rank;          /* 0 any: rank (event.h) at most this */
+    const char *review;    /* NULL any; "unreviewed", "confirmed", "dismissed", "annotated"
+                              once reviews exist (the server's) */
+    int records;           /* 0: incidents: each incident once, as its latest record (an
+                              ongoing event and the records that complete it are one
+                              incident, event.h); 1: every ledger record */
+    int withdrawn;         /* incidents view: 0 leaves out incidents whose latest record
+                              withdraws them; 1 gives only those (a report's annex) */
+    uint64_t ledger_size;  /* 0: every record; else only the records of leaves below it
+                              (the events a signed head of that size covers) */
     enum sw_event_order order;
-    const char *after;        /* NULL: from the start; else a cursor of the same filter; the
-                                 cursor holds the ledger size of its first page, so every
-                                 page reads the store as it was then (appended records,
-                                 completions included, wait for a fresh first page) */
-    size_t limit;             /* rows at most (0: all) */
+    const char *after; /* NULL: from the start; else a cursor of the same filter; the
+                          cursor holds the ledger size of its first page, so every
+                          page reads the store as it was then (appended records,
+                          completions included, wait for a fresh first page) */
+    size_t limit;      /* rows at most (0: all) */
 };
 
 struct sw_event_row {
     const char *id;       /* this record's id */
     const char *incident; /* the incident it belongs to (the first record's id) */
     const char *type;
-    int64_t start, end;   /* end SW_TIME_NONE while ongoing */
+    int64_t start, end; /* end SW_TIME_NONE while ongoing */
     int ongoing, withdrawn;
     double lat, lon, confidence;
     int rank;
-    uint64_t leaf;        /* ledger leaf of this record */
-    int records;          /* records of its incident */
-    const char *review;   /* latest review decision, "" none */
-    const json_t *event;  /* the event as recorded (with evidence.leaf and evidence.sha256) */
+    uint64_t leaf;       /* ledger leaf of this record */
+    int records;         /* records of its incident */
+    const char *review;  /* latest review decision, "" none */
+    const json_t *event; /* the event as recorded (with evidence.leaf and evidence.sha256) */
     char cursor[SW_CURSOR_MAX];
 };
 typedef int (*sw_event_fn)(void *ctx, const struct sw_event_row *e);

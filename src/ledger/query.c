@@ -25,9 +25,9 @@
 #include <string.h>
 
 #define COLS                                                                                       \
-    "SELECT e.id, e.incident, e.type, e.start_ms, e.end_ms, e.ongoing, e.withdrawn, e.lat,"       \
+    "SELECT e.id, e.incident, e.type, e.start_ms, e.end_ms, e.ongoing, e.withdrawn, e.lat,"        \
     " e.lon, e.confidence, e.rank, e.leaf,"                                                        \
-    " (SELECT count(*) FROM events x WHERE x.incident = e.incident AND x.leaf < ?1), e.json"      \
+    " (SELECT count(*) FROM events x WHERE x.incident = e.incident AND x.leaf < ?1), e.json"       \
     " FROM events e"
 
 /* ?1 ledger size, ?2 types (JSON array), ?3 from, ?4 to, ?5-?8 area, ?9 mmsi,
@@ -35,7 +35,7 @@
 #define FILTERS                                                                                    \
     " WHERE e.leaf < ?1"                                                                           \
     " AND (?2 IS NULL OR e.type IN (SELECT value FROM json_each(?2)))"                             \
-    " AND (?3 IS NULL OR coalesce(e.end_ms, CASE WHEN e.ongoing THEN 9223372036854775807"         \
+    " AND (?3 IS NULL OR coalesce(e.end_ms, CASE WHEN e.ongoing THEN 9223372036854775807"          \
     "  ELSE e.start_ms END) >= ?3)"                                                                \
     " AND (?4 IS NULL OR e.start_ms <= ?4)"                                                        \
     " AND (?5 IS NULL OR (e.lat BETWEEN ?5 AND ?6 AND (CASE WHEN ?7 <= ?8"                         \
@@ -46,7 +46,7 @@
 
 /* Incidents view: the latest record of its incident below the size, withdrawn or not (?12). */
 #define LATEST                                                                                     \
-    " AND e.leaf = (SELECT max(x.leaf) FROM events x WHERE x.incident = e.incident"               \
+    " AND e.leaf = (SELECT max(x.leaf) FROM events x WHERE x.incident = e.incident"                \
     "  AND x.leaf < ?1) AND e.withdrawn = ?12"
 
 /* Sort keys; ?13 is the cursor's leaf (NULL: first page). */
@@ -192,8 +192,7 @@ static int check_filter(const struct sw_event_filter *f, char *err)
 }
 
 /* "e<size>.<view><order><leaf>"; the head (without the leaf) into head. */
-static int parse_cursor(const struct sw_event_filter *f, uint64_t *size, int64_t *leaf,
-                        char *err)
+static int parse_cursor(const struct sw_event_filter *f, uint64_t *size, int64_t *leaf, char *err)
 {
     const char *c = f->after;
     char view = f->records ? 'r' : 'i', ord = order_letter[f->order];

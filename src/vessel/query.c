@@ -23,21 +23,21 @@
 #include <string.h>
 
 #define COLS                                                                                       \
-    "SELECT v.mmsi, v.flag, v.class, v.name, v.callsign, v.imo, v.ship_type, v.length_m,"        \
-    " v.beam_m, v.draught, v.destination, v.first_seen, v.last_seen, v.positions, v.statics,"    \
-    " v.last_time, v.last_lat, v.last_lon, v.last_sog, v.last_cog, v.last_heading,"              \
-    " v.last_status, (SELECT count(*) FROM identity_history h WHERE h.mmsi = v.mmsi)"           \
+    "SELECT v.mmsi, v.flag, v.class, v.name, v.callsign, v.imo, v.ship_type, v.length_m,"          \
+    " v.beam_m, v.draught, v.destination, v.first_seen, v.last_seen, v.positions, v.statics,"      \
+    " v.last_time, v.last_lat, v.last_lon, v.last_sog, v.last_cog, v.last_heading,"                \
+    " v.last_status, (SELECT count(*) FROM identity_history h WHERE h.mmsi = v.mmsi)"              \
     " FROM vessels v"
 
 /* ?2 mmsi, ?3 imo, ?4 name (lower case), ?5 seen_from, ?6 seen_to, ?7-?10 the area */
 #define FILTERS                                                                                    \
     " AND (?2 IS NULL OR v.mmsi = ?2)"                                                             \
-    " AND (?3 IS NULL OR v.imo = ?3 OR v.mmsi IN (SELECT mmsi FROM identity_history"              \
+    " AND (?3 IS NULL OR v.imo = ?3 OR v.mmsi IN (SELECT mmsi FROM identity_history"               \
     "  WHERE imo = ?3))"                                                                           \
-    " AND (?4 IS NULL OR instr(lower(v.name), ?4) > 0 OR v.mmsi IN (SELECT mmsi FROM"             \
+    " AND (?4 IS NULL OR instr(lower(v.name), ?4) > 0 OR v.mmsi IN (SELECT mmsi FROM"              \
     "  identity_history WHERE instr(lower(name), ?4) > 0))"                                        \
-    " AND (?5 IS NULL OR v.last_seen >= ?5) AND (?6 IS NULL OR v.first_seen <= ?6)"               \
-    " AND (?7 IS NULL OR (v.last_time IS NOT NULL AND v.last_lat BETWEEN ?7 AND ?8 AND"           \
+    " AND (?5 IS NULL OR v.last_seen >= ?5) AND (?6 IS NULL OR v.first_seen <= ?6)"                \
+    " AND (?7 IS NULL OR (v.last_time IS NOT NULL AND v.last_lat BETWEEN ?7 AND ?8 AND"            \
     "  (CASE WHEN ?9 <= ?10 THEN v.last_lon BETWEEN ?9 AND ?10"                                    \
     "   ELSE v.last_lon >= ?9 OR v.last_lon <= ?10 END)))"                                         \
     " ORDER BY v.mmsi"
@@ -136,7 +136,7 @@ static void vessel_row(sqlite3_stmt *q, struct sw_vessel_row *v)
 struct ids {
     struct idpair {
         uint32_t num, entry;
-    } *p;
+    } * p;
     size_t n, cap;
 };
 struct listed {
@@ -161,7 +161,8 @@ static int ids_add(struct ids *s, uint32_t num, uint32_t entry)
 static int by_num(const void *a, const void *b)
 {
     const struct idpair *x = a, *y = b;
-    return x->num != y->num ? (x->num < y->num ? -1 : 1) : (x->entry > y->entry) - (x->entry < y->entry);
+    return x->num != y->num ? (x->num < y->num ? -1 : 1)
+                            : (x->entry > y->entry) - (x->entry < y->entry);
 }
 
 static int listed_add(void *ctx, const struct sw_designated_row *d)
@@ -235,7 +236,7 @@ struct grid {
     struct gpt {
         uint32_t mmsi;
         double lat, lon;
-    } *pt;                             /* sorted by cell */
+    } * pt;                              /* sorted by cell */
     uint32_t start[GRID_W * GRID_H + 1]; /* first point of each cell */
 };
 
@@ -359,13 +360,14 @@ static void grid_cols(const struct grid *g, const struct sw_bbox *b, int y, int 
                       uint32_t after, uint32_t *m, size_t *n)
 {
     for (size_t i = g->start[y * GRID_W + x0]; i < g->start[y * GRID_W + x1 + 1]; i++)
-        if (g->pt[i].mmsi > after && in_box(b, g->pt[i].lat, g->pt[i].lon)) m[(*n)++] = g->pt[i].mmsi;
+        if (g->pt[i].mmsi > after && in_box(b, g->pt[i].lat, g->pt[i].lon))
+            m[(*n)++] = g->pt[i].mmsi;
 }
 
 /* The vessels whose latest fix is in b, after the cursor, as a JSON array of MMSIs in buf;
  * *scan = 1 instead when they are so many that reading the whole table is as fast. */
-static int grid_candidates(sqlite3 *db, const struct sw_bbox *b, uint32_t after,
-                           struct sw_buf *buf, int *scan, char *err)
+static int grid_candidates(sqlite3 *db, const struct sw_bbox *b, uint32_t after, struct sw_buf *buf,
+                           int *scan, char *err)
 {
     struct grid *g;
     int rc = grid_get(db, &g, err);
@@ -461,7 +463,8 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
     int rc, scan = 1;
     if ((rc = check_bbox(&f->bbox, err)) || (rc = parse_vessel_cursor(f->after, &after, err)))
         return rc;
-    if (f->name && strlen(f->name) >= sizeof lname) return bad(err, "name '%.64s' too long", f->name);
+    if (f->name && strlen(f->name) >= sizeof lname)
+        return bad(err, "name '%.64s' too long", f->name);
     for (size_t i = 0; f->name && i <= strlen(f->name); i++)
         lname[i] = (char)tolower((unsigned char)f->name[i]);
     if (!sw_store_has_table(db, "vessels")) return SW_OK; /* nothing analyzed yet */
