@@ -72,9 +72,10 @@ static int row(void *ctx, const struct sw_event_row *e)
     if (e->records > 1) snprintf(recs, sizeof recs, " (%d records)", e->records);
     printf("%-20s %-16s %d %4s %-20s %-20s %-20s %s%s%s\n", e->id, e->type, e->rank, conf,
            e->start == SW_TIME_NONE ? "" : sw_time_format(e->start, 0, sb),
-           e->ongoing ? "ongoing" : e->end == SW_TIME_NONE ? "" : sw_time_format(e->end, 0, eb),
-           place, vessels, e->withdrawn ? " withdrawn" : "",
-           recs);
+           e->ongoing               ? "ongoing"
+           : e->end == SW_TIME_NONE ? ""
+                                    : sw_time_format(e->end, 0, eb),
+           place, vessels, e->withdrawn ? " withdrawn" : "", recs);
     return ferror(stdout) ? SW_EIO : SW_OK;
 }
 
@@ -143,8 +144,7 @@ static int parse_args(int argc, char **argv, const char **db, struct sw_event_fi
             f->limit = (size_t)x;
         } else if (!strcmp(a, "--after")) {
             f->after = v;
-        } else if (!strcmp(a, "--order") &&
-                   (!strcmp(v, "time") || !strcmp(v, "significance"))) {
+        } else if (!strcmp(a, "--order") && (!strcmp(v, "time") || !strcmp(v, "significance"))) {
             f->order = !strcmp(v, "time") ? SW_ORDER_TIME : SW_ORDER_SIGNIFICANCE;
         } else {
             cli_error("events: unknown option '%s %s'", a, v);
@@ -158,8 +158,8 @@ int cmd_events(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH;
     static const char *types[MAX_TYPES];
-    struct sw_event_filter f = {.from = SW_TIME_NONE, .to = SW_TIME_NONE,
-                                .order = SW_ORDER_SIGNIFICANCE, .types = types};
+    struct sw_event_filter f = {
+        .from = SW_TIME_NONE, .to = SW_TIME_NONE, .order = SW_ORDER_SIGNIFICANCE, .types = types};
     struct out o = {0};
     int rc = parse_args(argc, argv, &dbpath, &f, &o, types);
     if (rc == 3) {
@@ -186,8 +186,10 @@ int cmd_events(int argc, char **argv)
     rc = sw_query_events(db, &f, row, &o, err);
     sw_store_close(db);
     if (rc) {
-        cli_error("cannot read events from '%s': %s", dbpath,
-                  rc == SW_EIO ? strerror(errno) : *err ? err : sw_strerror(rc));
+        cli_error("'%s': %s", dbpath,
+                  rc == SW_EIO ? strerror(errno)
+                  : *err       ? err
+                               : sw_strerror(rc));
         return rc == SW_EINVAL ? 2 : 1;
     }
     if (f.limit && o.n == f.limit) fprintf(stderr, "next page: --after %s\n", o.last);

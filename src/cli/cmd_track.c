@@ -136,7 +136,7 @@ int cmd_track(int argc, char **argv)
         goto out;
     }
     if (rc) {
-        cli_error("cannot read the track from '%s': %s", dbpath, err);
+        cli_error("'%s': %s", dbpath, err);
         goto out;
     }
     size_t n = o.n;

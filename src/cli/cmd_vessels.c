@@ -150,7 +150,7 @@ int cmd_vessels(int argc, char **argv)
     sw_buf_release(&o.b);
     int status = 0;
     if (rc) {
-        cli_error("cannot read vessels from '%s': %s", dbpath, rc == -1 ? strerror(errno) : err);
+        cli_error("'%s': %s", dbpath, rc == -1 ? strerror(errno) : err);
         status = 1;
     } else if (fflush(stdout) != 0) {
         status = 1;
