@@ -18,7 +18,12 @@
  *    SQLite's message; SQLITE_CORRUPT included, never swallowed). err is SW_ERRMAX bytes and
  *    may be NULL.
  *  - Every function is safe to call from several threads at once on distinct connections;
- *    prepared statements are cached per connection (sw_query_cache_free on close).
+ *    prepared statements are cached per connection (sw_query_cache_free on close;
+ *    sw_store_close does it). A callback may call these functions again on the same
+ *    connection.
+ *  - Where the SQL lives: vessels, identities and tracks in src/vessel/query.c (tables of
+ *    module "ingest"), designated vessels in src/lists/query.c (module "lists"), events in
+ *    src/ledger/query.c (module "ledger", with the index its migration 2 keeps).
  */
 #ifndef SANCTWATCH_QUERY_H
 #define SANCTWATCH_QUERY_H
@@ -78,7 +83,9 @@ struct sw_vessel_filter {
     size_t limit;        /* rows at most (0: all) */
 };
 typedef int (*sw_vessel_row_fn)(void *ctx, const struct sw_vessel_row *v);
-/* Vessels in MMSI order. */
+/* Vessels in MMSI order. An area is answered from a grid of the vessels' latest fixes kept
+ * per connection (built on the first area query, rebuilt when the store changed since): no
+ * index costs the writer anything. */
 int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_row_fn fn, void *ctx,
                      char *err);
 /* One vessel: SW_OK, or SW_ENOTFOUND. */
@@ -161,7 +168,8 @@ struct sw_event_filter {
     double min_confidence; /* 0 any */
     int max_rank;          /* 0 any: rank (event.h) at most this */
     const char *review;    /* NULL any; "unreviewed", "confirmed", "dismissed", "annotated"
-                              once reviews exist (the server's) */
+                              once reviews exist (the server's); until then every event is
+                              unreviewed; any other value: SW_EINVAL */
     int records;           /* 0: incidents: each incident once, as its latest record (an
                               ongoing event and the records that complete it are one
                               incident, event.h); 1: every ledger record */
@@ -195,7 +203,7 @@ typedef int (*sw_event_fn)(void *ctx, const struct sw_event_row *e);
 int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn, void *ctx,
                     char *err);
 /* One incident by the id of any of its records: every record in leaf order (the first is the
- * one first published). SW_ENOTFOUND. */
+ * one first published), whatever the ledger size. SW_ENOTFOUND. */
 int sw_query_incident(sqlite3 *db, const char *id, sw_event_fn fn, void *ctx, char *err);
 /* Events per type (incidents view), for summaries: counts[i] for types[i]. */
 int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const char *const *types,

@@ -59,6 +59,13 @@ void sw_store_stmt_put(sqlite3_stmt *st);
  * per kind of data); sw_store_aux_set frees what was there with its free function. */
 void *sw_store_aux_get(sqlite3 *db, const void *key);
 int sw_store_aux_set(sqlite3 *db, const void *key, void *data, void (*free_fn)(void *));
+/* A column of the current row, unknown (NULL) as the read API writes it: "" (never NULL),
+ * -1, NAN, INT64_MIN (SW_TIME_NONE). */
+const char *sw_store_col_text(sqlite3_stmt *st, int i);
+int sw_store_col_int(sqlite3_stmt *st, int i);
+double sw_store_col_real(sqlite3_stmt *st, int i);
+long long sw_store_col_time(sqlite3_stmt *st, int i);
+
 /* Finalize and free everything cached for db (sw_store_close calls it). */
 void sw_store_cache_free(sqlite3 *db);
 

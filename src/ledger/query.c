@@ -115,37 +115,21 @@ static json_t *recorded_event(sqlite3_stmt *q, int col, uint64_t leaf)
     return ev;
 }
 
-static const char *col_text(sqlite3_stmt *q, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(q, i);
-    return s ? s : "";
-}
-
-static double col_real(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
-}
-
-static int64_t col_time(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? SW_TIME_NONE : sqlite3_column_int64(q, i);
-}
-
 /* One row to fn; the cursor names the view, order and size the page was read with. */
 static int emit(sqlite3_stmt *q, const char *cursor_head, sw_event_fn fn, void *ctx)
 {
     struct sw_event_row r;
     memset(&r, 0, sizeof r);
-    r.id = col_text(q, 0);
-    r.incident = col_text(q, 1);
-    r.type = col_text(q, 2);
-    r.start = col_time(q, 3);
-    r.end = col_time(q, 4);
+    r.id = sw_store_col_text(q, 0);
+    r.incident = sw_store_col_text(q, 1);
+    r.type = sw_store_col_text(q, 2);
+    r.start = sw_store_col_time(q, 3);
+    r.end = sw_store_col_time(q, 4);
     r.ongoing = sqlite3_column_int(q, 5);
     r.withdrawn = sqlite3_column_int(q, 6);
-    r.lat = col_real(q, 7);
-    r.lon = col_real(q, 8);
-    r.confidence = col_real(q, 9);
+    r.lat = sw_store_col_real(q, 7);
+    r.lon = sw_store_col_real(q, 8);
+    r.confidence = sw_store_col_real(q, 9);
     r.rank = sqlite3_column_int(q, 10);
     r.leaf = (uint64_t)sqlite3_column_int64(q, 11);
     r.records = sqlite3_column_int(q, 12);
@@ -307,7 +291,7 @@ int sw_query_incident(sqlite3 *db, const char *id, sw_event_fn fn, void *ctx, ch
     if (sw_store_stmt_get(db, sql_incident_of, &q)) return fail_db(db, err);
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     int st = sqlite3_step(q);
-    if (st == SQLITE_ROW) incident = strdup(col_text(q, 0));
+    if (st == SQLITE_ROW) incident = strdup(sw_store_col_text(q, 0));
     sw_store_stmt_put(q);
     if (st != SQLITE_ROW) return st == SQLITE_DONE ? SW_ENOTFOUND : fail_db(db, err);
     if (!incident) return SW_ENOMEM;
@@ -350,7 +334,7 @@ int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const ch
     int st;
     while ((st = sqlite3_step(q)) == SQLITE_ROW)
         for (size_t i = 0; i < ntypes; i++)
-            if (types[i] && !strcmp(types[i], col_text(q, 0)))
+            if (types[i] && !strcmp(types[i], sw_store_col_text(q, 0)))
                 counts[i] = (uint64_t)sqlite3_column_int64(q, 1);
     if (st != SQLITE_DONE) rc = fail_db(db, err);
     sw_store_stmt_put(q);

@@ -33,12 +33,6 @@ struct rowbuf {
     size_t icap, mcap;
 };
 
-static const char *text(sqlite3_stmt *q, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(q, i);
-    return s ? s : "";
-}
-
 static int grow(void **p, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap) return SW_OK;
@@ -70,7 +64,7 @@ static int load_names(sqlite3 *db, int64_t id, const char *primary, struct sw_de
         b->names[n++] = primary;
     sqlite3_reset(q);
     while (!rc && (st = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *s = text(q, 0);
+        const char *s = sw_store_col_text(q, 0);
         size_t k = strlen(s);
         int dup = used + k + 1 > len;
         for (size_t i = 0; i < n && !dup; i++)
@@ -99,7 +93,7 @@ static int load_ids(sqlite3 *db, int64_t id, struct sw_designated_row *d, struct
     d->n_imos = d->n_mmsis = 0;
     callsign[0] = '\0';
     while ((st = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *kind = text(q, 0), *norm = text(q, 1);
+        const char *kind = sw_store_col_text(q, 0), *norm = sw_store_col_text(q, 1);
         char *end;
         unsigned long long v = strtoull(norm, &end, 10);
         int num = *norm && !*end && v > 0 && v <= 999999999ULL;
@@ -129,18 +123,18 @@ static int one_row(sqlite3 *db, sqlite3_stmt *q, struct rowbuf *b, sw_designated
     char callsign[64], *names = NULL;
     memset(&d, 0, sizeof d);
     d.entry = sqlite3_column_int64(q, 0);
-    d.list = text(q, 1);
-    d.ref = text(q, 2);
-    d.name = text(q, 3);
-    d.programmes = text(q, 4);
-    d.listed_on = text(q, 5);
-    d.remarks = text(q, 6);
+    d.list = sw_store_col_text(q, 1);
+    d.ref = sw_store_col_text(q, 2);
+    d.name = sw_store_col_text(q, 3);
+    d.programmes = sw_store_col_text(q, 4);
+    d.listed_on = sw_store_col_text(q, 5);
+    d.remarks = sw_store_col_text(q, 6);
     d.active = sqlite3_column_int(q, 7);
-    d.flag = text(q, 8);
-    d.vessel_type = text(q, 9);
-    d.tonnage = text(q, 10);
-    d.grt = text(q, 11);
-    d.owner = text(q, 12);
+    d.flag = sw_store_col_text(q, 8);
+    d.vessel_type = sw_store_col_text(q, 9);
+    d.tonnage = sw_store_col_text(q, 10);
+    d.grt = sw_store_col_text(q, 11);
+    d.owner = sw_store_col_text(q, 12);
     int rc = load_names(db, d.entry, d.name, &d, b, &names);
     if (!rc) rc = load_ids(db, d.entry, &d, b, callsign, sizeof callsign);
     d.callsign = callsign;

@@ -8,7 +8,9 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/store.h"
 
+#include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define MAX_STMTS 48
@@ -151,4 +153,25 @@ void sw_store_cache_free(sqlite3 *db)
     for (size_t i = 0; i < c->naux; i++)
         if (c->aux[i].free_fn) c->aux[i].free_fn(c->aux[i].data);
     free(c);
+}
+
+const char *sw_store_col_text(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? s : "";
+}
+
+int sw_store_col_int(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+}
+
+double sw_store_col_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+long long sw_store_col_time(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, i);
 }

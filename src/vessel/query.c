@@ -82,21 +82,6 @@ static void col_str(sqlite3_stmt *q, int i, char *dst, size_t n)
     dst[k] = '\0';
 }
 
-static int col_int(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? -1 : sqlite3_column_int(q, i);
-}
-
-static double col_real(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
-}
-
-static int64_t col_time(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? SW_TIME_NONE : sqlite3_column_int64(q, i);
-}
-
 static void vessel_row(sqlite3_stmt *q, struct sw_vessel_row *v)
 {
     memset(v, 0, sizeof *v);
@@ -107,25 +92,25 @@ static void vessel_row(sqlite3_stmt *q, struct sw_vessel_row *v)
     col_str(q, 3, v->name, sizeof v->name);
     col_str(q, 4, v->callsign, sizeof v->callsign);
     v->imo = sqlite3_column_int64(q, 5) > 0 ? (uint32_t)sqlite3_column_int64(q, 5) : 0;
-    v->ship_type = col_int(q, 6);
-    v->length_m = col_int(q, 7);
-    v->beam_m = col_int(q, 8);
-    v->draught = col_real(q, 9);
+    v->ship_type = sw_store_col_int(q, 6);
+    v->length_m = sw_store_col_int(q, 7);
+    v->beam_m = sw_store_col_int(q, 8);
+    v->draught = sw_store_col_real(q, 9);
     col_str(q, 10, v->dest, sizeof v->dest);
-    v->first_seen = col_time(q, 11);
-    v->last_seen = col_time(q, 12);
+    v->first_seen = sw_store_col_time(q, 11);
+    v->last_seen = sw_store_col_time(q, 12);
     v->positions = (uint64_t)sqlite3_column_int64(q, 13);
     v->statics = (uint64_t)sqlite3_column_int64(q, 14);
     v->has_fix = sqlite3_column_type(q, 15) != SQLITE_NULL &&
                  sqlite3_column_type(q, 16) != SQLITE_NULL &&
                  sqlite3_column_type(q, 17) != SQLITE_NULL;
-    v->t = col_time(q, 15);
-    v->lat = col_real(q, 16);
-    v->lon = col_real(q, 17);
-    v->sog = col_real(q, 18);
-    v->cog = col_real(q, 19);
-    v->heading = col_int(q, 20);
-    v->status = col_int(q, 21);
+    v->t = sw_store_col_time(q, 15);
+    v->lat = sw_store_col_real(q, 16);
+    v->lon = sw_store_col_real(q, 17);
+    v->sog = sw_store_col_real(q, 18);
+    v->cog = sw_store_col_real(q, 19);
+    v->heading = sw_store_col_int(q, 20);
+    v->status = sw_store_col_int(q, 21);
     v->identities = sqlite3_column_int(q, 22);
     snprintf(v->cursor, sizeof v->cursor, "v%u", v->mmsi);
 }
@@ -535,11 +520,11 @@ int sw_query_identities(sqlite3 *db, uint32_t mmsi, uint32_t imo, sw_identity_ro
         col_str(q, 3, r.callsign, sizeof r.callsign);
         col_str(q, 4, r.flag, sizeof r.flag);
         r.imo = sqlite3_column_int64(q, 5) > 0 ? (uint32_t)sqlite3_column_int64(q, 5) : 0;
-        r.ship_type = col_int(q, 6);
-        r.length_m = col_int(q, 7);
-        r.beam_m = col_int(q, 8);
-        r.first_seen = col_time(q, 9);
-        r.last_seen = col_time(q, 10);
+        r.ship_type = sw_store_col_int(q, 6);
+        r.length_m = sw_store_col_int(q, 7);
+        r.beam_m = sw_store_col_int(q, 8);
+        r.first_seen = sw_store_col_time(q, 9);
+        r.last_seen = sw_store_col_time(q, 10);
         if ((rc = fn(ctx, &r))) break;
     }
     if (!rc && st != SQLITE_DONE) rc = db_fail(db, err, "identity history");
@@ -580,13 +565,10 @@ static int track_emit(sqlite3 *db, const struct sw_track_filter *f, uint64_t n, 
         uint64_t idx = i++;
         if (max && idx != (max == 1 ? 0 : k * (n - 1) / (max - 1))) continue;
         k++;
-        struct sw_track_point p = {sqlite3_column_int64(q, 0),
-                                   sqlite3_column_double(q, 1),
-                                   sqlite3_column_double(q, 2),
-                                   col_real(q, 3),
-                                   col_real(q, 4),
-                                   col_int(q, 5),
-                                   col_int(q, 6)};
+        struct sw_track_point p = {sqlite3_column_int64(q, 0),  sqlite3_column_double(q, 1),
+                                   sqlite3_column_double(q, 2), sw_store_col_real(q, 3),
+                                   sw_store_col_real(q, 4),     sw_store_col_int(q, 5),
+                                   sw_store_col_int(q, 6)};
         if ((rc = fn(ctx, &p))) break;
     }
     if (!rc && (!max || k < max) && st != SQLITE_DONE) rc = SW_EDB;

@@ -398,20 +398,20 @@ static sqlite3 *event_store(void)
 {
     sqlite3 *db = new_store("events.db");
     /* a: encounter (rank 2) published ongoing, then completed by a2 */
-    record(db, EV("a", "encounter", "2024-03-01T01:00:00Z", "null", "39", "125", "0.8",
-                  "412000001", ",\"ongoing\":true"));
+    record(db, EV("a", "encounter", "2024-03-01T01:00:00Z", "null", "39", "125", "0.8", "412000001",
+                  ",\"ongoing\":true"));
     /* b: listed_vessel (rank 1) */
-    record(db, EV("b", "listed_vessel", "2024-03-01T05:00:00Z", "\"2024-03-01T05:00:00Z\"",
-                  "39.5", "179.5", "0.95", "412000002", ""));
+    record(db, EV("b", "listed_vessel", "2024-03-01T05:00:00Z", "\"2024-03-01T05:00:00Z\"", "39.5",
+                  "179.5", "0.95", "412000002", ""));
     /* c: loitering (rank 3) ongoing, then withdrawn by c2 */
     record(db, EV("c", "loitering", "2024-03-01T02:00:00Z", "null", "10", "-179.5", "0.7",
                   "412000003", ",\"ongoing\":true"));
     /* d: ais_gap, reception unknown (rank 4) */
-    record(db, EV("d", "ais_gap", "2024-03-02T00:00:00Z", "\"2024-03-02T20:00:00Z\"", "-10",
-                  "0", "0.4", "273000005", ",\"details\":{\"reception\":\"unknown\"}"));
+    record(db, EV("d", "ais_gap", "2024-03-02T00:00:00Z", "\"2024-03-02T20:00:00Z\"", "-10", "0",
+                  "0.4", "273000005", ",\"details\":{\"reception\":\"unknown\"}"));
     /* e: encounter (rank 2) of lower confidence than a, earlier */
-    record(db, EV("e", "encounter", "2024-03-01T00:00:00Z", "\"2024-03-01T03:00:00Z\"", "30",
-                  "120", "0.6", "412000001", ""));
+    record(db, EV("e", "encounter", "2024-03-01T00:00:00Z", "\"2024-03-01T03:00:00Z\"", "30", "120",
+                  "0.6", "412000001", ""));
     record(db, EV("a2", "encounter", "2024-03-01T01:00:00Z", "\"2024-03-01T04:00:00Z\"", "39",
                   "125", "0.9", "412000001", ",\"completes\":\"a\""));
     record(db, EV("c2", "loitering", "2024-03-01T02:00:00Z", "\"2024-03-01T03:00:00Z\"", "10",
@@ -435,9 +435,9 @@ static int ecollect(void *ctx, const struct sw_event_row *e)
     l->ongoing[l->n] = e->ongoing;
     snprintf(l->last, sizeof l->last, "%s", e->cursor);
     /* the event as recorded: evidence.leaf is this record's leaf */
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(e->event, "evidence"),
-                                                        "leaf")),
-                     e->leaf);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(e->event, "evidence"), "leaf")),
+        e->leaf);
     l->n++;
     return 0;
 }
@@ -644,10 +644,10 @@ static void ledger_backfill(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vessels_filters),     cmocka_unit_test(vessels_bbox),
-        cmocka_unit_test(vessels_many),        cmocka_unit_test(identities_track),
-        cmocka_unit_test(designated),          cmocka_unit_test(events_views),
-        cmocka_unit_test(events_filters),      cmocka_unit_test(events_paging_stable),
+        cmocka_unit_test(vessels_filters), cmocka_unit_test(vessels_bbox),
+        cmocka_unit_test(vessels_many),    cmocka_unit_test(identities_track),
+        cmocka_unit_test(designated),      cmocka_unit_test(events_views),
+        cmocka_unit_test(events_filters),  cmocka_unit_test(events_paging_stable),
         cmocka_unit_test(ledger_backfill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
