@@ -92,8 +92,7 @@ static double area(sqlite3 *db, struct sw_bbox b, int reps, size_t *rows)
 {
     double t[64];
     for (int r = 0; r < reps; r++) {
-        struct sw_vessel_filter f = {.bbox = b, .seen_from = SW_TIME_NONE,
-                                     .seen_to = SW_TIME_NONE};
+        struct sw_vessel_filter f = {.bbox = b, .seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE};
         size_t n = 0;
         double t0 = cpu_ms();
         if (sw_query_vessels(db, &f, count_row, &n, NULL)) exit(1);
