@@ -59,6 +59,11 @@ void sw_store_stmt_put(sqlite3_stmt *st);
  * per kind of data); sw_store_aux_set frees what was there with its free function. */
 void *sw_store_aux_get(sqlite3 *db, const void *key);
 int sw_store_aux_set(sqlite3 *db, const void *key, void *data, void (*free_fn)(void *));
+/* 1 when the table exists, 0 when not, SW_EDB when the schema cannot be read (sqlite3_errmsg
+ * has the reason): sw_store_has_table for readers that must not take a damaged schema for an
+ * empty store; its statement is cached. */
+int sw_store_table(sqlite3 *db, const char *name);
+
 /* A column of the current row, unknown (NULL) as the read API writes it: "" (never NULL),
  * -1, NAN, INT64_MIN (SW_TIME_NONE). */
 const char *sw_store_col_text(sqlite3_stmt *st, int i);

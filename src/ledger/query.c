@@ -257,7 +257,8 @@ int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn
     sqlite3_stmt *q = NULL;
     int rc;
     if ((rc = check_filter(f, err)) || (rc = parse_cursor(f, &size, &leaf, err))) return rc;
-    if (!sw_store_has_table(db, "events") || !review_matches(f)) return SW_OK;
+    if ((rc = sw_store_table(db, "events")) <= 0 || !review_matches(f))
+        return rc < 0 ? fail_db(db, err) : SW_OK;
     if (!size && !f->after && ledger_size(db, &size)) return fail_db(db, err);
     if ((rc = types_json(f, &types))) return rc;
     snprintf(head, sizeof head, "e%" PRIu64 ".%c%c", size, f->records ? 'r' : 'i',
@@ -287,7 +288,8 @@ int sw_query_incident(sqlite3 *db, const char *id, sw_event_fn fn, void *ctx, ch
 {
     sqlite3_stmt *q = NULL;
     char *incident = NULL;
-    if (!sw_store_has_table(db, "events")) return SW_ENOTFOUND;
+    int has = sw_store_table(db, "events");
+    if (has <= 0) return has ? fail_db(db, err) : SW_ENOTFOUND;
     if (sw_store_stmt_get(db, sql_incident_of, &q)) return fail_db(db, err);
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     int st = sqlite3_step(q);
@@ -322,7 +324,8 @@ int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const ch
     for (size_t i = 0; i < ntypes; i++)
         counts[i] = 0;
     if (rc) return rc;
-    if (!sw_store_has_table(db, "events") || !review_matches(f)) return SW_OK;
+    if ((rc = sw_store_table(db, "events")) <= 0 || !review_matches(f))
+        return rc < 0 ? fail_db(db, err) : SW_OK;
     if (!size && ledger_size(db, &size)) return fail_db(db, err);
     if ((rc = types_json(f, &tj))) return rc;
     if (sw_store_stmt_get(db, sql_counts[f->records ? 1 : 0], &q)) {

@@ -151,10 +151,15 @@ int sw_query_designated(sqlite3 *db, const struct sw_designated_filter *f, sw_de
     struct rowbuf b;
     char imo[16], mmsi[16];
     if (!f) f = &any;
-    if (!sw_store_has_table(db, "entries") || !sw_store_has_table(db, "entry_vessels"))
-        return SW_OK; /* no list imported into this store */
     memset(&b, 0, sizeof b);
-    int st = SQLITE_DONE, rc = sw_store_stmt_get(db, sql_entries, &q);
+    int st = SQLITE_DONE, rc = sw_store_table(db, "entries"),
+        rc2 = sw_store_table(db, "entry_vessels");
+    if (rc < 0 || rc2 < 0) {
+        rc = SW_EDB;
+        goto fail;
+    }
+    if (!rc || !rc2) return SW_OK; /* no list imported into this store */
+    rc = sw_store_stmt_get(db, sql_entries, &q);
     if (rc) goto fail;
     if (f->list) sqlite3_bind_text(q, 1, f->list, -1, SQLITE_STATIC);
     if (f->programme) sqlite3_bind_text(q, 2, f->programme, -1, SQLITE_STATIC);

@@ -231,8 +231,14 @@ static int add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo, js
 
 static int track_point(void *ctx, const struct sw_track_point *p)
 {
-    json_t *pt = json_pack("[Iffo]", (json_int_t)p->t, p->lat, p->lon,
-                           isnan(p->sog) ? json_null() : json_real(p->sog));
+    json_t *pt = json_array(); /* built directly: json_pack costs more than the read */
+    if (!pt || json_array_append_new(pt, json_integer((json_int_t)p->t)) ||
+        json_array_append_new(pt, json_real(p->lat)) ||
+        json_array_append_new(pt, json_real(p->lon)) ||
+        json_array_append_new(pt, isnan(p->sog) ? json_null() : json_real(p->sog))) {
+        json_decref(pt);
+        return SW_ENOMEM;
+    }
     return json_array_append_new(ctx, pt) ? SW_ENOMEM : SW_OK;
 }
 

@@ -175,3 +175,14 @@ long long sw_store_col_time(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, i);
 }
+
+int sw_store_table(sqlite3 *db, const char *name)
+{
+    static const char sql[] = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
+    sqlite3_stmt *st;
+    if (sw_store_stmt_get(db, sql, &st)) return SW_EDB;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sw_store_stmt_put(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : SW_EDB;
+}

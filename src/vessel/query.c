@@ -127,6 +127,8 @@ struct ids {
 struct listed {
     struct ids imo, mmsi;
     uint32_t entries;
+    long long version, changes; /* of the store when loaded */
+    int users;                  /* calls reading it now (a callback may query again) */
 };
 
 static int ids_add(struct ids *s, uint32_t num, uint32_t entry)
@@ -162,20 +164,61 @@ static int listed_add(void *ctx, const struct sw_designated_row *d)
     return rc;
 }
 
-static int listed_load(sqlite3 *db, struct listed *l, char *err)
+static void listed_free(void *p)
 {
-    memset(l, 0, sizeof *l);
+    struct listed *l = p;
+    if (!l) return;
+    free(l->imo.p);
+    free(l->mmsi.p);
+    free(l);
+}
+
+static int data_version(sqlite3 *db, long long *v);
+static const char listed_key; /* the set's key among the connection's cached data */
+
+/* The designated IMOs and MMSIs, loaded once per connection and again when the store changed
+ * (PRAGMA data_version); *own is 1 when the caller got a copy of its own (the cached set was
+ * in use and out of date). Give it back with listed_put. */
+static int listed_get(sqlite3 *db, struct listed **out, int *own, char *err)
+{
+    long long version;
+    *out = NULL;
+    *own = 0;
+    if (data_version(db, &version)) return db_fail(db, err, "the sanctions lists");
+    long long changes = sqlite3_total_changes(db);
+    struct listed *c = sw_store_aux_get(db, &listed_key);
+    if (c && c->version == version && c->changes == changes) {
+        c->users++;
+        *out = c;
+        return SW_OK;
+    }
+    struct listed *l = calloc(1, sizeof *l);
+    if (!l) return SW_ENOMEM;
     int rc = sw_query_designated(db, NULL, listed_add, l, err);
     if (rc == SW_ENOMEM && err) snprintf(err, SW_ERRMAX, "%s", sw_strerror(rc));
     qsort(l->imo.p, l->imo.n, sizeof *l->imo.p, by_num);
     qsort(l->mmsi.p, l->mmsi.n, sizeof *l->mmsi.p, by_num);
-    return rc;
+    l->version = version;
+    l->changes = changes;
+    l->users = 1;
+    if (!rc && (!c || !c->users))
+        rc = sw_store_aux_set(db, &listed_key, l, listed_free);
+    else if (!rc)
+        *own = 1;
+    if (rc) {
+        listed_free(l);
+        return rc;
+    }
+    *out = l;
+    return SW_OK;
 }
 
-static void listed_free(struct listed *l)
+static void listed_put(struct listed *l, int own)
 {
-    free(l->imo.p);
-    free(l->mmsi.p);
+    if (l && own)
+        listed_free(l);
+    else if (l)
+        l->users--;
 }
 
 /* Entries of s with this number into out (at most max), as a run of the sorted pairs. */
@@ -452,12 +495,14 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
         return bad(err, "name '%.64s' too long", f->name);
     for (size_t i = 0; f->name && i <= strlen(f->name); i++)
         lname[i] = (char)tolower((unsigned char)f->name[i]);
-    if (!sw_store_has_table(db, "vessels")) return SW_OK; /* nothing analyzed yet */
+    if ((rc = sw_store_table(db, "vessels")) <= 0) /* 0: nothing analyzed yet */
+        return rc ? db_fail(db, err, "vessels") : SW_OK;
     struct sw_buf cand;
     sw_buf_init(&cand, 0);
-    struct listed l;
+    struct listed *l = NULL;
+    int own = 0;
     sqlite3_stmt *q = NULL;
-    if ((rc = listed_load(db, &l, err))) goto done;
+    if ((rc = listed_get(db, &l, &own, err))) goto done;
     if (f->bbox.set && (rc = grid_candidates(db, &f->bbox, after, &cand, &scan, err))) goto done;
     if (sw_store_stmt_get(db, scan ? sql_scan : sql_cand, &q)) {
         rc = db_fail(db, err, "vessels");
@@ -465,10 +510,10 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
     }
     bind_filter(q, f, after, f->name ? lname : NULL);
     if (!scan) sqlite3_bind_text(q, 11, cand.data, (int)cand.len, SQLITE_STATIC);
-    rc = emit_vessels(db, q, f, &l, fn, ctx, err);
+    rc = emit_vessels(db, q, f, l, fn, ctx, err);
 done:
     sw_store_stmt_put(q);
-    listed_free(&l);
+    listed_put(l, own);
     sw_buf_release(&cand);
     return rc;
 }
@@ -476,25 +521,27 @@ done:
 int sw_query_vessel(sqlite3 *db, uint32_t mmsi, struct sw_vessel_row *out, char *err)
 {
     sqlite3_stmt *q;
-    struct listed l;
-    if (!sw_store_has_table(db, "vessels")) return SW_ENOTFOUND;
-    int rc = listed_load(db, &l, err);
+    struct listed *l;
+    int own;
+    int rc = sw_store_table(db, "vessels");
+    if (rc <= 0) return rc ? db_fail(db, err, "vessels") : SW_ENOTFOUND;
+    rc = listed_get(db, &l, &own, err);
     if (rc) return rc;
     if (sw_store_stmt_get(db, sql_one, &q)) {
-        listed_free(&l);
+        listed_put(l, own);
         return db_fail(db, err, "vessels");
     }
     sqlite3_bind_int64(q, 1, mmsi);
     int st = sqlite3_step(q);
     if (st == SQLITE_ROW) {
         vessel_row(q, out);
-        out->listed = listed_count(&l, out->imo, out->mmsi);
+        out->listed = listed_count(l, out->imo, out->mmsi);
         rc = SW_OK;
     } else {
         rc = st == SQLITE_DONE ? SW_ENOTFOUND : db_fail(db, err, "vessels");
     }
     sw_store_stmt_put(q);
-    listed_free(&l);
+    listed_put(l, own);
     return rc;
 }
 
@@ -505,7 +552,8 @@ int sw_query_identities(sqlite3 *db, uint32_t mmsi, uint32_t imo, sw_identity_ro
 {
     sqlite3_stmt *q;
     if (!mmsi && !imo) return bad(err, "identities of %s", "which vessel? (no MMSI, no IMO)");
-    if (!sw_store_has_table(db, "identity_history")) return SW_OK;
+    int has = sw_store_table(db, "identity_history");
+    if (has <= 0) return has ? db_fail(db, err, "identity history") : SW_OK;
     if (sw_store_stmt_get(db, mmsi ? sql_ident_mmsi : sql_ident_imo, &q))
         return db_fail(db, err, "identity history");
     sqlite3_bind_int64(q, 1, mmsi ? mmsi : imo);
@@ -533,6 +581,18 @@ int sw_query_identities(sqlite3 *db, uint32_t mmsi, uint32_t imo, sw_identity_ro
 }
 
 /* ------------------------------------------------------------------------------ track */
+
+static const char sql_savepoint[] = "SAVEPOINT sw_track", sql_release[] = "RELEASE sw_track";
+
+/* Run a cached statement that returns no rows. */
+static int step_once(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q;
+    if (sw_store_stmt_get(db, sql, &q)) return SW_EDB;
+    int rc = sqlite3_step(q) == SQLITE_DONE ? SW_OK : SW_EDB;
+    sw_store_stmt_put(q);
+    return rc;
+}
 
 static void bind_track(sqlite3_stmt *q, const struct sw_track_filter *f)
 {
@@ -580,7 +640,8 @@ int sw_query_track(sqlite3 *db, const struct sw_track_filter *f, sw_track_fn fn,
                    char *err)
 {
     if (!f->mmsi) return bad(err, "track of %s", "which vessel? (no MMSI)");
-    if (!sw_store_has_table(db, "track")) return SW_OK;
+    int has = sw_store_table(db, "track");
+    if (has <= 0) return has ? db_fail(db, err, "the track") : SW_OK;
     uint64_t n = 0;
     int rc;
     if (!f->max_points) {
@@ -588,10 +649,10 @@ int sw_query_track(sqlite3 *db, const struct sw_track_filter *f, sw_track_fn fn,
         return rc == SW_EDB ? db_fail(db, err, "the track") : rc;
     }
     /* Count and read in one read transaction, so that the thinning sees one track. */
-    if (sw_store_exec(db, "SAVEPOINT sw_track")) return db_fail(db, err, "the track");
+    if (step_once(db, sql_savepoint)) return db_fail(db, err, "the track");
     rc = track_count(db, f, &n);
     if (rc == SW_OK) rc = track_emit(db, f, n, n > f->max_points ? f->max_points : 0, fn, ctx);
     if (rc == SW_EDB) db_fail(db, err, "the track");
-    sw_store_exec(db, "RELEASE sw_track");
+    step_once(db, sql_release);
     return rc;
 }
