@@ -53,7 +53,9 @@ static int row(void *ctx, const struct sw_event_row *e)
     o->n++;
     snprintf(o->last, sizeof o->last, "%s", e->cursor);
     if (o->json) {
-        if (json_dumpf(e->event, stdout, JSON_COMPACT) || putchar('\n') == EOF) return SW_EIO;
+        if (json_dumpf(e->event, stdout, JSON_COMPACT | JSON_REAL_PRECISION(15)) ||
+            putchar('\n') == EOF)
+            return SW_EIO;
         return SW_OK;
     }
     char sb[32], eb[32], conf[16] = "", place[40] = "", vessels[256] = "";
@@ -70,7 +72,7 @@ static int row(void *ctx, const struct sw_event_row *e)
         snprintf(place, sizeof place, "%.4f,%.4f", e->lat, e->lon);
     char recs[24] = "";
     if (e->records > 1) snprintf(recs, sizeof recs, " (%d records)", e->records);
-    printf("%-20s %-16s %d %4s %-20s %-20s %-20s %s%s%s\n", e->id, e->type, e->rank, conf,
+    printf("%-32s %-16s %d %4s %-20s %-20s %-20s %s%s%s\n", e->id, e->type, e->rank, conf,
            e->start == SW_TIME_NONE ? "" : sw_time_format(e->start, 0, sb),
            e->ongoing               ? "ongoing"
            : e->end == SW_TIME_NONE ? ""
@@ -181,7 +183,7 @@ int cmd_events(int argc, char **argv)
         return 1;
     }
     if (!o.json)
-        printf("%-20s %-16s %s %4s %-20s %-20s %-20s %s\n", "ID", "TYPE", "R", "CONF", "START",
+        printf("%-32s %-16s %s %4s %-20s %-20s %-20s %s\n", "ID", "TYPE", "R", "CONF", "START",
                "END", "PLACE", "VESSELS");
     rc = sw_query_events(db, &f, row, &o, err);
     sw_store_close(db);
