@@ -196,8 +196,8 @@ static int listed_get(sqlite3 *db, struct listed **out, int *own, char *err)
     if (!l) return SW_ENOMEM;
     int rc = sw_query_designated(db, NULL, listed_add, l, err);
     if (rc == SW_ENOMEM && err) snprintf(err, SW_ERRMAX, "%s", sw_strerror(rc));
-    qsort(l->imo.p, l->imo.n, sizeof *l->imo.p, by_num);
-    qsort(l->mmsi.p, l->mmsi.n, sizeof *l->mmsi.p, by_num);
+    if (l->imo.n) qsort(l->imo.p, l->imo.n, sizeof *l->imo.p, by_num);
+    if (l->mmsi.n) qsort(l->mmsi.p, l->mmsi.n, sizeof *l->mmsi.p, by_num);
     l->version = version;
     l->changes = changes;
     l->users = 1;
