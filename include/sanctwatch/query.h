@@ -23,7 +23,7 @@
  *    connection.
  *  - Where the SQL lives: vessels, identities and tracks in src/vessel/query.c (tables of
  *    module "ingest"), designated vessels in src/lists/query.c (module "lists"), events in
- *    src/ledger/query.c (module "ledger", with the index its migration 2 keeps).
+ *    src/ledger/query.c (module "ledger", with the index its migration 3 keeps).
  */
 #ifndef SANCTWATCH_QUERY_H
 #define SANCTWATCH_QUERY_H

@@ -596,8 +596,8 @@ static void events_paging_stable(void **state)
     sw_store_close(db);
 }
 
-/* A store whose events were recorded before migration 2: the migration indexes them by the
- * same code as the record path. Simulated by dropping what migration 2 added. */
+/* A store whose events were recorded before migration 3: the migration indexes them by the
+ * same code as the record path. Simulated by dropping what migration 3 added. */
 static void ledger_backfill(void **state)
 {
     sqlite3 *db = event_store();
@@ -613,7 +613,7 @@ static void ledger_backfill(void **state)
              "ALTER TABLE events DROP COLUMN lat; ALTER TABLE events DROP COLUMN lon;"
              "ALTER TABLE events DROP COLUMN confidence; ALTER TABLE events DROP COLUMN ongoing;"
              "ALTER TABLE events DROP COLUMN withdrawn;"
-             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 2");
+             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 3");
     assert_int_equal(sw_ledger_migrate(db), SW_OK);
     assert_string_equal(eq(db, f), want);
     assert_string_equal(eq(db, ef()), want_inc);
@@ -629,7 +629,7 @@ static void ledger_backfill(void **state)
              "ALTER TABLE events DROP COLUMN lat; ALTER TABLE events DROP COLUMN lon;"
              "ALTER TABLE events DROP COLUMN confidence; ALTER TABLE events DROP COLUMN ongoing;"
              "ALTER TABLE events DROP COLUMN withdrawn;"
-             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 2");
+             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 3");
     sw_store_close(db);
     assert_int_equal(sw_query_open(path, &db, NULL), SW_OK);
     assert_string_equal(eq(db, ef()), want_inc);
