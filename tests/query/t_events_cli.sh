@@ -9,8 +9,15 @@ command -v python3 >/dev/null || { echo "SKIP: python3 absent"; exit 77; }
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 cd "$T"
-"$SW_BIN" simulate --seed 5 --hours 36 --out s.nmea --truth s.json 2>/dev/null || fail "simulate"
-"$SW_BIN" analyze -q --db s.db --events ev.jsonl s.nmea || fail "analyze"
+# Two daily files analyzed one after the other: episodes open at midnight are published
+# ongoing by the first run and completed (or withdrawn) by the second.
+"$SW_BIN" simulate --seed 5 --hours 48 --split-hours 24 --out s.nmea --truth s.json 2>/dev/null ||
+    fail "simulate"
+: >ev.jsonl
+for f in s.nmea.000 s.nmea.001; do
+    "$SW_BIN" analyze -q --db s.db --events "ev.$f" "$f" || fail "analyze $f"
+    cat "ev.$f" >>ev.jsonl
+done
 "$SW_BIN" events --db s.db --json >inc.jsonl || fail "events"
 "$SW_BIN" events --db s.db --json --records --order time >rec.jsonl || fail "events --records"
 "$SW_BIN" events --db s.db >table.txt || fail "events table"
@@ -39,6 +46,8 @@ assert {e["id"] for e in inc} == view, "incident view differs from analyze's"
 assert len(inc) == len(view) and len(rec) == len(ev), (len(inc), len(view), len(rec), len(ev))
 assert sorted(e["id"] for e in rec) == sorted(e["id"] for e in ev)
 assert all("leaf" in e["evidence"] and "sha256" in e["evidence"] for e in inc)
+completed = [e for e in inc if e.get("completes")]
+assert completed, "no incident completed by the second file's run"
 assert [e["id"] for e in load("paged.jsonl")] == [e["id"] for e in inc], "pages differ"
 m = load("mmsi.jsonl")
 assert m and all(any(v["mmsi"] == mmsi for v in e["vessels"]) for e in m)
@@ -47,7 +56,8 @@ f = load("f.jsonl")
 assert all(e["confidence"] >= 0.9 and 30 <= e["lat"] <= 45 and 120 <= e["lon"] <= 135 for e in f)
 assert len(f) == sum(1 for e in inc if (e.get("confidence") or 0) >= 0.9 and
                      e.get("lat") is not None and 30 <= e["lat"] <= 45 and 120 <= e["lon"] <= 135)
-print(f"RESULT events: {len(inc)} incidents of {len(rec)} records, as analyze's view; "
+print(f"RESULT events: {len(inc)} incidents of {len(rec)} records ({len(completed)} completed by "
+      f"a later run, {len(last) - len(view)} withdrawn), as analyze's view; "
       f"{len(load('paged.jsonl'))} paged in 7s; {len(m)} of MMSI {mmsi}; {len(f)} filtered")
 PY
 [ "$(wc -l <table.txt)" -eq $(( $(wc -l <inc.jsonl) + 1 )) ] || fail "table rows"
