@@ -1,7 +1,7 @@
 /*
  * Designated vessels (query.h) over the "lists" module's tables (schema in schema.c, written
  * by import.c): every reader of the lists' vessels (the detectors' listed-vessel load, the
- * vessel rows' `listed`, report dossiers, `lists vessels`, the server) reads them here.
+ * vessel rows' `listed`, report dossiers, the server) reads them here.
  */
 #include "sanctwatch/query.h"
 #include "sanctwatch/error.h"
