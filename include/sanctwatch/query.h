@@ -18,7 +18,12 @@
  *    SQLite's message; SQLITE_CORRUPT included, never swallowed). err is SW_ERRMAX bytes and
  *    may be NULL.
  *  - Every function is safe to call from several threads at once on distinct connections;
- *    prepared statements are cached per connection (sw_query_cache_free on close).
+ *    prepared statements are cached per connection (sw_query_cache_free on close;
+ *    sw_store_close does it). A callback may call these functions again on the same
+ *    connection.
+ *  - Where the SQL lives: vessels, identities and tracks in src/vessel/query.c (tables of
+ *    module "ingest"), designated vessels in src/lists/query.c (module "lists"), events in
+ *    src/ledger/query.c (module "ledger", with the index its migration 3 keeps).
  */
 #ifndef SANCTWATCH_QUERY_H
 #define SANCTWATCH_QUERY_H
@@ -36,6 +41,12 @@ struct sw_bbox {
 };
 
 #define SW_CURSOR_MAX 64
+
+/* Open a store for reading: read-only (sw_store_open_readonly, store.h), after bringing a
+ * store written by an older sanctwatch up to the schema these functions read (the first
+ * reader after an upgrade applies the missing migrations of the modules whose tables exist,
+ * then reopens read-only). Close with sw_store_close. Errors as sw_store_open_readonly. */
+int sw_query_open(const char *path, sqlite3 **out, char *err);
 
 /* ------------------------------------------------------------------------------- vessels */
 
@@ -72,7 +83,9 @@ struct sw_vessel_filter {
     size_t limit;        /* rows at most (0: all) */
 };
 typedef int (*sw_vessel_row_fn)(void *ctx, const struct sw_vessel_row *v);
-/* Vessels in MMSI order. */
+/* Vessels in MMSI order. An area is answered from a grid of the vessels' latest fixes kept
+ * per connection (built on the first area query, rebuilt when the store changed since): no
+ * index costs the writer anything. */
 int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_row_fn fn, void *ctx,
                      char *err);
 /* One vessel: SW_OK, or SW_ENOTFOUND. */
@@ -114,8 +127,10 @@ struct sw_designated_row {
     const char *list, *ref, *name;
     const char *const *names; /* every name of the entry (primary first), n_names of them */
     size_t n_names;
-    uint32_t imo, mmsi; /* 0 unknown */
-    int imo_valid;      /* the IMO's check digit is right */
+    uint32_t imo, mmsi;           /* the first of each the entry gives, 0 unknown */
+    int imo_valid;                /* the IMO's check digit is right */
+    const uint32_t *imos, *mmsis; /* every IMO and MMSI of the entry (n_imos, n_mmsis) */
+    size_t n_imos, n_mmsis;
     const char *callsign, *flag, *vessel_type, *tonnage, *grt, *owner;
     const char *programmes, *listed_on, *remarks;
     int active; /* on the list's latest edition */
@@ -153,12 +168,20 @@ struct sw_event_filter {
     double min_confidence; /* 0 any */
     int max_rank;          /* 0 any: rank (event.h) at most this */
     const char *review;    /* NULL any; "unreviewed", "confirmed", "dismissed", "annotated"
-                              once reviews exist (the server's) */
+                              once reviews exist (the server's); until then every event is
+                              unreviewed; any other value: SW_EINVAL */
     int records;           /* 0: incidents: each incident once, as its latest record (an
                               ongoing event and the records that complete it are one
                               incident, event.h); 1: every ledger record */
+    int withdrawn;         /* incidents view: 0 leaves out incidents whose latest record
+                              withdraws them; 1 gives only those (a report's annex) */
+    uint64_t ledger_size;  /* 0: every record; else only the records of leaves below it
+                              (the events a signed head of that size covers) */
     enum sw_event_order order;
-    const char *after; /* NULL: from the start; else a cursor of the same filter */
+    const char *after; /* NULL: from the start; else a cursor of the same filter; the
+                          cursor holds the ledger size of its first page, so every
+                          page reads the store as it was then (appended records,
+                          completions included, wait for a fresh first page) */
     size_t limit;      /* rows at most (0: all) */
 };
 
@@ -180,7 +203,7 @@ typedef int (*sw_event_fn)(void *ctx, const struct sw_event_row *e);
 int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn, void *ctx,
                     char *err);
 /* One incident by the id of any of its records: every record in leaf order (the first is the
- * one first published). SW_ENOTFOUND. */
+ * one first published), whatever the ledger size. SW_ENOTFOUND. */
 int sw_query_incident(sqlite3 *db, const char *id, sw_event_fn fn, void *ctx, char *err);
 /* Events per type (incidents view), for summaries: counts[i] for types[i]. */
 int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const char *const *types,

@@ -21,6 +21,13 @@ void sw_store_close(sqlite3 *db);
  * directory" in err, instead of creating an empty store that reads as "nothing found". */
 int sw_store_open_existing(const char *path, sqlite3 **out, char *err);
 
+/* Open an existing database read-only, for the commands and services that only read
+ * (vessels, track, events, lists vessels, the server): SW_ENOTFOUND with "cannot open 'PATH':
+ * No such file or directory" when it is missing, SW_EDB with SQLite's reason when it is not a
+ * database ("file is not a database") or cannot be read. Most readers call sw_query_open
+ * (query.h), which also brings a store written by an older sanctwatch up to date first. */
+int sw_store_open_readonly(const char *path, sqlite3 **out, char *err);
+
 /* Apply migrations steps[0..n-1] of module (version i+1 is steps[i]) not yet applied. */
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n);
 
@@ -39,5 +46,32 @@ int sw_store_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql);
  * (SQLITE_DONE or SQLITE_ROW), SW_EDB otherwise (sqlite3_errmsg of its database keeps the
  * reason). */
 int sw_store_step(sqlite3_stmt *st);
+
+/* Per-connection cache of prepared statements and of data a reader derives from the
+ * store (the query functions use it, query.h). A statement is keyed by the address of its SQL
+ * text (a string of static storage): sw_store_stmt_get hands it out ready to bind (reset,
+ * bindings cleared); while it is handed out, a second get of the same SQL (a callback reading
+ * the store again) gets a fresh statement. Give every statement back with sw_store_stmt_put.
+ * SW_EDB when the SQL does not prepare (sqlite3_errmsg(db) has the reason). */
+int sw_store_stmt_get(sqlite3 *db, const char *sql, sqlite3_stmt **st);
+void sw_store_stmt_put(sqlite3_stmt *st);
+/* Data kept beside the statements, keyed by the address of an object of the caller's (one
+ * per kind of data); sw_store_aux_set frees what was there with its free function. */
+void *sw_store_aux_get(sqlite3 *db, const void *key);
+int sw_store_aux_set(sqlite3 *db, const void *key, void *data, void (*free_fn)(void *));
+/* 1 when the table exists, 0 when not, SW_EDB when the schema cannot be read (sqlite3_errmsg
+ * has the reason): sw_store_has_table for readers that must not take a damaged schema for an
+ * empty store; its statement is cached. */
+int sw_store_table(sqlite3 *db, const char *name);
+
+/* A column of the current row, unknown (NULL) as the read API writes it: "" (never NULL),
+ * -1, NAN, INT64_MIN (SW_TIME_NONE). */
+const char *sw_store_col_text(sqlite3_stmt *st, int i);
+int sw_store_col_int(sqlite3_stmt *st, int i);
+double sw_store_col_real(sqlite3_stmt *st, int i);
+long long sw_store_col_time(sqlite3_stmt *st, int i);
+
+/* Finalize and free everything cached for db (sw_store_close calls it). */
+void sw_store_cache_free(sqlite3 *db);
 
 #endif

@@ -7,6 +7,7 @@
 #define SANCTWATCH_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sanctwatch/version.h"
@@ -21,6 +22,13 @@ struct sw_cmd {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, prefixed "warning: ". */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* An ISO 8601 time option; for "--to", a date alone means through the end of that day. Says
+ * what is wrong ("CMD: OPT expects ...") and returns -1 on a bad value. */
+int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out);
+/* Event types, comma-separated, appended to types (static strings, at most max); an unknown
+ * type is an error (-1, said), so that a typo cannot give an empty answer. */
+int cli_parse_types(const char *cmd, const char *v, const char **types, size_t *n, size_t max);
 
 int cmd_decode(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
@@ -49,5 +57,6 @@ int cli_load_vkey(const char *arg, struct sw_ledger_pub *p);
 int cli_keygen(const char *path, const char *name, unsigned alg, int pem);
 /* New key at new_path of old's name and type, and the rotation statement signed by both. */
 int cli_rotate(const char *old_path, const char *new_path, const char *out);
+int cmd_events(int argc, char **argv);
 
 #endif

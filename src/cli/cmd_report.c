@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "sanctwatch/config.h"
-#include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/geo.h"
 #include "sanctwatch/report.h"
@@ -41,180 +40,153 @@ static const char usage_text[] =
     "  --data DIR     data directory (coastlines, ports, zones; default: as docs/geo.md)\n"
     "  --title TEXT   report title\n";
 
-static int parse_time(const char *opt, const char *s, int64_t *out)
+struct args {
+    const char *db, *out, *key, *pub, *config, *data;
+    struct sw_report_opts o;
+};
+
+/* 0, 2 on a usage error, 3 for --help. */
+static int parse_args(int argc, char **argv, struct args *a)
 {
-    if (sw_time_parse(s, strlen(s), out) != SW_OK) {
-        cli_error("report: %s expects an ISO 8601 time, not '%s'", opt, s);
-        return -1;
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) return 3;
+        if (i + 1 >= argc || opt[0] != '-') {
+            cli_error("report: unexpected '%s'", opt);
+            return 2;
+        }
+        const char *v = argv[++i];
+        const char **slot = !strcmp(opt, "--db")       ? &a->db
+                            : !strcmp(opt, "--out")    ? &a->out
+                            : !strcmp(opt, "--key")    ? &a->key
+                            : !strcmp(opt, "--pub")    ? &a->pub
+                            : !strcmp(opt, "--config") ? &a->config
+                            : !strcmp(opt, "--data")   ? &a->data
+                            : !strcmp(opt, "--title")  ? &a->o.title
+                                                       : NULL;
+        if (slot) {
+            *slot = v;
+        } else if (!strcmp(opt, "--from") || !strcmp(opt, "--to")) {
+            if (cli_parse_time("report", opt, v, opt[2] == 'f' ? &a->o.from_ms : &a->o.to_ms))
+                return 2;
+        } else if (!strcmp(opt, "--type")) {
+            if (cli_parse_types("report", v, a->o.types, &a->o.ntypes, SW_REPORT_MAX_TYPES))
+                return 2;
+        } else {
+            cli_error("report: unknown option '%s'", opt);
+            return 2;
+        }
+    }
+    if (a->o.from_ms != SW_TIME_NONE && a->o.to_ms != SW_TIME_NONE && a->o.from_ms > a->o.to_ms) {
+        cli_error("report: --from is after --to");
+        return 2;
+    }
+    if (!a->out) {
+        cli_error("report: --out DIR is required");
+        return 2;
     }
     return 0;
 }
 
-static int known_type(const char *t)
+/* The signing key (given, or the default one when it exists) and the verifier key. */
+static int load_keys(struct args *a, struct sw_ledger_key *key, struct sw_ledger_pub *pub,
+                     int *have_key)
 {
-    for (int i = 0; i < SW_DT_COUNT; i++)
-        if (!strcmp(t, sw_detect_type_name(i))) return 1;
+    int rc;
+    if (a->key || access(SW_LEDGER_DEFAULT_KEY, R_OK) == 0) {
+        const char *kp = a->key ? a->key : SW_LEDGER_DEFAULT_KEY;
+        if ((rc = sw_ledger_key_load(kp, key))) {
+            cli_error("report: cannot use key '%s': %s", kp,
+                      errno == EPERM ? "readable by others (chmod 600)" : sw_strerror(rc));
+            return -1;
+        }
+        *have_key = 1;
+        a->o.key = key;
+        *pub = key->pub;
+        a->o.pub = pub;
+    }
+    if (a->pub || (!a->o.pub && access(SW_LEDGER_DEFAULT_KEY ".pub", R_OK) == 0)) {
+        const char *pp = a->pub ? a->pub : SW_LEDGER_DEFAULT_KEY ".pub";
+        if ((rc = sw_ledger_pub_load(pp, pub))) {
+            cli_error("report: cannot read public key '%s': %s", pp, sw_strerror(rc));
+            return -1;
+        }
+        a->o.pub = pub;
+    }
+    return 0;
+}
+
+/* Coastlines, ports and zones for the maps (without them the maps still show tracks), and
+ * the detector parameters for the methods annex. */
+static int load_geo_config(struct args *a, struct sw_geo **geo, struct sw_config **cfg)
+{
+    const char *errpath = NULL;
+    int rc = sw_geo_open(geo, a->data, &errpath);
+    if (rc) {
+        cli_warn("report: no coastlines, ports or zones on the maps: %s%s%s", sw_strerror(rc),
+                 errpath ? " in " : "", errpath ? errpath : "");
+        *geo = NULL;
+    }
+    static char cfgpath[4096];
+    if (!a->config && *geo) {
+        snprintf(cfgpath, sizeof cfgpath, "%s/detect.conf", sw_geo_dir(*geo));
+        if (access(cfgpath, R_OK) == 0) a->config = cfgpath;
+    }
+    if (a->config) {
+        size_t line = 0;
+        if ((rc = sw_config_load(cfg, a->config, &line))) {
+            cli_error("report: cannot read '%s' (line %zu): %s", a->config, line, sw_strerror(rc));
+            return -1;
+        }
+        a->o.params = *cfg;
+    }
+    return 0;
+}
+
+/* Build the model from the store, then write the folder: nothing is written unless the
+ * whole model was read. */
+static int build_and_write(struct args *a, const struct sw_geo *geo)
+{
+    sqlite3 *db = NULL;
+    json_t *model = NULL;
+    char err[SW_ERRMAX] = "";
+    int rc = sw_store_open_existing(a->db, &db, err);
+    if (rc == SW_OK) rc = sw_report_build(db, &a->o, &model, err);
+    if (rc == SW_OK) rc = sw_report_write(model, geo, a->out, err);
+    sw_store_close(db);
+    if (rc) {
+        cli_error("report: %s", *err ? err : sw_strerror(rc));
+        json_decref(model);
+        return 1;
+    }
+    json_t *summary = json_object_get(model, "summary");
+    printf("wrote %lld incidents to %s/report.html (open it in a browser), with report.json, "
+           "events.geojson, tracks.geojson, events.kml and events.csv\n",
+           (long long)json_integer_value(json_object_get(summary, "incidents")), a->out);
+    json_decref(model);
     return 0;
 }
 
 int cmd_report(int argc, char **argv)
 {
-    const char *db_path = SW_STORE_DEFAULT_PATH, *out = NULL, *key_path = NULL, *pub_path = NULL;
-    const char *config_path = NULL, *data = NULL;
-    struct sw_report_opts o;
-    sw_report_opts_default(&o);
-    static char typebuf[1024];
-    size_t typeused = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage_text, stdout);
-            return 0;
-        }
-        if (i + 1 >= argc || a[0] != '-') {
-            cli_error("report: unexpected '%s'", a);
-            fputs(usage_text, stderr);
-            return 2;
-        }
-        const char *v = argv[++i];
-        if (!strcmp(a, "--db"))
-            db_path = v;
-        else if (!strcmp(a, "--out"))
-            out = v;
-        else if (!strcmp(a, "--key"))
-            key_path = v;
-        else if (!strcmp(a, "--pub"))
-            pub_path = v;
-        else if (!strcmp(a, "--config"))
-            config_path = v;
-        else if (!strcmp(a, "--data"))
-            data = v;
-        else if (!strcmp(a, "--title"))
-            o.title = v;
-        else if (!strcmp(a, "--from")) {
-            if (parse_time(a, v, &o.from_ms)) return 2;
-        } else if (!strcmp(a, "--to")) {
-            if (parse_time(a, v, &o.to_ms)) return 2;
-            if (strlen(v) == 10) /* a date alone: through the end of that day */
-                o.to_ms += 86400000 - 1;
-        } else if (!strcmp(a, "--type")) {
-            /* Split on commas into the static buffer; the opts point into it. */
-            size_t len = strlen(v);
-            if (typeused + len + 1 > sizeof typebuf) {
-                cli_error("report: too many --type values");
-                return 2;
-            }
-            char *copy = typebuf + typeused;
-            memcpy(copy, v, len + 1);
-            typeused += len + 1;
-            char *save = NULL;
-            for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-                if (!known_type(t)) { /* a typo must not give an empty report */
-                    cli_error("report: unknown event type '%s'", t);
-                    return 2;
-                }
-                if (o.ntypes == SW_REPORT_MAX_TYPES) {
-                    cli_error("report: at most %d event types", SW_REPORT_MAX_TYPES);
-                    return 2;
-                }
-                o.types[o.ntypes++] = t;
-            }
-        } else {
-            cli_error("report: unknown option '%s'", a);
-            fputs(usage_text, stderr);
-            return 2;
-        }
+    struct args a = {.db = SW_STORE_DEFAULT_PATH};
+    sw_report_opts_default(&a.o);
+    int rc = parse_args(argc, argv, &a);
+    if (rc == 3) {
+        fputs(usage_text, stdout);
+        return 0;
     }
-    if (o.from_ms != SW_TIME_NONE && o.to_ms != SW_TIME_NONE && o.from_ms > o.to_ms) {
-        cli_error("report: --from is after --to");
-        return 2;
-    }
-    if (!out) {
-        cli_error("report: --out DIR is required");
+    if (rc) {
         fputs(usage_text, stderr);
-        return 2;
+        return rc;
     }
-    int status = 1;
     struct sw_ledger_key key;
     struct sw_ledger_pub pub;
-    int have_key = 0;
-    sqlite3 *db = NULL;
     struct sw_geo *geo = NULL;
     struct sw_config *cfg = NULL;
-    json_t *model = NULL;
-    char err[SW_ERRMAX] = "";
-    int rc;
-
-    if (sw_store_open_existing(db_path, &db, err)) {
-        cli_error("report: %s", err);
-        goto done;
-    }
-
-    if (key_path || access(SW_LEDGER_DEFAULT_KEY, R_OK) == 0) {
-        const char *kp = key_path ? key_path : SW_LEDGER_DEFAULT_KEY;
-        rc = sw_ledger_key_load(kp, &key);
-        if (rc) {
-            cli_error("report: cannot use key '%s': %s", kp,
-                      errno == EPERM ? "readable by others (chmod 600)" : sw_strerror(rc));
-            goto done;
-        }
-        have_key = 1;
-        o.key = &key;
-        pub = key.pub;
-        o.pub = &pub;
-    }
-    if (pub_path || (!o.pub && access(SW_LEDGER_DEFAULT_KEY ".pub", R_OK) == 0)) {
-        const char *pp = pub_path ? pub_path : SW_LEDGER_DEFAULT_KEY ".pub";
-        rc = sw_ledger_pub_load(pp, &pub);
-        if (rc) {
-            cli_error("report: cannot read public key '%s': %s", pp, sw_strerror(rc));
-            goto done;
-        }
-        o.pub = &pub;
-    }
-
-    const char *errpath = NULL;
-    rc = sw_geo_open(&geo, data, &errpath);
-    if (rc) {
-        /* Maps then show tracks without coastlines: say so, but still report. */
-        cli_warn("report: no coastlines, ports or zones on the maps: %s%s%s", sw_strerror(rc),
-                 errpath ? " in " : "", errpath ? errpath : "");
-        geo = NULL;
-    }
-    char cfgpath[4096];
-    if (!config_path && geo) {
-        snprintf(cfgpath, sizeof cfgpath, "%s/detect.conf", sw_geo_dir(geo));
-        if (access(cfgpath, R_OK) == 0) config_path = cfgpath;
-    }
-    if (config_path) {
-        size_t line = 0;
-        rc = sw_config_load(&cfg, config_path, &line);
-        if (rc) {
-            cli_error("report: cannot read '%s' (line %zu): %s", config_path, line,
-                      sw_strerror(rc));
-            goto done;
-        }
-        o.params = cfg;
-    }
-
-    rc = sw_report_build(db, &o, &model, err);
-    if (rc) {
-        cli_error("report: %s", *err ? err : sw_strerror(rc));
-        goto done;
-    }
-    rc = sw_report_write(model, geo, out, err);
-    if (rc) {
-        cli_error("report: %s", err);
-        goto done;
-    }
-    json_t *summary = json_object_get(model, "summary");
-    printf("wrote %lld incidents to %s/report.html (open it in a browser), with report.json, "
-           "events.geojson, tracks.geojson, events.kml and events.csv\n",
-           (long long)json_integer_value(json_object_get(summary, "incidents")), out);
-    status = 0;
-done:
-    json_decref(model);
-    sw_store_close(db);
+    int have_key = 0, status = 1;
+    if (load_keys(&a, &key, &pub, &have_key) == 0 && load_geo_config(&a, &geo, &cfg) == 0)
+        status = build_and_write(&a, geo);
     sw_config_free(cfg);
     sw_geo_free(geo);
     if (have_key) sw_ledger_key_wipe(&key);

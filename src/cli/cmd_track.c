@@ -7,13 +7,14 @@
 
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/query.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int parse_time(const char *s, int64_t *out)
 {
@@ -22,10 +23,68 @@ static int parse_time(const char *s, int64_t *out)
     return -1;
 }
 
+#define TOO_MANY 1
+
+struct out {
+    int geojson;
+    size_t n;
+    struct sw_buf b, times;
+};
+
+/* A real as SQLite writes one as text (what this command printed when it read the columns
+ * itself): 15 significant digits, always with a decimal point; unknown: nothing. */
+static void put_real(double v)
+{
+    char buf[40];
+    if (isnan(v)) {
+        fputs(",", stdout);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (!strpbrk(buf, ".eEn")) {
+        printf(",%s.0", buf);
+        return;
+    }
+    char *e = strpbrk(buf, "eE");
+    if (e && !memchr(buf, '.', (size_t)(e - buf)))
+        printf(",%.*s.0%s", (int)(e - buf), buf, e);
+    else
+        printf(",%s", buf);
+}
+
+static void put_int(int v)
+{
+    if (v < 0)
+        fputs(",", stdout);
+    else
+        printf(",%d", v);
+}
+
+static int point(void *ctx, const struct sw_track_point *p)
+{
+    struct out *o = ctx;
+    char tb[32];
+    sw_time_format(p->t, 1, tb);
+    if (o->geojson) {
+        if (sw_buf_printf(&o->b, "%s[%.7f,%.7f]", o->n ? "," : "", p->lon, p->lat) ||
+            sw_buf_printf(&o->times, "%s\"%s\"", o->n ? "," : "", tb))
+            return TOO_MANY;
+    } else {
+        printf("%s,%.7f,%.7f", tb, p->lat, p->lon);
+        put_real(p->sog);
+        put_real(p->cog);
+        put_int(p->heading);
+        put_int(p->status);
+        putchar('\n');
+    }
+    o->n++;
+    return 0;
+}
+
 int cmd_track(int argc, char **argv)
 {
     const char *dbpath = SW_STORE_DEFAULT_PATH, *mmsi_s = NULL;
-    int64_t from = INT64_MIN, to = INT64_MAX;
+    int64_t from = SW_TIME_NONE, to = SW_TIME_NONE;
     int geojson = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc) {
@@ -59,71 +118,46 @@ int cmd_track(int argc, char **argv)
         fprintf(stderr, "usage: sanctwatch track [--db DB] [--from T] [--to T] [--geojson] MMSI\n");
         return 2;
     }
-    if (access(dbpath, F_OK) != 0) {
-        cli_error("cannot open '%s': %s", dbpath, strerror(errno));
-        return 1;
-    }
     sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int status = 1, n = 0, rc;
-    struct sw_buf b, times;
-    sw_buf_init(&b, 0);
-    sw_buf_init(&times, 0);
-    if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "SELECT t, lat, lon, sog, cog, heading, status FROM track"
-                           " WHERE mmsi = ? AND t >= ? AND t <= ? ORDER BY t",
-                           -1, &st, NULL) != SQLITE_OK) {
-        cli_error("cannot read the track from '%s': %s", dbpath, sqlite3_errmsg(db));
+    char err[SW_ERRMAX];
+    int status = 1;
+    struct out o = {.geojson = geojson};
+    sw_buf_init(&o.b, 0);
+    sw_buf_init(&o.times, 0);
+    if (sw_query_open(dbpath, &db, err)) {
+        cli_error("%s", err);
         goto out;
     }
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mmsi);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
     if (!geojson) printf("time,lat,lon,sog,cog,heading,status\n");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char tb[32];
-        sw_time_format(sqlite3_column_int64(st, 0), 1, tb);
-        if (geojson) {
-            if (sw_buf_printf(&b, "%s[%.7f,%.7f]", n ? "," : "", sqlite3_column_double(st, 2),
-                              sqlite3_column_double(st, 1)) ||
-                sw_buf_printf(&times, "%s\"%s\"", n ? "," : "", tb)) {
-                cli_error("track: too many points");
-                goto out;
-            }
-        } else {
-            printf("%s,%.7f,%.7f", tb, sqlite3_column_double(st, 1), sqlite3_column_double(st, 2));
-            for (int i = 3; i <= 6; i++) {
-                const unsigned char *t = sqlite3_column_text(st, i);
-                printf(",%s", t ? (const char *)t : "");
-            }
-            putchar('\n');
-        }
-        n++;
-    }
-    if (rc != SQLITE_DONE) {
-        cli_error("cannot read the track from '%s': %s", dbpath, sqlite3_errmsg(db));
+    struct sw_track_filter f = {.mmsi = (uint32_t)mmsi, .from = from, .to = to};
+    int rc = sw_query_track(db, &f, point, &o, err);
+    if (rc == TOO_MANY) {
+        cli_error("track: too many points");
         goto out;
     }
+    if (rc) {
+        cli_error("'%s': %s", dbpath, err);
+        goto out;
+    }
+    size_t n = o.n;
     if (geojson) {
         /* A LineString needs two positions; one point is written as a Point. */
         printf("{\"type\":\"FeatureCollection\",\"features\":[");
         if (n == 1)
             printf("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":%s},"
                    "\"properties\":{\"mmsi\":%llu,\"times\":[%s]}}",
-                   b.data, mmsi, times.data);
+                   o.b.data, mmsi, o.times.data);
         else if (n > 1)
             printf("{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
                    "[%s]},\"properties\":{\"mmsi\":%llu,\"times\":[%s]}}",
-                   b.data, mmsi, times.data);
+                   o.b.data, mmsi, o.times.data);
         printf("]}\n");
     }
     if (n == 0) cli_warn("no track points for MMSI %llu in '%s'", mmsi, dbpath);
     status = fflush(stdout) == 0 ? 0 : 1;
 out:
-    sw_buf_release(&b);
-    sw_buf_release(&times);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    sw_buf_release(&o.b);
+    sw_buf_release(&o.times);
+    sw_store_close(db);
     return status;
 }

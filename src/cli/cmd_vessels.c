@@ -6,61 +6,110 @@
 
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/query.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
-#include <unistd.h>
 
-/* Open an existing database read-only for a reading command. */
-static int open_existing(const char *path, sqlite3 **db)
+/* JSON helpers for one row: unknown values are null. */
+static void j_str(struct sw_buf *b, const char *name, const char *v)
 {
-    if (access(path, F_OK) != 0) {
-        cli_error("cannot open '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        cli_error("cannot open '%s': %s", path, sqlite3_errmsg(*db));
-        sqlite3_close(*db);
-        return -1;
-    }
-    sqlite3_busy_timeout(*db, 10000);
-    return 0;
+    sw_buf_printf(b, ",\"%s\":", name);
+    if (*v)
+        sw_buf_json_string(b, v, strlen(v));
+    else
+        sw_buf_puts(b, "null");
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static void j_int(struct sw_buf *b, const char *name, long long v, int known)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static void json_field(struct sw_buf *b, sqlite3_stmt *st, int i, const char *name)
-{
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
+    if (known)
+        sw_buf_printf(b, ",\"%s\":%lld", name, v);
+    else
         sw_buf_printf(b, ",\"%s\":null", name);
-        break;
-    case SQLITE_INTEGER:
-        sw_buf_printf(b, ",\"%s\":%lld", name, (long long)sqlite3_column_int64(st, i));
-        break;
-    case SQLITE_FLOAT:
-        sw_buf_printf(b, ",\"%s\":%.10g", name, sqlite3_column_double(st, i));
-        break;
-    default:
-        sw_buf_printf(b, ",\"%s\":", name);
-        sw_buf_json_string(b, col_text(st, i), (size_t)sqlite3_column_bytes(st, i));
-    }
 }
 
-static void json_time(struct sw_buf *b, sqlite3_stmt *st, int i, const char *name)
+static void j_real(struct sw_buf *b, const char *name, double v)
 {
-    char tb[32];
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+    if (isnan(v))
         sw_buf_printf(b, ",\"%s\":null", name);
     else
-        sw_buf_printf(b, ",\"%s\":\"%s\"", name,
-                      sw_time_format(sqlite3_column_int64(st, i), 1, tb));
+        sw_buf_printf(b, ",\"%s\":%.10g", name, v);
+}
+
+static void j_time(struct sw_buf *b, const char *name, int64_t t)
+{
+    char tb[32];
+    if (t == SW_TIME_NONE)
+        sw_buf_printf(b, ",\"%s\":null", name);
+    else
+        sw_buf_printf(b, ",\"%s\":\"%s\"", name, sw_time_format(t, 1, tb));
+}
+
+struct out {
+    int json;
+    struct sw_buf b;
+};
+
+static int json_row(struct out *o, const struct sw_vessel_row *v)
+{
+    struct sw_buf *b = &o->b;
+    char cls[2] = {v->cls, 0};
+    sw_buf_reset(b);
+    sw_buf_printf(b, "{\"mmsi\":%u", v->mmsi);
+    j_str(b, "flag", v->flag);
+    j_str(b, "class", cls);
+    j_str(b, "name", v->name);
+    j_str(b, "callsign", v->callsign);
+    j_int(b, "imo", v->imo, v->imo != 0);
+    j_int(b, "ship_type", v->ship_type, v->ship_type >= 0);
+    j_int(b, "length_m", v->length_m, v->length_m >= 0);
+    j_int(b, "beam_m", v->beam_m, v->beam_m >= 0);
+    j_real(b, "draught", v->draught);
+    j_str(b, "destination", v->dest);
+    j_time(b, "first_seen", v->first_seen);
+    j_time(b, "last_seen", v->last_seen);
+    j_int(b, "positions", (long long)v->positions, 1);
+    j_int(b, "statics", (long long)v->statics, 1);
+    j_int(b, "identities", v->identities, 1);
+    j_int(b, "listed", v->listed, 1);
+    if (v->has_fix) {
+        char tb[32];
+        sw_buf_printf(b, ",\"last\":{\"time\":\"%s\"", sw_time_format(v->t, 1, tb));
+        j_real(b, "lat", v->lat);
+        j_real(b, "lon", v->lon);
+        j_real(b, "sog", v->sog);
+        j_real(b, "cog", v->cog);
+        j_int(b, "heading", v->heading, v->heading >= 0);
+        j_int(b, "status", v->status, v->status >= 0);
+        sw_buf_putc(b, '}');
+    } else {
+        sw_buf_puts(b, ",\"last\":null");
+    }
+    sw_buf_puts(b, "}\n");
+    return fwrite(b->data, 1, b->len, stdout) == b->len ? 0 : -1;
+}
+
+static int row(void *ctx, const struct sw_vessel_row *v)
+{
+    struct out *o = ctx;
+    if (o->json) return json_row(o, v);
+    char tb[32], imo[16] = "", type[16] = "", lat[16] = "", lon[16] = "", sog[8] = "";
+    char cls[2] = {v->cls, 0};
+    if (v->imo) snprintf(imo, sizeof imo, "%u", v->imo);
+    if (v->ship_type >= 0) snprintf(type, sizeof type, "%d", v->ship_type);
+    if (v->has_fix) {
+        snprintf(lat, sizeof lat, "%.5f", v->lat);
+        snprintf(lon, sizeof lon, "%.5f", v->lon);
+    }
+    if (!isnan(v->sog)) snprintf(sog, sizeof sog, "%.1f", v->sog);
+    printf("%-9u %-2s %-1s %-20s %-7s %-7s %4s %-20s %10s %11s %5s%s\n", v->mmsi, v->flag, cls,
+           v->name, v->callsign, imo, type, sw_time_format(v->last_seen, 0, tb), lat, lon, sog,
+           v->listed ? "  LISTED" : "");
+    return 0;
 }
 
 int cmd_vessels(int argc, char **argv)
@@ -75,7 +124,9 @@ int cmd_vessels(int argc, char **argv)
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("usage: sanctwatch vessels [--db DB] [--json]\n\n"
                    "List the vessels in DB (default %s) sorted by MMSI: flag, class, name,\n"
-                   "call sign, IMO, ship type, last fix. --json writes one JSON object a line.\n",
+                   "call sign, IMO, ship type, last fix, and LISTED when a designated vessel of\n"
+                   "the imported lists has its IMO or MMSI. --json writes one JSON object a\n"
+                   "line (\"listed\": the number of such list entries).\n",
                    SW_STORE_DEFAULT_PATH);
             return 0;
         } else {
@@ -84,83 +135,26 @@ int cmd_vessels(int argc, char **argv)
         }
     }
     sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int status = 1;
-    if (open_existing(dbpath, &db)) return 1;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT mmsi, flag, class, name, callsign, imo, ship_type, length_m,"
-                           " beam_m, draught, destination, first_seen, last_seen, positions,"
-                           " statics, last_time, last_lat, last_lon, last_sog, last_cog,"
-                           " last_heading, last_status,"
-                           " (SELECT COUNT(*) FROM identity_history h WHERE h.mmsi = v.mmsi)"
-                           " FROM vessels v ORDER BY mmsi",
-                           -1, &st, NULL) != SQLITE_OK) {
-        cli_error("cannot read vessels from '%s': %s", dbpath, sqlite3_errmsg(db));
-        goto out;
+    char err[SW_ERRMAX];
+    if (sw_query_open(dbpath, &db, err)) {
+        cli_error("%s", err);
+        return 1;
     }
-    struct sw_buf b;
-    sw_buf_init(&b, 1 << 20);
+    struct out o = {.json = json};
+    sw_buf_init(&o.b, 1 << 20);
     if (!json)
         printf("%-9s %-2s %-1s %-20s %-7s %-7s %4s %-20s %10s %11s %5s\n", "MMSI", "FL", "C",
                "NAME", "CALL", "IMO", "TYPE", "LAST SEEN", "LAT", "LON", "SOG");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char tb[32];
-        if (json) {
-            sw_buf_reset(&b);
-            sw_buf_printf(&b, "{\"mmsi\":%lld", (long long)sqlite3_column_int64(st, 0));
-            static const char *const names[] = {NULL,       "flag",    "class",      "name",
-                                                "callsign", "imo",     "ship_type",  "length_m",
-                                                "beam_m",   "draught", "destination"};
-            for (int i = 1; i <= 10; i++)
-                json_field(&b, st, i, names[i]);
-            json_time(&b, st, 11, "first_seen");
-            json_time(&b, st, 12, "last_seen");
-            json_field(&b, st, 13, "positions");
-            json_field(&b, st, 14, "statics");
-            json_field(&b, st, 22, "identities");
-            if (sqlite3_column_type(st, 15) != SQLITE_NULL) {
-                sw_buf_puts(&b, ",\"last\":{");
-                sw_buf_printf(&b, "\"time\":\"%s\"",
-                              sw_time_format(sqlite3_column_int64(st, 15), 1, tb));
-                json_field(&b, st, 16, "lat");
-                json_field(&b, st, 17, "lon");
-                json_field(&b, st, 18, "sog");
-                json_field(&b, st, 19, "cog");
-                json_field(&b, st, 20, "heading");
-                json_field(&b, st, 21, "status");
-                sw_buf_putc(&b, '}');
-            } else {
-                sw_buf_puts(&b, ",\"last\":null");
-            }
-            sw_buf_puts(&b, "}\n");
-            fwrite(b.data, 1, b.len, stdout);
-        } else {
-            char imo[16] = "", type[8] = "", lat[16] = "", lon[16] = "", sog[8] = "";
-            if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-                snprintf(imo, sizeof imo, "%lld", (long long)sqlite3_column_int64(st, 5));
-            if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-                snprintf(type, sizeof type, "%d", sqlite3_column_int(st, 6));
-            if (sqlite3_column_type(st, 15) != SQLITE_NULL) {
-                snprintf(lat, sizeof lat, "%.5f", sqlite3_column_double(st, 16));
-                snprintf(lon, sizeof lon, "%.5f", sqlite3_column_double(st, 17));
-            }
-            if (sqlite3_column_type(st, 18) != SQLITE_NULL)
-                snprintf(sog, sizeof sog, "%.1f", sqlite3_column_double(st, 18));
-            printf("%-9lld %-2s %-1s %-20s %-7s %-7s %4s %-20s %10s %11s %5s\n",
-                   (long long)sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
-                   col_text(st, 3), col_text(st, 4), imo, type,
-                   sw_time_format(sqlite3_column_int64(st, 12), 0, tb), lat, lon, sog);
-        }
+    struct sw_vessel_filter f = {.seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE};
+    int rc = sw_query_vessels(db, &f, row, &o, err);
+    sw_buf_release(&o.b);
+    int status = 0;
+    if (rc) {
+        cli_error("'%s': %s", dbpath, rc == -1 ? strerror(errno) : err);
+        status = 1;
+    } else if (fflush(stdout) != 0) {
+        status = 1;
     }
-    sw_buf_release(&b);
-    if (rc != SQLITE_DONE) {
-        cli_error("cannot read vessels from '%s': %s", dbpath, sqlite3_errmsg(db));
-        goto out;
-    }
-    status = fflush(stdout) == 0 ? 0 : 1;
-out:
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    sw_store_close(db);
     return status;
 }

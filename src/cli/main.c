@@ -10,6 +10,7 @@ static const struct sw_cmd commands[] = {
     {"analyze", cmd_analyze, "ingest AIS inputs into the picture of every vessel (SQLite)"},
     {"vessels", cmd_vessels, "list the vessels of a database, with identity and latest fix"},
     {"track", cmd_track, "show the stored track of one vessel (text or GeoJSON)"},
+    {"events", cmd_events, "list events or incidents with filters, the most significant first"},
     {"eval", cmd_eval, "score detector events against simulator ground truth, per type"},
     {"simulate", cmd_simulate, "write synthetic AIS traffic with labelled behaviour and its truth"},
     {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},

@@ -14,6 +14,7 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
+#include "ledger_int.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -58,6 +59,33 @@ static const char *const migrations[] = {
     " head INTEGER NOT NULL REFERENCES ledger_heads(id), witness TEXT NOT NULL,"
     " keyid BLOB NOT NULL, timestamp INTEGER NOT NULL, line TEXT NOT NULL,"
     " UNIQUE(head, witness, keyid));",
+    /* 3: what readers filter and order events by (query.h), derived from each event by
+     * event_index.c; the events already stored are indexed by the same code through SQL
+     * functions (ledger_index_functions). */
+    "ALTER TABLE events ADD COLUMN incident TEXT;"
+    "ALTER TABLE events ADD COLUMN rank INTEGER;"
+    "ALTER TABLE events ADD COLUMN lat REAL;"
+    "ALTER TABLE events ADD COLUMN lon REAL;"
+    "ALTER TABLE events ADD COLUMN confidence REAL;"
+    "ALTER TABLE events ADD COLUMN ongoing INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE events ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE events SET incident = coalesce(sw_event_incident(json), id),"
+    " rank = sw_event_rank(json), ongoing = sw_event_ongoing(json),"
+    " withdrawn = sw_event_withdrawn(json),"
+    " lat = CASE WHEN json_type(json, '$.lat') IN ('integer', 'real')"
+    "  THEN json_extract(json, '$.lat') END,"
+    " lon = CASE WHEN json_type(json, '$.lon') IN ('integer', 'real')"
+    "  THEN json_extract(json, '$.lon') END,"
+    " confidence = CASE WHEN json_type(json, '$.confidence') IN ('integer', 'real')"
+    "  THEN json_extract(json, '$.confidence') END;"
+    "CREATE TABLE event_vessels(id TEXT NOT NULL, mmsi INTEGER NOT NULL,"
+    " PRIMARY KEY(mmsi, id)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO event_vessels(id, mmsi)"
+    " SELECT e.id, json_extract(v.value, '$.mmsi') FROM events e, json_each(e.json, '$.vessels') v"
+    " WHERE json_type(e.json, '$.vessels') = 'array'"
+    " AND json_type(v.value, '$.mmsi') = 'integer' AND json_extract(v.value, '$.mmsi') > 0;"
+    "CREATE INDEX events_incident ON events(incident, leaf);"
+    "CREATE INDEX events_start ON events(start_ms);",
 };
 
 enum {
@@ -67,6 +95,7 @@ enum {
     Q_GET_TILE,
     Q_GET_EVENT,
     Q_INS_EVENT,
+    Q_INS_EVENT_VESSEL,
     Q_INS_HEAD,
     Q_MAX
 };
@@ -76,7 +105,10 @@ static const char *const queries[Q_MAX] = {
     "INSERT OR REPLACE INTO ledger_tiles(id, hashes) VALUES(?1, ?2)",
     "SELECT hashes FROM ledger_tiles WHERE id = ?1",
     "SELECT leaf, json FROM events WHERE id = ?1",
-    "INSERT INTO events(id, leaf, type, start_ms, end_ms, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO events(id, leaf, type, start_ms, end_ms, json, incident, rank, lat, lon,"
+    " confidence, ongoing, withdrawn) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+    " ?13)",
+    "INSERT OR IGNORE INTO event_vessels(id, mmsi) VALUES(?1, ?2)",
     "INSERT INTO ledger_heads(size, root, time_ms, origin, note) VALUES(?1, ?2, ?3, ?4, ?5)",
 };
 
@@ -92,6 +124,7 @@ struct sw_ledger {
 
 int sw_ledger_migrate(sqlite3 *db)
 {
+    if (ledger_index_functions(db)) return SW_EDB;
     return sw_store_migrate(db, "ledger", migrations,
                             (int)(sizeof migrations / sizeof migrations[0]));
 }
@@ -376,6 +409,29 @@ static int set_evidence(json_t *event, uint64_t leaf, const uint8_t hash[SW_HASH
     return SW_OK;
 }
 
+/* Bind the index columns (query.h reads them) to the event insert s, step it, and record
+ * the event's vessels. */
+static int insert_index(struct sw_ledger *lg, sqlite3_stmt *s, const char *id, const json_t *event)
+{
+    struct ledger_event_index x;
+    ledger_event_index(event, &x);
+    sqlite3_bind_text(s, 7, x.incident ? x.incident : id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 8, x.rank);
+    if (x.has_lat) sqlite3_bind_double(s, 9, x.lat);
+    if (x.has_lon) sqlite3_bind_double(s, 10, x.lon);
+    if (x.has_conf) sqlite3_bind_double(s, 11, x.conf);
+    sqlite3_bind_int(s, 12, x.ongoing);
+    sqlite3_bind_int(s, 13, x.withdrawn);
+    int rc = sw_store_step(s);
+    for (size_t i = 0; i < x.nvessels && rc == SW_OK; i++) {
+        sqlite3_stmt *v = Q(lg, Q_INS_EVENT_VESSEL);
+        sqlite3_bind_text(v, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(v, 2, x.mmsi[i]);
+        rc = sw_store_step(v);
+    }
+    return rc;
+}
+
 /* One event inside the open savepoint. Returns a store error (abort) or SW_OK with the
  * event's own outcome in r->err. */
 static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t *event,
@@ -428,7 +484,7 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     if (has_start) sqlite3_bind_int64(s, 4, start);
     if (has_end) sqlite3_bind_int64(s, 5, end);
     sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
-    if ((rc = sw_store_step(s))) goto done;
+    if ((rc = insert_index(lg, s, id, event))) goto done;
     rc = set_evidence(event, r->leaf, r->hash);
 done:
     free(canon);

@@ -4,13 +4,17 @@
  * for Google Earth) and events.csv (RFC 4180). Every writer reads the same model that the
  * HTML report shows.
  */
+#define _GNU_SOURCE /* renameat2 */
 #include "sanctwatch/report.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
@@ -336,48 +340,119 @@ int sw_report_write_csv(const json_t *model, FILE *f)
 
 typedef int (*writer_fn)(const json_t *, FILE *);
 
+static const struct {
+    const char *name;
+    writer_fn fn;
+} files[] = {
+    {"report.json", sw_report_write_json},
+    {"events.geojson", sw_report_write_events_geojson},
+    {"tracks.geojson", sw_report_write_tracks_geojson},
+    {"events.kml", sw_report_write_kml},
+    {"events.csv", sw_report_write_csv},
+    {"report.html", NULL},
+};
+#define NFILES (sizeof files / sizeof files[0])
+
 static int write_file(const char *dir, const char *name, const json_t *model, writer_fn fn,
                       const struct sw_geo *geo, char *err)
 {
-    char path[4096], tmp[4200];
+    char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    FILE *f = fopen(path, "w");
     if (!f) {
-        if (err) snprintf(err, SW_ERRMAX, "cannot write '%.200s': %s", tmp, strerror(errno));
+        if (err) snprintf(err, SW_ERRMAX, "cannot write '%.200s': %s", path, strerror(errno));
         return SW_EIO;
     }
     int rc = fn ? fn(model, f) : sw_report_write_html(model, geo, f);
     if (fclose(f) != 0 && rc == SW_OK) rc = SW_EIO;
-    /* Written whole, then renamed: a reader never sees half a report. */
-    if (rc == SW_OK && rename(tmp, path) != 0) rc = SW_EIO;
-    if (rc) {
-        remove(tmp);
-        if (err) snprintf(err, SW_ERRMAX, "cannot write '%.200s': %s", path, sw_strerror(rc));
-    }
+    if (rc && err) snprintf(err, SW_ERRMAX, "cannot write '%.200s': %s", path, sw_strerror(rc));
     return rc;
+}
+
+/* Remove a folder holding report files only (what this writer puts there), and the folder. */
+static void remove_report_dir(const char *dir)
+{
+    char path[4400];
+    for (size_t i = 0; i < NFILES; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/%s.tmp", dir, files[i].name);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* 1 when dir holds nothing but files a report writer leaves (a former report). */
+static int only_report_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int ok = d != NULL;
+    while (ok && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        int known = 0;
+        for (size_t i = 0; i < NFILES && !known; i++) {
+            size_t n = strlen(files[i].name);
+            known = !strncmp(e->d_name, files[i].name, n) &&
+                    (!e->d_name[n] || !strcmp(e->d_name + n, ".tmp"));
+        }
+        ok = known;
+    }
+    if (d) closedir(d);
+    return ok;
+}
+
+/* Put the complete report in tmp in the place of dir: a rename when dir does not exist, else
+ * an exchange with the former report (which is then removed). */
+static int put_in_place(const char *tmp, const char *dir, char *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT && rename(tmp, dir) == 0) return SW_OK;
+    } else if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+    } else if (!only_report_files(dir)) {
+        if (err)
+            snprintf(err, SW_ERRMAX,
+                     "'%.150s' holds other files than a report: give a new or empty folder", dir);
+        return SW_EEXISTS;
+    } else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
+        remove_report_dir(tmp); /* now the former report */
+        return SW_OK;
+    } else if (errno == EINVAL || errno == ENOSYS) { /* no exchange here: empty it first */
+        remove_report_dir(dir);
+        if (rename(tmp, dir) == 0) return SW_OK;
+    }
+    if (err) snprintf(err, SW_ERRMAX, "cannot write '%.200s': %s", dir, strerror(errno));
+    return SW_EIO;
 }
 
 int sw_report_write(const json_t *model, const struct sw_geo *geo, const char *dir, char *err)
 {
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        if (err) snprintf(err, SW_ERRMAX, "cannot create '%.200s': %s", dir, strerror(errno));
+    char target[4096], tmp[4200];
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') /* "out/" is "out" */
+        n--;
+    if (n >= sizeof target) {
+        if (err) snprintf(err, SW_ERRMAX, "folder name too long");
+        return SW_EINVAL;
+    }
+    memcpy(target, dir, n);
+    target[n] = '\0';
+    /* Written whole into a folder beside the target, then renamed: a failure leaves no half
+     * report, and a reader never sees one. */
+    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", target);
+    if (!mkdtemp(tmp)) {
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot create a folder beside '%.200s': %s", target,
+                     strerror(errno));
         return SW_EIO;
     }
-    static const struct {
-        const char *name;
-        writer_fn fn;
-    } files[] = {
-        {"report.json", sw_report_write_json},
-        {"events.geojson", sw_report_write_events_geojson},
-        {"tracks.geojson", sw_report_write_tracks_geojson},
-        {"events.kml", sw_report_write_kml},
-        {"events.csv", sw_report_write_csv},
-        {"report.html", NULL},
-    };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        int rc = write_file(dir, files[i].name, model, files[i].fn, geo, err);
-        if (rc) return rc;
-    }
-    return SW_OK;
+    chmod(tmp, 0755);
+    int rc = SW_OK;
+    for (size_t i = 0; i < NFILES && rc == SW_OK; i++)
+        rc = write_file(tmp, files[i].name, model, files[i].fn, geo, err);
+    if (rc == SW_OK) rc = put_in_place(tmp, target, err);
+    if (rc) remove_report_dir(tmp);
+    return rc;
 }

@@ -228,6 +228,24 @@ static void write_evidence(FILE *f, const json_t *inc)
     fputs("</pre></details></div>\n", f);
 }
 
+/* An incident recorded more than once: the ledger is append-only, so a completion (or an
+ * update) is a new record naming the first; the page shows the latest and says so. */
+static void write_history(FILE *f, const json_t *inc)
+{
+    const json_t *recs = json_object_get(inc, "records");
+    const json_t *first = json_array_get(recs, 0);
+    if (json_array_size(recs) < 2) return;
+    fprintf(f, "<p class=\"history\">This incident has %zu ledger records; shown is the latest. ",
+            json_array_size(recs));
+    fputs(json_is_true(json_object_get(inc, "first_published_ongoing"))
+              ? "It was first published while still ongoing, as record "
+              : "It was first published as record ",
+          f);
+    rep_tag(f, "<code>", rep_str(first, "id"), "</code>");
+    fprintf(f, " (leaf %lld).</p>\n",
+            (long long)json_integer_value(json_object_get(first, "leaf")));
+}
+
 static void write_incident(FILE *f, const json_t *inc, const json_t *vessels, const json_t *params,
                            struct rep_map *map, size_t number)
 {
@@ -260,7 +278,9 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels, co
     }
     json_t *conf = json_object_get(ev, "confidence");
     if (json_is_number(conf)) fprintf(f, " · confidence %.2f", json_number_value(conf));
-    fputs("</p>\n<div class=\"cols\"><div>", f);
+    fputs("</p>\n", f);
+    write_history(f, inc);
+    fputs("<div class=\"cols\"><div>", f);
     rep_map_write(map, f, inc);
     fputs("</div><div>", f);
     write_timeline(f, inc, vessels);
@@ -396,16 +416,10 @@ static const char script[] =
     "document.getElementById(h);while(e){if(e.tagName==='DETAILS')e.open=true;e=e.parentElement;"
     "}}window.addEventListener('hashchange',openTo);openTo();})();";
 
-int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
+/* Title, the period and the toolbar. */
+static void write_top(FILE *f, const json_t *model, size_t n)
 {
-    json_t *incidents = json_object_get(model, "incidents");
-    json_t *vessels = json_object_get(model, "vessels");
-    json_t *summary = json_object_get(model, "summary");
     json_t *ledger = json_object_get(model, "ledger");
-    json_t *params = json_object_get(json_object_get(model, "methods"), "parameters");
-    size_t n = json_array_size(incidents);
-    int open = n <= OPEN_LIMIT;
-
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
           f);
@@ -419,22 +433,18 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
             " to ");
     rep_xml_escape(f, *rep_str(flt, "to") ? rep_str(flt, "to") : "end of data");
     fprintf(f,
-            " · %zu incidents · every incident is a leaf of the evidence ledger whose signed "
-            "tree head (size %lld) is in Annex C.</p>\n",
+            " · %zu incidents, the most significant first · every incident is a leaf of the "
+            "evidence ledger whose signed tree head (size %lld) is in Annex C.</p>\n",
             n, (long long)json_integer_value(json_object_get(ledger, "size")));
     fputs("<p class=\"toolbar\"><button id=\"expand\" type=\"button\">expand all</button>"
           "<button id=\"collapse\" type=\"button\">collapse all</button></p>\n",
           f);
-    struct rep_map *map = NULL;
-    int rc = rep_map_new(&map, geo, incidents);
-    if (rc) return rc;
-    rc = rep_map_write_defs(map, f);
-    if (rc) {
-        rep_map_free(map);
-        return rc;
-    }
+}
 
-    /* Summary and index. */
+/* Summary by type and by month, and the index of incidents. */
+static void write_summary(FILE *f, const json_t *summary, const json_t *incidents)
+{
+    size_t n = json_array_size(incidents);
     fputs("<h2 id=\"summary\">Summary</h2>\n<table class=\"grid\"><tr><th>type</th>"
           "<th>incidents</th></tr>",
           f);
@@ -485,10 +495,20 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         fputs("</td></tr>", f);
     }
     fputs("</table></details>\n", f);
+}
 
-    /* Incidents, grouped by type. */
+/* Incidents grouped by type, the types in the order of their most significant incident. */
+static void write_incidents(FILE *f, const json_t *model, struct rep_map *map)
+{
+    json_t *incidents = json_object_get(model, "incidents");
+    json_t *vessels = json_object_get(model, "vessels");
+    json_t *summary = json_object_get(model, "summary");
+    json_t *params = json_object_get(json_object_get(model, "methods"), "parameters");
+    int open = json_array_size(incidents) <= OPEN_LIMIT;
     fputs("<h2 id=\"incidents\">Incidents</h2>\n", f);
-    size_t number = 0;
+    size_t number = 0, i;
+    const char *type;
+    json_t *cnt, *inc;
     json_object_foreach(json_object_get(summary, "by_type"), type, cnt)
     {
         fputs("<details class=\"type\" id=\"t-", f);
@@ -504,26 +524,71 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         }
         fputs("</details>\n", f);
     }
+}
 
-    /* Annexes. */
+/* One row per vessel, zone and day of the zone transit summaries: entries at speed are
+ * context, not incidents (docs/report.md). */
+static void write_transits(FILE *f, const json_t *transits, const json_t *vessels)
+{
+    if (!json_array_size(transits)) return;
+    fputs("<h2 id=\"transits\">Zone transits</h2>\n<p>Entries into watched zones at speed, "
+          "summarised per vessel, zone and day; each row is a ledger record.</p>"
+          "<table class=\"grid\"><tr><th>day</th><th>vessel</th><th>zone</th><th>entries</th>"
+          "<th>hours inside</th><th>leaf</th></tr>",
+          f);
+    size_t i, j;
+    json_t *t, *v;
+    json_array_foreach(transits, i, t)
+    {
+        json_t *ev = json_object_get(t, "event"), *dt = json_object_get(ev, "details");
+        rep_tag(f, "<tr><td>", rep_str(ev, "start"), "</td><td>");
+        json_array_foreach(json_object_get(ev, "vessels"), j, v)
+        {
+            if (j) fputs(", ", f);
+            vessel_link(f, vessels, json_integer_value(json_object_get(v, "mmsi")));
+        }
+        rep_tag(f, "</td><td>",
+                *rep_str(dt, "zone_name") ? rep_str(dt, "zone_name") : rep_str(dt, "zone"),
+                "</td><td>");
+        rep_xml_json(f, json_object_get(dt, "entries"), JSON_ENCODE_ANY);
+        fputs("</td><td>", f);
+        rep_xml_json(f, json_object_get(dt, "hours_inside"), JSON_ENCODE_ANY);
+        fprintf(f, "</td><td>%lld</td></tr>",
+                (long long)json_integer_value(
+                    json_object_get(json_object_get(ev, "evidence"), "leaf")));
+    }
+    fputs("</table>\n", f);
+}
+
+/* Annex A, the dossiers. */
+static void write_dossiers(FILE *f, const json_t *model)
+{
+    json_t *incidents = json_object_get(model, "incidents");
     fputs("<h2 id=\"annex-a\">Annex A. Vessel dossiers</h2>\n", f);
-    json_t *by_id = json_object();
+    json_t *by_id = json_object(), *inc, *d;
+    size_t i;
     json_array_foreach(incidents, i, inc)
     {
         json_object_set(by_id, rep_str(inc, "id"), inc);
     }
     const char *key;
-    json_t *d;
-    json_object_foreach(vessels, key, d)
+    json_object_foreach(json_object_get(model, "vessels"), key, d)
     {
         write_dossier(f, key, d, by_id);
     }
     json_decref(by_id);
+}
+
+/* Annexes B (methods) and C (the signed head). */
+static void write_methods_head(FILE *f, const json_t *model)
+{
+    json_t *ledger = json_object_get(model, "ledger");
     json_t *methods = json_object_get(model, "methods");
     rep_tag(f, "<h2 id=\"annex-b\">Annex B. Methods</h2>\n<p>", rep_str(methods, "ledger"),
             ".</p><h4>rules</h4>");
     write_kv_table(f, json_object_get(methods, "rules"));
     fputs("<h4>parameters</h4><table class=\"kv\">", f);
+    size_t i;
     json_t *kv;
     json_array_foreach(json_object_get(methods, "parameters"), i, kv)
     {
@@ -545,6 +610,56 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
         rep_xml_escape(f, rep_str(ledger, "public_key_pem"));
         fputs("</pre>", f);
     }
+}
+
+/* Annex D: incidents withdrawn by a later record (the finished episode did not meet the rule
+ * after all). They are not incidents; the records stay in the ledger. */
+static void write_withdrawn(FILE *f, const json_t *withdrawn)
+{
+    if (!json_array_size(withdrawn)) return;
+    fputs("\n<h2 id=\"annex-d\">Annex D. Withdrawn incidents</h2>\n<p>Published while "
+          "ongoing, then withdrawn when the finished episode no longer met the rule. They are "
+          "not incidents; their records stay in the ledger.</p><table class=\"grid\"><tr>"
+          "<th>incident</th><th>type</th><th>start</th><th>vessels</th><th>withdrawal record"
+          "</th><th>reason</th></tr>",
+          f);
+    size_t i;
+    json_t *w;
+    json_array_foreach(withdrawn, i, w)
+    {
+        json_t *ev = json_object_get(w, "event");
+        char names[512];
+        const char *inc = rep_str(ev, "completes");
+        rep_tag(f, "<tr><td><code>", *inc ? inc : rep_str(ev, "supersedes"), "</code></td><td>");
+        rep_xml_escape(f, rep_str(ev, "type"));
+        rep_tag(f, "</td><td>", rep_str(ev, "start"), "</td><td>");
+        rep_event_vessels(ev, "mmsi", names, sizeof names);
+        rep_xml_escape(f, names);
+        rep_tag(f, "</td><td><code>", rep_str(w, "id"), "</code></td><td>");
+        rep_xml_escape(f, rep_str(json_object_get(ev, "details"), "reason"));
+        fputs("</td></tr>", f);
+    }
+    fputs("</table>", f);
+}
+
+int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
+{
+    json_t *incidents = json_object_get(model, "incidents");
+    write_top(f, model, json_array_size(incidents));
+    struct rep_map *map = NULL;
+    int rc = rep_map_new(&map, geo, incidents);
+    if (rc) return rc;
+    rc = rep_map_write_defs(map, f);
+    if (rc) {
+        rep_map_free(map);
+        return rc;
+    }
+    write_summary(f, json_object_get(model, "summary"), incidents);
+    write_incidents(f, model, map);
+    write_transits(f, json_object_get(model, "transits"), json_object_get(model, "vessels"));
+    write_dossiers(f, model);
+    write_methods_head(f, model);
+    write_withdrawn(f, json_object_get(model, "withdrawn"));
     fprintf(f, "\n<script>%s</script>\n</body></html>\n", script);
     rep_map_free(map);
     return ferror(f) ? SW_EIO : SW_OK;

@@ -1,20 +1,24 @@
 /*
  * The report model: everything a report shows, read from the store into one JSON document
  * (docs/report.md). The HTML, JSON, GeoJSON, KML and CSV writers all read this model, so
- * every output says the same thing. Events come from the ledger's events table, each with
- * its inclusion proof against one signed tree head; vessels, identity history and tracks
- * from the ingest tables; designation matches from the sanctions-list tables when a list
- * has been imported.
+ * every output says the same thing. Everything is read through the engine's read functions
+ * (query.h): the incident view of the events one signed tree head covers, the most
+ * significant first, each with its inclusion proof; vessels, identity history and tracks;
+ * designation matches from the imported sanctions lists. Any read error ends the build
+ * with SQLite's own message: a report is complete or not written.
  */
-#include "sanctwatch/store.h"
 #include "sanctwatch/report.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sanctwatch/config.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/event.h"
+#include "sanctwatch/query.h"
+#include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 #include "sanctwatch/version.h"
 #include "report_int.h"
@@ -57,175 +61,195 @@ static json_t *iso_or_null(int64_t ms)
     return json_string(sw_time_format(ms, 0, buf));
 }
 
-/* A column as JSON: integers, reals, text, NULL. */
-static json_t *column_json(sqlite3_stmt *q, int i)
-{
-    switch (sqlite3_column_type(q, i)) {
-    case SQLITE_INTEGER:
-        return json_integer(sqlite3_column_int64(q, i));
-    case SQLITE_FLOAT:
-        return json_real(sqlite3_column_double(q, i));
-    case SQLITE_TEXT: {
-        const char *s = (const char *)sqlite3_column_text(q, i);
-        json_t *v = json_stringn(s, (size_t)sqlite3_column_bytes(q, i));
-        return v ? v : json_string("?"); /* not UTF-8: never drop the row */
-    }
-    default:
-        return json_null();
-    }
-}
-
-/* Every column of the current row, keyed by column name; *_ms/first_seen/last_seen/t
- * integer times also get an ISO twin so readers need not convert. */
-static json_t *row_json(sqlite3_stmt *q)
-{
-    json_t *o = json_object();
-    int n = sqlite3_column_count(q);
-    for (int i = 0; i < n; i++) {
-        const char *name = sqlite3_column_name(q, i);
-        json_object_set_new(o, name, column_json(q, i));
-        if (sqlite3_column_type(q, i) == SQLITE_INTEGER &&
-            (!strcmp(name, "first_seen") || !strcmp(name, "last_seen") ||
-             !strcmp(name, "last_time"))) {
-            char key[64];
-            snprintf(key, sizeof key, "%s_iso", name);
-            json_object_set_new(o, key, iso_or_null(sqlite3_column_int64(q, i)));
-        }
-    }
-    return o;
-}
-
 struct build {
     sqlite3 *db;
     const struct sw_report_opts *o;
     struct sw_ledger *lg;
-    json_t *vessels; /* "mmsi" -> dossier */
-    sqlite3_stmt *q_vessel, *q_hist, *q_track, *q_desig;
+    struct sw_checkpoint cp;
+    json_t *vessels;   /* "mmsi" -> dossier */
+    json_t *incidents; /* the incident view, most significant first */
+    json_t *transits;  /* zone transit summaries (rank 5): a table, not incident pages */
+    json_t *withdrawn; /* incidents whose latest record withdraws them: an annex */
     char *err;
 };
 
-static void set_err(struct build *b, const char *what)
+/* ------------------------------------------------------------------- vessel dossiers */
+
+/* Members of the dossier's current identity, in the order the report always gave them:
+ * unknown values null, times with an ISO 8601 twin. */
+static void set_str(json_t *o, const char *k, const char *v)
 {
-    if (b->err) snprintf(b->err, SW_ERRMAX, "%s: %s", what, sqlite3_errmsg(b->db));
+    json_object_set_new(o, k, *v ? json_string(v) : json_null());
 }
 
-static int prepare(struct build *b, const char *sql, sqlite3_stmt **q)
+static void set_int(json_t *o, const char *k, long long v, int known)
 {
-    if (sqlite3_prepare_v2(b->db, sql, -1, q, NULL) != SQLITE_OK) {
-        set_err(b, "cannot read the store");
-        return SW_EDB;
-    }
-    return SW_OK;
+    json_object_set_new(o, k, known ? json_integer(v) : json_null());
 }
 
-/* Designation matches of one identifier ("imo"/"mmsi") into arr, without repeats. */
-static void add_designations(struct build *b, json_t *arr, const char *kind, const char *value)
+static void set_real(json_t *o, const char *k, double v)
 {
-    if (!b->q_desig) return;
-    sqlite3_reset(b->q_desig);
-    sqlite3_bind_text(b->q_desig, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(b->q_desig, 2, value, -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(b->q_desig) == SQLITE_ROW) {
-        json_t *m = row_json(b->q_desig);
-        json_object_set_new(m, "matched_on", json_string(kind));
-        json_object_set_new(m, "matched_value", json_string(value));
-        size_t i;
-        json_t *x;
-        int dup = 0;
-        json_array_foreach(arr, i, x) if (json_equal(x, m)) dup = 1;
-        if (dup)
-            json_decref(m);
-        else
-            json_array_append_new(arr, m);
+    json_object_set_new(o, k, isnan(v) ? json_null() : json_real(v));
+}
+
+static void set_time(json_t *o, const char *k, int64_t t)
+{
+    char iso[64];
+    json_object_set_new(o, k, t == SW_TIME_NONE ? json_null() : json_integer(t));
+    snprintf(iso, sizeof iso, "%s_iso", k);
+    if (t != SW_TIME_NONE) json_object_set_new(o, iso, iso_or_null(t));
+}
+
+static void vessel_json(json_t *d, const struct sw_vessel_row *v)
+{
+    char cls[2] = {v->cls, 0};
+    set_str(d, "flag", v->flag);
+    set_str(d, "class", cls);
+    set_str(d, "name", v->name);
+    set_str(d, "callsign", v->callsign);
+    set_int(d, "imo", v->imo, v->imo != 0);
+    set_int(d, "ship_type", v->ship_type, v->ship_type >= 0);
+    set_int(d, "length_m", v->length_m, v->length_m >= 0);
+    set_int(d, "beam_m", v->beam_m, v->beam_m >= 0);
+    set_real(d, "draught", v->draught);
+    set_str(d, "destination", v->dest);
+    set_time(d, "first_seen", v->first_seen);
+    set_time(d, "last_seen", v->last_seen);
+    set_int(d, "positions", (long long)v->positions, 1);
+    set_int(d, "statics", (long long)v->statics, 1);
+    set_time(d, "last_time", v->t);
+    set_real(d, "last_lat", v->lat);
+    set_real(d, "last_lon", v->lon);
+    set_real(d, "last_sog", v->sog);
+    set_real(d, "last_cog", v->cog);
+    set_int(d, "last_heading", v->heading, v->heading >= 0);
+    set_int(d, "last_status", v->status, v->status >= 0);
+}
+
+static int identity_row(void *ctx, const struct sw_identity_row *r)
+{
+    json_t *h = json_object();
+    set_int(h, "mmsi", r->mmsi, 1);
+    set_int(h, "seq", r->seq, 1);
+    set_str(h, "name", r->name);
+    set_str(h, "callsign", r->callsign);
+    set_int(h, "imo", r->imo, r->imo != 0);
+    set_int(h, "ship_type", r->ship_type, r->ship_type >= 0);
+    set_int(h, "length_m", r->length_m, r->length_m >= 0);
+    set_int(h, "beam_m", r->beam_m, r->beam_m >= 0);
+    set_str(h, "flag", r->flag);
+    set_time(h, "first_seen", r->first_seen);
+    set_time(h, "last_seen", r->last_seen);
+    return json_array_append_new(ctx, h) ? SW_ENOMEM : SW_OK;
+}
+
+struct desig_ctx {
+    json_t *arr;
+    const char *kind, *value;
+};
+
+/* A designation match, without repeats (the same entry may match on several identifiers). */
+static int designation_row(void *ctx, const struct sw_designated_row *r)
+{
+    struct desig_ctx *c = ctx;
+    json_t *m = json_object(), *x;
+    set_str(m, "list", r->list);
+    set_str(m, "ref", r->ref);
+    set_str(m, "type", "vessel");
+    set_str(m, "name", r->name);
+    set_str(m, "programmes", r->programmes);
+    set_str(m, "listed_on", r->listed_on);
+    set_int(m, "active", r->active, 1);
+    json_object_set_new(m, "matched_on", json_string(c->kind));
+    json_object_set_new(m, "matched_value", json_string(c->value));
+    size_t i;
+    json_array_foreach(c->arr, i, x) if (json_equal(x, m))
+    {
+        json_decref(m);
+        return SW_OK;
     }
+    return json_array_append_new(c->arr, m) ? SW_ENOMEM : SW_OK;
+}
+
+/* Designated vessels (also entries no longer listed) with this IMO or MMSI into arr. */
+static int add_designations(struct build *b, json_t *arr, int imo, uint32_t num)
+{
+    char v[24];
+    snprintf(v, sizeof v, imo ? "%07u" : "%09u", num);
+    struct sw_designated_filter f = {
+        .include_removed = 1, .imo = imo ? num : 0, .mmsi = imo ? 0 : num};
+    struct desig_ctx c = {arr, imo ? "imo" : "mmsi", v};
+    return sw_query_designated(b->db, &f, designation_row, &c, b->err);
+}
+
+/* Every identifier the vessel ever used, matched against the lists. */
+static int dossier_designations(struct build *b, json_t *d)
+{
+    json_t *des = json_object_get(d, "designations"), *h;
+    int rc = add_designations(b, des, 0, (uint32_t)json_integer_value(json_object_get(d, "mmsi")));
+    size_t i;
+    json_array_foreach(json_object_get(d, "identity_history"), i, h)
+    {
+        json_int_t imo = json_integer_value(json_object_get(h, "imo"));
+        if (!rc && imo > 0 && imo <= 999999999) rc = add_designations(b, des, 1, (uint32_t)imo);
+    }
+    json_int_t imo = json_integer_value(json_object_get(d, "imo"));
+    if (!rc && imo > 0 && imo <= 999999999) rc = add_designations(b, des, 1, (uint32_t)imo);
+    return rc;
 }
 
 /* The dossier of one vessel (created on first use; borrowed, owned by b->vessels): current
  * identity, identity history, designation matches, and the ids of its incidents. */
-static json_t *add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo)
+static int add_vessel(struct build *b, json_int_t mmsi, json_int_t event_imo, json_t **out)
 {
     char key[24];
+    int rc = SW_OK;
     snprintf(key, sizeof key, "%lld", (long long)mmsi);
     json_t *d = json_object_get(b->vessels, key);
     if (!d) {
+        struct sw_vessel_row v;
         d = json_object();
+        json_object_set_new(b->vessels, key, d);
         json_object_set_new(d, "mmsi", json_integer(mmsi));
-        if (b->q_vessel) {
-            sqlite3_reset(b->q_vessel);
-            sqlite3_bind_int64(b->q_vessel, 1, mmsi);
-            if (sqlite3_step(b->q_vessel) == SQLITE_ROW) {
-                json_t *row = row_json(b->q_vessel);
-                json_object_update(d, row);
-                json_decref(row);
-            }
-        }
+        rc = sw_query_vessel(b->db, (uint32_t)mmsi, &v, b->err);
+        if (rc == SW_OK) vessel_json(d, &v);
+        if (rc == SW_ENOTFOUND) rc = SW_OK;
         json_t *hist = json_array();
-        if (b->q_hist) {
-            sqlite3_reset(b->q_hist);
-            sqlite3_bind_int64(b->q_hist, 1, mmsi);
-            while (sqlite3_step(b->q_hist) == SQLITE_ROW)
-                json_array_append_new(hist, row_json(b->q_hist));
-        }
         json_object_set_new(d, "identity_history", hist);
         json_object_set_new(d, "designations", json_array());
         json_object_set_new(d, "incidents", json_array()); /* ids, filled by add_incident */
-        json_object_set_new(b->vessels, key, d);
-        /* Match every identifier the vessel ever used. */
-        json_t *des = json_object_get(d, "designations");
-        char v[24];
-        snprintf(v, sizeof v, "%09lld", (long long)mmsi);
-        add_designations(b, des, "mmsi", v);
-        size_t i;
-        json_t *h;
-        json_array_foreach(hist, i, h)
-        {
-            json_int_t imo = json_integer_value(json_object_get(h, "imo"));
-            if (imo > 0) {
-                snprintf(v, sizeof v, "%07lld", (long long)imo);
-                add_designations(b, des, "imo", v);
-            }
-        }
-        json_int_t imo = json_integer_value(json_object_get(d, "imo"));
-        if (imo > 0) {
-            snprintf(v, sizeof v, "%07lld", (long long)imo);
-            add_designations(b, des, "imo", v);
-        }
+        if (!rc) rc = sw_query_identities(b->db, (uint32_t)mmsi, 0, identity_row, hist, b->err);
+        if (!rc) rc = dossier_designations(b, d);
     }
-    if (event_imo > 0) {
-        char v[24];
-        snprintf(v, sizeof v, "%07lld", (long long)event_imo);
-        add_designations(b, json_object_get(d, "designations"), "imo", v);
+    if (!rc && event_imo > 0 && event_imo <= 999999999)
+        rc = add_designations(b, json_object_get(d, "designations"), 1, (uint32_t)event_imo);
+    *out = d;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------- incidents */
+
+static int track_point(void *ctx, const struct sw_track_point *p)
+{
+    json_t *pt = json_array(); /* built directly: json_pack costs more than the read */
+    if (!pt || json_array_append_new(pt, json_integer((json_int_t)p->t)) ||
+        json_array_append_new(pt, json_real(p->lat)) ||
+        json_array_append_new(pt, json_real(p->lon)) ||
+        json_array_append_new(pt, isnan(p->sog) ? json_null() : json_real(p->sog))) {
+        json_decref(pt);
+        return SW_ENOMEM;
     }
-    return d;
+    return json_array_append_new(ctx, pt) ? SW_ENOMEM : SW_OK;
 }
 
 /* Track points of a vessel around an incident: [[t_ms, lat, lon, sog], ...], evenly thinned
  * to at most max points (first and last kept). */
-static json_t *track_points(struct build *b, json_int_t mmsi, int64_t from, int64_t to)
+static int track_points(struct build *b, json_int_t mmsi, int64_t from, int64_t to, json_t **out)
 {
-    json_t *pts = json_array();
-    if (!b->q_track) return pts;
-    sqlite3_reset(b->q_track);
-    sqlite3_bind_int64(b->q_track, 1, mmsi);
-    sqlite3_bind_int64(b->q_track, 2, from);
-    sqlite3_bind_int64(b->q_track, 3, to);
-    while (sqlite3_step(b->q_track) == SQLITE_ROW) {
-        json_t *p = json_array();
-        json_array_append_new(p, json_integer(sqlite3_column_int64(b->q_track, 0)));
-        json_array_append_new(p, json_real(sqlite3_column_double(b->q_track, 1)));
-        json_array_append_new(p, json_real(sqlite3_column_double(b->q_track, 2)));
-        json_array_append_new(p, sqlite3_column_type(b->q_track, 3) == SQLITE_NULL
-                                     ? json_null()
-                                     : json_real(sqlite3_column_double(b->q_track, 3)));
-        json_array_append_new(pts, p);
-    }
-    size_t n = json_array_size(pts), max = b->o->max_track_points ? b->o->max_track_points : 150;
-    if (n <= max) return pts;
-    json_t *thin = json_array();
-    for (size_t k = 0; k < max; k++)
-        json_array_append(thin, json_array_get(pts, k * (n - 1) / (max - 1)));
-    json_decref(pts);
-    return thin;
+    struct sw_track_filter f = {(uint32_t)mmsi, from, to,
+                                b->o->max_track_points ? b->o->max_track_points : 150};
+    *out = json_array();
+    return sw_query_track(b->db, &f, track_point, *out, b->err);
 }
 
 /* The bounding box [minlon, minlat, maxlon, maxlat] of the event place and its tracks. */
@@ -265,20 +289,22 @@ static int64_t event_ms(json_t *ev, const char *key)
     return SW_TIME_NONE;
 }
 
-/* One incident: the event as published (with evidence.leaf/sha256), its proof, the tracks
- * of its vessels around it and its map extent. */
-static int add_incident(struct build *b, json_t *incidents, const char *id,
-                        const struct sw_checkpoint *head)
+/* The event with its inclusion proof against the head, checked before it is published: an
+ * event edited after it was recorded is not published with a proof that would fail in the
+ * reader's hands. */
+static int prove(struct build *b, const char *id, json_t **event, json_t **proof)
 {
     struct sw_proof pr;
-    int rc = sw_ledger_prove_event(b->lg, id, head->size, &pr);
+    char *text = NULL;
+    *event = *proof = NULL;
+    int rc = sw_ledger_prove_event(b->lg, id, b->cp.size, &pr);
     if (rc) {
-        if (b->err) snprintf(b->err, SW_ERRMAX, "cannot prove event '%s': %s", id, sw_strerror(rc));
+        if (b->err)
+            snprintf(b->err, SW_ERRMAX, "cannot prove event '%s': %s", id,
+                     rc == SW_EDB ? sqlite3_errmsg(b->db) : sw_strerror(rc));
         return rc;
     }
-    /* The stored event must still hash to its leaf: an event edited after it was recorded is
-     * not published with a proof that would fail in the reader's hands. */
-    if (sw_proof_verify(&pr, head, NULL) != SW_OK) {
+    if (sw_proof_verify(&pr, &b->cp, NULL) != SW_OK) {
         if (b->err)
             snprintf(b->err, SW_ERRMAX,
                      "event '%s' (leaf %llu) does not match its ledger leaf: "
@@ -287,62 +313,145 @@ static int add_incident(struct build *b, json_t *incidents, const char *id,
         sw_proof_release(&pr);
         return SW_EVERIFY;
     }
-    char *text = NULL;
     rc = sw_proof_format(&pr, &text);
-    json_t *event = pr.event ? json_incref(pr.event) : NULL;
+    *event = pr.event ? json_incref(pr.event) : NULL;
     sw_proof_release(&pr);
-    if (rc || !event) {
-        free(text);
-        json_decref(event);
-        return rc ? rc : SW_EFORMAT;
-    }
-    json_t *proof = json_loads(text, 0, NULL);
+    *proof = rc ? NULL : json_loads(text, 0, NULL);
     free(text);
-    if (!proof) {
-        json_decref(event);
-        return SW_ENOMEM;
+    if (!*event || !*proof) {
+        json_decref(*event);
+        json_decref(*proof);
+        *event = *proof = NULL;
+        return rc ? rc : SW_ENOMEM;
     }
-    json_object_del(proof, "event"); /* the incident's event is the proof's event */
+    json_object_del(*proof, "event"); /* the incident's event is the proof's event */
+    return SW_OK;
+}
 
+struct history {
+    json_t *records;
+    uint64_t size;
+};
+
+static int history_row(void *ctx, const struct sw_event_row *e)
+{
+    struct history *h = ctx;
+    if (e->leaf >= h->size) return SW_OK; /* recorded after the head */
+    json_t *r = json_pack("{s:s,s:I,s:b,s:b}", "id", e->id, "leaf", (json_int_t)e->leaf, "ongoing",
+                          e->ongoing, "withdrawn", e->withdrawn);
+    return json_array_append_new(h->records, r) ? SW_ENOMEM : SW_OK;
+}
+
+/* An incident recorded more than once (published ongoing, then completed or updated): its
+ * records in ledger order, so that readers see it was first published ongoing. */
+static int add_history(struct build *b, json_t *inc, const struct sw_event_row *e)
+{
+    if (e->records < 2) return SW_OK;
+    struct history h = {json_array(), b->cp.size};
+    json_object_set_new(inc, "records", h.records);
+    int rc = sw_query_incident(b->db, e->id, history_row, &h, b->err);
+    json_t *first = json_array_get(h.records, 0);
+    json_object_set_new(inc, "first_published_ongoing",
+                        json_boolean(json_is_true(json_object_get(first, "ongoing"))));
+    return rc;
+}
+
+/* Tracks of the incident's vessels around it; each vessel's dossier names the incident. */
+static int add_tracks(struct build *b, json_t *event, const char *id, json_t *tracks)
+{
     int64_t start = event_ms(event, "start"), end = event_ms(event, "end");
     if (end == SW_TIME_NONE) end = start;
     int64_t margin = (int64_t)(b->o->track_margin_h * 3600000.0);
-    json_t *tracks = json_array();
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(event, "vessels"), i, v)
     {
         json_int_t mmsi = json_integer_value(json_object_get(v, "mmsi"));
-        if (mmsi <= 0) continue;
-        json_t *d = add_vessel(b, mmsi, json_integer_value(json_object_get(v, "imo")));
+        json_t *d, *pts = NULL;
+        if (mmsi <= 0 || mmsi > 999999999) continue;
+        int rc = add_vessel(b, mmsi, json_integer_value(json_object_get(v, "imo")), &d);
+        if (!rc && start != SW_TIME_NONE)
+            rc = track_points(b, mmsi, start - margin, end + margin, &pts);
         json_array_append_new(json_object_get(d, "incidents"), json_string(id));
-        json_t *t = json_object();
-        json_object_set_new(t, "mmsi", json_integer(mmsi));
-        json_object_set_new(t, "points",
-                            start == SW_TIME_NONE
-                                ? json_array()
-                                : track_points(b, mmsi, start - margin, end + margin));
-        json_array_append_new(tracks, t);
+        json_array_append_new(
+            tracks, json_pack("{s:I,s:o}", "mmsi", mmsi, "points", pts ? pts : json_array()));
+        if (rc) return rc;
     }
-    json_t *inc = json_object();
-    json_object_set_new(inc, "id", json_string(id));
+    return SW_OK;
+}
+
+/* One incident: the event as published (its latest record, with evidence.leaf/sha256), its
+ * proof, its earlier records, the tracks of its vessels around it and its map extent. */
+static int add_incident(struct build *b, const struct sw_event_row *e)
+{
+    json_t *event, *proof;
+    int rc = prove(b, e->id, &event, &proof);
+    if (rc) return rc;
+    json_t *inc = json_object(), *tracks = json_array();
+    json_object_set_new(inc, "id", json_string(e->id));
+    json_object_set_new(inc, "rank", json_integer(e->rank));
     json_object_set_new(inc, "event", event);
     json_object_set_new(inc, "proof", proof);
+    json_array_append_new(b->incidents, inc);
+    rc = add_tracks(b, event, e->id, tracks);
     json_object_set_new(inc, "bbox", incident_bbox(event, tracks));
     json_object_set_new(inc, "tracks", tracks);
-    json_array_append_new(incidents, inc);
-    return SW_OK;
+    if (!rc) rc = add_history(b, inc, e);
+    return rc;
+}
+
+/* A zone transit summary (SPEC: entries at speed, per vessel, zone and day): a table row. */
+static int is_transits(const struct sw_event_row *e)
+{
+    const char *kind =
+        json_string_value(json_object_get(json_object_get(e->event, "details"), "kind"));
+    return e->rank == SW_RANK_MAX && !strcmp(e->type, "zone_entry") && kind &&
+           (!strcmp(kind, "transits") || !strcmp(kind, "transit"));
+}
+
+static int collect(void *ctx, const struct sw_event_row *e)
+{
+    struct build *b = ctx;
+    /* --from selects by start time: the query gives every event that overlaps the period */
+    if (b->o->from_ms != SW_TIME_NONE && (e->start == SW_TIME_NONE || e->start < b->o->from_ms))
+        return SW_OK;
+    if (e->withdrawn || is_transits(e)) {
+        json_t *row = json_pack("{s:s,s:O}", "id", e->id, "event", e->event);
+        return json_array_append_new(e->withdrawn ? b->withdrawn : b->transits, row) ? SW_ENOMEM
+                                                                                     : SW_OK;
+    }
+    return add_incident(b, e);
+}
+
+/* The incident view the head covers, most significant first; then the withdrawn ones. */
+static int read_events(struct build *b)
+{
+    struct sw_event_filter f = {.types = b->o->ntypes ? b->o->types : NULL,
+                                .ntypes = b->o->ntypes,
+                                .from = b->o->from_ms,
+                                .to = b->o->to_ms,
+                                .ledger_size = b->cp.size,
+                                .order = SW_ORDER_SIGNIFICANCE};
+    if (!b->cp.size) return SW_OK;
+    int rc = sw_query_events(b->db, &f, collect, b, b->err);
+    f.withdrawn = 1;
+    f.order = SW_ORDER_TIME;
+    if (!rc) rc = sw_query_events(b->db, &f, collect, b, b->err);
+    return rc;
 }
 
 /* The newest head, signing a fresh one first when a key is given and the log grew. The
  * head's root is checked against the stored log before anything is proved against it. */
-static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
+static int choose_head(struct build *b, char **note)
 {
+    struct sw_checkpoint *cp = &b->cp;
     uint64_t size;
     uint8_t root[SW_HASH_LEN];
     int rc = sw_ledger_tree(b->lg, &size, root);
     if (rc) {
-        set_err(b, "cannot read the ledger");
+        if (b->err)
+            snprintf(b->err, SW_ERRMAX, "cannot read the ledger: %s",
+                     rc == SW_EDB ? sqlite3_errmsg(b->db) : sw_strerror(rc));
         return rc;
     }
     rc = sw_ledger_latest_head(b->lg, 0, note);
@@ -356,16 +465,17 @@ static int choose_head(struct build *b, char **note, struct sw_checkpoint *cp)
     if (b->o->key && (rc == SW_ENOTFOUND || cp->size < size)) {
         free(*note);
         *note = NULL;
-        if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-            set_err(b, "cannot sign a head");
+        if (sw_store_exec(b->db, "BEGIN IMMEDIATE")) {
+            if (b->err)
+                snprintf(b->err, SW_ERRMAX, "cannot sign a head: %s", sqlite3_errmsg(b->db));
             return SW_EDB;
         }
         rc = sw_ledger_sign_head(b->lg, b->o->key, b->o->generated_ms, note);
-        if (rc || sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+        if (rc || sw_store_exec(b->db, "COMMIT")) {
             if (b->err)
                 snprintf(b->err, SW_ERRMAX, "cannot sign a head: %s",
-                         sw_strerror(rc ? rc : SW_EDB));
+                         rc && rc != SW_EDB ? sw_strerror(rc) : sqlite3_errmsg(b->db));
+            sw_store_exec(b->db, "ROLLBACK");
             return rc ? rc : SW_EDB;
         }
         rc = sw_checkpoint_parse(*note, strlen(*note), cp);
@@ -446,87 +556,32 @@ static json_t *filters(const struct sw_report_opts *o)
                      "types", types);
 }
 
-int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model, char *err)
+static json_t *head_json(const struct build *b, const char *note)
 {
-    struct build b = {.db = db, .o = o, .err = err};
-    sqlite3_stmt *q = NULL;
-    char *note = NULL;
-    struct sw_checkpoint cp;
-    json_t *incidents = NULL, *m = NULL;
-    *model = NULL;
-    int rc = sw_ledger_open(db, &b.lg);
-    if (rc) {
-        set_err(&b, "cannot open the ledger");
-        return rc;
-    }
-    rc = choose_head(&b, &note, &cp);
-    if (rc) goto fail;
-    rc = SW_EDB;
-    if (sw_store_has_table(db, "vessels") &&
-        (prepare(&b, "SELECT * FROM vessels WHERE mmsi=?", &b.q_vessel) ||
-         prepare(&b, "SELECT * FROM identity_history WHERE mmsi=? ORDER BY seq", &b.q_hist) ||
-         prepare(&b,
-                 "SELECT t, lat, lon, sog FROM track WHERE mmsi=? AND t BETWEEN ? AND ? "
-                 "ORDER BY t",
-                 &b.q_track)))
-        goto fail;
-    if (sw_store_has_table(db, "entry_ids") &&
-        prepare(&b,
-                "SELECT e.list, e.ref, e.type, e.name, e.programmes, e.listed_on, e.active"
-                " FROM entry_ids i JOIN entries e ON e.id = i.entry"
-                " WHERE i.kind = ? AND i.norm = ? ORDER BY e.list, e.ref",
-                &b.q_desig))
-        goto fail;
-
-    /* Events the head covers, filtered by time and type, oldest first. */
-    char sql[1024];
-    size_t n = (size_t)snprintf(sql, sizeof sql,
-                                "SELECT id FROM events WHERE leaf < ?1"
-                                " AND (?2 IS NULL OR start_ms >= ?2)"
-                                " AND (?3 IS NULL OR start_ms <= ?3)");
-    if (o->ntypes) {
-        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND type IN (");
-        for (size_t i = 0; i < o->ntypes && i < SW_REPORT_MAX_TYPES; i++)
-            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?%zu", i ? "," : "", i + 4);
-        n += (size_t)snprintf(sql + n, sizeof sql - n, ")");
-    }
-    snprintf(sql + n, sizeof sql - n, " ORDER BY start_ms, id");
-    if (prepare(&b, sql, &q)) goto fail;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)cp.size);
-    if (o->from_ms != SW_TIME_NONE) sqlite3_bind_int64(q, 2, o->from_ms);
-    if (o->to_ms != SW_TIME_NONE) sqlite3_bind_int64(q, 3, o->to_ms);
-    for (size_t i = 0; i < o->ntypes && i < SW_REPORT_MAX_TYPES; i++)
-        sqlite3_bind_text(q, (int)i + 4, o->types[i], -1, SQLITE_STATIC);
-
-    incidents = json_array();
-    b.vessels = json_object();
-    int step;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = add_incident(&b, incidents, (const char *)sqlite3_column_text(q, 0), &cp);
-        if (rc) goto fail;
-    }
-    if (step != SQLITE_DONE) {
-        set_err(&b, "cannot read events");
-        rc = SW_EDB;
-        goto fail;
-    }
-
-    char gen[32], root_hex[2 * SW_HASH_LEN + 1];
+    char root_hex[2 * SW_HASH_LEN + 1];
     for (size_t i = 0; i < SW_HASH_LEN; i++)
-        snprintf(root_hex + 2 * i, 3, "%02x", cp.root[i]);
+        snprintf(root_hex + 2 * i, 3, "%02x", b->cp.root[i]);
     json_t *head =
-        json_pack("{s:s,s:s,s:I,s:s,s:o}", "note", note, "origin", cp.origin, "size",
-                  (json_int_t)cp.size, "root_hex", root_hex, "time", iso_or_null(cp.time_ms));
-    if (o->pub) {
+        json_pack("{s:s,s:s,s:I,s:s,s:o}", "note", note, "origin", b->cp.origin, "size",
+                  (json_int_t)b->cp.size, "root_hex", root_hex, "time", iso_or_null(b->cp.time_ms));
+    if (b->o->pub) {
         char *vkey = NULL, *pem = NULL;
-        if (sw_ledger_pub_format(o->pub, &vkey) == SW_OK)
+        if (sw_ledger_pub_format(b->o->pub, &vkey) == SW_OK)
             json_object_set_new(head, "public_key", json_string(vkey));
-        if (sw_ledger_pub_pem(o->pub, &pem) == SW_OK)
+        if (sw_ledger_pub_pem(b->o->pub, &pem) == SW_OK)
             json_object_set_new(head, "public_key_pem", json_string(pem));
         free(vkey);
         free(pem);
     }
-    m = json_object();
+    return head;
+}
+
+/* The model from what build read; takes its arrays. */
+static json_t *model_json(struct build *b, const char *note)
+{
+    char gen[32];
+    const struct sw_report_opts *o = b->o;
+    json_t *m = json_object();
     json_object_set_new(m, "format", json_string("sanctwatch-report/1"));
     json_object_set_new(m, "generator", json_string(SW_VERSION_STRING));
     json_object_set_new(m, "title",
@@ -535,23 +590,39 @@ int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model,
                                                "sanctions on the DPRK"));
     json_object_set_new(m, "generated", json_string(sw_time_format(o->generated_ms, 0, gen)));
     json_object_set_new(m, "filters", filters(o));
-    json_object_set_new(m, "ledger", head);
-    json_object_set_new(m, "summary", summary(incidents));
+    json_object_set_new(m, "ledger", head_json(b, note));
+    json_object_set_new(m, "summary", summary(b->incidents));
     json_object_set_new(m, "methods", methods(o));
-    json_object_set_new(m, "incidents", incidents);
-    json_object_set_new(m, "vessels", b.vessels);
-    incidents = NULL;
-    b.vessels = NULL;
-    *model = m;
-    rc = SW_OK;
-fail:
-    json_decref(incidents);
+    json_object_set_new(m, "incidents", b->incidents);
+    json_object_set_new(m, "transits", b->transits);
+    json_object_set_new(m, "withdrawn", b->withdrawn);
+    json_object_set_new(m, "vessels", b->vessels);
+    b->incidents = b->transits = b->withdrawn = b->vessels = NULL;
+    return m;
+}
+
+int sw_report_build(sqlite3 *db, const struct sw_report_opts *o, json_t **model, char *err)
+{
+    struct build b = {.db = db, .o = o, .err = err};
+    char *note = NULL;
+    *model = NULL;
+    int rc = sw_ledger_open(db, &b.lg);
+    if (rc) {
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot open the ledger: %s",
+                     rc == SW_EDB ? sqlite3_errmsg(db) : sw_strerror(rc));
+        return rc;
+    }
+    b.incidents = json_array();
+    b.transits = json_array();
+    b.withdrawn = json_array();
+    b.vessels = json_object();
+    if ((rc = choose_head(&b, &note)) == SW_OK && (rc = read_events(&b)) == SW_OK)
+        *model = model_json(&b, note);
+    json_decref(b.incidents);
+    json_decref(b.transits);
+    json_decref(b.withdrawn);
     json_decref(b.vessels);
-    sqlite3_finalize(q);
-    sqlite3_finalize(b.q_vessel);
-    sqlite3_finalize(b.q_hist);
-    sqlite3_finalize(b.q_track);
-    sqlite3_finalize(b.q_desig);
     free(note);
     sw_ledger_close(b.lg);
     return rc;

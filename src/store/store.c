@@ -40,19 +40,36 @@ int sw_store_has_table(sqlite3 *db, const char *name)
     return found;
 }
 
-int sw_store_open(const char *path, sqlite3 **out, char *err)
+/* sqlite3_open_v2 with the busy timeout every command relies on; err says why not. */
+static int open_flags(const char *path, int flags, sqlite3 **out, char *err)
 {
     sqlite3 *db = NULL;
     *out = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         if (err)
-            snprintf(err, SW_ERRMAX, "cannot open '%s': %s", path,
+            snprintf(err, SW_ERRMAX, "cannot open '%.200s': %s", path,
                      db ? sqlite3_errmsg(db) : "no memory");
         sqlite3_close(db);
         return SW_EDB;
     }
     sqlite3_busy_timeout(db, 10000);
+    *out = db;
+    return SW_OK;
+}
+
+/* SW_ENOTFOUND, said in err, when path does not exist. */
+static int must_exist(const char *path, char *err)
+{
+    if (access(path, F_OK) == 0) return SW_OK;
+    if (err) snprintf(err, SW_ERRMAX, "cannot open '%.200s': %s", path, strerror(errno));
+    return SW_ENOTFOUND;
+}
+
+int sw_store_open(const char *path, sqlite3 **out, char *err)
+{
+    sqlite3 *db;
+    int rc = open_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db, err);
+    if (rc) return rc;
     if (sw_store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                           "PRAGMA foreign_keys=ON;") ||
         sw_store_exec(db,
@@ -71,16 +88,31 @@ int sw_store_open(const char *path, sqlite3 **out, char *err)
 int sw_store_open_existing(const char *path, sqlite3 **out, char *err)
 {
     *out = NULL;
-    if (access(path, F_OK) != 0) {
-        if (err) snprintf(err, SW_ERRMAX, "cannot open '%.200s': %s", path, strerror(errno));
-        return SW_ENOTFOUND;
+    int rc = must_exist(path, err);
+    return rc ? rc : sw_store_open(path, out, err);
+}
+
+int sw_store_open_readonly(const char *path, sqlite3 **out, char *err)
+{
+    sqlite3 *db;
+    *out = NULL;
+    int rc = must_exist(path, err);
+    if (rc || (rc = open_flags(path, SQLITE_OPEN_READONLY, &db, err))) return rc;
+    /* Read the schema now: a file that is not a database says so here, not halfway. */
+    if (sw_store_exec(db, "SELECT count(*) FROM sqlite_master")) {
+        if (err) snprintf(err, SW_ERRMAX, "cannot read '%.200s': %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return SW_EDB;
     }
-    return sw_store_open(path, out, err);
+    *out = db;
+    return SW_OK;
 }
 
 void sw_store_close(sqlite3 *db)
 {
-    if (db) sqlite3_close(db);
+    if (!db) return;
+    sw_store_cache_free(db);
+    sqlite3_close(db);
 }
 
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n)

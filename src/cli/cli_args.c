@@ -1,0 +1,50 @@
+/* Option values several commands share: times and event types (report, events). */
+#include "cli.h"
+
+#include <string.h>
+
+#include "sanctwatch/detect.h"
+#include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
+
+int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out)
+{
+    if (sw_time_parse(s, strlen(s), out) != SW_OK) {
+        cli_error("%s: %s expects an ISO 8601 time, not '%s'", cmd, opt, s);
+        return -1;
+    }
+    if (!strcmp(opt, "--to") && strlen(s) == 10) /* a date alone: through the end of that day */
+        *out += 86400000 - 1;
+    return 0;
+}
+
+/* The type's name (static storage) or NULL. */
+static const char *known_type(const char *t, size_t len)
+{
+    for (int i = 0; i < SW_DT_COUNT; i++) {
+        const char *name = sw_detect_type_name(i);
+        if (strlen(name) == len && !memcmp(t, name, len)) return name;
+    }
+    return NULL;
+}
+
+int cli_parse_types(const char *cmd, const char *v, const char **types, size_t *n, size_t max)
+{
+    while (*v) {
+        size_t len = strcspn(v, ",");
+        if (len) {
+            const char *name = known_type(v, len);
+            if (!name) { /* a typo must not give an empty answer */
+                cli_error("%s: unknown event type '%.*s'", cmd, (int)len, v);
+                return -1;
+            }
+            if (*n == max) {
+                cli_error("%s: at most %zu event types", cmd, max);
+                return -1;
+            }
+            types[(*n)++] = name;
+        }
+        v += len + (v[len] == ',');
+    }
+    return 0;
+}
