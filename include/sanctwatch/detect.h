@@ -182,6 +182,8 @@ struct sw_detect_stats {
     uint64_t listed_ruled_out;   /* vessels whose name is a listed vessel's, ruled out */
     uint64_t port_calls_context; /* calls at ports of other countries (not events) */
     uint64_t gap_outage;         /* silences the receivers shared (outages): not gaps */
+    uint64_t listed_name_early;  /* a listed IMO under another name, heard before the listing
+                                    (or maybe before): a former name, not listed_identity */
 };
 const struct sw_detect_stats *sw_detect_get_stats(const struct sw_detect *d);
 

@@ -165,6 +165,12 @@ int sw_lists_norm_id(const char *kind, const char *value, char *out, size_t outs
 /* 1 when imo (7 digits) has a correct check digit, else 0. */
 int sw_lists_imo_valid(uint32_t imo);
 
+/* The earliest an entry of a US list (list "ofac_...") tagged with these programmes
+ * ("IRAN] [NPWMD] [IFSR", as the SDN files write them) can have been designated: the day the
+ * first of its programmes began (src/lists/programmes.c cites each). SW_TIME_NONE when a tag
+ * is not known or the list is not OFAC's. */
+int64_t sw_lists_programmes_start(const char *list, const char *programmes);
+
 /* ---- reads (src/lists/read.c): the lists tables are private to this module ---- */
 
 /* What sw_lists_table() lists, one row a call, columns as strings (NULL for SQL NULL):

@@ -134,6 +134,12 @@ struct sw_designated_row {
     const char *callsign, *flag, *vessel_type, *tonnage, *grt, *owner;
     const char *programmes, *listed_on, *remarks;
     int active; /* on the list's latest edition */
+    /* When the designation happened, as far as the store can tell (ms; SW_TIME_NONE unknown):
+     * on or before listed_by (the entry's listed_on date when the list gives one, else the
+     * date of the first imported edition that carried it) and after listed_after (listed_on
+     * when given; else the later of the day its programmes began, sw_lists_programmes_start,
+     * and the date of the list's latest edition imported from before that first edition) */
+    int64_t listed_by, listed_after;
 };
 struct sw_designated_filter {
     const char *list;      /* NULL any */

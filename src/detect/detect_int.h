@@ -231,6 +231,9 @@ struct listed {
     int vclass;      /* enum sw_vclass of the list's vessel type */
     double length_m; /* estimated from the list's tonnage, NAN unknown */
     uint32_t group;  /* records of one list entry share it */
+    /* the designation happened on or before `by` and after `after` (ms, SW_TIME_NONE unknown;
+     * query.h, sw_designated_row) */
+    int64_t by, after;
 };
 
 struct imomap {
@@ -475,6 +478,9 @@ void det_norm_name(const char *s, char *out, size_t n);
 int det_ls_index(struct sw_detect *d);
 const struct listed *det_ls_find(const struct sw_detect *d, int kind, uint32_t num,
                                  const char *name);
+/* "before_sighting" (designated by time t, or no dates known: a list added directly),
+ * "after_sighting" (designated later than t: the hull was not yet listed) or "unknown". */
+const char *det_ls_designation(const struct listed *l, int64_t t);
 int det_ls_group_has_name(const struct sw_detect *d, uint32_t group, const char *name);
 
 #endif

@@ -10,6 +10,7 @@
 #include "sanctwatch/mid.h"
 
 #include <math.h>
+#include <string.h>
 
 static int fraud_event(struct sw_detect *d, const struct det_rec *x, int64_t t, const char *kind,
                        double conf, json_t **dt_out, json_t **ev_out)
@@ -58,7 +59,14 @@ int det_fraud(struct sw_detect *d, const struct det_rec *x)
         const struct listed *l = det_ls_find(d, 0, imo, NULL);
         char nn[64];
         det_norm_name(name, nn, sizeof nn);
-        if (l && !det_ls_group_has_name(d, l->group, nn) && (!l->mmsi || l->mmsi != dv->mmsi)) {
+        if (l && !det_ls_group_has_name(d, l->group, nn) && (!l->mmsi || l->mmsi != dv->mmsi) &&
+            strcmp(det_ls_designation(l, t), "before_sighting")) {
+            /* heard before the hull was listed (or perhaps before: the list does not say
+             * when): the name may be the one it had then, which is no false identity */
+            dv->fraud_done |= 4;
+            d->st.listed_name_early++;
+        } else if (l && !det_ls_group_has_name(d, l->group, nn) &&
+                   (!l->mmsi || l->mmsi != dv->mmsi)) {
             dv->fraud_done |= 4;
             if ((rc = fraud_event(d, x, t, "listed_identity", 0.8, &dt, &ev)) != SW_OK) return rc;
             json_object_set_new(dt, "imo", json_integer(imo));

@@ -8,7 +8,8 @@
 
 #include "sanctwatch/error.h"
 #include "sanctwatch/lists.h"
-#include "sanctwatch/store.h"
+#include "sanctwatch/query.h"
+#include "sanctwatch/timeutil.h"
 #include "sanctwatch/vmatch.h"
 
 #include <ctype.h>
@@ -51,6 +52,7 @@ int sw_detect_add_listed(struct sw_detect *d, const char *ref, uint32_t imo, uin
     l->mmsi = mmsi;
     l->vclass = sw_vclass_of_list(vessel_type);
     l->length_m = sw_listed_length_m(tonnage, NULL);
+    l->by = l->after = SW_TIME_NONE;
     if (name) det_norm_name(name, l->name, sizeof l->name);
     /* one group per entry: the records of one ref and list in a row */
     if (d->nls > 1 && !strcmp(l[-1].ref, l->ref) && !strcmp(l[-1].list, l->list))
@@ -133,54 +135,38 @@ void det_lists_free(struct sw_detect *d)
     free(d->by_name);
 }
 
+/* One designated vessel of the store: a record per name, one group per entry. */
+static int load_one(void *ctx, const struct sw_designated_row *r)
+{
+    struct sw_detect *d = ctx;
+    for (size_t i = 0; i < (r->n_names ? r->n_names : 1); i++) {
+        int rc =
+            sw_detect_add_listed(d, r->ref, r->imo, r->mmsi, r->n_names ? r->names[i] : r->name,
+                                 r->list, r->vessel_type, r->tonnage);
+        if (rc != SW_OK) return rc;
+        struct listed *l = &d->ls[d->nls - 1];
+        if (i) l->group = l[-1].group; /* one group per entry */
+        l->length_m = sw_listed_length_m(r->tonnage, r->grt);
+        l->by = r->listed_by;
+        l->after = r->listed_after;
+    }
+    return SW_OK;
+}
+
 int det_lists_load(struct sw_detect *d, char *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = SW_OK;
-    if (!sw_store_has_table(d->db, "entries") || !sw_store_has_table(d->db, "entry_ids"))
-        return SW_OK; /* no lists imported into this database */
-    static const char *q =
-        "SELECT e.id, e.list, e.ref, n.name,"
-        " (SELECT norm FROM entry_ids i WHERE i.entry=e.id AND i.kind='imo' LIMIT 1),"
-        " (SELECT norm FROM entry_ids i WHERE i.entry=e.id AND i.kind='mmsi' LIMIT 1),"
-        " (SELECT vessel_type FROM entry_vessels v WHERE v.entry=e.id),"
-        " (SELECT tonnage FROM entry_vessels v WHERE v.entry=e.id),"
-        " (SELECT grt FROM entry_vessels v WHERE v.entry=e.id)"
-        " FROM entries e JOIN entry_names n ON n.entry=e.id"
-        " WHERE e.type='vessel' AND e.active=1 ORDER BY e.id, n.rowid";
-    if (sqlite3_prepare_v2(d->db, q, -1, &st, NULL) != SQLITE_OK) {
-        if (err)
-            snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
-        return SW_EDB;
-    }
-    int64_t prev = -1;
-    uint32_t group = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        const char *imo = (const char *)sqlite3_column_text(st, 4);
-        const char *mmsi = (const char *)sqlite3_column_text(st, 5);
-        uint32_t vi = imo ? (uint32_t)strtoul(imo, NULL, 10) : 0;
-        uint32_t vm = mmsi ? (uint32_t)strtoul(mmsi, NULL, 10) : 0;
-        if ((rc = sw_detect_add_listed(d, (const char *)sqlite3_column_text(st, 2), vi, vm,
-                                       (const char *)sqlite3_column_text(st, 3),
-                                       (const char *)sqlite3_column_text(st, 1),
-                                       (const char *)sqlite3_column_text(st, 6),
-                                       (const char *)sqlite3_column_text(st, 7))) != SW_OK)
-            break;
-        if (id != prev) group = d->ls[d->nls - 1].group;
-        d->ls[d->nls - 1].group = group; /* one group per entry */
-        d->ls[d->nls - 1].length_m = sw_listed_length_m((const char *)sqlite3_column_text(st, 7),
-                                                        (const char *)sqlite3_column_text(st, 8));
-        prev = id;
-    }
-    if (rc == SW_OK && s != SQLITE_DONE) {
-        rc = SW_EDB;
-        if (err)
-            snprintf(err, SW_ERRMAX, "cannot read the sanctions lists: %s", sqlite3_errmsg(d->db));
-    }
-    sqlite3_finalize(st);
+    if (err) err[0] = '\0';
+    int rc = sw_query_designated(d->db, NULL, load_one, d, err);
+    if (rc != SW_OK && err && !err[0])
+        snprintf(err, SW_ERRMAX, "cannot load the designated vessels: %s", sw_strerror(rc));
     return rc;
+}
+
+const char *det_ls_designation(const struct listed *l, int64_t t)
+{
+    if (l->after != SW_TIME_NONE && t < l->after) return "after_sighting";
+    if (l->by == SW_TIME_NONE || t >= l->by) return "before_sighting";
+    return "unknown";
 }
 
 /* ---- listed_vessel */
@@ -243,6 +229,14 @@ static int listed_event(struct sw_detect *d, const struct det_rec *x, const stru
     json_object_set_new(dt, "listed_class", json_string(sw_vclass_name(b->l->vclass)));
     det_num(dt, "listed_length_m", round(b->l->length_m));
     if (b->l->imo) json_object_set_new(dt, "listed_imo", json_integer(b->l->imo));
+    /* a sighting from before the designation is of the hull, not of a listed vessel */
+    json_object_set_new(dt, "designation", json_string(det_ls_designation(b->l, t)));
+    char day[32];
+    if (b->l->by != SW_TIME_NONE)
+        json_object_set_new(dt, "listed_by", json_stringn(sw_time_format(b->l->by, 0, day), 10));
+    if (b->l->after != SW_TIME_NONE)
+        json_object_set_new(dt, "listed_after",
+                            json_stringn(sw_time_format(b->l->after, 0, day), 10));
     if (seen->ship_type >= 0) det_num(dt, "ship_type", seen->ship_type);
     json_object_set_new(
         dt, "ship_class",

@@ -32,6 +32,11 @@ int sw_event_rank(const json_t *ev)
     const json_t *port = json_object_get(ev, "port");
     const char *country = json_string_value(json_object_get(port, "country"));
     if (!type) return SW_RANK_MAX;
+    /* a hull sighted before it was designated: context for its history, not a listed vessel
+     * at sea */
+    if (is(type, "listed_vessel") &&
+        is(json_string_value(json_object_get(dt, "designation")), "after_sighting"))
+        return 3;
     /* 1: a designated vessel at sea, a call at a DPRK port, a dark meeting, a hidden voyage */
     if (is(type, "listed_vessel") || is(type, "dark_rendezvous") || is(type, "corridor_voyage") ||
         (is(type, "port_call") && is(country, "KP")) ||

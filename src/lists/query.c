@@ -7,6 +7,7 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/lists.h"
 #include "sanctwatch/store.h"
+#include "sanctwatch/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,11 @@
 
 static const char sql_entries[] =
     "SELECT e.id, e.list, e.ref, e.name, e.programmes, e.listed_on, e.remarks, e.active,"
-    " v.flag, v.vessel_type, v.tonnage, v.grt, v.owner"
+    " v.flag, v.vessel_type, v.tonnage, v.grt, v.owner, f.edition,"
+    " (SELECT max(p.edition) FROM list_editions p WHERE p.list = e.list"
+    "  AND p.edition < f.edition)"
     " FROM entries e LEFT JOIN entry_vessels v ON v.entry = e.id"
+    " LEFT JOIN list_editions f ON f.id = e.first_edition"
     " WHERE e.type = 'vessel' AND (?1 IS NULL OR e.list = ?1)"
     " AND (?2 IS NULL OR instr(e.programmes, ?2) > 0) AND (?3 OR e.active = 1)"
     " AND (?4 IS NULL OR e.id IN (SELECT entry FROM entry_ids WHERE kind = 'imo' AND norm = ?4))"
@@ -117,6 +121,26 @@ static int load_ids(sqlite3 *db, int64_t id, struct sw_designated_row *d, struct
     return rc;
 }
 
+static int64_t date_of(const char *s)
+{
+    int64_t ms;
+    return s && *s && sw_time_parse(s, strlen(s), &ms) == SW_OK ? ms : SW_TIME_NONE;
+}
+
+/* The designation's window (query.h): listed_on when known, else the first edition's date and
+ * the later of the programmes' start and the edition before it. */
+static void designation_window(struct sw_designated_row *d, const char *first, const char *prev)
+{
+    int64_t on = date_of(d->listed_on);
+    if (on != SW_TIME_NONE) {
+        d->listed_by = d->listed_after = on;
+        return;
+    }
+    int64_t p = sw_lists_programmes_start(d->list, d->programmes), e = date_of(prev);
+    d->listed_by = date_of(first);
+    d->listed_after = p == SW_TIME_NONE || (e != SW_TIME_NONE && e > p) ? e : p;
+}
+
 static int one_row(sqlite3 *db, sqlite3_stmt *q, struct rowbuf *b, sw_designated_fn fn, void *ctx)
 {
     struct sw_designated_row d;
@@ -135,6 +159,8 @@ static int one_row(sqlite3 *db, sqlite3_stmt *q, struct rowbuf *b, sw_designated
     d.tonnage = sw_store_col_text(q, 10);
     d.grt = sw_store_col_text(q, 11);
     d.owner = sw_store_col_text(q, 12);
+    designation_window(&d, (const char *)sqlite3_column_text(q, 13),
+                       (const char *)sqlite3_column_text(q, 14));
     int rc = load_names(db, d.entry, d.name, &d, b, &names);
     if (!rc) rc = load_ids(db, d.entry, &d, b, callsign, sizeof callsign);
     d.callsign = callsign;

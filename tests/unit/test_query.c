@@ -370,6 +370,72 @@ static void designated(void **state)
     sw_store_close(bare);
 }
 
+/* When a designation happened, as far as the store tells (query.h: listed_by, listed_after). */
+struct window {
+    char ref[16];
+    int64_t by, after;
+};
+struct windows {
+    struct window w[8];
+    size_t n;
+};
+
+static int wcollect(void *ctx, const struct sw_designated_row *d)
+{
+    struct windows *l = ctx;
+    if (l->n < 8) {
+        snprintf(l->w[l->n].ref, sizeof l->w[0].ref, "%s", d->ref);
+        l->w[l->n].by = d->listed_by;
+        l->w[l->n++].after = d->listed_after;
+    }
+    return 0;
+}
+
+static int64_t day(const char *s)
+{
+    int64_t ms;
+    assert_int_equal(sw_time_parse(s, strlen(s), &ms), SW_OK);
+    return ms;
+}
+
+static void designation_window(void **state)
+{
+    (void)state;
+    sqlite3 *db = new_store("window.db");
+    exec(db, "BEGIN");
+    exec(db, "INSERT INTO list_editions(id, list, edition, format, files, sha256, imported_at)"
+             " VALUES(1, 'ofac_sdn', '2020-01-01', 'ofac_csv', 'x', 'x', 'x'),"
+             "(2, 'ofac_sdn', '2024-05-03', 'ofac_csv', 'x', 'x', 'x'),"
+             "(3, 'un_sc', '2026-02-27', 'un_xml', 'x', 'x', 'x')");
+    exec(db, "INSERT INTO entries(id, list, ref, type, name, programmes, listed_on,"
+             " content_sha256, first_edition, last_edition, active) VALUES"
+             /* in the 2024 edition, not the 2020 one; EO 14024 began 2021-04-15 */
+             "(1, 'ofac_sdn', '1', 'vessel', 'A', 'RUSSIA-EO14024', NULL, 'x', 2, 2, 1),"
+             /* EO 13224 began in 2001: the edition before bounds it */
+             "(2, 'ofac_sdn', '2', 'vessel', 'B', 'SDGT', NULL, 'x', 2, 2, 1),"
+             /* in the first edition imported, under a programme of no known start */
+             "(3, 'ofac_sdn', '3', 'vessel', 'C', 'IRAN', NULL, 'x', 1, 2, 1),"
+             /* several programmes: designated under one, so after the first to begin */
+             "(4, 'ofac_sdn', '4', 'vessel', 'D', 'DPRK3] [DPRK4', NULL, 'x', 1, 2, 1),"
+             /* the UN gives the day */
+             "(5, 'un_sc', '5', 'vessel', 'E', 'DPRK', '2016-03-02', 'x', 3, 3, 1)");
+    exec(db, "COMMIT");
+    struct windows l = {0};
+    assert_int_equal(sw_query_designated(db, NULL, wcollect, &l, NULL), SW_OK);
+    assert_int_equal(l.n, 5);
+    assert_true(l.w[0].after == day("2021-04-15") && l.w[0].by == day("2024-05-03"));
+    assert_true(l.w[1].after == day("2020-01-01") && l.w[1].by == day("2024-05-03"));
+    assert_true(l.w[2].after == SW_TIME_NONE && l.w[2].by == day("2020-01-01"));
+    assert_true(l.w[3].after == day("2016-03-15") && l.w[3].by == day("2020-01-01"));
+    assert_true(l.w[4].after == day("2016-03-02") && l.w[4].by == day("2016-03-02"));
+    /* the programme table itself: US lists only, every tag known or no bound */
+    assert_true(sw_lists_programmes_start("ofac_sdn", "NPWMD] [IFSR") == day("2005-06-28"));
+    assert_true(sw_lists_programmes_start("ofac_sdn", "IRAN] [NPWMD] [IFSR") == SW_TIME_NONE);
+    assert_true(sw_lists_programmes_start("un_sc", "RUSSIA-EO14024") == SW_TIME_NONE);
+    assert_true(sw_lists_programmes_start("ofac_sdn", "") == SW_TIME_NONE);
+    sw_store_close(db);
+}
+
 /* ------------------------------------------------------------------------------ events */
 
 /* Record one event (the ledger's record path fills the index). */
@@ -644,11 +710,11 @@ static void ledger_backfill(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vessels_filters), cmocka_unit_test(vessels_bbox),
-        cmocka_unit_test(vessels_many),    cmocka_unit_test(identities_track),
-        cmocka_unit_test(designated),      cmocka_unit_test(events_views),
-        cmocka_unit_test(events_filters),  cmocka_unit_test(events_paging_stable),
-        cmocka_unit_test(ledger_backfill),
+        cmocka_unit_test(vessels_filters),      cmocka_unit_test(vessels_bbox),
+        cmocka_unit_test(vessels_many),         cmocka_unit_test(identities_track),
+        cmocka_unit_test(designated),           cmocka_unit_test(designation_window),
+        cmocka_unit_test(events_views),         cmocka_unit_test(events_filters),
+        cmocka_unit_test(events_paging_stable), cmocka_unit_test(ledger_backfill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
