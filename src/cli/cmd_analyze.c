@@ -245,6 +245,7 @@ struct evout {
     const char *path;
     FILE *f; /* NULL: no --events */
     int resumed;
+    int stream; /* not a regular file: neither cut back nor resumed */
     struct sw_stage stage;
 };
 
@@ -291,6 +292,11 @@ static int events_open(struct evout *e, const char *path)
         if (fd >= 0) close(fd);
         return -1;
     }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        e->stream = 1; /* a pipe, a terminal, /dev/null: written as it comes, like stdout */
+        return 0;
+    }
     e->stage.name = "events_file"; /* no carried state: only a resumed run loads it */
     e->stage.ctx = e;
     e->stage.save = ev_save;
@@ -302,7 +308,7 @@ static int events_open(struct evout *e, const char *path)
  * empty. */
 static int events_start(struct evout *e)
 {
-    if (!e->f || e->f == stdout || e->resumed) return 0;
+    if (!e->f || e->f == stdout || e->stream || e->resumed) return 0;
     if (ftruncate(fileno(e->f), 0) != 0 || fseeko(e->f, 0, SEEK_SET) != 0) {
         cli_error("cannot write '%s': %s", e->path, strerror(errno));
         return -1;
