@@ -31,8 +31,8 @@ static void ranks(void **state)
     assert_int_equal(
         rank_of("{\"type\":\"listed_vessel\",\"details\":{\"designation\":\"before_sighting\"}}"),
         1);
-    assert_int_equal(rank_of("{\"type\":\"listed_vessel\",\"details\":{\"designation\":\"unknown\"}}"),
-                     1);
+    assert_int_equal(
+        rank_of("{\"type\":\"listed_vessel\",\"details\":{\"designation\":\"unknown\"}}"), 1);
     /* a hull heard before it was designated: context */
     assert_int_equal(
         rank_of("{\"type\":\"listed_vessel\",\"details\":{\"designation\":\"after_sighting\"}}"),
@@ -48,8 +48,8 @@ static void ranks(void **state)
     assert_int_equal(rank_of("{\"type\":\"encounter\"}"), 2);
     assert_int_equal(rank_of("{\"type\":\"zone_entry\",\"details\":{\"kind\":\"entry\"}}"), 2);
     assert_int_equal(rank_of("{\"type\":\"zone_entry\",\"details\":{\"kind\":\"slow\"}}"), 2);
-    assert_int_equal(rank_of("{\"type\":\"identity_fraud\",\"details\":{\"kind\":\"shared_mmsi\"}}"),
-                     2);
+    assert_int_equal(
+        rank_of("{\"type\":\"identity_fraud\",\"details\":{\"kind\":\"shared_mmsi\"}}"), 2);
     /* 3 and 4: hiding; a gap nobody could have heard is weaker */
     assert_int_equal(rank_of("{\"type\":\"ais_gap\",\"details\":{\"reception\":\"good\"}}"), 3);
     assert_int_equal(rank_of("{\"type\":\"ais_gap\",\"details\":{\"reception\":\"unknown\"}}"), 4);
