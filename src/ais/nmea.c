@@ -84,30 +84,29 @@ static const char *const counter_names[SW_NMEA_NCOUNTERS] = {
     "pghp_unused",
 };
 
+/* Character tables, built at compile time (immutable, so framers in several threads share
+ * them): T256(F) expands to F(0), F(1), ..., F(255). */
+#define T4(F, c) F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define T16(F, c) T4(F, c), T4(F, (c) + 4), T4(F, (c) + 8), T4(F, (c) + 12)
+#define T64(F, c) T16(F, c), T16(F, (c) + 16), T16(F, (c) + 32), T16(F, (c) + 48)
+#define T256(F) T64(F, 0), T64(F, 64), T64(F, 128), T64(F, 192)
+
 /* 1 for the characters allowed in an armoured payload ('0'..'W', '`'..'w'). */
-static unsigned char armour_ok[256];
+#define ARMOUR_OK(c) (((c) >= 48 && (c) <= 87) || ((c) >= 96 && (c) <= 119))
+static const unsigned char armour_ok[256] = {T256(ARMOUR_OK)};
 /* hex digit value + 1, 0 for non-hex */
-static unsigned char hexval[256];
+#define HEXVAL(c)                                                                                  \
+    ((c) >= '0' && (c) <= '9'   ? (c) - '0' + 1                                                    \
+     : (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 11                                                   \
+     : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 11                                                   \
+                                : 0)
+static const unsigned char hexval[256] = {T256(HEXVAL)};
 /* CH_ADDR: sentence address character (A-Z, 0-9, '='); CH_TALKER: also '-' */
-static unsigned char chclass[256];
 #define CH_ADDR 1
 #define CH_TALKER 2
-static int tables_ready;
-
-static void tables_init(void)
-{
-    if (tables_ready) return;
-    for (int c = 0; c < 256; c++) {
-        armour_ok[c] = (unsigned char)((c >= 48 && c <= 87) || (c >= 96 && c <= 119));
-        int an = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=';
-        chclass[c] = (unsigned char)((an ? CH_ADDR | CH_TALKER : 0) | (c == '-' ? CH_TALKER : 0));
-        hexval[c] = c >= '0' && c <= '9'   ? (unsigned char)(c - '0' + 1)
-                    : c >= 'A' && c <= 'F' ? (unsigned char)(c - 'A' + 11)
-                    : c >= 'a' && c <= 'f' ? (unsigned char)(c - 'a' + 11)
-                                           : 0;
-    }
-    tables_ready = 1;
-}
+#define IS_ADDR(c) (((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || (c) == '=')
+#define CHCLASS(c) (IS_ADDR(c) ? CH_ADDR | CH_TALKER : (c) == '-' ? CH_TALKER : 0)
+static const unsigned char chclass[256] = {T256(CHCLASS)};
 
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
@@ -143,7 +142,6 @@ int sw_nmea_new(struct sw_nmea **out, const struct sw_nmea_config *cfg)
         sw_nmea_config_default(&c);
     if (c.max_groups < 1 || c.max_groups > 4096 || c.group_lines < 1 || c.group_timeout_ms < 0)
         return SW_EINVAL;
-    tables_init();
     f = calloc(1, sizeof *f);
     if (!f) goto fail;
     f->cfg = c;
