@@ -120,8 +120,8 @@ static int load_keys(struct args *a, struct sw_ledger_key *key, struct sw_ledger
  * the detector parameters for the methods annex. */
 static int load_geo_config(struct args *a, struct sw_geo **geo, struct sw_config **cfg)
 {
-    const char *errpath = NULL;
-    int rc = sw_geo_open(geo, a->data, &errpath);
+    char errbuf[SW_GEO_PATHMAX], *errpath = errbuf;
+    int rc = sw_geo_open(geo, a->data, errbuf);
     if (rc) {
         cli_warn("report: no coastlines, ports or zones on the maps: %s%s%s", sw_strerror(rc),
                  errpath ? " in " : "", errpath ? errpath : "");
