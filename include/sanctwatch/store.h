@@ -28,6 +28,24 @@ int sw_store_open_existing(const char *path, sqlite3 **out, char *err);
  * (query.h), which also brings a store written by an older sanctwatch up to date first. */
 int sw_store_open_readonly(const char *path, sqlite3 **out, char *err);
 
+/*
+ * One writer per database. Every command that writes a database (analyze, lists import,
+ * ledger append and head, report when it signs a head, the server) opens it with
+ * sw_store_open_writer, which first takes the database's writer lock: flock(LOCK_EX |
+ * LOCK_NB) on "DB-writer.lock" beside it (DB resolved through symbolic links, so two names of
+ * one database share one lock). A second writer is refused at once with SW_ELOCKED and
+ * "database 'DB' is being written by 'sanctwatch analyze ...' (pid N since T)" in err: the
+ * holder writes its pid, start time and command line into the lock file. Readers take no
+ * lock (WAL lets them read beside the writer).
+ * The kernel releases a flock when its holder exits or is killed, so a lock is never stale:
+ * a lock file left behind only tells who held it last, and the next writer takes it over.
+ * In a read-only directory an existing lock file is locked read-only (its text is then not
+ * updated); when none exists and none can be created, the open fails (SW_EIO, the system's
+ * reason in err) rather than write without the lock.
+ * The lock is held as long as the connection: sw_store_close releases it.
+ */
+int sw_store_open_writer(const char *path, int create, sqlite3 **out, char *err);
+
 /* Apply migrations steps[0..n-1] of module (version i+1 is steps[i]) not yet applied. */
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n);
 

@@ -387,7 +387,7 @@ int cmd_analyze(int argc, char **argv)
         o.cfg.progress_ctx = &pg;
     }
     memset(&ev, 0, sizeof ev);
-    if (sw_store_open(o.dbpath, &db, err) != SW_OK) {
+    if (sw_store_open_writer(o.dbpath, 1, &db, err) != SW_OK) {
         cli_error("%s", err);
         return 1;
     }

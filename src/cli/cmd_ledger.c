@@ -208,13 +208,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* Only append creates a database: a misspelt --db must not sign or prove an empty log. */
+/* Only append creates a database: a misspelt --db must not sign or prove an empty log.
+ * create: 0 read, 1 write (append: creates it), 2 write an existing one (head); writers hold
+ * the database's writer lock (store.h). */
 static int open_db(const char *path, int create, sqlite3 **db, struct sw_ledger **lg)
 {
     char err[SW_ERRMAX];
     *lg = NULL;
     *db = NULL;
-    if (create ? sw_store_open(path, db, err) : sw_store_open_existing(path, db, err)) {
+    if (create ? sw_store_open_writer(path, create == 1, db, err)
+               : sw_store_open_existing(path, db, err)) {
         cli_error("%s", err);
         return -1;
     }
@@ -559,7 +562,7 @@ static int do_head(struct opts *o)
         if (cli_load_key(o->key, &k)) goto fail;
         have_key = 1;
     }
-    if (open_db(o->db, 0, &db, &lg)) goto fail;
+    if (open_db(o->db, o->show ? 0 : 2, &db, &lg)) goto fail;
     int rc;
     if (o->show)
         rc = o->size ? sw_ledger_head_at(lg, o->size, &note) : sw_ledger_latest_head(lg, 0, &note);

@@ -150,7 +150,9 @@ static int build_and_write(struct args *a, const struct sw_geo *geo)
     sqlite3 *db = NULL;
     json_t *model = NULL;
     char err[SW_ERRMAX] = "";
-    int rc = sw_store_open_existing(a->db, &db, err);
+    /* with a key it may sign and record a head: a writer (store.h) */
+    int rc = a->o.key ? sw_store_open_writer(a->db, 0, &db, err)
+                      : sw_store_open_existing(a->db, &db, err);
     if (rc == SW_OK) rc = sw_report_build(db, &a->o, &model, err);
     if (rc == SW_OK) rc = sw_report_write(model, geo, a->out, err);
     sw_store_close(db);
