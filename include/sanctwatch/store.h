@@ -50,11 +50,23 @@ int sw_store_open_writer(const char *path, int create, sqlite3 **out, char *err)
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n);
 
 /* 1 when the database has a table of that name (a module's tables exist only once it ran),
- * else 0 (also on error). */
+ * 0 when it has not, SW_EDB when the schema cannot be read (sqlite3_errmsg has the reason; a
+ * caller testing only for non-zero then goes on to a query that reports it). The same as
+ * sw_store_table below. */
 int sw_store_has_table(sqlite3 *db, const char *name);
 
 /* Run SQL without results; SW_EDB on failure (sqlite3_errmsg(db) has the reason). */
 int sw_store_exec(sqlite3 *db, const char *sql);
+
+/* Run a rollback (sql: "ROLLBACK", or "ROLLBACK TO x; RELEASE x" for a savepoint) after a
+ * failure, keeping the connection's error code and message as the failure left them, so that
+ * sqlite3_errmsg still gives SQLite's reason afterwards ("attempt to write a readonly
+ * database"; a plain ROLLBACK resets it to "not an error"). SW_OK when the rollback ran. */
+int sw_store_rollback(sqlite3 *db, const char *sql);
+/* Finalize st (NULL: nothing) keeping its connection's error as it is: finalizing a statement
+ * that was still running resets sqlite3_errmsg to "not an error", which would hide the error
+ * of another statement that failed before. */
+void sw_store_finalize(sqlite3_stmt *st);
 
 /* Prepare a statement kept for the life of its owner (SQLITE_PREPARE_PERSISTENT); SW_EDB on
  * failure (sqlite3_errmsg(db) has the reason). */

@@ -32,17 +32,65 @@ int sw_store_step(sqlite3_stmt *st)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? SW_OK : SW_EDB;
 }
 
+/* sw_raise(MESSAGE, CODE): fails with that message and (extended) error code. */
+static void raise_fn(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    const char *msg = (const char *)sqlite3_value_text(argv[0]);
+    sqlite3_result_error(c, msg ? msg : "unknown error", -1);
+    sqlite3_result_error_code(c, sqlite3_value_int(argv[1]));
+}
+
+/* The connection's error as it is now, to put back after clean-up statements. */
+struct kept {
+    int code;
+    char msg[SW_ERRMAX];
+};
+
+static void keep(sqlite3 *db, struct kept *k)
+{
+    k->code = sqlite3_extended_errcode(db);
+    snprintf(k->msg, sizeof k->msg, "%s", sqlite3_errmsg(db));
+}
+
+/* Put back a kept error (none when it was a success). SQLite has no call that sets a
+ * connection's error: a statement fails with it instead. */
+static void put_back(sqlite3 *db, const struct kept *k)
+{
+    int primary = k->code & 0xff;
+    if (primary == SQLITE_OK || primary == SQLITE_ROW || primary == SQLITE_DONE) return;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_create_function(db, "sw_raise", 2, SQLITE_UTF8, NULL, raise_fn, NULL, NULL) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT sw_raise(?1, ?2)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, k->msg, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, k->code);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+}
+
+int sw_store_rollback(sqlite3 *db, const char *sql)
+{
+    struct kept k;
+    keep(db, &k);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SW_OK : SW_EDB;
+    put_back(db, &k);
+    return rc;
+}
+
+void sw_store_finalize(sqlite3_stmt *st)
+{
+    if (!st) return;
+    sqlite3 *db = sqlite3_db_handle(st);
+    struct kept k;
+    keep(db, &k);
+    sqlite3_finalize(st);
+    put_back(db, &k);
+}
+
 int sw_store_has_table(sqlite3 *db, const char *name)
 {
-    sqlite3_stmt *q = NULL;
-    int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &q,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-        found = sqlite3_step(q) == SQLITE_ROW;
-    }
-    sqlite3_finalize(q);
-    return found;
+    return sw_store_table(db, name); /* one lookup, its statement cached (stmtcache.c) */
 }
 
 /* sqlite3_open_v2 with the busy timeout every command relies on; err says why not. */
@@ -291,8 +339,10 @@ int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, 
                            -1, &q, NULL) != SQLITE_OK)
         return SW_EDB;
     sqlite3_bind_text(q, 1, module, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) have = sqlite3_column_int(q, 0);
+    int st = sqlite3_step(q);
+    if (st == SQLITE_ROW) have = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
+    if (st != SQLITE_ROW) return SW_EDB;  /* an aggregate always gives a row */
     if (have > n) return SW_EUNSUPPORTED; /* database written by a newer sanctwatch */
     for (int v = have + 1; v <= n; v++) {
         if (sw_store_exec(db, "BEGIN IMMEDIATE")) return SW_EDB;
@@ -309,6 +359,6 @@ int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, 
     }
     return SW_OK;
 fail:
-    sw_store_exec(db, "ROLLBACK");
+    sw_store_rollback(db, "ROLLBACK");
     return SW_EDB;
 }
