@@ -773,7 +773,8 @@ int sw_ledger_add_cosignature(struct sw_ledger *lg, const char *note,
             if (sqlite3_prepare_v2(lg->db, "SELECT 1 FROM ledger_heads WHERE note = ?1", -1, &q,
                                    NULL) == SQLITE_OK) {
                 sqlite3_bind_text(q, 1, note, -1, SQLITE_STATIC);
-                rc = sqlite3_step(q) == SQLITE_ROW ? SW_OK : SW_ENOTFOUND;
+                int st = sqlite3_step(q); /* an error is not "no such head" */
+                rc = st == SQLITE_ROW ? SW_OK : st == SQLITE_DONE ? SW_ENOTFOUND : SW_EDB;
             }
             sqlite3_finalize(q);
         }
