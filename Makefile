@@ -100,15 +100,26 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 test check: all
 	BUILD=$(BUILD) tests/run
 
-# libFuzzer builds (clang), one binary per target, for long fuzzing sessions.
+# libFuzzer builds (clang), one binary per target, for long fuzzing sessions: the library is
+# compiled once with coverage and sanitizers (fuzzer-no-link) and each target linked with it.
 FUZZ_BUILD := build-fuzz
+FUZZ_CC    ?= clang
+FUZZ_SAN   := address,undefined
 FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-fuzz:
-	@mkdir -p $(FUZZ_BUILD)
-	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  echo "clang $$n"; \
-	  clang $(FUZZ_CFLAGS) -o $(FUZZ_BUILD)/$$n $$f $(LIB_SRC) $(PKG_LIBS); done
+	-fsanitize=fuzzer-no-link,$(FUZZ_SAN) -fno-sanitize-recover=all -MMD -MP
+FUZZ_LIB   := $(FUZZ_BUILD)/libsanctwatch.a
+FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+fuzz: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 MANPAGES := $(sort $(wildcard docs/man/*.1))
 install: $(CLI)
@@ -130,4 +141,4 @@ format-check:
 clean:
 	rm -rf build build-*
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

@@ -10,6 +10,7 @@ WERROR=${WERROR:-0}
 [ "${CI:-}" = "true" ] && WERROR=1
 echo "== static checks"
 scripts/check-banned.sh
+scripts/check-functions.sh
 if command -v clang-format >/dev/null; then
     make -s format-check
 else

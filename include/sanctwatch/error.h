@@ -25,7 +25,8 @@
     X(DB, "database error")                                                                        \
     X(CRYPTO, "cryptographic failure")                                                             \
     X(VERIFY, "verification failed")                                                               \
-    X(NET, "network error")
+    X(NET, "network error")                                                                        \
+    X(LOCKED, "being written by another process")
 
 enum sw__errno_pos {
     SW__POS_OK = 0,

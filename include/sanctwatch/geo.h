@@ -4,7 +4,8 @@
  * and the watched zones (DPRK waters, transfer areas, the Rajin-Vostochny corridor).
  *
  * Everything is loaded once from the data directory into a struct sw_geo the caller owns; the
- * queries only read it, so one sw_geo may be shared by threads. No global state.
+ * queries only read it, so one sw_geo may be shared by threads. No global state: the module
+ * keeps nothing between calls (an error's file name goes to a buffer of the caller's).
  *
  * Data directory: the path given to sw_geo_open(), else the one sw_datadir() finds
  * (sanctwatch/datadir.h: $SW_DATADIR, $SANCTWATCH_DATA, beside the program, the compiled-in
@@ -127,11 +128,15 @@ const struct sw_zone *sw_zones_get(const struct sw_zones *z, size_t i);
 
 struct sw_geo;
 
+/* Size of the buffer sw_geo_open names a file in (PATH_MAX on Linux). */
+#define SW_GEO_PATHMAX 4096
+
 /* Load land mask, ports and zones from datadir (NULL: search as described above). Caller
  * frees with sw_geo_free(). Errors: SW_ENOTFOUND (no data directory), SW_EIO, SW_EFORMAT,
- * SW_ETOOBIG, SW_ENOMEM. On error *errpath (if not NULL) names the offending file (static
- * storage of the sw_geo call, valid until the next sw_geo_open). */
-int sw_geo_open(struct sw_geo **out, const char *datadir, const char **errpath);
+ * SW_ETOOBIG, SW_ENOMEM. errpath is NULL or the caller's buffer of SW_GEO_PATHMAX bytes: on
+ * error it names the offending file ("data" when no data directory was found, "" when no
+ * file is to blame), on success it is "". */
+int sw_geo_open(struct sw_geo **out, const char *datadir, char *errpath);
 void sw_geo_free(struct sw_geo *g);
 /* The data directory g was loaded from; valid while g lives. */
 const char *sw_geo_dir(const struct sw_geo *g);

@@ -93,6 +93,12 @@ struct sw_ais;
  * aircraft (9) as SW_REC_OTHER. */
 int sw_ais_to_record(const struct sw_ais *m, struct sw_record *r, int *pos_flag);
 
+/* The event times ingest accepts: from 2000-01-01 to SW_INGEST_TIME_AHEAD_MS after now (a
+ * receiver's clock a little ahead); other records are counted as time_out_of_range. State
+ * restored from a checkpoint is held to the same range (sw_reorder_load, sw_dedup_load). */
+#define SW_INGEST_TIME_MIN_MS 946684800000LL
+#define SW_INGEST_TIME_AHEAD_MS 86400000LL
+
 /* ---- dedup over the ordered stream: same key within window_ms of its first copy */
 struct sw_dedup;
 /* capacity: entries (rounded up to 4-way buckets of a power-of-two count; 0: 1<<20). */
@@ -104,7 +110,9 @@ void sw_dedup_free(struct sw_dedup *d);
 int sw_dedup_check(struct sw_dedup *d, uint64_t key, int64_t t_ms);
 /* Start loading the bucket of key into the cache (a hint; no effect on results). */
 void sw_dedup_prefetch(const struct sw_dedup *d, uint64_t key);
-/* Serialise the live entries for a checkpoint (caller frees *blob) and load them back. */
+/* Serialise the live entries for a checkpoint (caller frees *blob) and load them back. A
+ * saved table is input too: its newest time and every entry's time must lie in the range
+ * ingest accepts (SW_INGEST_TIME_MIN_MS ...), else SW_EFORMAT (the table is then empty). */
 int sw_dedup_save(const struct sw_dedup *d, void **blob, size_t *len);
 int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len);
 /* Forget every key (a run going back in time). */
@@ -139,6 +147,10 @@ int sw_reorder_save(const struct sw_reorder *q, void **blob, size_t *len);
 size_t sw_reorder_saved_size(const struct sw_reorder *q);
 int sw_reorder_save_to(const struct sw_reorder *q,
                        int (*put)(void *ctx, const void *data, size_t len), void *ctx);
+/* Load a saved buffer into q (emptied first). A saved buffer is input too: its newest time,
+ * floor and base, and every record's time, must lie in the range ingest accepts (records
+ * also their fields: sw_record_check), the count within q's capacity (else SW_ETOOBIG),
+ * else SW_EFORMAT, and q is left empty. */
 int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len);
 
 /* ---- the pipeline */

@@ -66,6 +66,13 @@ struct sw_record {
  * always start from this. */
 void sw_record_clear(struct sw_record *r);
 
+/* A record read back from saved state is usable: the fields it says it has are in the ranges
+ * the decoders and CSV readers give (lat/lon, SOG 0..102.2 kn, COG 0..<360, heading 0..359,
+ * status 0..15, draught 0..30 m), only known field bits, kind and class known, strings
+ * terminated. Times are the caller's (their range depends on the context). SW_OK or
+ * SW_EFORMAT. */
+int sw_record_check(const struct sw_record *r);
+
 /* Copy an AIS text field (6-bit text already turned into ASCII) into dst of dstsize bytes,
  * dropping '@' padding and surrounding spaces, control characters replaced by '?'. */
 void sw_record_text(char *dst, size_t dstsize, const char *src, size_t len);

@@ -28,15 +28,45 @@ int sw_store_open_existing(const char *path, sqlite3 **out, char *err);
  * (query.h), which also brings a store written by an older sanctwatch up to date first. */
 int sw_store_open_readonly(const char *path, sqlite3 **out, char *err);
 
+/*
+ * One writer per database. Every command that writes a database (analyze, lists import,
+ * ledger append and head, report when it signs a head, the server) opens it with
+ * sw_store_open_writer, which first takes the database's writer lock: flock(LOCK_EX |
+ * LOCK_NB) on "DB-writer.lock" beside it (DB resolved through symbolic links, so two names of
+ * one database share one lock). A second writer is refused at once with SW_ELOCKED and
+ * "database 'DB' is being written by 'sanctwatch analyze ...' (pid N since T)" in err: the
+ * holder writes its pid, start time and command line into the lock file. Readers take no
+ * lock (WAL lets them read beside the writer).
+ * The kernel releases a flock when its holder exits or is killed, so a lock is never stale:
+ * a lock file left behind only tells who held it last, and the next writer takes it over.
+ * In a read-only directory an existing lock file is locked read-only (its text is then not
+ * updated); when none exists and none can be created, the open fails (SW_EIO, the system's
+ * reason in err) rather than write without the lock.
+ * The lock is held as long as the connection: sw_store_close releases it.
+ */
+int sw_store_open_writer(const char *path, int create, sqlite3 **out, char *err);
+
 /* Apply migrations steps[0..n-1] of module (version i+1 is steps[i]) not yet applied. */
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n);
 
 /* 1 when the database has a table of that name (a module's tables exist only once it ran),
- * else 0 (also on error). */
+ * 0 when it has not, SW_EDB when the schema cannot be read (sqlite3_errmsg has the reason; a
+ * caller testing only for non-zero then goes on to a query that reports it). The same as
+ * sw_store_table below. */
 int sw_store_has_table(sqlite3 *db, const char *name);
 
 /* Run SQL without results; SW_EDB on failure (sqlite3_errmsg(db) has the reason). */
 int sw_store_exec(sqlite3 *db, const char *sql);
+
+/* Run a rollback (sql: "ROLLBACK", or "ROLLBACK TO x; RELEASE x" for a savepoint) after a
+ * failure, keeping the connection's error code and message as the failure left them, so that
+ * sqlite3_errmsg still gives SQLite's reason afterwards ("attempt to write a readonly
+ * database"; a plain ROLLBACK resets it to "not an error"). SW_OK when the rollback ran. */
+int sw_store_rollback(sqlite3 *db, const char *sql);
+/* Finalize st (NULL: nothing) keeping its connection's error as it is: finalizing a statement
+ * that was still running resets sqlite3_errmsg to "not an error", which would hide the error
+ * of another statement that failed before. */
+void sw_store_finalize(sqlite3_stmt *st);
 
 /* Prepare a statement kept for the life of its owner (SQLITE_PREPARE_PERSISTENT); SW_EDB on
  * failure (sqlite3_errmsg(db) has the reason). */

@@ -49,11 +49,27 @@ struct sw_nmea {
 struct linemeta {
     int64_t tb_ms, pghp_ms, trail_ms, lead_ms; /* SW_TIME_NONE when absent */
     int64_t tag_n;
-    int gid, gnum, gtotal;
+    int gid;
     int checksum_ok;
     size_t srclen;
     int src_trailing; /* the source came from a station field after the checksum */
     char source[SW_NMEA_MAX_SOURCE + 1];
+};
+
+/* One line's AIS sentence, as the fast path or the general path read it: everything
+ * accept_sentence() needs, so that both paths end in the same code. */
+struct sentence {
+    struct linemeta lm;
+    const char *body;    /* the address field, after the '!' or '$' */
+    const char *star;    /* the '*' before the checksum, NULL when there is none */
+    const char *end;     /* end of the line, trailing blanks dropped */
+    const char *payload; /* plen armour characters, not NUL-terminated */
+    size_t plen;
+    int count, num; /* sentence count and number, 1..9 */
+    int seq;        /* sequential message id, -1 when empty */
+    int fill;       /* fill bits, 0..5 */
+    int cs;         /* the checksum written after '*', -1 when missing or not two hex digits */
+    char channel;   /* '\0' when empty */
 };
 
 static const char *const reason_names[SW_NMEA_NREASONS] = {
@@ -68,30 +84,29 @@ static const char *const counter_names[SW_NMEA_NCOUNTERS] = {
     "pghp_unused",
 };
 
+/* Character tables, built at compile time (immutable, so framers in several threads share
+ * them): T256(F) expands to F(0), F(1), ..., F(255). */
+#define T4(F, c) F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define T16(F, c) T4(F, c), T4(F, (c) + 4), T4(F, (c) + 8), T4(F, (c) + 12)
+#define T64(F, c) T16(F, c), T16(F, (c) + 16), T16(F, (c) + 32), T16(F, (c) + 48)
+#define T256(F) T64(F, 0), T64(F, 64), T64(F, 128), T64(F, 192)
+
 /* 1 for the characters allowed in an armoured payload ('0'..'W', '`'..'w'). */
-static unsigned char armour_ok[256];
+#define ARMOUR_OK(c) (((c) >= 48 && (c) <= 87) || ((c) >= 96 && (c) <= 119))
+static const unsigned char armour_ok[256] = {T256(ARMOUR_OK)};
 /* hex digit value + 1, 0 for non-hex */
-static unsigned char hexval[256];
+#define HEXVAL(c)                                                                                  \
+    ((c) >= '0' && (c) <= '9'   ? (c) - '0' + 1                                                    \
+     : (c) >= 'A' && (c) <= 'F' ? (c) - 'A' + 11                                                   \
+     : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 11                                                   \
+                                : 0)
+static const unsigned char hexval[256] = {T256(HEXVAL)};
 /* CH_ADDR: sentence address character (A-Z, 0-9, '='); CH_TALKER: also '-' */
-static unsigned char chclass[256];
 #define CH_ADDR 1
 #define CH_TALKER 2
-static int tables_ready;
-
-static void tables_init(void)
-{
-    if (tables_ready) return;
-    for (int c = 0; c < 256; c++) {
-        armour_ok[c] = (unsigned char)((c >= 48 && c <= 87) || (c >= 96 && c <= 119));
-        int an = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=';
-        chclass[c] = (unsigned char)((an ? CH_ADDR | CH_TALKER : 0) | (c == '-' ? CH_TALKER : 0));
-        hexval[c] = c >= '0' && c <= '9'   ? (unsigned char)(c - '0' + 1)
-                    : c >= 'A' && c <= 'F' ? (unsigned char)(c - 'A' + 11)
-                    : c >= 'a' && c <= 'f' ? (unsigned char)(c - 'a' + 11)
-                                           : 0;
-    }
-    tables_ready = 1;
-}
+#define IS_ADDR(c) (((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || (c) == '=')
+#define CHCLASS(c) (IS_ADDR(c) ? CH_ADDR | CH_TALKER : (c) == '-' ? CH_TALKER : 0)
+static const unsigned char chclass[256] = {T256(CHCLASS)};
 
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
@@ -127,7 +142,6 @@ int sw_nmea_new(struct sw_nmea **out, const struct sw_nmea_config *cfg)
         sw_nmea_config_default(&c);
     if (c.max_groups < 1 || c.max_groups > 4096 || c.group_lines < 1 || c.group_timeout_ms < 0)
         return SW_EINVAL;
-    tables_init();
     f = calloc(1, sizeof *f);
     if (!f) goto fail;
     f->cfg = c;
@@ -363,8 +377,6 @@ static enum sw_nmea_reason parse_tagblock(const char **pp, const char *end, stru
                 parse_uint(d2 + 1, (size_t)(fe - d2 - 1), &id) || a < 1 || b < 1 || a > b ||
                 b > 99 || id > 999999999)
                 return SW_NMEA_MALFORMED;
-            lm->gnum = (int)a;
-            lm->gtotal = (int)b;
             lm->gid = (int)id;
             break;
         }
@@ -481,21 +493,21 @@ static int pick_time(const struct linemeta *lm, int64_t *ms)
     return SW_NMEA_TIME_NONE;
 }
 
-static void fill_meta(struct sw_nmea_msg *m, const struct linemeta *lm, const char *talker, int own,
-                      char channel, int seq, uint64_t lineno)
+static inline void fill_meta(struct sw_nmea_msg *m, const struct sentence *s, uint64_t lineno)
 {
+    const struct linemeta *lm = &s->lm;
     m->time_src = pick_time(lm, &m->rxtime_ms);
     if (lm->srclen)
         memcpy(m->source, lm->source, lm->srclen + 1);
     else
         m->source[0] = '\0';
-    m->talker[0] = talker[0];
-    m->talker[1] = talker[1];
+    m->talker[0] = s->body[0];
+    m->talker[1] = s->body[1];
     m->talker[2] = '\0';
-    m->channel = channel;
-    m->own = own;
+    m->channel = s->channel;
+    m->own = s->body[4] == 'O';
     m->checksum_ok = lm->checksum_ok;
-    m->seq_id = seq;
+    m->seq_id = s->seq;
     m->group_id = lm->gid;
     m->tag_n = lm->tag_n;
     m->first_line = m->last_line = lineno;
@@ -515,12 +527,12 @@ static int group_expired(const struct sw_nmea *f, const struct group *g, uint64_
  * stands in for a source the later sentences of the group leave out. A station named only
  * after a later fragment's checksum (",b003660465") joins a group begun without a source, as
  * gpsd joins it: some feeds stamp the station on the last fragment only. */
-static int group_match(const struct group *g, const struct linemeta *lm, const char *talker,
-                       char channel, int seq, int count)
+static int group_match(const struct group *g, const struct sentence *s)
 {
     const struct sw_nmea_msg *m = &g->meta;
-    if (g->count != count || m->seq_id != seq || m->channel != channel ||
-        m->talker[0] != talker[0] || m->talker[1] != talker[1])
+    const struct linemeta *lm = &s->lm;
+    if (g->count != s->count || m->seq_id != s->seq || m->channel != s->channel ||
+        m->talker[0] != s->body[0] || m->talker[1] != s->body[1])
         return 0;
     if (lm->gid >= 0 && m->group_id == lm->gid)
         return lm->srclen == 0 || strcmp(m->source, lm->source) == 0;
@@ -679,312 +691,282 @@ static unsigned xor_bytes(const char *s, size_t n)
     return sw_nmea_checksum(s, n);
 }
 
-int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t lineno,
-                 const struct sw_nmea_msg **msg)
+/* A channel character: printable, and neither the tag-block nor the checksum delimiter. */
+static int channel_ok(char c)
+{
+    return c != '\\' && c != '*' && (unsigned char)c >= 0x20 && (unsigned char)c <= 0x7e;
+}
+
+/* Two talker characters then "VDM," or "VDO," at body (end - body >= 6). */
+static int is_ais_address(const char *body, const char *end)
+{
+    return end - body >= 6 && is_vdx(body + 2) && talker_ok(body[0]) && talker_ok(body[1]);
+}
+
+/*
+ * The fast path: the usual line, a single-sentence AIS sentence with a valid checksum and
+ * nothing before it ("!AIVDM,1,1,,A,<payload>,0*hh" and optional trailing fields), read with
+ * fewer tests than the general path. Returns 1 with *s filled exactly as read_general()
+ * would fill it; 0 for any line it does not take (s->lm untouched), which then goes through
+ * the general path from the start. test_fast_path_matches_general checks that both agree.
+ */
+static inline int read_fast(const char *line, size_t len, struct sentence *s)
+{
+    const char *end = line + len;
+    if (len < 20 || line[0] != '!' || !is_vdx(line + 3) || !talker_ok(line[1]) ||
+        !talker_ok(line[2]) || !is_11(line + 7))
+        return 0;
+    const char *q = line + 11;
+    int seq = -1;
+    char channel = '\0';
+    if (*q != ',') { /* a one-digit sequence id */
+        unsigned d = (unsigned)(unsigned char)*q - '0';
+        if (d > 9 || q[1] != ',') return 0;
+        seq = (int)d;
+        q++;
+    }
+    q++; /* the channel */
+    if (*q != ',') {
+        channel = *q++;
+        if (*q != ',' || !channel_ok(channel)) return 0;
+    }
+    const char *fp = q + 1;
+    unsigned px;
+    const char *pe = armour_scan(fp, end, &px);
+    if (end - pe < 5 || pe == fp || pe[0] != ',' || pe[1] < '0' || pe[1] > '5' || pe[2] != '*')
+        return 0;
+    const char *star = pe + 2;
+    int cs = parse_hex2(star + 1);
+    unsigned x = xor_bytes(line + 1, (size_t)(fp - line - 1)) ^ px ^ ',' ^ (unsigned char)pe[1];
+    if (cs < 0 || (unsigned)cs != x) return 0;
+    if (star + 3 < end) { /* trailing fields: not ending in blanks, no NUL */
+        char last = end[-1];
+        if (last == ' ' || last == '\t' || last == '\r' || last == '\n' ||
+            has_nul(star + 3, (size_t)(end - star - 3)))
+            return 0;
+    }
+    if ((size_t)(pe - fp) > SW_NMEA_MAX_PAYLOAD) return 0;
+    s->body = line + 1;
+    s->star = star;
+    s->end = end;
+    s->payload = fp;
+    s->plen = (size_t)(pe - fp);
+    s->count = s->num = 1;
+    s->seq = seq;
+    s->fill = pe[1] - '0';
+    s->cs = cs;
+    s->channel = channel;
+    return 1;
+}
+
+/* Rules 1-3 of docs/nmea.md: blanks, comments, a leading timestamp, tag blocks. On
+ * SW_NMEA_USED *pp is at the sentence's '!' or '$' and *endp after its last non-blank byte;
+ * otherwise the reason to skip the line. */
+static enum sw_nmea_reason read_prefix(const struct sw_nmea *f, const char *line, size_t len,
+                                       const char **pp, const char **endp, struct linemeta *lm)
 {
     const char *p = line, *end = line + len;
-    struct linemeta lm;
-    enum sw_nmea_reason why;
-    /* the sentence: body[0..send) up to the '*' */
-    const char *body, *star, *send, *q;
-    int cnt = 0, num = 0, seq = -1, fill = 0, nul, sum_cs;
-    unsigned x;
-    char channel = '\0';
-    const char *fp = NULL;
-    size_t plen = 0;
-    enum sw_nmea_reason bad = SW_NMEA_USED; /* a field error, reported after the checksum */
-    *msg = NULL;
-    f->counts[SW_NMEA_LINES]++;
-    lm.tb_ms = lm.pghp_ms = lm.trail_ms = lm.lead_ms = SW_TIME_NONE;
-    lm.tag_n = -1;
-    lm.gid = -1;
-    lm.gnum = lm.gtotal = 0;
-    lm.checksum_ok = 1;
-    lm.srclen = 0;
-    lm.src_trailing = 0;
-    lm.source[0] = '\0';
-
-    /* Fast path for the usual line, a single-sentence AIS sentence with a valid checksum and
-     * nothing before it ("!AIVDM,1,1,,A,<payload>,0*hh" and optional trailing fields). It
-     * takes exactly the decisions of the general path below, with fewer tests; any line it
-     * does not accept goes through the general path from the start (nothing is changed). */
-    if (len >= 20 && line[0] == '!' && is_vdx(line + 3) && talker_ok(line[1]) &&
-        talker_ok(line[2]) && is_11(line + 7)) {
-        body = line + 1;
-        q = line + 11;
-        if (*q != ',') { /* a one-digit sequence id */
-            if ((unsigned char)*q - '0' > 9 || q[1] != ',') goto general;
-            seq = *q - '0';
-            q++;
-        }
-        q++; /* channel */
-        if (*q != ',') {
-            channel = *q++;
-            if (*q != ',' || channel == '\\' || channel == '*' || (unsigned char)channel < 0x20 ||
-                (unsigned char)channel > 0x7e)
-                goto general;
-        }
-        fp = q + 1;
-        unsigned px;
-        const char *pe = armour_scan(fp, end, &px);
-        if (end - pe < 5 || pe == fp || pe[0] != ',' || pe[1] < '0' || pe[1] > '5' || pe[2] != '*')
-            goto general;
-        star = send = pe + 2;
-        sum_cs = parse_hex2(star + 1);
-        x = xor_bytes(body, (size_t)(fp - body)) ^ px ^ ',' ^ (unsigned char)pe[1];
-        if (sum_cs < 0 || (unsigned)sum_cs != x) goto general;
-        if (star + 3 < end) { /* trailing fields: not ending in blanks, no NUL */
-            char last = end[-1];
-            if (last == ' ' || last == '\t' || last == '\r' || last == '\n' ||
-                has_nul(star + 3, (size_t)(end - star - 3)))
-                goto general;
-        }
-        plen = (size_t)(pe - fp);
-        if (plen > SW_NMEA_MAX_PAYLOAD) goto general;
-        fill = pe[1] - '0';
-        cnt = num = 1;
-        goto accepted;
-    }
-general:
-    channel = '\0';
-    seq = -1;
-
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
     while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
         end--;
-    if (p == end) return skip_line(f, line, len, SW_NMEA_EMPTY);
-    if (*p == '#') return skip_line(f, line, len, SW_NMEA_COMMENT);
-
-    if (*p != '!' && *p != '$' && *p != '\\') {
-        /* a leading timestamp, or garbage */
+    if (p == end) return SW_NMEA_EMPTY;
+    if (*p == '#') return SW_NMEA_COMMENT;
+    if (*p != '!' && *p != '$' && *p != '\\') { /* a leading timestamp, or garbage */
         const char *s = p;
         const char *lim = end - p > LEADING_MAX ? p + LEADING_MAX : end;
         while (s < lim && *s != '!' && *s != '$' && *s != '\\')
             s++;
-        if (s == lim || parse_leading(p, s, &lm.lead_ms))
-            return skip_line(f, line, len, SW_NMEA_GARBAGE);
+        if (s == lim || parse_leading(p, s, &lm->lead_ms)) return SW_NMEA_GARBAGE;
         p = s;
     }
     while (p < end && *p == '\\') {
-        why = parse_tagblock(&p, end, &lm, f->cfg.lenient);
-        if (why != SW_NMEA_USED) return skip_line(f, line, len, why);
+        enum sw_nmea_reason why = parse_tagblock(&p, end, lm, f->cfg.lenient);
+        if (why != SW_NMEA_USED) return why;
     }
-    if (p == end || (*p != '!' && *p != '$'))
-        return skip_line(f, line, len, p == end ? SW_NMEA_MALFORMED : SW_NMEA_GARBAGE);
+    if (p == end) return SW_NMEA_MALFORMED;
+    if (*p != '!' && *p != '$') return SW_NMEA_GARBAGE;
+    *pp = p;
+    *endp = end;
+    return SW_NMEA_USED;
+}
 
-    body = p + 1;
-    int is_ais = end - body >= 6 && is_vdx(body + 2) && talker_ok(body[0]) && talker_ok(body[1]);
-    if (!is_ais) goto not_ais;
-    /* fields: count, number, sequence id, channel, payload, fill bits; the payload's comma
-     * is found with memchr and the '*' is expected two bytes later */
-    q = body + 6;
-    if (end - q < 4 || q[1] != ',' || q[3] != ',' || q[0] < '1' || q[0] > '9' || q[2] < '1' ||
-        q[2] > q[0]) {
-        bad = SW_NMEA_MALFORMED;
-        goto slow;
-    }
-    cnt = q[0] - '0';
-    num = q[2] - '0';
-    q += 4;
-    if (q < end && *q != ',') {
-        seq = 0;
-        for (int i = 0; q < end && *q != ','; i++, q++) {
-            if (i == 3 || *q < '0' || *q > '9') {
-                bad = SW_NMEA_MALFORMED;
-                goto slow;
-            }
-            seq = seq * 10 + (*q - '0');
-        }
-    }
-    if (q == end) {
-        bad = SW_NMEA_MALFORMED;
-        goto slow;
-    }
-    q++; /* channel */
-    if (q < end && *q != ',') {
-        channel = *q++;
-        if (channel == '\\' || channel == '*' || (unsigned char)channel < 0x20 ||
-            (unsigned char)channel > 0x7e) {
-            bad = SW_NMEA_MALFORMED;
-            goto slow;
-        }
-    }
-    if (q == end || *q != ',') {
-        bad = SW_NMEA_MALFORMED;
-        goto slow;
-    }
-    fp = q + 1;
-    {
-        /* one pass over the payload: armour check, checksum and its terminating comma */
-        unsigned px;
-        const char *stop = armour_scan(fp, end, &px);
-        const char *pe =
-            stop < end && *stop == ',' ? stop : memchr(stop, ',', (size_t)(end - stop));
-        if (!pe || pe == fp || end - pe < 2 || pe[1] < '0' || pe[1] > '5' ||
-            (end - pe > 2 && pe[2] != '*')) {
-            bad = SW_NMEA_MALFORMED;
-            goto slow;
-        }
-        fill = pe[1] - '0';
-        plen = (size_t)(pe - fp);
-        star = end - pe > 2 ? pe + 2 : NULL;
-        send = pe + 2;
-        if (pe != stop) { /* a payload character outside the armour alphabet */
-            bad = SW_NMEA_MALFORMED;
-            goto checksum;
-        }
-        /* the fields before the payload were checked character by character and the payload
-         * is armour, so the sentence holds no NUL up to the fill bits */
-        x = xor_bytes(body, (size_t)(fp - body)) ^ px ^ ',' ^ (unsigned char)pe[1];
-        goto checked;
-    }
-
-slow: /* malformed AIS fields: still check the checksum first, as for any sentence */
-    star = memchr(body, '*', (size_t)(end - body));
-    send = star ? star : end;
-checksum:
-    x = xor_span(body, (size_t)(send - body), &nul);
-    if (nul) return skip_line(f, line, len, SW_NMEA_NUL);
-    goto checked;
-
-not_ais : {
-    /* other sentences: only $PGHP needs the checksum; for the rest the address field tells
-     * OTHER from GARBAGE and skip_line() looks for NUL bytes in the whole line */
+/* A sentence that is not AIS, at p ('!' or '$'): only $PGHP is read (checksum, then its
+ * fields); the others are told from garbage by their address alone. */
+static enum sw_nmea_reason read_other(struct sw_nmea *f, const char *p, const char *end)
+{
+    const char *body = p + 1;
     size_t alen = 0, n = (size_t)(end - body);
     while (alen < n && alen <= 16 && (chclass[(unsigned char)body[alen]] & CH_ADDR))
         alen++;
     int term = alen == n || body[alen] == ',' || body[alen] == '*';
     if (term && alen == 4 && *p == '$' && memcmp(body, "PGHP", 4) == 0) {
-        star = memchr(body, '*', n);
+        const char *star = memchr(body, '*', n);
         if (star) {
-            send = star;
-            x = xor_span(body, (size_t)(send - body), &nul);
-            if (nul) return skip_line(f, line, len, SW_NMEA_NUL);
+            int nul;
+            unsigned x = xor_span(body, (size_t)(star - body), &nul);
+            if (nul) return SW_NMEA_NUL; /* before parse_pghp: a header with a NUL is not kept */
             int want = end - star >= 3 ? parse_hex2(star + 1) : -1;
-            if ((want < 0 || (unsigned)want != x) && !f->cfg.lenient)
-                return skip_line(f, line, len, SW_NMEA_CHECKSUM);
-            if (body[4] != ',') /* "$PGHP*hh": no fields at all */
-                return skip_line(f, line, len, SW_NMEA_MALFORMED);
-            return skip_line(f, line, len, parse_pghp(f, body + 5, star));
+            if ((want < 0 || (unsigned)want != x) && !f->cfg.lenient) return SW_NMEA_CHECKSUM;
+            if (body[4] != ',') return SW_NMEA_MALFORMED; /* "$PGHP*hh": no fields at all */
+            return parse_pghp(f, body + 5, star);
         }
     }
-    return skip_line(f, line, len,
-                     term && alen >= 2 && alen <= 16 ? SW_NMEA_OTHER : SW_NMEA_GARBAGE);
+    return term && alen >= 2 && alen <= 16 ? SW_NMEA_OTHER : SW_NMEA_GARBAGE;
 }
 
-checked:;
-    /* checksum */
-    sum_cs = -1;
-    if (star && end - star >= 3) sum_cs = parse_hex2(star + 1);
-    if (sum_cs < 0 || (unsigned)sum_cs != x) lm.checksum_ok = 0;
-    if (!lm.checksum_ok && !f->cfg.lenient) return skip_line(f, line, len, SW_NMEA_CHECKSUM);
-    if (bad != SW_NMEA_USED) return skip_line(f, line, len, bad);
-    /* a NUL before the sentence or after its checksum (a valid checksum is "*hh") */
-    q = sum_cs >= 0 ? send + 3 : send;
-    if (q < end && has_nul(q, (size_t)(end - q))) return skip_line(f, line, len, SW_NMEA_NUL);
-    if (p > line && has_nul(line, (size_t)(p - line))) return skip_line(f, line, len, SW_NMEA_NUL);
-
-accepted:
-    /* metadata: pending $PGHP, trailing fields */
-    if (f->pghp_pending) {
-        if (f->pghp_cs < 0 || f->pghp_cs == sum_cs)
-            lm.pghp_ms = f->pghp_ms;
-        else
-            f->counters[SW_NMEA_C_PGHP_UNUSED]++;
-        f->pghp_pending = 0;
-    }
-    if (star && end - star > 3) parse_trailing(star + 3, end, &lm);
-    const char *talker = body;
-    int own = body[4] == 'O';
-
-    if (cnt == 1) {
-        if (plen > SW_NMEA_MAX_PAYLOAD) {
-            count(f, SW_NMEA_OVERSIZE);
-            return SW_OK;
+/* The fields after an AIS address (rule 4): count, number, sequence id, channel, payload,
+ * fill bits. Returns SW_NMEA_USED, or SW_NMEA_MALFORMED for a field error (reported only
+ * after the checksum). Either way sets s->star and *x, the XOR of the sentence up to its '*'
+ * (or its end). A NUL in the sentence is left to skip_line(): fields that pass hold none. */
+static enum sw_nmea_reason read_ais_fields(struct sentence *s, unsigned *x)
+{
+    const char *body = s->body, *end = s->end, *q = body + 6;
+    int nul;
+    if (end - q < 4 || q[1] != ',' || q[3] != ',' || q[0] < '1' || q[0] > '9' || q[2] < '1' ||
+        q[2] > q[0])
+        goto bad;
+    s->count = q[0] - '0';
+    s->num = q[2] - '0';
+    q += 4;
+    if (q < end && *q != ',') {
+        int seq = 0;
+        for (int i = 0; q < end && *q != ','; i++, q++) {
+            if (i == 3 || *q < '0' || *q > '9') goto bad;
+            seq = seq * 10 + (*q - '0');
         }
-        struct sw_nmea_msg *m = &f->msg;
-        memcpy(f->out, fp, plen);
-        f->out[plen] = '\0';
-        m->payload = f->out;
-        m->len = plen;
-        m->fill_bits = fill;
-        fill_meta(m, &lm, talker, own, channel, seq, lineno);
-        m->fragments = 1;
-        count(f, SW_NMEA_USED);
-        f->counters[SW_NMEA_C_MESSAGES]++;
-        if (!m->checksum_ok) f->counters[SW_NMEA_C_LENIENT]++;
-        *msg = m;
-        return SW_OK;
+        s->seq = seq;
     }
+    if (q == end) goto bad;
+    q++; /* the channel */
+    if (q < end && *q != ',') {
+        s->channel = *q++;
+        if (!channel_ok(s->channel)) goto bad;
+    }
+    if (q == end || *q != ',') goto bad;
+    /* one pass over the payload: armour check, checksum and its terminating comma */
+    const char *fp = q + 1;
+    unsigned px;
+    const char *stop = armour_scan(fp, end, &px);
+    const char *pe = stop < end && *stop == ',' ? stop : memchr(stop, ',', (size_t)(end - stop));
+    if (!pe || pe == fp || end - pe < 2 || pe[1] < '0' || pe[1] > '5' ||
+        (end - pe > 2 && pe[2] != '*'))
+        goto bad;
+    s->payload = fp;
+    s->plen = (size_t)(pe - fp);
+    s->fill = pe[1] - '0';
+    s->star = end - pe > 2 ? pe + 2 : NULL;
+    if (pe != stop) { /* a payload character outside the armour alphabet */
+        *x = xor_span(body, (size_t)(pe + 2 - body), &nul);
+        return SW_NMEA_MALFORMED;
+    }
+    /* the fields before the payload were checked character by character and the payload
+     * is armour, so the sentence holds no NUL up to the fill bits */
+    *x = xor_bytes(body, (size_t)(fp - body)) ^ px ^ ',' ^ (unsigned char)pe[1];
+    return SW_NMEA_USED;
+bad: /* malformed AIS fields: still check the checksum first, as for any sentence */
+    s->star = memchr(body, '*', (size_t)(end - body));
+    *x = xor_span(body, (size_t)((s->star ? s->star : end) - body), &nul);
+    return SW_NMEA_MALFORMED;
+}
 
-    /* multi-sentence: find the open group with this key */
+/* The general path: the rules of docs/nmea.md one by one. SW_NMEA_USED when *s is an AIS
+ * sentence to accept, else the reason to skip the line for. */
+static enum sw_nmea_reason read_general(struct sw_nmea *f, const char *line, size_t len,
+                                        struct sentence *s)
+{
+    const char *p;
+    unsigned x;
+    enum sw_nmea_reason why = read_prefix(f, line, len, &p, &s->end, &s->lm);
+    if (why != SW_NMEA_USED) return why;
+    s->body = p + 1;
+    if (!is_ais_address(s->body, s->end)) return read_other(f, p, s->end);
+    s->seq = -1;
+    s->channel = '\0';
+    enum sw_nmea_reason fields = read_ais_fields(s, &x);
+    /* the checksum first, then a field error */
+    s->cs = s->star && s->end - s->star >= 3 ? parse_hex2(s->star + 1) : -1;
+    if (s->cs < 0 || (unsigned)s->cs != x) s->lm.checksum_ok = 0;
+    if (!s->lm.checksum_ok && !f->cfg.lenient) return SW_NMEA_CHECKSUM;
+    if (fields != SW_NMEA_USED) return fields;
+    /* a NUL before the sentence or after its checksum (a valid checksum is "*hh") */
+    const char *q = s->cs >= 0 ? s->star + 3 : s->star ? s->star : s->end;
+    if (q < s->end && has_nul(q, (size_t)(s->end - q))) return SW_NMEA_NUL;
+    if (p > line && has_nul(line, (size_t)(p - line))) return SW_NMEA_NUL;
+    return SW_NMEA_USED;
+}
+
+/* A sentence 1 < k <= count, or the first of several: stored in its group, which is
+ * emitted into *msg when this sentence completes it. */
+static void reassemble(struct sw_nmea *f, const struct sentence *s, uint64_t lineno,
+                       const struct sw_nmea_msg **msg)
+{
     int64_t t;
-    pick_time(&lm, &t);
+    pick_time(&s->lm, &t);
     struct group *g = NULL;
     for (unsigned i = 0; f->nopen && i < f->cfg.max_groups; i++) {
         struct group *h = &f->groups[i];
-        if (h->used && group_match(h, &lm, talker, channel, seq, cnt)) {
+        if (h->used && group_match(h, s)) {
             g = h;
             break;
         }
     }
-    if (num == 1) {
+    if (s->num == 1) {
         if (g) /* restarted: the old group can never complete */
             group_drop(f, g, SW_NMEA_INCOMPLETE);
         g = group_alloc(f, lineno, t);
         if (!g) { /* cannot happen: group_alloc always frees a slot */
             count(f, SW_NMEA_EVICTED);
-            return SW_OK;
+            return;
         }
-        g->count = cnt;
+        g->count = s->count;
         g->next = 1;
         g->nlines = 0;
         g->len = 0;
-        fill_meta(&g->meta, &lm, talker, own, channel, seq, lineno);
+        fill_meta(&g->meta, s, lineno);
         g->time_rank = time_rank(g->meta.time_src);
     } else {
         if (!g) {
             count(f, SW_NMEA_ORPHAN);
-            return SW_OK;
+            return;
         }
-        if (g->next != num || group_expired(f, g, lineno, t)) {
+        if (g->next != s->num || group_expired(f, g, lineno, t)) {
             group_drop(f, g, SW_NMEA_INCOMPLETE);
             count(f, SW_NMEA_ORPHAN);
-            return SW_OK;
+            return;
         }
         /* later sentences fill in what the first one lacked */
         struct sw_nmea_msg *gm = &g->meta;
         int64_t ms;
-        int src = pick_time(&lm, &ms);
+        int src = pick_time(&s->lm, &ms);
         if (time_rank(src) < g->time_rank) {
             gm->rxtime_ms = ms;
             gm->time_src = src;
             g->time_rank = time_rank(src);
         }
-        if (!gm->source[0] && lm.srclen) memcpy(gm->source, lm.source, lm.srclen + 1);
-        if (!lm.checksum_ok) gm->checksum_ok = 0;
+        if (!gm->source[0] && s->lm.srclen) memcpy(gm->source, s->lm.source, s->lm.srclen + 1);
+        if (!s->lm.checksum_ok) gm->checksum_ok = 0;
         gm->last_line = lineno;
     }
-    if (g->len + plen > SW_NMEA_MAX_PAYLOAD) {
+    if (g->len + s->plen > SW_NMEA_MAX_PAYLOAD) {
         group_drop(f, g, SW_NMEA_OVERSIZE);
         count(f, SW_NMEA_OVERSIZE);
-        return SW_OK;
+        return;
     }
-    memcpy(g->payload + g->len, fp, plen);
-    g->len += plen;
+    memcpy(g->payload + g->len, s->payload, s->plen);
+    g->len += s->plen;
     g->nlines++;
     g->next++;
     f->last = SW_NMEA_USED;
-    if (num < cnt) return SW_OK;
+    if (s->num < s->count) return;
 
     /* complete */
     g->payload[g->len] = '\0';
     f->msg = g->meta;
     f->msg.payload = g->payload; /* the slot is free but untouched until the next feed */
     f->msg.len = g->len;
-    f->msg.fill_bits = fill;
-    f->msg.fragments = cnt;
+    f->msg.fill_bits = s->fill;
+    f->msg.fragments = s->count;
     f->counts[SW_NMEA_USED] += (uint64_t)g->nlines;
     g->used = 0;
     f->nopen--;
@@ -992,5 +974,60 @@ accepted:
     f->counters[SW_NMEA_C_MULTI]++;
     if (!f->msg.checksum_ok) f->counters[SW_NMEA_C_LENIENT]++;
     *msg = &f->msg;
+}
+
+/* An AIS sentence that passed either path: takes a pending $PGHP header and the trailing
+ * fields, then emits a single-sentence message or hands the sentence to reassemble(). */
+static void accept_sentence(struct sw_nmea *f, struct sentence *s, uint64_t lineno,
+                            const struct sw_nmea_msg **msg)
+{
+    if (f->pghp_pending) {
+        if (f->pghp_cs < 0 || f->pghp_cs == s->cs)
+            s->lm.pghp_ms = f->pghp_ms;
+        else
+            f->counters[SW_NMEA_C_PGHP_UNUSED]++;
+        f->pghp_pending = 0;
+    }
+    if (s->star && s->end - s->star > 3) parse_trailing(s->star + 3, s->end, &s->lm);
+    if (s->count != 1) {
+        reassemble(f, s, lineno, msg);
+        return;
+    }
+    if (s->plen > SW_NMEA_MAX_PAYLOAD) {
+        count(f, SW_NMEA_OVERSIZE);
+        return;
+    }
+    struct sw_nmea_msg *m = &f->msg;
+    memcpy(f->out, s->payload, s->plen);
+    f->out[s->plen] = '\0';
+    m->payload = f->out;
+    m->len = s->plen;
+    m->fill_bits = s->fill;
+    fill_meta(m, s, lineno);
+    m->fragments = 1;
+    count(f, SW_NMEA_USED);
+    f->counters[SW_NMEA_C_MESSAGES]++;
+    if (!m->checksum_ok) f->counters[SW_NMEA_C_LENIENT]++;
+    *msg = m;
+}
+
+int sw_nmea_feed(struct sw_nmea *f, const char *line, size_t len, uint64_t lineno,
+                 const struct sw_nmea_msg **msg)
+{
+    struct sentence s;
+    *msg = NULL;
+    f->counts[SW_NMEA_LINES]++;
+    s.lm.tb_ms = s.lm.pghp_ms = s.lm.trail_ms = s.lm.lead_ms = SW_TIME_NONE;
+    s.lm.tag_n = -1;
+    s.lm.gid = -1;
+    s.lm.checksum_ok = 1;
+    s.lm.srclen = 0;
+    s.lm.src_trailing = 0;
+    s.lm.source[0] = '\0';
+    if (!read_fast(line, len, &s)) {
+        enum sw_nmea_reason why = read_general(f, line, len, &s);
+        if (why != SW_NMEA_USED) return skip_line(f, line, len, why);
+    }
+    accept_sentence(f, &s, lineno, msg);
     return SW_OK;
 }

@@ -219,11 +219,11 @@ static int load_params(const char *config, struct sw_detect_params *dp)
 static int detect_setup(sqlite3 *db, const char *config, struct sw_geo **g, struct sw_detect **det)
 {
     struct sw_detect_params dp;
-    const char *errpath = NULL;
+    char errbuf[SW_GEO_PATHMAX], *errpath = errbuf;
     char err[SW_ERRMAX] = "";
     int rc;
     if (load_params(config, &dp)) return -1;
-    if ((rc = sw_geo_open(g, NULL, &errpath)) != SW_OK) {
+    if ((rc = sw_geo_open(g, NULL, errbuf)) != SW_OK) {
         cli_error("cannot load the geographic data%s%s%s: %s", errpath ? " '" : "",
                   errpath ? errpath : "", errpath ? "'" : "", sw_strerror(rc));
         return -1;
@@ -393,7 +393,7 @@ int cmd_analyze(int argc, char **argv)
         o.cfg.progress_ctx = &pg;
     }
     memset(&ev, 0, sizeof ev);
-    if (sw_store_open(o.dbpath, &db, err) != SW_OK) {
+    if (sw_store_open_writer(o.dbpath, 1, &db, err) != SW_OK) {
         cli_error("%s", err);
         return 1;
     }

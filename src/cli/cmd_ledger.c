@@ -208,20 +208,29 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* Only append creates a database: a misspelt --db must not sign or prove an empty log. */
+/* Why a ledger call failed: SQLite's own message for a database error (read before anything
+ * else runs on db), else the code's. */
+static const char *reason(sqlite3 *db, int rc)
+{
+    return rc == SW_EDB && db ? sqlite3_errmsg(db) : sw_strerror(rc);
+}
+
+/* Only append creates a database: a misspelt --db must not sign or prove an empty log.
+ * create: 0 read, 1 write (append: creates it), 2 write an existing one (head); writers hold
+ * the database's writer lock (store.h). */
 static int open_db(const char *path, int create, sqlite3 **db, struct sw_ledger **lg)
 {
     char err[SW_ERRMAX];
     *lg = NULL;
     *db = NULL;
-    if (create ? sw_store_open(path, db, err) : sw_store_open_existing(path, db, err)) {
+    if (create ? sw_store_open_writer(path, create == 1, db, err)
+               : sw_store_open_existing(path, db, err)) {
         cli_error("%s", err);
         return -1;
     }
     int rc = sw_ledger_open(*db, lg);
     if (rc) {
-        cli_error("cannot set up the ledger in '%s': %s (%s)", path, sw_strerror(rc),
-                  sqlite3_errmsg(*db));
+        cli_error("cannot set up the ledger in '%s': %s", path, reason(*db, rc));
         sw_store_close(*db);
         *db = NULL;
         return -1;
@@ -275,9 +284,8 @@ static int flush_batch(sqlite3 *db, struct sw_ledger *lg, struct batch *b, const
     if (rc == SW_OK && k && new_here > 0) rc = sw_ledger_sign_head(lg, k, sw_time_now_ms(), NULL);
     if (rc == SW_OK) rc = sw_store_exec(db, "COMMIT");
     if (rc) {
-        cli_error("cannot record events from '%s': %s (%s)", path, sw_strerror(rc),
-                  sqlite3_errmsg(db));
-        sw_store_exec(db, "ROLLBACK");
+        cli_error("cannot record events from '%s': %s", path, reason(db, rc));
+        sw_store_rollback(db, "ROLLBACK");
         goto done;
     }
     for (size_t i = 0; i < b->n; i++) {
@@ -559,7 +567,7 @@ static int do_head(struct opts *o)
         if (cli_load_key(o->key, &k)) goto fail;
         have_key = 1;
     }
-    if (open_db(o->db, 0, &db, &lg)) goto fail;
+    if (open_db(o->db, o->show ? 0 : 2, &db, &lg)) goto fail;
     int rc;
     if (o->show)
         rc = o->size ? sw_ledger_head_at(lg, o->size, &note) : sw_ledger_latest_head(lg, 0, &note);
@@ -571,7 +579,7 @@ static int do_head(struct opts *o)
         goto fail;
     }
     if (rc) {
-        cli_error("cannot %s the head: %s", o->show ? "read" : "sign", sw_strerror(rc));
+        cli_error("cannot %s the head: %s", o->show ? "read" : "sign", reason(db, rc));
         goto fail;
     }
     unsigned count = 0;
@@ -618,9 +626,12 @@ static int do_prove(struct opts *o)
             /* Prove against the latest signed head, which the verifier will hold. */
             char *note = NULL;
             struct sw_checkpoint c;
-            if (sw_ledger_latest_head(lg, 0, &note) == SW_OK &&
-                sw_checkpoint_parse(note, strlen(note), &c) == SW_OK)
-                size = c.size;
+            rc = sw_ledger_latest_head(lg, 0, &note);
+            if (rc != SW_OK && rc != SW_ENOTFOUND) { /* not "no head" */
+                cli_error("cannot read the signed heads: %s", reason(db, rc));
+                goto fail;
+            }
+            if (rc == SW_OK && sw_checkpoint_parse(note, strlen(note), &c) == SW_OK) size = c.size;
             free(note);
             if (size == 0) {
                 cli_error("no signed head recorded; sign one with 'sanctwatch ledger head' or "
@@ -648,7 +659,7 @@ static int do_prove(struct opts *o)
         }
     }
     if (rc) {
-        cli_error("cannot build the proof: %s", sw_strerror(rc));
+        cli_error("cannot build the proof: %s", reason(db, rc));
         goto fail;
     }
     if (sw_proof_format(&p, &text)) {
@@ -871,6 +882,7 @@ static int verify_db(const struct opts *o, const struct trust *t, const struct v
     uint64_t size = 0;
     uint8_t root[SW_HASH_LEN];
     if (rc == SW_OK) rc = sw_ledger_tree(lg, &size, root);
+    if (rc && rc != SW_EVERIFY) snprintf(msg, sizeof msg, "%s", reason(db, rc));
     sw_ledger_close(lg);
     sw_store_close(db);
     if (rc == SW_EVERIFY) {
@@ -878,7 +890,7 @@ static int verify_db(const struct opts *o, const struct trust *t, const struct v
         return 1;
     }
     if (rc) {
-        cli_error("cannot audit '%s': %s", o->db, sw_strerror(rc));
+        cli_error("cannot audit '%s': %s", o->db, msg);
         return 1;
     }
     printf("ok: %s holds %" PRIu64 " events matching every recorded signed head%s\n", o->db, size,

@@ -58,11 +58,11 @@ static void usage(FILE *f)
 }
 
 /* Only import creates a database: show/changes/vessels on a misspelt --db must not print an
- * empty table as if no list were loaded. */
+ * empty table as if no list were loaded. Import is the writer (one at a time: store.h). */
 static int open_db(const char *path, int create, sqlite3 **db)
 {
     char err[SW_ERRMAX];
-    if (create ? sw_store_open(path, db, err) : sw_store_open_existing(path, db, err)) {
+    if (create ? sw_store_open_writer(path, 1, db, err) : sw_store_open_existing(path, db, err)) {
         cli_error("%s", err);
         return -1;
     }

@@ -120,8 +120,8 @@ static int load_keys(struct args *a, struct sw_ledger_key *key, struct sw_ledger
  * the detector parameters for the methods annex. */
 static int load_geo_config(struct args *a, struct sw_geo **geo, struct sw_config **cfg)
 {
-    const char *errpath = NULL;
-    int rc = sw_geo_open(geo, a->data, &errpath);
+    char errbuf[SW_GEO_PATHMAX], *errpath = errbuf;
+    int rc = sw_geo_open(geo, a->data, errbuf);
     if (rc) {
         cli_warn("report: no coastlines, ports or zones on the maps: %s%s%s", sw_strerror(rc),
                  errpath ? " in " : "", errpath ? errpath : "");
@@ -150,7 +150,9 @@ static int build_and_write(struct args *a, const struct sw_geo *geo)
     sqlite3 *db = NULL;
     json_t *model = NULL;
     char err[SW_ERRMAX] = "";
-    int rc = sw_store_open_existing(a->db, &db, err);
+    /* with a key it may sign and record a head: a writer (store.h) */
+    int rc = a->o.key ? sw_store_open_writer(a->db, 0, &db, err)
+                      : sw_store_open_existing(a->db, &db, err);
     if (rc == SW_OK) rc = sw_report_build(db, &a->o, &model, err);
     if (rc == SW_OK) rc = sw_report_write(model, geo, a->out, err);
     sw_store_close(db);

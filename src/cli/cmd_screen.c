@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include "sanctwatch/buf.h"
+#include "sanctwatch/csvout.h"
 #include "sanctwatch/datadir.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lineio.h"
@@ -314,21 +315,12 @@ static int print_json(FILE *out, const char *query, const struct sw_screen_resul
     return 0;
 }
 
-/* CSV field: quoted when needed; a leading = + - @ gets a ' so that spreadsheets do not
- * run hostile names as formulas. */
+/* One CSV field of a row (a ',' before all but the first), through the project's one CSV
+ * writer with its spreadsheet-formula guard (sanctwatch/csvout.h). */
 static void csv_field(struct sw_buf *b, const char *s, int first)
 {
     if (!first) sw_buf_putc(b, ',');
-    int quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
-    int guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-    if (guard) quote = 1;
-    if (quote) sw_buf_putc(b, '"');
-    if (guard) sw_buf_putc(b, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"') sw_buf_putc(b, '"');
-        sw_buf_putc(b, *p);
-    }
-    if (quote) sw_buf_putc(b, '"');
+    sw_csv_append(b, s);
 }
 
 static void explanation_text(const struct sw_screen_match *m, struct sw_buf *b)

@@ -175,8 +175,8 @@ int cmd_simulate(int argc, char **argv)
     FILE *fo = NULL, *ft = NULL;
     struct sw_buf tb;
     sw_buf_init(&tb, 0);
-    const char *errpath;
-    int rc = sw_geo_open(&g, data, &errpath);
+    char errpath[SW_GEO_PATHMAX];
+    int rc = sw_geo_open(&g, data, errpath);
     if (rc) {
         if (rc == SW_ENOTFOUND)
             cli_error("cannot find the data directory (set SW_DATADIR or --data)");

@@ -228,16 +228,14 @@ static int put_dir(char *buf, size_t n, const char *dir)
     return SW_OK;
 }
 
-static char g_errpath[PATH_MAX];
-
-/* g_errpath = a + b + c (none of them g_errpath); SW_ETOOBIG when it does not fit. */
-static int set_errpath(const char *a, const char *b, const char *c)
+/* buf (SW_GEO_PATHMAX bytes) = a + b + c; SW_ETOOBIG when it does not fit. */
+static int set_errpath(char *buf, const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-    if (la + lb + lc >= sizeof g_errpath) return SW_ETOOBIG;
-    memcpy(g_errpath, a, la);
-    memcpy(g_errpath + la, b, lb);
-    memcpy(g_errpath + la + lb, c, lc + 1);
+    if (la + lb + lc >= SW_GEO_PATHMAX) return SW_ETOOBIG;
+    memcpy(buf, a, la);
+    memcpy(buf + la, b, lb);
+    memcpy(buf + la + lb, c, lc + 1);
     return SW_OK;
 }
 
@@ -246,7 +244,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int load_zones_dir(struct sw_geo *g, const char *dir)
+/* The zones of dir/zones/ *.geojson; path (SW_GEO_PATHMAX bytes) names the file read last. */
+static int load_zones_dir(struct sw_geo *g, const char *dir, char *path)
 {
     char zdir[PATH_MAX];
     int m = snprintf(zdir, sizeof zdir, "%s/zones", dir);
@@ -260,8 +259,8 @@ static int load_zones_dir(struct sw_geo *g, const char *dir)
     sw_buf_init(&data, 64u << 20);
     for (size_t i = 0; i < nn; i++) {
         sw_buf_reset(&data);
-        rc = set_errpath(zdir, "/", names[i]);
-        if (!rc) rc = sw_read_file(g_errpath, &data);
+        rc = set_errpath(path, zdir, "/", names[i]);
+        if (!rc) rc = sw_read_file(path, &data);
         if (!rc) rc = sw_zones_add_geojson(g->zones, data.data ? data.data : "", data.len);
         if (rc) break;
     }
@@ -271,35 +270,38 @@ static int load_zones_dir(struct sw_geo *g, const char *dir)
     return rc;
 }
 
-int sw_geo_open(struct sw_geo **out, const char *datadir, const char **errpath)
+int sw_geo_open(struct sw_geo **out, const char *datadir, char *errpath)
 {
     int rc;
+    char path[SW_GEO_PATHMAX] = "";
     struct sw_geo *g = calloc(1, sizeof *g);
     *out = NULL;
-    g_errpath[0] = '\0';
-    if (errpath) *errpath = g_errpath;
-    if (!g) return SW_ENOMEM;
+    if (!g) {
+        rc = SW_ENOMEM;
+        goto fail;
+    }
     if (datadir) {
         rc = put_dir(g->dir, sizeof g->dir, datadir);
     } else {
         rc = sw_datadir(g->dir, sizeof g->dir);
-        if (rc == SW_ENOTFOUND) set_errpath("data", "", "");
+        if (rc == SW_ENOTFOUND) set_errpath(path, "data", "", "");
     }
     if (rc) goto fail;
-    rc = set_errpath(g->dir, "/land/ne_10m_land.txt.gz", "");
-    if (!rc) rc = sw_land_load(&g->land, g_errpath);
+    rc = set_errpath(path, g->dir, "/land/ne_10m_land.txt.gz", "");
+    if (!rc) rc = sw_land_load(&g->land, path);
     if (rc) goto fail;
-    rc = set_errpath(g->dir, "/ports.csv", "");
-    if (!rc) rc = sw_ports_load(g, g_errpath, NULL);
+    rc = set_errpath(path, g->dir, "/ports.csv", "");
+    if (!rc) rc = sw_ports_load(g, path, NULL);
     if (rc) goto fail;
     rc = sw_zones_new(&g->zones);
     if (rc) goto fail;
-    rc = load_zones_dir(g, g->dir);
+    rc = load_zones_dir(g, g->dir, path);
     if (rc) goto fail;
-    g_errpath[0] = '\0';
+    if (errpath) errpath[0] = '\0';
     *out = g;
     return SW_OK;
 fail:
+    if (errpath) memcpy(errpath, path, strlen(path) + 1);
     sw_geo_free(g);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/huge.h"
 #include "sanctwatch/ingest.h"
+#include "sanctwatch/timeutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -149,21 +150,33 @@ int sw_dedup_load(struct sw_dedup *d, const void *blob, size_t len)
 {
     const unsigned char *p = blob, *end = p + len;
     size_t total = d->nbuckets * WAYS, idx = 0;
+    int64_t last;
     if (len < 16) return SW_EFORMAT;
+    memcpy(&last, p + 8, 8);
+    /* Saved state is input: the newest time within the range live input has (or none yet,
+     * with no entry), every entry's age taking it no earlier than that range's start, so that
+     * no difference of two times overflows. */
+    int64_t tmax = sw_time_now_ms() + SW_INGEST_TIME_AHEAD_MS;
+    if (last != INT64_MIN && (last < SW_INGEST_TIME_MIN_MS || last > tmax)) return SW_EFORMAT;
+    if (last == INT64_MIN && len > 16) return SW_EFORMAT;
     memset(d->tab, 0, total * sizeof(struct entry));
-    memcpy(&d->last_t, p + 8, 8);
+    d->last_t = last;
     p += 16;
     while (p < end) {
         uint64_t gap, age;
-        if (get_varint(&p, end, &gap) || gap > total - idx) return SW_EFORMAT;
+        if (get_varint(&p, end, &gap) || gap > total - idx) goto bad;
         idx += gap;
-        if (idx >= total || end - p < 8) return SW_EFORMAT; /* saved with another capacity */
+        if (idx >= total || end - p < 8) goto bad; /* saved with another capacity */
         memcpy(&d->tab[idx].key, p, 8);
         p += 8;
-        if (get_varint(&p, end, &age)) return SW_EFORMAT;
-        d->tab[idx].t = d->last_t - (int64_t)age;
+        if (get_varint(&p, end, &age) || age > (uint64_t)(last - SW_INGEST_TIME_MIN_MS)) goto bad;
+        d->tab[idx].t = last - (int64_t)age;
     }
     return SW_OK;
+bad:
+    memset(d->tab, 0, total * sizeof(struct entry));
+    d->last_t = INT64_MIN;
+    return SW_EFORMAT;
 }
 
 void sw_dedup_clear(struct sw_dedup *d)

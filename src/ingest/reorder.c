@@ -16,6 +16,7 @@
 #include "sanctwatch/error.h"
 #include "sanctwatch/huge.h"
 #include "sanctwatch/ingest.h"
+#include "sanctwatch/record.h"
 #include "sanctwatch/timeutil.h"
 
 #include <stddef.h>
@@ -560,32 +561,60 @@ int sw_reorder_save(const struct sw_reorder *q, void **blob, size_t *len)
     return SW_OK;
 }
 
+/* t in [lo, hi] */
+static int within(int64_t t, int64_t lo, int64_t hi)
+{
+    return t >= lo && t <= hi;
+}
+
 int sw_reorder_load(struct sw_reorder *q, const void *blob, size_t len)
 {
     const unsigned char *b = blob;
-    uint64_t n;
-    int64_t hb;
+    uint64_t n = 0, ahead = 0;
+    int64_t hb = 0, maxt = 0, floor = 0, base = 0;
+    empty(q); /* whatever the outcome: nothing of a refused blob is kept */
     if (len < HDR) return SW_EFORMAT;
     memcpy(&n, b + 56, 8);
     if (n > q->cap) return SW_ETOOBIG;
     if ((len - HDR) / FIXED < n) return SW_EFORMAT;
-    empty(q);
-    memcpy(&q->maxt, b + 8, 8);
-    memcpy(&q->floor, b + 16, 8);
-    memcpy(&q->forced, b + 24, 8);
-    memcpy(&q->ahead_run, b + 32, 8);
+    memcpy(&maxt, b + 8, 8);
+    memcpy(&floor, b + 16, 8);
+    memcpy(&ahead, b + 32, 8);
     memcpy(&hb, b + 40, 8);
-    memcpy(&q->base, b + 48, 8);
+    memcpy(&base, b + 48, 8);
+    /* Saved state is input: every time within the range live input has (base and floor are
+     * bucket boundaries, up to a bucket below a record's time or past the newest one), so
+     * that no difference of two times overflows and no bucket index leaves the ring. */
+    int64_t tmin = SW_INGEST_TIME_MIN_MS, tmax = sw_time_now_ms() + SW_INGEST_TIME_AHEAD_MS;
+    int64_t slack = 2 * q->bw > SW_INGEST_TIME_AHEAD_MS ? 2 * q->bw : SW_INGEST_TIME_AHEAD_MS;
+    if ((maxt != INT64_MIN && !within(maxt, tmin, tmax)) ||
+        (floor != INT64_MIN && !within(floor, tmin - slack, tmax + slack)) ||
+        (hb != 0 && hb != 1) || (hb && !within(base, tmin - slack, tmax + slack)) || (n && !hb) ||
+        ahead >= AHEAD_CONFIRM)
+        return SW_EFORMAT;
+    q->maxt = maxt;
+    q->floor = floor;
+    memcpy(&q->forced, b + 24, 8);
+    q->ahead_run = ahead;
     q->have_base = hb != 0;
+    q->base = base;
     q->head = 0;
     size_t off = HDR;
     for (uint64_t i = 0; i < n; i++) {
         uint32_t slot = q->free_slots[--q->nfree];
-        size_t used = unpack(b + off, len - off, &q->pool[slot]);
-        if (used == 0) return SW_EFORMAT;
+        struct sw_record *r = &q->pool[slot];
+        size_t used = unpack(b + off, len - off, r);
+        if (used == 0 || !within(r->t_ms, tmin, tmax) || sw_record_check(r) != SW_OK) {
+            empty(q);
+            return SW_EFORMAT;
+        }
         off += used;
         q->n++;
-        place(q, slot, q->pool[slot].t_ms, q->pool[slot].key, q->pool[slot].mmsi);
+        place(q, slot, r->t_ms, r->key, r->mmsi);
     }
-    return off == len ? SW_OK : SW_EFORMAT;
+    if (off != len) {
+        empty(q);
+        return SW_EFORMAT;
+    }
+    return SW_OK;
 }

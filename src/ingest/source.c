@@ -1,6 +1,7 @@
 /*
  * Line sources: files and stdin (sanctwatch/lineio.h), a TCP client of a receiver or an
- * aggregator feed (reconnects with exponential backoff, 0.5 s doubling to 30 s) and a UDP
+ * aggregator feed (it must connect when opened: an unreachable feed is an error; one that
+ * drops later is reconnected with exponential backoff, 0.5 s doubling to 30 s) and a UDP
  * listener (one or more lines per datagram; kernel drops are read from SO_RXQ_OVFL so that
  * loss is counted, never silent). Sockets are polled every 200 ms so that a stop request or
  * an idle timeout is seen promptly.
@@ -47,6 +48,8 @@ struct sw_source {
     int dgram_pending; /* the buffer holds the rest of a datagram (lines without '\n') */
     struct sw_source_stats st;
 };
+
+static int tcp_connect(struct sw_source *s, char *why);
 
 /* Datagrams dropped on this socket so far, from the kernel's socket memory info: this also
  * sees drops after the last datagram received (which SO_RXQ_OVFL cannot report). */
@@ -136,6 +139,13 @@ int sw_source_open(struct sw_source **out, const char *spec, size_t max_line, in
             goto fail;
         }
         if (s->kind == SRC_UDP && (rc = udp_bind(s, err)) != SW_OK) goto fail;
+        /* A feed that cannot be reached at the start is an error (a wrong address must not
+         * read as a quiet feed); one that drops later is reconnected (tcp_next). */
+        char why[SW_ERRMAX];
+        if (s->kind == SRC_TCP && (rc = tcp_connect(s, why)) != SW_OK) {
+            snprintf(err, SW_ERRMAX, "cannot connect to '%.80s': %.140s", spec, why);
+            goto fail;
+        }
     } else {
         s->kind = SRC_LINES;
         rc = sw_lines_open(&s->lines, spec, max_line);
@@ -191,30 +201,46 @@ const struct sw_source_stats *sw_source_stats(struct sw_source *s)
     return &s->st;
 }
 
-static void tcp_connect(struct sw_source *s)
+/* Resolve HOST and connect to each of its addresses in turn (5 s each: SO_SNDTIMEO bounds
+ * connect on Linux). SW_OK with s->fd set, or SW_ENET with the reason in why (SW_ERRMAX
+ * bytes): the resolver's for a host that cannot be resolved, else the last connect's. */
+static int tcp_connect(struct sw_source *s, char *why)
 {
     struct addrinfo hints, *res = NULL, *ai;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(s->host, s->port, &hints, &res) != 0) return;
+    int rc = getaddrinfo(s->host, s->port, &hints, &res);
+    if (rc != 0) {
+        snprintf(why, SW_ERRMAX, "cannot resolve '%.100s': %s", s->host,
+                 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+        return SW_ENET;
+    }
+    int e = 0;
     for (ai = res; ai; ai = ai->ai_next) {
         int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) continue;
+        if (fd < 0) {
+            e = errno;
+            continue;
+        }
         struct timeval tv = {5, 0};
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
             s->fd = fd;
             break;
         }
+        e = errno == EINPROGRESS || errno == EAGAIN ? ETIMEDOUT : errno;
         close(fd);
     }
     freeaddrinfo(res);
-    if (s->fd >= 0) {
-        s->st.reconnects++;
-        s->backoff_ms = 500;
-        s->start = s->end = 0;
-        s->skipping = 0;
+    if (s->fd < 0) {
+        snprintf(why, SW_ERRMAX, "%s", strerror(e ? e : ENETUNREACH));
+        return SW_ENET;
     }
+    s->st.reconnects++;
+    s->backoff_ms = 500;
+    s->start = s->end = 0;
+    s->skipping = 0;
+    return SW_OK;
 }
 
 /* One line out of buf[start, end) if there is a complete one (or, for a datagram, the rest). */
@@ -269,12 +295,10 @@ static int tcp_next(struct sw_source *s, const char **line, size_t *len)
     if (rc != SW_EAGAIN) return rc;
     if (s->fd < 0) {
         int64_t now = sw_time_now_ms();
-        if (now >= s->next_try_ms) {
-            tcp_connect(s);
-            if (s->fd < 0) {
-                s->next_try_ms = now + s->backoff_ms;
-                s->backoff_ms = s->backoff_ms * 2 > 30000 ? 30000 : s->backoff_ms * 2;
-            }
+        char why[SW_ERRMAX]; /* a feed that answered once is retried, whatever the reason */
+        if (now >= s->next_try_ms && tcp_connect(s, why) != SW_OK) {
+            s->next_try_ms = now + s->backoff_ms;
+            s->backoff_ms = s->backoff_ms * 2 > 30000 ? 30000 : s->backoff_ms * 2;
         }
         if (s->fd < 0) {
             poll(NULL, 0, 100);

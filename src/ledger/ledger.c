@@ -177,8 +177,7 @@ static int release(struct sw_ledger *lg, int rc)
         if (sw_store_exec(lg->db, "RELEASE sw_ledger") == SW_OK) return SW_OK;
         rc = SW_EDB;
     }
-    sw_store_exec(lg->db, "ROLLBACK TO sw_ledger");
-    sw_store_exec(lg->db, "RELEASE sw_ledger");
+    sw_store_rollback(lg->db, "ROLLBACK TO sw_ledger; RELEASE sw_ledger"); /* keeps the error */
     return rc;
 }
 
@@ -611,9 +610,10 @@ int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size, s
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s = Q(lg, Q_GET_EVENT);
     sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    int st = sqlite3_step(s);
+    if (st != SQLITE_ROW) {
         sqlite3_reset(s);
-        return SW_ENOTFOUND;
+        return st == SQLITE_DONE ? SW_ENOTFOUND : SW_EDB; /* an error is not "no such event" */
     }
     uint64_t leaf = (uint64_t)sqlite3_column_int64(s, 0);
     json_t *ev = NULL;
@@ -712,12 +712,14 @@ static int head_query(struct sw_ledger *lg, const char *sql, uint64_t size, char
     *note_out = NULL;
     if (sqlite3_prepare_v2(lg->db, sql, -1, &s, NULL) != SQLITE_OK) return SW_EDB;
     sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
-    int rc = SW_ENOTFOUND;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    int rc = SW_ENOTFOUND, st = sqlite3_step(s);
+    if (st == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(s, 0);
         rc = t ? with_cosignatures(lg, sqlite3_column_int64(s, 1), t, note_out) : SW_EFORMAT;
+    } else if (st != SQLITE_DONE) {
+        rc = SW_EDB; /* an error is not "no head" */
     }
-    sqlite3_finalize(s);
+    sw_store_finalize(s); /* keeps an error of with_cosignatures' statements */
     return rc;
 }
 
@@ -771,7 +773,8 @@ int sw_ledger_add_cosignature(struct sw_ledger *lg, const char *note,
             if (sqlite3_prepare_v2(lg->db, "SELECT 1 FROM ledger_heads WHERE note = ?1", -1, &q,
                                    NULL) == SQLITE_OK) {
                 sqlite3_bind_text(q, 1, note, -1, SQLITE_STATIC);
-                rc = sqlite3_step(q) == SQLITE_ROW ? SW_OK : SW_ENOTFOUND;
+                int st = sqlite3_step(q); /* an error is not "no such head" */
+                rc = st == SQLITE_ROW ? SW_OK : st == SQLITE_DONE ? SW_ENOTFOUND : SW_EDB;
             }
             sqlite3_finalize(q);
         }
@@ -821,7 +824,9 @@ static int audit_node(void *ctx, unsigned level, uint64_t index, const uint8_t h
     struct audit_ctx *a = ctx;
     if (level % NODE_STRIDE || a->bad) return SW_OK;
     uint8_t stored[SW_HASH_LEN];
-    if (node_hash(a->lg, level, index, stored) || memcmp(stored, hash, SW_HASH_LEN)) {
+    int rc = node_hash(a->lg, level, index, stored);
+    if (rc == SW_EDB) return rc; /* the database failed: not a wrong node */
+    if (rc || memcmp(stored, hash, SW_HASH_LEN)) {
         a->bad = 1;
         a->bad_level = level;
         a->bad_index = index;
@@ -950,7 +955,12 @@ int sw_ledger_audit_keys(struct sw_ledger *lg, const struct sw_ledger_pub *pubs,
                        id ? id : "", (unsigned long long)f.size);
         uint8_t h[SW_HASH_LEN], sh[SW_HASH_LEN];
         sw_merkle_leaf_hash(text, len, h);
-        if (get_leaf_hash(lg, f.size, sh) || memcmp(h, sh, SW_HASH_LEN))
+        int gr = get_leaf_hash(lg, f.size, sh);
+        if (gr == SW_EDB) { /* the database failed: not a wrong hash */
+            rc = gr;
+            goto fail;
+        }
+        if (gr || memcmp(h, sh, SW_HASH_LEN))
             AUDIT_FAIL("event '%s' does not match the stored hash of leaf %llu", id,
                        (unsigned long long)f.size);
         if ((rc = sw_merkle_frontier_append(&f, h, audit_node, &a))) goto fail;
@@ -1011,7 +1021,7 @@ int sw_ledger_audit_keys(struct sw_ledger *lg, const struct sw_ledger_pub *pubs,
                    (unsigned long long)f.size);
     rc = SW_OK;
 fail:
-    sqlite3_finalize(s);
+    sw_store_finalize(s); /* s may be running: keep the error of the one that failed */
     free(heads);
     return rc;
 }

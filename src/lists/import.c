@@ -322,7 +322,8 @@ static int write_entry(struct writer *w, const struct lentry *e)
     sqlite3_stmt *q = w->q[Q_SEL];
     bind_text(q, 1, w->s->list);
     bind_text(q, 2, e->ref);
-    if (sqlite3_step(q) == SQLITE_ROW) {
+    int st = sqlite3_step(q);
+    if (st == SQLITE_ROW) {
         exists = 1;
         id = sqlite3_column_int64(q, 0);
         const char *h = (const char *)sqlite3_column_text(q, 1);
@@ -331,6 +332,7 @@ static int write_entry(struct writer *w, const struct lentry *e)
     }
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
+    if (st != SQLITE_ROW && st != SQLITE_DONE) return SW_EDB; /* not "a new entry" */
     if (exists && same && active) {
         q = w->q[Q_TOUCH];
         sqlite3_bind_int64(q, 1, w->eid);

@@ -1,5 +1,6 @@
 /* Normalised records: clearing, AIS text clean-up and the hash behind dedup keys. */
 #include "sanctwatch/record.h"
+#include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
 
 #include <string.h>
@@ -10,6 +11,30 @@ void sw_record_clear(struct sw_record *r)
     r->t_ms = SW_TIME_NONE;
     r->heading = 511;
     r->nav_status = 15;
+}
+
+/* x in [lo, hi) (NaN is not) */
+static int in(double x, double lo, double hi)
+{
+    return x >= lo && x < hi;
+}
+
+int sw_record_check(const struct sw_record *r)
+{
+    const uint32_t known =
+        SW_F_POS | SW_F_SOG | SW_F_COG | SW_F_HEADING | SW_F_STATUS | SW_F_STATIC_MASK;
+    uint32_t f = r->fields;
+    int ok = !(f & ~known) && r->kind <= SW_REC_OTHER &&
+             (r->cls == 0 || r->cls == 'A' || r->cls == 'B') && r->msg_type <= 27 &&
+             memchr(r->name, 0, sizeof r->name) && memchr(r->callsign, 0, sizeof r->callsign) &&
+             memchr(r->dest, 0, sizeof r->dest) && memchr(r->receiver, 0, sizeof r->receiver);
+    if (f & SW_F_POS) ok = ok && r->lat >= -90 && r->lat <= 90 && r->lon >= -180 && r->lon <= 180;
+    if (f & SW_F_SOG) ok = ok && in(r->sog, 0, 102.25);
+    if (f & SW_F_COG) ok = ok && in(r->cog, 0, 360);
+    if (f & SW_F_HEADING) ok = ok && r->heading < 360;
+    if (f & SW_F_STATUS) ok = ok && r->nav_status <= 15;
+    if (f & SW_F_DRAUGHT) ok = ok && in(r->draught, 0, 30);
+    return ok ? SW_OK : SW_EFORMAT;
 }
 
 void sw_record_text(char *dst, size_t dstsize, const char *src, size_t len)

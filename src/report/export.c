@@ -1,7 +1,8 @@
 /*
  * Machine-readable exports of the report model: report.json (the model itself),
  * events.geojson and tracks.geojson (RFC 7946: [lon, lat] positions), events.kml (OGC KML 2.2,
- * for Google Earth) and events.csv (RFC 4180). Every writer reads the same model that the
+ * for Google Earth) and events.csv (RFC 4180, each text field through the one CSV writer with
+ * its spreadsheet-formula guard, sanctwatch/csvout.h). Every writer reads the same model that the
  * HTML report shows.
  */
 #define _GNU_SOURCE /* renameat2 */
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sanctwatch/csvout.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/timeutil.h"
 #include "report_int.h"
@@ -69,20 +71,6 @@ void rep_xml_json(FILE *f, const json_t *v, size_t flags)
         rep_xml_escape(f, s);
         free(s);
     }
-}
-
-void rep_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 void rep_event_vessels(const json_t *ev, const char *key, char *buf, size_t n)
@@ -298,13 +286,13 @@ int sw_report_write_csv(const json_t *model, FILE *f)
         json_t *ev_evidence = json_object_get(ev, "evidence");
         json_t *port = json_object_get(ev, "port");
         char buf[1024];
-        rep_csv_field(f, rep_str(ev, "id"));
+        sw_csv_put(f, rep_str(ev, "id"));
         fputc(',', f);
-        rep_csv_field(f, rep_str(ev, "type"));
+        sw_csv_put(f, rep_str(ev, "type"));
         fputc(',', f);
-        rep_csv_field(f, rep_str(ev, "start"));
+        sw_csv_put(f, rep_str(ev, "start"));
         fputc(',', f);
-        rep_csv_field(f, rep_str(ev, "end"));
+        sw_csv_put(f, rep_str(ev, "end"));
         fprintf(f, ",%s,", json_is_true(json_object_get(ev, "ongoing")) ? "true" : "false");
         if (has_point(ev))
             fprintf(f, "%.6f,%.6f", json_number_value(json_object_get(ev, "lat")),
@@ -315,24 +303,24 @@ int sw_report_write_csv(const json_t *model, FILE *f)
         for (size_t k = 0; k < 4; k++) {
             fputc(',', f);
             rep_event_vessels(ev, vkeys[k], buf, sizeof buf);
-            rep_csv_field(f, buf);
+            sw_csv_put(f, buf);
         }
         fputc(',', f);
-        rep_csv_field(f, rep_str(port, "name"));
+        sw_csv_put(f, rep_str(port, "name"));
         fputc(',', f);
-        rep_csv_field(f, rep_str(port, "country"));
+        sw_csv_put(f, rep_str(port, "country"));
         json_t *conf = json_object_get(ev, "confidence");
         if (json_is_number(conf))
             fprintf(f, ",%.3f,", json_number_value(conf));
         else
             fputs(",,", f);
-        rep_csv_field(f, rep_str(json_object_get(ev, "details"), "rule"));
+        sw_csv_put(f, rep_str(json_object_get(ev, "details"), "rule"));
         json_t *leaf = json_object_get(ev_evidence, "leaf");
         if (json_is_integer(leaf))
             fprintf(f, ",%lld,", (long long)json_integer_value(leaf));
         else
             fputs(",,", f);
-        rep_csv_field(f, rep_str(ev_evidence, "sha256"));
+        sw_csv_put(f, rep_str(ev_evidence, "sha256"));
         fputs("\r\n", f);
     }
     return ferror(f) ? SW_EIO : SW_OK;

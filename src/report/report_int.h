@@ -14,7 +14,6 @@ void rep_tag(FILE *f, const char *before, const char *text, const char *after);
 /* v as compact JSON, escaped for XML/HTML (flags: extra jansson flags). */
 void rep_xml_json(FILE *f, const json_t *v, size_t flags);
 /* Write s as one RFC 4180 CSV field (quoted when it holds a comma, quote or line break). */
-void rep_csv_field(FILE *f, const char *s);
 /* Comma-separated MMSIs (or names, IMOs) of an event's vessels into buf. */
 void rep_event_vessels(const json_t *ev, const char *key, char *buf, size_t n);
 /* The event's string field or "" (never NULL). */

@@ -1,10 +1,15 @@
 /* SQLite store: opening with the settings every command relies on, and per-module migrations. */
 #include "sanctwatch/store.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 int sw_store_exec(sqlite3 *db, const char *sql)
@@ -27,17 +32,65 @@ int sw_store_step(sqlite3_stmt *st)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? SW_OK : SW_EDB;
 }
 
+/* sw_raise(MESSAGE, CODE): fails with that message and (extended) error code. */
+static void raise_fn(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    const char *msg = (const char *)sqlite3_value_text(argv[0]);
+    sqlite3_result_error(c, msg ? msg : "unknown error", -1);
+    sqlite3_result_error_code(c, sqlite3_value_int(argv[1]));
+}
+
+/* The connection's error as it is now, to put back after clean-up statements. */
+struct kept {
+    int code;
+    char msg[SW_ERRMAX];
+};
+
+static void keep(sqlite3 *db, struct kept *k)
+{
+    k->code = sqlite3_extended_errcode(db);
+    snprintf(k->msg, sizeof k->msg, "%s", sqlite3_errmsg(db));
+}
+
+/* Put back a kept error (none when it was a success). SQLite has no call that sets a
+ * connection's error: a statement fails with it instead. */
+static void put_back(sqlite3 *db, const struct kept *k)
+{
+    int primary = k->code & 0xff;
+    if (primary == SQLITE_OK || primary == SQLITE_ROW || primary == SQLITE_DONE) return;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_create_function(db, "sw_raise", 2, SQLITE_UTF8, NULL, raise_fn, NULL, NULL) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT sw_raise(?1, ?2)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, k->msg, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, k->code);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+}
+
+int sw_store_rollback(sqlite3 *db, const char *sql)
+{
+    struct kept k;
+    keep(db, &k);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SW_OK : SW_EDB;
+    put_back(db, &k);
+    return rc;
+}
+
+void sw_store_finalize(sqlite3_stmt *st)
+{
+    if (!st) return;
+    sqlite3 *db = sqlite3_db_handle(st);
+    struct kept k;
+    keep(db, &k);
+    sqlite3_finalize(st);
+    put_back(db, &k);
+}
+
 int sw_store_has_table(sqlite3 *db, const char *name)
 {
-    sqlite3_stmt *q = NULL;
-    int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &q,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-        found = sqlite3_step(q) == SQLITE_ROW;
-    }
-    sqlite3_finalize(q);
-    return found;
+    return sw_store_table(db, name); /* one lookup, its statement cached (stmtcache.c) */
 }
 
 /* sqlite3_open_v2 with the busy timeout every command relies on; err says why not. */
@@ -108,6 +161,168 @@ int sw_store_open_readonly(const char *path, sqlite3 **out, char *err)
     return SW_OK;
 }
 
+/* ---- the writer lock (store.h) */
+
+/* "DB-writer.lock" for the database at path, path resolved through symbolic links (or its
+ * directory, when the database does not exist yet). */
+static int lock_path(const char *path, char *out, size_t n)
+{
+    char real[PATH_MAX], tmp[PATH_MAX];
+    int m;
+    if (realpath(path, real)) {
+        m = snprintf(out, n, "%s-writer.lock", real);
+    } else { /* not created yet: its directory resolved */
+        const char *dir = ".", *base = tmp;
+        if (strlen(path) >= sizeof tmp) return SW_ETOOBIG;
+        memcpy(tmp, path, strlen(path) + 1);
+        char *slash = strrchr(tmp, '/');
+        if (slash) {
+            *slash = '\0';
+            dir = slash == tmp ? "/" : tmp;
+            base = slash + 1;
+        }
+        if (realpath(dir, real))
+            m = snprintf(out, n, "%s/%s-writer.lock", strcmp(real, "/") ? real : "", base);
+        else
+            m = snprintf(out, n, "%s-writer.lock", path);
+    }
+    return m > 0 && (size_t)m < n ? SW_OK : SW_ETOOBIG;
+}
+
+/* The holder's text: "pid N\nsince T\ncommand C\n", the command line from /proc/self/cmdline
+ * (the program's base name, arguments joined by spaces, control characters as '?'). */
+static void holder_text(char *out, size_t n)
+{
+    char cmd[512], now[32];
+    size_t len = 0;
+    FILE *f = fopen("/proc/self/cmdline", "rb");
+    if (f) {
+        len = fread(cmd, 1, sizeof cmd - 1, f);
+        fclose(f);
+    }
+    cmd[len] = '\0';
+    const char *start = cmd, *slash = strrchr(cmd, '/'); /* argv[0]: its base name */
+    if (slash) start = slash + 1;
+    for (size_t i = (size_t)(start - cmd); i < len; i++)
+        if (cmd[i] == '\0')
+            cmd[i] = i + 1 < len ? ' ' : '\0';
+        else if ((unsigned char)cmd[i] < 0x20 || cmd[i] == 0x7f)
+            cmd[i] = '?';
+    snprintf(out, n, "pid %ld\nsince %s\ncommand %s\n", (long)getpid(),
+             sw_time_format(sw_time_now_ms(), 0, now), start);
+}
+
+/* The value of "key value" in the holder text (first occurrence), "" when absent. */
+static void holder_field(const char *text, const char *key, char *out, size_t n)
+{
+    size_t kl = strlen(key);
+    out[0] = '\0';
+    for (const char *l = text; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l))
+        if (!strncmp(l, key, kl) && l[kl] == ' ') {
+            size_t vl = strcspn(l + kl + 1, "\n");
+            snprintf(out, n, "%.*s", (int)vl, l + kl + 1);
+            return;
+        }
+}
+
+/* Refusal message naming the holder from the lock file's text (which a writer that has just
+ * taken the lock may not have written yet). */
+static void refusal(int fd, const char *path, const char *lp, char *err)
+{
+    char text[1024], pid[32], since[64], cmd[600];
+    ssize_t r = pread(fd, text, sizeof text - 1, 0);
+    text[r > 0 ? r : 0] = '\0';
+    holder_field(text, "pid", pid, sizeof pid);
+    holder_field(text, "since", since, sizeof since);
+    holder_field(text, "command", cmd, sizeof cmd);
+    if (!err) return;
+    if (pid[0] && cmd[0])
+        snprintf(err, SW_ERRMAX,
+                 "database '%.60s' is being written by '%.90s' (pid %.12s since %.24s)", path, cmd,
+                 pid, since);
+    else
+        snprintf(err, SW_ERRMAX,
+                 "database '%.60s' is being written by another process (lock '%.120s')", path, lp);
+}
+
+/* Empties the holder text (an empty lock file: nobody writing) and closes, which releases
+ * the flock. A read-only lock file keeps the last holder's text: harmless, informative only. */
+static void lock_release(void *p)
+{
+    int fd = (int)(intptr_t)p - 1;
+    if (ftruncate(fd, 0) != 0) errno = 0;
+    close(fd);
+}
+
+/* Holds the lock as long as the connection: SQLite calls a function's destructor when the
+ * connection closes, so sw_store_close (sqlite3_close) releases it. */
+static void lock_fn(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    sqlite3_result_int(c, (int)(intptr_t)sqlite3_user_data(c) - 1);
+}
+
+static int take_lock(const char *path, int *fdout, char *err)
+{
+    char lp[PATH_MAX + 16], text[768];
+    int rc = lock_path(path, lp, sizeof lp);
+    if (rc) {
+        if (err) snprintf(err, SW_ERRMAX, "cannot lock '%.200s': path too long", path);
+        return rc;
+    }
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644), writable = fd >= 0;
+    if (fd < 0 && (errno == EACCES || errno == EROFS)) fd = open(lp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (err)
+            snprintf(err, SW_ERRMAX, "cannot create the writer lock '%.200s': %s", lp,
+                     strerror(errno));
+        return SW_EIO;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        rc = e == EWOULDBLOCK ? SW_ELOCKED : SW_EIO;
+        if (rc == SW_ELOCKED)
+            refusal(fd, path, lp, err);
+        else if (err)
+            snprintf(err, SW_ERRMAX, "cannot lock '%.200s': %s", lp, strerror(e));
+        close(fd);
+        return rc;
+    }
+    if (writable) { /* who holds it: informative only (the flock is the lock) */
+        holder_text(text, sizeof text);
+        size_t n = strlen(text);
+        if (pwrite(fd, text, n, 0) != (ssize_t)n || ftruncate(fd, (off_t)n) != 0)
+            errno = 0; /* a full disk: the refusals of others just name no holder */
+    }
+    *fdout = fd;
+    return SW_OK;
+}
+
+int sw_store_open_writer(const char *path, int create, sqlite3 **out, char *err)
+{
+    int fd = -1, rc;
+    *out = NULL;
+    if (!create && access(path, F_OK) != 0) { /* no stray lock file beside a misspelt name */
+        if (err) snprintf(err, SW_ERRMAX, "cannot open '%.200s': %s", path, strerror(errno));
+        return SW_ENOTFOUND;
+    }
+    if ((rc = take_lock(path, &fd, err)) != SW_OK) return rc;
+    rc = create ? sw_store_open(path, out, err) : sw_store_open_existing(path, out, err);
+    if (rc) {
+        lock_release((void *)(intptr_t)(fd + 1));
+        return rc;
+    }
+    if (sqlite3_create_function_v2(*out, "sw_writer_lock", 0, SQLITE_UTF8,
+                                   (void *)(intptr_t)(fd + 1), lock_fn, NULL, NULL,
+                                   lock_release) != SQLITE_OK) {
+        /* SQLite has called lock_release already (it does on failure) */
+        if (err) snprintf(err, SW_ERRMAX, "cannot set up '%.200s': %s", path, sqlite3_errmsg(*out));
+        sqlite3_close(*out);
+        *out = NULL;
+        return SW_EDB;
+    }
+    return SW_OK;
+}
+
 void sw_store_close(sqlite3 *db)
 {
     if (!db) return;
@@ -124,8 +339,10 @@ int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, 
                            -1, &q, NULL) != SQLITE_OK)
         return SW_EDB;
     sqlite3_bind_text(q, 1, module, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) have = sqlite3_column_int(q, 0);
+    int st = sqlite3_step(q);
+    if (st == SQLITE_ROW) have = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
+    if (st != SQLITE_ROW) return SW_EDB;  /* an aggregate always gives a row */
     if (have > n) return SW_EUNSUPPORTED; /* database written by a newer sanctwatch */
     for (int v = have + 1; v <= n; v++) {
         if (sw_store_exec(db, "BEGIN IMMEDIATE")) return SW_EDB;
@@ -142,6 +359,6 @@ int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, 
     }
     return SW_OK;
 fail:
-    sw_store_exec(db, "ROLLBACK");
+    sw_store_rollback(db, "ROLLBACK");
     return SW_EDB;
 }

@@ -24,8 +24,8 @@ static struct sw_geo *G;
 
 static int setup(void **state)
 {
-    const char *err;
-    int rc = sw_geo_open(&G, sw_test_root("data"), &err);
+    char err[SW_GEO_PATHMAX];
+    int rc = sw_geo_open(&G, sw_test_root("data"), err);
     if (rc) printf("geo open: %s: %s\n", err, sw_strerror(rc));
     return rc ? -1 : 0;
 }
@@ -71,8 +71,8 @@ static void datadir_order(void **state)
     unsetenv("SANCTWATCH_DATA");
     unsetenv("SW_DATADIR");
     struct sw_geo *g;
-    const char *err;
-    assert_int_equal(sw_geo_open(&g, "/nonexistent", &err), SW_EIO);
+    char err[SW_GEO_PATHMAX];
+    assert_int_equal(sw_geo_open(&g, "/nonexistent", err), SW_EIO);
     assert_string_equal(err, "/nonexistent/land/ne_10m_land.txt.gz");
 }
 

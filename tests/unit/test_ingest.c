@@ -2,11 +2,14 @@
  * checkpoints (a pipeline dropped without finishing resumes to the same tables). */
 #include "testutil.h"
 
+#include "../../src/ingest/statefile.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +138,142 @@ static void reorder_outlier_and_capacity(void **state)
     assert_true(a.t_ms == T0 + 86400000); /* the outlier comes out last */
     sw_reorder_free(q);
     sw_reorder_free(q2);
+}
+
+/* Saved state is input (issue 17): a state file whose pending records carry times no live
+ * input has is refused with SW_EFORMAT (reorder-time-overflow-207.bin in fuzz_statefile's
+ * corpus, found by that target: UBSan, signed overflow in reorder.c's (t - q->base); the
+ * finding as made, in the state file's first segment format, is -v1.bin, which the reader now
+ * refuses by its segment magic), as are blobs whose header or record times, record fields or
+ * dedup times leave the range ingest accepts; the buffer is then empty, and a sound blob
+ * still loads. */
+struct pending_rc {
+    int called, reorder, dedup;
+};
+
+static int records_ignored(void *ctx, const unsigned char *rec, size_t len)
+{
+    return SW_OK;
+}
+
+static int pending_load(void *ctx, const struct sw_sf_blobs *bl)
+{
+    const void *reorder = bl->reorder, *dedup = bl->dedup;
+    size_t rlen = bl->rlen, dlen = bl->dlen;
+    struct pending_rc *p = ctx;
+    struct sw_reorder *q;
+    struct sw_dedup *d;
+    assert_int_equal(sw_reorder_new(&q, 600000, 512), SW_OK);
+    assert_int_equal(sw_dedup_new(&d, 60000, 1024), SW_OK);
+    p->called = 1;
+    p->reorder = sw_reorder_load(q, reorder, rlen);
+    p->dedup = sw_dedup_load(d, dedup, dlen);
+    if (p->reorder != SW_OK) assert_int_equal(sw_reorder_pending(q), 0);
+    sw_reorder_free(q);
+    sw_dedup_free(d);
+    return SW_OK;
+}
+
+static void put_i64(void *blob, size_t off, int64_t v)
+{
+    memcpy((char *)blob + off, &v, 8);
+}
+
+/* Load the state file body at corpus path rel (after the header fuzz_statefile writes:
+ * layout, run and generation 1) with pending_load; sw_sf_load's result. */
+static int load_corpus_state(const char *rel, struct pending_rc *p)
+{
+    static const unsigned char header[SW_SF_HEADER] = {
+        'S', 'W', 'I', 'N', 'G', 'S', 'T', '1', 1, 0, 0, 0, 0, 0, 0, 0,
+        1,   0,   0,   0,   0,   0,   0,   0,   1, 0, 0, 0, 0, 0, 0, 0};
+    static unsigned char body[1 << 16];
+    FILE *f = fopen(sw_test_root(rel), "rb");
+    assert_non_null(f);
+    size_t n = fread(body, 1, sizeof body, f);
+    fclose(f);
+    char path[256];
+    snprintf(path, sizeof path, "%s/state", sw_test_tmpdir());
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(header, 1, sizeof header, f), sizeof header);
+    assert_int_equal(fwrite(body, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+    int rc = sw_sf_load(path, SW_SF_HEADER + n, 1, 1, 1, records_ignored, pending_load, p);
+    unlink(path);
+    return rc;
+}
+
+static void saved_state_is_input(void **state)
+{
+    struct pending_rc p = {0, 0, 0};
+    load_corpus_state("tests/fuzz/corpus/fuzz_statefile/reorder-time-overflow-207.bin", &p);
+    assert_true(p.called);
+    assert_int_equal(p.reorder, SW_EFORMAT);
+    struct pending_rc p1 = {0, 0, 0};
+    assert_int_equal(
+        load_corpus_state("tests/fuzz/corpus/fuzz_statefile/reorder-time-overflow-207-v1.bin", &p1),
+        SW_EFORMAT);
+    assert_false(p1.called);
+
+    /* a sound blob, then each field of it damaged */
+    struct sw_reorder *q, *q2;
+    assert_int_equal(sw_reorder_new(&q, 60000, 100), SW_OK);
+    assert_int_equal(sw_reorder_new(&q2, 60000, 100), SW_OK);
+    for (int i = 0; i < 10; i++) {
+        struct sw_record r = rec(7, T0 + i * 1000, (uint64_t)(i + 1));
+        assert_int_equal(sw_reorder_push(q, &r), SW_OK);
+    }
+    void *blob;
+    size_t len;
+    assert_int_equal(sw_reorder_save(q, &blob, &len), SW_OK);
+    assert_int_equal(sw_reorder_load(q2, blob, len), SW_OK);
+    assert_int_equal(sw_reorder_pending(q2), 10);
+    const size_t hdr = 64, lat = hdr + offsetof(struct sw_record, lat);
+    const struct {
+        size_t off;
+        int64_t v;
+    } bad[] = {
+        {8, INT64_MIN + 4},               /* newest time */
+        {8, T0 + 400LL * 86400000 * 365}, /* newest time centuries ahead */
+        {16, -6845469724351714920LL},     /* floor */
+        {40, 7},                          /* have_base not 0 or 1 */
+        {48, 3458766223071865928LL},      /* base */
+        {32, 1 << 20},                    /* ahead_run */
+        {hdr, -6845469724351714920LL},    /* a record's time */
+        {hdr, 1000},                      /* a record's time before 2000 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        void *b = malloc(len);
+        memcpy(b, blob, len);
+        put_i64(b, bad[i].off, bad[i].v);
+        assert_int_equal(sw_reorder_load(q2, b, len), SW_EFORMAT);
+        assert_int_equal(sw_reorder_pending(q2), 0);
+        free(b);
+    }
+    double nan_lat = NAN; /* a position the record says it has, out of range */
+    void *b = malloc(len);
+    memcpy(b, blob, len);
+    memcpy((char *)b + lat, &nan_lat, 8);
+    assert_int_equal(sw_reorder_load(q2, b, len), SW_EFORMAT);
+    free(b);
+    free(blob);
+    sw_reorder_free(q);
+    sw_reorder_free(q2);
+
+    struct sw_dedup *d;
+    assert_int_equal(sw_dedup_new(&d, 60000, 1024), SW_OK);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(sw_dedup_check(d, (uint64_t)(100 + i), T0 + i * 1000), 0);
+    assert_int_equal(sw_dedup_save(d, &blob, &len), SW_OK);
+    assert_int_equal(sw_dedup_load(d, blob, len), SW_OK);
+    assert_int_equal(sw_dedup_check(d, 105, T0 + 20000), 1); /* a live entry came back */
+    put_i64(blob, 8, INT64_MAX);
+    assert_int_equal(sw_dedup_load(d, blob, len), SW_EFORMAT);
+    put_i64(blob, 8, SW_INGEST_TIME_MIN_MS + 5); /* ages then take entries before 2000 */
+    assert_int_equal(sw_dedup_load(d, blob, len), SW_EFORMAT);
+    assert_int_equal(sw_dedup_check(d, 105, T0 + 20000), 0); /* refused: the table is empty */
+    free(blob);
+    sw_dedup_free(d);
 }
 
 static void dedup_window_and_capacity(void **state)
@@ -350,6 +489,7 @@ int main(void)
         cmocka_unit_test(reorder_sorts_within_bound),
         cmocka_unit_test(reorder_outlier_and_capacity),
         cmocka_unit_test(reorder_same_time_order),
+        cmocka_unit_test(saved_state_is_input),
         cmocka_unit_test(dedup_window_and_capacity),
         cmocka_unit_test(pipeline_consumers_and_resume),
     };

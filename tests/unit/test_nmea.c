@@ -469,7 +469,10 @@ static void test_files_add_up(void **state)
 
 /* The fast path for plain single-sentence lines must decide exactly as the general path: a
  * leading blank sends a line through the general path (which drops the blank), so every
- * mutation of a few real lines must give the same reason and the same message both ways. */
+ * mutation of a few real lines must give the same reason and the same message both ways.
+ * Each mutation of a checksummed byte is tried twice: as it is (the checksum now fails) and
+ * with the checksum written anew, so that the field checks of both paths are compared too
+ * (the fast path once took "!AIVDM,1,1, ,A,...*hh" as sequence id -16). */
 static void assert_same_msg(const struct sw_nmea_msg *a, const struct sw_nmea_msg *b)
 {
     assert_true((a == NULL) == (b == NULL));
@@ -490,6 +493,39 @@ static void assert_same_msg(const struct sw_nmea_msg *a, const struct sw_nmea_ms
     assert_true(a->tag_n == b->tag_n);
 }
 
+/* Feed line m (len bytes) to a framer and " " + m to another, in every mode, and compare. */
+static void assert_paths_agree(const char *m, size_t len)
+{
+    const char *pghp = "$PGHP,1,2012,2,1,20,25,32,896,316,2,316000002,1AIS_S,23*47";
+    char sp[161];
+    sp[0] = ' ';
+    memcpy(sp + 1, m, len);
+    for (int mode = 0; mode < 4; mode++) { /* lenient or not, with a $PGHP or not */
+        struct sw_nmea *a = new_framer(mode & 1), *b = new_framer(mode & 1);
+        const struct sw_nmea_msg *ma, *mb;
+        if (mode & 2) {
+            assert_int_equal(sw_nmea_feed(a, pghp, strlen(pghp), 1, &ma), SW_OK);
+            assert_int_equal(sw_nmea_feed(b, pghp, strlen(pghp), 1, &mb), SW_OK);
+        }
+        assert_int_equal(sw_nmea_feed(a, m, len, 2, &ma), SW_OK);
+        assert_int_equal(sw_nmea_feed(b, sp, len + 1, 2, &mb), SW_OK);
+        if (sw_nmea_last_reason(a) != sw_nmea_last_reason(b))
+            fprintf(stderr, "paths disagree on '%.*s': %s and %s\n", (int)len, m,
+                    sw_nmea_reason_name(sw_nmea_last_reason(a)),
+                    sw_nmea_reason_name(sw_nmea_last_reason(b)));
+        assert_int_equal(sw_nmea_last_reason(a), sw_nmea_last_reason(b));
+        assert_same_msg(ma, mb);
+        sw_nmea_flush(a);
+        sw_nmea_flush(b);
+        assert_memory_equal(sw_nmea_counts(a), sw_nmea_counts(b),
+                            SW_NMEA_NREASONS * sizeof(uint64_t));
+        assert_memory_equal(sw_nmea_counters(a), sw_nmea_counters(b),
+                            SW_NMEA_NCOUNTERS * sizeof(uint64_t));
+        sw_nmea_free(a);
+        sw_nmea_free(b);
+    }
+}
+
 static void test_fast_path_matches_general(void **state)
 {
     static const char *const lines[] = {
@@ -500,13 +536,14 @@ static void test_fast_path_matches_general(void **state)
         "!AIVDO,1,1,,,B000000002EgKjv=lCL03wQ5wP06,0*0F",
         "!BSVDM,1,1,,A,13@nn<;0000fi1dP8GtQwVhJ0@7L,0*22,b003669794,1272412827",
         "!AIVDM,1,1,,B,E>lsouHpqP000000000000000004cRn9tKBU`10888QJ`gwwh1,4*10",
+        "!AIVDM,1,1,12,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*10",
     };
-    static const char subst[] = {',', '*',  '\0', ' ', '\r', '\t', '0', 'W',
-                                 'x', '\\', '!',  '9', 'A',  '1',  '2'};
-    const char *pghp = "$PGHP,1,2012,2,1,20,25,32,896,316,2,316000002,1AIS_S,23*47";
-    char m[160], sp[161];
+    static const char subst[] = {',',  '*', '\0', ' ', '\r', '\t', '0', 'W', 'x',
+                                 '\\', '!', '9',  'A', '1',  '2',  '/', '-', 0x7f};
+    char m[160];
     for (size_t k = 0; k < sizeof lines / sizeof *lines; k++) {
         size_t n = strlen(lines[k]);
+        size_t star = (size_t)(strchr(lines[k], '*') - lines[k]);
         for (size_t i = 0; i <= n; i++) {
             for (size_t c = 0; c <= sizeof subst; c++) {
                 /* c == sizeof subst: the line cut after i bytes; else byte i replaced */
@@ -518,28 +555,13 @@ static void test_fast_path_matches_general(void **state)
                     m[i] = subst[c];
                 else if (c > 0)
                     continue;
-                sp[0] = ' ';
-                memcpy(sp + 1, m, len);
-                for (int mode = 0; mode < 4; mode++) { /* lenient or not, with a $PGHP or not */
-                    struct sw_nmea *a = new_framer(mode & 1), *b = new_framer(mode & 1);
-                    const struct sw_nmea_msg *ma, *mb;
-                    if (mode & 2) {
-                        assert_int_equal(sw_nmea_feed(a, pghp, strlen(pghp), 1, &ma), SW_OK);
-                        assert_int_equal(sw_nmea_feed(b, pghp, strlen(pghp), 1, &mb), SW_OK);
-                    }
-                    assert_int_equal(sw_nmea_feed(a, m, len, 2, &ma), SW_OK);
-                    assert_int_equal(sw_nmea_feed(b, sp, len + 1, 2, &mb), SW_OK);
-                    assert_int_equal(sw_nmea_last_reason(a), sw_nmea_last_reason(b));
-                    assert_same_msg(ma, mb);
-                    sw_nmea_flush(a);
-                    sw_nmea_flush(b);
-                    assert_memory_equal(sw_nmea_counts(a), sw_nmea_counts(b),
-                                        SW_NMEA_NREASONS * sizeof(uint64_t));
-                    assert_memory_equal(sw_nmea_counters(a), sw_nmea_counters(b),
-                                        SW_NMEA_NCOUNTERS * sizeof(uint64_t));
-                    sw_nmea_free(a);
-                    sw_nmea_free(b);
-                }
+                assert_paths_agree(m, len);
+                if (i == 0 || i >= star || c == sizeof subst) continue;
+                /* the same mutation under a checksum that matches it */
+                char hex[3];
+                snprintf(hex, sizeof hex, "%02X", sw_nmea_checksum(m + 1, star - 1));
+                memcpy(m + star + 1, hex, 2);
+                assert_paths_agree(m, len);
             }
         }
     }

@@ -26,8 +26,8 @@ static struct sw_geo *G;
 
 static int setup(void **state)
 {
-    const char *err;
-    int rc = sw_geo_open(&G, sw_test_root("data"), &err);
+    char err[SW_GEO_PATHMAX];
+    int rc = sw_geo_open(&G, sw_test_root("data"), err);
     if (rc) printf("geo open: %s: %s\n", err, sw_strerror(rc));
     return rc ? -1 : 0;
 }

@@ -2,11 +2,13 @@
 #include "testutil.h"
 
 #include "sanctwatch/buf.h"
+#include "sanctwatch/csvout.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/lineio.h"
 #include "sanctwatch/timeutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -29,6 +31,54 @@ static void buf_limits_and_json(void **state)
     sw_buf_release(&b);
     assert_string_equal(sw_strerror(SW_ECHECKSUM), "checksum mismatch");
     assert_string_equal(sw_err_name(SW_ETOOBIG), "SW_ETOOBIG");
+}
+
+/* The one CSV writer: RFC 4180 quoting and the spreadsheet-formula guard, the same through
+ * both sinks. */
+static void csv_fields(void **state)
+{
+    static const char *const cases[][2] = {
+        {"MV KUM UN", "MV KUM UN"},
+        {"", ""},
+        {"a,b", "\"a,b\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"two\nlines", "\"two\nlines\""},
+        {"cr\rx", "\"cr\rx\""},
+        {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+        {"=1+2", "'=1+2"},
+        {"+1", "'+1"},
+        {"-2", "'-2"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"\tx", "\"'\tx\""},
+        {"\r=1", "\"'\r=1\""},
+        {" lead", "\" lead\""},
+        {"trail ", "\"trail \""},
+        {"a-b=c", "a-b=c"},
+        {"\"", "\"\"\"\""},
+    };
+    struct sw_buf b;
+    sw_buf_init(&b, 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sw_buf_reset(&b);
+        assert_int_equal(sw_csv_append(&b, cases[i][0]), SW_OK);
+        assert_int_equal(sw_buf_putc(&b, '\0'), SW_OK);
+        assert_string_equal(b.data, cases[i][1]);
+        char *out = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&out, &n);
+        assert_non_null(f);
+        assert_int_equal(sw_csv_put(f, cases[i][0]), SW_OK);
+        fclose(f);
+        assert_string_equal(out, cases[i][1]);
+        free(out);
+    }
+    sw_buf_reset(&b);
+    assert_int_equal(sw_csv_append(&b, NULL), SW_OK);
+    assert_int_equal(b.len, 0);
+    sw_buf_release(&b);
+    sw_buf_init(&b, 4); /* the buffer's maximum reaches the caller */
+    assert_int_equal(sw_csv_append(&b, "a,bcdef"), SW_ETOOBIG);
+    sw_buf_release(&b);
 }
 
 static void time_roundtrip(void **state)
@@ -173,9 +223,8 @@ static void read_file_bounds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(buf_limits_and_json),
-        cmocka_unit_test(time_roundtrip),
-        cmocka_unit_test(lines_plain_gzip_and_overlong),
+        cmocka_unit_test(buf_limits_and_json), cmocka_unit_test(csv_fields),
+        cmocka_unit_test(time_roundtrip),      cmocka_unit_test(lines_plain_gzip_and_overlong),
         cmocka_unit_test(read_file_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
