@@ -59,4 +59,18 @@ int cli_keygen(const char *path, const char *name, unsigned alg, int pem);
 int cli_rotate(const char *old_path, const char *new_path, const char *out);
 int cmd_events(int argc, char **argv);
 
+/* The cases stage of analyze (cli_cases.c): prints its own error and returns -1, or 0. */
+struct sw_cases;
+struct sw_cases_stage;
+struct sw_detect;
+struct sw_geo;
+struct sqlite3;
+struct cli_cases {
+    struct sw_cases *c;
+    struct sw_cases_stage *s;
+};
+int cli_cases_setup(struct cli_cases *cc, struct sqlite3 *db, const char *config,
+                    const struct sw_geo *g, struct sw_detect *det);
+void cli_cases_free(struct cli_cases *cc);
+
 #endif
