@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sanctwatch/config.h"
 #include "sanctwatch/geo.h"
@@ -133,5 +134,61 @@ const struct sw_cases_stats *sw_cases_stage_stats(const struct sw_cases_stage *s
 
 /* Database schema of the "cases" module (table draught_history): applies migrations. */
 int sw_cases_migrate(sqlite3 *db);
+/* The draught (metres) a vessel broadcast last at or before t: SW_OK with *m, SW_ENOTFOUND
+ * (none known, or a store analyzed without the stage), SW_EDB. */
+int sw_cases_draught_at(sqlite3 *db, uint32_t mmsi, int64_t t, double *m);
+/* The first draught it broadcast after t and at most until t_max (the value in force then
+ * when none changed): SW_OK, SW_ENOTFOUND, SW_EDB. */
+int sw_cases_draught_after(sqlite3 *db, uint32_t mmsi, int64_t t, int64_t t_max, double *m);
+
+/* ---- volumes of refined petroleum (docs/cases.md, "Volumes") */
+enum {
+    SW_PRODUCT_GASOIL = 0, /* gas/diesel oil */
+    SW_PRODUCT_GASOLINE,   /* motor gasoline */
+    SW_PRODUCT_KEROSENE,
+    SW_PRODUCT_FUELOIL, /* residual fuel oil */
+    SW_PRODUCT_COUNT
+};
+struct sw_cases_product {
+    const char *key, *name;
+    double bbl_per_t; /* UN Statistics Division conversion factor, barrels per metric ton */
+};
+const struct sw_cases_product *sw_cases_product_get(int p); /* NULL out of range */
+int sw_cases_product_of(const char *key);                   /* -1 unknown */
+/* The laden fractions of the United States' 2018 estimates: 0.33, 0.50, 0.90. */
+extern const double sw_cases_fractions[3];
+/* The annual cap on refined petroleum products of resolution 2397 (2017), barrels. */
+#define SW_CASES_CAP_BBL 500000.0
+/* Barrels at each laden fraction of a deadweight in tonnes. */
+void sw_cases_volume(double dwt_t, int product, double bbl[3]);
+/* Deadweight (t) from length overall and beam (m): the model of docs/cases.md; NAN outside
+ * 10-500 m by 3-80 m. Its RMS error on the reference table, as a fraction. */
+double sw_cases_dwt_model(double length_m, double beam_m);
+double sw_cases_dwt_model_error(void);
+/* Tonnes unloaded when the draught went from before_m down to after_m (NAN otherwise). */
+double sw_cases_draught_tonnes(double length_m, double beam_m, double before_m, double after_m);
+/* A list's tonnage text ("10,030", "5807 DWT") as a number; NAN when none. */
+double sw_cases_tonnage_number(const char *s);
+
+/* ---- cases and the cap tracker, built after analysis from the store (sanctwatch/query.h) */
+struct sw_cases_build_opts {
+    int64_t from, to;        /* SW_TIME_NONE: open (events that overlap) */
+    uint64_t ledger_size;    /* 0: every record; else those a head of this size covers */
+    const json_t *incidents; /* NULL: every incident; else only these ids (an array of
+                                strings, or of objects with "id": a report's incidents) */
+    int product;             /* enum of the products above (default gas/diesel oil) */
+    size_t max_cases;        /* cases written in full, the highest scores first (0: 50) */
+    size_t max_track_points; /* per vessel on a case's map (0: 400) */
+};
+void sw_cases_build_opts_default(struct sw_cases_build_opts *o);
+/* The model: {"cases": [...], "cap": {...}, "weights": [...], "volume": {...}} (format in
+ * docs/cases.md). c gives the sensitive ports and the zones. err (SW_ERRMAX) has SQLite's
+ * message on SW_EDB. */
+int sw_cases_build(sqlite3 *db, struct sw_cases *c, const struct sw_cases_build_opts *o,
+                   json_t **out, char *err);
+/* The deliveries of a model as CSV (one row each, with the spreadsheet-formula guard). */
+int sw_cases_write_deliveries_csv(const json_t *model, FILE *f);
+/* The yearly totals against the cap as CSV. */
+int sw_cases_write_years_csv(const json_t *model, FILE *f);
 
 #endif

@@ -212,14 +212,6 @@ static void stage_reset(void *ctx)
     s->nfree = 0;
 }
 
-int sw_cases_migrate(sqlite3 *db)
-{
-    static const char *const steps[] = {
-        "CREATE TABLE draught_history(mmsi INTEGER NOT NULL, t_ms INTEGER NOT NULL,"
-        " draught_m REAL NOT NULL, PRIMARY KEY(mmsi, t_ms)) WITHOUT ROWID;"};
-    return sw_store_migrate(db, "cases", steps, 1);
-}
-
 int sw_cases_stage_new(struct sw_cases_stage **out, struct sw_cases *c, struct sw_detect *det,
                        sqlite3 *db, const struct sw_cases_params *p)
 {

@@ -41,6 +41,7 @@ int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_witness(int argc, char **argv);
+int cmd_cases(int argc, char **argv);
 
 /* Shared by the commands that sign or verify notes (cli_keys.c). Each prints its own error
  * and returns 0, or -1 (cli_keygen and cli_rotate return an exit status). */
