@@ -186,6 +186,10 @@ void sw_cases_build_opts_default(struct sw_cases_build_opts *o);
  * message on SW_EDB. */
 int sw_cases_build(sqlite3 *db, struct sw_cases *c, const struct sw_cases_build_opts *o,
                    json_t **out, char *err);
+/* Add to a report's model (sanctwatch/report.h) the cases and the cap of the incidents it
+ * holds ("cases", "cap", "case_weights"), and to the map of each possible port call and
+ * corridor voyage the ports in reach (or its ends) and the routes ("marks", "routes"). */
+int sw_cases_report(sqlite3 *db, struct sw_cases *c, json_t *model, int product, char *err);
 /* The deliveries of a model as CSV (one row each, with the spreadsheet-formula guard). */
 int sw_cases_write_deliveries_csv(const json_t *model, FILE *f);
 /* The yearly totals against the cap as CSV. */

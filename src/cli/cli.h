@@ -73,5 +73,10 @@ struct cli_cases {
 int cli_cases_setup(struct cli_cases *cc, struct sqlite3 *db, const char *config,
                     const struct sw_geo *g, struct sw_detect *det);
 void cli_cases_free(struct cli_cases *cc);
+/* The cases and the cap of a report's incidents into its model (report: cmd_report.c). */
+struct sw_config;
+struct json_t;
+int cli_cases_report(struct sqlite3 *db, const struct sw_geo *g, const struct sw_config *cfg,
+                     struct json_t *model, char *err);
 
 #endif

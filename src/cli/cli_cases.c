@@ -54,3 +54,21 @@ void cli_cases_free(struct cli_cases *cc)
     sw_cases_free(cc->c);
     memset(cc, 0, sizeof *cc);
 }
+
+int cli_cases_report(sqlite3 *db, const struct sw_geo *g, const struct sw_config *cfg,
+                     json_t *model, char *err)
+{
+    struct sw_cases_params p;
+    struct sw_cases *c = NULL;
+    char key[64] = "";
+    sw_cases_params_default(&p);
+    int rc = cfg ? sw_cases_params_load(&p, cfg, key) : SW_OK;
+    if (rc) {
+        snprintf(err, SW_ERRMAX, "bad value for '%s'", key);
+        return rc;
+    }
+    if ((rc = sw_cases_new(&c, g, &p, err)) == SW_OK)
+        rc = sw_cases_report(db, c, model, SW_PRODUCT_GASOIL, err);
+    sw_cases_free(c);
+    return rc;
+}
