@@ -110,8 +110,10 @@ static int candidate(struct bld *b, size_t i, struct dlv *d)
         d->kind = K_POSSIBLE;
         d->port = first_kp_port(e->ev);
         json_t *p0 = json_array_get(json_object_get(json_object_get(e->ev, "details"), "ports"), 0);
+        /* the delivery at the earliest arrival: a long silence is one possible call, and
+         * does not swallow the calls seen after it */
         int64_t ea = bld_time(p0, "earliest_arrival");
-        if (ea != SW_TIME_NONE) d->t = ea;
+        if (ea != SW_TIME_NONE) d->t = d->t_end = ea;
     } else if ((!strcmp(e->type, "encounter") || !strcmp(e->type, "dark_rendezvous")) &&
                bld_sts_area(b, e->lat, e->lon) && (v = sts_tanker(b, e)) != NULL) {
         d->kind = K_STS;
