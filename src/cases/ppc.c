@@ -22,6 +22,7 @@
 struct heard {
     const char *id;
     const json_t *vessels; /* the source event's (identity as the detectors had it then) */
+    const char *reception; /* an ais_gap's details.reception, NULL when not given */
     uint32_t mmsi, other;
     int64_t t0, t1, lt0, lt1;
     double lat0, lon0, lat1, lon1, llat, llon, along_h;
@@ -70,6 +71,7 @@ static int read_heard(const json_t *ev, int rdv, struct heard *h)
     h->vessels = vv;
     h->mmsi = (uint32_t)json_integer_value(json_object_get(json_array_get(vv, 0), "mmsi"));
     if (!h->id || !h->mmsi) return -1;
+    h->reception = json_string_value(json_object_get(json_object_get(ev, "details"), "reception"));
     if (fix_of(ev, "last_before", &h->t0, &h->lat0, &h->lon0, &h->sog0) ||
         fix_of(ev, "first_after", &h->t1, &h->lat1, &h->lon1, &h->sog1) || h->t1 <= h->t0)
         return -1;
@@ -149,8 +151,9 @@ static int emit(struct sw_cases_stage *s, const struct heard *h, const struct sw
 {
     struct sw_cases *c = s->c;
     const struct sw_cases_port *best = &c->ports[r[0].port];
-    json_t *ev =
-        cases_event_new("possible_port_call", h->t0, h->t1, best->lat, best->lon, r[0].confidence);
+    /* a gap where nobody else was heard may be a hole in reception: weaker evidence */
+    double conf = r[0].confidence * (h->reception && !strcmp(h->reception, "unknown") ? 0.6 : 1);
+    json_t *ev = cases_event_new("possible_port_call", h->t0, h->t1, best->lat, best->lon, conf);
     if (!ev) return SW_ENOMEM;
     /* the vessels as the source event names them */
     for (size_t i = 0; i < (h->have_loiterer ? 2u : 1u); i++)
@@ -164,6 +167,7 @@ static int emit(struct sw_cases_stage *s, const struct heard *h, const struct sw
     json_object_set_new(dt, "source",
                         json_string(h->have_loiterer ? "dark_rendezvous" : "ais_gap"));
     json_object_set_new(dt, "source_event", json_string(h->id));
+    if (h->reception) json_object_set_new(dt, "source_reception", json_string(h->reception));
     cases_num(dt, "gap_h", (double)(h->t1 - h->t0) / HOUR_MS);
     speed_details(dt, speed, how, top, cap, ship_type);
     cases_num(dt, "min_stay_h", s->p.ppc_min_stay_h);
