@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sanctwatch/error.h"
+#include "sanctwatch/event.h"
 #include "sanctwatch/mid.h"
 #include "sanctwatch/timeutil.h"
 
@@ -25,12 +26,7 @@ int64_t cases_ms(uint32_t s)
 
 void cases_num(json_t *o, const char *key, double v)
 {
-    if (!isfinite(v)) return;
-    double r = round(v * 1000) / 1000;
-    if (r == (double)(json_int_t)r && fabs(r) < 1e15)
-        json_object_set_new(o, key, json_integer((json_int_t)r));
-    else
-        json_object_set_new(o, key, json_real(r));
+    sw_event_num(o, key, v);
 }
 
 json_t *cases_time(int64_t ms)
@@ -42,22 +38,7 @@ json_t *cases_time(int64_t ms)
 json_t *cases_event_new(const char *type, int64_t start, int64_t end, double lat, double lon,
                         double confidence)
 {
-    json_t *ev = json_object();
-    if (!ev) return NULL;
-    json_object_set_new(ev, "id", json_string(""));
-    json_object_set_new(ev, "type", json_string(type));
-    json_object_set_new(ev, "start", cases_time(start));
-    json_object_set_new(ev, "end", cases_time(end < start ? start : end));
-    json_object_set_new(ev, "lat", json_real(round(lat * 1e6) / 1e6));
-    json_object_set_new(ev, "lon", json_real(round(lon * 1e6) / 1e6));
-    json_object_set_new(ev, "vessels", json_array());
-    confidence = confidence > 0.99 ? 0.99 : confidence < 0.05 ? 0.05 : confidence;
-    json_object_set_new(ev, "confidence", json_real(round(confidence * 100) / 100));
-    json_object_set_new(ev, "details", json_object());
-    json_t *evd = json_object();
-    json_object_set_new(evd, "fixes", json_array());
-    json_object_set_new(ev, "evidence", evd);
-    return ev;
+    return sw_event_new(type, start, end, 0, lat, lon, confidence);
 }
 
 json_t *cases_details(json_t *ev, const char *rule)
