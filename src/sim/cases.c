@@ -188,12 +188,7 @@ static int tanker_sts(struct sim *s)
     if (!(b = sim_new_vessel(s, "tanker_sts", 'A'))) return -1;
     make_tanker(s, b, rrange(&s->r, 800, 1800));
     b->mmsi = 445000000u + b->mmsi % 1000000u;
-    if (sim_approach(s, b, lb, ob, t - 10 * MIN_MS, 10)) return 0;
-    sim_add_stay(b, t - 10 * MIN_MS, t + dur + 5 * MIN_MS, lb, ob, 0.5, 60, 0);
-    sim_wander(s, b, s->t1, 10);
-    json_t *o = sim_truth_item(s, 0, "encounter", t, t + dur, la, lo, a->mmsi, b->mmsi);
-    json_object_set_new(sim_details(o), "distance_m",
-                        json_real(round(sw_geo_dist_m(la, lo, lb, ob))));
+    sim_encounter_partner(s, a, b, la, lo, lb, ob, t, dur);
     return 0;
 }
 

@@ -238,6 +238,11 @@ int sim_anyone_near(const struct sim *s, size_t from, size_t to, double la, doub
 /* ---- scenarios.c, negatives.c ----------------------------------------------------------- */
 
 int sim_scenarios(struct sim *s);
+/* The second vessel b of an encounter with a drifting at (la, lo) from t for dur: it sails in
+ * to (lb, ob) 10 min before, drifts there 5 min longer, sails off; the truth item (NULL when no
+ * way in was found). */
+json_t *sim_encounter_partner(struct sim *s, const struct vessel *a, struct vessel *b, double la,
+                              double lo, double lb, double ob, int64_t t, int64_t dur);
 int sim_anchorage_wait(struct sim *s, const struct approach *ap, int kp, int step_h);
 const char *sim_listed_tanker_name(struct sim *s);
 int sim_spoof_target_ok(const struct sim *s, double la, double lo, int want_land);
