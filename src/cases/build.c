@@ -53,7 +53,7 @@ static int cmp_vs(const void *a, const void *b)
 struct cvs *bld_vessel(struct bld *b, uint32_t mmsi)
 {
     struct cvs key = {.mmsi = mmsi};
-    return bsearch(&key, b->vs, b->nvs, sizeof *b->vs, cmp_vs);
+    return b->nvs ? bsearch(&key, b->vs, b->nvs, sizeof *b->vs, cmp_vs) : NULL;
 }
 
 int bld_near_dprk(const struct bld *b, double lat, double lon)
@@ -148,7 +148,7 @@ static int read_event(void *ctx, const struct sw_event_row *e)
 
 static void vs_unique(struct bld *b)
 {
-    qsort(b->vs, b->nvs, sizeof *b->vs, cmp_vs);
+    if (b->nvs) qsort(b->vs, b->nvs, sizeof *b->vs, cmp_vs); /* b->vs is NULL when empty */
     size_t w = 0;
     for (size_t i = 0; i < b->nvs; i++)
         if (!w || b->vs[w - 1].mmsi != b->vs[i].mmsi) b->vs[w++] = b->vs[i];
