@@ -107,6 +107,10 @@ int cases_on_event(void *ctx, const json_t *ev, int type); /* ppc.c */
 int cases_voyage_fix(struct sw_cases_stage *s, size_t slot, const struct sw_vessel *v,
                      const struct sw_fix *prev, const struct sw_fix *f, uint16_t top_before);
 int cases_voyage_check(const struct sw_cases *c, const struct cvoy *y); /* voyage.c */
+/* The voyage entry of the vessel in slot: a fresh one taken from the pool (NULL: no memory, or
+ * CASES_MAX_VOYAGES in use), and given back (nothing if it has none). voyage.c */
+struct cvoy *cases_voy_new(struct sw_cases_stage *s, size_t slot);
+void cases_voy_drop(struct sw_cases_stage *s, size_t slot);
 /* The speed (knots) a vessel of this top speed (0.1 kn) and type is taken to sail at, and
  * where it came from ("observed" or "type default"). */
 double cases_speed(const struct sw_cases_params *p, uint16_t top, int ship_type, const char **how,

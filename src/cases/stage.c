@@ -145,13 +145,22 @@ static int vessel_ok(const struct cvessel *cv)
     return 1;
 }
 
+/* A vessel's saved state. The state log holds one record of a vessel for every run that changed
+ * it, loaded in turn: a later record replaces an earlier one (an empty one: a fresh state). */
 static int stage_load_vessel(void *ctx, size_t slot, const void *data, size_t len)
 {
     struct sw_cases_stage *s = ctx;
     const unsigned char *p = data;
     struct cvessel cv;
     struct cvoy y;
-    if (len == 0) return SW_OK;
+    if (len == 0) {
+        if (slot < s->nv) {
+            cases_voy_drop(s, slot);
+            memset(&s->v[slot], 0, sizeof s->v[slot]);
+            s->v[slot].prev_sog = SOG_NONE;
+        }
+        return SW_OK;
+    }
     if (len < 1 + sizeof cv || !(p[0] & MASK_V) || (p[0] & ~(MASK_V | MASK_VOY)) ||
         len != 1 + sizeof cv + ((p[0] & MASK_VOY) ? sizeof y : 0))
         return SW_EFORMAT;
@@ -163,30 +172,13 @@ static int stage_load_vessel(void *ctx, size_t slot, const void *data, size_t le
     }
     int rc = grow(s, slot);
     if (rc) return rc;
-    if (s->v[slot].voy) return SW_EFORMAT; /* loaded twice */
+    cases_voy_drop(s, slot); /* an earlier record's entry */
     s->v[slot] = cv;
     if (p[0] & MASK_VOY) {
-        /* a place in the pool, then the saved entry in it */
-        uint32_t k;
-        if (s->nfree) {
-            k = s->free_voy[--s->nfree];
-        } else {
-            if (s->nvoy == CASES_MAX_VOYAGES) return SW_ETOOBIG;
-            if (s->nvoy == s->capvoy) {
-                size_t nc = s->capvoy ? s->capvoy * 2 : 256;
-                struct cvoy *ny = realloc(s->voy, nc * sizeof *ny);
-                if (!ny) return SW_ENOMEM;
-                s->voy = ny;
-                uint32_t *nf = realloc(s->free_voy, nc * sizeof *nf);
-                if (!nf) return SW_ENOMEM;
-                s->free_voy = nf;
-                s->capvoy = nc;
-            }
-            k = (uint32_t)s->nvoy++;
-        }
-        y.owner = (uint32_t)slot + 1;
-        s->voy[k] = y;
-        s->v[slot].voy = k + 1;
+        struct cvoy *e = cases_voy_new(s, slot);
+        if (!e) return s->nvoy == CASES_MAX_VOYAGES ? SW_ETOOBIG : SW_ENOMEM;
+        *e = y;
+        e->owner = (uint32_t)slot + 1;
     }
     return SW_OK;
 }

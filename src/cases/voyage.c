@@ -37,7 +37,7 @@ static int opposite(const struct sw_cases *c, int a, int b)
            (ga == SW_CASES_RFE && gb == SW_CASES_DPRK);
 }
 
-static struct cvoy *voy_new(struct sw_cases_stage *s, size_t slot)
+struct cvoy *cases_voy_new(struct sw_cases_stage *s, size_t slot)
 {
     uint32_t k;
     if (s->nfree) {
@@ -67,7 +67,7 @@ static struct cvoy *voy_new(struct sw_cases_stage *s, size_t slot)
     return y;
 }
 
-static void voy_drop(struct sw_cases_stage *s, size_t slot)
+void cases_voy_drop(struct sw_cases_stage *s, size_t slot)
 {
     uint32_t k = s->v[slot].voy;
     if (!k) return;
@@ -265,7 +265,7 @@ int cases_voyage_fix(struct sw_cases_stage *s, size_t slot, const struct sw_vess
     int p = sw_cases_port_at(s->c, f->lat, f->lon);
     int slow = isnan(f->sog) || f->sog <= s->p.cv_max_port_sog_kn;
     if (!cv->voy && !(p >= 0 && slow)) return SW_OK; /* most fixes of most vessels */
-    struct cvoy *y = cv->voy ? &s->voy[cv->voy - 1] : voy_new(s, slot);
+    struct cvoy *y = cv->voy ? &s->voy[cv->voy - 1] : cases_voy_new(s, slot);
     if (!y) {
         s->st.voyage_full++;
         return SW_OK;
@@ -292,7 +292,7 @@ int cases_voyage_fix(struct sw_cases_stage *s, size_t slot, const struct sw_vess
         y->dep_lon = (float)f->lon;
     } else if (y->pend < 0 && (y->port < 0 || (double)(f->t_ms - cases_ms(y->dep_s)) >
                                                   s->p.cv_max_days * DAY_MS)) {
-        voy_drop(s, slot); /* nothing left to follow */
+        cases_voy_drop(s, slot); /* nothing left to follow */
     }
     return rc;
 }

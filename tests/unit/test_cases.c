@@ -367,6 +367,20 @@ static void saved_state(void **state)
     assert_int_equal(st->save_vessel(st->ctx, slot, &b2), SW_OK);
     assert_int_equal(b.len, b2.len);
     assert_memory_equal(b.data, b2.data, b.len);
+    /* the state log holds a record of the vessel for every run that changed it: a later one
+     * replaces the one before (t_carry: the third daily run was refused the vessel's second
+     * record), an empty one leaves a fresh state */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(st->load_vessel(st->ctx, slot, b.data, b.len), SW_OK);
+    sw_buf_reset(&b2);
+    assert_int_equal(st->save_vessel(st->ctx, slot, &b2), SW_OK);
+    assert_int_equal(b.len, b2.len);
+    assert_memory_equal(b.data, b2.data, b.len);
+    assert_int_equal(st->load_vessel(st->ctx, slot, b.data, 0), SW_OK);
+    sw_buf_reset(&b2);
+    assert_int_equal(st->save_vessel(st->ctx, slot, &b2), SW_OK);
+    assert_int_equal(b2.len, 0);
+    assert_int_equal(st->load_vessel(st->ctx, slot, b.data, b.len), SW_OK);
     /* damaged: every single-byte change that breaks a rule, truncations, a wrong mask */
     unsigned char *d = malloc(b.len);
     int refused = 0;
