@@ -66,7 +66,10 @@ static int read_heard(const json_t *ev, int rdv, struct heard *h)
     if (sw_event_withdrawn(ev) || json_is_true(json_object_get(ev, "ongoing")) ||
         !json_is_string(json_object_get(ev, "end")))
         return -1;
-    h->id = json_string_value(json_object_get(ev, "id"));
+    /* the incident: a gap published ongoing and completed by a later run is one incident,
+     * named by its first record */
+    h->id = json_string_value(json_object_get(ev, "completes"));
+    if (!h->id) h->id = json_string_value(json_object_get(ev, "id"));
     json_t *vv = json_object_get(ev, "vessels");
     h->vessels = vv;
     h->mmsi = (uint32_t)json_integer_value(json_object_get(json_array_get(vv, 0), "mmsi"));

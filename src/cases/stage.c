@@ -68,8 +68,13 @@ static int stage_record(void *ctx, const struct sw_record *r, const struct sw_ve
                         size_t slot)
 {
     struct sw_cases_stage *s = ctx;
-    int rc = grow(s, slot);
-    if (rc) return rc;
+    /* The detectors' events of this record are recorded now, so that the events this stage
+     * builds on them (added while they are heard) follow them at once: held back until the
+     * detectors' batch is full or the next commit, they would land where the commits fall,
+     * and the events of a run resumed from a checkpoint, or cut into several runs, would
+     * come in another order. A queue with nothing in it costs a call. */
+    int rc = sw_detect_flush(s->det);
+    if (rc || (rc = grow(s, slot))) return rc;
     struct cvessel *cv = &s->v[slot];
     if ((r->fields & SW_F_DRAUGHT) && (rc = draught(s, cv, r)) != SW_OK) return rc;
     if (!(r->fields & SW_F_POS) || !v->has_fix || v->last.t_ms != r->t_ms) return SW_OK;
