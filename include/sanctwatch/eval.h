@@ -14,6 +14,8 @@
  *     ev.end >= tr.start - tol (an event with "end": null is open to the right).
  * Pairs are assigned one-to-one, closest start times first. A matched event is a true
  * positive, an unmatched event a false positive, an unmatched truth item a false negative.
+ * A truth item marked "optional": true (a borderline case, such as a possible port call whose
+ * longest stay is within the noise of the minimum) is left out of all three.
  * An unmatched event that shares a vessel with a hard negative (ships at anchor together,
  * passing close at speed, tug and tow, ...) and overlaps it in time is also reported as
  * "on a hard negative".
@@ -54,6 +56,8 @@ struct sw_eval_item {
     long match;         /* index of the matched counterpart, -1 when none */
     long negative;      /* events: index of the hard negative it falls on, -1 when none */
     int dropped;        /* events: a later record of the incident replaced it, or withdrawn */
+    int optional;       /* truth: "optional": true (a borderline case the detector may or may
+                           not report): neither a miss when unmatched nor counted when matched */
 };
 
 /* Zone transit summaries (truth "zone_transits", events zone_entry kind "transits"). */

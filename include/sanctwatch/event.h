@@ -14,6 +14,7 @@
 #define SANCTWATCH_EVENT_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 /* The incident id of an event record: its "completes" (or legacy "supersedes") field, else
  * its "id". NULL when the record has none. Borrowed from ev. */
@@ -22,6 +23,17 @@ const char *sw_event_incident(const json_t *ev);
 /* 1 when the record withdraws its incident ("withdrawn": true): the finished episode did not
  * meet the rule after all. */
 int sw_event_withdrawn(const json_t *ev);
+
+/* A new event object in DESIGN.md's shape, for every module that builds events (the
+ * detectors, the cases stage): "id" "" (assigned when recorded), "type", "start", "end" (null
+ * and "ongoing": true when ongoing; never before start), "lat"/"lon" rounded to 6 decimals
+ * (left out when NAN), an empty "vessels" array, "confidence" held to 0.05..0.99 and rounded to
+ * 0.01, an empty "details" and "evidence": {"fixes": []}. A new reference, or NULL. */
+json_t *sw_event_new(const char *type, int64_t start, int64_t end, int ongoing, double lat,
+                     double lon, double confidence);
+/* Set o[key] to v as events write numbers: rounded to 3 decimals, an integer when whole;
+ * nothing for NAN or infinities. */
+void sw_event_num(json_t *o, const char *key, double v);
 
 /* Significance rank, 1 (leads the report) to 5, from the event's type and details. */
 #define SW_RANK_MAX 5

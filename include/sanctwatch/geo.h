@@ -149,6 +149,10 @@ const struct sw_land *sw_geo_land(const struct sw_geo *g);
 /* Load ports.csv (columns name,country,lat,lon,radius_km,kind,source) into g, replacing the
  * ports it has. Errors: SW_EIO, SW_EFORMAT (with the line in *errline), SW_ETOOBIG. */
 int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline);
+/* Read a file of the same columns into a new array (*out, n entries, in file order; the
+ * caller frees it), as sw_ports_load does: for other lists of ports (the cases' sensitive
+ * ports). Errors as sw_ports_load's, and SW_ENOMEM. */
+int sw_ports_read(const char *path, struct sw_port **out, size_t *n, size_t *errline);
 size_t sw_ports_count(const struct sw_geo *g);
 const struct sw_port *sw_ports_get(const struct sw_geo *g, size_t i);
 /* Nearest port within max_m metres of the point (distance to the port's reference point).

@@ -41,6 +41,7 @@ int cmd_lists(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_witness(int argc, char **argv);
+int cmd_cases(int argc, char **argv);
 
 /* Shared by the commands that sign or verify notes (cli_keys.c). Each prints its own error
  * and returns 0, or -1 (cli_keygen and cli_rotate return an exit status). */
@@ -58,5 +59,24 @@ int cli_keygen(const char *path, const char *name, unsigned alg, int pem);
 /* New key at new_path of old's name and type, and the rotation statement signed by both. */
 int cli_rotate(const char *old_path, const char *new_path, const char *out);
 int cmd_events(int argc, char **argv);
+
+/* The cases stage of analyze (cli_cases.c): prints its own error and returns -1, or 0. */
+struct sw_cases;
+struct sw_cases_stage;
+struct sw_detect;
+struct sw_geo;
+struct sqlite3;
+struct cli_cases {
+    struct sw_cases *c;
+    struct sw_cases_stage *s;
+};
+int cli_cases_setup(struct cli_cases *cc, struct sqlite3 *db, const char *config,
+                    const struct sw_geo *g, struct sw_detect *det);
+void cli_cases_free(struct cli_cases *cc);
+/* The cases and the cap of a report's incidents into its model (report: cmd_report.c). */
+struct sw_config;
+struct json_t;
+int cli_cases_report(struct sqlite3 *db, const struct sw_geo *g, const struct sw_config *cfg,
+                     struct json_t *model, char *err);
 
 #endif

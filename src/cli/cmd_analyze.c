@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include "sanctwatch/cases.h"
 #include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
@@ -48,7 +49,8 @@ static void usage(FILE *f)
             "  --quiet               no progress and no counters on stderr\n"
             "  --events FILE         write detected events as JSON lines to FILE ('-' stdout)\n"
             "  --config FILE         detector parameters (default: data/detect.conf defaults)\n"
-            "  --no-detect           run no detectors (ingest only)\n\n"
+            "  --no-detect           run no detectors (ingest only)\n"
+            "  --no-cases            no possible port calls or corridor voyages (docs/cases.md)\n\n"
             "A run stopped by a signal or killed is resumed by running the same command again;\n"
             "files already ingested into DB are skipped.\n",
             SW_STORE_DEFAULT_PATH);
@@ -111,7 +113,7 @@ static void print_counters(struct sw_pipeline *p, size_t vessels)
 
 struct opts {
     const char *dbpath, *events, *config;
-    int no_detect, quiet, first;
+    int no_detect, quiet, first, no_cases;
     struct sw_pipeline_config cfg;
 };
 
@@ -157,6 +159,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->config = argv[++i];
         } else if (!strcmp(a, "--no-detect")) {
             o->no_detect = 1;
+        } else if (!strcmp(a, "--no-cases")) {
+            o->no_cases = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             o->quiet = 1;
         } else if (!strcmp(a, "--")) {
@@ -373,11 +377,12 @@ static void on_signals(void)
 
 int cmd_analyze(int argc, char **argv)
 {
-    struct opts o = {SW_STORE_DEFAULT_PATH, NULL, NULL, 0, 0, argc, {0}};
+    struct opts o = {SW_STORE_DEFAULT_PATH, NULL, NULL, 0, 0, argc, 0, {0}};
     struct sw_geo *geo = NULL;
     struct sw_detect *det = NULL;
     struct evout ev;
-    const struct sw_stage *stages[2];
+    const struct sw_stage *stages[3];
+    struct cli_cases cc = {0};
     sqlite3 *db = NULL;
     struct sw_pipeline *p = NULL;
     char err[SW_ERRMAX] = "";
@@ -402,6 +407,8 @@ int cmd_analyze(int argc, char **argv)
         if (detect_setup(db, o.config, &geo, &det) || events_open(&ev, o.events)) goto out;
         if (ev.f) sw_detect_set_emit(det, emit_line, ev.f);
         stages[o.cfg.nstages++] = sw_detect_stage(det);
+        if (!o.no_cases && cli_cases_setup(&cc, db, o.config, geo, det)) goto out;
+        if (cc.s) stages[o.cfg.nstages++] = sw_cases_stage_get(cc.s);
         if (ev.stage.name) stages[o.cfg.nstages++] = &ev.stage;
         o.cfg.stages = stages;
     }
@@ -432,6 +439,7 @@ int cmd_analyze(int argc, char **argv)
     status = rc ? 1 : 0;
 out:
     sw_pipeline_free(p);
+    cli_cases_free(&cc);
     sw_detect_free(det);
     sw_geo_free(geo);
     if (ev.f && ev.f != stdout) fclose(ev.f);

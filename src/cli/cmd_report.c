@@ -154,6 +154,7 @@ static int build_and_write(struct args *a, const struct sw_geo *geo)
     int rc = a->o.key ? sw_store_open_writer(a->db, 0, &db, err)
                       : sw_store_open_existing(a->db, &db, err);
     if (rc == SW_OK) rc = sw_report_build(db, &a->o, &model, err);
+    if (rc == SW_OK && geo) rc = cli_cases_report(db, geo, a->o.params, model, err); /* cases.md */
     if (rc == SW_OK) rc = sw_report_write(model, geo, a->out, err);
     sw_store_close(db);
     if (rc) {

@@ -16,6 +16,7 @@ static const struct sw_cmd commands[] = {
     {"ledger", cmd_ledger, "tamper-evident evidence ledger: keygen, append, head, prove, verify"},
     {"report", cmd_report,
      "write the report: HTML with maps and evidence, JSON, GeoJSON, KML, CSV"},
+    {"cases", cmd_cases, "cases ranked by risk, and refined-petroleum deliveries against the cap"},
     {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
     {"screen", cmd_screen, "screen names or identifiers against the lists, explaining each match"},
     {"witness", cmd_witness, "co-sign partner logs' tree heads as a C2SP witness (serve, keygen)"},

@@ -7,6 +7,7 @@
 #include "detect_int.h"
 
 #include "sanctwatch/error.h"
+#include "sanctwatch/event.h"
 #include "sanctwatch/mid.h"
 #include "sanctwatch/timeutil.h"
 
@@ -55,12 +56,7 @@ double det_hist_median(const struct hist *h)
 
 void det_num(json_t *o, const char *key, double v)
 {
-    if (isnan(v) || isinf(v)) return;
-    double r = round(v * 1000) / 1000;
-    if (r == (double)(json_int_t)r && fabs(r) < 1e15)
-        json_object_set_new(o, key, json_integer((json_int_t)r));
-    else
-        json_object_set_new(o, key, json_real(r));
+    sw_event_num(o, key, v);
 }
 
 static json_t *jtime(int64_t ms)
@@ -77,26 +73,7 @@ static json_t *jcoord(double v)
 json_t *det_event_new(int type, int64_t start, int64_t end, int ongoing, double lat, double lon,
                       double confidence)
 {
-    json_t *ev = json_object();
-    if (!ev) return NULL;
-    json_object_set_new(ev, "id", json_string(""));
-    json_object_set_new(ev, "type", json_string(sw_detect_type_name(type)));
-    json_object_set_new(ev, "start", jtime(start));
-    json_object_set_new(ev, "end", ongoing ? json_null() : jtime(end < start ? start : end));
-    if (ongoing) json_object_set_new(ev, "ongoing", json_true());
-    if (!isnan(lat) && !isnan(lon)) {
-        json_object_set_new(ev, "lat", jcoord(lat));
-        json_object_set_new(ev, "lon", jcoord(lon));
-    }
-    json_object_set_new(ev, "vessels", json_array());
-    if (confidence > 0.99) confidence = 0.99;
-    if (confidence < 0.05) confidence = 0.05;
-    json_object_set_new(ev, "confidence", json_real(round(confidence * 100) / 100));
-    json_object_set_new(ev, "details", json_object());
-    json_t *evd = json_object();
-    json_object_set_new(evd, "fixes", json_array());
-    json_object_set_new(ev, "evidence", evd);
-    return ev;
+    return sw_event_new(sw_detect_type_name(type), start, end, ongoing, lat, lon, confidence);
 }
 
 json_t *det_details(json_t *ev, const char *rule)

@@ -199,6 +199,7 @@ static int parse_item(json_t *o, const char *typekey, int end_may_be_null, struc
     json_t *dt = json_object_get(o, "details");
     copy_s(it->kind, sizeof it->kind, json_object_get(dt, "kind"));
     copy_s(it->reception, sizeof it->reception, json_object_get(dt, "reception"));
+    it->optional = json_is_true(json_object_get(o, "optional"));
     json_t *vs = json_object_get(o, "vessels");
     if (!json_is_array(vs) || json_array_size(vs) == 0) return -1;
     for (size_t i = 0; i < json_array_size(vs); i++) {
@@ -534,7 +535,7 @@ static void count_event(struct sw_eval *e, size_t i)
     const char *kind = ev->kind[0] ? ev->kind : tr ? tr->kind : "";
     struct sw_eval_result *r = result_for(e, ev->type);
     struct sw_eval_result *rk = kind[0] ? kind_for(e, ev->type, kind) : NULL;
-    if (!r) return;
+    if (!r || (tr && tr->optional)) return; /* matched a borderline case: not counted */
     r->events++;
     if (rk) rk->events++;
     if (tr) {
@@ -644,6 +645,7 @@ int sw_eval_run(struct sw_eval *e)
     if (!e->hits || !e->disagree) return SW_ENOMEM;
     for (size_t k = 0; k < e->truth.n; k++) {
         const struct sw_eval_item *tr = &e->truth.v[k];
+        if (tr->optional) continue;
         struct sw_eval_result *r = result_for(e, tr->type);
         struct sw_eval_result *rk = tr->kind[0] ? kind_for(e, tr->type, tr->kind) : NULL;
         if (r) r->truth++, r->fn += tr->match < 0;

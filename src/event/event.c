@@ -4,7 +4,56 @@
  */
 #include "sanctwatch/event.h"
 
+#include <math.h>
 #include <string.h>
+
+#include "sanctwatch/timeutil.h"
+
+static json_t *jtime(int64_t ms)
+{
+    char buf[32];
+    return json_string(sw_time_format(ms, 0, buf));
+}
+
+static json_t *jcoord(double v)
+{
+    return json_real(round(v * 1e6) / 1e6);
+}
+
+json_t *sw_event_new(const char *type, int64_t start, int64_t end, int ongoing, double lat,
+                     double lon, double confidence)
+{
+    json_t *ev = json_object();
+    if (!ev) return NULL;
+    json_object_set_new(ev, "id", json_string(""));
+    json_object_set_new(ev, "type", json_string(type));
+    json_object_set_new(ev, "start", jtime(start));
+    json_object_set_new(ev, "end", ongoing ? json_null() : jtime(end < start ? start : end));
+    if (ongoing) json_object_set_new(ev, "ongoing", json_true());
+    if (!isnan(lat) && !isnan(lon)) {
+        json_object_set_new(ev, "lat", jcoord(lat));
+        json_object_set_new(ev, "lon", jcoord(lon));
+    }
+    json_object_set_new(ev, "vessels", json_array());
+    if (confidence > 0.99) confidence = 0.99;
+    if (confidence < 0.05) confidence = 0.05;
+    json_object_set_new(ev, "confidence", json_real(round(confidence * 100) / 100));
+    json_object_set_new(ev, "details", json_object());
+    json_t *evd = json_object();
+    json_object_set_new(evd, "fixes", json_array());
+    json_object_set_new(ev, "evidence", evd);
+    return ev;
+}
+
+void sw_event_num(json_t *o, const char *key, double v)
+{
+    if (isnan(v) || isinf(v)) return;
+    double r = round(v * 1000) / 1000;
+    if (r == (double)(json_int_t)r && fabs(r) < 1e15)
+        json_object_set_new(o, key, json_integer((json_int_t)r));
+    else
+        json_object_set_new(o, key, json_real(r));
+}
 
 const char *sw_event_incident(const json_t *ev)
 {

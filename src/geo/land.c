@@ -10,6 +10,7 @@
  * joined paths adds up exactly.
  */
 #include "sanctwatch/geo.h"
+#include "geo_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -371,4 +372,132 @@ double sw_land_dist_to_shore_capped_m(const struct sw_land *l, double lat, doubl
 double sw_land_dist_to_shore_m(const struct sw_land *l, double lat, double lon)
 {
     return sw_land_dist_to_shore_capped_m(l, lat, lon, SW_GEO_FAR_M);
+}
+
+/* ---- for the sea router (geo_int.h) -------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int sw_land_row_states(const struct sw_land *l, double lat, double lon0, double dlon, size_t n,
+                       uint8_t *out, double *scratch, size_t scratch_max)
+{
+    if (!n) return SW_OK;
+    double lon1 = lon0 + dlon * (double)(n - 1);
+    int r = row_of(lat), c0 = col_of(lon0), c1 = col_of(lon1);
+    size_t nx = 0;
+    /* every crossing of the parallel in [lon0, lon1], counted in the cell that holds it (an
+     * edge is listed in every cell its box meets) */
+    for (int c = c0; c <= c1; c++) {
+        size_t i = (size_t)r * NCOL + c;
+        double xa = -180.0 + c * CELL, xb = xa + CELL;
+        for (uint32_t k = l->start[i]; k < l->start[i + 1]; k++) {
+            const struct edge *e = &l->e[l->idx[k]];
+            if ((e->y1 > lat) == (e->y2 > lat)) continue;
+            double x = e->x1 + (lat - e->y1) * (e->x2 - e->x1) / (e->y2 - e->y1);
+            if (x < xa || x >= xb || x < lon0 || x >= lon1) continue;
+            if (nx == scratch_max) return SW_ETOOBIG;
+            scratch[nx++] = x;
+        }
+    }
+    qsort(scratch, nx, sizeof *scratch, cmp_double);
+    int s = sw_land_is_land(l, lat, lon0);
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = lon0 + dlon * (double)i;
+        while (j < nx && scratch[j] < x) {
+            s ^= 1;
+            j++;
+        }
+        out[i] = (uint8_t)s;
+    }
+    return SW_OK;
+}
+
+/* Does the segment (x1,y1)-(x2,y2) meet the box? Liang-Barsky clipping. */
+static int seg_meets_box(double x1, double y1, double x2, double y2, double minx, double miny,
+                         double maxx, double maxy)
+{
+    double t0 = 0, t1 = 1, dx = x2 - x1, dy = y2 - y1;
+    double p[4] = {-dx, dx, -dy, dy}, q[4] = {x1 - minx, maxx - x1, y1 - miny, maxy - y1};
+    for (int i = 0; i < 4; i++) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return 0;
+            continue;
+        }
+        double t = q[i] / p[i];
+        if (p[i] < 0) {
+            if (t > t1) return 0;
+            if (t > t0) t0 = t;
+        } else {
+            if (t < t0) return 0;
+            if (t < t1) t1 = t;
+        }
+    }
+    return 1;
+}
+
+int sw_land_box_has_edge(const struct sw_land *l, double minlat, double minlon, double maxlat,
+                         double maxlon)
+{
+    int r0 = row_of(minlat), r1 = row_of(maxlat), c0 = col_of(minlon), c1 = col_of(maxlon);
+    for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++) {
+            size_t i = (size_t)r * NCOL + c;
+            for (uint32_t k = l->start[i]; k < l->start[i + 1]; k++) {
+                const struct edge *e = &l->e[l->idx[k]];
+                if (seg_meets_box(e->x1, e->y1, e->x2, e->y2, minlon, minlat, maxlon, maxlat))
+                    return 1;
+            }
+        }
+    return 0;
+}
+
+/* Do segments p1-p2 and q1-q2 cross (proper or touching)? */
+static int segs_cross(double ax, double ay, double bx, double by, const struct edge *e)
+{
+    double d1x = bx - ax, d1y = by - ay, d2x = e->x2 - e->x1, d2y = e->y2 - e->y1;
+    double den = d1x * d2y - d1y * d2x;
+    double ex = e->x1 - ax, ey = e->y1 - ay;
+    if (den == 0) return 0; /* parallel: a grazing run along the coast is not a crossing */
+    double t = (ex * d2y - ey * d2x) / den, u = (ex * d1y - ey * d1x) / den;
+    return t >= 0 && t <= 1 && u >= 0 && u <= 1;
+}
+
+int sw_land_segment_clear(const struct sw_land *l, double lat1, double lon1, double lat2,
+                          double lon2)
+{
+    if (lat1 > lat2) { /* walk rows south to north */
+        double t = lat1;
+        lat1 = lat2;
+        lat2 = t;
+        t = lon1;
+        lon1 = lon2;
+        lon2 = t;
+    }
+    int r0 = row_of(lat1), r1 = row_of(lat2);
+    for (int r = r0; r <= r1; r++) {
+        /* the part of the segment inside this row of cells */
+        double ya = -90.0 + r * CELL, yb = ya + CELL;
+        double xa, xb;
+        if (lat2 == lat1) {
+            xa = lon1;
+            xb = lon2;
+        } else {
+            double ta = (fmax(ya, lat1) - lat1) / (lat2 - lat1);
+            double tb = (fmin(yb, lat2) - lat1) / (lat2 - lat1);
+            xa = lon1 + ta * (lon2 - lon1);
+            xb = lon1 + tb * (lon2 - lon1);
+        }
+        int c0 = col_of(fmin(xa, xb)), c1 = col_of(fmax(xa, xb));
+        for (int c = c0; c <= c1; c++) {
+            size_t i = (size_t)r * NCOL + c;
+            for (uint32_t k = l->start[i]; k < l->start[i + 1]; k++)
+                if (segs_cross(lon1, lat1, lon2, lat2, &l->e[l->idx[k]])) return 0;
+        }
+    }
+    return 1;
 }

@@ -71,7 +71,7 @@ static void copy_field(char *dst, size_t n, const char *s)
     dst[l] = '\0';
 }
 
-int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline)
+int sw_ports_read(const char *path, struct sw_port **out, size_t *nout, size_t *errline)
 {
     struct sw_lines *in = NULL;
     struct sw_port *ports = NULL;
@@ -124,11 +124,8 @@ int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline)
         }
         ports[n++] = p;
     }
-    rc = SW_OK;
-    qsort(ports, n, sizeof *ports, cmp_lat);
-    free(g->ports);
-    g->ports = ports;
-    g->nports = n;
+    *out = ports;
+    *nout = n;
     sw_lines_free(in);
     return SW_OK;
 fail:
@@ -136,6 +133,19 @@ fail:
     free(ports);
     sw_lines_free(in);
     return rc;
+}
+
+int sw_ports_load(struct sw_geo *g, const char *path, size_t *errline)
+{
+    struct sw_port *ports;
+    size_t n;
+    int rc = sw_ports_read(path, &ports, &n, errline);
+    if (rc) return rc;
+    qsort(ports, n, sizeof *ports, cmp_lat);
+    free(g->ports);
+    g->ports = ports;
+    g->nports = n;
+    return SW_OK;
 }
 
 size_t sw_ports_count(const struct sw_geo *g)

@@ -337,6 +337,9 @@ static const struct {
     {"tracks.geojson", sw_report_write_tracks_geojson},
     {"events.kml", sw_report_write_kml},
     {"events.csv", sw_report_write_csv},
+    {"cases.json", rep_cases_write_json},
+    {"deliveries.csv", rep_cases_write_deliveries},
+    {"cap.csv", rep_cases_write_years},
     {"report.html", NULL},
 };
 #define NFILES (sizeof files / sizeof files[0])

@@ -647,13 +647,16 @@ int sw_report_write_html(const json_t *model, const struct sw_geo *geo, FILE *f)
     json_t *incidents = json_object_get(model, "incidents");
     write_top(f, model, json_array_size(incidents));
     struct rep_map *map = NULL;
-    int rc = rep_map_new(&map, geo, incidents);
+    json_t *maps = rep_cases_maps(model); /* the incidents' and the cases' */
+    int rc = rep_map_new(&map, geo, maps);
+    json_decref(maps);
     if (rc) return rc;
     rc = rep_map_write_defs(map, f);
     if (rc) {
         rep_map_free(map);
         return rc;
     }
+    rep_cases_write_html(f, model, map); /* the report leads with the cases */
     write_summary(f, json_object_get(model, "summary"), incidents);
     write_incidents(f, model, map);
     write_transits(f, json_object_get(model, "transits"), json_object_get(model, "vessels"));

@@ -408,6 +408,38 @@ const char *rep_track_colour(size_t i)
     return track_colours[i % (sizeof track_colours / sizeof track_colours[0])];
 }
 
+/* Routes ([lon, lat] lines) and marks ({lat, lon, type, label}) an incident or a case adds to
+ * its map: the routes and reachable ports of a possible call, every incident of a case. */
+static void rep_map_overlays(FILE *f, const json_t *inc, double r, double fs)
+{
+    size_t i, k;
+    json_t *rt, *p;
+    json_array_foreach(json_object_get(inc, "routes"), i, rt)
+    {
+        fputs("<polyline class=\"route\" points=\"", f);
+        json_array_foreach(rt, k, p)
+            fprintf(f, "%s%.0f,%.0f", k ? " " : "", proj_x(json_number_value(json_array_get(p, 0))),
+                    proj_y(json_number_value(json_array_get(p, 1))));
+        fputs("\"/>", f);
+    }
+    json_array_foreach(json_object_get(inc, "marks"), i, p)
+    {
+        double x = proj_x(json_number_value(json_object_get(p, "lon")));
+        double y = proj_y(json_number_value(json_object_get(p, "lat")));
+        fputs("<circle class=\"mark ", f);
+        rep_xml_escape(f, rep_str(p, "type"));
+        fprintf(f, "\" cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\"><title>", x, y, r * 1.1);
+        rep_xml_escape(f, rep_str(p, "label")[0] ? rep_str(p, "label") : rep_str(p, "type"));
+        fputs("</title></circle>", f);
+        if (rep_str(p, "label")[0]) {
+            fprintf(f, "<text class=\"marktext\" x=\"%.0f\" y=\"%.0f\" font-size=\"%.0f\">",
+                    x + r * 1.4, y + r * 0.5, fs * 0.85);
+            rep_xml_escape(f, rep_str(p, "label"));
+            fputs("</text>", f);
+        }
+    }
+}
+
 void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
 {
     struct box b;
@@ -482,6 +514,7 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc)
                 proj_x(json_real_value(json_array_get(last, 2))),
                 proj_y(json_real_value(json_array_get(last, 1))), r * 0.6, rep_track_colour(i));
     }
+    rep_map_overlays(f, inc, r, fs);
     json_t *lat = json_object_get(ev, "lat"), *lon = json_object_get(ev, "lon");
     if (json_is_number(lat) && json_is_number(lon))
         fprintf(f, "<circle class=\"ev\" cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\"/>",

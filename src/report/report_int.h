@@ -28,4 +28,12 @@ void rep_map_free(struct rep_map *m);
 /* Colour of the i-th vessel's track, the same on the map and the timeline. */
 const char *rep_track_colour(size_t i);
 
+/* The cases and the cap (cases.c): the section the report leads with, the maps it adds (a new
+ * array: the incidents and each case's map, for the tiles), and its files. */
+void rep_cases_write_html(FILE *f, const json_t *model, struct rep_map *map);
+json_t *rep_cases_maps(const json_t *model);
+int rep_cases_write_json(const json_t *model, FILE *f);
+int rep_cases_write_deliveries(const json_t *model, FILE *f);
+int rep_cases_write_years(const json_t *model, FILE *f);
+
 #endif

@@ -74,14 +74,21 @@ static int sc_encounter(struct sim *s, const double *box, double min_nm, double 
     sim_wander(s, a, s->t1, 11);
     struct vessel *b = sim_new_vessel(s, "encounter", 'A');
     if (!b) return -1;
-    if (sim_approach(s, b, lb, ob, t - 10 * MIN_MS, 10)) return 0;
+    json_t *o = sim_encounter_partner(s, a, b, la, lo, lb, ob, t, dur);
+    if (o && box) shore_detail(s, o, la, lo);
+    return 0;
+}
+
+json_t *sim_encounter_partner(struct sim *s, const struct vessel *a, struct vessel *b, double la,
+                              double lo, double lb, double ob, int64_t t, int64_t dur)
+{
+    if (sim_approach(s, b, lb, ob, t - 10 * MIN_MS, 10)) return NULL;
     sim_add_stay(b, t - 10 * MIN_MS, t + dur + 5 * MIN_MS, lb, ob, 0.5, 60, 0);
     sim_wander(s, b, s->t1, 10);
     json_t *o = sim_truth_item(s, 0, "encounter", t, t + dur, la, lo, a->mmsi, b->mmsi);
     json_object_set_new(sim_details(o), "distance_m",
                         json_real(round(sw_geo_dist_m(la, lo, lb, ob))));
-    if (box) shore_detail(s, o, la, lo);
-    return 0;
+    return o;
 }
 
 static struct vessel *loiter_at(struct sim *s, double la, double lo, int64_t t, int64_t dur,

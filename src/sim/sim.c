@@ -294,7 +294,7 @@ static int send_static(struct sim *s, const struct vessel *v, struct sw_aisenc_m
         m->type = 5;
         m->imo = v->imo;
         snprintf(m->dest, sizeof m->dest, "%s", v->dest);
-        m->draught_m = v->draught;
+        m->draught_m = v->t_draught && t >= v->t_draught ? v->draught2 : v->draught;
         m->eta_month = 3;
         m->eta_day = 5;
         m->eta_hour = 12;
@@ -519,8 +519,10 @@ static int build(struct sim *s)
     }
     int rc = sim_scenarios(s);
     if (!rc) rc = sim_negatives(s);
-    if (!rc) rc = sim_gaps(s);   /* after every drift: no dark_rendezvous in reach */
-    if (!rc) rc = sim_outage(s); /* after every labelled vessel: none in the silent range */
+    if (!rc) rc = sim_gaps(s);        /* after every drift: no dark_rendezvous in reach */
+    if (!rc) rc = sim_outage(s);      /* after every labelled vessel: none in the silent range */
+    if (!rc) rc = sim_cases(s);       /* tanker deliveries, the Rajin shuttle (cases.c) */
+    if (!rc) rc = sim_cases_truth(s); /* possible port calls and deliveries of the plan */
     return rc;
 }
 
@@ -540,6 +542,8 @@ static int write_truth(struct sim *s, struct sw_buf *truth)
     json_object_set_new(root, "events", s->events);
     json_object_set_new(root, "negatives", s->negatives);
     json_object_set_new(root, "zone_transits", zt);
+    if (s->cap) json_object_set_new(root, "cap", s->cap);
+    s->cap = NULL;
     json_object_set_new(root, "vessels", vessels_json(s));
     json_t *rx = json_array();
     for (size_t i = 0; i < SIM_NSTATIONS; i++)
@@ -608,6 +612,7 @@ fail:
     free(s.v);
     json_decref(s.events);
     json_decref(s.negatives);
+    json_decref(s.cap);
     json_decref(s.transits);
     sw_buf_release(&s.line);
     return rc;

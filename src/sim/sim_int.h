@@ -101,6 +101,9 @@ struct vessel {
     uint32_t imo;
     int ship_type, len, beam; /* len 0: dimensions not sent */
     double draught;
+    double draught2; /* the draught broadcast from t_draught on (0: none) */
+    int64_t t_draught;
+    double dwt; /* a planted tanker's deadweight, tonnes (0: the model's of len, beam) */
     struct leg legs[MAXLEG];
     int nlegs, cur;
     struct span silent[4];
@@ -162,6 +165,7 @@ struct sim {
     struct vessel *v;
     size_t nv, capv;
     json_t *events, *negatives;
+    json_t *cap;      /* the deliveries the cap tracker must find (cases.c) */
     json_t *transits; /* "mmsi|zone|day" -> entries */
     double spots[MAXSPOTS][2];
     int nspots;
@@ -234,6 +238,11 @@ int sim_anyone_near(const struct sim *s, size_t from, size_t to, double la, doub
 /* ---- scenarios.c, negatives.c ----------------------------------------------------------- */
 
 int sim_scenarios(struct sim *s);
+/* The second vessel b of an encounter with a drifting at (la, lo) from t for dur: it sails in
+ * to (lb, ob) 10 min before, drifts there 5 min longer, sails off; the truth item (NULL when no
+ * way in was found). */
+json_t *sim_encounter_partner(struct sim *s, const struct vessel *a, struct vessel *b, double la,
+                              double lo, double lb, double ob, int64_t t, int64_t dur);
 int sim_anchorage_wait(struct sim *s, const struct approach *ap, int kp, int step_h);
 const char *sim_listed_tanker_name(struct sim *s);
 int sim_spoof_target_ok(const struct sim *s, double la, double lo, int want_land);
@@ -241,5 +250,9 @@ const char *sim_listed_cargo_name(struct sim *s, uint32_t *imo);
 int sim_gaps(struct sim *s);
 int sim_negatives(struct sim *s);
 int sim_outage(struct sim *s);
+/* cases.c: issue 15's behaviour, and the truth derived from the whole plan (possible port
+ * calls of every gap and dark rendezvous, the deliveries) */
+int sim_cases(struct sim *s);
+int sim_cases_truth(struct sim *s);
 
 #endif

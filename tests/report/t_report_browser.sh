@@ -32,6 +32,8 @@ python3 - <<'PY' || fail "maps"
 import json, re
 m = json.load(open("out/report.json"))
 dom = open("dom.html").read()
+# the cases section leads with maps of its own (t_cases_browser checks them)
+dom = re.sub(r'<section class="cases".*?</section>', '', dom, flags=re.S)
 want = sum(1 for i in m["incidents"] if i["bbox"] is not None)
 maps = len(re.findall(r'<svg class="map"', dom))
 nomap = len(re.findall(r'class="nomap"', dom))

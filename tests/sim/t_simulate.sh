@@ -56,7 +56,7 @@ python3 - "$T/score.json" <<'PY' || fail "imperfect self-score: $(cat "$T/score.
 import json, sys
 s = json.load(open(sys.argv[1]))
 types = s["types"]
-assert len(types) == 10, types.keys()
+assert len(types) == 12, types.keys()
 for k, r in types.items():
     assert r["truth"] > 0, k
     assert r["precision"] == 1.0 and r["recall"] == 1.0, (k, r)
