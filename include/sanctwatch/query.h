@@ -183,6 +183,8 @@ struct sw_event_filter {
                               withdraws them; 1 gives only those (a report's annex) */
     uint64_t ledger_size;  /* 0: every record; else only the records of leaves below it
                               (the events a signed head of that size covers) */
+    uint64_t from_leaf;    /* 0: every record; else only records of this leaf or later (the
+                              server replays what a client missed) */
     enum sw_event_order order;
     const char *after; /* NULL: from the start; else a cursor of the same filter; the
                           cursor holds the ledger size of its first page, so every

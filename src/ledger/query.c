@@ -39,11 +39,11 @@
     " " REVIEW_STATE " FROM events e"
 
 /* ?1 ledger size, ?2 types (JSON array), ?3 from, ?4 to, ?5-?8 area, ?9 mmsi,
- * ?10 min confidence, ?11 max rank, ?14 review state ("" unreviewed); review records are
- * not events */
+ * ?10 min confidence, ?11 max rank, ?14 review state ("" unreviewed), ?15 first leaf;
+ * review records are not events */
 #define FILTERS                                                                                    \
     " WHERE e.leaf < ?1 AND e.type <> 'review'"                                                    \
-    " AND (?14 IS NULL OR " REVIEW_STATE " = ?14)"                                                 \
+    " AND (?14 IS NULL OR " REVIEW_STATE " = ?14) AND e.leaf >= ?15"                               \
     " AND (?2 IS NULL OR e.type IN (SELECT value FROM json_each(?2)))"                             \
     " AND (?3 IS NULL OR coalesce(e.end_ms, CASE WHEN e.ongoing THEN 9223372036854775807"          \
     "  ELSE e.start_ms END) >= ?3)"                                                                \
@@ -232,6 +232,7 @@ static void bind_filter(sqlite3_stmt *q, const struct sw_event_filter *f, uint64
     if (f->mmsi) sqlite3_bind_int64(q, 9, f->mmsi);
     if (f->min_confidence > 0) sqlite3_bind_double(q, 10, f->min_confidence);
     if (f->max_rank > 0) sqlite3_bind_int(q, 11, f->max_rank);
+    sqlite3_bind_int64(q, 15, (sqlite3_int64)f->from_leaf);
     if (f->review)
         sqlite3_bind_text(q, 14, strcmp(f->review, "unreviewed") ? f->review : "", -1,
                           SQLITE_STATIC);

@@ -71,9 +71,9 @@ int sw_review_new(const char *event, const char *analyst, const char *decision, 
         return SW_EINVAL;
     }
     sw_time_format(time_ms, 1, when);
-    json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", "review", "event", event,
-                          "analyst", analyst, "decision", decision, "note", note ? note : "",
-                          "time", when);
+    json_t *r =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", "review", "event", event, "analyst",
+                  analyst, "decision", decision, "note", note ? note : "", "time", when);
     char *canon = NULL;
     size_t len;
     if (!r) { /* a string that is not UTF-8 */
@@ -103,8 +103,7 @@ int ledger_review_target(sqlite3 *db, const json_t *ev, char **incident)
     const char *d = json_string_value(json_object_get(ev, "decision"));
     sqlite3_stmt *q;
     *incident = NULL;
-    if (!target || !sw_review_decision_ok(d) ||
-        !json_is_string(json_object_get(ev, "analyst")))
+    if (!target || !sw_review_decision_ok(d) || !json_is_string(json_object_get(ev, "analyst")))
         return SW_EFORMAT;
     if (sw_store_stmt_get(db, sql_target, &q)) return SW_EDB;
     sqlite3_bind_text(q, 1, target, -1, SQLITE_STATIC);
@@ -128,10 +127,8 @@ int ledger_review_insert(sqlite3 *db, const json_t *ev, const char *id, uint64_t
     sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, json_string_value(json_object_get(ev, "event")), -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 4, incident, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, json_string_value(json_object_get(ev, "decision")), -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_text(q, 6, json_string_value(json_object_get(ev, "analyst")), -1,
-                      SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, json_string_value(json_object_get(ev, "decision")), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, json_string_value(json_object_get(ev, "analyst")), -1, SQLITE_STATIC);
     if (when && sw_time_parse(when, strlen(when), &t) == SW_OK) sqlite3_bind_int64(q, 7, t);
     int rc = sw_store_step(q);
     sw_store_stmt_put(q);
