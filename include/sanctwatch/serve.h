@@ -85,7 +85,7 @@ struct sw_serve_opts {
     unsigned max_per_ip;  /* per client address (default 256) */
     const char *tls_cert; /* PEM file names: HTTPS when both are given */
     const char *tls_key;
-    const char *web_dir;            /* the dashboard's files (NULL: API only) */
+    const char *web_dir;             /* the dashboard's files (NULL: API only) */
     const struct sw_ledger_key *key; /* signs heads after new records (NULL: no signing) */
     const char *witnesses;           /* witness policy file (docs/witness.md) or NULL */
     unsigned head_interval_s;        /* sign a head at most this often (default 60; at once

@@ -94,16 +94,16 @@ static int unum(const char *opt, const char *v, unsigned lo, unsigned hi, unsign
 static int option(struct sopts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-    const char **str = !strcmp(a, "--db")           ? &o->db
-                       : !strcmp(a, "--listen")     ? &o->listen
-                       : !strcmp(a, "--tls-cert")   ? &o->cert
-                       : !strcmp(a, "--tls-key")    ? &o->key_pem
-                       : !strcmp(a, "--key")        ? &o->key
-                       : !strcmp(a, "--witnesses")  ? &o->witnesses
-                       : !strcmp(a, "--config")     ? &o->config
-                       : !strcmp(a, "--web")        ? &o->web
-                       : !strcmp(a, "--port-file")  ? &o->port_file
-                                                    : NULL;
+    const char **str = !strcmp(a, "--db")          ? &o->db
+                       : !strcmp(a, "--listen")    ? &o->listen
+                       : !strcmp(a, "--tls-cert")  ? &o->cert
+                       : !strcmp(a, "--tls-key")   ? &o->key_pem
+                       : !strcmp(a, "--key")       ? &o->key
+                       : !strcmp(a, "--witnesses") ? &o->witnesses
+                       : !strcmp(a, "--config")    ? &o->config
+                       : !strcmp(a, "--web")       ? &o->web
+                       : !strcmp(a, "--port-file") ? &o->port_file
+                                                   : NULL;
     if (str || !strcmp(a, "--feed")) {
         if (!v) {
             cli_error("serve: %s needs a value", a);
@@ -341,8 +341,7 @@ static int start(struct sopts *o, sqlite3 *db, struct sw_ledger_key *key, struct
             v6 ? "[" : "", host, v6 ? "]" : "", bound);
     if (!so.web_dir)
         fprintf(stderr, "the dashboard is not built ('make web'): serving the API only\n");
-    if (!o->key)
-        fprintf(stderr, "no --key: heads are not signed, so proofs cannot be verified\n");
+    if (!o->key) fprintf(stderr, "no --key: heads are not signed, so proofs cannot be verified\n");
     if (o->port_file && write_port(o->port_file, bound)) return 1;
     return 0;
 }

@@ -85,8 +85,9 @@ int sw_user_add(sqlite3 *db, const char *name, int role, char *otp, char *err)
     struct pw p = {name, role, 1, 0, ""};
     int rc;
     if (!sw_user_name_ok(name) || !sw_role_name(role)[1]) {
-        if (err) snprintf(err, SW_ERRMAX, "bad user name '%.64s' (letters, digits, . _ - @)",
-                          name ? name : "");
+        if (err)
+            snprintf(err, SW_ERRMAX, "bad user name '%.64s' (letters, digits, . _ - @)",
+                     name ? name : "");
         return SW_EINVAL;
     }
     if ((rc = sw_serve_migrate(db))) {
@@ -104,8 +105,7 @@ int sw_user_reset(sqlite3 *db, const char *name, char *otp, char *err)
     struct pw p = {name, 0, 1, 0, ""};
     int rc = sw_serve_migrate(db);
     srv_otp(otp);
-    if (rc || (rc = srv_password_hash(otp, p.hash, sizeof p.hash)) ||
-        (rc = in_tx(db, pw_fn, &p)))
+    if (rc || (rc = srv_password_hash(otp, p.hash, sizeof p.hash)) || (rc = in_tx(db, pw_fn, &p)))
         say(err, rc, db, name, "reset");
     return rc;
 }

@@ -55,7 +55,7 @@ static int params(struct srv_req *r, const char *const *allowed, enum MHD_Result
 
 #define PARAMS(r, ...)                                                                             \
     do {                                                                                           \
-        static const char *const allowed_[] = {__VA_ARGS__, NULL};                                \
+        static const char *const allowed_[] = {__VA_ARGS__, NULL};                                 \
         enum MHD_Result ret_;                                                                      \
         if (params(r, allowed_, &ret_)) return ret_;                                               \
     } while (0)
@@ -79,7 +79,8 @@ static int reader(struct srv_req *r, struct srv_reader **rd, enum MHD_Result *re
 enum MHD_Result api_health(struct srv_req *r)
 {
     PARAMS(r, "");
-    return srv_json(r, 200, json_pack("{ss}", "status", "ok"));
+    /* whether the caller's own cookie or token is a live session: nothing for anyone else */
+    return srv_json(r, 200, json_pack("{ss sb}", "status", "ok", "session", srv_authenticate(r)));
 }
 
 /* -------------------------------------------------------------------------- vessels */
@@ -103,8 +104,8 @@ static json_t *vessel_json(const struct sw_vessel_row *v)
     json_object_set_new(o, "listed", json_integer(v->listed));
     if (v->has_fix) {
         json_t *f = json_pack("{so so so so so so so}", "time", when(v->t), "lat", num(v->lat),
-                              "lon", num(v->lon), "sog", num(v->sog), "cog", num(v->cog),
-                              "heading", inum(v->heading), "status", inum(v->status));
+                              "lon", num(v->lon), "sog", num(v->sog), "cog", num(v->cog), "heading",
+                              inum(v->heading), "status", inum(v->status));
         json_object_set_new(o, "fix", f);
     } else {
         json_object_set_new(o, "fix", json_null());
@@ -124,10 +125,11 @@ static int vessel_row(void *ctx, const struct sw_vessel_row *v)
     struct vlist *l = ctx;
     json_t *row;
     if (l->compact)
-        row = json_pack("[I o o o o i s I]", (json_int_t)v->mmsi, v->has_fix ? num(v->lat) : json_null(),
-                        v->has_fix ? num(v->lon) : json_null(), v->has_fix ? num(v->cog) : json_null(),
-                        v->has_fix ? num(v->sog) : json_null(), v->listed, v->name,
-                        (json_int_t)(v->has_fix ? v->t : 0));
+        row = json_pack(
+            "[I o o o o i s I]", (json_int_t)v->mmsi, v->has_fix ? num(v->lat) : json_null(),
+            v->has_fix ? num(v->lon) : json_null(), v->has_fix ? num(v->cog) : json_null(),
+            v->has_fix ? num(v->sog) : json_null(), v->listed, v->name,
+            (json_int_t)(v->has_fix ? v->t : 0));
     else
         row = vessel_json(v);
     if (!row || json_array_append_new(l->rows, row)) return SW_ENOMEM;
@@ -167,19 +169,20 @@ enum MHD_Result api_vessels(struct srv_req *r)
     json_t *o = json_pack("{so so}", "vessels", l.rows, "next",
                           l.n == f.limit ? json_string(l.last) : json_null());
     if (fmt)
-        json_object_set_new(o, "fields", json_pack("[ssssssss]", "mmsi", "lat", "lon", "cog", "sog",
-                                                   "listed", "name", "time_ms"));
+        json_object_set_new(o, "fields",
+                            json_pack("[ssssssss]", "mmsi", "lat", "lon", "cog", "sog", "listed",
+                                      "name", "time_ms"));
     return srv_json(r, 200, o);
 }
 
 static int identity_row(void *ctx, const struct sw_identity_row *i)
 {
-    json_t *o = json_pack("{sI so so so so so so so so so}", "seq", (json_int_t)i->seq, "name",
-                          str(i->name), "callsign", str(i->callsign), "flag", str(i->flag), "imo",
-                          i->imo ? json_integer(i->imo) : json_null(), "ship_type",
-                          inum(i->ship_type), "length_m", inum(i->length_m), "beam_m",
-                          inum(i->beam_m), "first_seen", when(i->first_seen), "last_seen",
-                          when(i->last_seen));
+    json_t *o =
+        json_pack("{sI so so so so so so so so so}", "seq", (json_int_t)i->seq, "name",
+                  str(i->name), "callsign", str(i->callsign), "flag", str(i->flag), "imo",
+                  i->imo ? json_integer(i->imo) : json_null(), "ship_type", inum(i->ship_type),
+                  "length_m", inum(i->length_m), "beam_m", inum(i->beam_m), "first_seen",
+                  when(i->first_seen), "last_seen", when(i->last_seen));
     return o && !json_array_append_new(ctx, o) ? SW_OK : SW_ENOMEM;
 }
 
@@ -226,9 +229,9 @@ enum MHD_Result api_vessel(struct srv_req *r)
         df.imo = v.imo;
         if ((rc = sw_query_designated(rd->db, &df, designated_row, des, err))) goto fail;
     }
-    return srv_json(r, 200,
-                    json_pack("{so so so}", "vessel", vessel_json(&v), "identities", ids,
-                              "designated", des));
+    return srv_json(
+        r, 200,
+        json_pack("{so so so}", "vessel", vessel_json(&v), "identities", ids, "designated", des));
 fail:
     json_decref(ids);
     json_decref(des);
@@ -314,8 +317,8 @@ enum MHD_Result api_events(struct srv_req *r)
     static const char *const reviews[] = {"unreviewed", "confirmed", "dismissed", "annotated",
                                           NULL};
     const char *types[SW_DT_COUNT];
-    struct sw_event_filter f = {.from = SW_TIME_NONE, .to = SW_TIME_NONE,
-                                .order = SW_ORDER_SIGNIFICANCE};
+    struct sw_event_filter f = {
+        .from = SW_TIME_NONE, .to = SW_TIME_NONE, .order = SW_ORDER_SIGNIFICANCE};
     double b[4];
     int set = 0, order = 1, rv = -1;
     uint64_t mmsi = 0, limit = 100;
@@ -389,6 +392,14 @@ static int proof_json(struct sw_serve *s, struct srv_reader *rd, const char *id,
         json_object_set_new(o, "proof", json_null());
         return SW_OK;
     }
+    /* the leaf input, byte for byte, so that a browser hashes what it shows */
+    json_t *recs = json_object_get(o, "records");
+    const json_t *ev = json_object_get(json_array_get(recs, json_array_size(recs) - 1), "event");
+    size_t len;
+    if (ev && sw_canon_event(ev, &text, &len) == SW_OK)
+        json_object_set_new(o, "canonical", json_stringn(text, len));
+    free(text);
+    text = NULL;
     memset(&pr, 0, sizeof pr);
     if ((rc = sw_ledger_prove_event(rd->lg, id, cp.size, &pr))) return rc;
     rc = sw_proof_format(&pr, &text);
@@ -412,8 +423,8 @@ enum MHD_Result api_event(struct srv_req *r)
         struct sw_review_filter rf = {r->arg[0], 0, 0};
         rc = sw_query_reviews(rd->db, &rf, review_row, rv, err);
     }
-    if (!rc && !strcmp(json_string_value(json_object_get(json_array_get(l.rows, 0), "type")),
-                       "review"))
+    if (!rc &&
+        !strcmp(json_string_value(json_object_get(json_array_get(l.rows, 0), "type")), "review"))
         rc = SW_ENOTFOUND; /* a review record is not an event */
     if (!rc) {
         json_t *last = json_array_get(l.rows, json_array_size(l.rows) - 1);
@@ -422,8 +433,7 @@ enum MHD_Result api_event(struct srv_req *r)
         rv = NULL;
         rc = proof_json(r->s, rd, json_string_value(json_object_get(last, "id")),
                         (uint64_t)json_integer_value(json_object_get(last, "leaf")), o);
-        if (!rc)
-            json_object_set_new(o, "proof_of", json_copy(json_object_get(last, "id")));
+        if (!rc) json_object_set_new(o, "proof_of", json_copy(json_object_get(last, "id")));
     }
     json_decref(l.rows);
     json_decref(rv);
@@ -477,10 +487,10 @@ enum MHD_Result api_head(struct srv_req *r)
         for (size_t i = 0; i < n; i++)
             json_array_append_new(cos, json_pack("{ss so}", "name", cs[i].name, "time",
                                                  when((int64_t)cs[i].timestamp * 1000)));
-    json_t *o = json_pack("{ss ss sI ss so so so}", "note", note, "origin", cp.origin, "size",
-                          (json_int_t)cp.size, "root", root, "time", when(cp.time_ms), "pub",
-                          r->s->pub_text ? json_string(r->s->pub_text) : json_null(), "cosigners",
-                          cos);
+    json_t *o =
+        json_pack("{ss ss sI ss so so so}", "note", note, "origin", cp.origin, "size",
+                  (json_int_t)cp.size, "root", root, "time", when(cp.time_ms), "pub",
+                  r->s->pub_text ? json_string(r->s->pub_text) : json_null(), "cosigners", cos);
     free(note);
     return srv_json(r, 200, o);
 }
@@ -511,15 +521,17 @@ static json_t *match_json(const struct sw_screen_match *m)
 static int screen_index(struct sw_serve *s, struct srv_reader *rd, struct sw_screen_index **out)
 {
     int rc = SW_OK;
-    if (!s->screen && !s->screen_tried) {
-        s->screen_tried = 1;
+    int64_t now = sw_time_now_ms();
+    if (!s->screen && now - s->screen_tried >= 60000) { /* no lists yet: again in a minute */
+        s->screen_tried = now;
         struct sw_screen_index *idx = NULL;
         if (!(rc = sw_screen_index_new(&idx, s->screen_data)) &&
             !(rc = sw_screen_index_load_db(idx, rd->db)) && !(rc = sw_screen_index_build(idx)))
             s->screen = idx;
         else
             sw_screen_index_free(idx);
-        if (rc) srv_log(s, "cannot build the screening index: %s", sw_strerror(rc));
+        if (rc && rc != SW_ENOTFOUND)
+            srv_log(s, "cannot build the screening index: %s", sw_strerror(rc));
     }
     *out = s->screen;
     return s->screen ? SW_OK : rc ? rc : SW_ENOTFOUND;
@@ -528,7 +540,7 @@ static int screen_index(struct sw_serve *s, struct srv_reader *rd, struct sw_scr
 enum MHD_Result api_screen(struct srv_req *r)
 {
     PARAMS(r, "q", "type", "limit", "threshold");
-    static const char *const types[] = {"any", "person", "organization", "vessel", "aircraft",
+    static const char *const types[] = {"any",   "person", "organization", "vessel", "aircraft",
                                         "other", NULL};
     const char *q = NULL;
     int type = 0;
@@ -561,7 +573,10 @@ enum MHD_Result api_screen(struct srv_req *r)
     free(res);
     if (rc == SW_EINVAL || rc == SW_ETOOBIG)
         return srv_error(r, 400, "q", "bad parameter 'q': %s", sw_strerror(rc));
-    if (rc == SW_ENOTFOUND) return srv_error(r, 503, NULL, "screening is not available");
+    if (rc == SW_ENOTFOUND) /* no lists imported */
+        return srv_json(r, 200,
+                        json_pack("{ss ss s[] ss}", "query", q, "normalised", "", "matches", "note",
+                                  "no sanctions lists are imported in this store"));
     if (rc) return srv_fail(r, rc, NULL);
     return srv_json(r, 200, o);
 }
@@ -572,7 +587,8 @@ enum MHD_Result api_designated(struct srv_req *r)
     struct sw_designated_filter f = {0};
     uint64_t imo = 0, mmsi = 0;
     struct srv_params *p = &r->params;
-    if (srv_param_text(p, "list", 64, &f.list) || srv_param_text(p, "programme", 64, &f.programme) ||
+    if (srv_param_text(p, "list", 64, &f.list) ||
+        srv_param_text(p, "programme", 64, &f.programme) ||
         srv_param_bool(p, "include_removed", &f.include_removed) ||
         srv_param_u64(p, "imo", 1, 9999999, &imo) || srv_param_u64(p, "mmsi", 1, 999999999, &mmsi))
         return BAD(r);
@@ -622,8 +638,8 @@ enum MHD_Result api_alerts(struct srv_req *r)
         return srv_fail(r, SW_EDB, sqlite3_errmsg(rd->db));
     }
     size_t n = json_array_size(rows);
-    json_t *next = n == limit ? json_copy(json_object_get(json_array_get(rows, n - 1), "id"))
-                              : json_null();
+    json_t *next =
+        n == limit ? json_copy(json_object_get(json_array_get(rows, n - 1), "id")) : json_null();
     return srv_json(r, 200, json_pack("{so so}", "alerts", rows, "next", next));
 }
 
@@ -716,8 +732,12 @@ static int build_replay(struct srv_reader *rd, uint64_t L, int64_t A, uint64_t l
                         int64_t alert, struct sw_buf *b)
 {
     struct replay rp = {b, ledger, alert, 0, json_array()};
-    struct sw_event_filter f = {.from = SW_TIME_NONE, .to = SW_TIME_NONE, .records = 1,
-                                .order = SW_ORDER_LEDGER, .ledger_size = ledger, .from_leaf = L};
+    struct sw_event_filter f = {.from = SW_TIME_NONE,
+                                .to = SW_TIME_NONE,
+                                .records = 1,
+                                .order = SW_ORDER_LEDGER,
+                                .ledger_size = ledger,
+                                .from_leaf = L};
     int rc = SW_OK;
     if (L < ledger) {
         rc = sw_query_events(rd->db, &f, replay_event, &rp, NULL);
@@ -777,8 +797,7 @@ enum MHD_Result api_stream(struct srv_req *r)
                              last);
         }
         READER(r, rd);
-        if (!rc && (L < ledger || A < alert))
-            rc = build_replay(rd, L, A, ledger, alert, &b);
+        if (!rc && (L < ledger || A < alert)) rc = build_replay(rd, L, A, ledger, alert, &b);
     }
     if (rc) {
         sw_buf_release(&b);

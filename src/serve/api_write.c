@@ -46,7 +46,7 @@ static int no_params(struct srv_req *r)
 
 #define NO_PARAMS(r)                                                                               \
     do {                                                                                           \
-        if (no_params(r)) return srv_error(r, 400, NULL, "%s", (r)->params.err);                  \
+        if (no_params(r)) return srv_error(r, 400, NULL, "%s", (r)->params.err);                   \
     } while (0)
 
 /* Submit a job and answer the usual failures: 0 when the job ran and committed (j->rc says
@@ -110,8 +110,9 @@ static enum MHD_Result set_cookie(struct srv_req *r, json_t *o, const char *toke
     if (!text) return MHD_NO;
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    snprintf(cookie, sizeof cookie, "sw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-             token, max_age, r->s->tls ? "; Secure" : "");
+    snprintf(cookie, sizeof cookie,
+             "sw_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token, max_age,
+             r->s->tls ? "; Secure" : "");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, cookie);
@@ -273,7 +274,8 @@ enum MHD_Result api_review(struct srv_req *r)
     json_t *rv = NULL;
     int rc = srv_body_string(o, "decision", 16, 1, 0, &decision, err);
     if (!rc) rc = srv_body_string(o, "note", SW_REVIEW_NOTE_MAX, 0, 1, &note, err);
-    if (!rc) rc = sw_review_new(r->arg[0], r->user.name, decision, note, sw_time_now_ms(), &rv, err);
+    if (!rc)
+        rc = sw_review_new(r->arg[0], r->user.name, decision, note, sw_time_now_ms(), &rv, err);
     json_decref(o);
     if (rc) return srv_error(r, 400, NULL, "%s", err);
     struct srv_job j = {.fn = review_job, .arg = rv, .force_head = 1};
@@ -344,8 +346,7 @@ enum MHD_Result api_watch_add(struct srv_req *r)
         rc = SW_EINVAL;
     }
     uint32_t n;
-    if (!rc && k < 2 &&
-        srv_parse_u32(w.value, k ? 1 : 1000000, k ? 999999999 : 9999999, &n)) {
+    if (!rc && k < 2 && srv_parse_u32(w.value, k ? 1 : 1000000, k ? 999999999 : 9999999, &n)) {
         snprintf(err, sizeof err, "bad member 'value': %s", k ? "an MMSI" : "a 7-digit IMO number");
         rc = SW_EINVAL;
     }
@@ -402,8 +403,9 @@ enum MHD_Result api_watch_del(struct srv_req *r)
 static int user_row(void *ctx, const struct sw_user_row *u)
 {
     char b[32];
-    json_t *o = json_pack("{ss ss sb ss}", "name", u->name, "role", sw_role_name(u->role),
-                          "must_change", u->must_change, "created", sw_time_format(u->created, 0, b));
+    json_t *o =
+        json_pack("{ss ss sb ss}", "name", u->name, "role", sw_role_name(u->role), "must_change",
+                  u->must_change, "created", sw_time_format(u->created, 0, b));
     if (o && u->last_login != SW_TIME_NONE)
         json_object_set_new(o, "last_login", json_string(sw_time_format(u->last_login, 0, b)));
     return o && !json_array_append_new(ctx, o) ? SW_OK : SW_ENOMEM;
@@ -545,8 +547,9 @@ enum MHD_Result api_token_add(struct srv_req *r)
     char err[SW_ERRMAX] = "", token[SRV_TOKEN_TEXT + 1];
     int rc = srv_body_string(o, "label", 100, 1, 0, &t.label, err);
     json_t *days = json_object_get(o, "days");
-    if (!rc && days && (!json_is_integer(days) || json_integer_value(days) < 1 ||
-                        json_integer_value(days) > 3650)) {
+    if (!rc && days &&
+        (!json_is_integer(days) || json_integer_value(days) < 1 ||
+         json_integer_value(days) > 3650)) {
         snprintf(err, sizeof err, "bad member 'days': 1 to 3650");
         rc = SW_EINVAL;
     }

@@ -91,8 +91,7 @@ static void security_headers(struct sw_serve *s, struct MHD_Response *resp)
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
-    if (s->tls)
-        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    if (s->tls) MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
 enum MHD_Result srv_respond(struct srv_req *r, unsigned status, struct MHD_Response *resp)
@@ -109,7 +108,8 @@ enum MHD_Result srv_respond(struct srv_req *r, unsigned status, struct MHD_Respo
 
 enum MHD_Result srv_json(struct srv_req *r, unsigned status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    char *text =
+        body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) {
         static const char oom[] = "{\"error\":\"out of memory\"}";
@@ -236,8 +236,8 @@ enum { OPEN = 0, LOGIN = 1 };
 struct route {
     const char *method, *pattern; /* '*' matches one path segment */
     srv_handler h;
-    int auth; /* OPEN, or LOGIN */
-    int role; /* at least this role */
+    int auth;      /* OPEN, or LOGIN */
+    int role;      /* at least this role */
     int any_state; /* may be used while a password change is due */
 };
 
@@ -304,7 +304,8 @@ static enum MHD_Result route(struct srv_req *r)
             }
         }
     if (!hit) {
-        if (strncmp(r->url, "/api/", 5) && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")))
+        if (strncmp(r->url, "/api/", 5) &&
+            (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")))
             return serve_static(r);
         if (path_known) return srv_error(r, 405, NULL, "method %s not allowed here", r->method);
         return srv_error(r, 404, NULL, "no such endpoint");
@@ -449,8 +450,8 @@ int srv_http_start(struct sw_serve *s, char *err)
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
         {MHD_OPTION_END, 0, NULL},
     };
-    s->d = MHD_start_daemon(flags, (uint16_t)s->o.port, NULL, NULL, on_request, s,
-                            MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    s->d = MHD_start_daemon(flags, (uint16_t)s->o.port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY,
+                            opts, MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, SW_ERRMAX, "cannot listen on %s port %u%s", s->host, s->o.port,
                  s->tls ? " (check the TLS certificate and key)" : "");

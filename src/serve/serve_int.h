@@ -27,17 +27,17 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define SRV_BODY_MAX (64 * 1024)           /* request bodies */
-#define SRV_HEADER_MEMORY (32 * 1024)      /* request line and headers */
+#define SRV_BODY_MAX (64 * 1024)            /* request bodies */
+#define SRV_HEADER_MEMORY (32 * 1024)       /* request line and headers */
 #define SRV_SESSION_MS (12 * 3600 * 1000LL) /* a session lasts 12 h */
 #define SRV_TOKEN_BYTES 32
 #define SRV_TOKEN_TEXT 64 /* hex of SRV_TOKEN_BYTES, NUL not included */
 #define SRV_CSRF_TEXT 32
-#define SRV_QUEUE_MAX 256      /* queued writes at most */
-#define SRV_WAIT_MS 15000      /* a request waits this long for its commit */
-#define SRV_RING 4096          /* event stream messages kept for live clients */
-#define SRV_PENDING_MAX 20000  /* messages waiting for their commit */
-#define SRV_PING_MS 10000      /* event stream keep-alive */
+#define SRV_QUEUE_MAX 256     /* queued writes at most */
+#define SRV_WAIT_MS 15000     /* a request waits this long for its commit */
+#define SRV_RING 4096         /* event stream messages kept for live clients */
+#define SRV_PENDING_MAX 20000 /* messages waiting for their commit */
+#define SRV_PING_MS 10000     /* event stream keep-alive */
 
 /* ---------------------------------------------------------------------- the caller */
 
@@ -137,8 +137,7 @@ int srv_params_add(struct srv_params *p, const char *name, const char *value,
                    const char *const *allowed);
 const char *srv_param(const struct srv_params *p, const char *name);
 /* Typed values: SW_OK (absent leaves *out), SW_EINVAL with p->err naming the parameter. */
-int srv_param_u64(struct srv_params *p, const char *name, uint64_t lo, uint64_t hi,
-                  uint64_t *out);
+int srv_param_u64(struct srv_params *p, const char *name, uint64_t lo, uint64_t hi, uint64_t *out);
 int srv_param_double(struct srv_params *p, const char *name, double lo, double hi, double *out);
 int srv_param_time(struct srv_params *p, const char *name, int64_t *out);
 int srv_param_bbox(struct srv_params *p, const char *name, double out[4], int *set);
@@ -218,8 +217,7 @@ int srv_watch_norm(struct srv_watch *w, const char *name, char *out, size_t cap)
 int srv_watch_load(struct srv_watch *w, sqlite3 *db);
 /* A record's vessel: appended to pending alerts when it matches a watch (once per watch and
  * vessel for this process). */
-int srv_watch_vessel(struct srv_watch *w, uint32_t mmsi, uint32_t imo, const char *name,
-                     int64_t t);
+int srv_watch_vessel(struct srv_watch *w, uint32_t mmsi, uint32_t imo, const char *name, int64_t t);
 /* An event's vessels. */
 int srv_watch_event(struct srv_watch *w, const json_t *ev);
 /* Pending alerts, taken (the writer stores them before the commit). */
@@ -269,7 +267,7 @@ struct sw_serve {
     struct srv_limiter *limiter;
     pthread_mutex_t screen_mu;
     struct sw_screen_index *screen;
-    int screen_tried;
+    int64_t screen_tried; /* when the index was last tried (ms) */
     pthread_t ping_thread;
     int ping_running;
     pthread_mutex_t log_mu;

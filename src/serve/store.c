@@ -174,8 +174,8 @@ static const char sql_token_user[] =
     " JOIN serve_users u ON u.id = t.user WHERE t.hash = ?1"
     " AND (t.expires_ms IS NULL OR t.expires_ms > ?2)";
 static const char sql_sess_del[] = "DELETE FROM serve_sessions WHERE id = ?1";
-static const char sql_token_ins[] =
-    "INSERT INTO serve_tokens(user, hash, label, created_ms, expires_ms) VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char sql_token_ins[] = "INSERT INTO serve_tokens(user, hash, label, created_ms, "
+                                    "expires_ms) VALUES(?1, ?2, ?3, ?4, ?5)";
 static const char sql_token_del[] = "DELETE FROM serve_tokens WHERE id = ?2 AND user = ?1";
 static const char sql_tokens[] = "SELECT id, label, created_ms, expires_ms FROM serve_tokens"
                                  " WHERE user = ?1 ORDER BY id";

@@ -243,8 +243,7 @@ static int match_name(struct srv_watch *w, uint32_t mmsi, uint32_t imo, const ch
     return rc;
 }
 
-int srv_watch_vessel(struct srv_watch *w, uint32_t mmsi, uint32_t imo, const char *name,
-                     int64_t t)
+int srv_watch_vessel(struct srv_watch *w, uint32_t mmsi, uint32_t imo, const char *name, int64_t t)
 {
     (void)t;
     if (!w->n) return SW_OK;

@@ -118,8 +118,7 @@ static void fail_jobs(struct sw_serve *s, int rc)
 
 /* A message for the event stream once the open transaction commits. leaf: the ledger record
  * it is about (events, reviews), else -1. Takes data. */
-static void pend(struct sw_serve *s, const char *event, json_t *data, int64_t leaf,
-                 int64_t alert)
+static void pend(struct sw_serve *s, const char *event, json_t *data, int64_t leaf, int64_t alert)
 {
     if (!data) return;
     if (json_array_size(s->pending) >= SRV_PENDING_MAX) { /* bounded: readers reload */
@@ -140,8 +139,9 @@ static void pend(struct sw_serve *s, const char *event, json_t *data, int64_t le
 json_t *srv_event_summary(const json_t *ev)
 {
     json_t *o = json_object();
-    static const char *const keep[] = {"id", "type", "start", "end", "lat", "lon", "confidence",
-                                       "vessels", "ongoing", "withdrawn", "port", "completes"};
+    static const char *const keep[] = {"id",      "type",      "start",      "end",
+                                       "lat",     "lon",       "confidence", "vessels",
+                                       "ongoing", "withdrawn", "port",       "completes"};
     for (size_t i = 0; o && i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(ev, keep[i]);
         if (v) json_object_set(o, keep[i], v);
@@ -156,10 +156,10 @@ json_t *srv_event_summary(const json_t *ev)
 static int review_msg(void *ctx, const struct sw_review_row *v)
 {
     char b[32];
-    *(json_t **)ctx = json_pack("{ss ss ss ss ss ss ss sI}", "id", v->id, "event", v->event,
-                                "incident", v->incident, "decision", v->decision, "analyst",
-                                v->analyst, "note", v->note, "time",
-                                sw_time_format(v->time, 0, b), "leaf", (json_int_t)v->leaf);
+    *(json_t **)ctx =
+        json_pack("{ss ss ss ss ss ss ss sI}", "id", v->id, "event", v->event, "incident",
+                  v->incident, "decision", v->decision, "analyst", v->analyst, "note", v->note,
+                  "time", sw_time_format(v->time, 0, b), "leaf", (json_int_t)v->leaf);
     return 1;
 }
 
@@ -204,7 +204,8 @@ static int store_alerts(struct sw_serve *s)
         json_object_set_new(o, "time", json_string(when));
         if (rows[i].mmsi) json_object_set_new(o, "mmsi", json_integer(rows[i].mmsi));
         if (rows[i].imo) json_object_set_new(o, "imo", json_integer(rows[i].imo));
-        if (rows[i].name && *rows[i].name) json_object_set_new(o, "name", json_string(rows[i].name));
+        if (rows[i].name && *rows[i].name)
+            json_object_set_new(o, "name", json_string(rows[i].name));
         if (rows[i].event) json_object_set_new(o, "event", json_string(rows[i].event));
         pend(s, "alert", o, -1, id);
     }
