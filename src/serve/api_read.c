@@ -163,7 +163,7 @@ enum MHD_Result api_vessels(struct srv_req *r)
     int rc = sw_query_vessels(rd->db, &f, vessel_row, &l, err);
     if (rc) {
         json_decref(l.rows);
-        if (rc == SW_EINVAL) return srv_error(r, 400, "after", "%s", err);
+        if (rc == SW_EINVAL) return srv_error(r, 400, "after", "bad parameter 'after': %s", err);
         return srv_fail(r, rc, err);
     }
     json_t *o = json_pack("{so so}", "vessels", l.rows, "next",
@@ -214,7 +214,7 @@ enum MHD_Result api_vessel(struct srv_req *r)
     PARAMS(r, "");
     uint32_t mmsi;
     if (srv_parse_u32(r->arg[0], 1, 999999999, &mmsi))
-        return srv_error(r, 400, "mmsi", "bad MMSI '%.20s'", r->arg[0]);
+        return srv_error(r, 400, "mmsi", "bad parameter 'mmsi': not an MMSI ('%.20s')", r->arg[0]);
     READER(r, rd);
     struct sw_vessel_row v;
     char err[SW_ERRMAX] = "";
@@ -252,7 +252,7 @@ enum MHD_Result api_track(struct srv_req *r)
     uint64_t maxp = 2000;
     struct sw_track_filter f = {0, SW_TIME_NONE, SW_TIME_NONE, 0};
     if (srv_parse_u32(r->arg[0], 1, 999999999, &mmsi))
-        return srv_error(r, 400, "mmsi", "bad MMSI '%.20s'", r->arg[0]);
+        return srv_error(r, 400, "mmsi", "bad parameter 'mmsi': not an MMSI ('%.20s')", r->arg[0]);
     if (srv_param_time(&r->params, "from", &f.from) || srv_param_time(&r->params, "to", &f.to) ||
         srv_param_u64(&r->params, "max_points", 2, 20000, &maxp))
         return BAD(r);
@@ -348,7 +348,7 @@ enum MHD_Result api_events(struct srv_req *r)
     int rc = sw_query_events(rd->db, &f, event_row, &l, err);
     if (rc) {
         json_decref(l.rows);
-        if (rc == SW_EINVAL) return srv_error(r, 400, "after", "%s", err);
+        if (rc == SW_EINVAL) return srv_error(r, 400, "after", "bad parameter 'after': %s", err);
         return srv_fail(r, rc, err);
     }
     return srv_json(r, 200,

@@ -507,7 +507,7 @@ enum MHD_Result api_user_del(struct srv_req *r)
 static int token_row(void *ctx, int64_t id, const char *label, int64_t created, int64_t expires)
 {
     char b[32], e[32];
-    json_t *o = json_pack("{sI ss ss s?s}", "id", (json_int_t)id, "label", label, "created",
+    json_t *o = json_pack("{sI ss ss ss?}", "id", (json_int_t)id, "label", label, "created",
                           sw_time_format(created, 0, b), "expires",
                           expires == SW_TIME_NONE ? NULL : sw_time_format(expires, 0, e));
     return o && !json_array_append_new(ctx, o) ? SW_OK : SW_ENOMEM;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #define STATIC_MAX (64u << 20)
+#define SRV_BODY_MAX_TEXT "65536"
 
 void srv_log(struct sw_serve *s, const char *fmt, ...)
 {
@@ -326,7 +327,7 @@ static enum MHD_Result route(struct srv_req *r)
 
 struct conn {
     struct sw_buf body;
-    int too_big;
+    int too_big, unexpected; /* a body where none belongs */
 };
 
 static void peer_name(struct MHD_Connection *c, char *out, size_t cap)
@@ -344,6 +345,23 @@ static void peer_name(struct MHD_Connection *c, char *out, size_t cap)
                   (socklen_t)cap);
 }
 
+/* An error answer after which the connection is closed (its unread bytes are not a request). */
+static enum MHD_Result close_with(struct srv_req *r, unsigned status, const char *msg)
+{
+    json_t *o = json_pack("{ss}", "error", msg);
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    struct MHD_Response *resp =
+        text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    return srv_respond(r, status, resp);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -356,8 +374,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         sw_buf_init(&k->body, SRV_BODY_MAX);
         *con_cls = k;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
         if (cl && strtoull(cl, NULL, 10) > SRV_BODY_MAX) k->too_big = 1;
-        if (!k->too_big) return MHD_YES;
+        /* GET, HEAD and DELETE take no body, and libmicrohttpd does not read one for them:
+         * its bytes would be taken for the next request on the connection */
+        if (strcmp(method, "POST") && ((cl && strcmp(cl, "0")) || te)) k->unexpected = 1;
+        if (!k->too_big && !k->unexpected) return MHD_YES;
     }
     if (*upload_size) {
         if (!k->too_big && sw_buf_append(&k->body, upload, *upload_size)) k->too_big = 1;
@@ -374,8 +396,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r->body_len = k->body.len;
     peer_name(c, r->addr, sizeof r->addr);
     enum MHD_Result ret;
-    if (k->too_big)
-        ret = srv_error(r, 413, NULL, "request body over %u bytes", (unsigned)SRV_BODY_MAX);
+    if (k->unexpected)
+        ret = close_with(r, 400, "a body where none belongs");
+    else if (k->too_big)
+        ret = close_with(r, 413, "request body over " SRV_BODY_MAX_TEXT " bytes");
     else
         ret = route(r);
     free(r);
