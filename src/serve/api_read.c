@@ -702,7 +702,7 @@ static int leaf_cmp(const void *a, const void *b)
 
 static int put_msg(struct sw_buf *b, const char *event, uint64_t ledger, int64_t alert, json_t *d)
 {
-    char *text = json_dumps(d, JSON_COMPACT);
+    char *text = srv_json_text(d);
     if (!text) return SW_ENOMEM;
     int rc = sw_buf_printf(b, "id: %" PRIu64 ".%" PRId64 "\nevent: %s\ndata: %s\n\n", ledger, alert,
                            event, text);

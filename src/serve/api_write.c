@@ -105,7 +105,7 @@ static int cross_origin(struct srv_req *r)
 
 static enum MHD_Result set_cookie(struct srv_req *r, json_t *o, const char *token, int max_age)
 {
-    char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII), cookie[256];
+    char *text = srv_json_text(o), cookie[256];
     json_decref(o);
     if (!text) return MHD_NO;
     struct MHD_Response *resp =

@@ -107,10 +107,27 @@ enum MHD_Result srv_respond(struct srv_req *r, unsigned status, struct MHD_Respo
     return ret;
 }
 
+char *srv_json_text(const json_t *v)
+{
+    char *t = v ? json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15)) : NULL;
+    size_t n = 0, extra = 0;
+    for (; t && t[n]; n++)
+        extra += t[n] == '<' || t[n] == '>' || t[n] == '&' ? 5 : 0;
+    if (!t || !extra) return t;
+    char *o = malloc(n + extra + 1), *w = o;
+    for (size_t i = 0; o && i < n; i++) /* only inside strings: JSON's own syntax has none */
+        if (t[i] == '<' || t[i] == '>' || t[i] == '&')
+            w += snprintf(w, 7, "\\u%04x", (unsigned)t[i]);
+        else
+            *w++ = t[i];
+    if (o) *w = '\0';
+    free(t);
+    return o;
+}
+
 enum MHD_Result srv_json(struct srv_req *r, unsigned status, json_t *body)
 {
-    char *text =
-        body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15)) : NULL;
+    char *text = srv_json_text(body);
     json_decref(body);
     if (!text) {
         static const char oom[] = "{\"error\":\"out of memory\"}";
@@ -142,7 +159,7 @@ enum MHD_Result srv_error(struct srv_req *r, unsigned status, const char *param,
     if (!o) o = json_pack("{ss}", "error", "bad request"); /* msg not UTF-8 */
     if (param) json_object_set_new(o, "parameter", json_string(param));
     if (status == 429 || status == 503) {
-        char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+        char *text = srv_json_text(o);
         json_decref(o);
         if (!text) return MHD_NO;
         struct MHD_Response *resp =
@@ -349,7 +366,7 @@ static void peer_name(struct MHD_Connection *c, char *out, size_t cap)
 static enum MHD_Result close_with(struct srv_req *r, unsigned status, const char *msg)
 {
     json_t *o = json_pack("{ss}", "error", msg);
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *text = srv_json_text(o);
     json_decref(o);
     struct MHD_Response *resp =
         text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
@@ -360,6 +377,26 @@ static enum MHD_Result close_with(struct srv_req *r, unsigned status, const char
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     return srv_respond(r, status, resp);
+}
+
+/* The %XX unescaping of the path and the arguments, except that %00 stays as it is: a NUL
+ * would cut a name short ("/index.html%00.js" read as "/index.html"). */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    static const char hexd[] = "0123456789abcdef";
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        const char *a, *b;
+        if (r[0] == '%' && r[1] && r[2] && (a = strchr(hexd, tolower((unsigned char)r[1]))) &&
+            (b = strchr(hexd, tolower((unsigned char)r[2]))) && (a != hexd || b != hexd)) {
+            *w++ = (char)(((a - hexd) << 4) | (b - hexd));
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -470,6 +507,7 @@ int srv_http_start(struct sw_serve *s, char *err)
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.max_per_ip, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, SRV_HEADER_MEMORY, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
+        {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, s},
         {s->tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key_pem},
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},
         {MHD_OPTION_END, 0, NULL},

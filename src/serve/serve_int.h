@@ -298,6 +298,10 @@ struct srv_req {
     char arg[2][512];
     struct srv_params params;
 };
+/* JSON text of v as the service sends it: compact, ASCII, reals to 15 digits, and < > & as
+ * \u003c \u003e \u0026 so that no answer or stream message can be taken for markup.
+ * malloc'd; NULL on failure. */
+char *srv_json_text(const json_t *v);
 enum MHD_Result srv_json(struct srv_req *r, unsigned status, json_t *body);
 /* {"error": msg} with status; msg may name a parameter (param, or NULL). */
 enum MHD_Result srv_error(struct srv_req *r, unsigned status, const char *param, const char *fmt,

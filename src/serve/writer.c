@@ -127,7 +127,7 @@ static void pend(struct sw_serve *s, const char *event, json_t *data, int64_t le
     }
     if (leaf >= 0 && (uint64_t)leaf + 1 > s->pending_ledger) s->pending_ledger = (uint64_t)leaf + 1;
     if (alert > s->pending_alert) s->pending_alert = alert;
-    char *text = json_dumps(data, JSON_COMPACT);
+    char *text = srv_json_text(data);
     json_decref(data);
     if (!text) return;
     char id[48];
