@@ -397,6 +397,7 @@ static int add_incident(struct build *b, const struct sw_event_row *e)
     json_object_set_new(inc, "bbox", incident_bbox(event, tracks));
     json_object_set_new(inc, "tracks", tracks);
     if (!rc) rc = add_history(b, inc, e);
+    if (!rc) rc = rep_reviews_add(b->db, inc, e->id, b->cp.size, b->err);
     return rc;
 }
 

@@ -3,6 +3,8 @@
 #define SW_REPORT_INT_H
 
 #include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sanctwatch/geo.h"
@@ -28,5 +30,10 @@ void rep_map_write(struct rep_map *m, FILE *f, const json_t *inc);
 void rep_map_free(struct rep_map *m);
 /* Colour of the i-th vessel's track, the same on the map and the timeline. */
 const char *rep_track_colour(size_t i);
+
+/* reviews.c: the analysts' reviews of an incident (any record's id) that a head of head_size
+ * covers (0: all) into inc["reviews"], and their list on the incident's page. */
+int rep_reviews_add(sqlite3 *db, json_t *inc, const char *id, uint64_t head_size, char *err);
+void rep_reviews_write(FILE *f, const json_t *inc);
 
 #endif

@@ -4,7 +4,7 @@
 // watchlist alerts from the live feed, API tokens, CSRF, forged and expired sessions, login
 // limits, and the event stream resumed with Last-Event-ID.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { position, statics } from './ais.mjs';
@@ -242,6 +242,13 @@ try {
     await b2.login('boss', 'admin password 1');
     check((await b2.get(`${A}/reviews?limit=1000`)).json.reviews.length === 3, 'a restarted service serves the reviews recorded before');
     await again.stop();
+    // the report lists the reviews with their incidents, notes escaped
+    const rep = spawnSync(BIN, ['report', '--db', db, '--key', key, '--out', join(dir, 'report')], { encoding: 'utf8' });
+    const model = rep.status === 0 ? JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8')) : { incidents: [] };
+    const inc = model.incidents.find((i) => (i.reviews || []).some((r) => r.note === 'first <b>note</b>'));
+    const html = rep.status === 0 ? readFileSync(join(dir, 'report', 'report.html'), 'utf8') : '';
+    check(inc && inc.reviews.length === 2 && html.includes('first &lt;b&gt;note&lt;/b&gt;') && !html.includes('first <b>note'),
+      `the report lists an incident's reviews, notes escaped ${rep.stderr || ''}`);
   } else {
     console.log('NOTE: sqlite3 shell absent: expired session not checked');
   }
