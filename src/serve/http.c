@@ -147,6 +147,21 @@ enum MHD_Result srv_json(struct srv_req *r, unsigned status, json_t *body)
     return srv_respond(r, status, resp);
 }
 
+enum MHD_Result srv_json_buf(struct srv_req *r, unsigned status, struct sw_buf *b)
+{
+    size_t len;
+    char *text = sw_buf_detach(b, &len);
+    struct MHD_Response *resp =
+        text ? MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return srv_respond(r, status, resp);
+}
+
 enum MHD_Result srv_error(struct srv_req *r, unsigned status, const char *param, const char *fmt,
                           ...)
 {

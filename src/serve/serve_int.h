@@ -303,6 +303,8 @@ struct srv_req {
  * malloc'd; NULL on failure. */
 char *srv_json_text(const json_t *v);
 enum MHD_Result srv_json(struct srv_req *r, unsigned status, json_t *body);
+/* A JSON text written by the caller (escaped as srv_json_text does): b's bytes are taken. */
+enum MHD_Result srv_json_buf(struct srv_req *r, unsigned status, struct sw_buf *b);
 /* {"error": msg} with status; msg may name a parameter (param, or NULL). */
 enum MHD_Result srv_error(struct srv_req *r, unsigned status, const char *param, const char *fmt,
                           ...) __attribute__((format(printf, 4, 5)));

@@ -21,9 +21,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const names[] = {
-    "bbox", "listed", "name", "mmsi", "imo", "limit", "after", "format", "from", "to",
-    "max_points", "type", "min_confidence", "review", "order", "records", "withdrawn", "event",
-    "from_leaf", "q", "threshold", "list", "programme", "include_removed", "last_event_id", NULL};
+    "bbox",           "listed", "name",      "mmsi",    "imo",        "limit",
+    "after",          "format", "from",      "to",      "max_points", "type",
+    "min_confidence", "review", "order",     "records", "withdrawn",  "event",
+    "from_leaf",      "q",      "threshold", "list",    "programme",  "include_removed",
+    "last_event_id",  NULL};
 
 static void query(const char *s)
 {
