@@ -207,7 +207,8 @@ static void *worker_main(void *arg)
         r ^= r << 13, r ^= r >> 7, r ^= r << 17;
         if (kind == 0) {
             int s = 20 + (int)(r % 30), wl = 115 + (int)((r >> 8) % 30);
-            snprintf(path, sizeof path, "/api/v1/vessels?bbox=%d,%d,%d,%d&format=compact&limit=5000", s, wl, s + 5,
+            snprintf(path, sizeof path,
+                     "/api/v1/vessels?bbox=%d,%d,%d,%d&format=compact&limit=5000", s, wl, s + 5,
                      wl + 5);
         } else {
             snprintf(path, sizeof path, "/api/v1/events?limit=50&order=time");
@@ -335,13 +336,20 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "";
         long num = strtol(v, NULL, 10);
-        if (!strcmp(a, "--feed-port-file")) port_file = v, i++;
-        else if (!strcmp(a, "--go")) go = v, i++;
-        else if (!strcmp(a, "--vessels")) nvessels = num, i++;
-        else if (!strcmp(a, "--rate")) want_rate = num, i++;
-        else if (!strcmp(a, "--clients")) nclients = (int)num, i++;
-        else if (!strcmp(a, "--seconds")) seconds = (int)num, i++;
-        else if (!strcmp(a, "--sse")) nsse = (int)num, i++;
+        if (!strcmp(a, "--feed-port-file"))
+            port_file = v, i++;
+        else if (!strcmp(a, "--go"))
+            go = v, i++;
+        else if (!strcmp(a, "--vessels"))
+            nvessels = num, i++;
+        else if (!strcmp(a, "--rate"))
+            want_rate = num, i++;
+        else if (!strcmp(a, "--clients"))
+            nclients = (int)num, i++;
+        else if (!strcmp(a, "--seconds"))
+            seconds = (int)num, i++;
+        else if (!strcmp(a, "--sse"))
+            nsse = (int)num, i++;
         else {
             fprintf(stderr, "usage: bench_serve --feed-port-file F --go FILE [--vessels V] "
                             "[--rate R] [--clients C] [--seconds S] [--sse N]\n");

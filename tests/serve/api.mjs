@@ -3,8 +3,8 @@
 // join into the whole listing, reviews and the proof checked by `sanctwatch ledger verify`,
 // watchlist alerts from the live feed, API tokens, CSRF, forged and expired sessions, login
 // limits, and the event stream resumed with Last-Event-ID.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { position, statics } from './ais.mjs';
@@ -17,8 +17,15 @@ const otp = {
   boss: addUser(BIN, db, 'boss', 'admin'), ann: addUser(BIN, db, 'ann', 'analyst'),
   vic: addUser(BIN, db, 'vic', 'viewer'), lock: addUser(BIN, db, 'lock', 'viewer'),
 };
+// a partner's witness (docs/witness.md) that the service submits its heads to
+const run = (args) => spawnSync(BIN, args, { encoding: 'utf8' });
+run(['witness', 'keygen', '--key', join(dir, 'w.key'), '--name', 'witness.test/w1']);
+const wit = spawn(BIN, ['witness', 'serve', '--key', join(dir, 'w.key'), '--state', join(dir, 'w.db'),
+  '--log', `sanctwatch.local/ledger=${key}.pub`, '--listen', '127.0.0.1:0', '--port-file', join(dir, 'wport')], { stdio: 'ignore' });
+for (let i = 0; i < 100 && !existsSync(join(dir, 'wport')); i++) await sleep(50);
+writeFileSync(join(dir, 'policy.txt'), `witness witness.test/w1 ${readFileSync(join(dir, 'w.key.pub'), 'utf8').trim()} http://127.0.0.1:${readFileSync(join(dir, 'wport'), 'utf8').trim()}\nquorum 1\n`);
 const feed = await startFeed();
-const srv = await startServe(BIN, ['--db', db, '--key', key, '--feed', `tcp://127.0.0.1:${feed.port}`, '--lateness', '0', '--checkpoint-ms', '250', '--timeout', '5'], OUT);
+const srv = await startServe(BIN, ['--db', db, '--key', key, '--witnesses', join(dir, 'policy.txt'), '--feed', `tcp://127.0.0.1:${feed.port}`, '--lateness', '0', '--checkpoint-ms', '250', '--timeout', '5'], OUT);
 const P = srv.port;
 const A = '/api/v1';
 let code = 1;
@@ -195,8 +202,13 @@ try {
   writeFileSync(join(dir, 'proof.json'), JSON.stringify(det.json.proof));
   const ver = spawnSync(BIN, ['ledger', 'verify', '--pub', `${key}.pub`, '--head', join(dir, 'head.txt'), '--proof', join(dir, 'proof.json')], { encoding: 'utf8' });
   check(ver.status === 0, `the API's proof verifies with 'sanctwatch ledger verify' ${ver.stderr.trim()}`);
-  const hd = await vic.get(`${A}/head`);
+  let hd = await vic.get(`${A}/head`);
   check(hd.status === 200 && hd.json.size >= r3.json.leaf + 1 && hd.json.pub.startsWith('sanctwatch.local/ledger+'), 'the head');
+  for (let i = 0; i < 100 && !(hd.json.cosigners || []).length; i++) { await sleep(100); hd = await vic.get(`${A}/head`); }
+  check(hd.json.cosigners.some((c) => c.name === 'witness.test/w1'), `the head is submitted to the witness and its cosignature recorded (${JSON.stringify(hd.json.cosigners)})`);
+  writeFileSync(join(dir, 'cosigned.txt'), hd.json.note);
+  const wv = spawnSync(BIN, ['ledger', 'verify', '--pub', `${key}.pub`, '--witnesses', join(dir, 'policy.txt'), join(dir, 'cosigned.txt')], { encoding: 'utf8' });
+  check(wv.status === 0, `the cosigned head verifies with a quorum of 1 ${wv.stderr.trim()}`);
   const rvs = await vic.get(`${A}/reviews?event=${target.id}`);
   check(rvs.json.reviews.length === 2 && rvs.json.reviews[0].note === 'first <b>note</b>', 'the reviews of an incident, notes as given');
 
@@ -231,6 +243,7 @@ try {
   const st = await srv.stop();
   check(st === 0, `serve stops cleanly on SIGTERM (exit ${st})`);
   feed.close();
+  wit.kill('SIGTERM');
   // an expired session (its end moved into the past while nothing writes the store), on a
   // service started again without feeds: it goes on from the store as it was left
   const sq = spawnSync('sqlite3', [db, 'UPDATE serve_sessions SET expires_ms = 1 WHERE id = (SELECT max(id) FROM serve_sessions)'], { encoding: 'utf8' });
