@@ -61,7 +61,7 @@ TESTS     := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZERS   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCHES   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test check fuzz clean format format-check install uninstall
+.PHONY: all test check fuzz clean format format-check install uninstall web
 all: $(CLI) $(TESTS) $(FUZZERS) $(BENCHES)
 
 # The compiled-in data directory follows PREFIX; the stamp rebuilds datadir.o when it changes.
@@ -121,6 +121,12 @@ $(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
+# The dashboard of `sanctwatch serve` (web/: npm packages from the lockfile, bundled by
+# esbuild) into $(BUILD)/web, where serve finds it beside the program; `make install` copies
+# it into the data directory when it was built.
+web:
+	cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs --out ../$(BUILD)/web
+
 MANPAGES := $(sort $(wildcard docs/man/*.1))
 install: $(CLI)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(SHAREDIR)' '$(DESTDIR)$(MANDIR)/man1'
@@ -128,6 +134,8 @@ install: $(CLI)
 	cd data && find . -type d -exec install -d '$(DESTDIR)$(SHAREDIR)/{}' \;
 	cd data && find . -type f -exec install -m 644 '{}' '$(DESTDIR)$(SHAREDIR)/{}' \;
 	install -m 644 $(MANPAGES) '$(DESTDIR)$(MANDIR)/man1/'
+	if [ -f $(BUILD)/web/index.html ]; then install -d '$(DESTDIR)$(SHAREDIR)/web' && \
+	  install -m 644 $(BUILD)/web/* '$(DESTDIR)$(SHAREDIR)/web/'; fi
 uninstall:
 	rm -f '$(DESTDIR)$(BINDIR)/sanctwatch'
 	rm -rf '$(DESTDIR)$(SHAREDIR)'

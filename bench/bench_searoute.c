@@ -36,8 +36,8 @@ int main(int argc, char **argv)
 {
     long nq = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
     struct sw_geo *g;
-    const char *err;
-    if (nq < 1 || sw_geo_open(&g, NULL, &err)) {
+    char err[SW_GEO_PATHMAX];
+    if (nq < 1 || sw_geo_open(&g, NULL, err)) {
         fprintf(stderr, "usage: bench_searoute [QUERIES] (data directory as docs/geo.md)\n");
         return 2;
     }

@@ -9,6 +9,9 @@ libmicrohttpd-dev
 libcurl4-openssl-dev openssl curl
 libarchive-dev
 man-db"
+# the dashboard of serve (make web: npm ci, esbuild) and its browser tests (playwright-core
+# drives chromium, above): Debian's nodejs and npm, unless a node and an npm are there already
+command -v node >/dev/null && command -v npm >/dev/null || PKGS="$PKGS nodejs npm"
 [ "${SW_EXTRA_PKGS:-}" ] && PKGS="$PKGS $SW_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

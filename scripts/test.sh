@@ -18,6 +18,8 @@ else
 fi
 echo "== build (optimised)"
 make -s -j"$JOBS" WERROR="$WERROR" all
+echo "== the dashboard (npm ci, esbuild)"
+make -s web || { echo "cannot build the dashboard"; exit 1; }
 echo "== tests (optimised)"
 rc=0
 BUILD=build tests/run "$@" || rc=1

@@ -198,8 +198,18 @@ struct sw_pipeline_config {
     size_t dedup_capacity;     /* default 1<<20 */
     size_t max_vessels;        /* default 4,000,000 */
     uint64_t checkpoint_lines; /* commit a checkpoint every this many lines (default 1,000,000) */
-    int64_t idle_exit_ms;      /* live inputs end after this long without data (0: never) */
-    int lenient;               /* accept NMEA with bad checksums */
+    /* Live latency (what readers of a running store see, such as the server's): also commit a
+     * checkpoint when checkpoint_ms have passed since the last one and lines were read since
+     * (checked every 64 lines, and while an input waits for data, at least every 200 ms), and
+     * whenever checkpoint_due(hook_ctx) returns non-zero (polled as often: a caller with work
+     * of its own to commit, run by its commit hook). committed(hook_ctx) is called after every
+     * commit (checkpoints and the end of the run). All 0/NULL by default: lines only. */
+    int64_t checkpoint_ms;
+    int (*checkpoint_due)(void *ctx);
+    void (*committed)(void *ctx);
+    void *hook_ctx;
+    int64_t idle_exit_ms; /* live inputs end after this long without data (0: never) */
+    int lenient;          /* accept NMEA with bad checksums */
     struct sw_track_config track;
     /* Progress callback, called about every 2^16 lines (may be NULL). */
     void (*progress)(void *ctx, const char *input, uint64_t bytes, uint64_t size,

@@ -239,7 +239,8 @@ int sw_proof_verify(const struct sw_proof *p, const struct sw_checkpoint *head,
 /* ---------------------------------------------------------------------- the stored log */
 
 /* Migrations of module "ledger": tables events, ledger_tiles, ledger_state, ledger_heads
- * (1) and ledger_cosignatures (2) (docs/ledger.md). sw_ledger_open applies them. */
+ * (1), ledger_cosignatures (2), the event index (3) and ledger_reviews (4) (docs/ledger.md).
+ * sw_ledger_open applies them. */
 int sw_ledger_migrate(sqlite3 *db);
 
 struct sw_ledger; /* a handle on a database: prepared statements only, no cached state */
@@ -258,7 +259,8 @@ int sw_ledger_append_leaves(struct sw_ledger *lg, const uint8_t *hashes, size_t 
 /* Outcome per event of sw_ledger_record_events. */
 struct sw_ledger_rec {
     int err;     /* SW_OK, SW_EFORMAT/SW_ETOOBIG (bad event), SW_EEXISTS (id recorded with
-                    different content: nothing stored for this one) */
+                    different content: nothing stored for this one), SW_ENOTFOUND (a review
+                    of an event that is not recorded, or of a review) */
     int existed; /* 1: the same event was already recorded (idempotent), leaf is its leaf */
     uint64_t leaf;
     uint8_t hash[SW_HASH_LEN];
@@ -279,6 +281,25 @@ int sw_ledger_record_until_exists(struct sw_ledger *lg, json_t *const *events, s
  * Returns the event's outcome (SW_EEXISTS when the id holds a different event). */
 int sw_ledger_record_event(sqlite3 *db, json_t *event, uint64_t *leaf_out,
                            uint8_t hash_out[SW_HASH_LEN]);
+
+/* Analyst reviews: a review is a ledger record of its own (docs/ledger.md, "Reviews"):
+ *   {"id":"review-<hex>","type":"review","event":ID,"analyst":NAME,
+ *    "decision":"confirm"|"dismiss"|"annotate","note":TEXT,"time":ISO 8601}
+ * recorded with sw_ledger_record_events like any event, which refuses it (SW_ENOTFOUND) when
+ * the event it names is not recorded; the event views of query.h leave reviews out and give
+ * each incident its review state, sw_query_reviews (query.h) lists them.
+ * sw_review_new builds one (a new reference in *out): SW_EINVAL with the offending part in
+ * err (SW_ERRMAX bytes, may be NULL) for an empty or over-long event id or analyst name
+ * (SW_REVIEW_NAME_MAX bytes), another decision, a note over SW_REVIEW_NOTE_MAX bytes or with
+ * control characters other than newline and tab, an annotation without a note, or text that
+ * is not UTF-8. The id is a hash of the rest, so the same review at the same millisecond is
+ * recorded once. */
+#define SW_REVIEW_NAME_MAX 64
+#define SW_REVIEW_NOTE_MAX 4000
+int sw_review_new(const char *event, const char *analyst, const char *decision, const char *note,
+                  int64_t time_ms, json_t **out, char *err);
+/* 1 for "confirm", "dismiss" and "annotate". */
+int sw_review_decision_ok(const char *decision);
 
 /* Current size and root. */
 int sw_ledger_tree(struct sw_ledger *lg, uint64_t *size, uint8_t root[SW_HASH_LEN]);

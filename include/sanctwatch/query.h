@@ -173,9 +173,9 @@ struct sw_event_filter {
     uint32_t mmsi;         /* 0 any: a vessel of the event */
     double min_confidence; /* 0 any */
     int max_rank;          /* 0 any: rank (event.h) at most this */
-    const char *review;    /* NULL any; "unreviewed", "confirmed", "dismissed", "annotated"
-                              once reviews exist (the server's); until then every event is
-                              unreviewed; any other value: SW_EINVAL */
+    const char *review;    /* NULL any; else the incident's review state (struct
+                              sw_event_row.review): "unreviewed", "confirmed", "dismissed" or
+                              "annotated"; any other value: SW_EINVAL */
     int records;           /* 0: incidents: each incident once, as its latest record (an
                               ongoing event and the records that complete it are one
                               incident, event.h); 1: every ledger record */
@@ -183,6 +183,8 @@ struct sw_event_filter {
                               withdraws them; 1 gives only those (a report's annex) */
     uint64_t ledger_size;  /* 0: every record; else only the records of leaves below it
                               (the events a signed head of that size covers) */
+    uint64_t from_leaf;    /* 0: every record; else only records of this leaf or later (the
+                              server replays what a client missed) */
     enum sw_event_order order;
     const char *after; /* NULL: from the start; else a cursor of the same filter; the
                           cursor holds the ledger size of its first page, so every
@@ -201,7 +203,9 @@ struct sw_event_row {
     int rank;
     uint64_t leaf;       /* ledger leaf of this record */
     int records;         /* records of its incident */
-    const char *review;  /* latest review decision, "" none */
+    const char *review;  /* the incident's review state: "confirmed" or "dismissed" (the
+                            latest of those decisions), else "annotated" when it has only
+                            annotations, "" unreviewed (reviews: ledger.h) */
     const json_t *event; /* the event as recorded (with evidence.leaf and evidence.sha256) */
     char cursor[SW_CURSOR_MAX];
 };
@@ -214,6 +218,27 @@ int sw_query_incident(sqlite3 *db, const char *id, sw_event_fn fn, void *ctx, ch
 /* Events per type (incidents view), for summaries: counts[i] for types[i]. */
 int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const char *const *types,
                           size_t ntypes, uint64_t *counts, char *err);
+
+/* ------------------------------------------------------------------------------ reviews */
+
+/* Analyst reviews (ledger.h, sw_review_new): ledger records of type "review". The event
+ * views above leave them out. */
+struct sw_review_row {
+    uint64_t leaf;
+    const char *id, *event, *incident; /* the review, the record it names, that incident */
+    const char *decision, *analyst, *note;
+    int64_t time;
+    const json_t *record; /* the review record as recorded (without evidence members) */
+};
+struct sw_review_filter {
+    const char *event;  /* NULL any; else the reviews of the incident of this record id */
+    uint64_t from_leaf; /* reviews at this leaf or later */
+    size_t limit;       /* rows at most (0: all) */
+};
+typedef int (*sw_review_fn)(void *ctx, const struct sw_review_row *r);
+/* Reviews in leaf order. A store without reviews gives no rows. */
+int sw_query_reviews(sqlite3 *db, const struct sw_review_filter *f, sw_review_fn fn, void *ctx,
+                     char *err);
 
 /* Drop the statements cached for db (call before sqlite3_close). */
 void sw_query_cache_free(sqlite3 *db);

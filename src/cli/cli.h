@@ -59,6 +59,17 @@ int cli_keygen(const char *path, const char *name, unsigned alg, int pem);
 /* New key at new_path of old's name and type, and the rotation statement signed by both. */
 int cli_rotate(const char *old_path, const char *new_path, const char *out);
 int cmd_events(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_users(int argc, char **argv);
+
+/* The engine of analyze and serve (cli_engine.c): detector parameters from config (NULL:
+ * defaults), the geographic data, and the detectors on db recording in batches. Prints its
+ * error and returns -1; the caller frees *g and *det (also after a failure). */
+struct sqlite3;
+struct sw_geo;
+struct sw_detect;
+int cli_detect_setup(struct sqlite3 *db, const char *config, struct sw_geo **g,
+                     struct sw_detect **det);
 
 /* The cases stage of analyze (cli_cases.c): prints its own error and returns -1, or 0. */
 struct sw_cases;

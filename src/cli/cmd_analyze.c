@@ -196,51 +196,6 @@ static int emit_line(void *ctx, const char *line, size_t len)
     return SW_OK;
 }
 
-static int load_params(const char *config, struct sw_detect_params *dp)
-{
-    struct sw_config *conf = NULL;
-    char key[64] = "";
-    size_t line = 0;
-    int rc;
-    sw_detect_params_default(dp);
-    if (!config) return 0;
-    if ((rc = sw_config_load(&conf, config, &line)) != SW_OK) {
-        if (rc == SW_EIO)
-            cli_error("cannot open '%s': %s", config, strerror(errno));
-        else
-            cli_error("'%s' line %zu: %s", config, line, sw_strerror(rc));
-        return -1;
-    }
-    rc = sw_detect_params_load(dp, conf, key);
-    sw_config_free(conf);
-    if (rc != SW_OK) {
-        cli_error("'%s': bad value for '%s'", config, key);
-        return -1;
-    }
-    return 0;
-}
-
-static int detect_setup(sqlite3 *db, const char *config, struct sw_geo **g, struct sw_detect **det)
-{
-    struct sw_detect_params dp;
-    char errbuf[SW_GEO_PATHMAX], *errpath = errbuf;
-    char err[SW_ERRMAX] = "";
-    int rc;
-    if (load_params(config, &dp)) return -1;
-    if ((rc = sw_geo_open(g, NULL, errbuf)) != SW_OK) {
-        cli_error("cannot load the geographic data%s%s%s: %s", errpath ? " '" : "",
-                  errpath ? errpath : "", errpath ? "'" : "", sw_strerror(rc));
-        return -1;
-    }
-    if (sw_detect_new(det, *g, db, &dp, NULL, err) != SW_OK) {
-        cli_error("cannot start the detectors: %s", err);
-        return -1;
-    }
-    /* events are recorded in batches, flushed inside the transaction before every commit */
-    sw_detect_set_batch(*det, 512);
-    return 0;
-}
-
 /* The events file survives a kill: each checkpoint saves its length (after writing out what
  * was recorded before the checkpoint), and a resumed run cuts it back to that length, so the
  * events the killed run wrote after its last checkpoint, which the resumed run writes again,
@@ -404,7 +359,7 @@ int cmd_analyze(int argc, char **argv)
     }
     /* the stages: the detectors, then the events file (saved after the events are recorded) */
     if (!o.no_detect) {
-        if (detect_setup(db, o.config, &geo, &det) || events_open(&ev, o.events)) goto out;
+        if (cli_detect_setup(db, o.config, &geo, &det) || events_open(&ev, o.events)) goto out;
         if (ev.f) sw_detect_set_emit(det, emit_line, ev.f);
         stages[o.cfg.nstages++] = sw_detect_stage(det);
         if (!o.no_cases && cli_cases_setup(&cc, db, o.config, geo, det)) goto out;

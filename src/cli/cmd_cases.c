@@ -135,13 +135,13 @@ static void print_cap(const json_t *m)
 /* The sensitive ports ([cases] ports of --config) and the context over the geo data. */
 static int open_context(const struct args *a, struct sw_geo **geo, struct sw_cases **c)
 {
-    const char *errpath = NULL;
+    char errpath[SW_GEO_PATHMAX];
     struct sw_cases_params p;
     char err[SW_ERRMAX] = "", key[64] = "";
-    int rc = sw_geo_open(geo, a->data, &errpath);
+    int rc = sw_geo_open(geo, a->data, errpath);
     if (rc) {
-        cli_error("cases: cannot load the geographic data%s%s: %s", errpath ? " " : "",
-                  errpath ? errpath : "", sw_strerror(rc));
+        cli_error("cases: cannot load the geographic data%s%s%s: %s", *errpath ? " '" : "", errpath,
+                  *errpath ? "'" : "", sw_strerror(rc));
         return -1;
     }
     sw_cases_params_default(&p);

@@ -20,6 +20,8 @@ static const struct sw_cmd commands[] = {
     {"lists", cmd_lists, "import sanctions lists (UN, OFAC, FollowTheMoney) and show them"},
     {"screen", cmd_screen, "screen names or identifiers against the lists, explaining each match"},
     {"witness", cmd_witness, "co-sign partner logs' tree heads as a C2SP witness (serve, keygen)"},
+    {"serve", cmd_serve, "serve the API, live events and the dashboard while ingesting feeds"},
+    {"users", cmd_users, "manage the accounts of the service (add, passwd, del, list)"},
 };
 
 static void say(const char *prefix, const char *fmt, va_list ap)

@@ -271,6 +271,14 @@ int ing_run_begin(struct sw_pipeline *p, char *err)
 
 /* ---- checkpoints */
 
+/* After a commit: the time and lines of the last commit, and the caller told. */
+static void committed(struct sw_pipeline *p)
+{
+    if (p->cfg.checkpoint_ms > 0) p->ckpt_ms = sw_time_now_ms();
+    p->ckpt_lines = p->c[SW_IC_LINES];
+    if (p->cfg.committed) p->cfg.committed(p->cfg.hook_ctx);
+}
+
 /* A checkpoint's bulk state into the run's state file, made durable before the database row
  * that points at it commits: a segment with the records of the vessels changed since the last
  * checkpoint, the pending records, the dedup table and the stages' blobs, appended to the file
@@ -434,10 +442,22 @@ int ing_checkpoint(struct sw_pipeline *p, int rows)
         p->sf_len = p->sf.off;
         p->sf_states = o.states;
     }
+    committed(p);
     rc = SW_OK;
 fail:
     if (o.nf.fd != p->sf.fd) sw_sf_close(&o.nf); /* a file opened for this checkpoint, not kept */
     return rc;
+}
+
+int ing_checkpoint_timed(struct sw_pipeline *p)
+{
+    const struct sw_pipeline_config *c = &p->cfg;
+    if (!(c->checkpoint_due && c->checkpoint_due(c->hook_ctx))) {
+        if (c->checkpoint_ms <= 0 || p->c[SW_IC_LINES] == p->ckpt_lines ||
+            sw_time_now_ms() - p->ckpt_ms < c->checkpoint_ms)
+            return SW_OK;
+    }
+    return ing_checkpoint(p, !p->cur_resumable);
 }
 
 int ing_state_open(struct sw_pipeline *p, char *err)
@@ -486,6 +506,7 @@ int ing_run_finish(struct sw_pipeline *p, char *err)
         sw_store_exec(p->db, "COMMIT"))
         goto dberr;
     p->finished = 1;
+    committed(p);
     remove_state_files(p);
     rc = SW_OK;
     goto fail;

@@ -151,12 +151,12 @@ static int read_line(struct sw_pipeline *p, const char *line, size_t len, uint64
         return rc;
     }
     p->cur_line = lineno;
-    if (p->cfg.checkpoint_lines && p->c[SW_IC_LINES] % p->cfg.checkpoint_lines == 0 &&
-        (rc = ing_checkpoint(p, !p->cur_resumable)) != SW_OK) {
-        ing_checkpoint_error(p, err);
-        return rc;
-    }
-    return SW_OK;
+    if (p->cfg.checkpoint_lines && p->c[SW_IC_LINES] % p->cfg.checkpoint_lines == 0)
+        rc = ing_checkpoint(p, !p->cur_resumable);
+    else if ((p->c[SW_IC_LINES] & 63) == 0)
+        rc = ing_checkpoint_timed(p);
+    if (rc != SW_OK) ing_checkpoint_error(p, err);
+    return rc;
 }
 
 /* An over-long line: counted (once, not again when replayed), skipped. */
@@ -201,7 +201,13 @@ static int read_lines(struct sw_pipeline *p, struct reading *rd, const char *inp
             return SW_OK;
         }
         int rc = sw_source_next(rd->src, &line, &len);
-        if (rc == SW_EAGAIN) continue;
+        if (rc == SW_EAGAIN) { /* a live input waits for data: what was read commits now */
+            if ((rc = ing_checkpoint_timed(p)) != SW_OK) {
+                ing_checkpoint_error(p, err);
+                return rc;
+            }
+            continue;
+        }
         if (rc == SW_EOF) return SW_OK;
         uint64_t lineno = sw_source_lineno(rd->src);
         if (rc == SW_ETOOBIG) {

@@ -87,6 +87,7 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
         goto fail;
     }
     if ((rc = ing_run_begin(p, err)) != SW_OK) goto fail;
+    p->ckpt_ms = sw_time_now_ms();
     *out = p;
     return SW_OK;
 fail:

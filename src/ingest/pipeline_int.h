@@ -60,6 +60,8 @@ struct sw_pipeline {
     uint64_t c[SW_IC_COUNT];
     uint64_t nmea_run[SW_NMEA_NREASONS]; /* framer counts, committed part */
     uint64_t seq;
+    int64_t ckpt_ms;     /* wall time of the last commit (cfg.checkpoint_ms) */
+    uint64_t ckpt_lines; /* lines read at the last commit */
     int64_t run_id;
     int64_t time_max; /* later times are out of range */
     int finished;
@@ -111,6 +113,9 @@ int ing_run_finish(struct sw_pipeline *p, char *err);
 /* Where a resumable input stands. */
 int ing_input_status(struct sw_pipeline *p, const char *input, int *done, uint64_t *lines,
                      int64_t *t);
+/* A checkpoint by time or on request (cfg.checkpoint_ms, cfg.checkpoint_due) when one is
+ * due; SW_OK when none is. */
+int ing_checkpoint_timed(struct sw_pipeline *p);
 /* The current input's row: lines done, last time, done flag. */
 int ing_input_record(struct sw_pipeline *p, int done);
 void ing_state_close(struct sw_pipeline *p);

@@ -86,6 +86,19 @@ static const char *const migrations[] = {
     " AND json_type(v.value, '$.mmsi') = 'integer' AND json_extract(v.value, '$.mmsi') > 0;"
     "CREATE INDEX events_incident ON events(incident, leaf);"
     "CREATE INDEX events_start ON events(start_ms);",
+    /* 4: analyst reviews (review.c): each review record's target, incident and decision, so
+     * that an incident's review state is read without parsing records */
+    "CREATE TABLE ledger_reviews(leaf INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " event TEXT NOT NULL, incident TEXT NOT NULL, decision TEXT NOT NULL,"
+    " analyst TEXT NOT NULL, time_ms INTEGER);"
+    "CREATE INDEX ledger_reviews_incident ON ledger_reviews(incident, leaf);"
+    "INSERT INTO ledger_reviews(leaf, id, event, incident, decision, analyst, time_ms)"
+    " SELECT e.leaf, e.id, json_extract(e.json, '$.event'),"
+    " coalesce((SELECT x.incident FROM events x WHERE x.id = json_extract(e.json, '$.event')),"
+    "  json_extract(e.json, '$.event')), json_extract(e.json, '$.decision'),"
+    " json_extract(e.json, '$.analyst'),"
+    " CAST((julianday(json_extract(e.json, '$.time')) - 2440587.5) * 86400000 AS INTEGER)"
+    " FROM events e WHERE e.type = 'review';",
 };
 
 enum {
@@ -436,7 +449,7 @@ static int insert_index(struct sw_ledger *lg, sqlite3_stmt *s, const char *id, c
 static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t *event,
                       struct sw_ledger_rec *r)
 {
-    char *canon = NULL;
+    char *canon = NULL, *incident = NULL;
     size_t len = 0;
     int rc = SW_OK;
     memset(r, 0, sizeof *r);
@@ -473,6 +486,15 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
         rc = SW_EDB;
         goto done;
     }
+    const char *type = json_string_value(json_object_get(event, "type"));
+    if (!strcmp(type, "review")) { /* a review names a recorded event */
+        rc = ledger_review_target(lg->db, event, &incident);
+        if (rc == SW_EFORMAT || rc == SW_ENOTFOUND) {
+            r->err = rc;
+            rc = SW_OK;
+        }
+        if (rc || r->err) goto done;
+    }
     r->leaf = f->size;
     sw_merkle_leaf_hash(canon, len, r->hash);
     if ((rc = append_one(lg, f, r->hash))) goto done;
@@ -484,9 +506,11 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     if (has_end) sqlite3_bind_int64(s, 5, end);
     sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
     if ((rc = insert_index(lg, s, id, event))) goto done;
+    if (incident && (rc = ledger_review_insert(lg->db, event, id, r->leaf, incident))) goto done;
     rc = set_evidence(event, r->leaf, r->hash);
 done:
     free(canon);
+    free(incident);
     return rc;
 }
 

@@ -25,4 +25,11 @@ void ledger_event_index(const json_t *ev, struct ledger_event_index *x);
  * sw_event_withdrawn(json) on db, for the migration that fills the index of stored events. */
 int ledger_index_functions(sqlite3 *db);
 
+/* Reviews (review.c): the incident of the event a review record names (*incident malloc'd;
+ * SW_ENOTFOUND when the event is unknown or is itself a review, SW_EFORMAT when the record is
+ * not a review), and its ledger_reviews row once the record is stored at leaf. */
+int ledger_review_target(sqlite3 *db, const json_t *ev, char **incident);
+int ledger_review_insert(sqlite3 *db, const json_t *ev, const char *id, uint64_t leaf,
+                         const char *incident);
+
 #endif

@@ -24,16 +24,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The incident's review state (review.c): the latest confirm or dismiss, else "annotated"
+ * when it has annotations only, else "". */
+#define REVIEW_STATE                                                                               \
+    "coalesce((SELECT CASE r.decision WHEN 'confirm' THEN 'confirmed' ELSE 'dismissed' END"        \
+    " FROM ledger_reviews r WHERE r.incident = e.incident AND r.decision <> 'annotate'"            \
+    " ORDER BY r.leaf DESC LIMIT 1), (SELECT 'annotated' FROM ledger_reviews r"                    \
+    " WHERE r.incident = e.incident LIMIT 1), '')"
+
 #define COLS                                                                                       \
     "SELECT e.id, e.incident, e.type, e.start_ms, e.end_ms, e.ongoing, e.withdrawn, e.lat,"        \
     " e.lon, e.confidence, e.rank, e.leaf,"                                                        \
-    " (SELECT count(*) FROM events x WHERE x.incident = e.incident AND x.leaf < ?1), e.json"       \
-    " FROM events e"
+    " (SELECT count(*) FROM events x WHERE x.incident = e.incident AND x.leaf < ?1), e.json,"      \
+    " " REVIEW_STATE " FROM events e"
 
 /* ?1 ledger size, ?2 types (JSON array), ?3 from, ?4 to, ?5-?8 area, ?9 mmsi,
- * ?10 min confidence, ?11 max rank */
+ * ?10 min confidence, ?11 max rank, ?14 review state ("" unreviewed), ?15 first leaf;
+ * review records are not events */
 #define FILTERS                                                                                    \
-    " WHERE e.leaf < ?1"                                                                           \
+    " WHERE e.leaf < ?1 AND e.type <> 'review'"                                                    \
+    " AND (?14 IS NULL OR " REVIEW_STATE " = ?14) AND e.leaf >= ?15"                               \
     " AND (?2 IS NULL OR e.type IN (SELECT value FROM json_each(?2)))"                             \
     " AND (?3 IS NULL OR coalesce(e.end_ms, CASE WHEN e.ongoing THEN 9223372036854775807"          \
     "  ELSE e.start_ms END) >= ?3)"                                                                \
@@ -133,7 +143,7 @@ static int emit(sqlite3_stmt *q, const char *cursor_head, sw_event_fn fn, void *
     r.rank = sqlite3_column_int(q, 10);
     r.leaf = (uint64_t)sqlite3_column_int64(q, 11);
     r.records = sqlite3_column_int(q, 12);
-    r.review = "";
+    r.review = sw_store_col_text(q, 14);
     json_t *ev = recorded_event(q, 13, r.leaf);
     if (!ev) return SW_EFORMAT; /* the audit (ledger verify) names the record */
     r.event = ev;
@@ -222,6 +232,10 @@ static void bind_filter(sqlite3_stmt *q, const struct sw_event_filter *f, uint64
     if (f->mmsi) sqlite3_bind_int64(q, 9, f->mmsi);
     if (f->min_confidence > 0) sqlite3_bind_double(q, 10, f->min_confidence);
     if (f->max_rank > 0) sqlite3_bind_int(q, 11, f->max_rank);
+    sqlite3_bind_int64(q, 15, (sqlite3_int64)f->from_leaf);
+    if (f->review)
+        sqlite3_bind_text(q, 14, strcmp(f->review, "unreviewed") ? f->review : "", -1,
+                          SQLITE_STATIC);
 }
 
 /* The type list as a JSON array text (malloc'd), NULL for any type. */
@@ -240,12 +254,6 @@ static int types_json(const struct sw_event_filter *f, char **out)
     return *out ? SW_OK : SW_ENOMEM;
 }
 
-/* Reviews are the server's: until they exist, every event is unreviewed. */
-static int review_matches(const struct sw_event_filter *f)
-{
-    return !f->review || !strcmp(f->review, "unreviewed");
-}
-
 /* ----------------------------------------------------------------------------- reads */
 
 int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn, void *ctx,
@@ -257,8 +265,7 @@ int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn
     sqlite3_stmt *q = NULL;
     int rc;
     if ((rc = check_filter(f, err)) || (rc = parse_cursor(f, &size, &leaf, err))) return rc;
-    if ((rc = sw_store_table(db, "events")) <= 0 || !review_matches(f))
-        return rc < 0 ? fail_db(db, err) : SW_OK;
+    if ((rc = sw_store_table(db, "events")) <= 0) return rc < 0 ? fail_db(db, err) : SW_OK;
     if (!size && !f->after && ledger_size(db, &size)) return fail_db(db, err);
     if ((rc = types_json(f, &types))) return rc;
     snprintf(head, sizeof head, "e%" PRIu64 ".%c%c", size, f->records ? 'r' : 'i',
@@ -324,8 +331,7 @@ int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const ch
     for (size_t i = 0; i < ntypes; i++)
         counts[i] = 0;
     if (rc) return rc;
-    if ((rc = sw_store_table(db, "events")) <= 0 || !review_matches(f))
-        return rc < 0 ? fail_db(db, err) : SW_OK;
+    if ((rc = sw_store_table(db, "events")) <= 0) return rc < 0 ? fail_db(db, err) : SW_OK;
     if (!size && ledger_size(db, &size)) return fail_db(db, err);
     if ((rc = types_json(f, &tj))) return rc;
     if (sw_store_stmt_get(db, sql_counts[f->records ? 1 : 0], &q)) {

@@ -280,6 +280,7 @@ static void write_incident(FILE *f, const json_t *inc, const json_t *vessels, co
     if (json_is_number(conf)) fprintf(f, " · confidence %.2f", json_number_value(conf));
     fputs("</p>\n", f);
     write_history(f, inc);
+    rep_reviews_write(f, inc);
     fputs("<div class=\"cols\"><div>", f);
     rep_map_write(map, f, inc);
     fputs("</div><div>", f);

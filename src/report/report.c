@@ -397,6 +397,7 @@ static int add_incident(struct build *b, const struct sw_event_row *e)
     json_object_set_new(inc, "bbox", incident_bbox(event, tracks));
     json_object_set_new(inc, "tracks", tracks);
     if (!rc) rc = add_history(b, inc, e);
+    if (!rc) rc = rep_reviews_add(b->db, inc, e->id, b->cp.size, b->err);
     return rc;
 }
 
@@ -487,11 +488,22 @@ static int choose_head(struct build *b, char **note)
                      "'sanctwatch ledger head' or pass --key");
         return rc;
     }
-    if (rc) return rc;
+    if (rc) {
+        if (b->err)
+            snprintf(b->err, SW_ERRMAX, "cannot read the signed heads: %s",
+                     rc == SW_EDB ? sqlite3_errmsg(b->db) : sw_strerror(rc));
+        return rc;
+    }
     uint8_t at[SW_HASH_LEN];
     if (cp->size > 0) {
         rc = sw_ledger_range_hash(b->lg, 0, cp->size, at);
-        if (rc || memcmp(at, cp->root, SW_HASH_LEN) != 0) {
+        if (rc) {
+            if (b->err)
+                snprintf(b->err, SW_ERRMAX, "cannot read the ledger: %s",
+                         rc == SW_EDB ? sqlite3_errmsg(b->db) : sw_strerror(rc));
+            return rc;
+        }
+        if (memcmp(at, cp->root, SW_HASH_LEN) != 0) {
             if (b->err)
                 snprintf(b->err, SW_ERRMAX,
                          "the signed head of size %llu does not match the stored "

@@ -3,6 +3,8 @@
 #define SW_REPORT_INT_H
 
 #include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sanctwatch/geo.h"
@@ -35,5 +37,10 @@ json_t *rep_cases_maps(const json_t *model);
 int rep_cases_write_json(const json_t *model, FILE *f);
 int rep_cases_write_deliveries(const json_t *model, FILE *f);
 int rep_cases_write_years(const json_t *model, FILE *f);
+
+/* reviews.c: the analysts' reviews of an incident (any record's id) that a head of head_size
+ * covers (0: all) into inc["reviews"], and their list on the incident's page. */
+int rep_reviews_add(sqlite3 *db, json_t *inc, const char *id, uint64_t head_size, char *err);
+void rep_reviews_write(FILE *f, const json_t *inc);
 
 #endif

@@ -12,7 +12,8 @@
 /* 1 when a module's tables exist without the tables its latest migrations add. */
 static int stale(sqlite3 *db)
 {
-    return sw_store_has_table(db, "events") && !sw_store_has_table(db, "event_vessels");
+    return sw_store_has_table(db, "events") &&
+           (!sw_store_has_table(db, "event_vessels") || !sw_store_has_table(db, "ledger_reviews"));
 }
 
 int sw_query_open(const char *path, sqlite3 **out, char *err)

@@ -31,10 +31,10 @@ static const struct sw_stage *ST;
 
 static int init(void)
 {
-    const char *err;
+    char err[SW_GEO_PATHMAX];
     char e[SW_ERRMAX];
     struct sw_cases_params p;
-    if (sw_geo_open(&G, NULL, &err)) return -1;
+    if (sw_geo_open(&G, NULL, err)) return -1;
     sw_cases_params_default(&p);
     if (sw_cases_new(&C, G, &p, e) || sw_detect_new(&D, G, NULL, NULL, NULL, e) ||
         sw_cases_stage_new(&S, C, D, NULL, &p))

@@ -261,12 +261,12 @@ static void program_totals(void **state)
     struct sw_geo *g;
     struct sw_cases *c;
     struct sw_cases_params cp;
-    const char *errp;
+    char errp[SW_GEO_PATHMAX];
     char path[600], sdn[600], err[SW_ERRMAX];
     struct ship ships[MAXROWS];
     int nship = 0;
     read_table();
-    assert_int_equal(sw_geo_open(&g, sw_test_root("data"), &errp), SW_OK);
+    assert_int_equal(sw_geo_open(&g, sw_test_root("data"), errp), SW_OK);
     sw_cases_params_default(&cp);
     assert_int_equal(sw_cases_new(&c, g, &cp, err), SW_OK);
     const char *dir = sw_test_tmpdir();

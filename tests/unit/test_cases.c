@@ -29,10 +29,10 @@ static struct sw_cases *C;
 
 static int setup(void **state)
 {
-    const char *err;
+    char err[SW_GEO_PATHMAX];
     struct sw_cases_params p;
     char e[SW_ERRMAX];
-    if (sw_geo_open(&G, sw_test_root("data"), &err)) return -1;
+    if (sw_geo_open(&G, sw_test_root("data"), err)) return -1;
     sw_cases_params_default(&p);
     return sw_cases_new(&C, G, &p, e) ? -1 : 0;
 }

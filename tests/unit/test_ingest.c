@@ -8,11 +8,15 @@
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define T0 1709274000000LL
@@ -483,6 +487,147 @@ static void reorder_same_time_order(void **state)
     sw_reorder_free(q);
 }
 
+/* ---- checkpoints by time and on request (cfg.checkpoint_ms, checkpoint_due, committed): a
+ * live input's records reach readers while the input is still open */
+
+struct feedsrv {
+    int lfd, port;
+    volatile int release; /* set: send the rest and close */
+    const char *path;
+};
+
+static void *feed_server(void *arg)
+{
+    struct feedsrv *f = arg;
+    int c = accept(f->lfd, NULL, NULL);
+    FILE *in = fopen(f->path, "r");
+    char line[512];
+    int n = 0;
+    while (c >= 0 && in && fgets(line, sizeof line, in)) {
+        if (n++ == 3000)
+            while (!f->release)
+                usleep(10000);
+        if (write(c, line, strlen(line)) < 0) break;
+    }
+    if (in) fclose(in);
+    if (c >= 0) close(c);
+    return NULL;
+}
+
+struct timed {
+    volatile int commits;
+    volatile int due;
+};
+
+static int timed_due(void *ctx)
+{
+    struct timed *t = ctx;
+    int d = t->due;
+    t->due = 0;
+    return d;
+}
+
+static void timed_committed(void *ctx)
+{
+    ((struct timed *)ctx)->commits++;
+}
+
+struct runner {
+    struct sw_pipeline *p;
+    const char *input;
+    int rc;
+    char err[SW_ERRMAX];
+};
+
+static void *run_input(void *arg)
+{
+    struct runner *r = arg;
+    int skipped;
+    r->rc = sw_pipeline_input(r->p, r->input, &skipped, r->err);
+    return NULL;
+}
+
+/* Rows of the vessels table a reader sees (its own connection). */
+static int reader_vessels(const char *path)
+{
+    sqlite3 *rd;
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_open_v2(path, &rd, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(rd, "SELECT count(*) FROM vessels", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(rd);
+    return n;
+}
+
+static void pipeline_timed_checkpoints(void **state)
+{
+    char path[512], err[SW_ERRMAX], input[64];
+    snprintf(path, sizeof path, "%s/timed.db", sw_test_tmpdir());
+    struct feedsrv f = {-1, 0, 0, sw_test_root("data/examples/dma-stream-2010-06-11.nmea")};
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    f.lfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(f.lfd >= 0);
+    assert_int_equal(bind(f.lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(f.lfd, 1), 0);
+    assert_int_equal(getsockname(f.lfd, (struct sockaddr *)&a, &al), 0);
+    snprintf(input, sizeof input, "tcp://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+    pthread_t srv, run;
+    assert_int_equal(pthread_create(&srv, NULL, feed_server, &f), 0);
+
+    sqlite3 *db;
+    struct sw_pipeline *p;
+    struct sw_pipeline_config cfg;
+    struct timed t = {0, 0};
+    sw_pipeline_config_default(&cfg);
+    cfg.lateness_ms = 0;
+    cfg.idle_exit_ms = 1500;
+    cfg.checkpoint_ms = 100;
+    cfg.checkpoint_due = timed_due;
+    cfg.committed = timed_committed;
+    cfg.hook_ctx = &t;
+    assert_int_equal(sw_store_open(path, &db, err), SW_OK);
+    assert_int_equal(sw_pipeline_new(&p, db, &cfg, err), SW_OK);
+    struct runner r = {p, input, -1, ""};
+    assert_int_equal(pthread_create(&run, NULL, run_input, &r), 0);
+    /* The feed stops after 3000 lines and stays open: their vessels must be committed by a
+     * checkpoint by time (no line count reaches the default 1,000,000). */
+    int seen = 0;
+    for (int i = 0; i < 500 && (seen = reader_vessels(path)) <= 0; i++)
+        usleep(10000);
+    assert_true(seen > 0);
+    /* Once the lines read are committed, no line comes: a checkpoint only on request. */
+    int before = -1;
+    for (int i = 0; i < 50 && before != t.commits; i++) {
+        before = t.commits;
+        usleep(400000);
+    }
+    assert_int_equal(t.commits, before);
+    t.due = 1;
+    for (int i = 0; i < 300 && t.commits == before; i++)
+        usleep(10000);
+    assert_int_equal(t.commits, before + 1);
+    f.release = 1;
+    pthread_join(srv, NULL);
+    pthread_join(run, NULL);
+    assert_int_equal(r.rc, SW_OK);
+    assert_int_equal(sw_pipeline_finish(p, err), SW_OK);
+    int last = t.commits;
+    assert_true(last > before + 1); /* the end of the run commits too */
+    size_t nv = sw_vessels_count(sw_pipeline_vessels(p));
+    sw_pipeline_free(p);
+    assert_true(nv > (size_t)seen); /* the rest of the file came after the pause */
+    assert_int_equal(reader_vessels(path), (int)nv);
+    sw_store_close(db);
+    close(f.lfd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +637,7 @@ int main(void)
         cmocka_unit_test(saved_state_is_input),
         cmocka_unit_test(dedup_window_and_capacity),
         cmocka_unit_test(pipeline_consumers_and_resume),
+        cmocka_unit_test(pipeline_timed_checkpoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

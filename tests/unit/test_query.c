@@ -679,7 +679,8 @@ static void ledger_backfill(void **state)
              "ALTER TABLE events DROP COLUMN lat; ALTER TABLE events DROP COLUMN lon;"
              "ALTER TABLE events DROP COLUMN confidence; ALTER TABLE events DROP COLUMN ongoing;"
              "ALTER TABLE events DROP COLUMN withdrawn;"
-             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 3");
+             "DROP TABLE ledger_reviews;" /* migration 4, after it */
+             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version >= 3");
     assert_int_equal(sw_ledger_migrate(db), SW_OK);
     assert_string_equal(eq(db, f), want);
     assert_string_equal(eq(db, ef()), want_inc);
@@ -695,7 +696,8 @@ static void ledger_backfill(void **state)
              "ALTER TABLE events DROP COLUMN lat; ALTER TABLE events DROP COLUMN lon;"
              "ALTER TABLE events DROP COLUMN confidence; ALTER TABLE events DROP COLUMN ongoing;"
              "ALTER TABLE events DROP COLUMN withdrawn;"
-             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 3");
+             "DROP TABLE ledger_reviews;" /* migration 4, after it */
+             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version >= 3");
     sw_store_close(db);
     assert_int_equal(sw_query_open(path, &db, NULL), SW_OK);
     assert_string_equal(eq(db, ef()), want_inc);
@@ -707,14 +709,137 @@ static void ledger_backfill(void **state)
     assert_non_null(strstr(err, "No such file"));
 }
 
+/* ------------------------------------------------------------------------------ reviews */
+
+static int review_rec(sqlite3 *db, const char *event, const char *analyst, const char *decision,
+                      const char *note, int64_t t)
+{
+    json_t *rv;
+    struct sw_ledger *lg;
+    struct sw_ledger_rec r;
+    assert_int_equal(sw_review_new(event, analyst, decision, note, t, &rv, NULL), SW_OK);
+    assert_int_equal(sw_ledger_open(db, &lg), SW_OK);
+    exec(db, "BEGIN IMMEDIATE");
+    assert_int_equal(sw_ledger_record_events(lg, &rv, 1, &r), SW_OK);
+    exec(db, "COMMIT");
+    sw_ledger_close(lg);
+    json_decref(rv);
+    return r.err;
+}
+
+struct rlist {
+    char s[512];
+    size_t n;
+};
+
+static int rcollect(void *ctx, const struct sw_review_row *r)
+{
+    struct rlist *l = ctx;
+    size_t len = strlen(l->s);
+    snprintf(l->s + len, sizeof l->s - len, "%s%s:%s:%s:%s", l->n++ ? "," : "", r->incident,
+             r->decision, r->analyst, r->note);
+    assert_string_equal(json_string_value(json_object_get(r->record, "type")), "review");
+    return 0;
+}
+
+static const char *rq(sqlite3 *db, const char *event, uint64_t from)
+{
+    static struct rlist l;
+    struct sw_review_filter f = {event, from, 0};
+    memset(&l, 0, sizeof l);
+    assert_int_equal(sw_query_reviews(db, &f, rcollect, &l, NULL), SW_OK);
+    return l.s;
+}
+
+static void reviews(void **state)
+{
+    sqlite3 *db = event_store();
+    const int64_t t = 1709280000000LL;
+    struct sw_event_filter f = ef();
+    json_t *rv;
+    char err[SW_ERRMAX];
+    /* building: every part checked */
+    assert_int_equal(sw_review_new("a", "ann", "approve", "", t, &rv, err), SW_EINVAL);
+    assert_non_null(strstr(err, "decision"));
+    assert_int_equal(sw_review_new("a", "", "confirm", "", t, &rv, err), SW_EINVAL);
+    assert_int_equal(sw_review_new("a", "ann", "annotate", "", t, &rv, err), SW_EINVAL);
+    assert_int_equal(sw_review_new("a", "a\x01", "confirm", "", t, &rv, err), SW_EINVAL);
+    assert_int_equal(sw_review_new("a", "ann", "confirm", "bad \xff utf-8", t, &rv, err),
+                     SW_EINVAL);
+    /* a review of a record that is not in the ledger is refused, nothing appended */
+    assert_int_equal(review_rec(db, "nosuch", "ann", "confirm", "", t), SW_ENOTFOUND);
+    f.review = "unreviewed";
+    assert_string_equal(eq(db, f), "b,a2,e,d");
+    /* a review of the first record of a reviews the incident (a2 is its latest record) */
+    assert_int_equal(review_rec(db, "a", "ann", "confirm", "seen <b>alongside</b>", t), SW_OK);
+    assert_int_equal(review_rec(db, "e", "bob", "annotate", "check the draught", t + 1), SW_OK);
+    assert_int_equal(review_rec(db, "d", "bob", "confirm", "", t + 2), SW_OK);
+    assert_int_equal(review_rec(db, "d", "ann", "dismiss", "receiver outage", t + 3), SW_OK);
+    assert_int_equal(review_rec(db, "d", "cy", "annotate", "noted", t + 4), SW_OK);
+    /* reviews are records, but not events: the views are unchanged */
+    f = ef();
+    assert_string_equal(eq(db, f), "b,a2,e,d");
+    f.records = 1;
+    f.order = SW_ORDER_LEDGER;
+    assert_string_equal(eq(db, f), "a,b,c,d,e,a2,c2");
+    /* the review state: latest confirm or dismiss, else annotated */
+    f = ef();
+    f.review = "confirmed";
+    assert_string_equal(eq(db, f), "a2");
+    f.review = "dismissed";
+    assert_string_equal(eq(db, f), "d");
+    f.review = "annotated";
+    assert_string_equal(eq(db, f), "e");
+    f.review = "unreviewed";
+    assert_string_equal(eq(db, f), "b");
+    f.review = "confirm";
+    assert_int_equal(sw_query_events(db, &f, ecollect, &(struct elist){0}, err), SW_EINVAL);
+    /* listing: by any record of the incident, from a leaf */
+    assert_string_equal(rq(db, "a2", 0), "a:confirm:ann:seen <b>alongside</b>");
+    assert_string_equal(rq(db, "d", 0),
+                        "d:confirm:bob:,d:dismiss:ann:receiver outage,d:annotate:cy:noted");
+    assert_string_equal(rq(db, NULL, 10), "d:dismiss:ann:receiver outage,d:annotate:cy:noted");
+    /* a review of a review is refused; the same review again is the same record */
+    struct rlist l = {0};
+    struct sw_review_filter all = {NULL, 0, 1};
+    char rid[64] = "";
+    assert_int_equal(sw_query_reviews(db, &all, rcollect, &l, NULL), SW_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(review_rec(db, "a", "ann", "confirm", "seen <b>alongside</b>", t), SW_OK);
+    assert_string_equal(rq(db, "a", 0), "a:confirm:ann:seen <b>alongside</b>");
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM ledger_reviews LIMIT 1", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(rid, sizeof rid, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_int_equal(review_rec(db, rid, "ann", "confirm", "", t), SW_ENOTFOUND);
+    /* an older store: migration 4 rebuilds the table from the review records */
+    sw_query_cache_free(db);
+    exec(db, "DROP TABLE ledger_reviews;"
+             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 4");
+    assert_int_equal(sw_ledger_migrate(db), SW_OK);
+    assert_string_equal(rq(db, "d", 0),
+                        "d:confirm:bob:,d:dismiss:ann:receiver outage,d:annotate:cy:noted");
+    f.review = "dismissed";
+    assert_string_equal(eq(db, f), "d");
+    sw_store_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vessels_filters),      cmocka_unit_test(vessels_bbox),
-        cmocka_unit_test(vessels_many),         cmocka_unit_test(identities_track),
-        cmocka_unit_test(designated),           cmocka_unit_test(designation_window),
-        cmocka_unit_test(events_views),         cmocka_unit_test(events_filters),
-        cmocka_unit_test(events_paging_stable), cmocka_unit_test(ledger_backfill),
+        cmocka_unit_test(vessels_filters),
+        cmocka_unit_test(vessels_bbox),
+        cmocka_unit_test(vessels_many),
+        cmocka_unit_test(identities_track),
+        cmocka_unit_test(designated),
+        cmocka_unit_test(designation_window),
+        cmocka_unit_test(events_views),
+        cmocka_unit_test(events_filters),
+        cmocka_unit_test(events_paging_stable),
+        cmocka_unit_test(ledger_backfill),
+        cmocka_unit_test(reviews),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,8 +22,8 @@ static struct sw_geo *G;
 
 static int setup(void **state)
 {
-    const char *err;
-    return sw_geo_open(&G, sw_test_root("data"), &err) ? -1 : 0;
+    char err[SW_GEO_PATHMAX];
+    return sw_geo_open(&G, sw_test_root("data"), err) ? -1 : 0;
 }
 
 static int teardown(void **state)
