@@ -10,7 +10,7 @@
 #   - then A is let go and completes, B runs again and completes, and the database equals the
 #     one a run of A then B gives, one after the other (tests/reliability/dbdump.py, run
 #     times and signatures masked).
-# Then: readers are not blocked by a writer; two analyze runs started a tenth of a second
+# Then: readers are not blocked by a writer; the service holds the lock while it runs; two analyze runs started a tenth of a second
 # apart (the issue's case): exactly one proceeds, the other is refused, and the database
 # equals one run; and a writer killed with SIGKILL while it holds the lock leaves no stale
 # lock.
@@ -180,4 +180,24 @@ wait "$holder"
 grep -q "^pid $wpid\$" k.db-writer.lock || fail "the lock file lost the killed holder's text"
 run analyze k.db >/dev/null 2>k.err || fail "analyze after a killed writer: $(cat k.err)"
 echo "ok a writer killed with SIGKILL left no stale lock"
+# The service is a writer for as long as it runs: analyze and users are refused while it
+# serves, naming it, and a second serve too; once it stops, users runs.
+"$SW" users add --db base.db --role viewer someone >/dev/null 2>u.err || fail "users add: $(cat u.err)"
+"$SW" serve --db base.db --listen 127.0.0.1:0 --port-file s.port --quiet >/dev/null 2>s.err &
+spid=$!
+pids+=("$spid")
+for _ in $(seq 500); do [ -s s.port ] && break; kill -0 "$spid" 2>/dev/null || fail "serve: $(cat s.err)"; sleep 0.01; done
+[ -s s.port ] || fail "serve did not start"
+for c in "analyze -q --db base.db more.nmea" "users add --db base.db other" "serve --db base.db --listen 127.0.0.1:0"; do
+    # shellcheck disable=SC2086
+    timeout 20 "$SW" $c >/dev/null 2>c.err
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "'$c' while serve runs exited $rc: $(cat c.err)"
+    grep -q "database 'base.db' is being written by 'sanctwatch serve --db base.db" c.err ||
+        fail "'$c' while serve runs: $(cat c.err)"
+done
+kill "$spid"
+wait "$spid" 2>/dev/null
+"$SW" users add --db base.db --role viewer other >/dev/null 2>u.err || fail "users add after serve: $(cat u.err)"
+echo "ok serve holds the writer lock: analyze, users and a second serve refused naming it"
 echo "RESULT one writer: $pairs ordered pairs of writing commands, each refused while the other wrote, databases equal to sequential runs"
