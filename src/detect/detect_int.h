@@ -293,6 +293,7 @@ struct sw_detect {
     struct recep *rg;
     size_t rgcap, rgn;
     int64_t rg_newest_hour;
+    int64_t rg_lo, rg_hi; /* the oldest and newest hour of the table's entries (when rgn > 0) */
     struct det_hourcount hc[DET_HOURS];
     /* IMO -> MMSI map */
     struct imomap *im;

@@ -44,6 +44,19 @@ static struct recep *rg_find(struct sw_detect *d, uint64_t key)
     return NULL;
 }
 
+static int64_t rg_hour(uint64_t key)
+{
+    return (int64_t)((key - 1) & 0xffffff);
+}
+
+/* The table's hour range after an entry of `key` went in (rgn counts it already). */
+static void rg_note(struct sw_detect *d, uint64_t key)
+{
+    int64_t h = rg_hour(key);
+    if (d->rgn == 1 || h < d->rg_lo) d->rg_lo = h;
+    if (d->rgn == 1 || h > d->rg_hi) d->rg_hi = h;
+}
+
 /* Drop entries older than the horizon (a rebuild of the table). */
 static int rg_purge(struct sw_detect *d)
 {
@@ -52,12 +65,14 @@ static int rg_purge(struct sw_detect *d)
     size_t n = 0;
     for (size_t i = 0; i < d->rgcap; i++) {
         if (!old[i].key) continue;
-        int64_t h = (int64_t)((old[i].key - 1) & 0xffffff);
+        int64_t h = rg_hour(old[i].key);
         if (h < (d->rg_newest_hour & 0xffffff) - RG_HORIZON_H) continue;
         size_t s = rg_slot(old[i].key, d->rgcap);
         while (nw[s].key)
             s = (s + 1) & (d->rgcap - 1);
         nw[s] = old[i];
+        if (!n || h < d->rg_lo) d->rg_lo = h;
+        if (!n || h > d->rg_hi) d->rg_hi = h;
         n++;
     }
     free(old);
@@ -99,6 +114,7 @@ int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
         memset(e, 0, sizeof *e);
         e->key = key;
         d->rgn++;
+        rg_note(d, key);
     }
     if (e->n >= DET_RECEP_MMSI) return SW_OK;
     for (int i = 0; i < e->n; i++)
@@ -123,6 +139,9 @@ void det_reception(struct sw_detect *d, uint32_t self, const struct dfix *a, con
     for (int64_t h = h0; h <= h1; h += step) {
         int any = 0;
         hours++;
+        /* no entry of this hour in the table: nobody heard (a vessel silent for months, heard
+         * again, would otherwise look up 2 x 49 cells in every sampled hour of it) */
+        if (!d->rgn || h < d->rg_lo || h > d->rg_hi) continue;
         for (int end = 0; end < 2; end++) {
             const struct dfix *p = end ? b : a;
             if (!p) continue;
@@ -157,6 +176,7 @@ int det_recep_put(struct sw_detect *d, const struct recep *e)
         s = (s + 1) & (d->rgcap - 1);
     d->rg[s] = *e;
     d->rgn++;
+    rg_note(d, e->key);
     return SW_OK;
 }
 
