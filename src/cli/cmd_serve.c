@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include "sanctwatch/datadir.h"
+#include "sanctwatch/cases.h"
 #include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
@@ -40,7 +41,9 @@ static const char usage_text[] =
     "                       a review), so the dashboard can verify proofs\n"
     "  --witnesses POLICY   submit each new head to these witnesses (docs/witness.md)\n"
     "  --head-interval SEC  sign a head at most this often (default 60)\n"
-    "  --config FILE        detector parameters; --no-detect: ingest only\n"
+    "  --config FILE        detector parameters; --no-detect: ingest only; --no-cases: no\n"
+    "                       cases stage (as analyze: a store carries the detectors' and the\n"
+    "                       cases' state over only between runs with the same stages)\n"
     "  --lateness SEC       event-time reorder bound (default 600: events of a live feed are\n"
     "                       seen that much later; lower it for a feed in order)\n"
     "  --checkpoint-ms MS   commit what the feed brought this often (default 500)\n"
@@ -64,7 +67,7 @@ static void on_signal(int sig)
 struct sopts {
     const char *db, *listen, *cert, *key_pem, *key, *witnesses, *config, *web, *port_file;
     const char *feeds[MAX_FEEDS];
-    int nfeeds, insecure, no_detect, quiet;
+    int nfeeds, insecure, no_detect, no_cases, quiet;
     unsigned threads, timeout, max_conn, max_ip, head_interval;
     double lateness, checkpoint_ms;
 };
@@ -122,6 +125,7 @@ static int option(struct sopts *o, int argc, char **argv, int *i)
     }
     if (!strcmp(a, "--insecure")) return o->insecure = 1, 0;
     if (!strcmp(a, "--no-detect")) return o->no_detect = 1, 0;
+    if (!strcmp(a, "--no-cases")) return o->no_cases = 1, 0;
     if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) return o->quiet = 1, 0;
     int bad = 0;
     if (!strcmp(a, "--threads"))
@@ -245,7 +249,8 @@ static int run_feeds(struct sw_serve *srv, sqlite3 *db, const struct sopts *o)
     struct sw_geo *geo = NULL;
     struct sw_detect *det = NULL;
     struct sw_pipeline *p = NULL;
-    const struct sw_stage *stages[1];
+    struct cli_cases cc = {0};
+    const struct sw_stage *stages[2];
     char err[SW_ERRMAX] = "";
     int status = 1;
     sw_pipeline_config_default(&cfg);
@@ -256,6 +261,10 @@ static int run_feeds(struct sw_serve *srv, sqlite3 *db, const struct sopts *o)
     if (!o->no_detect) {
         if (cli_detect_setup(db, o->config, &geo, &det)) goto out;
         stages[cfg.nstages++] = sw_detect_stage(det);
+        /* the stages analyze runs, so that the detectors' and the cases' saved state of a
+         * store analyzed before carries over (with other stages, they start afresh) */
+        if (!o->no_cases && cli_cases_setup(&cc, db, o->config, geo, det)) goto out;
+        if (cc.s) stages[cfg.nstages++] = sw_cases_stage_get(cc.s);
         cfg.stages = stages;
     }
     if (sw_pipeline_new(&p, db, &cfg, err) != SW_OK || sw_serve_attach(srv, p, det) != SW_OK) {
@@ -282,6 +291,7 @@ static int run_feeds(struct sw_serve *srv, sqlite3 *db, const struct sopts *o)
     status = 0;
 out:
     sw_pipeline_free(p);
+    cli_cases_free(&cc);
     sw_detect_free(det);
     sw_geo_free(geo);
     return status;
