@@ -271,6 +271,11 @@ static int run_feeds(struct sw_serve *srv, sqlite3 *db, const struct sopts *o)
         cli_error("%s", err[0] ? err : "cannot attach the service to the pipeline");
         goto out;
     }
+    if (det && sw_pipeline_stages_reset(p))
+        cli_warn("the detectors start afresh: their saved state in '%s' came from another build, "
+                 "other stages (analyze --no-cases?), a run without them, or later data "
+                 "(docs/detection.md)",
+                 o->db);
     for (int i = 0; i < o->nfeeds && !stop_flag; i++) {
         int skipped = 0;
         err[0] = '\0';
