@@ -88,7 +88,7 @@ for label in $(printf '%s\n' "${!RATES[@]}" | sort); do
     MED[$label]=$(echo "$sorted" | sed -n "$(((n + 1) / 2))p")
     peak=$(printf '%s\n' ${RSS[$label]} | sort -n | tail -1)
     awk -v l="$label" -v b="${BEST[$label]}" -v m="${MED[$label]}" -v p="$peak" \
-        'BEGIN { printf "SUMMARY %-15s best %9d msg/s (CPU)  median %9d  peak RSS %6.1f MB\n", l, b, m, p / 1024 }'
+        'BEGIN { printf "SUMMARY %-15s best %9d msg/s (CPU)  median %9d  peak RSS %6.1f MiB\n", l, b, m, p / 1024 }'
 done
 ratio() { # what a b c d: best a/b, median c/d
     awk -v w="$1" -v a="$2" -v b="$3" -v c="$4" -v d="$5" \
