@@ -127,6 +127,9 @@ int sw_detect_attach(struct sw_detect *d, struct sw_vessels *vs);
  * emitted), in order, ev borrowed for the call; a non-zero return stops the run. At most 4. */
 typedef int (*sw_detect_listen_fn)(void *ctx, const json_t *ev, int type);
 int sw_detect_listen(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx);
+/* A listener of only some types (bits 1u << SW_DT_*): called for those alone, and at
+ * sw_detect_record_done only events of those types are recorded at once. */
+int sw_detect_listen_types(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx, uint32_t types);
 /* Record an event another stage built (DESIGN.md format, "type" one of the types above): its
  * id is assigned here as for the detectors' own, then it is recorded, emitted and heard by the
  * listeners like them. Takes ownership of ev (also on failure). Calls made from a listener
@@ -153,6 +156,13 @@ void sw_detect_set_batch(struct sw_detect *d, size_t max_events);
 /* Record and emit the held-back events (a sw_commit_fn: ctx is the struct sw_detect). Also
  * run at the end of the input by sw_detect_finish. */
 int sw_detect_flush(void *ctx);
+/* The end of a record's events (the cases stage calls it before its own part of each record):
+ * when an event a listener hears is held back, everything held back is recorded now, so that
+ * what the listener adds on hearing it follows at once, as if every record's events were
+ * recorded at its end; events no listener hears stay held back for a fuller batch. The events,
+ * their order and their bytes are those of a flush at the end of every record (a batch is cut
+ * at max_events events after the last record's end either way). */
+int sw_detect_record_done(struct sw_detect *d);
 
 /* The detectors as a stage of the pipeline (give it in sw_pipeline_config.stages): their state
  * is then saved with every checkpoint and carried from one run to the next, and the end of a

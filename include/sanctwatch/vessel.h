@@ -14,7 +14,10 @@
 
 #include "sanctwatch/record.h"
 
-#define SW_VESSEL_RECENT 8 /* fixes kept in the in-memory recent track */
+/* Fixes kept in the in-memory recent track: the latest and the one before it, which is all
+ * the stages read (8 until the detectors' cost at fleet size was measured: 240 bytes a vessel
+ * that nothing read; such saved vessels are converted, sw_vessel_from_r8). */
+#define SW_VESSEL_RECENT 2
 
 struct sw_fix {
     int64_t t_ms;
@@ -123,6 +126,12 @@ int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved);
  * recent-track ring indices in range, strings terminated within their arrays. SW_OK or
  * SW_EFORMAT. */
 int sw_vessel_check(const struct sw_vessel *v);
+
+/* Saved vessels of builds whose recent track held 8 fixes (SW_VESSEL_R8_SIZE bytes, the
+ * layout of struct sw_vessel then): *out the same vessel with its 2 latest fixes. SW_EFORMAT
+ * when it fails sw_vessel_check. */
+#define SW_VESSEL_R8_SIZE 552
+int sw_vessel_from_r8(const void *saved, struct sw_vessel *out);
 
 /* Recent fixes of v, oldest first, into out[0..SW_VESSEL_RECENT); returns how many. */
 int sw_vessel_recent(const struct sw_vessel *v, struct sw_fix *out);

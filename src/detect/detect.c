@@ -34,9 +34,9 @@ static int tables_new(struct sw_detect *d)
     d->pidx = calloc(d->picap, sizeof *d->pidx);
     d->rg = calloc(d->rgcap, sizeof *d->rg);
     d->im = calloc(d->imcap, sizeof *d->im);
-    d->q = malloc(DET_BATCH_MAX * sizeof *d->q);
-    d->qtype = malloc(DET_BATCH_MAX * sizeof *d->qtype);
-    d->qres = malloc(DET_BATCH_MAX * sizeof *d->qres);
+    d->q = malloc(DET_QUEUE_MAX * sizeof *d->q);
+    d->qtype = malloc(DET_QUEUE_MAX * sizeof *d->qtype);
+    d->qres = malloc(DET_QUEUE_MAX * sizeof *d->qres);
     if (!d->gheads || !d->gused || !d->pairs || !d->pidx || !d->rg || !d->im || !d->q ||
         !d->qtype || !d->qres)
         return SW_ENOMEM;

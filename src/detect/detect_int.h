@@ -31,6 +31,9 @@
 #define DET_RELINK (UINT32_MAX - 1) /* a grid entry restored, to be linked again */
 #define DET_IMO_PENDING 2
 #define DET_BATCH_MAX 512 /* events held back at most for one ledger call */
+/* Room in the queue: a batch of a record's events after fewer than a batch held back from
+ * earlier records (sw_detect_record_done). */
+#define DET_QUEUE_MAX (2 * DET_BATCH_MAX)
 #define HOUR_MS 3600000LL
 #define MIN_MS 60000LL
 
@@ -256,6 +259,9 @@ struct sw_detect {
     int *qtype;
     struct sw_ledger_rec *qres;
     size_t qn, qmax;
+    size_t qmark;    /* events held back at the last record's end (sw_detect_record_done) */
+    uint32_t qtypes; /* bits 1 << type of the events held back */
+    uint32_t heard;  /* bits of the types some listener hears */
     /* events added while the queue is being recorded (by a listener): recorded next */
     json_t **pend;
     int *ptype;
@@ -264,6 +270,7 @@ struct sw_detect {
     struct {
         sw_detect_listen_fn fn;
         void *ctx;
+        uint32_t types; /* bits 1 << type it hears */
     } listen[4];
     int nlisten;
     struct sw_buf line; /* the output line being written (det_event_emit) */

@@ -292,6 +292,7 @@ int det_event_emit(struct sw_detect *d, json_t *ev, int type)
 {
     d->st.events[type]++;
     for (int i = 0; i < d->nlisten; i++) {
+        if (!(d->listen[i].types >> type & 1)) continue;
         int rc = d->listen[i].fn(d->listen[i].ctx, ev, type);
         if (rc != 0) return rc;
     }
@@ -338,6 +339,16 @@ int det_events_flush(struct sw_detect *d)
         if (rc == SW_OK) take_pending(d);
     } while (rc == SW_OK && d->qn);
     d->flushing = 0;
+    d->qmark = 0;
+    d->qtypes = 0;
+    return rc;
+}
+
+int sw_detect_record_done(struct sw_detect *d)
+{
+    int rc = SW_OK;
+    if (d->qn && ((d->qtypes & d->heard) || d->qn >= d->qmax)) rc = det_events_flush(d);
+    d->qmark = d->qn;
     return rc;
 }
 
@@ -372,7 +383,8 @@ int det_event_finish(struct sw_detect *d, json_t *ev, int type)
     }
     d->q[d->qn] = ev;
     d->qtype[d->qn++] = type;
-    return d->qn >= d->qmax ? det_events_flush(d) : SW_OK;
+    d->qtypes |= (uint32_t)1 << type;
+    return d->qn - d->qmark >= d->qmax ? det_events_flush(d) : SW_OK;
 }
 
 int det_withdraw(struct sw_detect *d, int type, const uint32_t *mmsi, int n, int64_t start,
@@ -389,12 +401,19 @@ int det_withdraw(struct sw_detect *d, int type, const uint32_t *mmsi, int n, int
     return det_event_finish(d, ev, type);
 }
 
-int sw_detect_listen(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx)
+int sw_detect_listen_types(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx, uint32_t types)
 {
     if (d->nlisten == (int)(sizeof d->listen / sizeof d->listen[0])) return SW_ETOOBIG;
     d->listen[d->nlisten].fn = fn;
+    d->listen[d->nlisten].types = types;
     d->listen[d->nlisten++].ctx = ctx;
+    d->heard |= types;
     return SW_OK;
+}
+
+int sw_detect_listen(struct sw_detect *d, sw_detect_listen_fn fn, void *ctx)
+{
+    return sw_detect_listen_types(d, fn, ctx, UINT32_MAX);
 }
 
 int sw_detect_add_event(struct sw_detect *d, json_t *ev)

@@ -35,7 +35,7 @@ static int sf_record(void *ctx, const unsigned char *rec, size_t len)
 {
     struct sf_load *l = ctx;
     l->p->sf_states++;
-    return ing_record_restore(l->p, rec, len, 1, l->err);
+    return ing_record_restore(l->p, rec, len, 1, 0, l->err);
 }
 
 static int sf_pending(void *ctx, const struct sw_sf_blobs *b)
@@ -140,12 +140,13 @@ static int load_state(struct sw_pipeline *p, char *err)
     }
     /* the stages' saved state fits when the last finished run had the same stages (an
      * unfinished run that started afresh says so in its row) */
-    int stages_ok = mine && carried && layout == ING_LAYOUT && stages == mine && !p->stages_reset;
+    int layout_ok = layout == ING_LAYOUT || layout == ING_LAYOUT_R8; /* the carry holds no vessel */
+    int stages_ok = mine && carried && layout_ok && stages == mine && !p->stages_reset;
     if ((rc = ing_log_load_v1(p, err)) != SW_OK || (rc = ing_log_load(p, stages_ok, err)) != SW_OK)
         return rc;
     if (pending) {
         if ((rc = load_state_file(p, err)) != SW_OK) return rc;
-    } else if (carried && layout == ING_LAYOUT) {
+    } else if (carried && layout_ok) {
         if ((rc = ing_carry_load(p, stages_ok, err)) != SW_OK) return rc;
     }
     if (mine && !stages_ok && sw_vessels_count(p->vs) > 0) {

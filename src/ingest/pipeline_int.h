@@ -26,6 +26,9 @@
  * change (the last term: 3 since the records carry the stages' per-vessel state). */
 #define ING_LAYOUT                                                                                 \
     ((int64_t)sizeof(struct sw_vessel) * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 3)
+/* ... of the builds whose vessels kept 8 recent fixes (read, converted: sw_vessel_from_r8) */
+#define ING_LAYOUT_R8                                                                              \
+    ((int64_t)SW_VESSEL_R8_SIZE * 100000 + (int64_t)sizeof(struct sw_record) * 10 + 3)
 /* A run whose first record is this much older than the end of the last run starts the stages
  * and the dedup table afresh (the days are analysed out of order). */
 #define ING_BACKWARDS_MS (3600 * 1000LL)
@@ -125,9 +128,10 @@ uint64_t ing_stages_layout(const struct sw_pipeline *p);
 /* Append v's record (clear: dirty bits not to save) to b. */
 int ing_record_put(struct sw_pipeline *p, struct sw_buf *b, const struct sw_vessel *v, size_t slot,
                    uint8_t clear);
-/* Restore a record's vessel and, when stages, its stages' parts. */
+/* Restore a record's vessel and, when stages, its stages' parts (r8: the vessel in the layout
+ * of SW_VESSEL_R8_SIZE bytes). */
 int ing_record_restore(struct sw_pipeline *p, const unsigned char *rec, size_t len, int stages,
-                       char *err);
+                       int r8, char *err);
 /* The stages' blobs (carry: only those with a carried layout), and back. */
 int ing_stages_put(struct sw_pipeline *p, struct sw_buf *b, int carry);
 int ing_stages_restore(struct sw_pipeline *p, const void *data, size_t len, int carry, char *err);

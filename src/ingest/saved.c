@@ -66,11 +66,15 @@ int ing_record_put(struct sw_pipeline *p, struct sw_buf *b, const struct sw_vess
 }
 
 /* A vessel state from a record: a later state replaces an earlier one. */
-static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, size_t *slot)
+static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, int r8, size_t *slot)
 {
     struct sw_vessel v, *cur;
     int rc;
-    memcpy(&v, b, sizeof v);
+    if (r8) {
+        if ((rc = sw_vessel_from_r8(b, &v)) != SW_OK) return rc;
+    } else {
+        memcpy(&v, b, sizeof v);
+    }
     if ((cur = sw_vessels_get(p->vs, v.mmsi)) != NULL) {
         if ((rc = sw_vessel_check(&v)) == SW_OK) *cur = v;
     } else {
@@ -81,14 +85,14 @@ static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, size_t 
 }
 
 int ing_record_restore(struct sw_pipeline *p, const unsigned char *rec, size_t len, int stages,
-                       char *err)
+                       int r8, char *err)
 {
-    size_t slot, off = sizeof(struct sw_vessel);
+    size_t slot, off = r8 ? SW_VESSEL_R8_SIZE : sizeof(struct sw_vessel);
     uint32_t mmsi = 0;
     int rc = SW_EFORMAT;
-    if (len >= sizeof(struct sw_vessel)) {
+    if (len >= off) {
         memcpy(&mmsi, rec + offsetof(struct sw_vessel, mmsi), sizeof mmsi);
-        rc = restore_vessel(p, rec, &slot);
+        rc = restore_vessel(p, rec, r8, &slot);
     }
     for (size_t i = 0; i < p->nstages && rc == SW_OK && stages; i++) {
         const struct sw_stage *s = p->stages[i];
@@ -183,16 +187,18 @@ int ing_log_load(struct sw_pipeline *p, int stages_ok, char *err)
         size_t len = (size_t)sqlite3_column_bytes(st, 0), off = 0;
         const unsigned char *b = sqlite3_column_blob(st, 0);
         int legacy = sqlite3_column_type(st, 1) == SQLITE_NULL;
+        /* rows of builds whose vessels kept 8 recent fixes (all rows without a layout) */
+        int r8 = legacy || sqlite3_column_int64(st, 1) == ING_LAYOUT_R8;
         int stages = stages_ok && !legacy && sqlite3_column_int64(st, 2) == stl;
-        if (legacy ? len % sizeof(struct sw_vessel) != 0
-                   : sqlite3_column_int64(st, 1) != ING_LAYOUT) {
+        if (legacy ? len % SW_VESSEL_R8_SIZE != 0
+                   : !r8 && sqlite3_column_int64(st, 1) != ING_LAYOUT) {
             if (err)
                 snprintf(err, SW_ERRMAX, "saved vessel state was written by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto done;
         }
         while (off < len) {
-            uint32_t n = (uint32_t)sizeof(struct sw_vessel);
+            uint32_t n = SW_VESSEL_R8_SIZE;
             if (!legacy && (len - off < 4 || (memcpy(&n, b + off, 4), len - off - 4 < n))) {
                 rc = SW_EFORMAT;
                 if (err) snprintf(err, SW_ERRMAX, "the saved vessel state is damaged");
@@ -200,7 +206,7 @@ int ing_log_load(struct sw_pipeline *p, int stages_ok, char *err)
             }
             if (!legacy) off += 4;
             p->state_logged++;
-            if ((rc = ing_record_restore(p, b + off, n, stages, err)) != SW_OK) goto done;
+            if ((rc = ing_record_restore(p, b + off, n, stages, r8, err)) != SW_OK) goto done;
             off += n;
         }
     }
@@ -286,14 +292,14 @@ int ing_log_load_v1(struct sw_pipeline *p, char *err)
         return SW_EDB;
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((size_t)sqlite3_column_bytes(st, 0) != sizeof(struct sw_vessel)) {
+        if ((size_t)sqlite3_column_bytes(st, 0) != SW_VESSEL_R8_SIZE) {
             if (err)
                 snprintf(err, SW_ERRMAX, "saved vessel state was written by an incompatible build");
             rc = SW_EUNSUPPORTED;
             goto done;
         }
         p->state_snapshot = 1; /* saved by an earlier build: rewritten as a log */
-        if ((rc = ing_record_restore(p, sqlite3_column_blob(st, 0), sizeof(struct sw_vessel), 0,
+        if ((rc = ing_record_restore(p, sqlite3_column_blob(st, 0), SW_VESSEL_R8_SIZE, 0, 1,
                                      err)) != SW_OK)
             goto done;
     }

@@ -203,6 +203,53 @@ int sw_vessel_check(const struct sw_vessel *v)
     return SW_OK;
 }
 
+/* struct sw_vessel as saved by builds whose recent track held 8 fixes. */
+struct vessel_r8 {
+    uint32_t mmsi;
+    char cls;
+    uint8_t dirty, has_fix, last_kept;
+    uint16_t recent_n, recent_head;
+    int64_t first_seen, last_seen;
+    uint64_t n_pos, n_static;
+    struct sw_fix last, kept, recent[8];
+    struct sw_identity id;
+    uint32_t id_seq;
+    int64_t id_first_seen, id_last_seen;
+    float draught;
+    char dest[SW_REC_DEST_MAX + 1];
+};
+_Static_assert(sizeof(struct vessel_r8) == SW_VESSEL_R8_SIZE, "the 8-fix layout");
+
+int sw_vessel_from_r8(const void *saved, struct sw_vessel *out)
+{
+    struct vessel_r8 o;
+    memcpy(&o, saved, sizeof o);
+    if (o.recent_n > 8 || o.recent_head >= 8) return SW_EFORMAT;
+    memset(out, 0, sizeof *out);
+    out->mmsi = o.mmsi;
+    out->cls = o.cls;
+    out->dirty = o.dirty;
+    out->has_fix = o.has_fix;
+    out->last_kept = o.last_kept;
+    out->first_seen = o.first_seen;
+    out->last_seen = o.last_seen;
+    out->n_pos = o.n_pos;
+    out->n_static = o.n_static;
+    out->last = o.last;
+    out->kept = o.kept;
+    int k = o.recent_n < SW_VESSEL_RECENT ? o.recent_n : SW_VESSEL_RECENT;
+    for (int i = 0; i < k; i++) /* the k latest, oldest first */
+        out->recent[i] = o.recent[(o.recent_head + o.recent_n - k + i) % 8];
+    out->recent_n = (uint16_t)k;
+    out->id = o.id;
+    out->id_seq = o.id_seq;
+    out->id_first_seen = o.id_first_seen;
+    out->id_last_seen = o.id_last_seen;
+    out->draught = o.draught;
+    memcpy(out->dest, o.dest, sizeof out->dest);
+    return sw_vessel_check(out);
+}
+
 int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved)
 {
     if (sw_vessel_check(saved) != SW_OK) return SW_EFORMAT;

@@ -9,8 +9,9 @@
  * after its 32-byte header, which the target writes itself; it is loaded once whole and once
  * with a committed length cut in the middle. The corpus holds, besides damaged files, state
  * files of a simulated run killed between checkpoints ('simulate --seed 3 --hours 24
- * --vessels 5', its first 20,000 lines, 'analyze --checkpoint 1500' killed with SIGKILL; the
- * file DB-ingest.N after its header, up to the length its ingest_pending row commits).
+ * --vessels 5', its first 20,000 lines, 'analyze --checkpoint 2500' killed with SIGKILL
+ * (1500 before the vessels' recent track was cut to 2 fixes); the file DB-ingest.N after
+ * its header, up to the length its ingest_pending row commits).
  */
 #include "../../src/ingest/pipeline_int.h"
 #include "../../src/ingest/statefile.h"
