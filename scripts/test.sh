@@ -11,6 +11,7 @@ WERROR=${WERROR:-0}
 echo "== static checks"
 scripts/check-banned.sh
 scripts/check-functions.sh
+scripts/check-sql.sh
 if command -v clang-format >/dev/null; then
     make -s format-check
 else
