@@ -128,7 +128,7 @@ static int parse_one(struct lset *s, enum sw_list_format fmt, const char *data, 
 }
 
 int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, long *n_entries,
-                       char err[320])
+                       char err[SW_ERRMAX])
 {
     struct lset s;
     lset_init(&s);
@@ -138,7 +138,7 @@ int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, lo
         rc = lofac_csv_finish(&s);
     if (!rc) rc = lset_unique_refs(&s);
     if (n_entries) *n_entries = (long)s.n;
-    if (err) snprintf(err, 320, "%s", rc ? (s.err[0] ? s.err : sw_strerror(rc)) : "");
+    if (err) snprintf(err, SW_ERRMAX, "%s", rc ? (s.err[0] ? s.err : sw_strerror(rc)) : "");
     lset_free(&s);
     return rc;
 }
