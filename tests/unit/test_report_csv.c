@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 
+#include "sanctwatch/cases.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/report.h"
 
@@ -42,10 +43,37 @@ static void hostile_names_in_events_csv(void **state)
     json_decref(model);
 }
 
+/* The cap tracker's deliveries.csv writes the tanker's name and port through the same writer
+ * (src/cases/csv.c had a copy of its own). */
+static void hostile_names_in_deliveries_csv(void **state)
+{
+    json_error_t e;
+    json_t *model = json_loads("{\"cap\":{\"deliveries\":[{\"year\":2024,\"time\":"
+                               "\"2024-03-01T00:00:00Z\",\"kind\":\"port_call\",\"mmsi\":"
+                               "445123456,\"imo\":9123456,\"name\":\"=HYPERLINK(\\\"x\\\")\","
+                               "\"port\":\"-Nampo, KP\",\"dwt_source\":\"@list\"}]}}",
+                               0, &e);
+    assert_non_null(model);
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    assert_non_null(f);
+    assert_int_equal(sw_cases_write_deliveries_csv(model, f), SW_OK);
+    fclose(f);
+    const char *row = strchr(out, '\n');
+    assert_non_null(row);
+    assert_string_equal(row + 1,
+                        "2024,2024-03-01T00:00:00Z,port_call,445123456,9123456,"
+                        "\"'=HYPERLINK(\"\"x\"\")\",\"'-Nampo, KP\",,'@list,,,,,,,,,,,,\n");
+    free(out);
+    json_decref(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hostile_names_in_events_csv),
+        cmocka_unit_test(hostile_names_in_deliveries_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
