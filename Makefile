@@ -128,12 +128,17 @@ web:
 	cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs --out ../$(BUILD)/web
 
 MANPAGES := $(sort $(wildcard docs/man/*.1))
+# the one version string (include/sanctwatch/version.h), written into the man pages' footer
+# as they are installed (the pages in docs/man name no version of their own)
+VERSION := $(shell sed -n 's/^\#define SW_VERSION "\(.*\)"/\1/p' include/sanctwatch/version.h)
 install: $(CLI)
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(SHAREDIR)' '$(DESTDIR)$(MANDIR)/man1'
 	install -m 755 $(CLI) '$(DESTDIR)$(BINDIR)/sanctwatch'
 	cd data && find . -type d -exec install -d '$(DESTDIR)$(SHAREDIR)/{}' \;
 	cd data && find . -type f -exec install -m 644 '{}' '$(DESTDIR)$(SHAREDIR)/{}' \;
-	install -m 644 $(MANPAGES) '$(DESTDIR)$(MANDIR)/man1/'
+	for m in $(MANPAGES); do \
+	  sed '1s/"sanctwatch"/"sanctwatch $(VERSION)"/' $$m >'$(DESTDIR)$(MANDIR)/man1/'$${m##*/} && \
+	  chmod 644 '$(DESTDIR)$(MANDIR)/man1/'$${m##*/} || exit 1; done
 	if [ -f $(BUILD)/web/index.html ]; then install -d '$(DESTDIR)$(SHAREDIR)/web' && \
 	  install -m 644 $(BUILD)/web/* '$(DESTDIR)$(SHAREDIR)/web/'; fi
 uninstall:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled example, from raw AIS to the report. Installs missing packages,
 # builds, then in out/example/:
-#   1. simulates two days of traffic around Korea with labelled behaviour of every event type
+#   1. simulates 36 hours of traffic around Korea with labelled behaviour of every event type
 #      (deterministic: seed 1), NMEA with tag blocks from several receivers;
 #   2. imports the bundled OFAC SDN list (a US government work: public domain);
 #   3. analyzes the scenario and a real recording (28 s of the Danish Maritime Authority's

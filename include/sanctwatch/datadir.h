@@ -27,9 +27,14 @@ int sw_datadir(char *buf, size_t n);
 /* buf = <data directory>/sub (sub such as "screening" or "detect.conf"). Same errors. */
 int sw_datadir_path(const char *sub, char *buf, size_t n);
 
+/* The folder of the running program (/proc/self/exe without its last name) into buf: the
+ * one lookup of "beside the program", for the search above and for what else a command
+ * finds there (serve's dashboard in build/web). SW_ENOTFOUND, SW_ETOOBIG. */
+int sw_datadir_program_dir(char *buf, size_t n);
+
 /* The name of an environment variable (SW_DATADIR or SANCTWATCH_DATA) that is set but was
- * skipped by the last search because it holds no data directory; NULL when none. For
- * messages ("SW_DATADIR='/x' holds no ports.csv"). */
+ * skipped by the calling thread's last search because it holds no data directory; NULL when
+ * none. For messages ("SW_DATADIR='/x' holds no ports.csv"). */
 const char *sw_datadir_env_ignored(void);
 
 #endif

@@ -111,7 +111,10 @@ struct sw_detect;
 /* g is required (land, ports, zones). db may be NULL (no recording, no lists). When db is
  * given, the ledger tables are migrated and the designated vessels of the lists tables
  * (if present) are loaded for listed_vessel and identity_fraud. err (SW_ERRMAX bytes, may be NULL)
- * explains a failure. */
+ * explains a failure. The detector may be created before or after a pipeline on the same db
+ * (after it, the migrations run inside the pipeline's transaction, ingest.h); to be the
+ * pipeline's stage (sw_detect_stage) it must exist before sw_pipeline_new, whose
+ * configuration names it. */
 int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
                   const struct sw_detect_params *p, const struct sw_detect_limits *lim, char *err);
 void sw_detect_free(struct sw_detect *d);

@@ -233,7 +233,14 @@ typedef int (*sw_consumer_fn)(void *ctx, const struct sw_record *r, const struct
 
 /* Open the pipeline on an open store: applies the "ingest" migrations and loads the saved
  * state (vessels, pending records, dedup, counters of an unfinished run). Caller frees with
- * sw_pipeline_free(). err (SW_ERRMAX bytes, may be NULL) gets a message on failure. */
+ * sw_pipeline_free(). err (SW_ERRMAX bytes, may be NULL) gets a message on failure.
+ * From here until sw_pipeline_free the pipeline holds a write transaction open on db,
+ * committed at every checkpoint and at sw_pipeline_finish: whatever else writes through db
+ * meanwhile (the detectors' ledger, the cases stage) writes inside it, in savepoints, and
+ * must not BEGIN or COMMIT itself. Modules may be opened on db before or after the pipeline
+ * (their migrations then run inside its transaction, store.h); the only order is that the
+ * stages in cfg->stages (sw_detect_stage, sw_cases_stage_get) exist before, as they are part
+ * of the configuration. */
 int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipeline_config *cfg,
                     char *err);
 void sw_pipeline_free(struct sw_pipeline *p);

@@ -337,6 +337,11 @@ int sw_ledger_prove_index(struct sw_ledger *lg, uint64_t index, uint64_t size,
 /* Consistency proof between two sizes (0 < old_size <= new_size <= current size). */
 int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_t new_size,
                                 struct sw_proof *out);
+/* The same path alone, into path (room for SW_MERKLE_MAX_PATH hashes; *n their number), ctx
+ * being the struct sw_ledger: the proof callback a witness client takes
+ * (sw_witness_proof_fn, sanctwatch/witness.h), for ledger head and the server alike. */
+int sw_ledger_consistency_path(void *ctx, uint64_t old_size, uint64_t new_size,
+                               uint8_t path[][SW_HASH_LEN], size_t *n);
 
 /* Full audit: recompute every leaf from the stored canonical events (in leaf order, no gaps),
  * check stored leaf and node hashes and the stored state, and check every recorded head's

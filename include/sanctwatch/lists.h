@@ -134,7 +134,7 @@ struct sw_lists_report {
     long n_entries;
     long n_type[SW_ENTRY_NTYPES];
     long added, removed, changed, orphans;
-    char err[320]; /* on failure: what and where ("line 12: ..."), without the file name
+    char err[SW_ERRMAX]; /* on failure: what and where ("line 12: ..."), without the file name
                       when err_file is set */
     char err_file[256];
 };
@@ -156,7 +156,7 @@ int sw_lists_import(sqlite3 *db, const char *const *paths, size_t n,
 /* Parse an in-memory file of one format without a store (fuzzing, validation). Returns the
  * number of entries through *n_entries. Same errors as sw_lists_import. */
 int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, long *n_entries,
-                       char err[320]);
+                       char err[SW_ERRMAX]);
 
 /* Normalise an identifier of kind for comparison into out (size outsz, NUL-terminated):
  * IMO -> its 7 digits ("IMO 9123456" -> "9123456"), MMSI -> 9 digits, others upper-cased

@@ -46,7 +46,10 @@ int sw_store_open_readonly(const char *path, sqlite3 **out, char *err);
  */
 int sw_store_open_writer(const char *path, int create, sqlite3 **out, char *err);
 
-/* Apply migrations steps[0..n-1] of module (version i+1 is steps[i]) not yet applied. */
+/* Apply migrations steps[0..n-1] of module (version i+1 is steps[i]) not yet applied, each
+ * in a transaction of its own, or, when db is already inside a transaction (a pipeline holds
+ * one from sw_pipeline_new until it is freed), as a savepoint of it, committed with it: a
+ * module may be opened on a connection before or after the pipeline. */
 int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, int n);
 
 /* 1 when the database has a table of that name (a module's tables exist only once it ran),

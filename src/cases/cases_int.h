@@ -104,6 +104,9 @@ json_t *cases_port_json(const struct sw_cases *c, int port);
 
 /* ---- the stage's parts */
 int cases_on_event(void *ctx, const json_t *ev, int type); /* ppc.c */
+/* store.c: the stage's draught_history writes (the table's SQL stays in store.c) */
+int cases_draught_prepare(sqlite3 *db, sqlite3_stmt **st);
+int cases_draught_put(sqlite3_stmt *st, uint32_t mmsi, int64_t t, double draught_m);
 int cases_voyage_fix(struct sw_cases_stage *s, size_t slot, const struct sw_vessel *v,
                      const struct sw_fix *prev, const struct sw_fix *f, uint16_t top_before);
 int cases_voyage_check(const struct sw_cases *c, const struct cvoy *y); /* voyage.c */

@@ -1,29 +1,21 @@
 /*
  * The cap tracker as CSV: one row per delivery, and one per year. Text fields come from AIS
- * (vessel names anyone can broadcast) and the lists, so every field is quoted as RFC 4180
- * asks and a field that a spreadsheet would take for a formula (= + - @ TAB CR first) gets a
- * leading apostrophe.
+ * (vessel names anyone can broadcast) and the lists, so they go through the one CSV writer
+ * (sanctwatch/csvout.h): quoted as RFC 4180 asks, and a field that a spreadsheet would take
+ * for a formula (= + - @ TAB CR first) gets a leading apostrophe.
  */
 #include "cases_int.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "sanctwatch/csvout.h"
 #include "sanctwatch/error.h"
 
+/* A text field through the one CSV writer (sanctwatch/csvout.h: quoting, formula guard). */
 static void field(FILE *f, const char *s, int last)
 {
-    if (!s) s = "";
-    int guard =
-        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
-    int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote) fputc('"', f);
-    if (guard) fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    if (quote) fputc('"', f);
+    sw_csv_put(f, s);
     fputc(last ? '\n' : ',', f);
 }
 

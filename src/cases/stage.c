@@ -17,7 +17,6 @@
 
 #include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
-#include "sanctwatch/store.h"
 
 #define STATE_VERSION 1
 #define MASK_V 1
@@ -50,11 +49,8 @@ static int draught(struct sw_cases_stage *s, struct cvessel *cv, const struct sw
     if (!isfinite(r->draught) || dm <= 0 || dm > 255 || dm == cv->draught_dm) return SW_OK;
     cv->draught_dm = (uint8_t)dm;
     if (!s->ins_draught) return SW_OK;
-    sqlite3_bind_int64(s->ins_draught, 1, r->mmsi);
-    sqlite3_bind_int64(s->ins_draught, 2, r->t_ms);
-    sqlite3_bind_double(s->ins_draught, 3, dm / 10.0);
     s->st.draught_rows++;
-    return sw_store_step(s->ins_draught);
+    return cases_draught_put(s->ins_draught, r->mmsi, r->t_ms, dm / 10.0);
 }
 
 /* The speed at a fix in 0.1 kn, or SOG_NONE. */
@@ -224,9 +220,7 @@ int sw_cases_stage_new(struct sw_cases_stage **out, struct sw_cases *c, struct s
     s->db = db;
     s->p = *p;
     if (db && ((rc = sw_cases_migrate(db)) != SW_OK ||
-               (rc = sw_store_prepare(db, &s->ins_draught,
-                                      "INSERT OR IGNORE INTO draught_history(mmsi, t_ms, "
-                                      "draught_m) VALUES(?, ?, ?)")) != SW_OK))
+               (rc = cases_draught_prepare(db, &s->ins_draught)) != SW_OK))
         goto fail;
     uint32_t heard = (uint32_t)1 << SW_DT_AIS_GAP | (uint32_t)1 << SW_DT_DARK_RENDEZVOUS;
     if ((rc = sw_detect_listen_types(det, cases_on_event, s, s->p.ppc_enabled ? heard : 0)) !=

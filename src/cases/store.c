@@ -1,7 +1,7 @@
 /*
  * The cases module's tables (module "cases" in schema_migrations): draught_history, one row
- * each time a vessel's broadcast draught changed (written by the stage, stage.c), read by the
- * cap tracker for the draught before and after a delivery.
+ * each time a vessel's broadcast draught changed (written by the stage, stage.c, through
+ * cases_draught_put), read by the cap tracker for the draught before and after a delivery.
  */
 #include "cases_int.h"
 
@@ -36,6 +36,21 @@ static const char sql_at[] = "SELECT draught_m FROM draught_history WHERE mmsi =
                              "t_ms <= ?2 AND ?3 = ?3 ORDER BY t_ms DESC LIMIT 1";
 static const char sql_after[] = "SELECT draught_m FROM draught_history WHERE mmsi = ?1 AND "
                                 "t_ms > ?2 AND t_ms <= ?3 ORDER BY t_ms LIMIT 1";
+
+int cases_draught_prepare(sqlite3 *db, sqlite3_stmt **st)
+{
+    return sw_store_prepare(db, st,
+                            "INSERT OR IGNORE INTO draught_history(mmsi, t_ms, draught_m) "
+                            "VALUES(?, ?, ?)");
+}
+
+int cases_draught_put(sqlite3_stmt *st, uint32_t mmsi, int64_t t, double draught_m)
+{
+    sqlite3_bind_int64(st, 1, mmsi);
+    sqlite3_bind_int64(st, 2, t);
+    sqlite3_bind_double(st, 3, draught_m);
+    return sw_store_step(st);
+}
 
 int sw_cases_draught_at(sqlite3 *db, uint32_t mmsi, int64_t t, double *m)
 {

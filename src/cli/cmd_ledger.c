@@ -502,21 +502,6 @@ static int apply_rotations(const struct opts *o, struct trust *t)
     return 0;
 }
 
-static int proof_cb(void *ctx, uint64_t old_size, uint64_t new_size, uint8_t path[][SW_HASH_LEN],
-                    size_t *n)
-{
-    struct sw_proof *p = malloc(sizeof *p);
-    if (!p) return SW_ENOMEM;
-    int rc = sw_ledger_prove_consistency(ctx, old_size, new_size, p);
-    if (rc == SW_OK) {
-        memcpy(path, p->path, p->n * SW_HASH_LEN);
-        *n = p->n;
-    }
-    sw_proof_release(p);
-    free(p);
-    return rc;
-}
-
 /* Submit a freshly signed head to the policy's witnesses and record their cosignatures.
  * *cosigned gets the note with them; returns the number of distinct witnesses that signed. */
 static unsigned witness_head(struct sw_ledger *lg, const struct sw_witness_policy *p,
@@ -528,8 +513,8 @@ static unsigned witness_head(struct sw_ledger *lg, const struct sw_witness_polic
     *cosigned = NULL;
     for (size_t i = 0; i < p->n; i++)
         sw_ledger_witness_size(lg, &p->peer[i].pub, &known[i]);
-    int rc = sw_witness_collect(p, known, note, strlen(note), proof_cb, lg, timeout_s * 1000u, out,
-                                cosigned);
+    int rc = sw_witness_collect(p, known, note, strlen(note), sw_ledger_consistency_path, lg,
+                                timeout_s * 1000u, out, cosigned);
     if (rc) {
         cli_error("cannot submit the head to witnesses: %s", sw_strerror(rc));
         return 0;

@@ -23,7 +23,8 @@ static const char usage_text[] =
     "                         [--title TEXT]\n"
     "\n"
     "Writes DIR/report.html (self-contained: open it in any browser), report.json,\n"
-    "events.geojson, tracks.geojson, events.kml and events.csv for the incidents in DB.\n"
+    "events.geojson, tracks.geojson, events.kml and events.csv for the incidents in DB,\n"
+    "and cases.json, deliveries.csv and cap.csv for their cases and the petroleum cap.\n"
     "\n"
     "  --db DB        database (default " SW_STORE_DEFAULT_PATH ")\n"
     "  --from, --to   ISO 8601 times (2024-03-01 or 2024-03-01T06:00:00Z): incidents that\n"
@@ -164,7 +165,8 @@ static int build_and_write(struct args *a, const struct sw_geo *geo)
     }
     json_t *summary = json_object_get(model, "summary");
     printf("wrote %lld incidents to %s/report.html (open it in a browser), with report.json, "
-           "events.geojson, tracks.geojson, events.kml and events.csv\n",
+           "events.geojson, tracks.geojson, events.kml, events.csv, cases.json, deliveries.csv "
+           "and cap.csv\n",
            (long long)json_integer_value(json_object_get(summary, "incidents")), a->out);
     json_decref(model);
     return 0;

@@ -224,12 +224,8 @@ static const char *find_web(const char *given, char *buf, size_t cap)
         snprintf(idx, sizeof idx, "%s/index.html", buf);
         if (stat(idx, &st) == 0) return buf;
     }
-    ssize_t n = readlink("/proc/self/exe", buf, cap - 8);
-    if (n <= 0) return NULL;
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash) return NULL;
-    snprintf(slash, cap - (size_t)(slash - buf), "/web");
+    if (cap < 8 || sw_datadir_program_dir(buf, cap - 4) != SW_OK) return NULL;
+    memcpy(buf + strlen(buf), "/web", 5);
     snprintf(idx, sizeof idx, "%s/index.html", buf);
     return stat(idx, &st) == 0 ? buf : NULL;
 }

@@ -656,19 +656,28 @@ int sw_ledger_prove_event(struct sw_ledger *lg, const char *id, uint64_t size, s
     return SW_OK;
 }
 
-int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_t new_size,
-                                struct sw_proof *out)
+int sw_ledger_consistency_path(void *ctx, uint64_t old_size, uint64_t new_size,
+                               uint8_t path[][SW_HASH_LEN], size_t *n)
 {
+    struct sw_ledger *lg = ctx;
     uint64_t cur;
     uint8_t root[SW_HASH_LEN];
-    memset(out, 0, sizeof *out);
     int rc = sw_ledger_tree(lg, &cur, root);
     if (rc) return rc;
     if (old_size == 0 || old_size > new_size || new_size > cur) return SW_ERANGE;
+    return sw_merkle_consistency_proof(old_size, new_size, range_cb, lg, path, n);
+}
+
+int sw_ledger_prove_consistency(struct sw_ledger *lg, uint64_t old_size, uint64_t new_size,
+                                struct sw_proof *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = sw_ledger_consistency_path(lg, old_size, new_size, out->path, &out->n);
+    if (rc) return rc;
     out->kind = SW_PROOF_CONSISTENCY;
     out->old_size = old_size;
     out->size = new_size;
-    return sw_merkle_consistency_proof(old_size, new_size, range_cb, lg, out->path, &out->n);
+    return SW_OK;
 }
 
 /* ------------------------------------------------------------------------------ heads */

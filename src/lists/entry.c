@@ -66,28 +66,39 @@ int lset_fail(struct lset *s, int code, const char *fmt, ...)
     return code;
 }
 
-static const struct lset *sort_set; /* qsort has no context argument in C11 */
+/* qsort has no context argument in C11: the references are sorted beside their indexes
+ * rather than through a static pointer to the set, which two imports in two threads would
+ * share. */
+struct refidx {
+    const char *ref;
+    size_t i;
+};
 
 static int cmp_ref(const void *a, const void *b)
 {
-    const char *ra = sort_set->e[*(const size_t *)a].ref;
-    const char *rb = sort_set->e[*(const size_t *)b].ref;
-    int c = strcmp(ra ? ra : "", rb ? rb : "");
+    const struct refidx *x = a, *y = b;
+    int c = strcmp(x->ref, y->ref);
     if (c) return c;
-    size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-    return ia < ib ? -1 : ia > ib;
+    return x->i < y->i ? -1 : x->i > y->i;
 }
 
 int lset_index(struct lset *s)
 {
     free(s->index);
     s->index = malloc((s->n ? s->n : 1) * sizeof *s->index);
-    if (!s->index) return SW_ENOMEM;
+    struct refidx *r = malloc((s->n ? s->n : 1) * sizeof *r);
+    if (!s->index || !r) {
+        free(s->index);
+        free(r);
+        s->index = NULL;
+        return SW_ENOMEM;
+    }
     for (size_t i = 0; i < s->n; i++)
-        s->index[i] = i;
-    sort_set = s;
-    qsort(s->index, s->n, sizeof *s->index, cmp_ref);
-    sort_set = NULL;
+        r[i] = (struct refidx){s->e[i].ref ? s->e[i].ref : "", i};
+    qsort(r, s->n, sizeof *r, cmp_ref);
+    for (size_t i = 0; i < s->n; i++)
+        s->index[i] = r[i].i;
+    free(r);
     return SW_OK;
 }
 

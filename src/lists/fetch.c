@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,14 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+/* libcurl's global set-up, once per process and safe from any thread (the server, --jobs),
+ * as src/witness/client.c does it; a failure shows as the first transfer's error. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_setup(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 #define DEFAULT_MAX ((size_t)512 << 20)
 #define HDR_MAX 256
@@ -305,8 +314,7 @@ int sw_lists_fetch(sqlite3 *db, const char *list, const struct sw_lists_fetch_op
         return fail(rep, SW_EINVAL, "unknown list '%s' (un, ofac)", list ? list : "");
     int rc = sw_lists_migrate(db);
     if (rc) return fail(rep, rc, "cannot set up the lists tables: %s", sqlite3_errmsg(db));
-    static int curl_ready;
-    if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK) curl_ready = 1;
+    pthread_once(&curl_once, curl_setup);
     if (sodium_init() < 0) return fail(rep, SW_ENOMEM, "cannot start libsodium");
     struct dl d[SW_PUB_N];
     memset(d, 0, sizeof d);

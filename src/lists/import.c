@@ -128,7 +128,7 @@ static int parse_one(struct lset *s, enum sw_list_format fmt, const char *data, 
 }
 
 int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, long *n_entries,
-                       char err[320])
+                       char err[SW_ERRMAX])
 {
     struct lset s;
     lset_init(&s);
@@ -138,7 +138,7 @@ int sw_lists_parse_mem(enum sw_list_format fmt, const void *data, size_t len, lo
         rc = lofac_csv_finish(&s);
     if (!rc) rc = lset_unique_refs(&s);
     if (n_entries) *n_entries = (long)s.n;
-    if (err) snprintf(err, 320, "%s", rc ? (s.err[0] ? s.err : sw_strerror(rc)) : "");
+    if (err) snprintf(err, SW_ERRMAX, "%s", rc ? (s.err[0] ? s.err : sw_strerror(rc)) : "");
     lset_free(&s);
     return rc;
 }
@@ -534,11 +534,11 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
 {
     struct writer w = {.db = db, .s = s, .rep = rep};
     int64_t prev_active = 0;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (sw_store_exec(db, "BEGIN IMMEDIATE"))
         return lset_fail(s, SW_EDB, "cannot start a transaction: %s", sqlite3_errmsg(db));
     int rc = check_edition(db, s, sha, rep);
     if (rc == 1) { /* the same bytes again: nothing to do */
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sw_store_rollback(db, "ROLLBACK");
         return SW_OK;
     }
     if (!rc) rc = insert_edition(&w, files, sha, opts ? opts->source : NULL);
@@ -548,13 +548,13 @@ static int write_edition(sqlite3 *db, struct lset *s, const char *files, const c
     if (!rc) rc = write_entries(&w);
     if (!rc) rc = remove_and_link(&w, (long)prev_active, opts ? opts->allow_mass_removal : 0);
     if (!rc) rc = update_counts(&w);
-    for (int i = 0; i < Q_NQ; i++)
-        sqlite3_finalize(w.q[i]);
-    if (!rc && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    for (int i = 0; i < Q_NQ; i++) /* keeping a failed step's message for the lines below */
+        sw_store_finalize(w.q[i]);
+    if (!rc && sw_store_exec(db, "COMMIT"))
         rc = lset_fail(s, SW_EDB, "cannot commit: %s", sqlite3_errmsg(db));
     if (rc) {
         if (!s->err[0]) lset_fail(s, SW_EDB, "database: %s", sqlite3_errmsg(db));
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sw_store_rollback(db, "ROLLBACK");
         return rc;
     }
     rep->edition_id = w.eid;

@@ -50,7 +50,7 @@ struct lset {
     enum sw_list_format format;
     long orphans;
     size_t *index; /* sorted positions by ref, for joins (lset_index) */
-    char err[320];
+    char err[SW_ERRMAX];
 };
 
 void lset_init(struct lset *s);

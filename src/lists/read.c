@@ -91,7 +91,8 @@ struct walk {
     int names_row, ids_row; /* SQLITE_ROW while the statement has a current row */
     struct sw_lists_name_view *nv;
     struct sw_lists_id_view *iv;
-    size_t (*off)[2];  /* string offsets in str of each name (name, quality) or id */
+    size_t (*off)[2];  /* string offsets in str of each name (name, quality), then of each id
+                        * (from SW_LISTS_VIEW_MAX on): pointers are made once both are in */
     struct sw_buf str; /* a column's text is valid only until its statement steps on */
     struct lists_subjects subj;
 };
@@ -112,15 +113,15 @@ static const char *at(const struct walk *w, size_t o)
 
 /* The rows of statement q (entry id in column 0, two text columns) for entry id, copied;
  * their count. *row is the statement's last step result. */
-static size_t collect(struct walk *w, sqlite3_stmt *q, int *row, int64_t id)
+static size_t collect(struct walk *w, sqlite3_stmt *q, int *row, int64_t id, size_t (*off)[2])
 {
     size_t n = 0;
     while (*row == SQLITE_ROW && sqlite3_column_int64(q, 0) < id)
         *row = sqlite3_step(q);
     while (*row == SQLITE_ROW && sqlite3_column_int64(q, 0) == id) {
         if (n < SW_LISTS_VIEW_MAX) {
-            w->off[n][0] = keep(w, q, 1);
-            w->off[n][1] = keep(w, q, 2);
+            off[n][0] = keep(w, q, 1);
+            off[n][1] = keep(w, q, 2);
             n++;
         }
         *row = sqlite3_step(q);
@@ -143,15 +144,17 @@ static int walk_entry(struct walk *w, int (*fn)(void *, const struct sw_lists_en
     v.grt = txt(w->ent, 8);
     v.subject = lists_subject_of(&w->subj, id);
     sw_buf_reset(&w->str);
-    v.n_names = collect(w, w->names, &w->names_row, id);
+    /* the ids' strings may move str's data (realloc): pointers only after both */
+    size_t(*ioff)[2] = w->off + SW_LISTS_VIEW_MAX;
+    v.n_names = collect(w, w->names, &w->names_row, id, w->off);
+    v.n_ids = collect(w, w->ids, &w->ids_row, id, ioff);
     for (size_t i = 0; i < v.n_names; i++) {
         w->nv[i].name = at(w, w->off[i][0]);
         w->nv[i].quality = at(w, w->off[i][1]);
     }
-    v.n_ids = collect(w, w->ids, &w->ids_row, id);
     for (size_t i = 0; i < v.n_ids; i++) {
-        w->iv[i].kind = at(w, w->off[i][0]);
-        w->iv[i].norm = at(w, w->off[i][1]);
+        w->iv[i].kind = at(w, ioff[i][0]);
+        w->iv[i].norm = at(w, ioff[i][1]);
     }
     v.names = w->nv;
     v.ids = w->iv;
@@ -170,7 +173,7 @@ int sw_lists_each_active(sqlite3 *db, int (*fn)(void *ctx, const struct sw_lists
     if (rc) return rc;
     w.nv = malloc(SW_LISTS_VIEW_MAX * sizeof *w.nv);
     w.iv = malloc(SW_LISTS_VIEW_MAX * sizeof *w.iv);
-    w.off = malloc(SW_LISTS_VIEW_MAX * sizeof *w.off);
+    w.off = malloc(2 * SW_LISTS_VIEW_MAX * sizeof *w.off);
     sw_buf_init(&w.str, 64u << 20);
     rc = !w.nv || !w.iv || !w.off ? SW_ENOMEM : SW_OK;
     if (!rc &&

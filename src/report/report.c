@@ -476,7 +476,7 @@ static int choose_head(struct build *b, char **note)
             if (b->err)
                 snprintf(b->err, SW_ERRMAX, "cannot sign a head: %s",
                          rc && rc != SW_EDB ? sw_strerror(rc) : sqlite3_errmsg(b->db));
-            sw_store_exec(b->db, "ROLLBACK");
+            sw_store_rollback(b->db, "ROLLBACK");
             return rc ? rc : SW_EDB;
         }
         rc = sw_checkpoint_parse(*note, strlen(*note), cp);

@@ -44,7 +44,7 @@ static int in_tx(sqlite3 *db, int (*fn)(void *, sqlite3 *), void *ctx)
     if (sw_store_exec(db, "BEGIN IMMEDIATE")) return SW_EDB;
     int rc = fn(ctx, db);
     if (rc == SW_OK && sw_store_exec(db, "COMMIT")) rc = SW_EDB;
-    if (rc != SW_OK) sw_store_exec(db, "ROLLBACK");
+    if (rc != SW_OK) sw_store_rollback(db, "ROLLBACK"); /* say() reads its message after */
     return rc;
 }
 

@@ -84,6 +84,15 @@ struct login {
     const char *csrf, *addr;
 };
 
+/* The hash an unknown name is checked against, made once: the handlers run on the HTTP
+ * server's threads, so it is built under pthread_once, not behind an unsynchronised flag. */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static void dummy_setup(void)
+{
+    srv_password_hash("not a password of anyone", dummy_hash, sizeof dummy_hash);
+}
+
 static int login_fn(struct sw_serve *s, sqlite3 *db, struct srv_job *j)
 {
     struct login *l = j->arg;
@@ -150,9 +159,8 @@ enum MHD_Result api_login(struct srv_req *r)
         return srv_fail(r, rc, sqlite3_errmsg(rd->db));
     }
     /* an unknown name costs what a wrong password costs */
-    static char dummy[crypto_pwhash_STRBYTES];
-    if (rc && !dummy[0]) srv_password_hash("not a password of anyone", dummy, sizeof dummy);
-    int ok = srv_password_check(rc ? dummy : hash, pw) == SW_OK && rc == SW_OK;
+    if (rc) pthread_once(&dummy_once, dummy_setup);
+    int ok = srv_password_check(rc ? dummy_hash : hash, pw) == SW_OK && rc == SW_OK;
     if (!ok) {
         srv_limiter_fail(r->s->limiter, name, r->addr, now);
         json_decref(o);

@@ -386,13 +386,13 @@ int64_t srv_db_alert_last(sqlite3 *db)
 
 static const char sql_sp[] = "SAVEPOINT serve_write";
 static const char sql_release[] = "RELEASE serve_write";
-static const char sql_rollback[] = "ROLLBACK TO serve_write";
+static const char sql_rollback[] = "ROLLBACK TO serve_write; RELEASE serve_write";
 
 int srv_db_atomic(sqlite3 *db, int (*fn)(void *ctx, sqlite3 *db), void *ctx)
 {
     if (sw_store_exec(db, sql_sp)) return SW_EDB;
     int rc = fn(ctx, db);
     if (rc == SW_OK) return sw_store_exec(db, sql_release) ? SW_EDB : SW_OK;
-    if (sw_store_exec(db, sql_rollback) || sw_store_exec(db, sql_release)) return SW_EDB;
-    return rc;
+    /* keeping fn's error: the caller reads SQLite's message after this */
+    return sw_store_rollback(db, sql_rollback) ? SW_EDB : rc;
 }

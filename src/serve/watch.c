@@ -93,7 +93,9 @@ int srv_watch_norm(struct srv_watch *w, const char *name, char *out, size_t cap)
     return SW_OK;
 }
 
-static const struct went *g_sort_base;
+/* qsort has no context argument in C11: thread-local, so that two servers in one process
+ * (tests) or a reload on another thread never sort through each other's table */
+static _Thread_local const struct went *g_sort_base;
 static int by_num(const void *a, const void *b)
 {
     const struct went *x = &g_sort_base[*(const size_t *)a], *y = &g_sort_base[*(const size_t *)b];

@@ -371,7 +371,7 @@ int sw_serve_run_idle(struct sw_serve *s, volatile sig_atomic_t *stop, char *err
         if (expire && (rc = srv_db_expire(s->wdb, now)) == SW_OK) last_expire = now;
         if (rc || (rc = before_commit(s)) || sw_store_exec(s->wdb, "COMMIT")) {
             if (!rc) rc = SW_EDB;
-            sw_store_exec(s->wdb, "ROLLBACK");
+            sw_store_rollback(s->wdb, "ROLLBACK"); /* its message is read below */
             break;
         }
         after_commit(s);
@@ -401,21 +401,6 @@ static int cosig_fn(struct sw_serve *s, sqlite3 *db, struct srv_job *j)
     return sw_ledger_add_cosignature(s->wlg, c->note, c->pub, c->line);
 }
 
-static int proof_fn(void *ctx, uint64_t old_size, uint64_t new_size, uint8_t path[][SW_HASH_LEN],
-                    size_t *n)
-{
-    struct sw_proof *p = malloc(sizeof *p);
-    if (!p) return SW_ENOMEM;
-    int rc = sw_ledger_prove_consistency(ctx, old_size, new_size, p);
-    if (rc == SW_OK) {
-        memcpy(path, p->path, p->n * SW_HASH_LEN);
-        *n = p->n;
-    }
-    sw_proof_release(p);
-    free(p);
-    return rc;
-}
-
 /* Submit one head to the policy's witnesses and record each verified cosignature. */
 static void submit_head(struct sw_serve *s, struct sw_ledger *lg, const char *note)
 {
@@ -426,7 +411,7 @@ static void submit_head(struct sw_serve *s, struct sw_ledger *lg, const char *no
     memset(out, 0, sizeof out);
     for (size_t i = 0; i < p->n; i++)
         sw_ledger_witness_size(lg, &p->peer[i].pub, &known[i]);
-    int rc = sw_witness_collect(p, known, note, strlen(note), proof_fn, lg,
+    int rc = sw_witness_collect(p, known, note, strlen(note), sw_ledger_consistency_path, lg,
                                 s->o.witness_timeout_s * 1000u, out, &cosigned);
     free(cosigned);
     if (rc) {

@@ -344,8 +344,11 @@ int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, 
     sqlite3_finalize(q);
     if (st != SQLITE_ROW) return SW_EDB;  /* an aggregate always gives a row */
     if (have > n) return SW_EUNSUPPORTED; /* database written by a newer sanctwatch */
+    /* Inside the caller's transaction (a pipeline holds one from sw_pipeline_new to its
+     * end) a step is a savepoint of it, committed with it; else a transaction of its own. */
+    int nested = !sqlite3_get_autocommit(db);
     for (int v = have + 1; v <= n; v++) {
-        if (sw_store_exec(db, "BEGIN IMMEDIATE")) return SW_EDB;
+        if (sw_store_exec(db, nested ? "SAVEPOINT sw_migrate" : "BEGIN IMMEDIATE")) return SW_EDB;
         if (sw_store_exec(db, steps[v - 1])) goto fail;
         if (sqlite3_prepare_v2(db, "INSERT INTO schema_migrations(module, version) VALUES(?,?)", -1,
                                &q, NULL) != SQLITE_OK)
@@ -355,10 +358,10 @@ int sw_store_migrate(sqlite3 *db, const char *module, const char *const *steps, 
         int rc = sqlite3_step(q);
         sqlite3_finalize(q);
         if (rc != SQLITE_DONE) goto fail;
-        if (sw_store_exec(db, "COMMIT")) goto fail;
+        if (sw_store_exec(db, nested ? "RELEASE sw_migrate" : "COMMIT")) goto fail;
     }
     return SW_OK;
 fail:
-    sw_store_rollback(db, "ROLLBACK");
+    sw_store_rollback(db, nested ? "ROLLBACK TO sw_migrate; RELEASE sw_migrate" : "ROLLBACK");
     return SW_EDB;
 }

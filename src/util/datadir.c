@@ -17,7 +17,8 @@
 #define SW_DATADIR_DEFAULT "/usr/local/share/sanctwatch"
 #endif
 
-static const char *g_env_ignored;
+/* what the calling thread's last search skipped (thread-local: searches run in any thread) */
+static _Thread_local const char *g_env_ignored;
 
 static int is_datadir(const char *dir)
 {
@@ -35,8 +36,7 @@ static int put_dir(char *buf, size_t n, const char *dir)
     return SW_OK;
 }
 
-/* Beside the program: installed layout first, then the source tree. */
-static int beside_exe(char *buf, size_t n)
+int sw_datadir_program_dir(char *buf, size_t n)
 {
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -45,6 +45,14 @@ static int beside_exe(char *buf, size_t n)
     char *slash = strrchr(exe, '/');
     if (!slash) return SW_ENOTFOUND;
     *slash = '\0';
+    return put_dir(buf, n, exe);
+}
+
+/* Beside the program: installed layout first, then the source tree. */
+static int beside_exe(char *buf, size_t n)
+{
+    char exe[PATH_MAX];
+    if (sw_datadir_program_dir(exe, sizeof exe) != SW_OK) return SW_ENOTFOUND;
     static const char *const rel[] = {"/../share/sanctwatch", "/../data", "/../../data",
                                       "/../../../data"};
     for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {

@@ -300,7 +300,7 @@ static int transact(struct sw_witness *w, const struct sw_witness_request *q,
     }
     if (rc == SW_OK) rc = sw_store_exec(w->db, "COMMIT");
     if (rc) {
-        sw_store_exec(w->db, "ROLLBACK");
+        sw_store_rollback(w->db, "ROLLBACK"); /* keeps SQLite's message for the caller */
         *cosign = 0;
     }
     return rc;

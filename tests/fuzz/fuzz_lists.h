@@ -14,7 +14,7 @@
 
 static void check(enum sw_list_format f, const uint8_t *data, size_t size)
 {
-    char err[320];
+    char err[SW_ERRMAX];
     long n = -1;
     int rc = sw_lists_parse_mem(f, data, size, &n, err);
     if (n < 0 || (rc && !err[0]) || (!rc && err[0]) || rc > 0) abort();

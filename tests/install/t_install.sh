@@ -32,6 +32,11 @@ done
 # --version prints the one version string (include/sanctwatch/version.h)
 want=$(sed -n 's/^#define SW_VERSION "\(.*\)"/\1/p' "$ROOT/include/sanctwatch/version.h")
 [ "$("$SW" --version)" = "sanctwatch $want" ] || fail "--version: $("$SW" --version)"
+# and the installed man pages name the same one (the sources in docs/man name none)
+for m in "$P"/share/man/man1/sanctwatch*.1; do
+    head -1 "$m" | grep -q "\"sanctwatch $want\"" || fail "$(basename "$m") does not name version $want"
+done
+! grep -l '"sanctwatch [0-9]' "$ROOT"/docs/man/*.1 || fail "a man page in docs/man names a version of its own"
 
 # Away from the source tree: the data beside the installed program is found.
 mkdir -p "$T/work"

@@ -3,7 +3,9 @@
 #include "testutil.h"
 
 #include "../../src/ingest/statefile.h"
+#include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
+#include "sanctwatch/geo.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
@@ -457,6 +459,55 @@ static void pipeline_consumers_and_resume(void **state)
     free(b);
 }
 
+/* No order to keep between the pipeline and the modules on its connection: the pipeline
+ * holds a transaction open from sw_pipeline_new on, and a module created after it on a fresh
+ * store (the detectors and their ledger tables) migrates inside it (a savepoint, store.h)
+ * instead of failing with "cannot start a transaction within a transaction". */
+static int count_rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void detector_after_pipeline(void **state)
+{
+    char path[512], err[SW_ERRMAX] = "", gerr[SW_GEO_PATHMAX];
+    snprintf(path, sizeof path, "%s/after.db", sw_test_tmpdir());
+    unlink(path);
+    sqlite3 *db;
+    struct sw_pipeline *p;
+    struct sw_geo *g = NULL;
+    struct sw_detect *d = NULL;
+    struct sw_detect_params dp;
+    sw_detect_params_default(&dp);
+    assert_int_equal(sw_geo_open(&g, sw_test_root("data"), gerr), SW_OK);
+    assert_int_equal(sw_store_open(path, &db, err), SW_OK);
+    assert_int_equal(sw_pipeline_new(&p, db, NULL, err), SW_OK);
+    assert_int_equal(sqlite3_get_autocommit(db), 0); /* the pipeline's transaction is open */
+    int rc = sw_detect_new(&d, g, db, &dp, NULL, err);
+    if (rc) fprintf(stderr, "sw_detect_new after the pipeline: %s\n", err);
+    assert_int_equal(rc, SW_OK);
+    assert_int_equal(sw_pipeline_add_consumer(p, sw_detect_consume, d), SW_OK);
+    assert_int_equal(sw_detect_attach(d, sw_pipeline_vessels(p)), SW_OK);
+    rng = 777;
+    feed_range(p, 0, 500);
+    assert_int_equal(sw_pipeline_finish(p, err), SW_OK);
+    sw_pipeline_free(p);
+    sw_detect_free(d);
+    sw_store_close(db);
+    /* the ledger's migrations were committed with the run */
+    assert_int_equal(sw_store_open(path, &db, err), SW_OK);
+    assert_true(count_rows(db, "SELECT count(*) FROM schema_migrations WHERE module = 'ledger'") >=
+                1);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM vessels"), NV);
+    sw_store_close(db);
+    sw_geo_free(g);
+}
+
 /* Records stamped with the same second (most receivers) are released in (key, receiver,
  * arrival) order: the counting sort on the key's top bits and the merge sort agree. Keys are
  * random, some repeated (one message from several receivers, and twice from one). */
@@ -637,6 +688,7 @@ int main(void)
         cmocka_unit_test(saved_state_is_input),
         cmocka_unit_test(dedup_window_and_capacity),
         cmocka_unit_test(pipeline_consumers_and_resume),
+        cmocka_unit_test(detector_after_pipeline),
         cmocka_unit_test(pipeline_timed_checkpoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -541,7 +541,7 @@ static void ofac_csv_small(void **state)
 
 static void parse_mem_errors(void **state)
 {
-    char err[320];
+    char err[SW_ERRMAX];
     long n;
     const char *bad =
         "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n{\"id\":";
