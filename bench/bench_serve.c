@@ -1,7 +1,7 @@
 /*
  * Benchmark of `sanctwatch serve` (bench/serve.sh runs it): the live feed and the clients.
  *   bench_serve --feed-port-file F --go FILE [--vessels V] [--rate R] [--clients C]
- *               [--seconds S] [--sse N]
+ *               [--seconds S] [--sse N] [--think-ms M]
  * It listens as the TCP feed the service connects to (port written to F), waits until FILE
  * holds "HTTPPORT TOKEN", then, in one run:
  *   A  the feed at R messages/s (positions of V vessels, the MMSIs bench_analyze uses, times
@@ -9,7 +9,11 @@
  *      slows the feed when the service falls behind);
  *   B  the same feed with C clients (a thread and a keep-alive connection each) asking for
  *      vessels in a random 5x5 degree box and for events, in turn: requests/s, p50 and p99
- *      latency of each kind, and the messages/s taken meanwhile;
+ *      latency of each kind, and the messages/s taken meanwhile: a closed loop, each client
+ *      asking again as soon as it has its answer, the worst case;
+ *   B' the same C clients pausing a random 0.5 M to 1.5 M ms (M = 1000: an analyst's map and
+ *      event list refreshed about once a second) after each answer: the load a team of C
+ *      analysts makes, with the same figures (skipped with --think-ms 0);
  *   C  N event-stream clients (one poll loop) while the feed goes on at R/10: every second a
  *      vessel of an unallocated MID is sent (an identity_fraud event at once); the delay from
  *      its sentence leaving the feed to each client reading the event: p50, p99, max, and how
@@ -191,6 +195,7 @@ static int request(int fd, const char *path, char *buf, size_t cap)
 struct worker {
     pthread_t th;
     int id;
+    int think_ms; /* the pause after each answer, 0.5x to 1.5x; 0: none */
     double *lat[2];
     size_t n[2], cap;
     long errors;
@@ -223,6 +228,12 @@ static void *worker_main(void *arg)
             continue;
         }
         if (w->n[kind] < w->cap) w->lat[kind][w->n[kind]++] = dt;
+        if (w->think_ms > 0) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            long us = (long)w->think_ms * (500 + (long)(r % 1001));
+            for (; us > 0 && !atomic_load(&clients_stop); us -= 100000)
+                usleep((useconds_t)(us < 100000 ? us : 100000));
+        }
     }
     if (fd >= 0) close(fd);
     return NULL;
@@ -328,11 +339,60 @@ static double feed_phase(int seconds)
     return (double)(atomic_load(&sent) - s0) / (mono() - t0);
 }
 
+/* Phase B (think_ms 0) or B': nclients clients on area and event queries for `seconds`, while
+ * the feed goes on; prints their latency and the ingest's rate beside `base` (phase A). */
+static void run_clients(const char *tag, int nclients, int think_ms, int seconds, double base)
+{
+    struct worker *w = calloc((size_t)nclients, sizeof *w);
+    atomic_store(&clients_stop, 0);
+    for (int i = 0; i < nclients; i++) {
+        w[i].id = i;
+        w[i].think_ms = think_ms;
+        w[i].cap = 200000;
+        w[i].lat[0] = malloc(w[i].cap * sizeof(double));
+        w[i].lat[1] = malloc(w[i].cap * sizeof(double));
+        pthread_create(&w[i].th, NULL, worker_main, &w[i]);
+    }
+    double with = feed_phase(seconds);
+    atomic_store(&clients_stop, 1);
+    size_t n[2] = {0, 0};
+    long errors = 0;
+    for (int i = 0; i < nclients; i++) {
+        pthread_join(w[i].th, NULL);
+        n[0] += w[i].n[0], n[1] += w[i].n[1];
+        errors += w[i].errors;
+    }
+    char who[96];
+    if (think_ms > 0)
+        snprintf(who, sizeof who, "%d clients pausing ~%d ms", nclients, think_ms);
+    else
+        snprintf(who, sizeof who, "%d clients", nclients);
+    static const char *const kind[2] = {"vessels in a 5x5 degree box", "events (50)"};
+    for (int k = 0; k < 2; k++) {
+        double *all = malloc((n[k] ? n[k] : 1) * sizeof *all);
+        size_t m = 0;
+        for (int i = 0; i < nclients; i++) {
+            memcpy(all + m, w[i].lat[k], w[i].n[k] * sizeof *all);
+            m += w[i].n[k];
+            free(w[i].lat[k]);
+        }
+        qsort(all, m, sizeof *all, cmpd);
+        printf("%-2s %s, %s: %zu requests, %.0f/s, p50 %.1f ms, p99 %.1f ms\n", tag, who, kind[k],
+               m, (double)m / seconds, pct(all, m, 0.5) * 1000, pct(all, m, 0.99) * 1000);
+        free(all);
+    }
+    printf("%-2s live ingest with the clients: %.0f messages/s taken (%.0f%% of A); %ld failed "
+           "requests\n",
+           tag, with, base > 0 ? 100 * with / base : NAN, errors);
+    fflush(stdout);
+    free(w);
+}
+
 int main(int argc, char **argv)
 {
     const char *port_file = NULL, *go = NULL;
     long want_rate = 50000;
-    int nclients = 200, seconds = 15, nsse = 500;
+    int nclients = 200, seconds = 15, nsse = 500, think_ms = 1000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "";
         long num = strtol(v, NULL, 10);
@@ -350,13 +410,15 @@ int main(int argc, char **argv)
             seconds = (int)num, i++;
         else if (!strcmp(a, "--sse"))
             nsse = (int)num, i++;
+        else if (!strcmp(a, "--think-ms"))
+            think_ms = (int)num, i++;
         else {
             fprintf(stderr, "usage: bench_serve --feed-port-file F --go FILE [--vessels V] "
-                            "[--rate R] [--clients C] [--seconds S] [--sse N]\n");
+                            "[--rate R] [--clients C] [--seconds S] [--sse N] [--think-ms M]\n");
             return 2;
         }
     }
-    if (!port_file || !go || nvessels < 1 || nclients < 1) return 2;
+    if (!port_file || !go || nvessels < 1 || nclients < 1 || think_ms < 0) return 2;
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -387,39 +449,8 @@ int main(int argc, char **argv)
     printf("A  live ingest alone: %.0f messages/s taken (feed offered %ld/s, %d s)\n", base,
            want_rate, seconds);
     fflush(stdout);
-    struct worker *w = calloc((size_t)nclients, sizeof *w);
-    for (int i = 0; i < nclients; i++) {
-        w[i].id = i;
-        w[i].cap = 200000;
-        w[i].lat[0] = malloc(w[i].cap * sizeof(double));
-        w[i].lat[1] = malloc(w[i].cap * sizeof(double));
-        pthread_create(&w[i].th, NULL, worker_main, &w[i]);
-    }
-    double with = feed_phase(seconds);
-    atomic_store(&clients_stop, 1);
-    size_t n[2] = {0, 0};
-    long errors = 0;
-    for (int i = 0; i < nclients; i++) {
-        pthread_join(w[i].th, NULL);
-        n[0] += w[i].n[0], n[1] += w[i].n[1];
-        errors += w[i].errors;
-    }
-    static const char *const kind[2] = {"vessels in a 5x5 degree box", "events (50)"};
-    for (int k = 0; k < 2; k++) {
-        double *all = malloc((n[k] ? n[k] : 1) * sizeof *all);
-        size_t m = 0;
-        for (int i = 0; i < nclients; i++) {
-            memcpy(all + m, w[i].lat[k], w[i].n[k] * sizeof *all);
-            m += w[i].n[k];
-        }
-        qsort(all, m, sizeof *all, cmpd);
-        printf("B  %d clients, %s: %zu requests, %.0f/s, p50 %.1f ms, p99 %.1f ms\n", nclients,
-               kind[k], m, (double)m / seconds, pct(all, m, 0.5) * 1000, pct(all, m, 0.99) * 1000);
-        free(all);
-    }
-    printf("B  live ingest with the clients: %.0f messages/s taken (%.0f%% of A); %ld failed "
-           "requests\n",
-           with, base > 0 ? 100 * with / base : NAN, errors);
+    run_clients("B", nclients, 0, seconds, base);
+    if (think_ms > 0) run_clients("B'", nclients, think_ms, seconds, base);
     fflush(stdout);
     atomic_store(&rate, want_rate / 10);
     if (nsse > 0) run_sse(nsse, seconds);

@@ -3,14 +3,18 @@
 # synthetic recording (analyzed with the detectors), then bench_serve as the live feed and
 # the clients, in one run: ingest at RATE (50,000) messages/s alone, then the same ingest with
 # CLIENTS (200) concurrent clients on area and event queries (p50/p99 latency, the ingest's
-# messages/s beside the one without clients), then SSE (500) event-stream clients and the
-# delay from a sentence leaving the feed to each client reading its event. The service runs
-# with --lateness 0 (a feed in time order) and --checkpoint-ms 500 (its default).
-# Usage: [PHASE_SECONDS=15] bench/serve.sh [VESSELS] [RATE] [CLIENTS] [SSE]   (BUILD=build default)
+# messages/s beside the one without clients), first in a closed loop (each asks again at once:
+# the worst case), then pausing about THINK_MS (1000) ms between requests (a team of
+# analysts whose map and event list refresh about once a second; THINK_MS=0 skips it), then
+# SSE (500) event-stream clients and the delay from a sentence leaving the feed to each client
+# reading its event. The service runs with --lateness 0 (a feed in time order) and
+# --checkpoint-ms 500 (its default).
+# Usage: [PHASE_SECONDS=15] [THINK_MS=1000] bench/serve.sh [VESSELS] [RATE] [CLIENTS] [SSE]
+#        (BUILD=build default)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
-V=${1:-100000} RATE=${2:-50000} CLIENTS=${3:-200} SSE=${4:-500} PHASE=${PHASE_SECONDS:-15}
+V=${1:-100000} RATE=${2:-50000} CLIENTS=${3:-200} SSE=${4:-500} PHASE=${PHASE_SECONDS:-15} THINK=${THINK_MS:-1000}
 SW="$ROOT/$BUILD/sanctwatch"
 T=$(mktemp -d /tmp/sw-bench-serve-XXXXXX)
 SRV= BEN=
@@ -24,7 +28,7 @@ echo "== store: $N messages of $V vessels, analyzed with the detectors"
 OTP=$("$SW" users add --db "$T/b.db" --role viewer bench | sed -n 's/.*: \([A-Za-z0-9]*\)$/\1/p' | head -1)
 echo "   $(sqlite3 "$T/b.db" 'SELECT count(*) FROM vessels') vessels, $(sqlite3 "$T/b.db" 'SELECT count(*) FROM events') event records"
 "$ROOT/$BUILD/bench/bench_serve" --feed-port-file "$T/feed" --go "$T/go" --vessels "$V" \
-    --rate "$RATE" --clients "$CLIENTS" --seconds "$PHASE" --sse "$SSE" >"$T/out" &
+    --rate "$RATE" --clients "$CLIENTS" --seconds "$PHASE" --sse "$SSE" --think-ms "$THINK" >"$T/out" &
 BEN=$!
 for _ in $(seq 100); do [ -s "$T/feed" ] && break; sleep 0.1; done
 "$SW" serve --db "$T/b.db" --listen 127.0.0.1:0 --port-file "$T/port" --quiet \
