@@ -216,17 +216,27 @@ struct hot {
 };
 
 static const struct hot hots[] = {
-    {"Shanghai", 30.90, 122.10, 42.01},        {"Singapore", 1.22, 103.85, 36.60},
-    {"Shenzhen", 22.45, 113.85, 27.74},        {"Ningbo-Zhoushan", 29.90, 122.10, 26.35},
-    {"Guangzhou", 22.70, 113.65, 21.87},       {"Busan", 35.05, 129.10, 21.66},
-    {"Hong Kong", 22.30, 114.15, 19.60},       {"Qingdao", 36.00, 120.30, 18.26},
-    {"Tianjin", 38.95, 117.85, 16.00},         {"Jebel Ali", 25.05, 55.00, 14.95},
-    {"Rotterdam", 51.98, 3.90, 14.51},         {"Port Klang", 2.95, 101.30, 12.32},
-    {"Antwerp", 51.40, 3.80, 11.10},           {"Kaohsiung", 22.60, 120.25, 10.45},
-    {"Xiamen", 24.45, 118.05, 10.00},          {"Dalian", 38.95, 121.70, 9.77},
+    {"Shanghai", 30.90, 122.10, 42.01},
+    {"Singapore", 1.22, 103.85, 36.60},
+    {"Shenzhen", 22.45, 113.85, 27.74},
+    {"Ningbo-Zhoushan", 29.90, 122.10, 26.35},
+    {"Guangzhou", 22.70, 113.65, 21.87},
+    {"Busan", 35.05, 129.10, 21.66},
+    {"Hong Kong", 22.30, 114.15, 19.60},
+    {"Qingdao", 36.00, 120.30, 18.26},
+    {"Tianjin", 38.95, 117.85, 16.00},
+    {"Jebel Ali", 25.05, 55.00, 14.95},
+    {"Rotterdam", 51.98, 3.90, 14.51},
+    {"Port Klang", 2.95, 101.30, 12.32},
+    {"Antwerp", 51.40, 3.80, 11.10},
+    {"Kaohsiung", 22.60, 120.25, 10.45},
+    {"Xiamen", 24.45, 118.05, 10.00},
+    {"Dalian", 38.95, 121.70, 9.77},
     {"Los Angeles/Long Beach", 33.72, -118.20, 17.55},
-    {"Tanjung Pelepas", 1.35, 103.55, 8.96},   {"Hamburg", 53.70, 9.30, 8.73},
-    {"Laem Chabang", 13.05, 100.85, 8.07},     {"Houston", 29.35, -94.70, 2.70},
+    {"Tanjung Pelepas", 1.35, 103.55, 8.96},
+    {"Hamburg", 53.70, 9.30, 8.73},
+    {"Laem Chabang", 13.05, 100.85, 8.07},
+    {"Houston", 29.35, -94.70, 2.70},
 };
 #define NHOTS (sizeof hots / sizeof hots[0])
 
@@ -273,8 +283,7 @@ static int place(const struct sw_geo *g, double hot, double *lat, double *lon)
 /* nfix fixes of nves vessels: records per vessel lognormal (sigma 1) around the mean; a
  * vessel at anchor (50% near a port, 10% at sea) jitters by 30 m at SOG 0-0.5 kn, one under
  * way goes straight at 8-16 kn with a fix every 10 s. Fixes are in vessel order. */
-static int synthesize(struct data *d, const struct sw_geo *g, size_t nfix, size_t nves,
-                      double hot)
+static int synthesize(struct data *d, const struct sw_geo *g, size_t nfix, size_t nves, double hot)
 {
     double mean = (double)nfix / (double)nves;
     int rc;
@@ -337,8 +346,7 @@ static void per_vessel(const struct data *d, int explain)
     }
     printf("\n");
     for (size_t v = 0; explain && v < d->nv; v++) {
-        printf("EXPLAIN vessel mmsi=%u records=%llu", d->mmsi[v],
-               (unsigned long long)d->recs[v]);
+        printf("EXPLAIN vessel mmsi=%u records=%llu", d->mmsi[v], (unsigned long long)d->recs[v]);
         for (size_t w = 0; w < NWAYS; w++)
             printf(" P%u=%llu", ways[w], (unsigned long long)(mix64(d->mmsi[v]) % ways[w]));
         printf("\n");
@@ -357,7 +365,7 @@ struct grid {
     int64_t rows, cols;
     struct cell *c; /* open addressing; key UINT64_MAX empty */
     size_t cap, n;
-    uint64_t *set;  /* per vessel: the cells its last fix reached (SET_MAX) */
+    uint64_t *set; /* per vessel: the cells its last fix reached (SET_MAX) */
     uint8_t *nset;
     uint64_t fixes, copies, leaves, clipped;
 };
@@ -573,9 +581,10 @@ static void print_grid(const struct data *d, struct grid *g, const char *filter,
     printf("%s\n", g->clipped ? " (some fixes reach more cells than counted)" : "");
     if (top) print_top(d, g, c, n);
     for (size_t i = 0; explain && i < n; i++) {
-        printf("EXPLAIN cell halo_m=%g filter=%s row=%lld col=%lld own=%llu copies=%llu", g->halo_m,
-               filter, (long long)(c[i].key >> 32), (long long)(uint32_t)c[i].key,
-               (unsigned long long)c[i].own, (unsigned long long)c[i].copies);
+        printf(
+            "EXPLAIN cell cell_deg=%g halo_m=%g filter=%s row=%lld col=%lld own=%llu copies=%llu",
+            g->deg, g->halo_m, filter, (long long)(c[i].key >> 32), (long long)(uint32_t)c[i].key,
+            (unsigned long long)c[i].own, (unsigned long long)c[i].copies);
         for (size_t w = 0; w < NWAYS; w++)
             printf(" W%u=%llu", ways[w], (unsigned long long)(mix64(c[i].key) % ways[w]));
         printf("\n");
@@ -583,8 +592,7 @@ static void print_grid(const struct data *d, struct grid *g, const char *filter,
     free(c);
 }
 
-static int pairwise(const struct data *d, double deg, double halo_m, int slow, int top,
-                    int explain)
+static int pairwise(const struct data *d, double deg, double halo_m, int slow, int top, int explain)
 {
     struct grid g;
     static uint64_t cells[REACH_MAX];
@@ -636,8 +644,7 @@ static int real_inputs(const char *shared, const struct plan *pl)
         const char *files[5];
     } sets[] = {
         {"dma", {"dma-aislib/stream_example.txt"}},
-        {"marinecadastre",
-         {"marinecadastre-via-VesselSummaryAIS/AIS_2022_01_03_first99999.csv"}},
+        {"marinecadastre", {"marinecadastre-via-VesselSummaryAIS/AIS_2022_01_03_first99999.csv"}},
         {"amsa-terrestrial", {"amsa-risky/ais.txt"}},
         {"amsa-satellite",
          {"amsa-risky/exact-earth-augmented.txt", "amsa-risky/exact-earth-augmented-2.txt",
