@@ -118,6 +118,14 @@ struct sw_detect;
 int sw_detect_new(struct sw_detect **out, const struct sw_geo *g, sqlite3 *db,
                   const struct sw_detect_params *p, const struct sw_detect_limits *lim, char *err);
 void sw_detect_free(struct sw_detect *d);
+/* Back to the state sw_detect_new left: no vessel, episode, pair, reception or IMO entry, no
+ * event held back, statistics zero, no vessel table attached (attach another, or give the
+ * detector to a new pipeline); what was given at creation and set since (geo, database,
+ * parameters, limits, designated vessels, emit callback, listeners, batch size) is kept, and so
+ * is the memory of the tables. Events held back and not yet recorded are dropped; what was
+ * recorded in the database stays. For a process that runs many independent inputs (the
+ * fuzz targets) without paying sw_detect_new for each. */
+void sw_detect_reset(struct sw_detect *d);
 void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx);
 /* Read vessels from vs, the pipeline's vessel table (sw_pipeline_vessels), which must outlive
  * the detector. Without it, sw_detect_consume called with v == NULL keeps a vessel table of

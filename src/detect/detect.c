@@ -112,6 +112,39 @@ void sw_detect_free(struct sw_detect *d)
     free(d);
 }
 
+void sw_detect_reset(struct sw_detect *d)
+{
+    uint64_t listed = d->st.listed_loaded;
+    for (size_t i = 0; i < d->qn; i++) /* held back and never recorded */
+        json_decref(d->q[i]);
+    for (size_t i = 0; i < d->npend; i++)
+        json_decref(d->pend[i]);
+    d->qn = d->qmark = d->npend = 0;
+    d->qtypes = 0;
+    d->flushing = 0;
+    memset(&d->st, 0, sizeof d->st);
+    d->st.listed_loaded = listed;
+    sw_buf_reset(&d->line);
+    sw_vessels_free(d->own_vs);
+    d->own_vs = d->vs = NULL;
+    d->nv = 0; /* the slots are initialised again as they are reserved (det_vstate_reserve) */
+    det_pools_reset(d);
+    det_grid_clear(d);
+    d->npairs = 0;
+    det_pidx_rebuild(d);
+    memset(d->ring, 0, sizeof d->ring);
+    d->ring_next = 0;
+    if (d->rgn) /* rgn counts the entries in use: an empty table (8 MB) is left as it is */
+        memset(d->rg, 0, d->rgcap * sizeof *d->rg);
+    d->rgn = 0;
+    d->rg_newest_hour = d->rg_lo = d->rg_hi = 0;
+    memset(d->hc, 0, sizeof d->hc);
+    if (d->imn) memset(d->im, 0, d->imcap * sizeof *d->im);
+    d->imn = 0;
+    d->now = d->next_sweep = SW_TIME_NONE;
+    d->finished = 0;
+}
+
 void sw_detect_set_emit(struct sw_detect *d, sw_detect_emit_fn fn, void *ctx)
 {
     d->emit = fn;

@@ -353,6 +353,8 @@ int det_pool_get(struct pool *p, uint32_t *ref);
 void *det_pool_at(const struct pool *p, uint32_t ref);
 void det_pool_put(struct pool *p, uint32_t *ref);
 int det_pools_init(struct sw_detect *d);
+/* Every episode released at once (sw_detect_reset); the pages stay allocated. */
+void det_pools_reset(struct sw_detect *d);
 void det_pools_free(struct sw_detect *d);
 #define LOI(d, dv) ((struct ep_loi *)det_pool_at(&(d)->ploi, (dv)->ep_loi))
 #define SP(d, dv) ((struct ep_sp *)det_pool_at(&(d)->psp, (dv)->ep_sp))

@@ -157,6 +157,13 @@ int det_pools_init(struct sw_detect *d)
     return SW_OK;
 }
 
+void det_pools_reset(struct sw_detect *d)
+{
+    struct pool *ps[] = {&d->ploi, &d->psp, &d->ppc, &d->pzone, &d->pshare};
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
+        ps[i]->used = ps[i]->nfree = 0; /* pages kept; det_pool_get zeroes what it hands out */
+}
+
 void det_pools_free(struct sw_detect *d)
 {
     struct pool *ps[] = {&d->ploi, &d->psp, &d->ppc, &d->pzone, &d->pshare};

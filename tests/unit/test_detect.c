@@ -575,6 +575,21 @@ static int teardown(void **state)
     return 0;
 }
 
+/* 24 vessels with bad IMO check digits (identity_fraud each), in pairs 200 m apart for `span`
+ * (slow: encounters; every 4th pair fast). */
+static void busy_sea(struct sw_detect *d, int64_t span)
+{
+    for (int v = 0; v < 24; v++)
+        stat_rec(d, 412000100 + (uint32_t)v, T0 + v * 1000, "SHIP", 9000001 + (uint32_t)v);
+    for (int64_t t = T0; t <= T0 + span; t += 5 * MIN)
+        for (int v = 0; v < 24; v++) {
+            double sog = (v / 2) % 4 == 3 ? 8 : 0.4;
+            double moved = sog > 1 ? (double)(t - T0) / HOUR * sog * 1852 : 0;
+            fix(d, 412000100 + (uint32_t)v, t + v * 1000, SEA_LAT + 0.05 * (v / 2),
+                east(moved + (v % 2) * 200), sog);
+        }
+}
+
 /* Batch mode (records held 16 deep and processed later, sw_detect_set_batch) gives the same
  * events in the same order as one record at a time, whatever the interleaving of vessels. */
 static void test_batch_same(void **state)
@@ -585,15 +600,7 @@ static void test_batch_same(void **state)
     struct sw_detect *d[2] = {new_det(&o[0]), new_det(&o[1])};
     sw_detect_set_batch(d[1], 512);
     for (int k = 0; k < 2; k++) {
-        for (int v = 0; v < 24; v++) /* bad IMO check digits: identity_fraud per vessel */
-            stat_rec(d[k], 412000100 + (uint32_t)v, T0 + v * 1000, "SHIP", 9000001 + (uint32_t)v);
-        for (int64_t t = T0; t <= T0 + 3 * HOUR; t += 5 * MIN)
-            for (int v = 0; v < 24; v++) { /* pairs 200 m apart, slow; every 4th pair fast */
-                double sog = (v / 2) % 4 == 3 ? 8 : 0.4;
-                double moved = sog > 1 ? (double)(t - T0) / HOUR * sog * 1852 : 0;
-                fix(d[k], 412000100 + (uint32_t)v, t + v * 1000, SEA_LAT + 0.05 * (v / 2),
-                    east(moved + (v % 2) * 200), sog);
-            }
+        busy_sea(d[k], 3 * HOUR);
         assert_int_equal(sw_detect_finish(d[k]), SW_OK);
     }
     assert_true(o[0].n > 24);
@@ -601,6 +608,47 @@ static void test_batch_same(void **state)
     for (int i = 0; i < o[0].n; i++)
         assert_true(json_equal(o[0].ev[i], o[1].ev[i]));
     printf("NOTE: batch mode: %d events, the same in the same order\n", o[0].n);
+    for (int k = 0; k < 2; k++) {
+        sw_detect_free(d[k]);
+        out_free(&o[k]);
+    }
+}
+
+/* A detector reset in the middle of a run (episodes, pairs, reception entries, IMOs and events
+ * held back) then given the input a new one gets gives the new one's events, byte for byte,
+ * and its statistics. */
+static void test_reset(void **state)
+{
+    (void)state;
+    struct out o[2];
+    memset(o, 0, sizeof o);
+    struct sw_detect *d[2] = {new_det(&o[0]), new_det(&o[1])};
+    for (int k = 0; k < 2; k++)
+        sw_detect_set_batch(d[k], 512);
+    /* a day before: the same IMOs on other vessels, in pairs alongside each other (encounters,
+     * loitering) left open; the pairs' slots are the next run's vessels' */
+    for (int v = 0; v < 24; v++)
+        stat_rec(d[0], 413000100 + (uint32_t)v, T0 - 24 * HOUR, "OTHER", 9000001 + (uint32_t)v);
+    for (int64_t t = T0 - 24 * HOUR; t <= T0 - 19 * HOUR; t += 6 * MIN)
+        for (int v = 0; v < 24; v++)
+            fix(d[0], 413000100 + (uint32_t)v, t + v * 1000, SEA_LAT + 0.05 * (v / 2),
+                east((v % 2) * 200), 0.3);
+    sw_detect_reset(d[0]);
+    out_free(&o[0]);
+    for (int k = 0; k < 2; k++) {
+        busy_sea(d[k], 3 * HOUR);
+        assert_int_equal(sw_detect_finish(d[k]), SW_OK);
+    }
+    assert_true(o[1].n > 24);
+    assert_int_equal(o[0].n, o[1].n);
+    for (int i = 0; i < o[0].n; i++) {
+        char *a = json_dumps(o[0].ev[i], JSON_COMPACT), *b = json_dumps(o[1].ev[i], JSON_COMPACT);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    assert_memory_equal(sw_detect_get_stats(d[0]), sw_detect_get_stats(d[1]),
+                        sizeof(struct sw_detect_stats));
     for (int k = 0; k < 2; k++) {
         sw_detect_free(d[k]);
         out_free(&o[k]);
@@ -616,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_listed),    cmocka_unit_test(test_shared),
         cmocka_unit_test(test_zones),     cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_params),    cmocka_unit_test(test_batch_same),
+        cmocka_unit_test(test_reset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
