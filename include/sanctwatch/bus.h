@@ -31,8 +31,9 @@
 #define SW_BUS_BODY_MAX 16384
 #define SW_BUS_FRAGMENT_MAX 1024
 
-/* The partition of a vessel: FNV-1a 64 (sw_hash64) over the MMSI's 4 bytes, little endian,
- * modulo n. Every stage that partitions by vessel uses this function. */
+/* The partition of a vessel: FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3)
+ * over the MMSI's 4 bytes, little endian, modulo n. Every stage that partitions by vessel uses
+ * this function. */
 unsigned sw_bus_partition(uint32_t mmsi, unsigned n);
 
 struct sw_feed_config {

@@ -33,8 +33,8 @@
 #include <unistd.h>
 
 #define FRAG_SLOTS 1024
-/* bytes of a regular file hashed (with its size) into the identity of its untimed messages */
-#define IDENT_HEAD 65536
+/* bytes at the start of a regular file hashed into the identity of its untimed messages */
+#define IDENT_HEAD 4096
 #define BODY_MAX (9 * (SW_BUS_FRAGMENT_MAX + 1) + SW_LINES_DEFAULT_MAX + 16)
 #define ID_BYTES 16
 #define HDR_MAX 9
@@ -72,7 +72,9 @@ unsigned sw_bus_partition(uint32_t mmsi, unsigned n)
 {
     unsigned char le[4] = {(unsigned char)mmsi, (unsigned char)(mmsi >> 8),
                            (unsigned char)(mmsi >> 16), (unsigned char)(mmsi >> 24)};
-    return n ? (unsigned)(sw_hash64(SW_HASH_INIT, le, sizeof le) % n) : 0;
+    /* the standard FNV-1a offset basis (not SW_HASH_INIT, which differs from it), so that any
+     * FNV-1a 64 implementation computes the same partition */
+    return n ? (unsigned)(sw_hash64(0xcbf29ce484222325ULL, le, sizeof le) % n) : 0;
 }
 
 void sw_feed_config_default(struct sw_feed_config *c)
@@ -189,8 +191,8 @@ static void hdr_escape(char *out, size_t n, const char *s, size_t len)
 }
 
 /* The identity of an input's untimed messages: a regular file by its first IDENT_HEAD bytes
- * and its size (the same file under another name is the same input), anything else by its
- * name. */
+ * (the same file under another name, or grown since, is the same input), anything else by
+ * its name. */
 static void input_identity(struct sw_feed *f, const char *input)
 {
     crypto_generichash_state st;
@@ -200,9 +202,7 @@ static void input_identity(struct sw_feed *f, const char *input)
     if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
         unsigned char *head = malloc(IDENT_HEAD);
         ssize_t n = head ? pread(fd, head, IDENT_HEAD, 0) : -1;
-        uint64_t size = (uint64_t)sb.st_size;
         crypto_generichash_update(&st, (const unsigned char *)"file", 4);
-        crypto_generichash_update(&st, (const unsigned char *)&size, sizeof size);
         if (n > 0) crypto_generichash_update(&st, head, (size_t)n);
         free(head);
     } else {

@@ -2,7 +2,7 @@
 """Reads a JetStream stream over the plain NATS protocol (no client library), for the bus tests.
 
   jsdump.py PORT info STREAM      the stream's info as JSON (state.messages, per-subject counts)
-  jsdump.py PORT msgs STREAM      every message, one JSON object a line:
+  jsdump.py PORT msgs STREAM [N]  every message (the first N), one JSON object a line:
                                   {"seq", "subject", "headers": {name: value}, "data"}
 """
 import base64
@@ -69,7 +69,10 @@ def main():
     if what == 'info':
         print(json.dumps(info))
         return
-    for seq in range(info['state']['first_seq'], info['state']['last_seq'] + 1):
+    last = info['state']['last_seq']
+    if len(sys.argv) > 4:
+        last = min(last, info['state']['first_seq'] + int(sys.argv[4]) - 1)
+    for seq in range(info['state']['first_seq'], last + 1):
         r = n.request('$JS.API.STREAM.MSG.GET.' + stream, {'seq': seq})
         m = r.get('message')
         if not m:
