@@ -37,14 +37,14 @@
 unsigned sw_bus_partition(uint32_t mmsi, unsigned n);
 
 struct sw_feed_config {
-    const char *url;        /* nats://HOST:PORT (required) */
-    const char *stream;     /* SW_BUS_STREAM when NULL */
-    const char *prefix;     /* SW_BUS_PREFIX when NULL */
-    unsigned partitions;    /* SW_BUS_PARTITIONS when 0 */
-    int64_t dup_window_ms;  /* duplicate window of a stream feed creates; 0: the default */
-    int max_pending;        /* publishes awaiting their ack at most; 0: SW_BUS_MAX_PENDING */
-    int64_t ack_timeout_ms; /* how long the end waits for the last acks; 0: 30 s */
-    int lenient;            /* accept NMEA with bad checksums, as analyze --lenient */
+    const char *url;             /* nats://HOST:PORT (required) */
+    const char *stream;          /* SW_BUS_STREAM when NULL */
+    const char *prefix;          /* SW_BUS_PREFIX when NULL */
+    unsigned partitions;         /* SW_BUS_PARTITIONS when 0 */
+    int64_t dup_window_ms;       /* duplicate window of a stream feed creates; 0: the default */
+    int max_pending;             /* publishes awaiting their ack at most; 0: SW_BUS_MAX_PENDING */
+    int64_t ack_timeout_ms;      /* how long the end waits for the last acks; 0: 30 s */
+    int lenient;                 /* accept NMEA with bad checksums, as analyze --lenient */
     volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to stop reading */
 };
 void sw_feed_config_default(struct sw_feed_config *c);

@@ -7,8 +7,9 @@
  * and last sentence, so the lines it stored as fragments are kept here, direct-mapped by line
  * number over FRAG_SLOTS slots (more than the framer's group expiry of 500 lines, so a group's
  * lines are never overwritten while it is open). A two-sentence message is its first and last
- * line, always told apart; a longer one whose middle lines cannot be told from another group's
- * interleaved with it (or a fragment longer than SW_BUS_FRAGMENT_MAX) is published as one
+ * line; a longer one's middle lines, when another group's are interleaved with them, are told
+ * apart by a scratch framer (pick_middle). A message whose lines were not all kept (a fragment
+ * longer than SW_BUS_FRAGMENT_MAX, more than MAX_CAND lines interleaved) is published as one
  * sentence rebuilt from its payload, and counted (rebuilt).
  */
 #include "bus_int.h"
@@ -51,6 +52,7 @@ struct sw_feed {
     char *stream, *prefix;
     struct bus *bus;
     struct sw_nmea *fr;
+    struct sw_nmea *scratch; /* tells interleaved fragments apart (pick_middle) */
     struct sw_ais ais;
     struct sw_record rec;
     struct sw_csv csv;
@@ -108,7 +110,8 @@ static int check_config(struct sw_feed_config *c, char *err)
     if (c->max_pending <= 0) c->max_pending = SW_BUS_MAX_PENDING;
     if (c->ack_timeout_ms <= 0) c->ack_timeout_ms = 30000;
     if (!c->url || strncmp(c->url, "nats://", 7) != 0) {
-        snprintf(err, SW_ERRMAX, "bus '%s' is not a nats://HOST:PORT address", c->url ? c->url : "");
+        snprintf(err, SW_ERRMAX, "bus '%s' is not a nats://HOST:PORT address",
+                 c->url ? c->url : "");
         return SW_EINVAL;
     }
     if (!token_ok(c->stream, 0) || strlen(c->stream) > 64) {
@@ -146,7 +149,8 @@ int sw_feed_new(struct sw_feed **out, const struct sw_feed_config *cfg, char *er
     struct sw_nmea_config nc;
     sw_nmea_config_default(&nc);
     nc.lenient = cfg->lenient;
-    if ((rc = sw_nmea_new(&f->fr, &nc)) != SW_OK) goto fail;
+    if ((rc = sw_nmea_new(&f->fr, &nc)) != SW_OK || (rc = sw_nmea_new(&f->scratch, &nc)) != SW_OK)
+        goto fail;
     if ((rc = bus_open(&f->bus, &f->cfg, err)) != SW_OK) goto fail;
     *out = f;
     return SW_OK;
@@ -165,6 +169,7 @@ void sw_feed_free(struct sw_feed *f)
     }
     bus_close(f->bus);
     sw_nmea_free(f->fr);
+    sw_nmea_free(f->scratch);
     sw_buf_release(&f->body);
     free(f->frags);
     free(f->stream);
@@ -316,29 +321,74 @@ static struct frag *frag_at(struct sw_feed *f, uint64_t lineno)
     return s->lineno == lineno && !s->used ? s : NULL;
 }
 
-/* The body: the message's raw lines, '\n' between them. 1 when it had to be rebuilt. */
+/* The middle lines of a k-sentence message: when more lines between its first and last are
+ * kept than it has middle sentences (another group's interleaved), each choice of k-2 of
+ * them in order, at most MAX_TRIES, goes with the first and last line through a scratch
+ * framer; the one giving the same payload is the message's. 1 when found (mid[] set). */
+#define MAX_CAND 16
+#define MAX_TRIES 256
+static int pick_middle(struct sw_feed *f, const struct sw_nmea_msg *m, struct frag *first,
+                       struct frag **cand, int ncand, const char *line, size_t len,
+                       struct frag **mid)
+{
+    int need = m->fragments - 2, idx[8];
+    for (int i = 0; i < need; i++)
+        idx[i] = i;
+    for (int tries = 0; tries < MAX_TRIES; tries++) {
+        const struct sw_nmea_msg *t = NULL;
+        uint64_t ln = 1;
+        sw_nmea_flush(f->scratch);
+        sw_nmea_feed(f->scratch, first->text, first->len, ln++, &t);
+        for (int i = 0; !t && i < need; i++)
+            sw_nmea_feed(f->scratch, cand[idx[i]]->text, cand[idx[i]]->len, ln++, &t);
+        if (!t) sw_nmea_feed(f->scratch, line, len, ln, &t);
+        if (t && t->len == m->len && memcmp(t->payload, m->payload, m->len) == 0 &&
+            t->fill_bits == m->fill_bits) {
+            for (int i = 0; i < need; i++)
+                mid[i] = cand[idx[i]];
+            return 1;
+        }
+        int i = need - 1; /* the next choice, in lexicographic order */
+        while (i >= 0 && idx[i] == ncand - need + i)
+            i--;
+        if (i < 0) return 0;
+        idx[i]++;
+        for (int j = i + 1; j < need; j++)
+            idx[j] = idx[j - 1] + 1;
+    }
+    return 0;
+}
+
+/* The body: the message's raw lines, '\n' between them; *rebuilt set when they could not
+ * all be found and the body is one sentence rebuilt from the payload. */
 static int raw_lines(struct sw_feed *f, const struct sw_nmea_msg *m, const char *line, size_t len,
                      int *rebuilt)
 {
-    struct frag *mid[8];
-    int nmid = 0, rc = SW_OK;
+    struct frag *cand[MAX_CAND], *mid[8], *first = NULL;
+    int ncand = 0, found = 1, rc = SW_OK, need = m->fragments - 2;
     *rebuilt = 0;
     sw_buf_reset(&f->body);
     if (m->fragments > 1) {
-        struct frag *first = frag_at(f, m->first_line);
+        first = frag_at(f, m->first_line);
         for (uint64_t l = m->first_line + 1; first && l < m->last_line; l++) {
             struct frag *s = frag_at(f, l);
-            if (s && nmid < 8) mid[nmid] = s;
-            nmid += s != NULL;
+            if (s && ncand < MAX_CAND) cand[ncand] = s;
+            ncand += s != NULL;
         }
-        if (!first || nmid != m->fragments - 2) {
+        if (!first || ncand < need || ncand > MAX_CAND)
+            found = 0;
+        else if (ncand == need)
+            memcpy(mid, cand, sizeof *mid * (size_t)need);
+        else
+            found = pick_middle(f, m, first, cand, ncand, line, len, mid);
+        if (first) first->used = 1;
+        if (!found) {
             *rebuilt = 1;
             f->c.rebuilt++;
             return rebuild(f, m);
         }
-        first->used = 1;
         rc = sw_buf_append(&f->body, first->text, first->len);
-        for (int i = 0; rc == SW_OK && i < nmid; i++) {
+        for (int i = 0; rc == SW_OK && i < need; i++) {
             mid[i]->used = 1;
             if ((rc = sw_buf_putc(&f->body, '\n')) == SW_OK)
                 rc = sw_buf_append(&f->body, mid[i]->text, mid[i]->len);
@@ -407,13 +457,18 @@ static int csv_row(struct sw_feed *f, const char *line, size_t len, uint64_t lin
         f->c.bad_row++;
         return SW_OK;
     }
-    struct meta mt = {f->rec.mmsi, SW_TIME_NONE, "csv", 1, f->rec.receiver, lineno,
-                      sw_csv_format_name(f->csv.format), 0};
+    struct meta mt = {f->rec.mmsi,
+                      SW_TIME_NONE,
+                      "csv",
+                      1,
+                      f->rec.receiver,
+                      lineno,
+                      sw_csv_format_name(f->csv.format),
+                      0};
     mt.t_ms = carry_time(f, &f->rec, pos_flag, &carried);
     sw_buf_reset(&f->body);
     if ((rc = sw_buf_append(&f->body, line, len)) != SW_OK) {
-        snprintf(err, SW_ERRMAX, "line %" PRIu64 " of '%s': %s", lineno, f->input,
-                 sw_strerror(rc));
+        snprintf(err, SW_ERRMAX, "line %" PRIu64 " of '%s': %s", lineno, f->input, sw_strerror(rc));
         return rc;
     }
     return publish(f, &mt, err);

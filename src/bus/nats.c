@@ -46,10 +46,13 @@ static void ack_handler(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
     natsMsg_Destroy(msg);
 }
 
+/* The library's last error, without its "(file.c:line): " prefix, or the status's text. */
 static int nats_fail(char *err, const char *what, const char *arg, natsStatus s)
 {
     const char *text = nats_GetLastError(NULL);
-    snprintf(err, SW_ERRMAX, "%s '%s': %s", what, arg, text && *text ? text : natsStatus_GetText(s));
+    if (text && text[0] == '(' && strstr(text, "): ")) text = strstr(text, "): ") + 3;
+    snprintf(err, SW_ERRMAX, "%s '%s': %s", what, arg,
+             text && *text ? text : natsStatus_GetText(s));
     return s == NATS_NO_MEMORY ? SW_ENOMEM : SW_ENET;
 }
 
@@ -132,8 +135,8 @@ static int ensure_stream(struct bus *b, const struct sw_feed_config *cfg, char *
     }
     if (s != NATS_OK) {
         int rc = nats_fail(err, "cannot find or create the stream", cfg->stream, s);
-        if (jerr == 0 && s == NATS_TIMEOUT)
-            snprintf(err, SW_ERRMAX, "no JetStream answer from '%s' (is the server run with -js?)",
+        if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
+            snprintf(err, SW_ERRMAX, "no JetStream at '%s' (is the server run with -js?)",
                      cfg->url);
         return rc;
     }

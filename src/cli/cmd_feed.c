@@ -26,7 +26,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: sanctwatch feed --bus nats://HOST:PORT [--stream NAME] [--subject PREFIX]\n"
             "                       [--partitions N] [--dup-window SEC] [--max-pending N]\n"
-            "                       [--lenient] [--quiet] INPUT...\n\n"
+            "                       [--ack-timeout SEC] [--lenient] [--quiet] INPUT...\n\n"
             "Publish AIS inputs to a NATS JetStream stream, one message per AIS message with\n"
             "its raw lines, receiver and time, on subject PREFIX.<partition> by its MMSI.\n"
             "INPUT is read as analyze reads it: NMEA (tag blocks, $PGHP, timestamps) or\n"
@@ -40,6 +40,7 @@ static void usage(FILE *f)
             "  --partitions N     partitions by MMSI (default %d; must match the stream's)\n"
             "  --dup-window SEC   duplicate window of a stream feed creates (default %lld)\n"
             "  --max-pending N    publishes awaiting their ack at most (default %d)\n"
+            "  --ack-timeout SEC  how long to wait for acks before failing (default 30)\n"
             "  --lenient          also take sentences whose checksum is wrong or missing\n"
             "  --quiet            only the summary line on stderr, not the counters\n",
             SW_BUS_STREAM, SW_BUS_PREFIX, SW_BUS_PARTITIONS, SW_BUS_DUP_WINDOW_MS / 1000,
@@ -71,6 +72,9 @@ static int parse_args(int argc, char **argv, struct sw_feed_config *c, int *quie
         } else if (!strcmp(a, "--max-pending")) {
             if (!(bad = cli_parse_num("feed", a, argv[++i], 1, 1 << 20, &v)))
                 c->max_pending = (int)v;
+        } else if (!strcmp(a, "--ack-timeout")) {
+            if (!(bad = cli_parse_num("feed", a, argv[++i], 1, 3600, &v)))
+                c->ack_timeout_ms = (int64_t)(v * 1000);
         } else if (!strcmp(a, "--lenient")) {
             c->lenient = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -102,8 +106,8 @@ static int parse_args(int argc, char **argv, struct sw_feed_config *c, int *quie
 /* Lines and messages that were not published because they were bad. */
 static uint64_t malformed(const struct sw_feed_counts *c, const uint64_t *n)
 {
-    static const int bad[] = {SW_NMEA_CHECKSUM, SW_NMEA_MALFORMED,  SW_NMEA_GARBAGE,
-                              SW_NMEA_NUL,      SW_NMEA_OVERSIZE,   SW_NMEA_ORPHAN,
+    static const int bad[] = {SW_NMEA_CHECKSUM,   SW_NMEA_MALFORMED, SW_NMEA_GARBAGE,
+                              SW_NMEA_NUL,        SW_NMEA_OVERSIZE,  SW_NMEA_ORPHAN,
                               SW_NMEA_INCOMPLETE, SW_NMEA_EVICTED};
     uint64_t sum = c->toolong + c->decode_error + c->bad_mmsi + c->bad_row;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -119,14 +123,13 @@ static void print_counts(const struct sw_feed *f, int quiet)
         const struct {
             int id;
             uint64_t v;
-        } in[] = {{SW_IC_LINES, c->lines},           {SW_IC_BYTES, c->bytes},
-                  {SW_IC_MESSAGES, c->messages},     {SW_IC_DECODE_ERROR, c->decode_error},
-                  {SW_IC_BAD_ROW, c->bad_row},       {SW_IC_BAD_MMSI, c->bad_mmsi},
-                  {SW_IC_TOOLONG, c->toolong},       {SW_IC_INPUT_ERRORS, c->input_errors}};
+        } in[] = {{SW_IC_LINES, c->lines},       {SW_IC_BYTES, c->bytes},
+                  {SW_IC_MESSAGES, c->messages}, {SW_IC_DECODE_ERROR, c->decode_error},
+                  {SW_IC_BAD_ROW, c->bad_row},   {SW_IC_BAD_MMSI, c->bad_mmsi},
+                  {SW_IC_TOOLONG, c->toolong},   {SW_IC_INPUT_ERRORS, c->input_errors}};
         for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
             if (in[i].v)
-                fprintf(stderr, "  %-24s %" PRIu64 "\n", sw_ingest_counter_name(in[i].id),
-                        in[i].v);
+                fprintf(stderr, "  %-24s %" PRIu64 "\n", sw_ingest_counter_name(in[i].id), in[i].v);
         for (int i = 1; i < SW_NMEA_NREASONS; i++)
             if (n[i])
                 fprintf(stderr, "  nmea_%-19s %" PRIu64 "\n",

@@ -2,7 +2,9 @@
 """Reads a JetStream stream over the plain NATS protocol (no client library), for the bus tests.
 
   jsdump.py PORT info STREAM      the stream's info as JSON (state.messages, per-subject counts)
-  jsdump.py PORT msgs STREAM [N]  every message (the first N), one JSON object a line:
+  jsdump.py PORT msgs STREAM [N]  every message (the first N)
+  jsdump.py PORT create STREAM SUBJECT DESCRIPTION MAX_MSG_SIZE   a stream made by hand
+  jsdump.py PORT delete STREAM, one JSON object a line:
                                   {"seq", "subject", "headers": {name: value}, "data"}
 """
 import base64
@@ -65,6 +67,13 @@ def headers(b64):
 def main():
     port, what, stream = sys.argv[1:4]
     n = Nats(port)
+    if what in ('create', 'delete'):
+        cfg = {'name': stream, 'subjects': [sys.argv[4]], 'description': sys.argv[5],
+               'storage': 'file', 'max_msg_size': int(sys.argv[6])} if what == 'create' else {}
+        r = n.request('$JS.API.STREAM.%s.%s' % (what.upper(), stream), cfg)
+        if 'error' in r:
+            raise SystemExit('%s: %s' % (what, r['error']))
+        return
     info = n.request('$JS.API.STREAM.INFO.' + stream, {'subjects_filter': '>'})
     if what == 'info':
         print(json.dumps(info))
