@@ -22,7 +22,7 @@
 /* Defaults: stream name, subject prefix, partitions, duplicate window, acks outstanding. */
 #define SW_BUS_STREAM "AIS"
 #define SW_BUS_PREFIX "ais.raw"
-#define SW_BUS_PARTITIONS 32
+#define SW_BUS_PARTITIONS 256
 #define SW_BUS_PARTITIONS_MAX 4096
 #define SW_BUS_DUP_WINDOW_MS (3600 * 1000LL)
 #define SW_BUS_MAX_PENDING 4096
@@ -31,9 +31,9 @@
 #define SW_BUS_BODY_MAX 16384
 #define SW_BUS_FRAGMENT_MAX 1024
 
-/* The partition of a vessel: FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3)
- * over the MMSI's 4 bytes, little endian, modulo n. Every stage that partitions by vessel uses
- * this function. */
+/* The partition of a vessel: splitmix64(MMSI) modulo n (the MMSI plus 0x9E3779B97F4A7C15, then
+ * splitmix64's finalizer), the per-vessel partitioning of docs/scale.md. Every stage that
+ * partitions by vessel uses this function. */
 unsigned sw_bus_partition(uint32_t mmsi, unsigned n);
 
 struct sw_feed_config {

@@ -72,11 +72,11 @@ struct sw_feed {
 
 unsigned sw_bus_partition(uint32_t mmsi, unsigned n)
 {
-    unsigned char le[4] = {(unsigned char)mmsi, (unsigned char)(mmsi >> 8),
-                           (unsigned char)(mmsi >> 16), (unsigned char)(mmsi >> 24)};
-    /* the standard FNV-1a offset basis (not SW_HASH_INIT, which differs from it), so that any
-     * FNV-1a 64 implementation computes the same partition */
-    return n ? (unsigned)(sw_hash64(0xcbf29ce484222325ULL, le, sizeof le) % n) : 0;
+    uint64_t x = (uint64_t)mmsi + 0x9E3779B97F4A7C15ULL; /* splitmix64 (docs/scale.md) */
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    return n ? (unsigned)(x % n) : 0;
 }
 
 void sw_feed_config_default(struct sw_feed_config *c)

@@ -46,7 +46,7 @@ BUS=nats://127.0.0.1:$NATS_PORT
 echo "RESULT: a stream of other partitions or subjects: refused, exit 1"
 
 # ---- a stream that refuses the messages (made by hand with a 64-byte message limit)
-$JS "$NATS_PORT" create SMALL 'small.>' "sanctwatch raw AIS, partitions=32" 64 || fail "create SMALL"
+$JS "$NATS_PORT" create SMALL 'small.>' "sanctwatch raw AIS, partitions=256" 64 || fail "create SMALL"
 "$SW_BIN" feed --bus "$BUS" --stream SMALL --subject small "$T/one.nmea" 2>"$T/err"; rc=$?
 [ $rc = 1 ] && grep -q "the server refused message 'small\.[0-9]*': .*" "$T/err" && grep -q " 1 failed" "$T/err" ||
     { cat "$T/err"; fail "refused message: rc=$rc"; }

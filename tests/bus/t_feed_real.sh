@@ -4,8 +4,8 @@
 # holds exactly the messages analyze reads from the same input, less those analyze drops as
 # undecodable or of a bad MMSI; feeding it again, or a copy under another name, stores
 # nothing; a grown copy stores only its new line. The messages of the DMA recording and of
-# the tag-block one are read back: subject = PREFIX.<FNV-1a 64 of the MMSI's 4 little-endian
-# bytes mod partitions> (computed here independently), body = the message's own raw lines of
+# the tag-block one are read back: subject = PREFIX.<splitmix64(MMSI) mod partitions> (computed
+# here independently), body = the message's own raw lines of
 # the input, Sw-Mmsi = the MMSI bits of the body's payload (read here), ids all different.
 set -u
 T=$(mktemp -d)
@@ -85,11 +85,12 @@ def mmsi_of(body):  # bits 8..37 of the armoured payload of the body's sentences
     return int(bits[8:38], 2)
 prefix, parts = sys.argv[2], int(sys.argv[4])
 lines = set(open(sys.argv[3], 'rb').read().decode('latin-1').splitlines())
-def part(mmsi):
-    h = 0xcbf29ce484222325
-    for b in mmsi.to_bytes(4, 'little'):
-        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
-    return h % parts
+def part(mmsi):  # splitmix64
+    M = 0xffffffffffffffff
+    x = (mmsi + 0x9E3779B97F4A7C15) & M
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M
+    return (x ^ (x >> 31)) % parts
 ids, multi = set(), 0
 for m in msgs:
     h, mmsi = m['headers'], int(m['headers']['Sw-Mmsi'])
@@ -111,7 +112,7 @@ for f in dma-aislib/stream_example.txt amsa-risky/exact-earth-with-tag-block.txt
     in=$REAL/$f
     [ -f "$in" ] || continue
     feed R "$in"
-    read -r n multi < <(check_msgs R sw.R "$in" 32) || fail "$f: messages read back"
+    read -r n multi < <(check_msgs R sw.R "$in" 256) || fail "$f: messages read back"
     [ "$multi" -gt 0 ] || fail "$f: no multi-sentence message read back"
     echo "RESULT: $f: $n messages read back ($multi of several sentences): subjects, raw bodies, MMSIs and ids as documented"
     python3 "$SW_ROOT/tests/bus/jsdump.py" "$NATS_PORT" delete R || fail "delete stream R"
