@@ -26,6 +26,10 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An ISO 8601 time option; for "--to", a date alone means through the end of that day. Says
  * what is wrong ("CMD: OPT expects ...") and returns -1 on a bad value. */
 int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out);
+/* Installs SIGINT and SIGTERM handlers (without SA_RESTART, so that a blocked read returns)
+ * that set the returned flag, cleared now (cli_signal.c). */
+#include <signal.h>
+volatile sig_atomic_t *cli_stop_on_signals(void);
 /* A number option's value s (NULL: the option had none) within [min, max]; says what is wrong
  * ("CMD: bad value ...") and returns -1 otherwise. */
 int cli_parse_num(const char *cmd, const char *opt, const char *s, double min, double max,

@@ -10,16 +10,7 @@
 #include "sanctwatch/nmea.h"
 
 #include <inttypes.h>
-#include <signal.h>
 #include <string.h>
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -150,10 +141,7 @@ int cmd_feed(int argc, char **argv)
     sw_feed_config_default(&cfg);
     int rc = parse_args(argc, argv, &cfg, &quiet, &first);
     if (rc) return rc < 0 ? 0 : rc;
-    stop_flag = 0;
-    cfg.stop = &stop_flag;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    cfg.stop = cli_stop_on_signals();
     struct sw_feed *f = NULL;
     if ((rc = sw_feed_new(&f, &cfg, err)) != SW_OK) {
         cli_error("feed: %s", err);
