@@ -511,6 +511,7 @@ static int read_lines(struct sw_feed *f, struct sw_lines *in, char *err)
             if (f->csv.format == SW_CSV_NONE) sw_nmea_skip(f->fr, SW_NMEA_TOOLONG);
             continue;
         }
+        if (rc < 0 && f->cfg.stop && *f->cfg.stop) return SW_EAGAIN; /* a signal: EINTR */
         if (rc < 0) {
             f->c.input_errors++;
             snprintf(err, SW_ERRMAX, "cannot read '%s': %s", f->input,
