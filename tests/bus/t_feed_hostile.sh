@@ -7,8 +7,8 @@
 #    is too long to keep (a 1,100-byte tag block) rebuilt as one sentence of the same payload
 #    (Sw-Rebuilt);
 #  - a refused port, a server without JetStream, a stream of other partitions, a stream that
-#    refuses the messages (max_msg_size), a server killed while feeding: each a clear message
-#    and a non-zero exit; usage errors exit 2.
+#    refuses the messages (max_msg_size), SIGINT while reading a pipe, a server killed while
+#    feeding: each a clear message and a non-zero exit; usage errors exit 2.
 set -u
 T=$(mktemp -d)
 . "$(dirname "$0")/lib_nats.sh"
@@ -131,6 +131,29 @@ if d['headers'].get('Sw-Rebuilt') != '1' or re.search(r',1,1,,A,([^,]*),2\*', d[
 PY
 echo "RESULT: hostile file: $want messages published as analyze reads them, $mal lines or messages malformed; three-sentence messages (two interleaved) raw, one with an over-long fragment rebuilt"
 
+# ---- SIGINT while reading a live pipe (a line every 0.1 s): it stops there, what was read is
+# acknowledged (the line reader fills its buffer from a pipe before it hands out lines: 60,000
+# lines first), a clear message, exit 1
+mkfifo "$T/intr"
+"$SW_BIN" feed --bus "$BUS" --stream I --subject i "$T/intr" 2>"$T/err" &
+FEED=$!
+exec 3>"$T/intr"
+yes "$(cat "$T/one.nmea")" | head -n 60000 >&3 # more than the reader asks a pipe for at once
+( for i in $(seq 1 600); do cat "$T/one.nmea" || exit 0; sleep 0.1; done ) >&3 2>/dev/null &
+PACER=$!
+sleep 1
+kill -INT $FEED
+for i in $(seq 1 300); do kill -0 $FEED 2>/dev/null || break; sleep 0.1; done
+kill -0 $FEED 2>/dev/null && { kill $FEED; fail "SIGINT: feed still running 30 s later"; }
+wait $FEED; rc=$?
+kill $PACER 2>/dev/null; wait $PACER 2>/dev/null
+exec 3>&-
+pub=$(summary "$T/err" published)
+[ $rc = 1 ] && grep -q "interrupted in '$T/intr'; feeding it again publishes nothing twice" "$T/err" &&
+    [ "$pub" -ge 1 ] && [ "$(summary "$T/err" stored)" = "$pub" ] && [ "$(stream_msgs I)" = "$pub" ] ||
+    { cat "$T/err"; fail "SIGINT: rc=$rc"; }
+echo "RESULT: SIGINT while reading a live pipe: exit 1, the $pub messages read were stored ($(grep interrupted "$T/err"))"
+
 # ---- the server killed while feeding: acks never come; a clear message, exit 1
 mkfifo "$T/fifo"
 "$SW_BIN" feed --bus "$BUS" --stream K --subject k --ack-timeout 3 "$T/fifo" 2>"$T/err" &
@@ -140,12 +163,14 @@ for i in $(seq 1 20); do cat "$T/one.nmea" >&3; done
 sleep 0.5
 kill -9 "${NATS_PIDS[-1]}"
 wait "${NATS_PIDS[-1]}" 2>/dev/null
-for i in $(seq 1 2000); do echo "\\s:r$i*00\\!AIVDM,1,1,,A,15MgK45P3@G?fl0E\`JbR0OwT0@MS,0*4E" >&3 || break; done 2>/dev/null
+for i in $(seq 1 2000); do cat "$T/one.nmea" >&3 || break; done 2>/dev/null
 exec 3>&-
 for i in $(seq 1 600); do kill -0 $FEED 2>/dev/null || break; sleep 0.1; done
 kill -0 $FEED 2>/dev/null && { kill $FEED; fail "feed still running 60 s after its server died"; }
 wait $FEED; rc=$?
 [ $rc = 1 ] && grep -Eq "^sanctwatch: feed: (cannot publish|[0-9]+ messages were not acknowledged|cannot wait)" "$T/err" ||
     { cat "$T/err"; fail "server killed: rc=$rc"; }
+[ "$(summary "$T/err" published)" = $(($(summary "$T/err" stored) + $(summary "$T/err" duplicates) + $(summary "$T/err" failed))) ] ||
+    { cat "$T/err"; fail "server killed: published is not stored + duplicates + failed"; }
 echo "RESULT: server killed while feeding: $(grep '^sanctwatch' "$T/err" | head -1), exit 1"
 exit 0
