@@ -20,6 +20,8 @@ PKGS    += libmicrohttpd
 PKGS    += libcurl
 # lists fetch (libcurl, above) and archives of AIS (libarchive)
 PKGS    += libarchive
+# the bus (sanctwatch feed): the NATS C client with JetStream; its tests run nats-server
+PKGS    += libnats
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 TEST_LIBS  := $(shell pkg-config --libs cmocka)

@@ -26,6 +26,14 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An ISO 8601 time option; for "--to", a date alone means through the end of that day. Says
  * what is wrong ("CMD: OPT expects ...") and returns -1 on a bad value. */
 int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out);
+/* Installs SIGINT and SIGTERM handlers (without SA_RESTART, so that a blocked read returns)
+ * that set the returned flag, cleared now (cli_signal.c). */
+#include <signal.h>
+volatile sig_atomic_t *cli_stop_on_signals(void);
+/* A number option's value s (NULL: the option had none) within [min, max]; says what is wrong
+ * ("CMD: bad value ...") and returns -1 otherwise. */
+int cli_parse_num(const char *cmd, const char *opt, const char *s, double min, double max,
+                  double *out);
 /* Event types, comma-separated, appended to types (static strings, at most max); an unknown
  * type is an error (-1, said), so that a typo cannot give an empty answer. */
 int cli_parse_types(const char *cmd, const char *v, const char **types, size_t *n, size_t max);
@@ -61,6 +69,7 @@ int cli_rotate(const char *old_path, const char *new_path, const char *out);
 int cmd_events(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_users(int argc, char **argv);
+int cmd_feed(int argc, char **argv);
 
 /* The engine of analyze and serve (cli_engine.c): detector parameters from config (NULL:
  * defaults), the geographic data, and the detectors on db recording in batches. Prints its

@@ -1,6 +1,8 @@
 /* Option values several commands share: times and event types (report, events). */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sanctwatch/detect.h"
@@ -46,5 +48,19 @@ int cli_parse_types(const char *cmd, const char *v, const char **types, size_t *
         }
         v += len + (v[len] == ',');
     }
+    return 0;
+}
+
+int cli_parse_num(const char *cmd, const char *opt, const char *s, double min, double max,
+                  double *out)
+{
+    char *end;
+    errno = 0;
+    double v = s ? strtod(s, &end) : 0;
+    if (!s || end == s || *end || errno || !(v >= min && v <= max)) {
+        cli_error("%s: bad value '%s' for %s (%g to %g)", cmd, s ? s : "", opt, min, max);
+        return -1;
+    }
+    *out = v;
     return 0;
 }

@@ -23,13 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
+static volatile sig_atomic_t *stop_flag;
 
 static void usage(FILE *f)
 {
@@ -304,7 +298,7 @@ static int run_inputs(struct sw_pipeline *p, char **inputs, int n, const struct 
         }
         if (skipped && !o->quiet)
             cli_warn("'%s' was already ingested into '%s'; skipped", inputs[i], o->dbpath);
-        if (stop_flag) break;
+        if (*stop_flag) break;
     }
     return failed;
 }
@@ -318,16 +312,6 @@ static void print_events(const struct sw_detect *det)
     if (ds->revised)
         fprintf(stderr, "  %-24s %" PRIu64 "\n", "event_records_completing", ds->revised);
     if (ds->withdrawn) fprintf(stderr, "  %-24s %" PRIu64 "\n", "events_withdrawn", ds->withdrawn);
-}
-
-static void on_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns so we can stop */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -344,8 +328,8 @@ int cmd_analyze(int argc, char **argv)
     int status = 1, rc;
     sw_pipeline_config_default(&o.cfg);
     if ((rc = parse_args(argc, argv, &o)) != 0) return rc < 0 ? 0 : rc;
-    on_signals();
-    o.cfg.stop = &stop_flag;
+    stop_flag = cli_stop_on_signals();
+    o.cfg.stop = stop_flag;
     struct prog pg = {sw_time_now_ms(), sw_time_now_ms(), 0};
     int tty = !o.quiet && isatty(STDERR_FILENO);
     if (tty) {

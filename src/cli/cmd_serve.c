@@ -54,13 +54,7 @@ static const char usage_text[] =
     "  --quiet              no request log on stderr\n"
     "Stops cleanly on SIGINT or SIGTERM (a file being read is resumed next time).\n";
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
+static volatile sig_atomic_t *stop_flag;
 
 #define MAX_FEEDS 64
 
@@ -252,7 +246,7 @@ static int run_feeds(struct sw_serve *srv, sqlite3 *db, const struct sopts *o)
     sw_pipeline_config_default(&cfg);
     if (o->lateness >= 0) cfg.lateness_ms = (int64_t)(o->lateness * 1000);
     cfg.checkpoint_ms = (int64_t)o->checkpoint_ms;
-    cfg.stop = &stop_flag;
+    cfg.stop = stop_flag;
     sw_serve_pipeline_config(srv, &cfg);
     if (!o->no_detect) {
         if (cli_detect_setup(db, o->config, &geo, &det)) goto out;
@@ -272,7 +266,7 @@ static int run_feeds(struct sw_serve *srv, sqlite3 *db, const struct sopts *o)
                  "other stages (analyze --no-cases?), a run without them, or later data "
                  "(docs/detection.md)",
                  o->db);
-    for (int i = 0; i < o->nfeeds && !stop_flag; i++) {
+    for (int i = 0; i < o->nfeeds && !*stop_flag; i++) {
         int skipped = 0;
         err[0] = '\0';
         int rc = sw_pipeline_input(p, o->feeds[i], &skipped, err);
@@ -365,12 +359,7 @@ int cmd_serve(int argc, char **argv)
     o.checkpoint_ms = 500;
     int rc = parse_args(argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    stop_flag = cli_stop_on_signals();
     signal(SIGPIPE, SIG_IGN);
     sqlite3 *db = NULL;
     struct sw_serve *srv = NULL;
@@ -384,7 +373,7 @@ int cmd_serve(int argc, char **argv)
     int status = start(&o, db, &key, &srv);
     sw_ledger_key_wipe(&key);
     if (!status && o.nfeeds) status = run_feeds(srv, db, &o);
-    if (!status && !stop_flag && sw_serve_run_idle(srv, &stop_flag, err) != SW_OK) {
+    if (!status && !*stop_flag && sw_serve_run_idle(srv, stop_flag, err) != SW_OK) {
         cli_error("%s", err);
         status = 1;
     }

@@ -22,6 +22,7 @@ static const struct sw_cmd commands[] = {
     {"witness", cmd_witness, "co-sign partner logs' tree heads as a C2SP witness (serve, keygen)"},
     {"serve", cmd_serve, "serve the API, live events and the dashboard while ingesting feeds"},
     {"users", cmd_users, "manage the accounts of the service (add, passwd, del, list)"},
+    {"feed", cmd_feed, "publish AIS inputs to a NATS JetStream stream, partitioned by vessel"},
 };
 
 static void say(const char *prefix, const char *fmt, va_list ap)
