@@ -99,6 +99,24 @@ static const char *const migrations[] = {
     " json_extract(e.json, '$.analyst'),"
     " CAST((julianday(json_extract(e.json, '$.time')) - 2440587.5) * 86400000 AS INTEGER)"
     " FROM events e WHERE e.type = 'review';",
+    /* 5: each incident's latest record (event.h) with the keys query.c filters and orders the
+     * incidents view by, kept by every append (Q_UPSERT_INCIDENT), so that a page of the
+     * current ledger reads its rows in index order instead of every record */
+    "CREATE TABLE ledger_incidents(incident TEXT PRIMARY KEY, leaf INTEGER NOT NULL,"
+    " id TEXT NOT NULL, type TEXT NOT NULL, rank INTEGER, confidence REAL, start_ms INTEGER,"
+    " end_ms INTEGER, ongoing INTEGER NOT NULL, withdrawn INTEGER NOT NULL, lat REAL, lon REAL);"
+    "INSERT INTO ledger_incidents(incident, leaf, id, type, rank, confidence, start_ms, end_ms,"
+    " ongoing, withdrawn, lat, lon)"
+    " SELECT e.incident, e.leaf, e.id, e.type, e.rank, e.confidence, e.start_ms, e.end_ms,"
+    " e.ongoing, e.withdrawn, e.lat, e.lon"
+    " FROM (SELECT incident, max(leaf) AS leaf FROM events GROUP BY incident) m"
+    " JOIN events e ON e.leaf = m.leaf;"
+    "CREATE INDEX ledger_incidents_significance ON ledger_incidents(withdrawn, rank,"
+    " coalesce(confidence, -1) DESC, coalesce(start_ms, -9223372036854775807), id);"
+    "CREATE INDEX ledger_incidents_time ON ledger_incidents(withdrawn,"
+    " coalesce(start_ms, -9223372036854775807), id);"
+    "CREATE INDEX ledger_incidents_leaf ON ledger_incidents(withdrawn, leaf);"
+    "CREATE INDEX ledger_incidents_type ON ledger_incidents(withdrawn, type);",
 };
 
 enum {
@@ -109,6 +127,7 @@ enum {
     Q_GET_EVENT,
     Q_INS_EVENT,
     Q_INS_EVENT_VESSEL,
+    Q_UPSERT_INCIDENT,
     Q_INS_HEAD,
     Q_MAX
 };
@@ -122,6 +141,16 @@ static const char *const queries[Q_MAX] = {
     " confidence, ongoing, withdrawn) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
     " ?13)",
     "INSERT OR IGNORE INTO event_vessels(id, mmsi) VALUES(?1, ?2)",
+    /* the record at leaf ?1 becomes its incident's latest (migration 5) */
+    "INSERT INTO ledger_incidents(incident, leaf, id, type, rank, confidence, start_ms, end_ms,"
+    " ongoing, withdrawn, lat, lon)"
+    " SELECT incident, leaf, id, type, rank, confidence, start_ms, end_ms, ongoing, withdrawn,"
+    " lat, lon FROM events WHERE leaf = ?1"
+    " ON CONFLICT(incident) DO UPDATE SET leaf = excluded.leaf, id = excluded.id,"
+    " type = excluded.type, rank = excluded.rank, confidence = excluded.confidence,"
+    " start_ms = excluded.start_ms, end_ms = excluded.end_ms, ongoing = excluded.ongoing,"
+    " withdrawn = excluded.withdrawn, lat = excluded.lat, lon = excluded.lon"
+    " WHERE excluded.leaf > ledger_incidents.leaf",
     "INSERT INTO ledger_heads(size, root, time_ms, origin, note) VALUES(?1, ?2, ?3, ?4, ?5)",
 };
 
@@ -421,9 +450,10 @@ static int set_evidence(json_t *event, uint64_t leaf, const uint8_t hash[SW_HASH
     return SW_OK;
 }
 
-/* Bind the index columns (query.h reads them) to the event insert s, step it, and record
- * the event's vessels. */
-static int insert_index(struct sw_ledger *lg, sqlite3_stmt *s, const char *id, const json_t *event)
+/* Bind the index columns (query.h reads them) to the event insert s, step it, make the
+ * record its incident's latest in ledger_incidents, and record the event's vessels. */
+static int insert_index(struct sw_ledger *lg, sqlite3_stmt *s, const char *id, uint64_t leaf,
+                        const json_t *event)
 {
     struct ledger_event_index x;
     ledger_event_index(event, &x);
@@ -435,6 +465,11 @@ static int insert_index(struct sw_ledger *lg, sqlite3_stmt *s, const char *id, c
     sqlite3_bind_int(s, 12, x.ongoing);
     sqlite3_bind_int(s, 13, x.withdrawn);
     int rc = sw_store_step(s);
+    if (rc == SW_OK) {
+        sqlite3_stmt *u = Q(lg, Q_UPSERT_INCIDENT);
+        sqlite3_bind_int64(u, 1, (sqlite3_int64)leaf);
+        rc = sw_store_step(u);
+    }
     for (size_t i = 0; i < x.nvessels && rc == SW_OK; i++) {
         sqlite3_stmt *v = Q(lg, Q_INS_EVENT_VESSEL);
         sqlite3_bind_text(v, 1, id, -1, SQLITE_STATIC);
@@ -505,7 +540,7 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     if (has_start) sqlite3_bind_int64(s, 4, start);
     if (has_end) sqlite3_bind_int64(s, 5, end);
     sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
-    if ((rc = insert_index(lg, s, id, event))) goto done;
+    if ((rc = insert_index(lg, s, id, r->leaf, event))) goto done;
     if (incident && (rc = ledger_review_insert(lg->db, event, id, r->leaf, incident))) goto done;
     rc = set_evidence(event, r->leaf, r->hash);
 done:
