@@ -104,6 +104,18 @@ static const char *const sql_events_current[3] = {
     ICOLS("significance") FILTERS CURRENT BY_RANK,
     ICOLS("leaf") FILTERS CURRENT BY_LEAF,
 };
+/* The same for one vessel (?9): its records (event_vessels) that are their incident's latest,
+ * sorted; not the whole index read for the few incidents of a vessel. */
+#define VCOLS                                                                                      \
+    COLUMNS("j.json")                                                                              \
+    " FROM event_vessels v CROSS JOIN events j ON j.id = v.id"                                     \
+    " CROSS JOIN ledger_incidents e ON e.incident = j.incident AND e.leaf = j.leaf"
+#define VESSEL CURRENT " AND v.mmsi = ?9"
+static const char *const sql_events_vessel[3] = {
+    VCOLS FILTERS VESSEL BY_TIME,
+    VCOLS FILTERS VESSEL BY_RANK,
+    VCOLS FILTERS VESSEL BY_LEAF,
+};
 static const char sql_counts_current[] =
     "SELECT e.type, count(*) FROM ledger_incidents e" FILTERS CURRENT " GROUP BY e.type";
 /* The same when only types are filtered: the index on (withdrawn, type) alone. */
@@ -310,9 +322,11 @@ int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn
     if ((rc = sw_store_table(db, "events")) <= 0) return rc < 0 ? fail_db(db, err) : SW_OK;
     if ((rc = types_json(f, &types))) return rc;
     if (pin_size(db, f, &size, &current, &pin) ||
-        sw_store_stmt_get(
-            db, current ? sql_events_current[f->order] : sql_events[f->records ? 1 : 0][f->order],
-            &q)) {
+        sw_store_stmt_get(db,
+                          !current  ? sql_events[f->records ? 1 : 0][f->order]
+                          : f->mmsi ? sql_events_vessel[f->order]
+                                    : sql_events_current[f->order],
+                          &q)) {
         rc = fail_db(db, err);
         sw_store_stmt_put(pin);
         free(types);
