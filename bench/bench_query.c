@@ -16,10 +16,10 @@
  * or withdrawing an earlier one, appended in transactions of 10,000 (the append rate, with
  * ledger_incidents kept, is printed); then, each through sw_query_events and compared row for
  * row: the first page of 50 in significance order and in time order, a page 100 pages deep,
- * and the counts per type, read from ledger_incidents (the current ledger) and by the search
- * of every record that answered before it and still answers other ledger sizes (the same
- * calls inside a savepoint without the table). With DB the store is kept there; RECORDS 0
- * reads the store DB holds without appending.
+ * the counts per type, one vessel's and a filtered first page, read from ledger_incidents (the
+ * current ledger) and by the search of every record that answered before it and still answers other
+ * ledger sizes (the same calls inside a savepoint without the table). With DB the store is kept
+ * there; RECORDS 0 reads the store DB holds without appending.
  */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
@@ -295,6 +295,12 @@ static int events_main(size_t n, const char *keep)
     events_case(db, "page 101 of 50, significance", f, 0, 5, 3);
     f.after = NULL;
     events_case(db, "counts per type", f, 1, 21, 3);
+    sw_store_prepare(db, &st, "SELECT mmsi FROM event_vessels ORDER BY id LIMIT 1 OFFSET 1000");
+    if (sqlite3_step(st) != SQLITE_ROW) return 1;
+    f.mmsi = (uint32_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    events_case(db, "first page, one vessel (mmsi)", f, 0, 21, 3);
+    f.mmsi = 0;
     const char *types[] = {"encounter"};
     f.types = types;
     f.ntypes = 1;
