@@ -17,9 +17,9 @@
  * ledger_incidents kept, is printed); then, each through sw_query_events and compared row for
  * row: the first page of 50 in significance order and in time order, a page 100 pages deep,
  * the counts per type, one vessel's and a filtered first page, read from ledger_incidents (the
- * current ledger) and by the search of every record that answered before it and still answers other
- * ledger sizes (the same calls inside a savepoint without the table). With DB the store is kept
- * there; RECORDS 0 reads the store DB holds without appending.
+ * current ledger) and by the search of every record that answered before it and still answers
+ * other ledger sizes (the same calls inside a savepoint without the table). With DB the store
+ * is kept there; RECORDS 0 reads the store DB holds without appending.
  */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ingest.h"
@@ -253,9 +253,9 @@ static void events_case(sqlite3 *db, const char *what, struct sw_event_filter f,
         fprintf(stderr, "bench_query: %s: the two paths differ\n", what);
         exit(1);
     }
-    printf("%-36s ledger_incidents %8.2f ms (median of %d)   every record %8.1f ms (median of "
-           "%d)   %.0fx\n",
-           what, fast, reps, old, old_reps, old / fast);
+    printf("%-36s %4zu rows: ledger_incidents %8.2f ms (median of %d)   every record %8.1f ms "
+           "(median of %d)   %.0fx\n",
+           what, counts ? 4 : a.n, fast, reps, old, old_reps, old / fast);
 }
 
 static int events_main(size_t n, const char *keep)
