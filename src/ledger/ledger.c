@@ -101,8 +101,9 @@ static const char *const migrations[] = {
     " FROM events e WHERE e.type = 'review';",
     /* 5: each incident's latest record (event.h) with the keys query.c filters and orders the
      * incidents view by, kept by every append (Q_UPSERT_INCIDENT), so that a page of the
-     * current ledger reads its rows in index order instead of every record */
-    "CREATE TABLE ledger_incidents(incident TEXT PRIMARY KEY, leaf INTEGER NOT NULL,"
+     * current ledger reads its rows in index order instead of every record; the leaf is the
+     * rowid, so that ledger order needs no index of its own */
+    "CREATE TABLE ledger_incidents(leaf INTEGER PRIMARY KEY, incident TEXT NOT NULL UNIQUE,"
     " id TEXT NOT NULL, type TEXT NOT NULL, rank INTEGER, confidence REAL, start_ms INTEGER,"
     " end_ms INTEGER, ongoing INTEGER NOT NULL, withdrawn INTEGER NOT NULL, lat REAL, lon REAL);"
     "INSERT INTO ledger_incidents(incident, leaf, id, type, rank, confidence, start_ms, end_ms,"
@@ -115,7 +116,6 @@ static const char *const migrations[] = {
     " coalesce(confidence, -1) DESC, coalesce(start_ms, -9223372036854775807), id);"
     "CREATE INDEX ledger_incidents_time ON ledger_incidents(withdrawn,"
     " coalesce(start_ms, -9223372036854775807), id);"
-    "CREATE INDEX ledger_incidents_leaf ON ledger_incidents(withdrawn, leaf);"
     "CREATE INDEX ledger_incidents_type ON ledger_incidents(withdrawn, type);",
     /* 6: the two indexes of events no reader uses (every query of query.c and review.c: their
      * filters are "?n IS NULL OR ..." terms and their orders expressions, which no index on

@@ -48,12 +48,12 @@
 /* Incidents view of the current ledger (?1 is its size): ledger_incidents (ledger.c,
  * migration 5) holds each incident's latest record with the columns FILTERS reads, so a page
  * reads its rows in the order of the index named (INDEXED BY: the planner would take the
- * (withdrawn, leaf) index for FILTERS' leaf range and sort every row), and the event (cross
- * join: the table is the outer loop) only for the rows given. */
-#define ICOLS(index)                                                                               \
+ * leaf range of FILTERS on the table and sort every row; ledger order is the table's own,
+ * its rowid being the leaf), and the event (cross join: the table is the outer loop) only
+ * for the rows given. */
+#define ICOLS(indexed)                                                                             \
     COLUMNS("j.json")                                                                              \
-    " FROM ledger_incidents e INDEXED BY ledger_incidents_" index                                  \
-    " CROSS JOIN events j ON j.leaf = e.leaf"
+    " FROM ledger_incidents e " indexed " CROSS JOIN events j ON j.leaf = e.leaf"
 
 /* ?1 ledger size, ?2 types (JSON array), ?3 from, ?4 to, ?5-?8 area, ?9 mmsi,
  * ?10 min confidence, ?11 max rank, ?14 review state ("" unreviewed), ?15 first leaf;
@@ -100,9 +100,9 @@ static const char *const sql_counts[2] = {
 /* The incidents view when ?1 is the current size: the same rows from ledger_incidents. */
 #define CURRENT " AND e.withdrawn = ?12"
 static const char *const sql_events_current[3] = {
-    ICOLS("time") FILTERS CURRENT BY_TIME,
-    ICOLS("significance") FILTERS CURRENT BY_RANK,
-    ICOLS("leaf") FILTERS CURRENT BY_LEAF,
+    ICOLS("INDEXED BY ledger_incidents_time") FILTERS CURRENT BY_TIME,
+    ICOLS("INDEXED BY ledger_incidents_significance") FILTERS CURRENT BY_RANK,
+    ICOLS("NOT INDEXED") FILTERS CURRENT BY_LEAF,
 };
 /* The same for one vessel (?9): its records (event_vessels) that are their incident's latest,
  * sorted; not the whole index read for the few incidents of a vessel. */

@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 #include <locale.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +32,57 @@ static int put_integer(struct sw_buf *b, json_int_t v)
     return sw_buf_append(b, p, (size_t)(buf + sizeof buf - p));
 }
 
+/* The text %.15g gives v when it has at most 15 significant digits and a plain (not
+ * exponent) form, from integers alone: the fewest decimals k for which v is m / 10^k for an
+ * integer m below 2^53 (m and 10^k exact in binary64, so the division is correctly rounded,
+ * as strtod of that decimal is; k is the fewest, so m ends in no 0 unless k is 0). Two
+ * decimals of 15 significant digits never round to the same binary64 (DBL_DIG), so that
+ * decimal is the one %.15g prints, with its trailing zeros removed as %g does. 0 when v is
+ * not such a value (or is 0, or needs %g's exponent form): the caller uses snprintf. */
+static size_t real_short(double v, char out[32])
+{
+    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    double a = v < 0 ? -v : v;
+    if (!(a >= 1e-4 && a < 1e15)) return 0; /* %.15g's plain form, 0 excluded (-0.0) */
+    for (int k = 0; k < 23; k++) {
+        double m = nearbyint(a * p10[k]);
+        if (m >= 9007199254740992.0) return 0;
+        if (m / p10[k] != a) continue;
+        uint64_t u = (uint64_t)m;
+        char d[24];
+        int n = 0;
+        do {
+            d[n++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (n > 15) return 0; /* more significant digits than %.15g prints */
+        while (n <= k)        /* 0.000ddd: the zeros between the point and m */
+            d[n++] = '0';
+        size_t len = 0;
+        if (v < 0) out[len++] = '-';
+        for (int i = n - 1; i >= 0; i--) {
+            out[len++] = d[i];
+            if (i == k && k) out[len++] = '.';
+        }
+        if (!k) {
+            out[len++] = '.';
+            out[len++] = '0';
+        }
+        return len;
+    }
+    return 0;
+}
+
 /* As jansson's jsonp_dtostr with precision 15: %.15g, the locale's decimal point made '.',
  * ".0" added to a number with neither '.' nor 'e', the exponent's '+' and leading zeros
  * removed. */
 static int put_real(struct sw_buf *b, double v)
 {
     char buf[32];
+    size_t n = real_short(v, buf);
+    if (n) return sw_buf_append(b, buf, n);
     int ret = snprintf(buf, sizeof buf, "%.15g", v);
     if (ret < 0 || (size_t)ret >= 24) return SW_EFORMAT; /* jansson's MAX_REAL_STR_LENGTH */
     size_t length = (size_t)ret;

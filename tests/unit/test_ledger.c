@@ -540,6 +540,26 @@ static void canonical_matches_jansson(void **state)
         }
         json_decref(v);
     }
+    /* Reals near the short decimals that the writer prints without snprintf: m / 10^k and
+     * their neighbours, of up to 17 digits, at every scale around %.15g's plain form. */
+    size_t reals = 0;
+    for (int i = 0; i < 200000; i++) {
+        static const double p10[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                                     1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+        uint64_t m = jrnd() % (uint64_t)p10[1 + jrnd() % 17];
+        double x = (double)m / p10[jrnd() % 18] * (jrnd() % 2 ? 1 : p10[jrnd() % 6]);
+        if (jrnd() % 4 == 0) x = nextafter(x, jrnd() % 2 ? INFINITY : -INFINITY);
+        if (jrnd() % 2) x = -x;
+        json_t *a = json_pack("[f]", x);
+        size_t lj2;
+        char *j2 = jansson_dump(a, JSON_COMPACT | JSON_REAL_PRECISION(15), &lj2);
+        sw_buf_reset(&b);
+        assert_int_equal(sw_buf_json(&b, a, 0), SW_OK);
+        if (b.len != lj2 || memcmp(b.data, j2, lj2)) fail_msg("real %s\njansson %s", b.data, j2);
+        free(j2);
+        json_decref(a);
+        reals++;
+    }
     /* Left to jansson or refused as jansson refuses: a key holding NUL, a string that is not
      * UTF-8 (only C code can make them: the parser refuses both). */
     json_t *o = json_object();
@@ -559,9 +579,9 @@ static void canonical_matches_jansson(void **state)
     assert_int_equal(sw_buf_json(&b, o, 0), SW_EFORMAT);
     json_decref(o);
     sw_buf_release(&b);
-    print_message("  RESULT: %zu random values and %zu events written byte for byte as jansson "
-                  "writes them\n",
-                  compared, events);
+    print_message("  RESULT: %zu random values, %zu events and %zu reals written byte for byte as "
+                  "jansson writes them\n",
+                  compared, events, reals);
 }
 
 /* ------------------------------------------------------------ keys and signed notes */
