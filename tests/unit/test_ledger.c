@@ -343,10 +343,7 @@ static void canonical_json(void **state)
 static uint64_t jrnd_state = 0x2545f4914f6cdd1dULL;
 static uint64_t jrnd(void)
 {
-    jrnd_state ^= jrnd_state << 13;
-    jrnd_state ^= jrnd_state >> 7;
-    jrnd_state ^= jrnd_state << 17;
-    return jrnd_state;
+    return sw_test_rand64(&jrnd_state);
 }
 
 /* Valid UTF-8 of every length class, controls, quotes and backslashes among ASCII. */
