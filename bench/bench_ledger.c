@@ -4,7 +4,9 @@
  * 10^3, 10^5 and 10^7 leaves. Proof length should grow as ceil(log2 n); the time per proof
  * with it (a few stored-node reads per level). Figures are printed beside that expectation.
  *
- *   build/bench/bench_ledger [MAX_LEAVES] [DIR]     (default 10000000, /tmp)
+ *   build/bench/bench_ledger [MAX_LEAVES] [DIR] [EVENTS]   (default 10000000, /tmp, 100000)
+ *
+ * MAX_LEAVES 0 runs the events part alone (e.g. under callgrind, for instructions per record).
  */
 #include "sanctwatch/error.h"
 #include "sanctwatch/ledger.h"
@@ -123,9 +125,9 @@ static void proofs_at(struct sw_ledger *lg, uint64_t size)
            bad ? "  (ERRORS)" : "");
 }
 
-static int bench_events(const char *dir)
+static int bench_events(const char *dir, int N)
 {
-    enum { N = 100000, BATCH = 1000 };
+    enum { BATCH = 1000 };
     char path[4096];
     snprintf(path, sizeof path, "%s/bench_ledger_events.db", dir);
     unlink(path);
@@ -136,7 +138,8 @@ static int bench_events(const char *dir)
     struct sw_ledger_rec *rec = calloc(BATCH, sizeof *rec);
     double t0 = now_s(), c0 = cpu_s();
     for (int i = 0; i < N; i += BATCH) {
-        for (int k = 0; k < BATCH; k++) {
+        int nb = N - i < BATCH ? N - i : BATCH;
+        for (int k = 0; k < nb; k++) {
             char id[32];
             snprintf(id, sizeof id, "ev-%08d", i + k);
             ev[k] = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:[{s:i,s:s}],s:f,s:{s:s,s:i,s:f}}", "id",
@@ -145,10 +148,10 @@ static int bench_events(const char *dir)
                               412000000 + i + k, "name", "VESSEL", "confidence", 0.9, "details",
                               "rule", "encounter", "positions", 212, "median_sog_kn", 0.4);
         }
-        if (sw_store_exec(db, "BEGIN IMMEDIATE") || sw_ledger_record_events(lg, ev, BATCH, rec) ||
+        if (sw_store_exec(db, "BEGIN IMMEDIATE") || sw_ledger_record_events(lg, ev, nb, rec) ||
             sw_store_exec(db, "COMMIT"))
             return -1;
-        for (int k = 0; k < BATCH; k++)
+        for (int k = 0; k < nb; k++)
             json_decref(ev[k]);
     }
     double secs = now_s() - t0, cpu = cpu_s() - c0;
@@ -167,6 +170,7 @@ int main(int argc, char **argv)
 {
     uint64_t max = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000ULL;
     const char *dir = argc > 2 ? argv[2] : "/tmp";
+    int nevents = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 100000;
     char path[4096];
     snprintf(path, sizeof path, "%s/bench_ledger.db", dir);
     unlink(path);
@@ -199,7 +203,7 @@ int main(int argc, char **argv)
     }
     sw_ledger_close(lg);
     sw_store_close(db);
-    if (bench_events(dir)) fprintf(stderr, "event bench failed\n");
+    if (nevents > 0 && bench_events(dir, nevents)) fprintf(stderr, "event bench failed\n");
     unlink(path);
     snprintf(path, sizeof path, "%s/bench_ledger.db-wal", dir);
     unlink(path);

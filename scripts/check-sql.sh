@@ -40,8 +40,8 @@ src/ingest/saved.c      ingest_vessel_state ingest_state_log ingest_carry ingest
 src/vessel/store.c      vessels identity_history track aids
 src/vessel/query.c      vessels identity_history track
 src/cases/store.c       draught_history
-src/ledger/ledger.c     events event_vessels ledger_tiles ledger_state ledger_heads ledger_cosignatures ledger_reviews
-src/ledger/query.c      events event_vessels ledger_reviews
+src/ledger/ledger.c     events event_vessels ledger_tiles ledger_state ledger_heads ledger_cosignatures ledger_reviews ledger_incidents
+src/ledger/query.c      events event_vessels ledger_reviews ledger_incidents
 src/ledger/review.c     events ledger_reviews
 src/lists/schema.c      list_editions entries entry_names entry_ids entry_dobs entry_nationalities entry_addresses entry_links entry_vessels entry_former_flags entry_changes list_sources
 src/lists/import.c      list_editions entries entry_names entry_ids entry_dobs entry_nationalities entry_addresses entry_links entry_vessels entry_former_flags entry_changes

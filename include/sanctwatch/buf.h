@@ -33,6 +33,14 @@ int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
 int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len);
 /* The same with upper-case hex digits in \u00XX escapes, as jansson's json_dumps writes them. */
 int sw_buf_json_string_upper(struct sw_buf *b, const char *s, size_t len);
+/* Append the JSON value v exactly as jansson 2.14's json_dumpb() writes it with JSON_COMPACT |
+ * JSON_REAL_PRECISION(15), plus JSON_SORT_KEYS when flags has SW_JSON_SORT_KEYS (src/util/
+ * jsondump.c). SW_EFORMAT where jansson would refuse (a string that is not UTF-8) and for
+ * what this writer leaves to jansson (nesting deeper than 2048, keys holding NUL bytes); the
+ * buffer then holds a partial text. */
+struct json_t;
+#define SW_JSON_SORT_KEYS 1
+int sw_buf_json(struct sw_buf *b, const struct json_t *v, int flags);
 /* Hand the data to the caller (free() it); the buffer is left empty. */
 char *sw_buf_detach(struct sw_buf *b, size_t *len);
 

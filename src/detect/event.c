@@ -11,7 +11,6 @@
 #include "sanctwatch/mid.h"
 #include "sanctwatch/timeutil.h"
 
-#include <locale.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -201,92 +200,8 @@ static int event_done(struct sw_detect *d, json_t *ev, int type, struct sw_ledge
     return det_event_emit(d, ev, type);
 }
 
-/* ---- the output line: the bytes of json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(15))
- * (keys in insertion order, which jansson 2.14 keeps), written straight into a reused buffer:
- * jansson's dump goes through a callback per token and snprintf per number. */
-
-static int lb_integer(struct sw_buf *b, json_int_t v)
-{
-    char buf[24], *p = buf + sizeof buf;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
-    return sw_buf_append(b, p, (size_t)(buf + sizeof buf - p));
-}
-
-/* As jansson's jsonp_dtostr with precision 15. */
-static int lb_real(struct sw_buf *b, double v)
-{
-    char buf[32];
-    int ret = snprintf(buf, sizeof buf, "%.15g", v);
-    if (ret < 0 || (size_t)ret >= 24) return -1; /* jansson's buffer: MAX_REAL_STR_LENGTH */
-    size_t length = (size_t)ret;
-    char point = localeconv()->decimal_point[0];
-    if (point != '.') {
-        char *q = strchr(buf, point);
-        if (q) *q = '.';
-    }
-    if (!strchr(buf, '.') && !strchr(buf, 'e')) {
-        if (length + 3 >= 24) return -1;
-        buf[length++] = '.';
-        buf[length++] = '0';
-        buf[length] = '\0';
-    }
-    char *start = strchr(buf, 'e');
-    if (start) {
-        start++;
-        char *end = start + 1;
-        if (*start == '-') start++;
-        while (*end == '0')
-            end++;
-        if (end != start) {
-            memmove(start, end, length - (size_t)(end - buf));
-            length -= (size_t)(end - start);
-        }
-    }
-    return sw_buf_append(b, buf, length);
-}
-
-static int lb_value(struct sw_buf *b, json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_NULL:
-        return sw_buf_append(b, "null", 4);
-    case JSON_TRUE:
-        return sw_buf_append(b, "true", 4);
-    case JSON_FALSE:
-        return sw_buf_append(b, "false", 5);
-    case JSON_INTEGER:
-        return lb_integer(b, json_integer_value(v));
-    case JSON_REAL:
-        return lb_real(b, json_real_value(v));
-    case JSON_STRING:
-        return sw_buf_json_string_upper(b, json_string_value(v), json_string_length(v));
-    case JSON_ARRAY: {
-        if (sw_buf_append(b, "[", 1)) return -1;
-        for (size_t i = 0; i < json_array_size(v); i++)
-            if ((i && sw_buf_append(b, ",", 1)) || lb_value(b, json_array_get(v, i))) return -1;
-        return sw_buf_append(b, "]", 1);
-    }
-    case JSON_OBJECT: {
-        if (sw_buf_append(b, "{", 1)) return -1;
-        int first = 1;
-        for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
-            if (!first && sw_buf_append(b, ",", 1)) return -1;
-            first = 0;
-            if (sw_buf_json_string_upper(b, json_object_iter_key(it),
-                                         json_object_iter_key_len(it)) ||
-                sw_buf_append(b, ":", 1) || lb_value(b, json_object_iter_value(it)))
-                return -1;
-        }
-        return sw_buf_append(b, "}", 1);
-    }
-    }
-    return -1;
-}
+/* The output line: the bytes of json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(15)) (keys
+ * in insertion order, which jansson 2.14 keeps), written straight into a reused buffer. */
 
 int det_event_emit(struct sw_detect *d, json_t *ev, int type)
 {
@@ -298,7 +213,8 @@ int det_event_emit(struct sw_detect *d, json_t *ev, int type)
     }
     if (!d->emit) return SW_OK;
     sw_buf_reset(&d->line);
-    if (lb_value(&d->line, ev)) return SW_ENOMEM;
+    int rc = sw_buf_json(&d->line, ev, 0);
+    if (rc) return rc;
     return d->emit(d->emit_ctx, d->line.data, d->line.len);
 }
 

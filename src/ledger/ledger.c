@@ -99,6 +99,29 @@ static const char *const migrations[] = {
     " json_extract(e.json, '$.analyst'),"
     " CAST((julianday(json_extract(e.json, '$.time')) - 2440587.5) * 86400000 AS INTEGER)"
     " FROM events e WHERE e.type = 'review';",
+    /* 5: each incident's latest record (event.h) with the keys query.c filters and orders the
+     * incidents view by, kept by every append (Q_UPSERT_INCIDENT), so that a page of the
+     * current ledger reads its rows in index order instead of every record; the leaf is the
+     * rowid, so that ledger order needs no index of its own */
+    "CREATE TABLE ledger_incidents(leaf INTEGER PRIMARY KEY, incident TEXT NOT NULL UNIQUE,"
+    " id TEXT NOT NULL, type TEXT NOT NULL, rank INTEGER, confidence REAL, start_ms INTEGER,"
+    " end_ms INTEGER, ongoing INTEGER NOT NULL, withdrawn INTEGER NOT NULL, lat REAL, lon REAL);"
+    "INSERT INTO ledger_incidents(incident, leaf, id, type, rank, confidence, start_ms, end_ms,"
+    " ongoing, withdrawn, lat, lon)"
+    " SELECT e.incident, e.leaf, e.id, e.type, e.rank, e.confidence, e.start_ms, e.end_ms,"
+    " e.ongoing, e.withdrawn, e.lat, e.lon"
+    " FROM (SELECT incident, max(leaf) AS leaf FROM events GROUP BY incident) m"
+    " JOIN events e ON e.leaf = m.leaf;"
+    "CREATE INDEX ledger_incidents_significance ON ledger_incidents(withdrawn, rank,"
+    " coalesce(confidence, -1) DESC, coalesce(start_ms, -9223372036854775807), id);"
+    "CREATE INDEX ledger_incidents_time ON ledger_incidents(withdrawn,"
+    " coalesce(start_ms, -9223372036854775807), id);"
+    "CREATE INDEX ledger_incidents_type ON ledger_incidents(withdrawn, type);",
+    /* 6: the two indexes of events no reader uses (every query of query.c and review.c: their
+     * filters are "?n IS NULL OR ..." terms and their orders expressions, which no index on
+     * (type, start_ms) or (start_ms) serves), so that an append writes two b-trees fewer */
+    "DROP INDEX IF EXISTS events_type_start;"
+    "DROP INDEX IF EXISTS events_start;",
 };
 
 enum {
@@ -109,6 +132,7 @@ enum {
     Q_GET_EVENT,
     Q_INS_EVENT,
     Q_INS_EVENT_VESSEL,
+    Q_UPSERT_INCIDENT,
     Q_INS_HEAD,
     Q_MAX
 };
@@ -122,6 +146,15 @@ static const char *const queries[Q_MAX] = {
     " confidence, ongoing, withdrawn) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
     " ?13)",
     "INSERT OR IGNORE INTO event_vessels(id, mmsi) VALUES(?1, ?2)",
+    /* the record of leaf ?2 becomes its incident's latest (migration 5): the values bound to
+     * Q_INS_EVENT, in the same places */
+    "INSERT INTO ledger_incidents(id, leaf, type, start_ms, end_ms, incident, rank, lat, lon,"
+    " confidence, ongoing, withdrawn) VALUES(?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    " ON CONFLICT(incident) DO UPDATE SET leaf = excluded.leaf, id = excluded.id,"
+    " type = excluded.type, rank = excluded.rank, confidence = excluded.confidence,"
+    " start_ms = excluded.start_ms, end_ms = excluded.end_ms, ongoing = excluded.ongoing,"
+    " withdrawn = excluded.withdrawn, lat = excluded.lat, lon = excluded.lon"
+    " WHERE excluded.leaf > ledger_incidents.leaf",
     "INSERT INTO ledger_heads(size, root, time_ms, origin, note) VALUES(?1, ?2, ?3, ?4, ?5)",
 };
 
@@ -421,25 +454,52 @@ static int set_evidence(json_t *event, uint64_t leaf, const uint8_t hash[SW_HASH
     return SW_OK;
 }
 
-/* Bind the index columns (query.h reads them) to the event insert s, step it, and record
- * the event's vessels. */
-static int insert_index(struct sw_ledger *lg, sqlite3_stmt *s, const char *id, const json_t *event)
+/* A record's columns: the events row (Q_INS_EVENT) and its incident's (Q_UPSERT_INCIDENT)
+ * take the same parameters. */
+struct row {
+    const char *id, *type;
+    uint64_t leaf;
+    int has_start, has_end;
+    int64_t start, end;
+    struct ledger_event_index x; /* what query.h reads */
+};
+
+static void bind_row(sqlite3_stmt *s, const struct row *r)
 {
-    struct ledger_event_index x;
-    ledger_event_index(event, &x);
-    sqlite3_bind_text(s, 7, x.incident ? x.incident : id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 8, x.rank);
-    if (x.has_lat) sqlite3_bind_double(s, 9, x.lat);
-    if (x.has_lon) sqlite3_bind_double(s, 10, x.lon);
-    if (x.has_conf) sqlite3_bind_double(s, 11, x.conf);
-    sqlite3_bind_int(s, 12, x.ongoing);
-    sqlite3_bind_int(s, 13, x.withdrawn);
+    sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)r->leaf);
+    sqlite3_bind_text(s, 3, r->type, -1, SQLITE_STATIC);
+    if (r->has_start) sqlite3_bind_int64(s, 4, r->start);
+    if (r->has_end) sqlite3_bind_int64(s, 5, r->end);
+    sqlite3_bind_text(s, 7, r->x.incident ? r->x.incident : r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 8, r->x.rank);
+    if (r->x.has_lat) sqlite3_bind_double(s, 9, r->x.lat);
+    if (r->x.has_lon) sqlite3_bind_double(s, 10, r->x.lon);
+    if (r->x.has_conf) sqlite3_bind_double(s, 11, r->x.conf);
+    sqlite3_bind_int(s, 12, r->x.ongoing);
+    sqlite3_bind_int(s, 13, r->x.withdrawn);
+}
+
+/* Insert the record's events row (canonical text canon), make it its incident's latest in
+ * ledger_incidents, and record the event's vessels. */
+static int insert_row(struct sw_ledger *lg, struct row *r, const json_t *event, const char *canon,
+                      size_t len)
+{
+    ledger_event_index(event, &r->x);
+    sqlite3_stmt *s = Q(lg, Q_INS_EVENT);
+    bind_row(s, r);
+    sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
     int rc = sw_store_step(s);
-    for (size_t i = 0; i < x.nvessels && rc == SW_OK; i++) {
-        sqlite3_stmt *v = Q(lg, Q_INS_EVENT_VESSEL);
-        sqlite3_bind_text(v, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(v, 2, x.mmsi[i]);
-        rc = sw_store_step(v);
+    if (rc == SW_OK) {
+        s = Q(lg, Q_UPSERT_INCIDENT);
+        bind_row(s, r);
+        rc = sw_store_step(s);
+    }
+    for (size_t i = 0; i < r->x.nvessels && rc == SW_OK; i++) {
+        s = Q(lg, Q_INS_EVENT_VESSEL);
+        sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, r->x.mmsi[i]);
+        rc = sw_store_step(s);
     }
     return rc;
 }
@@ -455,10 +515,9 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     memset(r, 0, sizeof *r);
     r->err = sw_canon_event(event, &canon, &len);
     if (r->err) return r->err == SW_ENOMEM ? SW_ENOMEM : SW_OK;
-    int64_t start = 0, end = 0;
-    int has_start, has_end;
-    if (time_member(event, "start", &start, &has_start) ||
-        time_member(event, "end", &end, &has_end)) {
+    struct row w = {0};
+    if (time_member(event, "start", &w.start, &w.has_start) ||
+        time_member(event, "end", &w.end, &w.has_end)) {
         r->err = SW_EFORMAT;
         goto done;
     }
@@ -486,8 +545,9 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
         rc = SW_EDB;
         goto done;
     }
-    const char *type = json_string_value(json_object_get(event, "type"));
-    if (!strcmp(type, "review")) { /* a review names a recorded event */
+    w.id = id;
+    w.type = json_string_value(json_object_get(event, "type"));
+    if (!strcmp(w.type, "review")) { /* a review names a recorded event */
         rc = ledger_review_target(lg->db, event, &incident);
         if (rc == SW_EFORMAT || rc == SW_ENOTFOUND) {
             r->err = rc;
@@ -498,14 +558,8 @@ static int record_one(struct sw_ledger *lg, struct sw_merkle_frontier *f, json_t
     r->leaf = f->size;
     sw_merkle_leaf_hash(canon, len, r->hash);
     if ((rc = append_one(lg, f, r->hash))) goto done;
-    s = Q(lg, Q_INS_EVENT);
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)r->leaf);
-    sqlite3_bind_text(s, 3, json_string_value(json_object_get(event, "type")), -1, SQLITE_STATIC);
-    if (has_start) sqlite3_bind_int64(s, 4, start);
-    if (has_end) sqlite3_bind_int64(s, 5, end);
-    sqlite3_bind_text(s, 6, canon, (int)len, SQLITE_STATIC);
-    if ((rc = insert_index(lg, s, id, event))) goto done;
+    w.leaf = r->leaf;
+    if ((rc = insert_row(lg, &w, event, canon, len))) goto done;
     if (incident && (rc = ledger_review_insert(lg->db, event, id, r->leaf, incident))) goto done;
     rc = set_evidence(event, r->leaf, r->hash);
 done:

@@ -8,6 +8,12 @@
  * its cursor carries that size with the leaf of the last row given. The ledger is append-only
  * and a record's columns never change, so later pages read exactly the store the first page
  * read, whatever was appended since, and the last row's sort key is read back from its leaf.
+ *
+ * The incidents view of the current size (a first page, or a page of a cursor whose size is
+ * still the ledger's) reads ledger_incidents, each incident's latest record kept by the
+ * append (ledger.c), in index order and stops at the page's end; other sizes find each
+ * incident's latest record below the size among every record. Both give the same rows in the
+ * same order (tests/unit/test_query.c compares them).
  */
 #include "sanctwatch/query.h"
 #include "sanctwatch/error.h"
@@ -32,11 +38,22 @@
     " ORDER BY r.leaf DESC LIMIT 1), (SELECT 'annotated' FROM ledger_reviews r"                    \
     " WHERE r.incident = e.incident LIMIT 1), '')"
 
-#define COLS                                                                                       \
+/* The row's columns; json names the column of its canonical event. */
+#define COLUMNS(json)                                                                              \
     "SELECT e.id, e.incident, e.type, e.start_ms, e.end_ms, e.ongoing, e.withdrawn, e.lat,"        \
     " e.lon, e.confidence, e.rank, e.leaf,"                                                        \
-    " (SELECT count(*) FROM events x WHERE x.incident = e.incident AND x.leaf < ?1), e.json,"      \
-    " " REVIEW_STATE " FROM events e"
+    " (SELECT count(*) FROM events x WHERE x.incident = e.incident AND x.leaf < ?1), " json ","    \
+    " " REVIEW_STATE
+#define COLS COLUMNS("e.json") " FROM events e"
+/* Incidents view of the current ledger (?1 is its size): ledger_incidents (ledger.c,
+ * migration 5) holds each incident's latest record with the columns FILTERS reads, so a page
+ * reads its rows in the order of the index named (INDEXED BY: the planner would take the
+ * leaf range of FILTERS on the table and sort every row; ledger order is the table's own,
+ * its rowid being the leaf), and the event (cross join: the table is the outer loop) only
+ * for the rows given. */
+#define ICOLS(indexed)                                                                             \
+    COLUMNS("j.json")                                                                              \
+    " FROM ledger_incidents e " indexed " CROSS JOIN events j ON j.leaf = e.leaf"
 
 /* ?1 ledger size, ?2 types (JSON array), ?3 from, ?4 to, ?5-?8 area, ?9 mmsi,
  * ?10 min confidence, ?11 max rank, ?14 review state ("" unreviewed), ?15 first leaf;
@@ -80,6 +97,33 @@ static const char *const sql_counts[2] = {
     "SELECT e.type, count(*) FROM events e" FILTERS LATEST " GROUP BY e.type",
     "SELECT e.type, count(*) FROM events e" FILTERS " GROUP BY e.type",
 };
+/* The incidents view when ?1 is the current size: the same rows from ledger_incidents. */
+#define CURRENT " AND e.withdrawn = ?12"
+static const char *const sql_events_current[3] = {
+    ICOLS("INDEXED BY ledger_incidents_time") FILTERS CURRENT BY_TIME,
+    ICOLS("INDEXED BY ledger_incidents_significance") FILTERS CURRENT BY_RANK,
+    ICOLS("NOT INDEXED") FILTERS CURRENT BY_LEAF,
+};
+/* The same for one vessel (?9): its records (event_vessels) that are their incident's latest,
+ * sorted; not the whole index read for the few incidents of a vessel. */
+#define VCOLS                                                                                      \
+    COLUMNS("j.json")                                                                              \
+    " FROM event_vessels v CROSS JOIN events j ON j.id = v.id"                                     \
+    " CROSS JOIN ledger_incidents e ON e.incident = j.incident AND e.leaf = j.leaf"
+#define VESSEL CURRENT " AND v.mmsi = ?9"
+static const char *const sql_events_vessel[3] = {
+    VCOLS FILTERS VESSEL BY_TIME,
+    VCOLS FILTERS VESSEL BY_RANK,
+    VCOLS FILTERS VESSEL BY_LEAF,
+};
+static const char sql_counts_current[] =
+    "SELECT e.type, count(*) FROM ledger_incidents e" FILTERS CURRENT " GROUP BY e.type";
+/* The same when only types are filtered: the index on (withdrawn, type) alone. */
+static const char sql_counts_types[] =
+    "SELECT e.type, count(*) FROM ledger_incidents e INDEXED BY ledger_incidents_type"
+    " WHERE e.withdrawn = ?12"
+    " AND e.type <> 'review' AND (?2 IS NULL OR e.type IN (SELECT value FROM json_each(?2)))"
+    " GROUP BY e.type";
 static const char sql_size[] = "SELECT coalesce(max(leaf) + 1, 0) FROM events";
 static const char sql_incident_of[] = "SELECT incident FROM events WHERE id = ?1";
 static const char sql_incident[] = COLS " WHERE e.incident = ?2 ORDER BY e.leaf";
@@ -205,14 +249,24 @@ static int parse_cursor(const struct sw_event_filter *f, uint64_t *size, int64_t
     return SW_OK;
 }
 
-static int ledger_size(sqlite3 *db, uint64_t *size)
+/* Read the current ledger size with a statement left open in *pin (give it back with
+ * sw_store_stmt_put): until then every statement of this connection reads the same snapshot,
+ * so what the size says about the store stays true while the page is read. *size (0: not
+ * given) becomes the current size; *current says the incidents view can read
+ * ledger_incidents: the size is the current one and the table exists. */
+static int pin_size(sqlite3 *db, const struct sw_event_filter *f, uint64_t *size, int *current,
+                    sqlite3_stmt **pin)
 {
-    sqlite3_stmt *q;
-    if (sw_store_stmt_get(db, sql_size, &q)) return SW_EDB;
-    int rc = sqlite3_step(q) == SQLITE_ROW ? SW_OK : SW_EDB;
-    *size = (uint64_t)sqlite3_column_int64(q, 0);
-    sw_store_stmt_put(q);
-    return rc;
+    *current = 0;
+    if (sw_store_stmt_get(db, sql_size, pin)) return SW_EDB;
+    if (sqlite3_step(*pin) != SQLITE_ROW) return SW_EDB;
+    uint64_t now = (uint64_t)sqlite3_column_int64(*pin, 0);
+    if (!*size) *size = now;
+    if (f->records || *size != now) return SW_OK;
+    int has = sw_store_table(db, "ledger_incidents");
+    if (has < 0) return SW_EDB;
+    *current = has > 0;
+    return SW_OK;
 }
 
 /* Bind the filter; types (a JSON array text, or NULL) must outlive the statement's use. */
@@ -262,18 +316,24 @@ int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn
     uint64_t size = f->ledger_size;
     int64_t leaf;
     char *types = NULL, head[SW_CURSOR_MAX];
-    sqlite3_stmt *q = NULL;
-    int rc;
+    sqlite3_stmt *q = NULL, *pin = NULL;
+    int rc, current;
     if ((rc = check_filter(f, err)) || (rc = parse_cursor(f, &size, &leaf, err))) return rc;
     if ((rc = sw_store_table(db, "events")) <= 0) return rc < 0 ? fail_db(db, err) : SW_OK;
-    if (!size && !f->after && ledger_size(db, &size)) return fail_db(db, err);
     if ((rc = types_json(f, &types))) return rc;
+    if (pin_size(db, f, &size, &current, &pin) ||
+        sw_store_stmt_get(db,
+                          !current  ? sql_events[f->records ? 1 : 0][f->order]
+                          : f->mmsi ? sql_events_vessel[f->order]
+                                    : sql_events_current[f->order],
+                          &q)) {
+        rc = fail_db(db, err);
+        sw_store_stmt_put(pin);
+        free(types);
+        return rc;
+    }
     snprintf(head, sizeof head, "e%" PRIu64 ".%c%c", size, f->records ? 'r' : 'i',
              order_letter[f->order]);
-    if (sw_store_stmt_get(db, sql_events[f->records ? 1 : 0][f->order], &q)) {
-        free(types);
-        return fail_db(db, err);
-    }
     bind_filter(q, f, size, types);
     sqlite3_bind_int(q, 12, f->withdrawn != 0);
     if (leaf >= 0) sqlite3_bind_int64(q, 13, leaf);
@@ -287,6 +347,7 @@ int sw_query_events(sqlite3 *db, const struct sw_event_filter *f, sw_event_fn fn
     if (rc == SW_EFORMAT && err)
         snprintf(err, SW_ERRMAX, "a stored event is not JSON: run 'sanctwatch ledger verify'");
     sw_store_stmt_put(q);
+    sw_store_stmt_put(pin);
     free(types);
     return rc;
 }
@@ -326,17 +387,25 @@ int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const ch
 {
     uint64_t size = f->ledger_size;
     char *tj = NULL;
-    sqlite3_stmt *q = NULL;
-    int rc = check_filter(f, err);
+    sqlite3_stmt *q = NULL, *pin = NULL;
+    int rc = check_filter(f, err), current;
     for (size_t i = 0; i < ntypes; i++)
         counts[i] = 0;
     if (rc) return rc;
     if ((rc = sw_store_table(db, "events")) <= 0) return rc < 0 ? fail_db(db, err) : SW_OK;
-    if (!size && ledger_size(db, &size)) return fail_db(db, err);
     if ((rc = types_json(f, &tj))) return rc;
-    if (sw_store_stmt_get(db, sql_counts[f->records ? 1 : 0], &q)) {
+    int types_only = f->from == SW_TIME_NONE && f->to == SW_TIME_NONE && !f->bbox.set && !f->mmsi &&
+                     !(f->min_confidence > 0) && !f->max_rank && !f->review && !f->from_leaf;
+    if (pin_size(db, f, &size, &current, &pin) ||
+        sw_store_stmt_get(db,
+                          !current     ? sql_counts[f->records ? 1 : 0]
+                          : types_only ? sql_counts_types
+                                       : sql_counts_current,
+                          &q)) {
+        rc = fail_db(db, err);
+        sw_store_stmt_put(pin);
         free(tj);
-        return fail_db(db, err);
+        return rc;
     }
     bind_filter(q, f, size, tj);
     sqlite3_bind_int(q, 12, f->withdrawn != 0);
@@ -347,6 +416,7 @@ int sw_query_event_counts(sqlite3 *db, const struct sw_event_filter *f, const ch
                 counts[i] = (uint64_t)sqlite3_column_int64(q, 1);
     if (st != SQLITE_DONE) rc = fail_db(db, err);
     sw_store_stmt_put(q);
+    sw_store_stmt_put(pin);
     free(tj);
     return rc;
 }

@@ -6,11 +6,14 @@
  */
 #include "testutil.h"
 
+#include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
 #include "sanctwatch/ledger.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
+#include <float.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,6 +339,248 @@ static void canonical_json(void **state)
     json_decref(v);
 }
 
+/* Random values for comparing sw_canon_dump and sw_buf_json with jansson's own dump. */
+static uint64_t jrnd_state = 0x2545f4914f6cdd1dULL;
+static uint64_t jrnd(void)
+{
+    return sw_test_rand64(&jrnd_state);
+}
+
+/* Valid UTF-8 of every length class, controls, quotes and backslashes among ASCII. */
+static json_t *rnd_string(void)
+{
+    static const char *const pieces[] = {"a",
+                                         "Z",
+                                         " ",
+                                         "\"",
+                                         "\\",
+                                         "/",
+                                         "\x01",
+                                         "\x1f",
+                                         "\n",
+                                         "\t",
+                                         "\b",
+                                         "\f",
+                                         "\r",
+                                         "\x7f",
+                                         "\xc3\xa9",
+                                         "\xe2\x80\xa8",
+                                         "\xef\xbf\xbf",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xf4\x8f\xbf\xbf",
+                                         "\xed\x9f\xbf",
+                                         "0",
+                                         "e"};
+    char buf[128];
+    size_t n = 0, k = jrnd() % 12;
+    for (size_t i = 0; i < k; i++) {
+        const char *p = pieces[jrnd() % (sizeof pieces / sizeof pieces[0])];
+        size_t l = strlen(p);
+        memcpy(buf + n, p, l);
+        n += l;
+    }
+    return json_stringn(buf, n);
+}
+
+static json_t *rnd_real(void)
+{
+    static const double special[] = {0.0,
+                                     -0.0,
+                                     0.9,
+                                     124.6,
+                                     1e300,
+                                     1e-7,
+                                     2.5e-5,
+                                     DBL_MAX,
+                                     DBL_MIN,
+                                     5e-324,
+                                     1e15,
+                                     1e16,
+                                     123456789012345.6,
+                                     -1.5,
+                                     100.0,
+                                     0.1,
+                                     1e21,
+                                     -9.87654321e-300};
+    if (jrnd() % 3 == 0) return json_real(special[jrnd() % (sizeof special / sizeof special[0])]);
+    double v;
+    do {
+        uint64_t bits = jrnd();
+        memcpy(&v, &bits, sizeof v);
+    } while (!isfinite(v));
+    if (jrnd() % 2) v = (double)(int64_t)(jrnd() % 2000000 - 1000000) / 1e4; /* coordinates */
+    return json_real(v);
+}
+
+static json_t *rnd_value(int depth)
+{
+    static const char *const keys[] = {
+        "a",    "ab",  "b",  "A",        "",     "aa",     "\xc3\xa9",
+        "\x7f", "a b", "id", "evidence", "leaf", "sha256", "z\xf0\x9f\x98\x80"};
+    int kind = (int)(jrnd() % (depth > 4 ? 6 : 8));
+    switch (kind) {
+    case 0:
+        return json_null();
+    case 1:
+        return json_boolean(jrnd() % 2);
+    case 2: {
+        static const json_int_t ints[] = {0, -1, 1, INT64_MAX, INT64_MIN, 412000000};
+        return json_integer(jrnd() % 2 ? ints[jrnd() % 6] : (json_int_t)jrnd());
+    }
+    case 3:
+        return rnd_real();
+    case 4:
+    case 5:
+        return rnd_string();
+    case 6: {
+        json_t *a = json_array();
+        for (size_t i = 0, n = jrnd() % 5; i < n; i++)
+            json_array_append_new(a, rnd_value(depth + 1));
+        return a;
+    }
+    default: {
+        json_t *o = json_object();
+        for (size_t i = 0, n = jrnd() % 8; i < n; i++)
+            json_object_set_new(o, keys[jrnd() % (sizeof keys / sizeof keys[0])],
+                                rnd_value(depth + 1));
+        return o;
+    }
+    }
+}
+
+/* jansson's dump of v with flags, NUL-terminated (NULL when jansson refuses). */
+static char *jansson_dump(const json_t *v, size_t flags, size_t *len)
+{
+    *len = json_dumpb(v, NULL, 0, flags);
+    if (!*len) return NULL;
+    char *s = malloc(*len + 1);
+    assert_non_null(s);
+    assert_int_equal(json_dumpb(v, s, *len, flags), *len);
+    s[*len] = '\0';
+    return s;
+}
+
+/* The canonical event as docs/ledger.md defines it, the slow way: a copy without
+ * evidence.leaf and evidence.sha256 (and without evidence when that empties it), dumped by
+ * jansson. */
+static char *reference_event(const json_t *ev, size_t *len)
+{
+    json_t *c = json_copy((json_t *)ev), *e = json_object_get(c, "evidence");
+    if (e) {
+        json_t *e2 = json_copy(e);
+        json_object_del(e2, "leaf");
+        json_object_del(e2, "sha256");
+        if (json_object_size(e2))
+            json_object_set_new(c, "evidence", e2);
+        else {
+            json_decref(e2);
+            json_object_del(c, "evidence");
+        }
+    }
+    char *s = jansson_dump(c, SW_CANON_FLAGS, len);
+    json_decref(c);
+    return s;
+}
+
+/* sw_canon_dump and sw_canon_event write their own bytes (src/util/jsondump.c): the same as
+ * jansson's json_dumpb with SW_CANON_FLAGS (the published format), over 20,000 random values;
+ * sw_buf_json without sorting gives jansson's JSON_COMPACT | JSON_REAL_PRECISION(15) (the
+ * detectors' event lines). What jansson refuses, or what the writer leaves to it, gets
+ * jansson's answer. */
+static void canonical_matches_jansson(void **state)
+{
+    struct sw_buf b;
+    sw_buf_init(&b, 0);
+    size_t compared = 0, events = 0;
+    for (int i = 0; i < 20000; i++) {
+        json_t *v = rnd_value(0);
+        if (!json_is_object(v) && !json_is_array(v)) {
+            json_t *a = json_array();
+            json_array_append_new(a, v);
+            v = a;
+        }
+        size_t lj, lc;
+        char *j = jansson_dump(v, SW_CANON_FLAGS, &lj), *c = NULL;
+        assert_non_null(j);
+        assert_int_equal(sw_canon_dump(v, &c, &lc), SW_OK);
+        if (lc != lj || memcmp(c, j, lj)) fail_msg("canonical %s\n   jansson %s", c, j);
+        free(c);
+        free(j);
+        j = jansson_dump(v, JSON_COMPACT | JSON_REAL_PRECISION(15), &lj);
+        sw_buf_reset(&b);
+        assert_int_equal(sw_buf_json(&b, v, 0), SW_OK);
+        if (b.len != lj || memcmp(b.data, j, lj)) fail_msg("line %s\njansson %s", b.data, j);
+        free(j);
+        compared++;
+        if (json_is_object(v)) { /* as an event: evidence.leaf and .sha256 left out */
+            json_object_set_new(v, "id", json_string("e1"));
+            json_object_set_new(v, "type", json_string("t"));
+            json_t *ev = json_object_get(v, "evidence");
+            if (!json_is_object(ev) && jrnd() % 2) {
+                ev = json_object();
+                json_object_set_new(v, "evidence", ev);
+            }
+            if (json_is_object(ev) && jrnd() % 2) json_object_set_new(ev, "leaf", json_integer(7));
+            if (json_is_object(ev) && jrnd() % 2)
+                json_object_set_new(ev, "sha256", json_string("ab"));
+            int rc = sw_canon_event(v, &c, &lc);
+            if (!json_is_object(ev) && ev) {
+                assert_int_equal(rc, SW_EFORMAT);
+            } else {
+                j = reference_event(v, &lj);
+                assert_int_equal(rc, SW_OK);
+                if (lc != lj || memcmp(c, j, lj)) fail_msg("event %s\n  ref %s", c, j);
+                free(c);
+                free(j);
+                events++;
+            }
+        }
+        json_decref(v);
+    }
+    /* Reals near the short decimals that the writer prints without snprintf: m / 10^k and
+     * their neighbours, of up to 17 digits, at every scale around %.15g's plain form. */
+    size_t reals = 0;
+    for (int i = 0; i < 200000; i++) {
+        static const double p10[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                                     1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+        uint64_t m = jrnd() % (uint64_t)p10[1 + jrnd() % 17];
+        double x = (double)m / p10[jrnd() % 18] * (jrnd() % 2 ? 1 : p10[jrnd() % 6]);
+        if (jrnd() % 4 == 0) x = nextafter(x, jrnd() % 2 ? INFINITY : -INFINITY);
+        if (jrnd() % 2) x = -x;
+        json_t *a = json_pack("[f]", x);
+        size_t lj2;
+        char *j2 = jansson_dump(a, JSON_COMPACT | JSON_REAL_PRECISION(15), &lj2);
+        sw_buf_reset(&b);
+        assert_int_equal(sw_buf_json(&b, a, 0), SW_OK);
+        if (b.len != lj2 || memcmp(b.data, j2, lj2)) fail_msg("real %s\njansson %s", b.data, j2);
+        free(j2);
+        json_decref(a);
+        reals++;
+    }
+    /* Left to jansson or refused as jansson refuses: a key holding NUL, a string that is not
+     * UTF-8 (only C code can make them: the parser refuses both). */
+    json_t *o = json_object();
+    json_object_setn_new_nocheck(o, "a\0b", 3, json_integer(1));
+    json_object_set_new(o, "a", json_integer(2));
+    size_t lj, lc;
+    char *j = jansson_dump(o, SW_CANON_FLAGS, &lj), *c = NULL;
+    assert_int_equal(sw_canon_dump(o, &c, &lc), SW_OK);
+    assert_int_equal(lc, lj);
+    assert_memory_equal(c, j, lj);
+    free(c);
+    free(j);
+    json_object_set_new(o, "s", json_stringn_nocheck("\xc3(", 2));
+    assert_null(jansson_dump(o, SW_CANON_FLAGS, &lj));
+    assert_int_equal(sw_canon_dump(o, &c, &lc), SW_EFORMAT);
+    sw_buf_reset(&b);
+    assert_int_equal(sw_buf_json(&b, o, 0), SW_EFORMAT);
+    json_decref(o);
+    sw_buf_release(&b);
+    print_message("  RESULT: %zu random values, %zu events and %zu reals written byte for byte as "
+                  "jansson writes them\n",
+                  compared, events, reals);
+}
+
 /* ------------------------------------------------------------ keys and signed notes */
 
 static void note_peer_vector(void **state)
@@ -651,13 +896,10 @@ static void record_until_exists(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rfc_vectors),
-        cmocka_unit_test(store_matches_definition),
-        cmocka_unit_test(canonical_json),
-        cmocka_unit_test(note_peer_vector),
-        cmocka_unit_test(checkpoint_sign_verify),
-        cmocka_unit_test(record_prove_audit),
-        cmocka_unit_test(record_until_exists),
+        cmocka_unit_test(rfc_vectors),        cmocka_unit_test(store_matches_definition),
+        cmocka_unit_test(canonical_json),     cmocka_unit_test(canonical_matches_jansson),
+        cmocka_unit_test(note_peer_vector),   cmocka_unit_test(checkpoint_sign_verify),
+        cmocka_unit_test(record_prove_audit), cmocka_unit_test(record_until_exists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

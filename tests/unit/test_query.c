@@ -4,7 +4,9 @@
  * updates), one vessel, identities, tracks thinned, designated vessels, events in both views
  * with every filter, significance order, cursor paging that stays stable while records are
  * appended, incidents completed and withdrawn, counts, the ledger migration's backfill of
- * stored events, and read-only opening of a store written before the index existed.
+ * stored events, and read-only opening of a store written before the index existed; the
+ * incidents view of the current ledger read from ledger_incidents against the search of
+ * every record, on a made-up store of 400 records and across appends.
  * Fixture rows of the ingest and lists tables are written with SQL here (the tests stand in
  * for those modules' writers); events go through the ledger's own record path.
  */
@@ -18,6 +20,7 @@
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -674,12 +677,12 @@ static void ledger_backfill(void **state)
     snprintf(want, sizeof want, "%s", eq(db, f));
     snprintf(want_inc, sizeof want_inc, "%s", eq(db, ef()));
     sw_query_cache_free(db);
-    exec(db, "DROP INDEX events_incident; DROP INDEX events_start; DROP TABLE event_vessels;"
+    exec(db, "DROP INDEX events_incident; DROP TABLE event_vessels;" /* events_start: 6 */
              "ALTER TABLE events DROP COLUMN incident; ALTER TABLE events DROP COLUMN rank;"
              "ALTER TABLE events DROP COLUMN lat; ALTER TABLE events DROP COLUMN lon;"
              "ALTER TABLE events DROP COLUMN confidence; ALTER TABLE events DROP COLUMN ongoing;"
              "ALTER TABLE events DROP COLUMN withdrawn;"
-             "DROP TABLE ledger_reviews;" /* migration 4, after it */
+             "DROP TABLE ledger_reviews; DROP TABLE ledger_incidents;" /* migrations 4, 5 */
              "DELETE FROM schema_migrations WHERE module = 'ledger' AND version >= 3");
     assert_int_equal(sw_ledger_migrate(db), SW_OK);
     assert_string_equal(eq(db, f), want);
@@ -691,12 +694,12 @@ static void ledger_backfill(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s", store_path);
     sw_query_cache_free(db);
-    exec(db, "DROP INDEX events_incident; DROP INDEX events_start; DROP TABLE event_vessels;"
+    exec(db, "DROP INDEX events_incident; DROP TABLE event_vessels;" /* events_start: 6 */
              "ALTER TABLE events DROP COLUMN incident; ALTER TABLE events DROP COLUMN rank;"
              "ALTER TABLE events DROP COLUMN lat; ALTER TABLE events DROP COLUMN lon;"
              "ALTER TABLE events DROP COLUMN confidence; ALTER TABLE events DROP COLUMN ongoing;"
              "ALTER TABLE events DROP COLUMN withdrawn;"
-             "DROP TABLE ledger_reviews;" /* migration 4, after it */
+             "DROP TABLE ledger_reviews; DROP TABLE ledger_incidents;" /* migrations 4, 5 */
              "DELETE FROM schema_migrations WHERE module = 'ledger' AND version >= 3");
     sw_store_close(db);
     assert_int_equal(sw_query_open(path, &db, NULL), SW_OK);
@@ -707,6 +710,300 @@ static void ledger_backfill(void **state)
     snprintf(path, sizeof path, "%s/nonexistent.db", sw_test_tmpdir());
     assert_int_equal(sw_query_open(path, &db, err), SW_ENOTFOUND);
     assert_non_null(strstr(err, "No such file"));
+}
+
+/* --------------------------------------------------- incidents of the current ledger */
+
+static unsigned rnd(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 16) & 0x7fff;
+}
+
+#define MAX_MADE 2000
+static char made[MAX_MADE]; /* made[k]: the k-th record was a new incident "i<k>" */
+
+/* A new incident recorded before the k-th record (the first is one). */
+static unsigned earlier(unsigned *seed, int k)
+{
+    unsigned of;
+    do
+        of = rnd(seed) % (unsigned)k;
+    while (!made[of]);
+    return of;
+}
+
+/* Record n events of a made-up store, in transactions of 50: new incidents (some ongoing,
+ * some without a start, a place or a confidence: the NULL sort keys), records completing an
+ * earlier incident (several per incident, some withdrawing it, the type changing sometimes),
+ * and every 15th an analyst's review of an earlier record. Ids and keys repeat on purpose:
+ * ties in every sort key. */
+static void incidents_append(sqlite3 *db, unsigned *seed, int first, int n)
+{
+    static const char *const types[] = {"encounter", "listed_vessel", "loitering", "ais_gap"};
+    static const char *const decisions[] = {"confirm", "dismiss", "annotate"};
+    static const char *const lats[] = {"-10", "10", "39", "39.5"};
+    static const char *const lons[] = {"-179.5", "0", "125", "179.5"};
+    static const char *const confs[] = {"0.4", "0.7", "0.9"};
+    struct sw_ledger *lg;
+    assert_true(first + n <= MAX_MADE);
+    if (!first) memset(made, 0, sizeof made);
+    assert_int_equal(sw_ledger_open(db, &lg), SW_OK);
+    exec(db, "BEGIN IMMEDIATE");
+    for (int k = first; k < first + n; k++) {
+        char id[32], json[1024], *p = json;
+        size_t left = sizeof json;
+        int w, day = 1 + (int)(rnd(seed) % 4), hour = (int)(rnd(seed) % 6);
+        int ongoing = rnd(seed) % 5 == 0;
+        unsigned r = rnd(seed) % 100;
+        json_t *ev;
+        if (k > 0 && k % 15 == 0) {
+            snprintf(id, sizeof id, "i%u", earlier(seed, k));
+            assert_int_equal(sw_review_new(id, "ann", decisions[rnd(seed) % 3], "note",
+                                           1709280000000LL + k, &ev, NULL),
+                             SW_OK);
+            goto rec;
+        }
+        if (k > 0 && r < 35) { /* a record of an earlier incident */
+            unsigned of = earlier(seed, k);
+            snprintf(id, sizeof id, "i%u-c%d", of, k);
+            w = snprintf(p, left, "{\"completes\":\"i%u\",%s", of,
+                         rnd(seed) % 4 == 0 ? "\"withdrawn\":true," : "");
+        } else {
+            snprintf(id, sizeof id, "i%d", k);
+            w = snprintf(p, left, "{");
+            made[k] = 1;
+        }
+        p += w, left -= (size_t)w;
+        w = snprintf(p, left, "\"id\":\"%s\",\"type\":\"%s\",", id, types[rnd(seed) % 4]);
+        p += w, left -= (size_t)w;
+        if (rnd(seed) % 10) {
+            w = snprintf(p, left, "\"start\":\"2024-03-0%dT%02d:00:00Z\",", day, hour);
+            p += w, left -= (size_t)w;
+        }
+        if (ongoing)
+            w = snprintf(p, left, "\"end\":null,\"ongoing\":true,");
+        else
+            w = snprintf(p, left, "\"end\":\"2024-03-0%dT%02d:00:00Z\",", day,
+                         hour + 1 + (int)(rnd(seed) % 6));
+        p += w, left -= (size_t)w;
+        if (rnd(seed) % 8) {
+            w = snprintf(p, left, "\"lat\":%s,\"lon\":%s,", lats[rnd(seed) % 4],
+                         lons[rnd(seed) % 4]);
+            p += w, left -= (size_t)w;
+        }
+        if (rnd(seed) % 6) {
+            w = snprintf(p, left, "\"confidence\":%s,", confs[rnd(seed) % 3]);
+            p += w, left -= (size_t)w;
+        }
+        if (rnd(seed) % 3 == 0) {
+            w = snprintf(p, left, "\"details\":{\"reception\":\"unknown\"},");
+            p += w, left -= (size_t)w;
+        }
+        snprintf(p, left, "\"vessels\":[{\"mmsi\":%u}]}", 412000001 + rnd(seed) % 5);
+        json_error_t je;
+        if (!(ev = json_loads(json, 0, &je))) fail_msg("bad fixture %s: %s", json, je.text);
+    rec:;
+        struct sw_ledger_rec res;
+        assert_int_equal(sw_ledger_record_events(lg, &ev, 1, &res), SW_OK);
+        assert_int_equal(res.err, SW_OK);
+        json_decref(ev);
+        if ((k + 1) % 50 == 0) exec(db, "COMMIT; BEGIN IMMEDIATE");
+    }
+    exec(db, "COMMIT");
+    sw_ledger_close(lg);
+}
+
+struct text {
+    char *s;
+    size_t len, n;
+    char last[SW_CURSOR_MAX];
+    int no_review; /* leave out the review state (it follows reviews whatever the size) */
+};
+
+static void text_add(struct text *t, const char *what)
+{
+    size_t k = strlen(what);
+    t->s = realloc(t->s, t->len + k + 1);
+    assert_non_null(t->s);
+    memcpy(t->s + t->len, what, k + 1);
+    t->len += k;
+}
+
+/* Each row as "id:incident:records:review:leaf@cursor;" */
+static int tcollect(void *ctx, const struct sw_event_row *e)
+{
+    struct text *t = ctx;
+    char row[256];
+    snprintf(row, sizeof row, "%s:%s:%d:%s:%d%d:%" PRIu64 "@%s;", e->id, e->incident, e->records,
+             t->no_review ? "-" : e->review, e->ongoing, e->withdrawn, e->leaf, e->cursor);
+    text_add(t, row);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(e->event, "evidence"), "leaf")),
+        e->leaf);
+    snprintf(t->last, sizeof t->last, "%s", e->cursor);
+    t->n++;
+    return 0;
+}
+
+/* Every page of f in pages of limit (0: one page of all), then the counts per type: the text
+ * (malloc'd) of what sw_query_events and sw_query_event_counts gave. */
+static char *listing(sqlite3 *db, struct sw_event_filter f, size_t limit, int no_review)
+{
+    static const char *const types[] = {"encounter", "listed_vessel", "loitering", "ais_gap",
+                                        "review"};
+    struct text t = {.no_review = no_review};
+    char cursor[SW_CURSOR_MAX] = "", err[SW_ERRMAX] = "";
+    text_add(&t, "");
+    do {
+        t.n = 0;
+        f.limit = limit;
+        f.after = *cursor ? cursor : NULL;
+        if (sw_query_events(db, &f, tcollect, &t, err)) fail_msg("sw_query_events: %s", err);
+        snprintf(cursor, sizeof cursor, "%s", t.last);
+        text_add(&t, "|");
+    } while (limit && t.n == limit);
+    uint64_t counts[5];
+    char c[128];
+    f.after = NULL;
+    assert_int_equal(sw_query_event_counts(db, &f, types, 5, counts, NULL), SW_OK);
+    snprintf(c, sizeof c, "counts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
+             counts[0], counts[1], counts[2], counts[3], counts[4]);
+    text_add(&t, c);
+    return t.s;
+}
+
+/* The same listing read by the path of other ledger sizes (every record searched for each
+ * incident's latest): inside a savepoint without ledger_incidents, rolled back after. */
+static char *listing_by_records(sqlite3 *db, struct sw_event_filter f, size_t limit)
+{
+    sw_query_cache_free(db);
+    exec(db, "SAVEPOINT old; DROP TABLE ledger_incidents");
+    char *s = listing(db, f, limit, 0);
+    exec(db, "ROLLBACK TO old; RELEASE old");
+    sw_query_cache_free(db);
+    return s;
+}
+
+/* The filters and orders compared: index i of n, or n when i is past the last. */
+static int incident_filter(int i, struct sw_event_filter *f)
+{
+    static const char *const two[] = {"encounter", "ais_gap"};
+    static const char *const reviews[] = {"unreviewed", "confirmed", "dismissed", "annotated"};
+    enum { FILTERS_N = 12 };
+    int fi = i / 6, order = i % 3, withdrawn = (i / 3) % 2;
+    *f = ef();
+    f->order = (enum sw_event_order)order;
+    f->withdrawn = withdrawn;
+    switch (fi) {
+    case 0:
+        break;
+    case 1:
+        f->types = two, f->ntypes = 2;
+        break;
+    case 2:
+        f->from = T0 + 26 * HOUR, f->to = T0 + 50 * HOUR;
+        break;
+    case 3:
+        f->bbox = (struct sw_bbox){1, 0, 179, 45, -179};
+        break;
+    case 4:
+        f->mmsi = 412000003;
+        break;
+    case 5:
+        f->min_confidence = 0.7;
+        break;
+    case 6:
+        f->max_rank = 2;
+        break;
+    case 7:
+    case 8:
+    case 9:
+    case 10:
+        f->review = reviews[fi - 7];
+        break;
+    case 11:
+        f->from_leaf = 100, f->types = two, f->ntypes = 2, f->min_confidence = 0.5;
+        f->bbox = (struct sw_bbox){1, -20, -10, 45, 130};
+        break;
+    default:
+        return FILTERS_N * 6;
+    }
+    return 0;
+}
+
+/* The incidents view of the current ledger read from ledger_incidents gives exactly what the
+ * search of every record gives, for every order, filter and paging, withdrawn or not; a
+ * cursor taken before appends goes on with the listing it started; after appends (and after
+ * the migration filled the table of an older store) the two still agree. */
+static void incidents_current(void **state)
+{
+    sqlite3 *db = new_store("incidents.db");
+    unsigned seed = 13;
+    incidents_append(db, &seed, 0, 400);
+    struct sw_event_filter f;
+    int nf = incident_filter(1000, &f), nonempty = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < nf; i++) {
+            incident_filter(i, &f);
+            for (size_t limit = 0; limit <= 7; limit += 7) {
+                char *got = listing(db, f, limit, 0), *want = listing_by_records(db, f, limit);
+                size_t at = 0;
+                while (got[at] && got[at] == want[at])
+                    at++;
+                if (got[at] != want[at])
+                    fail_msg("pass %d filter %d limit %zu, from byte %zu:\n%.300s\n!=\n%.300s",
+                             pass, i, limit, at, got + (at > 60 ? at - 60 : 0),
+                             want + (at > 60 ? at - 60 : 0));
+                nonempty += strchr(got, ';') != NULL;
+                free(got);
+                free(want);
+            }
+        }
+        /* an older store: migration 5 fills the table from the records */
+        sw_query_cache_free(db);
+        exec(db, "DROP TABLE ledger_incidents;"
+                 "DELETE FROM schema_migrations WHERE module = 'ledger' AND version >= 5");
+        assert_int_equal(sw_ledger_migrate(db), SW_OK);
+    }
+    assert_true(nonempty > nf); /* the filters are not all empty */
+    /* Pages of 7 with appends between them: the pages after the first read the ledger of the
+     * first (by records), and give the listing taken before (the review state aside: it
+     * follows the reviews recorded since, at any size); a new first page reads the
+     * table, which the appends kept (completions of incidents paged or not, new incidents,
+     * withdrawals): the same as the search of every record, and not what it was before. */
+    int next = 400;
+    for (int i = 0; i < 6; i++) {
+        incident_filter(i, &f);
+        char *before = listing(db, f, 0, 1), cursor[SW_CURSOR_MAX] = "";
+        struct text t = {.no_review = 1};
+        text_add(&t, "");
+        do {
+            t.n = 0;
+            f.limit = 7;
+            f.after = *cursor ? cursor : NULL;
+            assert_int_equal(sw_query_events(db, &f, tcollect, &t, NULL), SW_OK);
+            snprintf(cursor, sizeof cursor, "%s", t.last);
+            incidents_append(db, &seed, next, 3);
+            next += 3;
+        } while (t.n == 7);
+        f.limit = 0;
+        f.after = NULL;
+        char *bar = strchr(before, '|'); /* the rows, then the counts */
+        assert_non_null(bar);
+        *bar = '\0';
+        assert_string_equal(t.s, before);
+        char *got = listing(db, f, 7, 0), *want = listing_by_records(db, f, 7);
+        assert_string_equal(got, want);
+        free(before);
+        before = listing(db, f, 0, 1);
+        assert_true(strncmp(t.s, before, strlen(t.s)) != 0);
+        free(t.s);
+        free(before);
+        free(got);
+        free(want);
+    }
+    sw_store_close(db);
 }
 
 /* ------------------------------------------------------------------------------ reviews */
@@ -816,8 +1113,8 @@ static void reviews(void **state)
     assert_int_equal(review_rec(db, rid, "ann", "confirm", "", t), SW_ENOTFOUND);
     /* an older store: migration 4 rebuilds the table from the review records */
     sw_query_cache_free(db);
-    exec(db, "DROP TABLE ledger_reviews;"
-             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version = 4");
+    exec(db, "DROP TABLE ledger_reviews; DROP TABLE ledger_incidents;" /* and 5, after it */
+             "DELETE FROM schema_migrations WHERE module = 'ledger' AND version >= 4");
     assert_int_equal(sw_ledger_migrate(db), SW_OK);
     assert_string_equal(rq(db, "d", 0),
                         "d:confirm:bob:,d:dismiss:ann:receiver outage,d:annotate:cy:noted");
@@ -840,6 +1137,7 @@ int main(void)
         cmocka_unit_test(events_paging_stable),
         cmocka_unit_test(ledger_backfill),
         cmocka_unit_test(reviews),
+        cmocka_unit_test(incidents_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

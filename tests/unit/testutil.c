@@ -39,3 +39,11 @@ const char *sw_test_tmpdir(void)
     if (!mkdtemp(dir)) return "/tmp";
     return dir;
 }
+
+uint64_t sw_test_rand64(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}

@@ -29,4 +29,7 @@ const char *sw_test_tmpdir(void);
         skip();                                                                                    \
     }
 
+/* xorshift64: the next of a reproducible sequence of pseudo-random numbers (*state != 0). */
+uint64_t sw_test_rand64(uint64_t *state);
+
 #endif
