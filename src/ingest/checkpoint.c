@@ -416,7 +416,8 @@ int ing_checkpoint(struct sw_pipeline *p, int rows)
     struct sf_save o = {{-1, 0, 0, NULL}, -1, 0, 0};
     int rc;
     if (p->finished) return SW_OK;
-    if ((rc = ing_run_commit_hooks(p)) != SW_OK) return rc;
+    if ((rc = ing_run_commit_hooks(p)) != SW_OK || (rc = sw_vstore_flush(p->vst)) != SW_OK)
+        return rc;
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
     if (rows && (rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK) return rc;
     if (p->cur && p->cur_resumable && (rc = ing_input_record(p, 0)) != SW_OK) return rc;
@@ -490,8 +491,9 @@ int ing_run_finish(struct sw_pipeline *p, char *err)
     int rc;
     sw_buf_init(&b, 1 << 16);
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK || (rc = ing_log_write(p)) != SW_OK ||
-        (rc = ing_carry_write(p)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
+    if ((rc = sw_vstore_flush(p->vst)) != SW_OK || (rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK ||
+        (rc = ing_log_write(p)) != SW_OK || (rc = ing_carry_write(p)) != SW_OK ||
+        (rc = counters_json(p, &b)) != SW_OK) {
         ing_seterr(err, "cannot store the vessels", p->db);
         goto fail;
     }
