@@ -199,28 +199,29 @@ int sw_vstore_aid(struct sw_vstore *s, const struct sw_record *r)
     return sw_store_step(st);
 }
 
-static int by_mmsi(const void *a, const void *b)
+static int by_u64(const void *a, const void *b)
 {
-    uint32_t x = (*(struct sw_vessel *const *)a)->mmsi, y = (*(struct sw_vessel *const *)b)->mmsi;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
 /* Vessels whose rows are due are written in MMSI order: the rows then go into the B-trees in
  * key order, each page read and written once, instead of seeking at random over tables larger
- * than the page cache. */
+ * than the page cache. They are sorted as (MMSI << 32 | slot) keys, so the sort reads no
+ * vessel (at 300k vessels a comparison through two vessel pointers is two cache misses). */
 int sw_vstore_rows(struct sw_vstore *s, struct sw_vessels *vs)
 {
     size_t n = sw_vessels_count(vs), nr = 0;
-    struct sw_vessel **r = malloc((n ? n : 1) * sizeof *r);
+    uint64_t *r = malloc((n ? n : 1) * sizeof *r);
     int rc = SW_OK;
     if (!r) return SW_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        struct sw_vessel *v = sw_vessels_at(vs, i);
-        if (v->dirty & SW_VESSEL_DIRTY_ROWS) r[nr++] = v;
+        const struct sw_vessel *v = sw_vessels_at(vs, i);
+        if (v->dirty & SW_VESSEL_DIRTY_ROWS) r[nr++] = (uint64_t)v->mmsi << 32 | i;
     }
-    if (nr) qsort(r, nr, sizeof *r, by_mmsi);
+    if (nr) qsort(r, nr, sizeof *r, by_u64);
     for (size_t i = 0; i < nr && rc == SW_OK; i++)
-        rc = write_vessel(s, r[i]);
+        rc = write_vessel(s, sw_vessels_at(vs, (size_t)(r[i] & 0xffffffffu)));
     free(r);
     return rc;
 }
