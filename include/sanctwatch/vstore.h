@@ -22,8 +22,15 @@ struct sw_vstore;
 int sw_vstore_open(sqlite3 *db, struct sw_vstore **out);
 void sw_vstore_close(struct sw_vstore *s);
 
-/* A stored track point of a vessel. */
+/* A stored track point of a vessel. It is held in memory (up to 131,072 points, 6 MB) and
+ * written, with the others held, in key order by the next sw_vstore_flush(), or by this call
+ * when the buffer is full (its SW_EDB may then come from an earlier point). */
 int sw_vstore_point(struct sw_vstore *s, uint32_t mmsi, const struct sw_fix *f);
+/* Write the track points held, sorted by (mmsi, t), the later of two with the same key last.
+ * Call it before every COMMIT of the transaction the points belong to; points still held
+ * when the store is closed are dropped, like the rest of a transaction rolled back. SW_OK or
+ * SW_EDB. */
+int sw_vstore_flush(struct sw_vstore *s);
 /* An identity row (seq of mmsi) with its first and last time seen; exists: the row was
  * written before (an UPDATE in place is tried first), else it is inserted. */
 int sw_vstore_identity(struct sw_vstore *s, uint32_t mmsi, uint32_t seq,
