@@ -1,4 +1,5 @@
-/* Option values several commands share: times and event types (report, events). */
+/* What several commands share: option values (times and event types: report, events) and
+ * what a parse_args result means for the exit status (cases, report). */
 #include "cli.h"
 
 #include <string.h>
@@ -47,4 +48,14 @@ int cli_parse_types(const char *cmd, const char *v, const char **types, size_t *
         v += len + (v[len] == ',');
     }
     return 0;
+}
+
+int cli_usage_status(int rc, const char *usage)
+{
+    if (rc == 3) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (rc) fputs(usage, stderr);
+    return rc ? rc : -1;
 }
