@@ -90,6 +90,17 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
                      char *err);
 /* One vessel: SW_OK, or SW_ENOTFOUND. */
 int sw_query_vessel(sqlite3 *db, uint32_t mmsi, struct sw_vessel_row *out, char *err);
+/* A row's identity members, flag to statics, in the order every output gives them (vessels
+ * --json, the report's dossiers), each handed to the writer's function of its kind: strings
+ * "" when unknown, integers with known 0 when unknown, reals NaN, times SW_TIME_NONE. */
+struct sw_vessel_row_writer {
+    void (*str)(void *ctx, const char *name, const char *v);
+    void (*num)(void *ctx, const char *name, long long v, int known);
+    void (*real)(void *ctx, const char *name, double v);
+    void (*time)(void *ctx, const char *name, int64_t t);
+};
+void sw_vessel_row_write(const struct sw_vessel_row *v, const struct sw_vessel_row_writer *w,
+                         void *ctx);
 
 struct sw_identity_row {
     uint32_t mmsi, seq;

@@ -37,6 +37,10 @@ int cli_parse_num(const char *cmd, const char *opt, const char *s, double min, d
 /* Event types, comma-separated, appended to types (static strings, at most max); an unknown
  * type is an error (-1, said), so that a typo cannot give an empty answer. */
 int cli_parse_types(const char *cmd, const char *v, const char **types, size_t *n, size_t max);
+/* What a command does with its parse_args result rc: 3 (--help) prints usage on stdout and
+ * gives 0, another non-zero rc prints it on stderr and gives rc (the exit status); -1 (rc 0)
+ * when the command goes on. */
+int cli_usage_status(int rc, const char *usage);
 
 int cmd_decode(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);

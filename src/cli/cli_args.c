@@ -1,4 +1,5 @@
-/* Option values several commands share: times and event types (report, events). */
+/* What several commands share: option values (times, numbers and event types: report, events,
+ * feed) and what a parse_args result means for the exit status (cases, report). */
 #include "cli.h"
 
 #include <errno.h>
@@ -63,4 +64,14 @@ int cli_parse_num(const char *cmd, const char *opt, const char *s, double min, d
     }
     *out = v;
     return 0;
+}
+
+int cli_usage_status(int rc, const char *usage)
+{
+    if (rc == 3) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (rc) fputs(usage, stderr);
+    return rc ? rc : -1;
 }

@@ -167,15 +167,8 @@ int cmd_cases(int argc, char **argv)
 {
     struct args a = {.db = SW_STORE_DEFAULT_PATH};
     sw_cases_build_opts_default(&a.o);
-    int rc = parse_args(argc, argv, &a);
-    if (rc == 3) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
-    if (rc) {
-        fputs(usage_text, stderr);
-        return rc;
-    }
+    int rc = cli_usage_status(parse_args(argc, argv, &a), usage_text);
+    if (rc >= 0) return rc;
     struct sw_geo *geo = NULL;
     struct sw_cases *c = NULL;
     sqlite3 *db = NULL;

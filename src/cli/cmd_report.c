@@ -176,15 +176,8 @@ int cmd_report(int argc, char **argv)
 {
     struct args a = {.db = SW_STORE_DEFAULT_PATH};
     sw_report_opts_default(&a.o);
-    int rc = parse_args(argc, argv, &a);
-    if (rc == 3) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
-    if (rc) {
-        fputs(usage_text, stderr);
-        return rc;
-    }
+    int rc = cli_usage_status(parse_args(argc, argv, &a), usage_text);
+    if (rc >= 0) return rc;
     struct sw_ledger_key key;
     struct sw_ledger_pub pub;
     struct sw_geo *geo = NULL;

@@ -15,8 +15,9 @@
 #include <string.h>
 
 /* JSON helpers for one row: unknown values are null. */
-static void j_str(struct sw_buf *b, const char *name, const char *v)
+static void j_str(void *ctx, const char *name, const char *v)
 {
+    struct sw_buf *b = ctx;
     sw_buf_printf(b, ",\"%s\":", name);
     if (*v)
         sw_buf_json_string(b, v, strlen(v));
@@ -24,24 +25,27 @@ static void j_str(struct sw_buf *b, const char *name, const char *v)
         sw_buf_puts(b, "null");
 }
 
-static void j_int(struct sw_buf *b, const char *name, long long v, int known)
+static void j_int(void *ctx, const char *name, long long v, int known)
 {
+    struct sw_buf *b = ctx;
     if (known)
         sw_buf_printf(b, ",\"%s\":%lld", name, v);
     else
         sw_buf_printf(b, ",\"%s\":null", name);
 }
 
-static void j_real(struct sw_buf *b, const char *name, double v)
+static void j_real(void *ctx, const char *name, double v)
 {
+    struct sw_buf *b = ctx;
     if (isnan(v))
         sw_buf_printf(b, ",\"%s\":null", name);
     else
         sw_buf_printf(b, ",\"%s\":%.10g", name, v);
 }
 
-static void j_time(struct sw_buf *b, const char *name, int64_t t)
+static void j_time(void *ctx, const char *name, int64_t t)
 {
+    struct sw_buf *b = ctx;
     char tb[32];
     if (t == SW_TIME_NONE)
         sw_buf_printf(b, ",\"%s\":null", name);
@@ -57,23 +61,10 @@ struct out {
 static int json_row(struct out *o, const struct sw_vessel_row *v)
 {
     struct sw_buf *b = &o->b;
-    char cls[2] = {v->cls, 0};
+    static const struct sw_vessel_row_writer w = {j_str, j_int, j_real, j_time};
     sw_buf_reset(b);
     sw_buf_printf(b, "{\"mmsi\":%u", v->mmsi);
-    j_str(b, "flag", v->flag);
-    j_str(b, "class", cls);
-    j_str(b, "name", v->name);
-    j_str(b, "callsign", v->callsign);
-    j_int(b, "imo", v->imo, v->imo != 0);
-    j_int(b, "ship_type", v->ship_type, v->ship_type >= 0);
-    j_int(b, "length_m", v->length_m, v->length_m >= 0);
-    j_int(b, "beam_m", v->beam_m, v->beam_m >= 0);
-    j_real(b, "draught", v->draught);
-    j_str(b, "destination", v->dest);
-    j_time(b, "first_seen", v->first_seen);
-    j_time(b, "last_seen", v->last_seen);
-    j_int(b, "positions", (long long)v->positions, 1);
-    j_int(b, "statics", (long long)v->statics, 1);
+    sw_vessel_row_write(v, &w, b);
     j_int(b, "identities", v->identities, 1);
     j_int(b, "listed", v->listed, 1);
     if (v->has_fix) {

@@ -57,27 +57,31 @@ static void rg_note(struct sw_detect *d, uint64_t key)
     if (d->rgn == 1 || h > d->rg_hi) d->rg_hi = h;
 }
 
+/* Put e in a free slot of the table (not there yet, the table not full) and count it. */
+static struct recep *rg_insert(struct sw_detect *d, const struct recep *e)
+{
+    size_t s = rg_slot(e->key, d->rgcap);
+    while (d->rg[s].key)
+        s = (s + 1) & (d->rgcap - 1);
+    memcpy(&d->rg[s], e, sizeof *e); /* padding too: the saved state is these bytes */
+    d->rgn++;
+    rg_note(d, e->key);
+    return &d->rg[s];
+}
+
 /* Drop entries older than the horizon (a rebuild of the table). */
 static int rg_purge(struct sw_detect *d)
 {
     struct recep *old = d->rg, *nw = calloc(d->rgcap, sizeof *nw);
     if (!nw) return SW_ENOMEM;
-    size_t n = 0;
+    d->rg = nw;
+    d->rgn = 0;
     for (size_t i = 0; i < d->rgcap; i++) {
         if (!old[i].key) continue;
-        int64_t h = rg_hour(old[i].key);
-        if (h < (d->rg_newest_hour & 0xffffff) - RG_HORIZON_H) continue;
-        size_t s = rg_slot(old[i].key, d->rgcap);
-        while (nw[s].key)
-            s = (s + 1) & (d->rgcap - 1);
-        nw[s] = old[i];
-        if (!n || h < d->rg_lo) d->rg_lo = h;
-        if (!n || h > d->rg_hi) d->rg_hi = h;
-        n++;
+        if (rg_hour(old[i].key) < (d->rg_newest_hour & 0xffffff) - RG_HORIZON_H) continue;
+        rg_insert(d, &old[i]);
     }
     free(old);
-    d->rg = nw;
-    d->rgn = n;
     return SW_OK;
 }
 
@@ -107,14 +111,10 @@ int det_recep_add(struct sw_detect *d, struct dvessel *dv, const struct dfix *f)
                 return SW_OK;
             }
         }
-        size_t s = rg_slot(key, d->rgcap);
-        while (d->rg[s].key)
-            s = (s + 1) & (d->rgcap - 1);
-        e = &d->rg[s];
-        memset(e, 0, sizeof *e);
-        e->key = key;
-        d->rgn++;
-        rg_note(d, key);
+        struct recep fresh;
+        memset(&fresh, 0, sizeof fresh);
+        fresh.key = key;
+        e = rg_insert(d, &fresh);
     }
     if (e->n >= DET_RECEP_MMSI) return SW_OK;
     for (int i = 0; i < e->n; i++)
@@ -171,12 +171,7 @@ int det_recep_put(struct sw_detect *d, const struct recep *e)
 {
     if (!e->key || e->n > DET_RECEP_MMSI || (d->rgn + 1) * 10 > d->rgcap * 7 || rg_find(d, e->key))
         return SW_EFORMAT;
-    size_t s = rg_slot(e->key, d->rgcap);
-    while (d->rg[s].key)
-        s = (s + 1) & (d->rgcap - 1);
-    d->rg[s] = *e;
-    d->rgn++;
-    rg_note(d, e->key);
+    rg_insert(d, e);
     return SW_OK;
 }
 

@@ -77,23 +77,27 @@ struct build {
 
 /* Members of the dossier's current identity, in the order the report always gave them:
  * unknown values null, times with an ISO 8601 twin. */
-static void set_str(json_t *o, const char *k, const char *v)
+static void set_str(void *ctx, const char *k, const char *v)
 {
+    json_t *o = ctx;
     json_object_set_new(o, k, *v ? json_string(v) : json_null());
 }
 
-static void set_int(json_t *o, const char *k, long long v, int known)
+static void set_int(void *ctx, const char *k, long long v, int known)
 {
+    json_t *o = ctx;
     json_object_set_new(o, k, known ? json_integer(v) : json_null());
 }
 
-static void set_real(json_t *o, const char *k, double v)
+static void set_real(void *ctx, const char *k, double v)
 {
+    json_t *o = ctx;
     json_object_set_new(o, k, isnan(v) ? json_null() : json_real(v));
 }
 
-static void set_time(json_t *o, const char *k, int64_t t)
+static void set_time(void *ctx, const char *k, int64_t t)
 {
+    json_t *o = ctx;
     char iso[64];
     json_object_set_new(o, k, t == SW_TIME_NONE ? json_null() : json_integer(t));
     snprintf(iso, sizeof iso, "%s_iso", k);
@@ -102,21 +106,8 @@ static void set_time(json_t *o, const char *k, int64_t t)
 
 static void vessel_json(json_t *d, const struct sw_vessel_row *v)
 {
-    char cls[2] = {v->cls, 0};
-    set_str(d, "flag", v->flag);
-    set_str(d, "class", cls);
-    set_str(d, "name", v->name);
-    set_str(d, "callsign", v->callsign);
-    set_int(d, "imo", v->imo, v->imo != 0);
-    set_int(d, "ship_type", v->ship_type, v->ship_type >= 0);
-    set_int(d, "length_m", v->length_m, v->length_m >= 0);
-    set_int(d, "beam_m", v->beam_m, v->beam_m >= 0);
-    set_real(d, "draught", v->draught);
-    set_str(d, "destination", v->dest);
-    set_time(d, "first_seen", v->first_seen);
-    set_time(d, "last_seen", v->last_seen);
-    set_int(d, "positions", (long long)v->positions, 1);
-    set_int(d, "statics", (long long)v->statics, 1);
+    static const struct sw_vessel_row_writer w = {set_str, set_int, set_real, set_time};
+    sw_vessel_row_write(v, &w, d);
     set_time(d, "last_time", v->t);
     set_real(d, "last_lat", v->lat);
     set_real(d, "last_lon", v->lon);

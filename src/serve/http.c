@@ -11,6 +11,8 @@
  */
 #include "serve_int.h"
 
+#include "net/httpd.h"
+
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
@@ -357,11 +359,6 @@ static enum MHD_Result route(struct srv_req *r)
 
 /* ----------------------------------------------------------------------- connections */
 
-struct conn {
-    struct sw_buf body;
-    int too_big, unexpected; /* a body where none belongs */
-};
-
 static void peer_name(struct MHD_Connection *c, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
@@ -419,7 +416,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_size, void **con_cls)
 {
     struct sw_serve *s = cls;
-    struct conn *k = *con_cls;
+    struct sw_httpd_conn *k = *con_cls;
     if (!k) {
         k = calloc(1, sizeof *k);
         if (!k) return MHD_NO;
@@ -458,36 +455,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return ret;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
-{
-    struct conn *k = *con_cls;
-    if (!k) return;
-    sw_buf_release(&k->body);
-    free(k);
-    *con_cls = NULL;
-}
-
-static int bind_addr(const char *host, unsigned port, struct sockaddr_storage *ss, int *v6)
-{
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons((uint16_t)port);
-        *v6 = 0;
-        return SW_OK;
-    }
-    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)port);
-        *v6 = 1;
-        return SW_OK;
-    }
-    return SW_EINVAL;
-}
-
 /* Every stream's keep-alive: its clients are woken every 5 s (each sends a comment when it
  * sent nothing for SRV_PING_MS). */
 static void *pinger(void *arg)
@@ -508,7 +475,7 @@ int srv_http_start(struct sw_serve *s, char *err)
 {
     struct sockaddr_storage ss;
     int v6;
-    if (s->o.port > 65535 || bind_addr(s->host, s->o.port, &ss, &v6)) {
+    if (s->o.port > 65535 || sw_httpd_bind_addr(s->host, s->o.port, &ss, &v6)) {
         snprintf(err, SW_ERRMAX, "cannot listen on '%s': not a numeric address", s->host);
         return SW_EINVAL;
     }
@@ -521,7 +488,7 @@ int srv_http_start(struct sw_serve *s, char *err)
         {MHD_OPTION_CONNECTION_LIMIT, s->o.max_conn, NULL},
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.max_per_ip, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, SRV_HEADER_MEMORY, NULL},
-        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)sw_httpd_completed, s},
         {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, s},
         {s->tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key_pem},
         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem},

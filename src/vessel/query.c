@@ -656,3 +656,23 @@ int sw_query_track(sqlite3 *db, const struct sw_track_filter *f, sw_track_fn fn,
     step_once(db, sql_release);
     return rc;
 }
+
+void sw_vessel_row_write(const struct sw_vessel_row *v, const struct sw_vessel_row_writer *w,
+                         void *ctx)
+{
+    char cls[2] = {v->cls, 0};
+    w->str(ctx, "flag", v->flag);
+    w->str(ctx, "class", cls);
+    w->str(ctx, "name", v->name);
+    w->str(ctx, "callsign", v->callsign);
+    w->num(ctx, "imo", v->imo, v->imo != 0);
+    w->num(ctx, "ship_type", v->ship_type, v->ship_type >= 0);
+    w->num(ctx, "length_m", v->length_m, v->length_m >= 0);
+    w->num(ctx, "beam_m", v->beam_m, v->beam_m >= 0);
+    w->real(ctx, "draught", v->draught);
+    w->str(ctx, "destination", v->dest);
+    w->time(ctx, "first_seen", v->first_seen);
+    w->time(ctx, "last_seen", v->last_seen);
+    w->num(ctx, "positions", (long long)v->positions, 1);
+    w->num(ctx, "statics", (long long)v->statics, 1);
+}

@@ -9,6 +9,8 @@
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
 
+#include "net/httpd.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -29,10 +31,6 @@ struct sw_witness_server {
     void (*log)(void *ctx, const char *peer, const struct sw_witness_reply *r);
     void *log_ctx;
     pthread_mutex_t log_mu;
-};
-
-struct conn {
-    struct sw_buf body;
 };
 
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *type,
@@ -67,7 +65,8 @@ static void peer_name(struct MHD_Connection *c, char *out, size_t cap)
     snprintf(out, cap, "%s", host);
 }
 
-static enum MHD_Result finish(struct sw_witness_server *s, struct MHD_Connection *c, struct conn *k)
+static enum MHD_Result finish(struct sw_witness_server *s, struct MHD_Connection *c,
+                              struct sw_httpd_conn *k)
 {
     struct sw_witness_reply r;
     sw_witness_add_checkpoint(s->w, k->body.data ? k->body.data : "", k->body.len,
@@ -91,7 +90,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_size, void **con_cls)
 {
     struct sw_witness_server *s = cls;
-    struct conn *k = *con_cls;
+    struct sw_httpd_conn *k = *con_cls;
     static const char plain[] = "text/plain; charset=utf-8";
     if (!k) {
         if (strcmp(url, s->path))
@@ -120,36 +119,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return finish(s, c, k);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
-{
-    struct conn *k = *con_cls;
-    if (!k) return;
-    sw_buf_release(&k->body);
-    free(k);
-    *con_cls = NULL;
-}
-
-static int bind_addr(const char *host, unsigned port, struct sockaddr_storage *ss, int *v6)
-{
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons((uint16_t)port);
-        *v6 = 0;
-        return SW_OK;
-    }
-    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)port);
-        *v6 = 1;
-        return SW_OK;
-    }
-    return SW_EINVAL;
-}
-
 int sw_witness_server_start(struct sw_witness *w, const struct sw_witness_server_opts *o,
                             struct sw_witness_server **out, unsigned *bound_port, char *err)
 {
@@ -158,7 +127,7 @@ int sw_witness_server_start(struct sw_witness *w, const struct sw_witness_server
     const char *host = o->host ? o->host : "127.0.0.1";
     const char *prefix = o->prefix ? o->prefix : "";
     *out = NULL;
-    if (o->port > 65535 || bind_addr(host, o->port, &ss, &v6)) {
+    if (o->port > 65535 || sw_httpd_bind_addr(host, o->port, &ss, &v6)) {
         if (err)
             snprintf(err, SW_ERRMAX, "cannot listen on '%s' port %u: not a numeric address", host,
                      o->port);
@@ -183,7 +152,7 @@ int sw_witness_server_start(struct sw_witness *w, const struct sw_witness_server
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         o->timeout_s ? o->timeout_s : 10u, MHD_OPTION_CONNECTION_LIMIT, max_conn,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        (size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, sw_httpd_completed, s, MHD_OPTION_END);
     if (!s->d) {
         if (err) snprintf(err, SW_ERRMAX, "cannot listen on %s port %u", host, o->port);
         pthread_mutex_destroy(&s->log_mu);
