@@ -29,6 +29,12 @@ int sw_buf_puts(struct sw_buf *b, const char *s);
 int sw_buf_putc(struct sw_buf *b, char c);
 int sw_buf_printf(struct sw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
+/* v in decimal. */
+int sw_buf_int(struct sw_buf *b, long long v);
+/* v rounded to decimals (0..9) places, trailing zeros and a bare point left out ("38.9",
+ * "-0.25", "124"), for numbers whose precision is known (positions, speeds); SW_EINVAL for
+ * NaN, infinities or decimals out of range. */
+int sw_buf_fixed(struct sw_buf *b, double v, int decimals);
 /* Append s as a JSON string literal (quotes included), escaping as RFC 8259 requires. */
 int sw_buf_json_string(struct sw_buf *b, const char *s, size_t len);
 /* The same with upper-case hex digits in \u00XX escapes, as jansson's json_dumps writes them. */

@@ -196,18 +196,27 @@ static int put_vessel(struct sw_buf *b, const struct sw_vessel_row *v)
     return rc ? rc : sw_buf_puts(b, "}}");
 }
 
-/* [mmsi, lat, lon, cog, sog, listed, name, time_ms] */
+/* [mmsi, lat, lon, cog, sog, listed, name, time_ms]: positions to 6 decimals (0.1 m, finer
+ * than AIS's 1/10,000 minute), course and speed to 0.1 (AIS's own resolution): a map's rows,
+ * written without printf (a 5 x 5 degree area is thousands of rows). */
 static int put_compact(struct sw_buf *b, const struct sw_vessel_row *v)
 {
-    int rc = sw_buf_printf(b, "[%u,", v->mmsi);
+    static const int places[4] = {6, 6, 1, 1};
+    int rc = sw_buf_putc(b, '[');
+    rc = rc ? rc : sw_buf_int(b, v->mmsi);
     for (int k = 0; k < 4 && !rc; k++) {
         double x = k == 0 ? v->lat : k == 1 ? v->lon : k == 2 ? v->cog : v->sog;
-        rc = v->has_fix ? put_real(b, x) : sw_buf_puts(b, "null");
-        if (!rc) rc = sw_buf_putc(b, ',');
+        rc = sw_buf_putc(b, ',');
+        if (!rc)
+            rc = v->has_fix && isfinite(x) ? sw_buf_fixed(b, x, places[k]) : sw_buf_puts(b, "null");
     }
-    rc = rc ? rc : sw_buf_printf(b, "%d,", v->listed);
+    rc = rc ? rc : sw_buf_putc(b, ',');
+    rc = rc ? rc : sw_buf_int(b, v->listed);
+    rc = rc ? rc : sw_buf_putc(b, ',');
     rc = rc ? rc : put_str(b, v->name);
-    return rc ? rc : sw_buf_printf(b, ",%lld]", (long long)(v->has_fix ? v->t : 0));
+    rc = rc ? rc : sw_buf_putc(b, ',');
+    rc = rc ? rc : sw_buf_int(b, v->has_fix ? v->t : 0);
+    return rc ? rc : sw_buf_putc(b, ']');
 }
 
 struct vlist {

@@ -2,6 +2,7 @@
 #include "sanctwatch/buf.h"
 #include "sanctwatch/error.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,39 @@ int sw_buf_puts(struct sw_buf *b, const char *s)
 int sw_buf_putc(struct sw_buf *b, char c)
 {
     return sw_buf_append(b, &c, 1);
+}
+
+int sw_buf_int(struct sw_buf *b, long long v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return sw_buf_append(b, p, (size_t)(buf + sizeof buf - p));
+}
+
+int sw_buf_fixed(struct sw_buf *b, double v, int decimals)
+{
+    static const double p10[10] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    if (decimals < 0 || decimals > 9 || !isfinite(v)) return SW_EINVAL;
+    double m = round(v * p10[decimals]);
+    if (!(fabs(m) < 9e18)) return sw_buf_printf(b, "%.*f", decimals, v);
+    long long q = (long long)m, u = q < 0 ? -q : q, ip = u / (long long)p10[decimals];
+    long long frac = u % (long long)p10[decimals];
+    int rc = q < 0 ? sw_buf_putc(b, '-') : SW_OK;
+    if (!rc) rc = sw_buf_int(b, ip);
+    if (rc || !frac) return rc;
+    char d[10];
+    int n = decimals;
+    while (frac % 10 == 0) /* trailing zeros removed */
+        frac /= 10, n--;
+    for (int i = n - 1; i >= 0; i--, frac /= 10)
+        d[i] = (char)('0' + frac % 10);
+    rc = sw_buf_putc(b, '.');
+    return rc ? rc : sw_buf_append(b, d, (size_t)n);
 }
 
 int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap)

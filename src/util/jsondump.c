@@ -20,18 +20,6 @@
 /* jansson's parser refuses deeper nesting; a deeper tree (built in C) is left to jansson */
 #define MAX_DEPTH 2048
 
-static int put_integer(struct sw_buf *b, json_int_t v)
-{
-    char buf[24], *p = buf + sizeof buf;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
-    return sw_buf_append(b, p, (size_t)(buf + sizeof buf - p));
-}
-
 /* The text %.15g gives v when it has at most 15 significant digits and a plain (not
  * exponent) form, from integers alone: the fewest decimals k for which v is m / 10^k for an
  * integer m below 2^53 (m and 10^k exact in binary64, so the division is correctly rounded,
@@ -218,7 +206,7 @@ static int put_value(struct sw_buf *b, const json_t *v, int flags, int depth)
     case JSON_FALSE:
         return sw_buf_append(b, "false", 5);
     case JSON_INTEGER:
-        return put_integer(b, json_integer_value(v));
+        return sw_buf_int(b, (long long)json_integer_value(v));
     case JSON_REAL:
         return put_real(b, json_real_value(v));
     case JSON_STRING:

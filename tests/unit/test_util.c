@@ -7,11 +7,62 @@
 #include "sanctwatch/lineio.h"
 #include "sanctwatch/timeutil.h"
 
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+
+/* sw_buf_int and sw_buf_fixed against printf: AIS positions (1/600,000 degree) and speeds
+ * (0.1 knot) over their whole range, printf's "%.6f" / "%.1f" with trailing zeros removed. */
+static void buf_numbers(void **state)
+{
+    struct sw_buf b;
+    char want[64];
+    sw_buf_init(&b, 0);
+    const long long ints[] = {0, -5, 7, 999999999, LLONG_MIN, LLONG_MAX};
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        sw_buf_reset(&b);
+        assert_int_equal(sw_buf_int(&b, ints[i]), SW_OK);
+        snprintf(want, sizeof want, "%lld", ints[i]);
+        assert_string_equal(b.data, want);
+    }
+    uint64_t r = 88172645463325252ULL;
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        int places = i & 1 ? 6 : 1;
+        double v = places == 6 ? (double)((long long)(r % 216000001) - 108000000) / 600000.0
+                               : (double)(r % 1024) / 10.0;
+        sw_buf_reset(&b);
+        assert_int_equal(sw_buf_fixed(&b, v, places), SW_OK);
+        snprintf(want, sizeof want, "%.*f", places, v);
+        char *end = want + strlen(want);
+        while (end[-1] == '0')
+            *--end = '\0';
+        if (end[-1] == '.') end[-1] = '\0';
+        if (!strcmp(want, "-0")) snprintf(want, sizeof want, "0");
+        assert_string_equal(b.data, want);
+    }
+    const struct {
+        double v;
+        int places;
+        const char *text;
+    } cases[] = {
+        {-0.25, 6, "-0.25"},           {124, 6, "124"},    {-1e-9, 6, "0"}, {38.9, 1, "38.9"},
+        {11.1999998092651, 1, "11.2"}, {359.96, 1, "360"}, {2.5, 0, "3"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sw_buf_reset(&b);
+        assert_int_equal(sw_buf_fixed(&b, cases[i].v, cases[i].places), SW_OK);
+        assert_string_equal(b.data, cases[i].text);
+    }
+    assert_int_equal(sw_buf_fixed(&b, NAN, 6), SW_EINVAL);
+    assert_int_equal(sw_buf_fixed(&b, INFINITY, 6), SW_EINVAL);
+    assert_int_equal(sw_buf_fixed(&b, 1, 10), SW_EINVAL);
+    sw_buf_release(&b);
+}
 
 static void buf_limits_and_json(void **state)
 {
@@ -223,8 +274,11 @@ static void read_file_bounds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(buf_limits_and_json), cmocka_unit_test(csv_fields),
-        cmocka_unit_test(time_roundtrip),      cmocka_unit_test(lines_plain_gzip_and_overlong),
+        cmocka_unit_test(buf_limits_and_json),
+        cmocka_unit_test(buf_numbers),
+        cmocka_unit_test(csv_fields),
+        cmocka_unit_test(time_roundtrip),
+        cmocka_unit_test(lines_plain_gzip_and_overlong),
         cmocka_unit_test(read_file_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
