@@ -81,6 +81,10 @@ struct sw_vessel_filter {
     int listed_only;     /* only vessels with listed > 0 */
     const char *after;   /* NULL: from the start; else a cursor */
     size_t limit;        /* rows at most (0: all) */
+    /* With both set, an area is answered from the share's grid of this generation or later
+     * (below) instead of the connection's own. */
+    struct sw_grid_share *grid_share;
+    uint64_t generation;
 };
 typedef int (*sw_vessel_row_fn)(void *ctx, const struct sw_vessel_row *v);
 /* Vessels in MMSI order. An area is answered from a grid of the vessels' latest fixes kept
@@ -88,6 +92,17 @@ typedef int (*sw_vessel_row_fn)(void *ctx, const struct sw_vessel_row *v);
  * index costs the writer anything. */
 int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_row_fn fn, void *ctx,
                      char *err);
+/* The area grid shared by the readers of one store in one process (the service's HTTP
+ * threads): a connection's own grid is rebuilt by each connection after every commit of the
+ * writer (tens of ms at 100k vessels), a shared one once per generation. The caller names the
+ * store's state by a generation that grows with every commit that can change the vessels
+ * (serve: its writer's commit count, read before the query) and is never 0; a query is
+ * answered from the grid of its generation or a later one, built by the first query that
+ * needs it while the others of that generation wait. Thread-safe; the caller owns the share
+ * and frees it after the last query. */
+struct sw_grid_share;
+int sw_grid_share_new(struct sw_grid_share **out);
+void sw_grid_share_free(struct sw_grid_share *s);
 /* One vessel: SW_OK, or SW_ENOTFOUND. */
 int sw_query_vessel(sqlite3 *db, uint32_t mmsi, struct sw_vessel_row *out, char *err);
 /* A row's identity members, flag to statics, in the order every output gives them (vessels

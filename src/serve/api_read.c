@@ -255,6 +255,8 @@ enum MHD_Result api_vessels(struct srv_req *r)
     f.mmsi = (uint32_t)mmsi;
     f.imo = (uint32_t)imo;
     f.limit = limit ? limit : fmt ? 50000 : 500;
+    f.grid_share = r->s->grids;
+    f.generation = atomic_load(&r->s->generation);
     READER(r, rd);
     struct vlist l = {.compact = fmt};
     char err[SW_ERRMAX] = "";

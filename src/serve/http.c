@@ -13,6 +13,7 @@
 
 #include "net/httpd.h"
 
+#include "sanctwatch/query.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
 
@@ -622,7 +623,10 @@ static int setup(struct sw_serve *s, sqlite3 *wdb, const struct sw_serve_opts *o
             return rc;
         s->tls = 1;
     }
-    if ((rc = srv_hub_new(&s->hub)) || (rc = srv_limiter_new(&s->limiter))) return rc;
+    if ((rc = srv_hub_new(&s->hub)) || (rc = srv_limiter_new(&s->limiter)) ||
+        (rc = sw_grid_share_new(&s->grids)))
+        return rc;
+    atomic_store(&s->generation, 1);
     if ((rc = srv_watch_new(&s->watch, s->screen_data)) || (rc = srv_watch_load(s->watch, wdb))) {
         snprintf(err, SW_ERRMAX, "cannot load the watchlists: %s", sw_strerror(rc));
         return rc;
@@ -679,6 +683,7 @@ void sw_serve_free(struct sw_serve *s)
     sw_ledger_close(s->wlg);
     srv_hub_free(s->hub);
     srv_limiter_free(s->limiter);
+    sw_grid_share_free(s->grids);
     srv_watch_free(s->watch);
     sw_screen_index_free(s->screen);
     json_decref(s->pending);

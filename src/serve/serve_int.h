@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -263,6 +264,8 @@ struct sw_serve {
     char *wit_note; /* the head signed in the open transaction (writer only) */
     char *wit_next; /* the committed head the witness thread submits next */
     /* readers */
+    struct sw_grid_share *grids; /* the area grid of the vessels, shared by the HTTP threads */
+    _Atomic uint64_t generation; /* 1 + the writer's commits: the grids' generation */
     struct srv_hub *hub;
     struct srv_limiter *limiter;
     pthread_mutex_t screen_mu;

@@ -289,6 +289,7 @@ static int before_commit(void *ctx)
 static void after_commit(void *ctx)
 {
     struct sw_serve *s = ctx;
+    atomic_fetch_add(&s->generation, 1); /* readers from now on see this commit */
     pthread_mutex_lock(&s->mu);
     for (struct srv_job *j = s->ran, *n; j; j = n) {
         n = j->next;

@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,7 +260,8 @@ static int listed_count(const struct listed *l, uint32_t imo, uint32_t mmsi)
 #define GRID_H 180
 
 struct grid {
-    long long version, changes;
+    long long version, changes; /* a connection's grid: the store it was built from */
+    int refs;                   /* a shared grid: its users and the share, under the share's mu */
     size_t n;
     struct gpt {
         uint32_t mmsi;
@@ -371,6 +373,71 @@ static int grid_get(sqlite3 *db, struct grid **out, char *err)
     return SW_OK;
 }
 
+struct sw_grid_share {
+    pthread_mutex_t mu;
+    struct grid *g;      /* the latest grid built, or NULL */
+    uint64_t generation; /* the store's generation g was built at */
+};
+
+int sw_grid_share_new(struct sw_grid_share **out)
+{
+    struct sw_grid_share *s = calloc(1, sizeof *s);
+    if (!s || pthread_mutex_init(&s->mu, NULL)) {
+        free(s);
+        return SW_ENOMEM;
+    }
+    *out = s;
+    return SW_OK;
+}
+
+static void grid_unref(struct grid *g) /* under the share's mu */
+{
+    if (g && --g->refs == 0) grid_free(g);
+}
+
+void sw_grid_share_free(struct sw_grid_share *s)
+{
+    if (!s) return;
+    grid_unref(s->g);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+/* The share's grid of generation gen or later, built here (once, the others of that generation
+ * waiting for it) when the share has none that recent; taken: give it back by grid_put. */
+static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struct grid **out,
+                       char *err)
+{
+    int rc = SW_OK;
+    pthread_mutex_lock(&s->mu);
+    if (!s->g || s->generation < gen) {
+        struct grid *g = calloc(1, sizeof *g);
+        rc = g ? grid_fill(db, g) : SW_ENOMEM;
+        if (rc == SW_OK) rc = grid_sort(g);
+        if (rc) {
+            grid_free(g);
+            pthread_mutex_unlock(&s->mu);
+            return rc == SW_EDB ? db_fail(db, err, "vessels") : rc;
+        }
+        grid_unref(s->g);
+        g->refs = 1; /* the share's */
+        s->g = g;
+        s->generation = gen;
+    }
+    s->g->refs++;
+    *out = s->g;
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static void grid_put(struct sw_grid_share *s, struct grid *g)
+{
+    if (!s) return; /* a connection's grid stays with its connection */
+    pthread_mutex_lock(&s->mu);
+    grid_unref(g);
+    pthread_mutex_unlock(&s->mu);
+}
+
 static int in_box(const struct sw_bbox *b, double lat, double lon)
 {
     if (lat < b->minlat || lat > b->maxlat) return 0;
@@ -394,14 +461,19 @@ static void grid_cols(const struct grid *g, const struct sw_bbox *b, int y, int 
 
 /* The vessels whose latest fix is in b, after the cursor, as a JSON array of MMSIs in buf;
  * *scan = 1 instead when they are so many that reading the whole table is as fast. */
-static int grid_candidates(sqlite3 *db, const struct sw_bbox *b, uint32_t after, struct sw_buf *buf,
-                           int *scan, char *err)
+static int grid_candidates(sqlite3 *db, const struct sw_vessel_filter *f, uint32_t after,
+                           struct sw_buf *buf, int *scan, char *err)
 {
+    const struct sw_bbox *b = &f->bbox;
+    struct sw_grid_share *share = f->grid_share && f->generation ? f->grid_share : NULL;
     struct grid *g;
-    int rc = grid_get(db, &g, err);
+    int rc = share ? grid_shared(db, share, f->generation, &g, err) : grid_get(db, &g, err);
     if (rc) return rc;
     uint32_t *m = malloc((g->n ? g->n : 1) * sizeof *m);
-    if (!m) return SW_ENOMEM;
+    if (!m) {
+        grid_put(share, g);
+        return SW_ENOMEM;
+    }
     size_t n = 0;
     int y0 = cell_of(b->minlat, 0) / GRID_W, y1 = cell_of(b->maxlat, 0) / GRID_W;
     int x0 = cell_of(0, b->minlon) % GRID_W, x1 = cell_of(0, b->maxlon) % GRID_W;
@@ -422,6 +494,7 @@ static int grid_candidates(sqlite3 *db, const struct sw_bbox *b, uint32_t after,
         if (!rc) rc = sw_buf_putc(buf, ']');
     }
     free(m);
+    grid_put(share, g);
     return rc;
 }
 
@@ -503,7 +576,7 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
     int own = 0;
     sqlite3_stmt *q = NULL;
     if ((rc = listed_get(db, &l, &own, err))) goto done;
-    if (f->bbox.set && (rc = grid_candidates(db, &f->bbox, after, &cand, &scan, err))) goto done;
+    if (f->bbox.set && (rc = grid_candidates(db, f, after, &cand, &scan, err))) goto done;
     if (sw_store_stmt_get(db, scan ? sql_scan : sql_cand, &q)) {
         rc = db_fail(db, err, "vessels");
         goto done;

@@ -205,6 +205,42 @@ static void vessels_bbox(void **state)
     sw_store_close(db);
 }
 
+/* A grid shared by two connections (the service's readers): each query is answered from the
+ * grid of its generation or a later one; a stale grid never gives a vessel outside the area
+ * (the rows are checked again), it can only miss one that moved in after it was built. */
+static void vessels_bbox_shared(void **state)
+{
+    sqlite3 *db = vessel_store(), *db2;
+    assert_int_equal(sw_store_open_readonly(store_path, &db2, NULL), SW_OK);
+    struct sw_grid_share *share;
+    assert_int_equal(sw_grid_share_new(&share), SW_OK);
+    struct sw_vessel_filter f = vf();
+    f.bbox = (struct sw_bbox){1, 38, 124, 40, 126};
+    f.grid_share = share;
+    f.generation = 1;
+    struct vlist *l = vq(db2, f);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->mmsi[0], 412000001);
+    /* 412000001 leaves, 273000005 comes in: generation 1's grid still names 412000001 (its
+     * row is read and left out) and does not know 273000005 */
+    exec(db, "UPDATE vessels SET last_lat = 0, last_lon = 0 WHERE mmsi = 412000001");
+    exec(db, "UPDATE vessels SET last_lat = 39.2, last_lon = 125.5 WHERE mmsi = 273000005");
+    assert_int_equal(vq(db2, f)->n, 0);
+    f.generation = 2; /* the commit's generation: built again, on the other connection */
+    l = vq(db, f);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->mmsi[0], 273000005);
+    f.generation = 1; /* an older generation reads the newer grid */
+    l = vq(db2, f);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->mmsi[0], 273000005);
+    f.grid_share = NULL; /* the connection's own grid agrees */
+    assert_int_equal(vq(db2, f)->n, 1);
+    sw_grid_share_free(share);
+    sw_store_close(db2);
+    sw_store_close(db);
+}
+
 /* Many vessels: the area query on the scan path and on the grid path agree with a count. */
 static void vessels_many(void **state)
 {
@@ -1126,17 +1162,12 @@ static void reviews(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vessels_filters),
-        cmocka_unit_test(vessels_bbox),
-        cmocka_unit_test(vessels_many),
-        cmocka_unit_test(identities_track),
-        cmocka_unit_test(designated),
-        cmocka_unit_test(designation_window),
-        cmocka_unit_test(events_views),
-        cmocka_unit_test(events_filters),
-        cmocka_unit_test(events_paging_stable),
-        cmocka_unit_test(ledger_backfill),
-        cmocka_unit_test(reviews),
+        cmocka_unit_test(vessels_filters),     cmocka_unit_test(vessels_bbox),
+        cmocka_unit_test(vessels_bbox_shared), cmocka_unit_test(vessels_many),
+        cmocka_unit_test(identities_track),    cmocka_unit_test(designated),
+        cmocka_unit_test(designation_window),  cmocka_unit_test(events_views),
+        cmocka_unit_test(events_filters),      cmocka_unit_test(events_paging_stable),
+        cmocka_unit_test(ledger_backfill),     cmocka_unit_test(reviews),
         cmocka_unit_test(incidents_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
