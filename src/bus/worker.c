@@ -74,7 +74,8 @@ static int unescape(const char *s, char *out, size_t n)
 }
 
 /* Time sources feed writes (docs/bus.md). */
-static const char *const time_srcs[] = {"tagblock", "pghp", "trailing", "leading", "csv", "carried"};
+static const char *const time_srcs[] = {"tagblock", "pghp", "trailing",
+                                        "leading",  "csv",  "carried"};
 
 /* The message's headers into m (with buffers rx and csv). Returns 0, or the counter to raise. */
 static uint64_t *headers(struct bus_sub *s, int i, struct sw_stream_msg *m, char *rx, char *csv,
@@ -222,8 +223,7 @@ static int loop(struct worker *w, char *err)
             /* a quiet moment: what was taken is committed and acknowledged */
             if (w->unacked && (rc = sw_pipeline_checkpoint(w->p)) != SW_OK) return rc;
             if ((rc = ack_committed(w, err)) != SW_OK) return rc;
-            if (cfg->idle_exit_ms > 0 && sw_time_now_ms() - idle_since >= cfg->idle_exit_ms)
-                break;
+            if (cfg->idle_exit_ms > 0 && sw_time_now_ms() - idle_since >= cfg->idle_exit_ms) break;
             continue;
         }
         idle_since = sw_time_now_ms();
