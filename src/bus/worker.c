@@ -246,7 +246,7 @@ int sw_worker_run(struct sw_pipeline *p, const struct sw_worker_config *cfg,
     if (k.last == SW_WORKER_ALL) k.last = k.partitions - 1;
     if (!k.url || k.partitions > SW_BUS_PARTITIONS_MAX || k.first > k.last ||
         k.last >= k.partitions || strlen(k.prefix) > 200 || strlen(k.stream) > 200) {
-        snprintf(err, SW_ERRMAX, "bad worker configuration (partitions %u-%u of %u)", k.first,
+        snprintf(err, SW_ERRMAX, "partitions '%u-%u' are not a range of the stream's %u", k.first,
                  k.last, k.partitions);
         return SW_EINVAL;
     }

@@ -51,7 +51,7 @@ static void usage(FILE *f)
             "nats:// inputs:\n"
             "  --stream NAME         the stream (default AIS)\n"
             "  --subject PREFIX      its subject prefix (default ais.raw)\n"
-            "  --partitions A-B      take partitions A to B only (default all; A or A-B)\n"
+            "  --partitions A-B      take partitions A to B only (default all; 7-7: one)\n"
             "  --partition-count N   the stream's partitions, checked (default 256)\n"
             "  --durable NAME        consumer name (default sanctwatch-STREAM-A-B)\n"
             "  --idle-exit SEC       end when the stream had nothing new for SEC\n\n"
@@ -122,19 +122,20 @@ struct opts {
     struct sw_worker_config wk;
 };
 
-/* --partitions A or A-B: 0, or 2 (usage error, reported). */
+/* --partitions A-B (a range always: a lone number would read as feed's partition count):
+ * 0, or 2 (usage error, reported). */
 static int parse_range(const char *s, struct sw_worker_config *w)
 {
-    char *end;
+    char *end = NULL;
+    unsigned long a = 0, b = 0;
     errno = 0;
-    unsigned long a = s ? strtoul(s, &end, 10) : 0, b = a;
-    if (s && end != s && *end == '-') {
-        const char *t = end + 1;
-        b = strtoul(t, &end, 10);
-        if (end == t) end = (char *)t - 1;
-    }
-    if (!s || !*s || *end || errno || a > b || b >= SW_BUS_PARTITIONS_MAX || *s == '-') {
-        cli_error("analyze: bad value '%s' for --partitions (A or A-B)", s ? s : "");
+    if (s && *s >= '0' && *s <= '9') a = strtoul(s, &end, 10);
+    if (end && *end == '-' && end[1] >= '0' && end[1] <= '9') b = strtoul(end + 1, &end, 10);
+    else end = NULL;
+    if (!end || *end || errno || a > b || b >= SW_BUS_PARTITIONS_MAX) {
+        cli_error("analyze: bad value '%s' for --partitions (a range A-B; the stream's partition "
+                  "count is --partition-count)",
+                  s ? s : "");
         return 2;
     }
     w->first = (unsigned)a;
