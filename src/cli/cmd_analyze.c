@@ -130,8 +130,10 @@ static int parse_range(const char *s, struct sw_worker_config *w)
     unsigned long a = 0, b = 0;
     errno = 0;
     if (s && *s >= '0' && *s <= '9') a = strtoul(s, &end, 10);
-    if (end && *end == '-' && end[1] >= '0' && end[1] <= '9') b = strtoul(end + 1, &end, 10);
-    else end = NULL;
+    if (end && *end == '-' && end[1] >= '0' && end[1] <= '9')
+        b = strtoul(end + 1, &end, 10);
+    else
+        end = NULL;
     if (!end || *end || errno || a > b || b >= SW_BUS_PARTITIONS_MAX) {
         cli_error("analyze: bad value '%s' for --partitions (a range A-B; the stream's partition "
                   "count is --partition-count)",
