@@ -162,12 +162,18 @@ int bus_open(struct bus **out, const struct sw_feed_config *cfg, char *err)
     return SW_OK;
 }
 
-void bus_close(struct bus *b)
+/* The connection and the lock, not the object. */
+static void disconnect(struct bus *b)
 {
-    if (!b) return;
     jsCtx_Destroy(b->js);
     natsConnection_Destroy(b->nc);
     pthread_mutex_destroy(&b->mu);
+}
+
+void bus_close(struct bus *b)
+{
+    if (!b) return;
+    disconnect(b);
     free(b);
 }
 
@@ -330,9 +336,7 @@ void bus_sub_close(struct bus_sub *s)
     bus_sub_release(s);
     natsMsg_Destroy(s->keep);
     natsSubscription_Destroy(s->sub);
-    jsCtx_Destroy(s->b.js);
-    natsConnection_Destroy(s->b.nc);
-    pthread_mutex_destroy(&s->b.mu);
+    disconnect(&s->b);
     free(s->stream);
     free(s->durable);
     free(s);

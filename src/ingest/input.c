@@ -256,6 +256,27 @@ static int read_lines(struct sw_pipeline *p, struct reading *rd, const char *inp
     }
 }
 
+/* A framer for the input (cfg.lenient), its counts starting from zero. */
+static int framer_open(struct sw_pipeline *p, char *err)
+{
+    struct sw_nmea_config nc;
+    sw_nmea_config_default(&nc);
+    nc.lenient = p->cfg.lenient;
+    int rc = sw_nmea_new(&p->fr, &nc);
+    if (rc != SW_OK) snprintf(err, SW_ERRMAX, "cannot set up the NMEA framer: %s", sw_strerror(rc));
+    memset(p->nmea_base, 0, sizeof p->nmea_base);
+    return rc;
+}
+
+/* The end of an input: the framer's open groups dropped, its counts into the run's. */
+static void framer_counts(struct sw_pipeline *p)
+{
+    sw_nmea_flush(p->fr);
+    const uint64_t *fc = sw_nmea_counts(p->fr);
+    for (int i = 0; i < SW_NMEA_NREASONS; i++)
+        p->nmea_run[i] += fc[i] - p->nmea_base[i];
+}
+
 /* After the lines: source counters, then a stop saves the position of a file (SW_EAGAIN: run
  * again to resume; a live input just ends), the end of an input adds the framer's counts and
  * marks a file done. */
@@ -276,10 +297,7 @@ static int end_input(struct sw_pipeline *p, struct reading *rd, char *err)
         return SW_EAGAIN;
     }
     /* the end of the input, or a live input ended when interrupted */
-    sw_nmea_flush(p->fr);
-    const uint64_t *fc = sw_nmea_counts(p->fr);
-    for (int i = 0; i < SW_NMEA_NREASONS; i++)
-        p->nmea_run[i] += fc[i] - p->nmea_base[i];
+    framer_counts(p);
     if (p->cur_resumable && (rc = ing_input_record(p, 1)) != SW_OK) {
         ing_seterr(err, "cannot record the input", p->db);
         return rc;
@@ -290,7 +308,6 @@ static int end_input(struct sw_pipeline *p, struct reading *rd, char *err)
 int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, char *err)
 {
     struct reading rd = {NULL, 0, 0, 0, 0};
-    struct sw_nmea_config nc;
     int done = 0, rc;
     *skipped = 0;
     if (p->finished) return SW_EINVAL;
@@ -308,13 +325,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
         }
     }
     if ((rc = sw_source_open(&rd.src, input, 0, p->cfg.idle_exit_ms, err)) != SW_OK) return rc;
-    sw_nmea_config_default(&nc);
-    nc.lenient = p->cfg.lenient;
-    if ((rc = sw_nmea_new(&p->fr, &nc)) != SW_OK) {
-        snprintf(err, SW_ERRMAX, "cannot set up the NMEA framer: %s", sw_strerror(rc));
-        goto out;
-    }
-    memset(p->nmea_base, 0, sizeof p->nmea_base);
+    if ((rc = framer_open(p, err)) != SW_OK) goto out;
     p->cur = input;
     p->cur_line = rd.resume;
     p->cur_csv_checked = 0;
@@ -338,7 +349,6 @@ uint64_t sw_pipeline_commits(const struct sw_pipeline *p)
 
 int sw_pipeline_stream_begin(struct sw_pipeline *p, const char *name, uint64_t *pos, char *err)
 {
-    struct sw_nmea_config nc;
     int done, rc;
     int64_t t;
     *pos = 0;
@@ -347,13 +357,7 @@ int sw_pipeline_stream_begin(struct sw_pipeline *p, const char *name, uint64_t *
         ing_seterr(err, "cannot read the input checkpoints", p->db);
         return rc;
     }
-    sw_nmea_config_default(&nc);
-    nc.lenient = p->cfg.lenient;
-    if ((rc = sw_nmea_new(&p->fr, &nc)) != SW_OK) {
-        snprintf(err, SW_ERRMAX, "cannot set up the NMEA framer: %s", sw_strerror(rc));
-        return rc;
-    }
-    memset(p->nmea_base, 0, sizeof p->nmea_base);
+    if ((rc = framer_open(p, err)) != SW_OK) return rc;
     p->cur = name;
     p->cur_line = *pos;
     p->cur_live = 0;
@@ -454,9 +458,7 @@ int sw_pipeline_stream_end(struct sw_pipeline *p, char *err)
 {
     int rc = SW_OK;
     if (!p->cur) return SW_OK;
-    const uint64_t *fc = sw_nmea_counts(p->fr);
-    for (int i = 0; i < SW_NMEA_NREASONS; i++)
-        p->nmea_run[i] += fc[i] - p->nmea_base[i];
+    framer_counts(p);
     if ((rc = ing_input_record(p, 0)) != SW_OK) ing_seterr(err, "cannot record the input", p->db);
     sw_nmea_free(p->fr);
     p->fr = NULL;

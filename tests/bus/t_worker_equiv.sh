@@ -14,9 +14,7 @@ T=$(mktemp -d)
 fail() { echo "FAIL: $*"; exit 1; }
 nats_start -js
 BUS=nats://127.0.0.1:$NATS_PORT
-TABLES="events event_vessels ledger_state ledger_tiles vessels track identity_history"
 
-dump() { for t in $TABLES; do echo "== $t"; sqlite3 "$1" "SELECT * FROM $t ORDER BY 1,2"; done; }
 # equiv NAME INPUT: feed INPUT to stream NAME, analyze it from the file and from the bus
 equiv() {
     local s=$1 in=$2 d=$T/$1
@@ -27,8 +25,8 @@ equiv() {
         { cat "$d/bus.err"; fail "analyze from the bus ($in)"; }
     grep -q " 0 bad," "$d/bus.err" || { cat "$d/bus.err"; fail "$in: bad messages on the bus"; }
     cmp -s "$d/file.ev" "$d/bus.ev" || { diff "$d/file.ev" "$d/bus.ev" | head; fail "$in: events files differ"; }
-    dump "$d/file.db" >"$d/file.dump"
-    dump "$d/bus.db" >"$d/bus.dump"
+    db_dump "$d/file.db" >"$d/file.dump"
+    db_dump "$d/bus.db" >"$d/bus.dump"
     cmp -s "$d/file.dump" "$d/bus.dump" || { diff "$d/file.dump" "$d/bus.dump" | head; fail "$in: database tables differ"; }
     echo "RESULT: $(basename "$in"): $(wc -l <"$d/file.ev") events, $(sqlite3 "$d/file.db" 'SELECT count(*) FROM vessels') vessels: the same from the file and from the bus ($(sed -n 's/^analyze: bus: \([0-9]*\) received.*/\1/p' "$d/bus.err") messages)"
 }

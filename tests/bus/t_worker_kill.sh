@@ -14,8 +14,6 @@ T=$(mktemp -d)
 fail() { echo "FAIL: $*"; exit 1; }
 nats_start -js
 BUS=nats://127.0.0.1:$NATS_PORT
-TABLES="events event_vessels ledger_state ledger_tiles vessels track identity_history"
-dump() { for t in $TABLES; do echo "== $t"; sqlite3 "$1" "SELECT * FROM $t ORDER BY 1,2"; done; }
 pos() { sqlite3 "$1" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'" 2>/dev/null; }
 
 "$SW_BIN" simulate --seed 1 --hours 24 --vessels 20 --out "$T/sim.nmea" --truth "$T/sim.json" 2>/dev/null || fail "simulate"
@@ -23,7 +21,7 @@ pos() { sqlite3 "$1" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'"
 total=$(stream_msgs AIS)
 worker() { exec "$SW_BIN" analyze -q --db "$1.db" --events "$1.ev" --checkpoint 5000 --idle-exit 1 "$BUS"; }
 (worker "$T/calm") || fail "undisturbed run"
-dump "$T/calm.db" >"$T/calm.dump"
+db_dump "$T/calm.db" >"$T/calm.dump"
 
 # Each kill when the committed position has reached a share of the stream (the first
 # checkpoint, 20 % ... 80 %, then all of it: the worker idle before its end), plus up to 0.2 s.
@@ -53,7 +51,7 @@ done
 [ "$kills" -ge 4 ] && [ "$mid" -ge 3 ] || fail "only $kills kills landed, $mid between checkpoints of the stream: the test did not test"
 [ "$(pos "$T/k.db")" = "$total" ] || fail "final position $(pos "$T/k.db"), not $total"
 cmp -s "$T/calm.ev" "$T/k.ev" || { diff "$T/calm.ev" "$T/k.ev" | head; fail "events files differ after the kills"; }
-dump "$T/k.db" >"$T/k.dump"
+db_dump "$T/k.db" >"$T/k.dump"
 cmp -s "$T/calm.dump" "$T/k.dump" || { diff "$T/calm.dump" "$T/k.dump" | head; fail "database differs after the kills"; }
 echo "RESULT: $kills kills ($mid with the run between its first and last checkpoint), then a run to the end: events ($(wc -l <"$T/k.ev")) and database equal the undisturbed run's"
 
@@ -62,6 +60,6 @@ python3 "$SW_ROOT/tests/bus/jsdump.py" "$NATS_PORT" delete-consumer AIS sanctwat
 "$SW_BIN" analyze --db "$T/k.db" --events "$T/again.ev" --idle-exit 1 "$BUS" 2>"$T/again.err" || { cat "$T/again.err"; fail "run again"; }
 grep -q "^analyze: bus: 0 received, 0 applied, .* after sequence $total up to $total" "$T/again.err" ||
     { cat "$T/again.err"; fail "a finished worker run again took messages"; }
-dump "$T/k.db" >"$T/again.dump"
+db_dump "$T/k.db" >"$T/again.dump"
 cmp -s "$T/calm.dump" "$T/again.dump" || { diff "$T/calm.dump" "$T/again.dump" | head; fail "running again changed the database"; }
 echo "RESULT: run again on the finished database: resumes after sequence $total, nothing applied twice"
