@@ -3,7 +3,8 @@
 # worker"): missing or malformed headers, an MMSI of another partition or not the body's, junk
 # and NUL bodies, an oversized body, unknown formats, CSV without its header. Each is counted
 # under its name, the run goes on (the good messages around them are applied) and exits 0.
-# Then the errors: no server, no stream, a stream of other partitions (exit 1), usage (exit 2).
+# SIGTERM ends a worker cleanly (exit 0, all it took committed). Then the errors: no server,
+# no stream, a stream of other partitions or subjects (exit 1), usage (exit 2).
 set -u
 T=$(mktemp -d)
 . "$(dirname "$0")/lib_nats.sh"
@@ -81,6 +82,21 @@ PY
 # the good messages reached the vessel picture: one vessel, three positions, receiver decoded
 [ "$(sqlite3 "$T/h.db" 'SELECT count(*) FROM vessels')" = 1 ] || fail "vessels: $(sqlite3 "$T/h.db" 'SELECT count(*) FROM vessels')"
 grep -q '^  accepted *3$' "$T/h.err" || { cat "$T/h.err"; fail "not 3 records accepted"; }
+
+# SIGTERM ends a worker without --idle-exit as it ends a live input: what was taken is
+# committed and acknowledged, exit 0
+"$SW_BIN" analyze --db "$T/s.db" "$BUS" 2>"$T/s.err" &
+pid=$!
+for _ in $(seq 1 100); do
+    [ "$(sqlite3 "$T/s.db" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'" 2>/dev/null)" = 23 ] && break
+    sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" = 0 ] && grep -q "^analyze: bus: 23 received, 3 applied, .* after sequence 0 up to 23" "$T/s.err" ||
+    { cat "$T/s.err"; fail "SIGTERM: exit $rc"; }
+echo "RESULT: SIGTERM: the worker commits what it took (sequence 23) and exits 0"
 
 # errors: exit 1 with the reason, usage errors exit 2
 expect() { # STATUS PATTERN ARGS...
