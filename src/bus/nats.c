@@ -107,6 +107,22 @@ static int check_stream(const jsStreamInfo *si, const char *stream, unsigned par
     return SW_OK;
 }
 
+/* The answer to a stream info or creation (s, si): an error (what failed, or no JetStream),
+ * else the stream checked against the partitions and subject wanted. si is freed. */
+static int stream_checked(natsStatus s, jsStreamInfo *si, const char *what, const char *url,
+                          const char *stream, unsigned partitions, const char *subject, char *err)
+{
+    if (s != NATS_OK) {
+        int rc = nats_fail(err, what, stream, s);
+        if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
+            snprintf(err, SW_ERRMAX, "no JetStream at '%s' (is the server run with -js?)", url);
+        return rc;
+    }
+    int rc = check_stream(si, stream, partitions, subject, err);
+    jsStreamInfo_Destroy(si);
+    return rc;
+}
+
 static int ensure_stream(struct bus *b, const struct sw_feed_config *cfg, char *err)
 {
     char subject[256], desc[96];
@@ -133,16 +149,8 @@ static int ensure_stream(struct bus *b, const struct sw_feed_config *cfg, char *
         if (s != NATS_OK && jerr == JS_STREAM_NAME_IN_USE) /* another feed made it first */
             s = js_GetStreamInfo(&si, b->js, cfg->stream, NULL, &jerr);
     }
-    if (s != NATS_OK) {
-        int rc = nats_fail(err, "cannot find or create the stream", cfg->stream, s);
-        if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
-            snprintf(err, SW_ERRMAX, "no JetStream at '%s' (is the server run with -js?)",
-                     cfg->url);
-        return rc;
-    }
-    int rc = check_stream(si, cfg->stream, cfg->partitions, subject, err);
-    jsStreamInfo_Destroy(si);
-    return rc;
+    return stream_checked(s, si, "cannot find or create the stream", cfg->url, cfg->stream,
+                          cfg->partitions, subject, err);
 }
 
 int bus_open(struct bus **out, const struct sw_feed_config *cfg, char *err)
@@ -266,16 +274,8 @@ static int worker_stream(struct bus_sub *s, const struct sw_worker_config *cfg, 
                  cfg->stream, cfg->url);
         return SW_ENOTFOUND;
     }
-    if (st != NATS_OK) {
-        int rc = nats_fail(err, "cannot read the stream", cfg->stream, st);
-        if (st == NATS_TIMEOUT || st == NATS_NO_RESPONDERS)
-            snprintf(err, SW_ERRMAX, "no JetStream at '%s' (is the server run with -js?)",
-                     cfg->url);
-        return rc;
-    }
-    int rc = check_stream(si, cfg->stream, cfg->partitions, subject, err);
-    jsStreamInfo_Destroy(si);
-    return rc;
+    return stream_checked(st, si, "cannot read the stream", cfg->url, cfg->stream, cfg->partitions,
+                          subject, err);
 }
 
 /* The durable consumer, made afresh to start after start_seq (the checkpoint decides where a
