@@ -84,6 +84,58 @@ const struct sw_feed_counts *sw_feed_counts(const struct sw_feed *f);
 /* The framer's per-reason line counts (SW_NMEA_NREASONS entries, sanctwatch/nmea.h). */
 const uint64_t *sw_feed_nmea(const struct sw_feed *f);
 
+/* ---- the worker: analysis from the stream (docs/bus.md, "The worker")
+ *
+ * sw_worker_run takes the messages of partitions first..last of the stream from a durable
+ * pull consumer, in stream order, and applies each to an open pipeline as the same lines read
+ * from a file would be (sw_pipeline_stream_msg: the body through the framer or the CSV
+ * reader, the headers' time, time source and receiver). The pipeline's checkpoints hold the
+ * stream sequence of the last message applied; messages are acknowledged (AckAll) only after
+ * the commit that holds their effect, and a worker resumes after the committed sequence, so a
+ * crash at any moment applies every message exactly once. */
+#define SW_WORKER_ALL 0xffffffffu
+#define SW_WORKER_BATCH 256
+#define SW_WORKER_ACK_PENDING 1000000 /* the consumer's unacknowledged messages at most */
+
+struct sw_pipeline;
+
+struct sw_worker_config {
+    const char *url;             /* nats://HOST:PORT (required) */
+    const char *stream;          /* SW_BUS_STREAM when NULL */
+    const char *prefix;          /* SW_BUS_PREFIX when NULL */
+    unsigned partitions;         /* the stream's partitions, checked (SW_BUS_PARTITIONS when 0) */
+    unsigned first, last;        /* the partitions taken; last SW_WORKER_ALL: to the end */
+    const char *durable;         /* consumer name; NULL: sanctwatch-STREAM-FIRST-LAST */
+    int batch;                   /* messages a fetch asks for; 0: SW_WORKER_BATCH */
+    int64_t idle_exit_ms;        /* end when the stream had nothing new this long (0: never) */
+    volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to end cleanly */
+};
+void sw_worker_config_default(struct sw_worker_config *c);
+
+/* What the worker counted (the pipeline counts the records, as analyze does). */
+struct sw_worker_counts {
+    uint64_t received;        /* messages fetched */
+    uint64_t applied;         /* given to the pipeline */
+    uint64_t seen;            /* at or before the committed position: not applied again */
+    uint64_t other_partition; /* of partitions outside first..last (filter PREFIX.>) */
+    uint64_t bad_header;      /* Sw-Mmsi, Sw-Time, Sw-Time-Src, Sw-Receiver missing/malformed */
+    uint64_t bad_format;      /* Sw-Format missing or unknown, or CSV without a known header */
+    uint64_t oversized;       /* body over SW_BUS_BODY_MAX */
+    uint64_t wrong_partition; /* subject's partition is not that of Sw-Mmsi */
+    uint64_t mmsi_mismatch;   /* the body's MMSI is not Sw-Mmsi */
+    uint64_t no_frame;        /* the body gave no message (framer counts say why) */
+    uint64_t acks;            /* acknowledgements sent (each after a commit) */
+    uint64_t resumed_after;   /* the stream sequence the run started after */
+    uint64_t position;        /* the stream sequence of the last message taken */
+};
+
+/* Run until the stream has had nothing new for idle_exit_ms or stop is set, then commit a
+ * checkpoint and acknowledge. SW_OK, or SW_EINVAL (bad configuration, a stream of other
+ * partitions), SW_ENOTFOUND (no such stream), SW_ENET (server unreachable or lost), an error
+ * of the pipeline (SW_EDB, ...), with err. Bad messages are counted, never an error. */
+int sw_worker_run(struct sw_pipeline *p, const struct sw_worker_config *cfg,
+                  struct sw_worker_counts *counts, char *err);
+
 /* Release the NATS client library's global state (threads, buffers): call once at the end of
  * the program, after every sw_feed is freed. */
 void sw_bus_shutdown(void);

@@ -260,6 +260,47 @@ struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p);
  * set); a partly ingested one resumes after its checkpoint. Returns SW_OK, or an error with a
  * message in err (SW_ERRMAX bytes). */
 int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, char *err);
+/* A stream of messages from elsewhere (the bus's worker, sanctwatch/bus.h): each message is
+ * the raw lines of one AIS message (NMEA) or one CSV row, read through the same framer or CSV
+ * reader as a file's lines, with its time, time source and receiver given by the message's
+ * carrier rather than by the input's order. The stream is an input named `name` (its row in
+ * ingest_inputs, never marked done) whose position is the caller's sequence number of the
+ * last message applied: it is committed with every checkpoint, so that after a crash the
+ * caller resumes after it, and a message at or before it is not applied again. */
+struct sw_stream_msg {
+    const char *body; /* the lines, '\n' between them */
+    size_t len;
+    int format;             /* SW_CSV_NONE (NMEA), SW_CSV_MARINECADASTRE, SW_CSV_AISDK */
+    const char *csv_header; /* CSV: the input's header line (NUL-terminated) */
+    int64_t t_ms;           /* the message's time, SW_TIME_NONE when none is known */
+    int carried;            /* t_ms is the input's last time (time_carried), not its own */
+    const char *receiver;   /* the receiving station; NULL: from the lines, as a file's */
+    uint32_t mmsi;          /* the vessel the carrier says; 0: not checked */
+};
+/* Outcome of one stream message. */
+enum {
+    SW_STREAM_APPLIED = 0, /* its records went into the pipeline (or were counted as analyze
+                              counts them: decode_error, bad_row, unsupported_type, ...) */
+    SW_STREAM_SEEN,        /* at or before the stream's position: not applied again */
+    SW_STREAM_NO_FRAME,    /* the lines gave no message (the framer's counts say why) */
+    SW_STREAM_BAD_CSV,     /* csv_header is not a known CSV header */
+    SW_STREAM_MISMATCH     /* the record's MMSI is not mmsi: not applied */
+};
+/* Begin the stream `name` (must live until sw_pipeline_stream_end); *pos: its position. */
+int sw_pipeline_stream_begin(struct sw_pipeline *p, const char *name, uint64_t *pos, char *err);
+/* One message at position pos (increasing): *outcome as above. SW_OK, or an error of the
+ * store with err. A checkpoint is taken by lines and time as for a file's lines. */
+int sw_pipeline_stream_msg(struct sw_pipeline *p, const struct sw_stream_msg *m, uint64_t pos,
+                           int *outcome, char *err);
+/* A message not for this pipeline (another's partition, a bad carrier): the position passes
+ * it. */
+void sw_pipeline_stream_skip(struct sw_pipeline *p, uint64_t pos);
+/* The end of the stream for this run: framer counts added, its position recorded. */
+int sw_pipeline_stream_end(struct sw_pipeline *p, char *err);
+/* Commits so far (checkpoints and the end of the run): what was applied before a call that
+ * raised it is durable. */
+uint64_t sw_pipeline_commits(const struct sw_pipeline *p);
+
 /* Feed one record directly (tests, benchmarks); records must carry a time. */
 int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r);
 /* End the run: release every pending record, tell the consumers, write the state and the run's

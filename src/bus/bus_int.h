@@ -33,4 +33,33 @@ int bus_wait(struct bus *b, int64_t timeout_ms, char *err);
  * a bus_wait that timed out). */
 void bus_acks(struct bus *b, uint64_t *stored, uint64_t *dups, uint64_t *failed);
 
+/* The worker's side (worker.c over nats.c): one durable pull consumer with acks of all before
+ * a message (AckAll). */
+struct bus_sub;
+struct bus_msg {
+    const char *subject;
+    const char *data; /* the body, len bytes (not NUL-terminated) */
+    size_t len;
+    uint64_t seq;    /* the stream's sequence number */
+    int redelivered; /* delivered before */
+};
+/* Connect, check the stream (it must exist, take PREFIX.> and say cfg->partitions), make the
+ * durable consumer on filter afresh to start after stream sequence start_seq, subscribe.
+ * SW_ENET, SW_ENOTFOUND (no such stream), SW_EINVAL (other partitions), with err. */
+int bus_sub_open(struct bus_sub **out, const struct sw_worker_config *cfg, const char *durable,
+                 const char *filter, uint64_t start_seq, char *err);
+void bus_sub_close(struct bus_sub *s);
+/* Up to batch messages, waiting at most timeout_ms: *n of them (0 when none came). The
+ * messages of the previous fetch are released. */
+int bus_sub_fetch(struct bus_sub *s, int batch, int64_t timeout_ms, int *n, char *err);
+/* Message i of the last fetch (valid until the next fetch); SW_EFORMAT when it is not a
+ * JetStream message (no sequence). */
+int bus_sub_msg(struct bus_sub *s, int i, struct bus_msg *out);
+/* Header name of message i, NULL when absent (valid until the next fetch). */
+const char *bus_sub_header(struct bus_sub *s, int i, const char *name);
+/* Message i is the last applied one: bus_sub_ack acknowledges it and all before it. */
+void bus_sub_keep(struct bus_sub *s, int i);
+int bus_sub_ack(struct bus_sub *s, char *err);
+void bus_sub_release(struct bus_sub *s);
+
 #endif

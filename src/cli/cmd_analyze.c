@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include "sanctwatch/bus.h"
 #include "sanctwatch/cases.h"
 #include "sanctwatch/detect.h"
 #include "sanctwatch/error.h"
@@ -32,7 +33,9 @@ static void usage(FILE *f)
             "Build the picture of every vessel from AIS inputs and keep it in DB (default %s).\n"
             "INPUT is a file (NMEA, MarineCadastre or aisdk CSV; .gz, .bz2, .xz, .zst, and .zip\n"
             "or tar archives read member after member, told by content), '-' for stdin,\n"
-            "tcp://HOST:PORT (a feed to connect to) or udp://ADDR:PORT (to listen on).\n\n"
+            "tcp://HOST:PORT (a feed to connect to), udp://ADDR:PORT (to listen on), or\n"
+            "nats://HOST:PORT: the NATS JetStream stream `sanctwatch feed --bus` writes, taken\n"
+            "from a durable consumer, acknowledged after each checkpoint (docs/bus.md).\n\n"
             "  --db DB               database (created if needed)\n"
             "  --lateness SEC        event-time reorder bound (default 600)\n"
             "  --dedup-window SEC    copies of a message within this are one (default 60)\n"
@@ -44,7 +47,14 @@ static void usage(FILE *f)
             "  --events FILE         write detected events as JSON lines to FILE ('-' stdout)\n"
             "  --config FILE         detector parameters (default: data/detect.conf defaults)\n"
             "  --no-detect           run no detectors (ingest only)\n"
-            "  --no-cases            no possible port calls or corridor voyages (docs/cases.md)\n\n"
+            "  --no-cases            no possible port calls or corridor voyages (docs/cases.md)\n"
+            "nats:// inputs:\n"
+            "  --stream NAME         the stream (default AIS)\n"
+            "  --subject PREFIX      its subject prefix (default ais.raw)\n"
+            "  --partitions A-B      take partitions A to B only (default all; 7-7: one)\n"
+            "  --partition-count N   the stream's partitions, checked (default 256)\n"
+            "  --durable NAME        consumer name (default sanctwatch-STREAM-A-B)\n"
+            "  --idle-exit SEC       end when the stream had nothing new for SEC\n\n"
             "A run stopped by a signal or killed is resumed by running the same command again;\n"
             "files already ingested into DB are skipped.\n",
             SW_STORE_DEFAULT_PATH);
@@ -109,7 +119,31 @@ struct opts {
     const char *dbpath, *events, *config;
     int no_detect, quiet, first, no_cases;
     struct sw_pipeline_config cfg;
+    struct sw_worker_config wk;
 };
+
+/* --partitions A-B (a range always: a lone number would read as feed's partition count):
+ * 0, or 2 (usage error, reported). */
+static int parse_range(const char *s, struct sw_worker_config *w)
+{
+    char *end = NULL;
+    unsigned long a = 0, b = 0;
+    errno = 0;
+    if (s && *s >= '0' && *s <= '9') a = strtoul(s, &end, 10);
+    if (end && *end == '-' && end[1] >= '0' && end[1] <= '9')
+        b = strtoul(end + 1, &end, 10);
+    else
+        end = NULL;
+    if (!end || *end || errno || a > b || b >= SW_BUS_PARTITIONS_MAX) {
+        cli_error("analyze: bad value '%s' for --partitions (a range A-B; the stream's partition "
+                  "count is --partition-count)",
+                  s ? s : "");
+        return 2;
+    }
+    w->first = (unsigned)a;
+    w->last = (unsigned)b;
+    return 0;
+}
 
 /* A numeric option's value: 0, or 2 (usage error, reported). */
 static int num_opt(int argc, char **argv, int *i, double min, double max, double *v)
@@ -145,6 +179,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--idle-exit")) {
             if (!(bad = num_opt(argc, argv, &i, 0, 1e7, &v)))
                 o->cfg.idle_exit_ms = (int64_t)(v * 1000);
+        } else if (!strcmp(a, "--stream") && i + 1 < argc) {
+            o->wk.stream = argv[++i];
+        } else if (!strcmp(a, "--subject") && i + 1 < argc) {
+            o->wk.prefix = argv[++i];
+        } else if (!strcmp(a, "--durable") && i + 1 < argc) {
+            o->wk.durable = argv[++i];
+        } else if (!strcmp(a, "--partitions")) {
+            bad = parse_range(i + 1 < argc ? argv[++i] : NULL, &o->wk);
+        } else if (!strcmp(a, "--partition-count")) {
+            if (!(bad = num_opt(argc, argv, &i, 1, SW_BUS_PARTITIONS_MAX, &v)))
+                o->wk.partitions = (unsigned)v;
         } else if (!strcmp(a, "--lenient")) {
             o->cfg.lenient = 1;
         } else if (!strcmp(a, "--events") && i + 1 < argc) {
@@ -271,6 +316,41 @@ static int events_start(struct evout *e)
 
 /* ---- the run */
 
+static void print_worker(const struct sw_worker_counts *c)
+{
+    fprintf(stderr,
+            "analyze: bus: %" PRIu64 " received, %" PRIu64 " applied, %" PRIu64
+            " seen before, %" PRIu64 " of other partitions, %" PRIu64 " bad, %" PRIu64
+            " acks, after sequence %" PRIu64 " up to %" PRIu64 "\n",
+            c->received, c->applied, c->seen, c->other_partition,
+            c->bad_header + c->bad_format + c->oversized + c->wrong_partition + c->mmsi_mismatch +
+                c->no_frame,
+            c->acks, c->resumed_after, c->position);
+    const struct {
+        const char *name;
+        uint64_t v;
+    } bad[] = {{"bus_bad_header", c->bad_header},       {"bus_bad_format", c->bad_format},
+               {"bus_oversized", c->oversized},         {"bus_wrong_partition", c->wrong_partition},
+               {"bus_mmsi_mismatch", c->mmsi_mismatch}, {"bus_no_frame", c->no_frame}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (bad[i].v) fprintf(stderr, "  %-24s %" PRIu64 "\n", bad[i].name, bad[i].v);
+}
+
+/* One input: a nats:// stream through the worker, anything else through the pipeline. */
+static int run_input(struct sw_pipeline *p, const char *input, const struct opts *o, int *skipped,
+                     char *err)
+{
+    if (strncmp(input, "nats://", 7) != 0) return sw_pipeline_input(p, input, skipped, err);
+    struct sw_worker_config wk = o->wk;
+    struct sw_worker_counts wc;
+    wk.url = input;
+    wk.idle_exit_ms = o->cfg.idle_exit_ms;
+    wk.stop = stop_flag;
+    int rc = sw_worker_run(p, &wk, &wc, err);
+    if (!o->quiet) print_worker(&wc);
+    return rc;
+}
+
 /* Every input in turn. 0 when all went well, 1 when one failed (the others still ran), -1 to
  * stop (a database error), 130 when interrupted. */
 static int run_inputs(struct sw_pipeline *p, char **inputs, int n, const struct opts *o, int tty)
@@ -280,7 +360,7 @@ static int run_inputs(struct sw_pipeline *p, char **inputs, int n, const struct 
     for (int i = 0; i < n; i++) {
         int skipped = 0;
         err[0] = '\0';
-        int rc = sw_pipeline_input(p, inputs[i], &skipped, err);
+        int rc = run_input(p, inputs[i], o, &skipped, err);
         if (tty) fputs("\n", stderr);
         if (rc == SW_EAGAIN) {
             cli_error("interrupted in '%s'; run the same command again to resume", inputs[i]);
@@ -316,7 +396,7 @@ static void print_events(const struct sw_detect *det)
 
 int cmd_analyze(int argc, char **argv)
 {
-    struct opts o = {SW_STORE_DEFAULT_PATH, NULL, NULL, 0, 0, argc, 0, {0}};
+    struct opts o = {SW_STORE_DEFAULT_PATH, NULL, NULL, 0, 0, argc, 0, {0}, {0}};
     struct sw_geo *geo = NULL;
     struct sw_detect *det = NULL;
     struct evout ev;
@@ -327,6 +407,7 @@ int cmd_analyze(int argc, char **argv)
     char err[SW_ERRMAX] = "";
     int status = 1, rc;
     sw_pipeline_config_default(&o.cfg);
+    sw_worker_config_default(&o.wk);
     if ((rc = parse_args(argc, argv, &o)) != 0) return rc < 0 ? 0 : rc;
     stop_flag = cli_stop_on_signals();
     o.cfg.stop = stop_flag;
@@ -383,5 +464,6 @@ out:
     sw_geo_free(geo);
     if (ev.f && ev.f != stdout) fclose(ev.f);
     sw_store_close(db);
+    sw_bus_shutdown();
     return status;
 }

@@ -282,6 +282,7 @@ static void committed(struct sw_pipeline *p)
 {
     if (p->cfg.checkpoint_ms > 0) p->ckpt_ms = sw_time_now_ms();
     p->ckpt_lines = p->c[SW_IC_LINES];
+    p->commits++;
     if (p->cfg.committed) p->cfg.committed(p->cfg.hook_ctx);
 }
 

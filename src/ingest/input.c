@@ -58,6 +58,22 @@ static int process(struct sw_pipeline *p, struct sw_record *r, int pos_flag)
     return sw_pipeline_feed(p, r);
 }
 
+/* A stream message's carrier gives the time and receiver (sw_pipeline_stream_msg); a record
+ * of another vessel than it says is not applied. 1 when the record is to be dropped. */
+static int carrier(struct sw_pipeline *p, struct sw_record *r)
+{
+    const struct sw_stream_msg *o = p->ovr;
+    if (o->mmsi && r->mmsi != o->mmsi) {
+        p->ovr_mismatch = 1;
+        return 1;
+    }
+    p->cur_time = o->carried ? o->t_ms : SW_TIME_NONE;
+    r->t_ms = o->carried ? SW_TIME_NONE : o->t_ms;
+    if (o->receiver)
+        sw_record_text(r->receiver, sizeof r->receiver, o->receiver, strlen(o->receiver));
+    return 0;
+}
+
 static int nmea_message(struct sw_pipeline *p, const struct sw_nmea_msg *m)
 {
     struct sw_record *r = &p->rec;
@@ -79,6 +95,7 @@ static int nmea_message(struct sw_pipeline *p, const struct sw_nmea_msg *m)
     r->t_ms = m->rxtime_ms;
     r->key = sw_hash64(SW_HASH_INIT ^ (uint64_t)m->fill_bits, m->payload, m->len);
     sw_record_text(r->receiver, sizeof r->receiver, m->source, strlen(m->source));
+    if (p->ovr && carrier(p, r)) return SW_OK;
     return process(p, r, pos_flag);
 }
 
@@ -96,6 +113,7 @@ static int csv_row(struct sw_pipeline *p, const char *line, size_t len)
         p->c[SW_IC_BAD_ROW]++;
         return SW_OK;
     }
+    if (p->ovr && carrier(p, r)) return SW_OK;
     return process(p, r, pos_flag);
 }
 
@@ -238,6 +256,27 @@ static int read_lines(struct sw_pipeline *p, struct reading *rd, const char *inp
     }
 }
 
+/* A framer for the input (cfg.lenient), its counts starting from zero. */
+static int framer_open(struct sw_pipeline *p, char *err)
+{
+    struct sw_nmea_config nc;
+    sw_nmea_config_default(&nc);
+    nc.lenient = p->cfg.lenient;
+    int rc = sw_nmea_new(&p->fr, &nc);
+    if (rc != SW_OK) snprintf(err, SW_ERRMAX, "cannot set up the NMEA framer: %s", sw_strerror(rc));
+    memset(p->nmea_base, 0, sizeof p->nmea_base);
+    return rc;
+}
+
+/* The end of an input: the framer's open groups dropped, its counts into the run's. */
+static void framer_counts(struct sw_pipeline *p)
+{
+    sw_nmea_flush(p->fr);
+    const uint64_t *fc = sw_nmea_counts(p->fr);
+    for (int i = 0; i < SW_NMEA_NREASONS; i++)
+        p->nmea_run[i] += fc[i] - p->nmea_base[i];
+}
+
 /* After the lines: source counters, then a stop saves the position of a file (SW_EAGAIN: run
  * again to resume; a live input just ends), the end of an input adds the framer's counts and
  * marks a file done. */
@@ -258,10 +297,7 @@ static int end_input(struct sw_pipeline *p, struct reading *rd, char *err)
         return SW_EAGAIN;
     }
     /* the end of the input, or a live input ended when interrupted */
-    sw_nmea_flush(p->fr);
-    const uint64_t *fc = sw_nmea_counts(p->fr);
-    for (int i = 0; i < SW_NMEA_NREASONS; i++)
-        p->nmea_run[i] += fc[i] - p->nmea_base[i];
+    framer_counts(p);
     if (p->cur_resumable && (rc = ing_input_record(p, 1)) != SW_OK) {
         ing_seterr(err, "cannot record the input", p->db);
         return rc;
@@ -272,7 +308,6 @@ static int end_input(struct sw_pipeline *p, struct reading *rd, char *err)
 int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, char *err)
 {
     struct reading rd = {NULL, 0, 0, 0, 0};
-    struct sw_nmea_config nc;
     int done = 0, rc;
     *skipped = 0;
     if (p->finished) return SW_EINVAL;
@@ -290,13 +325,7 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
         }
     }
     if ((rc = sw_source_open(&rd.src, input, 0, p->cfg.idle_exit_ms, err)) != SW_OK) return rc;
-    sw_nmea_config_default(&nc);
-    nc.lenient = p->cfg.lenient;
-    if ((rc = sw_nmea_new(&p->fr, &nc)) != SW_OK) {
-        snprintf(err, SW_ERRMAX, "cannot set up the NMEA framer: %s", sw_strerror(rc));
-        goto out;
-    }
-    memset(p->nmea_base, 0, sizeof p->nmea_base);
+    if ((rc = framer_open(p, err)) != SW_OK) goto out;
     p->cur = input;
     p->cur_line = rd.resume;
     p->cur_csv_checked = 0;
@@ -308,5 +337,132 @@ out:
     p->fr = NULL;
     p->cur = NULL;
     sw_source_free(rd.src);
+    return rc;
+}
+
+/* ---- a stream of messages (sanctwatch/ingest.h, sw_pipeline_stream_begin) */
+
+uint64_t sw_pipeline_commits(const struct sw_pipeline *p)
+{
+    return p->commits;
+}
+
+int sw_pipeline_stream_begin(struct sw_pipeline *p, const char *name, uint64_t *pos, char *err)
+{
+    int done, rc;
+    int64_t t;
+    *pos = 0;
+    if (p->finished || p->cur) return SW_EINVAL;
+    if ((rc = ing_input_status(p, name, &done, pos, &t)) != SW_OK) {
+        ing_seterr(err, "cannot read the input checkpoints", p->db);
+        return rc;
+    }
+    if ((rc = framer_open(p, err)) != SW_OK) return rc;
+    p->cur = name;
+    p->cur_line = *pos;
+    p->cur_live = 0;
+    p->cur_resumable = 1;
+    p->cur_time = SW_TIME_NONE;
+    p->csv.format = SW_CSV_NONE;
+    return SW_OK;
+}
+
+void sw_pipeline_stream_skip(struct sw_pipeline *p, uint64_t pos)
+{
+    if (pos > p->cur_line) p->cur_line = pos;
+}
+
+/* The body's lines through the framer (each message it completes is applied), then the open
+ * groups dropped: a message is its own lines. *framed: the messages completed. */
+static int stream_nmea(struct sw_pipeline *p, const struct sw_stream_msg *m, int *framed)
+{
+    const char *s = m->body, *end = m->body + m->len;
+    int rc = SW_OK;
+    *framed = 0;
+    while (s <= end && rc == SW_OK) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = (size_t)((nl ? nl : end) - s);
+        const struct sw_nmea_msg *msg;
+        p->c[SW_IC_LINES]++;
+        p->c[SW_IC_BYTES] += n + 1;
+        sw_nmea_feed(p->fr, s, n, ++p->stream_lineno, &msg);
+        if (msg) {
+            (*framed)++;
+            rc = nmea_message(p, msg);
+        }
+        if (!nl) break;
+        s = nl + 1;
+    }
+    sw_nmea_flush(p->fr);
+    return rc;
+}
+
+/* A CSV row under its input's header (detected again only when the header changes). */
+static int stream_csv(struct sw_pipeline *p, const struct sw_stream_msg *m, int *outcome)
+{
+    size_t hl = m->csv_header ? strlen(m->csv_header) : 0;
+    uint64_t k = sw_hash64(SW_HASH_INIT, m->csv_header ? m->csv_header : "", hl);
+    if (p->csv.format == SW_CSV_NONE || k != p->stream_csv_key) {
+        p->stream_csv_key = k;
+        if (!m->csv_header || sw_csv_detect(&p->csv, m->csv_header, hl) != SW_OK)
+            p->csv.format = SW_CSV_NONE;
+    }
+    if (p->csv.format == SW_CSV_NONE || p->csv.format != m->format) {
+        *outcome = SW_STREAM_BAD_CSV;
+        return SW_OK;
+    }
+    p->c[SW_IC_LINES]++;
+    p->c[SW_IC_BYTES] += m->len + 1;
+    if (memchr(m->body, '\n', m->len)) { /* one row a message */
+        p->c[SW_IC_MESSAGES]++;
+        p->c[SW_IC_BAD_ROW]++;
+        return SW_OK;
+    }
+    return csv_row(p, m->body, m->len);
+}
+
+int sw_pipeline_stream_msg(struct sw_pipeline *p, const struct sw_stream_msg *m, uint64_t pos,
+                           int *outcome, char *err)
+{
+    int rc, framed = 1;
+    *outcome = SW_STREAM_APPLIED;
+    if (!p->cur || p->finished) return SW_EINVAL;
+    if (pos <= p->cur_line) {
+        *outcome = SW_STREAM_SEEN;
+        return SW_OK;
+    }
+    p->ovr = m;
+    p->ovr_mismatch = 0;
+    if (m->format == SW_CSV_NONE)
+        rc = stream_nmea(p, m, &framed);
+    else
+        rc = stream_csv(p, m, outcome);
+    p->ovr = NULL;
+    p->cur_time = SW_TIME_NONE;
+    if (rc != SW_OK) {
+        ing_seterr(err, "cannot store", p->db);
+        return rc;
+    }
+    if (!framed) *outcome = SW_STREAM_NO_FRAME;
+    if (p->ovr_mismatch) *outcome = SW_STREAM_MISMATCH;
+    p->cur_line = pos;
+    if (p->cfg.checkpoint_lines && p->c[SW_IC_LINES] - p->ckpt_lines >= p->cfg.checkpoint_lines)
+        rc = ing_checkpoint(p, 0);
+    else
+        rc = ing_checkpoint_timed(p);
+    if (rc != SW_OK) ing_checkpoint_error(p, err);
+    return rc;
+}
+
+int sw_pipeline_stream_end(struct sw_pipeline *p, char *err)
+{
+    int rc = SW_OK;
+    if (!p->cur) return SW_OK;
+    framer_counts(p);
+    if ((rc = ing_input_record(p, 0)) != SW_OK) ing_seterr(err, "cannot record the input", p->db);
+    sw_nmea_free(p->fr);
+    p->fr = NULL;
+    p->cur = NULL;
+    p->csv.format = SW_CSV_NONE;
     return rc;
 }

@@ -92,6 +92,12 @@ struct sw_pipeline {
     uint64_t nmea_base[SW_NMEA_NREASONS];
     struct sw_ais ais;
     struct sw_record rec;
+    /* a message from a stream (sw_pipeline_stream_msg): its time, receiver and MMSI */
+    const struct sw_stream_msg *ovr;
+    int ovr_mismatch;        /* the message's record was not of ovr->mmsi */
+    uint64_t stream_lineno;  /* lines of the stream's bodies, for the framer */
+    uint64_t stream_csv_key; /* hash of the CSV header p->csv was detected from */
+    uint64_t commits;        /* commits so far (sw_pipeline_commits) */
 };
 
 /* "what: SQLite's message" into err (SW_ERRMAX bytes, may be NULL). */

@@ -4,8 +4,11 @@
   jsdump.py PORT info STREAM      the stream's info as JSON (state.messages, per-subject counts)
   jsdump.py PORT msgs STREAM [N]  every message (the first N)
   jsdump.py PORT create STREAM SUBJECT DESCRIPTION MAX_MSG_SIZE   a stream made by hand
-  jsdump.py PORT delete STREAM, one JSON object a line:
-                                  {"seq", "subject", "headers": {name: value}, "data"}
+  jsdump.py PORT delete STREAM   the stream deleted
+  jsdump.py PORT delete-consumer STREAM NAME   a consumer deleted
+  jsdump.py PORT pub STREAM FILE  publish FILE's messages (JSON lines as msgs writes them, or
+                                  with "data_b64") with their headers, each acknowledged
+msgs writes one JSON object a line: {"seq", "subject", "headers": {name: value}, "data"}
 """
 import base64
 import json
@@ -38,9 +41,15 @@ class Nats:
         data, self.buf = self.buf[:n], self.buf[n + 2:]
         return data
 
-    def request(self, subject, payload):
-        p = json.dumps(payload).encode()
-        self.s.sendall(b'PUB %s _INBOX.jsdump %d\r\n%s\r\n' % (subject.encode(), len(p), p))
+    def request(self, subject, payload, hdrs=None):
+        p = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        if hdrs is None:
+            self.s.sendall(b'PUB %s _INBOX.jsdump %d\r\n%s\r\n' % (subject.encode(), len(p), p))
+        else:
+            h = b'NATS/1.0\r\n' + b''.join(b'%s: %s\r\n' % (k.encode(), v.encode('latin-1'))
+                                           for k, v in hdrs.items()) + b'\r\n'
+            self.s.sendall(b'HPUB %s _INBOX.jsdump %d %d\r\n%s%s\r\n'
+                           % (subject.encode(), len(h), len(h) + len(p), h, p))
         while True:
             ln = self.line()
             if ln.startswith(b'MSG '):
@@ -67,6 +76,19 @@ def headers(b64):
 def main():
     port, what, stream = sys.argv[1:4]
     n = Nats(port)
+    if what == 'delete-consumer':
+        r = n.request('$JS.API.CONSUMER.DELETE.%s.%s' % (stream, sys.argv[4]), {})
+        if 'error' in r:
+            raise SystemExit('delete-consumer: %s' % r['error'])
+        return
+    if what == 'pub':
+        for ln in open(sys.argv[4]):
+            m = json.loads(ln)
+            data = base64.b64decode(m['data_b64']) if 'data_b64' in m else m['data'].encode('latin-1')
+            r = n.request(m['subject'], data, m.get('headers', {}))
+            if 'error' in r:
+                raise SystemExit('pub: %s' % r['error'])
+        return
     if what in ('create', 'delete'):
         cfg = {'name': stream, 'subjects': [sys.argv[4]], 'description': sys.argv[5],
                'storage': 'file', 'max_msg_size': int(sys.argv[6])} if what == 'create' else {}

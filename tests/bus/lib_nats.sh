@@ -28,3 +28,11 @@ print(sum(s["state"]["messages"] for a in d.get("account_details", [])
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The summary line's field: "feed: N published, N stored, N duplicates, N malformed, N failed".
 summary() { sed -n "s/^feed: .*\b\([0-9][0-9]*\) $2\b.*/\1/p" "$1" | tail -1; }
+# What the worker tests compare between runs: events, ledger, vessel picture of database $1.
+db_dump() {
+    local t
+    for t in events event_vessels ledger_state ledger_tiles vessels track identity_history; do
+        echo "== $t"
+        sqlite3 "$1" "SELECT * FROM $t ORDER BY 1,2"
+    done
+}
