@@ -58,7 +58,17 @@ export function vesselFeatures(rows) {
   return { type: 'FeatureCollection', features: f };
 }
 
+// Maps a view has removed: an answer that arrives after its view was left (a vessel list
+// fetched before the analyst opened an event) is dropped, as a removed map has no style.
+const removed = new WeakSet();
+
+export function removeMap(map) {
+  removed.add(map);
+  map.remove();
+}
+
 export function setData(map, source, data) {
+  if (removed.has(map)) return;
   const s = map.getSource(source);
   if (s) s.setData(data);
 }

@@ -4,7 +4,7 @@
 // here, in the browser.
 import { api, qs } from '../api.js';
 import { clear, fmtNum, fmtTime, h, link, tag, vesselNames } from '../dom.js';
-import { makeMap, setData } from '../map.js';
+import { makeMap, removeMap, setData } from '../map.js';
 import { verifyEvent } from '../verify.js';
 
 function kv(obj) {
@@ -96,5 +96,5 @@ export async function render(root, app, id) {
         h('div', { class: 'panel' }, h('h2', {}, 'Reviews'), reviews, form))));
   const map = makeMap(mapEl, { center: [ev.lon || 127, ev.lat || 38], zoom: 6 });
   map.on('load', () => tracks(map, ev));
-  return () => map.remove();
+  return () => removeMap(map);
 }

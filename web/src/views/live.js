@@ -3,7 +3,7 @@
 // are committed (the stream), and the alerts of the watchlists.
 import { api, qs } from '../api.js';
 import { fmtTime, h, link, tag, vesselNames } from '../dom.js';
-import { makeMap, popup, setData, vesselFeatures } from '../map.js';
+import { makeMap, removeMap, popup, setData, vesselFeatures } from '../map.js';
 
 function eventItem(ev, fresh) {
   return h('li', { dataset: { eventId: ev.id, fresh: fresh ? '1' : '' } },
@@ -93,5 +93,5 @@ export async function render(root, app) {
   loadEvents().catch(() => {});
   loadAlerts().catch(() => {});
   const timer = setInterval(loadVessels, 15000);
-  return () => { off(); clearInterval(timer); map.remove(); };
+  return () => { off(); clearInterval(timer); removeMap(map); };
 }

@@ -2,7 +2,7 @@
 // designated vessels its IMO or MMSI matches, its track and its events.
 import { api, qs } from '../api.js';
 import { fmtNum, fmtTime, h, link, tag } from '../dom.js';
-import { makeMap, setData } from '../map.js';
+import { makeMap, removeMap, setData } from '../map.js';
 
 export async function render(root, app, mmsi) {
   const d = await api(`/vessels/${mmsi}`);
@@ -34,5 +34,5 @@ export async function render(root, app, mmsi) {
     if (t.points.length > 1)
       setData(map, 'tracks', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: t.points.map((p) => [p[2], p[1]]) } }] });
   });
-  return () => map.remove();
+  return () => removeMap(map);
 }
