@@ -80,7 +80,15 @@ int sw_buf_fixed(struct sw_buf *b, double v, int decimals)
     static const double p10[10] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
     if (decimals < 0 || decimals > 9 || !isfinite(v)) return SW_EINVAL;
     double m = round(v * p10[decimals]);
-    if (!(fabs(m) < 9e18)) return sw_buf_printf(b, "%.*f", decimals, v);
+    if (!(fabs(m) < 9e18)) { /* beyond int64: printf's digits, trimmed as below */
+        char t[400];
+        int n = snprintf(t, sizeof t, "%.*f", decimals, v);
+        if (n < 0 || (size_t)n >= sizeof t) return SW_EFORMAT;
+        while (decimals && t[n - 1] == '0')
+            n--;
+        if (t[n - 1] == '.') n--;
+        return sw_buf_append(b, t, (size_t)n);
+    }
     long long q = (long long)m, u = q < 0 ? -q : q, ip = u / (long long)p10[decimals];
     long long frac = u % (long long)p10[decimals];
     int rc = q < 0 ? sw_buf_putc(b, '-') : SW_OK;

@@ -50,9 +50,15 @@ static void buf_numbers(void **state)
         double v;
         int places;
         const char *text;
-    } cases[] = {
-        {-0.25, 6, "-0.25"},           {124, 6, "124"},    {-1e-9, 6, "0"}, {38.9, 1, "38.9"},
-        {11.1999998092651, 1, "11.2"}, {359.96, 1, "360"}, {2.5, 0, "3"}};
+    } cases[] = {{-0.25, 6, "-0.25"},
+                 {124, 6, "124"},
+                 {-1e-9, 6, "0"},
+                 {38.9, 1, "38.9"},
+                 {11.1999998092651, 1, "11.2"},
+                 {359.96, 1, "360"},
+                 {2.5, 0, "3"},
+                 {1e13, 6, "10000000000000"},
+                 {-1.5e13, 6, "-15000000000000"}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         sw_buf_reset(&b);
         assert_int_equal(sw_buf_fixed(&b, cases[i].v, cases[i].places), SW_OK);
