@@ -31,6 +31,20 @@ int sw_buf_printf(struct sw_buf *b, const char *fmt, ...) __attribute__((format(
 int sw_buf_vprintf(struct sw_buf *b, const char *fmt, va_list ap);
 /* v in decimal. */
 int sw_buf_int(struct sw_buf *b, long long v);
+/* v's decimal digits, a '-' first when negative, written backwards so that they end just
+ * before end (which needs SW_INT_DIGITS_MAX bytes of room before it); returns the first. */
+#define SW_INT_DIGITS_MAX 20
+static inline char *sw_int_digits(char *end, long long v)
+{
+    char *p = end;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return p;
+}
 /* v rounded to decimals (0..9) places, trailing zeros and a bare point left out ("38.9",
  * "-0.25", "124"), for numbers whose precision is known (positions, speeds); SW_EINVAL for
  * NaN, infinities or decimals out of range. */

@@ -30,13 +30,8 @@ static void raw(struct em *e, const char *s, size_t len)
 
 static void uint_digits(struct em *e, unsigned v)
 {
-    char tmp[12];
-    char *p = tmp + sizeof tmp;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    raw(e, p, (size_t)(tmp + sizeof tmp - p));
+    char tmp[SW_INT_DIGITS_MAX], *end = tmp + sizeof tmp, *p = sw_int_digits(end, v);
+    raw(e, p, (size_t)(end - p));
 }
 
 static void key(struct em *e, const char *k)
@@ -75,16 +70,9 @@ static void key(struct em *e, const char *k)
 
 static void num(struct em *e, const char *k, long long v)
 {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
+    char tmp[SW_INT_DIGITS_MAX], *end = tmp + sizeof tmp, *p = sw_int_digits(end, v);
     key(e, k);
-    raw(e, p, (size_t)(tmp + sizeof tmp - p));
+    raw(e, p, (size_t)(end - p));
 }
 
 static void flt(struct em *e, const char *k, const char *fmt, double v)

@@ -65,14 +65,8 @@ int sw_buf_putc(struct sw_buf *b, char c)
 
 int sw_buf_int(struct sw_buf *b, long long v)
 {
-    char buf[24], *p = buf + sizeof buf;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
-    return sw_buf_append(b, p, (size_t)(buf + sizeof buf - p));
+    char buf[SW_INT_DIGITS_MAX], *end = buf + sizeof buf, *p = sw_int_digits(end, v);
+    return sw_buf_append(b, p, (size_t)(end - p));
 }
 
 int sw_buf_fixed(struct sw_buf *b, double v, int decimals)
