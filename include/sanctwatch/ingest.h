@@ -220,6 +220,11 @@ struct sw_pipeline_config {
      * outlive the pipeline */
     const struct sw_stage *const *stages;
     size_t nstages;
+    /* jobs >= 2: the stages, the store's writes and the consumers run on a second thread,
+     * records handed over in order with a copy of their vessel; the stages are attached to a
+     * copy of the vessel table that follows the records (src/ingest/jobs.c). The results are
+     * those of one thread. 0 or 1: one thread. */
+    int jobs;
 };
 void sw_pipeline_config_default(struct sw_pipeline_config *c);
 
@@ -314,6 +319,10 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p);
  * stages, or a run without them came between): they started afresh, so episodes open at the
  * end of the last run are cut in two. The caller should say so. */
 int sw_pipeline_stages_reset(const struct sw_pipeline *p);
+
+/* CPU seconds of the calling thread (*a) and, after sw_pipeline_finish of a run with
+ * cfg.jobs >= 2, of the stages' thread (*b, else 0). */
+void sw_pipeline_thread_cpu(const struct sw_pipeline *p, double *a, double *b);
 
 /* Counters (SW_IC_COUNT entries) of this run. Valid while p lives. */
 const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p);
