@@ -320,9 +320,18 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p);
  * end of the last run are cut in two. The caller should say so. */
 int sw_pipeline_stages_reset(const struct sw_pipeline *p);
 
-/* CPU seconds of the calling thread (*a) and, after sw_pipeline_finish of a run with
- * cfg.jobs >= 2, of the stages' thread (*b, else 0). */
-void sw_pipeline_thread_cpu(const struct sw_pipeline *p, double *a, double *b);
+/* How a run with cfg.jobs >= 2 went, read after sw_pipeline_finish (zeros with one thread). */
+struct sw_pipeline_jobs_stats {
+    double cpu_a;        /* CPU seconds of the calling thread (reading ... the vessel state) */
+    double cpu_a_serial; /* of which with the second thread idle: loading the state,
+                          * checkpoints, the end of the run */
+    double cpu_b;        /* of the second thread (the stages, the store's writes) */
+    uint64_t syncs;      /* times the second thread was drained (checkpoints, inputs, end) */
+    uint64_t a_waits;    /* times the calling thread found the ring full, */
+    uint64_t a_sleeps;   /* slept for room or a drain */
+    uint64_t b_sleeps;   /* times the second thread slept on an empty ring */
+};
+void sw_pipeline_jobs_stats(const struct sw_pipeline *p, struct sw_pipeline_jobs_stats *st);
 
 /* Counters (SW_IC_COUNT entries) of this run. Valid while p lives. */
 const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p);

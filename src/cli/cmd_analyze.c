@@ -465,12 +465,15 @@ int cmd_analyze(int argc, char **argv)
                  o.dbpath);
     if (!o.quiet) print_counters(p, sw_vessels_count(sw_pipeline_vessels(p)));
     if (!o.quiet && o.cfg.jobs >= 2) {
-        double ca, cb;
-        sw_pipeline_thread_cpu(p, &ca, &cb);
+        struct sw_pipeline_jobs_stats js;
+        sw_pipeline_jobs_stats(p, &js);
         fprintf(stderr,
-                "analyze: --jobs %d: CPU seconds: %.2f reading and vessel state (this "
-                "thread), %.2f stages and store (second thread)\n",
-                o.cfg.jobs, ca, cb);
+                "analyze: --jobs %d: CPU seconds: %.2f reading and vessel state (of which %.2f "
+                "with the stages idle: state load, checkpoints, the end), %.2f stages and store "
+                "(second thread); %" PRIu64 " drains, ring full %" PRIu64 " times, %" PRIu64
+                " sleeps for room or a drain, %" PRIu64 " of the second thread\n",
+                o.cfg.jobs, js.cpu_a, js.cpu_a_serial, js.cpu_b, js.syncs, js.a_waits, js.a_sleeps,
+                js.b_sleeps);
     }
     if (det && !o.quiet) print_events(det);
     if (ev.f && fflush(ev.f) == EOF) {

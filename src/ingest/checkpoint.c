@@ -419,7 +419,18 @@ static int pending_row(struct sw_pipeline *p, const struct sf_save *o)
     return rc;
 }
 
+static int checkpoint(struct sw_pipeline *p, int rows);
+
 int ing_checkpoint(struct sw_pipeline *p, int rows)
+{
+    if (!p->mvs) return checkpoint(p, rows);
+    double t0 = ing_thread_cpu();
+    int rc = checkpoint(p, rows);
+    p->js.cpu_a_serial += ing_thread_cpu() - t0; /* from B drained on (ing_sync: a wait) */
+    return rc;
+}
+
+static int checkpoint(struct sw_pipeline *p, int rows)
 {
     struct sf_save o = {{-1, 0, 0, NULL}, -1, 0, 0};
     int rc;

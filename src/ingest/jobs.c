@@ -36,7 +36,7 @@
 
 #define RING_N 1024 /* entries (a power of two) */
 #define RING_MASK (RING_N - 1)
-#define SPIN 2000        /* polls before sleeping */
+#define SPIN 256         /* polls before sleeping */
 #define WAKE_BATCH 16    /* an empty ring's sleeper is woken after this many entries */
 #define PREFETCH_AHEAD 4 /* B's stage prefetch hints, entries ahead */
 
@@ -53,14 +53,15 @@ struct ing_jobs {
     pthread_mutex_t mu;
     pthread_cond_t wake_a, wake_b;
     /* shared, each on its own cache line */
-    _Alignas(64) atomic_size_t head; /* entries pushed (A) */
-    _Alignas(64) atomic_size_t tail; /* entries done (B) */
+    _Alignas(64) atomic_size_t head;   /* entries pushed (A) */
+    _Alignas(64) atomic_size_t tail;   /* entries done (B) */
     _Alignas(64) atomic_size_t a_want; /* A sleeps until tail >= this (0: not sleeping) */
     atomic_int b_sleeping;
     atomic_int quit;
-    atomic_int err;     /* B's first error (then it discards what follows) */
+    atomic_int err;      /* B's first error (then it discards what follows) */
     char msg[SW_ERRMAX]; /* its message when not the database's (written before err) */
     double cpu_b;        /* B's CPU seconds, when it ended */
+    uint64_t b_sleeps;   /* B's (read after the join) */
 };
 
 static void relax(void)
@@ -131,13 +132,18 @@ static void run_entry(struct ing_jobs *j, struct entry *e)
     if ((rc = ing_apply(p, &e->r, v, &e->out)) != SW_OK) fail_b(j, rc);
 }
 
-/* The stages' hints for the record PREFETCH_AHEAD entries on, when it is already there. */
+/* Cache hints for the record PREFETCH_AHEAD entries on, when it is already there: its vessel
+ * in the mirror (about to be written) and the stages' per-vessel state. */
 static void prefetch(struct ing_jobs *j, size_t t, size_t h)
 {
     const struct sw_pipeline *p = j->p;
     if (h - t <= PREFETCH_AHEAD) return;
     const struct entry *e = &j->ring[(t + PREFETCH_AHEAD) & RING_MASK];
     if (e->r.kind == SW_REC_AID) return;
+    const char *m = (const char *)sw_vessels_at(p->mvs, e->out.slot);
+    if (m)
+        for (size_t off = 0; off < sizeof(struct sw_vessel); off += 64)
+            __builtin_prefetch(m + off, 1);
     for (size_t i = 0; i < p->nstages; i++)
         if (p->stages[i]->prefetch) p->stages[i]->prefetch(p->stages[i]->ctx, e->out.slot);
 }
@@ -150,6 +156,7 @@ static int wait_b(struct ing_jobs *j, size_t t)
         relax();
     }
     pthread_mutex_lock(&j->mu);
+    j->b_sleeps++;
     atomic_store(&j->b_sleeping, 1);
     while (atomic_load(&j->head) == t && !atomic_load(&j->quit))
         pthread_cond_wait(&j->wake_b, &j->mu);
@@ -194,13 +201,14 @@ static void wake_b(struct ing_jobs *j)
 }
 
 /* A waits until B has done `want` entries. */
-static void wait_a(struct ing_jobs *j, size_t want)
+static void wait_a(struct sw_pipeline *p, struct ing_jobs *j, size_t want)
 {
     for (int i = 0; i < SPIN; i++) {
         if (atomic_load_explicit(&j->tail, memory_order_acquire) >= want) return;
         relax();
     }
     if (atomic_load(&j->b_sleeping)) wake_b(j); /* entries it has not been woken for */
+    p->js.a_sleeps++;
     pthread_mutex_lock(&j->mu);
     atomic_store(&j->a_want, want);
     while (atomic_load(&j->tail) < want)
@@ -258,7 +266,10 @@ int ing_sync(struct sw_pipeline *p)
 {
     struct ing_jobs *j = p->jobs;
     if (!p->mvs) return SW_OK;
-    if (j) wait_a(j, atomic_load_explicit(&j->head, memory_order_relaxed));
+    if (j) {
+        p->js.syncs++;
+        wait_a(p, j, atomic_load_explicit(&j->head, memory_order_relaxed));
+    }
     carry_touches(p);
     return j ? atomic_load(&j->err) : SW_OK;
 }
@@ -269,8 +280,10 @@ int ing_jobs_push(struct sw_pipeline *p, const struct sw_record *r, const struct
     struct ing_jobs *j = p->jobs;
     size_t h = atomic_load_explicit(&j->head, memory_order_relaxed);
     if (atomic_load_explicit(&j->err, memory_order_relaxed)) return ing_sync(p);
-    if (h - atomic_load_explicit(&j->tail, memory_order_acquire) == RING_N)
-        wait_a(j, h - RING_N / 2 + 1); /* room for half the ring */
+    if (h - atomic_load_explicit(&j->tail, memory_order_acquire) == RING_N) {
+        p->js.a_waits++;
+        wait_a(p, j, h - RING_N / 2 + 1); /* room for half the ring */
+    }
     struct entry *e = &j->ring[h & RING_MASK];
     e->r = *r;
     if (v) {
@@ -301,7 +314,8 @@ void ing_jobs_stop(struct sw_pipeline *p)
     atomic_store(&j->quit, 1);
     wake_b(j);
     pthread_join(j->th, NULL);
-    p->cpu_b = j->cpu_b;
+    p->js.cpu_b = j->cpu_b;
+    p->js.b_sleeps = j->b_sleeps;
     pthread_cond_destroy(&j->wake_a);
     pthread_cond_destroy(&j->wake_b);
     pthread_mutex_destroy(&j->mu);

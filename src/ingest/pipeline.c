@@ -88,6 +88,7 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
         goto fail;
     }
     if ((rc = ing_run_begin(p, err)) != SW_OK) goto fail;
+    if (p->mvs) p->js.cpu_a_serial = ing_thread_cpu(); /* opening and loading the state */
     if (p->mvs && (rc = ing_jobs_start(p)) != SW_OK) {
         if (err) snprintf(err, SW_ERRMAX, "cannot start a thread: %s", sw_strerror(rc));
         goto fail;
@@ -299,6 +300,8 @@ int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r)
     return release(p, SW_REORDER_READY);
 }
 
+static int finish_run(struct sw_pipeline *p, char *err);
+
 int sw_pipeline_finish(struct sw_pipeline *p, char *err)
 {
     int rc;
@@ -307,6 +310,16 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
         ing_store_error(p, err);
         return rc;
     }
+    double t0 = p->mvs ? ing_thread_cpu() : 0;
+    rc = finish_run(p, err);
+    if (p->mvs) p->js.cpu_a_serial += ing_thread_cpu() - t0;
+    return rc;
+}
+
+/* The end of the run after the last record (the second thread idle). */
+static int finish_run(struct sw_pipeline *p, char *err)
+{
+    int rc;
     for (int i = 0; i < p->ncons; i++)
         if ((rc = p->cons[i].fn(p->cons[i].ctx, NULL, NULL)) != 0) {
             if (err)
@@ -331,8 +344,8 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
     return rc;
 }
 
-void sw_pipeline_thread_cpu(const struct sw_pipeline *p, double *a, double *b)
+void sw_pipeline_jobs_stats(const struct sw_pipeline *p, struct sw_pipeline_jobs_stats *st)
 {
-    *a = ing_thread_cpu();
-    *b = p->cpu_b;
+    *st = p->js;
+    if (p->cfg.jobs >= 2) st->cpu_a = ing_thread_cpu();
 }

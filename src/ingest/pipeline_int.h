@@ -54,7 +54,7 @@ struct sw_pipeline {
     struct sw_vessels *mvs;
     uint64_t mtouches; /* sw_vessels_touches(mvs) when last handed on to vs */
     struct ing_jobs *jobs;
-    double cpu_b;
+    struct sw_pipeline_jobs_stats js; /* sw_pipeline_jobs_stats */
     struct sw_vstore *vst;
     struct sw_reorder *rq;
     struct sw_dedup *dd;
@@ -132,7 +132,7 @@ int ing_jobs_push(struct sw_pipeline *p, const struct sw_record *r, const struct
 int ing_sync(struct sw_pipeline *p);
 /* A waits for input: B is woken for what was pushed. */
 void ing_jobs_kick(struct sw_pipeline *p);
-/* Stop B (what it was not done with is dropped) and join it; p->cpu_b set. */
+/* Stop B (what it was not done with is dropped) and join it; p->js set. */
 void ing_jobs_stop(struct sw_pipeline *p);
 /* The vessel v of slot into the mirror (a new slot must be the next one): SW_OK, or an error
  * with msg (SW_ERRMAX, may be NULL) when the slots went apart. */
