@@ -11,7 +11,12 @@
 #   - the same scenario as three daily files analyzed one after another into one database
 #     (state carried between runs);
 #   - the scenario's file with --jobs 2 killed (SIGKILL) at random moments and resumed, each
-#     time with --jobs 2: its events file equals the undisturbed --jobs 1 run's.
+#     time with --jobs 2: its events file equals the undisturbed --jobs 1 run's;
+#   - three daily CSV files in which a vessel falls silent on day 1 and comes back on day 3:
+#     its gap is published ongoing at the end of day 2's run, a run that has no record of it,
+#     so the stage marks the vessel's saved state changed on the stages' copy of the vessel
+#     table (sw_vessels_touch); the mark must reach the pipeline's table, or the vessel's
+#     saved state in ingest_state_log differs (the test fails without it).
 # Then --jobs 2 refuses nats:// inputs.
 set -u
 T=$(mktemp -d)
@@ -73,6 +78,33 @@ for j in 1 2; do
 done
 same sim-days
 [ "$(wc -l <sim-ckpt.1.ev)" -gt 50 ] || fail "the scenario gave only $(wc -l <sim-ckpt.1.ev) events"
+
+# ---- a gap published at the end of a run without a record of its vessel (the touch)
+gapday() { # DAY(0-2): a MarineCadastre day of five vessels 412000001-5 at sea off California;
+    # 412000001 is heard on day 0 until 20:00 and on day 2 from 06:00, the others all along
+    echo "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,Draft,Cargo,TransceiverClass"
+    awk -v day="$1" 'BEGIN {
+        split("35.00 35.05 34.95 35.10 34.90", la, " "); split("-124.00 -124.05 -123.95 -123.90 -124.10", lo, " ")
+        for (m = 0; m < 1440; m += 10)
+            for (k = 1; k <= 5; k++) {
+                if (k == 1 && !((day == 0 && m <= 1200) || (day == 2 && m >= 360))) continue
+                printf "%d,2024-03-%02dT%02d:%02d:00,%.5f,%.5f,5.0,90.0,90,SHIP %d,,,70,0,100,20,5,,A\n",
+                    412000000 + k, day + 4, int(m / 60), m % 60, la[k], lo[k] + 0.0005 * (m % 60) / 10, k
+            }
+    }'
+}
+for d in 0 1 2; do gapday "$d" >"gap.csv.$d"; done
+for j in 1 2; do
+    fresh "gap.$j.db" "$SDN"
+    : >"gap.$j.ev"
+    for d in 0 1 2; do
+        "$SW_BIN" analyze -q --jobs "$j" --db "gap.$j.db" --events ev.tmp "gap.csv.$d" ||
+            fail "analyze --jobs $j gap.csv.$d"
+        cat ev.tmp >>"gap.$j.ev"
+    done
+done
+grep -q '"ongoing":true' gap.1.ev || fail "the silent vessel's gap was not published ongoing"
+same gap
 
 # ---- killed and resumed (--jobs 2 throughout), against the undisturbed --jobs 1 run
 fresh kill.db "$SDN"
