@@ -256,7 +256,9 @@ int sw_pipeline_add_consumer(struct sw_pipeline *p, sw_consumer_fn fn, void *ctx
  * non-zero return stops the checkpoint or the run with that error. */
 typedef int (*sw_commit_fn)(void *ctx);
 int sw_pipeline_add_commit_hook(struct sw_pipeline *p, sw_commit_fn fn, void *ctx);
-/* The vessel state by MMSI (for consumers); NULL when unknown. */
+/* The vessel state by MMSI (for consumers); NULL when unknown. With cfg.jobs >= 2 the
+ * consumers run on the second thread and this is its copy of the table, as the record being
+ * handled left it (call it from a consumer, or after sw_pipeline_finish). */
 const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi);
 struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p);
 

@@ -151,7 +151,7 @@ int ing_run_commit_hooks(struct sw_pipeline *p)
 
 const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi)
 {
-    return sw_vessels_get(p->vs, mmsi);
+    return sw_vessels_get(p->mvs ? p->mvs : p->vs, mmsi); /* --jobs: the consumers' thread's */
 }
 
 struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p)
