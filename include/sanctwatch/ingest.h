@@ -220,6 +220,11 @@ struct sw_pipeline_config {
      * outlive the pipeline */
     const struct sw_stage *const *stages;
     size_t nstages;
+    /* jobs >= 2: the stages, the store's writes and the consumers run on a second thread,
+     * records handed over in order with a copy of their vessel; the stages are attached to a
+     * copy of the vessel table that follows the records (src/ingest/jobs.c). The results are
+     * those of one thread. 0 or 1: one thread. */
+    int jobs;
 };
 void sw_pipeline_config_default(struct sw_pipeline_config *c);
 
@@ -251,7 +256,9 @@ int sw_pipeline_add_consumer(struct sw_pipeline *p, sw_consumer_fn fn, void *ctx
  * non-zero return stops the checkpoint or the run with that error. */
 typedef int (*sw_commit_fn)(void *ctx);
 int sw_pipeline_add_commit_hook(struct sw_pipeline *p, sw_commit_fn fn, void *ctx);
-/* The vessel state by MMSI (for consumers); NULL when unknown. */
+/* The vessel state by MMSI (for consumers); NULL when unknown. With cfg.jobs >= 2 the
+ * consumers run on the second thread and this is its copy of the table, as the record being
+ * handled left it (call it from a consumer, or after sw_pipeline_finish). */
 const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi);
 struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p);
 
@@ -314,6 +321,19 @@ int sw_pipeline_checkpoint(struct sw_pipeline *p);
  * stages, or a run without them came between): they started afresh, so episodes open at the
  * end of the last run are cut in two. The caller should say so. */
 int sw_pipeline_stages_reset(const struct sw_pipeline *p);
+
+/* How a run with cfg.jobs >= 2 went, read after sw_pipeline_finish (zeros with one thread). */
+struct sw_pipeline_jobs_stats {
+    double cpu_a;        /* CPU seconds of the calling thread (reading ... the vessel state) */
+    double cpu_a_serial; /* of which with the second thread idle: loading the state,
+                          * checkpoints, the end of the run */
+    double cpu_b;        /* of the second thread (the stages, the store's writes) */
+    uint64_t syncs;      /* times the second thread was drained (checkpoints, inputs, end) */
+    uint64_t a_waits;    /* times the calling thread found the ring full, */
+    uint64_t a_sleeps;   /* slept for room or a drain */
+    uint64_t b_sleeps;   /* times the second thread slept on an empty ring */
+};
+void sw_pipeline_jobs_stats(const struct sw_pipeline *p, struct sw_pipeline_jobs_stats *st);
 
 /* Counters (SW_IC_COUNT entries) of this run. Valid while p lives. */
 const uint64_t *sw_pipeline_counters(const struct sw_pipeline *p);

@@ -119,6 +119,9 @@ struct sw_vessel *sw_vessels_at(struct sw_vessels *vs, size_t i);
 /* A stage changed the saved state it keeps for the vessel in slot (outside a record of it):
  * the vessel's record is saved again at the next checkpoint and at the end of the run. */
 void sw_vessels_touch(struct sw_vessels *vs, size_t slot);
+/* How many times sw_vessels_touch was called on vs (a table that mirrors another, as the
+ * stages' table of analyze --jobs does, hands its touches on when this changed). */
+uint64_t sw_vessels_touches(const struct sw_vessels *vs);
 /* Put back a saved vessel (from a checkpoint). SW_EEXISTS if its MMSI is present, SW_EFORMAT
  * if it fails sw_vessel_check. */
 int sw_vessels_restore(struct sw_vessels *vs, const struct sw_vessel *saved);

@@ -41,6 +41,10 @@ static void usage(FILE *f)
             "  --dedup-window SEC    copies of a message within this are one (default 60)\n"
             "  --reorder-max N       records held for reordering at most (default 262144)\n"
             "  --checkpoint N        commit a checkpoint every N lines (default 1000000)\n"
+            "  --jobs N              N >= 2 runs the stages (detectors, cases, events file, the\n"
+            "                        store's writes) on a second thread, beside reading, ordering\n"
+            "                        and the vessel state; same results as 1 (default 1; not\n"
+            "                        for nats:// inputs; docs/ingest.md)\n"
             "  --idle-exit SEC       a live input ends after SEC without data (default never)\n"
             "  --lenient             accept NMEA sentences with a bad or missing checksum\n"
             "  --quiet               no progress and no counters on stderr\n"
@@ -176,6 +180,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--checkpoint")) {
             if (!(bad = num_opt(argc, argv, &i, 1, 1e12, &v)))
                 o->cfg.checkpoint_lines = (uint64_t)v;
+        } else if (!strcmp(a, "--jobs")) {
+            if (!(bad = num_opt(argc, argv, &i, 1, 64, &v))) o->cfg.jobs = (int)v;
         } else if (!strcmp(a, "--idle-exit")) {
             if (!(bad = num_opt(argc, argv, &i, 0, 1e7, &v)))
                 o->cfg.idle_exit_ms = (int64_t)(v * 1000);
@@ -219,6 +225,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
         usage(stderr);
         return 2;
     }
+    for (int i = o->first; i < argc && o->cfg.jobs >= 2; i++)
+        if (!strncmp(argv[i], "nats://", 7)) {
+            cli_error("analyze: --jobs %d does not take nats:// inputs (the bus worker runs on "
+                      "one thread; give --jobs 1)",
+                      o->cfg.jobs);
+            return 2;
+        }
     if (o->no_detect && (o->events || o->config)) {
         cli_error("analyze: --events and --config need the detectors (drop --no-detect)");
         return 2;
@@ -451,6 +464,17 @@ int cmd_analyze(int argc, char **argv)
                  "other options, a run without them, or later data (docs/detection.md)",
                  o.dbpath);
     if (!o.quiet) print_counters(p, sw_vessels_count(sw_pipeline_vessels(p)));
+    if (!o.quiet && o.cfg.jobs >= 2) {
+        struct sw_pipeline_jobs_stats js;
+        sw_pipeline_jobs_stats(p, &js);
+        fprintf(stderr,
+                "analyze: --jobs %d: CPU seconds: %.2f reading and vessel state (of which %.2f "
+                "with the stages idle: state load, checkpoints, the end), %.2f stages and store "
+                "(second thread); %" PRIu64 " drains, ring full %" PRIu64 " times, %" PRIu64
+                " sleeps for room or a drain, %" PRIu64 " of the second thread\n",
+                o.cfg.jobs, js.cpu_a, js.cpu_a_serial, js.cpu_b, js.syncs, js.a_waits, js.a_sleeps,
+                js.b_sleeps);
+    }
     if (det && !o.quiet) print_events(det);
     if (ev.f && fflush(ev.f) == EOF) {
         cli_error("cannot write '%s': %s", o.events, strerror(errno));

@@ -185,7 +185,9 @@ static void nmea_current(const struct sw_pipeline *p, uint64_t *out)
 void ing_checkpoint_error(struct sw_pipeline *p, char *err)
 {
     if (!err) return;
-    if (p->sf_err[0])
+    if (ing_jobs_message(p))
+        snprintf(err, SW_ERRMAX, "%s", ing_jobs_message(p));
+    else if (p->sf_err[0])
         snprintf(err, SW_ERRMAX, "cannot write a checkpoint: %.200s", p->sf_err);
     else
         ing_seterr(err, "cannot write a checkpoint", p->db);
@@ -417,12 +419,25 @@ static int pending_row(struct sw_pipeline *p, const struct sf_save *o)
     return rc;
 }
 
+static int checkpoint(struct sw_pipeline *p, int rows);
+
 int ing_checkpoint(struct sw_pipeline *p, int rows)
+{
+    if (!p->mvs) return checkpoint(p, rows);
+    double t0 = ing_thread_cpu();
+    int rc = checkpoint(p, rows);
+    p->js.cpu_a_serial += ing_thread_cpu() - t0; /* from B drained on (ing_sync: a wait) */
+    return rc;
+}
+
+static int checkpoint(struct sw_pipeline *p, int rows)
 {
     struct sf_save o = {{-1, 0, 0, NULL}, -1, 0, 0};
     int rc;
     if (p->finished) return SW_OK;
-    if ((rc = ing_run_commit_hooks(p)) != SW_OK || (rc = sw_vstore_flush(p->vst)) != SW_OK)
+    /* B idle from here (--jobs): the stages and the database are this thread's */
+    if ((rc = ing_sync(p)) != SW_OK || (rc = ing_run_commit_hooks(p)) != SW_OK ||
+        (rc = ing_sync(p)) != SW_OK || (rc = sw_vstore_flush(p->vst)) != SW_OK)
         return rc;
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
     if (rows && (rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK) return rc;
@@ -472,7 +487,8 @@ int ing_state_open(struct sw_pipeline *p, char *err)
 {
     int rc;
     for (size_t i = 0; i < p->nstages; i++)
-        if (p->stages[i]->attach && (rc = p->stages[i]->attach(p->stages[i]->ctx, p->vs))) {
+        if (p->stages[i]->attach &&
+            (rc = p->stages[i]->attach(p->stages[i]->ctx, p->mvs ? p->mvs : p->vs))) {
             if (err)
                 snprintf(err, SW_ERRMAX, "cannot set up '%s': %s", p->stages[i]->name,
                          sw_strerror(rc));
@@ -497,9 +513,9 @@ int ing_run_finish(struct sw_pipeline *p, char *err)
     int rc;
     sw_buf_init(&b, 1 << 16);
     p->c[SW_IC_FORCED] = sw_reorder_forced(p->rq);
-    if ((rc = sw_vstore_flush(p->vst)) != SW_OK || (rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK ||
-        (rc = ing_log_write(p)) != SW_OK || (rc = ing_carry_write(p)) != SW_OK ||
-        (rc = counters_json(p, &b)) != SW_OK) {
+    if ((rc = ing_sync(p)) != SW_OK || (rc = sw_vstore_flush(p->vst)) != SW_OK ||
+        (rc = sw_vstore_rows(p->vst, p->vs)) != SW_OK || (rc = ing_log_write(p)) != SW_OK ||
+        (rc = ing_carry_write(p)) != SW_OK || (rc = counters_json(p, &b)) != SW_OK) {
         ing_seterr(err, "cannot store the vessels", p->db);
         goto fail;
     }

@@ -165,7 +165,7 @@ static int read_line(struct sw_pipeline *p, const char *line, size_t len, uint64
         rc = m ? nmea_message(p, m) : SW_OK;
     }
     if (rc != SW_OK) {
-        ing_seterr(err, "cannot store", p->db);
+        ing_store_error(p, err);
         return rc;
     }
     p->cur_line = lineno;
@@ -220,6 +220,7 @@ static int read_lines(struct sw_pipeline *p, struct reading *rd, const char *inp
         }
         int rc = sw_source_next(rd->src, &line, &len);
         if (rc == SW_EAGAIN) { /* a live input waits for data: what was read commits now */
+            ing_jobs_kick(p);
             if ((rc = ing_checkpoint_timed(p)) != SW_OK) {
                 ing_checkpoint_error(p, err);
                 return rc;
@@ -298,6 +299,10 @@ static int end_input(struct sw_pipeline *p, struct reading *rd, char *err)
     }
     /* the end of the input, or a live input ended when interrupted */
     framer_counts(p);
+    if ((rc = ing_sync(p)) != SW_OK) {
+        ing_store_error(p, err);
+        return rc;
+    }
     if (p->cur_resumable && (rc = ing_input_record(p, 1)) != SW_OK) {
         ing_seterr(err, "cannot record the input", p->db);
         return rc;
@@ -314,6 +319,10 @@ int sw_pipeline_input(struct sw_pipeline *p, const char *input, int *skipped, ch
     p->cur_live = strncmp(input, "tcp://", 6) == 0 || strncmp(input, "udp://", 6) == 0;
     p->cur_resumable = !p->cur_live && strcmp(input, "-") != 0;
     p->cur_time = SW_TIME_NONE;
+    if ((rc = ing_sync(p)) != SW_OK) { /* B idle: the database is this thread's */
+        ing_store_error(p, err);
+        return rc;
+    }
     if (p->cur_resumable) {
         if ((rc = ing_input_status(p, input, &done, &rd.resume, &p->cur_time)) != SW_OK) {
             ing_seterr(err, "cannot read the input checkpoints", p->db);
@@ -353,6 +362,10 @@ int sw_pipeline_stream_begin(struct sw_pipeline *p, const char *name, uint64_t *
     int64_t t;
     *pos = 0;
     if (p->finished || p->cur) return SW_EINVAL;
+    if ((rc = ing_sync(p)) != SW_OK) {
+        ing_store_error(p, err);
+        return rc;
+    }
     if ((rc = ing_input_status(p, name, &done, pos, &t)) != SW_OK) {
         ing_seterr(err, "cannot read the input checkpoints", p->db);
         return rc;
@@ -440,7 +453,7 @@ int sw_pipeline_stream_msg(struct sw_pipeline *p, const struct sw_stream_msg *m,
     p->ovr = NULL;
     p->cur_time = SW_TIME_NONE;
     if (rc != SW_OK) {
-        ing_seterr(err, "cannot store", p->db);
+        ing_store_error(p, err);
         return rc;
     }
     if (!framed) *outcome = SW_STREAM_NO_FRAME;
@@ -459,7 +472,10 @@ int sw_pipeline_stream_end(struct sw_pipeline *p, char *err)
     int rc = SW_OK;
     if (!p->cur) return SW_OK;
     framer_counts(p);
-    if ((rc = ing_input_record(p, 0)) != SW_OK) ing_seterr(err, "cannot record the input", p->db);
+    if ((rc = ing_sync(p)) != SW_OK)
+        ing_store_error(p, err);
+    else if ((rc = ing_input_record(p, 0)) != SW_OK)
+        ing_seterr(err, "cannot record the input", p->db);
     sw_nmea_free(p->fr);
     p->fr = NULL;
     p->cur = NULL;

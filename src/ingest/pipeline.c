@@ -76,6 +76,7 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
         goto fail;
     }
     if ((rc = sw_vessels_new(&p->vs, p->cfg.max_vessels, &p->cfg.track)) ||
+        (p->cfg.jobs >= 2 && (rc = sw_vessels_new(&p->mvs, p->cfg.max_vessels, &p->cfg.track))) ||
         (rc = sw_reorder_new(&p->rq, p->cfg.lateness_ms, p->cfg.reorder_capacity)) ||
         (rc = sw_dedup_new(&p->dd, p->cfg.dedup_window_ms, p->cfg.dedup_capacity))) {
         if (err) snprintf(err, SW_ERRMAX, "cannot set up the pipeline: %s", sw_strerror(rc));
@@ -87,6 +88,11 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
         goto fail;
     }
     if ((rc = ing_run_begin(p, err)) != SW_OK) goto fail;
+    if (p->mvs) p->js.cpu_a_serial = ing_thread_cpu(); /* opening and loading the state */
+    if (p->mvs && (rc = ing_jobs_start(p)) != SW_OK) {
+        if (err) snprintf(err, SW_ERRMAX, "cannot start a thread: %s", sw_strerror(rc));
+        goto fail;
+    }
     p->ckpt_ms = sw_time_now_ms();
     *out = p;
     return SW_OK;
@@ -98,12 +104,14 @@ fail:
 void sw_pipeline_free(struct sw_pipeline *p)
 {
     if (!p) return;
+    ing_jobs_stop(p); /* before the rollback: B may be writing */
     if (!sqlite3_get_autocommit(p->db))
         sw_store_exec(p->db, "ROLLBACK"); /* work after the last checkpoint is dropped */
     sw_vstore_close(p->vst);
     ing_state_close(p);
     sw_nmea_free(p->fr);
     sw_vessels_free(p->vs);
+    sw_vessels_free(p->mvs);
     sw_reorder_free(p->rq);
     sw_dedup_free(p->dd);
     free(p->dbfile);
@@ -143,7 +151,7 @@ int ing_run_commit_hooks(struct sw_pipeline *p)
 
 const struct sw_vessel *sw_pipeline_vessel(struct sw_pipeline *p, uint32_t mmsi)
 {
-    return sw_vessels_get(p->vs, mmsi);
+    return sw_vessels_get(p->mvs ? p->mvs : p->vs, mmsi); /* --jobs: the consumers' thread's */
 }
 
 struct sw_vessels *sw_pipeline_vessels(struct sw_pipeline *p)
@@ -171,18 +179,44 @@ const uint64_t *sw_pipeline_nmea_counts(const struct sw_pipeline *p)
 /* The first record of a run far older than the end of the last run: the days are analysed
  * out of order, and what the last run carried (dedup table, stages' state) belongs to a later
  * time, so it is dropped. */
-static void check_first(struct sw_pipeline *p, int64_t t)
+static int check_first(struct sw_pipeline *p, int64_t t)
 {
     p->first_checked = 1;
-    if (p->carry_time == SW_TIME_NONE || t >= p->carry_time - ING_BACKWARDS_MS) return;
+    if (p->carry_time == SW_TIME_NONE || t >= p->carry_time - ING_BACKWARDS_MS) return SW_OK;
     sw_dedup_clear(p->dd);
-    if (ing_stages_layout(p)) ing_stages_reset(p);
+    int rc = ing_sync(p); /* B idle: the stages are A's */
+    if (rc == SW_OK && ing_stages_layout(p)) ing_stages_reset(p);
+    return rc;
+}
+
+int ing_apply(struct sw_pipeline *p, const struct sw_record *r, const struct sw_vessel *v,
+              const struct sw_vessel_out *out)
+{
+    int rc;
+    if (!v) {
+        if ((rc = sw_vstore_aid(p->vst, r)) != SW_OK) return rc;
+    } else {
+        for (int i = 0; i < out->n_points; i++)
+            if ((rc = sw_vstore_point(p->vst, r->mmsi, &out->points[i])) != SW_OK) return rc;
+        if (out->identity_closed &&
+            (rc = sw_vstore_identity(p->vst, r->mmsi, out->closed_seq, &out->closed,
+                                     out->closed_first, out->closed_last, out->closed_written)) !=
+                SW_OK)
+            return rc;
+        for (size_t i = 0; i < p->nstages; i++)
+            if (p->stages[i]->record &&
+                (rc = p->stages[i]->record(p->stages[i]->ctx, r, v, out->slot)) != SW_OK)
+                return rc;
+    }
+    for (int i = 0; i < p->ncons; i++)
+        if ((rc = p->cons[i].fn(p->cons[i].ctx, r, v)) != 0) return rc;
+    return SW_OK;
 }
 
 static int deliver(struct sw_pipeline *p, const struct sw_record *r)
 {
     int rc;
-    if (!p->first_checked) check_first(p, r->t_ms);
+    if (!p->first_checked && (rc = check_first(p, r->t_ms)) != SW_OK) return rc;
     if (p->last_time == SW_TIME_NONE || r->t_ms > p->last_time) p->last_time = r->t_ms;
     int d = sw_dedup_check(p->dd, r->key, r->t_ms);
     if (d == 1) {
@@ -191,38 +225,23 @@ static int deliver(struct sw_pipeline *p, const struct sw_record *r)
     }
     if (d == 2) p->c[SW_IC_DEDUP_FULL]++;
     struct sw_vessel *v = NULL;
-    if (r->kind == SW_REC_AID) {
-        if ((rc = sw_vstore_aid(p->vst, r)) != SW_OK) return rc;
-    } else {
-        struct sw_vessel_out out;
+    struct sw_vessel_out out;
+    out.n_points = out.identity_closed = 0;
+    out.slot = 0;
+    if (r->kind != SW_REC_AID) {
         rc = sw_vessels_update(p->vs, r, &v, &out);
         if (rc == SW_ETOOBIG) {
             p->c[SW_IC_VESSEL_FULL]++;
             return SW_OK;
         }
         if (rc) return rc;
-        for (int i = 0; i < out.n_points; i++) {
-            if ((rc = sw_vstore_point(p->vst, r->mmsi, &out.points[i])) != SW_OK) return rc;
-            p->c[SW_IC_TRACK_POINTS]++;
-        }
-        if (out.identity_closed) {
-            if ((rc = sw_vstore_identity(p->vst, r->mmsi, out.closed_seq, &out.closed,
-                                         out.closed_first, out.closed_last, out.closed_written)) !=
-                SW_OK)
-                return rc;
-            p->c[SW_IC_IDENTITIES]++;
-        }
-        for (size_t i = 0; i < p->nstages; i++)
-            if (p->stages[i]->record &&
-                (rc = p->stages[i]->record(p->stages[i]->ctx, r, v, out.slot)) != SW_OK)
-                return rc;
+        p->c[SW_IC_TRACK_POINTS] += (uint64_t)out.n_points;
+        p->c[SW_IC_IDENTITIES] += out.identity_closed != 0;
     }
     p->c[SW_IC_ACCEPTED]++;
     if (r->fields & SW_F_POS) p->c[SW_IC_POSITIONS]++;
     if (r->fields & SW_F_STATIC_MASK) p->c[SW_IC_STATICS]++;
-    for (int i = 0; i < p->ncons; i++)
-        if ((rc = p->cons[i].fn(p->cons[i].ctx, r, v)) != 0) return rc;
-    return SW_OK;
+    return p->jobs ? ing_jobs_push(p, r, v, &out) : ing_apply(p, r, v, &out);
 }
 
 /* Records leave the buffer sorted a bucket at a time, so what the next ones will touch is
@@ -239,7 +258,7 @@ static void prefetch_ahead(struct sw_pipeline *p)
     if (sw_reorder_peek(p->rq, 4, &key, &mmsi)) {
         size_t slot;
         sw_vessels_prefetch(p->vs, mmsi, 1);
-        if (p->nstages && sw_vessels_find(p->vs, mmsi, &slot))
+        if (p->nstages && !p->jobs && sw_vessels_find(p->vs, mmsi, &slot))
             for (size_t i = 0; i < p->nstages; i++)
                 if (p->stages[i]->prefetch) p->stages[i]->prefetch(p->stages[i]->ctx, slot);
     }
@@ -281,14 +300,26 @@ int sw_pipeline_feed(struct sw_pipeline *p, struct sw_record *r)
     return release(p, SW_REORDER_READY);
 }
 
+static int finish_run(struct sw_pipeline *p, char *err);
+
 int sw_pipeline_finish(struct sw_pipeline *p, char *err)
 {
     int rc;
     if (p->finished) return SW_OK;
-    if ((rc = release(p, SW_REORDER_DRAIN)) != SW_OK) {
-        ing_seterr(err, "cannot store", p->db);
+    if ((rc = release(p, SW_REORDER_DRAIN)) != SW_OK || (rc = ing_sync(p)) != SW_OK) {
+        ing_store_error(p, err);
         return rc;
     }
+    double t0 = p->mvs ? ing_thread_cpu() : 0;
+    rc = finish_run(p, err);
+    if (p->mvs) p->js.cpu_a_serial += ing_thread_cpu() - t0;
+    return rc;
+}
+
+/* The end of the run after the last record (the second thread idle). */
+static int finish_run(struct sw_pipeline *p, char *err)
+{
+    int rc;
     for (int i = 0; i < p->ncons; i++)
         if ((rc = p->cons[i].fn(p->cons[i].ctx, NULL, NULL)) != 0) {
             if (err)
@@ -309,5 +340,12 @@ int sw_pipeline_finish(struct sw_pipeline *p, char *err)
                      sw_strerror(rc));
         return rc;
     }
-    return ing_run_finish(p, err);
+    if ((rc = ing_run_finish(p, err)) == SW_OK) ing_jobs_stop(p);
+    return rc;
+}
+
+void sw_pipeline_jobs_stats(const struct sw_pipeline *p, struct sw_pipeline_jobs_stats *st)
+{
+    *st = p->js;
+    if (p->cfg.jobs >= 2) st->cpu_a = ing_thread_cpu();
 }

@@ -7,6 +7,7 @@
  *                 given a time, resume replay after a checkpoint
  *   checkpoint.c  the saved state: loading it at start, checkpoints (state file and the
  *                 ingest tables), the state log and the run's record at the end
+ *   jobs.c        cfg.jobs >= 2: what follows the vessel update on a second thread
  * The vessel tables' SQL is the vessel store's (sanctwatch/vstore.h).
  */
 #ifndef SW_INGEST_PIPELINE_INT_H
@@ -43,10 +44,17 @@ struct ing_commit_hook {
     void *ctx;
 };
 
+struct ing_jobs;
+
 struct sw_pipeline {
     sqlite3 *db;
     struct sw_pipeline_config cfg;
     struct sw_vessels *vs;
+    /* cfg.jobs >= 2 (jobs.c): the stages' copy of vs, the second thread, its CPU seconds */
+    struct sw_vessels *mvs;
+    uint64_t mtouches; /* sw_vessels_touches(mvs) when last handed on to vs */
+    struct ing_jobs *jobs;
+    struct sw_pipeline_jobs_stats js; /* sw_pipeline_jobs_stats */
     struct sw_vstore *vst;
     struct sw_reorder *rq;
     struct sw_dedup *dd;
@@ -104,6 +112,34 @@ struct sw_pipeline {
 void ing_seterr(char *err, const char *what, sqlite3 *db);
 /* Every commit hook in order; the first failure is returned. */
 int ing_run_commit_hooks(struct sw_pipeline *p);
+
+/* What follows the vessel update of r (v, out; v NULL for an aid): the store's writes, the
+ * stages, the consumers. Thread B's with cfg.jobs >= 2 (jobs.c), else deliver's. */
+int ing_apply(struct sw_pipeline *p, const struct sw_record *r, const struct sw_vessel *v,
+              const struct sw_vessel_out *out);
+/* The record path's error into err: B's own message, or the database's ("cannot store"). */
+void ing_store_error(struct sw_pipeline *p, char *err);
+
+/* jobs.c (all called by thread A) */
+/* Start thread B (p->mvs set up and loaded). */
+int ing_jobs_start(struct sw_pipeline *p);
+/* Hand r, the updated vessel v (NULL for an aid) and out to B; B's error when it had one. */
+int ing_jobs_push(struct sw_pipeline *p, const struct sw_record *r, const struct sw_vessel *v,
+                  const struct sw_vessel_out *out);
+/* Wait until B has done everything pushed (B is then idle until the next push) and hand the
+ * stages' vessel touches on to p->vs; B's error, if any. SW_OK at once without a mirror. Before
+ * anything that reads or writes the stages or the database. */
+int ing_sync(struct sw_pipeline *p);
+/* A waits for input: B is woken for what was pushed. */
+void ing_jobs_kick(struct sw_pipeline *p);
+/* Stop B (what it was not done with is dropped) and join it; p->js set. */
+void ing_jobs_stop(struct sw_pipeline *p);
+/* The vessel v of slot into the mirror (a new slot must be the next one): SW_OK, or an error
+ * with msg (SW_ERRMAX, may be NULL) when the slots went apart. */
+int ing_mirror_put(struct sw_pipeline *p, size_t slot, const struct sw_vessel *v, char *msg);
+/* B's own message (not the database's) when it failed, else NULL. */
+const char *ing_jobs_message(struct sw_pipeline *p);
+double ing_thread_cpu(void); /* the calling thread's CPU seconds */
 
 /* checkpoint.c */
 /* Prepare the statements of the ingest tables and load the saved state (vessels, pending

@@ -81,6 +81,8 @@ static int restore_vessel(struct sw_pipeline *p, const unsigned char *b, int r8,
         rc = sw_vessels_restore(p->vs, &v);
     }
     if (rc == SW_OK && !sw_vessels_find(p->vs, v.mmsi, slot)) rc = SW_EFORMAT;
+    /* --jobs: the stages' table (which their loads read) follows */
+    if (rc == SW_OK && p->mvs) rc = ing_mirror_put(p, *slot, sw_vessels_at(p->vs, *slot), NULL);
     return rc;
 }
 

@@ -30,6 +30,7 @@ struct sw_vessels {
     uint32_t *index; /* slot -> vessel number + 1, 0 empty */
     size_t icap;
     struct sw_track_config tc;
+    uint64_t touches; /* sw_vessels_touch calls */
 };
 
 void sw_track_config_default(struct sw_track_config *c)
@@ -119,6 +120,12 @@ struct sw_vessel *sw_vessels_get(struct sw_vessels *vs, uint32_t mmsi)
 void sw_vessels_touch(struct sw_vessels *vs, size_t slot)
 {
     if (slot < vs->n) VAT(vs, slot)->dirty |= SW_VESSEL_DIRTY_STATE | SW_VESSEL_DIRTY_LOG;
+    vs->touches++;
+}
+
+uint64_t sw_vessels_touches(const struct sw_vessels *vs)
+{
+    return vs->touches;
 }
 
 int sw_vessels_find(const struct sw_vessels *vs, uint32_t mmsi, size_t *slot)
