@@ -19,7 +19,7 @@ JS="python3 $SW_ROOT/tests/bus/jsdump.py"
 # ---- usage
 "$SW_BIN" feed x.nmea 2>"$T/err"; [ $? = 2 ] && grep -q -- "--bus nats://HOST:PORT is required" "$T/err" || fail "no --bus: not a usage error"
 "$SW_BIN" feed --bus nats://127.0.0.1:1 --partitions 0 x 2>"$T/err"; [ $? = 2 ] && grep -q "bad value '0' for --partitions" "$T/err" || fail "--partitions 0 accepted"
-"$SW_BIN" feed --bus http://127.0.0.1:1 x 2>"$T/err"; [ $? = 1 ] && grep -q "bus 'http://127.0.0.1:1' is not a nats://HOST:PORT address" "$T/err" || { cat "$T/err"; fail "http:// bus accepted"; }
+"$SW_BIN" feed --bus http://127.0.0.1:1 x 2>"$T/err"; [ $? = 2 ] && grep -q "bus 'http://127.0.0.1:1' is not a nats://HOST:PORT address" "$T/err" || { cat "$T/err"; fail "http:// bus accepted"; }
 "$SW_BIN" feed --bus nats://127.0.0.1:1 --stream 'a.b' x 2>"$T/err"; [ $? = 1 ] && grep -q "stream name 'a.b' is not a JetStream name" "$T/err" || { cat "$T/err"; fail "stream a.b accepted"; }
 
 # ---- a refused port
