@@ -568,7 +568,7 @@ struct bus_sub {
     natsMsg *keep;    /* the last message applied, acked (with all before it) by bus_sub_ack */
     char *stream, *durable, *filter;
     uint64_t cseq;   /* the consumer sequence of the last message received */
-    uint64_t lost;   /* the consumer's delivered sequence past cseq at the last empty fetch */
+    int strikes;     /* empty fetches in a row with messages delivered or waiting */
     int broken;      /* a delivery was missed: the consumer must be made again */
     int64_t wait_ms; /* the bus timeout: how long a cluster may take to answer again */
 };
@@ -604,7 +604,8 @@ int bus_sub_reset(struct bus_sub *s, uint64_t start_seq, char *err)
     s->keep = NULL;
     natsSubscription_Destroy(s->sub);
     s->sub = NULL;
-    s->cseq = s->lost = 0;
+    s->cseq = 0;
+    s->strikes = 0;
     s->broken = 0;
     js_DeleteConsumer(s->b.js, s->stream, s->durable, NULL, &jerr); /* absent: fine */
     jsConsumerConfig_Init(&cc);
@@ -682,7 +683,8 @@ void bus_sub_close(struct bus_sub *s)
 }
 
 /* After an empty fetch: was something delivered that never came (lost with a connection or
- * a consumer leader)? Seen twice in a row, the consumer must be made again: SW_EAGAIN. */
+ * a consumer leader), or does the consumer hold messages it does not deliver (a leader that
+ * lost its pull requests)? Seen twice in a row, the consumer must be made again: SW_EAGAIN. */
 static int probe(struct bus_sub *s, char *err)
 {
     jsConsumerInfo *ci = NULL;
@@ -692,19 +694,19 @@ static int probe(struct bus_sub *s, char *err)
         nats_fail(err, "cannot read the consumer", s->durable, st);
         return SW_EAGAIN;
     }
-    uint64_t delivered = ci->Delivered.Consumer;
+    uint64_t delivered = ci->Delivered.Consumer, waiting = ci->NumPending;
     jsConsumerInfo_Destroy(ci);
-    if (delivered <= s->cseq) {
-        s->lost = 0;
+    if (delivered <= s->cseq && waiting == 0) {
+        s->strikes = 0;
         return SW_OK;
     }
-    if (s->lost && delivered >= s->lost) {
-        snprintf(err, SW_ERRMAX, "consumer '%s' delivered up to %llu, %llu came", s->durable,
-                 (unsigned long long)delivered, (unsigned long long)s->cseq);
+    if (s->strikes++) {
+        snprintf(err, SW_ERRMAX, "consumer '%s' delivered up to %llu (%llu came), %llu waiting",
+                 s->durable, (unsigned long long)delivered, (unsigned long long)s->cseq,
+                 (unsigned long long)waiting);
         return SW_EAGAIN;
     }
-    s->lost = delivered; /* it may still be on its way: look again after the next fetch */
-    return SW_OK;
+    return SW_OK; /* it may still be on its way: look again after the next fetch */
 }
 
 int bus_sub_fetch(struct bus_sub *s, int batch, int64_t timeout_ms, int *n, char *err)
@@ -736,7 +738,7 @@ int bus_sub_fetch(struct bus_sub *s, int batch, int64_t timeout_ms, int *n, char
         }
         (*n)++;
     }
-    s->lost = 0;
+    if (*n) s->strikes = 0;
     return SW_OK;
 }
 

@@ -320,5 +320,6 @@ int sw_worker_run(struct sw_pipeline *p, const struct sw_worker_config *cfg,
         snprintf(err, SW_ERRMAX, "%s", err2[0] ? err2 : sw_strerror(rc2));
         rc = rc2;
     }
+    if (rc == SW_OK) err[0] = '\0'; /* the bus failures recovered from are not errors */
     return rc;
 }

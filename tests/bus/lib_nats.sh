@@ -7,11 +7,14 @@ command -v nats-server >/dev/null || { echo "SKIP: nats-server absent (scripts/d
 NATS_PIDS=()
 nats_cleanup() { for p in "${NATS_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
 trap nats_cleanup EXIT
+# Every server started is stopped by the trap; .ci/run also lists them (SW_NATS_PIDS, a file)
+# to check that none outlived its test.
+nats_started() { NATS_PIDS+=("$1"); [ -z "${SW_NATS_PIDS:-}" ] || echo "$1" >>"$SW_NATS_PIDS"; }
 nats_start() {
     local d
     d=$(mktemp -d "$T/nats.XXXXXX")
     nats-server "$@" -a 127.0.0.1 -p -1 -m -1 -sd "$d/store" -l "$d/log" &
-    NATS_PIDS+=($!)
+    nats_started $!
     for _ in $(seq 1 100); do grep -q "Server is ready" "$d/log" 2>/dev/null && break; sleep 0.1; done
     NATS_PORT=$(sed -n 's/.*Listening for client connections on .*:\([0-9]*\)$/\1/p' "$d/log")
     NATS_MON=$(sed -n 's/.*Starting http monitor on .*:\([0-9]*\)$/\1/p' "$d/log")
@@ -61,9 +64,9 @@ cluster {
   routes: [$routes ]
 }
 CONF
-    nats-server -c "$d/conf" -l "$d/log" &
+    nats-server -c "$d/conf" -l "$d/log" 3>&- &
     CL_PID[$i]=$!
-    NATS_PIDS+=($!)
+    nats_started $!
 }
 cluster_meta_leader() { # the meta leader node $1 names, empty when none
     curl -sf "http://127.0.0.1:${CL_MON[$1]}/jsz" 2>/dev/null |
