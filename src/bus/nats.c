@@ -52,6 +52,7 @@ struct bus {
     struct slot *ring;
     uint64_t cap, tail, head;
     int trouble;
+    int closed; /* the library's closed callback ran: no callback of this connection follows */
 };
 
 static int retryable(natsStatus s, jsErrCode e)
@@ -120,6 +121,16 @@ static void disconnected(natsConnection *nc, void *closure)
     pthread_mutex_unlock(&b->mu);
 }
 
+static void closed(natsConnection *nc, void *closure)
+{
+    struct bus *b = closure;
+    (void)nc;
+    pthread_mutex_lock(&b->mu);
+    b->closed = 1;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+}
+
 /* The library's last error, without its "(file.c:line): " prefix, or the status's text. */
 static int nats_fail(char *err, const char *what, const char *arg, natsStatus s)
 {
@@ -162,6 +173,7 @@ static int connect_to(struct bus *b, const char *url, const char *name, int max_
     if (s == NATS_OK) s = natsOptions_SetMaxReconnect(o, -1);
     if (s == NATS_OK) s = natsOptions_SetReconnectWait(o, RECONNECT_WAIT_MS);
     if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(o, disconnected, b);
+    if (s == NATS_OK) s = natsOptions_SetClosedCB(o, closed, b);
     if (s == NATS_OK) s = natsConnection_Connect(&b->nc, o);
     natsOptions_Destroy(o);
     if (s != NATS_OK) return nats_fail(err, "cannot connect to", url, s);
@@ -321,8 +333,17 @@ int bus_open(struct bus **out, const struct sw_feed_config *cfg, char *err)
 }
 
 /* The connection, the lock, the messages held to be sent again; not the object. */
+static void wait_ms(struct bus *b, int64_t ms);
+
 static void disconnect(struct bus *b)
 {
+    if (b->nc) { /* the callbacks (disconnected, closed) run before b goes */
+        natsConnection_Close(b->nc);
+        pthread_mutex_lock(&b->mu);
+        for (int i = 0; i < 50 && !b->closed; i++)
+            wait_ms(b, 100);
+        pthread_mutex_unlock(&b->mu);
+    }
     jsCtx_Destroy(b->js);
     natsConnection_Destroy(b->nc);
     for (uint64_t i = b->tail; b->ring && i < b->head; i++)
