@@ -26,6 +26,13 @@
 #define SW_BUS_PARTITIONS_MAX 4096
 #define SW_BUS_DUP_WINDOW_MS (3600 * 1000LL)
 #define SW_BUS_MAX_PENDING 4096
+/* A --bus address: nats://HOST:PORT, or up to SW_BUS_SERVERS_MAX of them separated by commas
+ * (the seed servers of a cluster), SW_BUS_URL_MAX bytes at most. */
+#define SW_BUS_SERVERS_MAX 16
+#define SW_BUS_URL_MAX 2048
+#define SW_BUS_REPLICAS_MAX 5
+/* How long a worker waits for the bus to answer again (a leader election, a node gone). */
+#define SW_BUS_TIMEOUT_MS (180 * 1000LL)
 /* The longest body published (the raw lines of one message) and the longest line kept as a
  * pending fragment of a multi-sentence message. */
 #define SW_BUS_BODY_MAX 16384
@@ -36,14 +43,22 @@
  * partitions by vessel uses this function. */
 unsigned sw_bus_partition(uint32_t mmsi, unsigned n);
 
+/* A --bus address: nats://HOST:PORT[,nats://HOST:PORT...] (PORT 1..65535, HOST without '/',
+ * '@', ',' or spaces; at most SW_BUS_SERVERS_MAX). SW_OK, or SW_EINVAL with err naming the
+ * entry at fault. */
+int sw_bus_check_url(const char *url, char *err);
+
 struct sw_feed_config {
-    const char *url;             /* nats://HOST:PORT (required) */
+    const char *url;             /* nats://HOST:PORT[,...] (required; sw_bus_check_url) */
     const char *stream;          /* SW_BUS_STREAM when NULL */
     const char *prefix;          /* SW_BUS_PREFIX when NULL */
     unsigned partitions;         /* SW_BUS_PARTITIONS when 0 */
+    int replicas;                /* replicas of a stream feed creates, 1..5 (0: 1); an existing
+                                    stream must have as many */
     int64_t dup_window_ms;       /* duplicate window of a stream feed creates; 0: the default */
     int max_pending;             /* publishes awaiting their ack at most; 0: SW_BUS_MAX_PENDING */
-    int64_t ack_timeout_ms;      /* how long the end waits for the last acks; 0: 30 s */
+    int64_t ack_timeout_ms;      /* how long the end waits for the last acks, and a recovery
+                                    from lost acks (an election) at most; 0: 30 s */
     int lenient;                 /* accept NMEA with bad checksums, as analyze --lenient */
     volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to stop reading */
 };
@@ -57,6 +72,9 @@ struct sw_feed_counts {
     uint64_t stored;     /* acknowledged as stored by the server */
     uint64_t duplicates; /* acknowledged as duplicates (an id seen within the window) */
     uint64_t failed;     /* refused by the server, or no ack in time */
+    uint64_t resent;     /* sent again after no ack, no responders or a lost connection (the
+                            stream's duplicate window keeps them once) */
+    uint64_t late;       /* of those, stored after a later message: out of feed's order */
     uint64_t rebuilt;    /* multi-sentence messages whose raw lines could not be told apart:
                             published as one sentence rebuilt from the payload */
 };
@@ -100,10 +118,11 @@ const uint64_t *sw_feed_nmea(const struct sw_feed *f);
 struct sw_pipeline;
 
 struct sw_worker_config {
-    const char *url;             /* nats://HOST:PORT (required) */
+    const char *url;             /* nats://HOST:PORT[,...] (required; sw_bus_check_url) */
     const char *stream;          /* SW_BUS_STREAM when NULL */
     const char *prefix;          /* SW_BUS_PREFIX when NULL */
     unsigned partitions;         /* the stream's partitions, checked (SW_BUS_PARTITIONS when 0) */
+    int64_t bus_timeout_ms;      /* the bus unanswering this long ends the run (0: default) */
     unsigned first, last;        /* the partitions taken; last SW_WORKER_ALL: to the end */
     const char *durable;         /* consumer name; NULL: sanctwatch-STREAM-FIRST-LAST */
     int batch;                   /* messages a fetch asks for; 0: SW_WORKER_BATCH */
@@ -125,13 +144,15 @@ struct sw_worker_counts {
     uint64_t mmsi_mismatch;   /* the body's MMSI is not Sw-Mmsi */
     uint64_t no_frame;        /* the body gave no message (framer counts say why) */
     uint64_t acks;            /* acknowledgements sent (each after a commit) */
+    uint64_t resets;          /* consumer made again after the bus failed (election, node) */
     uint64_t resumed_after;   /* the stream sequence the run started after */
     uint64_t position;        /* the stream sequence of the last message taken */
 };
 
 /* Run until the stream has had nothing new for idle_exit_ms or stop is set, then commit a
  * checkpoint and acknowledge. SW_OK, or SW_EINVAL (bad configuration, a stream of other
- * partitions), SW_ENOTFOUND (no such stream), SW_ENET (server unreachable or lost), an error
+ * partitions), SW_ENOTFOUND (no such stream), SW_ENET (server unreachable, or no answer for
+ * bus_timeout_ms: what was taken is committed; the same call resumes), an error
  * of the pipeline (SW_EDB, ...), with err. Bad messages are counted, never an error. */
 int sw_worker_run(struct sw_pipeline *p, const struct sw_worker_config *cfg,
                   struct sw_worker_counts *counts, char *err);

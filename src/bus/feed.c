@@ -88,6 +88,52 @@ void sw_feed_config_default(struct sw_feed_config *c)
     c->dup_window_ms = SW_BUS_DUP_WINDOW_MS;
     c->max_pending = SW_BUS_MAX_PENDING;
     c->ack_timeout_ms = 30000;
+    c->replicas = 1;
+}
+
+/* One entry of a --bus list, n bytes at s: nats://HOST[:PORT]. */
+static int server_ok(const char *s, size_t n)
+{
+    if (n < 8 || strncmp(s, "nats://", 7) != 0) return 0;
+    const char *h = s + 7, *end = s + n, *colon = NULL;
+    for (const char *p = h; p < end; p++) {
+        if (*p <= ' ' || *p > '~' || *p == '/' || *p == '@' || *p == ',') return 0;
+        if (*p == ':') colon = p;
+    }
+    if (colon == h || (colon && colon + 1 == end)) return 0; /* no host, or no port */
+    if (!colon) return 1;
+    unsigned long port = 0;
+    for (const char *p = colon + 1; p < end; p++) {
+        if (*p < '0' || *p > '9' || (port = port * 10 + (unsigned long)(*p - '0')) > 65535)
+            return 0;
+    }
+    return port > 0;
+}
+
+int sw_bus_check_url(const char *url, char *err)
+{
+    if (!url || !*url || strncmp(url, "nats://", 7) != 0 || strlen(url) > SW_BUS_URL_MAX) {
+        snprintf(err, SW_ERRMAX, "bus '%.200s' is not a nats://HOST:PORT address", url ? url : "");
+        return SW_EINVAL;
+    }
+    int k = 0;
+    for (const char *p = url;; k++) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (k == SW_BUS_SERVERS_MAX) {
+            snprintf(err, SW_ERRMAX, "bus '%.100s...' has more than %d servers", url,
+                     SW_BUS_SERVERS_MAX);
+            return SW_EINVAL;
+        }
+        if (!server_ok(p, n)) {
+            snprintf(err, SW_ERRMAX, "bus server %d '%.*s' is not a nats://HOST:PORT address",
+                     k + 1, (int)(n > 200 ? 200 : n), p);
+            return SW_EINVAL;
+        }
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return SW_OK;
 }
 
 /* A JetStream stream name or subject token: printable ASCII without space, '.', '*', '>'. */
@@ -109,9 +155,11 @@ static int check_config(struct sw_feed_config *c, char *err)
     if (c->dup_window_ms <= 0) c->dup_window_ms = SW_BUS_DUP_WINDOW_MS;
     if (c->max_pending <= 0) c->max_pending = SW_BUS_MAX_PENDING;
     if (c->ack_timeout_ms <= 0) c->ack_timeout_ms = 30000;
-    if (!c->url || strncmp(c->url, "nats://", 7) != 0) {
-        snprintf(err, SW_ERRMAX, "bus '%s' is not a nats://HOST:PORT address",
-                 c->url ? c->url : "");
+    if (c->replicas <= 0) c->replicas = 1;
+    int rc = sw_bus_check_url(c->url, err);
+    if (rc != SW_OK) return rc;
+    if (c->replicas > SW_BUS_REPLICAS_MAX) {
+        snprintf(err, SW_ERRMAX, "replicas '%d' is over %d", c->replicas, SW_BUS_REPLICAS_MAX);
         return SW_EINVAL;
     }
     if (!token_ok(c->stream, 0) || strlen(c->stream) > 64) {
@@ -560,7 +608,7 @@ int sw_feed_finish(struct sw_feed *f, char *err)
     err[0] = '\0';
     f->finished = 1;
     int rc = bus_wait(f->bus, f->cfg.ack_timeout_ms, err);
-    bus_acks(f->bus, &f->c.stored, &f->c.duplicates, &f->c.failed);
+    bus_acks(f->bus, &f->c.stored, &f->c.duplicates, &f->c.failed, &f->c.resent, &f->c.late);
     return rc;
 }
 

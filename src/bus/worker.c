@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The longest CSV header and receiver a header may carry, unescaped. */
 #define CSV_HEADER_MAX 4096
@@ -30,6 +31,7 @@ void sw_worker_config_default(struct sw_worker_config *c)
     c->partitions = SW_BUS_PARTITIONS;
     c->last = SW_WORKER_ALL;
     c->batch = SW_WORKER_BATCH;
+    c->bus_timeout_ms = SW_BUS_TIMEOUT_MS;
 }
 
 /* A decimal number of at most max (no sign, no spaces): 0, or -1. */
@@ -143,7 +145,8 @@ struct worker {
     char rx[RECEIVER_MAX], csv[CSV_HEADER_MAX];
 };
 
-/* Acknowledge the last message taken when a commit came since the last ack. */
+/* Acknowledge the last message taken when a commit came since the last ack. SW_EAGAIN when
+ * the ack did not arrive (the consumer is made again after the committed position). */
 static int ack_committed(struct worker *w, char *err)
 {
     if (sw_pipeline_commits(w->p) == w->commits) return SW_OK;
@@ -152,6 +155,35 @@ static int ack_committed(struct worker *w, char *err)
     if (rc == SW_OK && w->unacked) w->c->acks++;
     w->unacked = 0;
     return rc;
+}
+
+/* The bus failed (SW_EAGAIN: an election, a node gone, a delivery lost): the consumer made
+ * again to deliver after the last message taken, tried until it works or the bus has not
+ * answered for the bus timeout since *since (the first failure of this spell). */
+static int recover(struct worker *w, int64_t *since, char *err)
+{
+    const struct sw_worker_config *cfg = w->cfg;
+    char why[SW_ERRMAX];
+    if (!*since) *since = sw_time_now_ms();
+    for (;;) {
+        snprintf(why, sizeof why, "%s", err);
+        if (cfg->stop && *cfg->stop) return SW_OK;
+        int rc = bus_sub_reset(w->s, w->c->position, err);
+        if (rc == SW_OK) {
+            w->c->resets++;
+            return SW_OK;
+        }
+        if (rc != SW_EAGAIN) return rc;
+        if (sw_time_now_ms() - *since >= cfg->bus_timeout_ms) {
+            snprintf(why, sizeof why, "%s", err);
+            snprintf(err, SW_ERRMAX,
+                     "the bus did not answer for %lld s (%.150s); what was taken is committed, "
+                     "run again to resume",
+                     (long long)(cfg->bus_timeout_ms / 1000), why);
+            return SW_ENET;
+        }
+        nanosleep(&(struct timespec){0, 250 * 1000000L}, NULL);
+    }
 }
 
 /* One message: checked, applied or passed over; its position taken either way. */
@@ -211,24 +243,32 @@ static int take(struct worker *w, int i, char *err)
     return ack_committed(w, err);
 }
 
-/* Fetch and take until idle or stopped. */
+/* Fetch and take until idle or stopped; the bus failing is recovered from (SW_EAGAIN). */
 static int loop(struct worker *w, char *err)
 {
     const struct sw_worker_config *cfg = w->cfg;
-    int64_t idle_since = sw_time_now_ms();
+    int64_t idle_since = sw_time_now_ms(), since = 0;
     int rc, n;
     while (!(cfg->stop && *cfg->stop)) {
-        if ((rc = bus_sub_fetch(w->s, cfg->batch, FETCH_WAIT_MS, &n, err)) != SW_OK) return rc;
-        if (n == 0) {
+        rc = bus_sub_fetch(w->s, cfg->batch, FETCH_WAIT_MS, &n, err);
+        if (rc == SW_OK && n == 0) {
             /* a quiet moment: what was taken is committed and acknowledged */
             if (w->unacked && (rc = sw_pipeline_checkpoint(w->p)) != SW_OK) return rc;
-            if ((rc = ack_committed(w, err)) != SW_OK) return rc;
-            if (cfg->idle_exit_ms > 0 && sw_time_now_ms() - idle_since >= cfg->idle_exit_ms) break;
+            if ((rc = ack_committed(w, err)) == SW_OK && cfg->idle_exit_ms > 0 &&
+                sw_time_now_ms() - idle_since >= cfg->idle_exit_ms)
+                break;
+        } else if (rc == SW_OK) {
+            idle_since = sw_time_now_ms();
+            for (int i = 0; rc == SW_OK && i < n; i++)
+                rc = take(w, i, err);
+        }
+        if (rc == SW_EAGAIN) { /* the bus failed: not idle time */
+            if ((rc = recover(w, &since, err)) != SW_OK) return rc;
+            idle_since = sw_time_now_ms();
             continue;
         }
-        idle_since = sw_time_now_ms();
-        for (int i = 0; i < n; i++)
-            if ((rc = take(w, i, err)) != SW_OK) return rc;
+        if (rc != SW_OK) return rc;
+        since = 0;
     }
     return SW_OK;
 }
@@ -243,6 +283,8 @@ int sw_worker_run(struct sw_pipeline *p, const struct sw_worker_config *cfg,
     if (!k.prefix) k.prefix = SW_BUS_PREFIX;
     if (!k.partitions) k.partitions = SW_BUS_PARTITIONS;
     if (k.batch <= 0) k.batch = SW_WORKER_BATCH;
+    if (k.bus_timeout_ms <= 0) k.bus_timeout_ms = SW_BUS_TIMEOUT_MS;
+    if (k.url && sw_bus_check_url(k.url, err) != SW_OK) return SW_EINVAL;
     if (k.last == SW_WORKER_ALL) k.last = k.partitions - 1;
     if (!k.url || k.partitions > SW_BUS_PARTITIONS_MAX || k.first > k.last ||
         k.last >= k.partitions || strlen(k.prefix) > 200 || strlen(k.stream) > 200) {
@@ -271,11 +313,13 @@ int sw_worker_run(struct sw_pipeline *p, const struct sw_worker_config *cfg,
     char err2[SW_ERRMAX] = "";
     int rc2 = sw_pipeline_stream_end(p, err2);
     if (rc2 == SW_OK) rc2 = sw_pipeline_checkpoint(p);
-    if (rc2 == SW_OK && w.s) rc2 = ack_committed(&w, err2);
+    if (rc2 == SW_OK && w.s && ack_committed(&w, err2) != SW_OK) /* the commit decides */
+        err2[0] = '\0';
     bus_sub_close(w.s);
     if (rc == SW_OK && rc2 != SW_OK) {
         snprintf(err, SW_ERRMAX, "%s", err2[0] ? err2 : sw_strerror(rc2));
         rc = rc2;
     }
+    if (rc == SW_OK) err[0] = '\0'; /* the bus failures recovered from are not errors */
     return rc;
 }

@@ -58,7 +58,10 @@ static void usage(FILE *f)
             "  --partitions A-B      take partitions A to B only (default all; 7-7: one)\n"
             "  --partition-count N   the stream's partitions, checked (default 256)\n"
             "  --durable NAME        consumer name (default sanctwatch-STREAM-A-B)\n"
-            "  --idle-exit SEC       end when the stream had nothing new for SEC\n\n"
+            "  --idle-exit SEC       end when the stream had nothing new for SEC\n"
+            "  --bus-timeout SEC     end (exit 1) when the bus has not answered for SEC\n"
+            "                        (a cluster without leader, every node gone; default 180)\n"
+            "nats://H1:P1,nats://H2:P2,...: the seed servers of a cluster (docs/bus.md)\n\n"
             "A run stopped by a signal or killed is resumed by running the same command again;\n"
             "files already ingested into DB are skipped.\n",
             SW_STORE_DEFAULT_PATH);
@@ -193,6 +196,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->wk.durable = argv[++i];
         } else if (!strcmp(a, "--partitions")) {
             bad = parse_range(i + 1 < argc ? argv[++i] : NULL, &o->wk);
+        } else if (!strcmp(a, "--bus-timeout")) {
+            if (!(bad = num_opt(argc, argv, &i, 1, 86400, &v)))
+                o->wk.bus_timeout_ms = (int64_t)(v * 1000);
         } else if (!strcmp(a, "--partition-count")) {
             if (!(bad = num_opt(argc, argv, &i, 1, SW_BUS_PARTITIONS_MAX, &v)))
                 o->wk.partitions = (unsigned)v;
@@ -344,7 +350,8 @@ static void print_worker(const struct sw_worker_counts *c)
         uint64_t v;
     } bad[] = {{"bus_bad_header", c->bad_header},       {"bus_bad_format", c->bad_format},
                {"bus_oversized", c->oversized},         {"bus_wrong_partition", c->wrong_partition},
-               {"bus_mmsi_mismatch", c->mmsi_mismatch}, {"bus_no_frame", c->no_frame}};
+               {"bus_mmsi_mismatch", c->mmsi_mismatch}, {"bus_no_frame", c->no_frame},
+               {"bus_consumer_resets", c->resets}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         if (bad[i].v) fprintf(stderr, "  %-24s %" PRIu64 "\n", bad[i].name, bad[i].v);
 }

@@ -14,28 +14,35 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: sanctwatch feed --bus nats://HOST:PORT [--stream NAME] [--subject PREFIX]\n"
-            "                       [--partitions N] [--dup-window SEC] [--max-pending N]\n"
-            "                       [--ack-timeout SEC] [--lenient] [--quiet] INPUT...\n\n"
-            "Publish AIS inputs to a NATS JetStream stream, one message per AIS message with\n"
-            "its raw lines, receiver and time, on subject PREFIX.<partition> by its MMSI.\n"
-            "INPUT is read as analyze reads it: NMEA (tag blocks, $PGHP, timestamps) or\n"
-            "MarineCadastre/aisdk CSV; plain, gzip, bzip2, xz, zstd, zip or tar; '-' stdin.\n"
-            "Each message has a deterministic id: feeding the same input again within the\n"
-            "stream's duplicate window stores nothing twice. Exits non-zero when the bus\n"
-            "cannot be reached or a message is refused or not acknowledged.\n\n"
-            "  --bus URL          the NATS server (nats://HOST:PORT)\n"
-            "  --stream NAME      the stream, created when absent (default %s)\n"
-            "  --subject PREFIX   subjects PREFIX.<partition> (default %s)\n"
-            "  --partitions N     partitions by MMSI (default %d; must match the stream's)\n"
-            "  --dup-window SEC   duplicate window of a stream feed creates (default %lld)\n"
-            "  --max-pending N    publishes awaiting their ack at most (default %d)\n"
-            "  --ack-timeout SEC  how long to wait for acks before failing (default 30)\n"
-            "  --lenient          also take sentences whose checksum is wrong or missing\n"
-            "  --quiet            only the summary line on stderr, not the counters\n",
-            SW_BUS_STREAM, SW_BUS_PREFIX, SW_BUS_PARTITIONS, SW_BUS_DUP_WINDOW_MS / 1000,
-            SW_BUS_MAX_PENDING);
+    fprintf(
+        f,
+        "usage: sanctwatch feed --bus nats://HOST:PORT[,...] [--stream NAME] [--subject PREFIX]\n"
+        "                       [--partitions N] [--replicas N] [--dup-window SEC] [--max-pending "
+        "N]\n"
+        "                       [--ack-timeout SEC] [--lenient] [--quiet] INPUT...\n\n"
+        "Publish AIS inputs to a NATS JetStream stream, one message per AIS message with\n"
+        "its raw lines, receiver and time, on subject PREFIX.<partition> by its MMSI.\n"
+        "INPUT is read as analyze reads it: NMEA (tag blocks, $PGHP, timestamps) or\n"
+        "MarineCadastre/aisdk CSV; plain, gzip, bzip2, xz, zstd, zip or tar; '-' stdin.\n"
+        "Each message has a deterministic id: feeding the same input again within the\n"
+        "stream's duplicate window stores nothing twice. Exits non-zero when the bus\n"
+        "cannot be reached or a message is refused or not acknowledged. Messages whose\n"
+        "ack is lost (a cluster's leader election, a node gone) are sent again in order.\n\n"
+        "  --bus URL[,URL...] the NATS server (nats://HOST:PORT), or up to %d servers of\n"
+        "                     a cluster: connects to one, moves to another when it dies\n"
+        "  --stream NAME      the stream, created when absent (default %s)\n"
+        "  --subject PREFIX   subjects PREFIX.<partition> (default %s)\n"
+        "  --partitions N     partitions by MMSI (default %d; must match the stream's)\n"
+        "  --replicas N       replicas of the stream when feed creates it, 1 to %d\n"
+        "                     (default 1; must match the stream's)\n"
+        "  --dup-window SEC   duplicate window of a stream feed creates (default %lld)\n"
+        "  --max-pending N    publishes awaiting their ack at most (default %d)\n"
+        "  --ack-timeout SEC  how long to wait for acks before failing, also while a\n"
+        "                     cluster elects a leader (default 30)\n"
+        "  --lenient          also take sentences whose checksum is wrong or missing\n"
+        "  --quiet            only the summary line on stderr, not the counters\n",
+        SW_BUS_SERVERS_MAX, SW_BUS_STREAM, SW_BUS_PREFIX, SW_BUS_PARTITIONS, SW_BUS_REPLICAS_MAX,
+        SW_BUS_DUP_WINDOW_MS / 1000, SW_BUS_MAX_PENDING);
 }
 
 /* 0 to go on, else the exit status (--help: -1, returned as 0). */
@@ -57,6 +64,9 @@ static int parse_args(int argc, char **argv, struct sw_feed_config *c, int *quie
         } else if (!strcmp(a, "--partitions")) {
             if (!(bad = cli_parse_num("feed", a, argv[++i], 1, SW_BUS_PARTITIONS_MAX, &v)))
                 c->partitions = (unsigned)v;
+        } else if (!strcmp(a, "--replicas")) {
+            if (!(bad = cli_parse_num("feed", a, argv[++i], 1, SW_BUS_REPLICAS_MAX, &v)))
+                c->replicas = (int)v;
         } else if (!strcmp(a, "--dup-window")) {
             if (!(bad = cli_parse_num("feed", a, argv[++i], 1, 86400 * 7, &v)))
                 c->dup_window_ms = (int64_t)(v * 1000);
@@ -85,6 +95,11 @@ static int parse_args(int argc, char **argv, struct sw_feed_config *c, int *quie
     }
     if (!c->url) {
         cli_error("feed: --bus nats://HOST:PORT is required");
+        return 2;
+    }
+    char err[SW_ERRMAX];
+    if (sw_bus_check_url(c->url, err) != SW_OK) {
+        cli_error("feed: %s", err);
         return 2;
     }
     if (*first == 0 || *first >= argc) {
@@ -126,6 +141,8 @@ static void print_counts(const struct sw_feed *f, int quiet)
                 fprintf(stderr, "  nmea_%-19s %" PRIu64 "\n",
                         sw_nmea_reason_name((enum sw_nmea_reason)i), n[i]);
         if (c->rebuilt) fprintf(stderr, "  %-24s %" PRIu64 "\n", "rebuilt", c->rebuilt);
+        if (c->resent) fprintf(stderr, "  %-24s %" PRIu64 "\n", "resent", c->resent);
+        if (c->late) fprintf(stderr, "  %-24s %" PRIu64 "\n", "stored_out_of_order", c->late);
     }
     fprintf(stderr,
             "feed: %" PRIu64 " published, %" PRIu64 " stored, %" PRIu64 " duplicates, %" PRIu64

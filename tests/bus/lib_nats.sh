@@ -7,11 +7,14 @@ command -v nats-server >/dev/null || { echo "SKIP: nats-server absent (scripts/d
 NATS_PIDS=()
 nats_cleanup() { for p in "${NATS_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
 trap nats_cleanup EXIT
+# Every server started is stopped by the trap; .ci/run also lists them (SW_NATS_PIDS, a file)
+# to check that none outlived its test.
+nats_started() { NATS_PIDS+=("$1"); [ -z "${SW_NATS_PIDS:-}" ] || echo "$1" >>"$SW_NATS_PIDS"; }
 nats_start() {
     local d
     d=$(mktemp -d "$T/nats.XXXXXX")
     nats-server "$@" -a 127.0.0.1 -p -1 -m -1 -sd "$d/store" -l "$d/log" &
-    NATS_PIDS+=($!)
+    nats_started $!
     for _ in $(seq 1 100); do grep -q "Server is ready" "$d/log" 2>/dev/null && break; sleep 0.1; done
     NATS_PORT=$(sed -n 's/.*Listening for client connections on .*:\([0-9]*\)$/\1/p' "$d/log")
     NATS_MON=$(sed -n 's/.*Starting http monitor on .*:\([0-9]*\)$/\1/p' "$d/log")
@@ -34,5 +37,87 @@ db_dump() {
     for t in events event_vessels ledger_state ledger_tiles vessels track identity_history; do
         echo "== $t"
         sqlite3 "$1" "SELECT * FROM $t ORDER BY 1,2"
+    done
+}
+# A three-node JetStream cluster on 127.0.0.1 (cluster "sw", servers n1 n2 n3), each with its
+# own configuration, store and log in $T/cl/nI, stopped by the EXIT trap.
+#   cluster_start        sets CL_PORT[i], CL_MON[i] (i = 1..3), CL_BUS (all three client
+#                        addresses, comma-separated) and CL_PID[i]; returns when every node
+#                        names the same meta leader
+#   cluster_kill I       SIGKILL node I (and reap it);  cluster_restart I  starts it again
+#   stream_leader NAME   the node number (1..3) that leads stream NAME, empty when none
+# Ports: nine bound at once to port 0 by python and released, then given to the nodes; when a
+# node fails to bind (another test took the port in between), the whole start is retried.
+CL_PORT=() CL_MON=() CL_ROUTE=() CL_PID=()
+cluster_node() {
+    local i=$1 d=$T/cl/n$1 j routes=""
+    for j in 1 2 3; do [ "$j" = "$i" ] || routes="$routes \"nats-route://127.0.0.1:${CL_ROUTE[$j]}\","; done
+    mkdir -p "$d"
+    cat >"$d/conf" <<CONF
+server_name: n$i
+listen: 127.0.0.1:${CL_PORT[$i]}
+http: 127.0.0.1:${CL_MON[$i]}
+jetstream { store_dir: "$d/store" }
+cluster {
+  name: sw
+  listen: 127.0.0.1:${CL_ROUTE[$i]}
+  routes: [$routes ]
+}
+CONF
+    nats-server -c "$d/conf" -l "$d/log" 3>&- &
+    CL_PID[$i]=$!
+    nats_started $!
+}
+cluster_meta_leader() { # the meta leader node $1 names, empty when none
+    curl -sf "http://127.0.0.1:${CL_MON[$1]}/jsz" 2>/dev/null |
+        python3 -c 'import json,sys; print((json.load(sys.stdin).get("meta_cluster") or {}).get("leader") or "")' 2>/dev/null
+}
+cluster_start() {
+    local try i ok l
+    for try in 1 2 3 4 5; do
+        rm -rf "$T/cl"
+        read -r -a ports < <(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(9)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')
+        for i in 1 2 3; do
+            CL_PORT[$i]=${ports[$((i * 3 - 3))]} CL_ROUTE[$i]=${ports[$((i * 3 - 2))]} CL_MON[$i]=${ports[$((i * 3 - 1))]}
+        done
+        for i in 1 2 3; do cluster_node "$i"; done
+        for _ in $(seq 1 300); do
+            ok=1
+            for i in 1 2 3; do
+                kill -0 "${CL_PID[$i]}" 2>/dev/null || { ok=dead; break; }
+                l=$(cluster_meta_leader "$i")
+                [ -n "$l" ] || ok=0
+            done
+            [ "$ok" = 1 ] || [ "$ok" = dead ] && break
+            sleep 0.1
+        done
+        if [ "$ok" = 1 ]; then
+            CL_BUS="nats://127.0.0.1:${CL_PORT[1]},nats://127.0.0.1:${CL_PORT[2]},nats://127.0.0.1:${CL_PORT[3]}"
+            echo "NOTE: cluster up (try $try): clients ${CL_PORT[*]}, meta leader $(cluster_meta_leader 1)"
+            return 0
+        fi
+        echo "NOTE: cluster start $try failed ($ok), retrying on other ports"
+        for i in 1 2 3; do grep -i "error\|fatal" "$T/cl/n$i/log" 2>/dev/null | head -2; kill -KILL "${CL_PID[$i]}" 2>/dev/null; wait "${CL_PID[$i]}" 2>/dev/null; done
+    done
+    echo "FAIL: the three-node cluster did not start"
+    exit 1
+}
+cluster_kill() { kill -KILL "${CL_PID[$1]}" 2>/dev/null; wait "${CL_PID[$1]}" 2>/dev/null; }
+cluster_restart() { cluster_node "$1"; }
+stream_leader() {
+    local i l
+    for i in 1 2 3; do
+        kill -0 "${CL_PID[$i]}" 2>/dev/null || continue
+        l=$(curl -sf "http://127.0.0.1:${CL_MON[$i]}/jsz?streams=true" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for a in d.get("account_details", []):
+    for s in a.get("stream_detail", []):
+        if s["name"] == sys.argv[1]: print((s.get("cluster") or {}).get("leader") or "")' "$1" 2>/dev/null)
+        [ -n "$l" ] && { echo "${l#n}"; return; }
     done
 }

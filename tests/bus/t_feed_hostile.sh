@@ -19,8 +19,27 @@ JS="python3 $SW_ROOT/tests/bus/jsdump.py"
 # ---- usage
 "$SW_BIN" feed x.nmea 2>"$T/err"; [ $? = 2 ] && grep -q -- "--bus nats://HOST:PORT is required" "$T/err" || fail "no --bus: not a usage error"
 "$SW_BIN" feed --bus nats://127.0.0.1:1 --partitions 0 x 2>"$T/err"; [ $? = 2 ] && grep -q "bad value '0' for --partitions" "$T/err" || fail "--partitions 0 accepted"
-"$SW_BIN" feed --bus http://127.0.0.1:1 x 2>"$T/err"; [ $? = 1 ] && grep -q "bus 'http://127.0.0.1:1' is not a nats://HOST:PORT address" "$T/err" || { cat "$T/err"; fail "http:// bus accepted"; }
+"$SW_BIN" feed --bus http://127.0.0.1:1 x 2>"$T/err"; [ $? = 2 ] && grep -q "bus 'http://127.0.0.1:1' is not a nats://HOST:PORT address" "$T/err" || { cat "$T/err"; fail "http:// bus accepted"; }
 "$SW_BIN" feed --bus nats://127.0.0.1:1 --stream 'a.b' x 2>"$T/err"; [ $? = 1 ] && grep -q "stream name 'a.b' is not a JetStream name" "$T/err" || { cat "$T/err"; fail "stream a.b accepted"; }
+# server lists (a cluster's seeds): a malformed entry, an empty one, too many; --replicas
+usage_err() { # ARGS... -- EXPECTED: exit 2 and the message, nothing connected to
+    local args=() a
+    while [ "$1" != -- ]; do args+=("$1"); shift; done
+    "$SW_BIN" feed "${args[@]}" x 2>"$T/err"; a=$?
+    [ $a = 2 ] && grep -qF -- "$2" "$T/err" || { cat "$T/err"; fail "feed ${args[*]}: exit $a, not the usage error '$2'"; }
+}
+usage_err --bus nats://127.0.0.1:1,http://127.0.0.1:2 -- "bus server 2 'http://127.0.0.1:2' is not a nats://HOST:PORT address"
+usage_err --bus nats://127.0.0.1:1,,nats://127.0.0.1:2 -- "bus server 2 '' is not a nats://HOST:PORT address"
+usage_err --bus nats://127.0.0.1:1, -- "bus server 2 '' is not a nats://HOST:PORT address"
+usage_err --bus nats://127.0.0.1:99999 -- "bus server 1 'nats://127.0.0.1:99999' is not a nats://HOST:PORT address"
+usage_err --bus "nats://127.0.0.1:1,nats://a b:2" -- "bus server 2 'nats://a b:2' is not a nats://HOST:PORT address"
+usage_err --bus nats://127.0.0.1:1,nats://:4222 -- "bus server 2 'nats://:4222' is not a nats://HOST:PORT address"
+usage_err --bus nats://u:p@127.0.0.1:1/x -- "bus server 1 'nats://u:p@127.0.0.1:1/x' is not a nats://HOST:PORT address"
+usage_err --bus "$(printf 'nats://127.0.0.1:1,%.0s' $(seq 1 16))nats://127.0.0.1:1" -- "has more than 16 servers"
+usage_err --bus "nats://$(head -c 3000 /dev/zero | tr '\0' a):1" -- "is not a nats://HOST:PORT address"
+usage_err --bus nats://127.0.0.1:1 --replicas 0 -- "bad value '0' for --replicas"
+usage_err --bus nats://127.0.0.1:1 --replicas 6 -- "bad value '6' for --replicas"
+echo "RESULT: --bus lists with a malformed, an empty or a 17th entry, a port over 65535, --replicas 0 or 6: usage errors, exit 2"
 
 # ---- a refused port
 P=$(free_port)
@@ -43,7 +62,11 @@ BUS=nats://127.0.0.1:$NATS_PORT
 [ $rc = 1 ] && grep -q "stream 'P' is not partitioned as asked (it says 'sanctwatch raw AIS, partitions=4', not 'sanctwatch raw AIS, partitions=8')" "$T/err" || { cat "$T/err"; fail "partitions mismatch: rc=$rc"; }
 "$SW_BIN" feed --bus "$BUS" --stream P --subject q --partitions 4 -q "$T/one.nmea" 2>"$T/err"; rc=$?
 [ $rc = 1 ] && grep -q "stream 'P' does not take subjects 'q.>'" "$T/err" || { cat "$T/err"; fail "subject mismatch: rc=$rc"; }
-echo "RESULT: a stream of other partitions or subjects: refused, exit 1"
+"$SW_BIN" feed --bus "$BUS,nats://127.0.0.1:$(free_port)" --stream P --subject p --partitions 4 --replicas 3 -q "$T/one.nmea" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && grep -q "stream 'P' is not replicated as asked (it has 1 replicas, not 3)" "$T/err" || { cat "$T/err"; fail "replicas mismatch: rc=$rc"; }
+"$SW_BIN" feed --bus "$BUS" --stream R3 --subject r3 --replicas 3 -q "$T/one.nmea" 2>"$T/err"; rc=$?
+[ $rc = 1 ] && grep -q "cannot create the stream 'R3': .*" "$T/err" || { cat "$T/err"; fail "R3 on one server: rc=$rc"; }
+echo "RESULT: a stream of other partitions, subjects or replicas: refused, exit 1; --replicas 3 on one server: $(cat "$T/err")"
 
 # ---- a stream that refuses the messages (made by hand with a 64-byte message limit)
 $JS "$NATS_PORT" create SMALL 'small.>' "sanctwatch raw AIS, partitions=256" 64 || fail "create SMALL"
