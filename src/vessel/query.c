@@ -262,12 +262,18 @@ static int listed_count(const struct listed *l, uint32_t imo, uint32_t mmsi)
 struct grid {
     long long version, changes; /* a connection's grid: the store it was built from */
     int refs;                   /* a shared grid: its users and the share, under the share's mu */
+    uint64_t build;             /* a shared grid: the share's count of builds when built */
     size_t n;
     struct gpt {
         uint32_t mmsi;
+        uint32_t row; /* a shared grid: the vessel's index in rows */
         double lat, lon;
     } * pt;                              /* sorted by cell */
     uint32_t start[GRID_W * GRID_H + 1]; /* first point of each cell */
+    /* A shared grid is a snapshot: every vessel's row (listed counted), in MMSI order, read by
+     * one scan, so that the map's queries read no SQLite row at all. */
+    struct sw_vessel_row *rows;
+    size_t nrows;
 };
 
 static const char grid_key; /* the grid's key among the connection's cached data */
@@ -284,6 +290,7 @@ static void grid_free(void *p)
 {
     struct grid *g = p;
     if (g) free(g->pt);
+    if (g) free(g->rows);
     free(g);
 }
 
@@ -314,8 +321,9 @@ static int grid_fill(sqlite3 *db, struct grid *g)
             g->pt = np;
             cap = nc;
         }
-        g->pt[g->n++] = (struct gpt){(uint32_t)sqlite3_column_int64(q, 0),
-                                     sqlite3_column_double(q, 1), sqlite3_column_double(q, 2)};
+        g->pt[g->n++] = (struct gpt){.mmsi = (uint32_t)sqlite3_column_int64(q, 0),
+                                     .lat = sqlite3_column_double(q, 1),
+                                     .lon = sqlite3_column_double(q, 2)};
     }
     if (rc == SW_OK && st != SQLITE_DONE) rc = SW_EDB;
     sw_store_stmt_put(q);
@@ -375,9 +383,21 @@ static int grid_get(sqlite3 *db, struct grid **out, char *err)
 
 struct sw_grid_share {
     pthread_mutex_t mu;
-    struct grid *g;      /* the latest grid built, or NULL */
+    struct grid *g;      /* the latest snapshot built, or NULL */
     uint64_t generation; /* the store's generation g was built at */
+    uint64_t builds;     /* snapshots built so far */
 };
+
+/* What one connection last saw of the store (PRAGMA data_version and the caller's generation),
+ * kept among its cached data: a commit the generation does not count (another process writing
+ * the store) is seen as a change of data_version while the generation stayed, and asks for a
+ * snapshot built after it. */
+struct seen {
+    long long version;
+    uint64_t generation;
+    uint64_t need; /* the share's snapshot must be of this build or later */
+};
+static const char seen_key; /* its key among the connection's cached data */
 
 int sw_grid_share_new(struct sw_grid_share **out)
 {
@@ -403,29 +423,56 @@ void sw_grid_share_free(struct sw_grid_share *s)
     free(s);
 }
 
-/* The share's grid of generation gen or later, built here (once, the others of that generation
- * waiting for it) when the share has none that recent; taken: give it back by grid_put. */
+static int rows_fill(sqlite3 *db, struct grid *g, char *err);
+
+/* The build of the share's snapshot this connection needs at generation gen (under mu). A
+ * connection's first query asks for a new one: what it saw before is unknown. */
+static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t *need, char *err)
+{
+    long long version;
+    if (data_version(db, &version)) return db_fail(db, err, "vessels");
+    struct seen *c = sw_store_aux_get(db, &seen_key);
+    if (!c) {
+        if (!(c = calloc(1, sizeof *c))) return SW_ENOMEM;
+        if (sw_store_aux_set(db, &seen_key, c, free)) return SW_ENOMEM;
+        c->need = s->builds + 1;
+    } else if (version != c->version && gen == c->generation) {
+        c->need = s->builds + 1; /* a commit the generation does not count */
+    }
+    c->version = version;
+    c->generation = gen;
+    *need = c->need;
+    return SW_OK;
+}
+
+/* The share's snapshot of generation gen or later (and recent enough for this connection,
+ * seen_need), built here (once, the others of that generation waiting for it) when the share
+ * has none that recent; taken: give it back by grid_put. */
 static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struct grid **out,
                        char *err)
 {
-    int rc = SW_OK;
+    uint64_t need;
     pthread_mutex_lock(&s->mu);
-    if (!s->g || s->generation < gen) {
+    int rc = seen_need(db, s, gen, &need, err);
+    if (!rc && (!s->g || s->generation < gen || s->g->build < need)) {
         struct grid *g = calloc(1, sizeof *g);
-        rc = g ? grid_fill(db, g) : SW_ENOMEM;
+        rc = g ? rows_fill(db, g, err) : SW_ENOMEM;
         if (rc == SW_OK) rc = grid_sort(g);
         if (rc) {
             grid_free(g);
             pthread_mutex_unlock(&s->mu);
-            return rc == SW_EDB ? db_fail(db, err, "vessels") : rc;
+            return rc;
         }
         grid_unref(s->g);
         g->refs = 1; /* the share's */
+        g->build = ++s->builds;
         s->g = g;
-        s->generation = gen;
+        s->generation = gen > s->generation ? gen : s->generation;
     }
-    s->g->refs++;
-    *out = s->g;
+    if (!rc) {
+        s->g->refs++;
+        *out = s->g;
+    }
     pthread_mutex_unlock(&s->mu);
     return rc;
 }
@@ -556,6 +603,142 @@ static int emit_vessels(sqlite3 *db, sqlite3_stmt *q, const struct sw_vessel_fil
     return st == SQLITE_DONE ? SW_OK : db_fail(db, err, "vessels");
 }
 
+/* ------------------------------------------------------------------ the shared snapshot */
+
+/* Every vessel's row as the scan without filters reads it (listed counted), in MMSI order,
+ * and the grid's points of those with a fix. */
+static int rows_fill(sqlite3 *db, struct grid *g, char *err)
+{
+    const struct sw_vessel_filter all = {.seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE};
+    struct listed *l;
+    sqlite3_stmt *q;
+    size_t cap = 0;
+    int own, st = SQLITE_DONE, rc = listed_get(db, &l, &own, err);
+    if (rc) return rc;
+    if (sw_store_stmt_get(db, sql_scan, &q)) {
+        listed_put(l, own);
+        return db_fail(db, err, "vessels");
+    }
+    bind_filter(q, &all, 0, NULL);
+    while ((st = sqlite3_step(q)) == SQLITE_ROW) {
+        if (g->nrows == cap) {
+            size_t nc = cap ? 2 * cap : 4096;
+            struct sw_vessel_row *nr = realloc(g->rows, nc * sizeof *nr);
+            if (!nr) {
+                rc = SW_ENOMEM;
+                break;
+            }
+            g->rows = nr;
+            cap = nc;
+        }
+        struct sw_vessel_row *v = &g->rows[g->nrows++];
+        vessel_row(q, v);
+        v->listed = listed_count(l, v->imo, v->mmsi);
+        g->n += v->has_fix;
+    }
+    if (!rc && st != SQLITE_DONE) rc = db_fail(db, err, "vessels");
+    sw_store_stmt_put(q);
+    listed_put(l, own);
+    if (!rc && !(g->pt = malloc((g->n ? g->n : 1) * sizeof *g->pt))) rc = SW_ENOMEM;
+    for (size_t i = 0, k = 0; !rc && i < g->nrows; i++)
+        if (g->rows[i].has_fix)
+            g->pt[k++] = (struct gpt){g->rows[i].mmsi, (uint32_t)i, g->rows[i].lat, g->rows[i].lon};
+    return rc;
+}
+
+struct snap_out {
+    const struct sw_vessel_filter *f;
+    sw_vessel_row_fn fn;
+    void *ctx;
+    size_t sent;
+    int full; /* the limit is reached */
+};
+
+/* One row to the caller (the callback's answer); full is set at the limit. */
+static int snap_emit(struct snap_out *o, const struct sw_vessel_row *v)
+{
+    if (o->f->listed_only && !v->listed) return SW_OK;
+    int rc = o->fn(o->ctx, v);
+    o->full = o->f->limit && ++o->sent == o->f->limit;
+    return rc;
+}
+
+/* The first row after the cursor. */
+static size_t snap_first(const struct grid *g, uint32_t after)
+{
+    size_t lo = 0, hi = g->nrows;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (g->rows[m].mmsi <= after)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo;
+}
+
+/* The area's columns of cells as at most two runs [x[0], x[1]], [x[2], x[3]]. */
+static int area_runs(const struct sw_bbox *b, int x[4])
+{
+    x[0] = cell_of(0, b->minlon) % GRID_W;
+    x[1] = cell_of(0, b->maxlon) % GRID_W;
+    if (b->minlon <= b->maxlon) return 1;
+    x[2] = 0;
+    x[3] = x[1];
+    x[1] = GRID_W - 1;
+    return 2;
+}
+
+/* The rows after the cursor in the area, in MMSI order (row indices sorted), or every row
+ * after it read in order when the area's cells hold many of them. */
+static int snap_area(const struct grid *g, uint32_t after, struct snap_out *o)
+{
+    const struct sw_bbox *b = &o->f->bbox;
+    int y0 = cell_of(b->minlat, 0) / GRID_W, y1 = cell_of(b->maxlat, 0) / GRID_W, x[4];
+    int runs = area_runs(b, x), rc = SW_OK;
+    size_t cells = 0, n = 0;
+    for (int y = y0; y <= y1; y++)
+        for (int r = 0; r < runs; r++)
+            cells += g->start[y * GRID_W + x[2 * r + 1] + 1] - g->start[y * GRID_W + x[2 * r]];
+    if (cells > g->nrows / 8) {
+        for (size_t i = snap_first(g, after); i < g->nrows && !rc && !o->full; i++)
+            if (g->rows[i].has_fix && in_box(b, g->rows[i].lat, g->rows[i].lon))
+                rc = snap_emit(o, &g->rows[i]);
+        return rc;
+    }
+    uint32_t *m = malloc((cells ? cells : 1) * sizeof *m);
+    if (!m) return SW_ENOMEM;
+    for (int y = y0; y <= y1; y++)
+        for (int r = 0; r < runs; r++)
+            for (size_t i = g->start[y * GRID_W + x[2 * r]];
+                 i < g->start[y * GRID_W + x[2 * r + 1] + 1]; i++)
+                if (g->pt[i].mmsi > after && in_box(b, g->pt[i].lat, g->pt[i].lon))
+                    m[n++] = g->pt[i].row;
+    qsort(m, n, sizeof *m, cmp_u32);
+    for (size_t i = 0; i < n && !rc && !o->full; i++)
+        rc = snap_emit(o, &g->rows[m[i]]);
+    free(m);
+    return rc;
+}
+
+/* A query the share's snapshot answers: an area or none, listed or not, cursor and limit. */
+static int snap_query(sqlite3 *db, const struct sw_vessel_filter *f, uint32_t after,
+                      sw_vessel_row_fn fn, void *ctx, char *err)
+{
+    struct grid *g;
+    int rc = grid_shared(db, f->grid_share, f->generation, &g, err);
+    if (rc) return rc;
+    struct snap_out o = {f, fn, ctx, 0, 0};
+    if (f->bbox.set) {
+        rc = snap_area(g, after, &o);
+    } else {
+        for (size_t i = snap_first(g, after); i < g->nrows && !rc && !o.full; i++)
+            rc = snap_emit(&o, &g->rows[i]);
+    }
+    grid_put(f->grid_share, g);
+    return rc;
+}
+
 int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_row_fn fn, void *ctx,
                      char *err)
 {
@@ -570,6 +753,9 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
         lname[i] = (char)tolower((unsigned char)f->name[i]);
     if ((rc = sw_store_table(db, "vessels")) <= 0) /* 0: nothing analyzed yet */
         return rc ? db_fail(db, err, "vessels") : SW_OK;
+    if (f->grid_share && f->generation && !f->mmsi && !f->imo && !f->name &&
+        f->seen_from == SW_TIME_NONE && f->seen_to == SW_TIME_NONE)
+        return snap_query(db, f, after, fn, ctx, err);
     struct sw_buf cand;
     sw_buf_init(&cand, 0);
     struct listed *l = NULL;
