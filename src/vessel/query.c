@@ -8,7 +8,10 @@
  * by triggers) would cost every ingest run seconds per 100k vessels moved, so the area index
  * is built by the reader instead: a 1-degree grid of every vessel's latest fix, in memory per
  * connection, rebuilt when the store changed since (PRAGMA data_version). A small area then
- * reads only its vessels' rows; a large one scans the table, which is as fast.
+ * reads only its vessels' rows; a large one scans the table, which is as fast. Readers of one
+ * process (the service) share a snapshot instead (sw_grid_share): every vessel's row read by
+ * the unfiltered scan once per generation, with the grid pointing into it, so that the map's
+ * queries read no row; their answers are the scan's rows, filtered as the SQL filters them.
  */
 #include "sanctwatch/query.h"
 #include "sanctwatch/buf.h"
@@ -270,9 +273,12 @@ struct grid {
         double lat, lon;
     } * pt;                              /* sorted by cell */
     uint32_t start[GRID_W * GRID_H + 1]; /* first point of each cell */
-    /* A shared grid is a snapshot: every vessel's row (listed counted), in MMSI order, read by
-     * one scan, so that the map's queries read no SQLite row at all. */
+    /* A shared grid is a snapshot: every vessel's row (listed counted), read by one scan, so
+     * that the map's queries read no SQLite row at all. The rows with a fix come first in the
+     * points' order (an area's rows lie together in memory), then the others; byid lists them
+     * in MMSI order. */
     struct sw_vessel_row *rows;
+    uint32_t *byid;
     size_t nrows;
 };
 
@@ -291,6 +297,7 @@ static void grid_free(void *p)
     struct grid *g = p;
     if (g) free(g->pt);
     if (g) free(g->rows);
+    if (g) free(g->byid);
     free(g);
 }
 
@@ -424,6 +431,7 @@ void sw_grid_share_free(struct sw_grid_share *s)
 }
 
 static int rows_fill(sqlite3 *db, struct grid *g, char *err);
+static int rows_layout(struct grid *g);
 
 /* The build of the share's snapshot this connection needs at generation gen (under mu). A
  * connection's first query asks for a new one: what it saw before is unknown. */
@@ -458,6 +466,7 @@ static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struc
         struct grid *g = calloc(1, sizeof *g);
         rc = g ? rows_fill(db, g, err) : SW_ENOMEM;
         if (rc == SW_OK) rc = grid_sort(g);
+        if (rc == SW_OK) rc = rows_layout(g);
         if (rc) {
             grid_free(g);
             pthread_mutex_unlock(&s->mu);
@@ -646,6 +655,32 @@ static int rows_fill(sqlite3 *db, struct grid *g, char *err)
     return rc;
 }
 
+/* The rows put in the points' order (then those without a fix, in MMSI order), byid made. */
+static int rows_layout(struct grid *g)
+{
+    struct sw_vessel_row *r = malloc((g->nrows ? g->nrows : 1) * sizeof *r);
+    uint32_t *byid = malloc((g->nrows ? g->nrows : 1) * sizeof *byid);
+    if (!r || !byid) {
+        free(r);
+        free(byid);
+        return SW_ENOMEM;
+    }
+    for (size_t k = 0; k < g->n; k++) {
+        r[k] = g->rows[g->pt[k].row];
+        byid[g->pt[k].row] = (uint32_t)k;
+        g->pt[k].row = (uint32_t)k;
+    }
+    for (size_t i = 0, k = g->n; i < g->nrows; i++)
+        if (!g->rows[i].has_fix) {
+            r[k] = g->rows[i];
+            byid[i] = (uint32_t)k++;
+        }
+    free(g->rows);
+    g->rows = r;
+    g->byid = byid;
+    return SW_OK;
+}
+
 struct snap_out {
     const struct sw_vessel_filter *f;
     sw_vessel_row_fn fn;
@@ -663,18 +698,24 @@ static int snap_emit(struct snap_out *o, const struct sw_vessel_row *v)
     return rc;
 }
 
-/* The first row after the cursor. */
+/* The first row after the cursor (in byid). */
 static size_t snap_first(const struct grid *g, uint32_t after)
 {
     size_t lo = 0, hi = g->nrows;
     while (lo < hi) {
         size_t m = lo + (hi - lo) / 2;
-        if (g->rows[m].mmsi <= after)
+        if (g->rows[g->byid[m]].mmsi <= after)
             lo = m + 1;
         else
             hi = m;
     }
     return lo;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
 }
 
 /* The area's columns of cells as at most two runs [x[0], x[1]], [x[2], x[3]]. */
@@ -701,22 +742,23 @@ static int snap_area(const struct grid *g, uint32_t after, struct snap_out *o)
         for (int r = 0; r < runs; r++)
             cells += g->start[y * GRID_W + x[2 * r + 1] + 1] - g->start[y * GRID_W + x[2 * r]];
     if (cells > g->nrows / 8) {
-        for (size_t i = snap_first(g, after); i < g->nrows && !rc && !o->full; i++)
-            if (g->rows[i].has_fix && in_box(b, g->rows[i].lat, g->rows[i].lon))
-                rc = snap_emit(o, &g->rows[i]);
+        for (size_t i = snap_first(g, after); i < g->nrows && !rc && !o->full; i++) {
+            const struct sw_vessel_row *v = &g->rows[g->byid[i]];
+            if (v->has_fix && in_box(b, v->lat, v->lon)) rc = snap_emit(o, v);
+        }
         return rc;
     }
-    uint32_t *m = malloc((cells ? cells : 1) * sizeof *m);
+    uint64_t *m = malloc((cells ? cells : 1) * sizeof *m); /* MMSI << 32 | row */
     if (!m) return SW_ENOMEM;
     for (int y = y0; y <= y1; y++)
         for (int r = 0; r < runs; r++)
             for (size_t i = g->start[y * GRID_W + x[2 * r]];
                  i < g->start[y * GRID_W + x[2 * r + 1] + 1]; i++)
                 if (g->pt[i].mmsi > after && in_box(b, g->pt[i].lat, g->pt[i].lon))
-                    m[n++] = g->pt[i].row;
-    qsort(m, n, sizeof *m, cmp_u32);
+                    m[n++] = (uint64_t)g->pt[i].mmsi << 32 | g->pt[i].row;
+    qsort(m, n, sizeof *m, cmp_u64);
     for (size_t i = 0; i < n && !rc && !o->full; i++)
-        rc = snap_emit(o, &g->rows[m[i]]);
+        rc = snap_emit(o, &g->rows[(uint32_t)m[i]]);
     free(m);
     return rc;
 }
@@ -733,7 +775,7 @@ static int snap_query(sqlite3 *db, const struct sw_vessel_filter *f, uint32_t af
         rc = snap_area(g, after, &o);
     } else {
         for (size_t i = snap_first(g, after); i < g->nrows && !rc && !o.full; i++)
-            rc = snap_emit(&o, &g->rows[i]);
+            rc = snap_emit(&o, &g->rows[g->byid[i]]);
     }
     grid_put(f->grid_share, g);
     return rc;
