@@ -279,7 +279,7 @@ struct grid {
      * in MMSI order. */
     struct sw_vessel_row *rows;
     uint32_t *byid;
-    size_t nrows;
+    size_t nrows, rows_cap;
 };
 
 static const char grid_key; /* the grid's key among the connection's cached data */
@@ -393,6 +393,10 @@ struct sw_grid_share {
     struct grid *g;      /* the latest snapshot built, or NULL */
     uint64_t generation; /* the store's generation g was built at */
     uint64_t builds;     /* snapshots built so far */
+    /* Memory kept between builds (a new mapping of 25 MB costs as much in page faults as the
+     * scan): the rows as read (MMSI order), and the rows of the last snapshot freed. */
+    struct sw_vessel_row *scratch, *spare;
+    size_t scratch_cap, spare_cap;
 };
 
 /* What one connection last saw of the store (PRAGMA data_version and the caller's generation),
@@ -417,21 +421,29 @@ int sw_grid_share_new(struct sw_grid_share **out)
     return SW_OK;
 }
 
-static void grid_unref(struct grid *g) /* under the share's mu */
+static void grid_unref(struct sw_grid_share *s, struct grid *g) /* under the share's mu */
 {
-    if (g && --g->refs == 0) grid_free(g);
+    if (!g || --g->refs) return;
+    if (!s->spare) {
+        s->spare = g->rows;
+        s->spare_cap = g->rows_cap;
+        g->rows = NULL;
+    }
+    grid_free(g);
 }
 
 void sw_grid_share_free(struct sw_grid_share *s)
 {
     if (!s) return;
-    grid_unref(s->g);
+    grid_unref(s, s->g);
+    free(s->scratch);
+    free(s->spare);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
-static int rows_fill(sqlite3 *db, struct grid *g, char *err);
-static int rows_layout(struct grid *g);
+static int rows_fill(sqlite3 *db, struct sw_grid_share *s, struct grid *g, char *err);
+static int rows_layout(struct sw_grid_share *s, struct grid *g);
 
 /* The build of the share's snapshot this connection needs at generation gen (under mu). A
  * connection's first query asks for a new one: what it saw before is unknown. */
@@ -464,15 +476,15 @@ static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struc
     int rc = seen_need(db, s, gen, &need, err);
     if (!rc && (!s->g || s->generation < gen || s->g->build < need)) {
         struct grid *g = calloc(1, sizeof *g);
-        rc = g ? rows_fill(db, g, err) : SW_ENOMEM;
+        rc = g ? rows_fill(db, s, g, err) : SW_ENOMEM;
         if (rc == SW_OK) rc = grid_sort(g);
-        if (rc == SW_OK) rc = rows_layout(g);
+        if (rc == SW_OK) rc = rows_layout(s, g);
         if (rc) {
             grid_free(g);
             pthread_mutex_unlock(&s->mu);
             return rc;
         }
-        grid_unref(s->g);
+        grid_unref(s, s->g);
         g->refs = 1; /* the share's */
         g->build = ++s->builds;
         s->g = g;
@@ -490,7 +502,7 @@ static void grid_put(struct sw_grid_share *s, struct grid *g)
 {
     if (!s) return; /* a connection's grid stays with its connection */
     pthread_mutex_lock(&s->mu);
-    grid_unref(g);
+    grid_unref(s, g);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -615,13 +627,12 @@ static int emit_vessels(sqlite3 *db, sqlite3_stmt *q, const struct sw_vessel_fil
 /* ------------------------------------------------------------------ the shared snapshot */
 
 /* Every vessel's row as the scan without filters reads it (listed counted), in MMSI order,
- * and the grid's points of those with a fix. */
-static int rows_fill(sqlite3 *db, struct grid *g, char *err)
+ * into the share's scratch, and the grid's points of those with a fix. */
+static int rows_fill(sqlite3 *db, struct sw_grid_share *s, struct grid *g, char *err)
 {
     const struct sw_vessel_filter all = {.seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE};
     struct listed *l;
     sqlite3_stmt *q;
-    size_t cap = 0;
     int own, st = SQLITE_DONE, rc = listed_get(db, &l, &own, err);
     if (rc) return rc;
     if (sw_store_stmt_get(db, sql_scan, &q)) {
@@ -630,17 +641,17 @@ static int rows_fill(sqlite3 *db, struct grid *g, char *err)
     }
     bind_filter(q, &all, 0, NULL);
     while ((st = sqlite3_step(q)) == SQLITE_ROW) {
-        if (g->nrows == cap) {
-            size_t nc = cap ? 2 * cap : 4096;
-            struct sw_vessel_row *nr = realloc(g->rows, nc * sizeof *nr);
+        if (g->nrows == s->scratch_cap) {
+            size_t nc = s->scratch_cap ? 2 * s->scratch_cap : 4096;
+            struct sw_vessel_row *nr = realloc(s->scratch, nc * sizeof *nr);
             if (!nr) {
                 rc = SW_ENOMEM;
                 break;
             }
-            g->rows = nr;
-            cap = nc;
+            s->scratch = nr;
+            s->scratch_cap = nc;
         }
-        struct sw_vessel_row *v = &g->rows[g->nrows++];
+        struct sw_vessel_row *v = &s->scratch[g->nrows++];
         vessel_row(q, v);
         v->listed = listed_count(l, v->imo, v->mmsi);
         g->n += v->has_fix;
@@ -650,32 +661,41 @@ static int rows_fill(sqlite3 *db, struct grid *g, char *err)
     listed_put(l, own);
     if (!rc && !(g->pt = malloc((g->n ? g->n : 1) * sizeof *g->pt))) rc = SW_ENOMEM;
     for (size_t i = 0, k = 0; !rc && i < g->nrows; i++)
-        if (g->rows[i].has_fix)
-            g->pt[k++] = (struct gpt){g->rows[i].mmsi, (uint32_t)i, g->rows[i].lat, g->rows[i].lon};
+        if (s->scratch[i].has_fix)
+            g->pt[k++] =
+                (struct gpt){s->scratch[i].mmsi, (uint32_t)i, s->scratch[i].lat, s->scratch[i].lon};
     return rc;
 }
 
-/* The rows put in the points' order (then those without a fix, in MMSI order), byid made. */
-static int rows_layout(struct grid *g)
+/* The rows put from the scratch in the points' order (then those without a fix, in MMSI
+ * order) into the spare memory or new, byid made. */
+static int rows_layout(struct sw_grid_share *s, struct grid *g)
 {
-    struct sw_vessel_row *r = malloc((g->nrows ? g->nrows : 1) * sizeof *r);
-    uint32_t *byid = malloc((g->nrows ? g->nrows : 1) * sizeof *byid);
+    const struct sw_vessel_row *in = s->scratch;
+    size_t want = g->nrows ? g->nrows : 1;
+    struct sw_vessel_row *r = s->spare && s->spare_cap >= want ? s->spare : NULL;
+    if (r) {
+        g->rows_cap = s->spare_cap;
+        s->spare = NULL;
+    } else if ((r = malloc(want * sizeof *r))) {
+        g->rows_cap = want;
+    }
+    uint32_t *byid = malloc(want * sizeof *byid);
     if (!r || !byid) {
         free(r);
         free(byid);
         return SW_ENOMEM;
     }
     for (size_t k = 0; k < g->n; k++) {
-        r[k] = g->rows[g->pt[k].row];
+        r[k] = in[g->pt[k].row];
         byid[g->pt[k].row] = (uint32_t)k;
         g->pt[k].row = (uint32_t)k;
     }
     for (size_t i = 0, k = g->n; i < g->nrows; i++)
-        if (!g->rows[i].has_fix) {
-            r[k] = g->rows[i];
+        if (!in[i].has_fix) {
+            r[k] = in[i];
             byid[i] = (uint32_t)k++;
         }
-    free(g->rows);
     g->rows = r;
     g->byid = byid;
     return SW_OK;
