@@ -101,13 +101,15 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
  * rows, member for member, as the connection's own path. The caller names the store's state by
  * a generation that grows with every commit that can change the vessels (serve: its writer's
  * commit count, read before the query) and is never 0; a query is answered from the snapshot
- * of its generation or a later one, built by the first query that needs it while the others
- * wait. Commits the generation does not count (another process writing the store) are seen by
- * each connection as a change of PRAGMA data_version while the generation stayed, and ask for
- * a snapshot built after them; one that lands beside a counted commit is seen at the next
- * build (the writer's next commit). A connection's first query asks for a new snapshot. Rows
- * handed out stay valid during the callback (the snapshot is referenced until the query
- * returns). Thread-safe; the caller owns the share and frees it after the last query. */
+ * of its generation or a later one, built by the first query that needs it; while that one
+ * builds, the others are answered from the latest snapshot (at most one build behind; they
+ * wait only for the first snapshot), so that no reader waits 100-200 ms for a build. Commits the
+ * generation does not count (another process writing the store) are seen by each connection as a
+ * change of PRAGMA data_version while the generation stayed, and ask for a snapshot built after
+ * them; one that lands beside a counted commit is seen at the next build (the writer's next
+ * commit). A connection's first query asks for a new snapshot. Rows handed out stay valid during
+ * the callback (the snapshot is referenced until the query returns). Thread-safe; the caller owns
+ * the share and frees it after the last query. */
 struct sw_grid_share;
 int sw_grid_share_new(struct sw_grid_share **out);
 void sw_grid_share_free(struct sw_grid_share *s);

@@ -390,9 +390,11 @@ static int grid_get(sqlite3 *db, struct grid **out, char *err)
 
 struct sw_grid_share {
     pthread_mutex_t mu;
-    struct grid *g;      /* the latest snapshot built, or NULL */
-    uint64_t generation; /* the store's generation g was built at */
-    uint64_t builds;     /* snapshots built so far */
+    pthread_cond_t built; /* the first snapshot is there, or its build failed */
+    struct grid *g;       /* the latest snapshot built, or NULL */
+    uint64_t generation;  /* the store's generation g was built at */
+    uint64_t builds;      /* builds started so far (the number of the next is one more) */
+    int building;         /* a query is building one (outside mu) */
     /* Memory kept between builds (a new mapping of 25 MB costs as much in page faults as the
      * scan): the rows as read (MMSI order), and the rows of the last snapshot freed. */
     struct sw_vessel_row *scratch, *spare;
@@ -417,6 +419,11 @@ int sw_grid_share_new(struct sw_grid_share **out)
         free(s);
         return SW_ENOMEM;
     }
+    if (pthread_cond_init(&s->built, NULL)) {
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return SW_ENOMEM;
+    }
     *out = s;
     return SW_OK;
 }
@@ -438,12 +445,14 @@ void sw_grid_share_free(struct sw_grid_share *s)
     grid_unref(s, s->g);
     free(s->scratch);
     free(s->spare);
+    pthread_cond_destroy(&s->built);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
 static int rows_fill(sqlite3 *db, struct sw_grid_share *s, struct grid *g, char *err);
-static int rows_layout(struct sw_grid_share *s, struct grid *g);
+static int rows_layout(struct sw_grid_share *s, struct grid *g, struct sw_vessel_row **spare,
+                       size_t spare_cap);
 
 /* The build of the share's snapshot this connection needs at generation gen (under mu). A
  * connection's first query asks for a new one: what it saw before is unknown. */
@@ -455,7 +464,7 @@ static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_
     if (!c) {
         if (!(c = calloc(1, sizeof *c))) return SW_ENOMEM;
         if (sw_store_aux_set(db, &seen_key, c, free)) return SW_ENOMEM;
-        c->need = s->builds + 1;
+        c->need = s->builds + 1; /* a build started from now on */
     } else if (version != c->version && gen == c->generation) {
         c->need = s->builds + 1; /* a commit the generation does not count */
     }
@@ -465,30 +474,65 @@ static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_
     return SW_OK;
 }
 
+/* A new snapshot, built outside mu by the one query that builds (s->building), installed as
+ * the share's with the number it was given when its build started. */
+static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t build, char *err)
+{
+    pthread_mutex_lock(&s->mu);
+    struct sw_vessel_row *spare = s->spare; /* the freed rows are the builder's meanwhile */
+    size_t spare_cap = s->spare_cap;
+    s->spare = NULL;
+    pthread_mutex_unlock(&s->mu);
+    struct grid *g = calloc(1, sizeof *g);
+    int rc = g ? rows_fill(db, s, g, err) : SW_ENOMEM;
+    if (rc == SW_OK) rc = grid_sort(g);
+    if (rc == SW_OK) rc = rows_layout(s, g, &spare, spare_cap);
+    pthread_mutex_lock(&s->mu);
+    if (spare && !s->spare) {
+        s->spare = spare;
+        s->spare_cap = spare_cap;
+    } else {
+        free(spare);
+    }
+    if (rc) {
+        grid_free(g);
+    } else {
+        grid_unref(s, s->g);
+        g->refs = 1; /* the share's */
+        g->build = build;
+        s->g = g;
+        s->generation = gen > s->generation ? gen : s->generation;
+    }
+    s->building = 0;
+    pthread_cond_broadcast(&s->built);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
 /* The share's snapshot of generation gen or later (and recent enough for this connection,
- * seen_need), built here (once, the others of that generation waiting for it) when the share
- * has none that recent; taken: give it back by grid_put. */
+ * seen_need), built here when the share has none that recent and no other query is building
+ * one. While another builds, the latest snapshot answers (the service's readers never wait for
+ * a build, which takes 100-200 ms at 100k vessels); only when there is none yet they wait for
+ * the first. Taken: give it back by grid_put. */
 static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struct grid **out,
                        char *err)
 {
     uint64_t need;
     pthread_mutex_lock(&s->mu);
     int rc = seen_need(db, s, gen, &need, err);
-    if (!rc && (!s->g || s->generation < gen || s->g->build < need)) {
-        struct grid *g = calloc(1, sizeof *g);
-        rc = g ? rows_fill(db, s, g, err) : SW_ENOMEM;
-        if (rc == SW_OK) rc = grid_sort(g);
-        if (rc == SW_OK) rc = rows_layout(s, g);
-        if (rc) {
-            grid_free(g);
+    while (!rc) {
+        if (s->g && s->generation >= gen && s->g->build >= need) break; /* recent enough */
+        if (!s->building) {
+            uint64_t build = ++s->builds;
+            s->building = 1;
             pthread_mutex_unlock(&s->mu);
-            return rc;
+            rc = grid_build(db, s, gen, build, err);
+            pthread_mutex_lock(&s->mu);
+            if (!rc && !s->g) rc = SW_ENOMEM;
+            break;
         }
-        grid_unref(s, s->g);
-        g->refs = 1; /* the share's */
-        g->build = ++s->builds;
-        s->g = g;
-        s->generation = gen > s->generation ? gen : s->generation;
+        if (s->g) break; /* another is building: the latest answers */
+        pthread_cond_wait(&s->built, &s->mu);
     }
     if (!rc) {
         s->g->refs++;
@@ -669,14 +713,15 @@ static int rows_fill(sqlite3 *db, struct sw_grid_share *s, struct grid *g, char 
 
 /* The rows put from the scratch in the points' order (then those without a fix, in MMSI
  * order) into the spare memory or new, byid made. */
-static int rows_layout(struct sw_grid_share *s, struct grid *g)
+static int rows_layout(struct sw_grid_share *s, struct grid *g, struct sw_vessel_row **spare,
+                       size_t spare_cap)
 {
     const struct sw_vessel_row *in = s->scratch;
     size_t want = g->nrows ? g->nrows : 1;
-    struct sw_vessel_row *r = s->spare && s->spare_cap >= want ? s->spare : NULL;
+    struct sw_vessel_row *r = *spare && spare_cap >= want ? *spare : NULL;
     if (r) {
-        g->rows_cap = s->spare_cap;
-        s->spare = NULL;
+        g->rows_cap = spare_cap;
+        *spare = NULL;
     } else if ((r = malloc(want * sizeof *r))) {
         g->rows_cap = want;
     }
