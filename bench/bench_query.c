@@ -8,7 +8,9 @@
  *   grid    the first area query on a connection (the grid of latest fixes is built);
  *   area    a 5 x 5 degree area query (the grid path: its vessels' rows only), median of 50;
  *   scan    the same area by a plain SQL filter, no index (every vessel row read), median of 50;
- *   world   the whole world (the scan path), median of 10.
+ *   world   the whole world (the scan path), median of 10;
+ *   shared  the service's snapshot (sw_grid_share): built at a new generation (median of 5),
+ *           the 5 x 5 area from it (median of 50), every vessel from it and by SQL.
  * CPU time (CLOCK_PROCESS_CPUTIME_ID); the machine is shared, so wall time means little.
  *
  * bench_query events [RECORDS] [DB]: the events listing (sw_query_events, incidents view) on a
@@ -99,12 +101,17 @@ static double build(const char *path, size_t n, int variant)
     return ms;
 }
 
-/* Median CPU ms of reps area queries; *rows gets the rows of one. */
-static double area(sqlite3 *db, struct sw_bbox b, int reps, size_t *rows)
+/* Median CPU ms of reps area queries; *rows gets the rows of one. With share, from its
+ * snapshot of generation gen, or of a new generation each time (gen 0: a new snapshot built). */
+static double area_shared(sqlite3 *db, struct sw_bbox b, int reps, size_t *rows,
+                          struct sw_grid_share *share, uint64_t gen)
 {
     double t[64];
+    static uint64_t next = 100;
     for (int r = 0; r < reps; r++) {
         struct sw_vessel_filter f = {.bbox = b, .seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE};
+        f.grid_share = share;
+        f.generation = gen ? gen : next++;
         size_t n = 0;
         double t0 = cpu_ms();
         if (sw_query_vessels(db, &f, count_row, &n, NULL)) exit(1);
@@ -113,6 +120,33 @@ static double area(sqlite3 *db, struct sw_bbox b, int reps, size_t *rows)
     }
     qsort(t, (size_t)reps, sizeof t[0], cmp_d);
     return t[reps / 2];
+}
+
+static double area(sqlite3 *db, struct sw_bbox b, int reps, size_t *rows)
+{
+    return area_shared(db, b, reps, rows, NULL, 0);
+}
+
+/* The service's way (sw_grid_share): the snapshot of every vessel's row built at each new
+ * generation, then areas, and every vessel (the dashboard's list), answered from it. */
+static void shared(sqlite3 *db, struct sw_bbox korea, size_t rows)
+{
+    struct sw_grid_share *share;
+    struct sw_bbox none = {0};
+    size_t n = 0, all = 0;
+    if (sw_grid_share_new(&share)) exit(1);
+    double build = area_shared(db, korea, 5, &n, share, 0);
+    double a = area_shared(db, korea, 50, &n, share, 1000);
+    double every = area_shared(db, none, 10, &all, share, 1000);
+    double sql = area(db, none, 5, &all);
+    if (n != rows) {
+        fprintf(stderr, "bench_query: the snapshot found %zu vessels, the grid %zu\n", n, rows);
+        exit(1);
+    }
+    printf("shared snapshot: built in %.1f ms (a new generation, median of 5); 5x5 degree area "
+           "%.3f ms; every vessel (%zu) %.1f ms, by SQL %.1f ms\n",
+           build, a, all, every, sql);
+    sw_grid_share_free(share);
 }
 
 /* The baseline: the same area by a plain SQL filter, every vessel row read (no index). */
@@ -348,6 +382,7 @@ int main(int argc, char **argv)
     printf("first area query (grid built) %.1f ms; 5x5 degree area (%zu vessels): grid %.3f ms, "
            "SQL scan (no index) %.2f ms, %.0fx; whole world (%zu vessels, scan path) %.1f ms\n",
            first, rows, g, sc, sc / g, wrows, all);
+    shared(db, korea, rows);
     sw_store_close(db);
     for (int v = 0; v < 3; v++) {
         snprintf(path, sizeof path, "%s/v%d.db", dir, v);

@@ -81,8 +81,9 @@ struct sw_vessel_filter {
     int listed_only;     /* only vessels with listed > 0 */
     const char *after;   /* NULL: from the start; else a cursor */
     size_t limit;        /* rows at most (0: all) */
-    /* With both set, an area is answered from the share's grid of this generation or later
-     * (below) instead of the connection's own. */
+    /* With both set, the share's snapshot of this generation or later answers (below):
+     * without mmsi, imo, name, seen_from and seen_to, every row comes from it (no SQLite row
+     * read); with them, an area's candidates come from its grid. */
     struct sw_grid_share *grid_share;
     uint64_t generation;
 };
@@ -92,14 +93,23 @@ typedef int (*sw_vessel_row_fn)(void *ctx, const struct sw_vessel_row *v);
  * index costs the writer anything. */
 int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_row_fn fn, void *ctx,
                      char *err);
-/* The area grid shared by the readers of one store in one process (the service's HTTP
- * threads): a connection's own grid is rebuilt by each connection after every commit of the
- * writer (tens of ms at 100k vessels), a shared one once per generation. The caller names the
- * store's state by a generation that grows with every commit that can change the vessels
- * (serve: its writer's commit count, read before the query) and is never 0; a query is
- * answered from the grid of its generation or a later one, built by the first query that
- * needs it while the others of that generation wait. Thread-safe; the caller owns the share
- * and frees it after the last query. */
+/* The vessels' snapshot shared by the readers of one store in one process (the service's
+ * HTTP threads): every vessel's row as sw_query_vessels gives it (listed counted) in MMSI
+ * order, with a grid of their latest fixes, read by one scan of the store (about 160 ms of CPU
+ * at 100k vessels) once per generation instead of per query, so that the map's queries (an
+ * area or every vessel, listed or not, cursor, limit) cost no SQLite work per vessel: the same
+ * rows, member for member, as the connection's own path. The caller names the store's state by
+ * a generation that grows with every commit that can change the vessels (serve: its writer's
+ * commit count, read before the query) and is never 0; a query is answered from the snapshot
+ * of its generation or a later one, built by the first query that needs it; while that one
+ * builds, the others are answered from the latest snapshot (at most one build behind; they
+ * wait only for the first snapshot), so that no reader waits 100-200 ms for a build. Commits the
+ * generation does not count (another process writing the store) are seen by each connection as a
+ * change of PRAGMA data_version while the generation stayed, and ask for a snapshot built after
+ * them; one that lands beside a counted commit is seen at the next build (the writer's next
+ * commit). A connection's first query asks for a new snapshot. Rows handed out stay valid during
+ * the callback (the snapshot is referenced until the query returns). Thread-safe; the caller owns
+ * the share and frees it after the last query. */
 struct sw_grid_share;
 int sw_grid_share_new(struct sw_grid_share **out);
 void sw_grid_share_free(struct sw_grid_share *s);

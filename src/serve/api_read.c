@@ -118,12 +118,14 @@ static json_t *vessel_json(const struct sw_vessel_row *v)
 static int put_str(struct sw_buf *b, const char *s)
 {
     int rc = sw_buf_putc(b, '"');
-    for (; !rc && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0x7f)
-            rc = sw_buf_printf(b, "\\u%04x", c);
-        else
-            rc = sw_buf_putc(b, (char)c);
+    while (!rc && *s) {
+        size_t k = 0; /* a run of characters written as they are */
+        for (unsigned char c; (c = (unsigned char)s[k]) >= 0x20 && c != '"' && c != '\\' &&
+                              c != '<' && c != '>' && c != '&' && c != 0x7f;)
+            k++;
+        if (k) rc = sw_buf_append(b, s, k);
+        s += k;
+        if (!rc && *s) rc = sw_buf_printf(b, "\\u%04x", (unsigned char)*s++);
     }
     return rc ? rc : sw_buf_putc(b, '"');
 }
@@ -231,7 +233,9 @@ static int vessel_row(void *ctx, const struct sw_vessel_row *v)
     struct vlist *l = ctx;
     int rc = l->n ? sw_buf_putc(&l->b, ',') : SW_OK;
     if (!rc) rc = l->compact ? put_compact(&l->b, v) : put_vessel(&l->b, v);
-    snprintf(l->last, sizeof l->last, "%s", v->cursor);
+    size_t k = strnlen(v->cursor, sizeof l->last - 1); /* per row: no printf */
+    memcpy(l->last, v->cursor, k);
+    l->last[k] = '\0';
     l->n++;
     return rc;
 }
@@ -257,6 +261,7 @@ enum MHD_Result api_vessels(struct srv_req *r)
     f.limit = limit ? limit : fmt ? 50000 : 500;
     f.grid_share = r->s->grids;
     f.generation = atomic_load(&r->s->generation);
+    atomic_store(&r->s->map_asked_ms, sw_time_now_ms());
     READER(r, rd);
     struct vlist l = {.compact = fmt};
     char err[SW_ERRMAX] = "";
@@ -279,6 +284,19 @@ enum MHD_Result api_vessels(struct srv_req *r)
         return srv_error(r, 500, NULL, "out of memory");
     }
     return srv_json_buf(r, 200, &l.b);
+}
+
+static int no_row(void *ctx, const struct sw_vessel_row *v)
+{
+    return SW_OK;
+}
+
+int srv_vessels_warm(struct sw_serve *s, sqlite3 *db, uint64_t gen)
+{
+    struct sw_vessel_filter f = {.seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE, .limit = 1};
+    f.grid_share = s->grids;
+    f.generation = gen;
+    return sw_query_vessels(db, &f, no_row, NULL, NULL);
 }
 
 static int identity_row(void *ctx, const struct sw_identity_row *i)

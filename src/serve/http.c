@@ -472,6 +472,29 @@ static void *pinger(void *arg)
     return NULL;
 }
 
+/* The map's snapshot built off the request path: after each commit of the writer, while the
+ * map was asked in the last 10 s, this thread asks for the new generation's snapshot (100-200
+ * ms at 100k vessels), so that map requests find it built, or meanwhile the previous one,
+ * instead of one of them waiting for the build. */
+static void *warmer(void *arg)
+{
+    struct sw_serve *s = arg;
+    struct srv_reader *rd = NULL;
+    for (uint64_t done = 0;;) {
+        pthread_mutex_lock(&s->wit_mu);
+        int stop = !s->warm_running;
+        pthread_mutex_unlock(&s->wit_mu);
+        if (stop) break;
+        usleep(20000);
+        uint64_t gen = atomic_load(&s->generation);
+        int64_t asked = atomic_load(&s->map_asked_ms);
+        if (gen == done || !asked || sw_time_now_ms() - asked > 10000) continue;
+        if ((rd || srv_reader_get(s, &rd) == SW_OK) && srv_vessels_warm(s, rd->db, gen) == SW_OK)
+            done = gen;
+    }
+    return NULL; /* the reader is closed with the thread (reader_key) */
+}
+
 int srv_http_start(struct sw_serve *s, char *err)
 {
     struct sockaddr_storage ss;
@@ -511,6 +534,8 @@ int srv_http_start(struct sw_serve *s, char *err)
                                                   : ((struct sockaddr_in *)&got)->sin_port);
     s->ping_running = 1;
     if (pthread_create(&s->ping_thread, NULL, pinger, s)) s->ping_running = 0;
+    s->warm_running = 1;
+    if (pthread_create(&s->warm_thread, NULL, warmer, s)) s->warm_running = 0;
     return SW_OK;
 }
 
@@ -523,6 +548,12 @@ void srv_http_stop(struct sw_serve *s)
         s->ping_running = 0;
         pthread_mutex_unlock(&s->wit_mu);
         pthread_join(s->ping_thread, NULL);
+    }
+    if (s->warm_running) {
+        pthread_mutex_lock(&s->wit_mu);
+        s->warm_running = 0;
+        pthread_mutex_unlock(&s->wit_mu);
+        pthread_join(s->warm_thread, NULL);
     }
     /* every stream ends; a suspended connection must be resumed before the daemon stops */
     for (int i = 0; i < 50 && srv_hub_clients(s->hub); i++) {

@@ -264,8 +264,11 @@ struct sw_serve {
     char *wit_note; /* the head signed in the open transaction (writer only) */
     char *wit_next; /* the committed head the witness thread submits next */
     /* readers */
-    struct sw_grid_share *grids; /* the area grid of the vessels, shared by the HTTP threads */
-    _Atomic uint64_t generation; /* 1 + the writer's commits: the grids' generation */
+    struct sw_grid_share *grids;  /* the area grid of the vessels, shared by the HTTP threads */
+    _Atomic uint64_t generation;  /* 1 + the writer's commits: the grids' generation */
+    _Atomic int64_t map_asked_ms; /* when the map's vessels were last asked (0 never) */
+    pthread_t warm_thread;        /* builds the map's snapshot after each commit (http.c) */
+    int warm_running;
     struct srv_hub *hub;
     struct srv_limiter *limiter;
     pthread_mutex_t screen_mu;
@@ -319,6 +322,8 @@ enum MHD_Result srv_fail(struct srv_req *r, int rc, const char *err);
 typedef enum MHD_Result (*srv_handler)(struct srv_req *r);
 enum MHD_Result api_health(struct srv_req *r);
 enum MHD_Result api_vessels(struct srv_req *r);
+/* The vessels' snapshot of generation gen built (or found) on db, as a map request would. */
+int srv_vessels_warm(struct sw_serve *s, sqlite3 *db, uint64_t gen);
 enum MHD_Result api_vessel(struct srv_req *r);
 enum MHD_Result api_track(struct srv_req *r);
 enum MHD_Result api_events(struct srv_req *r);

@@ -8,7 +8,10 @@
  * by triggers) would cost every ingest run seconds per 100k vessels moved, so the area index
  * is built by the reader instead: a 1-degree grid of every vessel's latest fix, in memory per
  * connection, rebuilt when the store changed since (PRAGMA data_version). A small area then
- * reads only its vessels' rows; a large one scans the table, which is as fast.
+ * reads only its vessels' rows; a large one scans the table, which is as fast. Readers of one
+ * process (the service) share a snapshot instead (sw_grid_share): every vessel's row read by
+ * the unfiltered scan once per generation, with the grid pointing into it, so that the map's
+ * queries read no row; their answers are the scan's rows, filtered as the SQL filters them.
  */
 #include "sanctwatch/query.h"
 #include "sanctwatch/buf.h"
@@ -262,12 +265,21 @@ static int listed_count(const struct listed *l, uint32_t imo, uint32_t mmsi)
 struct grid {
     long long version, changes; /* a connection's grid: the store it was built from */
     int refs;                   /* a shared grid: its users and the share, under the share's mu */
+    uint64_t build;             /* a shared grid: the share's count of builds when built */
     size_t n;
     struct gpt {
         uint32_t mmsi;
+        uint32_t row; /* a shared grid: the vessel's index in rows */
         double lat, lon;
     } * pt;                              /* sorted by cell */
     uint32_t start[GRID_W * GRID_H + 1]; /* first point of each cell */
+    /* A shared grid is a snapshot: every vessel's row (listed counted), read by one scan, so
+     * that the map's queries read no SQLite row at all. The rows with a fix come first in the
+     * points' order (an area's rows lie together in memory), then the others; byid lists them
+     * in MMSI order. */
+    struct sw_vessel_row *rows;
+    uint32_t *byid;
+    size_t nrows, rows_cap;
 };
 
 static const char grid_key; /* the grid's key among the connection's cached data */
@@ -284,6 +296,8 @@ static void grid_free(void *p)
 {
     struct grid *g = p;
     if (g) free(g->pt);
+    if (g) free(g->rows);
+    if (g) free(g->byid);
     free(g);
 }
 
@@ -314,8 +328,9 @@ static int grid_fill(sqlite3 *db, struct grid *g)
             g->pt = np;
             cap = nc;
         }
-        g->pt[g->n++] = (struct gpt){(uint32_t)sqlite3_column_int64(q, 0),
-                                     sqlite3_column_double(q, 1), sqlite3_column_double(q, 2)};
+        g->pt[g->n++] = (struct gpt){.mmsi = (uint32_t)sqlite3_column_int64(q, 0),
+                                     .lat = sqlite3_column_double(q, 1),
+                                     .lon = sqlite3_column_double(q, 2)};
     }
     if (rc == SW_OK && st != SQLITE_DONE) rc = SW_EDB;
     sw_store_stmt_put(q);
@@ -375,9 +390,27 @@ static int grid_get(sqlite3 *db, struct grid **out, char *err)
 
 struct sw_grid_share {
     pthread_mutex_t mu;
-    struct grid *g;      /* the latest grid built, or NULL */
-    uint64_t generation; /* the store's generation g was built at */
+    pthread_cond_t built; /* the first snapshot is there, or its build failed */
+    struct grid *g;       /* the latest snapshot built, or NULL */
+    uint64_t generation;  /* the store's generation g was built at */
+    uint64_t builds;      /* builds started so far (the number of the next is one more) */
+    int building;         /* a query is building one (outside mu) */
+    /* Memory kept between builds (a new mapping of 25 MB costs as much in page faults as the
+     * scan): the rows as read (MMSI order), and the rows of the last snapshot freed. */
+    struct sw_vessel_row *scratch, *spare;
+    size_t scratch_cap, spare_cap;
 };
+
+/* What one connection last saw of the store (PRAGMA data_version and the caller's generation),
+ * kept among its cached data: a commit the generation does not count (another process writing
+ * the store) is seen as a change of data_version while the generation stayed, and asks for a
+ * snapshot built after it. */
+struct seen {
+    long long version;
+    uint64_t generation;
+    uint64_t need; /* the share's snapshot must be of this build or later */
+};
+static const char seen_key; /* its key among the connection's cached data */
 
 int sw_grid_share_new(struct sw_grid_share **out)
 {
@@ -386,46 +419,125 @@ int sw_grid_share_new(struct sw_grid_share **out)
         free(s);
         return SW_ENOMEM;
     }
+    if (pthread_cond_init(&s->built, NULL)) {
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return SW_ENOMEM;
+    }
     *out = s;
     return SW_OK;
 }
 
-static void grid_unref(struct grid *g) /* under the share's mu */
+static void grid_unref(struct sw_grid_share *s, struct grid *g) /* under the share's mu */
 {
-    if (g && --g->refs == 0) grid_free(g);
+    if (!g || --g->refs) return;
+    if (!s->spare) {
+        s->spare = g->rows;
+        s->spare_cap = g->rows_cap;
+        g->rows = NULL;
+    }
+    grid_free(g);
 }
 
 void sw_grid_share_free(struct sw_grid_share *s)
 {
     if (!s) return;
-    grid_unref(s->g);
+    grid_unref(s, s->g);
+    free(s->scratch);
+    free(s->spare);
+    pthread_cond_destroy(&s->built);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
-/* The share's grid of generation gen or later, built here (once, the others of that generation
- * waiting for it) when the share has none that recent; taken: give it back by grid_put. */
+static int rows_fill(sqlite3 *db, struct sw_grid_share *s, struct grid *g, char *err);
+static int rows_layout(struct sw_grid_share *s, struct grid *g, struct sw_vessel_row **spare,
+                       size_t spare_cap);
+
+/* The build of the share's snapshot this connection needs at generation gen (under mu). A
+ * connection's first query asks for a new one: what it saw before is unknown. */
+static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t *need, char *err)
+{
+    long long version;
+    if (data_version(db, &version)) return db_fail(db, err, "vessels");
+    struct seen *c = sw_store_aux_get(db, &seen_key);
+    if (!c) {
+        if (!(c = calloc(1, sizeof *c))) return SW_ENOMEM;
+        if (sw_store_aux_set(db, &seen_key, c, free)) return SW_ENOMEM;
+        c->need = s->builds + 1; /* a build started from now on */
+    } else if (version != c->version && gen == c->generation) {
+        c->need = s->builds + 1; /* a commit the generation does not count */
+    }
+    c->version = version;
+    c->generation = gen;
+    *need = c->need;
+    return SW_OK;
+}
+
+/* A new snapshot, built outside mu by the one query that builds (s->building), installed as
+ * the share's with the number it was given when its build started. */
+static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t build, char *err)
+{
+    pthread_mutex_lock(&s->mu);
+    struct sw_vessel_row *spare = s->spare; /* the freed rows are the builder's meanwhile */
+    size_t spare_cap = s->spare_cap;
+    s->spare = NULL;
+    pthread_mutex_unlock(&s->mu);
+    struct grid *g = calloc(1, sizeof *g);
+    int rc = g ? rows_fill(db, s, g, err) : SW_ENOMEM;
+    if (rc == SW_OK) rc = grid_sort(g);
+    if (rc == SW_OK) rc = rows_layout(s, g, &spare, spare_cap);
+    pthread_mutex_lock(&s->mu);
+    if (spare && !s->spare) {
+        s->spare = spare;
+        s->spare_cap = spare_cap;
+    } else {
+        free(spare);
+    }
+    if (rc) {
+        grid_free(g);
+    } else {
+        grid_unref(s, s->g);
+        g->refs = 1; /* the share's */
+        g->build = build;
+        s->g = g;
+        s->generation = gen > s->generation ? gen : s->generation;
+    }
+    s->building = 0;
+    pthread_cond_broadcast(&s->built);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+/* The share's snapshot of generation gen or later (and recent enough for this connection,
+ * seen_need), built here when the share has none that recent and no other query is building
+ * one. While another builds, the latest snapshot answers (the service's readers never wait for
+ * a build, which takes 100-200 ms at 100k vessels); only when there is none yet they wait for
+ * the first. Taken: give it back by grid_put. */
 static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struct grid **out,
                        char *err)
 {
-    int rc = SW_OK;
+    uint64_t need;
     pthread_mutex_lock(&s->mu);
-    if (!s->g || s->generation < gen) {
-        struct grid *g = calloc(1, sizeof *g);
-        rc = g ? grid_fill(db, g) : SW_ENOMEM;
-        if (rc == SW_OK) rc = grid_sort(g);
-        if (rc) {
-            grid_free(g);
+    int rc = seen_need(db, s, gen, &need, err);
+    while (!rc) {
+        if (s->g && s->generation >= gen && s->g->build >= need) break; /* recent enough */
+        if (!s->building) {
+            uint64_t build = ++s->builds;
+            s->building = 1;
             pthread_mutex_unlock(&s->mu);
-            return rc == SW_EDB ? db_fail(db, err, "vessels") : rc;
+            rc = grid_build(db, s, gen, build, err);
+            pthread_mutex_lock(&s->mu);
+            if (!rc && !s->g) rc = SW_ENOMEM;
+            break;
         }
-        grid_unref(s->g);
-        g->refs = 1; /* the share's */
-        s->g = g;
-        s->generation = gen;
+        if (s->g) break; /* another is building: the latest answers */
+        pthread_cond_wait(&s->built, &s->mu);
     }
-    s->g->refs++;
-    *out = s->g;
+    if (!rc) {
+        s->g->refs++;
+        *out = s->g;
+    }
     pthread_mutex_unlock(&s->mu);
     return rc;
 }
@@ -434,7 +546,7 @@ static void grid_put(struct sw_grid_share *s, struct grid *g)
 {
     if (!s) return; /* a connection's grid stays with its connection */
     pthread_mutex_lock(&s->mu);
-    grid_unref(g);
+    grid_unref(s, g);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -556,6 +668,184 @@ static int emit_vessels(sqlite3 *db, sqlite3_stmt *q, const struct sw_vessel_fil
     return st == SQLITE_DONE ? SW_OK : db_fail(db, err, "vessels");
 }
 
+/* ------------------------------------------------------------------ the shared snapshot */
+
+/* Every vessel's row as the scan without filters reads it (listed counted), in MMSI order,
+ * into the share's scratch, and the grid's points of those with a fix. */
+static int rows_fill(sqlite3 *db, struct sw_grid_share *s, struct grid *g, char *err)
+{
+    const struct sw_vessel_filter all = {.seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE};
+    struct listed *l;
+    sqlite3_stmt *q;
+    int own, st = SQLITE_DONE, rc = listed_get(db, &l, &own, err);
+    if (rc) return rc;
+    if (sw_store_stmt_get(db, sql_scan, &q)) {
+        listed_put(l, own);
+        return db_fail(db, err, "vessels");
+    }
+    bind_filter(q, &all, 0, NULL);
+    while ((st = sqlite3_step(q)) == SQLITE_ROW) {
+        if (g->nrows == s->scratch_cap) {
+            size_t nc = s->scratch_cap ? 2 * s->scratch_cap : 4096;
+            struct sw_vessel_row *nr = realloc(s->scratch, nc * sizeof *nr);
+            if (!nr) {
+                rc = SW_ENOMEM;
+                break;
+            }
+            s->scratch = nr;
+            s->scratch_cap = nc;
+        }
+        struct sw_vessel_row *v = &s->scratch[g->nrows++];
+        vessel_row(q, v);
+        v->listed = listed_count(l, v->imo, v->mmsi);
+        g->n += v->has_fix;
+    }
+    if (!rc && st != SQLITE_DONE) rc = db_fail(db, err, "vessels");
+    sw_store_stmt_put(q);
+    listed_put(l, own);
+    if (!rc && !(g->pt = malloc((g->n ? g->n : 1) * sizeof *g->pt))) rc = SW_ENOMEM;
+    for (size_t i = 0, k = 0; !rc && i < g->nrows; i++)
+        if (s->scratch[i].has_fix)
+            g->pt[k++] =
+                (struct gpt){s->scratch[i].mmsi, (uint32_t)i, s->scratch[i].lat, s->scratch[i].lon};
+    return rc;
+}
+
+/* The rows put from the scratch in the points' order (then those without a fix, in MMSI
+ * order) into the spare memory or new, byid made. */
+static int rows_layout(struct sw_grid_share *s, struct grid *g, struct sw_vessel_row **spare,
+                       size_t spare_cap)
+{
+    const struct sw_vessel_row *in = s->scratch;
+    size_t want = g->nrows ? g->nrows : 1;
+    struct sw_vessel_row *r = *spare && spare_cap >= want ? *spare : NULL;
+    if (r) {
+        g->rows_cap = spare_cap;
+        *spare = NULL;
+    } else if ((r = malloc(want * sizeof *r))) {
+        g->rows_cap = want;
+    }
+    uint32_t *byid = malloc(want * sizeof *byid);
+    if (!r || !byid) {
+        free(r);
+        free(byid);
+        return SW_ENOMEM;
+    }
+    for (size_t k = 0; k < g->n; k++) {
+        r[k] = in[g->pt[k].row];
+        byid[g->pt[k].row] = (uint32_t)k;
+        g->pt[k].row = (uint32_t)k;
+    }
+    for (size_t i = 0, k = g->n; i < g->nrows; i++)
+        if (!in[i].has_fix) {
+            r[k] = in[i];
+            byid[i] = (uint32_t)k++;
+        }
+    g->rows = r;
+    g->byid = byid;
+    return SW_OK;
+}
+
+struct snap_out {
+    const struct sw_vessel_filter *f;
+    sw_vessel_row_fn fn;
+    void *ctx;
+    size_t sent;
+    int full; /* the limit is reached */
+};
+
+/* One row to the caller (the callback's answer); full is set at the limit. */
+static int snap_emit(struct snap_out *o, const struct sw_vessel_row *v)
+{
+    if (o->f->listed_only && !v->listed) return SW_OK;
+    int rc = o->fn(o->ctx, v);
+    o->full = o->f->limit && ++o->sent == o->f->limit;
+    return rc;
+}
+
+/* The first row after the cursor (in byid). */
+static size_t snap_first(const struct grid *g, uint32_t after)
+{
+    size_t lo = 0, hi = g->nrows;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (g->rows[g->byid[m]].mmsi <= after)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The area's columns of cells as at most two runs [x[0], x[1]], [x[2], x[3]]. */
+static int area_runs(const struct sw_bbox *b, int x[4])
+{
+    x[0] = cell_of(0, b->minlon) % GRID_W;
+    x[1] = cell_of(0, b->maxlon) % GRID_W;
+    if (b->minlon <= b->maxlon) return 1;
+    x[2] = 0;
+    x[3] = x[1];
+    x[1] = GRID_W - 1;
+    return 2;
+}
+
+/* The rows after the cursor in the area, in MMSI order (row indices sorted), or every row
+ * after it read in order when the area's cells hold many of them. */
+static int snap_area(const struct grid *g, uint32_t after, struct snap_out *o)
+{
+    const struct sw_bbox *b = &o->f->bbox;
+    int y0 = cell_of(b->minlat, 0) / GRID_W, y1 = cell_of(b->maxlat, 0) / GRID_W, x[4];
+    int runs = area_runs(b, x), rc = SW_OK;
+    size_t cells = 0, n = 0;
+    for (int y = y0; y <= y1; y++)
+        for (int r = 0; r < runs; r++)
+            cells += g->start[y * GRID_W + x[2 * r + 1] + 1] - g->start[y * GRID_W + x[2 * r]];
+    if (cells > g->nrows / 8) {
+        for (size_t i = snap_first(g, after); i < g->nrows && !rc && !o->full; i++) {
+            const struct sw_vessel_row *v = &g->rows[g->byid[i]];
+            if (v->has_fix && in_box(b, v->lat, v->lon)) rc = snap_emit(o, v);
+        }
+        return rc;
+    }
+    uint64_t *m = malloc((cells ? cells : 1) * sizeof *m); /* MMSI << 32 | row */
+    if (!m) return SW_ENOMEM;
+    for (int y = y0; y <= y1; y++)
+        for (int r = 0; r < runs; r++)
+            for (size_t i = g->start[y * GRID_W + x[2 * r]];
+                 i < g->start[y * GRID_W + x[2 * r + 1] + 1]; i++)
+                if (g->pt[i].mmsi > after && in_box(b, g->pt[i].lat, g->pt[i].lon))
+                    m[n++] = (uint64_t)g->pt[i].mmsi << 32 | g->pt[i].row;
+    qsort(m, n, sizeof *m, cmp_u64);
+    for (size_t i = 0; i < n && !rc && !o->full; i++)
+        rc = snap_emit(o, &g->rows[(uint32_t)m[i]]);
+    free(m);
+    return rc;
+}
+
+/* A query the share's snapshot answers: an area or none, listed or not, cursor and limit. */
+static int snap_query(sqlite3 *db, const struct sw_vessel_filter *f, uint32_t after,
+                      sw_vessel_row_fn fn, void *ctx, char *err)
+{
+    struct grid *g;
+    int rc = grid_shared(db, f->grid_share, f->generation, &g, err);
+    if (rc) return rc;
+    struct snap_out o = {f, fn, ctx, 0, 0};
+    if (f->bbox.set) {
+        rc = snap_area(g, after, &o);
+    } else {
+        for (size_t i = snap_first(g, after); i < g->nrows && !rc && !o.full; i++)
+            rc = snap_emit(&o, &g->rows[g->byid[i]]);
+    }
+    grid_put(f->grid_share, g);
+    return rc;
+}
+
 int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_row_fn fn, void *ctx,
                      char *err)
 {
@@ -570,6 +860,9 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
         lname[i] = (char)tolower((unsigned char)f->name[i]);
     if ((rc = sw_store_table(db, "vessels")) <= 0) /* 0: nothing analyzed yet */
         return rc ? db_fail(db, err, "vessels") : SW_OK;
+    if (f->grid_share && f->generation && !f->mmsi && !f->imo && !f->name &&
+        f->seen_from == SW_TIME_NONE && f->seen_to == SW_TIME_NONE)
+        return snap_query(db, f, after, fn, ctx, err);
     struct sw_buf cand;
     sw_buf_init(&cand, 0);
     struct listed *l = NULL;

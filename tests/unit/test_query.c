@@ -221,21 +221,241 @@ static void vessels_bbox_shared(void **state)
     struct vlist *l = vq(db2, f);
     assert_int_equal(l->n, 1);
     assert_int_equal(l->mmsi[0], 412000001);
-    /* 412000001 leaves, 273000005 comes in: generation 1's grid still names 412000001 (its
-     * row is read and left out) and does not know 273000005 */
+    /* 412000001 leaves, 273000005 comes in, written by a connection whose commits the
+     * generation does not count (another process): db2 sees its data_version change while the
+     * generation stayed, and the snapshot is built again */
     exec(db, "UPDATE vessels SET last_lat = 0, last_lon = 0 WHERE mmsi = 412000001");
     exec(db, "UPDATE vessels SET last_lat = 39.2, last_lon = 125.5 WHERE mmsi = 273000005");
-    assert_int_equal(vq(db2, f)->n, 0);
-    f.generation = 2; /* the commit's generation: built again, on the other connection */
-    l = vq(db, f);
+    l = vq(db2, f);
     assert_int_equal(l->n, 1);
     assert_int_equal(l->mmsi[0], 273000005);
-    f.generation = 1; /* an older generation reads the newer grid */
+    /* the writer's commit with its generation: seen on the other connection too */
+    exec(db, "UPDATE vessels SET last_lat = 39.3, last_lon = 125.3 WHERE mmsi = 412000001");
+    f.generation = 2;
+    l = vq(db, f);
+    assert_int_equal(l->n, 2);
+    assert_int_equal(l->mmsi[0], 273000005);
+    assert_int_equal(l->mmsi[1], 412000001);
+    f.generation = 1; /* an older generation reads the newer snapshot */
+    l = vq(db2, f);
+    assert_int_equal(l->n, 2);
+    f.generation = 2;
+    assert_int_equal(vq(db2, f)->n, 2);
+    /* the same generation after another writer's commit: built again */
+    exec(db, "UPDATE vessels SET last_lat = 0 WHERE mmsi = 412000001");
     l = vq(db2, f);
     assert_int_equal(l->n, 1);
     assert_int_equal(l->mmsi[0], 273000005);
     f.grid_share = NULL; /* the connection's own grid agrees */
     assert_int_equal(vq(db2, f)->n, 1);
+    sw_grid_share_free(share);
+    sw_store_close(db2);
+    sw_store_close(db);
+}
+
+/* ------------------------------------------- the shared snapshot against the SQL path */
+
+struct rows {
+    struct sw_vessel_row *v;
+    size_t n, cap;
+};
+
+static int vrows_collect(void *ctx, const struct sw_vessel_row *v)
+{
+    struct rows *r = ctx;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 256;
+        r->v = realloc(r->v, r->cap * sizeof *r->v);
+        assert_non_null(r->v);
+    }
+    r->v[r->n++] = *v;
+    return 0;
+}
+
+static int same_real(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* Every member the responses are made of, reals bit for bit. */
+static void row_equal(const struct sw_vessel_row *a, const struct sw_vessel_row *b)
+{
+    assert_int_equal(a->mmsi, b->mmsi);
+    assert_string_equal(a->flag, b->flag);
+    assert_int_equal(a->cls, b->cls);
+    assert_string_equal(a->name, b->name);
+    assert_string_equal(a->callsign, b->callsign);
+    assert_string_equal(a->dest, b->dest);
+    assert_int_equal(a->imo, b->imo);
+    assert_int_equal(a->ship_type, b->ship_type);
+    assert_int_equal(a->length_m, b->length_m);
+    assert_int_equal(a->beam_m, b->beam_m);
+    assert_true(same_real(a->draught, b->draught));
+    assert_int_equal(a->first_seen, b->first_seen);
+    assert_int_equal(a->last_seen, b->last_seen);
+    assert_int_equal(a->positions, b->positions);
+    assert_int_equal(a->statics, b->statics);
+    assert_int_equal(a->identities, b->identities);
+    assert_int_equal(a->has_fix, b->has_fix);
+    assert_int_equal(a->t, b->t);
+    assert_true(same_real(a->lat, b->lat) && same_real(a->lon, b->lon));
+    assert_true(same_real(a->sog, b->sog) && same_real(a->cog, b->cog));
+    assert_int_equal(a->heading, b->heading);
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->listed, b->listed);
+    assert_string_equal(a->cursor, b->cursor);
+}
+
+static uint32_t vrnd_state = 12345;
+static uint32_t vrnd(uint32_t n)
+{
+    vrnd_state = vrnd_state * 1103515245u + 12345u;
+    return (vrnd_state >> 8) % n;
+}
+
+/* One page of f on db through the share (the snapshot) and through the connection's own
+ * grid and SQL (the path the snapshot replaces): the same rows. Returns the rows given. */
+static size_t page_equal(sqlite3 *db, struct sw_vessel_filter f, struct sw_grid_share *share,
+                         uint64_t gen, char *after)
+{
+    struct rows a = {0}, b = {0};
+    char err[SW_ERRMAX] = "";
+    f.after = *after ? after : NULL;
+    f.grid_share = share;
+    f.generation = gen;
+    if (sw_query_vessels(db, &f, vrows_collect, &a, err)) fail_msg("snapshot: %s", err);
+    f.grid_share = NULL;
+    if (sw_query_vessels(db, &f, vrows_collect, &b, err)) fail_msg("sql: %s", err);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++)
+        row_equal(&a.v[i], &b.v[i]);
+    if (a.n) snprintf(after, SW_CURSOR_MAX, "%s", a.v[a.n - 1].cursor);
+    size_t n = a.n;
+    free(a.v);
+    free(b.v);
+    return n;
+}
+
+/* Random areas (small, large, across the antimeridian, the world, none), listed or not,
+ * paged with random limits to the end: the snapshot and the SQL path give the same rows. */
+static size_t areas_equal(sqlite3 *db, struct sw_grid_share *share, uint64_t gen, int rounds)
+{
+    size_t total = 0;
+    for (int k = 0; k < rounds; k++) {
+        struct sw_vessel_filter f = vf();
+        double w = k % 9 == 0 ? 60 : 0.5 + vrnd(150) / 10.0, h = 0.5 + vrnd(100) / 10.0;
+        double s = 25 + vrnd(200) / 10.0 - h / 2, west = 110 + vrnd(300) / 10.0;
+        if (k % 7 == 3) west = 175 + vrnd(100) / 10.0; /* about 180 */
+        if (west > 180) west -= 360;
+        double east = west + w > 180 ? west + w - 360 : west + w;
+        f.bbox = (struct sw_bbox){1, s, west, s + h, east};
+        if (k % 11 == 5) f.bbox = (struct sw_bbox){1, -90, -180, 90, 180};
+        if (k % 13 == 6) f.bbox.set = 0; /* every vessel, with a fix or not (the dashboard) */
+        f.listed_only = k % 5 == 1;
+        static const size_t limits[] = {0, 1, 7, 100, 5000};
+        f.limit = limits[vrnd(5)];
+        char after[SW_CURSOR_MAX] = "";
+        for (int p = 0; p < 400; p++) {
+            size_t n = page_equal(db, f, share, gen, after);
+            total += n;
+            if (!f.limit || n < f.limit) break;
+        }
+    }
+    return total;
+}
+
+static void add_hostile(sqlite3 *db, unsigned mmsi, const char *name, unsigned imo, int fix)
+{
+    sqlite3_stmt *q;
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO vessels(mmsi, flag, class, name, callsign, imo,"
+                           " ship_type, length_m, draught, destination, first_seen, last_seen,"
+                           " positions, statics, last_time, last_lat, last_lon, last_sog, last_cog,"
+                           " last_heading, last_status) VALUES(?1, 'KP', ?2, ?3, ?4, ?5, ?6, ?7,"
+                           " ?8, ?9, ?10, ?11, 12, 3, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                           -1, &q, NULL),
+        SQLITE_OK);
+    sqlite3_bind_int64(q, 1, mmsi);
+    if (vrnd(3)) sqlite3_bind_text(q, 2, vrnd(2) ? "A" : "B", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 4, "<b>\"", -1, SQLITE_STATIC);
+    if (imo) sqlite3_bind_int64(q, 5, imo);
+    if (vrnd(2)) sqlite3_bind_int(q, 6, (int)vrnd(100));
+    if (vrnd(2)) sqlite3_bind_int(q, 7, (int)vrnd(400));
+    if (vrnd(2)) sqlite3_bind_double(q, 8, vrnd(200) / 10.0);
+    sqlite3_bind_text(q, 9, "NAMPO\\\"&", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 10, T0 - (long long)vrnd(1000) * HOUR);
+    sqlite3_bind_int64(q, 11, T0 + (long long)vrnd(1000) * HOUR);
+    if (fix) {
+        sqlite3_bind_int64(q, 12, T0 + (long long)vrnd(100000) * 1000);
+        double lat = 20 + vrnd(3000000) / 100000.0, lon = 110 + vrnd(8000000) / 100000.0;
+        if (lon > 180) lon -= 360;                    /* some across the antimeridian */
+        if (fix == 2) lon = vrnd(2) ? 180.0 : -180.0; /* on it */
+        sqlite3_bind_double(q, 13, lat);
+        sqlite3_bind_double(q, 14, lon);
+        if (vrnd(4)) sqlite3_bind_double(q, 15, vrnd(1023) / 10.0);
+        if (vrnd(4)) sqlite3_bind_double(q, 16, vrnd(3600) / 10.0 + 1e-7);
+        if (vrnd(2)) sqlite3_bind_int(q, 17, (int)vrnd(360));
+        sqlite3_bind_int(q, 18, (int)vrnd(16));
+    }
+    assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+}
+
+/* Names anyone can broadcast: markup, quotes, backslashes, control characters, UTF-8. */
+static void hostile_name(char *name, unsigned i)
+{
+    static const char *const bad[] = {"<script>alert(1)</script>",
+                                      "\"},{\"x\":\"",
+                                      "a\\b\\",
+                                      "\x01\x1f\x7f",
+                                      "&amp;<>",
+                                      "\xea\xb8\x88\xec\x82\xb0",
+                                      "",
+                                      "=cmd|' /C calc'!A0"};
+    snprintf(name, 21, "%s%u", bad[i % 8], i % 100);
+}
+
+static void fleet(sqlite3 *db, unsigned from, unsigned n)
+{
+    char name[21];
+    exec(db, "BEGIN");
+    for (unsigned i = from; i < from + n; i++) {
+        hostile_name(name, i);
+        unsigned imo = i % 17 == 0 ? 9123456 : i % 5 ? 9000000 + i : 0; /* 9123456 is listed */
+        add_hostile(db, 300000000 + i * 37, name, imo, i % 10 == 0 ? 0 : i % 97 == 0 ? 2 : 1);
+    }
+    exec(db, "COMMIT");
+}
+
+static void vessels_snapshot_equal(void **state)
+{
+    sqlite3 *db = vessel_store(), *db2;
+    fleet(db, 0, 6000);
+    exec(db, "INSERT INTO identity_history(mmsi, seq, name, imo, first_seen, last_seen)"
+             " SELECT mmsi, 7, 'X', 0, 0, 1 FROM vessels WHERE mmsi % 3 = 0");
+    /* listed by MMSI too: entry 2 names some of them, entry 1 (IMO 9123456) others, so that
+     * some count 2 */
+    exec(db, "INSERT INTO entry_ids(entry, kind, value, norm, valid) SELECT 2, 'mmsi', mmsi,"
+             " mmsi, 1 FROM vessels WHERE mmsi % 11 = 0");
+    assert_int_equal(sw_store_open_readonly(store_path, &db2, NULL), SW_OK);
+    struct sw_grid_share *share;
+    assert_int_equal(sw_grid_share_new(&share), SW_OK);
+    size_t rows = areas_equal(db2, share, 1, 250);
+    assert_true(rows > 20000); /* the areas were not empty */
+    /* more ingest (moves, renames, new vessels, a fix lost, a list changed) in the writer's
+     * commit, a new generation: both paths follow */
+    fleet(db, 3000, 4000);
+    exec(db, "UPDATE vessels SET last_time = NULL, last_lat = NULL, last_lon = NULL"
+             " WHERE mmsi % 29 = 0");
+    exec(db, "DELETE FROM entry_ids WHERE entry = 2 AND norm % 2 = 0");
+    rows = areas_equal(db2, share, 2, 250);
+    assert_true(rows > 20000);
+    /* another process writes, the generation stays: followed as well */
+    fleet(db, 9000, 500);
+    exec(db, "UPDATE vessels SET name = 'MOVED', last_lat = 35, last_lon = 125 WHERE mmsi % 7 = 0");
+    areas_equal(db2, share, 2, 100);
     sw_grid_share_free(share);
     sw_store_close(db2);
     sw_store_close(db);
@@ -1162,12 +1382,19 @@ static void reviews(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vessels_filters),     cmocka_unit_test(vessels_bbox),
-        cmocka_unit_test(vessels_bbox_shared), cmocka_unit_test(vessels_many),
-        cmocka_unit_test(identities_track),    cmocka_unit_test(designated),
-        cmocka_unit_test(designation_window),  cmocka_unit_test(events_views),
-        cmocka_unit_test(events_filters),      cmocka_unit_test(events_paging_stable),
-        cmocka_unit_test(ledger_backfill),     cmocka_unit_test(reviews),
+        cmocka_unit_test(vessels_filters),
+        cmocka_unit_test(vessels_bbox),
+        cmocka_unit_test(vessels_bbox_shared),
+        cmocka_unit_test(vessels_many),
+        cmocka_unit_test(vessels_snapshot_equal),
+        cmocka_unit_test(identities_track),
+        cmocka_unit_test(designated),
+        cmocka_unit_test(designation_window),
+        cmocka_unit_test(events_views),
+        cmocka_unit_test(events_filters),
+        cmocka_unit_test(events_paging_stable),
+        cmocka_unit_test(ledger_backfill),
+        cmocka_unit_test(reviews),
         cmocka_unit_test(incidents_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
