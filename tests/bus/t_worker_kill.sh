@@ -21,6 +21,8 @@ pos() { sqlite3 "$1" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'"
 total=$(stream_msgs AIS)
 worker() { exec "$SW_BIN" analyze -q --db "$1.db" --events "$1.ev" --checkpoint 5000 --idle-exit 1 "$BUS"; }
 (worker "$T/calm") || fail "undisturbed run"
+# --idle-exit ends a run after 1 s without a message: the reference must have taken it all
+[ "$(pos "$T/calm.db")" = "$total" ] || fail "the undisturbed run ended at position $(pos "$T/calm.db"), not $total"
 db_dump "$T/calm.db" >"$T/calm.dump"
 
 # Each kill when the committed position has reached a share of the stream (the first
