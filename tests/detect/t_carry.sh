@@ -12,6 +12,7 @@ T=$(mktemp -d)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$SW_ROOT/tests/lib/kill_resume.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 absent"; exit 77; }
 SEED=${SW_CARRY_SEED:-5}
 SDN=$SW_ROOT/data/examples/sdn_2024-05-03.csv.gz
@@ -43,24 +44,8 @@ echo "NOTE: $(ls day.nmea.0* | wc -l) daily files, $(ls six.nmea.0* | wc -l) six
 
 # Killed at ten random moments between checkpoints (every 5,000 lines), resumed each time.
 fresh kill.db
-kills=0
-for i in $(seq 1 40); do
-    "$SW_BIN" analyze -q --checkpoint 5000 --db kill.db --events kill.ev day.nmea &
-    pid=$!
-    PIDS+=("$pid")
-    sleep "0.$(printf %02d $((RANDOM % 60 + 10)))"
-    if kill -9 "$pid" 2>/dev/null; then
-        wait "$pid" 2>/dev/null
-        kills=$((kills + 1))
-        [ "$kills" -lt 10 ] && continue
-    else
-        wait "$pid" || fail "a resumed run failed"
-        break
-    fi
-    "$SW_BIN" analyze -q --checkpoint 5000 --db kill.db --events kill.ev day.nmea ||
-        fail "the last resumed run failed"
-    break
-done
+kill_resume 10 -q --checkpoint 5000 --db kill.db --events kill.ev day.nmea
+kills=$KILLS
 echo "NOTE: killed $kills times"
 [ "$kills" -ge 3 ] || fail "only $kills kills landed before the run ended"
 cmp -s one.db.ev000 kill.ev || fail "the resumed run's events file differs from the uninterrupted run's"

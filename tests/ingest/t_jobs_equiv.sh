@@ -23,6 +23,7 @@ T=$(mktemp -d)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$SW_ROOT/tests/lib/kill_resume.sh"
 SDN=$SW_ROOT/data/examples/sdn_2024-05-03.csv.gz
 cd "$T"
 
@@ -108,24 +109,8 @@ same gap
 
 # ---- killed and resumed (--jobs 2 throughout), against the undisturbed --jobs 1 run
 fresh kill.db "$SDN"
-kills=0
-for i in $(seq 1 40); do
-    "$SW_BIN" analyze -q --jobs 2 --checkpoint 5000 --db kill.db --events kill.ev day.nmea &
-    pid=$!
-    PIDS+=("$pid")
-    sleep "0.$(printf %02d $((RANDOM % 60 + 10)))"
-    if kill -9 "$pid" 2>/dev/null; then
-        wait "$pid" 2>/dev/null
-        kills=$((kills + 1))
-        [ "$kills" -lt 6 ] && continue
-    else
-        wait "$pid" || fail "a resumed --jobs 2 run failed"
-        break
-    fi
-    "$SW_BIN" analyze -q --jobs 2 --checkpoint 5000 --db kill.db --events kill.ev day.nmea ||
-        fail "the last resumed --jobs 2 run failed"
-    break
-done
+kill_resume 6 -q --jobs 2 --checkpoint 5000 --db kill.db --events kill.ev day.nmea
+kills=$KILLS
 [ "$kills" -ge 3 ] || fail "only $kills kills landed before the run ended"
 cmp -s sim-ckpt.1.ev kill.ev || { diff sim-ckpt.1.ev kill.ev | head -5; fail "killed and resumed --jobs 2: the events file differs from --jobs 1's"; }
 echo "RESULT --jobs 2 killed $kills times and resumed: the events file equals --jobs 1's undisturbed run ($(wc -l <kill.ev) events)"
