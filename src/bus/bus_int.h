@@ -59,6 +59,9 @@ void bus_sub_close(struct bus_sub *s);
  * err, when the consumer cannot be read or missed a delivery (lost with a connection or a
  * leader): make it again with bus_sub_reset. */
 int bus_sub_fetch(struct bus_sub *s, int batch, int64_t timeout_ms, int *n, char *err);
+/* After a fetch that took nothing: whether the stream is known to hold nothing more for the
+ * consumer (not merely nothing delivered yet). */
+int bus_sub_idle(const struct bus_sub *s);
 /* Make the consumer afresh to start after stream sequence start_seq, and subscribe again
  * (the messages of the last fetch and the one kept are dropped). SW_OK or SW_EAGAIN. */
 int bus_sub_reset(struct bus_sub *s, uint64_t start_seq, char *err);

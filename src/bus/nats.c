@@ -19,6 +19,7 @@
 #define JS_STREAM_NOT_FOUND 10059
 #define JS_STREAM_NAME_IN_USE 10058
 #define JS_CLUSTER_NOT_AVAIL 10008
+#define JS_NO_MESSAGE_FOUND 10037
 /* How long one asynchronous publish waits for its ack before it is taken back to be sent
  * again, and how often a failed resend or reconnection is tried. */
 #define ACK_WAIT_MS 5000
@@ -589,6 +590,7 @@ struct bus_sub {
     natsMsg *keep;    /* the last message applied, acked (with all before it) by bus_sub_ack */
     char *stream, *durable, *filter;
     uint64_t cseq;   /* the consumer sequence of the last message received */
+    uint64_t sseq;   /* its stream sequence (or where the consumer was made to start after) */
     int strikes;     /* empty fetches in a row with messages delivered or waiting */
     int broken;      /* a delivery was missed: the consumer must be made again */
     int64_t wait_ms; /* the bus timeout: how long a cluster may take to answer again */
@@ -626,6 +628,7 @@ int bus_sub_reset(struct bus_sub *s, uint64_t start_seq, char *err)
     natsSubscription_Destroy(s->sub);
     s->sub = NULL;
     s->cseq = 0;
+    s->sseq = start_seq;
     s->strikes = 0;
     s->broken = 0;
     js_DeleteConsumer(s->b.js, s->stream, s->durable, NULL, &jerr); /* absent: fine */
@@ -703,13 +706,36 @@ void bus_sub_close(struct bus_sub *s)
     free(s);
 }
 
+/* The stream sequence of the stream's last message on the consumer's subjects (0: none), as
+ * its leader answers. SW_EAGAIN when it does not. */
+static int stream_last(struct bus_sub *s, uint64_t *last, char *err)
+{
+    natsMsg *m = NULL;
+    jsErrCode jerr = 0;
+    natsStatus st = js_GetLastMsg(&m, s->b.js, s->stream, s->filter, NULL, &jerr);
+    *last = 0;
+    if (st == NATS_OK) {
+        *last = natsMsg_GetSequence(m);
+        natsMsg_Destroy(m);
+        return SW_OK;
+    }
+    if (jerr == JS_NO_MESSAGE_FOUND) return SW_OK;
+    nats_fail(err, "cannot read the stream's last message on", s->filter, st);
+    return SW_EAGAIN;
+}
+
 /* After an empty fetch: was something delivered that never came (lost with a connection or
- * a consumer leader), or does the consumer hold messages it does not deliver (a leader that
- * lost its pull requests)? Seen twice in a row, the consumer must be made again: SW_EAGAIN. */
+ * a consumer leader), does the consumer hold messages it does not deliver (a leader that
+ * lost its pull requests), or does the stream hold messages after the last one received that
+ * the consumer does not count (seen once after a node of a cluster was killed: the consumer
+ * answered "nothing waiting" for 15 s while the stream stored 35,000 messages more)? Seen
+ * twice in a row, the consumer must be made again: SW_EAGAIN. So a worker is idle only when
+ * the stream itself holds nothing more for it. */
 static int probe(struct bus_sub *s, char *err)
 {
     jsConsumerInfo *ci = NULL;
     jsErrCode jerr = 0;
+    uint64_t last = 0;
     natsStatus st = js_GetConsumerInfo(&ci, s->b.js, s->stream, s->durable, NULL, &jerr);
     if (st != NATS_OK) {
         nats_fail(err, "cannot read the consumer", s->durable, st);
@@ -718,13 +744,23 @@ static int probe(struct bus_sub *s, char *err)
     uint64_t delivered = ci->Delivered.Consumer, waiting = ci->NumPending;
     jsConsumerInfo_Destroy(ci);
     if (delivered <= s->cseq && waiting == 0) {
-        s->strikes = 0;
-        return SW_OK;
+        int rc = stream_last(s, &last, err);
+        if (rc != SW_OK) return rc;
+        if (last <= s->sseq) {
+            s->strikes = 0;
+            return SW_OK;
+        }
     }
     if (s->strikes++) {
-        snprintf(err, SW_ERRMAX, "consumer '%s' delivered up to %llu (%llu came), %llu waiting",
-                 s->durable, (unsigned long long)delivered, (unsigned long long)s->cseq,
-                 (unsigned long long)waiting);
+        if (last)
+            snprintf(err, SW_ERRMAX,
+                     "consumer '%s' delivers nothing after stream sequence %llu, the stream's "
+                     "last message %llu",
+                     s->durable, (unsigned long long)s->sseq, (unsigned long long)last);
+        else
+            snprintf(err, SW_ERRMAX, "consumer '%s' delivered up to %llu (%llu came), %llu waiting",
+                     s->durable, (unsigned long long)delivered, (unsigned long long)s->cseq,
+                     (unsigned long long)waiting);
         return SW_EAGAIN;
     }
     return SW_OK; /* it may still be on its way: look again after the next fetch */
@@ -749,18 +785,24 @@ int bus_sub_fetch(struct bus_sub *s, int batch, int64_t timeout_ms, int *n, char
     for (int i = 0; i < s->list.Count; i++) {
         jsMsgMetaData *md = NULL;
         if (natsMsg_GetMetaData(&md, s->list.Msgs[i]) == NATS_OK) {
-            uint64_t c = md->Sequence.Consumer;
+            uint64_t c = md->Sequence.Consumer, q = md->Sequence.Stream;
             jsMsgMetaData_Destroy(md);
             if (c != s->cseq + 1) {
                 s->broken = 1;
                 break;
             }
             s->cseq = c;
+            s->sseq = q > s->sseq ? q : s->sseq;
         }
         (*n)++;
     }
     if (*n) s->strikes = 0;
     return SW_OK;
+}
+
+int bus_sub_idle(const struct bus_sub *s)
+{
+    return !s->strikes && !s->broken;
 }
 
 int bus_sub_msg(struct bus_sub *s, int i, struct bus_msg *out)

@@ -157,23 +157,18 @@ static int ack_committed(struct worker *w, char *err)
     return rc;
 }
 
-/* The bus failed (SW_EAGAIN: an election, a node gone, a delivery lost): the consumer made
- * again to deliver after the last message taken, tried until it works or the bus has not
- * answered for the bus timeout since *since (the first failure of this spell). */
+/* The bus failed (SW_EAGAIN: an election, a node gone, a delivery lost, a consumer that
+ * delivers nothing while the stream holds more): the consumer made again to deliver after the
+ * last message taken, tried until it works, or until the bus has not answered, or not
+ * delivered, for the bus timeout since *since (the first failure of this spell; a spell ends
+ * when messages come or the stream holds nothing more). */
 static int recover(struct worker *w, int64_t *since, char *err)
 {
     const struct sw_worker_config *cfg = w->cfg;
     char why[SW_ERRMAX];
     if (!*since) *since = sw_time_now_ms();
     for (;;) {
-        snprintf(why, sizeof why, "%s", err);
         if (cfg->stop && *cfg->stop) return SW_OK;
-        int rc = bus_sub_reset(w->s, w->c->position, err);
-        if (rc == SW_OK) {
-            w->c->resets++;
-            return SW_OK;
-        }
-        if (rc != SW_EAGAIN) return rc;
         if (sw_time_now_ms() - *since >= cfg->bus_timeout_ms) {
             snprintf(why, sizeof why, "%s", err);
             snprintf(err, SW_ERRMAX,
@@ -182,6 +177,12 @@ static int recover(struct worker *w, int64_t *since, char *err)
                      (long long)(cfg->bus_timeout_ms / 1000), why);
             return SW_ENET;
         }
+        int rc = bus_sub_reset(w->s, w->c->position, err);
+        if (rc == SW_OK) {
+            w->c->resets++;
+            return SW_OK;
+        }
+        if (rc != SW_EAGAIN) return rc;
         nanosleep(&(struct timespec){0, 250 * 1000000L}, NULL);
     }
 }
@@ -254,11 +255,13 @@ static int loop(struct worker *w, char *err)
         if (rc == SW_OK && n == 0) {
             /* a quiet moment: what was taken is committed and acknowledged */
             if (w->unacked && (rc = sw_pipeline_checkpoint(w->p)) != SW_OK) return rc;
+            if (rc == SW_OK && bus_sub_idle(w->s)) since = 0; /* the stream holds no more */
             if ((rc = ack_committed(w, err)) == SW_OK && cfg->idle_exit_ms > 0 &&
                 sw_time_now_ms() - idle_since >= cfg->idle_exit_ms)
                 break;
         } else if (rc == SW_OK) {
             idle_since = sw_time_now_ms();
+            since = 0; /* delivering again */
             for (int i = 0; rc == SW_OK && i < n; i++)
                 rc = take(w, i, err);
         }
@@ -268,7 +271,6 @@ static int loop(struct worker *w, char *err)
             continue;
         }
         if (rc != SW_OK) return rc;
-        since = 0;
     }
     return SW_OK;
 }

@@ -6,6 +6,9 @@
   jsdump.py PORT create STREAM SUBJECT DESCRIPTION MAX_MSG_SIZE   a stream made by hand
   jsdump.py PORT delete STREAM   the stream deleted
   jsdump.py PORT delete-consumer STREAM NAME   a consumer deleted
+  jsdump.py PORT replace-consumer STREAM NAME FILTER   the durable consumer NAME deleted and
+                                  made again as a pull consumer of FILTER (AckAll)
+  jsdump.py PORT consumer STREAM NAME   the consumer's info as JSON (config.filter_subject)
   jsdump.py PORT pub STREAM FILE  publish FILE's messages (JSON lines as msgs writes them, or
                                   with "data_b64") with their headers, each acknowledged
 msgs writes one JSON object a line: {"seq", "subject", "headers": {name: value}, "data"}
@@ -80,6 +83,22 @@ def main():
         r = n.request('$JS.API.CONSUMER.DELETE.%s.%s' % (stream, sys.argv[4]), {})
         if 'error' in r:
             raise SystemExit('delete-consumer: %s' % r['error'])
+        return
+    if what == 'replace-consumer':
+        name, filt = sys.argv[4:6]
+        for _ in range(10):  # the consumer's user may make its own again in between
+            n.request('$JS.API.CONSUMER.DELETE.%s.%s' % (stream, name), {})
+            r = n.request('$JS.API.CONSUMER.DURABLE.CREATE.%s.%s' % (stream, name),
+                          {'stream_name': stream,
+                           'config': {'durable_name': name, 'ack_policy': 'all',
+                                      'deliver_policy': 'all', 'filter_subject': filt}})
+            if 'error' not in r:
+                break
+        if 'error' in r:
+            raise SystemExit('replace-consumer: %s' % r['error'])
+        return
+    if what == 'consumer':
+        print(json.dumps(n.request('$JS.API.CONSUMER.INFO.%s.%s' % (stream, sys.argv[4]), {})))
         return
     if what == 'pub':
         for ln in open(sys.argv[4]):

@@ -96,7 +96,7 @@ run() {
     leader=$(stream_leader "$s")
     [ -n "$leader" ] || fail "$s: no stream leader found"
     n0=$(cl_msgs "$s") p0=$(pos "$d/w.db")
-    kill -0 "$fpid" 2>/dev/null || fail "$s: feed ended before the node kill: the test did not test"
+    kill -0 "$fpid" 2>/dev/null || { tail -3 "$d/feed.err"; fail "$s: feed ended before the node kill (the stream held ${n0:-?} of $total): the test did not test"; }
     t0=$(now)
     cluster_kill "$leader"
     echo "NOTE: $s: killed node n$leader (the stream's leader) with ${n0:-?} of $total messages stored, the worker at ${p0:-none}"
