@@ -23,7 +23,7 @@ filter() { $JS consumer AIS "$DUR" | python3 -c 'import json,sys; print((json.lo
 split -n l/2 -d "$T/sim.nmea" "$T/part"
 "$SW_BIN" feed -q --bus "$BUS" "$T/part00" || fail "feed of the first half"
 first=$(stream_msgs AIS)
-"$SW_BIN" analyze --db "$T/w.db" --events "$T/w.ev" --checkpoint 2000 --idle-exit 6 "$BUS" 2>"$T/w.err" &
+"$SW_BIN" analyze --db "$T/w.db" --events "$T/w.ev" --checkpoint 2000 --idle-exit 20 "$BUS" 2>"$T/w.err" &
 wpid=$!
 NATS_PIDS+=("$wpid")
 for _ in $(seq 1 600); do
@@ -33,7 +33,9 @@ for _ in $(seq 1 600); do
 done
 [ "$(pos "$T/w.db")" = "$first" ] || fail "the worker did not take the first half ($first messages)"
 # the worker's consumer replaced by one that delivers nothing; made again until it stays (the
-# worker may notice the deletion itself and make its own again meanwhile)
+# worker may notice the deletion itself and make its own again meanwhile). The worker is idle
+# meanwhile, rightly (the stream holds nothing more): its --idle-exit 20 leaves time for this
+# and the second feed on a slow (sanitizer) build.
 for _ in $(seq 1 20); do
     $JS replace-consumer AIS "$DUR" ais.raw.none || fail "replace the consumer"
     sleep 1.2
