@@ -2,6 +2,7 @@
 # its store in the test's temporary directory, stopped by the EXIT trap.
 #   nats_start [-js]   starts one; sets NATS_PORT (clients) and NATS_MON (monitoring)
 #   stream_msgs NAME   messages in stream NAME (from the monitoring endpoint /jsz)
+#   pos DB             the stream position a worker committed in database DB
 # Skips the test visibly (exit 77) when nats-server is absent. Needs $T (mktemp -d).
 command -v nats-server >/dev/null || { echo "SKIP: nats-server absent (scripts/deps.sh installs it)"; exit 77; }
 NATS_PIDS=()
@@ -27,6 +28,8 @@ d = json.load(sys.stdin)
 print(sum(s["state"]["messages"] for a in d.get("account_details", [])
           for s in a.get("stream_detail", []) if s["name"] == sys.argv[1]))' "$1"
 }
+# The stream position a worker committed in database $1 (empty when none yet).
+pos() { sqlite3 "$1" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'" 2>/dev/null; }
 # A port nothing listens on: bound, then released.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The summary line's field: "feed: N published, N stored, N duplicates, N malformed, N failed".

@@ -21,7 +21,6 @@ T=$(mktemp -d)
 . "$(dirname "$0")/lib_nats.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 JS="python3 $SW_ROOT/tests/bus/jsdump.py"
-pos() { sqlite3 "$1" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'" 2>/dev/null; }
 applied() { sed -n 's/^analyze: bus: [0-9]* received, \([0-9]*\) applied.*/\1/p' "$@" | awk '{s += $1} END {print s + 0}'; }
 ids() { $JS "$1" msgs "$2" | python3 -c '
 import json, sys

@@ -14,7 +14,6 @@ T=$(mktemp -d)
 fail() { echo "FAIL: $*"; exit 1; }
 nats_start -js
 BUS=nats://127.0.0.1:$NATS_PORT
-pos() { sqlite3 "$1" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'" 2>/dev/null; }
 
 "$SW_BIN" simulate --seed 1 --hours 24 --vessels 20 --out "$T/sim.nmea" --truth "$T/sim.json" 2>/dev/null || fail "simulate"
 "$SW_BIN" feed -q --bus "$BUS" "$T/sim.nmea" || fail "feed"

@@ -16,7 +16,6 @@ nats_start -js
 BUS=nats://127.0.0.1:$NATS_PORT
 JS="python3 $SW_ROOT/tests/bus/jsdump.py $NATS_PORT"
 DUR=sanctwatch-AIS-0-255
-pos() { sqlite3 "$1" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'" 2>/dev/null; }
 filter() { $JS consumer AIS "$DUR" | python3 -c 'import json,sys; print((json.load(sys.stdin).get("config") or {}).get("filter_subject", ""))'; }
 
 "$SW_BIN" simulate --seed 3 --hours 24 --vessels 10 --out "$T/sim.nmea" --truth "$T/sim.json" 2>/dev/null || fail "simulate"
