@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define COLS                                                                                       \
     "SELECT v.mmsi, v.flag, v.class, v.name, v.callsign, v.imo, v.ship_type, v.length_m,"          \
@@ -395,11 +396,23 @@ struct sw_grid_share {
     uint64_t generation;  /* the store's generation g was built at */
     uint64_t builds;      /* builds started so far (the number of the next is one more) */
     int building;         /* a query is building one (outside mu) */
+    /* sw_grid_share_background: queries leave the builds to sw_grid_share_refresh while its
+     * builder called it in the last idle_ms (builder_ms, monotonic); want is the build a query
+     * waits for meanwhile (0: none) */
+    int64_t idle_ms, builder_ms;
+    uint64_t want;
     /* Memory kept between builds (a new mapping of 25 MB costs as much in page faults as the
      * scan): the rows as read (MMSI order), and the rows of the last snapshot freed. */
     struct sw_vessel_row *scratch, *spare;
     size_t scratch_cap, spare_cap;
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* What one connection last saw of the store (PRAGMA data_version and the caller's generation),
  * kept among its cached data: a commit the generation does not count (another process writing
@@ -502,6 +515,7 @@ static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64
         g->build = build;
         s->g = g;
         s->generation = gen > s->generation ? gen : s->generation;
+        if (s->want <= build) s->want = 0;
     }
     s->building = 0;
     pthread_cond_broadcast(&s->built);
@@ -509,19 +523,33 @@ static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64
     return rc;
 }
 
+/* A query may leave the build to the share's builder (sw_grid_share_background) while that
+ * one is at work; the build the query needs is noted for it (under mu). */
+static int leave_build(struct sw_grid_share *s, uint64_t need)
+{
+    if (!s->idle_ms || !s->g || mono_ms() - s->builder_ms >= s->idle_ms) return 0;
+    if (need > s->g->build && need > s->want) s->want = need;
+    return 1;
+}
+
 /* The share's snapshot of generation gen or later (and recent enough for this connection,
  * seen_need), built here when the share has none that recent and no other query is building
  * one. While another builds, the latest snapshot answers (the service's readers never wait for
  * a build, which takes 100-200 ms at 100k vessels); only when there is none yet they wait for
- * the first. Taken: give it back by grid_put. */
-static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struct grid **out,
-                       char *err)
+ * the first. With a builder of its own (leave_build), the latest snapshot answers too. The
+ * builder (builder set) builds only for a newer generation or a build a query wants: what its
+ * own connection sees of data_version does not count (a counted commit is visible a moment
+ * before its generation grows, and would build twice). Taken: give it back by grid_put. */
+static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, int builder,
+                       struct grid **out, char *err)
 {
-    uint64_t need;
+    uint64_t need = 0;
     pthread_mutex_lock(&s->mu);
-    int rc = seen_need(db, s, gen, &need, err);
+    int rc = builder ? SW_OK : seen_need(db, s, gen, &need, err);
+    if (builder && s->want > need) need = s->want;
     while (!rc) {
         if (s->g && s->generation >= gen && s->g->build >= need) break; /* recent enough */
+        if (!builder && leave_build(s, need)) break;
         if (!s->building) {
             uint64_t build = ++s->builds;
             s->building = 1;
@@ -548,6 +576,30 @@ static void grid_put(struct sw_grid_share *s, struct grid *g)
     pthread_mutex_lock(&s->mu);
     grid_unref(s, g);
     pthread_mutex_unlock(&s->mu);
+}
+
+void sw_grid_share_background(struct sw_grid_share *s, int64_t idle_ms)
+{
+    pthread_mutex_lock(&s->mu);
+    s->idle_ms = idle_ms > 0 ? idle_ms : 0;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void builder_seen(struct sw_grid_share *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->builder_ms = mono_ms();
+    pthread_mutex_unlock(&s->mu);
+}
+
+int sw_grid_share_refresh(sqlite3 *db, struct sw_grid_share *s, uint64_t generation, char *err)
+{
+    struct grid *g;
+    builder_seen(s);
+    int rc = grid_shared(db, s, generation, 1, &g, err);
+    if (rc == SW_OK) grid_put(s, g);
+    builder_seen(s);
+    return rc;
 }
 
 static int in_box(const struct sw_bbox *b, double lat, double lon)
@@ -579,7 +631,7 @@ static int grid_candidates(sqlite3 *db, const struct sw_vessel_filter *f, uint32
     const struct sw_bbox *b = &f->bbox;
     struct sw_grid_share *share = f->grid_share && f->generation ? f->grid_share : NULL;
     struct grid *g;
-    int rc = share ? grid_shared(db, share, f->generation, &g, err) : grid_get(db, &g, err);
+    int rc = share ? grid_shared(db, share, f->generation, 0, &g, err) : grid_get(db, &g, err);
     if (rc) return rc;
     uint32_t *m = malloc((g->n ? g->n : 1) * sizeof *m);
     if (!m) {
@@ -833,7 +885,7 @@ static int snap_query(sqlite3 *db, const struct sw_vessel_filter *f, uint32_t af
                       sw_vessel_row_fn fn, void *ctx, char *err)
 {
     struct grid *g;
-    int rc = grid_shared(db, f->grid_share, f->generation, &g, err);
+    int rc = grid_shared(db, f->grid_share, f->generation, 0, &g, err);
     if (rc) return rc;
     struct snap_out o = {f, fn, ctx, 0, 0};
     if (f->bbox.set) {

@@ -253,6 +253,59 @@ static void vessels_bbox_shared(void **state)
     sw_store_close(db);
 }
 
+/* With a builder of its own (the service's), a query answers from the latest snapshot and
+ * leaves the build of a newer one to the builder, which the query holding its HTTP thread for
+ * the build made the service's p99; without a working builder the query builds as before. */
+static void vessels_shared_builder(void **state)
+{
+    sqlite3 *db = vessel_store(), *db2, *dbb;
+    assert_int_equal(sw_store_open_readonly(store_path, &db2, NULL), SW_OK);
+    assert_int_equal(sw_store_open_readonly(store_path, &dbb, NULL), SW_OK);
+    struct sw_grid_share *share;
+    char err[SW_ERRMAX] = "";
+    assert_int_equal(sw_grid_share_new(&share), SW_OK);
+    sw_grid_share_background(share, 60000);
+    struct sw_vessel_filter f = vf();
+    f.bbox = (struct sw_bbox){1, 38, 124, 40, 126};
+    f.grid_share = share;
+    f.generation = 1;
+    /* the builder never called: the query builds the first snapshot itself */
+    struct vlist *l = vq(db2, f);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->mmsi[0], 412000001);
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 1, err), SW_OK); /* it has it: no build */
+    /* the writer's commit and its generation: the query answers from the snapshot it has */
+    exec(db, "UPDATE vessels SET last_lat = 0, last_lon = 0 WHERE mmsi = 412000001");
+    exec(db, "UPDATE vessels SET last_lat = 39.2, last_lon = 125.5 WHERE mmsi = 273000005");
+    f.generation = 2;
+    l = vq(db2, f);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->mmsi[0], 412000001);
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 2, err), SW_OK); /* builds it */
+    l = vq(db2, f);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->mmsi[0], 273000005);
+    /* another process's commit (the generation stays): the query asks the builder for it */
+    exec(db, "UPDATE vessels SET last_lat = 39.3, last_lon = 125.3 WHERE mmsi = 412000001");
+    assert_int_equal(vq(db2, f)->n, 1);
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 2, err), SW_OK);
+    l = vq(db2, f);
+    assert_int_equal(l->n, 2);
+    assert_int_equal(l->mmsi[0], 273000005);
+    assert_int_equal(l->mmsi[1], 412000001);
+    /* the builder gone: the query builds the snapshot it needs at once */
+    sw_grid_share_background(share, 0);
+    exec(db, "UPDATE vessels SET last_lat = 0 WHERE mmsi = 273000005");
+    f.generation = 3;
+    l = vq(db2, f);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->mmsi[0], 412000001);
+    sw_grid_share_free(share);
+    sw_store_close(dbb);
+    sw_store_close(db2);
+    sw_store_close(db);
+}
+
 /* ------------------------------------------- the shared snapshot against the SQL path */
 
 struct rows {
@@ -1382,19 +1435,13 @@ static void reviews(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vessels_filters),
-        cmocka_unit_test(vessels_bbox),
-        cmocka_unit_test(vessels_bbox_shared),
-        cmocka_unit_test(vessels_many),
-        cmocka_unit_test(vessels_snapshot_equal),
-        cmocka_unit_test(identities_track),
-        cmocka_unit_test(designated),
-        cmocka_unit_test(designation_window),
-        cmocka_unit_test(events_views),
-        cmocka_unit_test(events_filters),
-        cmocka_unit_test(events_paging_stable),
-        cmocka_unit_test(ledger_backfill),
-        cmocka_unit_test(reviews),
+        cmocka_unit_test(vessels_filters),     cmocka_unit_test(vessels_bbox),
+        cmocka_unit_test(vessels_bbox_shared), cmocka_unit_test(vessels_shared_builder),
+        cmocka_unit_test(vessels_many),        cmocka_unit_test(vessels_snapshot_equal),
+        cmocka_unit_test(identities_track),    cmocka_unit_test(designated),
+        cmocka_unit_test(designation_window),  cmocka_unit_test(events_views),
+        cmocka_unit_test(events_filters),      cmocka_unit_test(events_paging_stable),
+        cmocka_unit_test(ledger_backfill),     cmocka_unit_test(reviews),
         cmocka_unit_test(incidents_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
