@@ -122,8 +122,10 @@ void sw_grid_share_free(struct sw_grid_share *s);
  * the service's HTTP threads serves many connections. 0: no builder. */
 void sw_grid_share_background(struct sw_grid_share *s, int64_t idle_ms);
 /* The builder's call: builds the snapshot of generation `generation` on db unless the share
- * has it (or a later one) and no query asked for a newer build; returns when it is built, or
- * at once while a query builds one. SW_OK, or the build's error. */
+ * has it (or a later one); a commit db sees while the generation stays (another process
+ * writing the store) is built once the generation stayed idle_ms, since the caller's own
+ * commit is visible a moment before its generation grows. Returns when it is built, or at
+ * once while a query builds one. SW_OK, or the build's error. */
 int sw_grid_share_refresh(sqlite3 *db, struct sw_grid_share *s, uint64_t generation, char *err);
 /* One vessel: SW_OK, or SW_ENOTFOUND. */
 int sw_query_vessel(sqlite3 *db, uint32_t mmsi, struct sw_vessel_row *out, char *err);

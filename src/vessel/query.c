@@ -397,10 +397,8 @@ struct sw_grid_share {
     uint64_t builds;      /* builds started so far (the number of the next is one more) */
     int building;         /* a query is building one (outside mu) */
     /* sw_grid_share_background: queries leave the builds to sw_grid_share_refresh while its
-     * builder called it in the last idle_ms (builder_ms, monotonic); want is the build a query
-     * waits for meanwhile (0: none) */
+     * builder called it in the last idle_ms (builder_ms, monotonic) */
     int64_t idle_ms, builder_ms;
-    uint64_t want;
     /* Memory kept between builds (a new mapping of 25 MB costs as much in page faults as the
      * scan): the rows as read (MMSI order), and the rows of the last snapshot freed. */
     struct sw_vessel_row *scratch, *spare;
@@ -421,7 +419,8 @@ static int64_t mono_ms(void)
 struct seen {
     long long version;
     uint64_t generation;
-    uint64_t need; /* the share's snapshot must be of this build or later */
+    uint64_t need;   /* the share's snapshot must be of this build or later */
+    int64_t need_ms; /* when a commit the generation does not count was seen (mono_ms) */
 };
 static const char seen_key; /* its key among the connection's cached data */
 
@@ -469,7 +468,8 @@ static int rows_layout(struct sw_grid_share *s, struct grid *g, struct sw_vessel
 
 /* The build of the share's snapshot this connection needs at generation gen (under mu). A
  * connection's first query asks for a new one: what it saw before is unknown. */
-static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t *need, char *err)
+static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t *need,
+                     int64_t *need_ms, char *err)
 {
     long long version;
     if (data_version(db, &version)) return db_fail(db, err, "vessels");
@@ -480,10 +480,12 @@ static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_
         c->need = s->builds + 1; /* a build started from now on */
     } else if (version != c->version && gen == c->generation) {
         c->need = s->builds + 1; /* a commit the generation does not count */
+        c->need_ms = mono_ms();
     }
     c->version = version;
     c->generation = gen;
     *need = c->need;
+    *need_ms = c->need_ms;
     return SW_OK;
 }
 
@@ -515,7 +517,6 @@ static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64
         g->build = build;
         s->g = g;
         s->generation = gen > s->generation ? gen : s->generation;
-        if (s->want <= build) s->want = 0;
     }
     s->building = 0;
     pthread_cond_broadcast(&s->built);
@@ -524,32 +525,33 @@ static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64
 }
 
 /* A query may leave the build to the share's builder (sw_grid_share_background) while that
- * one is at work; the build the query needs is noted for it (under mu). */
-static int leave_build(struct sw_grid_share *s, uint64_t need)
+ * one is at work (under mu). */
+static int leave_build(const struct sw_grid_share *s)
 {
-    if (!s->idle_ms || !s->g || mono_ms() - s->builder_ms >= s->idle_ms) return 0;
-    if (need > s->g->build && need > s->want) s->want = need;
-    return 1;
+    return s->idle_ms && s->g && mono_ms() - s->builder_ms < s->idle_ms;
 }
 
 /* The share's snapshot of generation gen or later (and recent enough for this connection,
  * seen_need), built here when the share has none that recent and no other query is building
  * one. While another builds, the latest snapshot answers (the service's readers never wait for
  * a build, which takes 100-200 ms at 100k vessels); only when there is none yet they wait for
- * the first. With a builder of its own (leave_build), the latest snapshot answers too. The
- * builder (builder set) builds only for a newer generation or a build a query wants: what its
- * own connection sees of data_version does not count (a counted commit is visible a moment
- * before its generation grows, and would build twice). Taken: give it back by grid_put. */
+ * the first. With a builder of its own (leave_build), the latest snapshot answers too, and the
+ * builder (builder set) builds for a newer generation at once, but for a commit its connection
+ * sees without the generation growing only when the generation stayed idle_ms since: the
+ * writer's own commit is visible a moment (up to 100 ms under load) before its generation
+ * grows, and was built twice. Taken: give it back by grid_put. */
 static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, int builder,
                        struct grid **out, char *err)
 {
-    uint64_t need = 0;
+    uint64_t need;
+    int64_t need_ms;
     pthread_mutex_lock(&s->mu);
-    int rc = builder ? SW_OK : seen_need(db, s, gen, &need, err);
-    if (builder && s->want > need) need = s->want;
+    int rc = seen_need(db, s, gen, &need, &need_ms, err);
+    if (!rc && builder && s->generation >= gen && mono_ms() - need_ms < s->idle_ms)
+        need = 0; /* its generation may still grow */
     while (!rc) {
         if (s->g && s->generation >= gen && s->g->build >= need) break; /* recent enough */
-        if (!builder && leave_build(s, need)) break;
+        if (!builder && leave_build(s)) break;
         if (!s->building) {
             uint64_t build = ++s->builds;
             s->building = 1;

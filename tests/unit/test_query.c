@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define T0 1709251200000LL /* 2024-03-01T00:00:00Z */
 #define HOUR 3600000LL
@@ -285,21 +286,31 @@ static void vessels_shared_builder(void **state)
     l = vq(db2, f);
     assert_int_equal(l->n, 1);
     assert_int_equal(l->mmsi[0], 273000005);
-    /* another process's commit (the generation stays): the query asks the builder for it */
+    /* a commit the generation does not count: the builder waits for the generation to grow
+     * (the writer's commit is visible before it does), and builds once it stayed idle_ms */
     exec(db, "UPDATE vessels SET last_lat = 39.3, last_lon = 125.3 WHERE mmsi = 412000001");
     assert_int_equal(vq(db2, f)->n, 1);
     assert_int_equal(sw_grid_share_refresh(dbb, share, 2, err), SW_OK);
-    l = vq(db2, f);
-    assert_int_equal(l->n, 2);
-    assert_int_equal(l->mmsi[0], 273000005);
-    assert_int_equal(l->mmsi[1], 412000001);
-    /* the builder gone: the query builds the snapshot it needs at once */
-    sw_grid_share_background(share, 0);
-    exec(db, "UPDATE vessels SET last_lat = 0 WHERE mmsi = 273000005");
-    f.generation = 3;
+    assert_int_equal(vq(db2, f)->n, 1);
+    f.generation = 3; /* it grows: built at once */
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 3, err), SW_OK);
+    assert_int_equal(vq(db2, f)->n, 2);
+    exec(db, "UPDATE vessels SET last_lat = 0 WHERE mmsi = 412000001");
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 3, err), SW_OK);
+    assert_int_equal(vq(db2, f)->n, 2);
+    sw_grid_share_background(share, 1);
+    usleep(5000); /* it stayed: built */
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 3, err), SW_OK);
+    sw_grid_share_background(share, 60000);
     l = vq(db2, f);
     assert_int_equal(l->n, 1);
-    assert_int_equal(l->mmsi[0], 412000001);
+    assert_int_equal(l->mmsi[0], 273000005);
+    /* the builder gone: the query builds the snapshot it needs at once */
+    sw_grid_share_background(share, 0);
+    exec(db, "UPDATE vessels SET last_lat = 39.3 WHERE mmsi = 412000001");
+    f.generation = 4;
+    l = vq(db2, f);
+    assert_int_equal(l->n, 2);
     sw_grid_share_free(share);
     sw_store_close(dbb);
     sw_store_close(db2);
