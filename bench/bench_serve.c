@@ -12,8 +12,11 @@
  *      latency of each kind, and the messages/s taken meanwhile: a closed loop, each client
  *      asking again as soon as it has its answer, the worst case;
  *   B' the same C clients pausing a random 0.5 M to 1.5 M ms (M = 1000: an analyst's map and
- *      event list refreshed about once a second) after each answer: the load a team of C
- *      analysts makes, with the same figures (skipped with --think-ms 0);
+ *      event list refreshed about once a second) after each answer, each starting at a random
+ *      moment of the first M ms: the load a team of C analysts makes, with the same figures
+ *      (skipped with --think-ms 0);
+ *   Each phase's feed keeps R messages/s from its start: it does not send what the service
+ *   did not take in an earlier phase (B's backlog was sent at full speed during B').
  *   C  N event-stream clients (one poll loop) while the feed goes on at R/10: every second a
  *      vessel of an unallocated MID is sent (an identity_fraud event at once); the delay from
  *      its sentence leaving the feed to each client reading the event: p50, p99, max, and how
@@ -61,6 +64,7 @@ static atomic_long sent;        /* messages written */
 static atomic_int marker_next;  /* markers asked for */
 static double marker_sent[256]; /* when marker k left */
 static atomic_int stop_feed;
+static atomic_int feed_restart; /* a phase begins: the feed's schedule starts again */
 
 struct ship {
     double lat, lon, sog, cog;
@@ -112,7 +116,8 @@ static void *feed_main(void *arg)
     long cur_rate = atomic_load(&rate);
     while (!atomic_load(&stop_feed)) {
         long r = atomic_load(&rate);
-        if (r != cur_rate) t0 = mono(), base = atomic_load(&sent), cur_rate = r;
+        if (r != cur_rate || atomic_exchange(&feed_restart, 0))
+            t0 = mono(), base = atomic_load(&sent), cur_rate = r;
         long due = (long)((mono() - t0) * (double)r) - (atomic_load(&sent) - base);
         if (due <= 0) {
             usleep(1000);
@@ -207,6 +212,8 @@ static void *worker_main(void *arg)
     char buf[1 << 16], path[256];
     int fd = connect_local();
     uint64_t r = 0x1234567ULL * (uint64_t)(w->id + 1);
+    if (w->think_ms > 0) /* analysts do not all ask in the same instant: a random start */
+        usleep((useconds_t)((r >> 7) % (uint64_t)w->think_ms * 1000));
     for (long k = 0; fd >= 0 && !atomic_load(&clients_stop); k++) {
         int kind = (int)(k & 1);
         r ^= r << 13, r ^= r >> 7, r ^= r << 17;
@@ -345,6 +352,7 @@ static void run_clients(const char *tag, int nclients, int think_ms, int seconds
 {
     struct worker *w = calloc((size_t)nclients, sizeof *w);
     atomic_store(&clients_stop, 0);
+    atomic_store(&feed_restart, 1); /* at RATE from now: not what an earlier phase fell behind */
     for (int i = 0; i < nclients; i++) {
         w[i].id = i;
         w[i].think_ms = think_ms;

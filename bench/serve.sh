@@ -4,11 +4,11 @@
 # the clients, in one run: ingest at RATE (50,000) messages/s alone, then the same ingest with
 # CLIENTS (200) concurrent clients on area and event queries (p50/p99 latency, the ingest's
 # messages/s beside the one without clients), first in a closed loop (each asks again at once:
-# the worst case), then pausing about THINK_MS (1000) ms between requests (a team of
-# analysts whose map and event list refresh about once a second; THINK_MS=0 skips it), then
-# SSE (500) event-stream clients and the delay from a sentence leaving the feed to each client
-# reading its event. The service runs with --lateness 0 (a feed in time order) and
-# --checkpoint-ms 500 (its default).
+# the worst case), then pausing about THINK_MS (1000) ms between requests, each from a random
+# start (a team of analysts whose map and event list refresh about once a second; THINK_MS=0
+# skips it), then SSE (500) event-stream clients and the delay from a sentence leaving the feed
+# to each client reading its event; each phase's feed at RATE from its start. The service runs
+# with --lateness 0 (a feed in time order) and --checkpoint-ms 500 (its default).
 # Usage: [PHASE_SECONDS=15] [THINK_MS=1000] bench/serve.sh [VESSELS] [RATE] [CLIENTS] [SSE]
 #        (BUILD=build default)
 set -eu

@@ -113,6 +113,20 @@ int sw_query_vessels(sqlite3 *db, const struct sw_vessel_filter *f, sw_vessel_ro
 struct sw_grid_share;
 int sw_grid_share_new(struct sw_grid_share **out);
 void sw_grid_share_free(struct sw_grid_share *s);
+/* A builder of the caller's own: a thread that calls sw_grid_share_refresh after each commit,
+ * and at least every idle_ms while it is at work. While it is (its last call began or ended
+ * less than idle_ms ago, or it is building), a query that finds the latest snapshot older
+ * than its generation, or than the build its connection asks for, is answered from it and
+ * leaves the build to the builder; otherwise it builds as without a builder (the first
+ * snapshot too). A query that builds holds its thread 100-200 ms at 100k vessels, and each of
+ * the service's HTTP threads serves many connections. 0: no builder. */
+void sw_grid_share_background(struct sw_grid_share *s, int64_t idle_ms);
+/* The builder's call: builds the snapshot of generation `generation` on db unless the share
+ * has it (or a later one); a commit db sees while the generation stays (another process
+ * writing the store) is built once the generation stayed idle_ms, since the caller's own
+ * commit is visible a moment before its generation grows. Returns when it is built, or at
+ * once while a query builds one. SW_OK, or the build's error. */
+int sw_grid_share_refresh(sqlite3 *db, struct sw_grid_share *s, uint64_t generation, char *err);
 /* One vessel: SW_OK, or SW_ENOTFOUND. */
 int sw_query_vessel(sqlite3 *db, uint32_t mmsi, struct sw_vessel_row *out, char *err);
 /* A row's identity members, flag to statics, in the order every output gives them (vessels

@@ -286,19 +286,6 @@ enum MHD_Result api_vessels(struct srv_req *r)
     return srv_json_buf(r, 200, &l.b);
 }
 
-static int no_row(void *ctx, const struct sw_vessel_row *v)
-{
-    return SW_OK;
-}
-
-int srv_vessels_warm(struct sw_serve *s, sqlite3 *db, uint64_t gen)
-{
-    struct sw_vessel_filter f = {.seen_from = SW_TIME_NONE, .seen_to = SW_TIME_NONE, .limit = 1};
-    f.grid_share = s->grids;
-    f.generation = gen;
-    return sw_query_vessels(db, &f, no_row, NULL, NULL);
-}
-
 static int identity_row(void *ctx, const struct sw_identity_row *i)
 {
     json_t *o =

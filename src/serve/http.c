@@ -473,24 +473,26 @@ static void *pinger(void *arg)
 }
 
 /* The map's snapshot built off the request path: after each commit of the writer, while the
- * map was asked in the last 10 s, this thread asks for the new generation's snapshot (100-200
- * ms at 100k vessels), so that map requests find it built, or meanwhile the previous one,
- * instead of one of them waiting for the build. */
+ * map was asked in the last 10 s, this thread builds the new generation's snapshot (100-200
+ * ms at 100k vessels), and any a request asked for (sw_grid_share_background), so that map
+ * requests find it built, or meanwhile the previous one. A request that built it held its
+ * HTTP thread, and every connection that thread serves, for as long: that was the p99 of
+ * bench/serve.sh (docs/serve.md). */
 static void *warmer(void *arg)
 {
     struct sw_serve *s = arg;
     struct srv_reader *rd = NULL;
-    for (uint64_t done = 0;;) {
+    for (;;) {
         pthread_mutex_lock(&s->wit_mu);
         int stop = !s->warm_running;
         pthread_mutex_unlock(&s->wit_mu);
         if (stop) break;
-        usleep(20000);
+        usleep(SRV_WARM_POLL_MS * 1000);
         uint64_t gen = atomic_load(&s->generation);
         int64_t asked = atomic_load(&s->map_asked_ms);
-        if (gen == done || !asked || sw_time_now_ms() - asked > 10000) continue;
-        if ((rd || srv_reader_get(s, &rd) == SW_OK) && srv_vessels_warm(s, rd->db, gen) == SW_OK)
-            done = gen;
+        if (!asked || sw_time_now_ms() - asked > 10000) continue;
+        if (rd || srv_reader_get(s, &rd) == SW_OK)
+            sw_grid_share_refresh(rd->db, s->grids, gen, NULL);
     }
     return NULL; /* the reader is closed with the thread (reader_key) */
 }
@@ -535,7 +537,10 @@ int srv_http_start(struct sw_serve *s, char *err)
     s->ping_running = 1;
     if (pthread_create(&s->ping_thread, NULL, pinger, s)) s->ping_running = 0;
     s->warm_running = 1;
-    if (pthread_create(&s->warm_thread, NULL, warmer, s)) s->warm_running = 0;
+    if (pthread_create(&s->warm_thread, NULL, warmer, s))
+        s->warm_running = 0;
+    else /* the map not asked for 10 s, the first request builds: the builder sleeps */
+        sw_grid_share_background(s->grids, SRV_WARM_IDLE_MS);
     return SW_OK;
 }
 

@@ -38,6 +38,8 @@
 #define SRV_WAIT_MS 15000     /* a request waits this long for its commit */
 #define SRV_RING 4096         /* event stream messages kept for live clients */
 #define SRV_PENDING_MAX 20000 /* messages waiting for their commit */
+#define SRV_WARM_POLL_MS 20   /* the map's snapshot builder looks for a new commit */
+#define SRV_WARM_IDLE_MS 1000 /* the builder idle this long: map requests build themselves */
 #define SRV_PING_MS 10000     /* event stream keep-alive */
 
 /* ---------------------------------------------------------------------- the caller */
@@ -322,8 +324,6 @@ enum MHD_Result srv_fail(struct srv_req *r, int rc, const char *err);
 typedef enum MHD_Result (*srv_handler)(struct srv_req *r);
 enum MHD_Result api_health(struct srv_req *r);
 enum MHD_Result api_vessels(struct srv_req *r);
-/* The vessels' snapshot of generation gen built (or found) on db, as a map request would. */
-int srv_vessels_warm(struct sw_serve *s, sqlite3 *db, uint64_t gen);
 enum MHD_Result api_vessel(struct srv_req *r);
 enum MHD_Result api_track(struct srv_req *r);
 enum MHD_Result api_events(struct srv_req *r);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define COLS                                                                                       \
     "SELECT v.mmsi, v.flag, v.class, v.name, v.callsign, v.imo, v.ship_type, v.length_m,"          \
@@ -395,11 +396,21 @@ struct sw_grid_share {
     uint64_t generation;  /* the store's generation g was built at */
     uint64_t builds;      /* builds started so far (the number of the next is one more) */
     int building;         /* a query is building one (outside mu) */
+    /* sw_grid_share_background: queries leave the builds to sw_grid_share_refresh while its
+     * builder called it in the last idle_ms (builder_ms, monotonic) */
+    int64_t idle_ms, builder_ms;
     /* Memory kept between builds (a new mapping of 25 MB costs as much in page faults as the
      * scan): the rows as read (MMSI order), and the rows of the last snapshot freed. */
     struct sw_vessel_row *scratch, *spare;
     size_t scratch_cap, spare_cap;
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* What one connection last saw of the store (PRAGMA data_version and the caller's generation),
  * kept among its cached data: a commit the generation does not count (another process writing
@@ -408,7 +419,8 @@ struct sw_grid_share {
 struct seen {
     long long version;
     uint64_t generation;
-    uint64_t need; /* the share's snapshot must be of this build or later */
+    uint64_t need;   /* the share's snapshot must be of this build or later */
+    int64_t need_ms; /* when a commit the generation does not count was seen (mono_ms) */
 };
 static const char seen_key; /* its key among the connection's cached data */
 
@@ -456,7 +468,8 @@ static int rows_layout(struct sw_grid_share *s, struct grid *g, struct sw_vessel
 
 /* The build of the share's snapshot this connection needs at generation gen (under mu). A
  * connection's first query asks for a new one: what it saw before is unknown. */
-static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t *need, char *err)
+static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_t *need,
+                     int64_t *need_ms, char *err)
 {
     long long version;
     if (data_version(db, &version)) return db_fail(db, err, "vessels");
@@ -467,10 +480,12 @@ static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_
         c->need = s->builds + 1; /* a build started from now on */
     } else if (version != c->version && gen == c->generation) {
         c->need = s->builds + 1; /* a commit the generation does not count */
+        c->need_ms = mono_ms();
     }
     c->version = version;
     c->generation = gen;
     *need = c->need;
+    *need_ms = c->need_ms;
     return SW_OK;
 }
 
@@ -509,19 +524,34 @@ static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64
     return rc;
 }
 
+/* A query may leave the build to the share's builder (sw_grid_share_background) while that
+ * one is at work (under mu). */
+static int leave_build(const struct sw_grid_share *s)
+{
+    return s->idle_ms && s->g && mono_ms() - s->builder_ms < s->idle_ms;
+}
+
 /* The share's snapshot of generation gen or later (and recent enough for this connection,
  * seen_need), built here when the share has none that recent and no other query is building
  * one. While another builds, the latest snapshot answers (the service's readers never wait for
  * a build, which takes 100-200 ms at 100k vessels); only when there is none yet they wait for
- * the first. Taken: give it back by grid_put. */
-static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, struct grid **out,
-                       char *err)
+ * the first. With a builder of its own (leave_build), the latest snapshot answers too, and the
+ * builder (builder set) builds for a newer generation at once, but for a commit its connection
+ * sees without the generation growing only when the generation stayed idle_ms since: the
+ * writer's own commit is visible a moment (up to 100 ms under load) before its generation
+ * grows, and was built twice. Taken: give it back by grid_put. */
+static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, int builder,
+                       struct grid **out, char *err)
 {
     uint64_t need;
+    int64_t need_ms;
     pthread_mutex_lock(&s->mu);
-    int rc = seen_need(db, s, gen, &need, err);
+    int rc = seen_need(db, s, gen, &need, &need_ms, err);
+    if (!rc && builder && s->generation >= gen && mono_ms() - need_ms < s->idle_ms)
+        need = 0; /* its generation may still grow */
     while (!rc) {
         if (s->g && s->generation >= gen && s->g->build >= need) break; /* recent enough */
+        if (!builder && leave_build(s)) break;
         if (!s->building) {
             uint64_t build = ++s->builds;
             s->building = 1;
@@ -548,6 +578,30 @@ static void grid_put(struct sw_grid_share *s, struct grid *g)
     pthread_mutex_lock(&s->mu);
     grid_unref(s, g);
     pthread_mutex_unlock(&s->mu);
+}
+
+void sw_grid_share_background(struct sw_grid_share *s, int64_t idle_ms)
+{
+    pthread_mutex_lock(&s->mu);
+    s->idle_ms = idle_ms > 0 ? idle_ms : 0;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void builder_seen(struct sw_grid_share *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->builder_ms = mono_ms();
+    pthread_mutex_unlock(&s->mu);
+}
+
+int sw_grid_share_refresh(sqlite3 *db, struct sw_grid_share *s, uint64_t generation, char *err)
+{
+    struct grid *g;
+    builder_seen(s);
+    int rc = grid_shared(db, s, generation, 1, &g, err);
+    if (rc == SW_OK) grid_put(s, g);
+    builder_seen(s);
+    return rc;
 }
 
 static int in_box(const struct sw_bbox *b, double lat, double lon)
@@ -579,7 +633,7 @@ static int grid_candidates(sqlite3 *db, const struct sw_vessel_filter *f, uint32
     const struct sw_bbox *b = &f->bbox;
     struct sw_grid_share *share = f->grid_share && f->generation ? f->grid_share : NULL;
     struct grid *g;
-    int rc = share ? grid_shared(db, share, f->generation, &g, err) : grid_get(db, &g, err);
+    int rc = share ? grid_shared(db, share, f->generation, 0, &g, err) : grid_get(db, &g, err);
     if (rc) return rc;
     uint32_t *m = malloc((g->n ? g->n : 1) * sizeof *m);
     if (!m) {
@@ -833,7 +887,7 @@ static int snap_query(sqlite3 *db, const struct sw_vessel_filter *f, uint32_t af
                       sw_vessel_row_fn fn, void *ctx, char *err)
 {
     struct grid *g;
-    int rc = grid_shared(db, f->grid_share, f->generation, &g, err);
+    int rc = grid_shared(db, f->grid_share, f->generation, 0, &g, err);
     if (rc) return rc;
     struct snap_out o = {f, fn, ctx, 0, 0};
     if (f->bbox.set) {

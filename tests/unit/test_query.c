@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define T0 1709251200000LL /* 2024-03-01T00:00:00Z */
 #define HOUR 3600000LL
@@ -208,19 +209,33 @@ static void vessels_bbox(void **state)
 /* A grid shared by two connections (the service's readers): each query is answered from the
  * grid of its generation or a later one; a stale grid never gives a vessel outside the area
  * (the rows are checked again), it can only miss one that moved in after it was built. */
+/* The area 38-40 N, 124-126 E answered from the share at generation 1. */
+static struct sw_vessel_filter share_area(struct sw_grid_share *share)
+{
+    struct sw_vessel_filter f = vf();
+    f.bbox = (struct sw_bbox){1, 38, 124, 40, 126};
+    f.grid_share = share;
+    f.generation = 1;
+    return f;
+}
+
+/* The vessels f finds on db: n of them, the first first (when n). */
+static void area_is(sqlite3 *db, struct sw_vessel_filter f, size_t n, unsigned first)
+{
+    struct vlist *l = vq(db, f);
+    assert_int_equal(l->n, n);
+    if (n) assert_int_equal(l->mmsi[0], first);
+}
+
 static void vessels_bbox_shared(void **state)
 {
     sqlite3 *db = vessel_store(), *db2;
     assert_int_equal(sw_store_open_readonly(store_path, &db2, NULL), SW_OK);
     struct sw_grid_share *share;
     assert_int_equal(sw_grid_share_new(&share), SW_OK);
-    struct sw_vessel_filter f = vf();
-    f.bbox = (struct sw_bbox){1, 38, 124, 40, 126};
-    f.grid_share = share;
-    f.generation = 1;
-    struct vlist *l = vq(db2, f);
-    assert_int_equal(l->n, 1);
-    assert_int_equal(l->mmsi[0], 412000001);
+    struct sw_vessel_filter f = share_area(share);
+    area_is(db2, f, 1, 412000001);
+    struct vlist *l;
     /* 412000001 leaves, 273000005 comes in, written by a connection whose commits the
      * generation does not count (another process): db2 sees its data_version change while the
      * generation stayed, and the snapshot is built again */
@@ -249,6 +264,56 @@ static void vessels_bbox_shared(void **state)
     f.grid_share = NULL; /* the connection's own grid agrees */
     assert_int_equal(vq(db2, f)->n, 1);
     sw_grid_share_free(share);
+    sw_store_close(db2);
+    sw_store_close(db);
+}
+
+/* With a builder of its own (the service's), a query answers from the latest snapshot and
+ * leaves the build of a newer one to the builder, which the query holding its HTTP thread for
+ * the build made the service's p99; without a working builder the query builds as before. */
+static void vessels_shared_builder(void **state)
+{
+    sqlite3 *db = vessel_store(), *db2, *dbb;
+    assert_int_equal(sw_store_open_readonly(store_path, &db2, NULL), SW_OK);
+    assert_int_equal(sw_store_open_readonly(store_path, &dbb, NULL), SW_OK);
+    struct sw_grid_share *share;
+    char err[SW_ERRMAX] = "";
+    assert_int_equal(sw_grid_share_new(&share), SW_OK);
+    sw_grid_share_background(share, 60000);
+    struct sw_vessel_filter f = share_area(share);
+    area_is(db2, f, 1, 412000001); /* the builder never called: the query builds the first */
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 1, err), SW_OK); /* it has it: no build */
+    /* the writer's commit and its generation: the query answers from the snapshot it has */
+    exec(db, "UPDATE vessels SET last_lat = 0, last_lon = 0 WHERE mmsi = 412000001");
+    exec(db, "UPDATE vessels SET last_lat = 39.2, last_lon = 125.5 WHERE mmsi = 273000005");
+    f.generation = 2;
+    area_is(db2, f, 1, 412000001);
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 2, err), SW_OK); /* builds it */
+    area_is(db2, f, 1, 273000005);
+    /* a commit the generation does not count: the builder waits for the generation to grow
+     * (the writer's commit is visible before it does), and builds once it stayed idle_ms */
+    exec(db, "UPDATE vessels SET last_lat = 39.3, last_lon = 125.3 WHERE mmsi = 412000001");
+    area_is(db2, f, 1, 273000005);
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 2, err), SW_OK);
+    area_is(db2, f, 1, 273000005);
+    f.generation = 3; /* it grows: built at once */
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 3, err), SW_OK);
+    area_is(db2, f, 2, 273000005);
+    exec(db, "UPDATE vessels SET last_lat = 0 WHERE mmsi = 412000001");
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 3, err), SW_OK);
+    area_is(db2, f, 2, 273000005);
+    sw_grid_share_background(share, 1);
+    usleep(5000); /* it stayed: built */
+    assert_int_equal(sw_grid_share_refresh(dbb, share, 3, err), SW_OK);
+    sw_grid_share_background(share, 60000);
+    area_is(db2, f, 1, 273000005);
+    /* the builder gone: the query builds the snapshot it needs at once */
+    sw_grid_share_background(share, 0);
+    exec(db, "UPDATE vessels SET last_lat = 39.3 WHERE mmsi = 412000001");
+    f.generation = 4;
+    area_is(db2, f, 2, 273000005);
+    sw_grid_share_free(share);
+    sw_store_close(dbb);
     sw_store_close(db2);
     sw_store_close(db);
 }
@@ -1382,19 +1447,13 @@ static void reviews(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vessels_filters),
-        cmocka_unit_test(vessels_bbox),
-        cmocka_unit_test(vessels_bbox_shared),
-        cmocka_unit_test(vessels_many),
-        cmocka_unit_test(vessels_snapshot_equal),
-        cmocka_unit_test(identities_track),
-        cmocka_unit_test(designated),
-        cmocka_unit_test(designation_window),
-        cmocka_unit_test(events_views),
-        cmocka_unit_test(events_filters),
-        cmocka_unit_test(events_paging_stable),
-        cmocka_unit_test(ledger_backfill),
-        cmocka_unit_test(reviews),
+        cmocka_unit_test(vessels_filters),     cmocka_unit_test(vessels_bbox),
+        cmocka_unit_test(vessels_bbox_shared), cmocka_unit_test(vessels_shared_builder),
+        cmocka_unit_test(vessels_many),        cmocka_unit_test(vessels_snapshot_equal),
+        cmocka_unit_test(identities_track),    cmocka_unit_test(designated),
+        cmocka_unit_test(designation_window),  cmocka_unit_test(events_views),
+        cmocka_unit_test(events_filters),      cmocka_unit_test(events_paging_stable),
+        cmocka_unit_test(ledger_backfill),     cmocka_unit_test(reviews),
         cmocka_unit_test(incidents_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
