@@ -12,7 +12,8 @@
 #             a throughput figure, not an equivalence.
 # Per run: wall and CPU seconds (user + system) of sanctwatch and of nats-server (from
 # /proc/PID/stat over the run), messages per wall second and per CPU second. A worker's wall
-# time ends with its --idle-exit wait (1 s), which is taken off before its rate is computed.
+# time ends with its --idle-exit wait (5 s), which is taken off before its rate is computed;
+# a worker that did not take the whole stream stops the bench with a message.
 # Then the bus's cost per message in microseconds of CPU: publishing (feed's CPU over the
 # file's reading, which feed shares with analyze, is not separated: feed's whole CPU), the
 # server storing, and consuming (the worker's CPU over the file run's, and the server's while
@@ -39,7 +40,7 @@ T=$(mktemp -d "$D/run.XXXXXX")
 SRV=
 trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 TICK=$(getconf CLK_TCK)
-IDLE=1
+IDLE=5
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # the server's CPU seconds so far (user + system)
@@ -57,6 +58,15 @@ timed() {
 cpu_of() { awk '{ printf "%.2f", $1 + $2 }' "$T/time.$1"; }
 wall_of() { awk '{ print $3 }' "$T/time.$1"; }
 rss_of() { awk '{ print $4 }' "$T/time.$1"; }
+# whole NAME DB: a worker must have taken the whole stream, or its figures are of a part: an
+# --idle-exit that ended it early (a fetch stalled longer on a loaded machine) stops the bench
+whole() {
+    local p
+    p=$(sqlite3 "$2" "SELECT lines FROM ingest_inputs WHERE input LIKE 'nats:%'")
+    [ "$p" = "$STORED" ] && return
+    echo "bench/bus.sh: $1 ended at stream position ${p:-none} of $STORED (--idle-exit $IDLE too short at load $(cut -d' ' -f1 /proc/loadavg)): its figures would be of a part of the stream" >&2
+    exit 1
+}
 row() { # NAME MESSAGES WALL CPU SERVER_CPU MAXRSS
     printf "RESULT %-9s messages=%s wall_s=%s cpu_s=%s msgs_per_wall_s=%s msgs_per_cpu_s=%s server_cpu_s=%s maxrss_kb=%s load1=%s\n" \
         "$1" "$2" "$3" "$4" "$(div "$2" "$3")" "$(div "$2" "$4")" "$5" "$6" "$(cut -d' ' -f1 /proc/loadavg)"
@@ -95,6 +105,7 @@ timed w1 "$BIN" analyze -q --db "$T/w1.db" --idle-exit $IDLE "$BUS"
 W1_SRV=$(sub "$(srv_cpu)" "$s0")
 W1_CPU=$(cpu_of w1)
 W1_WALL=$(sub "$(wall_of w1)" $IDLE)
+whole worker1 "$T/w1.db"
 row worker1 "$STORED" "$W1_WALL" "$W1_CPU" "$W1_SRV" "$(rss_of w1)"
 
 # ---- two workers at once
@@ -107,6 +118,8 @@ wait "$pa"
 wait "$pb"
 W2_SRV=$(sub "$(srv_cpu)" "$s0")
 W2_CPU=$(awk -v a="$(cpu_of w2a)" -v b="$(cpu_of w2b)" 'BEGIN { printf "%.2f", a + b }')
+whole "worker 0-127" "$T/w2a.db"
+whole "worker 128-255" "$T/w2b.db"
 W2_WALL=$(awk -v a="$(wall_of w2a)" -v b="$(wall_of w2b)" -v i=$IDLE 'BEGIN { printf "%.2f", (a > b ? a : b) - i }')
 row worker2 "$STORED" "$W2_WALL" "$W2_CPU" "$W2_SRV" "$(rss_of w2a)+$(rss_of w2b)"
 
