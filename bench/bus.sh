@@ -37,8 +37,8 @@ mkdir -p "$D"
 F="$D/rec-$N-$V.nmea"
 [ -f "$F" ] || "$GEN" --write "$F" --messages "$N" --vessels "$V" >/dev/null
 T=$(mktemp -d "$D/run.XXXXXX")
-SRV=
-trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+# the bus tests' server: nats_start, stream_msgs; its EXIT trap stops the server, removes $T
+. "$(dirname "$0")/../tests/bus/lib_nats.sh"
 TICK=$(getconf CLK_TCK)
 IDLE=5
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -83,20 +83,16 @@ row jobs2 "$MSGS" "$(wall_of jobs2)" "$(cpu_of jobs2)" - "$(rss_of jobs2)"
 rm -f "$T"/jobs2.db*
 
 # ---- the server
-nats-server -js -a 127.0.0.1 -p -1 -m -1 -sd "$T/store" -l "$T/nats.log" &
-SRV=$!
-for _ in $(seq 1 100); do grep -q "Server is ready" "$T/nats.log" 2>/dev/null && break; sleep 0.1; done
-PORT=$(sed -n 's/.*Listening for client connections on .*:\([0-9]*\)$/\1/p' "$T/nats.log")
-[ -n "$PORT" ] || { cat "$T/nats.log" >&2; exit 1; }
-BUS=nats://127.0.0.1:$PORT
+nats_start -js
+SRV=${NATS_PIDS[0]}
+BUS=nats://127.0.0.1:$NATS_PORT
 
 # ---- feed
 s0=$(srv_cpu)
 timed feed "$BIN" feed -q --bus "$BUS" "$F"
 FEED_SRV=$(sub "$(srv_cpu)" "$s0")
 FEED_CPU=$(cpu_of feed)
-STORED=$(curl -sf "http://127.0.0.1:$(sed -n 's/.*Starting http monitor on .*:\([0-9]*\)$/\1/p' "$T/nats.log")/jsz" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"])')
+STORED=$(stream_msgs AIS)
 row feed "$STORED" "$(wall_of feed)" "$FEED_CPU" "$FEED_SRV" "$(rss_of feed)"
 
 # ---- one worker
@@ -125,5 +121,5 @@ row worker2 "$STORED" "$W2_WALL" "$W2_CPU" "$W2_SRV" "$(rss_of w2a)+$(rss_of w2b
 
 echo "SUMMARY msgs_per_wall_s file=$(div "$MSGS" "$(wall_of file)") jobs2=$(div "$MSGS" "$(wall_of jobs2)") worker1=$(div "$STORED" "$W1_WALL") worker2=$(div "$STORED" "$W2_WALL") (worker2/worker1 $(awk -v a="$W1_WALL" -v b="$W2_WALL" 'BEGIN { printf "%.2f", a / b }'))"
 echo "SUMMARY bus_us_per_message publish: feed $(us "$FEED_CPU" "$STORED") + server $(us "$FEED_SRV" "$STORED"); consume: worker over file $(us "$(sub "$W1_CPU" "$FILE_CPU")" "$STORED") + server $(us "$W1_SRV" "$STORED"); two workers: over file $(us "$(sub "$W2_CPU" "$FILE_CPU")" "$STORED") + server $(us "$W2_SRV" "$STORED")"
-echo "SUMMARY stream store: $(du -sm "$T/store" | cut -f1) MB for $STORED messages"
+echo "SUMMARY stream store: $(du -sm "$T"/nats.* | cut -f1) MB for $STORED messages"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
