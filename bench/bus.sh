@@ -37,8 +37,10 @@ mkdir -p "$D"
 F="$D/rec-$N-$V.nmea"
 [ -f "$F" ] || "$GEN" --write "$F" --messages "$N" --vessels "$V" >/dev/null
 T=$(mktemp -d "$D/run.XXXXXX")
-# the bus tests' server: nats_start, stream_msgs; its EXIT trap stops the server, removes $T
+# the bus tests' server: nats_start, stream_msgs; nats_cleanup stops it and removes $T (run
+# without set -e: the server's exit status of SIGTERM would end it before the removal)
 . "$(dirname "$0")/../tests/bus/lib_nats.sh"
+trap 'set +e; nats_cleanup' EXIT
 TICK=$(getconf CLK_TCK)
 IDLE=5
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
