@@ -12,8 +12,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 REPEAT=${REPEAT:-3}
 N=${1:-5000000} V=${2:-100000}
-F=/tmp/sw-bench-$N-$V.nmea
-[ -f "$F" ] || "$ROOT/$BUILD/bench/bench_analyze" --write "$F" --messages "$N" --vessels "$V"
+FLEET=${FLEET:-2} # bench/fleet.h
+F=/tmp/sw-bench-$N-$V-f$FLEET.nmea
+[ -f "$F" ] || "$ROOT/$BUILD/bench/bench_analyze" --write "$F" --messages "$N" --vessels "$V" --fleet "$FLEET"
 OUT=$(mktemp -d /tmp/sw-bench-analyze-XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 for r in $(seq 1 "$REPEAT"); do

@@ -18,13 +18,15 @@ GEN=$BUILD/bench/bench_analyze
 [ -x "$BIN" ] && [ -x "$GEN" ] || { echo "build first: make BUILD=$BUILD" >&2; exit 1; }
 D=${BENCH_DIR:-/tmp/sanctwatch-bench-cases}
 mkdir -p "$D"
-[ -f "$D/rec-$N.nmea" ] || "$GEN" --write "$D/rec-$N.nmea" --messages "$N" --vessels 20000 >/dev/null
+FLEET=${FLEET:-2} # bench/fleet.h
+REC=$D/rec-$N-f$FLEET.nmea
+[ -f "$REC" ] || "$GEN" --write "$REC" --messages "$N" --vessels 20000 --fleet "$FLEET" >/dev/null
 
 run() { # label args...
     local label=$1; shift
     rm -f "$D/b.db" "$D/b.db-wal" "$D/b.db-shm"
     /usr/bin/time -f "%U %S %e %M" -o "$D/time" "$BIN" analyze -q --db "$D/b.db" \
-        --events "$D/events-$label.jsonl" "$@" "$D/rec-$N.nmea"
+        --events "$D/events-$label.jsonl" "$@" "$REC"
     read -r u s e m <"$D/time"
     local msgs cpu rate
     msgs=$(sqlite3 "$D/b.db" "SELECT json_extract(counters,'\$.messages') FROM ingest_runs ORDER BY id DESC LIMIT 1")
@@ -35,7 +37,7 @@ run() { # label args...
 }
 
 REPEAT=${REPEAT:-3}
-echo "== $N messages ($D/rec-$N.nmea), $REPEAT rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $N messages ($REC), $REPEAT rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 BEST_nocases=0 BEST_cases=0
 for r in $(seq "$REPEAT"); do
     run nocases --no-cases

@@ -16,6 +16,8 @@
 # and --no-detect configurations: the share of the detect run that checkpointing the
 # detectors' state costs (detect's checkpoint cost minus ingest's, over detect's CPU time).
 # HALF=1 ends with a run on half the messages (memory must not grow with the input).
+# FLEET=1 runs on the recordings of the figures measured before 2026-12-07 (bench/fleet.h:
+# 43% of the vessels with an unallocated MID, each an identity_fraud event); default 2.
 # build/bench/state_sizes prints the bytes of state per vessel behind the RSS figures.
 #
 # Rates are messages per CPU second (user + system from /usr/bin/time) because the machine
@@ -28,14 +30,15 @@ N=${1:-5000000}
 V=${2:-${VESSELS:-100000}}
 BASE_V=${BASE_VESSELS:-100000}
 REPEAT=${REPEAT:-3}
+FLEET=${FLEET:-2} # bench/fleet.h
 BIN=$BUILD/sanctwatch
 GEN=$BUILD/bench/bench_analyze
 [ -x "$BIN" ] && [ -x "$GEN" ] || { echo "build first: make BUILD=$BUILD" >&2; exit 1; }
 D=${BENCH_DIR:-/tmp/sanctwatch-bench-detect}
 mkdir -p "$D"
 rec() { # messages vessels: the recording's path, written when absent
-    local f="$D/rec-$1-$2.nmea"
-    [ -f "$f" ] || "$GEN" --write "$f" --messages "$1" --vessels "$2" >/dev/null
+    local f="$D/rec-$1-$2-f$FLEET.nmea"
+    [ -f "$f" ] || "$GEN" --write "$f" --messages "$1" --vessels "$2" --fleet "$FLEET" >/dev/null
     echo "$f"
 }
 F=$(rec "$N" "$V")

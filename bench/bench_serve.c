@@ -4,7 +4,7 @@
  *               [--seconds S] [--sse N] [--think-ms M]
  * It listens as the TCP feed the service connects to (port written to F), waits until FILE
  * holds "HTTPPORT TOKEN", then, in one run:
- *   A  the feed at R messages/s (positions of V vessels, the MMSIs bench_analyze uses, times
+ *   A  the feed at R messages/s (positions of V vessels, the MMSIs of bench/fleet.h, times
  *      now) for S seconds, no clients: the messages/s the service took (TCP backpressure
  *      slows the feed when the service falls behind);
  *   B  the same feed with C clients (a thread and a keep-alive connection each) asking for
@@ -24,6 +24,7 @@
  */
 #include "sanctwatch/buf.h"
 #include "sanctwatch/sim.h"
+#include "fleet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -131,8 +132,7 @@ static void *feed_main(void *arg)
             struct ship *p = &s[v];
             p->lat += 0.0001 * cos(p->cog * M_PI / 180);
             p->lon += 0.0001 * sin(p->cog * M_PI / 180);
-            put_msg(&b, 200000000u + (uint32_t)(v * 7919 % 500000000), p->lat, p->lon, p->sog,
-                    p->cog, now);
+            put_msg(&b, fleet_mmsi(v, 2), p->lat, p->lon, p->sog, p->cog, now);
         }
         int want = atomic_load(&marker_next);
         if (markers_done < want && markers_done < 256) { /* a vessel of MID 200: an event */

@@ -34,8 +34,9 @@ GEN=$BUILD/bench/bench_analyze
 command -v nats-server >/dev/null || { echo "nats-server absent (scripts/deps.sh installs it)" >&2; exit 1; }
 D=${BENCH_DIR:-/tmp/sanctwatch-bench-bus}
 mkdir -p "$D"
-F="$D/rec-$N-$V.nmea"
-[ -f "$F" ] || "$GEN" --write "$F" --messages "$N" --vessels "$V" >/dev/null
+FLEET=${FLEET:-2} # bench/fleet.h
+F="$D/rec-$N-$V-f$FLEET.nmea"
+[ -f "$F" ] || "$GEN" --write "$F" --messages "$N" --vessels "$V" --fleet "$FLEET" >/dev/null
 T=$(mktemp -d "$D/run.XXXXXX")
 # the bus tests' server: nats_start, stream_msgs; nats_cleanup stops it and removes $T (run
 # without set -e: the server's exit status of SIGTERM would end it before the removal)

@@ -27,8 +27,9 @@ GEN=$BUILD/bench/bench_analyze
 [ -x "$BIN" ] && [ -x "$GEN" ] || { echo "build first: make BUILD=$BUILD" >&2; exit 1; }
 D=${BENCH_DIR:-/tmp/sanctwatch-bench-jobs}
 mkdir -p "$D"
-F="$D/rec-$N-$V.nmea"
-[ -f "$F" ] || "$GEN" --write "$F" --messages "$N" --vessels "$V" >/dev/null
+FLEET=${FLEET:-2} # bench/fleet.h
+F="$D/rec-$N-$V-f$FLEET.nmea"
+[ -f "$F" ] || "$GEN" --write "$F" --messages "$N" --vessels "$V" --fleet "$FLEET" >/dev/null
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 run() { # jobs: prints a RESULT line; sets RATE and, for --jobs 2, TA TB

@@ -21,8 +21,8 @@ SRV= BEN=
 trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; [ -n "$BEN" ] && kill "$BEN" 2>/dev/null; rm -rf "$T"' EXIT
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 N=$((V * 10))
-F=/tmp/sw-bench-$N-$V.nmea
-[ -f "$F" ] || "$ROOT/$BUILD/bench/bench_analyze" --write "$F" --messages "$N" --vessels "$V"
+F=/tmp/sw-bench-$N-$V-f2.nmea # fleet 2 (bench/fleet.h): bench_serve feeds the same MMSIs
+[ -f "$F" ] || "$ROOT/$BUILD/bench/bench_analyze" --write "$F" --messages "$N" --vessels "$V" --fleet 2
 echo "== store: $N messages of $V vessels, analyzed with the detectors"
 "$SW" analyze -q --db "$T/b.db" "$F"
 OTP=$("$SW" users add --db "$T/b.db" --role viewer bench | sed -n 's/.*: \([A-Za-z0-9]*\)$/\1/p' | head -1)

@@ -15,8 +15,8 @@ V=${1:-100000} N=${2:-300}
 T=$(mktemp -d /tmp/sw-bench-area-XXXXXX)
 SRV=
 trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"' EXIT
-F=/tmp/sw-bench-$((V * 10))-$V.nmea
-[ -f "$F" ] || "$ROOT/$BUILD/bench/bench_analyze" --write "$F" --messages $((V * 10)) --vessels "$V"
+F=/tmp/sw-bench-$((V * 10))-$V-f2.nmea
+[ -f "$F" ] || "$ROOT/$BUILD/bench/bench_analyze" --write "$F" --messages $((V * 10)) --vessels "$V" --fleet 2
 SW="$ROOT/$BUILD/sanctwatch"
 "$SW" analyze -q --db "$T/b.db" "$F"
 OTP=$("$SW" users add --db "$T/b.db" --role viewer bench | sed -n 's/.*: \([A-Za-z0-9]*\)$/\1/p' | head -1)
