@@ -39,7 +39,8 @@ static inline uint32_t fleet_imo(long v, int fleet)
 {
     if (fleet == 1) return (uint32_t)(9000000 + v % 999999);
     uint32_t base = 100000u + (uint32_t)(v % 900000), sum = 0, b = base;
-    for (uint32_t w = 2; w <= 7; w++, b /= 10) sum += (b % 10) * w; /* weights 2..7 from the right */
+    for (uint32_t w = 2; w <= 7; w++, b /= 10)
+        sum += (b % 10) * w; /* weights 2..7 from the right */
     return base * 10 + sum % 10;
 }
 

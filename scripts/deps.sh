@@ -9,6 +9,7 @@ libmicrohttpd-dev
 libcurl4-openssl-dev openssl curl
 libarchive-dev
 libnats-dev nats-server
+libfaketime
 man-db"
 # the dashboard of serve (make web: npm ci, esbuild) and its browser tests (playwright-core
 # drives chromium, above): Debian's nodejs and npm, unless a node and an npm are there already

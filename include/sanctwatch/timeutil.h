@@ -22,7 +22,11 @@ int sw_time_parse(const char *s, size_t len, int64_t *ms_out);
  * 32 bytes. Returns buf. */
 char *sw_time_format(int64_t ms, int with_ms, char buf[32]);
 
-/* Wall clock now, ms. */
+/* Wall clock now, ms: for times that are stored, shown or compared with AIS times. */
 int64_t sw_time_now_ms(void);
+
+/* A monotonic clock, ms from an arbitrary origin: for timeouts, intervals and backoff, which a
+ * step of the wall clock (NTP, an operator's date -s) must neither end early nor stretch. */
+int64_t sw_time_mono_ms(void);
 
 #endif

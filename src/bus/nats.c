@@ -6,6 +6,7 @@
 #include "bus_int.h"
 
 #include "sanctwatch/error.h"
+#include "sanctwatch/timeutil.h"
 
 #include <nats/nats.h>
 #include <pthread.h>
@@ -144,7 +145,7 @@ static int nats_fail(char *err, const char *what, const char *arg, natsStatus s)
 
 static int64_t now_ms(void)
 {
-    return nats_Now();
+    return sw_time_mono_ms(); /* nats_Now() is the wall clock */
 }
 
 /* The servers of a --bus list (checked by sw_bus_check_url) into out[], n at most. */

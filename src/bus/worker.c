@@ -166,10 +166,10 @@ static int recover(struct worker *w, int64_t *since, char *err)
 {
     const struct sw_worker_config *cfg = w->cfg;
     char why[SW_ERRMAX];
-    if (!*since) *since = sw_time_now_ms();
+    if (!*since) *since = sw_time_mono_ms();
     for (;;) {
         if (cfg->stop && *cfg->stop) return SW_OK;
-        if (sw_time_now_ms() - *since >= cfg->bus_timeout_ms) {
+        if (sw_time_mono_ms() - *since >= cfg->bus_timeout_ms) {
             snprintf(why, sizeof why, "%s", err);
             snprintf(err, SW_ERRMAX,
                      "the bus did not answer for %lld s (%.150s); what was taken is committed, "
@@ -248,7 +248,7 @@ static int take(struct worker *w, int i, char *err)
 static int loop(struct worker *w, char *err)
 {
     const struct sw_worker_config *cfg = w->cfg;
-    int64_t idle_since = sw_time_now_ms(), since = 0;
+    int64_t idle_since = sw_time_mono_ms(), since = 0;
     int rc, n;
     while (!(cfg->stop && *cfg->stop)) {
         rc = bus_sub_fetch(w->s, cfg->batch, FETCH_WAIT_MS, &n, err);
@@ -257,17 +257,17 @@ static int loop(struct worker *w, char *err)
             if (w->unacked && (rc = sw_pipeline_checkpoint(w->p)) != SW_OK) return rc;
             if (rc == SW_OK && bus_sub_idle(w->s)) since = 0; /* the stream holds no more */
             if ((rc = ack_committed(w, err)) == SW_OK && cfg->idle_exit_ms > 0 &&
-                sw_time_now_ms() - idle_since >= cfg->idle_exit_ms)
+                sw_time_mono_ms() - idle_since >= cfg->idle_exit_ms)
                 break;
         } else if (rc == SW_OK) {
-            idle_since = sw_time_now_ms();
+            idle_since = sw_time_mono_ms();
             since = 0; /* delivering again */
             for (int i = 0; rc == SW_OK && i < n; i++)
                 rc = take(w, i, err);
         }
         if (rc == SW_EAGAIN) { /* the bus failed: not idle time */
             if ((rc = recover(w, &since, err)) != SW_OK) return rc;
-            idle_since = sw_time_now_ms();
+            idle_since = sw_time_mono_ms();
             continue;
         }
         if (rc != SW_OK) return rc;

@@ -89,7 +89,7 @@ static void on_progress(void *ctx, const char *input, uint64_t bytes, uint64_t s
                         const uint64_t *c)
 {
     struct prog *pg = ctx;
-    int64_t now = sw_time_now_ms();
+    int64_t now = sw_time_mono_ms();
     if (now - pg->last < 1000) return;
     double dt = (double)(now - pg->last) / 1000.0;
     double rate = (double)(c[SW_IC_MESSAGES] - pg->last_msgs) / (dt > 0 ? dt : 1);
@@ -431,7 +431,7 @@ int cmd_analyze(int argc, char **argv)
     if ((rc = parse_args(argc, argv, &o)) != 0) return rc < 0 ? 0 : rc;
     stop_flag = cli_stop_on_signals();
     o.cfg.stop = stop_flag;
-    struct prog pg = {sw_time_now_ms(), sw_time_now_ms(), 0};
+    struct prog pg = {sw_time_mono_ms(), sw_time_mono_ms(), 0};
     int tty = !o.quiet && isatty(STDERR_FILENO);
     if (tty) {
         o.cfg.progress = on_progress;

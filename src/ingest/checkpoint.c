@@ -282,7 +282,7 @@ int ing_run_begin(struct sw_pipeline *p, char *err)
 /* After a commit: the time and lines of the last commit, and the caller told. */
 static void committed(struct sw_pipeline *p)
 {
-    if (p->cfg.checkpoint_ms > 0) p->ckpt_ms = sw_time_now_ms();
+    if (p->cfg.checkpoint_ms > 0) p->ckpt_ms = sw_time_mono_ms();
     p->ckpt_lines = p->c[SW_IC_LINES];
     p->commits++;
     if (p->cfg.committed) p->cfg.committed(p->cfg.hook_ctx);
@@ -477,7 +477,7 @@ int ing_checkpoint_timed(struct sw_pipeline *p)
     const struct sw_pipeline_config *c = &p->cfg;
     if (!(c->checkpoint_due && c->checkpoint_due(c->hook_ctx))) {
         if (c->checkpoint_ms <= 0 || p->c[SW_IC_LINES] == p->ckpt_lines ||
-            sw_time_now_ms() - p->ckpt_ms < c->checkpoint_ms)
+            sw_time_mono_ms() - p->ckpt_ms < c->checkpoint_ms)
             return SW_OK;
     }
     return ing_checkpoint(p, !p->cur_resumable);

@@ -93,7 +93,7 @@ int sw_pipeline_new(struct sw_pipeline **out, sqlite3 *db, const struct sw_pipel
         if (err) snprintf(err, SW_ERRMAX, "cannot start a thread: %s", sw_strerror(rc));
         goto fail;
     }
-    p->ckpt_ms = sw_time_now_ms();
+    p->ckpt_ms = sw_time_mono_ms();
     *out = p;
     return SW_OK;
 fail:

@@ -71,7 +71,7 @@ struct sw_pipeline {
     uint64_t c[SW_IC_COUNT];
     uint64_t nmea_run[SW_NMEA_NREASONS]; /* framer counts, committed part */
     uint64_t seq;
-    int64_t ckpt_ms;     /* wall time of the last commit (cfg.checkpoint_ms) */
+    int64_t ckpt_ms;     /* sw_time_mono_ms() of the last commit (cfg.checkpoint_ms) */
     uint64_t ckpt_lines; /* lines read at the last commit */
     int64_t run_id;
     int64_t time_max; /* later times are out of range */

@@ -122,7 +122,7 @@ int sw_source_open(struct sw_source **out, const char *spec, size_t max_line, in
     s->fd = -1;
     s->max_line = max_line ? max_line : SW_LINES_DEFAULT_MAX;
     s->idle_exit_ms = idle_exit_ms;
-    s->last_data_ms = sw_time_now_ms();
+    s->last_data_ms = sw_time_mono_ms();
     s->backoff_ms = 500;
     if (strncmp(spec, "tcp://", 6) == 0 || strncmp(spec, "udp://", 6) == 0) {
         s->kind = spec[0] == 't' ? SRC_TCP : SRC_UDP;
@@ -285,7 +285,7 @@ static int take_line(struct sw_source *s, const char **line, size_t *len)
 
 static int idle_check(struct sw_source *s)
 {
-    if (s->idle_exit_ms > 0 && sw_time_now_ms() - s->last_data_ms > s->idle_exit_ms) return SW_EOF;
+    if (s->idle_exit_ms > 0 && sw_time_mono_ms() - s->last_data_ms > s->idle_exit_ms) return SW_EOF;
     return SW_EAGAIN;
 }
 
@@ -294,7 +294,7 @@ static int tcp_next(struct sw_source *s, const char **line, size_t *len)
     int rc = take_line(s, line, len);
     if (rc != SW_EAGAIN) return rc;
     if (s->fd < 0) {
-        int64_t now = sw_time_now_ms();
+        int64_t now = sw_time_mono_ms();
         char why[SW_ERRMAX]; /* a feed that answered once is retried, whatever the reason */
         if (now >= s->next_try_ms && tcp_connect(s, why) != SW_OK) {
             s->next_try_ms = now + s->backoff_ms;
@@ -318,12 +318,12 @@ static int tcp_next(struct sw_source *s, const char **line, size_t *len)
         close(s->fd); /* peer closed or failed: reconnect after the backoff */
         s->fd = -1;
         s->start = s->end = 0;
-        s->next_try_ms = sw_time_now_ms() + s->backoff_ms;
+        s->next_try_ms = sw_time_mono_ms() + s->backoff_ms;
         return SW_EAGAIN;
     }
     s->end += (size_t)n;
     s->bytes += (uint64_t)n;
-    s->last_data_ms = sw_time_now_ms();
+    s->last_data_ms = sw_time_mono_ms();
     return take_line(s, line, len);
 }
 
@@ -354,7 +354,7 @@ static int udp_next(struct sw_source *s, const char **line, size_t *len)
     s->start = 0;
     s->end = (size_t)n;
     s->bytes += (uint64_t)n;
-    s->last_data_ms = sw_time_now_ms();
+    s->last_data_ms = sw_time_mono_ms();
     /* A datagram that is only a line break yields nothing. */
     while (s->end > 0 && (s->buf[s->end - 1] == '\n' || s->buf[s->end - 1] == '\r'))
         s->end--;

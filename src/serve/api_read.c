@@ -261,7 +261,7 @@ enum MHD_Result api_vessels(struct srv_req *r)
     f.limit = limit ? limit : fmt ? 50000 : 500;
     f.grid_share = r->s->grids;
     f.generation = atomic_load(&r->s->generation);
-    atomic_store(&r->s->map_asked_ms, sw_time_now_ms());
+    atomic_store(&r->s->map_asked_ms, sw_time_mono_ms());
     READER(r, rd);
     struct vlist l = {.compact = fmt};
     char err[SW_ERRMAX] = "";

@@ -192,7 +192,7 @@ void srv_limiter_fail(struct srv_limiter *l, const char *user, const char *addr,
 void srv_limiter_ok(struct srv_limiter *l, const char *user)
 {
     pthread_mutex_lock(&l->mu);
-    struct lim_slot *s = lim_slot(l, lim_key(l, 'u', user), sw_time_now_ms(), 0);
+    struct lim_slot *s = lim_slot(l, lim_key(l, 'u', user), sw_time_mono_ms(), 0);
     if (s) s->fails = 0;
     pthread_mutex_unlock(&l->mu);
 }

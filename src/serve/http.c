@@ -490,7 +490,7 @@ static void *warmer(void *arg)
         usleep(SRV_WARM_POLL_MS * 1000);
         uint64_t gen = atomic_load(&s->generation);
         int64_t asked = atomic_load(&s->map_asked_ms);
-        if (!asked || sw_time_now_ms() - asked > 10000) continue;
+        if (!asked || sw_time_mono_ms() - asked > 10000) continue;
         if (rd || srv_reader_get(s, &rd) == SW_OK)
             sw_grid_share_refresh(rd->db, s->grids, gen, NULL);
     }

@@ -149,7 +149,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
     struct client *c = cls;
     struct srv_hub *h = c->h;
     size_t n = 0;
-    int64_t now = sw_time_now_ms();
+    int64_t now = sw_time_mono_ms();
     pthread_mutex_lock(&h->mu);
     if (h->closing) {
         pthread_mutex_unlock(&h->mu);
@@ -212,7 +212,7 @@ struct MHD_Response *srv_hub_response(struct srv_hub *h, struct MHD_Connection *
     if (!c) return NULL;
     c->h = h;
     c->c = conn;
-    c->last_ms = sw_time_now_ms();
+    c->last_ms = sw_time_mono_ms();
     sw_buf_init(&c->replay, 1);
     if (replay) {
         c->replay = *replay;

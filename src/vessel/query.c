@@ -405,13 +405,6 @@ struct sw_grid_share {
     size_t scratch_cap, spare_cap;
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* What one connection last saw of the store (PRAGMA data_version and the caller's generation),
  * kept among its cached data: a commit the generation does not count (another process writing
  * the store) is seen as a change of data_version while the generation stayed, and asks for a
@@ -420,7 +413,7 @@ struct seen {
     long long version;
     uint64_t generation;
     uint64_t need;   /* the share's snapshot must be of this build or later */
-    int64_t need_ms; /* when a commit the generation does not count was seen (mono_ms) */
+    int64_t need_ms; /* when a commit the generation does not count was seen (sw_time_mono_ms) */
 };
 static const char seen_key; /* its key among the connection's cached data */
 
@@ -480,7 +473,7 @@ static int seen_need(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64_
         c->need = s->builds + 1; /* a build started from now on */
     } else if (version != c->version && gen == c->generation) {
         c->need = s->builds + 1; /* a commit the generation does not count */
-        c->need_ms = mono_ms();
+        c->need_ms = sw_time_mono_ms();
     }
     c->version = version;
     c->generation = gen;
@@ -528,7 +521,7 @@ static int grid_build(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, uint64
  * one is at work (under mu). */
 static int leave_build(const struct sw_grid_share *s)
 {
-    return s->idle_ms && s->g && mono_ms() - s->builder_ms < s->idle_ms;
+    return s->idle_ms && s->g && sw_time_mono_ms() - s->builder_ms < s->idle_ms;
 }
 
 /* The share's snapshot of generation gen or later (and recent enough for this connection,
@@ -547,7 +540,7 @@ static int grid_shared(sqlite3 *db, struct sw_grid_share *s, uint64_t gen, int b
     int64_t need_ms;
     pthread_mutex_lock(&s->mu);
     int rc = seen_need(db, s, gen, &need, &need_ms, err);
-    if (!rc && builder && s->generation >= gen && mono_ms() - need_ms < s->idle_ms)
+    if (!rc && builder && s->generation >= gen && sw_time_mono_ms() - need_ms < s->idle_ms)
         need = 0; /* its generation may still grow */
     while (!rc) {
         if (s->g && s->generation >= gen && s->g->build >= need) break; /* recent enough */
@@ -590,7 +583,7 @@ void sw_grid_share_background(struct sw_grid_share *s, int64_t idle_ms)
 static void builder_seen(struct sw_grid_share *s)
 {
     pthread_mutex_lock(&s->mu);
-    s->builder_ms = mono_ms();
+    s->builder_ms = sw_time_mono_ms();
     pthread_mutex_unlock(&s->mu);
 }
 
