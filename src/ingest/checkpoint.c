@@ -254,13 +254,14 @@ void ing_state_close(struct sw_pipeline *p)
 int ing_run_begin(struct sw_pipeline *p, char *err)
 {
     /* A run writes one long transaction per checkpoint: a larger page cache keeps SQLite
-     * from spilling dirty pages to the WAL and reading them back (bounded: 24 MB). Statement
+     * from spilling dirty pages to the WAL and reading them back (bounded: 16 MB; 24 MB
+     * cost 5 MB of peak RSS and no CPU time, bench/README-analyze.md). Statement
      * journals stay in memory: inside that transaction a statement that may abort halfway
      * (the ledger's index inserts) copies the pages it changes to a statement journal, which
      * SQLite moves to a temporary file past 64 KB, and from then on every page copy was two
      * pwrite calls (detect run, 300k vessels, 5M messages: 8 s of its 25 CPU s in the kernel;
      * a journal holds one statement's pages and is emptied when the statement ends). */
-    sw_store_exec(p->db, "PRAGMA cache_size=-24576; PRAGMA temp_store=MEMORY");
+    sw_store_exec(p->db, "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY");
     if (sw_store_exec(p->db, "BEGIN IMMEDIATE")) {
         ing_seterr(err, "cannot begin a transaction", p->db);
         return SW_EDB;
