@@ -8,11 +8,7 @@
 # looked like two hours) and the backward step kept it waiting two hours; the test fails
 # on either. It also checks that the fixes sent before the silence were stored.
 set -u
-T=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$SW_ROOT/tests/lib/scratch.sh" # T, PIDS, fail
 FT=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
 if [ -z "$FT" ]; then
     echo "SKIP: libfaketime is not installed (scripts/deps.sh installs it)"

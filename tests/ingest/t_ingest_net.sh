@@ -5,11 +5,7 @@
 #    sent is either ingested or counted as dropped by the kernel (udp_dropped): never silent.
 # Bounded: 200k lines, loopback only, live inputs end after 3 s without data.
 set -u
-T=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$SW_ROOT/tests/lib/scratch.sh" # T, PIDS, fail
 GEN=$SW_BUILD/bench/bench_analyze
 [ -x "$GEN" ] || fail "no $GEN"
 "$GEN" --write "$T/rec.nmea" --messages 200000 --vessels 4000 --seed 11 || fail "generate"

@@ -8,11 +8,7 @@
 set -u
 [ -x "$SW_BIN" ] || { echo "FAIL: no binary $SW_BIN"; exit 1; }
 command -v python3 >/dev/null || { echo "SKIP: python3 absent"; exit 77; }
-T=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$SW_ROOT/tests/lib/scratch.sh" # T, PIDS, fail
 cd "$T" || exit 1
 counter() { sqlite3 "$1" "SELECT COALESCE(json_extract(counters,'\$.$2'),0) FROM ingest_runs ORDER BY id DESC LIMIT 1"; }
 "$SW_BIN" simulate --seed 5 --hours 24 --vessels 8 --out s.nmea --truth t.json 2>/dev/null ||
