@@ -6,7 +6,7 @@
 #include "bus_int.h"
 
 #include "sanctwatch/error.h"
-#include "sanctwatch/timeutil.h"
+#include "sanctwatch/timeutil.h" /* sw_time_mono_ms for waits: nats_Now() is the wall clock */
 
 #include <nats/nats.h>
 #include <pthread.h>
@@ -143,11 +143,6 @@ static int nats_fail(char *err, const char *what, const char *arg, natsStatus s)
     return s == NATS_NO_MEMORY ? SW_ENOMEM : SW_ENET;
 }
 
-static int64_t now_ms(void)
-{
-    return sw_time_mono_ms(); /* nats_Now() is the wall clock */
-}
-
 /* The servers of a --bus list (checked by sw_bus_check_url) into out[], n at most. */
 static int split_servers(char *copy, const char *list, size_t cap, const char **out, int n)
 {
@@ -261,11 +256,12 @@ static int stream_checked(natsStatus s, jsStreamInfo *si, const char *what, cons
 static natsStatus stream_info(jsStreamInfo **si, struct bus *b, const char *stream,
                               int64_t timeout_ms, jsErrCode *jerr)
 {
-    int64_t start = now_ms();
+    int64_t start = sw_time_mono_ms();
     for (;;) {
         *jerr = 0;
         natsStatus s = js_GetStreamInfo(si, b->js, stream, NULL, jerr);
-        if (s == NATS_OK || !retryable(s, *jerr) || now_ms() - start >= timeout_ms || !clustered(b))
+        if (s == NATS_OK || !retryable(s, *jerr) || sw_time_mono_ms() - start >= timeout_ms ||
+            !clustered(b))
             return s;
         nats_Sleep(RETRY_MS);
     }
@@ -464,7 +460,8 @@ static int resend_first(struct bus *b, struct slot *sl, int64_t start, char *err
             if (!keep) natsMsg_Destroy(m);
             return SW_OK;
         }
-        if (now_ms() - start >= b->ack_timeout_ms) return give_up(b, b->ack_timeout_ms, err);
+        if (sw_time_mono_ms() - start >= b->ack_timeout_ms)
+            return give_up(b, b->ack_timeout_ms, err);
         pthread_mutex_unlock(&b->mu);
         nats_Sleep(RETRY_MS);
         pthread_mutex_lock(&b->mu);
@@ -477,13 +474,13 @@ static int resend_first(struct bus *b, struct slot *sl, int64_t start, char *err
  * stream did not have it, the stream's order differs from feed's there (counted). Under b->mu. */
 static int recover(struct bus *b, char *err)
 {
-    int64_t start = now_ms();
+    int64_t start = sw_time_mono_ms();
     for (;;) {
         int pending = 0;
         for (uint64_t i = b->tail; i < b->head; i++)
             pending += b->ring[i % b->cap].state == SLOT_PENDING;
         if (!pending) break;
-        if (now_ms() - start >= b->ack_timeout_ms + ACK_WAIT_MS)
+        if (sw_time_mono_ms() - start >= b->ack_timeout_ms + ACK_WAIT_MS)
             return give_up(b, b->ack_timeout_ms, err);
         wait_ms(b, 100);
     }
@@ -520,7 +517,7 @@ static int recover(struct bus *b, char *err)
  * Under b->mu. */
 static int make_room(struct bus *b, int all, int64_t timeout_ms, char *err)
 {
-    int64_t start = now_ms();
+    int64_t start = sw_time_mono_ms();
     for (;;) {
         int rc = refused_locked(b, err);
         if (rc != SW_OK) return rc;
@@ -528,11 +525,12 @@ static int make_room(struct bus *b, int all, int64_t timeout_ms, char *err)
             b->ring[b->tail++ % b->cap].late = 0;
         if (b->trouble) {
             if ((rc = recover(b, err)) != SW_OK) return rc;
-            start = now_ms();
+            start = sw_time_mono_ms();
             continue;
         }
         if (all ? b->tail == b->head : b->head - b->tail < b->cap) return SW_OK;
-        if (now_ms() - start >= timeout_ms + ACK_WAIT_MS) return give_up(b, timeout_ms, err);
+        if (sw_time_mono_ms() - start >= timeout_ms + ACK_WAIT_MS)
+            return give_up(b, timeout_ms, err);
         wait_ms(b, 200);
     }
 }
@@ -676,10 +674,10 @@ int bus_sub_open(struct bus_sub **out, const struct sw_worker_config *cfg, const
     if (rc == SW_OK && !(s->stream && s->durable && s->filter)) rc = SW_ENOMEM;
     if (rc == SW_OK) rc = connect_to(&s->b, cfg->url, "sanctwatch analyze", 1, err);
     if (rc == SW_OK) rc = worker_stream(s, cfg, err);
-    for (int64_t start = now_ms(); rc == SW_OK;) {
+    for (int64_t start = sw_time_mono_ms(); rc == SW_OK;) {
         rc = bus_sub_reset(s, start_seq, err);
         if (rc != SW_EAGAIN) break;
-        if (!clustered(&s->b) || now_ms() - start >= s->wait_ms) {
+        if (!clustered(&s->b) || sw_time_mono_ms() - start >= s->wait_ms) {
             rc = SW_ENET;
             break;
         }

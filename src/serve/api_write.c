@@ -140,8 +140,7 @@ enum MHD_Result api_login(struct srv_req *r)
         json_decref(o);
         return srv_error(r, 400, NULL, "%s", err);
     }
-    int64_t mono = sw_time_mono_ms();
-    int wait = srv_limiter_check(r->s->limiter, name, r->addr, mono);
+    int wait = srv_limiter_check(r->s->limiter, name, r->addr);
     if (wait) {
         json_decref(o);
         return srv_error(r, 429, NULL, "too many failed logins; wait %d s", wait);
@@ -162,7 +161,7 @@ enum MHD_Result api_login(struct srv_req *r)
     if (rc) pthread_once(&dummy_once, dummy_setup);
     int ok = srv_password_check(rc ? dummy_hash : hash, pw) == SW_OK && rc == SW_OK;
     if (!ok) {
-        srv_limiter_fail(r->s->limiter, name, r->addr, mono);
+        srv_limiter_fail(r->s->limiter, name, r->addr);
         json_decref(o);
         return srv_error(r, 401, NULL, "wrong name or password");
     }
@@ -238,10 +237,8 @@ enum MHD_Result api_password(struct srv_req *r)
         json_decref(o);
         return srv_error(r, 503, NULL, "the store cannot be read");
     }
-    int64_t mono = sw_time_mono_ms();
-    if (srv_limiter_check(r->s->limiter, r->user.name, r->addr, mono) ||
-        srv_password_check(hash, old)) {
-        srv_limiter_fail(r->s->limiter, r->user.name, r->addr, mono);
+    if (srv_limiter_check(r->s->limiter, r->user.name, r->addr) || srv_password_check(hash, old)) {
+        srv_limiter_fail(r->s->limiter, r->user.name, r->addr);
         json_decref(o);
         return srv_error(r, 403, NULL, "the old password is wrong");
     }

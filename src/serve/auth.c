@@ -172,8 +172,9 @@ static int lim_wait(const struct lim_slot *s, unsigned max, int64_t now)
     return w > 0 ? (int)w : 0;
 }
 
-int srv_limiter_check(struct srv_limiter *l, const char *user, const char *addr, int64_t now)
+int srv_limiter_check(struct srv_limiter *l, const char *user, const char *addr)
 {
+    int64_t now = sw_time_mono_ms();
     pthread_mutex_lock(&l->mu);
     int a = lim_wait(lim_slot(l, lim_key(l, 'u', user), now, 0), LIM_USER, now);
     int b = lim_wait(lim_slot(l, lim_key(l, 'a', addr), now, 0), LIM_ADDR, now);
@@ -181,8 +182,9 @@ int srv_limiter_check(struct srv_limiter *l, const char *user, const char *addr,
     return a > b ? a : b;
 }
 
-void srv_limiter_fail(struct srv_limiter *l, const char *user, const char *addr, int64_t now)
+void srv_limiter_fail(struct srv_limiter *l, const char *user, const char *addr)
 {
+    int64_t now = sw_time_mono_ms();
     pthread_mutex_lock(&l->mu);
     lim_slot(l, lim_key(l, 'u', user), now, 1)->fails++;
     lim_slot(l, lim_key(l, 'a', addr), now, 1)->fails++;

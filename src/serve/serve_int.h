@@ -117,9 +117,10 @@ void srv_otp(char *out); /* SW_OTP_LEN + 1 bytes */
 struct srv_limiter; /* failed logins per account and per address, in memory, bounded */
 int srv_limiter_new(struct srv_limiter **out);
 void srv_limiter_free(struct srv_limiter *l);
-/* 0 when a login may be tried now, else the seconds to wait. now: sw_time_mono_ms(). */
-int srv_limiter_check(struct srv_limiter *l, const char *user, const char *addr, int64_t now);
-void srv_limiter_fail(struct srv_limiter *l, const char *user, const char *addr, int64_t now);
+/* 0 when a login may be tried now, else the seconds to wait. The windows are kept on the
+ * monotonic clock (sw_time_mono_ms), read by the limiter itself. */
+int srv_limiter_check(struct srv_limiter *l, const char *user, const char *addr);
+void srv_limiter_fail(struct srv_limiter *l, const char *user, const char *addr);
 void srv_limiter_ok(struct srv_limiter *l, const char *user);
 
 /* --------------------------------------------------------------------------- params.c */
@@ -266,11 +267,10 @@ struct sw_serve {
     char *wit_note; /* the head signed in the open transaction (writer only) */
     char *wit_next; /* the committed head the witness thread submits next */
     /* readers */
-    struct sw_grid_share *grids; /* the area grid of the vessels, shared by the HTTP threads */
-    _Atomic uint64_t generation; /* 1 + the writer's commits: the grids' generation */
-    _Atomic int64_t
-        map_asked_ms;      /* when the map's vessels were last asked (sw_time_mono_ms; 0 never) */
-    pthread_t warm_thread; /* builds the map's snapshot after each commit (http.c) */
+    struct sw_grid_share *grids;  /* the area grid of the vessels, shared by the HTTP threads */
+    _Atomic uint64_t generation;  /* 1 + the writer's commits: the grids' generation */
+    _Atomic int64_t map_asked_ms; /* sw_time_mono_ms of the map's last request (0 never) */
+    pthread_t warm_thread;        /* builds the map's snapshot after each commit (http.c) */
     int warm_running;
     struct srv_hub *hub;
     struct srv_limiter *limiter;

@@ -115,16 +115,19 @@ char *sw_time_format(int64_t ms, int with_ms, char buf[32])
     return buf;
 }
 
-int64_t sw_time_now_ms(void)
+static int64_t clock_ms(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(id, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t sw_time_now_ms(void)
+{
+    return clock_ms(CLOCK_REALTIME);
 }
 
 int64_t sw_time_mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_ms(CLOCK_MONOTONIC);
 }

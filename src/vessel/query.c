@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define COLS                                                                                       \
     "SELECT v.mmsi, v.flag, v.class, v.name, v.callsign, v.imo, v.ship_type, v.length_m,"          \
