@@ -19,9 +19,10 @@
 #include "sanctwatch/buf.h"
 #include "sanctwatch/ingest.h"
 #include "sanctwatch/sim.h"
-#include "fleet.h"
 #include "sanctwatch/store.h"
 #include "sanctwatch/timeutil.h"
+
+#include "fleet.h"
 
 #include <math.h>
 #include <stdio.h>

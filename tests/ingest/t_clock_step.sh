@@ -14,13 +14,12 @@ if [ -z "$FT" ]; then
     echo "SKIP: libfaketime is not installed (scripts/deps.sh installs it)"
     exit 77
 fi
-if ! ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 LD_PRELOAD=$FT FAKETIME=+0 \
-    "$SW_BIN" --version >/dev/null 2>&1; then
+# an ASan build lets libfaketime come first in the library list (it wraps only the clocks)
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+if ! LD_PRELOAD=$FT FAKETIME=+0 "$SW_BIN" --version >/dev/null 2>&1; then
     echo "SKIP: this build does not run under LD_PRELOAD=$FT"
     exit 77
 fi
-# an ASan build lets libfaketime come first in the library list (it wraps only the clocks)
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 now() { date +%s.%N; } # this shell's clock: not under libfaketime
 
 # A feed that sends a few position reports of 2 vessels, then keeps the connection open and
